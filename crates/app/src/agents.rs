@@ -1,0 +1,116 @@
+//! Managing agents: who works the help desk, and with which role.
+
+use crate::auth::{hash_password, login_email};
+use crate::{App, AppError, Caller, required_text};
+use rapport_core::{AgentId, Permission, Role};
+use rapport_store::AgentRecord;
+
+/// A change to an agent; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct AgentUpdate {
+    /// New display name.
+    pub name: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// Activate or deactivate (deactivation revokes every token).
+    pub active: Option<bool>,
+    /// New password.
+    pub password: Option<String>,
+}
+
+impl App {
+    /// Creates an agent (admins only). The password may be set later.
+    pub async fn create_agent(
+        &self,
+        caller: &Caller,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: Option<&str>,
+    ) -> Result<AgentRecord, AppError> {
+        caller.require(Permission::ManageAgents, "create agents")?;
+        self.create_agent_unchecked(email, name, role, password)
+            .await
+    }
+
+    /// Creates an agent without a caller: for the operator's CLI and demo seeding.
+    pub async fn create_agent_unchecked(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: Option<&str>,
+    ) -> Result<AgentRecord, AppError> {
+        let email = login_email(email)?;
+        let name = required_text("name", name, 200)?;
+        let hash = match password {
+            Some(p) => Some(hash_password(p).await?),
+            None => None,
+        };
+        self.store
+            .insert_agent(&email, &name, role, hash.as_deref())
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => {
+                    AppError::Conflict(format!("an agent with e-mail {email} already exists"))
+                }
+                other => other,
+            })
+    }
+
+    /// Every agent (any agent may see the roster).
+    pub async fn agents(&self, _caller: &Caller) -> Result<Vec<AgentRecord>, AppError> {
+        Ok(self.store.agents().await?)
+    }
+
+    /// One agent.
+    pub async fn agent(&self, _caller: &Caller, id: AgentId) -> Result<AgentRecord, AppError> {
+        Ok(self.store.agent(id).await?)
+    }
+
+    /// Changes an agent. Admins change anyone; agents may change only their
+    /// own name and password. The last active admin cannot be demoted or deactivated.
+    pub async fn update_agent(
+        &self,
+        caller: &Caller,
+        id: AgentId,
+        update: AgentUpdate,
+    ) -> Result<AgentRecord, AppError> {
+        let own = caller.agent_id == id;
+        let admin_only = update.role.is_some() || update.active.is_some();
+        if !own || admin_only {
+            caller.require(
+                Permission::ManageAgents,
+                "change other agents, roles or activation",
+            )?;
+        }
+        let mut agent = self.store.agent(id).await?;
+        if let Some(name) = &update.name {
+            agent.name = required_text("name", name, 200)?;
+        }
+        let loses_admin = agent.role == Role::Admin
+            && agent.active
+            && (update.role.is_some_and(|r| r != Role::Admin) || update.active == Some(false));
+        if loses_admin && self.store.active_admins().await? <= 1 {
+            return Err(AppError::Conflict(
+                "this is the last active admin; make another admin first".into(),
+            ));
+        }
+        if let Some(role) = update.role {
+            agent.role = role;
+        }
+        let deactivated = update.active == Some(false);
+        if let Some(active) = update.active {
+            agent.active = active;
+        }
+        let new_password = update.password.is_some();
+        if let Some(password) = &update.password {
+            agent.password_hash = Some(hash_password(password).await?);
+        }
+        let saved = self.store.update_agent(&agent).await?;
+        if deactivated || new_password {
+            self.store.revoke_all_tokens(id).await?;
+        }
+        Ok(saved)
+    }
+}

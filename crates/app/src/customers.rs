@@ -1,0 +1,123 @@
+//! Customers: one record per person across every channel.
+
+use crate::{App, AppError, Caller, required_text};
+use rapport_core::{CustomerId, IdentityKind, Permission, normalize_identity};
+use rapport_store::{CustomerRecord, IdentityRecord};
+
+/// Normalises identities given as (kind, value), refusing duplicates.
+pub fn normalize_identities(
+    given: &[(IdentityKind, String)],
+) -> Result<Vec<IdentityRecord>, AppError> {
+    let mut out: Vec<IdentityRecord> = Vec::with_capacity(given.len());
+    for (kind, value) in given {
+        let value =
+            normalize_identity(*kind, value).map_err(|m| AppError::invalid("identities", m))?;
+        if out.iter().any(|i| i.kind == *kind && i.value == value) {
+            return Err(AppError::invalid(
+                "identities",
+                format!("{value} is listed twice"),
+            ));
+        }
+        out.push(IdentityRecord { kind: *kind, value });
+    }
+    Ok(out)
+}
+
+impl App {
+    /// Creates a customer.
+    pub async fn create_customer(
+        &self,
+        _caller: &Caller,
+        name: &str,
+        identities: &[(IdentityKind, String)],
+    ) -> Result<CustomerRecord, AppError> {
+        let name = required_text("name", name, 200)?;
+        let identities = normalize_identities(identities)?;
+        Ok(self.store.insert_customer(&name, &identities).await?)
+    }
+
+    /// One customer.
+    pub async fn customer(
+        &self,
+        _caller: &Caller,
+        id: CustomerId,
+    ) -> Result<CustomerRecord, AppError> {
+        Ok(self.store.customer(id).await?)
+    }
+
+    /// Customers by id after a cursor, optionally by a part of the name.
+    pub async fn customers(
+        &self,
+        _caller: &Caller,
+        after: i64,
+        limit: i64,
+        name: Option<&str>,
+    ) -> Result<Vec<CustomerRecord>, AppError> {
+        Ok(self.store.customers(after, limit, name).await?)
+    }
+
+    /// Renames a customer or replaces their identities.
+    pub async fn update_customer(
+        &self,
+        _caller: &Caller,
+        id: CustomerId,
+        name: Option<&str>,
+        identities: Option<&[(IdentityKind, String)]>,
+    ) -> Result<CustomerRecord, AppError> {
+        let name = name.map(|n| required_text("name", n, 200)).transpose()?;
+        let identities = identities.map(normalize_identities).transpose()?;
+        Ok(self
+            .store
+            .update_customer(id, name.as_deref(), identities.as_deref())
+            .await?)
+    }
+
+    /// Deletes a customer without tickets (admins).
+    pub async fn delete_customer(&self, caller: &Caller, id: CustomerId) -> Result<(), AppError> {
+        caller.require(Permission::DeleteRecords, "delete customers")?;
+        self.store
+            .delete_customer(id)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Conflict(
+                    "this customer has tickets; their record is kept for the history".into(),
+                ),
+                other => other,
+            })
+    }
+
+    /// Finds the customer with this e-mail address, or creates one.
+    pub async fn customer_for_email(
+        &self,
+        email: &str,
+        name: &str,
+    ) -> Result<CustomerId, AppError> {
+        let email = normalize_identity(IdentityKind::Email, email)
+            .map_err(|m| AppError::invalid("customer_email", m))?;
+        if let Some(id) = self
+            .store
+            .customer_by_identity(IdentityKind::Email, &email)
+            .await?
+        {
+            return Ok(id);
+        }
+        let name = match name.trim() {
+            "" => email.split('@').next().unwrap_or("customer").to_string(),
+            n => n.chars().take(200).collect(),
+        };
+        let identity = IdentityRecord {
+            kind: IdentityKind::Email,
+            value: email.clone(),
+        };
+        match self.store.insert_customer(&name, &[identity]).await {
+            Ok(c) => Ok(c.id),
+            // Someone created the same address meanwhile: use theirs.
+            Err(rapport_store::StoreError::Conflict(_)) => self
+                .store
+                .customer_by_identity(IdentityKind::Email, &email)
+                .await?
+                .ok_or(AppError::NotFound("customer")),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The one error type of the use cases, with a stable code for each kind.
+
+use rapport_core::TicketError;
+use rapport_store::StoreError;
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// Valid credentials, not enough rights.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such record.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A field is wrong.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field, as named in the request.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The request clashes with what is stored (a taken name, a record in use).
+    #[error("{0}")]
+    Conflict(String),
+    /// The state machine refused the move.
+    #[error("{0}")]
+    Refused(#[from] TicketError),
+    /// Too many attempts.
+    #[error("{0}")]
+    TooManyAttempts(String),
+    /// The database failed.
+    #[error("storage failure: {0}")]
+    Store(StoreError),
+    /// Something else that is not the caller's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A field error.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Invalid { .. } => "invalid_field",
+            AppError::Conflict(_) => "conflict",
+            AppError::Refused(e) => e.code(),
+            AppError::TooManyAttempts(_) => "too_many_attempts",
+            AppError::Store(_) => "storage_failure",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            StoreError::Conflict(what) => AppError::Conflict(what),
+            StoreError::InUse => AppError::Conflict("other records still refer to it".into()),
+            other => AppError::Store(other),
+        }
+    }
+}

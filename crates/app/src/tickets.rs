@@ -1,0 +1,352 @@
+//! Ticket use cases: open, read, list, reply, assign, transfer, close.
+
+use crate::{App, AppError, Caller, required_text};
+use rapport_core::ticket::normalize_tag;
+use rapport_core::{
+    Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, MessageKind,
+    Permission, Priority, Status, TeamId, Ticket, TicketId,
+};
+use rapport_store::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter};
+
+/// The longest message body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Who a new ticket is from.
+#[derive(Debug, Clone)]
+pub enum CustomerRef {
+    /// An existing customer.
+    Id(CustomerId),
+    /// Found by e-mail, created if new.
+    Email {
+        /// The address.
+        email: String,
+        /// The name to record if the customer is new.
+        name: String,
+    },
+}
+
+/// A request to open a ticket.
+#[derive(Debug, Clone)]
+pub struct OpenTicket {
+    /// What it is about.
+    pub subject: String,
+    /// Who asks.
+    pub customer: CustomerRef,
+    /// How it came in.
+    pub channel: Channel,
+    /// How urgent.
+    pub priority: Priority,
+    /// The queue.
+    pub team_id: Option<TeamId>,
+    /// Labels.
+    pub tags: Vec<String>,
+    /// The customer's words, if given.
+    pub message: Option<String>,
+}
+
+/// What a message added through a use case is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageRole {
+    /// An agent's public reply.
+    Reply,
+    /// An internal note.
+    Note,
+    /// The customer's words, recorded by an agent (phone, chat).
+    FromCustomer,
+}
+
+/// A ticket with its conversation.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// Its messages, oldest first.
+    pub messages: Vec<MessageRecord>,
+}
+
+fn body(text: &str) -> Result<String, AppError> {
+    if text.len() > MAX_BODY_BYTES {
+        return Err(AppError::invalid(
+            "body",
+            format!("must have at most {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid("body", "must not be empty"));
+    }
+    Ok(text.to_string())
+}
+
+impl App {
+    /// Opens a ticket for a customer, with their first message if given.
+    pub async fn open_ticket(
+        &self,
+        caller: &Caller,
+        open: OpenTicket,
+    ) -> Result<TicketChange, AppError> {
+        let subject = required_text("subject", &open.subject, 300)?;
+        let tags = open
+            .tags
+            .iter()
+            .map(|t| normalize_tag(t).map_err(|m| AppError::invalid("tags", m)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let message = open.message.as_deref().map(body).transpose()?;
+        if let Some(team) = open.team_id {
+            self.store
+                .team(team)
+                .await
+                .map_err(|_| AppError::invalid("team_id", format!("team {team} does not exist")))?;
+        }
+        let customer_id = match open.customer {
+            CustomerRef::Id(id) => {
+                self.store.customer(id).await.map_err(|_| {
+                    AppError::invalid("customer_id", format!("customer {id} does not exist"))
+                })?;
+                id
+            }
+            CustomerRef::Email { email, name } => self.customer_for_email(&email, &name).await?,
+        };
+        let first = message.map(|text| NewMessage {
+            kind: MessageKind::Public,
+            author_kind: AuthorKind::Customer,
+            author_id: Some(customer_id.0),
+            body_text: text,
+            body_html: None,
+        });
+        let new = NewTicket {
+            subject,
+            customer_id,
+            channel: open.channel,
+            priority: open.priority,
+            team_id: open.team_id,
+            tags,
+        };
+        Ok(self
+            .store
+            .create_ticket(new, Actor::Agent(caller.agent_id), first)
+            .await?)
+    }
+
+    /// A ticket with its messages.
+    pub async fn ticket(&self, _caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
+        let ticket = self.store.ticket(id).await?;
+        let messages = self.store.messages(id).await?;
+        Ok(TicketView { ticket, messages })
+    }
+
+    /// Lists tickets.
+    pub async fn tickets(
+        &self,
+        _caller: &Caller,
+        filter: &TicketFilter,
+    ) -> Result<Vec<Ticket>, AppError> {
+        Ok(self.store.list_tickets(filter).await?)
+    }
+
+    /// A ticket's event log.
+    pub async fn ticket_events(
+        &self,
+        _caller: &Caller,
+        id: TicketId,
+        after: Option<EventId>,
+        limit: i64,
+    ) -> Result<Vec<Event>, AppError> {
+        self.store.ticket(id).await?;
+        Ok(self.store.events(id, after, limit).await?)
+    }
+
+    /// Adds a reply, note or recorded customer message.
+    pub async fn add_message(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        role: MessageRole,
+        text: &str,
+    ) -> Result<TicketChange, AppError> {
+        let text = body(text)?;
+        let (kind, author_kind, author_id, actor) = match role {
+            MessageRole::Reply => (
+                MessageKind::Public,
+                AuthorKind::Agent,
+                caller.agent_id.0,
+                Actor::Agent(caller.agent_id),
+            ),
+            MessageRole::Note => (
+                MessageKind::Internal,
+                AuthorKind::Agent,
+                caller.agent_id.0,
+                Actor::Agent(caller.agent_id),
+            ),
+            MessageRole::FromCustomer => {
+                let ticket = self.store.ticket(id).await?;
+                (
+                    MessageKind::Public,
+                    AuthorKind::Customer,
+                    ticket.customer_id.0,
+                    Actor::Customer(ticket.customer_id),
+                )
+            }
+        };
+        let message = NewMessage {
+            kind,
+            author_kind,
+            author_id: Some(author_id),
+            body_text: text,
+            body_html: None,
+        };
+        let caller = caller.clone();
+        self.store
+            .change_ticket(id, actor, Some(message), move |ticket, message_id| {
+                if role == MessageRole::Reply {
+                    may_work_on(&caller, ticket, "reply to a ticket another agent owns")?;
+                }
+                let message_id =
+                    message_id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
+                Ok(rapport_core::decide(
+                    ticket,
+                    &Command::AddMessage {
+                        message_id,
+                        kind,
+                        author: author_kind,
+                    },
+                    actor,
+                )?)
+            })
+            .await
+    }
+
+    /// Runs a command on a ticket after checking the caller may give it.
+    pub async fn command(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        command: Command,
+    ) -> Result<TicketChange, AppError> {
+        self.check_references(id, &command).await?;
+        let caller = caller.clone();
+        let actor = Actor::Agent(caller.agent_id);
+        self.store
+            .change_ticket(id, actor, None, move |ticket, _| {
+                authorize(&caller, ticket, &command)?;
+                Ok(rapport_core::decide(ticket, &command, actor)?)
+            })
+            .await
+    }
+
+    /// Checks that the agents, teams and tickets a command names exist.
+    async fn check_references(&self, id: TicketId, command: &Command) -> Result<(), AppError> {
+        let (agent, team) = match command {
+            Command::Assign { agent, team } => (Some(*agent), *team),
+            Command::Transfer {
+                to_agent, to_team, ..
+            } => (*to_agent, *to_team),
+            Command::CloseAsDuplicate { of, .. } => {
+                let survivor =
+                    self.store.ticket(*of).await.map_err(|_| {
+                        AppError::invalid("of", format!("ticket {of} does not exist"))
+                    })?;
+                if matches!(survivor.closure, Some(Closure::Duplicate { .. })) {
+                    return Err(AppError::invalid(
+                        "of",
+                        format!(
+                            "ticket {of} is itself a duplicate; link to the ticket that carries on"
+                        ),
+                    ));
+                }
+                if survivor.id == id {
+                    return Err(AppError::Refused(
+                        rapport_core::TicketError::DuplicateOfItself,
+                    ));
+                }
+                (None, None)
+            }
+            _ => (None, None),
+        };
+        if let Some(agent) = agent {
+            let record = self.store.agent(agent).await.map_err(|_| {
+                AppError::invalid("agent_id", format!("agent {agent} does not exist"))
+            })?;
+            if !record.active {
+                return Err(AppError::invalid(
+                    "agent_id",
+                    format!("agent {agent} is deactivated"),
+                ));
+            }
+        }
+        if let Some(team) = team {
+            self.store
+                .team(team)
+                .await
+                .map_err(|_| AppError::invalid("team_id", format!("team {team} does not exist")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether the caller may act on this ticket as its worker: its owner, anyone
+/// on an unowned ticket, or a lead.
+fn may_work_on(caller: &Caller, ticket: &Ticket, action: &str) -> Result<(), AppError> {
+    let owns = ticket.owner_id.is_none_or(|o| o == caller.agent_id);
+    if owns || caller.role.allows(Permission::DispatchAnyTicket) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("an agent cannot {action}")))
+    }
+}
+
+fn authorize(caller: &Caller, ticket: &Ticket, command: &Command) -> Result<(), AppError> {
+    match command {
+        Command::Assign { agent, .. } => {
+            if *agent != caller.agent_id {
+                caller.require(
+                    Permission::DispatchAnyTicket,
+                    "assign tickets to someone else",
+                )?;
+            }
+            Ok(())
+        }
+        Command::Transfer { .. } => {
+            may_work_on(caller, ticket, "transfer a ticket another agent owns")
+        }
+        Command::ChangeStatus { .. } | Command::SetPriority { .. } => {
+            let owner = ticket.owner_id == Some(caller.agent_id);
+            if owner {
+                Ok(())
+            } else {
+                caller.require(
+                    Permission::DispatchAnyTicket,
+                    "change a ticket they do not own",
+                )
+            }
+        }
+        Command::Tag { .. } | Command::AddMessage { .. } => Ok(()),
+        Command::CloseAsSpam { .. } | Command::CloseAsDuplicate { .. } => caller.require(
+            Permission::CloseAsSpamOrDuplicate,
+            "close tickets as spam or duplicates",
+        ),
+    }
+}
+
+/// Parses a status filter list like `open,pending`.
+pub fn parse_statuses(text: &str) -> Result<Vec<Status>, AppError> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse::<Status>()
+                .map_err(|_| AppError::invalid("status", format!("unknown status {s:?}")))
+        })
+        .collect()
+}
+
+/// An agent's id as given in a filter: a number or `none` for unowned.
+pub fn parse_owner(text: &str) -> Result<Option<AgentId>, AppError> {
+    match text {
+        "none" => Ok(None),
+        n => n
+            .parse()
+            .map(|n| Some(AgentId(n)))
+            .map_err(|_| AppError::invalid("owner", "must be an agent id or none")),
+    }
+}

@@ -1,0 +1,145 @@
+//! The append-only record of every change to a ticket.
+
+use crate::ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
+use crate::ticket::{Channel, Priority, Status};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Who caused an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Actor {
+    /// An agent, through the workspace, the API or the CLI.
+    Agent(AgentId),
+    /// The customer, by writing in.
+    Customer(CustomerId),
+    /// Rapport itself.
+    System,
+}
+
+/// What changed. Serialized with a `type` tag; the log keeps it as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The ticket came into being.
+    Created {
+        /// What it is about.
+        subject: String,
+        /// Who asked.
+        customer_id: CustomerId,
+        /// How it came in.
+        channel: Channel,
+        /// Initial priority.
+        priority: Priority,
+        /// Initial queue.
+        team_id: Option<TeamId>,
+        /// Initial tags.
+        tags: Vec<String>,
+    },
+    /// The status moved.
+    StatusChanged {
+        /// Before.
+        from: Status,
+        /// After.
+        to: Status,
+    },
+    /// An unowned ticket got its owner.
+    Assigned {
+        /// The new owner.
+        to: AgentId,
+        /// The queue it is in afterwards.
+        team_id: Option<TeamId>,
+    },
+    /// Passed to another agent or team, with what the next person must know.
+    Transferred {
+        /// Previous owner.
+        from_agent: Option<AgentId>,
+        /// New owner (none: waits in the new team's queue).
+        to_agent: Option<AgentId>,
+        /// Previous team.
+        from_team: Option<TeamId>,
+        /// New team.
+        to_team: Option<TeamId>,
+        /// The hand-off note: what the customer said and what was tried.
+        note: String,
+    },
+    /// An agent replied to the customer.
+    Replied {
+        /// The reply.
+        message_id: MessageId,
+    },
+    /// Someone added an internal note.
+    Noted {
+        /// The note.
+        message_id: MessageId,
+    },
+    /// The customer wrote.
+    CustomerWrote {
+        /// The customer's message.
+        message_id: MessageId,
+    },
+    /// Tags were added or removed.
+    Tagged {
+        /// Tags added.
+        added: Vec<String>,
+        /// Tags removed.
+        removed: Vec<String>,
+    },
+    /// The priority changed.
+    PriorityChanged {
+        /// Before.
+        from: Priority,
+        /// After.
+        to: Priority,
+    },
+    /// Closed as spam.
+    ClosedAsSpam {
+        /// Status before closing.
+        from: Status,
+        /// Why.
+        reason: String,
+    },
+    /// Closed as a duplicate of another ticket.
+    ClosedAsDuplicate {
+        /// Status before closing.
+        from: Status,
+        /// The surviving ticket.
+        of: TicketId,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl EventKind {
+    /// The event's type name, as stored in its own column for filtering.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Created { .. } => "created",
+            EventKind::StatusChanged { .. } => "status_changed",
+            EventKind::Assigned { .. } => "assigned",
+            EventKind::Transferred { .. } => "transferred",
+            EventKind::Replied { .. } => "replied",
+            EventKind::Noted { .. } => "noted",
+            EventKind::CustomerWrote { .. } => "customer_wrote",
+            EventKind::Tagged { .. } => "tagged",
+            EventKind::PriorityChanged { .. } => "priority_changed",
+            EventKind::ClosedAsSpam { .. } => "closed_as_spam",
+            EventKind::ClosedAsDuplicate { .. } => "closed_as_duplicate",
+        }
+    }
+}
+
+/// One entry of a ticket's event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the global log.
+    pub id: EventId,
+    /// The ticket it belongs to.
+    pub ticket_id: TicketId,
+    /// Who caused it.
+    pub actor: Actor,
+    /// When.
+    pub at: Timestamp,
+    /// What changed.
+    pub kind: EventKind,
+}

@@ -1,0 +1,27 @@
+//! The Rapport domain: what a help desk is made of, with no I/O.
+//!
+//! A [`Ticket`] is one customer request with exactly one owner once work
+//! starts. Every change goes through the state machine in [`machine`]: a
+//! [`Command`] is checked against the ticket by [`decide`], which either
+//! refuses it with a [`TicketError`] or returns the [`EventKind`]s that
+//! describe the change; [`apply`] folds events into the ticket. Storing the
+//! events and replaying them gives the same ticket back, which is what makes
+//! the append-only event log the source of every report.
+
+pub mod customer;
+pub mod event;
+pub mod ids;
+pub mod machine;
+pub mod message;
+pub mod role;
+pub mod ticket;
+pub mod time;
+
+pub use customer::{IdentityKind, normalize_identity};
+pub use event::{Actor, Event, EventKind};
+pub use ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
+pub use machine::{Command, TicketError, apply, decide, replay};
+pub use message::{AuthorKind, MessageKind};
+pub use role::{Permission, Role};
+pub use ticket::{Channel, Closure, Priority, Status, Ticket};
+pub use time::Timestamp;

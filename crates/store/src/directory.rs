@@ -1,0 +1,630 @@
+//! Agents, teams, customers, tokens and settings.
+
+use crate::rows::parse;
+use crate::{Store, StoreError};
+use rapport_core::{AgentId, CustomerId, IdentityKind, Role, TeamId, Timestamp};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// A stored agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentRecord {
+    /// Its id.
+    pub id: AgentId,
+    /// Login e-mail, lower-case.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Argon2 PHC string; none until a password is set.
+    pub password_hash: Option<String>,
+    /// Whether the agent may log in.
+    pub active: bool,
+    /// When created.
+    pub created_at: Timestamp,
+}
+
+/// A stored team with its members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRecord {
+    /// Its id.
+    pub id: TeamId,
+    /// Unique name.
+    pub name: String,
+    /// Members.
+    pub members: Vec<AgentId>,
+    /// When created.
+    pub created_at: Timestamp,
+}
+
+/// One way to reach a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityRecord {
+    /// E-mail, phone or handle.
+    pub kind: IdentityKind,
+    /// The normalised value.
+    pub value: String,
+}
+
+/// A stored customer with every identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    /// Its id.
+    pub id: CustomerId,
+    /// Name as the customer gives it.
+    pub name: String,
+    /// How to reach them.
+    pub identities: Vec<IdentityRecord>,
+    /// When created.
+    pub created_at: Timestamp,
+    /// When last changed.
+    pub updated_at: Timestamp,
+}
+
+/// A stored API or session token (never the token itself, only its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Its id.
+    pub id: i64,
+    /// Whose it is.
+    pub agent_id: AgentId,
+    /// What it is for.
+    pub name: String,
+    /// `session` or `api`.
+    pub kind: String,
+    /// When created.
+    pub created_at: Timestamp,
+    /// When it stops working, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
+
+const AGENT_COLUMNS: &str = "id, email, name, role, password_hash, active, created_at";
+const TOKEN_COLUMNS: &str = "id, agent_id, name, kind, created_at, expires_at, revoked_at";
+
+fn agent(row: &AnyRow) -> Result<AgentRecord, StoreError> {
+    Ok(AgentRecord {
+        id: AgentId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: parse(&row.try_get::<String, _>("role")?)?,
+        password_hash: row.try_get("password_hash")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        created_at: Timestamp(row.try_get("created_at")?),
+    })
+}
+
+fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: row.try_get("id")?,
+        agent_id: AgentId(row.try_get("agent_id")?),
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        created_at: Timestamp(row.try_get("created_at")?),
+        expires_at: row.try_get::<Option<i64>, _>("expires_at")?.map(Timestamp),
+        revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(Timestamp),
+    })
+}
+
+impl Store {
+    /// Creates an agent.
+    pub async fn insert_agent(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: Option<&str>,
+    ) -> Result<AgentRecord, StoreError> {
+        let now = Timestamp::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO agents (email, name, role, password_hash, active, created_at) VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+        )
+        .bind(email)
+        .bind(name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now.0)
+        .fetch_one(&self.write)
+        .await?;
+        self.agent_on_writer(AgentId(id)).await
+    }
+
+    async fn agent_on_writer(&self, id: AgentId) -> Result<AgentRecord, StoreError> {
+        let sql = format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or(StoreError::NotFound("agent"))?;
+        agent(&row)
+    }
+
+    /// Reads an agent.
+    pub async fn agent(&self, id: AgentId) -> Result<AgentRecord, StoreError> {
+        let sql = format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("agent"))?;
+        agent(&row)
+    }
+
+    /// Finds an agent by login e-mail (already lower-cased).
+    pub async fn agent_by_email(&self, email: &str) -> Result<Option<AgentRecord>, StoreError> {
+        let sql = format!("SELECT {AGENT_COLUMNS} FROM agents WHERE email = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(email)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(agent).transpose()
+    }
+
+    /// Every agent, by id.
+    pub async fn agents(&self) -> Result<Vec<AgentRecord>, StoreError> {
+        let sql = format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(agent).collect()
+    }
+
+    /// Writes an agent's changeable fields.
+    pub async fn update_agent(&self, a: &AgentRecord) -> Result<AgentRecord, StoreError> {
+        let done = sqlx::query(
+            "UPDATE agents SET name = $1, role = $2, password_hash = $3, active = $4 WHERE id = $5",
+        )
+        .bind(&a.name)
+        .bind(a.role.as_str())
+        .bind(&a.password_hash)
+        .bind(i64::from(a.active))
+        .bind(a.id.0)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("agent"));
+        }
+        self.agent_on_writer(a.id).await
+    }
+
+    /// How many active admins there are.
+    pub async fn active_admins(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE role = 'admin' AND active = 1")
+                .fetch_one(&self.write)
+                .await?,
+        )
+    }
+
+    /// Stores a token's hash.
+    pub async fn insert_token(
+        &self,
+        agent_id: AgentId,
+        name: &str,
+        kind: &str,
+        token_hash: &str,
+        expires_at: Option<Timestamp>,
+    ) -> Result<TokenRecord, StoreError> {
+        let sql = format!(
+            "INSERT INTO api_tokens (agent_id, name, kind, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(agent_id.0)
+            .bind(name)
+            .bind(kind)
+            .bind(token_hash)
+            .bind(Timestamp::now().0)
+            .bind(expires_at.map(|t| t.0))
+            .fetch_one(&self.write)
+            .await?;
+        token(&row)
+    }
+
+    /// Finds a token by its hash, with its agent.
+    pub async fn token_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(TokenRecord, AgentRecord)>, StoreError> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+        let Some(row) = sqlx::query(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_optional(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let record = token(&row)?;
+        let agent = self.agent(record.agent_id).await?;
+        Ok(Some((record, agent)))
+    }
+
+    /// An agent's tokens, newest first.
+    pub async fn tokens_of(&self, agent_id: AgentId) -> Result<Vec<TokenRecord>, StoreError> {
+        let sql =
+            format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE agent_id = $1 ORDER BY id DESC");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(agent_id.0)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(token).collect()
+    }
+
+    /// Revokes one of an agent's tokens.
+    pub async fn revoke_token(&self, agent_id: AgentId, token_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND agent_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(Timestamp::now().0)
+        .bind(token_id)
+        .bind(agent_id.0)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("token"));
+        }
+        Ok(())
+    }
+
+    /// Revokes every token an agent has (deactivation, password change).
+    pub async fn revoke_all_tokens(&self, agent_id: AgentId) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE agent_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(Timestamp::now().0)
+        .bind(agent_id.0)
+        .execute(&self.write)
+        .await?
+        .rows_affected())
+    }
+
+    /// Reads a setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.write)
+                .await?,
+        )
+    }
+
+    /// Writes a setting.
+    pub async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a setting; says whether it was there.
+    pub async fn delete_setting(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(key)
+            .execute(&self.write)
+            .await?
+            .rows_affected()
+            > 0)
+    }
+
+    /// Creates a team.
+    pub async fn insert_team(&self, name: &str) -> Result<TeamRecord, StoreError> {
+        let now = Timestamp::now();
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id")
+                .bind(name)
+                .bind(now.0)
+                .fetch_one(&self.write)
+                .await?;
+        Ok(TeamRecord {
+            id: TeamId(id),
+            name: name.to_string(),
+            members: Vec::new(),
+            created_at: now,
+        })
+    }
+
+    /// Every team with its members.
+    pub async fn teams(&self) -> Result<Vec<TeamRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, created_at FROM teams ORDER BY id")
+            .fetch_all(&self.read)
+            .await?;
+        let members =
+            sqlx::query("SELECT team_id, agent_id FROM team_members ORDER BY team_id, agent_id")
+                .fetch_all(&self.read)
+                .await?;
+        let mut teams = rows
+            .iter()
+            .map(|row| {
+                Ok(TeamRecord {
+                    id: TeamId(row.try_get("id")?),
+                    name: row.try_get("name")?,
+                    members: Vec::new(),
+                    created_at: Timestamp(row.try_get("created_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        for row in &members {
+            let team: i64 = row.try_get("team_id")?;
+            if let Some(t) = teams.iter_mut().find(|t| t.id.0 == team) {
+                t.members.push(AgentId(row.try_get("agent_id")?));
+            }
+        }
+        Ok(teams)
+    }
+
+    /// One team.
+    pub async fn team(&self, id: TeamId) -> Result<TeamRecord, StoreError> {
+        let row = sqlx::query("SELECT id, name, created_at FROM teams WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or(StoreError::NotFound("team"))?;
+        let members: Vec<i64> = sqlx::query_scalar(
+            "SELECT agent_id FROM team_members WHERE team_id = $1 ORDER BY agent_id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(TeamRecord {
+            id,
+            name: row.try_get("name")?,
+            members: members.into_iter().map(AgentId).collect(),
+            created_at: Timestamp(row.try_get("created_at")?),
+        })
+    }
+
+    /// Renames a team and/or replaces its members, in one transaction.
+    pub async fn update_team(
+        &self,
+        id: TeamId,
+        name: Option<&str>,
+        members: Option<&[AgentId]>,
+    ) -> Result<TeamRecord, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound("team"));
+        }
+        if let Some(name) = name {
+            sqlx::query("UPDATE teams SET name = $1 WHERE id = $2")
+                .bind(name)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(members) = members {
+            sqlx::query("DELETE FROM team_members WHERE team_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for agent in members {
+                sqlx::query("INSERT INTO team_members (team_id, agent_id) VALUES ($1, $2)")
+                    .bind(id.0)
+                    .bind(agent.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        self.team(id).await
+    }
+
+    /// Deletes a team no ticket points to.
+    pub async fn delete_team(&self, id: TeamId) -> Result<(), StoreError> {
+        let in_use: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tickets WHERE team_id = $1 LIMIT 1")
+                .bind(id.0)
+                .fetch_optional(&self.write)
+                .await?;
+        if in_use.is_some() {
+            return Err(StoreError::InUse);
+        }
+        let done = sqlx::query("DELETE FROM teams WHERE id = $1")
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("team"));
+        }
+        Ok(())
+    }
+
+    /// Creates a customer with identities (already normalised), atomically.
+    pub async fn insert_customer(
+        &self,
+        name: &str,
+        identities: &[IdentityRecord],
+    ) -> Result<CustomerRecord, StoreError> {
+        let now = Timestamp::now();
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+        )
+        .bind(name)
+        .bind(now.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        for identity in identities {
+            insert_identity(&mut tx, CustomerId(id), identity).await?;
+        }
+        tx.commit().await?;
+        Ok(CustomerRecord {
+            id: CustomerId(id),
+            name: name.to_string(),
+            identities: identities.to_vec(),
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// One customer.
+    pub async fn customer(&self, id: CustomerId) -> Result<CustomerRecord, StoreError> {
+        let row =
+            sqlx::query("SELECT id, name, created_at, updated_at FROM customers WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound("customer"))?;
+        let mut customers = self.with_identities(vec![row]).await?;
+        customers.pop().ok_or(StoreError::NotFound("customer"))
+    }
+
+    /// Customers by id after a cursor; `name` filters by a substring of the name.
+    pub async fn customers(
+        &self,
+        after: i64,
+        limit: i64,
+        name: Option<&str>,
+    ) -> Result<Vec<CustomerRecord>, StoreError> {
+        let rows = match name {
+            Some(name) => {
+                sqlx::query(
+                    "SELECT id, name, created_at, updated_at FROM customers \
+                     WHERE id > $1 AND LOWER(name) LIKE $2 ORDER BY id LIMIT $3",
+                )
+                .bind(after)
+                .bind(format!("%{}%", name.to_lowercase().replace(['%', '_'], "")))
+                .bind(limit.clamp(1, 500))
+                .fetch_all(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT id, name, created_at, updated_at FROM customers WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit.clamp(1, 500))
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        self.with_identities(rows).await
+    }
+
+    async fn with_identities(&self, rows: Vec<AnyRow>) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut customers = rows
+            .iter()
+            .map(|row| {
+                Ok(CustomerRecord {
+                    id: CustomerId(row.try_get("id")?),
+                    name: row.try_get("name")?,
+                    identities: Vec::new(),
+                    created_at: Timestamp(row.try_get("created_at")?),
+                    updated_at: Timestamp(row.try_get("updated_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if customers.is_empty() {
+            return Ok(customers);
+        }
+        let ids: Vec<String> = customers.iter().map(|c| c.id.0.to_string()).collect();
+        // The ids come from the database as integers, so listing them inline is safe.
+        let sql = format!(
+            "SELECT customer_id, kind, value FROM customer_identities WHERE customer_id IN ({}) ORDER BY id",
+            ids.join(",")
+        );
+        for row in sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?
+        {
+            let owner: i64 = row.try_get("customer_id")?;
+            if let Some(c) = customers.iter_mut().find(|c| c.id.0 == owner) {
+                c.identities.push(IdentityRecord {
+                    kind: parse(&row.try_get::<String, _>("kind")?)?,
+                    value: row.try_get("value")?,
+                });
+            }
+        }
+        Ok(customers)
+    }
+
+    /// Finds the customer an identity (already normalised) belongs to.
+    pub async fn customer_by_identity(
+        &self,
+        kind: IdentityKind,
+        value: &str,
+    ) -> Result<Option<CustomerId>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2",
+        )
+        .bind(kind.as_str())
+        .bind(value)
+        .fetch_optional(&self.write)
+        .await?
+        .map(CustomerId))
+    }
+
+    /// Renames a customer and/or replaces their identities, atomically.
+    pub async fn update_customer(
+        &self,
+        id: CustomerId,
+        name: Option<&str>,
+        identities: Option<&[IdentityRecord]>,
+    ) -> Result<CustomerRecord, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE customers SET name = COALESCE($1, name), updated_at = $2 WHERE id = $3",
+        )
+        .bind(name)
+        .bind(Timestamp::now().0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("customer"));
+        }
+        if let Some(identities) = identities {
+            sqlx::query("DELETE FROM customer_identities WHERE customer_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for identity in identities {
+                insert_identity(&mut tx, id, identity).await?;
+            }
+        }
+        tx.commit().await?;
+        self.customer(id).await
+    }
+
+    /// Deletes a customer who has no tickets.
+    pub async fn delete_customer(&self, id: CustomerId) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM customers WHERE id = $1")
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("customer"));
+        }
+        Ok(())
+    }
+}
+
+async fn insert_identity(
+    conn: &mut sqlx::AnyConnection,
+    customer: CustomerId,
+    identity: &IdentityRecord,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO customer_identities (customer_id, kind, value) VALUES ($1, $2, $3)")
+        .bind(customer.0)
+        .bind(identity.kind.as_str())
+        .bind(&identity.value)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "{} {} belongs to another customer",
+                identity.kind, identity.value
+            )),
+            other => other,
+        })?;
+    Ok(())
+}

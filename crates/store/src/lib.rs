@@ -1,0 +1,233 @@
+//! Rapport's persistence: one sqlx code path over SQLite and PostgreSQL.
+//!
+//! Queries go through sqlx's `Any` driver, so each is written once. Where the
+//! two engines truly differ (id columns, row locks, pragmas) the difference is
+//! a [`Backend`] branch in one place. Values are stored in the types both
+//! engines share: BIGINT for ids, instants (UTC microseconds) and flags, TEXT
+//! for the rest, JSON in TEXT for event payloads.
+//!
+//! SQLite runs in WAL mode with one writer connection and a few readers, so
+//! writes queue in the process instead of failing with `SQLITE_BUSY`. A ticket
+//! change and its events are written in one transaction ([`Store::change_ticket`]).
+
+pub mod bulk;
+pub use bulk::{BulkCustomer, BulkTicket, NextIds};
+pub mod directory;
+mod migrate;
+mod rows;
+pub mod tickets;
+
+pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
+pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
+
+use sqlx::AnyPool;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use std::time::Duration;
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite, the default.
+    Sqlite,
+    /// PostgreSQL, for several processes and large data.
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the engine from a database URL.
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::BadUrl(redact(url)))
+        }
+    }
+}
+
+/// A database error, with not-found and conflicts told apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no engine Rapport knows.
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://...")]
+    BadUrl(String),
+    /// No such record.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A unique value is already taken.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// Other records still point to this one.
+    #[error("still in use by other records")]
+    InUse,
+    /// A stored value could not be read back.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound("record"),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_string())
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::InUse,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+/// Hides a password in a database URL before it is shown or logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The connection to Rapport's database.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if needed) and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') || url.contains(":memory:") {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                let options = || {
+                    AnyPoolOptions::new()
+                        .test_before_acquire(false)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                sqlx::raw_sql(
+                                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                                     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                                     PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;",
+                                )
+                                .execute(&mut *conn)
+                                .await?;
+                                Ok(())
+                            })
+                        })
+                };
+                let write = options()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .connect(&url)
+                    .await?;
+                let read = options()
+                    .max_connections(4)
+                    .min_connections(1)
+                    .connect(&url)
+                    .await?;
+                Ok(Self {
+                    backend,
+                    read,
+                    write,
+                })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .test_before_acquire(false)
+                    .max_connections(16)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Self {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                })
+            }
+        }
+    }
+
+    /// The engine in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL on the way out).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    /// ` FOR UPDATE` where the engine has row locks (SQLite's single writer
+    /// already serialises writes).
+    fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend_and_hide_passwords() {
+        assert_eq!(
+            Backend::from_url("sqlite:rapport.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert!(Backend::from_url("mysql://x").is_err());
+        assert_eq!(
+            redact("postgres://ann:secret@db:5432/r"),
+            "postgres://ann:***@db:5432/r"
+        );
+        assert_eq!(redact("postgres://ann@db/r"), "postgres://ann@db/r");
+    }
+}

@@ -1,0 +1,490 @@
+//! Tickets, their messages and events: created, changed and listed.
+
+use crate::rows::{TICKET_COLUMNS, closure_json, duplicate_of, parse, tags_json, ticket};
+use crate::{Store, StoreError};
+use rapport_core::machine::create;
+use rapport_core::{
+    Actor, AgentId, AuthorKind, Channel, CustomerId, Event, EventId, EventKind, MessageId,
+    MessageKind, Priority, Status, TeamId, Ticket, TicketId, Timestamp, apply,
+};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+/// A message to store with a ticket change.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Public or internal.
+    pub kind: MessageKind,
+    /// Who wrote it.
+    pub author_kind: AuthorKind,
+    /// The agent's or customer's id.
+    pub author_id: Option<i64>,
+    /// The text.
+    pub body_text: String,
+    /// Sanitized HTML, when the message had some.
+    pub body_html: Option<String>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// Its id.
+    pub id: MessageId,
+    /// Its ticket.
+    pub ticket_id: TicketId,
+    /// Public or internal.
+    pub kind: MessageKind,
+    /// Who wrote it.
+    pub author_kind: AuthorKind,
+    /// The agent's or customer's id.
+    pub author_id: Option<i64>,
+    /// The text.
+    pub body_text: String,
+    /// Sanitized HTML.
+    pub body_html: Option<String>,
+    /// When it was stored.
+    pub created_at: Timestamp,
+}
+
+/// What a new ticket starts with.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// What it is about.
+    pub subject: String,
+    /// Who asked.
+    pub customer_id: CustomerId,
+    /// How it came in.
+    pub channel: Channel,
+    /// How urgent.
+    pub priority: Priority,
+    /// The queue.
+    pub team_id: Option<TeamId>,
+    /// Initial tags (already normalised).
+    pub tags: Vec<String>,
+}
+
+/// A ticket after a change, with what the change wrote.
+#[derive(Debug, Clone)]
+pub struct TicketChange {
+    /// The ticket as it is now.
+    pub ticket: Ticket,
+    /// The events the change appended.
+    pub events: Vec<Event>,
+    /// The message stored with the change, if any.
+    pub message: Option<MessageRecord>,
+}
+
+/// How a ticket list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TicketSort {
+    /// Most recently changed first (the default).
+    #[default]
+    UpdatedDesc,
+    /// Least recently changed first (oldest waiting first).
+    UpdatedAsc,
+    /// Newest first.
+    CreatedDesc,
+    /// Oldest first.
+    CreatedAsc,
+}
+
+/// Which tickets to list, and from where.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// Any of these statuses (empty: all).
+    pub statuses: Vec<Status>,
+    /// `Some(None)` lists unowned tickets.
+    pub owner: Option<Option<AgentId>>,
+    /// In this team's queue.
+    pub team_id: Option<TeamId>,
+    /// From this customer.
+    pub customer_id: Option<CustomerId>,
+    /// Changed at or after this instant.
+    pub updated_since: Option<Timestamp>,
+    /// Order.
+    pub sort: TicketSort,
+    /// Keyset cursor: the (sort key, id) of the last row already seen.
+    pub after: Option<(i64, i64)>,
+    /// Page size.
+    pub limit: i64,
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl Store {
+    /// Creates a ticket, its `Created` event and (optionally) its first message, atomically.
+    pub async fn create_ticket(
+        &self,
+        new: NewTicket,
+        actor: Actor,
+        first_message: Option<NewMessage>,
+    ) -> Result<TicketChange, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let change = create_in(&mut tx, new, actor, first_message, Timestamp::now()).await?;
+        tx.commit().await?;
+        Ok(change)
+    }
+
+    /// Reads one ticket.
+    pub async fn ticket(&self, id: TicketId) -> Result<Ticket, StoreError> {
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("ticket"))?;
+        ticket(&row)
+    }
+
+    /// Changes a ticket in one transaction: locks it, stores the message (if
+    /// any), asks `decide` for the events, applies them and appends them.
+    /// When `decide` refuses, nothing is written.
+    pub async fn change_ticket<E, F>(
+        &self,
+        id: TicketId,
+        actor: Actor,
+        message: Option<NewMessage>,
+        decide: F,
+    ) -> Result<TicketChange, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
+    {
+        let mut tx = self.write.begin().await.map_err(StoreError::from)?;
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{}",
+            self.for_update()
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?
+            .ok_or(StoreError::NotFound("ticket"))?;
+        let mut current = ticket(&row)?;
+        let now = Timestamp::now().max(current.updated_at);
+        let message = match message {
+            Some(m) => Some(insert_message(&mut tx, id, &m, now).await?),
+            None => None,
+        };
+        let kinds = decide(&current, message.as_ref().map(|m| m.id))?;
+        let events = append(&mut tx, &mut current, actor, now, kinds).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(TicketChange {
+            ticket: current,
+            events,
+            message,
+        })
+    }
+
+    /// Lists tickets by filter, in keyset pages.
+    pub async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+        let mut clauses = Vec::new();
+        let mut binds = Vec::new();
+        let next = |b: Bind, binds: &mut Vec<Bind>| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        if !filter.statuses.is_empty() {
+            let list: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|s| next(Bind::Text(s.as_str().into()), &mut binds))
+                .collect();
+            clauses.push(format!("status IN ({})", list.join(", ")));
+        }
+        match filter.owner {
+            Some(Some(agent)) => {
+                let p = next(Bind::Int(agent.0), &mut binds);
+                clauses.push(format!("owner_id = {p}"));
+            }
+            Some(None) => clauses.push("owner_id IS NULL".into()),
+            None => {}
+        }
+        if let Some(team) = filter.team_id {
+            let p = next(Bind::Int(team.0), &mut binds);
+            clauses.push(format!("team_id = {p}"));
+        }
+        if let Some(customer) = filter.customer_id {
+            let p = next(Bind::Int(customer.0), &mut binds);
+            clauses.push(format!("customer_id = {p}"));
+        }
+        if let Some(since) = filter.updated_since {
+            let p = next(Bind::Int(since.0), &mut binds);
+            clauses.push(format!("updated_at >= {p}"));
+        }
+        let (order, cursor_op, by_updated) = match filter.sort {
+            TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", true),
+            TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", true),
+            TicketSort::CreatedDesc => ("id DESC", "<", false),
+            TicketSort::CreatedAsc => ("id ASC", ">", false),
+        };
+        if let Some((key, id)) = filter.after {
+            if by_updated {
+                let k = next(Bind::Int(key), &mut binds);
+                let i = next(Bind::Int(id), &mut binds);
+                clauses.push(format!("(updated_at, id) {cursor_op} ({k}, {i})"));
+            } else {
+                let i = next(Bind::Int(id), &mut binds);
+                clauses.push(format!("id {cursor_op} {i}"));
+            }
+        }
+        let limit = next(Bind::Int(filter.limit.clamp(1, 500)), &mut binds);
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        query
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(ticket)
+            .collect()
+    }
+
+    /// A ticket's messages, oldest first.
+    pub async fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, ticket_id, kind, author_kind, author_id, body_text, body_html, created_at \
+             FROM messages WHERE ticket_id = $1 ORDER BY id LIMIT 5000",
+        )
+        .bind(id.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(MessageRecord {
+                    id: MessageId(row.try_get("id")?),
+                    ticket_id: TicketId(row.try_get("ticket_id")?),
+                    kind: parse(&row.try_get::<String, _>("kind")?)?,
+                    author_kind: parse(&row.try_get::<String, _>("author_kind")?)?,
+                    author_id: row.try_get("author_id")?,
+                    body_text: row.try_get("body_text")?,
+                    body_html: row.try_get("body_html")?,
+                    created_at: Timestamp(row.try_get("created_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// A ticket's events, oldest first, after an event id.
+    pub async fn events(
+        &self,
+        id: TicketId,
+        after: Option<EventId>,
+        limit: i64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
+             WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(id.0)
+        .bind(after.map_or(0, |e| e.0))
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event).collect()
+    }
+}
+
+fn event(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
+    let data: String = row.try_get("data")?;
+    let actor_kind: String = row.try_get("actor_kind")?;
+    let actor_id: Option<i64> = row.try_get("actor_id")?;
+    let actor = match (actor_kind.as_str(), actor_id) {
+        ("agent", Some(id)) => Actor::Agent(AgentId(id)),
+        ("customer", Some(id)) => Actor::Customer(CustomerId(id)),
+        ("system", _) => Actor::System,
+        (other, _) => return Err(StoreError::Corrupt(format!("unknown actor {other:?}"))),
+    };
+    Ok(Event {
+        id: EventId(row.try_get("id")?),
+        ticket_id: TicketId(row.try_get("ticket_id")?),
+        actor,
+        at: Timestamp(row.try_get("at")?),
+        kind: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+/// The stored (kind, id) of an actor.
+pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
+    match actor {
+        Actor::Agent(a) => ("agent", Some(a.0)),
+        Actor::Customer(c) => ("customer", Some(c.0)),
+        Actor::System => ("system", None),
+    }
+}
+
+/// Creates a ticket inside an open transaction.
+pub(crate) async fn create_in(
+    conn: &mut AnyConnection,
+    new: NewTicket,
+    actor: Actor,
+    first_message: Option<NewMessage>,
+    now: Timestamp,
+) -> Result<TicketChange, StoreError> {
+    let created = EventKind::Created {
+        subject: new.subject.clone(),
+        customer_id: new.customer_id,
+        channel: new.channel,
+        priority: new.priority,
+        team_id: new.team_id,
+        tags: new.tags.clone(),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tickets (subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
+         transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version) \
+         VALUES ($1, 'new', $2, $3, $4, $5, NULL, $6, 0, 0, NULL, NULL, $7, $7, 1) RETURNING id",
+    )
+    .bind(new.subject)
+    .bind(new.priority.as_str())
+    .bind(new.channel.as_str())
+    .bind(new.customer_id.0)
+    .bind(new.team_id.map(|t| t.0))
+    .bind(tags_json(&new.tags))
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut ticket = create(TicketId(id), now, &created)
+        .ok_or_else(|| StoreError::Corrupt("created event did not create".into()))?;
+    let mut events = vec![insert_event(conn, ticket.id, actor, now, &created).await?];
+    let mut message = None;
+    if let Some(first) = first_message {
+        let stored = insert_message(conn, ticket.id, &first, now).await?;
+        let kinds = rapport_core::decide(
+            &ticket,
+            &rapport_core::Command::AddMessage {
+                message_id: stored.id,
+                kind: stored.kind,
+                author: stored.author_kind,
+            },
+            actor,
+        )
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        events.extend(append(conn, &mut ticket, actor, now, kinds).await?);
+        message = Some(stored);
+    }
+    Ok(TicketChange {
+        ticket,
+        events,
+        message,
+    })
+}
+
+/// Stores a message.
+pub(crate) async fn insert_message(
+    conn: &mut AnyConnection,
+    ticket_id: TicketId,
+    m: &NewMessage,
+    now: Timestamp,
+) -> Result<MessageRecord, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (ticket_id, kind, author_kind, author_id, body_text, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(ticket_id.0)
+    .bind(m.kind.as_str())
+    .bind(m.author_kind.as_str())
+    .bind(m.author_id)
+    .bind(&m.body_text)
+    .bind(&m.body_html)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(MessageRecord {
+        id: MessageId(id),
+        ticket_id,
+        kind: m.kind,
+        author_kind: m.author_kind,
+        author_id: m.author_id,
+        body_text: m.body_text.clone(),
+        body_html: m.body_html.clone(),
+        created_at: now,
+    })
+}
+
+async fn insert_event(
+    conn: &mut AnyConnection,
+    ticket_id: TicketId,
+    actor: Actor,
+    at: Timestamp,
+    kind: &EventKind,
+) -> Result<Event, StoreError> {
+    let (actor_kind, actor_id) = actor_columns(actor);
+    let data = serde_json::to_string(kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (ticket_id, actor_kind, actor_id, type, data, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(ticket_id.0)
+    .bind(actor_kind)
+    .bind(actor_id)
+    .bind(kind.name())
+    .bind(data)
+    .bind(at.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Event {
+        id: EventId(id),
+        ticket_id,
+        actor,
+        at,
+        kind: kind.clone(),
+    })
+}
+
+/// Applies events to the ticket, appends them, and writes the ticket row.
+async fn append(
+    conn: &mut AnyConnection,
+    ticket: &mut Ticket,
+    actor: Actor,
+    now: Timestamp,
+    kinds: Vec<EventKind>,
+) -> Result<Vec<Event>, StoreError> {
+    let previous_version = ticket.version;
+    let mut events = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        apply(ticket, now, &kind);
+        events.push(insert_event(conn, ticket.id, actor, now, &kind).await?);
+    }
+    let updated = sqlx::query(
+        "UPDATE tickets SET subject = $1, status = $2, priority = $3, team_id = $4, owner_id = $5, tags = $6, \
+         transfer_count = $7, has_public_reply = $8, closure = $9, duplicate_of = $10, updated_at = $11, version = $12 \
+         WHERE id = $13 AND version = $14",
+    )
+    .bind(&ticket.subject)
+    .bind(ticket.status.as_str())
+    .bind(ticket.priority.as_str())
+    .bind(ticket.team_id.map(|t| t.0))
+    .bind(ticket.owner_id.map(|a| a.0))
+    .bind(tags_json(&ticket.tags))
+    .bind(ticket.transfer_count)
+    .bind(i64::from(ticket.has_public_reply))
+    .bind(closure_json(&ticket.closure))
+    .bind(duplicate_of(&ticket.closure))
+    .bind(ticket.updated_at.0)
+    .bind(ticket.version)
+    .bind(ticket.id.0)
+    .bind(previous_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict(format!(
+            "ticket {} changed while it was being updated",
+            ticket.id
+        )));
+    }
+    Ok(events)
+}
