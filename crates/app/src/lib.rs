@@ -85,3 +85,9 @@ pub(crate) fn required_text(
     }
     Ok(value.to_string())
 }
+
+/// The stored records the use cases hand out, re-exported so front ends need not know the store.
+pub use rapport_store::{
+    AgentRecord, CustomerRecord, IdentityRecord, MessageRecord, TeamRecord, TicketChange, TicketFilter,
+    TicketSort, TokenRecord,
+};

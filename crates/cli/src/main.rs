@@ -1,1 +1,327 @@
-fn main() {}
+//! `rapport`: the one binary. Serves the help desk, seeds demo data,
+//! generates benchmark data, migrates, and manages agents.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use config::{FileSettings, Settings};
+use rapport_app::demo::{builtin_conversations, ensure_demo_staff, read_conversations, seed_demo};
+use rapport_app::generate::{GenerateOptions, generate};
+use rapport_app::{App, AppConfig};
+use rapport_core::Role;
+use rapport_store::Store;
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The default place of the real conversations, beside the project.
+const CONVERSATIONS: &str = "../shared/data/conversations/twitter-customer-care.dev.jsonl";
+
+#[derive(Parser)]
+#[command(name = "rapport", version, about = "Rapport: the help desk that makes good service the default")]
+struct Cli {
+    /// Configuration file (TOML); also RAPPORT_CONFIG.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    overrides: Overrides,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Default)]
+struct Overrides {
+    /// Database URL (sqlite:PATH or postgres://...); also RAPPORT_DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Data directory; also RAPPORT_DATA_DIR.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Listen address; also RAPPORT_LISTEN.
+    #[arg(long, global = true)]
+    listen: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the help desk (prints a one-time setup token while no admin exists).
+    Serve,
+    /// Seed demo data from real conversations (once), print logins, and serve.
+    Demo {
+        /// Conversations (JSON lines) to build the demo tickets from.
+        #[arg(long, default_value = CONVERSATIONS)]
+        conversations: PathBuf,
+        /// Seed and print the logins, then exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Fill the database with generated tickets for benchmarks.
+    Generate {
+        /// How many tickets to add.
+        #[arg(long, default_value_t = 100_000)]
+        tickets: u64,
+        /// Tickets per transaction.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Conversations (JSON lines) to build tickets from.
+        #[arg(long, default_value = CONVERSATIONS)]
+        conversations: PathBuf,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage agents from the server's shell.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Print the settings in force, or a sample configuration file.
+    Config {
+        /// Print the sample file instead.
+        #[arg(long)]
+        sample: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Create an agent; the password is read from stdin when --password-stdin is given.
+    Create {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// agent, lead or admin.
+        #[arg(long, default_value = "agent")]
+        role: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List agents.
+    List,
+    /// Issue an API token for an agent (printed once).
+    Token {
+        /// The agent's e-mail.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Set an agent's password from the first line of stdin (revokes their sessions).
+    Password {
+        /// The agent's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let overrides = FileSettings {
+        database_url: cli.overrides.database_url.clone(),
+        data_dir: cli.overrides.data_dir.clone(),
+        listen: cli.overrides.listen.clone(),
+        ..Default::default()
+    };
+    let settings = config::load(cli.config.as_deref(), overrides)?;
+    if let Command::Config { sample } = cli.command {
+        if sample {
+            print!("{}", config::SAMPLE);
+        } else {
+            println!("{settings:#?}");
+        }
+        return Ok(());
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&settings.log)
+                .context("RAPPORT_LOG / log is not a valid log filter")?,
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(cli.command, settings))
+}
+
+async fn open(settings: &Settings) -> Result<App> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+    }
+    let store = Store::open(&settings.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", rapport_store::redact(&settings.database_url)))?;
+    Ok(App::new(
+        store,
+        AppConfig { public_base_url: settings.public_base_url.clone(), ..AppConfig::default() },
+    ))
+}
+
+fn conversations(path: &PathBuf) -> Result<Vec<rapport_app::demo::Conversation>> {
+    if path.exists() {
+        Ok(read_conversations(path)?)
+    } else {
+        eprintln!(
+            "warning: {} not found; using a few built-in conversations instead",
+            path.display()
+        );
+        Ok(builtin_conversations())
+    }
+}
+
+fn read_secret_line() -> Result<String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).context("cannot read stdin")?;
+    let line = input.lines().next().unwrap_or("").to_string();
+    if line.is_empty() {
+        bail!("expected the password on the first line of stdin");
+    }
+    Ok(line)
+}
+
+async fn run(command: Command, settings: Settings) -> Result<()> {
+    match command {
+        Command::Config { .. } => Ok(()),
+        Command::Migrate => {
+            let app = open(&settings).await?;
+            app.store().close().await;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Serve => {
+            let app = open(&settings).await?;
+            if let Some(token) = app.issue_setup_token().await? {
+                println!("No admin exists yet. Create the first admin with this one-time setup token:");
+                println!("  {token}");
+                println!(
+                    "  curl -X POST {}/api/v1/setup -H 'content-type: application/json' \\\n    -d '{{\"setup_token\":\"{token}\",\"email\":\"you@example.com\",\"name\":\"Your Name\",\"password\":\"at-least-10-chars\"}}'",
+                    settings.public_base_url
+                );
+                println!("  (or run: rapport agent create --role admin --email ... --name ... --password-stdin)");
+            }
+            serve(app, &settings).await
+        }
+        Command::Demo { conversations: path, no_serve } => {
+            let app = open(&settings).await?;
+            let started = Instant::now();
+            let (logins, agents, teams) = ensure_demo_staff(&app).await?;
+            let seeded = seed_demo(&app, &conversations(&path)?, &agents, &teams).await?;
+            if seeded > 0 {
+                println!("Seeded {seeded} demo tickets in {:.1} s.", started.elapsed().as_secs_f64());
+            }
+            println!("Rapport demo at {} — log in with one of these (fresh passwords each start):", settings.public_base_url);
+            for l in &logins {
+                println!("  {:<6} {:<22} {}", l.role.as_str(), l.email, l.password);
+            }
+            println!(
+                "  curl -s -X POST {}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
+                settings.public_base_url, logins[0].email, logins[0].password
+            );
+            println!("  API reference: {}/api/v1/docs", settings.public_base_url);
+            if no_serve {
+                app.store().close().await;
+                return Ok(());
+            }
+            serve(app, &settings).await
+        }
+        Command::Generate { tickets, batch, seed, conversations: path } => {
+            let app = open(&settings).await?;
+            let conversations = conversations(&path)?;
+            let bar = indicatif::ProgressBar::new(tickets);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} tickets {per_sec} eta {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = Instant::now();
+            let options = GenerateOptions { tickets, batch: batch.max(1), seed, ..Default::default() };
+            let report = generate(&app, &conversations, &options, &|n| bar.set_position(n)).await?;
+            bar.finish();
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "generated {} tickets, {} messages, {} events, {} customers in {seconds:.1} s ({:.0} tickets/s)",
+                report.tickets, report.messages, report.events, report.customers, report.tickets as f64 / seconds
+            );
+            app.store().close().await;
+            Ok(())
+        }
+        Command::Agent(agent) => {
+            let app = open(&settings).await?;
+            let result = agent_command(&app, agent).await;
+            app.store().close().await;
+            result
+        }
+    }
+}
+
+async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
+    let by_email = |email: String| async move {
+        let email = email.trim().to_lowercase();
+        app.store().agent_by_email(&email).await?.with_context(|| format!("no agent with e-mail {email}"))
+    };
+    match command {
+        AgentCommand::Create { email, name, role, password_stdin } => {
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let password = if password_stdin { Some(read_secret_line()?) } else { None };
+            let agent = app.create_agent_unchecked(&email, &name, role, password.as_deref()).await?;
+            println!("created {} {} <{}> (id {})", agent.role, agent.name, agent.email, agent.id);
+        }
+        AgentCommand::List => {
+            for a in app.store().agents().await? {
+                println!("{:>5}  {:<6} {:<8} {:<30} {}", a.id, a.role, if a.active { "active" } else { "inactive" }, a.email, a.name);
+            }
+        }
+        AgentCommand::Token { email, name } => {
+            let agent = by_email(email).await?;
+            let issued = app.issue_token_for(agent.id, &name).await?;
+            println!("{}", issued.token);
+        }
+        AgentCommand::Password { email } => {
+            let agent = by_email(email).await?;
+            app.set_password(agent.id, &read_secret_line()?).await?;
+            println!("password set for {}; their sessions were ended", agent.email);
+        }
+    }
+    Ok(())
+}
+
+async fn serve(app: App, settings: &Settings) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    tracing::info!(address = %settings.listen, database = %rapport_store::redact(&settings.database_url), "serving");
+    println!("Rapport is serving on http://{}", listener.local_addr()?);
+    let store = app.store().clone();
+    rapport_web::serve(listener, app, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,82 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document.
+
+pub mod auth;
+pub mod directory;
+pub mod tickets;
+pub mod types;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+/// The OpenAPI document, built from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Rapport API", description = "The help desk that makes good service the default. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/login or an API token. Errors share one shape: `{\"error\": {\"code\", \"message\", \"field\"?}}`."),
+    paths(
+        auth::login, auth::logout, auth::me, auth::tokens, auth::create_token, auth::revoke_token, auth::setup,
+        directory::list_agents, directory::create_agent, directory::get_agent, directory::update_agent,
+        directory::list_teams, directory::create_team, directory::get_team, directory::update_team, directory::delete_team,
+        directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer,
+        tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
+        tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
+        tickets::close_as_spam, tickets::close_as_duplicate,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Log in, tokens, first-run setup"),
+        (name = "agents", description = "Agents and their roles"),
+        (name = "teams", description = "Teams (queues)"),
+        (name = "customers", description = "Customers and their contact identities"),
+        (name = "tickets", description = "Tickets, messages, events and every move on them"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The `/api/v1` routes.
+pub fn routes() -> Router<AppState> {
+    use auth as a;
+    use directory as d;
+    use tickets as t;
+    Router::new()
+        .route("/api/v1/setup", post(a::setup))
+        .route("/api/v1/auth/login", post(a::login))
+        .route("/api/v1/auth/logout", post(a::logout))
+        .route("/api/v1/auth/me", get(a::me))
+        .route("/api/v1/auth/tokens", get(a::tokens).post(a::create_token))
+        .route("/api/v1/auth/tokens/{id}", axum::routing::delete(a::revoke_token))
+        .route("/api/v1/agents", get(d::list_agents).post(d::create_agent))
+        .route("/api/v1/agents/{id}", get(d::get_agent).patch(d::update_agent))
+        .route("/api/v1/teams", get(d::list_teams).post(d::create_team))
+        .route("/api/v1/teams/{id}", get(d::get_team).patch(d::update_team).delete(d::delete_team))
+        .route("/api/v1/customers", get(d::list_customers).post(d::create_customer))
+        .route(
+            "/api/v1/customers/{id}",
+            get(d::get_customer).patch(d::update_customer).delete(d::delete_customer),
+        )
+        .route("/api/v1/tickets", get(t::list_tickets).post(t::create_ticket))
+        .route("/api/v1/tickets/{id}", get(t::get_ticket))
+        .route("/api/v1/tickets/{id}/messages", get(t::list_messages).post(t::add_message))
+        .route("/api/v1/tickets/{id}/events", get(t::list_events))
+        .route("/api/v1/tickets/{id}/assign", post(t::assign))
+        .route("/api/v1/tickets/{id}/transfer", post(t::transfer))
+        .route("/api/v1/tickets/{id}/status", post(t::set_status))
+        .route("/api/v1/tickets/{id}/tags", post(t::tag))
+        .route("/api/v1/tickets/{id}/priority", post(t::set_priority))
+        .route("/api/v1/tickets/{id}/close-as-spam", post(t::close_as_spam))
+        .route("/api/v1/tickets/{id}/close-as-duplicate", post(t::close_as_duplicate))
+}

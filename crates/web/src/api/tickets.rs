@@ -1,0 +1,401 @@
+//! Tickets: open, read, list, and every move on them.
+
+use super::types::{EventOut, MessageOut, Page, TicketChangeOut, TicketDetailOut, TicketOut};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Auth, Id, Json, Query};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
+use rapport_core::{
+    AgentId, Channel, Command, CustomerId, EventId, Priority, Status, TeamId, TicketId, Timestamp,
+};
+use rapport_app::{TicketFilter, TicketSort};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// A new ticket: name an existing customer or give an e-mail address.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketIn {
+    /// What it is about.
+    pub subject: String,
+    /// An existing customer.
+    pub customer_id: Option<i64>,
+    /// Or the customer's e-mail (found, or created).
+    pub customer_email: Option<String>,
+    /// The customer's name, when created from the e-mail.
+    pub customer_name: Option<String>,
+    /// email, portal, api (default), phone or social.
+    #[schema(value_type = Option<String>)]
+    pub channel: Option<Channel>,
+    /// low, normal (default), high or urgent.
+    #[schema(value_type = Option<String>)]
+    pub priority: Option<Priority>,
+    /// The queue.
+    pub team_id: Option<i64>,
+    /// Labels.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The customer's own words.
+    pub message: Option<String>,
+}
+
+/// Open a ticket.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])), request_body = TicketIn,
+    responses((status = 201, body = TicketChangeOut), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_ticket(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Json(body): Json<TicketIn>,
+) -> ApiResult<(StatusCode, axum::Json<TicketChangeOut>)> {
+    let customer = match (body.customer_id, body.customer_email) {
+        (Some(id), None) => CustomerRef::Id(CustomerId(id)),
+        (None, Some(email)) => CustomerRef::Email {
+            email,
+            name: body.customer_name.unwrap_or_default(),
+        },
+        _ => return Err(ApiError::field("customer_id", "give either customer_id or customer_email")),
+    };
+    let open = OpenTicket {
+        subject: body.subject,
+        customer,
+        channel: body.channel.unwrap_or(Channel::Api),
+        priority: body.priority.unwrap_or(Priority::Normal),
+        team_id: body.team_id.map(TeamId),
+        tags: body.tags,
+        message: body.message,
+    };
+    let change = s.app.open_ticket(&caller, open).await?;
+    Ok((StatusCode::CREATED, axum::Json((&change).into())))
+}
+
+/// Ticket list parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TicketQuery {
+    /// Comma-separated statuses, e.g. `open,pending`.
+    pub status: Option<String>,
+    /// An agent id, or `none` for unowned tickets.
+    pub owner: Option<String>,
+    /// A team id.
+    pub team: Option<i64>,
+    /// A customer id.
+    pub customer: Option<i64>,
+    /// Changed at or after (RFC 3339).
+    pub updated_since: Option<String>,
+    /// `-updated_at` (default), `updated_at`, `-created_at` or `created_at`.
+    pub sort: Option<String>,
+    /// From `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+}
+
+fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
+    let sort = match q.sort.as_deref().unwrap_or("-updated_at") {
+        "-updated_at" => TicketSort::UpdatedDesc,
+        "updated_at" => TicketSort::UpdatedAsc,
+        "-created_at" => TicketSort::CreatedDesc,
+        "created_at" => TicketSort::CreatedAsc,
+        other => {
+            return Err(ApiError::field(
+                "sort",
+                format!("unknown sort {other:?}: use -updated_at, updated_at, -created_at or created_at"),
+            ));
+        }
+    };
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| {
+            c.split_once('.')
+                .and_then(|(k, i)| Some((k.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
+                .ok_or_else(|| ApiError::field("cursor", "not a cursor from this list"))
+        })
+        .transpose()?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", "must be from 1 to 500"));
+    }
+    Ok(TicketFilter {
+        statuses: q.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
+        owner: q.owner.as_deref().map(parse_owner).transpose()?,
+        team_id: q.team.map(TeamId),
+        customer_id: q.customer.map(CustomerId),
+        updated_since: q
+            .updated_since
+            .as_deref()
+            .map(|t| Timestamp::parse(t).map_err(|m| ApiError::field("updated_since", m)))
+            .transpose()?,
+        sort,
+        after,
+        limit,
+    })
+}
+
+/// List tickets with filters, sorting and cursor pagination.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])), params(TicketQuery),
+    responses((status = 200, body = Page<TicketOut>), (status = 422, body = ErrorBody)))]
+pub async fn list_tickets(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Query(q): Query<TicketQuery>,
+) -> ApiResult<axum::Json<Page<TicketOut>>> {
+    let filter = filter(q)?;
+    let tickets = s.app.tickets(&caller, &filter).await?;
+    let next_cursor = if tickets.len() as i64 == filter.limit {
+        tickets.last().map(|t| match filter.sort {
+            TicketSort::UpdatedAsc | TicketSort::UpdatedDesc => format!("{}.{}", t.updated_at.0, t.id.0),
+            TicketSort::CreatedAsc | TicketSort::CreatedDesc => format!("{}.{}", t.id.0, t.id.0),
+        })
+    } else {
+        None
+    };
+    Ok(axum::Json(Page {
+        items: tickets.iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+/// One ticket with its messages.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = TicketDetailOut), (status = 404, body = ErrorBody)))]
+pub async fn get_ticket(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<TicketDetailOut>> {
+    let view = s.app.ticket(&caller, TicketId(id)).await?;
+    Ok(axum::Json(TicketDetailOut {
+        ticket: (&view.ticket).into(),
+        messages: view.messages.iter().map(Into::into).collect(),
+    }))
+}
+
+/// A ticket's messages, oldest first.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/messages", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Vec<MessageOut>), (status = 404, body = ErrorBody)))]
+pub async fn list_messages(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<Vec<MessageOut>>> {
+    let view = s.app.ticket(&caller, TicketId(id)).await?;
+    Ok(axum::Json(view.messages.iter().map(Into::into).collect()))
+}
+
+/// A message to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageIn {
+    /// `reply` (public, to the customer), `note` (internal), or `customer`
+    /// (the customer's words, taken down by the agent from a call or chat).
+    pub kind: String,
+    /// The text.
+    pub body: String,
+}
+
+/// Add a reply, an internal note or the customer's words.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", security(("bearer" = [])), request_body = MessageIn,
+    params(("id" = i64, Path)),
+    responses((status = 201, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn add_message(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(body): Json<MessageIn>,
+) -> ApiResult<(StatusCode, axum::Json<TicketChangeOut>)> {
+    let role = match body.kind.as_str() {
+        "reply" => MessageRole::Reply,
+        "note" => MessageRole::Note,
+        "customer" => MessageRole::FromCustomer,
+        other => return Err(ApiError::field("kind", format!("unknown kind {other:?}: use reply, note or customer"))),
+    };
+    let change = s.app.add_message(&caller, TicketId(id), role, &body.body).await?;
+    Ok((StatusCode::CREATED, axum::Json((&change).into())))
+}
+
+/// Event list parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// Only events after this event id.
+    pub after: Option<i64>,
+    /// At most this many (1 to 1000, default 200).
+    pub limit: Option<i64>,
+}
+
+/// A ticket's event log, oldest first.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path), EventQuery), responses((status = 200, body = Vec<EventOut>), (status = 404, body = ErrorBody)))]
+pub async fn list_events(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Query(q): Query<EventQuery>,
+) -> ApiResult<axum::Json<Vec<EventOut>>> {
+    let limit = q.limit.unwrap_or(200);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::field("limit", "must be from 1 to 1000"));
+    }
+    let events = s.app.ticket_events(&caller, TicketId(id), q.after.map(EventId), limit).await?;
+    Ok(axum::Json(events.iter().map(Into::into).collect()))
+}
+
+async fn run(s: &AppState, caller: &rapport_app::Caller, id: i64, command: Command) -> ApiResult<axum::Json<TicketChangeOut>> {
+    let change = s.app.command(caller, TicketId(id), command).await?;
+    Ok(axum::Json((&change).into()))
+}
+
+/// Who takes an unowned ticket.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignIn {
+    /// The new owner (leads may name anyone; agents only themselves).
+    pub agent_id: i64,
+    /// Move it to this team too.
+    pub team_id: Option<i64>,
+}
+
+/// Give an unowned ticket its owner.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "tickets", security(("bearer" = [])), request_body = AssignIn,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn assign(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<AssignIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    run(&s, &caller, id, Command::Assign { agent: AgentId(b.agent_id), team: b.team_id.map(TeamId) }).await
+}
+
+/// A hand-off to another agent or team.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferIn {
+    /// The new owner; leave out to put it in `team_id`'s queue.
+    pub agent_id: Option<i64>,
+    /// The new team.
+    pub team_id: Option<i64>,
+    /// What the customer already said and what was tried (20+ characters),
+    /// so the customer never has to repeat themselves.
+    pub note: String,
+}
+
+/// Transfer a ticket with a hand-off note.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/transfer", tag = "tickets", security(("bearer" = [])), request_body = TransferIn,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn transfer(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<TransferIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    let command = Command::Transfer { to_agent: b.agent_id.map(AgentId), to_team: b.team_id.map(TeamId), note: b.note };
+    run(&s, &caller, id, command).await
+}
+
+/// A new status.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusIn {
+    /// open, pending, on_hold, solved or closed.
+    #[schema(value_type = String)]
+    pub status: Status,
+}
+
+/// Change a ticket's status (solving needs a public reply; closing needs solved).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/status", tag = "tickets", security(("bearer" = [])), request_body = StatusIn,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn set_status(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<StatusIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    run(&s, &caller, id, Command::ChangeStatus { to: b.status }).await
+}
+
+/// Tags to add and remove.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagsIn {
+    /// Tags to add.
+    #[serde(default)]
+    pub add: Vec<String>,
+    /// Tags to remove.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+/// Add and remove tags.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/tags", tag = "tickets", security(("bearer" = [])), request_body = TagsIn,
+    params(("id" = i64, Path)), responses((status = 200, body = TicketChangeOut), (status = 409, body = ErrorBody)))]
+pub async fn tag(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<TagsIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    run(&s, &caller, id, Command::Tag { add: b.add, remove: b.remove }).await
+}
+
+/// A new priority.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityIn {
+    /// low, normal, high or urgent.
+    #[schema(value_type = String)]
+    pub priority: Priority,
+}
+
+/// Change a ticket's priority.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/priority", tag = "tickets", security(("bearer" = [])), request_body = PriorityIn,
+    params(("id" = i64, Path)), responses((status = 200, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn set_priority(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<PriorityIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    run(&s, &caller, id, Command::SetPriority { to: b.priority }).await
+}
+
+/// Why a ticket is spam.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpamIn {
+    /// Why.
+    pub reason: String,
+}
+
+/// Close a ticket as spam (leads and admins).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/close-as-spam", tag = "tickets", security(("bearer" = [])), request_body = SpamIn,
+    params(("id" = i64, Path)), responses((status = 200, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn close_as_spam(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<SpamIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    run(&s, &caller, id, Command::CloseAsSpam { reason: b.reason }).await
+}
+
+/// The ticket that carries on, and why.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateIn {
+    /// The surviving ticket.
+    pub of: i64,
+    /// Why it is the same request.
+    pub reason: String,
+}
+
+/// Close a ticket as a duplicate of another (leads and admins).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/close-as-duplicate", tag = "tickets", security(("bearer" = [])), request_body = DuplicateIn,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn close_as_duplicate(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(b): Json<DuplicateIn>,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
+    run(&s, &caller, id, Command::CloseAsDuplicate { of: TicketId(b.of), reason: b.reason }).await
+}

@@ -1,0 +1,331 @@
+//! The JSON shapes of the API, documented in the OpenAPI document.
+
+use rapport_core::{Actor, Closure, Event, Ticket};
+use rapport_app::{AgentRecord, CustomerRecord, MessageRecord, TeamRecord, TokenRecord};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketOut {
+    /// Id, also the ticket number.
+    pub id: i64,
+    /// The number as shown to customers, e.g. `#1234`.
+    pub number: String,
+    /// What it is about.
+    pub subject: String,
+    /// new, open, pending, on_hold, solved or closed.
+    pub status: String,
+    /// low, normal, high or urgent.
+    pub priority: String,
+    /// email, portal, api, phone or social.
+    pub channel: String,
+    /// Who asked.
+    pub customer_id: i64,
+    /// Queue.
+    pub team_id: Option<i64>,
+    /// The one responsible agent.
+    pub owner_id: Option<i64>,
+    /// Labels.
+    pub tags: Vec<String>,
+    /// How often it was passed on (the runaround count).
+    pub transfer_count: i64,
+    /// Whether an agent has replied publicly.
+    pub has_public_reply: bool,
+    /// Why it was closed: `{kind: resolved|spam|duplicate, reason?, of?}`.
+    #[schema(value_type = Option<Object>)]
+    pub closure: Option<Closure>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+    /// Number of events applied.
+    pub version: i64,
+}
+
+impl From<&Ticket> for TicketOut {
+    fn from(t: &Ticket) -> Self {
+        Self {
+            id: t.id.0,
+            number: format!("#{}", t.id.0),
+            subject: t.subject.clone(),
+            status: t.status.to_string(),
+            priority: t.priority.to_string(),
+            channel: t.channel.to_string(),
+            customer_id: t.customer_id.0,
+            team_id: t.team_id.map(|x| x.0),
+            owner_id: t.owner_id.map(|x| x.0),
+            tags: t.tags.clone(),
+            transfer_count: t.transfer_count,
+            has_public_reply: t.has_public_reply,
+            closure: t.closure.clone(),
+            created_at: t.created_at.to_string(),
+            updated_at: t.updated_at.to_string(),
+            version: t.version,
+        }
+    }
+}
+
+/// A message on a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageOut {
+    /// Id.
+    pub id: i64,
+    /// Ticket.
+    pub ticket_id: i64,
+    /// public or internal.
+    pub kind: String,
+    /// customer, agent or system.
+    pub author_kind: String,
+    /// The agent's or customer's id.
+    pub author_id: Option<i64>,
+    /// Text.
+    pub body_text: String,
+    /// Sanitized HTML, when there is some.
+    pub body_html: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+impl From<&MessageRecord> for MessageOut {
+    fn from(m: &MessageRecord) -> Self {
+        Self {
+            id: m.id.0,
+            ticket_id: m.ticket_id.0,
+            kind: m.kind.to_string(),
+            author_kind: m.author_kind.to_string(),
+            author_id: m.author_id,
+            body_text: m.body_text.clone(),
+            body_html: m.body_html.clone(),
+            created_at: m.created_at.to_string(),
+        }
+    }
+}
+
+/// One entry of a ticket's event log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    /// Position in the log.
+    pub id: i64,
+    /// Ticket.
+    pub ticket_id: i64,
+    /// agent, customer or system.
+    pub actor_kind: String,
+    /// The agent's or customer's id.
+    pub actor_id: Option<i64>,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// created, status_changed, assigned, transferred, replied, noted, customer_wrote, tagged, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The event's fields (e.g. `from`/`to`, the hand-off `note`).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+impl From<&Event> for EventOut {
+    fn from(e: &Event) -> Self {
+        let (actor_kind, actor_id) = match e.actor {
+            Actor::Agent(a) => ("agent", Some(a.0)),
+            Actor::Customer(c) => ("customer", Some(c.0)),
+            Actor::System => ("system", None),
+        };
+        Self {
+            id: e.id.0,
+            ticket_id: e.ticket_id.0,
+            actor_kind: actor_kind.into(),
+            actor_id,
+            at: e.at.to_string(),
+            kind: e.kind.name().into(),
+            data: serde_json::to_value(&e.kind).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// A ticket after a change, with the events the change appended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketChangeOut {
+    /// The ticket now.
+    pub ticket: TicketOut,
+    /// What the change appended to the log.
+    pub events: Vec<EventOut>,
+    /// The message the change stored, if any.
+    pub message: Option<MessageOut>,
+}
+
+impl From<&rapport_app::TicketChange> for TicketChangeOut {
+    fn from(c: &rapport_app::TicketChange) -> Self {
+        Self {
+            ticket: (&c.ticket).into(),
+            events: c.events.iter().map(Into::into).collect(),
+            message: c.message.as_ref().map(Into::into),
+        }
+    }
+}
+
+/// A ticket with its conversation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketDetailOut {
+    /// The ticket.
+    pub ticket: TicketOut,
+    /// Messages, oldest first.
+    pub messages: Vec<MessageOut>,
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// An agent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentOut {
+    /// Id.
+    pub id: i64,
+    /// Login e-mail.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// agent, lead or admin.
+    pub role: String,
+    /// Whether they may log in.
+    pub active: bool,
+    /// Whether a password is set.
+    pub has_password: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+impl From<&AgentRecord> for AgentOut {
+    fn from(a: &AgentRecord) -> Self {
+        Self {
+            id: a.id.0,
+            email: a.email.clone(),
+            name: a.name.clone(),
+            role: a.role.to_string(),
+            active: a.active,
+            has_password: a.password_hash.is_some(),
+            created_at: a.created_at.to_string(),
+        }
+    }
+}
+
+/// A team.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamOut {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Member agent ids.
+    pub members: Vec<i64>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+impl From<&TeamRecord> for TeamOut {
+    fn from(t: &TeamRecord) -> Self {
+        Self {
+            id: t.id.0,
+            name: t.name.clone(),
+            members: t.members.iter().map(|a| a.0).collect(),
+            created_at: t.created_at.to_string(),
+        }
+    }
+}
+
+/// One way to reach a customer.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityOut {
+    /// email, phone or handle.
+    pub kind: String,
+    /// The address, number or handle.
+    pub value: String,
+}
+
+/// A customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerOut {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// How to reach them.
+    pub identities: Vec<IdentityOut>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+impl From<&CustomerRecord> for CustomerOut {
+    fn from(c: &CustomerRecord) -> Self {
+        Self {
+            id: c.id.0,
+            name: c.name.clone(),
+            identities: c
+                .identities
+                .iter()
+                .map(|i| IdentityOut {
+                    kind: i.kind.to_string(),
+                    value: i.value.clone(),
+                })
+                .collect(),
+            created_at: c.created_at.to_string(),
+            updated_at: c.updated_at.to_string(),
+        }
+    }
+}
+
+/// A token's record (never the secret, except once at creation).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    /// Id.
+    pub id: i64,
+    /// What it is for.
+    pub name: String,
+    /// session or api.
+    pub kind: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub expires_at: Option<String>,
+    /// RFC 3339, UTC.
+    pub revoked_at: Option<String>,
+}
+
+impl From<&TokenRecord> for TokenOut {
+    fn from(t: &TokenRecord) -> Self {
+        Self {
+            id: t.id,
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+            created_at: t.created_at.to_string(),
+            expires_at: t.expires_at.map(|x| x.to_string()),
+            revoked_at: t.revoked_at.map(|x| x.to_string()),
+        }
+    }
+}
+
+/// A token just issued; the secret is shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedTokenOut {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Its record.
+    pub record: TokenOut,
+}
+
+impl From<&rapport_app::IssuedToken> for IssuedTokenOut {
+    fn from(t: &rapport_app::IssuedToken) -> Self {
+        Self {
+            token: t.token.clone(),
+            record: (&t.record).into(),
+        }
+    }
+}
