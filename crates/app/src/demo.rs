@@ -41,7 +41,11 @@ pub fn read_conversations(path: &Path) -> Result<Vec<Conversation>, AppError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| AppError::Internal(format!("cannot read {}: {e}", path.display())))?;
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let c: Conversation = serde_json::from_str(line)
             .map_err(|e| AppError::Internal(format!("{}:{}: {e}", path.display(), n + 1)))?;
         let mut c = c;
@@ -59,16 +63,85 @@ pub fn builtin_conversations() -> Vec<Conversation> {
         company: company.into(),
         turns: turns
             .iter()
-            .map(|(role, text)| Turn { role: (*role).into(), text: (*text).into() })
+            .map(|(role, text)| Turn {
+                role: (*role).into(),
+                text: (*text).into(),
+            })
             .collect(),
     };
     vec![
-        c("Parcelnet", &[("customer", "My parcel was marked delivered yesterday but nothing arrived. Order 5521."), ("agent", "I'm sorry it hasn't reached you. I've opened a trace with the depot and will update you by tomorrow noon.")]),
-        c("Parcelnet", &[("customer", "The box arrived crushed and the lamp inside is broken."), ("agent", "I'm sorry the lamp arrived broken. Could you send a photo of the box and the lamp?"), ("customer", "Photos attached."), ("agent", "Thank you. A replacement ships today; you'll get the tracking number by e-mail.")]),
-        c("Brightbank", &[("customer", "I was charged twice for my card fee this month.")]),
-        c("Brightbank", &[("customer", "How do I change the address on my account?"), ("agent", "You can change it under Settings > Profile > Address; the change applies right away.")]),
-        c("Tunestream", &[("customer", "The app logs me out every time I close it."), ("agent", "Thanks for telling us. Which phone and app version are you on?"), ("customer", "Pixel 8, version 4.2.1")]),
-        c("Tunestream", &[("customer", "Can I get a refund for the family plan I bought by mistake?"), ("agent", "Yes: I've refunded the family plan; the money is back on your card within 3 business days.")]),
+        c(
+            "Parcelnet",
+            &[
+                (
+                    "customer",
+                    "My parcel was marked delivered yesterday but nothing arrived. Order 5521.",
+                ),
+                (
+                    "agent",
+                    "I'm sorry it hasn't reached you. I've opened a trace with the depot and will update you by tomorrow noon.",
+                ),
+            ],
+        ),
+        c(
+            "Parcelnet",
+            &[
+                (
+                    "customer",
+                    "The box arrived crushed and the lamp inside is broken.",
+                ),
+                (
+                    "agent",
+                    "I'm sorry the lamp arrived broken. Could you send a photo of the box and the lamp?",
+                ),
+                ("customer", "Photos attached."),
+                (
+                    "agent",
+                    "Thank you. A replacement ships today; you'll get the tracking number by e-mail.",
+                ),
+            ],
+        ),
+        c(
+            "Brightbank",
+            &[(
+                "customer",
+                "I was charged twice for my card fee this month.",
+            )],
+        ),
+        c(
+            "Brightbank",
+            &[
+                ("customer", "How do I change the address on my account?"),
+                (
+                    "agent",
+                    "You can change it under Settings > Profile > Address; the change applies right away.",
+                ),
+            ],
+        ),
+        c(
+            "Tunestream",
+            &[
+                ("customer", "The app logs me out every time I close it."),
+                (
+                    "agent",
+                    "Thanks for telling us. Which phone and app version are you on?",
+                ),
+                ("customer", "Pixel 8, version 4.2.1"),
+            ],
+        ),
+        c(
+            "Tunestream",
+            &[
+                (
+                    "customer",
+                    "Can I get a refund for the family plan I bought by mistake?",
+                ),
+                (
+                    "agent",
+                    "Yes: I've refunded the family plan; the money is back on your card within 3 business days.",
+                ),
+            ],
+        ),
     ]
 }
 
@@ -83,7 +156,11 @@ pub struct DemoLogin {
     pub role: Role,
 }
 
-const TEAMS: [&str; 3] = ["Orders & Delivery", "Accounts & Billing", "Technical Support"];
+const TEAMS: [&str; 3] = [
+    "Orders & Delivery",
+    "Accounts & Billing",
+    "Technical Support",
+];
 const AGENTS: [(&str, &str, Role); 6] = [
     ("admin@rapport.demo", "Ada Admin", Role::Admin),
     ("lead@rapport.demo", "Lena Lead", Role::Lead),
@@ -94,44 +171,87 @@ const AGENTS: [(&str, &str, Role); 6] = [
 ];
 /// First names for demo customers.
 pub const FIRST_NAMES: [&str; 24] = [
-    "Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Isabella", "Lucas", "Mia", "Mateo",
-    "Aisha", "Kenji", "Zara", "Diego", "Fatima", "Ivan", "Chloe", "Arjun", "Nora", "Tariq", "Hana", "Jonas",
+    "Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Isabella", "Lucas",
+    "Mia", "Mateo", "Aisha", "Kenji", "Zara", "Diego", "Fatima", "Ivan", "Chloe", "Arjun", "Nora",
+    "Tariq", "Hana", "Jonas",
 ];
 /// Last names for demo customers.
 pub const LAST_NAMES: [&str; 20] = [
-    "Johnson", "Garcia", "Nguyen", "Okafor", "Schmidt", "Rossi", "Kowalski", "Haddad", "Silva", "Murphy", "Khan",
-    "Lindqvist", "Moreau", "Yilmaz", "Tanaka", "Dubois", "Novak", "Mensah", "Costa", "Fischer",
+    "Johnson",
+    "Garcia",
+    "Nguyen",
+    "Okafor",
+    "Schmidt",
+    "Rossi",
+    "Kowalski",
+    "Haddad",
+    "Silva",
+    "Murphy",
+    "Khan",
+    "Lindqvist",
+    "Moreau",
+    "Yilmaz",
+    "Tanaka",
+    "Dubois",
+    "Novak",
+    "Mensah",
+    "Costa",
+    "Fischer",
 ];
 
 /// The subject a conversation's first words make.
 pub fn subject_of(text: &str) -> String {
-    let first = text.split(['\n', '.', '?', '!']).find(|s| !s.trim().is_empty()).unwrap_or(text).trim();
+    let first = text
+        .split(['\n', '.', '?', '!'])
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or(text)
+        .trim();
     let mut subject: String = first.chars().take(80).collect();
     if first.chars().count() > 80 {
         subject.push('…');
     }
-    if subject.is_empty() { "Customer request".into() } else { subject }
+    if subject.is_empty() {
+        "Customer request".into()
+    } else {
+        subject
+    }
 }
 
 /// A stable team index for a company.
 pub fn team_index(company: &str) -> usize {
-    company.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize)) % TEAMS.len()
+    company
+        .bytes()
+        .fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+        % TEAMS.len()
 }
 
 /// Makes sure the demo agents and teams exist, gives every demo agent a
 /// fresh password, and returns the logins with the team ids.
-pub async fn ensure_demo_staff(app: &App) -> Result<(Vec<DemoLogin>, Vec<AgentId>, Vec<TeamId>), AppError> {
+pub async fn ensure_demo_staff(
+    app: &App,
+) -> Result<(Vec<DemoLogin>, Vec<AgentId>, Vec<TeamId>), AppError> {
     let store = app.store();
     let mut logins = Vec::new();
     let mut agent_ids = Vec::new();
     for (email, name, role) in AGENTS {
-        let password = crate::auth::random_secret("")?.chars().take(16).collect::<String>();
+        let password = crate::auth::random_secret("")?
+            .chars()
+            .take(16)
+            .collect::<String>();
         let id = match store.agent_by_email(email).await? {
             Some(a) => a.id,
-            None => app.create_agent_unchecked(email, name, role, None).await?.id,
+            None => {
+                app.create_agent_unchecked(email, name, role, None)
+                    .await?
+                    .id
+            }
         };
         app.set_password(id, &password).await?;
-        logins.push(DemoLogin { email: email.into(), password, role });
+        logins.push(DemoLogin {
+            email: email.into(),
+            password,
+            role,
+        });
         agent_ids.push(id);
     }
     let existing = store.teams().await?;
@@ -150,21 +270,39 @@ pub async fn ensure_demo_staff(app: &App) -> Result<(Vec<DemoLogin>, Vec<AgentId
 }
 
 /// Seeds the demo tickets (only into an empty help desk); returns how many.
-pub async fn seed_demo(app: &App, conversations: &[Conversation], agents: &[AgentId], teams: &[TeamId]) -> Result<usize, AppError> {
+pub async fn seed_demo(
+    app: &App,
+    conversations: &[Conversation],
+    agents: &[AgentId],
+    teams: &[TeamId],
+) -> Result<usize, AppError> {
     let store = app.store();
-    let any = store.list_tickets(&rapport_store::TicketFilter { limit: 1, ..Default::default() }).await?;
+    let any = store
+        .list_tickets(&rapport_store::TicketFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
     if !any.is_empty() {
         return Ok(0);
     }
     let caller = |i: usize| Caller {
         agent_id: agents[i],
-        role: if i == 1 { Role::Lead } else if i == 0 { Role::Admin } else { Role::Agent },
+        role: if i == 1 {
+            Role::Lead
+        } else if i == 0 {
+            Role::Admin
+        } else {
+            Role::Agent
+        },
         token_id: 0,
     };
     let lead = caller(1);
     let mut created: Vec<TicketId> = Vec::new();
     for (i, conversation) in conversations.iter().enumerate() {
-        let Some(first) = conversation.turns.first() else { continue };
+        let Some(first) = conversation.turns.first() else {
+            continue;
+        };
         let team = teams[team_index(&conversation.company)];
         let worker = caller(2 + i % 4);
         let first_name = FIRST_NAMES[i % FIRST_NAMES.len()];
@@ -172,11 +310,22 @@ pub async fn seed_demo(app: &App, conversations: &[Conversation], agents: &[Agen
         let open = OpenTicket {
             subject: subject_of(&first.text),
             customer: CustomerRef::Email {
-                email: format!("{}.{}{}@example.com", first_name.to_lowercase(), last_name.to_lowercase(), i % 7),
+                email: format!(
+                    "{}.{}{}@example.com",
+                    first_name.to_lowercase(),
+                    last_name.to_lowercase(),
+                    i % 7
+                ),
                 name: format!("{first_name} {last_name}"),
             },
             channel: Channel::Social,
-            priority: [Priority::Normal, Priority::Normal, Priority::High, Priority::Low, Priority::Urgent][i % 5],
+            priority: [
+                Priority::Normal,
+                Priority::Normal,
+                Priority::High,
+                Priority::Low,
+                Priority::Urgent,
+            ][i % 5],
             team_id: Some(team),
             tags: vec![conversation.company.to_lowercase()],
             message: Some(first.text.clone()),
@@ -188,7 +337,11 @@ pub async fn seed_demo(app: &App, conversations: &[Conversation], agents: &[Agen
             if stays_new && !turn.is_customer() {
                 break;
             }
-            let role = if turn.is_customer() { MessageRole::FromCustomer } else { MessageRole::Reply };
+            let role = if turn.is_customer() {
+                MessageRole::FromCustomer
+            } else {
+                MessageRole::Reply
+            };
             app.add_message(&worker, id, role, &turn.text).await?;
         }
         let ticket = store.ticket(id).await?;
@@ -197,27 +350,66 @@ pub async fn seed_demo(app: &App, conversations: &[Conversation], agents: &[Agen
         let note = "Customer explained the problem in the first message; first answer given, needs someone who can act on the account.";
         match i % 10 {
             _ if i == 13 => {
-                app.command(&lead, id, Command::CloseAsSpam { reason: "Advertising, not a request".into() }).await?;
+                app.command(
+                    &lead,
+                    id,
+                    Command::CloseAsSpam {
+                        reason: "Advertising, not a request".into(),
+                    },
+                )
+                .await?;
             }
             _ if i == 21 && created.len() > 1 => {
                 let of = created[created.len() - 2];
-                app.command(&lead, id, Command::CloseAsDuplicate { of, reason: "Same customer, same issue, written twice".into() }).await?;
+                app.command(
+                    &lead,
+                    id,
+                    Command::CloseAsDuplicate {
+                        of,
+                        reason: "Same customer, same issue, written twice".into(),
+                    },
+                )
+                .await?;
             }
             0 => {}
-            1 if answered => { app.command(&worker, id, set(Status::Pending)).await?; }
-            2 if answered => { app.command(&worker, id, set(Status::OnHold)).await?; }
-            3 | 4 | 9 if answered => { app.command(&worker, id, set(Status::Solved)).await?; }
+            1 if answered => {
+                app.command(&worker, id, set(Status::Pending)).await?;
+            }
+            2 if answered => {
+                app.command(&worker, id, set(Status::OnHold)).await?;
+            }
+            3 | 4 | 9 if answered => {
+                app.command(&worker, id, set(Status::Solved)).await?;
+            }
             5 if answered => {
                 app.command(&worker, id, set(Status::Solved)).await?;
                 app.command(&lead, id, set(Status::Closed)).await?;
             }
             6 if answered => {
                 let to = agents[2 + (i + 1) % 4];
-                app.command(&worker, id, Command::Transfer { to_agent: Some(to), to_team: None, note: note.into() }).await?;
+                app.command(
+                    &worker,
+                    id,
+                    Command::Transfer {
+                        to_agent: Some(to),
+                        to_team: None,
+                        note: note.into(),
+                    },
+                )
+                .await?;
             }
             8 if answered => {
                 let to_team = teams[(team_index(&conversation.company) + 1) % teams.len()];
-                app.command(&worker, id, Command::Transfer { to_agent: None, to_team: Some(to_team), note: note.into() }).await?;
+                app.command(
+                    &worker,
+                    id,
+                    Command::Transfer {
+                        to_agent: None,
+                        to_team: Some(to_team),
+                        note: note.into(),
+                    },
+                )
+                .await?;
             }
             _ => {}
         }

@@ -28,7 +28,12 @@ pub struct GenerateOptions {
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        Self { tickets: 10_000, tickets_per_customer: 4, batch: 1000, seed: 42 }
+        Self {
+            tickets: 10_000,
+            tickets_per_customer: 4,
+            batch: 1000,
+            seed: 42,
+        }
     }
 }
 
@@ -78,7 +83,12 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn ticket(&mut self, conversation: &Conversation, customer: CustomerId, report: &mut GenerateReport) -> Result<BulkTicket, AppError> {
+    fn ticket(
+        &mut self,
+        conversation: &Conversation,
+        customer: CustomerId,
+        report: &mut GenerateReport,
+    ) -> Result<BulkTicket, AppError> {
         let id = TicketId(self.next.ticket);
         self.next.ticket += 1;
         let mut at = self.now - (self.rng.below(365 * 86_400) as i64 + 3600) * 1_000_000;
@@ -87,21 +97,56 @@ impl Builder<'_> {
         let created = EventKind::Created {
             subject: subject_of(&conversation.turns[0].text),
             customer_id: customer,
-            channel: [Channel::Email, Channel::Email, Channel::Portal, Channel::Social, Channel::Api][self.rng.below(5) as usize],
-            priority: [Priority::Low, Priority::Normal, Priority::Normal, Priority::High, Priority::Urgent][self.rng.below(5) as usize],
+            channel: [
+                Channel::Email,
+                Channel::Email,
+                Channel::Portal,
+                Channel::Social,
+                Channel::Api,
+            ][self.rng.below(5) as usize],
+            priority: [
+                Priority::Low,
+                Priority::Normal,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ][self.rng.below(5) as usize],
             team_id: Some(team),
             tags: vec![conversation.company.to_lowercase()],
         };
-        let mut ticket = create(id, Timestamp(at), &created).ok_or_else(|| AppError::Internal("create".into()))?;
-        let mut out = BulkTicket { ticket: ticket.clone(), messages: Vec::new(), events: Vec::new() };
-        let push = |ticket: &mut rapport_core::Ticket, out: &mut BulkTicket, next: &mut rapport_store::NextIds, actor, at: i64, kind: EventKind| {
+        let mut ticket = create(id, Timestamp(at), &created)
+            .ok_or_else(|| AppError::Internal("create".into()))?;
+        let mut out = BulkTicket {
+            ticket: ticket.clone(),
+            messages: Vec::new(),
+            events: Vec::new(),
+        };
+        let push = |ticket: &mut rapport_core::Ticket,
+                    out: &mut BulkTicket,
+                    next: &mut rapport_store::NextIds,
+                    actor,
+                    at: i64,
+                    kind: EventKind| {
             if !matches!(kind, EventKind::Created { .. }) {
                 apply(ticket, Timestamp(at), &kind);
             }
-            out.events.push(Event { id: EventId(next.event), ticket_id: id, actor, at: Timestamp(at), kind });
+            out.events.push(Event {
+                id: EventId(next.event),
+                ticket_id: id,
+                actor,
+                at: Timestamp(at),
+                kind,
+            });
             next.event += 1;
         };
-        push(&mut ticket, &mut out, &mut self.next, Actor::Agent(worker), at, created);
+        push(
+            &mut ticket,
+            &mut out,
+            &mut self.next,
+            Actor::Agent(worker),
+            at,
+            created,
+        );
         let style = self.rng.below(10);
         for (n, turn) in conversation.turns.iter().take(6).enumerate() {
             if style == 0 && n > 0 && !turn.is_customer() {
@@ -115,8 +160,14 @@ impl Builder<'_> {
             } else {
                 (AuthorKind::Agent, Actor::Agent(worker), worker.0)
             };
-            let command = Command::AddMessage { message_id, kind: MessageKind::Public, author };
-            let Ok(kinds) = decide(&ticket, &command, actor) else { continue };
+            let command = Command::AddMessage {
+                message_id,
+                kind: MessageKind::Public,
+                author,
+            };
+            let Ok(kinds) = decide(&ticket, &command, actor) else {
+                continue;
+            };
             out.messages.push(MessageRecord {
                 id: message_id,
                 ticket_id: id,
@@ -140,9 +191,20 @@ impl Builder<'_> {
         };
         for to in finish {
             at = (at + (self.rng.below(48 * 3600) as i64 + 60) * 1_000_000).min(self.now);
-            if let Ok(kinds) = decide(&ticket, &Command::ChangeStatus { to: *to }, Actor::Agent(worker)) {
+            if let Ok(kinds) = decide(
+                &ticket,
+                &Command::ChangeStatus { to: *to },
+                Actor::Agent(worker),
+            ) {
                 for kind in kinds {
-                    push(&mut ticket, &mut out, &mut self.next, Actor::Agent(worker), at, kind);
+                    push(
+                        &mut ticket,
+                        &mut out,
+                        &mut self.next,
+                        Actor::Agent(worker),
+                        at,
+                        kind,
+                    );
                 }
             }
         }
@@ -161,12 +223,18 @@ pub async fn generate(
     progress: &dyn Fn(u64),
 ) -> Result<GenerateReport, AppError> {
     if conversations.is_empty() {
-        return Err(AppError::invalid("conversations", "no conversations to build tickets from"));
+        return Err(AppError::invalid(
+            "conversations",
+            "no conversations to build tickets from",
+        ));
     }
     let (_, agents, teams) = crate::demo::ensure_demo_staff(app).await?;
     let store = app.store();
     let mut report = GenerateReport::default();
-    let customer_count = options.tickets.div_ceil(options.tickets_per_customer.max(1)).max(1);
+    let customer_count = options
+        .tickets
+        .div_ceil(options.tickets_per_customer.max(1))
+        .max(1);
     let first_customer = store.next_customer_id().await?;
     let now = Timestamp::now().0;
     let mut batch = Vec::with_capacity(5000);
@@ -177,7 +245,11 @@ pub async fn generate(
         batch.push(BulkCustomer {
             id,
             name: format!("{first} {last}"),
-            email: format!("{}.{}.{id}@example.net", first.to_lowercase(), last.to_lowercase()),
+            email: format!(
+                "{}.{}.{id}@example.net",
+                first.to_lowercase(),
+                last.to_lowercase()
+            ),
             created_at: now - 400 * 86_400 * 1_000_000,
         });
         if batch.len() == 5000 {
@@ -187,13 +259,20 @@ pub async fn generate(
     }
     store.bulk_customers(&batch).await?;
     report.customers = customer_count;
-    let mut builder = Builder { rng: Rng::new(options.seed), next: store.next_ids().await?, agents: &agents[2..], teams: &teams, now };
+    let mut builder = Builder {
+        rng: Rng::new(options.seed),
+        next: store.next_ids().await?,
+        agents: &agents[2..],
+        teams: &teams,
+        now,
+    };
     let mut written = 0;
     while written < options.tickets {
         let size = (options.tickets - written).min(options.batch as u64);
         let mut tickets = Vec::with_capacity(size as usize);
         for _ in 0..size {
-            let conversation = &conversations[builder.rng.below(conversations.len() as u64) as usize];
+            let conversation =
+                &conversations[builder.rng.below(conversations.len() as u64) as usize];
             let customer = CustomerId(first_customer + builder.rng.below(customer_count) as i64);
             tickets.push(builder.ticket(conversation, customer, &mut report)?);
         }

@@ -88,6 +88,6 @@ pub(crate) fn required_text(
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, CustomerRecord, IdentityRecord, MessageRecord, TeamRecord, TicketChange, TicketFilter,
-    TicketSort, TokenRecord,
+    AgentRecord, CustomerRecord, IdentityRecord, MessageRecord, TeamRecord, TicketChange,
+    TicketFilter, TicketSort, TokenRecord,
 };

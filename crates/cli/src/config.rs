@@ -69,18 +69,24 @@ log = "info"
 "#;
 
 fn env(key: &str) -> Option<String> {
-    std::env::var(format!("RAPPORT_{key}")).ok().filter(|v| !v.is_empty())
+    std::env::var(format!("RAPPORT_{key}"))
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 /// Reads the file (if any) and the environment, then applies the overrides.
 pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
-    let file = file.map(Path::to_path_buf).or_else(|| env("CONFIG").map(PathBuf::from));
+    let file = file
+        .map(Path::to_path_buf)
+        .or_else(|| env("CONFIG").map(PathBuf::from));
     let from_file = match &file {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-            toml::from_str::<FileSettings>(&text)
-                .with_context(|| format!("{} is not a valid Rapport configuration", path.display()))?
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the configuration file {}", path.display())
+            })?;
+            toml::from_str::<FileSettings>(&text).with_context(|| {
+                format!("{} is not a valid Rapport configuration", path.display())
+            })?
         }
         None => FileSettings::default(),
     };
@@ -137,14 +143,29 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("rapport-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let file = dir.join("rapport.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/rapport\"\n")?;
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/rapport\"\n",
+        )?;
         let s = load(Some(&file), FileSettings::default())?;
         assert_eq!(s.listen, "127.0.0.1:9000");
         assert_eq!(s.database_url, "sqlite:/srv/rapport/rapport.db");
         assert_eq!(s.public_base_url, "http://127.0.0.1:9000");
-        let s = load(Some(&file), FileSettings { listen: Some("0.0.0.0:1".into()), ..Default::default() })?;
+        let s = load(
+            Some(&file),
+            FileSettings {
+                listen: Some("0.0.0.0:1".into()),
+                ..Default::default()
+            },
+        )?;
         assert_eq!(s.listen, "0.0.0.0:1");
-        let bad = load(Some(&file), FileSettings { database_url: Some("mysql://x".into()), ..Default::default() });
+        let bad = load(
+            Some(&file),
+            FileSettings {
+                database_url: Some("mysql://x".into()),
+                ..Default::default()
+            },
+        );
         assert!(bad.is_err());
         std::fs::remove_dir_all(&dir)?;
         Ok(())

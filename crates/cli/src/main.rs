@@ -19,7 +19,11 @@ use std::time::Instant;
 const CONVERSATIONS: &str = "../shared/data/conversations/twitter-customer-care.dev.jsonl";
 
 #[derive(Parser)]
-#[command(name = "rapport", version, about = "Rapport: the help desk that makes good service the default")]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport: the help desk that makes good service the default"
+)]
 struct Cli {
     /// Configuration file (TOML); also RAPPORT_CONFIG.
     #[arg(long, global = true)]
@@ -153,15 +157,25 @@ fn main() -> Result<()> {
 
 async fn open(settings: &Settings) -> Result<App> {
     if settings.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
     }
-    let store = Store::open(&settings.database_url)
-        .await
-        .with_context(|| format!("cannot open the database {}", rapport_store::redact(&settings.database_url)))?;
+    let store = Store::open(&settings.database_url).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            rapport_store::redact(&settings.database_url)
+        )
+    })?;
     Ok(App::new(
         store,
-        AppConfig { public_base_url: settings.public_base_url.clone(), ..AppConfig::default() },
+        AppConfig {
+            public_base_url: settings.public_base_url.clone(),
+            ..AppConfig::default()
+        },
     ))
 }
 
@@ -179,7 +193,9 @@ fn conversations(path: &PathBuf) -> Result<Vec<rapport_app::demo::Conversation>>
 
 fn read_secret_line() -> Result<String> {
     let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).context("cannot read stdin")?;
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("cannot read stdin")?;
     let line = input.lines().next().unwrap_or("").to_string();
     if line.is_empty() {
         bail!("expected the password on the first line of stdin");
@@ -199,25 +215,38 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Serve => {
             let app = open(&settings).await?;
             if let Some(token) = app.issue_setup_token().await? {
-                println!("No admin exists yet. Create the first admin with this one-time setup token:");
+                println!(
+                    "No admin exists yet. Create the first admin with this one-time setup token:"
+                );
                 println!("  {token}");
                 println!(
                     "  curl -X POST {}/api/v1/setup -H 'content-type: application/json' \\\n    -d '{{\"setup_token\":\"{token}\",\"email\":\"you@example.com\",\"name\":\"Your Name\",\"password\":\"at-least-10-chars\"}}'",
                     settings.public_base_url
                 );
-                println!("  (or run: rapport agent create --role admin --email ... --name ... --password-stdin)");
+                println!(
+                    "  (or run: rapport agent create --role admin --email ... --name ... --password-stdin)"
+                );
             }
             serve(app, &settings).await
         }
-        Command::Demo { conversations: path, no_serve } => {
+        Command::Demo {
+            conversations: path,
+            no_serve,
+        } => {
             let app = open(&settings).await?;
             let started = Instant::now();
             let (logins, agents, teams) = ensure_demo_staff(&app).await?;
             let seeded = seed_demo(&app, &conversations(&path)?, &agents, &teams).await?;
             if seeded > 0 {
-                println!("Seeded {seeded} demo tickets in {:.1} s.", started.elapsed().as_secs_f64());
+                println!(
+                    "Seeded {seeded} demo tickets in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
             }
-            println!("Rapport demo at {} — log in with one of these (fresh passwords each start):", settings.public_base_url);
+            println!(
+                "Rapport demo at {} — log in with one of these (fresh passwords each start):",
+                settings.public_base_url
+            );
             for l in &logins {
                 println!("  {:<6} {:<22} {}", l.role.as_str(), l.email, l.password);
             }
@@ -232,22 +261,38 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             }
             serve(app, &settings).await
         }
-        Command::Generate { tickets, batch, seed, conversations: path } => {
+        Command::Generate {
+            tickets,
+            batch,
+            seed,
+            conversations: path,
+        } => {
             let app = open(&settings).await?;
             let conversations = conversations(&path)?;
             let bar = indicatif::ProgressBar::new(tickets);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} tickets {per_sec} eta {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} tickets {per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let started = Instant::now();
-            let options = GenerateOptions { tickets, batch: batch.max(1), seed, ..Default::default() };
+            let options = GenerateOptions {
+                tickets,
+                batch: batch.max(1),
+                seed,
+                ..Default::default()
+            };
             let report = generate(&app, &conversations, &options, &|n| bar.set_position(n)).await?;
             bar.finish();
             let seconds = started.elapsed().as_secs_f64();
             println!(
                 "generated {} tickets, {} messages, {} events, {} customers in {seconds:.1} s ({:.0} tickets/s)",
-                report.tickets, report.messages, report.events, report.customers, report.tickets as f64 / seconds
+                report.tickets,
+                report.messages,
+                report.events,
+                report.customers,
+                report.tickets as f64 / seconds
             );
             app.store().close().await;
             Ok(())
@@ -264,18 +309,42 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
 async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
     let by_email = |email: String| async move {
         let email = email.trim().to_lowercase();
-        app.store().agent_by_email(&email).await?.with_context(|| format!("no agent with e-mail {email}"))
+        app.store()
+            .agent_by_email(&email)
+            .await?
+            .with_context(|| format!("no agent with e-mail {email}"))
     };
     match command {
-        AgentCommand::Create { email, name, role, password_stdin } => {
+        AgentCommand::Create {
+            email,
+            name,
+            role,
+            password_stdin,
+        } => {
             let role: Role = role.parse().map_err(anyhow::Error::msg)?;
-            let password = if password_stdin { Some(read_secret_line()?) } else { None };
-            let agent = app.create_agent_unchecked(&email, &name, role, password.as_deref()).await?;
-            println!("created {} {} <{}> (id {})", agent.role, agent.name, agent.email, agent.id);
+            let password = if password_stdin {
+                Some(read_secret_line()?)
+            } else {
+                None
+            };
+            let agent = app
+                .create_agent_unchecked(&email, &name, role, password.as_deref())
+                .await?;
+            println!(
+                "created {} {} <{}> (id {})",
+                agent.role, agent.name, agent.email, agent.id
+            );
         }
         AgentCommand::List => {
             for a in app.store().agents().await? {
-                println!("{:>5}  {:<6} {:<8} {:<30} {}", a.id, a.role, if a.active { "active" } else { "inactive" }, a.email, a.name);
+                println!(
+                    "{:>5}  {:<6} {:<8} {:<30} {}",
+                    a.id,
+                    a.role,
+                    if a.active { "active" } else { "inactive" },
+                    a.email,
+                    a.name
+                );
             }
         }
         AgentCommand::Token { email, name } => {
@@ -286,7 +355,10 @@ async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
         AgentCommand::Password { email } => {
             let agent = by_email(email).await?;
             app.set_password(agent.id, &read_secret_line()?).await?;
-            println!("password set for {}; their sessions were ended", agent.email);
+            println!(
+                "password set for {}; their sessions were ended",
+                agent.email
+            );
         }
     }
     Ok(())

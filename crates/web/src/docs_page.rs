@@ -30,16 +30,25 @@ pub fn render(doc: &OpenApi) -> String {
     let mut by_tag: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     if let Some(paths) = json["paths"].as_object() {
         for (path, item) in paths {
-            let Some(ops) = item.as_object() else { continue };
+            let Some(ops) = item.as_object() else {
+                continue;
+            };
             for (method, op) in ops {
                 let tag = op["tags"][0].as_str().unwrap_or("other").to_string();
-                let summary = op["summary"].as_str().or(op["description"].as_str()).unwrap_or("");
+                let summary = op["summary"]
+                    .as_str()
+                    .or(op["description"].as_str())
+                    .unwrap_or("");
                 let secured = op.get("security").is_some();
                 let mut entry = format!(
                     "<div class=op><span class=m>{}</span> <code>{}</code>{}<br>{}",
                     escape(method),
                     escape(path),
-                    if secured { " <span class=lock>(token)</span>" } else { "" },
+                    if secured {
+                        " <span class=lock>(token)</span>"
+                    } else {
+                        ""
+                    },
                     escape(summary)
                 );
                 if let Some(params) = op["parameters"].as_array() {
@@ -54,7 +63,9 @@ pub fn render(doc: &OpenApi) -> String {
                     }
                     entry.push_str("</table>");
                 }
-                if let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
+                if let Some(schema) =
+                    op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+                {
                     let name = schema.rsplit('/').next().unwrap_or("");
                     entry.push_str(&format!("Body: <a href=\"#{0}\">{0}</a>", escape(name)));
                 }
@@ -83,7 +94,11 @@ pub fn render(doc: &OpenApi) -> String {
                     html.push_str(&format!(
                         "<tr><td><code>{}</code>{}</td><td>{}</td><td>{}</td></tr>",
                         escape(field),
-                        if required.contains(&field.as_str()) { " *" } else { "" },
+                        if required.contains(&field.as_str()) {
+                            " *"
+                        } else {
+                            ""
+                        },
                         escape(&kind),
                         escape(p["description"].as_str().unwrap_or(""))
                     ));

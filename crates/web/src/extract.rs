@@ -83,7 +83,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
                     ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", text)
                 })
             }
-            Err(other) => Err(ApiError::new(other.status(), "bad_request", other.body_text())),
+            Err(other) => Err(ApiError::new(
+                other.status(),
+                "bad_request",
+                other.body_text(),
+            )),
         }
     }
 }
@@ -147,7 +151,10 @@ pub struct Auth(pub Caller);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -173,15 +180,21 @@ mod tests {
     #[test]
     fn finds_the_field_in_serde_messages() {
         assert_eq!(
-            field_of("Failed to deserialize the JSON body into the target type: missing field `subject` at line 1 column 2"),
+            field_of(
+                "Failed to deserialize the JSON body into the target type: missing field `subject` at line 1 column 2"
+            ),
             Some("subject".into())
         );
         assert_eq!(
-            field_of("Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of"),
+            field_of(
+                "Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of"
+            ),
             Some("colour".into())
         );
         assert_eq!(
-            field_of("Failed to deserialize the JSON body into the target type: priority: unknown variant `huge`"),
+            field_of(
+                "Failed to deserialize the JSON body into the target type: priority: unknown variant `huge`"
+            ),
             Some("priority".into())
         );
     }

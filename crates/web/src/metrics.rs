@@ -27,7 +27,9 @@ pub struct Metrics {
 impl Metrics {
     /// Records one finished request.
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let Ok(mut routes) = self.routes.lock() else { return };
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
         let stats = routes
             .entry((method.to_string(), route.to_string()))
             .or_default();
@@ -45,9 +47,14 @@ impl Metrics {
     /// The Prometheus exposition text.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP rapport_http_requests_total HTTP requests by route, method and status.");
+        let _ = writeln!(
+            out,
+            "# HELP rapport_http_requests_total HTTP requests by route, method and status."
+        );
         let _ = writeln!(out, "# TYPE rapport_http_requests_total counter");
-        let Ok(routes) = self.routes.lock() else { return out };
+        let Ok(routes) = self.routes.lock() else {
+            return out;
+        };
         for ((method, route), stats) in routes.iter() {
             for (status, n) in &stats.by_status {
                 let _ = writeln!(
@@ -56,16 +63,37 @@ impl Metrics {
                 );
             }
         }
-        let _ = writeln!(out, "# HELP rapport_http_request_duration_seconds HTTP request latency by route and method.");
-        let _ = writeln!(out, "# TYPE rapport_http_request_duration_seconds histogram");
+        let _ = writeln!(
+            out,
+            "# HELP rapport_http_request_duration_seconds HTTP request latency by route and method."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE rapport_http_request_duration_seconds histogram"
+        );
         for ((method, route), stats) in routes.iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\"");
             for (bound, n) in BUCKETS.iter().zip(stats.buckets) {
-                let _ = writeln!(out, "rapport_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}");
+                let _ = writeln!(
+                    out,
+                    "rapport_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
+                );
             }
-            let _ = writeln!(out, "rapport_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", stats.count);
-            let _ = writeln!(out, "rapport_http_request_duration_seconds_sum{{{labels}}} {}", stats.sum_seconds);
-            let _ = writeln!(out, "rapport_http_request_duration_seconds_count{{{labels}}} {}", stats.count);
+            let _ = writeln!(
+                out,
+                "rapport_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                stats.count
+            );
+            let _ = writeln!(
+                out,
+                "rapport_http_request_duration_seconds_sum{{{labels}}} {}",
+                stats.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "rapport_http_request_duration_seconds_count{{{labels}}} {}",
+                stats.count
+            );
         }
         out
     }
@@ -84,7 +112,10 @@ mod tests {
         let text = m.render();
         assert!(text.contains(r#"rapport_http_requests_total{method="GET",route="/api/v1/tickets",status="200"} 2"#), "{text}");
         assert!(text.contains(r#"status="404"} 1"#));
-        assert!(text.contains(r#"route="/api/v1/tickets",le="0.001"} 2"#), "{text}");
+        assert!(
+            text.contains(r#"route="/api/v1/tickets",le="0.001"} 2"#),
+            "{text}"
+        );
         assert!(text.contains(r#"route="/api/v1/tickets",le="+Inf"} 3"#));
     }
 }

@@ -33,7 +33,10 @@ pub struct SessionOut {
 /// Log in with e-mail and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(s): State<AppState>, Json(body): Json<LoginIn>) -> ApiResult<axum::Json<SessionOut>> {
+pub async fn login(
+    State(s): State<AppState>,
+    Json(body): Json<LoginIn>,
+) -> ApiResult<axum::Json<SessionOut>> {
     let issued = s.app.login(&body.email, &body.password).await?;
     let caller = s.app.authenticate(&issued.token).await?;
     let agent = s.app.agent(&caller, caller.agent_id).await?;
@@ -73,7 +76,10 @@ pub struct TokenIn {
 /// The caller's tokens.
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Vec<TokenOut>), (status = 401, body = ErrorBody)))]
-pub async fn tokens(State(s): State<AppState>, Auth(caller): Auth) -> ApiResult<axum::Json<Vec<TokenOut>>> {
+pub async fn tokens(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+) -> ApiResult<axum::Json<Vec<TokenOut>>> {
     let tokens = s.app.tokens(&caller).await?;
     Ok(axum::Json(tokens.iter().map(Into::into).collect()))
 }
@@ -86,7 +92,10 @@ pub async fn create_token(
     Auth(caller): Auth,
     Json(body): Json<TokenIn>,
 ) -> ApiResult<(StatusCode, axum::Json<IssuedTokenOut>)> {
-    let issued = s.app.create_api_token(&caller, &body.name, body.expires_in_days).await?;
+    let issued = s
+        .app
+        .create_api_token(&caller, &body.name, body.expires_in_days)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json((&issued).into())))
 }
 
@@ -94,7 +103,11 @@ pub async fn create_token(
 #[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Token id")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<StatusCode> {
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
     s.app.revoke_token(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

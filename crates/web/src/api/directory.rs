@@ -44,8 +44,18 @@ pub struct AgentPatch {
 /// Every agent.
 #[utoipa::path(get, path = "/api/v1/agents", tag = "agents", security(("bearer" = [])),
     responses((status = 200, body = Vec<AgentOut>), (status = 401, body = ErrorBody)))]
-pub async fn list_agents(State(s): State<AppState>, Auth(caller): Auth) -> ApiResult<axum::Json<Vec<AgentOut>>> {
-    Ok(axum::Json(s.app.agents(&caller).await?.iter().map(Into::into).collect()))
+pub async fn list_agents(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+) -> ApiResult<axum::Json<Vec<AgentOut>>> {
+    Ok(axum::Json(
+        s.app
+            .agents(&caller)
+            .await?
+            .iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Create an agent (admins).
@@ -58,7 +68,13 @@ pub async fn create_agent(
 ) -> ApiResult<(StatusCode, axum::Json<AgentOut>)> {
     let agent = s
         .app
-        .create_agent(&caller, &body.email, &body.name, body.role, body.password.as_deref())
+        .create_agent(
+            &caller,
+            &body.email,
+            &body.name,
+            body.role,
+            body.password.as_deref(),
+        )
         .await?;
     Ok((StatusCode::CREATED, axum::Json((&agent).into())))
 }
@@ -66,8 +82,14 @@ pub async fn create_agent(
 /// One agent.
 #[utoipa::path(get, path = "/api/v1/agents/{id}", tag = "agents", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = AgentOut), (status = 404, body = ErrorBody)))]
-pub async fn get_agent(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<AgentOut>> {
-    Ok(axum::Json((&s.app.agent(&caller, AgentId(id)).await?).into()))
+pub async fn get_agent(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<AgentOut>> {
+    Ok(axum::Json(
+        (&s.app.agent(&caller, AgentId(id)).await?).into(),
+    ))
 }
 
 /// Change an agent: admins change anyone, agents their own name and password.
@@ -86,7 +108,9 @@ pub async fn update_agent(
         active: body.active,
         password: body.password,
     };
-    Ok(axum::Json((&s.app.update_agent(&caller, AgentId(id), update).await?).into()))
+    Ok(axum::Json(
+        (&s.app.update_agent(&caller, AgentId(id), update).await?).into(),
+    ))
 }
 
 /// A new team.
@@ -110,8 +134,13 @@ pub struct TeamPatch {
 /// Every team.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "teams", security(("bearer" = [])),
     responses((status = 200, body = Vec<TeamOut>), (status = 401, body = ErrorBody)))]
-pub async fn list_teams(State(s): State<AppState>, Auth(caller): Auth) -> ApiResult<axum::Json<Vec<TeamOut>>> {
-    Ok(axum::Json(s.app.teams(&caller).await?.iter().map(Into::into).collect()))
+pub async fn list_teams(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+) -> ApiResult<axum::Json<Vec<TeamOut>>> {
+    Ok(axum::Json(
+        s.app.teams(&caller).await?.iter().map(Into::into).collect(),
+    ))
 }
 
 /// Create a team (leads and admins).
@@ -122,13 +151,20 @@ pub async fn create_team(
     Auth(caller): Auth,
     Json(body): Json<TeamIn>,
 ) -> ApiResult<(StatusCode, axum::Json<TeamOut>)> {
-    Ok((StatusCode::CREATED, axum::Json((&s.app.create_team(&caller, &body.name).await?).into())))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json((&s.app.create_team(&caller, &body.name).await?).into()),
+    ))
 }
 
 /// One team.
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "teams", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = TeamOut), (status = 404, body = ErrorBody)))]
-pub async fn get_team(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<TeamOut>> {
+pub async fn get_team(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<TeamOut>> {
     Ok(axum::Json((&s.app.team(&caller, TeamId(id)).await?).into()))
 }
 
@@ -145,7 +181,12 @@ pub async fn update_team(
     let members: Option<Vec<AgentId>> = body.members.map(|m| m.into_iter().map(AgentId).collect());
     let team = s
         .app
-        .update_team(&caller, TeamId(id), body.name.as_deref(), members.as_deref())
+        .update_team(
+            &caller,
+            TeamId(id),
+            body.name.as_deref(),
+            members.as_deref(),
+        )
         .await?;
     Ok(axum::Json((&team).into()))
 }
@@ -154,7 +195,11 @@ pub async fn update_team(
 #[utoipa::path(delete, path = "/api/v1/teams/{id}", tag = "teams", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn delete_team(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<StatusCode> {
+pub async fn delete_team(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
     s.app.delete_team(&caller, TeamId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -196,10 +241,12 @@ fn identities(given: &[IdentityOut]) -> Result<Vec<(IdentityKind, String)>, ApiE
     given
         .iter()
         .map(|i| {
-            let kind = i
-                .kind
-                .parse::<IdentityKind>()
-                .map_err(|_| ApiError::field("identities", format!("unknown identity kind {:?} (email, phone, handle)", i.kind)))?;
+            let kind = i.kind.parse::<IdentityKind>().map_err(|_| {
+                ApiError::field(
+                    "identities",
+                    format!("unknown identity kind {:?} (email, phone, handle)", i.kind),
+                )
+            })?;
             Ok((kind, i.value.clone()))
         })
         .collect()
@@ -214,14 +261,19 @@ pub async fn list_customers(
     Query(q): Query<CustomerQuery>,
 ) -> ApiResult<axum::Json<Page<CustomerOut>>> {
     let after = match q.cursor.as_deref() {
-        Some(c) => c.parse::<i64>().map_err(|_| ApiError::field("cursor", "not a cursor from this list"))?,
+        Some(c) => c
+            .parse::<i64>()
+            .map_err(|_| ApiError::field("cursor", "not a cursor from this list"))?,
         None => 0,
     };
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "must be from 1 to 500"));
     }
-    let customers = s.app.customers(&caller, after, limit, q.name.as_deref()).await?;
+    let customers = s
+        .app
+        .customers(&caller, after, limit, q.name.as_deref())
+        .await?;
     let next_cursor = (customers.len() as i64 == limit)
         .then(|| customers.last().map(|c| c.id.0.to_string()))
         .flatten();
@@ -247,8 +299,14 @@ pub async fn create_customer(
 /// One customer.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = CustomerOut), (status = 404, body = ErrorBody)))]
-pub async fn get_customer(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<CustomerOut>> {
-    Ok(axum::Json((&s.app.customer(&caller, CustomerId(id)).await?).into()))
+pub async fn get_customer(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<CustomerOut>> {
+    Ok(axum::Json(
+        (&s.app.customer(&caller, CustomerId(id)).await?).into(),
+    ))
 }
 
 /// Rename a customer or replace their identities.
@@ -264,7 +322,12 @@ pub async fn update_customer(
     let ids = body.identities.as_deref().map(identities).transpose()?;
     let customer = s
         .app
-        .update_customer(&caller, CustomerId(id), body.name.as_deref(), ids.as_deref())
+        .update_customer(
+            &caller,
+            CustomerId(id),
+            body.name.as_deref(),
+            ids.as_deref(),
+        )
         .await?;
     Ok(axum::Json((&customer).into()))
 }
@@ -273,7 +336,11 @@ pub async fn update_customer(
 #[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn delete_customer(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<StatusCode> {
+pub async fn delete_customer(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
     s.app.delete_customer(&caller, CustomerId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -58,19 +58,41 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/logout", post(a::logout))
         .route("/api/v1/auth/me", get(a::me))
         .route("/api/v1/auth/tokens", get(a::tokens).post(a::create_token))
-        .route("/api/v1/auth/tokens/{id}", axum::routing::delete(a::revoke_token))
+        .route(
+            "/api/v1/auth/tokens/{id}",
+            axum::routing::delete(a::revoke_token),
+        )
         .route("/api/v1/agents", get(d::list_agents).post(d::create_agent))
-        .route("/api/v1/agents/{id}", get(d::get_agent).patch(d::update_agent))
+        .route(
+            "/api/v1/agents/{id}",
+            get(d::get_agent).patch(d::update_agent),
+        )
         .route("/api/v1/teams", get(d::list_teams).post(d::create_team))
-        .route("/api/v1/teams/{id}", get(d::get_team).patch(d::update_team).delete(d::delete_team))
-        .route("/api/v1/customers", get(d::list_customers).post(d::create_customer))
+        .route(
+            "/api/v1/teams/{id}",
+            get(d::get_team)
+                .patch(d::update_team)
+                .delete(d::delete_team),
+        )
+        .route(
+            "/api/v1/customers",
+            get(d::list_customers).post(d::create_customer),
+        )
         .route(
             "/api/v1/customers/{id}",
-            get(d::get_customer).patch(d::update_customer).delete(d::delete_customer),
+            get(d::get_customer)
+                .patch(d::update_customer)
+                .delete(d::delete_customer),
         )
-        .route("/api/v1/tickets", get(t::list_tickets).post(t::create_ticket))
+        .route(
+            "/api/v1/tickets",
+            get(t::list_tickets).post(t::create_ticket),
+        )
         .route("/api/v1/tickets/{id}", get(t::get_ticket))
-        .route("/api/v1/tickets/{id}/messages", get(t::list_messages).post(t::add_message))
+        .route(
+            "/api/v1/tickets/{id}/messages",
+            get(t::list_messages).post(t::add_message),
+        )
         .route("/api/v1/tickets/{id}/events", get(t::list_events))
         .route("/api/v1/tickets/{id}/assign", post(t::assign))
         .route("/api/v1/tickets/{id}/transfer", post(t::transfer))
@@ -78,5 +100,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tickets/{id}/tags", post(t::tag))
         .route("/api/v1/tickets/{id}/priority", post(t::set_priority))
         .route("/api/v1/tickets/{id}/close-as-spam", post(t::close_as_spam))
-        .route("/api/v1/tickets/{id}/close-as-duplicate", post(t::close_as_duplicate))
+        .route(
+            "/api/v1/tickets/{id}/close-as-duplicate",
+            post(t::close_as_duplicate),
+        )
 }

@@ -7,10 +7,10 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
+use rapport_app::{TicketFilter, TicketSort};
 use rapport_core::{
     AgentId, Channel, Command, CustomerId, EventId, Priority, Status, TeamId, TicketId, Timestamp,
 };
-use rapport_app::{TicketFilter, TicketSort};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -55,7 +55,12 @@ pub async fn create_ticket(
             email,
             name: body.customer_name.unwrap_or_default(),
         },
-        _ => return Err(ApiError::field("customer_id", "give either customer_id or customer_email")),
+        _ => {
+            return Err(ApiError::field(
+                "customer_id",
+                "give either customer_id or customer_email",
+            ));
+        }
     };
     let open = OpenTicket {
         subject: body.subject,
@@ -101,7 +106,9 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
         other => {
             return Err(ApiError::field(
                 "sort",
-                format!("unknown sort {other:?}: use -updated_at, updated_at, -created_at or created_at"),
+                format!(
+                    "unknown sort {other:?}: use -updated_at, updated_at, -created_at or created_at"
+                ),
             ));
         }
     };
@@ -119,7 +126,12 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
         return Err(ApiError::field("limit", "must be from 1 to 500"));
     }
     Ok(TicketFilter {
-        statuses: q.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
+        statuses: q
+            .status
+            .as_deref()
+            .map(parse_statuses)
+            .transpose()?
+            .unwrap_or_default(),
         owner: q.owner.as_deref().map(parse_owner).transpose()?,
         team_id: q.team.map(TeamId),
         customer_id: q.customer.map(CustomerId),
@@ -146,7 +158,9 @@ pub async fn list_tickets(
     let tickets = s.app.tickets(&caller, &filter).await?;
     let next_cursor = if tickets.len() as i64 == filter.limit {
         tickets.last().map(|t| match filter.sort {
-            TicketSort::UpdatedAsc | TicketSort::UpdatedDesc => format!("{}.{}", t.updated_at.0, t.id.0),
+            TicketSort::UpdatedAsc | TicketSort::UpdatedDesc => {
+                format!("{}.{}", t.updated_at.0, t.id.0)
+            }
             TicketSort::CreatedAsc | TicketSort::CreatedDesc => format!("{}.{}", t.id.0, t.id.0),
         })
     } else {
@@ -161,7 +175,11 @@ pub async fn list_tickets(
 /// One ticket with its messages.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = TicketDetailOut), (status = 404, body = ErrorBody)))]
-pub async fn get_ticket(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<TicketDetailOut>> {
+pub async fn get_ticket(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<TicketDetailOut>> {
     let view = s.app.ticket(&caller, TicketId(id)).await?;
     Ok(axum::Json(TicketDetailOut {
         ticket: (&view.ticket).into(),
@@ -172,7 +190,11 @@ pub async fn get_ticket(State(s): State<AppState>, Auth(caller): Auth, Id(id): I
 /// A ticket's messages, oldest first.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/messages", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Vec<MessageOut>), (status = 404, body = ErrorBody)))]
-pub async fn list_messages(State(s): State<AppState>, Auth(caller): Auth, Id(id): Id) -> ApiResult<axum::Json<Vec<MessageOut>>> {
+pub async fn list_messages(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<Vec<MessageOut>>> {
     let view = s.app.ticket(&caller, TicketId(id)).await?;
     Ok(axum::Json(view.messages.iter().map(Into::into).collect()))
 }
@@ -202,9 +224,17 @@ pub async fn add_message(
         "reply" => MessageRole::Reply,
         "note" => MessageRole::Note,
         "customer" => MessageRole::FromCustomer,
-        other => return Err(ApiError::field("kind", format!("unknown kind {other:?}: use reply, note or customer"))),
+        other => {
+            return Err(ApiError::field(
+                "kind",
+                format!("unknown kind {other:?}: use reply, note or customer"),
+            ));
+        }
     };
-    let change = s.app.add_message(&caller, TicketId(id), role, &body.body).await?;
+    let change = s
+        .app
+        .add_message(&caller, TicketId(id), role, &body.body)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json((&change).into())))
 }
 
@@ -231,11 +261,19 @@ pub async fn list_events(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "must be from 1 to 1000"));
     }
-    let events = s.app.ticket_events(&caller, TicketId(id), q.after.map(EventId), limit).await?;
+    let events = s
+        .app
+        .ticket_events(&caller, TicketId(id), q.after.map(EventId), limit)
+        .await?;
     Ok(axum::Json(events.iter().map(Into::into).collect()))
 }
 
-async fn run(s: &AppState, caller: &rapport_app::Caller, id: i64, command: Command) -> ApiResult<axum::Json<TicketChangeOut>> {
+async fn run(
+    s: &AppState,
+    caller: &rapport_app::Caller,
+    id: i64,
+    command: Command,
+) -> ApiResult<axum::Json<TicketChangeOut>> {
     let change = s.app.command(caller, TicketId(id), command).await?;
     Ok(axum::Json((&change).into()))
 }
@@ -260,7 +298,16 @@ pub async fn assign(
     Id(id): Id,
     Json(b): Json<AssignIn>,
 ) -> ApiResult<axum::Json<TicketChangeOut>> {
-    run(&s, &caller, id, Command::Assign { agent: AgentId(b.agent_id), team: b.team_id.map(TeamId) }).await
+    run(
+        &s,
+        &caller,
+        id,
+        Command::Assign {
+            agent: AgentId(b.agent_id),
+            team: b.team_id.map(TeamId),
+        },
+    )
+    .await
 }
 
 /// A hand-off to another agent or team.
@@ -286,7 +333,11 @@ pub async fn transfer(
     Id(id): Id,
     Json(b): Json<TransferIn>,
 ) -> ApiResult<axum::Json<TicketChangeOut>> {
-    let command = Command::Transfer { to_agent: b.agent_id.map(AgentId), to_team: b.team_id.map(TeamId), note: b.note };
+    let command = Command::Transfer {
+        to_agent: b.agent_id.map(AgentId),
+        to_team: b.team_id.map(TeamId),
+        note: b.note,
+    };
     run(&s, &caller, id, command).await
 }
 
@@ -333,7 +384,16 @@ pub async fn tag(
     Id(id): Id,
     Json(b): Json<TagsIn>,
 ) -> ApiResult<axum::Json<TicketChangeOut>> {
-    run(&s, &caller, id, Command::Tag { add: b.add, remove: b.remove }).await
+    run(
+        &s,
+        &caller,
+        id,
+        Command::Tag {
+            add: b.add,
+            remove: b.remove,
+        },
+    )
+    .await
 }
 
 /// A new priority.
@@ -397,5 +457,14 @@ pub async fn close_as_duplicate(
     Id(id): Id,
     Json(b): Json<DuplicateIn>,
 ) -> ApiResult<axum::Json<TicketChangeOut>> {
-    run(&s, &caller, id, Command::CloseAsDuplicate { of: TicketId(b.of), reason: b.reason }).await
+    run(
+        &s,
+        &caller,
+        id,
+        Command::CloseAsDuplicate {
+            of: TicketId(b.of),
+            reason: b.reason,
+        },
+    )
+    .await
 }

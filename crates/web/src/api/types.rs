@@ -1,7 +1,7 @@
 //! The JSON shapes of the API, documented in the OpenAPI document.
 
-use rapport_core::{Actor, Closure, Event, Ticket};
 use rapport_app::{AgentRecord, CustomerRecord, MessageRecord, TeamRecord, TokenRecord};
+use rapport_core::{Actor, Closure, Event, Ticket};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -1,0 +1,12 @@
+//! The API integration suite. Every test runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod harness;
+
+mod auth;
+mod data;
+mod directory;
+mod input;
+mod lifecycle;
+mod lists;
+mod server;
