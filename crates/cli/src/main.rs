@@ -179,7 +179,7 @@ async fn open(settings: &Settings) -> Result<App> {
     ))
 }
 
-fn conversations(path: &PathBuf) -> Result<Vec<rapport_app::demo::Conversation>> {
+fn conversations(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
     if path.exists() {
         Ok(read_conversations(path)?)
     } else {

@@ -13,7 +13,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
 )];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
-const MIGRATION_LOCK: i64 = 0x7261_7070_6f72_74;
+const MIGRATION_LOCK: i64 = 0x0072_6170_706f_7274;
 
 impl Store {
     /// Applies every migration the database does not have yet.
