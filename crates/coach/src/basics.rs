@@ -1,0 +1,486 @@
+//! The basics a customer notices: a greeting with their right name, thanks
+//! for what they sent, an apology when something went wrong, a closing.
+
+use crate::phrases::PhraseTable;
+use crate::text::{edit_distance, words};
+use crate::{Check, Context, Finding, Severity};
+use std::sync::LazyLock;
+
+static MARK: () = ();
+
+fn table(phrases: &[&'static str]) -> PhraseTable<()> {
+    let entries: Vec<(&'static str, Option<&'static ()>)> =
+        phrases.iter().map(|p| (*p, Some(&MARK))).collect();
+    PhraseTable::new(&entries)
+}
+
+/// The customer reports a problem, damage, delay or a mistake.
+static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "broken",
+        "broke",
+        "damaged",
+        "damage",
+        "crushed",
+        "cracked",
+        "scratched",
+        "dented",
+        "defective",
+        "faulty",
+        "leaking",
+        "late",
+        "delayed",
+        "delay",
+        "still waiting",
+        "never arrived",
+        "hasn't arrived",
+        "has not arrived",
+        "didn't arrive",
+        "did not arrive",
+        "not arrived",
+        "not received",
+        "haven't received",
+        "have not received",
+        "didn't receive",
+        "missing",
+        "lost",
+        "wrong",
+        "incorrect",
+        "mistake",
+        "error",
+        "charged twice",
+        "double charged",
+        "overcharged",
+        "doesn't work",
+        "does not work",
+        "not working",
+        "stopped working",
+        "won't work",
+        "can't log in",
+        "cannot log in",
+        "crashes",
+        "crashed",
+        "keeps crashing",
+        "failed",
+        "fails",
+        "disappointed",
+        "frustrated",
+        "frustrating",
+        "annoyed",
+        "angry",
+        "upset",
+        "terrible",
+        "awful",
+        "horrible",
+        "unacceptable",
+        "worst",
+        "complaint",
+        "no answer",
+        "no reply",
+        "no response",
+        "nobody answered",
+        "ignored",
+        "cancelled my",
+        "canceled my",
+        "suspended",
+        "locked out",
+        "problem",
+        "issue",
+        "not happy",
+        "unhappy",
+        "rude",
+    ])
+});
+
+/// A real apology.
+static APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "sorry",
+        "apologize",
+        "apologise",
+        "apologies",
+        "apology",
+        "we regret",
+        "i regret",
+        "my mistake",
+        "our mistake",
+        "my fault",
+        "our fault",
+        "we messed up",
+        "i messed up",
+    ])
+});
+
+/// Apologies that are not ones; they do not count as apologising.
+static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "sorry if you feel",
+        "sorry you feel",
+        "sorry that you feel",
+        "sorry if you were",
+        "sorry you think",
+        "sorry if you think",
+        "apologize if you feel",
+        "apologise if you feel",
+        "apologize if you were",
+        "sorry for any inconvenience",
+        "apologize for any inconvenience",
+        "apologise for any inconvenience",
+        "apologies for any inconvenience",
+        "not sorry",
+        "sorry, but",
+    ])
+});
+
+/// The customer sent or gave something worth thanking for.
+static GAVE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "attached",
+        "attachment",
+        "photo",
+        "photos",
+        "picture",
+        "pictures",
+        "screenshot",
+        "screenshots",
+        "here is",
+        "here's",
+        "here are",
+        "i sent",
+        "i've sent",
+        "i have sent",
+        "receipt",
+        "order number is",
+        "my order number",
+        "details below",
+        "as requested",
+        "video",
+    ])
+});
+
+static THANKS: LazyLock<PhraseTable<()>> =
+    LazyLock::new(|| table(&["thank", "thanks", "thx", "appreciate", "grateful"]));
+
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "greetings",
+    "thanks for",
+    "thank you for",
+    "welcome",
+];
+const CLOSINGS: &[&str] = &[
+    "regards",
+    "best",
+    "cheers",
+    "sincerely",
+    "thanks",
+    "thank you",
+    "take care",
+    "have a",
+    "let me know",
+    "let us know",
+    "all the best",
+    "warmly",
+    "kind regards",
+    "speak soon",
+    "talk soon",
+    "here to help",
+    "happy to help",
+    "any other questions",
+    "anything else",
+];
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "sir", "madam"];
+
+fn hint(
+    check: Check,
+    span: std::ops::Range<usize>,
+    explanation: &str,
+    suggestion: Option<String>,
+) -> Finding {
+    Finding {
+        check,
+        severity: Severity::Hint,
+        span,
+        explanation: explanation.into(),
+        suggestion,
+    }
+}
+
+/// Runs the basics checks.
+pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
+    let trimmed_start = draft.len() - draft.trim_start().len();
+    let first_line_end = draft[trimmed_start..]
+        .find('\n')
+        .map_or(draft.len(), |i| trimmed_start + i);
+    let opening = &draft[trimmed_start..first_line_end];
+    let lower_opening = opening.to_lowercase();
+    let greets = GREETINGS.iter().any(|g| lower_opening.starts_with(g));
+    let first_name = context
+        .customer_name
+        .as_deref()
+        .and_then(|n| {
+            n.split_whitespace()
+                .find(|w| !HONORIFICS.contains(&w.trim_end_matches('.').to_lowercase().as_str()))
+        })
+        .map(str::to_string);
+    if !greets {
+        let suggestion = first_name.as_ref().map(|n| format!("Hi {n},"));
+        findings.push(hint(
+            Check::Basics,
+            trimmed_start..first_line_end.min(trimmed_start + 40),
+            "no greeting: start by greeting the customer",
+            suggestion,
+        ));
+    } else {
+        wrong_name(draft, trimmed_start, opening, context, findings);
+        if let Some(first) = &first_name
+            && !mentions_name(draft, context)
+        {
+            findings.push(hint(
+                Check::Basics,
+                trimmed_start..first_line_end,
+                "the greeting does not use the customer's name",
+                Some(format!("Hi {first},")),
+            ));
+        }
+    }
+    let customer = context.customer_message.as_str();
+    if GAVE.any(customer) && !THANKS.any(draft) {
+        findings.push(hint(
+            Check::Basics,
+            trimmed_start..first_line_end,
+            "the customer sent something: thank them for it",
+            Some("Thank you for sending the photos.".into()),
+        ));
+    }
+    let apologises = APOLOGY.find(draft).any(|(span, _)| {
+        // An apology inside a non-apology does not count.
+        !NON_APOLOGY
+            .find(draft)
+            .any(|(bad, _)| bad.start <= span.start && span.end <= bad.end)
+    });
+    if PROBLEM.any(customer) && !apologises {
+        findings.push(Finding {
+            check: Check::MissingApology,
+            severity: Severity::Warn,
+            span: trimmed_start..first_line_end,
+            explanation: "the customer reports a problem and the reply does not apologise for it"
+                .into(),
+            suggestion: Some("I'm sorry this happened.".into()),
+        });
+    }
+    let tail_start = draft.trim_end().rfind('\n').map_or(0, |i| i + 1);
+    let tail_from = draft.char_indices().rev().nth(159).map_or(0, |(i, _)| i);
+    let last_part = draft[tail_from..].to_lowercase();
+    if !CLOSINGS.iter().any(|c| last_part.contains(c)) && draft.trim().len() > 40 {
+        let end = draft.trim_end().len();
+        findings.push(hint(
+            Check::Basics,
+            tail_start.min(end)..end,
+            "no closing: end with an offer of help or a sign-off",
+            Some("Let me know if there is anything else I can do.".into()),
+        ));
+    }
+}
+
+fn mentions_name(draft: &str, context: &Context) -> bool {
+    let Some(name) = &context.customer_name else {
+        return true;
+    };
+    name.split_whitespace()
+        .filter(|w| !HONORIFICS.contains(&w.trim_end_matches('.').to_lowercase().as_str()))
+        .any(|part| words(draft).any(|(_, w)| w.eq_ignore_ascii_case(part)))
+}
+
+/// The name in the greeting ("Hi Ann", "Dear Mrs. Johnson") against the record.
+fn wrong_name(
+    draft: &str,
+    offset: usize,
+    opening: &str,
+    context: &Context,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(record) = &context.customer_name else {
+        return;
+    };
+    let parts: Vec<&str> = record
+        .split_whitespace()
+        .filter(|w| !HONORIFICS.contains(&w.trim_end_matches('.').to_lowercase().as_str()))
+        .collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return;
+    };
+    let mut greeting_words = words(opening).skip(1).peekable();
+    // Skip a second greeting word ("Good morning") and honorifics.
+    let mut name = None;
+    for (span, word) in greeting_words.by_ref() {
+        let lower = word.to_lowercase();
+        if ["morning", "afternoon", "evening", "there", "again"].contains(&lower.as_str())
+            || HONORIFICS.contains(&lower.as_str())
+        {
+            if lower == "there" {
+                return;
+            }
+            continue;
+        }
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            name = Some((span, word));
+        }
+        break;
+    }
+    let Some((span, used)) = name else { return };
+    let honorific = opening
+        .to_lowercase()
+        .split_whitespace()
+        .any(|w| HONORIFICS.contains(&w.trim_end_matches('.')));
+    let expected = if honorific { last } else { first };
+    if used.eq_ignore_ascii_case(expected)
+        || parts.iter().any(|p| p.eq_ignore_ascii_case(used)) && !honorific
+    {
+        if !honorific && used.eq_ignore_ascii_case(last) && parts.len() > 1 {
+            findings.push(block(
+                offset + span.start..offset + span.end,
+                format!(
+                    "{used} is the customer's last name; with a first-name greeting use {first}"
+                ),
+                format!("Hi {first},"),
+            ));
+        }
+        return;
+    }
+    let span = offset + span.start..offset + span.end;
+    let near = |a: &str, b: &str| edit_distance(a, b) <= 2.max(b.chars().count() / 4);
+    let message = if near(used, expected) {
+        format!("{used} is not how the customer spells their name: {expected}")
+    } else if honorific && used.eq_ignore_ascii_case(first) {
+        format!("{used} is the customer's first name; with an honorific use the last name, {last}")
+    } else {
+        format!("the customer on record is {record}, not {used}")
+    };
+    let fix = if honorific {
+        format!("Dear {expected},")
+    } else {
+        format!("Hi {expected},")
+    };
+    findings.push(block(span, message, fix));
+    let _ = draft;
+}
+
+fn block(span: std::ops::Range<usize>, explanation: String, suggestion: String) -> Finding {
+    Finding {
+        check: Check::WrongName,
+        severity: Severity::Block,
+        span,
+        explanation,
+        suggestion: Some(suggestion),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(draft: &str, name: Option<&str>, customer: &str) -> Vec<(Check, String)> {
+        let context = Context {
+            customer_name: name.map(Into::into),
+            customer_message: customer.into(),
+            now: None,
+        };
+        let mut f = Vec::new();
+        check(draft, &context, &mut f);
+        f.into_iter()
+            .map(|f| (f.check, draft[f.span].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_reply_passes() {
+        let draft = "Hi Ann,\nThank you for the photos, and I'm sorry the lamp arrived broken. A new one ships today.\nBest regards, Sam";
+        assert!(
+            run(
+                draft,
+                Some("Ann Lee"),
+                "The lamp arrived broken, photos attached."
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn wrong_names_are_caught() {
+        let wrong = |draft: &str| {
+            run(draft, Some("Ann Johnson"), "Hello")
+                .into_iter()
+                .filter(|f| f.0 == Check::WrongName)
+                .count()
+        };
+        assert_eq!(wrong("Hi Anne,\nAll set. Best, Sam"), 1, "misspelt");
+        assert_eq!(wrong("Hi Mary,\nAll set. Best, Sam"), 1, "another name");
+        assert_eq!(
+            wrong("Dear Mrs. Jackson,\nAll set. Best, Sam"),
+            1,
+            "the Mrs. Jackson of Johnson Avenue mistake"
+        );
+        assert_eq!(
+            wrong("Hi Johnson,\nAll set. Best, Sam"),
+            1,
+            "last name as first"
+        );
+        assert_eq!(wrong("Dear Ms. Johnson,\nAll set. Best, Sam"), 0);
+        assert_eq!(wrong("Hi Ann,\nAll set. Best, Sam"), 0);
+        assert_eq!(wrong("Hi there,\nAll set. Best, Sam"), 0);
+    }
+
+    #[test]
+    fn apologies_thanks_greetings_and_closings() {
+        let checks = |draft: &str, customer: &str| {
+            run(draft, Some("Ann Lee"), customer)
+                .into_iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            checks(
+                "Hi Ann, a new one ships today. Best, Sam",
+                "It arrived broken"
+            )
+            .contains(&Check::MissingApology)
+        );
+        assert!(
+            checks(
+                "Hi Ann, sorry if you feel let down; it ships today. Best, Sam",
+                "It arrived broken"
+            )
+            .contains(&Check::MissingApology)
+        );
+        assert!(
+            !checks(
+                "Hi Ann, how do I help? Best, Sam",
+                "How do I change my address?"
+            )
+            .contains(&Check::MissingApology)
+        );
+        assert!(
+            checks(
+                "Hi Ann, all done. Best, Sam",
+                "Here is the photo of the receipt."
+            )
+            .contains(&Check::Basics),
+            "no thanks"
+        );
+        assert!(
+            checks(
+                "The refund is done and will show on your card within three days.",
+                "Refund?"
+            )
+            .contains(&Check::Basics),
+            "no greeting, no closing"
+        );
+    }
+}

@@ -1,0 +1,421 @@
+//! Words a customer resents: rudeness, arguing, blame, the policy wall,
+//! shouting.
+
+use crate::phrases::PhraseTable;
+use crate::{Check, Finding, Severity};
+use std::sync::LazyLock;
+
+/// What a phrase means when it occurs in a reply.
+pub struct Rule {
+    check: Check,
+    severity: Severity,
+    explanation: &'static str,
+    suggestion: Option<&'static str>,
+}
+
+macro_rules! rule {
+    ($name:ident, $check:ident, $severity:ident, $explanation:literal, $suggestion:expr) => {
+        static $name: Rule = Rule {
+            check: Check::$check,
+            severity: Severity::$severity,
+            explanation: $explanation,
+            suggestion: $suggestion,
+        };
+    };
+}
+
+rule!(
+    INSULT,
+    Rude,
+    Block,
+    "insulting words: the customer will remember them longer than the fix",
+    Some("describe the problem, not the person")
+);
+rule!(
+    CONDESCENDING,
+    Rude,
+    Block,
+    "condescending: it tells the customer they are slow",
+    Some("explain the step plainly, as if for the first time")
+);
+rule!(
+    REPEATING,
+    Rude,
+    Block,
+    "reminding the customer you said it before reads as impatience",
+    Some("say it again, more clearly: \"Here are the steps again: ...\"")
+);
+rule!(
+    DISMISSIVE,
+    Rude,
+    Block,
+    "dismissive: the customer's concern is real to them",
+    Some("acknowledge the concern: \"I understand this is frustrating.\"")
+);
+rule!(
+    SARCASM,
+    Rude,
+    Warn,
+    "may read as sarcasm in writing",
+    Some("say plainly what you mean")
+);
+rule!(
+    ARGUING,
+    Arguing,
+    Block,
+    "arguing to win: the customer may be wrong, but they will not come back",
+    Some("state what you see and what you will do: \"Our records show ..., so I will ...\"")
+);
+rule!(
+    CORRECTING,
+    Arguing,
+    Warn,
+    "opening with a correction sounds like a rebuttal",
+    Some("lead with what you will do, then the facts")
+);
+rule!(
+    BLAME_CUSTOMER,
+    Blame,
+    Block,
+    "blames the customer",
+    Some(
+        "say what happened and how to fix it: \"The form needs the order number; here is where to find it.\""
+    )
+);
+rule!(
+    BUCK_PASSING,
+    Blame,
+    Warn,
+    "passes the buck: to the customer, we are the company, whoever caused it",
+    Some("own it: \"The parcel was lost in transit; I'm sending a replacement.\"")
+);
+rule!(
+    POLICY_WALL,
+    PolicyWall,
+    Block,
+    "hides behind policy instead of helping",
+    Some("say what you can do: \"What I can do is ...\"")
+);
+rule!(
+    POLICY_MENTION,
+    PolicyWall,
+    Warn,
+    "citing policy as the reason sounds like a wall",
+    Some("give the reason and an option: \"Because ..., I can offer ...\"")
+);
+rule!(
+    POOR_APOLOGY,
+    PoorApology,
+    Warn,
+    "not an apology: it doubts the customer's experience",
+    Some("\"I'm sorry the order arrived late.\"")
+);
+
+static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
+    let r = |rule: &'static Rule| Some(rule);
+    PhraseTable::new(&[
+        ("idiot", r(&INSULT)),
+        ("stupid", r(&INSULT)),
+        ("dumb", r(&INSULT)),
+        ("moron", r(&INSULT)),
+        ("ridiculous", r(&INSULT)),
+        ("pathetic", r(&INSULT)),
+        ("you people", r(&INSULT)),
+        ("shut up", r(&INSULT)),
+        ("clueless", r(&INSULT)),
+        ("incompetent", r(&INSULT)),
+        ("nonsense", r(&INSULT)),
+        ("obviously", r(&CONDESCENDING)),
+        ("clearly you", r(&CONDESCENDING)),
+        ("as anyone can see", r(&CONDESCENDING)),
+        ("it's not rocket science", r(&CONDESCENDING)),
+        ("it is not rocket science", r(&CONDESCENDING)),
+        ("read the manual", r(&CONDESCENDING)),
+        ("read the instructions", r(&CONDESCENDING)),
+        ("if you had bothered", r(&CONDESCENDING)),
+        ("simple enough", r(&CONDESCENDING)),
+        ("even a child", r(&CONDESCENDING)),
+        ("as i already told you", r(&REPEATING)),
+        ("as i already said", r(&REPEATING)),
+        ("as i said before", r(&REPEATING)),
+        ("as i told you", r(&REPEATING)),
+        ("as previously stated", r(&REPEATING)),
+        ("as stated before", r(&REPEATING)),
+        ("per my last email", r(&REPEATING)),
+        ("per my previous email", r(&REPEATING)),
+        ("i have already explained", r(&REPEATING)),
+        ("i've already explained", r(&REPEATING)),
+        ("for the last time", r(&REPEATING)),
+        ("how many times", r(&REPEATING)),
+        ("calm down", r(&DISMISSIVE)),
+        ("relax", r(&DISMISSIVE)),
+        ("whatever", r(&DISMISSIVE)),
+        ("deal with it", r(&DISMISSIVE)),
+        ("get over it", r(&DISMISSIVE)),
+        ("not a big deal", r(&DISMISSIVE)),
+        ("you're overreacting", r(&DISMISSIVE)),
+        ("you are overreacting", r(&DISMISSIVE)),
+        ("take it or leave it", r(&DISMISSIVE)),
+        ("no need to shout", r(&DISMISSIVE)),
+        ("good luck with that", r(&SARCASM)),
+        ("thanks for nothing", r(&SARCASM)),
+        ("congratulations", r(&SARCASM)),
+        ("with all due respect", r(&SARCASM)),
+        ("no offense", r(&SARCASM)),
+        ("no offence", r(&SARCASM)),
+        ("you are wrong", r(&ARGUING)),
+        ("you're wrong", r(&ARGUING)),
+        ("you are mistaken", r(&ARGUING)),
+        ("you're mistaken", r(&ARGUING)),
+        ("that is not what happened", r(&ARGUING)),
+        ("that's not what happened", r(&ARGUING)),
+        ("that is not true", r(&ARGUING)),
+        ("that's not true", r(&ARGUING)),
+        ("that is incorrect", r(&ARGUING)),
+        ("that's incorrect", r(&ARGUING)),
+        ("you misunderstood", r(&ARGUING)),
+        ("you are confused", r(&ARGUING)),
+        ("you're confused", r(&ARGUING)),
+        ("let me correct you", r(&ARGUING)),
+        ("you clearly didn't", r(&ARGUING)),
+        ("that never happened", r(&ARGUING)),
+        ("you must be mistaken", r(&ARGUING)),
+        ("actually,", r(&CORRECTING)),
+        ("as a matter of fact", r(&CORRECTING)),
+        ("to be fair", r(&CORRECTING)),
+        ("you should have", r(&BLAME_CUSTOMER)),
+        ("you should've", r(&BLAME_CUSTOMER)),
+        ("your fault", r(&BLAME_CUSTOMER)),
+        ("user error", r(&BLAME_CUSTOMER)),
+        ("you failed to", r(&BLAME_CUSTOMER)),
+        ("you didn't read", r(&BLAME_CUSTOMER)),
+        ("you did not read", r(&BLAME_CUSTOMER)),
+        ("you forgot to", r(&BLAME_CUSTOMER)),
+        ("you were supposed to", r(&BLAME_CUSTOMER)),
+        ("you neglected to", r(&BLAME_CUSTOMER)),
+        ("you caused", r(&BLAME_CUSTOMER)),
+        ("due to your mistake", r(&BLAME_CUSTOMER)),
+        ("because you didn't", r(&BLAME_CUSTOMER)),
+        ("because you did not", r(&BLAME_CUSTOMER)),
+        ("you must have", r(&BLAME_CUSTOMER)),
+        ("if you had read", r(&BLAME_CUSTOMER)),
+        ("if you had followed", r(&BLAME_CUSTOMER)),
+        ("you did it wrong", r(&BLAME_CUSTOMER)),
+        ("you should have received", None),
+        ("you should have got", None),
+        ("you should have gotten", None),
+        ("you should have a", None),
+        ("you should have an", None),
+        ("you should have access", None),
+        ("you should have it", None),
+        ("you should have been", None),
+        ("you must have been", None),
+        ("you must have received", None),
+        ("the post office lost", r(&BUCK_PASSING)),
+        ("the courier lost", r(&BUCK_PASSING)),
+        ("the carrier lost", r(&BUCK_PASSING)),
+        ("the post office's fault", r(&BUCK_PASSING)),
+        ("the courier's fault", r(&BUCK_PASSING)),
+        ("the carrier's fault", r(&BUCK_PASSING)),
+        ("our supplier's fault", r(&BUCK_PASSING)),
+        ("the supplier's fault", r(&BUCK_PASSING)),
+        ("the manufacturer's fault", r(&BUCK_PASSING)),
+        ("blame the post office", r(&BUCK_PASSING)),
+        ("blame the courier", r(&BUCK_PASSING)),
+        ("blame our supplier", r(&BUCK_PASSING)),
+        ("another department", r(&BUCK_PASSING)),
+        ("a different department", r(&BUCK_PASSING)),
+        ("not my department", r(&BUCK_PASSING)),
+        ("not our department", r(&BUCK_PASSING)),
+        ("not our problem", r(&BUCK_PASSING)),
+        ("not my problem", r(&BUCK_PASSING)),
+        ("not our fault", r(&BUCK_PASSING)),
+        ("not my fault", r(&BUCK_PASSING)),
+        ("nothing to do with us", r(&BUCK_PASSING)),
+        ("out of our control", r(&BUCK_PASSING)),
+        ("beyond our control", r(&BUCK_PASSING)),
+        ("not our responsibility", r(&BUCK_PASSING)),
+        ("not responsible for", r(&BUCK_PASSING)),
+        ("take it up with", r(&BUCK_PASSING)),
+        ("you'll have to contact the", r(&BUCK_PASSING)),
+        ("that's our policy", r(&POLICY_WALL)),
+        ("that is our policy", r(&POLICY_WALL)),
+        ("it's our policy", r(&POLICY_WALL)),
+        ("it is our policy", r(&POLICY_WALL)),
+        ("it's company policy", r(&POLICY_WALL)),
+        ("it is company policy", r(&POLICY_WALL)),
+        ("that's company policy", r(&POLICY_WALL)),
+        ("nothing i can do", r(&POLICY_WALL)),
+        ("nothing we can do", r(&POLICY_WALL)),
+        ("i can't do anything", r(&POLICY_WALL)),
+        ("i cannot do anything", r(&POLICY_WALL)),
+        ("rules are rules", r(&POLICY_WALL)),
+        ("do it for everyone", r(&POLICY_WALL)),
+        ("do that for everyone", r(&POLICY_WALL)),
+        ("do the same for everyone", r(&POLICY_WALL)),
+        ("my hands are tied", r(&POLICY_WALL)),
+        ("out of my hands", r(&POLICY_WALL)),
+        ("i don't make the rules", r(&POLICY_WALL)),
+        ("no exceptions", r(&POLICY_WALL)),
+        ("we don't make exceptions", r(&POLICY_WALL)),
+        ("we do not make exceptions", r(&POLICY_WALL)),
+        ("i'm not allowed to", r(&POLICY_WALL)),
+        ("i am not allowed to", r(&POLICY_WALL)),
+        ("the system won't let me", r(&POLICY_WALL)),
+        ("against our policy", r(&POLICY_MENTION)),
+        ("against company policy", r(&POLICY_MENTION)),
+        ("against policy", r(&POLICY_MENTION)),
+        ("per our policy", r(&POLICY_MENTION)),
+        ("per policy", r(&POLICY_MENTION)),
+        ("policy states", r(&POLICY_MENTION)),
+        ("policy does not allow", r(&POLICY_MENTION)),
+        ("policy doesn't allow", r(&POLICY_MENTION)),
+        ("sorry if you feel", r(&POOR_APOLOGY)),
+        ("sorry you feel", r(&POOR_APOLOGY)),
+        ("sorry if you were", r(&POOR_APOLOGY)),
+        ("sorry if this caused", r(&POOR_APOLOGY)),
+        ("sorry if that caused", r(&POOR_APOLOGY)),
+        ("apologize if you feel", r(&POOR_APOLOGY)),
+        ("apologise if you feel", r(&POOR_APOLOGY)),
+        ("apologize if you were", r(&POOR_APOLOGY)),
+        ("sorry that you feel", r(&POOR_APOLOGY)),
+        ("sorry you think", r(&POOR_APOLOGY)),
+        ("sorry if you think", r(&POOR_APOLOGY)),
+        ("sorry for any inconvenience", r(&POOR_APOLOGY)),
+        ("apologize for any inconvenience", r(&POOR_APOLOGY)),
+        ("apologise for any inconvenience", r(&POOR_APOLOGY)),
+        ("apologies for any inconvenience", r(&POOR_APOLOGY)),
+        (
+            "sorry for the inconvenience this may have caused",
+            r(&POOR_APOLOGY),
+        ),
+    ])
+});
+
+/// Words that are all capitals by nature, never shouting.
+const ACRONYMS: &[&str] = &[
+    "ASAP", "FAQ", "HTTP", "HTTPS", "HTML", "URL", "PDF", "USB", "CPU", "RAM", "GPU", "SSD", "DNS",
+    "VPN", "API", "SMS", "ATM", "PIN", "IBAN", "BIC", "VAT", "EU", "USA", "UK", "TV", "PC", "OS",
+    "IOS", "ID", "OK", "FYI", "GMT", "UTC", "CEST", "CET", "EST", "PST", "PDT", "EDT", "AM", "PM",
+    "IMEI", "SIM", "WIFI", "LTE", "NFC", "QR", "CSV", "XML", "JSON", "SKU", "RMA", "UPS", "DHL",
+    "USPS", "FEDEX", "TNT", "LCD", "LED", "HDMI", "MMS", "ETA", "DM", "DMS",
+];
+
+/// Runs the language checks on a draft.
+pub fn check(draft: &str, findings: &mut Vec<Finding>) {
+    for (span, rule) in PHRASES.find(draft) {
+        findings.push(Finding {
+            check: rule.check,
+            severity: rule.severity,
+            span,
+            explanation: rule.explanation.into(),
+            suggestion: rule.suggestion.map(Into::into),
+        });
+    }
+    shouting(draft, findings);
+}
+
+/// A run of all-capital words holding two or more words of three or more
+/// letters, outside links and known acronyms, reads as shouting.
+fn shouting(draft: &str, findings: &mut Vec<Finding>) {
+    // (start, end, loud words of 3+ letters)
+    let mut run: Option<(usize, usize, usize)> = None;
+    let flush = |run: &mut Option<(usize, usize, usize)>, findings: &mut Vec<Finding>| {
+        if let Some((start, end, n)) = run.take()
+            && n >= 2
+        {
+            findings.push(Finding {
+                check: Check::Rude,
+                severity: Severity::Block,
+                span: start..end,
+                explanation: "capitals read as shouting".into(),
+                suggestion: Some(draft[start..end].to_lowercase()),
+            });
+        }
+    };
+    for (span, word) in crate::text::words(draft) {
+        let in_link = draft[..span.start]
+            .rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(|w| w.contains("://") || w.contains("www."));
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if letters == 0 {
+            continue;
+        }
+        let capitals = word.chars().all(|c| !c.is_lowercase()) && !in_link;
+        if !capitals {
+            flush(&mut run, findings);
+            continue;
+        }
+        let counts = usize::from(letters >= 3 && !ACRONYMS.contains(&word));
+        run = Some(match run {
+            Some((start, _, n)) => (start, span.end, n + counts),
+            None => (span.start, span.end, counts),
+        });
+    }
+    flush(&mut run, findings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks(draft: &str) -> Vec<(Check, Severity, &str)> {
+        let mut f = Vec::new();
+        check(draft, &mut f);
+        f.into_iter()
+            .map(|f| (f.check, f.severity, &draft[f.span]))
+            .collect()
+    }
+
+    #[test]
+    fn flags_rudeness_and_shouting() {
+        assert_eq!(
+            checks("Please calm down, Ann."),
+            [(Check::Rude, Severity::Block, "calm down")]
+        );
+        assert_eq!(
+            checks("As I already told you, the fee is $5."),
+            [(Check::Rude, Severity::Block, "As I already told you")]
+        );
+        assert_eq!(
+            checks("I SAID WE CANNOT do that"),
+            [(Check::Rude, Severity::Block, "I SAID WE CANNOT")]
+        );
+        assert!(
+            checks("Your PDF and the USB cable ship via DHL; see HTTPS://EXAMPLE.COM/ORDER")
+                .is_empty()
+        );
+        assert!(checks("We are calmly working on it. Thanks so much!!").is_empty());
+    }
+
+    #[test]
+    fn flags_arguing_blame_and_policy() {
+        assert_eq!(checks("You're wrong about the date.")[0].0, Check::Arguing);
+        assert_eq!(
+            checks("You should have read the terms.")[0],
+            (Check::Blame, Severity::Block, "You should have")
+        );
+        assert!(checks("You should have received a confirmation e-mail.").is_empty());
+        assert_eq!(
+            checks("The post office lost it, not us.")[0],
+            (Check::Blame, Severity::Warn, "The post office lost")
+        );
+        assert!(checks("I've filed a claim with the post office for you.").is_empty());
+        assert_eq!(checks("Sorry, that’s our policy.")[0].0, Check::PolicyWall);
+        assert_eq!(
+            checks("If I do that for you I'd have to do it for everyone.")[0].0,
+            Check::PolicyWall
+        );
+        assert!(checks("Our policy is to refund you in full, so I've done that.").is_empty());
+    }
+
+    #[test]
+    fn flags_non_apologies() {
+        assert_eq!(
+            checks("I'm sorry if you feel let down.")[0].0,
+            Check::PoorApology
+        );
+        assert!(checks("I'm sorry the lamp arrived broken.").is_empty());
+    }
+}

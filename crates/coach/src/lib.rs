@@ -1,0 +1,106 @@
+//! The reply coach: reads a draft reply against the conversation and says
+//! what a customer would resent, with the exact words and a better way to
+//! say it.
+//!
+//! [`analyze`] is pure and fast: every phrase table is compiled once (see
+//! [`phrases`]) and a call only scans the draft. It runs on every keystroke.
+//! Each check lives in its own module and adds [`Finding`]s with a byte span
+//! in the draft; a [`Severity::Block`] finding stops a reply from being sent
+//! unless the agent gives an override reason.
+
+pub mod basics;
+pub mod language;
+pub mod phrases;
+pub mod promises;
+mod text;
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a look.
+    Hint,
+    /// Should be fixed.
+    Warn,
+    /// Would hurt the customer relationship: sending needs an override reason.
+    Block,
+}
+
+/// Which check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// Rude, hostile or condescending words, sarcasm, shouting.
+    Rude,
+    /// Arguing to win instead of fixing.
+    Arguing,
+    /// Blaming the customer or passing the buck to others.
+    Blame,
+    /// Hiding behind policy.
+    PolicyWall,
+    /// The customer reports a problem and the reply does not apologise.
+    MissingApology,
+    /// An apology that is not one ("sorry if you feel ...").
+    PoorApology,
+    /// No greeting, name, thanks or closing.
+    Basics,
+    /// The name used is not the customer's.
+    WrongName,
+    /// A promise with no time ("soon", "ASAP").
+    VaguePromise,
+}
+
+/// One thing the coach found in the draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Which check.
+    pub check: Check,
+    /// How serious.
+    pub severity: Severity,
+    /// Byte range in the draft.
+    pub span: Range<usize>,
+    /// What is wrong, in plain words.
+    pub explanation: String,
+    /// A better way to say it, when there is one.
+    pub suggestion: Option<String>,
+}
+
+/// What the coach needs to know besides the draft.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The customer's name on record, e.g. "Ann Lee".
+    pub customer_name: Option<String>,
+    /// The customer's latest message(s).
+    pub customer_message: String,
+    /// When the reply is written, in the business calendar's timezone.
+    pub now: Option<jiff::Zoned>,
+}
+
+/// The coach's verdict on a draft.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Review {
+    /// Every finding, in draft order.
+    pub findings: Vec<Finding>,
+    /// The commitments the draft makes.
+    pub promises: Vec<promises::Promise>,
+}
+
+impl Review {
+    /// Whether a finding blocks sending.
+    pub fn blocks(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Block)
+    }
+}
+
+/// Reads a draft reply against its context.
+pub fn analyze(draft: &str, context: &Context) -> Review {
+    let mut findings = Vec::new();
+    language::check(draft, &mut findings);
+    basics::check(draft, context, &mut findings);
+    let promises = promises::extract(draft, context.now.as_ref(), &mut findings);
+    findings.sort_by_key(|f| (f.span.start, f.span.end));
+    Review { findings, promises }
+}

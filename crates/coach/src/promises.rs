@@ -1,0 +1,479 @@
+//! Promises: commitments in a reply, with their due time resolved in the
+//! business calendar's timezone, and vague ones flagged.
+//!
+//! A sentence is a promise when it commits ("I'll", "we will", "you'll
+//! receive", ...) and names a time. Times understood: today, tonight, end of
+//! day, tomorrow (morning, before noon, afternoon), weekdays (this/next),
+//! within/in N (business) days, hours or weeks, end of the week, next week,
+//! clock times (5pm, 17:30, noon) and dates (March 3, 3 March, the 15th).
+//! A bare date means the end of that business day (17:00).
+
+use crate::phrases::PhraseTable;
+use crate::{Check, Finding, Severity};
+use jiff::civil::{Date, Weekday};
+use jiff::{ToSpan, Zoned};
+use serde::Serialize;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// The end of a business day, when a promise names only a date.
+const END_OF_DAY: (i8, i8) = (17, 0);
+
+/// A commitment found in a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Promise {
+    /// Byte range of the sentence in the draft.
+    pub span: Range<usize>,
+    /// The sentence.
+    pub text: String,
+    /// When it is due (RFC 3339 with the zone), when the time could be resolved.
+    pub due: Option<String>,
+    /// No time given, only "soon", "ASAP" and the like.
+    pub vague: bool,
+}
+
+static MARK: () = ();
+
+static COMMITS: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    let phrases = [
+        "i will",
+        "i'll",
+        "we will",
+        "we'll",
+        "i am going to",
+        "i'm going to",
+        "we are going to",
+        "we're going to",
+        "you will receive",
+        "you'll receive",
+        "you will get",
+        "you'll get",
+        "you will hear",
+        "you'll hear",
+        "you will have",
+        "you'll have",
+        "you will see",
+        "you'll see",
+        "expect",
+        "should arrive",
+        "will arrive",
+        "will ship",
+        "will be",
+        "i promise",
+        "we promise",
+        "will reach you",
+        "i can have",
+        "we can have",
+        "it'll be",
+        "it will be",
+        "should be with you",
+        "will be with you",
+        "is scheduled",
+        "are scheduled",
+    ];
+    let entries: Vec<(&'static str, Option<&'static ()>)> =
+        phrases.iter().map(|p| (*p, Some(&MARK))).collect();
+    PhraseTable::new(&entries)
+});
+
+static VAGUE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    let phrases = [
+        "soon",
+        "shortly",
+        "asap",
+        "as soon as possible",
+        "as soon as we can",
+        "as soon as i can",
+        "in a while",
+        "at some point",
+        "in due course",
+        "in the near future",
+        "as quickly as possible",
+        "when possible",
+        "when we can",
+        "sometime",
+        "in a bit",
+        "before long",
+        "eventually",
+        "at the earliest opportunity",
+    ];
+    let entries: Vec<(&'static str, Option<&'static ()>)> =
+        phrases.iter().map(|p| (*p, Some(&MARK))).collect();
+    PhraseTable::new(&entries)
+});
+
+/// Finds the promises in a draft; adds a finding for each vague one.
+pub fn extract(draft: &str, now: Option<&Zoned>, findings: &mut Vec<Finding>) -> Vec<Promise> {
+    let mut out = Vec::new();
+    for span in crate::text::sentences(draft) {
+        let sentence = &draft[span.clone()];
+        if !COMMITS.any(sentence) {
+            continue;
+        }
+        let lower = sentence.to_lowercase().replace('’', "'");
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        match parse_when(&words) {
+            Some(when) => out.push(Promise {
+                span: span.clone(),
+                text: sentence.to_string(),
+                due: now.and_then(|n| resolve(&when, n)).map(|z| z.to_string()),
+                vague: false,
+            }),
+            None => {
+                if let Some((vague, _)) = VAGUE.find(sentence).next() {
+                    findings.push(Finding {
+                        check: Check::VaguePromise,
+                        severity: Severity::Warn,
+                        span: span.start + vague.start..span.start + vague.end,
+                        explanation:
+                            "a promise without a time: the customer cannot tell when to expect it"
+                                .into(),
+                        suggestion: Some(
+                            "name a time: \"by Thursday 5 pm\", \"within 2 business days\"".into(),
+                        ),
+                    });
+                    out.push(Promise {
+                        span: span.clone(),
+                        text: sentence.to_string(),
+                        due: None,
+                        vague: true,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A time expression, not yet tied to a calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct When {
+    day: Day,
+    clock: Option<(i8, i8)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Day {
+    Today,
+    Tomorrow,
+    Weekday { day: Weekday, next_week: bool },
+    InBusinessDays(i64),
+    InDays(i64),
+    InHours(i64),
+    InMinutes(i64),
+    EndOfWeek { next_week: bool },
+    Date { month: Option<i8>, day: i8 },
+    Unspecified,
+}
+
+fn number(word: &str) -> Option<i64> {
+    const WORDS: [&str; 13] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    word.parse()
+        .ok()
+        .or_else(|| WORDS.iter().position(|w| *w == word).map(|n| n as i64))
+        .or((word == "a" || word == "an").then_some(1))
+}
+
+fn weekday(word: &str) -> Option<Weekday> {
+    Some(match word.trim_end_matches("'s") {
+        "monday" | "mon" => Weekday::Monday,
+        "tuesday" | "tue" | "tues" => Weekday::Tuesday,
+        "wednesday" => Weekday::Wednesday,
+        "thursday" | "thu" | "thurs" => Weekday::Thursday,
+        "friday" | "fri" => Weekday::Friday,
+        "saturday" => Weekday::Saturday,
+        "sunday" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn month(word: &str) -> Option<i8> {
+    const FULL: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const SHORT: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sept", "oct", "nov", "dec",
+    ];
+    FULL.iter()
+        .position(|m| *m == word)
+        .or_else(|| SHORT.iter().position(|m| *m == word))
+        .map(|i| i as i8 + 1)
+}
+
+fn ordinal(word: &str) -> Option<i8> {
+    let digits = word.trim_end_matches(|c: char| c.is_alphabetic());
+    let suffix = &word[digits.len()..];
+    let n: i8 = digits.parse().ok()?;
+    ((1..=31).contains(&n) && ["", "st", "nd", "rd", "th"].contains(&suffix)).then_some(n)
+}
+
+/// Reads a clock time starting at `i`: "5pm", "5 pm", "5:30pm", "17:30", "noon", "midday".
+fn clock(words: &[&str], i: usize) -> Option<((i8, i8), usize)> {
+    let w = words[i];
+    if w == "noon" || w == "midday" {
+        return Some(((12, 0), 1));
+    }
+    if w == "midnight" {
+        return Some(((23, 59), 1));
+    }
+    let (body, mut meridiem, used) = if let Some(b) = w.strip_suffix("pm") {
+        (b, Some(true), 1)
+    } else if let Some(b) = w.strip_suffix("am") {
+        (b, Some(false), 1)
+    } else {
+        match words.get(i + 1) {
+            Some(&"pm") | Some(&"p") => (w, Some(true), 2),
+            Some(&"am") | Some(&"a") => (w, Some(false), 2),
+            _ => (w, None, 1),
+        }
+    };
+    let (h, m) = match body.split_once(':') {
+        Some((h, m)) => (h.parse::<i8>().ok()?, m.parse::<i8>().ok()?),
+        None => {
+            meridiem?;
+            (body.parse::<i8>().ok()?, 0)
+        }
+    };
+    if !(0..60).contains(&m) {
+        return None;
+    }
+    let h = match meridiem.take() {
+        Some(true) if (1..12).contains(&h) => h + 12,
+        Some(true) if h == 12 => 12,
+        Some(false) if h == 12 => 0,
+        Some(false) if (1..12).contains(&h) => h,
+        None if (0..24).contains(&h) && body.contains(':') => h,
+        _ => return None,
+    };
+    Some(((h, m), used))
+}
+
+/// Finds the first time expression in a sentence's words.
+pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
+    let mut day: Option<Day> = None;
+    let mut clock_time: Option<(i8, i8)> = None;
+    let mut part_of_day: Option<(i8, i8)> = None;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let after = words.get(i + 2).copied().unwrap_or("");
+        let mut step = 1;
+        match w {
+            "today" if day.is_none() => day = Some(Day::Today),
+            "tonight" if day.is_none() => {
+                day = Some(Day::Today);
+                clock_time = clock_time.or(Some((21, 0)));
+            }
+            "eod" | "cob" if day.is_none() => day = Some(Day::Today),
+            "tomorrow" if day.is_none() => day = Some(Day::Tomorrow),
+            "morning" => part_of_day = part_of_day.or(Some((12, 0))),
+            "afternoon" => part_of_day = part_of_day.or(Some((17, 0))),
+            "evening" => part_of_day = part_of_day.or(Some((21, 0))),
+            "end" | "close" if next == "of" && day.is_none() => {
+                let what = if after == "the" {
+                    words.get(i + 3).copied().unwrap_or("")
+                } else {
+                    after
+                };
+                let what2 = if after == "the" {
+                    words.get(i + 4).copied().unwrap_or("")
+                } else {
+                    words.get(i + 3).copied().unwrap_or("")
+                };
+                match what {
+                    "day" | "business" => day = Some(Day::Today),
+                    "week" => day = Some(Day::EndOfWeek { next_week: false }),
+                    "next" if what2 == "week" => day = Some(Day::EndOfWeek { next_week: true }),
+                    _ => {}
+                }
+            }
+            "this" | "next" if next == "week" && day.is_none() => {
+                day = Some(Day::EndOfWeek {
+                    next_week: w == "next",
+                });
+                step = 2;
+            }
+            "within" | "in" if day.is_none() => {
+                let Some(n) = number(next) else {
+                    i += 1;
+                    continue;
+                };
+                let (unit, business) = if ["business", "working"].contains(&after) {
+                    (words.get(i + 3).copied().unwrap_or(""), true)
+                } else {
+                    (after, false)
+                };
+                day = match unit.trim_end_matches('s') {
+                    "day" if business => Some(Day::InBusinessDays(n)),
+                    "day" => Some(Day::InDays(n)),
+                    "hour" => Some(Day::InHours(n)),
+                    "minute" | "min" => Some(Day::InMinutes(n)),
+                    "week" => Some(Day::InDays(7 * n)),
+                    _ => None,
+                };
+            }
+            _ => {
+                if let Some(d) = weekday(w).filter(|_| day.is_none()) {
+                    let previous = if i > 0 { words[i - 1] } else { "" };
+                    day = Some(Day::Weekday {
+                        day: d,
+                        next_week: previous == "next",
+                    });
+                } else if let Some(m) = month(w).filter(|_| day.is_none()) {
+                    // "March 3", "3 March", "3rd of March".
+                    let before = |k: usize| if i >= k { words[i - k] } else { "" };
+                    let found = match ordinal(next) {
+                        Some(d) => {
+                            step = 2;
+                            Some(d)
+                        }
+                        None if before(1) == "of" => ordinal(before(2)),
+                        None => ordinal(before(1)),
+                    };
+                    if let Some(d) = found {
+                        day = Some(Day::Date {
+                            month: Some(m),
+                            day: d,
+                        });
+                    }
+                } else if w == "the"
+                    && day.is_none()
+                    && next.len() > 2
+                    && next.ends_with(['h', 't', 'd'])
+                {
+                    if let Some(d) =
+                        ordinal(next).filter(|_| !next.chars().all(|c| c.is_ascii_digit()))
+                    {
+                        day = Some(Day::Date {
+                            month: None,
+                            day: d,
+                        });
+                        step = 2;
+                    }
+                } else if let Some((t, used)) = clock(words, i) {
+                    clock_time = Some(t);
+                    step = used;
+                }
+            }
+        }
+        i += step;
+    }
+    match (day, clock_time) {
+        (Some(day), clock) => Some(When {
+            day,
+            clock: clock.or(part_of_day),
+        }),
+        (None, Some(clock)) => Some(When {
+            day: Day::Unspecified,
+            clock: Some(clock),
+        }),
+        (None, None) => None,
+    }
+}
+
+fn at(date: Date, (h, m): (i8, i8), now: &Zoned) -> Option<Zoned> {
+    date.at(h, m, 0, 0).to_zoned(now.time_zone().clone()).ok()
+}
+
+fn add_business_days(mut date: Date, n: i64) -> Option<Date> {
+    let mut left = n;
+    while left > 0 {
+        date = date.checked_add(1.day()).ok()?;
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    Some(date)
+}
+
+/// Ties a time expression to the calendar, from `now` in its timezone.
+pub(crate) fn resolve(when: &When, now: &Zoned) -> Option<Zoned> {
+    let today = now.date();
+    let clock = when.clock;
+    let eod = clock.unwrap_or(END_OF_DAY);
+    match &when.day {
+        Day::Today => at(today, eod, now),
+        Day::Tomorrow => at(today.checked_add(1.day()).ok()?, eod, now),
+        Day::Unspecified => {
+            let due = at(today, clock?, now)?;
+            if due > *now {
+                Some(due)
+            } else {
+                at(today.checked_add(1.day()).ok()?, clock?, now)
+            }
+        }
+        Day::Weekday { day, next_week } => {
+            let mut ahead = (day.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
+                .rem_euclid(7) as i64;
+            if ahead == 0 {
+                ahead = 7;
+            }
+            if *next_week {
+                // "next Thursday": the Thursday of next week.
+                let to_next_monday = 7 - today.weekday().to_monday_zero_offset() as i64;
+                ahead = to_next_monday + day.to_monday_zero_offset() as i64;
+            }
+            at(today.checked_add(ahead.days()).ok()?, eod, now)
+        }
+        Day::InBusinessDays(n) => at(add_business_days(today, *n)?, eod, now),
+        Day::InDays(n) => at(today.checked_add(n.days()).ok()?, eod, now),
+        Day::InHours(n) => now.checked_add(n.hours()).ok(),
+        Day::InMinutes(n) => now.checked_add(n.minutes()).ok(),
+        Day::EndOfWeek { next_week } => {
+            let to_friday = (4 - today.weekday().to_monday_zero_offset() as i64).rem_euclid(7);
+            let extra = if *next_week { 7 } else { 0 };
+            at(
+                today.checked_add((to_friday + extra).days()).ok()?,
+                eod,
+                now,
+            )
+        }
+        Day::Date {
+            month: Some(month),
+            day,
+        } => {
+            // A date already past this year means next year's.
+            let this_year = Date::new(today.year(), *month, *day).ok()?;
+            let date = if this_year < today {
+                Date::new(today.year() + 1, *month, *day).ok()?
+            } else {
+                this_year
+            };
+            at(date, eod, now)
+        }
+        Day::Date { month: None, day } => {
+            // "the 15th": this month's, or next month's once it has passed.
+            let mut first = today.first_of_month();
+            for _ in 0..3 {
+                if let Ok(date) = Date::new(first.year(), first.month(), *day)
+                    && date >= today
+                {
+                    return at(date, eod, now);
+                }
+                first = first.checked_add(1.month()).ok()?;
+            }
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,161 @@
+use super::*;
+
+fn zoned(text: &str) -> Zoned {
+    text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// The due time of the first promise in `draft`, written at `now`.
+fn due(draft: &str, now: &str) -> Option<String> {
+    let mut findings = Vec::new();
+    let promises = extract(draft, Some(&zoned(now)), &mut findings);
+    promises.first().and_then(|p| p.due.clone())
+}
+
+// 2026-11-19 is a Thursday.
+const THU: &str = "2026-11-19T10:00:00+01:00[Europe/Berlin]";
+
+#[test]
+fn weekdays_and_tomorrow() {
+    assert_eq!(
+        due("I'll send the replacement by Thursday.", THU).as_deref(),
+        Some("2026-11-26T17:00:00+01:00[Europe/Berlin]"),
+        "today is Thursday: next week's"
+    );
+    assert_eq!(
+        due("We'll call you on Monday at 9am.", THU).as_deref(),
+        Some("2026-11-23T09:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("We will call you tomorrow before noon.", THU).as_deref(),
+        Some("2026-11-20T12:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("I'll update you next Tuesday.", THU).as_deref(),
+        Some("2026-11-24T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("You'll have it by Friday 5:30 pm.", THU).as_deref(),
+        Some("2026-11-20T17:30:00+01:00[Europe/Berlin]")
+    );
+}
+
+#[test]
+fn business_days_skip_the_weekend() {
+    // Thursday + 2 business days = Monday.
+    assert_eq!(
+        due("You will receive the refund within 2 business days.", THU).as_deref(),
+        Some("2026-11-23T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("You will receive the refund within 2 days.", THU).as_deref(),
+        Some("2026-11-21T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due(
+            "We'll reply within three working days.",
+            "2026-11-21T09:00:00+01:00[Europe/Berlin]"
+        )
+        .as_deref(),
+        Some("2026-11-25T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("I'll check back in 4 hours.", THU).as_deref(),
+        Some("2026-11-19T14:00:00+01:00[Europe/Berlin]")
+    );
+}
+
+#[test]
+fn end_of_day_week_and_next_week() {
+    assert_eq!(
+        due("I'll have an answer for you by end of day.", THU).as_deref(),
+        Some("2026-11-19T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("I'll get back to you by the end of the week.", THU).as_deref(),
+        Some("2026-11-20T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("The part will ship next week.", THU).as_deref(),
+        Some("2026-11-27T17:00:00+01:00[Europe/Berlin]")
+    );
+    // On a Saturday, "end of the week" is next Friday.
+    assert_eq!(
+        due(
+            "I'll finish it by the end of the week.",
+            "2026-11-21T09:00:00+01:00[Europe/Berlin]"
+        )
+        .as_deref(),
+        Some("2026-11-27T17:00:00+01:00[Europe/Berlin]")
+    );
+}
+
+#[test]
+fn clock_times_and_dates() {
+    assert_eq!(
+        due("I'll call you at 3pm.", THU).as_deref(),
+        Some("2026-11-19T15:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("I'll call you at 9am.", THU).as_deref(),
+        Some("2026-11-20T09:00:00+01:00[Europe/Berlin]"),
+        "9am has passed: tomorrow"
+    );
+    assert_eq!(
+        due("Your order will arrive on December 3.", THU).as_deref(),
+        Some("2026-12-03T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("Your order will arrive by 2 March.", THU).as_deref(),
+        Some("2027-03-02T17:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("We'll credit you on the 5th.", THU).as_deref(),
+        Some("2026-12-05T17:00:00+01:00[Europe/Berlin]")
+    );
+}
+
+#[test]
+fn daylight_saving_changes_the_offset_not_the_clock() {
+    // Berlin springs forward on 2027-03-28 at 02:00.
+    let now = "2027-03-27T10:00:00+01:00[Europe/Berlin]";
+    assert_eq!(
+        due("We will call you tomorrow before noon.", now).as_deref(),
+        Some("2027-03-28T12:00:00+02:00[Europe/Berlin]")
+    );
+    // New York falls back on 2026-11-01.
+    let ny = "2026-10-31T16:00:00-04:00[America/New_York]";
+    assert_eq!(
+        due("I'll send it within 1 business day.", ny).as_deref(),
+        Some("2026-11-02T17:00:00-05:00[America/New_York]")
+    );
+    assert_eq!(
+        due("I'll call in 24 hours.", ny).as_deref(),
+        Some("2026-11-01T15:00:00-05:00[America/New_York]"),
+        "24 real hours"
+    );
+}
+
+#[test]
+fn vague_promises_are_flagged_and_plain_sentences_ignored() {
+    let mut findings = Vec::new();
+    let promises = extract(
+        "Thanks Ann. We'll ship it soon. The box is blue.",
+        Some(&zoned(THU)),
+        &mut findings,
+    );
+    assert_eq!(promises.len(), 1);
+    assert!(promises[0].vague && promises[0].due.is_none());
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].check, Check::VaguePromise);
+    let mut findings = Vec::new();
+    assert!(
+        extract(
+            "The office opens on Monday at 9am. We may get busy.",
+            Some(&zoned(THU)),
+            &mut findings
+        )
+        .is_empty(),
+        "no commitment"
+    );
+    assert!(extract("I'll look into it ASAP!", None, &mut findings)[0].vague);
+}

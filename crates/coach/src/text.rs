@@ -1,0 +1,127 @@
+//! Small text helpers: sentences and words with their byte spans.
+
+use std::ops::Range;
+
+/// Byte ranges of the sentences in `text` (split after . ! ? and newlines).
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let ends = match b {
+            b'\n' => true,
+            b'.' | b'!' | b'?' => {
+                // "3.5", "e.g." and URLs do not end sentences.
+                let next = bytes.get(i + 1).copied();
+                next.is_none_or(|n| n == b' ' || n == b'\n' || n == b'"' || n == b')')
+            }
+            _ => false,
+        };
+        if ends {
+            push_trimmed(text, start..i + 1, &mut out);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(range.start + lead..range.end - trail);
+    }
+}
+
+/// Words (letters, digits, apostrophes) with their byte spans.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    let mut start: Option<usize> = None;
+    let mut out = Vec::new();
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || c == '\'' || c == '’';
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s..i, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s..text.len(), &text[s..]));
+    }
+    out.into_iter()
+}
+
+/// Whether the byte at `i` (or the text edge) is a word boundary.
+pub(crate) fn boundary_before(text: &str, i: usize) -> bool {
+    text[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Whether position `i` is followed by a non-word character or the end.
+pub(crate) fn boundary_after(text: &str, i: usize) -> bool {
+    text[i..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Levenshtein distance over characters, case-insensitively.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences_but_not_numbers_or_urls() {
+        let text = "Hi Ann. The fee is 3.50 today! See https://x.org/a.b for more?\nThanks";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "Hi Ann.",
+                "The fee is 3.50 today!",
+                "See https://x.org/a.b for more?",
+                "Thanks"
+            ]
+        );
+    }
+
+    #[test]
+    fn measures_edits() {
+        assert_eq!(edit_distance("Jackson", "johnson"), 3);
+        assert_eq!(edit_distance("Katherine", "Catherine"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn finds_words_with_apostrophes() {
+        let got: Vec<&str> = words("We’ll call, don't worry!").map(|(_, w)| w).collect();
+        assert_eq!(got, ["We’ll", "call", "don't", "worry"]);
+    }
+}
