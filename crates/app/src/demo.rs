@@ -342,7 +342,15 @@ pub async fn seed_demo(
             } else {
                 MessageRole::Reply
             };
-            app.add_message(&worker, id, role, &turn.text).await?;
+            // These replies were really sent; where the coach objects, the import says so.
+            app.add_message(
+                &worker,
+                id,
+                role,
+                &turn.text,
+                Some("imported from a real conversation"),
+            )
+            .await?;
         }
         let ticket = store.ticket(id).await?;
         let answered = ticket.has_public_reply;

@@ -29,6 +29,9 @@ pub enum AppError {
     /// The state machine refused the move.
     #[error("{0}")]
     Refused(#[from] TicketError),
+    /// The reply coach found something that must not reach the customer.
+    #[error("the reply coach blocked this reply; fix it or send it with an override_reason")]
+    CoachBlocked(Vec<rapport_coach::Finding>),
     /// Too many attempts.
     #[error("{0}")]
     TooManyAttempts(String),
@@ -58,6 +61,7 @@ impl AppError {
             AppError::Invalid { .. } => "invalid_field",
             AppError::Conflict(_) => "conflict",
             AppError::Refused(e) => e.code(),
+            AppError::CoachBlocked(_) => "coach_blocked",
             AppError::TooManyAttempts(_) => "too_many_attempts",
             AppError::Store(_) => "storage_failure",
             AppError::Internal(_) => "internal_error",

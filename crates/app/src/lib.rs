@@ -8,6 +8,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod coaching;
 pub mod customers;
 pub mod demo;
 mod error;
@@ -27,6 +28,8 @@ pub struct AppConfig {
     pub public_base_url: String,
     /// How long a login session lasts, in hours.
     pub session_hours: i64,
+    /// The business timezone (IANA name), for promise due times.
+    pub timezone: String,
 }
 
 impl Default for AppConfig {
@@ -34,6 +37,7 @@ impl Default for AppConfig {
         Self {
             public_base_url: "http://127.0.0.1:8080".into(),
             session_hours: 12,
+            timezone: "UTC".into(),
         }
     }
 }

@@ -156,15 +156,27 @@ impl App {
         Ok(self.store.events(id, after, limit).await?)
     }
 
-    /// Adds a reply, note or recorded customer message.
+    /// Adds a reply, note or recorded customer message. A reply passes the
+    /// reply coach first: a blocking finding refuses it unless
+    /// `override_reason` says why it goes out anyway (recorded as an event).
     pub async fn add_message(
         &self,
         caller: &Caller,
         id: TicketId,
         role: MessageRole,
         text: &str,
+        override_reason: Option<&str>,
     ) -> Result<TicketChange, AppError> {
         let text = body(text)?;
+        let overridden = match role {
+            MessageRole::Reply => {
+                // Who may reply is settled before the coach reads the draft.
+                let ticket = self.store.ticket(id).await?;
+                may_work_on(caller, &ticket, "reply to a ticket another agent owns")?;
+                self.gate_reply(id, &text, override_reason).await?
+            }
+            _ => None,
+        };
         let (kind, author_kind, author_id, actor) = match role {
             MessageRole::Reply => (
                 MessageKind::Public,
@@ -203,7 +215,7 @@ impl App {
                 }
                 let message_id =
                     message_id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
-                Ok(rapport_core::decide(
+                let mut events = rapport_core::decide(
                     ticket,
                     &Command::AddMessage {
                         message_id,
@@ -211,7 +223,15 @@ impl App {
                         author: author_kind,
                     },
                     actor,
-                )?)
+                )?;
+                if let Some((checks, reason)) = overridden {
+                    events.push(rapport_core::EventKind::CoachOverridden {
+                        message_id,
+                        checks,
+                        reason,
+                    });
+                }
+                Ok(events)
             })
             .await
     }

@@ -1,6 +1,7 @@
 //! `rapport`: the one binary. Serves the help desk, seeds demo data,
 //! generates benchmark data, migrates, and manages agents.
 
+mod coach;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -80,6 +81,50 @@ enum Command {
     /// Manage agents from the server's shell.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
+    Coach {
+        /// The draft (a file, or - / nothing for stdin).
+        draft: Option<PathBuf>,
+        /// Context as JSON: customer_name, customer_message, earlier_replies, canned_replies, now.
+        #[arg(long)]
+        context: Option<PathBuf>,
+        /// The customer's name on record.
+        #[arg(long)]
+        customer_name: Option<String>,
+        /// The customer's latest message.
+        #[arg(long)]
+        customer_message: Option<String>,
+        /// When the reply is written, e.g. 2026-11-19T10:00:00+01:00[Europe/Berlin] (default: now).
+        #[arg(long)]
+        now: Option<String>,
+        /// The business timezone used when --now is not given.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+        /// Print the review as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train the coach's politeness model and report its cross-validated accuracy.
+    TrainPoliteness {
+        /// The Stanford Politeness Corpus (Wikipedia) CSV.
+        #[arg(
+            long,
+            default_value = "../shared/data/politeness/wikipedia.annotated.csv"
+        )]
+        corpus: PathBuf,
+        /// Where to write the weights.
+        #[arg(long, default_value = "crates/coach/data/politeness.tsv")]
+        out: PathBuf,
+        /// Folds for cross-validation.
+        #[arg(long, default_value_t = 10)]
+        folds: usize,
+        /// Words in the model's vocabulary.
+        #[arg(long, default_value_t = 1500)]
+        vocabulary: usize,
+        /// Training passes over the corpus.
+        #[arg(long, default_value_t = 6)]
+        epochs: usize,
+    },
     /// Print the settings in force, or a sample configuration file.
     Config {
         /// Print the sample file instead.
@@ -133,6 +178,38 @@ fn main() -> Result<()> {
         ..Default::default()
     };
     let settings = config::load(cli.config.as_deref(), overrides)?;
+    match cli.command {
+        Command::Coach {
+            draft,
+            context,
+            customer_name,
+            customer_message,
+            now,
+            timezone,
+            json,
+        } => {
+            let blocked = coach::run(coach::CoachArgs {
+                draft,
+                context,
+                customer_name,
+                customer_message,
+                now,
+                timezone,
+                json,
+            })?;
+            std::process::exit(i32::from(blocked));
+        }
+        Command::TrainPoliteness {
+            corpus,
+            out,
+            folds,
+            vocabulary,
+            epochs,
+        } => {
+            return coach::train_politeness(&corpus, &out, folds, vocabulary, epochs);
+        }
+        _ => {}
+    }
     if let Command::Config { sample } = cli.command {
         if sample {
             print!("{}", config::SAMPLE);
@@ -205,7 +282,7 @@ fn read_secret_line() -> Result<String> {
 
 async fn run(command: Command, settings: Settings) -> Result<()> {
     match command {
-        Command::Config { .. } => Ok(()),
+        Command::Config { .. } | Command::Coach { .. } | Command::TrainPoliteness { .. } => Ok(()),
         Command::Migrate => {
             let app = open(&settings).await?;
             app.store().close().await;

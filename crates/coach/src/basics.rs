@@ -238,8 +238,11 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
             suggestion,
         ));
     } else {
+        let before = findings.len();
         wrong_name(draft, trimmed_start, opening, context, findings);
+        let misnamed = findings.len() > before;
         if let Some(first) = &first_name
+            && !misnamed
             && !mentions_name(draft, context)
         {
             findings.push(hint(
@@ -316,24 +319,58 @@ fn wrong_name(
     let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
         return;
     };
-    let mut greeting_words = words(opening).skip(1).peekable();
-    // Skip a second greeting word ("Good morning") and honorifics.
-    let mut name = None;
-    for (span, word) in greeting_words.by_ref() {
+    // The name is the run of capitalised words after the greeting (and any
+    // honorific) that ends at punctuation or the end of the line: "Hi Ann,",
+    // "Dear Mrs. Jackson:". "Hello, I am ..." names nobody.
+    let tokens: Vec<(std::ops::Range<usize>, &str)> = words(opening).skip(1).collect();
+    let mut run: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+    for (span, word) in tokens {
         let lower = word.to_lowercase();
-        if ["morning", "afternoon", "evening", "there", "again"].contains(&lower.as_str())
-            || HONORIFICS.contains(&lower.as_str())
+        if run.is_empty() && ["morning", "afternoon", "evening", "again"].contains(&lower.as_str())
         {
-            if lower == "there" {
-                return;
-            }
             continue;
         }
-        if word.chars().next().is_some_and(char::is_uppercase) {
-            name = Some((span, word));
+        if lower == "there" || lower == "team" || lower == "all" || lower == "everyone" {
+            return;
         }
-        break;
+        if run.is_empty() && HONORIFICS.contains(&lower.as_str()) {
+            continue;
+        }
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            return;
+        }
+        let end = span.end;
+        run.push((span, word));
+        let after = opening[end..].trim_start_matches(['.', ' ']).chars().next();
+        let ends_at_punctuation = opening[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ',' | '!' | ':' | ';' | '.' | '\n'));
+        if ends_at_punctuation || after.is_none() {
+            break;
+        }
+        if run.len() >= 3 {
+            return;
+        }
     }
+    let ends_well = run.last().is_some_and(|(span, _)| {
+        opening[span.end..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ',' | '!' | ':' | ';' | '.' | '\n'))
+    });
+    if !ends_well {
+        return;
+    }
+    let honorific_given = opening
+        .to_lowercase()
+        .split_whitespace()
+        .any(|w| HONORIFICS.contains(&w.trim_end_matches('.')));
+    let name = if honorific_given {
+        run.last().cloned()
+    } else {
+        run.first().cloned()
+    };
     let Some((span, used)) = name else { return };
     let honorific = opening
         .to_lowercase()
@@ -390,7 +427,7 @@ mod tests {
         let context = Context {
             customer_name: name.map(Into::into),
             customer_message: customer.into(),
-            now: None,
+            ..Context::default()
         };
         let mut f = Vec::new();
         check(draft, &context, &mut f);
@@ -482,5 +519,30 @@ mod tests {
             .contains(&Check::Basics),
             "no greeting, no closing"
         );
+    }
+}
+
+#[cfg(test)]
+mod greeting_names {
+    use super::*;
+
+    fn wrong(draft: &str) -> usize {
+        let context = Context {
+            customer_name: Some("Ann Lee".into()),
+            ..Context::default()
+        };
+        let mut f = Vec::new();
+        check(draft, &context, &mut f);
+        f.iter().filter(|f| f.check == Check::WrongName).count()
+    }
+
+    #[test]
+    fn only_a_name_in_the_greeting_is_checked() {
+        assert_eq!(wrong("Hello, I am looking into it."), 0);
+        assert_eq!(wrong("Hi, We have shipped it."), 0);
+        assert_eq!(wrong("Hi Ann Lee, shipped."), 0);
+        assert_eq!(wrong("Good morning Ann! Shipped."), 0);
+        assert_eq!(wrong("Good morning Anna! Shipped."), 1);
+        assert_eq!(wrong("Hi Mary Smith, shipped."), 1);
     }
 }

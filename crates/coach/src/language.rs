@@ -239,6 +239,7 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("take it up with", r(&BUCK_PASSING)),
         ("you'll have to contact the", r(&BUCK_PASSING)),
         ("that's our policy", r(&POLICY_WALL)),
+        ("thats our policy", r(&POLICY_WALL)),
         ("that is our policy", r(&POLICY_WALL)),
         ("it's our policy", r(&POLICY_WALL)),
         ("it is our policy", r(&POLICY_WALL)),

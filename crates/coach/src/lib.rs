@@ -9,8 +9,11 @@
 //! unless the agent gives an override reason.
 
 pub mod basics;
+pub mod form_letter;
 pub mod language;
+pub mod listening;
 pub mod phrases;
+pub mod politeness;
 pub mod promises;
 mod text;
 
@@ -51,6 +54,44 @@ pub enum Check {
     WrongName,
     /// A promise with no time ("soon", "ASAP").
     VaguePromise,
+    /// A canned or earlier reply sent unchanged.
+    FormLetter,
+    /// A question or request of the customer's left unanswered.
+    NotListening,
+}
+
+impl Check {
+    /// Every check, for reports.
+    pub const ALL: [Check; 11] = [
+        Check::Rude,
+        Check::Arguing,
+        Check::Blame,
+        Check::PolicyWall,
+        Check::MissingApology,
+        Check::PoorApology,
+        Check::Basics,
+        Check::WrongName,
+        Check::VaguePromise,
+        Check::FormLetter,
+        Check::NotListening,
+    ];
+
+    /// The check's snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Rude => "rude",
+            Check::Arguing => "arguing",
+            Check::Blame => "blame",
+            Check::PolicyWall => "policy_wall",
+            Check::MissingApology => "missing_apology",
+            Check::PoorApology => "poor_apology",
+            Check::Basics => "basics",
+            Check::WrongName => "wrong_name",
+            Check::VaguePromise => "vague_promise",
+            Check::FormLetter => "form_letter",
+            Check::NotListening => "not_listening",
+        }
+    }
 }
 
 /// One thing the coach found in the draft.
@@ -77,6 +118,10 @@ pub struct Context {
     pub customer_message: String,
     /// When the reply is written, in the business calendar's timezone.
     pub now: Option<jiff::Zoned>,
+    /// Earlier replies on this ticket and recent replies to other customers.
+    pub earlier_replies: Vec<String>,
+    /// The canned replies in use.
+    pub canned_replies: Vec<String>,
 }
 
 /// The coach's verdict on a draft.
@@ -86,6 +131,8 @@ pub struct Review {
     pub findings: Vec<Finding>,
     /// The commitments the draft makes.
     pub promises: Vec<promises::Promise>,
+    /// Politeness from 0 (rude) to 1 (polite); reported, never used to block.
+    pub politeness: f64,
 }
 
 impl Review {
@@ -101,6 +148,18 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
     language::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
     let promises = promises::extract(draft, context.now.as_ref(), &mut findings);
+    let earlier: Vec<form_letter::Signature> = context
+        .earlier_replies
+        .iter()
+        .chain(&context.canned_replies)
+        .map(|t| form_letter::Signature::of(t))
+        .collect();
+    form_letter::check(draft, &context.customer_message, &earlier, &mut findings);
+    listening::check(draft, &context.customer_message, &mut findings);
     findings.sort_by_key(|f| (f.span.start, f.span.end));
-    Review { findings, promises }
+    Review {
+        findings,
+        promises,
+        politeness: politeness::MODEL.score(draft),
+    }
 }

@@ -92,6 +92,15 @@ pub enum EventKind {
         /// After.
         to: Priority,
     },
+    /// An agent sent a reply despite blocking coach findings, with a reason.
+    CoachOverridden {
+        /// The reply that was sent.
+        message_id: MessageId,
+        /// The checks that blocked (e.g. `rude`, `wrong_name`).
+        checks: Vec<String>,
+        /// Why the agent sent it anyway.
+        reason: String,
+    },
     /// Closed as spam.
     ClosedAsSpam {
         /// Status before closing.
@@ -123,6 +132,7 @@ impl EventKind {
             EventKind::CustomerWrote { .. } => "customer_wrote",
             EventKind::Tagged { .. } => "tagged",
             EventKind::PriorityChanged { .. } => "priority_changed",
+            EventKind::CoachOverridden { .. } => "coach_overridden",
             EventKind::ClosedAsSpam { .. } => "closed_as_spam",
             EventKind::ClosedAsDuplicate { .. } => "closed_as_duplicate",
         }

@@ -23,6 +23,10 @@ pub struct ErrorDetail {
     /// The request field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `coach_blocked`: the blocking findings (check, severity, span, explanation, suggestion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub findings: Option<serde_json::Value>,
 }
 
 /// An error on its way to becoming a response.
@@ -36,6 +40,8 @@ pub struct ApiError {
     pub message: String,
     /// Field at fault.
     pub field: Option<String>,
+    /// Coach findings, for `coach_blocked`.
+    pub findings: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -46,6 +52,7 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             field: None,
+            findings: None,
         }
     }
 
@@ -56,6 +63,7 @@ impl ApiError {
             code: "invalid_field".into(),
             message: message.into(),
             field: Some(field.into()),
+            findings: None,
         }
     }
 
@@ -75,7 +83,9 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid { .. } | AppError::CoachBlocked(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::Conflict(_) | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -92,11 +102,16 @@ impl From<AppError> for ApiError {
             }
             other => other.to_string(),
         };
+        let findings = match &error {
+            AppError::CoachBlocked(f) => serde_json::to_value(f).ok(),
+            _ => None,
+        };
         Self {
             status,
             code: error.code().into(),
             message,
             field,
+            findings,
         }
     }
 }
@@ -108,6 +123,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 field: self.field,
+                findings: self.findings,
             },
         };
         (self.status, axum::Json(body)).into_response()

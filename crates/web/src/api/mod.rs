@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document.
 
 pub mod auth;
+pub mod coach;
 pub mod directory;
 pub mod tickets;
 pub mod types;
@@ -22,7 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer,
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
-        tickets::close_as_spam, tickets::close_as_duplicate,
+        tickets::close_as_spam, tickets::close_as_duplicate, coach::coach,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -31,6 +32,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "teams", description = "Teams (queues)"),
         (name = "customers", description = "Customers and their contact identities"),
         (name = "tickets", description = "Tickets, messages, events and every move on them"),
+        (name = "coach", description = "The reply coach"),
     )
 )]
 pub struct ApiDoc;
@@ -104,4 +106,5 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/tickets/{id}/close-as-duplicate",
             post(t::close_as_duplicate),
         )
+        .route("/api/v1/coach", post(coach::coach))
 }

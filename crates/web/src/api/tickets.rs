@@ -208,12 +208,15 @@ pub struct MessageIn {
     pub kind: String,
     /// The text.
     pub body: String,
+    /// Send a reply despite blocking coach findings; the reason is recorded.
+    pub override_reason: Option<String>,
 }
 
 /// Add a reply, an internal note or the customer's words.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", security(("bearer" = [])), request_body = MessageIn,
     params(("id" = i64, Path)),
-    responses((status = 201, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, description = "a field is wrong, or the reply coach blocked the reply (code coach_blocked, with findings)", body = ErrorBody)))]
 pub async fn add_message(
     State(s): State<AppState>,
     Auth(caller): Auth,
@@ -233,7 +236,13 @@ pub async fn add_message(
     };
     let change = s
         .app
-        .add_message(&caller, TicketId(id), role, &body.body)
+        .add_message(
+            &caller,
+            TicketId(id),
+            role,
+            &body.body,
+            body.override_reason.as_deref(),
+        )
         .await?;
     Ok((StatusCode::CREATED, axum::Json((&change).into())))
 }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod coach;
 mod data;
 mod directory;
 mod input;

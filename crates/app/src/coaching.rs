@@ -1,0 +1,131 @@
+//! The reply coach in the flow of work: the context a ticket gives it, and
+//! the gate every agent reply passes.
+
+use crate::{App, AppError, Caller};
+use rapport_coach::{Context, Review, Severity, analyze};
+use rapport_core::{AuthorKind, MessageKind, TicketId};
+
+/// How many earlier agent replies on the ticket the form-letter check compares with.
+const EARLIER_REPLIES: usize = 10;
+
+/// Context given by the caller instead of (or on top of) a ticket.
+#[derive(Debug, Clone, Default)]
+pub struct GivenContext {
+    /// The customer's name.
+    pub customer_name: Option<String>,
+    /// The customer's message.
+    pub customer_message: Option<String>,
+    /// Earlier or canned replies.
+    pub earlier_replies: Vec<String>,
+}
+
+impl App {
+    /// The business "now" in the configured timezone.
+    fn business_now(&self) -> Option<jiff::Zoned> {
+        jiff::Timestamp::now().in_tz(&self.config().timezone).ok()
+    }
+
+    /// The coach's context for a ticket: the customer's name, what they wrote
+    /// since the last agent reply, and the earlier agent replies.
+    pub async fn coach_context(&self, ticket: TicketId) -> Result<Context, AppError> {
+        let record = self.store().ticket(ticket).await?;
+        let customer = self.store().customer(record.customer_id).await?;
+        let messages = self.store().messages(ticket).await?;
+        let public: Vec<_> = messages
+            .iter()
+            .filter(|m| m.kind == MessageKind::Public)
+            .collect();
+        let last_agent = public
+            .iter()
+            .rposition(|m| m.author_kind != AuthorKind::Customer);
+        let since = last_agent.map_or(0, |i| i + 1);
+        let mut customer_message: Vec<&str> = public[since..]
+            .iter()
+            .filter(|m| m.author_kind == AuthorKind::Customer)
+            .map(|m| m.body_text.as_str())
+            .collect();
+        if customer_message.is_empty() {
+            // Nothing new since our last reply: answer against their last message.
+            customer_message = public
+                .iter()
+                .rev()
+                .find(|m| m.author_kind == AuthorKind::Customer)
+                .map(|m| m.body_text.as_str())
+                .into_iter()
+                .collect();
+        }
+        let earlier_replies = public
+            .iter()
+            .rev()
+            .filter(|m| m.author_kind == AuthorKind::Agent)
+            .take(EARLIER_REPLIES)
+            .map(|m| m.body_text.clone())
+            .collect();
+        Ok(Context {
+            customer_name: Some(customer.name),
+            customer_message: customer_message.join("\n"),
+            now: self.business_now(),
+            earlier_replies,
+            canned_replies: Vec::new(),
+        })
+    }
+
+    /// Reviews a draft, against a ticket's conversation when one is named.
+    pub async fn coach(
+        &self,
+        _caller: &Caller,
+        draft: &str,
+        ticket: Option<TicketId>,
+        given: GivenContext,
+    ) -> Result<Review, AppError> {
+        let mut context = match ticket {
+            Some(id) => self.coach_context(id).await?,
+            None => Context {
+                now: self.business_now(),
+                ..Context::default()
+            },
+        };
+        if given.customer_name.is_some() {
+            context.customer_name = given.customer_name;
+        }
+        if let Some(message) = given.customer_message {
+            context.customer_message = message;
+        }
+        context.earlier_replies.extend(given.earlier_replies);
+        Ok(analyze(draft, &context))
+    }
+
+    /// The gate before a reply is sent: the blocking findings, or an error
+    /// when there are some and no override reason was given.
+    pub(crate) async fn gate_reply(
+        &self,
+        ticket: TicketId,
+        draft: &str,
+        override_reason: Option<&str>,
+    ) -> Result<Option<(Vec<String>, String)>, AppError> {
+        let review = analyze(draft, &self.coach_context(ticket).await?);
+        let blocking: Vec<_> = review
+            .findings
+            .into_iter()
+            .filter(|f| f.severity == Severity::Block)
+            .collect();
+        if blocking.is_empty() {
+            return Ok(None);
+        }
+        match override_reason.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(reason) if reason.chars().count() <= 500 => {
+                let mut checks: Vec<String> = blocking
+                    .iter()
+                    .map(|f| f.check.name().to_string())
+                    .collect();
+                checks.dedup();
+                Ok(Some((checks, reason.to_string())))
+            }
+            Some(_) => Err(AppError::invalid(
+                "override_reason",
+                "must have at most 500 characters",
+            )),
+            None => Err(AppError::CoachBlocked(blocking)),
+        }
+    }
+}

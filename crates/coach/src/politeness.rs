@@ -1,0 +1,393 @@
+//! Politeness score in [0, 1]: a small logistic model over politeness
+//! strategies (gratitude, apology, please, hedges, deference, greetings,
+//! first-person plural, direct questions and imperatives, second-person
+//! openings, ...) and a few hundred words.
+//!
+//! The weights are trained by `rapport train-politeness` on the Stanford
+//! Politeness Corpus (Wikipedia requests, top vs bottom quartile) and
+//! committed as `data/politeness.tsv`. Training is deterministic: same corpus,
+//! same weights.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Names of the strategy features, in feature order.
+pub const STRATEGIES: [&str; 24] = [
+    "gratitude",
+    "apology",
+    "please",
+    "please_start",
+    "hedge",
+    "deference",
+    "greeting",
+    "we",
+    "i_start",
+    "you_start",
+    "direct_question",
+    "direct_start",
+    "imperative",
+    "factuality",
+    "counterfactual",
+    "indicative",
+    "by_the_way",
+    "positive",
+    "negative",
+    "you_lot",
+    "question_mark",
+    "exclamation",
+    "long",
+    "swear",
+];
+
+fn lower_words(text: &str) -> Vec<String> {
+    crate::text::words(text)
+        .map(|(_, w)| w.to_lowercase().replace('’', "'"))
+        .collect()
+}
+
+/// The strategy features of a text, each 0 or 1.
+pub fn strategies(text: &str) -> [f64; STRATEGIES.len()] {
+    let lower = text.to_lowercase().replace('’', "'");
+    let words = lower_words(text);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let phrase = |list: &[&str]| list.iter().any(|p| lower.contains(p));
+    let sentence_starts: Vec<String> = crate::text::sentences(&lower)
+        .into_iter()
+        .filter_map(|s| lower_words(&lower[s]).into_iter().next())
+        .collect();
+    let starts = |list: &[&str]| sentence_starts.iter().any(|w| list.contains(&w.as_str()));
+    let first = words.first().map(String::as_str).unwrap_or("");
+    let f = |b: bool| f64::from(u8::from(b));
+    [
+        f(has(&[
+            "thanks",
+            "thank",
+            "thx",
+            "grateful",
+            "appreciate",
+            "appreciated",
+        ])),
+        f(has(&[
+            "sorry",
+            "apologize",
+            "apologise",
+            "apologies",
+            "oops",
+            "excuse",
+            "forgive",
+        ])),
+        f(has(&["please", "pls", "plz"])),
+        f(first == "please"),
+        f(has(&[
+            "think", "thought", "suggest", "perhaps", "maybe", "possibly", "probably", "might",
+            "guess", "wonder", "seems", "somewhat", "hope",
+        ])),
+        f(has(&[
+            "great",
+            "good",
+            "nice",
+            "interesting",
+            "cool",
+            "excellent",
+            "awesome",
+            "impressive",
+            "wonderful",
+        ]) && starts(&[
+            "great",
+            "good",
+            "nice",
+            "interesting",
+            "cool",
+            "excellent",
+            "awesome",
+            "wow",
+        ])),
+        f(starts(&["hi", "hello", "hey", "dear", "greetings"])),
+        f(has(&["we", "our", "us", "ours", "let's"])),
+        f(starts(&["i", "my", "mine", "i'm", "i've", "i'd"])),
+        f(starts(&["you", "your", "you're", "you've"])),
+        f(starts(&[
+            "what", "why", "who", "how", "where", "when", "which",
+        ])),
+        f(starts(&["so", "then", "and", "but", "or"])),
+        f(starts(&[
+            "do", "don't", "stop", "give", "tell", "explain", "fix", "look", "read", "go", "make",
+            "take", "leave", "get", "put", "answer", "show",
+        ])),
+        f(phrase(&[
+            "in fact",
+            "actually",
+            "the truth",
+            "the point",
+            "really",
+        ])),
+        f(phrase(&["could you", "would you", "would it", "could it"])),
+        f(phrase(&["can you", "will you", "can't you", "won't you"])),
+        f(phrase(&["by the way", "btw"])),
+        f(has(&[
+            "love", "happy", "glad", "helpful", "kind", "welcome", "pleasure", "enjoy", "agree",
+            "fair",
+        ])),
+        f(has(&[
+            "wrong",
+            "bad",
+            "stupid",
+            "idiot",
+            "ridiculous",
+            "nonsense",
+            "vandalism",
+            "vandal",
+            "waste",
+            "annoying",
+            "useless",
+            "terrible",
+            "worst",
+            "lie",
+            "liar",
+        ])),
+        f(phrase(&["you people", "you guys", "you all"])),
+        f(lower.contains('?')),
+        f(lower.contains('!')),
+        f(words.len() > 30),
+        f(has(&[
+            "damn", "hell", "crap", "shit", "fuck", "fucking", "ass", "wtf",
+        ])),
+    ]
+}
+
+/// A trained model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    bias: f64,
+    strategies: Vec<f64>,
+    words: HashMap<String, f64>,
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+struct Example {
+    strategies: [f64; STRATEGIES.len()],
+    words: Vec<usize>,
+    polite: bool,
+}
+
+/// Trains a model; deterministic for the same examples.
+pub fn train(examples: &[(&str, bool)], vocabulary: usize, epochs: usize) -> Model {
+    // The vocabulary: words in the most examples (ties by the word itself).
+    let mut document_frequency: HashMap<String, usize> = HashMap::new();
+    for (text, _) in examples {
+        let mut seen = lower_words(text);
+        seen.sort();
+        seen.dedup();
+        for w in seen
+            .into_iter()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+        {
+            *document_frequency.entry(w).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = document_frequency
+        .into_iter()
+        .filter(|(_, n)| *n >= 3)
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let vocab: Vec<String> = ranked
+        .into_iter()
+        .take(vocabulary)
+        .map(|(w, _)| w)
+        .collect();
+    let index: HashMap<&str, usize> = vocab
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i))
+        .collect();
+    let data: Vec<Example> = examples
+        .iter()
+        .map(|(text, polite)| {
+            let mut words: Vec<usize> = lower_words(text)
+                .iter()
+                .filter_map(|w| index.get(w.as_str()).copied())
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            Example {
+                strategies: strategies(text),
+                words,
+                polite: *polite,
+            }
+        })
+        .collect();
+    let mut bias = 0.0;
+    let mut ws = vec![0.0; STRATEGIES.len()];
+    let mut wv = vec![0.0; vocab.len()];
+    let l2 = 1e-3;
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for epoch in 0..epochs {
+        // Deterministic Fisher-Yates shuffle.
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        let rate = 0.1 / (1.0 + epoch as f64 * 0.1);
+        for &i in &order {
+            let e = &data[i];
+            let z = bias
+                + e.strategies
+                    .iter()
+                    .zip(&ws)
+                    .map(|(x, w)| x * w)
+                    .sum::<f64>()
+                + e.words.iter().map(|&j| wv[j]).sum::<f64>();
+            let error = sigmoid(z) - f64::from(u8::from(e.polite));
+            bias -= rate * error;
+            for (w, x) in ws.iter_mut().zip(e.strategies.iter()) {
+                *w -= rate * (error * x + l2 * *w);
+            }
+            for &j in &e.words {
+                wv[j] -= rate * (error + l2 * wv[j]);
+            }
+        }
+    }
+    Model {
+        bias,
+        strategies: ws,
+        words: vocab.into_iter().zip(wv).collect(),
+    }
+}
+
+/// Accuracy of `folds`-fold cross-validation (fold = example index mod folds).
+pub fn cross_validate(
+    examples: &[(&str, bool)],
+    folds: usize,
+    vocabulary: usize,
+    epochs: usize,
+) -> f64 {
+    let mut correct = 0usize;
+    for fold in 0..folds {
+        let (test, train_set): (Vec<_>, Vec<_>) = examples
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| i % folds == fold);
+        let train_set: Vec<(&str, bool)> = train_set.into_iter().map(|(_, e)| *e).collect();
+        let model = train(&train_set, vocabulary, epochs);
+        correct += test
+            .iter()
+            .filter(|(_, (text, polite))| (model.score(text) >= 0.5) == *polite)
+            .count();
+    }
+    correct as f64 / examples.len().max(1) as f64
+}
+
+impl Model {
+    /// The politeness of a text, from 0 (rude) to 1 (polite).
+    pub fn score(&self, text: &str) -> f64 {
+        let s = strategies(text);
+        let mut z = self.bias
+            + s.iter()
+                .zip(&self.strategies)
+                .map(|(x, w)| x * w)
+                .sum::<f64>();
+        let mut words = lower_words(text);
+        words.sort();
+        words.dedup();
+        z += words.iter().filter_map(|w| self.words.get(w)).sum::<f64>();
+        sigmoid(z)
+    }
+
+    /// The model as text: `bias`, then `s:<strategy>` and `w:<word>` lines with weights.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("bias\t{:.6}\n", self.bias);
+        for (name, w) in STRATEGIES.iter().zip(&self.strategies) {
+            out.push_str(&format!("s:{name}\t{w:.6}\n"));
+        }
+        let mut words: Vec<(&String, &f64)> = self.words.iter().collect();
+        words.sort_by(|a, b| a.0.cmp(b.0));
+        for (word, w) in words {
+            out.push_str(&format!("w:{word}\t{w:.6}\n"));
+        }
+        out
+    }
+
+    /// Reads a model written by [`Model::to_text`].
+    pub fn from_text(text: &str) -> Result<Self, String> {
+        let mut model = Model {
+            bias: 0.0,
+            strategies: vec![0.0; STRATEGIES.len()],
+            words: HashMap::new(),
+        };
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let (key, value) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("line {}: no tab", n + 1))?;
+            let value: f64 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("line {}: not a number", n + 1))?;
+            if key == "bias" {
+                model.bias = value;
+            } else if let Some(name) = key.strip_prefix("s:") {
+                let i = STRATEGIES
+                    .iter()
+                    .position(|s| *s == name)
+                    .ok_or_else(|| format!("line {}: unknown strategy {name}", n + 1))?;
+                model.strategies[i] = value;
+            } else if let Some(word) = key.strip_prefix("w:") {
+                model.words.insert(word.to_string(), value);
+            } else {
+                return Err(format!("line {}: unknown key {key}", n + 1));
+            }
+        }
+        Ok(model)
+    }
+}
+
+/// The committed model (a neutral one if the file were unreadable).
+pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
+    Model::from_text(include_str!("../data/politeness.tsv")).unwrap_or(Model {
+        bias: 0.0,
+        strategies: vec![0.0; STRATEGIES.len()],
+        words: HashMap::new(),
+    })
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_model_loads_and_ranks_sensibly() {
+        assert!(
+            MODEL.words.len() > 100,
+            "model not trained: run rapport train-politeness"
+        );
+        let polite = MODEL.score("Hi Ann, thank you so much for your patience. Could you please send me the order number? I'd really appreciate it.");
+        let rude = MODEL.score("Why did you do that? Stop wasting my time and fix it.");
+        assert!(
+            polite > 0.6 && rude < 0.4,
+            "polite {polite:.2}, rude {rude:.2}"
+        );
+    }
+
+    #[test]
+    fn training_is_deterministic_and_round_trips() {
+        let examples = [
+            ("thank you so much, could you please help", true),
+            ("why would you do this stupid thing", false),
+            ("thanks, would you mind", true),
+            ("fix it now, this is wrong", false),
+        ];
+        let a = train(&examples, 50, 20);
+        assert_eq!(a, train(&examples, 50, 20));
+        let back = Model::from_text(&a.to_text()).unwrap_or_else(|e| panic!("{e}"));
+        assert!((back.score("thank you") - a.score("thank you")).abs() < 1e-4);
+    }
+}
