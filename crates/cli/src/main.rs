@@ -3,6 +3,7 @@
 
 mod coach;
 mod config;
+mod eval;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -125,6 +126,21 @@ enum Command {
         #[arg(long, default_value_t = 6)]
         epochs: usize,
     },
+    /// Measure the reply coach: precision/recall per check, false alarms on real replies, speed.
+    EvalCoach {
+        /// The labelled replies (JSON lines).
+        #[arg(long, default_value = "crates/coach/eval/replies.jsonl")]
+        labelled: PathBuf,
+        /// Real conversations whose agent turns should not be blocked.
+        #[arg(long, default_value = CONVERSATIONS)]
+        conversations: PathBuf,
+        /// Print every miss and false alarm.
+        #[arg(long)]
+        show: bool,
+        /// Analyses to time.
+        #[arg(long, default_value_t = 5000)]
+        iterations: usize,
+    },
     /// Print the settings in force, or a sample configuration file.
     Config {
         /// Print the sample file instead.
@@ -198,6 +214,17 @@ fn main() -> Result<()> {
                 json,
             })?;
             std::process::exit(i32::from(blocked));
+        }
+        Command::EvalCoach {
+            labelled,
+            conversations,
+            show,
+            iterations,
+        } => {
+            eval::labelled(&labelled, show)?;
+            eval::false_alarms(&conversations, show)?;
+            eval::speed(iterations);
+            return Ok(());
         }
         Command::TrainPoliteness {
             corpus,
@@ -282,7 +309,10 @@ fn read_secret_line() -> Result<String> {
 
 async fn run(command: Command, settings: Settings) -> Result<()> {
     match command {
-        Command::Config { .. } | Command::Coach { .. } | Command::TrainPoliteness { .. } => Ok(()),
+        Command::Config { .. }
+        | Command::Coach { .. }
+        | Command::TrainPoliteness { .. }
+        | Command::EvalCoach { .. } => Ok(()),
         Command::Migrate => {
             let app = open(&settings).await?;
             app.store().close().await;

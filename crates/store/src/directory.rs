@@ -362,14 +362,14 @@ impl Store {
     pub async fn team(&self, id: TeamId) -> Result<TeamRecord, StoreError> {
         let row = sqlx::query("SELECT id, name, created_at FROM teams WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&self.write)
+            .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         let members: Vec<i64> = sqlx::query_scalar(
             "SELECT agent_id FROM team_members WHERE team_id = $1 ORDER BY agent_id",
         )
         .bind(id.0)
-        .fetch_all(&self.write)
+        .fetch_all(&self.read)
         .await?;
         Ok(TeamRecord {
             id,
@@ -558,7 +558,7 @@ impl Store {
         )
         .bind(kind.as_str())
         .bind(value)
-        .fetch_optional(&self.write)
+        .fetch_optional(&self.read)
         .await?
         .map(CustomerId))
     }

@@ -328,7 +328,11 @@ pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
     }
 }
 
-/// Creates a ticket inside an open transaction.
+/// Creates a ticket inside an open transaction in three statements: the
+/// ticket row already in its final state, the first message, and every event
+/// in one multi-row insert. The final state is decided in memory first (with
+/// the message id still unknown, which no ticket field depends on), then the
+/// events are decided again with the real id.
 pub(crate) async fn create_in(
     conn: &mut AnyConnection,
     new: NewTicket,
@@ -344,44 +348,120 @@ pub(crate) async fn create_in(
         team_id: new.team_id,
         tags: new.tags.clone(),
     };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tickets (subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
-         transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version) \
-         VALUES ($1, 'new', $2, $3, $4, $5, NULL, $6, 0, 0, NULL, NULL, $7, $7, 1) RETURNING id",
-    )
-    .bind(new.subject)
-    .bind(new.priority.as_str())
-    .bind(new.channel.as_str())
-    .bind(new.customer_id.0)
-    .bind(new.team_id.map(|t| t.0))
-    .bind(tags_json(&new.tags))
-    .bind(now.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    let mut ticket = create(TicketId(id), now, &created)
-        .ok_or_else(|| StoreError::Corrupt("created event did not create".into()))?;
-    let mut events = vec![insert_event(conn, ticket.id, actor, now, &created).await?];
-    let mut message = None;
-    if let Some(first) = first_message {
-        let stored = insert_message(conn, ticket.id, &first, now).await?;
-        let kinds = rapport_core::decide(
-            &ticket,
+    let decide_first = |ticket: &Ticket, message_id: MessageId, m: &NewMessage| {
+        rapport_core::decide(
+            ticket,
             &rapport_core::Command::AddMessage {
-                message_id: stored.id,
-                kind: stored.kind,
-                author: stored.author_kind,
+                message_id,
+                kind: m.kind,
+                author: m.author_kind,
             },
             actor,
         )
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        events.extend(append(conn, &mut ticket, actor, now, kinds).await?);
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+    };
+    let initial = create(TicketId(0), now, &created)
+        .ok_or_else(|| StoreError::Corrupt("created event did not create".into()))?;
+    let mut ticket = initial.clone();
+    if let Some(m) = &first_message {
+        for kind in decide_first(&initial, MessageId(0), m)? {
+            apply(&mut ticket, now, &kind);
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tickets (subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
+         transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, $11, $12, $13) RETURNING id",
+    )
+    .bind(&ticket.subject)
+    .bind(ticket.status.as_str())
+    .bind(ticket.priority.as_str())
+    .bind(ticket.channel.as_str())
+    .bind(ticket.customer_id.0)
+    .bind(ticket.team_id.map(|t| t.0))
+    .bind(ticket.owner_id.map(|a| a.0))
+    .bind(tags_json(&ticket.tags))
+    .bind(ticket.transfer_count)
+    .bind(i64::from(ticket.has_public_reply))
+    .bind(ticket.created_at.0)
+    .bind(ticket.updated_at.0)
+    .bind(ticket.version)
+    .fetch_one(&mut *conn)
+    .await?;
+    ticket.id = TicketId(id);
+    let mut kinds = vec![created];
+    let mut message = None;
+    if let Some(m) = first_message {
+        let stored = insert_message(conn, ticket.id, &m, now).await?;
+        kinds.extend(decide_first(&initial, stored.id, &m)?);
         message = Some(stored);
     }
+    let events = insert_events(conn, ticket.id, actor, now, &kinds).await?;
     Ok(TicketChange {
         ticket,
         events,
         message,
     })
+}
+
+/// Appends events in one statement; returns them with their ids.
+async fn insert_events(
+    conn: &mut AnyConnection,
+    ticket_id: TicketId,
+    actor: Actor,
+    at: Timestamp,
+    kinds: &[EventKind],
+) -> Result<Vec<Event>, StoreError> {
+    let (actor_kind, actor_id) = actor_columns(actor);
+    let mut sql = String::from(
+        "INSERT INTO events (ticket_id, actor_kind, actor_id, type, data, at) VALUES ",
+    );
+    for i in 0..kinds.len() {
+        let b = i * 6;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6
+        ));
+    }
+    sql.push_str(" RETURNING id");
+    let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+    for kind in kinds {
+        let data = serde_json::to_string(kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        query = query
+            .bind(ticket_id.0)
+            .bind(actor_kind)
+            .bind(actor_id)
+            .bind(kind.name())
+            .bind(data)
+            .bind(at.0);
+    }
+    let mut ids = query.fetch_all(&mut *conn).await?;
+    // RETURNING gives no order guarantee; ids grow in insertion order within a statement.
+    ids.sort_unstable();
+    if ids.len() != kinds.len() {
+        return Err(StoreError::Corrupt(
+            "event insert returned the wrong number of ids".into(),
+        ));
+    }
+    Ok(ids
+        .into_iter()
+        .zip(kinds)
+        .map(|(id, kind)| Event {
+            id: EventId(id),
+            ticket_id,
+            actor,
+            at,
+            kind: kind.clone(),
+        })
+        .collect())
 }
 
 /// Stores a message.
@@ -416,35 +496,6 @@ pub(crate) async fn insert_message(
     })
 }
 
-async fn insert_event(
-    conn: &mut AnyConnection,
-    ticket_id: TicketId,
-    actor: Actor,
-    at: Timestamp,
-    kind: &EventKind,
-) -> Result<Event, StoreError> {
-    let (actor_kind, actor_id) = actor_columns(actor);
-    let data = serde_json::to_string(kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (ticket_id, actor_kind, actor_id, type, data, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(ticket_id.0)
-    .bind(actor_kind)
-    .bind(actor_id)
-    .bind(kind.name())
-    .bind(data)
-    .bind(at.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(Event {
-        id: EventId(id),
-        ticket_id,
-        actor,
-        at,
-        kind: kind.clone(),
-    })
-}
-
 /// Applies events to the ticket, appends them, and writes the ticket row.
 async fn append(
     conn: &mut AnyConnection,
@@ -454,11 +505,10 @@ async fn append(
     kinds: Vec<EventKind>,
 ) -> Result<Vec<Event>, StoreError> {
     let previous_version = ticket.version;
-    let mut events = Vec::with_capacity(kinds.len());
-    for kind in kinds {
-        apply(ticket, now, &kind);
-        events.push(insert_event(conn, ticket.id, actor, now, &kind).await?);
+    for kind in &kinds {
+        apply(ticket, now, kind);
     }
+    let events = insert_events(conn, ticket.id, actor, now, &kinds).await?;
     let updated = sqlx::query(
         "UPDATE tickets SET subject = $1, status = $2, priority = $3, team_id = $4, owner_id = $5, tags = $6, \
          transfer_count = $7, has_public_reply = $8, closure = $9, duplicate_of = $10, updated_at = $11, version = $12 \

@@ -1,0 +1,228 @@
+//! `rapport eval-coach`: how right and how fast the reply coach is.
+//!
+//! - precision and recall per check on a labelled set of replies (JSON lines:
+//!   `{"customer_name", "customer_message", "draft", "expect": ["rude", ...]}`),
+//! - false alarms: blocking findings on real agent replies,
+//! - speed: median and p99 of one analysis of a typical reply.
+
+use anyhow::{Context as _, Result};
+use rapport_coach::{Check, Context, Severity, analyze};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    #[serde(default)]
+    customer_name: Option<String>,
+    #[serde(default)]
+    customer_message: String,
+    #[serde(default)]
+    earlier_replies: Vec<String>,
+    draft: String,
+    expect: Vec<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Per-check counts.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    true_positive: usize,
+    false_positive: usize,
+    false_negative: usize,
+}
+
+/// Precision and recall of every check on the labelled set; prints misses when asked.
+pub fn labelled(path: &Path, show: bool) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut counts: HashMap<&'static str, Counts> = HashMap::new();
+    let mut cases = 0;
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let case: Case =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), n + 1))?;
+        cases += 1;
+        let context = Context {
+            customer_name: case.customer_name.clone(),
+            customer_message: case.customer_message.clone(),
+            now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+            earlier_replies: case.earlier_replies.clone(),
+            canned_replies: Vec::new(),
+        };
+        let review = analyze(&case.draft, &context);
+        for check in Check::ALL {
+            let name = check.name();
+            // Hints (basics) are advice; the labelled set judges warnings and blocks.
+            let found = review
+                .findings
+                .iter()
+                .any(|f| f.check == check && f.severity >= Severity::Warn);
+            let expected = case.expect.iter().any(|e| e == name);
+            let c = counts.entry(name).or_default();
+            match (found, expected) {
+                (true, true) => c.true_positive += 1,
+                (true, false) => c.false_positive += 1,
+                (false, true) => c.false_negative += 1,
+                (false, false) => {}
+            }
+            if show && found != expected {
+                println!(
+                    "{}:{} {} {name}: {:?}{}",
+                    path.display(),
+                    n + 1,
+                    if found { "false alarm" } else { "missed" },
+                    case.draft,
+                    case.note
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    println!("{cases} labelled replies in {}", path.display());
+    println!(
+        "{:<16} {:>9} {:>7} {:>5} {:>5} {:>5}",
+        "check", "precision", "recall", "tp", "fp", "fn"
+    );
+    for check in Check::ALL {
+        let c = counts.get(check.name()).copied().unwrap_or_default();
+        let precision = ratio(c.true_positive, c.true_positive + c.false_positive);
+        let recall = ratio(c.true_positive, c.true_positive + c.false_negative);
+        println!(
+            "{:<16} {:>9} {:>7} {:>5} {:>5} {:>5}",
+            check.name(),
+            precision,
+            recall,
+            c.true_positive,
+            c.false_positive,
+            c.false_negative
+        );
+    }
+    Ok(())
+}
+
+fn ratio(a: usize, b: usize) -> String {
+    if b == 0 {
+        "-".into()
+    } else {
+        format!("{:.2}", a as f64 / b as f64)
+    }
+}
+
+#[derive(Deserialize)]
+struct Conversation {
+    turns: Vec<Turn>,
+}
+
+#[derive(Deserialize)]
+struct Turn {
+    role: String,
+    text: String,
+}
+
+/// Blocking findings on every agent turn of real conversations.
+pub fn false_alarms(path: &Path, show: bool) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (mut replies, mut blocked) = (0, 0);
+    let mut by_check: HashMap<&'static str, usize> = HashMap::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let conversation: Conversation =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), n + 1))?;
+        let mut customer = String::new();
+        let mut earlier = Vec::new();
+        for turn in &conversation.turns {
+            if turn.role == "customer" {
+                customer.push_str(&turn.text);
+                customer.push('\n');
+                continue;
+            }
+            replies += 1;
+            let context = Context {
+                customer_message: customer.clone(),
+                earlier_replies: earlier.clone(),
+                ..Context::default()
+            };
+            let review = analyze(&turn.text, &context);
+            let blocking: Vec<_> = review
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Block)
+                .collect();
+            if !blocking.is_empty() {
+                blocked += 1;
+                for f in &blocking {
+                    *by_check.entry(f.check.name()).or_default() += 1;
+                    if show {
+                        println!(
+                            "{}:{} {}: {:?} in {:?}",
+                            path.display(),
+                            n + 1,
+                            f.check.name(),
+                            &turn.text[f.span.clone()],
+                            turn.text
+                        );
+                    }
+                }
+            }
+            earlier.push(turn.text.clone());
+            customer.clear();
+        }
+    }
+    let mut checks: Vec<_> = by_check.into_iter().collect();
+    checks.sort();
+    println!(
+        "real agent replies with a blocking finding: {blocked} of {replies} ({:.1} %) {checks:?}",
+        100.0 * blocked as f64 / replies.max(1) as f64
+    );
+    Ok(())
+}
+
+/// A typical reply (about 150 words) and customer message (about 200 words).
+pub const TYPICAL_DRAFT: &str = "Hi Ann,\n\nThank you for the photos of the lamp, and I'm sorry it arrived with a cracked shade. That is not the condition it should have reached you in, and I understand how disappointing it is after waiting two weeks for the delivery.\n\nI have arranged a replacement shade from our Berlin warehouse. It ships today with tracked delivery, and you will receive the tracking number by e-mail within the hour. You do not need to send the broken shade back; please recycle it or keep it as a spare part if it is useful.\n\nI have also refunded the shipping fee of 4.95 EUR to your card, since the first delivery did not arrive as promised. The refund will show on your statement within 3 business days.\n\nIf the new shade is not with you by Friday, reply to this e-mail and I will call the courier myself.\n\nBest regards,\nSam";
+/// The customer's message for [`TYPICAL_DRAFT`].
+pub const TYPICAL_MESSAGE: &str = "Hello,\n\nI ordered the Aalto floor lamp two weeks ago (order 5521) and it finally arrived yesterday, but the glass shade was cracked right across the top. The box itself looked fine, so I think it was packed badly at your end rather than damaged by the courier. I have attached three photos of the shade and the packaging.\n\nI am quite disappointed, to be honest. The delivery already took a week longer than your website said, and I had to stay at home two mornings because the tracking kept changing. Now I have a lamp I cannot use.\n\nCan you send me a replacement shade as soon as possible? I would also like to know whether I need to send the broken one back, and if so, how, because I do not have a printer for a return label. Finally, since the delivery was so late, could you refund the shipping fee?\n\nThank you,\nAnn Lee";
+
+/// Times `analyze` on the typical reply; prints the median and p99.
+pub fn speed(iterations: usize) {
+    let context = Context {
+        customer_name: Some("Ann Lee".into()),
+        customer_message: TYPICAL_MESSAGE.into(),
+        now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+        earlier_replies: vec![
+            "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
+        ],
+        canned_replies: Vec::new(),
+    };
+    let _ = analyze(TYPICAL_DRAFT, &context); // compile the tables once
+    let mut micros: Vec<f64> = (0..iterations.max(10))
+        .map(|_| {
+            let started = Instant::now();
+            let review = analyze(TYPICAL_DRAFT, &context);
+            std::hint::black_box(review);
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    micros.sort_by(f64::total_cmp);
+    let at = |q: f64| micros[((micros.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "analyze, {}-word reply with a {}-word customer message: median {:.0} µs, p99 {:.0} µs ({} runs)",
+        TYPICAL_DRAFT.split_whitespace().count(),
+        TYPICAL_MESSAGE.split_whitespace().count(),
+        at(0.5),
+        at(0.99),
+        micros.len()
+    );
+}
