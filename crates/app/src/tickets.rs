@@ -92,11 +92,13 @@ impl App {
             .map(|t| normalize_tag(t).map_err(|m| AppError::invalid("tags", m)))
             .collect::<Result<Vec<_>, _>>()?;
         let message = open.message.as_deref().map(body).transpose()?;
-        if let Some(team) = open.team_id {
-            self.store
-                .team(team)
-                .await
-                .map_err(|_| AppError::invalid("team_id", format!("team {team} does not exist")))?;
+        if let Some(team) = open.team_id
+            && !self.store.team_exists(team).await?
+        {
+            return Err(AppError::invalid(
+                "team_id",
+                format!("team {team} does not exist"),
+            ));
         }
         let customer_id = match open.customer {
             CustomerRef::Id(id) => {

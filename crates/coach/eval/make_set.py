@@ -145,5 +145,42 @@ c("Ann Johnson", DAMAGED, "Hi Anne, calm down. You should have opened it careful
 c("Ann Lee", LATE, "Hi Ann, as I said before, you are wrong about the date. It's not our fault.", ["rude", "arguing", "blame", "missing_apology", "not_listening"])
 c("Ann Lee", CHARGE, "Hi Ann, obviously you clicked twice. Nothing I can do.", ["rude", "policy_wall", "missing_apology", "not_listening"])
 
+
+# --- more scenarios: subscriptions, travel, telecom, software, food delivery ---
+FLIGHT = "My flight LH400 was cancelled and I still have no new booking. What are my options?"
+BILL = "My phone bill is 40 EUR higher than usual this month. Why?"
+APP = "The app crashes every time I open the camera. Can you fix it?"
+FOOD = "My food delivery arrived cold and an hour late."
+SUB = "I want to cancel my subscription before it renews on Friday."
+WIFI = "My internet has been down since Monday. When will it be fixed?"
+WARRANTY = "My washing machine stopped working after 11 months. Is it still under warranty?"
+GIFT = "Could you gift-wrap my order and add a card that says Happy Birthday Mia?"
+THANKS = "Just wanted to say the new lamp arrived and it's perfect, thank you!"
+DOCS = "I've sent my ID and the signed contract as you asked."
+
+people = [("Omar Haddad", "Omar"), ("Li Wei", "Li"), ("Sofia Rossi", "Sofia"), ("Jonas Fischer", "Jonas"), ("Priya Nair", "Priya")]
+for full, first in people:
+    c(full, FLIGHT, f"Hi {first}, I'm sorry your flight was cancelled. I've rebooked you on LH402 tomorrow at 9:40; the new ticket is in your inbox. Best, Sam", [])
+    c(full, FLIGHT, f"Hi {first}, I'm sorry, but cancellations are the airport's fault, not ours. Best, Sam", ["blame", "not_listening"])
+    c(full, BILL, f"Hi {first}, the bill is higher because of roaming charges from your trip on the 12th; I've attached the breakdown. Best, Sam", [])
+    c(full, BILL, f"Hi {first}, thanks for getting in touch, we value you as a customer. Best, Sam", ["not_listening"])
+    c(full, APP, f"Hi {first}, I'm sorry about the crashes. Version 4.2.2 fixes the camera bug; please update from the store today. Best, Sam", [])
+    c(full, APP, f"Hi {first}, you must have an old phone. I'm sorry, update the app. Best, Sam", ["blame"])
+    c(full, FOOD, f"Hi {first}, I'm sorry your food arrived cold and late. I've refunded the order in full. Best, Sam", [])
+    c(full, FOOD, f"Hi {first}, the restaurant is a different department from delivery. Best, Sam", ["blame", "missing_apology"])
+    c(full, SUB, f"Hi {first}, done: your subscription is cancelled and will not renew on Friday. Best, Sam", [])
+    c(full, SUB, f"Hi {first}, I'm not allowed to cancel subscriptions by e-mail. Best, Sam", ["policy_wall"])
+    c(full, WIFI, f"Hi {first}, I'm sorry you've been offline since Monday. A technician will visit tomorrow between 8am and noon. Best, Sam", [])
+    c(full, WIFI, f"Hi {first}, I'm sorry about the outage. Our engineers are on it and it will be fixed shortly. Best, Sam", ["vague_promise"])
+    c(full, WARRANTY, f"Hi {first}, I'm sorry it stopped working. Yes, the warranty covers 24 months, so the repair is free; a technician can come on Thursday. Best, Sam", [])
+    c(full, WARRANTY, f"Hi {first}, I'm sorry it stopped working. That's company policy, I'm afraid. Best, Sam", ["policy_wall", "not_listening"])
+    c(full, GIFT, f"Hi {first}, of course: it will be gift-wrapped with a card saying Happy Birthday Mia. Best, Sam", [])
+    c(full, THANKS, f"Hi {first}, thank you for letting us know, enjoy the lamp! Best, Sam", [])
+    c(full, DOCS, f"Hi {first}, thank you for the ID and the signed contract; your account is now active. Best, Sam", [])
+    c(full, DOCS, f"Hi {first}, your account is now active. Best, Sam", [], "no thanks is only a hint")
+    c(full, LATE, f"Hi {first}, I'm sorry order 5521 is late; it will arrive by Monday. Best, Sam", [])
+    c(full, DAMAGED, f"Hi {first}, I'm sorry the shade arrived cracked. That is a packing mistake of ours; a new shade ships today. Best, Sam", [])
+    c(full, CHARGE, f"Hi {first}, I'm sorry you were charged twice. I've refunded the second charge; you will see it within 3 business days. Best, Sam", [])
+
 for case in cases:
     print(json.dumps(case, ensure_ascii=False))

@@ -189,9 +189,11 @@ impl Store {
         Ok(())
     }
 
-    /// After bulk loading with explicit ids, moves PostgreSQL's identity
-    /// sequences past them (SQLite's AUTOINCREMENT follows by itself).
+    /// After bulk loading: moves PostgreSQL's identity sequences past the
+    /// explicit ids (SQLite's AUTOINCREMENT follows by itself) and refreshes
+    /// the planner's statistics, so list queries keep using their indexes.
     pub async fn finish_bulk(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.write).await?;
         if self.backend == Backend::Postgres {
             for table in [
                 "tickets",

@@ -223,21 +223,31 @@ impl Store {
         token(&row)
     }
 
-    /// Finds a token by its hash, with its agent.
+    /// Finds a token by its hash, with its agent, in one query.
     pub async fn token_by_hash(
         &self,
         token_hash: &str,
     ) -> Result<Option<(TokenRecord, AgentRecord)>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
-        let Some(row) = sqlx::query(AssertSqlSafe(sql))
-            .bind(token_hash)
-            .fetch_optional(&self.read)
-            .await?
-        else {
-            return Ok(None);
-        };
+        let row = sqlx::query(
+            "SELECT t.id, t.agent_id, t.name, t.kind, t.created_at, t.expires_at, t.revoked_at, \
+             a.email AS a_email, a.name AS a_name, a.role AS a_role, a.password_hash AS a_password_hash, \
+             a.active AS a_active, a.created_at AS a_created_at \
+             FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
         let record = token(&row)?;
-        let agent = self.agent(record.agent_id).await?;
+        let agent = AgentRecord {
+            id: record.agent_id,
+            email: row.try_get("a_email")?,
+            name: row.try_get("a_name")?,
+            role: parse(&row.try_get::<String, _>("a_role")?)?,
+            password_hash: row.try_get("a_password_hash")?,
+            active: row.try_get::<i64, _>("a_active")? != 0,
+            created_at: Timestamp(row.try_get("a_created_at")?),
+        };
         Ok(Some((record, agent)))
     }
 
@@ -377,6 +387,15 @@ impl Store {
             members: members.into_iter().map(AgentId).collect(),
             created_at: Timestamp(row.try_get("created_at")?),
         })
+    }
+
+    /// Whether a team exists.
+    pub async fn team_exists(&self, id: TeamId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found.is_some())
     }
 
     /// Renames a team and/or replaces its members, in one transaction.

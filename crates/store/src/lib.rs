@@ -13,6 +13,7 @@
 pub mod bulk;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub mod directory;
+mod intake;
 mod migrate;
 mod rows;
 pub mod tickets;
@@ -102,6 +103,7 @@ pub struct Store {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    creates: tokio::sync::mpsc::Sender<intake::CreateJob>,
 }
 
 impl std::fmt::Debug for Store {
@@ -162,6 +164,7 @@ impl Store {
                 Ok(Self {
                     backend,
                     read,
+                    creates: intake::start(write.clone()),
                     write,
                 })
             }
@@ -176,6 +179,7 @@ impl Store {
                 Ok(Self {
                     backend,
                     read: pool.clone(),
+                    creates: intake::start(pool.clone()),
                     write: pool,
                 })
             }

@@ -114,17 +114,28 @@ enum Bind {
 }
 
 impl Store {
-    /// Creates a ticket, its `Created` event and (optionally) its first message, atomically.
+    /// Creates a ticket, its `Created` event and (optionally) its first
+    /// message, atomically; concurrent creations share a transaction (group commit).
     pub async fn create_ticket(
         &self,
         new: NewTicket,
         actor: Actor,
         first_message: Option<NewMessage>,
     ) -> Result<TicketChange, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let change = create_in(&mut tx, new, actor, first_message, Timestamp::now()).await?;
-        tx.commit().await?;
-        Ok(change)
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = crate::intake::CreateJob {
+            new,
+            actor,
+            first: first_message,
+            reply,
+        };
+        self.creates
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Corrupt("the ticket writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Corrupt("the ticket writer has stopped".into()))?
     }
 
     /// Reads one ticket.

@@ -491,3 +491,53 @@ both_backends!(
     tags_and_priority,
     concurrent_changes_lose_nothing
 );
+
+async fn group_commit_isolates_bad_tickets(h: &Harness) {
+    use rapport_core::{Actor, Channel, CustomerId, Priority};
+    use rapport_store::NewTicket;
+    let good = h.app.store().customers(0, 1, None).await.unwrap();
+    let customer = match good.first() {
+        Some(c) => c.id,
+        None => h.app.store().insert_customer("Bo", &[]).await.unwrap().id,
+    };
+    let mut tasks = Vec::new();
+    for n in 0..40 {
+        let store = h.app.store().clone();
+        let customer_id = if n % 10 == 7 {
+            CustomerId(9_999_999)
+        } else {
+            customer
+        };
+        tasks.push(tokio::spawn(async move {
+            let new = NewTicket {
+                subject: format!("burst {n}"),
+                customer_id,
+                channel: Channel::Api,
+                priority: Priority::Normal,
+                team_id: None,
+                tags: vec![],
+            };
+            store
+                .create_ticket(new, Actor::System, None)
+                .await
+                .map(|c| c.ticket.id)
+        }));
+    }
+    let mut ids = Vec::new();
+    let mut failed = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(id) => ids.push(id),
+            Err(_) => failed += 1,
+        }
+    }
+    assert_eq!(failed, 4, "exactly the tickets of an unknown customer fail");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 36);
+    for id in ids {
+        replays(h, id.0).await;
+    }
+}
+
+both_backends!(group_commit_isolates_bad_tickets);
