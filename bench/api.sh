@@ -76,6 +76,8 @@ wrk -t2 -c4 -d"$duration" --latency -H "authorization: Bearer $token" \
   "http://127.0.0.1:$port/api/v1/tickets?team=$team&status=open&limit=50" | tee "$out/list.txt" | summary
 echo "== one ticket with its messages, random ids (c=4, $duration)"
 wrk -t2 -c4 -d"$duration" --latency -s "$out/one.lua" "http://127.0.0.1:$port" | tee "$out/one.txt" | summary
-echo "== create tickets over the API (c=4, $duration)"
-wrk -t2 -c4 -d"$duration" --latency -s "$out/create.lua" "http://127.0.0.1:$port" | tee "$out/create.txt" | summary
+for c in 4 16; do
+  echo "== create tickets over the API (c=$c, $duration)"
+  wrk -t2 -c$c -d"$duration" --latency -s "$out/create.lua" "http://127.0.0.1:$port" | tee "$out/create-c$c.txt" | summary
+done
 echo "RSS after load: $(grep VmRSS /proc/$pid/status | awk '{printf "%.1f MB", $2/1024}')"

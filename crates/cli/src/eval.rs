@@ -6,7 +6,8 @@
 //! - speed: median and p99 of one analysis of a typical reply.
 
 use anyhow::{Context as _, Result};
-use rapport_coach::{Check, Context, Severity, analyze};
+use rapport_coach::evaluation::{LabelledCase, score};
+use rapport_coach::{Context, Severity, analyze};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,20 +28,12 @@ struct Case {
     note: Option<String>,
 }
 
-/// Per-check counts.
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    true_positive: usize,
-    false_positive: usize,
-    false_negative: usize,
-}
-
-/// Precision and recall of every check on the labelled set; prints misses when asked.
-pub fn labelled(path: &Path, show: bool) -> Result<()> {
+/// Reads the labelled set (JSON lines).
+pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut counts: HashMap<&'static str, Counts> = HashMap::new();
-    let mut cases = 0;
+    let mut cases = Vec::new();
+    let mut notes = Vec::new();
     for (n, line) in text
         .lines()
         .enumerate()
@@ -48,59 +41,57 @@ pub fn labelled(path: &Path, show: bool) -> Result<()> {
     {
         let case: Case =
             serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), n + 1))?;
-        cases += 1;
-        let context = Context {
-            customer_name: case.customer_name.clone(),
-            customer_message: case.customer_message.clone(),
-            now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
-            earlier_replies: case.earlier_replies.clone(),
-            canned_replies: Vec::new(),
-        };
-        let review = analyze(&case.draft, &context);
-        for check in Check::ALL {
-            let name = check.name();
-            // Hints (basics) are advice; the labelled set judges warnings and blocks.
-            let found = review
-                .findings
-                .iter()
-                .any(|f| f.check == check && f.severity >= Severity::Warn);
-            let expected = case.expect.iter().any(|e| e == name);
-            let c = counts.entry(name).or_default();
-            match (found, expected) {
-                (true, true) => c.true_positive += 1,
-                (true, false) => c.false_positive += 1,
-                (false, true) => c.false_negative += 1,
-                (false, false) => {}
-            }
-            if show && found != expected {
-                println!(
-                    "{}:{} {} {name}: {:?}{}",
-                    path.display(),
-                    n + 1,
-                    if found { "false alarm" } else { "missed" },
-                    case.draft,
-                    case.note
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
-            }
+        cases.push(LabelledCase {
+            context: Context {
+                customer_name: case.customer_name,
+                customer_message: case.customer_message,
+                now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+                earlier_replies: case.earlier_replies,
+                canned_replies: Vec::new(),
+            },
+            draft: case.draft,
+            expect: case.expect,
+        });
+        notes.push(case.note);
+    }
+    Ok((cases, notes))
+}
+
+/// Precision and recall of every check on the labelled set; prints misses when asked.
+pub fn labelled(path: &Path, show: bool) -> Result<()> {
+    let (cases, notes) = read_cases(path)?;
+    let (counts, disagreements) = score(&cases);
+    if show {
+        for d in &disagreements {
+            println!(
+                "{}:{} {} {}: {:?}{}",
+                path.display(),
+                d.case + 1,
+                if d.false_alarm {
+                    "false alarm"
+                } else {
+                    "missed"
+                },
+                d.check.name(),
+                cases[d.case].draft,
+                notes[d.case]
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
         }
     }
-    println!("{cases} labelled replies in {}", path.display());
+    println!("{} labelled replies in {}", cases.len(), path.display());
     println!(
         "{:<16} {:>9} {:>7} {:>5} {:>5} {:>5}",
         "check", "precision", "recall", "tp", "fp", "fn"
     );
-    for check in Check::ALL {
-        let c = counts.get(check.name()).copied().unwrap_or_default();
-        let precision = ratio(c.true_positive, c.true_positive + c.false_positive);
-        let recall = ratio(c.true_positive, c.true_positive + c.false_negative);
+    for (check, c) in counts {
         println!(
             "{:<16} {:>9} {:>7} {:>5} {:>5} {:>5}",
             check.name(),
-            precision,
-            recall,
+            ratio(c.precision()),
+            ratio(c.recall()),
             c.true_positive,
             c.false_positive,
             c.false_negative
@@ -109,12 +100,8 @@ pub fn labelled(path: &Path, show: bool) -> Result<()> {
     Ok(())
 }
 
-fn ratio(a: usize, b: usize) -> String {
-    if b == 0 {
-        "-".into()
-    } else {
-        format!("{:.2}", a as f64 / b as f64)
-    }
+fn ratio(value: Option<f64>) -> String {
+    value.map_or("-".into(), |v| format!("{v:.2}"))
 }
 
 #[derive(Deserialize)]

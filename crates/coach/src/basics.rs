@@ -92,6 +92,24 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     ])
 });
 
+/// The customer's own slip: no apology owed for it.
+static SELF_SLIP: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "i ordered the wrong",
+        "i bought the wrong",
+        "i chose the wrong",
+        "i picked the wrong",
+        "i selected the wrong",
+        "i entered the wrong",
+        "i typed the wrong",
+        "by mistake",
+        "my mistake",
+        "i made a mistake",
+        "i accidentally",
+        "my own fault",
+    ])
+});
+
 /// A real apology.
 static APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     table(&[
@@ -268,7 +286,13 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
             .find(draft)
             .any(|(bad, _)| bad.start <= span.start && span.end <= bad.end)
     });
-    if PROBLEM.any(customer) && !apologises {
+    let slips: Vec<std::ops::Range<usize>> = SELF_SLIP.find(customer).map(|(r, _)| r).collect();
+    let reports_problem = PROBLEM.find(customer).any(|(span, _)| {
+        !slips
+            .iter()
+            .any(|slip| slip.start <= span.start && span.end <= slip.end)
+    });
+    if reports_problem && !apologises {
         findings.push(Finding {
             check: Check::MissingApology,
             severity: Severity::Warn,

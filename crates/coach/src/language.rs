@@ -202,6 +202,11 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("if you had followed", r(&BLAME_CUSTOMER)),
         ("you did it wrong", r(&BLAME_CUSTOMER)),
         ("you should have received", None),
+        ("you should've received", None),
+        ("you should've got", None),
+        ("you should've gotten", None),
+        ("you must have access", None),
+        ("you should've been", None),
         ("you should have got", None),
         ("you should have gotten", None),
         ("you should have a", None),
@@ -313,7 +318,43 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             suggestion: rule.suggestion.map(Into::into),
         });
     }
+    others_fault(draft, findings);
     shouting(draft, findings);
+}
+
+/// "the airport's fault", "the bank's fault": anyone else's fault is buck-passing.
+fn others_fault(draft: &str, findings: &mut Vec<Finding>) {
+    let lower = draft.to_ascii_lowercase();
+    for needle in ["'s fault", "’s fault"] {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(needle) {
+            let at = from + found;
+            from = at + needle.len();
+            let before = lower[..at].trim_end();
+            let word_start = before
+                .rfind(|c: char| !c.is_alphanumeric())
+                .map_or(0, |i| i + 1);
+            let owner = &before[word_start..];
+            let article = before[..word_start].trim_end();
+            let ours = ["our", "my", "it", "one", "nobody", "no"].contains(&owner)
+                || article.ends_with("our")
+                || article.ends_with("my");
+            let named = article.ends_with("the") || article.ends_with("your");
+            if !ours && named && !owner.is_empty() {
+                let start = before[..word_start]
+                    .trim_end()
+                    .rfind(char::is_whitespace)
+                    .map_or(0, |i| i + 1);
+                findings.push(Finding {
+                    check: BUCK_PASSING.check,
+                    severity: BUCK_PASSING.severity,
+                    span: start..from,
+                    explanation: BUCK_PASSING.explanation.into(),
+                    suggestion: BUCK_PASSING.suggestion.map(Into::into),
+                });
+            }
+        }
+    }
 }
 
 /// A run of all-capital words holding two or more words of three or more
@@ -403,6 +444,12 @@ mod tests {
             (Check::Blame, Severity::Warn, "The post office lost")
         );
         assert!(checks("I've filed a claim with the post office for you.").is_empty());
+        assert_eq!(
+            checks("Cancellations are the airport's fault, not ours.")[0],
+            (Check::Blame, Severity::Warn, "the airport's fault")
+        );
+        assert!(checks("That's our packing's fault, not the courier.").is_empty());
+        assert!(checks("You should've received an e-mail.").is_empty());
         assert_eq!(checks("Sorry, that’s our policy.")[0].0, Check::PolicyWall);
         assert_eq!(
             checks("If I do that for you I'd have to do it for everyone.")[0].0,

@@ -9,6 +9,7 @@
 //! unless the agent gives an override reason.
 
 pub mod basics;
+pub mod evaluation;
 pub mod form_letter;
 pub mod language;
 pub mod listening;

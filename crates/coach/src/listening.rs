@@ -50,10 +50,27 @@ const SYNONYMS: &[&[&str]] = &[
         "chargeback",
     ],
     &["replace", "replacement", "exchange", "swap"],
-    &["cancel", "cancellation", "terminate", "close"],
+    &[
+        "cancel",
+        "cancelled",
+        "canceled",
+        "cancellation",
+        "terminate",
+        "close",
+        "closed",
+    ],
     &[
         "deliver", "delivery", "ship", "shipping", "shipment", "arrive", "parcel", "package",
-        "courier", "track", "tracking",
+        "courier", "track", "tracking", "send", "sent", "dispatch",
+    ],
+    &[
+        "option",
+        "options",
+        "alternative",
+        "rebook",
+        "rebooked",
+        "offer",
+        "choice",
     ],
     &["password", "login", "sign", "account", "access", "locked"],
     &[
@@ -84,31 +101,83 @@ fn stem(word: &str) -> String {
     w.to_string()
 }
 
+/// Each synonym (and its stem) with its group, built once.
+static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = std::collections::HashMap::new();
+        for (i, group) in SYNONYMS.iter().enumerate() {
+            for word in *group {
+                map.entry(word.to_string()).or_insert(i);
+                map.entry(stem(word)).or_insert(i);
+            }
+        }
+        map
+    });
+
+/// The replacement group, also answered by "a new one" / "a new <thing>".
+const REPLACEMENT: usize = 1;
+
 fn group(word: &str) -> Option<usize> {
-    SYNONYMS
-        .iter()
-        .position(|g| g.iter().any(|s| word == *s || stem(word) == stem(s)))
+    GROUPS
+        .get(word)
+        .or_else(|| GROUPS.get(&stem(word)))
+        .copied()
 }
 
-/// The customer's asks: (the clause, its question word).
-pub fn asks(message: &str) -> Vec<(String, &'static str)> {
+/// One question or request of the customer's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    /// The clause as written.
+    pub text: String,
+    /// when, why, how, where or what.
+    pub kind: &'static str,
+    /// The words it is about.
+    pub subject: Vec<String>,
+    /// For a request ("can you refund ..."), the action asked for.
+    pub action: Option<String>,
+}
+
+/// The customer's asks.
+pub fn asks(message: &str) -> Vec<Ask> {
     let mut out = Vec::new();
+    let mut previous = String::new();
     for span in crate::text::sentences(message) {
         let sentence = &message[span];
         for clause in sentence.split([',', ';']).flat_map(|c| c.split(" and ")) {
             let clause = clause.trim();
             let lower = clause.to_lowercase().replace('’', "'");
             let question = sentence.trim_end().ends_with('?');
-            let request = REQUEST_STARTS.iter().any(|r| lower.starts_with(r));
-            if !(question || request) || content_words(clause).is_empty() {
+            let request = REQUEST_STARTS.iter().find(|r| lower.starts_with(*r));
+            if !(question || request.is_some()) {
                 continue;
             }
+            let mut subject = content_words(clause);
+            let bare = !clause
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .is_empty()
+                && clause.split_whitespace().count() <= 3;
+            if subject.is_empty() && question && bare {
+                // "Why?" is about what was said just before.
+                subject = content_words(&previous);
+            }
+            if subject.is_empty() {
+                continue;
+            }
+            let action = request
+                .filter(|r| r.ends_with("you") || **r == "please")
+                .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
             let kind = ["when", "why", "how", "where"]
                 .into_iter()
                 .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
                 .unwrap_or("what");
-            out.push((clause.to_string(), kind));
+            out.push(Ask {
+                text: clause.to_string(),
+                kind,
+                subject,
+                action,
+            });
         }
+        previous = sentence.to_string();
     }
     out
 }
@@ -153,26 +222,47 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
 
 /// Flags each ask the draft does not address.
 pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+    let asks = asks(customer_message);
+    if asks.is_empty() {
+        return;
+    }
     let draft_lower = draft.to_lowercase().replace('’', "'");
-    let draft_words: Vec<String> = content_words(draft).iter().map(|w| stem(w)).collect();
-    let draft_groups: Vec<usize> = content_words(draft)
-        .iter()
-        .filter_map(|w| group(w))
-        .collect();
+    let draft_content = content_words(draft);
+    let draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
+    let mut draft_groups: Vec<usize> = draft_content.iter().filter_map(|w| group(w)).collect();
+    if draft_lower.contains("a new ") || draft_lower.contains("new one") {
+        draft_groups.push(REPLACEMENT);
+    }
+    let addressed = |w: &String| {
+        draft_words.contains(&stem(w)) || group(w).is_some_and(|g| draft_groups.contains(&g))
+    };
     let first_line_end = draft.find('\n').unwrap_or(draft.len());
-    for (ask, kind) in asks(customer_message) {
-        let subject = content_words(&ask);
-        let shares = subject.iter().any(|w| {
-            draft_words.contains(&stem(w)) || group(w).is_some_and(|g| draft_groups.contains(&g))
-        });
-        if shares || answers_kind(&draft_lower, kind) {
+    for ask in asks {
+        // A request is answered by its action ("refund" in other words), or
+        // by the reply using the customer's own words for the thing (an
+        // explanation instead of the action); synonyms of the thing alone do
+        // not count ("arrive" does not answer "refund the shipping fee").
+        let own_words = |w: &String| {
+            draft_words.contains(&stem(w))
+                || (group(w) == Some(REPLACEMENT) && draft_groups.contains(&REPLACEMENT))
+        };
+        let answered = match &ask.action {
+            Some(action) => {
+                addressed(action) || ask.subject.iter().filter(|w| *w != action).any(own_words)
+            }
+            None => ask.subject.iter().any(addressed),
+        };
+        if answered || answers_kind(&draft_lower, ask.kind) {
             continue;
         }
         findings.push(Finding {
             check: Check::NotListening,
             severity: Severity::Warn,
             span: 0..first_line_end,
-            explanation: format!("the customer asked \"{ask}\" and the reply does not address it"),
+            explanation: format!(
+                "the customer asked \"{}\" and the reply does not address it",
+                ask.text
+            ),
             suggestion: Some("answer it, or say when you will".into()),
         });
     }
@@ -194,7 +284,11 @@ mod tests {
             "My parcel is late. When will it arrive, and can you refund the shipping fee? Thanks.",
         );
         assert_eq!(a.len(), 2, "{a:?}");
-        assert_eq!(a[0].1, "when");
+        assert_eq!(a[0].kind, "when");
+        assert_eq!(a[1].action.as_deref(), Some("refund"));
+        let why = asks("My bill is 40 EUR higher this month. Why?");
+        assert_eq!((why.len(), why[0].kind), (1, "why"));
+        assert!(why[0].subject.contains(&"bill".to_string()));
     }
 
     #[test]
