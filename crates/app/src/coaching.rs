@@ -66,7 +66,7 @@ impl App {
             customer_message: customer_message.join("\n"),
             now: self.business_now(),
             earlier_replies,
-            canned_replies: Vec::new(),
+            canned_replies: self.canned_replies().await?,
         })
     }
 

@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod generate;
 pub mod teams;
+pub mod templates;
 pub mod tickets;
 
 pub use auth::{Caller, IssuedToken};
@@ -92,6 +93,6 @@ pub(crate) fn required_text(
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, CustomerRecord, IdentityRecord, MessageRecord, TeamRecord, TicketChange,
-    TicketFilter, TicketSort, TokenRecord,
+    AgentRecord, CustomerRecord, IdentityRecord, MessageRecord, TeamRecord, TemplateRecord,
+    TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

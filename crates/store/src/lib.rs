@@ -16,9 +16,11 @@ pub mod directory;
 mod intake;
 mod migrate;
 mod rows;
+pub mod templates;
 pub mod tickets;
 
 pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
+pub use templates::TemplateRecord;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
 
 use sqlx::AnyPool;

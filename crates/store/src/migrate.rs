@@ -6,11 +6,18 @@ use crate::{Backend, Store, StoreError};
 use sqlx::{AssertSqlSafe, Executor};
 
 /// (version, name, SQL). Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "templates",
+        include_str!("../migrations/0002_templates.sql"),
+    ),
+];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0072_6170_706f_7274;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod coach;
 pub mod directory;
+pub mod templates;
 pub mod tickets;
 pub mod types;
 
@@ -23,7 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer,
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
-        tickets::close_as_spam, tickets::close_as_duplicate, coach::coach,
+        tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -33,6 +34,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "customers", description = "Customers and their contact identities"),
         (name = "tickets", description = "Tickets, messages, events and every move on them"),
         (name = "coach", description = "The reply coach"),
+        (name = "templates", description = "Mail templates, checked when saved"),
     )
 )]
 pub struct ApiDoc;
@@ -107,4 +109,9 @@ pub fn routes() -> Router<AppState> {
             post(t::close_as_duplicate),
         )
         .route("/api/v1/coach", post(coach::coach))
+        .route("/api/v1/templates", get(templates::list_templates))
+        .route(
+            "/api/v1/templates/{name}",
+            get(templates::get_template).put(templates::put_template),
+        )
 }

@@ -11,3 +11,4 @@ mod input;
 mod lifecycle;
 mod lists;
 mod server;
+mod templates;

@@ -1,0 +1,199 @@
+//! User-editable mail templates, checked when saved: they must render (in a
+//! sandbox with strict variables and a fuel limit), say what they must say,
+//! and pass the reply coach like any reply would.
+
+use crate::{App, AppError, Caller};
+use minijinja::{Environment, UndefinedBehavior};
+use rapport_coach::{Context, Finding, Severity, analyze};
+use rapport_core::{Permission, Timestamp};
+use rapport_store::TemplateRecord;
+use std::collections::BTreeMap;
+
+/// The name of the acknowledgment sent for every new request.
+pub const ACKNOWLEDGMENT: &str = "acknowledgment";
+/// Variables the acknowledgment must use: the customer needs the ticket
+/// number and the honest expected response time.
+pub const ACKNOWLEDGMENT_REQUIRES: &[&str] = &["ticket_number", "response_target"];
+/// A canned reply must be personalised with one of these.
+pub const CANNED_REQUIRES_ONE_OF: &[&str] = &["customer_name", "customer_first_name"];
+/// Instructions a template may run while rendering, so a loop cannot hang a worker.
+const FUEL: u64 = 20_000;
+/// The largest template accepted, in bytes.
+const MAX_TEMPLATE_BYTES: usize = 64 * 1024;
+
+/// The variables every template may use, with the sample values used to check it.
+pub fn sample_variables() -> BTreeMap<&'static str, &'static str> {
+    BTreeMap::from([
+        ("customer_name", "Ann Lee"),
+        ("customer_first_name", "Ann"),
+        ("agent_name", "Sam Rivera"),
+        ("ticket_number", "#1234"),
+        ("subject", "My lamp arrived broken"),
+        (
+            "response_target",
+            "by Tuesday 2 pm (within 4 business hours)",
+        ),
+        ("business_name", "Rapport Demo Shop"),
+    ])
+}
+
+/// Why a template was refused, or its rendered sample and coach findings.
+#[derive(Debug, Clone)]
+pub struct CheckedTemplate {
+    /// The stored record.
+    pub record: TemplateRecord,
+    /// The sample rendering of the subject.
+    pub sample_subject: String,
+    /// The sample rendering of the body.
+    pub sample_body: String,
+    /// Every coach finding on the sample (blocking ones were overridden).
+    pub findings: Vec<Finding>,
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// Renders a template source with the sample variables, or says what is wrong.
+pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<String>), AppError> {
+    if source.len() > MAX_TEMPLATE_BYTES {
+        return Err(AppError::invalid(
+            field,
+            format!("must have at most {MAX_TEMPLATE_BYTES} bytes"),
+        ));
+    }
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
+    let template = env
+        .template_from_str(source)
+        .map_err(|e| AppError::invalid(field, format!("does not parse: {e}")))?;
+    let known = sample_variables();
+    let globals: Vec<&str> = env.globals().map(|(name, _)| name).collect();
+    let mut used: Vec<String> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !globals.contains(&v.as_str()))
+        .collect();
+    used.sort();
+    if let Some(unknown) = used.iter().find(|v| !known.contains_key(v.as_str())) {
+        let names: Vec<&str> = known.keys().copied().collect();
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "unknown variable {unknown:?}; available: {}",
+                names.join(", ")
+            ),
+        ));
+    }
+    let rendered = template
+        .render(minijinja::Value::from_pairs(
+            known.iter().map(|(k, v)| (*k, *v)),
+        ))
+        .map_err(|e| AppError::invalid(field, format!("does not render: {e}")))?;
+    Ok((rendered, used))
+}
+
+impl App {
+    /// Every template.
+    pub async fn templates(&self, _caller: &Caller) -> Result<Vec<TemplateRecord>, AppError> {
+        Ok(self.store().templates().await?)
+    }
+
+    /// One template.
+    pub async fn template(&self, _caller: &Caller, name: &str) -> Result<TemplateRecord, AppError> {
+        Ok(self.store().template(name).await?)
+    }
+
+    /// Checks and saves a template (leads and admins). Blocking coach findings
+    /// on the rendered sample refuse it unless an override reason is given.
+    pub async fn save_template(
+        &self,
+        caller: &Caller,
+        name: &str,
+        subject: &str,
+        body: &str,
+        override_reason: Option<&str>,
+    ) -> Result<CheckedTemplate, AppError> {
+        caller.require(Permission::ManageTeams, "change mail templates")?;
+        if !valid_name(name) {
+            return Err(AppError::invalid(
+                "name",
+                "use 1 to 64 lower-case letters, digits, '-' or '_'",
+            ));
+        }
+        let (sample_subject, _) = render_sample("subject", subject)?;
+        if sample_subject.trim().is_empty() {
+            return Err(AppError::invalid("subject", "must not render empty"));
+        }
+        let (sample_body, used) = render_sample("body", body)?;
+        if name == ACKNOWLEDGMENT {
+            for required in ACKNOWLEDGMENT_REQUIRES {
+                if !used.iter().any(|u| u == required) {
+                    return Err(AppError::invalid(
+                        "body",
+                        format!("the acknowledgment must tell the customer {{{{ {required} }}}}"),
+                    ));
+                }
+            }
+        } else if !used
+            .iter()
+            .any(|u| CANNED_REQUIRES_ONE_OF.contains(&u.as_str()))
+        {
+            return Err(AppError::invalid(
+                "body",
+                "a canned reply must be personalised: use {{ customer_first_name }} or {{ customer_name }}",
+            ));
+        }
+        let context = Context {
+            customer_name: Some("Ann Lee".into()),
+            now: jiff::Timestamp::now().in_tz(&self.config().timezone).ok(),
+            ..Context::default()
+        };
+        let findings = analyze(&sample_body, &context).findings;
+        let blocking: Vec<Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Block)
+            .cloned()
+            .collect();
+        let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+        if !blocking.is_empty() && reason.is_none() {
+            return Err(AppError::CoachBlocked(blocking));
+        }
+        let record = TemplateRecord {
+            name: name.to_string(),
+            subject: subject.to_string(),
+            body: body.to_string(),
+            override_reason: if blocking.is_empty() {
+                None
+            } else {
+                reason.map(|r| r.chars().take(500).collect())
+            },
+            updated_by: Some(caller.agent_id),
+            updated_at: Timestamp::now(),
+        };
+        self.store().put_template(&record).await?;
+        Ok(CheckedTemplate {
+            record,
+            sample_subject,
+            sample_body,
+            findings,
+        })
+    }
+
+    /// The canned replies, rendered with the sample values, for the form-letter check.
+    pub(crate) async fn canned_replies(&self) -> Result<Vec<String>, AppError> {
+        Ok(self
+            .store()
+            .templates()
+            .await?
+            .into_iter()
+            .filter(|t| t.name != ACKNOWLEDGMENT)
+            .filter_map(|t| render_sample("body", &t.body).ok().map(|(text, _)| text))
+            .collect())
+    }
+}
