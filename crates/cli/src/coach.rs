@@ -21,15 +21,29 @@ pub struct ContextFile {
     now: Option<String>,
 }
 
-/// Everything `rapport coach` was given.
+/// Everything `rapport coach` takes.
+#[derive(clap::Args)]
 pub struct CoachArgs {
-    pub draft: Option<PathBuf>,
-    pub context: Option<PathBuf>,
-    pub customer_name: Option<String>,
-    pub customer_message: Option<String>,
-    pub now: Option<String>,
-    pub timezone: String,
-    pub json: bool,
+    /// The draft (a file, or - / nothing for stdin).
+    draft: Option<PathBuf>,
+    /// Context as JSON: customer_name, customer_message, earlier_replies, canned_replies, now.
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// The customer's name on record.
+    #[arg(long)]
+    customer_name: Option<String>,
+    /// The customer's latest message.
+    #[arg(long)]
+    customer_message: Option<String>,
+    /// When the reply is written, e.g. 2026-11-19T10:00:00+01:00[Europe/Berlin] (default: now).
+    #[arg(long)]
+    now: Option<String>,
+    /// The business timezone used when --now is not given.
+    #[arg(long, default_value = "UTC")]
+    timezone: String,
+    /// Print the review as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_now(text: Option<&str>, timezone: &str) -> Result<jiff::Zoned> {

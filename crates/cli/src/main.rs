@@ -83,28 +83,7 @@ enum Command {
     #[command(subcommand)]
     Agent(AgentCommand),
     /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
-    Coach {
-        /// The draft (a file, or - / nothing for stdin).
-        draft: Option<PathBuf>,
-        /// Context as JSON: customer_name, customer_message, earlier_replies, canned_replies, now.
-        #[arg(long)]
-        context: Option<PathBuf>,
-        /// The customer's name on record.
-        #[arg(long)]
-        customer_name: Option<String>,
-        /// The customer's latest message.
-        #[arg(long)]
-        customer_message: Option<String>,
-        /// When the reply is written, e.g. 2026-11-19T10:00:00+01:00[Europe/Berlin] (default: now).
-        #[arg(long)]
-        now: Option<String>,
-        /// The business timezone used when --now is not given.
-        #[arg(long, default_value = "UTC")]
-        timezone: String,
-        /// Print the review as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Coach(coach::CoachArgs),
     /// Train the coach's politeness model and report its cross-validated accuracy.
     TrainPoliteness {
         /// The Stanford Politeness Corpus (Wikipedia) CSV.
@@ -195,24 +174,8 @@ fn main() -> Result<()> {
     };
     let settings = config::load(cli.config.as_deref(), overrides)?;
     match cli.command {
-        Command::Coach {
-            draft,
-            context,
-            customer_name,
-            customer_message,
-            now,
-            timezone,
-            json,
-        } => {
-            let blocked = coach::run(coach::CoachArgs {
-                draft,
-                context,
-                customer_name,
-                customer_message,
-                now,
-                timezone,
-                json,
-            })?;
+        Command::Coach(args) => {
+            let blocked = coach::run(args)?;
             std::process::exit(i32::from(blocked));
         }
         Command::EvalCoach {
@@ -310,7 +273,7 @@ fn read_secret_line() -> Result<String> {
 async fn run(command: Command, settings: Settings) -> Result<()> {
     match command {
         Command::Config { .. }
-        | Command::Coach { .. }
+        | Command::Coach(_)
         | Command::TrainPoliteness { .. }
         | Command::EvalCoach { .. } => Ok(()),
         Command::Migrate => {
