@@ -1,0 +1,161 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use std::path::{Path, PathBuf};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mail")
+}
+
+fn eml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            eml_files(&path, out);
+        } else if !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains("LICENSE"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_message_parses_or_is_refused_with_a_reason() {
+    let mut files = Vec::new();
+    eml_files(&corpus(), &mut files);
+    if files.is_empty() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but the mail corpus is missing"
+        );
+        eprintln!("!!! SKIPPED: no mail corpus at {} !!!", corpus().display());
+        return;
+    }
+    let (mut parsed, mut refused) = (0, 0);
+    for file in &files {
+        let raw = std::fs::read(file).unwrap();
+        match std::panic::catch_unwind(|| parse(&raw)) {
+            Ok(Ok(mail)) => {
+                parsed += 1;
+                assert!(!mail.message_id.is_empty(), "{}", file.display());
+                // Parsing is stable: the same bytes give the same id.
+                assert_eq!(parse(&raw).unwrap().message_id, mail.message_id);
+            }
+            Ok(Err(e)) => {
+                refused += 1;
+                assert!(!e.to_string().is_empty());
+            }
+            Err(_) => panic!("parsing {} panicked", file.display()),
+        }
+    }
+    assert!(
+        parsed >= files.len() * 9 / 10,
+        "only {parsed} of {} parsed ({refused} refused)",
+        files.len()
+    );
+}
+
+#[test]
+fn delivery_reports_are_bounces() {
+    let dir = corpus().join("mail-gem/multipart_report_emails");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut seen = 0;
+    for entry in entries.flatten() {
+        let raw = std::fs::read(entry.path()).unwrap();
+        let mail = parse(&raw).unwrap();
+        let bounce = mail
+            .bounce
+            .unwrap_or_else(|| panic!("{} is not recognised as a bounce", entry.path().display()));
+        assert!(
+            !bounce.recipients.is_empty(),
+            "{}: no failed recipient",
+            entry.path().display()
+        );
+        assert!(mail.auto_reply.is_some());
+        seen += 1;
+    }
+    assert!(seen >= 5);
+}
+
+const REPLY: &str = "Message-ID: <r1@customer.example>\r\nIn-Reply-To: <a2@rapport.example>\r\nReferences: <a0@rapport.example> <a1@rapport.example>\r\n <a2@rapport.example>\r\nFrom: Ann Lee <Ann@Example.com>\r\nTo: support@shop.example\r\nCc: Bob <bob@example.com>\r\nSubject: Re: [#1234] Broken lamp\r\n\r\nThanks, that works!\r\n\r\nOn Tue, 3 Nov 2026 at 10:00, Support <support@shop.example> wrote:\r\n> Hi Ann,\r\n> a new lamp ships today.\r\n";
+
+#[test]
+fn replies_give_thread_keys_tokens_and_visible_text() {
+    let mail = parse(REPLY.as_bytes()).unwrap();
+    assert_eq!(mail.message_id, "r1@customer.example");
+    assert_eq!(
+        mail.thread_keys(),
+        [
+            "a2@rapport.example",
+            "a1@rapport.example",
+            "a0@rapport.example"
+        ]
+    );
+    assert_eq!(subject_token(&mail.subject), Some(1234));
+    assert_eq!(
+        mail.from.as_ref().map(|p| p.address.as_str()),
+        Some("Ann@Example.com")
+    );
+    assert_eq!(mail.cc.len(), 1);
+    assert_eq!(mail.visible_text(), "Thanks, that works!");
+    assert!(mail.auto_reply.is_none() && mail.bounce.is_none());
+}
+
+#[test]
+fn missing_ids_are_synthetic_and_stable() {
+    let raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n";
+    let a = parse(raw).unwrap();
+    assert!(a.synthetic_id && a.message_id.starts_with("synthetic-"));
+    assert_eq!(parse(raw).unwrap().message_id, a.message_id);
+    let other = parse(b"From: a@b.example\r\nSubject: hi\r\n\r\nhello again\r\n").unwrap();
+    assert_ne!(other.message_id, a.message_id);
+}
+
+#[test]
+fn auto_replies_are_recognised() {
+    let ooo = parse(b"From: a@b.example\r\nAuto-Submitted: auto-replied\r\nSubject: Out of office\r\n\r\naway\r\n").unwrap();
+    assert!(ooo.auto_reply.is_some());
+    let bulk =
+        parse(b"From: a@b.example\r\nPrecedence: bulk\r\nSubject: news\r\n\r\nx\r\n").unwrap();
+    assert!(bulk.auto_reply.is_some());
+    let human = parse(b"From: a@b.example\r\nAuto-Submitted: no\r\nSubject: question\r\n\r\nx\r\n")
+        .unwrap();
+    assert!(human.auto_reply.is_none());
+}
+
+#[test]
+fn bad_input_is_refused_with_a_reason() {
+    assert_eq!(parse(b"   \r\n"), Err(MailError::Empty));
+    assert!(matches!(
+        parse(&vec![b'a'; MAX_MESSAGE_BYTES + 1]),
+        Err(MailError::TooLarge(_))
+    ));
+    assert_eq!(subject_token("Re: [#12x] and [#77] done"), Some(77));
+    assert_eq!(subject_token("no token #5"), None);
+}
+
+#[test]
+fn sloppy_from_headers_are_salvaged() {
+    let mail = parse(b"From: Ann Lee <ann@example.com\r\nSubject: x\r\n\r\nbody\r\n").unwrap();
+    assert_eq!(
+        mail.from.map(|p| p.address.to_lowercase()),
+        Some("ann@example.com".to_string())
+    );
+}
+
+#[test]
+fn signatures_and_outlook_quotes_are_cut() {
+    assert_eq!(visible_text("New text\n-- \nAnn Lee\nCEO"), "New text");
+    assert_eq!(
+        visible_text("Yes please.\n\nFrom: Support\nSent: Monday\nTo: Ann\n\nOld text"),
+        "Yes please."
+    );
+    assert_eq!(visible_text("Fine.\nSent from my iPhone"), "Fine.");
+}
