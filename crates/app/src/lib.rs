@@ -13,6 +13,7 @@ pub mod customers;
 pub mod demo;
 mod error;
 pub mod generate;
+pub mod intake;
 pub mod teams;
 pub mod templates;
 pub mod tickets;
@@ -93,6 +94,6 @@ pub(crate) fn required_text(
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, CustomerRecord, IdentityRecord, MessageRecord, TeamRecord, TemplateRecord,
-    TicketChange, TicketFilter, TicketSort, TokenRecord,
+    AgentRecord, CustomerRecord, IdentityRecord, InboundRecord, MessageRecord, TeamRecord,
+    TemplateRecord, TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

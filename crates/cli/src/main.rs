@@ -4,6 +4,7 @@
 mod coach;
 mod config;
 mod eval;
+mod ingest;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -76,6 +77,12 @@ enum Command {
         /// Conversations (JSON lines) to build tickets from.
         #[arg(long, default_value = CONVERSATIONS)]
         conversations: PathBuf,
+    },
+    /// Take in raw e-mail: files, maildir folders, mbox files, or - for stdin.
+    Ingest {
+        /// Files or folders ("-" reads one message from stdin).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -366,6 +373,12 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             );
             app.store().close().await;
             Ok(())
+        }
+        Command::Ingest { paths } => {
+            let app = open(&settings).await?;
+            let result = ingest::run(&app, &paths).await;
+            app.store().close().await;
+            result
         }
         Command::Agent(agent) => {
             let app = open(&settings).await?;

@@ -13,6 +13,7 @@
 pub mod bulk;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub mod directory;
+pub mod inbound;
 mod intake;
 mod migrate;
 mod rows;
@@ -20,6 +21,7 @@ pub mod templates;
 pub mod tickets;
 
 pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
+pub use inbound::InboundRecord;
 pub use templates::TemplateRecord;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
 

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod coach;
 pub mod directory;
+pub mod inbound;
 pub mod templates;
 pub mod tickets;
 pub mod types;
@@ -24,7 +25,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer,
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
-        tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template,
+        tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -35,6 +36,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "tickets", description = "Tickets, messages, events and every move on them"),
         (name = "coach", description = "The reply coach"),
         (name = "templates", description = "Mail templates, checked when saved"),
+        (name = "inbound", description = "Inbound mail"),
     )
 )]
 pub struct ApiDoc;
@@ -110,6 +112,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/coach", post(coach::coach))
         .route("/api/v1/templates", get(templates::list_templates))
+        .route(
+            "/api/v1/inbound/mime",
+            post(inbound::post_mime).layer(axum::extract::DefaultBodyLimit::max(
+                inbound::MAX_MIME_BYTES,
+            )),
+        )
+        .route("/api/v1/inbound/quarantine", get(inbound::quarantine))
         .route(
             "/api/v1/templates/{name}",
             get(templates::get_template).put(templates::put_template),

@@ -10,5 +10,6 @@ mod directory;
 mod input;
 mod lifecycle;
 mod lists;
+mod mail;
 mod server;
 mod templates;
