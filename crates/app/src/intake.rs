@@ -16,7 +16,6 @@ use rapport_core::{
 };
 use rapport_mail::{ParsedMail, parse, subject_token};
 use rapport_store::{InboundRecord, NewMessage, NewTicket};
-use sha2::{Digest, Sha256};
 
 /// What became of one inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +41,6 @@ pub enum IngestOutcome {
     Quarantined(String),
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl App {
     /// Takes in one raw message.
     pub async fn ingest_mail(&self, raw: &[u8]) -> Result<IngestOutcome, AppError> {
@@ -59,7 +54,7 @@ impl App {
                 ),
             ));
         }
-        let hash = hex(&Sha256::digest(raw));
+        let hash = rapport_mail::content_hash(raw);
         let (record, new) = self.store().store_raw_mail(&hash, raw).await?;
         if !new && record.status != "received" {
             return Ok(IngestOutcome::Duplicate(record.ticket_id));

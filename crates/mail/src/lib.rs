@@ -118,8 +118,12 @@ impl ParsedMail {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of a raw message, hex: its identity for idempotent intake.
+pub fn content_hash(raw: &[u8]) -> String {
+    Sha256::digest(raw)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn clean_id(id: &str) -> Option<String> {
@@ -292,7 +296,7 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
     if message.headers().is_empty() {
         return Err(MailError::NoHeaders);
     }
-    let content_hash = hex(&Sha256::digest(raw));
+    let content_hash = content_hash(raw);
     let (message_id, synthetic_id) = match message.message_id().and_then(clean_id) {
         Some(id) => (id, false),
         None => (
