@@ -59,12 +59,46 @@ async fn postgres_admin() -> Option<(sqlx::AnyPool, String)> {
         .acquire_timeout(std::time::Duration::from_secs(3))
         .connect(&url);
     match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
-        Ok(Ok(pool)) => Some((pool, url)),
+        Ok(Ok(pool)) => {
+            sweep_orphans(&pool).await;
+            Some((pool, url))
+        }
         Ok(Err(e)) => {
             eprintln!("PostgreSQL at {url} unreachable: {e}");
             None
         }
         Err(_) => None,
+    }
+}
+
+/// Drops test databases left by test processes that no longer run (a test
+/// that panics cannot drop its own). Names carry the creating process id.
+async fn sweep_orphans(admin: &sqlx::AnyPool) {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let mut first = false;
+    SWEPT.call_once(|| first = true);
+    // Without /proc no process can be checked, so nothing is swept.
+    if !first || !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'rapport_t_%'",
+    )
+    .fetch_all(admin)
+    .await
+    .unwrap_or_default();
+    for name in names {
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        let orphan = pid.is_some_and(|p| {
+            p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()
+        });
+        if orphan {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(admin)
+            .await;
+        }
     }
 }
 
