@@ -163,8 +163,12 @@ pub fn login_email(email: &str) -> Result<String, AppError> {
 }
 
 impl App {
-    /// Logs in with e-mail and password; returns a session token.
-    pub async fn login(&self, email: &str, password: &str) -> Result<IssuedToken, AppError> {
+    /// Logs in with e-mail and password; returns the agent and a session token.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<(AgentRecord, IssuedToken), AppError> {
         let email = email.trim().to_lowercase();
         if self.login_guard.locked(&email) {
             return Err(AppError::TooManyAttempts(
@@ -183,15 +187,21 @@ impl App {
         match agent {
             Some(agent) if ok && agent.active => {
                 self.login_guard.succeeded(&email);
-                let expires = Timestamp::now().plus_seconds(self.config.session_hours * 3600);
-                self.issue_token(agent.id, "login session", "session", Some(expires))
-                    .await
+                let session = self.issue_session(&agent).await?;
+                Ok((agent, session))
             }
             _ => {
                 self.login_guard.failed(&email);
                 Err(AppError::Unauthorized("wrong e-mail or password"))
             }
         }
+    }
+
+    /// A login session token for an agent, expiring after the configured hours.
+    async fn issue_session(&self, agent: &AgentRecord) -> Result<IssuedToken, AppError> {
+        let expires = Timestamp::now().plus_seconds(self.config.session_hours * 3600);
+        self.issue_token(agent.id, "login session", "session", Some(expires))
+            .await
     }
 
     async fn issue_token(
@@ -308,10 +318,7 @@ impl App {
             .store
             .insert_agent(&email, &name, Role::Admin, Some(&hash))
             .await?;
-        let expires = Timestamp::now().plus_seconds(self.config.session_hours * 3600);
-        let token = self
-            .issue_token(agent.id, "login session", "session", Some(expires))
-            .await?;
+        let token = self.issue_session(&agent).await?;
         Ok((agent, token))
     }
 

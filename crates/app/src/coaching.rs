@@ -3,7 +3,7 @@
 
 use crate::{App, AppError, Caller};
 use rapport_coach::{Context, Review, Severity, analyze};
-use rapport_core::{AuthorKind, MessageKind, TicketId};
+use rapport_core::{AuthorKind, MessageKind, Ticket, TicketId};
 
 /// How many earlier agent replies on the ticket the form-letter check compares with.
 const EARLIER_REPLIES: usize = 10;
@@ -27,8 +27,8 @@ impl App {
 
     /// The coach's context for a ticket: the customer's name, what they wrote
     /// since the last agent reply, and the earlier agent replies.
-    pub async fn coach_context(&self, ticket: TicketId) -> Result<Context, AppError> {
-        let record = self.store().ticket(ticket).await?;
+    pub async fn coach_context(&self, record: &Ticket) -> Result<Context, AppError> {
+        let ticket = record.id;
         let customer = self.store().customer(record.customer_id).await?;
         let messages = self.store().messages(ticket).await?;
         let public: Vec<_> = messages
@@ -79,7 +79,7 @@ impl App {
         given: GivenContext,
     ) -> Result<Review, AppError> {
         let mut context = match ticket {
-            Some(id) => self.coach_context(id).await?,
+            Some(id) => self.coach_context(&self.store().ticket(id).await?).await?,
             None => Context {
                 now: self.business_now(),
                 ..Context::default()
@@ -99,7 +99,7 @@ impl App {
     /// when there are some and no override reason was given.
     pub(crate) async fn gate_reply(
         &self,
-        ticket: TicketId,
+        ticket: &Ticket,
         draft: &str,
         override_reason: Option<&str>,
     ) -> Result<Option<(Vec<String>, String)>, AppError> {

@@ -175,7 +175,7 @@ impl App {
                 // Who may reply is settled before the coach reads the draft.
                 let ticket = self.store.ticket(id).await?;
                 may_work_on(caller, &ticket, "reply to a ticket another agent owns")?;
-                self.gate_reply(id, &text, override_reason).await?
+                self.gate_reply(&ticket, &text, override_reason).await?
             }
             _ => None,
         };

@@ -95,9 +95,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 /// A numeric id in the path; anything else is a 404, as no such record exists.
 pub struct Id(pub i64);
 
-/// Two numeric ids in the path.
-pub struct Ids(pub i64, pub i64);
-
 /// The values of the `{...}` segments of the matched route.
 fn path_segments(parts: &Parts) -> Vec<&str> {
     let route = parts
@@ -129,17 +126,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match path_segments(parts).as_slice() {
             [one] => Ok(Id(parse_id(one)?)),
-            _ => Err(ApiError::not_found("record")),
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Ids {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match path_segments(parts).as_slice() {
-            [a, b] => Ok(Ids(parse_id(a)?, parse_id(b)?)),
             _ => Err(ApiError::not_found("record")),
         }
     }

@@ -30,6 +30,16 @@ pub struct SessionOut {
     pub agent: AgentOut,
 }
 
+impl SessionOut {
+    fn new(agent: &rapport_app::AgentRecord, issued: rapport_app::IssuedToken) -> Self {
+        Self {
+            expires_at: issued.record.expires_at.map(|t| t.to_string()),
+            token: issued.token,
+            agent: agent.into(),
+        }
+    }
+}
+
 /// Log in with e-mail and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
@@ -37,14 +47,8 @@ pub async fn login(
     State(s): State<AppState>,
     Json(body): Json<LoginIn>,
 ) -> ApiResult<axum::Json<SessionOut>> {
-    let issued = s.app.login(&body.email, &body.password).await?;
-    let caller = s.app.authenticate(&issued.token).await?;
-    let agent = s.app.agent(&caller, caller.agent_id).await?;
-    Ok(axum::Json(SessionOut {
-        token: issued.token.clone(),
-        expires_at: issued.record.expires_at.map(|t| t.to_string()),
-        agent: (&agent).into(),
-    }))
+    let (agent, issued) = s.app.login(&body.email, &body.password).await?;
+    Ok(axum::Json(SessionOut::new(&agent, issued)))
 }
 
 /// End the session (revokes the token used for this request).
@@ -140,10 +144,6 @@ pub async fn setup(
         .map_err(ApiError::from)?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(SessionOut {
-            token: issued.token,
-            expires_at: issued.record.expires_at.map(|t| t.to_string()),
-            agent: (&agent).into(),
-        }),
+        axum::Json(SessionOut::new(&agent, issued)),
     ))
 }
