@@ -349,6 +349,7 @@ pub async fn seed_demo(
                 role,
                 &turn.text,
                 Some("imported from a real conversation"),
+                &[],
             )
             .await?;
         }

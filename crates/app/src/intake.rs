@@ -3,19 +3,25 @@
 //! quarantine with the reason; nothing is lost and nothing is taken twice.
 //!
 //! Order: the raw bytes are stored first (keyed by their hash, so the same
-//! delivery twice creates nothing), then parsed, then threaded: (1) a
-//! Message-ID Rapport knows in In-Reply-To/References, (2) a `[#1234]`
-//! subject token, (3) otherwise a new ticket. A match from an address that is
-//! not the ticket's customer, or onto a closed ticket, becomes a new ticket
-//! linked to the old one, never a silent merge.
+//! delivery twice creates nothing), then parsed and their attachments put in
+//! the blob store, then threaded in one transaction per batch, each message
+//! under its own savepoint so a bad one is rolled back alone:
+//! (1) a Message-ID Rapport knows in In-Reply-To/References, (2) the signed
+//! reply address or the subject tag, (3) otherwise a new ticket. A match from
+//! an address that is neither the ticket's customer nor copied on it, or onto
+//! a closed ticket, becomes a new ticket linked to the old one, never a
+//! silent merge. New tickets are acknowledged through the outbox in the same
+//! transaction.
 
+use crate::outbound::{KIND_ACKNOWLEDGMENT, is_own_address, never_acknowledge};
 use crate::{App, AppError, Caller};
 use rapport_core::{
-    Actor, AuthorKind, Channel, Command, IdentityKind, MessageKind, Permission, Priority, Status,
-    TicketId, normalize_identity,
+    Actor, AuthorKind, Channel, Command, IdentityKind, MessageId, MessageKind, Permission,
+    Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
 };
-use rapport_mail::{ParsedMail, parse, subject_token};
-use rapport_store::{InboundRecord, NewMessage, NewTicket};
+use rapport_mail::{Bounce, ParsedMail, Person, ReplyToken, content_hash, find_reply_token, parse};
+use rapport_store::{InboundRecord, NewAttachment, NewMessage, NewTicket, WriteTx};
+use std::collections::HashMap;
 
 /// What became of one inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,86 +47,258 @@ pub enum IngestOutcome {
     Quarantined(String),
 }
 
-impl App {
-    /// Takes in one raw message.
-    pub async fn ingest_mail(&self, raw: &[u8]) -> Result<IngestOutcome, AppError> {
-        if raw.len() > rapport_mail::MAX_MESSAGE_BYTES {
-            return Err(AppError::invalid(
-                "message",
-                format!(
-                    "has {} bytes; at most {} are accepted",
-                    raw.len(),
-                    rapport_mail::MAX_MESSAGE_BYTES
-                ),
-            ));
-        }
-        let hash = rapport_mail::content_hash(raw);
-        let (record, new) = self.store().store_raw_mail(&hash, raw).await?;
-        if !new && record.status != "received" {
-            return Ok(IngestOutcome::Duplicate(record.ticket_id));
-        }
-        let mail = match parse(raw) {
-            Ok(mail) => mail,
-            Err(e) => return self.quarantine(&record, None, &e.to_string()).await,
-        };
-        match self.route(&mail).await {
-            Ok((outcome, ticket)) => {
-                let (status, reason) = match &outcome {
-                    IngestOutcome::Ignored(reason) => ("ignored", Some(reason.as_str())),
-                    _ => ("processed", None),
-                };
-                self.store()
-                    .finish_inbound(record.id, Some(&mail.message_id), status, reason, ticket)
-                    .await?;
-                Ok(outcome)
-            }
-            Err(AppError::Store(e)) => Err(AppError::Store(e)),
-            Err(e) => {
-                self.quarantine(&record, Some(&mail.message_id), &e.to_string())
-                    .await
-            }
+impl IngestOutcome {
+    /// The ticket the message went to, if any.
+    pub fn ticket(&self) -> Option<TicketId> {
+        match self {
+            IngestOutcome::Created(t) | IngestOutcome::Appended(t) => Some(*t),
+            IngestOutcome::Linked { ticket, .. } => Some(*ticket),
+            IngestOutcome::Duplicate(t) | IngestOutcome::Bounce(t) => *t,
+            IngestOutcome::Ignored(_) | IngestOutcome::Quarantined(_) => None,
         }
     }
 
-    async fn quarantine(
+    /// A stable name for reports and the API.
+    pub fn name(&self) -> &'static str {
+        match self {
+            IngestOutcome::Created(_) => "created",
+            IngestOutcome::Appended(_) => "appended",
+            IngestOutcome::Linked { .. } => "linked",
+            IngestOutcome::Duplicate(_) => "duplicate",
+            IngestOutcome::Bounce(_) => "bounce",
+            IngestOutcome::Ignored(_) => "ignored",
+            IngestOutcome::Quarantined(_) => "quarantined",
+        }
+    }
+}
+
+/// One stored message on its way through the batch.
+struct Prepared {
+    index: usize,
+    record: InboundRecord,
+    mail: Result<ParsedMail, String>,
+    files: Vec<NewAttachment>,
+    dropped: Vec<String>,
+}
+
+/// What every message of a batch shares.
+struct Batch {
+    secret: Vec<u8>,
+    acknowledgment: (String, String),
+}
+
+/// Text as the database accepts it: PostgreSQL refuses NUL characters.
+fn storable(text: &str) -> String {
+    text.replace('\0', "")
+}
+
+fn body_text(mail: &ParsedMail) -> String {
+    let visible = mail.visible_text();
+    let text = if visible.is_empty() {
+        mail.text.trim().to_string()
+    } else {
+        visible
+    };
+    if text.is_empty() {
+        "(no text)".to_string()
+    } else {
+        storable(&text.chars().take(200_000).collect::<String>())
+    }
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn file_name(name: Option<&str>, content_type: &str, n: usize) -> String {
+    let cleaned: String = name
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '\0'))
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        let extension = content_type.rsplit('/').next().unwrap_or("bin");
+        format!("attachment-{n}.{extension}")
+    } else {
+        cleaned
+    }
+}
+
+impl App {
+    /// Takes in one raw message.
+    pub async fn ingest_mail(&self, raw: &[u8]) -> Result<IngestOutcome, AppError> {
+        self.ingest_batch(&[raw])
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::Internal("the message was not processed".into()))
+    }
+
+    /// Takes in many raw messages: the bytes in one transaction, then the
+    /// processing in another, one savepoint per message. Outcomes come back in order.
+    pub async fn ingest_batch(&self, raws: &[&[u8]]) -> Result<Vec<IngestOutcome>, AppError> {
+        let hashes: Vec<String> = raws.iter().map(|raw| content_hash(raw)).collect();
+        let items: Vec<(&str, &[u8])> = hashes
+            .iter()
+            .zip(raws)
+            .map(|(h, raw)| (h.as_str(), *raw))
+            .collect();
+        let stored = self.store().store_raw_batch(&items).await?;
+        let mut outcomes: Vec<Option<IngestOutcome>> = vec![None; raws.len()];
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        let mut repeats = Vec::new();
+        let mut prepared = Vec::new();
+        for (index, (record, new)) in stored.into_iter().enumerate() {
+            if let Some(first) = first_of.get(hashes[index].as_str()) {
+                repeats.push((index, *first));
+                continue;
+            }
+            first_of.insert(hashes[index].as_str(), index);
+            if !new && record.status != "received" {
+                outcomes[index] = Some(IngestOutcome::Duplicate(record.ticket_id));
+                continue;
+            }
+            let mail = parse(raws[index]).map_err(|e| e.to_string());
+            let (files, dropped) = match &mail {
+                Ok(m) => self.store_attachments(m).await?,
+                Err(_) => (Vec::new(), Vec::new()),
+            };
+            prepared.push(Prepared {
+                index,
+                record,
+                mail,
+                files,
+                dropped,
+            });
+        }
+        if !prepared.is_empty() {
+            let batch = Batch {
+                secret: self.reply_secret().await?.to_vec(),
+                acknowledgment: self.acknowledgment_template().await?,
+            };
+            let mut tx = self.store().begin_write().await?;
+            for item in &prepared {
+                outcomes[item.index] = Some(self.process(&mut tx, item, &batch).await?);
+            }
+            tx.commit().await?;
+        }
+        for (index, first) in repeats {
+            let ticket = outcomes[first].as_ref().and_then(IngestOutcome::ticket);
+            outcomes[index] = Some(IngestOutcome::Duplicate(ticket));
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| IngestOutcome::Quarantined("not processed".into())))
+            .collect())
+    }
+
+    /// Puts a message's attachments in the blob store, dropping those over the limits.
+    async fn store_attachments(
         &self,
-        record: &InboundRecord,
-        message_id: Option<&str>,
-        reason: &str,
+        mail: &ParsedMail,
+    ) -> Result<(Vec<NewAttachment>, Vec<String>), AppError> {
+        let limits = &self.config().mail;
+        let (mut files, mut dropped, mut total) = (Vec::new(), Vec::new(), 0usize);
+        for (n, attachment) in mail.attachments.iter().enumerate() {
+            let name = file_name(attachment.name.as_deref(), &attachment.content_type, n + 1);
+            if attachment.size > limits.max_attachment_bytes {
+                dropped.push(format!(
+                    "{name} ({}, over the {} limit per file)",
+                    megabytes(attachment.size),
+                    megabytes(limits.max_attachment_bytes)
+                ));
+                continue;
+            }
+            if total + attachment.size > limits.max_message_attachment_bytes {
+                dropped.push(format!(
+                    "{name} ({}, over the {} limit per message)",
+                    megabytes(attachment.size),
+                    megabytes(limits.max_message_attachment_bytes)
+                ));
+                continue;
+            }
+            let sha256 = self
+                .blobs()
+                .put(&attachment.data)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            total += attachment.size;
+            files.push(NewAttachment {
+                sha256,
+                file_name: name,
+                content_type: attachment.content_type.chars().take(100).collect(),
+                size: attachment.size as i64,
+                content_id: attachment.content_id.clone(),
+                inline: attachment.inline,
+            });
+        }
+        Ok((files, dropped))
+    }
+
+    /// Processes one message under a savepoint; a failure rolls back only it
+    /// and quarantines it with the reason.
+    async fn process(
+        &self,
+        tx: &mut WriteTx,
+        item: &Prepared,
+        batch: &Batch,
     ) -> Result<IngestOutcome, AppError> {
-        tracing::warn!(inbound = record.id, reason, "mail quarantined");
-        self.store()
-            .finish_inbound(record.id, message_id, "quarantined", Some(reason), None)
-            .await?;
-        Ok(IngestOutcome::Quarantined(reason.to_string()))
+        let id = item.record.id;
+        let mut retried = false;
+        loop {
+            tx.savepoint().await?;
+            if !tx.claim_inbound(id).await? {
+                tx.release_savepoint().await?;
+                return Ok(IngestOutcome::Duplicate(None));
+            }
+            let mail = match &item.mail {
+                Ok(mail) => mail,
+                Err(reason) => {
+                    tx.finish_inbound(id, None, "quarantined", Some(reason), None)
+                        .await?;
+                    tx.release_savepoint().await?;
+                    tracing::warn!(inbound = id, reason, "mail quarantined");
+                    return Ok(IngestOutcome::Quarantined(reason.clone()));
+                }
+            };
+            match self.route(tx, mail, item, batch).await {
+                Ok(outcome) => {
+                    let (status, reason) = match &outcome {
+                        IngestOutcome::Ignored(reason) => ("ignored", Some(reason.as_str())),
+                        _ => ("processed", None),
+                    };
+                    tx.finish_inbound(id, Some(&mail.message_id), status, reason, outcome.ticket())
+                        .await?;
+                    tx.release_savepoint().await?;
+                    return Ok(outcome);
+                }
+                Err(error) => {
+                    tx.rollback_to_savepoint().await?;
+                    // Another server created the same customer meanwhile: once more sees it.
+                    if matches!(error, AppError::Conflict(_)) && !retried {
+                        retried = true;
+                        continue;
+                    }
+                    let reason = error.to_string();
+                    tracing::warn!(inbound = id, reason, "mail quarantined");
+                    tx.finish_inbound(id, Some(&mail.message_id), "quarantined", Some(&reason), None)
+                        .await?;
+                    return Ok(IngestOutcome::Quarantined(reason));
+                }
+            }
+        }
     }
 
     async fn route(
         &self,
+        tx: &mut WriteTx,
         mail: &ParsedMail,
-    ) -> Result<(IngestOutcome, Option<TicketId>), AppError> {
-        let store = self.store();
+        item: &Prepared,
+        batch: &Batch,
+    ) -> Result<IngestOutcome, AppError> {
         if let Some(bounce) = &mail.bounce {
-            let keys: Vec<String> = bounce.original_message_id.iter().cloned().collect();
-            let ticket = store.ticket_for_message_ids(&keys).await?;
-            if let Some(ticket) = ticket {
-                let note = format!(
-                    "Delivery failed ({}) for: {}. Subject: {}",
-                    if bounce.permanent {
-                        "permanent"
-                    } else {
-                        "temporary"
-                    },
-                    if bounce.recipients.is_empty() {
-                        "unknown recipient".to_string()
-                    } else {
-                        bounce.recipients.join(", ")
-                    },
-                    mail.subject
-                );
-                self.system_note(ticket, &note).await?;
-            }
-            return Ok((IngestOutcome::Bounce(ticket), ticket));
+            return self.bounce(tx, mail, bounce).await;
         }
         let from = mail
             .reply_to
@@ -129,117 +307,173 @@ impl App {
             .ok_or_else(|| AppError::invalid("from", "the message has no sender address"))?;
         let sender = normalize_identity(IdentityKind::Email, &from.address)
             .map_err(|m| AppError::invalid("from", m))?;
-        let matched = match store.ticket_for_message_ids(&mail.thread_keys()).await? {
-            Some(t) => Some(t),
-            None => match subject_token(&mail.subject) {
-                Some(n) => store.ticket(TicketId(n)).await.ok().map(|t| t.id),
-                None => None,
-            },
-        };
-        if mail.auto_reply.is_some() && matched.is_none() {
-            return Ok((
-                IngestOutcome::Ignored(mail.auto_reply.clone().unwrap_or_default()),
-                None,
+        if is_own_address(&self.config().mail.address, &sender) {
+            return Ok(IngestOutcome::Ignored(
+                "sent from this help desk's own address".into(),
             ));
         }
-        let text = {
-            let visible = mail.visible_text();
-            if visible.is_empty() {
-                mail.text.trim().to_string()
-            } else {
-                visible
+        let Some(ticket) = self.thread(tx, mail, batch).await? else {
+            if let Some(why) = &mail.auto_reply {
+                return Ok(IngestOutcome::Ignored(why.clone()));
             }
+            return self
+                .open_from_mail(tx, mail, item, batch, from, &sender, Vec::new(), None)
+                .await;
         };
-        let text = if text.is_empty() {
-            "(no text)".to_string()
+        let known = tx.customer_by_email(&sender).await?;
+        let is_customer = known == Some(ticket.customer_id);
+        let is_participant = !is_customer && tx.is_participant(ticket.id, &sender).await?;
+        if (is_customer || is_participant) && ticket.status != Status::Closed {
+            return self
+                .append_mail(tx, mail, item, &ticket, from, &sender, known)
+                .await;
+        }
+        if let Some(why) = &mail.auto_reply {
+            return Ok(IngestOutcome::Ignored(why.clone()));
+        }
+        let why = if is_customer || is_participant {
+            "the earlier ticket is closed"
         } else {
-            text.chars().take(200_000).collect()
+            "the sender is neither the earlier ticket's customer nor copied on it"
         };
-        if let Some(ticket_id) = matched {
-            let ticket = store.ticket(ticket_id).await?;
-            let sender_id = store
-                .customer_by_identity(IdentityKind::Email, &sender)
-                .await?;
-            let same_sender = sender_id == Some(ticket.customer_id);
-            if same_sender && ticket.status != Status::Closed {
-                if mail.auto_reply.is_some() {
-                    self.system_note(
-                        ticket_id,
-                        &format!(
-                            "Automatic reply received ({}): {text}",
-                            mail.auto_reply.clone().unwrap_or_default()
-                        ),
-                    )
-                    .await?;
-                } else {
-                    let message = NewMessage {
-                        kind: MessageKind::Public,
-                        author_kind: AuthorKind::Customer,
-                        author_id: Some(ticket.customer_id.0),
-                        body_text: text,
-                        body_html: None,
-                    };
-                    let actor = Actor::Customer(ticket.customer_id);
-                    store
-                        .change_ticket(ticket_id, actor, Some(message), |t, id| {
-                            let message_id =
-                                id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
-                            Ok::<_, AppError>(rapport_core::decide(
-                                t,
-                                &Command::AddMessage {
-                                    message_id,
-                                    kind: MessageKind::Public,
-                                    author: AuthorKind::Customer,
-                                },
-                                actor,
-                            )?)
-                        })
-                        .await?;
-                }
-                store.link_message_id(&mail.message_id, ticket_id).await?;
-                return Ok((IngestOutcome::Appended(ticket_id), Some(ticket_id)));
-            }
-            let why = if same_sender {
-                "the earlier ticket is closed"
-            } else {
-                "the sender is not the earlier ticket's customer"
-            };
-            let new = self
-                .open_from_mail(mail, &from.name, &sender, text, vec!["needs-review".into()])
-                .await?;
-            self.system_note(new, &format!("This message points to ticket #{ticket_id}, but {why}; opened as a new ticket for review.")).await?;
-            return Ok((
-                IngestOutcome::Linked {
-                    ticket: new,
-                    previous: ticket_id,
-                },
-                Some(new),
-            ));
-        }
-        let new = self
-            .open_from_mail(mail, &from.name, &sender, text, Vec::new())
-            .await?;
-        Ok((IngestOutcome::Created(new), Some(new)))
+        self.open_from_mail(
+            tx,
+            mail,
+            item,
+            batch,
+            from,
+            &sender,
+            vec!["needs-review".into()],
+            Some((ticket.id, why)),
+        )
+        .await
     }
 
+    /// The ticket a message belongs to: (1) a known Message-ID, (2) the
+    /// signed reply address, then the subject tag.
+    async fn thread(
+        &self,
+        tx: &mut WriteTx,
+        mail: &ParsedMail,
+        batch: &Batch,
+    ) -> Result<Option<Ticket>, AppError> {
+        if let Some(id) = tx.ticket_for_message_ids(&mail.thread_keys()).await? {
+            return Ok(tx.ticket(id).await?);
+        }
+        let settings = &self.config().mail;
+        let token = match find_reply_token(mail.recipients(), &settings.address, &batch.secret) {
+            Some(ReplyToken::Valid(n)) => Some(n),
+            Some(ReplyToken::Forged(n)) => {
+                tracing::warn!(ticket = n, "a reply address with a wrong signature");
+                None
+            }
+            None => None,
+        };
+        for number in token.into_iter().chain(settings.subject_tag.find(&mail.subject)) {
+            if let Some(ticket) = tx.ticket(TicketId(number)).await? {
+                return Ok(Some(ticket));
+            }
+        }
+        Ok(None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn append_mail(
+        &self,
+        tx: &mut WriteTx,
+        mail: &ParsedMail,
+        item: &Prepared,
+        ticket: &Ticket,
+        from: &Person,
+        sender: &str,
+        known: Option<rapport_core::CustomerId>,
+    ) -> Result<IngestOutcome, AppError> {
+        let text = body_text(mail);
+        if let Some(why) = &mail.auto_reply {
+            self.note_in(
+                tx,
+                ticket.id,
+                &format!("Automatic reply received ({why}): {text}"),
+            )
+            .await?;
+            tx.link_message_id(&mail.message_id, ticket.id, None, false)
+                .await?;
+            return Ok(IngestOutcome::Appended(ticket.id));
+        }
+        let author = match known {
+            Some(c) => c,
+            None => {
+                tx.create_customer(&customer_name(from, sender), sender)
+                    .await?
+            }
+        };
+        tx.clear_bouncing(sender).await?;
+        let message = NewMessage {
+            kind: MessageKind::Public,
+            author_kind: AuthorKind::Customer,
+            author_id: Some(author.0),
+            body_text: text,
+            body_html: mail.sanitized_html().map(|h| storable(&h)),
+        };
+        let actor = Actor::Customer(author);
+        let change = tx
+            .change_ticket(ticket.id, actor, Some(message), |t, id| {
+                let message_id =
+                    id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
+                Ok::<_, AppError>(rapport_core::decide(
+                    t,
+                    &Command::AddMessage {
+                        message_id,
+                        kind: MessageKind::Public,
+                        author: AuthorKind::Customer,
+                    },
+                    actor,
+                )?)
+            })
+            .await?;
+        let message = change.message.map(|m| m.id);
+        tx.link_message_id(&mail.message_id, ticket.id, message, false)
+            .await?;
+        self.keep_participants(tx, ticket.id, ticket.customer_id, mail, sender)
+            .await?;
+        self.keep_files(tx, ticket.id, message, item).await?;
+        Ok(IngestOutcome::Appended(ticket.id))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn open_from_mail(
         &self,
+        tx: &mut WriteTx,
         mail: &ParsedMail,
-        name: &Option<String>,
+        item: &Prepared,
+        batch: &Batch,
+        from: &Person,
         sender: &str,
-        text: String,
         tags: Vec<String>,
-    ) -> Result<TicketId, AppError> {
-        let customer_id = self
-            .customer_for_email(sender, name.as_deref().unwrap_or(""))
-            .await?;
+        previous: Option<(TicketId, &str)>,
+    ) -> Result<IngestOutcome, AppError> {
+        let customer_id = match tx.customer_by_email(sender).await? {
+            Some(c) => c,
+            None => {
+                tx.create_customer(&customer_name(from, sender), sender)
+                    .await?
+            }
+        };
+        let limit = self.config().mail.new_tickets_per_hour;
+        let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
+        if tx.tickets_opened_since(customer_id, hour_ago).await? >= limit {
+            return Err(AppError::TooManyAttempts(format!(
+                "loop guard: {sender} already opened {limit} tickets in the last hour; held here for review"
+            )));
+        }
+        tx.clear_bouncing(sender).await?;
         let subject: String = if mail.subject.is_empty() {
             "(no subject)".into()
         } else {
-            mail.subject.chars().take(300).collect()
+            storable(&mail.subject.chars().take(300).collect::<String>())
         };
         let new = NewTicket {
-            subject,
+            subject: subject.clone(),
             customer_id,
             channel: Channel::Email,
             priority: Priority::Normal,
@@ -250,41 +484,225 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(customer_id.0),
-            body_text: text,
-            body_html: None,
+            body_text: body_text(mail),
+            body_html: mail.sanitized_html().map(|h| storable(&h)),
         };
-        let change = self
-            .store()
+        let change = tx
             .create_ticket(new, Actor::Customer(customer_id), Some(first))
             .await?;
-        self.store()
-            .link_message_id(&mail.message_id, change.ticket.id)
+        let ticket = change.ticket.id;
+        let message = change.message.map(|m| m.id);
+        tx.link_message_id(&mail.message_id, ticket, message, false)
             .await?;
-        Ok(change.ticket.id)
+        self.keep_participants(tx, ticket, customer_id, mail, sender)
+            .await?;
+        self.keep_files(tx, ticket, message, item).await?;
+        if let Some((previous, why)) = previous {
+            self.note_in(
+                tx,
+                ticket,
+                &format!(
+                    "This message points to ticket #{previous}, but {why}; opened as a new ticket for review."
+                ),
+            )
+            .await?;
+        }
+        self.acknowledge(tx, batch, ticket, &subject, from, sender, mail)
+            .await?;
+        Ok(match previous {
+            Some((previous, _)) => IngestOutcome::Linked { ticket, previous },
+            None => IngestOutcome::Created(ticket),
+        })
     }
 
-    async fn system_note(&self, ticket: TicketId, text: &str) -> Result<(), AppError> {
+    /// Queues the acknowledgment of a new request, unless it would feed a mail loop.
+    #[allow(clippy::too_many_arguments)]
+    async fn acknowledge(
+        &self,
+        tx: &mut WriteTx,
+        batch: &Batch,
+        ticket: TicketId,
+        subject: &str,
+        from: &Person,
+        sender: &str,
+        mail: &ParsedMail,
+    ) -> Result<(), AppError> {
+        let settings = &self.config().mail;
+        if !settings.outbound
+            || !settings.acknowledgments
+            || mail.auto_reply.is_some()
+            || never_acknowledge(sender)
+        {
+            return Ok(());
+        }
+        let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
+        let sent = tx
+            .mails_to_since(sender, KIND_ACKNOWLEDGMENT, hour_ago)
+            .await?;
+        if sent >= settings.acknowledgments_per_hour {
+            return self
+                .note_in(
+                    tx,
+                    ticket,
+                    &format!(
+                        "No acknowledgment sent: {sender} already received {sent} in the last hour (mail loop guard)."
+                    ),
+                )
+                .await;
+        }
+        let customer = Person {
+            name: from.name.clone(),
+            address: sender.to_string(),
+        };
+        let ack = self
+            .acknowledgment_mail(
+                &batch.acknowledgment,
+                ticket,
+                subject,
+                &customer,
+                &mail.message_id,
+            )
+            .await?;
+        tx.enqueue_mail(&ack).await?;
+        tx.link_message_id(&ack.message_id, ticket, None, true)
+            .await?;
+        Ok(())
+    }
+
+    /// A delivery report: marks the failed addresses and notes it on the ticket.
+    async fn bounce(
+        &self,
+        tx: &mut WriteTx,
+        mail: &ParsedMail,
+        bounce: &Bounce,
+    ) -> Result<IngestOutcome, AppError> {
+        let kind = if bounce.permanent {
+            "permanent"
+        } else {
+            "temporary"
+        };
+        let mut ticket = None;
+        if let Some(original) = &bounce.original_message_id {
+            ticket = tx
+                .outbox_bounced(original, &format!("{kind} delivery failure"))
+                .await?;
+            if ticket.is_none() {
+                ticket = tx.ticket_for_message_ids(std::slice::from_ref(original)).await?;
+            }
+        }
+        let mut marked = Vec::new();
+        if bounce.permanent {
+            for recipient in &bounce.recipients {
+                if let Ok(address) = normalize_identity(IdentityKind::Email, recipient)
+                    && tx
+                        .mark_bouncing(&address, &format!("{kind} delivery failure"))
+                        .await?
+                {
+                    marked.push(address);
+                }
+            }
+        }
+        if let Some(ticket) = ticket {
+            let mut note = format!(
+                "Delivery failed ({kind}) for: {}. Subject: {}",
+                if bounce.recipients.is_empty() {
+                    "unknown recipient".to_string()
+                } else {
+                    bounce.recipients.join(", ")
+                },
+                storable(&mail.subject)
+            );
+            if !marked.is_empty() {
+                note.push_str(&format!(
+                    "\n{} is now marked as bouncing: no acknowledgments go there until the customer writes from it again.",
+                    marked.join(", ")
+                ));
+            }
+            self.note_in(tx, ticket, &note).await?;
+        }
+        Ok(IngestOutcome::Bounce(ticket))
+    }
+
+    /// Cc'd addresses become participants (not the customer, the sender, or us).
+    async fn keep_participants(
+        &self,
+        tx: &mut WriteTx,
+        ticket: TicketId,
+        customer: rapport_core::CustomerId,
+        mail: &ParsedMail,
+        sender: &str,
+    ) -> Result<(), AppError> {
+        let support = &self.config().mail.address;
+        let mut people: Vec<(String, Option<String>)> = Vec::new();
+        for person in &mail.cc {
+            let Ok(address) = normalize_identity(IdentityKind::Email, &person.address) else {
+                continue;
+            };
+            if address == sender
+                || is_own_address(support, &address)
+                || people.iter().any(|(a, _)| *a == address)
+                || tx.customer_by_email(&address).await? == Some(customer)
+            {
+                continue;
+            }
+            people.push((address, person.name.as_deref().map(storable)));
+        }
+        if !people.is_empty() {
+            tx.add_participants(ticket, &people).await?;
+        }
+        Ok(())
+    }
+
+    /// Records the stored attachments and notes the dropped ones.
+    async fn keep_files(
+        &self,
+        tx: &mut WriteTx,
+        ticket: TicketId,
+        message: Option<MessageId>,
+        item: &Prepared,
+    ) -> Result<(), AppError> {
+        if let Some(message) = message
+            && !item.files.is_empty()
+        {
+            tx.add_attachments(ticket, message, &item.files).await?;
+        }
+        if !item.dropped.is_empty() {
+            self.note_in(
+                tx,
+                ticket,
+                &format!(
+                    "Attachments not kept on the ticket: {}. The original message is stored in full (inbound mail {}).",
+                    item.dropped.join("; "),
+                    item.record.id
+                ),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// An internal note by the system, inside the transaction.
+    async fn note_in(&self, tx: &mut WriteTx, ticket: TicketId, text: &str) -> Result<(), AppError> {
         let note = NewMessage {
             kind: MessageKind::Internal,
             author_kind: AuthorKind::System,
             author_id: None,
-            body_text: text.to_string(),
+            body_text: storable(text),
             body_html: None,
         };
-        self.store()
-            .change_ticket(ticket, Actor::System, Some(note), |t, id| {
-                let message_id = id.ok_or_else(|| AppError::Internal("note not stored".into()))?;
-                Ok::<_, AppError>(rapport_core::decide(
-                    t,
-                    &Command::AddMessage {
-                        message_id,
-                        kind: MessageKind::Internal,
-                        author: AuthorKind::System,
-                    },
-                    Actor::System,
-                )?)
-            })
-            .await?;
+        tx.change_ticket(ticket, Actor::System, Some(note), |t, id| {
+            let message_id = id.ok_or_else(|| AppError::Internal("note not stored".into()))?;
+            Ok::<_, AppError>(rapport_core::decide(
+                t,
+                &Command::AddMessage {
+                    message_id,
+                    kind: MessageKind::Internal,
+                    author: AuthorKind::System,
+                },
+                Actor::System,
+            )?)
+        })
+        .await?;
         Ok(())
     }
 
@@ -300,5 +718,37 @@ impl App {
             .store()
             .inbound_by_status("quarantined", before, limit)
             .await?)
+    }
+
+    /// Processes a quarantined message again (admins), e.g. after the loop guard held it.
+    pub async fn retry_inbound(&self, caller: &Caller, id: i64) -> Result<IngestOutcome, AppError> {
+        caller.require(Permission::ManageAgents, "release quarantined mail")?;
+        if !self.store().requeue_inbound(id).await? {
+            return Err(AppError::Conflict(format!(
+                "inbound mail {id} is not quarantined"
+            )));
+        }
+        let raw = self.store().raw_mail(id).await?;
+        self.ingest_mail(&raw).await
+    }
+
+    /// Processes mail that was stored but never processed (the process
+    /// stopped in between); returns how many were taken in.
+    pub async fn recover_unprocessed(&self) -> Result<usize, AppError> {
+        let stale = Timestamp(Timestamp::now().0 - 60_000_000);
+        let pending = self.store().unprocessed_mail(stale, 100).await?;
+        let raws: Vec<&[u8]> = pending.iter().map(|(_, raw)| raw.as_slice()).collect();
+        if raws.is_empty() {
+            return Ok(0);
+        }
+        tracing::info!(count = raws.len(), "processing mail left unprocessed");
+        Ok(self.ingest_batch(&raws).await?.len())
+    }
+}
+
+fn customer_name(from: &Person, sender: &str) -> String {
+    match from.name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => storable(&name.chars().take(200).collect::<String>()),
+        _ => sender.split('@').next().unwrap_or("customer").to_string(),
     }
 }

@@ -14,14 +14,21 @@ pub mod demo;
 mod error;
 pub mod generate;
 pub mod intake;
+pub mod mailer;
+pub mod mailgen;
+mod outbound;
+pub mod poller;
 pub mod teams;
 pub mod templates;
 pub mod tickets;
+pub mod uploads;
 
 pub use auth::{Caller, IssuedToken};
 pub use error::AppError;
 
+use rapport_mail::SubjectTag;
 use rapport_store::Store;
+use std::sync::Arc;
 
 /// Settings the use cases need.
 #[derive(Debug, Clone)]
@@ -32,6 +39,8 @@ pub struct AppConfig {
     pub session_hours: i64,
     /// The business timezone (IANA name), for promise due times.
     pub timezone: String,
+    /// The e-mail channel.
+    pub mail: MailConfig,
 }
 
 impl Default for AppConfig {
@@ -40,31 +49,99 @@ impl Default for AppConfig {
             public_base_url: "http://127.0.0.1:8080".into(),
             session_hours: 12,
             timezone: "UTC".into(),
+            mail: MailConfig::default(),
         }
     }
 }
 
-/// The help desk: its store, its settings and its in-memory guards.
+/// How the e-mail channel behaves.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// The support address customers write to and replies come from.
+    pub address: String,
+    /// The business's name, shown in mail and templates.
+    pub business_name: String,
+    /// How ticket numbers appear in subjects.
+    pub subject_tag: SubjectTag,
+    /// When a person answers, as told in the acknowledgment.
+    pub response_target: String,
+    /// Queue mail to customers (an SMTP server is configured). Off, replies are only stored.
+    pub outbound: bool,
+    /// Acknowledge new requests by mail.
+    pub acknowledgments: bool,
+    /// Acknowledgments one address receives per hour at most (stops mail loops).
+    pub acknowledgments_per_hour: i64,
+    /// New tickets one sender opens per hour at most; more are quarantined (stops loops).
+    pub new_tickets_per_hour: i64,
+    /// The largest attachment kept, in bytes; larger ones are dropped with a note.
+    pub max_attachment_bytes: usize,
+    /// The most attachment bytes kept per message.
+    pub max_message_attachment_bytes: usize,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            address: "support@localhost".into(),
+            business_name: "Rapport".into(),
+            subject_tag: SubjectTag::default(),
+            response_target: "within 8 business hours".into(),
+            outbound: false,
+            acknowledgments: true,
+            acknowledgments_per_hour: 3,
+            new_tickets_per_hour: 30,
+            max_attachment_bytes: 10 * 1024 * 1024,
+            max_message_attachment_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// The help desk: its store, attachment blobs, settings and in-memory guards.
 #[derive(Clone)]
 pub struct App {
     store: Store,
+    blobs: Blobs,
     config: AppConfig,
     login_guard: auth::LoginGuard,
+    reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl App {
-    /// Wraps an opened store.
-    pub fn new(store: Store, config: AppConfig) -> Self {
+    /// Wraps an opened store and the attachment blob store.
+    pub fn new(store: Store, blobs: Blobs, config: AppConfig) -> Self {
         Self {
             store,
+            blobs,
             config,
             login_guard: auth::LoginGuard::default(),
+            reply_secret: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 
     /// The store, for the CLI's maintenance commands.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The attachment blobs.
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
+    }
+
+    /// The key that signs reply addresses, made once per installation and
+    /// shared by every server through the database.
+    pub(crate) async fn reply_secret(&self) -> Result<&[u8], AppError> {
+        self.reply_secret
+            .get_or_try_init(|| async {
+                let fresh = auth::random_secret("")?;
+                let stored = self
+                    .store
+                    .setting_or_insert("reply_token_secret", &fresh)
+                    .await?;
+                Ok::<_, AppError>(stored.into_bytes())
+            })
+            .await
+            .map(Vec::as_slice)
     }
 
     /// The settings.
@@ -94,6 +171,7 @@ pub(crate) fn required_text(
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, CustomerRecord, IdentityRecord, InboundRecord, MessageRecord, TeamRecord,
-    TemplateRecord, TicketChange, TicketFilter, TicketSort, TokenRecord,
+    AgentRecord, AttachmentRecord, Blobs, CustomerRecord, IdentityRecord, InboundRecord,
+    MessageRecord, OutboxRecord, TeamRecord, TemplateRecord, TicketChange, TicketFilter,
+    TicketSort, TokenRecord,
 };

@@ -28,6 +28,7 @@ pub fn sample_variables() -> BTreeMap<&'static str, &'static str> {
         ("customer_first_name", "Ann"),
         ("agent_name", "Sam Rivera"),
         ("ticket_number", "#1234"),
+        ("ticket_tag", "[#1234]"),
         ("subject", "My lamp arrived broken"),
         (
             "response_target",
@@ -36,6 +37,23 @@ pub fn sample_variables() -> BTreeMap<&'static str, &'static str> {
         ("business_name", "Rapport Demo Shop"),
     ])
 }
+
+/// The acknowledgment used until someone saves their own: it names the
+/// ticket, restates the request, says honestly when a person will answer and
+/// how to add information, and does not pretend to be a personal reply.
+pub const DEFAULT_ACKNOWLEDGMENT_SUBJECT: &str = "We received your request: {{ subject }}";
+/// The body of [`DEFAULT_ACKNOWLEDGMENT_SUBJECT`].
+pub const DEFAULT_ACKNOWLEDGMENT_BODY: &str = "Hello {{ customer_first_name }},
+
+thank you for writing to {{ business_name }}. Your request \"{{ subject }}\" is now ticket {{ ticket_number }}.
+
+This confirmation is automatic. A person from our team will answer {{ response_target }}; you do not need to write again to keep your place.
+
+If you want to add something, such as an order number or a photo, reply to this e-mail and keep {{ ticket_tag }} in the subject. It goes straight into the same ticket.
+
+Kind regards,
+{{ business_name }}
+";
 
 /// Why a template was refused, or its rendered sample and coach findings.
 #[derive(Debug, Clone)]
@@ -58,6 +76,26 @@ fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
+fn sandbox() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
+    env
+}
+
+/// Renders a saved template with real values (in the same sandbox as the check).
+pub fn render(source: &str, variables: &BTreeMap<&'static str, String>) -> Result<String, AppError> {
+    let env = sandbox();
+    let template = env
+        .template_from_str(source)
+        .map_err(|e| AppError::Internal(format!("a saved template does not parse: {e}")))?;
+    template
+        .render(minijinja::Value::from_pairs(
+            variables.iter().map(|(k, v)| (*k, v.as_str())),
+        ))
+        .map_err(|e| AppError::Internal(format!("a saved template does not render: {e}")))
+}
+
 /// Renders a template source with the sample variables, or says what is wrong.
 pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<String>), AppError> {
     if source.len() > MAX_TEMPLATE_BYTES {
@@ -66,9 +104,7 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
             format!("must have at most {MAX_TEMPLATE_BYTES} bytes"),
         ));
     }
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(FUEL));
+    let env = sandbox();
     let template = env
         .template_from_str(source)
         .map_err(|e| AppError::invalid(field, format!("does not parse: {e}")))?;
@@ -183,6 +219,18 @@ impl App {
             sample_body,
             findings,
         })
+    }
+
+    /// The acknowledgment's (subject, body) sources: the saved one, or the default.
+    pub(crate) async fn acknowledgment_template(&self) -> Result<(String, String), AppError> {
+        match self.store().template(ACKNOWLEDGMENT).await {
+            Ok(t) => Ok((t.subject, t.body)),
+            Err(rapport_store::StoreError::NotFound(_)) => Ok((
+                DEFAULT_ACKNOWLEDGMENT_SUBJECT.to_string(),
+                DEFAULT_ACKNOWLEDGMENT_BODY.to_string(),
+            )),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The canned replies, rendered with the sample values, for the form-letter check.

@@ -62,6 +62,12 @@ pub struct TicketView {
     pub ticket: Ticket,
     /// Its messages, oldest first.
     pub messages: Vec<MessageRecord>,
+    /// People copied on its mail: (address, name).
+    pub participants: Vec<(String, Option<String>)>,
+    /// Files on its messages.
+    pub attachments: Vec<rapport_store::AttachmentRecord>,
+    /// Mail sent (or being sent) for it, with the delivery state.
+    pub mail: Vec<rapport_store::OutboxRecord>,
 }
 
 fn body(text: &str) -> Result<String, AppError> {
@@ -134,7 +140,13 @@ impl App {
     pub async fn ticket(&self, _caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
         let ticket = self.store.ticket(id).await?;
         let messages = self.store.messages(id).await?;
-        Ok(TicketView { ticket, messages })
+        Ok(TicketView {
+            ticket,
+            messages,
+            participants: self.store.participants(id).await?,
+            attachments: self.store.attachments_of_ticket(id).await?,
+            mail: self.store.outbox_for_ticket(id).await?,
+        })
     }
 
     /// Lists tickets.
@@ -158,9 +170,11 @@ impl App {
         Ok(self.store.events(id, after, limit).await?)
     }
 
-    /// Adds a reply, note or recorded customer message. A reply passes the
-    /// reply coach first: a blocking finding refuses it unless
-    /// `override_reason` says why it goes out anyway (recorded as an event).
+    /// Adds a reply, note or recorded customer message, with the caller's
+    /// uploads attached. A reply passes the reply coach first: a blocking
+    /// finding refuses it unless `override_reason` says why it goes out anyway
+    /// (recorded as an event). A reply to a customer with an e-mail address is
+    /// queued as mail in the same transaction, so it is sent exactly when it is stored.
     pub async fn add_message(
         &self,
         caller: &Caller,
@@ -168,16 +182,35 @@ impl App {
         role: MessageRole,
         text: &str,
         override_reason: Option<&str>,
+        attachment_ids: &[i64],
     ) -> Result<TicketChange, AppError> {
         let text = body(text)?;
-        let overridden = match role {
+        let files = self.own_uploads(caller, attachment_ids).await?;
+        let (overridden, outgoing) = match role {
             MessageRole::Reply => {
                 // Who may reply is settled before the coach reads the draft.
                 let ticket = self.store.ticket(id).await?;
                 may_work_on(caller, &ticket, "reply to a ticket another agent owns")?;
-                self.gate_reply(&ticket, &text, override_reason).await?
+                let overridden = self.gate_reply(&ticket, &text, override_reason).await?;
+                let agent = self.store.agent(caller.agent_id).await?;
+                let mut attachments = Vec::with_capacity(files.len());
+                for file in &files {
+                    attachments.push(rapport_mail::OutgoingAttachment {
+                        name: file.file.file_name.clone(),
+                        content_type: file.file.content_type.clone(),
+                        data: self
+                            .blobs()
+                            .get(&file.file.sha256)
+                            .await
+                            .map_err(|e| AppError::Internal(e.to_string()))?,
+                    });
+                }
+                let outgoing = self
+                    .reply_mail(&ticket, &agent.name, &text, attachments)
+                    .await?;
+                (overridden, outgoing)
             }
-            _ => None,
+            _ => (None, None),
         };
         let (kind, author_kind, author_id, actor) = match role {
             MessageRole::Reply => (
@@ -209,11 +242,12 @@ impl App {
             body_text: text,
             body_html: None,
         };
-        let caller = caller.clone();
-        self.store
+        let worker = caller.clone();
+        let mut tx = self.store.begin_write().await?;
+        let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 if role == MessageRole::Reply {
-                    may_work_on(&caller, ticket, "reply to a ticket another agent owns")?;
+                    may_work_on(&worker, ticket, "reply to a ticket another agent owns")?;
                 }
                 let message_id =
                     message_id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
@@ -233,9 +267,29 @@ impl App {
                         reason,
                     });
                 }
-                Ok(events)
+                Ok::<_, AppError>(events)
             })
-            .await
+            .await?;
+        let stored = change
+            .message
+            .as_ref()
+            .map(|m| m.id)
+            .ok_or_else(|| AppError::Internal("message not stored".into()))?;
+        if let Some(mut mail) = outgoing {
+            mail.message_ref = Some(stored);
+            tx.enqueue_mail(&mail).await?;
+            tx.link_message_id(&mail.message_id, id, Some(stored), true)
+                .await?;
+        }
+        if !attachment_ids.is_empty() {
+            tx.attach_uploads(caller.agent_id, id, stored, attachment_ids)
+                .await
+                .map_err(|_| {
+                    AppError::invalid("attachment_ids", "an upload was sent meanwhile")
+                })?;
+        }
+        tx.commit().await?;
+        Ok(change)
     }
 
     /// Runs a command on a ticket after checking the caller may give it.

@@ -2,8 +2,12 @@
 //! environment variables, then command-line flags.
 
 use anyhow::{Context, Result, bail};
+use rapport_app::MailConfig;
+use rapport_mail::SubjectTag;
+use rapport_transport::{ImapSettings, Security, SmtpSettings};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Every setting, as read from a file (all optional there).
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -19,6 +23,91 @@ pub struct FileSettings {
     pub public_base_url: Option<String>,
     /// Log filter, e.g. `info` or `rapport=debug`.
     pub log: Option<String>,
+    /// Where attachment files are kept (default: `<data_dir>/attachments`).
+    pub attachments_dir: Option<PathBuf>,
+    /// The e-mail channel.
+    pub mail: Option<MailFile>,
+    /// The SMTP server that sends Rapport's mail; without it nothing is sent.
+    pub smtp: Option<SmtpFile>,
+    /// IMAP mailboxes to read.
+    #[serde(default)]
+    pub imap: Vec<ImapFile>,
+}
+
+/// `[mail]`: how the e-mail channel behaves.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailFile {
+    /// The support address customers write to.
+    pub address: Option<String>,
+    /// The business's name in mail.
+    pub business_name: Option<String>,
+    /// Subject tag prefix: `#` gives `[#1234]`.
+    pub subject_tag: Option<String>,
+    /// When a person answers, as the acknowledgment says it.
+    pub response_target: Option<String>,
+    /// Acknowledge new requests.
+    pub acknowledgments: Option<bool>,
+    /// Acknowledgments per address and hour at most.
+    pub acknowledgments_per_hour: Option<i64>,
+    /// New tickets per sender and hour at most.
+    pub new_tickets_per_hour: Option<i64>,
+    /// Largest attachment kept, in MB.
+    pub max_attachment_mb: Option<f64>,
+    /// Most attachment MB kept per message.
+    pub max_message_attachments_mb: Option<f64>,
+}
+
+/// `[smtp]`: the server that sends mail.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFile {
+    /// Host name.
+    pub host: Option<String>,
+    /// Port (default 587 with starttls, 465 with tls, 25 with none).
+    pub port: Option<u16>,
+    /// tls, starttls (default) or none.
+    pub security: Option<String>,
+    /// Login.
+    pub username: Option<String>,
+    /// Password (or `password_file`).
+    pub password: Option<String>,
+    /// A file whose first line is the password.
+    pub password_file: Option<PathBuf>,
+    /// A PEM file of extra trusted CAs.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds to wait for the server.
+    pub timeout_seconds: Option<u64>,
+}
+
+/// `[[imap]]`: a mailbox to read.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapFile {
+    /// A name for logs and the stored position (default: user@host/folder).
+    pub name: Option<String>,
+    /// Host name.
+    pub host: String,
+    /// Port (default 993 with tls, 143 otherwise).
+    pub port: Option<u16>,
+    /// tls (default), starttls or none.
+    pub security: Option<String>,
+    /// Login.
+    pub username: String,
+    /// Password (or `password_file`).
+    pub password: Option<String>,
+    /// A file whose first line is the password.
+    pub password_file: Option<PathBuf>,
+    /// Folder to read (default INBOX).
+    pub folder: Option<String>,
+    /// seen (default), delete, or move:FOLDER.
+    pub after: Option<String>,
+    /// A PEM file of extra trusted CAs.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds between checks without IDLE, and the longest IDLE (default 300).
+    pub poll_seconds: Option<u64>,
+    /// Seconds to wait for the server.
+    pub timeout_seconds: Option<u64>,
 }
 
 /// The settings in force.
@@ -34,6 +123,14 @@ pub struct Settings {
     pub public_base_url: String,
     /// Log filter.
     pub log: String,
+    /// Attachment folder.
+    pub attachments_dir: PathBuf,
+    /// The e-mail channel.
+    pub mail: MailConfig,
+    /// The SMTP server, if mail is sent.
+    pub smtp: Option<SmtpSettings>,
+    /// Mailboxes to read, with how often to check each.
+    pub imap: Vec<(ImapSettings, Duration)>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -44,12 +141,16 @@ impl std::fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("public_base_url", &self.public_base_url)
             .field("log", &self.log)
+            .field("attachments_dir", &self.attachments_dir)
+            .field("mail", &self.mail)
+            .field("smtp", &self.smtp)
+            .field("imap", &self.imap)
             .finish()
     }
 }
 
 /// The sample configuration file, with every key and its default.
-pub const SAMPLE: &str = r#"# Rapport configuration. Every key is optional; RAPPORT_<KEY> environment
+pub const SAMPLE: &str = r##"# Rapport configuration. Every key is optional; RAPPORT_<KEY> environment
 # variables (e.g. RAPPORT_DATABASE_URL) override this file, flags override both.
 
 # Where Rapport keeps its files (the SQLite database by default).
@@ -66,7 +167,171 @@ public_base_url = "http://127.0.0.1:8080"
 
 # Log filter (tracing EnvFilter syntax).
 log = "info"
-"#;
+
+# Where attachment files are kept (content-addressed); default <data_dir>/attachments.
+# attachments_dir = "rapport-data/attachments"
+
+[mail]
+# The address customers write to; replies and acknowledgments come from it.
+address = "support@localhost"
+business_name = "Rapport"
+# Ticket numbers in subjects look like [#1234]; "Shop #" gives [Shop #1234].
+subject_tag = "#"
+# What the acknowledgment promises (until business calendars exist, a fixed target).
+response_target = "within 8 business hours"
+acknowledgments = true
+# Mail-loop guards: acknowledgments per address and hour, new tickets per sender and hour.
+acknowledgments_per_hour = 3
+new_tickets_per_hour = 30
+max_attachment_mb = 10
+max_message_attachments_mb = 20
+
+# Without [smtp] nothing is sent: replies are stored, acknowledgments skipped.
+# [smtp]
+# host = "smtp.example.com"
+# port = 587
+# security = "starttls"      # tls, starttls or none
+# username = "support@example.com"
+# password_file = "/etc/rapport/smtp-password"   # or password = "..."; or RAPPORT_SMTP_PASSWORD
+# ca_file = "/etc/rapport/private-ca.pem"
+# timeout_seconds = 60
+
+# One [[imap]] block per mailbox to read.
+# [[imap]]
+# host = "imap.example.com"
+# port = 993
+# security = "tls"
+# username = "support@example.com"
+# password_file = "/etc/rapport/imap-password"
+# folder = "INBOX"
+# after = "seen"             # seen, delete, or move:Processed
+# poll_seconds = 300
+"##;
+
+fn secret(password: Option<String>, file: Option<&Path>, what: &str) -> Result<Option<String>> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the {what} password file {}", path.display()))?;
+        return Ok(Some(text.lines().next().unwrap_or("").to_string()));
+    }
+    Ok(password)
+}
+
+fn security(text: Option<&str>, default: Security) -> Result<Security> {
+    text.map(|s| s.parse::<Security>().map_err(anyhow::Error::msg))
+        .transpose()
+        .map(|s| s.unwrap_or(default))
+}
+
+fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
+    let defaults = MailConfig::default();
+    let address = env("MAIL_ADDRESS")
+        .or(file.address)
+        .unwrap_or(defaults.address);
+    let well_formed = address
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
+        && !address.contains(char::is_whitespace);
+    if !well_formed {
+        bail!("mail.address {address:?} is not an e-mail address");
+    }
+    let megabytes = |mb: Option<f64>, default: usize| -> Result<usize> {
+        match mb {
+            None => Ok(default),
+            Some(mb) if mb > 0.0 && mb <= 1024.0 => Ok((mb * 1024.0 * 1024.0) as usize),
+            Some(mb) => bail!("attachment limits must be between 0 and 1024 MB, got {mb}"),
+        }
+    };
+    Ok(MailConfig {
+        address,
+        business_name: file.business_name.unwrap_or(defaults.business_name),
+        subject_tag: match file.subject_tag {
+            Some(prefix) => SubjectTag::new(&prefix).map_err(anyhow::Error::msg)?,
+            None => defaults.subject_tag,
+        },
+        response_target: file.response_target.unwrap_or(defaults.response_target),
+        outbound,
+        acknowledgments: file.acknowledgments.unwrap_or(defaults.acknowledgments),
+        acknowledgments_per_hour: file
+            .acknowledgments_per_hour
+            .unwrap_or(defaults.acknowledgments_per_hour)
+            .max(0),
+        new_tickets_per_hour: file
+            .new_tickets_per_hour
+            .unwrap_or(defaults.new_tickets_per_hour)
+            .max(1),
+        max_attachment_bytes: megabytes(file.max_attachment_mb, defaults.max_attachment_bytes)?,
+        max_message_attachment_bytes: megabytes(
+            file.max_message_attachments_mb,
+            defaults.max_message_attachment_bytes,
+        )?,
+    })
+}
+
+fn smtp_settings(file: Option<SmtpFile>) -> Result<Option<SmtpSettings>> {
+    let file = file.unwrap_or_default();
+    let Some(host) = env("SMTP_HOST").or(file.host) else {
+        return Ok(None);
+    };
+    let security = security(
+        env("SMTP_SECURITY").as_deref().or(file.security.as_deref()),
+        Security::StartTls,
+    )?;
+    let port = match env("SMTP_PORT") {
+        Some(p) => p.parse().context("RAPPORT_SMTP_PORT must be a port number")?,
+        None => file.port.unwrap_or(match security {
+            Security::Tls => 465,
+            Security::StartTls => 587,
+            Security::None => 25,
+        }),
+    };
+    let password = secret(
+        env("SMTP_PASSWORD").or(file.password),
+        file.password_file.as_deref(),
+        "SMTP",
+    )?;
+    Ok(Some(SmtpSettings {
+        host,
+        port,
+        security,
+        username: env("SMTP_USERNAME").or(file.username),
+        password,
+        ca_file: file.ca_file,
+        timeout: Duration::from_secs(file.timeout_seconds.unwrap_or(60).clamp(1, 600)),
+        hello_name: None,
+    }))
+}
+
+fn imap_settings(file: ImapFile) -> Result<(ImapSettings, Duration)> {
+    let security = security(file.security.as_deref(), Security::Tls)?;
+    let folder = file.folder.unwrap_or_else(|| "INBOX".into());
+    let password = secret(file.password, file.password_file.as_deref(), "IMAP")?
+        .with_context(|| format!("[[imap]] {} needs a password or password_file", file.host))?;
+    let settings = ImapSettings {
+        name: file
+            .name
+            .unwrap_or_else(|| format!("{}@{}/{folder}", file.username, file.host)),
+        port: file.port.unwrap_or(match security {
+            Security::Tls => 993,
+            _ => 143,
+        }),
+        host: file.host,
+        security,
+        username: file.username,
+        password,
+        folder,
+        after: match file.after {
+            Some(a) => a.parse().map_err(anyhow::Error::msg)?,
+            None => Default::default(),
+        },
+        ca_file: file.ca_file,
+        timeout: Duration::from_secs(file.timeout_seconds.unwrap_or(60).clamp(1, 600)),
+    };
+    Ok((
+        settings,
+        Duration::from_secs(file.poll_seconds.unwrap_or(300).clamp(5, 1740)),
+    ))
+}
 
 fn env(key: &str) -> Option<String> {
     std::env::var(format!("RAPPORT_{key}"))
@@ -119,12 +384,28 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         .or_else(|| env("LOG"))
         .or(from_file.log)
         .unwrap_or_else(|| "info".into());
+    let attachments_dir = overrides
+        .attachments_dir
+        .or_else(|| env("ATTACHMENTS_DIR").map(PathBuf::from))
+        .or(from_file.attachments_dir)
+        .unwrap_or_else(|| data_dir.join("attachments"));
+    let smtp = smtp_settings(from_file.smtp)?;
+    let mail = mail_config(from_file.mail.unwrap_or_default(), smtp.is_some())?;
+    let imap = from_file
+        .imap
+        .into_iter()
+        .map(imap_settings)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Settings {
         database_url,
         listen,
         data_dir,
         public_base_url: public_base_url.trim_end_matches('/').to_string(),
         log,
+        attachments_dir,
+        mail,
+        smtp,
+        imap,
     })
 }
 

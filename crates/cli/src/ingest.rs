@@ -1,4 +1,6 @@
-//! `rapport ingest`: raw messages from files, maildirs, mbox files or stdin.
+//! `rapport ingest`: raw messages from files, maildirs, mbox files or stdin,
+//! taken in batches (one transaction each) while the files are read, so a
+//! mailbox of any size passes in bounded memory.
 
 use anyhow::{Context as _, Result};
 use rapport_app::App;
@@ -36,6 +38,10 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             .with_context(|| format!("cannot read {}", path.display()))?
             .flatten()
             .map(|e| e.path())
+            .filter(|p| {
+                // A maildir's tmp/ holds mail still being written; the benchmark manifest is not mail.
+                !p.ends_with("tmp") && !p.ends_with("manifest.tsv")
+            })
             .collect();
         entries.sort();
         for entry in entries {
@@ -47,68 +53,126 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Reads every message under the paths ("-" is stdin) and takes it in.
-pub async fn run(app: &App, paths: &[PathBuf]) -> Result<()> {
-    let mut sources: Vec<(String, Vec<u8>)> = Vec::new();
+/// What an ingest run did.
+#[derive(Debug, Default)]
+pub struct IngestSummary {
+    /// Messages handed to intake.
+    pub messages: usize,
+    /// Outcome name → count.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+struct Batcher<'a> {
+    app: &'a App,
+    size: usize,
+    names: Vec<String>,
+    raws: Vec<Vec<u8>>,
+    summary: IngestSummary,
+    bar: indicatif::ProgressBar,
+}
+
+impl Batcher<'_> {
+    async fn push(&mut self, name: String, raw: Vec<u8>) -> Result<()> {
+        self.names.push(name);
+        self.raws.push(raw);
+        if self.raws.len() >= self.size {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        if self.raws.is_empty() {
+            return Ok(());
+        }
+        let raws: Vec<&[u8]> = self.raws.iter().map(Vec::as_slice).collect();
+        let outcomes = self.app.ingest_batch(&raws).await.with_context(|| {
+            format!(
+                "storage failed for {} .. {}",
+                self.names.first().map(String::as_str).unwrap_or(""),
+                self.names.last().map(String::as_str).unwrap_or("")
+            )
+        })?;
+        for (name, outcome) in self.names.iter().zip(&outcomes) {
+            if let IngestOutcome::Quarantined(reason) = outcome {
+                self.bar.println(format!("quarantined {name}: {reason}"));
+            }
+            *self.summary.counts.entry(outcome.name()).or_default() += 1;
+        }
+        self.summary.messages += outcomes.len();
+        self.bar.inc(outcomes.len() as u64);
+        self.names.clear();
+        self.raws.clear();
+        Ok(())
+    }
+}
+
+/// Reads every message under the paths ("-" is stdin) and takes it in, `batch` at a time.
+pub async fn run(app: &App, paths: &[PathBuf], batch: usize) -> Result<IngestSummary> {
+    let started = std::time::Instant::now();
     let mut files = Vec::new();
+    let mut stdin = None;
     for path in paths {
         if path.as_os_str() == "-" {
             let mut raw = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut raw)
                 .context("cannot read stdin")?;
-            sources.push(("stdin".into(), raw));
+            stdin = Some(raw);
         } else {
             collect(path, &mut files)?;
         }
+    }
+    let bar = indicatif::ProgressBar::new(files.len() as u64 + u64::from(stdin.is_some()));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} messages {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut batcher = Batcher {
+        app,
+        size: batch.max(1),
+        names: Vec::new(),
+        raws: Vec::new(),
+        summary: IngestSummary::default(),
+        bar,
+    };
+    if let Some(raw) = stdin {
+        batcher.push("stdin".into(), raw).await?;
     }
     for file in files {
         let raw =
             std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
         if raw.starts_with(b"From ") {
-            for (i, message) in split_mbox(&raw).into_iter().enumerate() {
-                sources.push((format!("{}#{}", file.display(), i + 1), message));
+            let messages = split_mbox(&raw);
+            batcher.bar.inc_length(messages.len().saturating_sub(1) as u64);
+            for (i, message) in messages.into_iter().enumerate() {
+                batcher
+                    .push(format!("{}#{}", file.display(), i + 1), message)
+                    .await?;
             }
         } else {
-            sources.push((file.display().to_string(), raw));
+            batcher.push(file.display().to_string(), raw).await?;
         }
     }
-    let bar = indicatif::ProgressBar::new(sources.len() as u64);
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let started = std::time::Instant::now();
-    for (name, raw) in &sources {
-        let outcome = app
-            .ingest_mail(raw)
-            .await
-            .with_context(|| format!("{name}: storage failed"))?;
-        let key = match outcome {
-            IngestOutcome::Created(_) => "created",
-            IngestOutcome::Appended(_) => "appended",
-            IngestOutcome::Linked { .. } => "linked",
-            IngestOutcome::Duplicate(_) => "duplicate",
-            IngestOutcome::Bounce(_) => "bounce",
-            IngestOutcome::Ignored(_) => "ignored",
-            IngestOutcome::Quarantined(reason) => {
-                bar.println(format!("quarantined {name}: {reason}"));
-                "quarantined"
-            }
-        };
-        *counts.entry(key).or_default() += 1;
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
+    batcher.flush().await?;
+    batcher.bar.finish_and_clear();
+    let mut summary = batcher.summary;
+    summary.seconds = started.elapsed().as_secs_f64();
     println!(
-        "{} messages in {seconds:.1} s ({:.0}/s): {}",
-        sources.len(),
-        sources.len() as f64 / seconds.max(1e-9),
-        counts
+        "{} messages in {:.1} s ({:.0}/s): {}",
+        summary.messages,
+        summary.seconds,
+        summary.messages as f64 / summary.seconds.max(1e-9),
+        summary
+            .counts
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    Ok(())
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! `rapport`: the one binary. Serves the help desk, seeds demo data,
 //! generates benchmark data, migrates, and manages agents.
 
+mod bench;
 mod coach;
 mod config;
 mod eval;
 mod ingest;
+mod mail;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -19,7 +21,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// The default place of the real conversations, beside the project.
-const CONVERSATIONS: &str = "../shared/data/conversations/twitter-customer-care.dev.jsonl";
+pub(crate) const CONVERSATIONS: &str = "../shared/data/conversations/twitter-customer-care.dev.jsonl";
 
 #[derive(Parser)]
 #[command(
@@ -83,7 +85,16 @@ enum Command {
         /// Files or folders ("-" reads one message from stdin).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Messages per transaction.
+        #[arg(long, default_value_t = 200)]
+        batch: usize,
     },
+    /// The mail channel: read mailboxes, send queued mail, generate benchmark mail.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
+    /// Benchmarks that need a database.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage agents from the server's shell.
@@ -244,10 +255,18 @@ async fn open(settings: &Settings) -> Result<App> {
             rapport_store::redact(&settings.database_url)
         )
     })?;
+    let blobs = rapport_store::Blobs::filesystem(&settings.attachments_dir).with_context(|| {
+        format!(
+            "cannot use the attachment folder {}",
+            settings.attachments_dir.display()
+        )
+    })?;
     Ok(App::new(
         store,
+        blobs,
         AppConfig {
             public_base_url: settings.public_base_url.clone(),
+            mail: settings.mail.clone(),
             ..AppConfig::default()
         },
     ))
@@ -374,12 +393,19 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             app.store().close().await;
             Ok(())
         }
-        Command::Ingest { paths } => {
+        Command::Ingest { paths, batch } => {
             let app = open(&settings).await?;
-            let result = ingest::run(&app, &paths).await;
+            let result = ingest::run(&app, &paths, batch).await.map(|_| ());
             app.store().close().await;
             result
         }
+        Command::Mail(command) => {
+            let app = open(&settings).await?;
+            let result = mail::run(&app, &settings, command).await;
+            app.store().close().await;
+            result
+        }
+        Command::Bench(command) => bench::run(command, &settings).await,
         Command::Agent(agent) => {
             let app = open(&settings).await?;
             let result = agent_command(&app, agent).await;
@@ -453,9 +479,15 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     tracing::info!(address = %settings.listen, database = %rapport_store::redact(&settings.database_url), "serving");
     println!("Rapport is serving on http://{}", listener.local_addr()?);
+    let (stop, workers) = mail::start_workers(&app, settings)?;
     let store = app.store().clone();
-    rapport_web::serve(listener, app, shutdown_signal()).await?;
+    let served = rapport_web::serve(listener, app, shutdown_signal()).await;
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
+    }
     store.close().await;
+    served?;
     Ok(())
 }
 

@@ -8,11 +8,20 @@
 //! `[#1234]` ticket token; auto-replies and delivery reports (bounces) are
 //! recognised so they never open tickets or trigger acknowledgments.
 
+mod automatic;
+mod compose;
+mod headers;
 mod quotes;
+mod sanitize;
+mod tokens;
 
+pub use compose::{Outgoing, OutgoingAttachment, compose, new_message_id};
 pub use quotes::visible_text;
+pub use sanitize::{sanitize_html, text_to_html};
+pub use tokens::{ReplyToken, SubjectTag, find_reply_token, reply_address, subject_token};
 
-use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders, PartType};
+use headers::{clean_id, delivery_addresses, ids, people, salvage};
+use mail_parser::{MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 /// The largest raw message accepted, in bytes.
@@ -30,10 +39,13 @@ pub enum MailError {
     /// No headers could be read.
     #[error("no mail headers could be read")]
     NoHeaders,
+    /// An outgoing message could not be built.
+    #[error("the message could not be built: {0}")]
+    Compose(String),
 }
 
 /// A sender or recipient.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Person {
     /// Display name, if given.
     pub name: Option<String>,
@@ -41,9 +53,9 @@ pub struct Person {
     pub address: String,
 }
 
-/// An attachment's description (its bytes stay in the raw message).
+/// An attachment or inline part, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentInfo {
+pub struct Attachment {
     /// File name, if given.
     pub name: Option<String>,
     /// MIME type, e.g. `image/jpeg`.
@@ -52,6 +64,10 @@ pub struct AttachmentInfo {
     pub size: usize,
     /// Content-ID for inline images (`cid:`), if any.
     pub content_id: Option<String>,
+    /// Shown inside the message rather than offered as a file.
+    pub inline: bool,
+    /// The decoded bytes.
+    pub data: Vec<u8>,
 }
 
 /// A delivery report: the message that bounced and for whom.
@@ -86,6 +102,8 @@ pub struct ParsedMail {
     pub to: Vec<Person>,
     /// Cc recipients.
     pub cc: Vec<Person>,
+    /// Addresses it was delivered to (Delivered-To, X-Original-To, Envelope-To).
+    pub delivered_to: Vec<String>,
     /// Subject ("" when none).
     pub subject: String,
     /// The text body (from HTML when there is no text part).
@@ -93,7 +111,7 @@ pub struct ParsedMail {
     /// The HTML body, unsanitised.
     pub html: Option<String>,
     /// Attachments and inline parts.
-    pub attachments: Vec<AttachmentInfo>,
+    pub attachments: Vec<Attachment>,
     /// Why this is an automatic message, if it is one.
     pub auto_reply: Option<String>,
     /// The delivery report, if this is a bounce.
@@ -116,6 +134,20 @@ impl ParsedMail {
     pub fn visible_text(&self) -> String {
         visible_text(&self.text)
     }
+
+    /// The HTML body made safe to display, if there is one.
+    pub fn sanitized_html(&self) -> Option<String> {
+        self.html.as_deref().map(sanitize_html)
+    }
+
+    /// Every address the message was sent or delivered to.
+    pub fn recipients(&self) -> impl Iterator<Item = &str> {
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .map(|p| p.address.as_str())
+            .chain(self.delivered_to.iter().map(String::as_str))
+    }
 }
 
 /// SHA-256 of a raw message, hex: its identity for idempotent intake.
@@ -124,162 +156,6 @@ pub fn content_hash(raw: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn clean_id(id: &str) -> Option<String> {
-    let id = id
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim();
-    (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string())
-}
-
-fn ids(value: &HeaderValue<'_>) -> Vec<String> {
-    match value {
-        HeaderValue::Text(t) => t.split_whitespace().filter_map(clean_id).collect(),
-        HeaderValue::TextList(list) => list
-            .iter()
-            .flat_map(|t| t.split_whitespace())
-            .filter_map(clean_id)
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Recovers something address-like from a sloppy header ("Ann <ann@x.org", "ann at x.org").
-fn salvage(raw: &str) -> Option<Person> {
-    let candidate = raw
-        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')'))
-        .find(|w| w.contains('@') && w.len() > 3)?;
-    Some(Person {
-        name: None,
-        address: candidate.trim_matches('.').to_string(),
-    })
-}
-
-fn people(address: Option<&Address<'_>>) -> Vec<Person> {
-    address
-        .map(|a| {
-            a.iter()
-                .filter_map(|addr| {
-                    let address = addr.address()?.trim().to_string();
-                    (!address.is_empty()).then(|| Person {
-                        name: addr
-                            .name()
-                            .map(|n| n.trim().to_string())
-                            .filter(|n| !n.is_empty()),
-                        address,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Why a message is automatic (RFC 3834 Auto-Submitted, X-Autoreply,
-/// Precedence bulk/junk/list, list mail, out-of-office subjects).
-fn auto_reply(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
-    let header = |name: &str| {
-        message
-            .header_raw(name)
-            .map(|v| v.trim().to_ascii_lowercase())
-    };
-    if let Some(v) = header("Auto-Submitted").filter(|v| !v.starts_with("no")) {
-        return Some(format!("Auto-Submitted: {v}"));
-    }
-    for name in ["X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"] {
-        if let Some(v) = header(name).filter(|v| !v.is_empty() && v != "no") {
-            return Some(format!("{name}: {v}"));
-        }
-    }
-    if let Some(v) = header("Precedence").filter(|v| ["bulk", "junk", "list"].contains(&v.as_str()))
-    {
-        return Some(format!("Precedence: {v}"));
-    }
-    if header("List-Id").is_some() || header("List-Unsubscribe").is_some() {
-        return Some("mailing list".into());
-    }
-    let lower = subject.to_lowercase();
-    for prefix in [
-        "auto:",
-        "automatic reply",
-        "autoreply",
-        "out of office",
-        "out of the office",
-        "abwesenheitsnotiz",
-    ] {
-        if lower.starts_with(prefix) {
-            return Some(format!("subject starts with {prefix:?}"));
-        }
-    }
-    None
-}
-
-fn bounce(message: &mail_parser::Message<'_>) -> Option<Bounce> {
-    let report = message.content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-    });
-    if !report {
-        return None;
-    }
-    let mut result = Bounce::default();
-    for part in &message.parts {
-        let Some(ct) = part.content_type() else {
-            continue;
-        };
-        let kind = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase();
-        match (&part.body, kind.as_str()) {
-            (PartType::Message(original), _) => {
-                result.original_message_id = result
-                    .original_message_id
-                    .take()
-                    .or_else(|| original.message_id().and_then(clean_id));
-            }
-            (_, "message/delivery-status")
-            | (_, "text/rfc822-headers")
-            | (_, "message/rfc822-headers") => {
-                let text = String::from_utf8_lossy(part.contents()).into_owned();
-                for line in text.lines() {
-                    let lower = line.to_ascii_lowercase();
-                    if let Some(rest) = lower
-                        .strip_prefix("final-recipient:")
-                        .or_else(|| lower.strip_prefix("original-recipient:"))
-                    {
-                        let address = rest.rsplit(';').next().unwrap_or(rest).trim().to_string();
-                        if !address.is_empty() && !result.recipients.contains(&address) {
-                            result.recipients.push(address);
-                        }
-                    } else if let Some(rest) = lower.strip_prefix("status:") {
-                        result.permanent |= rest.trim().starts_with('5');
-                    } else if lower.starts_with("message-id:")
-                        && result.original_message_id.is_none()
-                    {
-                        result.original_message_id = clean_id(&line["message-id:".len()..]);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Some(result)
-}
-
-/// Finds a ticket token like `[#1234]` in a subject.
-pub fn subject_token(subject: &str) -> Option<i64> {
-    let mut rest = subject;
-    while let Some(start) = rest.find("[#") {
-        let after = &rest[start + 2..];
-        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if !digits.is_empty() && after[digits.len()..].starts_with(']') {
-            return digits.parse().ok();
-        }
-        rest = after;
-    }
-    None
 }
 
 /// Parses one raw message.
@@ -320,7 +196,7 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
         .unwrap_or_default();
     let attachments = message
         .attachments()
-        .map(|part| AttachmentInfo {
+        .map(|part| Attachment {
             name: part.attachment_name().map(str::to_string),
             content_type: part
                 .content_type()
@@ -331,13 +207,17 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
                 .unwrap_or_else(|| "application/octet-stream".into()),
             size: part.len(),
             content_id: part.content_id().and_then(clean_id),
+            inline: part
+                .content_disposition()
+                .is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline")),
+            data: part.contents().to_vec(),
         })
         .collect();
-    let bounce = bounce(&message);
+    let bounce = automatic::bounce(&message);
     let auto_reply = if bounce.is_some() {
         Some("delivery report".into())
     } else {
-        auto_reply(&message, &subject)
+        automatic::auto_reply(&message, &subject)
     };
     Ok(ParsedMail {
         message_id,
@@ -349,6 +229,7 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
         reply_to,
         to: people(message.to()),
         cc: people(message.cc()),
+        delivered_to: delivery_addresses(&message),
         subject,
         text,
         html,

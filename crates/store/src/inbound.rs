@@ -1,7 +1,7 @@
 //! Inbound mail: raw bytes first, then the outcome; Message-IDs for threading.
 
 use crate::{Store, StoreError};
-use rapport_core::{TicketId, Timestamp};
+use rapport_core::{CustomerId, TicketId, Timestamp};
 use sqlx::Row;
 
 /// A stored inbound message (without its bytes).
@@ -33,41 +33,235 @@ impl Store {
         content_hash: &str,
         raw: &[u8],
     ) -> Result<(InboundRecord, bool), StoreError> {
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES ($1, $2, $3, 'received') \
-             ON CONFLICT (content_hash) DO NOTHING RETURNING id",
-        )
-        .bind(content_hash)
-        .bind(raw.to_vec())
-        .bind(Timestamp::now().0)
-        .fetch_optional(&self.write)
-        .await?;
-        let row = sqlx::query(
-            "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size FROM inbound_mail WHERE content_hash = $1",
-        )
-        .bind(content_hash)
-        .fetch_one(&self.write)
-        .await?;
-        Ok((inbound(&row)?, inserted.is_some()))
+        let mut stored = self.store_raw_batch(&[(content_hash, raw)]).await?;
+        stored
+            .pop()
+            .ok_or(StoreError::Corrupt("raw mail was not stored".into()))
     }
 
-    /// Records what became of an inbound message.
-    pub async fn finish_inbound(
+    /// Keeps many raw messages in one transaction, in order; each comes back
+    /// with whether it is new.
+    pub async fn store_raw_batch(
         &self,
-        id: i64,
-        message_id: Option<&str>,
-        status: &str,
-        reason: Option<&str>,
-        ticket: Option<TicketId>,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE inbound_mail SET message_id = $1, status = $2, reason = $3, ticket_id = $4 WHERE id = $5")
-            .bind(message_id)
-            .bind(status)
-            .bind(reason)
-            .bind(ticket.map(|t| t.0))
-            .bind(id)
-            .execute(&self.write)
+        items: &[(&str, &[u8])],
+    ) -> Result<Vec<(InboundRecord, bool)>, StoreError> {
+        let now = Timestamp::now();
+        let mut tx = self.write.begin().await?;
+        let mut out = Vec::with_capacity(items.len());
+        for (content_hash, raw) in items {
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES ($1, $2, $3, 'received') \
+                 ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+            )
+            .bind(*content_hash)
+            .bind(raw.to_vec())
+            .bind(now.0)
+            .fetch_optional(&mut *tx)
             .await?;
+            let record = match inserted {
+                Some(id) => InboundRecord {
+                    id,
+                    content_hash: content_hash.to_string(),
+                    message_id: None,
+                    status: "received".into(),
+                    reason: None,
+                    ticket_id: None,
+                    received_at: now,
+                    size: raw.len() as i64,
+                },
+                None => {
+                    let row = sqlx::query(
+                        "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size FROM inbound_mail WHERE content_hash = $1",
+                    )
+                    .bind(*content_hash)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    inbound(&row)?
+                }
+            };
+            out.push((record, inserted.is_some()));
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Raw mail stored but never processed (the process stopped between
+    /// storing and processing), oldest first, with the bytes.
+    pub async fn unprocessed_mail(
+        &self,
+        received_before: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, raw FROM inbound_mail WHERE status = 'received' AND received_at < $1 ORDER BY id LIMIT $2",
+        )
+        .bind(received_before.0)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("raw")?)))
+            .collect()
+    }
+
+    /// One inbound message's raw bytes.
+    pub async fn raw_mail(&self, id: i64) -> Result<Vec<u8>, StoreError> {
+        sqlx::query_scalar("SELECT raw FROM inbound_mail WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("inbound mail"))
+    }
+
+    /// Puts a quarantined message back to be processed; false when it is not quarantined.
+    pub async fn requeue_inbound(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE inbound_mail SET status = 'received', reason = NULL WHERE id = $1 AND status = 'quarantined'",
+        )
+        .bind(id)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inbound_mail WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.write)
+                .await?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound("inbound mail"));
+            }
+        }
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Every inbound message's (content hash, status, ticket), for the ingest benchmark's check.
+    pub async fn inbound_outcomes(
+        &self,
+    ) -> Result<Vec<(String, String, Option<i64>)>, StoreError> {
+        let rows = sqlx::query("SELECT content_hash, status, ticket_id FROM inbound_mail")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("content_hash")?,
+                    r.try_get("status")?,
+                    r.try_get("ticket_id")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// How many tickets exist.
+    pub async fn ticket_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    /// How many inbound messages are in each status.
+    pub async fn inbound_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM inbound_mail GROUP BY status")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// The Message-IDs of a ticket's mail, in message order: (Message-ID,
+    /// the stored message it came with, whether Rapport sent it).
+    pub async fn thread_of(
+        &self,
+        ticket: TicketId,
+    ) -> Result<Vec<(String, Option<i64>, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT message_id, message_ref, outbound FROM mail_message_ids WHERE ticket_id = $1 \
+             ORDER BY linked_at, message_id LIMIT 500",
+        )
+        .bind(ticket.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("message_id")?,
+                    r.try_get("message_ref")?,
+                    r.try_get::<i64, _>("outbound")? != 0,
+                ))
+            })
+            .collect()
+    }
+
+    /// The people copied on a ticket: (address, name).
+    pub async fn participants(
+        &self,
+        ticket: TicketId,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT email, name FROM ticket_participants WHERE ticket_id = $1 ORDER BY added_at, email LIMIT 100",
+        )
+        .bind(ticket.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("email")?, r.try_get("name")?)))
+            .collect()
+    }
+
+    /// A customer's addresses that bounce: (address, since, reason).
+    pub async fn bouncing_addresses(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<(String, Timestamp, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT value, bouncing_since, bounce_reason FROM customer_identities \
+             WHERE customer_id = $1 AND bouncing_since IS NOT NULL ORDER BY id",
+        )
+        .bind(customer.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("value")?,
+                    Timestamp(r.try_get("bouncing_since")?),
+                    r.try_get("bounce_reason")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Where an IMAP mailbox was read up to: (UIDVALIDITY, last UID taken in).
+    pub async fn mailbox_position(
+        &self,
+        mailbox: &str,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        let row =
+            sqlx::query("SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = $1")
+                .bind(mailbox)
+                .fetch_optional(&self.write)
+                .await?;
+        row.map(|r| Ok((r.try_get("uid_validity")?, r.try_get("last_uid")?)))
+            .transpose()
+    }
+
+    /// Records where an IMAP mailbox was read up to.
+    pub async fn set_mailbox_position(
+        &self,
+        mailbox: &str,
+        uid_validity: i64,
+        last_uid: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (mailbox) DO UPDATE SET uid_validity = $2, last_uid = $3, updated_at = $4",
+        )
+        .bind(mailbox)
+        .bind(uid_validity)
+        .bind(last_uid)
+        .bind(Timestamp::now().0)
+        .execute(&self.write)
+        .await?;
         Ok(())
     }
 
@@ -88,38 +282,6 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(inbound).collect()
-    }
-
-    /// The ticket the first known Message-ID belongs to.
-    pub async fn ticket_for_message_ids(
-        &self,
-        ids: &[String],
-    ) -> Result<Option<TicketId>, StoreError> {
-        for id in ids.iter().take(20) {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT ticket_id FROM mail_message_ids WHERE message_id = $1")
-                    .bind(id)
-                    .fetch_optional(&self.write)
-                    .await?;
-            if let Some(ticket) = found {
-                return Ok(Some(TicketId(ticket)));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Remembers that a Message-ID belongs to a ticket.
-    pub async fn link_message_id(
-        &self,
-        message_id: &str,
-        ticket: TicketId,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO mail_message_ids (message_id, ticket_id) VALUES ($1, $2) ON CONFLICT (message_id) DO NOTHING")
-            .bind(message_id)
-            .bind(ticket.0)
-            .execute(&self.write)
-            .await?;
-        Ok(())
     }
 }
 

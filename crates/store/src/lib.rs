@@ -10,18 +10,28 @@
 //! writes queue in the process instead of failing with `SQLITE_BUSY`. A ticket
 //! change and its events are written in one transaction ([`Store::change_ticket`]).
 
+pub mod attachments;
+pub mod blobs;
 pub mod bulk;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub mod directory;
 pub mod inbound;
 mod intake;
+mod locks;
 mod migrate;
+pub mod outbox;
 mod rows;
 pub mod templates;
 pub mod tickets;
+pub mod write_tx;
 
 pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
+pub use attachments::{AttachmentRecord, NewAttachment};
+pub use blobs::{BlobError, Blobs, sha256_hex};
 pub use inbound::InboundRecord;
+pub use locks::SingletonLock;
+pub use outbox::{ClaimedMail, NewOutboxMail, OutboxRecord};
+pub use write_tx::WriteTx;
 pub use templates::TemplateRecord;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
 
@@ -205,15 +215,6 @@ impl Store {
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
-    }
-
-    /// ` FOR UPDATE` where the engine has row locks (SQLite's single writer
-    /// already serialises writes).
-    fn for_update(&self) -> &'static str {
-        match self.backend {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE",
-        }
     }
 }
 

@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inbound_mail",
         include_str!("../migrations/0003_inbound_mail.sql"),
     ),
+    (
+        4,
+        "mail_channel",
+        include_str!("../migrations/0004_mail_channel.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -163,31 +163,10 @@ impl Store {
         E: From<StoreError>,
         F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
     {
-        let mut tx = self.write.begin().await.map_err(StoreError::from)?;
-        let sql = format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{}",
-            self.for_update()
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(StoreError::from)?
-            .ok_or(StoreError::NotFound("ticket"))?;
-        let mut current = ticket(&row)?;
-        let now = Timestamp::now().max(current.updated_at);
-        let message = match message {
-            Some(m) => Some(insert_message(&mut tx, id, &m, now).await?),
-            None => None,
-        };
-        let kinds = decide(&current, message.as_ref().map(|m| m.id))?;
-        let events = append(&mut tx, &mut current, actor, now, kinds).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(TicketChange {
-            ticket: current,
-            events,
-            message,
-        })
+        let mut tx = self.begin_write().await?;
+        let change = tx.change_ticket(id, actor, message, decide).await?;
+        tx.commit().await?;
+        Ok(change)
     }
 
     /// Lists tickets by filter, in keyset pages.
@@ -337,6 +316,41 @@ pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
         Actor::Customer(c) => ("customer", Some(c.0)),
         Actor::System => ("system", None),
     }
+}
+
+/// Changes a ticket inside an open transaction (see [`Store::change_ticket`]).
+pub(crate) async fn change_in<E, F>(
+    conn: &mut AnyConnection,
+    for_update: &str,
+    id: TicketId,
+    actor: Actor,
+    message: Option<NewMessage>,
+    decide: F,
+) -> Result<TicketChange, E>
+where
+    E: From<StoreError>,
+    F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
+{
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{for_update}");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(StoreError::from)?
+        .ok_or(StoreError::NotFound("ticket"))?;
+    let mut current = ticket(&row)?;
+    let now = Timestamp::now().max(current.updated_at);
+    let message = match message {
+        Some(m) => Some(insert_message(conn, id, &m, now).await?),
+        None => None,
+    };
+    let kinds = decide(&current, message.as_ref().map(|m| m.id))?;
+    let events = append(conn, &mut current, actor, now, kinds).await?;
+    Ok(TicketChange {
+        ticket: current,
+        events,
+        message,
+    })
 }
 
 /// Creates a ticket inside an open transaction in three statements: the

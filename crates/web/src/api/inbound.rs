@@ -30,28 +30,18 @@ pub struct IngestOut {
 
 impl From<IngestOutcome> for IngestOut {
     fn from(o: IngestOutcome) -> Self {
-        let out = |outcome: &str, ticket: Option<rapport_core::TicketId>| IngestOut {
-            outcome: outcome.into(),
-            ticket_id: ticket.map(|t| t.0),
-            previous_ticket_id: None,
-            reason: None,
-        };
-        match o {
-            IngestOutcome::Created(t) => out("created", Some(t)),
-            IngestOutcome::Appended(t) => out("appended", Some(t)),
-            IngestOutcome::Linked { ticket, previous } => IngestOut {
-                previous_ticket_id: Some(previous.0),
-                ..out("linked", Some(ticket))
+        IngestOut {
+            outcome: o.name().into(),
+            ticket_id: o.ticket().map(|t| t.0),
+            previous_ticket_id: match &o {
+                IngestOutcome::Linked { previous, .. } => Some(previous.0),
+                _ => None,
             },
-            IngestOutcome::Duplicate(t) => out("duplicate", t),
-            IngestOutcome::Bounce(t) => out("bounce", t),
-            IngestOutcome::Ignored(reason) => IngestOut {
-                reason: Some(reason),
-                ..out("ignored", None)
-            },
-            IngestOutcome::Quarantined(reason) => IngestOut {
-                reason: Some(reason),
-                ..out("quarantined", None)
+            reason: match o {
+                IngestOutcome::Ignored(reason) | IngestOutcome::Quarantined(reason) => {
+                    Some(reason)
+                }
+                _ => None,
             },
         }
     }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod coach;
 pub mod directory;
 pub mod inbound;
+pub mod mail;
 pub mod templates;
 pub mod tickets;
 pub mod types;
@@ -26,6 +27,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
+        mail::upload, mail::download, mail::ticket_mail, mail::retry_inbound,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -37,6 +39,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "coach", description = "The reply coach"),
         (name = "templates", description = "Mail templates, checked when saved"),
         (name = "inbound", description = "Inbound mail"),
+        (name = "attachments", description = "Files on messages; uploads for replies"),
     )
 )]
 pub struct ApiDoc;
@@ -119,6 +122,15 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/api/v1/inbound/quarantine", get(inbound::quarantine))
+        .route("/api/v1/inbound/{id}/retry", post(mail::retry_inbound))
+        .route(
+            "/api/v1/attachments",
+            post(mail::upload).layer(axum::extract::DefaultBodyLimit::max(
+                mail::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/api/v1/attachments/{id}", get(mail::download))
+        .route("/api/v1/tickets/{id}/mail", get(mail::ticket_mail))
         .route(
             "/api/v1/templates/{name}",
             get(templates::get_template).put(templates::put_template),

@@ -181,10 +181,7 @@ pub async fn get_ticket(
     Id(id): Id,
 ) -> ApiResult<axum::Json<TicketDetailOut>> {
     let view = s.app.ticket(&caller, TicketId(id)).await?;
-    Ok(axum::Json(TicketDetailOut {
-        ticket: (&view.ticket).into(),
-        messages: view.messages.iter().map(Into::into).collect(),
-    }))
+    Ok(axum::Json((&view).into()))
 }
 
 /// A ticket's messages, oldest first.
@@ -210,6 +207,9 @@ pub struct MessageIn {
     pub body: String,
     /// Send a reply despite blocking coach findings; the reason is recorded.
     pub override_reason: Option<String>,
+    /// Uploads (from POST /api/v1/attachments) to attach; a reply mails them.
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// Add a reply, an internal note or the customer's words.
@@ -242,6 +242,7 @@ pub async fn add_message(
             role,
             &body.body,
             body.override_reason.as_deref(),
+            &body.attachment_ids,
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json((&change).into())))

@@ -170,6 +170,118 @@ pub struct TicketDetailOut {
     pub ticket: TicketOut,
     /// Messages, oldest first.
     pub messages: Vec<MessageOut>,
+    /// People copied on the ticket's mail besides the customer.
+    pub participants: Vec<ParticipantOut>,
+    /// Files on the messages (download at `/api/v1/attachments/{id}`).
+    pub attachments: Vec<AttachmentOut>,
+    /// Mail sent for the ticket and whether it arrived.
+    pub mail: Vec<MailOut>,
+}
+
+impl From<&rapport_app::tickets::TicketView> for TicketDetailOut {
+    fn from(v: &rapport_app::tickets::TicketView) -> Self {
+        Self {
+            ticket: (&v.ticket).into(),
+            messages: v.messages.iter().map(Into::into).collect(),
+            participants: v
+                .participants
+                .iter()
+                .map(|(email, name)| ParticipantOut {
+                    email: email.clone(),
+                    name: name.clone(),
+                })
+                .collect(),
+            attachments: v.attachments.iter().map(Into::into).collect(),
+            mail: v.mail.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Someone copied on a ticket's mail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantOut {
+    /// Address.
+    pub email: String,
+    /// Display name, if given.
+    pub name: Option<String>,
+}
+
+/// A file on a message (or an upload waiting to be sent).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentOut {
+    /// Id, for download and for `attachment_ids` when sending.
+    pub id: i64,
+    /// The message it belongs to (none while an upload is unsent).
+    pub message_id: Option<i64>,
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Content-ID of an inline image (`cid:` in the HTML body).
+    pub content_id: Option<String>,
+    /// Shown inside the message.
+    pub inline: bool,
+}
+
+impl From<&rapport_app::AttachmentRecord> for AttachmentOut {
+    fn from(a: &rapport_app::AttachmentRecord) -> Self {
+        Self {
+            id: a.id,
+            message_id: a.message_ref.map(|m| m.0),
+            file_name: a.file.file_name.clone(),
+            content_type: a.file.content_type.clone(),
+            size: a.file.size,
+            sha256: a.file.sha256.clone(),
+            content_id: a.file.content_id.clone(),
+            inline: a.file.inline,
+        }
+    }
+}
+
+/// A mail Rapport sent or is sending.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailOut {
+    /// Outbox id.
+    pub id: i64,
+    /// The message it carries (a reply), if any.
+    pub message_id: Option<i64>,
+    /// reply or acknowledgment.
+    pub kind: String,
+    /// Its Message-ID header.
+    pub mail_message_id: String,
+    /// Recipients.
+    pub recipients: Vec<String>,
+    /// pending, sending, sent, failed or bounced.
+    pub status: String,
+    /// Delivery attempts.
+    pub attempts: i64,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// When the mail server accepted it.
+    pub sent_at: Option<String>,
+}
+
+impl From<&rapport_app::OutboxRecord> for MailOut {
+    fn from(m: &rapport_app::OutboxRecord) -> Self {
+        Self {
+            id: m.id,
+            message_id: m.message_ref.map(|r| r.0),
+            kind: m.kind.clone(),
+            mail_message_id: m.message_id.clone(),
+            recipients: m.recipients.clone(),
+            status: m.status.clone(),
+            attempts: m.attempts,
+            last_error: m.last_error.clone(),
+            created_at: m.created_at.to_string(),
+            sent_at: m.sent_at.map(|t| t.to_string()),
+        }
+    }
 }
 
 /// One page of a list.

@@ -308,7 +308,11 @@ async fn first_run_setup_is_one_time(h: &Harness) {
 async fn setup_creates_the_first_admin() -> Option<()> {
     let (store, cleanup) =
         crate::harness::fresh_store(crate::harness::Backend::Sqlite, "setup").await?;
-    let app = rapport_app::App::new(store, rapport_app::AppConfig::default());
+    let app = rapport_app::App::new(
+        store,
+        rapport_app::Blobs::in_memory(),
+        rapport_app::AppConfig::default(),
+    );
     let token = app
         .issue_setup_token()
         .await

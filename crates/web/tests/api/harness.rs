@@ -21,6 +21,7 @@ static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// A running app on a fresh database, with staff and their tokens.
 pub struct Harness {
+    pub blob_dir: std::path::PathBuf,
     pub app: App,
     pub router: axum::Router,
     pub admin: String,
@@ -176,8 +177,15 @@ impl Cleanup {
 
 impl Harness {
     pub async fn new(backend: Backend, name: &str) -> Option<Self> {
+        Self::with_config(backend, name, AppConfig::default()).await
+    }
+
+    /// A harness whose app has these settings (attachments in a fresh folder).
+    pub async fn with_config(backend: Backend, name: &str, config: AppConfig) -> Option<Self> {
         let (store, cleanup) = fresh_store(backend, name).await?;
-        let app = App::new(store, AppConfig::default());
+        let blob_dir = std::env::temp_dir().join(format!("{}-blobs", unique(name)));
+        let blobs = rapport_store::Blobs::filesystem(&blob_dir).expect("blob folder");
+        let app = App::new(store, blobs, config);
         let mk = |email: &'static str, role: Role| {
             let app = app.clone();
             async move {
@@ -201,6 +209,7 @@ impl Harness {
         let team2 = app.store().insert_team("Billing").await.expect("team").id;
         let router = rapport_web::router(app.clone());
         Some(Self {
+            blob_dir,
             app,
             router,
             admin,
@@ -218,6 +227,7 @@ impl Harness {
     pub async fn finish(self) {
         self.app.store().close().await;
         self.cleanup.run().await;
+        let _ = std::fs::remove_dir_all(&self.blob_dir);
     }
 
     /// Sends a request; returns the status and the JSON body (Null when empty).

@@ -1,0 +1,128 @@
+//! Files agents attach to replies and notes: uploaded first (content-addressed
+//! in the blob store), then named by id when the message is sent. Attachment
+//! downloads serve the stored bytes of any ticket's files.
+
+use crate::{App, AppError, Caller};
+use rapport_store::{AttachmentRecord, NewAttachment};
+
+/// The largest upload accepted, in bytes.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// The most files one message may carry.
+pub const MAX_FILES_PER_MESSAGE: usize = 20;
+
+impl App {
+    /// Stores an agent's upload for a later reply or note.
+    pub async fn upload(
+        &self,
+        caller: &Caller,
+        file_name: &str,
+        content_type: &str,
+        data: &[u8],
+    ) -> Result<AttachmentRecord, AppError> {
+        let limit = MAX_UPLOAD_BYTES.min(self.config().mail.max_attachment_bytes);
+        if data.len() > limit {
+            return Err(AppError::invalid(
+                "file",
+                format!("has {} bytes; at most {limit} are accepted", data.len()),
+            ));
+        }
+        if data.is_empty() {
+            return Err(AppError::invalid("file", "is empty"));
+        }
+        let name: String = file_name
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+            .take(200)
+            .collect();
+        let name = name.trim().trim_start_matches('.');
+        if name.is_empty() {
+            return Err(AppError::invalid("name", "give the file a name (?name=...)"));
+        }
+        let content_type = content_type.trim().to_ascii_lowercase();
+        let valid_type = content_type.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && content_type.len() <= 100
+                && content_type
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"/+-.".contains(&c))
+        });
+        if !valid_type {
+            return Err(AppError::invalid(
+                "content-type",
+                "must be a MIME type such as application/pdf",
+            ));
+        }
+        let sha256 = self
+            .blobs()
+            .put(data)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let file = NewAttachment {
+            sha256,
+            file_name: name.to_string(),
+            content_type,
+            size: data.len() as i64,
+            content_id: None,
+            inline: false,
+        };
+        Ok(self.store().insert_upload(caller.agent_id, &file).await?)
+    }
+
+    /// The caller's own unsent uploads, in the order named; refuses others.
+    pub(crate) async fn own_uploads(
+        &self,
+        caller: &Caller,
+        ids: &[i64],
+    ) -> Result<Vec<AttachmentRecord>, AppError> {
+        if ids.len() > MAX_FILES_PER_MESSAGE {
+            return Err(AppError::invalid(
+                "attachment_ids",
+                format!("at most {MAX_FILES_PER_MESSAGE} files per message"),
+            ));
+        }
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.len() != ids.len() {
+            return Err(AppError::invalid("attachment_ids", "an upload is named twice"));
+        }
+        let found = self.store().attachments_by_id(ids).await?;
+        for id in ids {
+            let ok = found.iter().any(|a| {
+                a.id == *id && a.uploaded_by == Some(caller.agent_id) && a.message_ref.is_none()
+            });
+            if !ok {
+                return Err(AppError::invalid(
+                    "attachment_ids",
+                    format!("upload {id} is unknown, someone else's, or already sent"),
+                ));
+            }
+        }
+        Ok(found)
+    }
+
+    /// An attachment's record and bytes.
+    pub async fn attachment(
+        &self,
+        _caller: &Caller,
+        id: i64,
+    ) -> Result<(AttachmentRecord, Vec<u8>), AppError> {
+        let record = self.store().attachment(id).await?;
+        let data = self
+            .blobs()
+            .get(&record.file.sha256)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok((record, data))
+    }
+
+    /// A ticket's attachments.
+    pub async fn ticket_attachments(
+        &self,
+        _caller: &Caller,
+        ticket: rapport_core::TicketId,
+    ) -> Result<Vec<AttachmentRecord>, AppError> {
+        Ok(self.store().attachments_of_ticket(ticket).await?)
+    }
+}

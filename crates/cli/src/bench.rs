@@ -1,0 +1,144 @@
+//! `rapport bench ingest`: the mail-intake benchmark. Generates (or reuses)
+//! a maildir of realistic mail, takes it in on an empty database exactly as
+//! `rapport ingest` does, and reports messages per second, the share that
+//! ended where the generator says it must, and the peak memory.
+
+use crate::config::Settings;
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use rapport_app::mailgen::{Expect, write_maildir};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// The benchmark subcommands.
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Mail intake: messages/s, share threaded correctly, peak RSS (needs an empty database).
+    Ingest {
+        /// Messages to generate.
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        /// The maildir (generated there when it has no manifest); default `<data_dir>/bench-mail-<N>`.
+        #[arg(long)]
+        maildir: Option<PathBuf>,
+        /// Messages per transaction.
+        #[arg(long, default_value_t = 200)]
+        batch: usize,
+        /// Real conversations for the generated text.
+        #[arg(long, default_value = crate::CONVERSATIONS)]
+        conversations: PathBuf,
+    },
+}
+
+/// Peak resident memory of this process, in MB (Linux).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Runs a benchmark.
+pub async fn run(command: BenchCommand, settings: &Settings) -> Result<()> {
+    let BenchCommand::Ingest {
+        messages,
+        maildir,
+        batch,
+        conversations,
+    } = command;
+    let dir = maildir.unwrap_or_else(|| settings.data_dir.join(format!("bench-mail-{messages}")));
+    let manifest_path = dir.join("manifest.tsv");
+    let manifest_ok = std::fs::read_to_string(&manifest_path)
+        .map(|m| m.lines().count() == messages)
+        .unwrap_or(false);
+    if !manifest_ok {
+        let conversations = crate::conversations(&conversations)?;
+        let report = write_maildir(&dir, messages, 7, &conversations)?;
+        println!(
+            "generated {} messages ({} threads, {:.0} MB) in {}",
+            report.messages,
+            report.threads,
+            report.bytes as f64 / 1e6,
+            dir.display()
+        );
+    }
+    let app = crate::open(settings).await?;
+    if app.store().ticket_count().await? > 0 {
+        bail!(
+            "the database already has tickets; the benchmark needs an empty one (use --data-dir with a new folder or a new database)"
+        );
+    }
+    let summary = crate::ingest::run(&app, std::slice::from_ref(&dir.join("new")), batch).await?;
+    let rate = summary.messages as f64 / summary.seconds.max(1e-9);
+    // Check every message against what the generator says it must become.
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let stored: HashMap<String, (String, Option<i64>)> = app
+        .store()
+        .inbound_outcomes()
+        .await?
+        .into_iter()
+        .map(|(hash, status, ticket)| (hash, (status, ticket)))
+        .collect();
+    let mut thread_ticket: HashMap<&str, i64> = HashMap::new();
+    let mut by_kind: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for line in manifest.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [file, hash, thread, expect] = fields[..] else {
+            bail!("bad manifest line {line:?}");
+        };
+        let expect: Expect = expect.parse().map_err(anyhow::Error::msg)?;
+        let (status, ticket) = stored
+            .get(hash)
+            .cloned()
+            .unwrap_or(("missing".into(), None));
+        let thread_of = thread_ticket.get(thread).copied();
+        let right = match expect {
+            Expect::New => {
+                if let Some(t) = ticket {
+                    thread_ticket.insert(thread, t);
+                }
+                status == "processed" && ticket.is_some()
+            }
+            Expect::Thread | Expect::Bounce => {
+                status == "processed" && ticket.is_some() && ticket == thread_of
+            }
+            Expect::Linked => status == "processed" && ticket.is_some() && ticket != thread_of,
+            Expect::Ignored => status == "ignored",
+            Expect::Duplicate => status != "missing" && status != "quarantined",
+        };
+        let entry = by_kind.entry(expect.as_str()).or_default();
+        entry.1 += 1;
+        if right {
+            entry.0 += 1;
+        } else if wrong.len() < 10 {
+            wrong.push(format!("{file} ({}): {status} {ticket:?}, thread ticket {thread_of:?}", expect.as_str()));
+        }
+    }
+    let correct: usize = by_kind.values().map(|(r, _)| r).sum();
+    let total: usize = by_kind.values().map(|(_, t)| t).sum();
+    println!(
+        "\nmail intake on {}: {} messages in {:.1} s = {rate:.0} messages/s (batches of {batch})",
+        rapport_store::redact(&settings.database_url),
+        summary.messages,
+        summary.seconds
+    );
+    println!(
+        "threaded correctly: {correct} of {total} ({:.2} %): {}",
+        100.0 * correct as f64 / total.max(1) as f64,
+        by_kind
+            .iter()
+            .map(|(k, (r, t))| format!("{k} {r}/{t}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for w in &wrong {
+        println!("  wrong: {w}");
+    }
+    if let Some(mb) = peak_rss_mb() {
+        println!("peak RSS: {mb:.0} MB");
+    }
+    app.store().close().await;
+    Ok(())
+}

@@ -1,0 +1,347 @@
+//! One write transaction that a use case fills step by step: a reply with
+//! the mail it sends, or a batch of inbound mail with savepoints so one bad
+//! message is rolled back alone. Everything written through a [`WriteTx`]
+//! commits together or not at all.
+
+use crate::rows::{TICKET_COLUMNS, ticket};
+use crate::tickets::{change_in, create_in};
+use crate::{Backend, NewMessage, NewTicket, Store, StoreError, TicketChange};
+use rapport_core::{
+    Actor, CustomerId, EventKind, IdentityKind, MessageId, Ticket, TicketId, Timestamp,
+};
+use sqlx::{AssertSqlSafe, Row};
+
+/// An open write transaction.
+pub struct WriteTx {
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) backend: Backend,
+}
+
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTx")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens a write transaction.
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        Ok(WriteTx {
+            tx: self.write.begin().await?,
+            backend: self.backend,
+        })
+    }
+}
+
+impl WriteTx {
+    /// Commits everything written.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit().await?)
+    }
+
+    /// Marks a point to roll back to if the next item fails.
+    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("SAVEPOINT rapport_item")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps what was written since the savepoint.
+    pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("RELEASE SAVEPOINT rapport_item")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Undoes what was written since the savepoint.
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("ROLLBACK TO SAVEPOINT rapport_item")
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("RELEASE SAVEPOINT rapport_item")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Creates a ticket with its first message (see [`Store::create_ticket`]).
+    pub async fn create_ticket(
+        &mut self,
+        new: NewTicket,
+        actor: Actor,
+        first_message: Option<NewMessage>,
+    ) -> Result<TicketChange, StoreError> {
+        create_in(&mut self.tx, new, actor, first_message, Timestamp::now()).await
+    }
+
+    /// Changes a ticket (see [`Store::change_ticket`]).
+    pub async fn change_ticket<E, F>(
+        &mut self,
+        id: TicketId,
+        actor: Actor,
+        message: Option<NewMessage>,
+        decide: F,
+    ) -> Result<TicketChange, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
+    {
+        let lock = self.for_update();
+        change_in(&mut self.tx, lock, id, actor, message, decide).await
+    }
+
+    /// Reads a ticket as this transaction sees it.
+    pub async fn ticket(&mut self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1");
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .as_ref()
+            .map(ticket)
+            .transpose()
+    }
+
+    /// The ticket of the first known Message-ID, in the order given.
+    pub async fn ticket_for_message_ids(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Option<TicketId>, StoreError> {
+        let ids: Vec<&String> = ids.iter().take(50).collect();
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT message_id, ticket_id FROM mail_message_ids WHERE message_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in &ids {
+            query = query.bind(id.as_str());
+        }
+        let found = query.fetch_all(&mut *self.tx).await?;
+        for id in ids {
+            for row in &found {
+                if row.try_get::<String, _>("message_id")? == *id {
+                    return Ok(Some(TicketId(row.try_get("ticket_id")?)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Remembers that a Message-ID belongs to a ticket (and which message it came with).
+    pub async fn link_message_id(
+        &mut self,
+        message_id: &str,
+        ticket: TicketId,
+        message_ref: Option<MessageId>,
+        outbound: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, linked_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (message_id) DO NOTHING",
+        )
+        .bind(message_id)
+        .bind(ticket.0)
+        .bind(message_ref.map(|m| m.0))
+        .bind(i64::from(outbound))
+        .bind(Timestamp::now().0)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The customer an e-mail address (normalised) belongs to.
+    pub async fn customer_by_email(
+        &mut self,
+        email: &str,
+    ) -> Result<Option<CustomerId>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2",
+        )
+        .bind(IdentityKind::Email.as_str())
+        .bind(email)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .map(CustomerId))
+    }
+
+    /// Creates a customer with one e-mail address (normalised).
+    pub async fn create_customer(
+        &mut self,
+        name: &str,
+        email: &str,
+    ) -> Result<CustomerId, StoreError> {
+        let now = Timestamp::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+        )
+        .bind(name)
+        .bind(now.0)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO customer_identities (customer_id, kind, value) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(IdentityKind::Email.as_str())
+        .bind(email)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(CustomerId(id))
+    }
+
+    /// Marks an address as bouncing; returns whether it was known.
+    pub async fn mark_bouncing(&mut self, email: &str, reason: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE customer_identities SET bouncing_since = COALESCE(bouncing_since, $1), bounce_reason = $2 \
+             WHERE kind = $3 AND value = $4",
+        )
+        .bind(Timestamp::now().0)
+        .bind(reason)
+        .bind(IdentityKind::Email.as_str())
+        .bind(email)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Clears the bouncing mark: mail from the address proves it works again.
+    pub async fn clear_bouncing(&mut self, email: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE customer_identities SET bouncing_since = NULL, bounce_reason = NULL \
+             WHERE kind = $1 AND value = $2 AND bouncing_since IS NOT NULL",
+        )
+        .bind(IdentityKind::Email.as_str())
+        .bind(email)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether an address (normalised) bounces.
+    pub async fn is_bouncing(&mut self, email: &str) -> Result<bool, StoreError> {
+        let since: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT bouncing_since FROM customer_identities WHERE kind = $1 AND value = $2",
+        )
+        .bind(IdentityKind::Email.as_str())
+        .bind(email)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(since.flatten().is_some())
+    }
+
+    /// How many tickets a customer opened since an instant (the loop guard).
+    pub async fn tickets_opened_since(
+        &mut self,
+        customer: CustomerId,
+        since: Timestamp,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE customer_id = $1 AND created_at >= $2",
+        )
+        .bind(customer.0)
+        .bind(since.0)
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    /// Whether an address (normalised) takes part in a ticket.
+    pub async fn is_participant(
+        &mut self,
+        ticket: TicketId,
+        email: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM ticket_participants WHERE ticket_id = $1 AND email = $2",
+        )
+        .bind(ticket.0)
+        .bind(email)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Adds participants (normalised addresses) to a ticket; known ones are kept.
+    pub async fn add_participants(
+        &mut self,
+        ticket: TicketId,
+        people: &[(String, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::now();
+        for (email, name) in people.iter().take(50) {
+            sqlx::query(
+                "INSERT INTO ticket_participants (ticket_id, email, name, added_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (ticket_id, email) DO NOTHING",
+            )
+            .bind(ticket.0)
+            .bind(email)
+            .bind(name.as_deref())
+            .bind(now.0)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Takes an inbound message for processing; false when another process
+    /// took it first (its row stays locked until that transaction ends).
+    pub async fn claim_inbound(&mut self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE inbound_mail SET status = 'processing' WHERE id = $1 AND status = 'received'",
+        )
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a sent mail as bounced by a later delivery report; returns its ticket.
+    pub async fn outbox_bounced(
+        &mut self,
+        message_id: &str,
+        reason: &str,
+    ) -> Result<Option<TicketId>, StoreError> {
+        let ticket: Option<Option<i64>> = sqlx::query_scalar(
+            "UPDATE outbox SET status = 'bounced', last_error = $1 WHERE message_id = $2 RETURNING ticket_id",
+        )
+        .bind(reason)
+        .bind(message_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(ticket.flatten().map(TicketId))
+    }
+
+    /// Records what became of an inbound message.
+    pub async fn finish_inbound(
+        &mut self,
+        id: i64,
+        message_id: Option<&str>,
+        status: &str,
+        reason: Option<&str>,
+        ticket: Option<TicketId>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE inbound_mail SET message_id = $1, status = $2, reason = $3, ticket_id = $4 WHERE id = $5")
+            .bind(message_id)
+            .bind(status)
+            .bind(reason)
+            .bind(ticket.map(|t| t.0))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}
