@@ -282,8 +282,14 @@ impl App {
                     }
                     let reason = error.to_string();
                     tracing::warn!(inbound = id, reason, "mail quarantined");
-                    tx.finish_inbound(id, Some(&mail.message_id), "quarantined", Some(&reason), None)
-                        .await?;
+                    tx.finish_inbound(
+                        id,
+                        Some(&mail.message_id),
+                        "quarantined",
+                        Some(&reason),
+                        None,
+                    )
+                    .await?;
                     return Ok(IngestOutcome::Quarantined(reason));
                 }
             }
@@ -369,7 +375,10 @@ impl App {
             }
             None => None,
         };
-        for number in token.into_iter().chain(settings.subject_tag.find(&mail.subject)) {
+        for number in token
+            .into_iter()
+            .chain(settings.subject_tag.find(&mail.subject))
+        {
             if let Some(ticket) = tx.ticket(TicketId(number)).await? {
                 return Ok(Some(ticket));
             }
@@ -587,7 +596,9 @@ impl App {
                 .outbox_bounced(original, &format!("{kind} delivery failure"))
                 .await?;
             if ticket.is_none() {
-                ticket = tx.ticket_for_message_ids(std::slice::from_ref(original)).await?;
+                ticket = tx
+                    .ticket_for_message_ids(std::slice::from_ref(original))
+                    .await?;
             }
         }
         let mut marked = Vec::new();
@@ -682,7 +693,12 @@ impl App {
     }
 
     /// An internal note by the system, inside the transaction.
-    async fn note_in(&self, tx: &mut WriteTx, ticket: TicketId, text: &str) -> Result<(), AppError> {
+    async fn note_in(
+        &self,
+        tx: &mut WriteTx,
+        ticket: TicketId,
+        text: &str,
+    ) -> Result<(), AppError> {
         let note = NewMessage {
             kind: MessageKind::Internal,
             author_kind: AuthorKind::System,

@@ -101,7 +101,12 @@ impl App {
                 Err(SendError::Transient(error)) if mail.record.attempts < policy.max_attempts => {
                     let wait = policy.delay(mail.record.attempts, jitter());
                     let next = Timestamp(Timestamp::now().0 + micros(wait));
-                    tracing::warn!(outbox = mail.record.id, attempts = mail.record.attempts, error, "sending failed; will retry");
+                    tracing::warn!(
+                        outbox = mail.record.id,
+                        attempts = mail.record.attempts,
+                        error,
+                        "sending failed; will retry"
+                    );
                     self.store()
                         .outbox_retry(mail.record.id, worker, &error, next)
                         .await?;

@@ -81,11 +81,28 @@ const FIRST: &[&str] = &[
     "Wei", "Yara", "Zoë",
 ];
 const LAST: &[&str] = &[
-    "Lee", "Müller", "Okafor", "García", "Kowalski", "Nguyen", "Smith", "Haddad", "Rossi",
-    "Johansson", "Tanaka", "O'Brien", "Novak", "Silva", "Dubois",
+    "Lee",
+    "Müller",
+    "Okafor",
+    "García",
+    "Kowalski",
+    "Nguyen",
+    "Smith",
+    "Haddad",
+    "Rossi",
+    "Johansson",
+    "Tanaka",
+    "O'Brien",
+    "Novak",
+    "Silva",
+    "Dubois",
 ];
 const DOMAINS: &[&str] = &[
-    "mail.example", "post.example", "inbox.example", "web.example", "home.example",
+    "mail.example",
+    "post.example",
+    "inbox.example",
+    "web.example",
+    "home.example",
 ];
 const SUPPORT: &str = "support@shop.example";
 
@@ -291,7 +308,10 @@ pub fn write_maildir(
     conversations: &[Conversation],
 ) -> Result<MailgenReport, AppError> {
     if conversations.is_empty() {
-        return Err(AppError::invalid("conversations", "no conversations to build mail from"));
+        return Err(AppError::invalid(
+            "conversations",
+            "no conversations to build mail from",
+        ));
     }
     let io = |e: std::io::Error| AppError::Internal(format!("{}: {e}", out.display()));
     for folder in ["new", "cur", "tmp"] {
@@ -331,7 +351,10 @@ pub fn write_maildir(
                 let address = format!("{local}{}@{domain}", w.n);
                 let colleague = if w.rng.below(100) < 8 {
                     let (given, domain) = (w.pick(FIRST), w.pick(DOMAINS));
-                    Some((format!("{given} {last}"), format!("colleague{}@{domain}", w.n)))
+                    Some((
+                        format!("{given} {last}"),
+                        format!("colleague{}@{domain}", w.n),
+                    ))
                 } else {
                     None
                 };
@@ -407,7 +430,15 @@ pub fn write_maildir(
                     (thread.name.clone(), thread.address.clone())
                 };
                 let body = w.body(&thread, &text, true);
-                let raw = w.mail((&from.0, &from.1), &subject, &id, &threading, None, &body, "");
+                let raw = w.mail(
+                    (&from.0, &from.1),
+                    &subject,
+                    &id,
+                    &threading,
+                    None,
+                    &body,
+                    "",
+                );
                 thread.ids.push(id);
                 thread.texts.push(text);
                 threads[t] = thread;
@@ -523,7 +554,10 @@ mod tests {
             assert!(mail.from.is_some(), "{}", fields[0]);
         }
         for kind in ["new", "thread", "linked", "ignored", "bounce", "duplicate"] {
-            assert!(kinds.get(kind).copied().unwrap_or(0) > 0, "no {kind}: {kinds:?}");
+            assert!(
+                kinds.get(kind).copied().unwrap_or(0) > 0,
+                "no {kind}: {kinds:?}"
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())

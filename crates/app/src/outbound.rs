@@ -35,7 +35,11 @@ pub(crate) struct Letter {
 
 /// The given name from a display name for a greeting, or a friendly fallback.
 pub(crate) fn first_name(name: &str) -> String {
-    let first = name.split_whitespace().next().unwrap_or("").trim_matches('"');
+    let first = name
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches('"');
     if first.is_empty() || first.contains('@') {
         "there".to_string()
     } else {
@@ -63,9 +67,16 @@ pub(crate) fn never_acknowledge(address: &str) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase()
         .replace(['-', '_', '.'], "");
-    ["mailerdaemon", "postmaster", "noreply", "donotreply", "bounce", "bounces"]
-        .iter()
-        .any(|n| local == *n || local.starts_with(&format!("{n}+")))
+    [
+        "mailerdaemon",
+        "postmaster",
+        "noreply",
+        "donotreply",
+        "bounce",
+        "bounces",
+    ]
+    .iter()
+    .any(|n| local == *n || local.starts_with(&format!("{n}+")))
 }
 
 fn message_random() -> Result<u64, AppError> {
@@ -96,10 +107,11 @@ impl App {
             .unwrap_or_else(|| "localhost".into());
         let secret = self.reply_secret().await?;
         let message_id = new_message_id(letter.ticket.0, message_random()?, &domain);
-        let reply_to = reply_address(&mail.address, letter.ticket.0, secret).map(|address| Person {
-            name: Some(mail.business_name.clone()),
-            address,
-        });
+        let reply_to =
+            reply_address(&mail.address, letter.ticket.0, secret).map(|address| Person {
+                name: Some(mail.business_name.clone()),
+                address,
+            });
         let outgoing = Outgoing {
             from: Person {
                 name: Some(letter.from_name),
@@ -208,10 +220,7 @@ impl App {
                     name.clone()
                 },
             ),
-            (
-                "customer_first_name",
-                first_name(&name),
-            ),
+            ("customer_first_name", first_name(&name)),
             ("agent_name", mail.business_name.clone()),
             ("ticket_number", format!("#{}", ticket.0)),
             ("ticket_tag", mail.subject_tag.format(ticket.0)),
@@ -248,8 +257,14 @@ mod tests {
 
     #[test]
     fn own_addresses_and_daemons_are_recognised() {
-        assert!(is_own_address("support@shop.example", "Support+t5-abc@SHOP.example"));
-        assert!(!is_own_address("support@shop.example", "support@other.example"));
+        assert!(is_own_address(
+            "support@shop.example",
+            "Support+t5-abc@SHOP.example"
+        ));
+        assert!(!is_own_address(
+            "support@shop.example",
+            "support@other.example"
+        ));
         assert!(never_acknowledge("MAILER-DAEMON@mx.example"));
         assert!(never_acknowledge("no-reply@bank.example"));
         assert!(never_acknowledge("do_not_reply@bank.example"));

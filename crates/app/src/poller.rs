@@ -34,7 +34,10 @@ impl App {
         let mut last = match self.store().mailbox_position(name).await? {
             Some((stored, last)) if stored == validity => last,
             Some(_) => {
-                tracing::warn!(mailbox = name, "UIDVALIDITY changed; reading the folder again from the start");
+                tracing::warn!(
+                    mailbox = name,
+                    "UIDVALIDITY changed; reading the folder again from the start"
+                );
                 0
             }
             None => 0,
@@ -123,7 +126,11 @@ impl App {
                     continue;
                 }
             };
-            tracing::info!(mailbox = settings.name, idle = session.has_idle(), "reading mailbox");
+            tracing::info!(
+                mailbox = settings.name,
+                idle = session.has_idle(),
+                "reading mailbox"
+            );
             loop {
                 if let Err(error) = self.poll_mailbox(&mut session, &settings.name).await {
                     tracing::warn!(mailbox = settings.name, %error, "reading the mailbox failed");

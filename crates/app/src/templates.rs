@@ -84,7 +84,10 @@ fn sandbox() -> Environment<'static> {
 }
 
 /// Renders a saved template with real values (in the same sandbox as the check).
-pub fn render(source: &str, variables: &BTreeMap<&'static str, String>) -> Result<String, AppError> {
+pub fn render(
+    source: &str,
+    variables: &BTreeMap<&'static str, String>,
+) -> Result<String, AppError> {
     let env = sandbox();
     let template = env
         .template_from_str(source)

@@ -284,9 +284,7 @@ impl App {
         if !attachment_ids.is_empty() {
             tx.attach_uploads(caller.agent_id, id, stored, attachment_ids)
                 .await
-                .map_err(|_| {
-                    AppError::invalid("attachment_ids", "an upload was sent meanwhile")
-                })?;
+                .map_err(|_| AppError::invalid("attachment_ids", "an upload was sent meanwhile"))?;
         }
         tx.commit().await?;
         Ok(change)

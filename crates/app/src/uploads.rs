@@ -36,7 +36,10 @@ impl App {
             .collect();
         let name = name.trim().trim_start_matches('.');
         if name.is_empty() {
-            return Err(AppError::invalid("name", "give the file a name (?name=...)"));
+            return Err(AppError::invalid(
+                "name",
+                "give the file a name (?name=...)",
+            ));
         }
         let content_type = content_type.trim().to_ascii_lowercase();
         let valid_type = content_type.split_once('/').is_some_and(|(a, b)| {
@@ -85,7 +88,10 @@ impl App {
         unique.sort_unstable();
         unique.dedup();
         if unique.len() != ids.len() {
-            return Err(AppError::invalid("attachment_ids", "an upload is named twice"));
+            return Err(AppError::invalid(
+                "attachment_ids",
+                "an upload is named twice",
+            ));
         }
         let found = self.store().attachments_by_id(ids).await?;
         for id in ids {

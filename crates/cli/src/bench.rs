@@ -113,7 +113,10 @@ pub async fn run(command: BenchCommand, settings: &Settings) -> Result<()> {
         if right {
             entry.0 += 1;
         } else if wrong.len() < 10 {
-            wrong.push(format!("{file} ({}): {status} {ticket:?}, thread ticket {thread_of:?}", expect.as_str()));
+            wrong.push(format!(
+                "{file} ({}): {status} {ticket:?}, thread ticket {thread_of:?}",
+                expect.as_str()
+            ));
         }
     }
     let correct: usize = by_kind.values().map(|(r, _)| r).sum();

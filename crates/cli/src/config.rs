@@ -228,10 +228,9 @@ fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
     let address = env("MAIL_ADDRESS")
         .or(file.address)
         .unwrap_or(defaults.address);
-    let well_formed = address
-        .split_once('@')
-        .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
-        && !address.contains(char::is_whitespace);
+    let well_formed = address.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+    }) && !address.contains(char::is_whitespace);
     if !well_formed {
         bail!("mail.address {address:?} is not an e-mail address");
     }
@@ -278,7 +277,9 @@ fn smtp_settings(file: Option<SmtpFile>) -> Result<Option<SmtpSettings>> {
         Security::StartTls,
     )?;
     let port = match env("SMTP_PORT") {
-        Some(p) => p.parse().context("RAPPORT_SMTP_PORT must be a port number")?,
+        Some(p) => p
+            .parse()
+            .context("RAPPORT_SMTP_PORT must be a port number")?,
         None => file.port.unwrap_or(match security {
             Security::Tls => 465,
             Security::StartTls => 587,

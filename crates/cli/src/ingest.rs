@@ -127,8 +127,10 @@ pub async fn run(app: &App, paths: &[PathBuf], batch: usize) -> Result<IngestSum
     }
     let bar = indicatif::ProgressBar::new(files.len() as u64 + u64::from(stdin.is_some()));
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} messages {per_sec} eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} messages {per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let mut batcher = Batcher {
         app,
@@ -146,7 +148,9 @@ pub async fn run(app: &App, paths: &[PathBuf], batch: usize) -> Result<IngestSum
             std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
         if raw.starts_with(b"From ") {
             let messages = split_mbox(&raw);
-            batcher.bar.inc_length(messages.len().saturating_sub(1) as u64);
+            batcher
+                .bar
+                .inc_length(messages.len().saturating_sub(1) as u64);
             for (i, message) in messages.into_iter().enumerate() {
                 batcher
                     .push(format!("{}#{}", file.display(), i + 1), message)

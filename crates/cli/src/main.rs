@@ -21,7 +21,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// The default place of the real conversations, beside the project.
-pub(crate) const CONVERSATIONS: &str = "../shared/data/conversations/twitter-customer-care.dev.jsonl";
+pub(crate) const CONVERSATIONS: &str =
+    "../shared/data/conversations/twitter-customer-care.dev.jsonl";
 
 #[derive(Parser)]
 #[command(

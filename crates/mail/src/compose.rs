@@ -168,7 +168,10 @@ mod tests {
         );
         assert_eq!(parsed.attachments.len(), 1);
         assert_eq!(parsed.attachments[0].data, b"%PDF-1.4 label");
-        assert!(parsed.auto_reply.is_some(), "acknowledgments are marked automatic");
+        assert!(
+            parsed.auto_reply.is_some(),
+            "acknowledgments are marked automatic"
+        );
         Ok(())
     }
 

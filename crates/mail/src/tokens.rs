@@ -31,7 +31,9 @@ impl SubjectTag {
             return Err("the subject tag prefix must have 1 to 20 characters".into());
         }
         if prefix.contains(['[', ']']) || prefix.ends_with(|c: char| c.is_ascii_digit()) {
-            return Err("the subject tag prefix must not contain brackets or end in a digit".into());
+            return Err(
+                "the subject tag prefix must not contain brackets or end in a digit".into(),
+            );
         }
         Ok(Self {
             prefix: prefix.to_string(),
@@ -205,8 +207,8 @@ mod tests {
             find_reply_token([guessed.as_str()], "support@shop.example", secret),
             Some(ReplyToken::Forged(43))
         );
-        let other_secret = reply_address("support@shop.example", 42, b"another secret")
-            .unwrap_or_default();
+        let other_secret =
+            reply_address("support@shop.example", 42, b"another secret").unwrap_or_default();
         assert_eq!(
             find_reply_token([other_secret.as_str()], "support@shop.example", secret),
             Some(ReplyToken::Forged(42))

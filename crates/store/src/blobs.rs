@@ -117,13 +117,22 @@ mod tests {
         let again = blobs.put(b"photo of a broken lamp").await?;
         assert_eq!(a, again);
         assert_eq!(a, sha256_hex(b"photo of a broken lamp"));
-        assert!(dir.join("sha256").join(&a[..2]).join(&a[2..4]).join(&a).exists());
+        assert!(
+            dir.join("sha256")
+                .join(&a[..2])
+                .join(&a[2..4])
+                .join(&a)
+                .exists()
+        );
         assert_eq!(blobs.get(&a).await?, b"photo of a broken lamp");
         assert!(matches!(
             blobs.get(&sha256_hex(b"other")).await,
             Err(BlobError::NotFound(_))
         ));
-        assert!(matches!(blobs.get("../../etc/passwd").await, Err(BlobError::BadHash(_))));
+        assert!(matches!(
+            blobs.get("../../etc/passwd").await,
+            Err(BlobError::BadHash(_))
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }

@@ -314,15 +314,19 @@ impl Store {
 
     /// A setting, stored first if missing; when two servers race, both get the first value written.
     pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(key)
-            .bind(value)
-            .execute(&self.write)
-            .await?;
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_one(&self.write)
-            .await?)
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.write)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_one(&self.write)
+                .await?,
+        )
     }
 
     /// Removes a setting; says whether it was there.

@@ -122,10 +122,11 @@ impl Store {
         .execute(&self.write)
         .await?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inbound_mail WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.write)
-                .await?;
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM inbound_mail WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.write)
+                    .await?;
             if exists.is_none() {
                 return Err(StoreError::NotFound("inbound mail"));
             }
@@ -134,9 +135,7 @@ impl Store {
     }
 
     /// Every inbound message's (content hash, status, ticket), for the ingest benchmark's check.
-    pub async fn inbound_outcomes(
-        &self,
-    ) -> Result<Vec<(String, String, Option<i64>)>, StoreError> {
+    pub async fn inbound_outcomes(&self) -> Result<Vec<(String, String, Option<i64>)>, StoreError> {
         let rows = sqlx::query("SELECT content_hash, status, ticket_id FROM inbound_mail")
             .fetch_all(&self.read)
             .await?;
@@ -232,10 +231,7 @@ impl Store {
     }
 
     /// Where an IMAP mailbox was read up to: (UIDVALIDITY, last UID taken in).
-    pub async fn mailbox_position(
-        &self,
-        mailbox: &str,
-    ) -> Result<Option<(i64, i64)>, StoreError> {
+    pub async fn mailbox_position(&self, mailbox: &str) -> Result<Option<(i64, i64)>, StoreError> {
         let row =
             sqlx::query("SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = $1")
                 .bind(mailbox)

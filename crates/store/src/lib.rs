@@ -25,15 +25,15 @@ pub mod templates;
 pub mod tickets;
 pub mod write_tx;
 
-pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
 pub use attachments::{AttachmentRecord, NewAttachment};
 pub use blobs::{BlobError, Blobs, sha256_hex};
+pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
 pub use inbound::InboundRecord;
 pub use locks::SingletonLock;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxRecord};
-pub use write_tx::WriteTx;
 pub use templates::TemplateRecord;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
+pub use write_tx::WriteTx;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -232,9 +232,8 @@ impl Store {
         &self,
         ticket: TicketId,
     ) -> Result<Vec<OutboxRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM outbox WHERE ticket_id = $1 ORDER BY id LIMIT 1000"
-        );
+        let sql =
+            format!("SELECT {COLUMNS} FROM outbox WHERE ticket_id = $1 ORDER BY id LIMIT 1000");
         sqlx::query(AssertSqlSafe(sql))
             .bind(ticket.0)
             .fetch_all(&self.read)

@@ -2,9 +2,10 @@
 //! and a TLS port, and SASL for Postfix) and Postfix (SMTP on a plain port
 //! for the local network, submission with required STARTTLS and AUTH, and
 //! SMTPS with AUTH), each with its own configuration in a temporary folder.
-//! Postfix delivers every recipient to `delivered/<local part>/` as a
-//! maildir; recipients starting with `reject-` are refused permanently
-//! (550) and those starting with `busy-` temporarily (451).
+//! Postfix delivers every recipient to the maildir `delivered/inbox/`, each
+//! copy with a `Delivered-To` header naming its recipient; recipients
+//! starting with `reject-` are refused permanently (550) and those starting
+//! with `busy-` temporarily (451).
 //!
 //! The servers start once per test process under a small shell that stops
 //! them when the test process ends (its stdin closes), however it ends.
@@ -18,7 +19,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The password every IMAP and SMTP login uses.
-pub const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "rapport-test-secret";
 
 /// The running servers.
 #[derive(Debug)]
@@ -35,7 +36,7 @@ pub struct MailServers {
     pub submission_port: u16,
     /// SMTPS: TLS from the start, AUTH required.
     pub smtps_port: u16,
-    /// The self-signed certificate both present (for `ca_file`).
+    /// The private CA that signed both servers' certificate (for `ca_file`).
     pub ca_file: PathBuf,
     _keeper: Mutex<Child>,
 }
@@ -131,7 +132,9 @@ fn start() -> Result<MailServers, String> {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| e.to_string())?;
     }
     let d = dir.display().to_string();
-    run(Command::new("openssl").args([
+    // A private CA and a server certificate it signed, as a company mail server would have.
+    let openssl = |args: &[&str]| run(Command::new("openssl").args(args).current_dir(&dir));
+    openssl(&[
         "req",
         "-x509",
         "-newkey",
@@ -140,19 +143,60 @@ fn start() -> Result<MailServers, String> {
         "-days",
         "2",
         "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "/CN=Rapport Test CA",
         "-keyout",
-        &format!("{d}/key.pem"),
+        "ca-key.pem",
         "-out",
-        &format!("{d}/cert.pem"),
-    ]))?;
+        "ca.pem",
+    ])?;
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "server.csr",
+    ])?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .map_err(|e| e.to_string())?;
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca-key.pem",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "cert.pem",
+    ])?;
     let uid = nobody_uid();
-    run(Command::new("chown").args([&format!("{uid}:{uid}"), &format!("{d}/imap"), &format!("{d}/delivered")]))?;
+    run(Command::new("chown").args([
+        &format!("{uid}:{uid}"),
+        &format!("{d}/imap"),
+        &format!("{d}/delivered"),
+    ]))?;
     run(Command::new("chown").args(["postfix:postfix", &format!("{d}/postfix/data")]))?;
-    let (imap, imaps, smtp, submission, smtps) =
-        (free_port(), free_port(), free_port(), free_port(), free_port());
+    let (imap, imaps, smtp, submission, smtps) = (
+        free_port(),
+        free_port(),
+        free_port(),
+        free_port(),
+        free_port(),
+    );
     let dovecot_conf = format!(
         r#"base_dir = {d}/dovecot/run
 state_dir = {d}/dovecot/state
@@ -218,7 +262,7 @@ message_size_limit = 52428800
 virtual_mailbox_limit = 0
 virtual_mailbox_domains = static:all
 virtual_mailbox_base = {d}/delivered
-virtual_mailbox_maps = regexp:{d}/postfix/conf/mailboxes
+virtual_mailbox_maps = static:inbox/
 virtual_uid_maps = static:{uid}
 virtual_gid_maps = static:{uid}
 virtual_minimum_uid = 1
@@ -265,11 +309,6 @@ smtpd_recipient_restrictions = check_recipient_access regexp:{d}/postfix/conf/re
     );
     std::fs::write(dir.join("postfix/conf/master.cf"), master_cf).map_err(|e| e.to_string())?;
     std::fs::write(
-        dir.join("postfix/conf/mailboxes"),
-        "/^([^@+]+)[^@]*@.*$/ ${1}/\n",
-    )
-    .map_err(|e| e.to_string())?;
-    std::fs::write(
         dir.join("postfix/conf/recipients"),
         "/^reject-/ 550 5.1.1 Recipient address rejected: no such user\n/^busy-/ 451 4.3.2 Mailbox busy, try again later\n",
     )
@@ -302,7 +341,7 @@ smtpd_recipient_restrictions = check_recipient_access regexp:{d}/postfix/conf/re
         wait_for(port, "Postfix", &postfix_log)?;
     }
     Ok(MailServers {
-        ca_file: dir.join("cert.pem"),
+        ca_file: dir.join("ca.pem"),
         dir,
         imap_port: imap,
         imaps_port: imaps,
@@ -384,14 +423,20 @@ impl MailServers {
     pub fn delivered(&self, local_part: &str) -> Vec<Vec<u8>> {
         let mut files = Vec::new();
         for sub in ["new", "cur"] {
-            if let Ok(entries) = std::fs::read_dir(self.dir.join("delivered").join(local_part).join(sub)) {
+            if let Ok(entries) = std::fs::read_dir(self.dir.join("delivered/inbox").join(sub)) {
                 files.extend(entries.flatten().map(|e| e.path()));
             }
         }
         files.sort();
+        let wanted = format!("delivered-to: {}@", local_part.to_ascii_lowercase());
         files
             .iter()
             .filter_map(|f| std::fs::read(f).ok())
+            .filter(|raw| {
+                let head =
+                    String::from_utf8_lossy(&raw[..raw.len().min(4096)]).to_ascii_lowercase();
+                head.lines().any(|l| l.starts_with(&wanted))
+            })
             .collect()
     }
 
@@ -431,7 +476,11 @@ pub async fn imap_login(servers: &MailServers, user: &str) -> TestSession {
         .expect("connect to Dovecot");
     let mut client = async_imap::Client::new(tcp);
     client.read_response().await.expect("greeting");
-    client.login(user, PASSWORD).await.map_err(|(e, _)| e).expect("login")
+    client
+        .login(user, PASSWORD)
+        .await
+        .map_err(|(e, _)| e)
+        .expect("login")
 }
 
 /// Appends a raw message to a user's folder (created if missing).

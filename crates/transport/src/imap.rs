@@ -160,10 +160,7 @@ impl From<std::io::Error> for TransportError {
     }
 }
 
-async fn tls_wrap(
-    settings: &ImapSettings,
-    tcp: TcpStream,
-) -> Result<MailStream, TransportError> {
+async fn tls_wrap(settings: &ImapSettings, tcp: TcpStream) -> Result<MailStream, TransportError> {
     let config = client_config(settings.ca_file.as_deref())?;
     let name = rustls::pki_types::ServerName::try_from(settings.host.clone())
         .map_err(|e| TransportError::Config(format!("bad host name {:?}: {e}", settings.host)))?;
@@ -214,16 +211,12 @@ impl ImapSession {
             };
             client = async_imap::Client::new(tls_wrap(settings, tcp).await?);
         }
-        let mut session = match within(
-            settings.timeout,
-            "login",
-            async {
-                client
-                    .login(&settings.username, &settings.password)
-                    .await
-                    .map_err(|(e, _)| e)
-            },
-        )
+        let mut session = match within(settings.timeout, "login", async {
+            client
+                .login(&settings.username, &settings.password)
+                .await
+                .map_err(|(e, _)| e)
+        })
         .await
         {
             Ok(session) => session,
@@ -235,6 +228,10 @@ impl ImapSession {
         let capabilities = within(settings.timeout, "CAPABILITY", session.capabilities()).await?;
         let idle = capabilities.has_str("IDLE");
         let can_move = capabilities.has_str("MOVE");
+        if let AfterProcessing::Move(target) = &settings.after {
+            // Make the destination once; it usually exists already, which is fine.
+            let _ = within(settings.timeout, "CREATE", session.create(target)).await;
+        }
         let mailbox = within(settings.timeout, "SELECT", session.select(&settings.folder)).await?;
         Ok(Self {
             session,
@@ -260,9 +257,18 @@ impl ImapSession {
     }
 
     /// The UIDs above `last_uid`, lowest first, at most `limit`.
-    pub async fn new_uids(&mut self, last_uid: u32, limit: usize) -> Result<Vec<u32>, TransportError> {
+    pub async fn new_uids(
+        &mut self,
+        last_uid: u32,
+        limit: usize,
+    ) -> Result<Vec<u32>, TransportError> {
         let query = format!("UID {}:*", last_uid.saturating_add(1));
-        let found = within(self.settings.timeout, "UID SEARCH", self.session.uid_search(query)).await?;
+        let found = within(
+            self.settings.timeout,
+            "UID SEARCH",
+            self.session.uid_search(query),
+        )
+        .await?;
         self.drain_unsolicited();
         let mut uids: Vec<u32> = found.into_iter().filter(|u| *u > last_uid).collect();
         uids.sort_unstable();
@@ -337,11 +343,7 @@ impl ImapSession {
         })
         .await?;
         within(timeout, "EXPUNGE", async {
-            self.session
-                .expunge()
-                .await?
-                .try_collect::<Vec<_>>()
-                .await
+            self.session.expunge().await?.try_collect::<Vec<_>>().await
         })
         .await?;
         Ok(())

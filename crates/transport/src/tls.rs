@@ -9,9 +9,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Reads every certificate in a PEM file.
-pub(crate) fn pem_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TransportError> {
+pub(crate) fn pem_certificates(
+    path: &Path,
+) -> Result<Vec<CertificateDer<'static>>, TransportError> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| TransportError::Config(format!("cannot read CA file {}: {e}", path.display())))?
+        .map_err(|e| {
+            TransportError::Config(format!("cannot read CA file {}: {e}", path.display()))
+        })?
         .collect::<Result<_, _>>()
         .map_err(|e| TransportError::Config(format!("bad CA file {}: {e}", path.display())))?;
     if certs.is_empty() {

@@ -38,9 +38,7 @@ impl From<IngestOutcome> for IngestOut {
                 _ => None,
             },
             reason: match o {
-                IngestOutcome::Ignored(reason) | IngestOutcome::Quarantined(reason) => {
-                    Some(reason)
-                }
+                IngestOutcome::Ignored(reason) | IngestOutcome::Quarantined(reason) => Some(reason),
                 _ => None,
             },
         }

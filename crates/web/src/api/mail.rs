@@ -92,7 +92,13 @@ pub async fn download(
         .file
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut response = data.into_response();
     let headers = response.headers_mut();

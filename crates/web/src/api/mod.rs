@@ -125,9 +125,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/inbound/{id}/retry", post(mail::retry_inbound))
         .route(
             "/api/v1/attachments",
-            post(mail::upload).layer(axum::extract::DefaultBodyLimit::max(
-                mail::MAX_UPLOAD_BYTES,
-            )),
+            post(mail::upload).layer(axum::extract::DefaultBodyLimit::max(mail::MAX_UPLOAD_BYTES)),
         )
         .route("/api/v1/attachments/{id}", get(mail::download))
         .route("/api/v1/tickets/{id}/mail", get(mail::ticket_mail))

@@ -306,7 +306,7 @@ async fn first_run_setup_is_one_time(h: &Harness) {
 }
 
 async fn setup_creates_the_first_admin() -> Option<()> {
-    let (store, cleanup) =
+    let (store, _, cleanup) =
         crate::harness::fresh_store(crate::harness::Backend::Sqlite, "setup").await?;
     let app = rapport_app::App::new(
         store,

@@ -5,19 +5,15 @@ use axum::http::{Method, Request, StatusCode};
 use rapport_app::{App, AppConfig};
 use rapport_core::{AgentId, Role, TeamId};
 use rapport_store::Store;
+use rapport_testkit::postgres::TestDatabase;
 use serde_json::Value;
-use std::sync::atomic::{AtomicU32, Ordering};
 use tower::ServiceExt;
-
-pub const ADMIN_URL_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
 }
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// A running app on a fresh database, with staff and their tokens.
 pub struct Harness {
@@ -32,123 +28,32 @@ pub struct Harness {
     pub other_agent_id: AgentId,
     pub team: TeamId,
     pub team2: TeamId,
+    pub database_url: String,
     cleanup: Cleanup,
 }
 
 pub enum Cleanup {
     File(std::path::PathBuf),
-    Database { admin_url: String, name: String },
+    Database(TestDatabase),
 }
 
-fn unique(name: &str) -> String {
-    format!(
-        "rapport_t_{}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        name
-    )
-    .chars()
-    .take(60)
-    .collect()
-}
-
-async fn postgres_admin() -> Option<(sqlx::AnyPool, String)> {
-    sqlx::any::install_default_drivers();
-    let url = std::env::var("RAPPORT_TEST_POSTGRES").unwrap_or_else(|_| ADMIN_URL_DEFAULT.into());
-    let connect = sqlx::any::AnyPoolOptions::new()
-        .max_connections(2)
-        .acquire_timeout(std::time::Duration::from_secs(3))
-        .connect(&url);
-    match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
-        Ok(Ok(pool)) => {
-            sweep_orphans(&pool).await;
-            Some((pool, url))
-        }
-        Ok(Err(e)) => {
-            eprintln!("PostgreSQL at {url} unreachable: {e}");
-            None
-        }
-        Err(_) => None,
-    }
-}
-
-/// Drops test databases left by test processes that no longer run (a test
-/// that panics cannot drop its own). Names carry the creating process id.
-async fn sweep_orphans(admin: &sqlx::AnyPool) {
-    static SWEPT: std::sync::Once = std::sync::Once::new();
-    let mut first = false;
-    SWEPT.call_once(|| first = true);
-    // Without /proc no process can be checked, so nothing is swept.
-    if !first || !std::path::Path::new("/proc/self").exists() {
-        return;
-    }
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'rapport_t_%'",
-    )
-    .fetch_all(admin)
-    .await
-    .unwrap_or_default();
-    for name in names {
-        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-        let orphan = pid.is_some_and(|p| {
-            p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()
-        });
-        if orphan {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(admin)
-            .await;
-        }
-    }
+pub fn unique(name: &str) -> String {
+    rapport_testkit::postgres::unique(name)
 }
 
 /// Opens a fresh store, or `None` when PostgreSQL is missing off CI (said loudly).
-pub async fn fresh_store(backend: Backend, name: &str) -> Option<(Store, Cleanup)> {
+pub async fn fresh_store(backend: Backend, name: &str) -> Option<(Store, String, Cleanup)> {
     match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("{}.db", unique(name)));
-            let store = Store::open(&format!("sqlite:{}", path.display()))
-                .await
-                .expect("open SQLite");
-            Some((store, Cleanup::File(path)))
+            let url = format!("sqlite:{}", path.display());
+            let store = Store::open(&url).await.expect("open SQLite");
+            Some((store, url, Cleanup::File(path)))
         }
         Backend::Postgres => {
-            let Some((admin, admin_url)) = postgres_admin().await else {
-                if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!(
-                        "CI=true but PostgreSQL is not reachable: the PostgreSQL tests must run in CI"
-                    );
-                }
-                eprintln!(
-                    "\n!!! SKIPPED {name} on PostgreSQL: no server (set RAPPORT_TEST_POSTGRES) !!!\n"
-                );
-                return None;
-            };
-            let db = unique(name).to_lowercase();
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db}")))
-                .execute(&admin)
-                .await
-                .expect("drop");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-                .execute(&admin)
-                .await
-                .expect("create database");
-            admin.close().await;
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin_url.clone());
-            let store = Store::open(&format!("{base}/{db}"))
-                .await
-                .expect("open PostgreSQL");
-            Some((
-                store,
-                Cleanup::Database {
-                    admin_url,
-                    name: db,
-                },
-            ))
+            let db = TestDatabase::create(name).await?;
+            let store = Store::open(&db.url).await.expect("open PostgreSQL");
+            Some((store, db.url.clone(), Cleanup::Database(db)))
         }
     }
 }
@@ -161,16 +66,7 @@ impl Cleanup {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
-            Cleanup::Database { admin_url, name } => {
-                if let Ok(pool) = sqlx::AnyPool::connect(&admin_url).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&pool)
-                    .await;
-                    pool.close().await;
-                }
-            }
+            Cleanup::Database(db) => db.drop_database().await,
         }
     }
 }
@@ -182,7 +78,7 @@ impl Harness {
 
     /// A harness whose app has these settings (attachments in a fresh folder).
     pub async fn with_config(backend: Backend, name: &str, config: AppConfig) -> Option<Self> {
-        let (store, cleanup) = fresh_store(backend, name).await?;
+        let (store, database_url, cleanup) = fresh_store(backend, name).await?;
         let blob_dir = std::env::temp_dir().join(format!("{}-blobs", unique(name)));
         let blobs = rapport_store::Blobs::filesystem(&blob_dir).expect("blob folder");
         let app = App::new(store, blobs, config);
@@ -209,6 +105,7 @@ impl Harness {
         let team2 = app.store().insert_team("Billing").await.expect("team").id;
         let router = rapport_web::router(app.clone());
         Some(Self {
+            database_url,
             blob_dir,
             app,
             router,

@@ -11,5 +11,6 @@ mod input;
 mod lifecycle;
 mod lists;
 mod mail;
+mod mailflow;
 mod server;
 mod templates;
