@@ -45,6 +45,15 @@ impl App {
         Ok(self.store.customer(id).await?)
     }
 
+    /// A customer's addresses that bounce: (address, since, reason).
+    pub async fn bouncing_addresses(
+        &self,
+        _caller: &Caller,
+        id: CustomerId,
+    ) -> Result<Vec<(String, rapport_core::Timestamp, Option<String>)>, AppError> {
+        Ok(self.store.bouncing_addresses(id).await?)
+    }
+
     /// Customers by id after a cursor, optionally by a part of the name.
     pub async fn customers(
         &self,

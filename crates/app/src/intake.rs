@@ -85,6 +85,8 @@ struct Prepared {
 struct Batch {
     secret: Vec<u8>,
     acknowledgment: (String, String),
+    /// An admin released these from quarantine: the loop guard does not hold them again.
+    released: bool,
 }
 
 /// Text as the database accepts it: PostgreSQL refuses NUL characters.
@@ -138,6 +140,14 @@ impl App {
     /// Takes in many raw messages: the bytes in one transaction, then the
     /// processing in another, one savepoint per message. Outcomes come back in order.
     pub async fn ingest_batch(&self, raws: &[&[u8]]) -> Result<Vec<IngestOutcome>, AppError> {
+        self.ingest_with(raws, false).await
+    }
+
+    async fn ingest_with(
+        &self,
+        raws: &[&[u8]],
+        released: bool,
+    ) -> Result<Vec<IngestOutcome>, AppError> {
         let hashes: Vec<String> = raws.iter().map(|raw| content_hash(raw)).collect();
         let items: Vec<(&str, &[u8])> = hashes
             .iter()
@@ -176,6 +186,7 @@ impl App {
             let batch = Batch {
                 secret: self.reply_secret().await?.to_vec(),
                 acknowledgment: self.acknowledgment_template().await?,
+                released,
             };
             let mut tx = self.store().begin_write().await?;
             for item in &prepared {
@@ -470,7 +481,7 @@ impl App {
         };
         let limit = self.config().mail.new_tickets_per_hour;
         let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
-        if tx.tickets_opened_since(customer_id, hour_ago).await? >= limit {
+        if !batch.released && tx.tickets_opened_since(customer_id, hour_ago).await? >= limit {
             return Err(AppError::TooManyAttempts(format!(
                 "loop guard: {sender} already opened {limit} tickets in the last hour; held here for review"
             )));
@@ -736,7 +747,8 @@ impl App {
             .await?)
     }
 
-    /// Processes a quarantined message again (admins), e.g. after the loop guard held it.
+    /// Processes a quarantined message again (admins): the admin looked at
+    /// it, so the loop guard does not hold it a second time.
     pub async fn retry_inbound(&self, caller: &Caller, id: i64) -> Result<IngestOutcome, AppError> {
         caller.require(Permission::ManageAgents, "release quarantined mail")?;
         if !self.store().requeue_inbound(id).await? {
@@ -745,7 +757,10 @@ impl App {
             )));
         }
         let raw = self.store().raw_mail(id).await?;
-        self.ingest_mail(&raw).await
+        self.ingest_with(&[raw.as_slice()], true)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::Internal("the message was not processed".into()))
     }
 
     /// Processes mail that was stored but never processed (the process

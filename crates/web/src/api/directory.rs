@@ -304,9 +304,19 @@ pub async fn get_customer(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<axum::Json<CustomerOut>> {
-    Ok(axum::Json(
-        (&s.app.customer(&caller, CustomerId(id)).await?).into(),
-    ))
+    let mut out: CustomerOut = (&s.app.customer(&caller, CustomerId(id)).await?).into();
+    out.bouncing = s
+        .app
+        .bouncing_addresses(&caller, CustomerId(id))
+        .await?
+        .into_iter()
+        .map(|(email, since, reason)| super::types::BouncingOut {
+            email,
+            since: since.to_string(),
+            reason,
+        })
+        .collect();
+    Ok(axum::Json(out))
 }
 
 /// Rename a customer or replace their identities.

@@ -373,6 +373,21 @@ pub struct CustomerOut {
     pub created_at: String,
     /// RFC 3339, UTC.
     pub updated_at: String,
+    /// Addresses that bounced for good (shown on the single customer; no
+    /// acknowledgments go there until the customer writes from them again).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bouncing: Vec<BouncingOut>,
+}
+
+/// An address that bounces.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BouncingOut {
+    /// The address.
+    pub email: String,
+    /// RFC 3339, UTC: since the first permanent bounce.
+    pub since: String,
+    /// What the delivery report said.
+    pub reason: Option<String>,
 }
 
 impl From<&CustomerRecord> for CustomerOut {
@@ -390,6 +405,7 @@ impl From<&CustomerRecord> for CustomerOut {
                 .collect(),
             created_at: c.created_at.to_string(),
             updated_at: c.updated_at.to_string(),
+            bouncing: Vec::new(),
         }
     }
 }

@@ -221,3 +221,29 @@ macro_rules! both_backends {
         )+
     };
 }
+
+/// Runs a test body on SQLite and on PostgreSQL with these app settings
+/// (an expression evaluated inside the test's module, e.g. `super::config()`).
+#[macro_export]
+macro_rules! both_backends_with {
+    ($config:expr; $($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                async fn run(backend: $crate::harness::Backend) {
+                    if let Some(h) = $crate::harness::Harness::with_config(backend, stringify!($name), $config).await {
+                        super::$name(&h).await;
+                        h.finish().await;
+                    }
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run($crate::harness::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run($crate::harness::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}

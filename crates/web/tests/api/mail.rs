@@ -262,3 +262,230 @@ both_backends!(
     bounces_and_auto_replies_open_no_tickets,
     the_whole_corpus_ingests
 );
+
+async fn participants_html_and_attachments_are_kept(h: &Harness) {
+    let first = "Message-ID: <p1@customer.example>\r\nFrom: Ann Lee <ann@customer.example>\r\nTo: support@localhost\r\nCc: Bo Lee <BO@customer.example>, support@localhost\r\nSubject: Lamp\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nThe lamp is broken.\r\n--a\r\nContent-Type: text/html\r\n\r\n<p onclick=\"x()\">The lamp is <b>broken</b>.<script>steal()</script><img src=\"https://tracker.example/p.gif\"><img src=\"cid:photo1\"></p>\r\n--a--\r\n--m\r\nContent-Type: image/png\r\nContent-ID: <photo1>\r\nContent-Disposition: inline; filename=\"photo.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--m--\r\n";
+    let (_, b) = post_mime(h, first).await;
+    assert_eq!(b["outcome"], "created", "{b}");
+    let ticket = b["ticket_id"].as_i64().unwrap();
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    assert_eq!(
+        detail["participants"],
+        serde_json::json!([{"email": "bo@customer.example", "name": "Bo Lee"}]),
+        "the support address itself is no participant"
+    );
+    let html = detail["messages"][0]["body_html"].as_str().unwrap();
+    assert!(html.contains("<b>broken</b>"), "{html}");
+    for banned in ["script", "onclick", "tracker.example"] {
+        assert!(!html.contains(banned), "{banned} in {html}");
+    }
+    assert!(html.contains("cid:photo1"), "{html}");
+    let attachment = &detail["attachments"][0];
+    assert_eq!(
+        (
+            attachment["content_id"].as_str(),
+            attachment["inline"].as_bool(),
+            attachment["size"].as_i64()
+        ),
+        (Some("photo1"), Some(true), Some(8))
+    );
+    // The copied colleague may write into the ticket; a stranger may not.
+    let from_bo = mail(
+        "p2@customer.example",
+        "bo@customer.example",
+        "Re: Lamp",
+        "In-Reply-To: <p1@customer.example>\r\n",
+        "Box was crushed too.",
+    );
+    let (_, b) = post_mime(h, &from_bo).await;
+    assert_eq!(
+        (b["outcome"].as_str(), b["ticket_id"].as_i64()),
+        (Some("appended"), Some(ticket))
+    );
+    let from_carl = mail(
+        "p3@customer.example",
+        "carl@customer.example",
+        "Re: Lamp",
+        "In-Reply-To: <p1@customer.example>\r\n",
+        "Me too.",
+    );
+    assert_eq!(post_mime(h, &from_carl).await.1["outcome"], "linked");
+    // Uploads refuse bad input with a clear error.
+    let upload = |name: &str, content_type: &str, body: &'static [u8]| {
+        Request::post(format!("/api/v1/attachments?name={name}"))
+            .header("authorization", format!("Bearer {}", h.agent))
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (s, b) = h.raw(upload("x.txt", "text/plain", b"")).await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("file"))
+    );
+    let (s, b) = h.raw(upload("x.txt", "not a type", b"abc")).await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("content-type"))
+    );
+    let (s, _) = h
+        .raw(upload(
+            "big.bin",
+            "application/octet-stream",
+            &[0u8; 11 * 1024 * 1024],
+        ))
+        .await;
+    assert_eq!(s.as_u16(), 413);
+    let (s, other) = h.raw(upload("a.txt", "text/plain", b"abc")).await;
+    assert_eq!(s.as_u16(), 201);
+    // Someone else's upload cannot be sent.
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{ticket}/messages"),
+            &h.lead,
+            serde_json::json!({"kind": "note", "body": "see file", "attachment_ids": [other["id"]]}),
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("attachment_ids")),
+        "{b}"
+    );
+    let (s, _) = h.get("/api/v1/attachments/999999", &h.agent).await;
+    assert_eq!(s.as_u16(), 404);
+}
+
+async fn bounces_mark_the_address_until_the_customer_writes(h: &Harness) {
+    let first = mail(
+        "b1@customer.example",
+        "dee@customer.example",
+        "Order",
+        "",
+        "Where is it?",
+    );
+    let ticket = post_mime(h, &first).await.1["ticket_id"].as_i64().unwrap();
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    let customer = detail["ticket"]["customer_id"].as_i64().unwrap();
+    let report = "Message-ID: <bounce2@mx.example>\r\nFrom: MAILER-DAEMON@mx.example\r\nTo: support@localhost\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; Dee@customer.example\r\nAction: failed\r\nStatus: 5.1.1\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <b1@customer.example>\r\n--b--\r\n";
+    assert_eq!(post_mime(h, report).await.1["outcome"], "bounce");
+    let (_, c) = h
+        .get(&format!("/api/v1/customers/{customer}"), &h.agent)
+        .await;
+    assert_eq!(c["bouncing"][0]["email"], "dee@customer.example", "{c}");
+    let again = mail(
+        "b2@customer.example",
+        "dee@customer.example",
+        "Re: Order",
+        "In-Reply-To: <b1@customer.example>\r\n",
+        "Got it now?",
+    );
+    assert_eq!(post_mime(h, &again).await.1["outcome"], "appended");
+    let (_, c) = h
+        .get(&format!("/api/v1/customers/{customer}"), &h.agent)
+        .await;
+    assert!(
+        c.get("bouncing").is_none(),
+        "writing from it clears it: {c}"
+    );
+}
+
+fn guarded() -> rapport_app::AppConfig {
+    rapport_app::AppConfig {
+        mail: rapport_app::MailConfig {
+            outbound: true,
+            acknowledgments_per_hour: 2,
+            new_tickets_per_hour: 3,
+            max_attachment_bytes: 1000,
+            ..rapport_app::MailConfig::default()
+        },
+        ..rapport_app::AppConfig::default()
+    }
+}
+
+async fn loop_guards_hold_floods_and_admins_release_them(h: &Harness) {
+    let mut outcomes = Vec::new();
+    for n in 0..4 {
+        let raw = mail(
+            &format!("flood{n}@robot.example"),
+            "robot@robot.example",
+            &format!("Alert {n}"),
+            "",
+            "Disk almost full.",
+        );
+        outcomes.push(post_mime(h, &raw).await.1);
+    }
+    assert_eq!(outcomes[3]["outcome"], "quarantined", "{outcomes:?}");
+    assert!(
+        outcomes[3]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("loop guard")
+    );
+    let third = outcomes[2]["ticket_id"].as_i64().unwrap();
+    let (_, mail) = h
+        .get(&format!("/api/v1/tickets/{third}/mail"), &h.agent)
+        .await;
+    assert_eq!(
+        mail.as_array().unwrap().len(),
+        0,
+        "only two acknowledgments an hour"
+    );
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{third}"), &h.agent).await;
+    assert!(
+        detail["messages"][1]["body_text"]
+            .as_str()
+            .unwrap()
+            .contains("No acknowledgment sent"),
+        "{detail}"
+    );
+    let (_, list) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    let held = list[0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/inbound/{held}/retry");
+    assert_eq!(
+        h.post(&path, &h.agent, serde_json::json!({}))
+            .await
+            .0
+            .as_u16(),
+        403
+    );
+    let (s, b) = h.post(&path, &h.admin, serde_json::json!({})).await;
+    assert_eq!(
+        (s.as_u16(), b["outcome"].as_str()),
+        (200, Some("created")),
+        "{b}"
+    );
+    let (s, b) = h.post(&path, &h.admin, serde_json::json!({})).await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["code"].as_str()),
+        (409, Some("conflict"))
+    );
+    let (s, _) = h
+        .post(
+            "/api/v1/inbound/999999/retry",
+            &h.admin,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 404);
+    // An attachment over the limit is dropped with a note; the message arrives.
+    let big = format!(
+        "Message-ID: <big@customer.example>\r\nFrom: fay@customer.example\r\nSubject: Photos\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nSee the photo.\r\n--m\r\nContent-Type: image/jpeg; name=\"huge.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--m--\r\n",
+        "QUJD".repeat(600)
+    );
+    let (_, b) = post_mime(h, &big).await;
+    let ticket = b["ticket_id"].as_i64().unwrap();
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    assert_eq!(detail["messages"][0]["body_text"], "See the photo.");
+    assert_eq!(detail["attachments"].as_array().unwrap().len(), 0);
+    let note = detail["messages"][1]["body_text"].as_str().unwrap();
+    assert!(
+        note.contains("huge.jpg") && note.contains("limit"),
+        "{note}"
+    );
+}
+
+both_backends!(
+    participants_html_and_attachments_are_kept,
+    bounces_mark_the_address_until_the_customer_writes
+);
+crate::both_backends_with!(super::guarded(); loop_guards_hold_floods_and_admins_release_them);

@@ -67,7 +67,7 @@ fn parse(raw: &[u8]) -> rapport_mail::ParsedMail {
     rapport_mail::parse(raw).expect("delivered mail parses")
 }
 
-fn header<'a>(raw: &'a [u8], name: &str) -> Option<String> {
+fn header(raw: &[u8], name: &str) -> Option<String> {
     let text = String::from_utf8_lossy(raw);
     let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
     let prefix = format!("{}:", name.to_ascii_lowercase());
