@@ -16,8 +16,8 @@
 use crate::outbound::{KIND_ACKNOWLEDGMENT, is_own_address, never_acknowledge};
 use crate::{App, AppError, Caller};
 use rapport_core::{
-    Actor, AuthorKind, Channel, Command, IdentityKind, MessageId, MessageKind, Permission,
-    Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
+    Actor, AuthorKind, Channel, Command, CustomerId, IdentityKind, MessageId, MessageKind,
+    Permission, Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
 };
 use rapport_mail::{Bounce, ParsedMail, Person, ReplyToken, content_hash, find_reply_token, parse};
 use rapport_store::{InboundRecord, NewAttachment, NewMessage, NewTicket, WriteTx};
@@ -87,6 +87,40 @@ struct Batch {
     acknowledgment: (String, String),
     /// An admin released these from quarantine: the loop guard does not hold them again.
     released: bool,
+}
+
+/// Who sent a message: as written, normalised, and whether they are known
+/// (their customer id, and whether their address was bouncing).
+struct Sender<'a> {
+    person: &'a Person,
+    address: String,
+    known: Option<(CustomerId, bool)>,
+}
+
+/// The inbound rows' final state after the fast pass.
+fn finish_rows(
+    prepared: &[Prepared],
+    outcomes: &[IngestOutcome],
+) -> Vec<(
+    i64,
+    Option<String>,
+    &'static str,
+    Option<String>,
+    Option<TicketId>,
+)> {
+    prepared
+        .iter()
+        .zip(outcomes)
+        .map(|(item, outcome)| {
+            let message_id = item.mail.as_ref().ok().map(|m| m.message_id.clone());
+            let (status, reason) = match outcome {
+                IngestOutcome::Ignored(reason) => ("ignored", Some(reason.clone())),
+                IngestOutcome::Quarantined(reason) => ("quarantined", Some(reason.clone())),
+                _ => ("processed", None),
+            };
+            (item.record.id, message_id, status, reason, outcome.ticket())
+        })
+        .collect()
 }
 
 /// Text as the database accepts it: PostgreSQL refuses NUL characters.
@@ -188,11 +222,35 @@ impl App {
                 acknowledgment: self.acknowledgment_template().await?,
                 released,
             };
+            // Fast pass without savepoints; if any message fails, the batch
+            // is redone with one savepoint per message so it fails alone.
             let mut tx = self.store().begin_write().await?;
+            let mut fast = Vec::with_capacity(prepared.len());
             for item in &prepared {
-                outcomes[item.index] = Some(self.process(&mut tx, item, &batch).await?);
+                match self.process(&mut tx, item, &batch, false).await {
+                    Ok(outcome) => fast.push(outcome),
+                    Err(_) => break,
+                }
+            }
+            // Finishing is also the claim: if another process finished any of
+            // these first, the pass is redone guarded, which sees that.
+            let finished = fast.len() == prepared.len()
+                && tx
+                    .finish_inbound_many(&finish_rows(&prepared, &fast))
+                    .await?
+                    == prepared.len() as u64;
+            if !finished {
+                drop(tx);
+                tx = self.store().begin_write().await?;
+                fast.clear();
+                for item in &prepared {
+                    fast.push(self.process(&mut tx, item, &batch, true).await?);
+                }
             }
             tx.commit().await?;
+            for (item, outcome) in prepared.iter().zip(fast) {
+                outcomes[item.index] = Some(outcome);
+            }
         }
         for (index, first) in repeats {
             let ticket = outcomes[first].as_ref().and_then(IngestOutcome::ticket);
@@ -247,43 +305,48 @@ impl App {
         Ok((files, dropped))
     }
 
-    /// Processes one message under a savepoint; a failure rolls back only it
-    /// and quarantines it with the reason.
+    /// Processes one message. Guarded, it runs under a savepoint: a failure
+    /// rolls back only it and quarantines it with the reason. Unguarded (the
+    /// fast first pass over a batch), any failure is returned and the caller
+    /// redoes the whole batch guarded.
     async fn process(
         &self,
         tx: &mut WriteTx,
         item: &Prepared,
         batch: &Batch,
+        guarded: bool,
     ) -> Result<IngestOutcome, AppError> {
         let id = item.record.id;
-        let mut retried = false;
-        loop {
-            tx.savepoint().await?;
-            if !tx.claim_inbound(id).await? {
-                tx.release_savepoint().await?;
-                return Ok(IngestOutcome::Duplicate(None));
-            }
-            let mail = match &item.mail {
-                Ok(mail) => mail,
-                Err(reason) => {
-                    tx.finish_inbound(id, None, "quarantined", Some(reason), None)
-                        .await?;
-                    tx.release_savepoint().await?;
-                    tracing::warn!(inbound = id, reason, "mail quarantined");
+        let mail = match &item.mail {
+            Ok(mail) => mail,
+            Err(reason) => {
+                // Nothing was written for it, so no savepoint is needed.
+                tracing::warn!(inbound = id, reason, "mail quarantined");
+                if !guarded {
                     return Ok(IngestOutcome::Quarantined(reason.clone()));
                 }
-            };
-            match self.route(tx, mail, item, batch).await {
-                Ok(outcome) => {
-                    let (status, reason) = match &outcome {
-                        IngestOutcome::Ignored(reason) => ("ignored", Some(reason.as_str())),
-                        _ => ("processed", None),
-                    };
-                    tx.finish_inbound(id, Some(&mail.message_id), status, reason, outcome.ticket())
-                        .await?;
-                    tx.release_savepoint().await?;
-                    return Ok(outcome);
-                }
+                return Ok(
+                    if tx
+                        .finish_inbound(id, None, "quarantined", Some(reason), None)
+                        .await?
+                    {
+                        IngestOutcome::Quarantined(reason.clone())
+                    } else {
+                        IngestOutcome::Duplicate(None)
+                    },
+                );
+            }
+        };
+        let message_id = Some(mail.message_id.as_str());
+        let mut retried = false;
+        loop {
+            if guarded {
+                tx.savepoint().await?;
+            }
+            let result = self.route(tx, mail, item, batch).await;
+            let outcome = match result {
+                Ok(outcome) => outcome,
+                Err(error) if !guarded => return Err(error),
                 Err(error) => {
                     tx.rollback_to_savepoint().await?;
                     // Another server created the same customer meanwhile: once more sees it.
@@ -293,17 +356,34 @@ impl App {
                     }
                     let reason = error.to_string();
                     tracing::warn!(inbound = id, reason, "mail quarantined");
-                    tx.finish_inbound(
-                        id,
-                        Some(&mail.message_id),
-                        "quarantined",
-                        Some(&reason),
-                        None,
-                    )
-                    .await?;
+                    if !tx
+                        .finish_inbound(id, message_id, "quarantined", Some(&reason), None)
+                        .await?
+                    {
+                        return Ok(IngestOutcome::Duplicate(None));
+                    }
                     return Ok(IngestOutcome::Quarantined(reason));
                 }
+            };
+            if !guarded {
+                // The fast pass finishes the whole batch in one statement afterwards.
+                return Ok(outcome);
             }
+            let (status, reason) = match &outcome {
+                IngestOutcome::Ignored(reason) => ("ignored", Some(reason.as_str())),
+                _ => ("processed", None),
+            };
+            // Finishing is also the claim: when another server finished this
+            // message first, everything done here is undone.
+            if tx
+                .finish_inbound(id, message_id, status, reason, outcome.ticket())
+                .await?
+            {
+                tx.release_savepoint().await?;
+                return Ok(outcome);
+            }
+            tx.rollback_to_savepoint().await?;
+            return Ok(IngestOutcome::Duplicate(None));
         }
     }
 
@@ -329,21 +409,26 @@ impl App {
                 "sent from this help desk's own address".into(),
             ));
         }
-        let Some(ticket) = self.thread(tx, mail, batch).await? else {
-            if let Some(why) = &mail.auto_reply {
-                return Ok(IngestOutcome::Ignored(why.clone()));
-            }
+        let matched = self.thread(tx, mail, batch).await?;
+        if matched.is_none()
+            && let Some(why) = &mail.auto_reply
+        {
+            return Ok(IngestOutcome::Ignored(why.clone()));
+        }
+        let sender = Sender {
+            known: tx.sender(&sender).await?,
+            person: from,
+            address: sender,
+        };
+        let Some(ticket) = matched else {
             return self
-                .open_from_mail(tx, mail, item, batch, from, &sender, Vec::new(), None)
+                .open_from_mail(tx, mail, item, batch, &sender, Vec::new(), None)
                 .await;
         };
-        let known = tx.customer_by_email(&sender).await?;
-        let is_customer = known == Some(ticket.customer_id);
-        let is_participant = !is_customer && tx.is_participant(ticket.id, &sender).await?;
+        let is_customer = sender.known.map(|k| k.0) == Some(ticket.customer_id);
+        let is_participant = !is_customer && tx.is_participant(ticket.id, &sender.address).await?;
         if (is_customer || is_participant) && ticket.status != Status::Closed {
-            return self
-                .append_mail(tx, mail, item, &ticket, from, &sender, known)
-                .await;
+            return self.append_mail(tx, mail, item, &ticket, &sender).await;
         }
         if let Some(why) = &mail.auto_reply {
             return Ok(IngestOutcome::Ignored(why.clone()));
@@ -358,7 +443,6 @@ impl App {
             mail,
             item,
             batch,
-            from,
             &sender,
             vec!["needs-review".into()],
             Some((ticket.id, why)),
@@ -397,16 +481,13 @@ impl App {
         Ok(None)
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn append_mail(
         &self,
         tx: &mut WriteTx,
         mail: &ParsedMail,
         item: &Prepared,
         ticket: &Ticket,
-        from: &Person,
-        sender: &str,
-        known: Option<rapport_core::CustomerId>,
+        sender: &Sender<'_>,
     ) -> Result<IngestOutcome, AppError> {
         let text = body_text(mail);
         if let Some(why) = &mail.auto_reply {
@@ -420,14 +501,7 @@ impl App {
                 .await?;
             return Ok(IngestOutcome::Appended(ticket.id));
         }
-        let author = match known {
-            Some(c) => c,
-            None => {
-                tx.create_customer(&customer_name(from, sender), sender)
-                    .await?
-            }
-        };
-        tx.clear_bouncing(sender).await?;
+        let author = self.author(tx, sender).await?;
         let message = NewMessage {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
@@ -454,10 +528,29 @@ impl App {
         let message = change.message.map(|m| m.id);
         tx.link_message_id(&mail.message_id, ticket.id, message, false)
             .await?;
-        self.keep_participants(tx, ticket.id, ticket.customer_id, mail, sender)
+        self.keep_participants(tx, ticket.id, ticket.customer_id, mail, &sender.address)
             .await?;
         self.keep_files(tx, ticket.id, message, item).await?;
         Ok(IngestOutcome::Appended(ticket.id))
+    }
+
+    /// The sender's customer record, made if new; a bouncing mark is cleared,
+    /// since the address just proved it works.
+    async fn author(&self, tx: &mut WriteTx, sender: &Sender<'_>) -> Result<CustomerId, AppError> {
+        match sender.known {
+            Some((customer, bouncing)) => {
+                if bouncing {
+                    tx.clear_bouncing(&sender.address).await?;
+                }
+                Ok(customer)
+            }
+            None => Ok(tx
+                .create_customer(
+                    &customer_name(sender.person, &sender.address),
+                    &sender.address,
+                )
+                .await?),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -467,26 +560,23 @@ impl App {
         mail: &ParsedMail,
         item: &Prepared,
         batch: &Batch,
-        from: &Person,
-        sender: &str,
+        sender: &Sender<'_>,
         tags: Vec<String>,
         previous: Option<(TicketId, &str)>,
     ) -> Result<IngestOutcome, AppError> {
-        let customer_id = match tx.customer_by_email(sender).await? {
-            Some(c) => c,
-            None => {
-                tx.create_customer(&customer_name(from, sender), sender)
-                    .await?
+        if let Some((customer, _)) = sender.known
+            && !batch.released
+        {
+            let limit = self.config().mail.new_tickets_per_hour;
+            let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
+            if tx.tickets_opened_since(customer, hour_ago).await? >= limit {
+                return Err(AppError::TooManyAttempts(format!(
+                    "loop guard: {} already opened {limit} tickets in the last hour; held here for review",
+                    sender.address
+                )));
             }
-        };
-        let limit = self.config().mail.new_tickets_per_hour;
-        let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
-        if !batch.released && tx.tickets_opened_since(customer_id, hour_ago).await? >= limit {
-            return Err(AppError::TooManyAttempts(format!(
-                "loop guard: {sender} already opened {limit} tickets in the last hour; held here for review"
-            )));
         }
-        tx.clear_bouncing(sender).await?;
+        let customer_id = self.author(tx, sender).await?;
         let subject: String = if mail.subject.is_empty() {
             "(no subject)".into()
         } else {
@@ -514,7 +604,7 @@ impl App {
         let message = change.message.map(|m| m.id);
         tx.link_message_id(&mail.message_id, ticket, message, false)
             .await?;
-        self.keep_participants(tx, ticket, customer_id, mail, sender)
+        self.keep_participants(tx, ticket, customer_id, mail, &sender.address)
             .await?;
         self.keep_files(tx, ticket, message, item).await?;
         if let Some((previous, why)) = previous {
@@ -527,8 +617,16 @@ impl App {
             )
             .await?;
         }
-        self.acknowledge(tx, batch, ticket, &subject, from, sender, mail)
-            .await?;
+        self.acknowledge(
+            tx,
+            batch,
+            ticket,
+            &subject,
+            sender.person,
+            &sender.address,
+            mail,
+        )
+        .await?;
         Ok(match previous {
             Some((previous, _)) => IngestOutcome::Linked { ticket, previous },
             None => IngestOutcome::Created(ticket),

@@ -234,10 +234,17 @@ fn main() -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    // Batch commands do one thing at a time: one runtime thread saves the
+    // cross-thread wake-ups that would otherwise follow every database call.
+    let one_thread = matches!(cli.command, Command::Ingest { .. } | Command::Bench(_));
+    let runtime = if one_thread {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    }
+    .enable_all()
+    .build()
+    .context("cannot start the async runtime")?;
     runtime.block_on(run(cli.command, settings))
 }
 

@@ -2,7 +2,8 @@
 
 use crate::{Store, StoreError};
 use rapport_core::{CustomerId, TicketId, Timestamp};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
 
 /// A stored inbound message (without its bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,49 +41,89 @@ impl Store {
     }
 
     /// Keeps many raw messages in one transaction, in order; each comes back
-    /// with whether it is new.
+    /// with whether it is new (a hash repeated in the batch is new only once).
     pub async fn store_raw_batch(
         &self,
         items: &[(&str, &[u8])],
     ) -> Result<Vec<(InboundRecord, bool)>, StoreError> {
         let now = Timestamp::now();
         let mut tx = self.write.begin().await?;
-        let mut out = Vec::with_capacity(items.len());
-        for (content_hash, raw) in items {
-            let inserted: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES ($1, $2, $3, 'received') \
-                 ON CONFLICT (content_hash) DO NOTHING RETURNING id",
-            )
-            .bind(*content_hash)
-            .bind(raw.to_vec())
-            .bind(now.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let record = match inserted {
-                Some(id) => InboundRecord {
-                    id,
-                    content_hash: content_hash.to_string(),
-                    message_id: None,
-                    status: "received".into(),
-                    reason: None,
-                    ticket_id: None,
-                    received_at: now,
-                    size: raw.len() as i64,
-                },
-                None => {
-                    let row = sqlx::query(
-                        "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size FROM inbound_mail WHERE content_hash = $1",
+        let mut inserted: HashMap<String, i64> = HashMap::new();
+        for chunk in items.chunks(100) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, 'received')",
+                        i * 3 + 1,
+                        i * 3 + 2,
+                        i * 3 + 3
                     )
-                    .bind(*content_hash)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    inbound(&row)?
-                }
-            };
-            out.push((record, inserted.is_some()));
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES {} \
+                 ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (hash, raw) in chunk {
+                query = query.bind(hash.to_string()).bind(raw.to_vec()).bind(now.0);
+            }
+            for row in query.fetch_all(&mut *tx).await? {
+                inserted.insert(row.try_get("content_hash")?, row.try_get("id")?);
+            }
+        }
+        let missing: Vec<&str> = items
+            .iter()
+            .map(|(h, _)| *h)
+            .filter(|h| !inserted.contains_key(*h))
+            .collect();
+        let mut existing: HashMap<String, InboundRecord> = HashMap::new();
+        for chunk in missing.chunks(100) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size \
+                 FROM inbound_mail WHERE content_hash IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for hash in chunk {
+                query = query.bind(hash.to_string());
+            }
+            for row in query.fetch_all(&mut *tx).await? {
+                let record = inbound(&row)?;
+                existing.insert(record.content_hash.clone(), record);
+            }
         }
         tx.commit().await?;
-        Ok(out)
+        let mut seen = std::collections::HashSet::new();
+        items
+            .iter()
+            .map(|(hash, raw)| match inserted.get(*hash) {
+                Some(id) => Ok((
+                    InboundRecord {
+                        id: *id,
+                        content_hash: hash.to_string(),
+                        message_id: None,
+                        status: "received".into(),
+                        reason: None,
+                        ticket_id: None,
+                        received_at: now,
+                        size: raw.len() as i64,
+                    },
+                    seen.insert(*hash),
+                )),
+                None => {
+                    existing
+                        .get(*hash)
+                        .cloned()
+                        .map(|r| (r, false))
+                        .ok_or(StoreError::Corrupt(format!(
+                            "raw mail {hash} was not stored"
+                        )))
+                }
+            })
+            .collect()
     }
 
     /// Raw mail stored but never processed (the process stopped between

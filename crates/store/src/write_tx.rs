@@ -11,10 +11,23 @@ use rapport_core::{
 };
 use sqlx::{AssertSqlSafe, Row};
 
-/// An open write transaction.
+/// A Message-ID to link when the transaction commits.
+#[derive(Debug, Clone)]
+struct PendingLink {
+    message_id: String,
+    ticket: TicketId,
+    message_ref: Option<MessageId>,
+    outbound: bool,
+}
+
+/// An open write transaction. Message-ID links are buffered and written in
+/// one statement at commit (a batch of mail writes them all at once), while
+/// look-ups in the transaction already see them.
 pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     pub(crate) backend: Backend,
+    links: Vec<PendingLink>,
+    links_at_savepoint: usize,
 }
 
 impl std::fmt::Debug for WriteTx {
@@ -31,13 +44,16 @@ impl Store {
         Ok(WriteTx {
             tx: self.write.begin().await?,
             backend: self.backend,
+            links: Vec::new(),
+            links_at_savepoint: 0,
         })
     }
 }
 
 impl WriteTx {
     /// Commits everything written.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.flush_links().await?;
         Ok(self.tx.commit().await?)
     }
 
@@ -46,6 +62,7 @@ impl WriteTx {
         sqlx::query("SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
+        self.links_at_savepoint = self.links.len();
         Ok(())
     }
 
@@ -62,6 +79,7 @@ impl WriteTx {
         sqlx::query("ROLLBACK TO SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
+        self.links.truncate(self.links_at_savepoint);
         sqlx::query("RELEASE SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
@@ -122,6 +140,11 @@ impl WriteTx {
         if ids.is_empty() {
             return Ok(None);
         }
+        for id in &ids {
+            if let Some(link) = self.links.iter().rev().find(|l| l.message_id == **id) {
+                return Ok(Some(link.ticket));
+            }
+        }
         let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT message_id, ticket_id FROM mail_message_ids WHERE message_id IN ({})",
@@ -142,7 +165,8 @@ impl WriteTx {
         Ok(None)
     }
 
-    /// Remembers that a Message-ID belongs to a ticket (and which message it came with).
+    /// Remembers that a Message-ID belongs to a ticket (and which message it
+    /// came with); written at commit, seen by look-ups at once. The first link wins.
     pub async fn link_message_id(
         &mut self,
         message_id: &str,
@@ -150,17 +174,54 @@ impl WriteTx {
         message_ref: Option<MessageId>,
         outbound: bool,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, linked_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (message_id) DO NOTHING",
-        )
-        .bind(message_id)
-        .bind(ticket.0)
-        .bind(message_ref.map(|m| m.0))
-        .bind(i64::from(outbound))
-        .bind(Timestamp::now().0)
-        .execute(&mut *self.tx)
-        .await?;
+        self.links.push(PendingLink {
+            message_id: message_id.to_string(),
+            ticket,
+            message_ref,
+            outbound,
+        });
+        Ok(())
+    }
+
+    /// Writes the buffered links, a few hundred per statement.
+    async fn flush_links(&mut self) -> Result<(), StoreError> {
+        let now = Timestamp::now().0;
+        let links = std::mem::take(&mut self.links);
+        let mut seen = std::collections::HashSet::new();
+        let links: Vec<PendingLink> = links
+            .into_iter()
+            .filter(|l| seen.insert(l.message_id.clone()))
+            .collect();
+        for chunk in links.chunks(200) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 5;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, linked_at) VALUES {} \
+                 ON CONFLICT (message_id) DO NOTHING",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for link in chunk {
+                query = query
+                    .bind(link.message_id.clone())
+                    .bind(link.ticket.0)
+                    .bind(link.message_ref.map(|m| m.0))
+                    .bind(i64::from(link.outbound))
+                    .bind(now);
+            }
+            query.execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 
@@ -177,6 +238,24 @@ impl WriteTx {
         .fetch_optional(&mut *self.tx)
         .await?
         .map(CustomerId))
+    }
+
+    /// The customer an address (normalised) belongs to, and whether it bounces.
+    pub async fn sender(&mut self, email: &str) -> Result<Option<(CustomerId, bool)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT customer_id, bouncing_since FROM customer_identities WHERE kind = $1 AND value = $2",
+        )
+        .bind(IdentityKind::Email.as_str())
+        .bind(email)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|r| {
+            Ok((
+                CustomerId(r.try_get("customer_id")?),
+                r.try_get::<Option<i64>, _>("bouncing_since")?.is_some(),
+            ))
+        })
+        .transpose()
     }
 
     /// Creates a customer with one e-mail address (normalised).
@@ -297,18 +376,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Takes an inbound message for processing; false when another process
-    /// took it first (its row stays locked until that transaction ends).
-    pub async fn claim_inbound(&mut self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE inbound_mail SET status = 'processing' WHERE id = $1 AND status = 'received'",
-        )
-        .bind(id)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Marks a sent mail as bounced by a later delivery report; returns its ticket.
     pub async fn outbox_bounced(
         &mut self,
@@ -325,7 +392,49 @@ impl WriteTx {
         Ok(ticket.flatten().map(TicketId))
     }
 
-    /// Records what became of an inbound message.
+    /// Records what became of many inbound messages in one statement; returns
+    /// how many were still waiting (fewer than given: another process took some).
+    pub async fn finish_inbound_many(
+        &mut self,
+        finished: &[(i64, Option<String>, &str, Option<String>, Option<TicketId>)],
+    ) -> Result<u64, StoreError> {
+        let mut done = 0;
+        for chunk in finished.chunks(200) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 5;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "UPDATE inbound_mail SET message_id = v.column2, status = v.column3, reason = v.column4, ticket_id = v.column5 \
+                 FROM (VALUES {}) AS v WHERE inbound_mail.id = v.column1 AND inbound_mail.status = 'received'",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (id, message_id, status, reason, ticket) in chunk {
+                query = query
+                    .bind(*id)
+                    .bind(message_id.clone())
+                    .bind(status.to_string())
+                    .bind(reason.clone())
+                    .bind(ticket.map(|t| t.0));
+            }
+            done += query.execute(&mut *self.tx).await?.rows_affected();
+        }
+        Ok(done)
+    }
+
+    /// Records what became of an inbound message that was still waiting.
+    /// False when it was not (another process finished it first; on
+    /// PostgreSQL this waits for that process's transaction to end).
     pub async fn finish_inbound(
         &mut self,
         id: i64,
@@ -333,15 +442,18 @@ impl WriteTx {
         status: &str,
         reason: Option<&str>,
         ticket: Option<TicketId>,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE inbound_mail SET message_id = $1, status = $2, reason = $3, ticket_id = $4 WHERE id = $5")
-            .bind(message_id)
-            .bind(status)
-            .bind(reason)
-            .bind(ticket.map(|t| t.0))
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE inbound_mail SET message_id = $1, status = $2, reason = $3, ticket_id = $4 \
+             WHERE id = $5 AND status = 'received'",
+        )
+        .bind(message_id)
+        .bind(status)
+        .bind(reason)
+        .bind(ticket.map(|t| t.0))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }
