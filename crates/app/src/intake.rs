@@ -20,7 +20,9 @@ use rapport_core::{
     Permission, Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
 };
 use rapport_mail::{Bounce, ParsedMail, Person, ReplyToken, content_hash, find_reply_token, parse};
-use rapport_store::{InboundRecord, NewAttachment, NewMessage, NewTicket, WriteTx};
+use rapport_store::{
+    FinishedInbound, InboundRecord, NewAttachment, NewMessage, NewTicket, WriteTx,
+};
 use std::collections::HashMap;
 
 /// What became of one inbound message.
@@ -118,7 +120,13 @@ fn finish_rows(
                 IngestOutcome::Quarantined(reason) => ("quarantined", Some(reason.clone())),
                 _ => ("processed", None),
             };
-            (item.record.id, message_id, status, reason, outcome.ticket())
+            FinishedInbound {
+                id: item.record.id,
+                message_id,
+                status,
+                reason,
+                ticket: outcome.ticket(),
+            }
         })
         .collect()
 }

@@ -11,6 +11,21 @@ use rapport_core::{
 };
 use sqlx::{AssertSqlSafe, Row};
 
+/// What became of an inbound message, to record.
+#[derive(Debug, Clone)]
+pub struct FinishedInbound {
+    /// The inbound record.
+    pub id: i64,
+    /// Its Message-ID, when it could be read.
+    pub message_id: Option<String>,
+    /// processed, ignored or quarantined.
+    pub status: &'static str,
+    /// Why it was ignored or quarantined.
+    pub reason: Option<String>,
+    /// The ticket it went to.
+    pub ticket: Option<TicketId>,
+}
+
 /// A Message-ID to link when the transaction commits.
 #[derive(Debug, Clone)]
 struct PendingLink {
@@ -396,7 +411,7 @@ impl WriteTx {
     /// how many were still waiting (fewer than given: another process took some).
     pub async fn finish_inbound_many(
         &mut self,
-        finished: &[(i64, Option<String>, &str, Option<String>, Option<TicketId>)],
+        finished: &[FinishedInbound],
     ) -> Result<u64, StoreError> {
         let mut done = 0;
         for chunk in finished.chunks(200) {
@@ -419,13 +434,13 @@ impl WriteTx {
                 rows.join(", ")
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (id, message_id, status, reason, ticket) in chunk {
+            for f in chunk {
                 query = query
-                    .bind(*id)
-                    .bind(message_id.clone())
-                    .bind(status.to_string())
-                    .bind(reason.clone())
-                    .bind(ticket.map(|t| t.0));
+                    .bind(f.id)
+                    .bind(f.message_id.clone())
+                    .bind(f.status)
+                    .bind(f.reason.clone())
+                    .bind(f.ticket.map(|t| t.0));
             }
             done += query.execute(&mut *self.tx).await?.rows_affected();
         }
