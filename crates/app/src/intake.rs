@@ -100,16 +100,7 @@ struct Sender<'a> {
 }
 
 /// The inbound rows' final state after the fast pass.
-fn finish_rows(
-    prepared: &[Prepared],
-    outcomes: &[IngestOutcome],
-) -> Vec<(
-    i64,
-    Option<String>,
-    &'static str,
-    Option<String>,
-    Option<TicketId>,
-)> {
+fn finish_rows(prepared: &[Prepared], outcomes: &[IngestOutcome]) -> Vec<FinishedInbound> {
     prepared
         .iter()
         .zip(outcomes)
