@@ -458,7 +458,7 @@ impl App {
         batch: &Batch,
     ) -> Result<Option<Ticket>, AppError> {
         if let Some(id) = tx.ticket_for_message_ids(&mail.thread_keys()).await? {
-            return Ok(tx.ticket(id).await?);
+            return Ok(tx.ticket_locked(id).await?);
         }
         let settings = &self.config().mail;
         let token = match find_reply_token(mail.recipients(), &settings.address, &batch.secret) {
@@ -473,7 +473,7 @@ impl App {
             .into_iter()
             .chain(settings.subject_tag.find(&mail.subject))
         {
-            if let Some(ticket) = tx.ticket(TicketId(number)).await? {
+            if let Some(ticket) = tx.ticket_locked(TicketId(number)).await? {
                 return Ok(Some(ticket));
             }
         }
@@ -510,7 +510,7 @@ impl App {
         };
         let actor = Actor::Customer(author);
         let change = tx
-            .change_ticket(ticket.id, actor, Some(message), |t, id| {
+            .change_locked(ticket.clone(), actor, Some(message), |t, id| {
                 let message_id =
                     id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
                 Ok::<_, AppError>(rapport_core::decide(

@@ -338,7 +338,22 @@ where
         .await
         .map_err(StoreError::from)?
         .ok_or(StoreError::NotFound("ticket"))?;
-    let mut current = ticket(&row)?;
+    change_locked(conn, ticket(&row)?, actor, message, decide).await
+}
+
+/// Changes a ticket already read (and locked) in this transaction.
+pub(crate) async fn change_locked<E, F>(
+    conn: &mut AnyConnection,
+    mut current: Ticket,
+    actor: Actor,
+    message: Option<NewMessage>,
+    decide: F,
+) -> Result<TicketChange, E>
+where
+    E: From<StoreError>,
+    F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
+{
+    let id = current.id;
     let now = Timestamp::now().max(current.updated_at);
     let message = match message {
         Some(m) => Some(insert_message(conn, id, &m, now).await?),

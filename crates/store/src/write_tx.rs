@@ -4,7 +4,7 @@
 //! commits together or not at all.
 
 use crate::rows::{TICKET_COLUMNS, ticket};
-use crate::tickets::{change_in, create_in};
+use crate::tickets::{change_in, change_locked, create_in};
 use crate::{Backend, NewMessage, NewTicket, Store, StoreError, TicketChange};
 use rapport_core::{
     Actor, CustomerId, EventKind, IdentityKind, MessageId, Ticket, TicketId, Timestamp,
@@ -132,6 +132,37 @@ impl WriteTx {
     {
         let lock = self.for_update();
         change_in(&mut self.tx, lock, id, actor, message, decide).await
+    }
+
+    /// Reads a ticket and locks it until the transaction ends (PostgreSQL;
+    /// SQLite's single writer already excludes others), for [`Self::change_locked`].
+    pub async fn ticket_locked(&mut self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{}",
+            self.for_update()
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .as_ref()
+            .map(ticket)
+            .transpose()
+    }
+
+    /// Changes a ticket read with [`Self::ticket_locked`] in this transaction.
+    pub async fn change_locked<E, F>(
+        &mut self,
+        current: Ticket,
+        actor: Actor,
+        message: Option<NewMessage>,
+        decide: F,
+    ) -> Result<TicketChange, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
+    {
+        change_locked(&mut self.tx, current, actor, message, decide).await
     }
 
     /// Reads a ticket as this transaction sees it.
