@@ -453,3 +453,71 @@ mod tests {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod mail_tests {
+    use super::*;
+
+    #[test]
+    fn mail_sections_are_read_and_passwords_stay_hidden() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("rapport-mailconfig-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let secret = dir.join("imap-password");
+        std::fs::write(&secret, "imap-secret\n")?;
+        let file = dir.join("rapport.toml");
+        std::fs::write(
+            &file,
+            format!(
+                r#"[mail]
+address = "help@shop.example"
+subject_tag = "Shop #"
+max_attachment_mb = 2
+
+[smtp]
+host = "smtp.shop.example"
+security = "tls"
+username = "help@shop.example"
+password = "smtp-secret"
+
+[[imap]]
+host = "imap.shop.example"
+username = "help@shop.example"
+password_file = "{}"
+after = "move:Done"
+"#,
+                secret.display()
+            ),
+        )?;
+        let s = load(Some(&file), FileSettings::default())?;
+        assert_eq!(s.mail.address, "help@shop.example");
+        assert!(s.mail.outbound, "an [smtp] server turns outbound mail on");
+        assert_eq!(s.mail.subject_tag.format(7), "[Shop #7]");
+        assert_eq!(s.mail.max_attachment_bytes, 2 * 1024 * 1024);
+        let smtp = s.smtp.clone().expect("smtp");
+        assert_eq!((smtp.port, smtp.security), (465, Security::Tls));
+        let (imap, wait) = &s.imap[0];
+        assert_eq!(imap.password, "imap-secret");
+        assert_eq!(imap.port, 993);
+        assert_eq!(
+            imap.after,
+            rapport_transport::AfterProcessing::Move("Done".into())
+        );
+        assert_eq!(*wait, Duration::from_secs(300));
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("smtp-secret") && !shown.contains("imap-secret"),
+            "{shown}"
+        );
+        std::fs::write(&file, "[mail]\naddress = \"not an address\"\n")?;
+        assert!(load(Some(&file), FileSettings::default()).is_err());
+        std::fs::write(&file, "[smtp]\nhost = \"x\"\nsecurity = \"maybe\"\n")?;
+        assert!(load(Some(&file), FileSettings::default()).is_err());
+        std::fs::write(&file, "[[imap]]\nhost = \"x\"\nusername = \"u\"\n")?;
+        assert!(
+            load(Some(&file), FileSettings::default()).is_err(),
+            "no password"
+        );
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+}
