@@ -801,7 +801,7 @@ impl App {
     }
 
     /// An internal note by the system, inside the transaction.
-    async fn note_in(
+    pub(crate) async fn note_in(
         &self,
         tx: &mut WriteTx,
         ticket: TicketId,

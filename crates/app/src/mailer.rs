@@ -7,8 +7,8 @@
 //! claim the same mail (`FOR UPDATE SKIP LOCKED`).
 
 use crate::{App, AppError};
-use rapport_core::{Actor, AuthorKind, Command, MessageKind, Timestamp};
-use rapport_store::{ClaimedMail, NewMessage};
+use rapport_core::Timestamp;
+use rapport_store::ClaimedMail;
 use rapport_transport::{SendError, SmtpSender};
 use std::time::Duration;
 
@@ -136,31 +136,14 @@ impl App {
         let Some(ticket) = mail.record.ticket_id else {
             return Ok(());
         };
-        let note = NewMessage {
-            kind: MessageKind::Internal,
-            author_kind: AuthorKind::System,
-            author_id: None,
-            body_text: format!(
-                "The {} to {} could not be delivered: {reason}. The customer has not received it.",
-                mail.record.kind,
-                mail.record.recipients.join(", ")
-            ),
-            body_html: None,
-        };
-        self.store()
-            .change_ticket(ticket, Actor::System, Some(note), |t, id| {
-                let message_id = id.ok_or_else(|| AppError::Internal("note not stored".into()))?;
-                Ok::<_, AppError>(rapport_core::decide(
-                    t,
-                    &Command::AddMessage {
-                        message_id,
-                        kind: MessageKind::Internal,
-                        author: AuthorKind::System,
-                    },
-                    Actor::System,
-                )?)
-            })
-            .await?;
+        let text = format!(
+            "The {} to {} could not be delivered: {reason}. The customer has not received it.",
+            mail.record.kind,
+            mail.record.recipients.join(", ")
+        );
+        let mut tx = self.store().begin_write().await?;
+        self.note_in(&mut tx, ticket, &text).await?;
+        tx.commit().await?;
         Ok(())
     }
 

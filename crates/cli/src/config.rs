@@ -493,7 +493,7 @@ after = "move:Done"
         assert!(s.mail.outbound, "an [smtp] server turns outbound mail on");
         assert_eq!(s.mail.subject_tag.format(7), "[Shop #7]");
         assert_eq!(s.mail.max_attachment_bytes, 2 * 1024 * 1024);
-        let smtp = s.smtp.clone().expect("smtp");
+        let smtp = s.smtp.clone().context("smtp")?;
         assert_eq!((smtp.port, smtp.security), (465, Security::Tls));
         let (imap, wait) = &s.imap[0];
         assert_eq!(imap.password, "imap-secret");

@@ -59,3 +59,44 @@ pub(crate) fn duplicate_of(closure: &Option<Closure>) -> Option<i64> {
         _ => None,
     }
 }
+
+/// Placeholders for a multi-row VALUES list: `($1, $2), ($3, $4)` for 2 rows of 2.
+pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads one ticket, with `lock` (` FOR UPDATE` or empty) appended to the query.
+pub(crate) async fn select_ticket<'e, E>(
+    executor: E,
+    id: TicketId,
+    lock: &str,
+) -> Result<Option<Ticket>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{lock}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(executor)
+        .await?
+        .as_ref()
+        .map(ticket)
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn value_rows_number_every_cell() {
+        assert_eq!(super::value_rows(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(super::value_rows(1, 3), "($1, $2, $3)");
+    }
+}

@@ -1,6 +1,8 @@
 //! Tickets, their messages and events: created, changed and listed.
 
-use crate::rows::{TICKET_COLUMNS, closure_json, duplicate_of, parse, tags_json, ticket};
+use crate::rows::{
+    TICKET_COLUMNS, closure_json, duplicate_of, parse, select_ticket, tags_json, ticket, value_rows,
+};
 use crate::{Store, StoreError};
 use rapport_core::machine::create;
 use rapport_core::{
@@ -140,13 +142,9 @@ impl Store {
 
     /// Reads one ticket.
     pub async fn ticket(&self, id: TicketId) -> Result<Ticket, StoreError> {
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(&self.read)
+        select_ticket(&self.read, id, "")
             .await?
-            .ok_or(StoreError::NotFound("ticket"))?;
-        ticket(&row)
+            .ok_or(StoreError::NotFound("ticket"))
     }
 
     /// Changes a ticket in one transaction: locks it, stores the message (if
@@ -331,14 +329,10 @@ where
     E: From<StoreError>,
     F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
 {
-    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{for_update}");
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(StoreError::from)?
+    let current = select_ticket(&mut *conn, id, for_update)
+        .await?
         .ok_or(StoreError::NotFound("ticket"))?;
-    change_locked(conn, ticket(&row)?, actor, message, decide).await
+    change_locked(conn, current, actor, message, decide).await
 }
 
 /// Changes a ticket already read (and locked) in this transaction.
@@ -453,25 +447,10 @@ async fn insert_events(
     kinds: &[EventKind],
 ) -> Result<Vec<Event>, StoreError> {
     let (actor_kind, actor_id) = actor_columns(actor);
-    let mut sql = String::from(
-        "INSERT INTO events (ticket_id, actor_kind, actor_id, type, data, at) VALUES ",
+    let sql = format!(
+        "INSERT INTO events (ticket_id, actor_kind, actor_id, type, data, at) VALUES {} RETURNING id",
+        value_rows(kinds.len(), 6)
     );
-    for i in 0..kinds.len() {
-        let b = i * 6;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6
-        ));
-    }
-    sql.push_str(" RETURNING id");
     let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
     for kind in kinds {
         let data = serde_json::to_string(kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -3,7 +3,7 @@
 //! message is rolled back alone. Everything written through a [`WriteTx`]
 //! commits together or not at all.
 
-use crate::rows::{TICKET_COLUMNS, ticket};
+use crate::rows::{select_ticket, value_rows};
 use crate::tickets::{change_in, change_locked, create_in};
 use crate::{Backend, NewMessage, NewTicket, Store, StoreError, TicketChange};
 use rapport_core::{
@@ -137,17 +137,8 @@ impl WriteTx {
     /// Reads a ticket and locks it until the transaction ends (PostgreSQL;
     /// SQLite's single writer already excludes others), for [`Self::change_locked`].
     pub async fn ticket_locked(&mut self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
-        let sql = format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{}",
-            self.for_update()
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .as_ref()
-            .map(ticket)
-            .transpose()
+        let lock = self.for_update();
+        select_ticket(&mut *self.tx, id, lock).await
     }
 
     /// Changes a ticket read with [`Self::ticket_locked`] in this transaction.
@@ -167,14 +158,7 @@ impl WriteTx {
 
     /// Reads a ticket as this transaction sees it.
     pub async fn ticket(&mut self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1");
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .as_ref()
-            .map(ticket)
-            .transpose()
+        select_ticket(&mut *self.tx, id, "").await
     }
 
     /// The ticket of the first known Message-ID, in the order given.
@@ -239,23 +223,11 @@ impl WriteTx {
             .filter(|l| seen.insert(l.message_id.clone()))
             .collect();
         for chunk in links.chunks(200) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 5;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5
-                    )
-                })
-                .collect();
+            let rows = value_rows(chunk.len(), 5);
             let sql = format!(
                 "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, linked_at) VALUES {} \
                  ON CONFLICT (message_id) DO NOTHING",
-                rows.join(", ")
+                rows
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for link in chunk {
@@ -357,18 +329,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Whether an address (normalised) bounces.
-    pub async fn is_bouncing(&mut self, email: &str) -> Result<bool, StoreError> {
-        let since: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT bouncing_since FROM customer_identities WHERE kind = $1 AND value = $2",
-        )
-        .bind(IdentityKind::Email.as_str())
-        .bind(email)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        Ok(since.flatten().is_some())
-    }
-
     /// How many tickets a customer opened since an instant (the loop guard).
     pub async fn tickets_opened_since(
         &mut self,
@@ -446,23 +406,11 @@ impl WriteTx {
     ) -> Result<u64, StoreError> {
         let mut done = 0;
         for chunk in finished.chunks(200) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 5;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5
-                    )
-                })
-                .collect();
+            let rows = value_rows(chunk.len(), 5);
             let sql = format!(
                 "UPDATE inbound_mail SET message_id = v.column2, status = v.column3, reason = v.column4, ticket_id = v.column5 \
                  FROM (VALUES {}) AS v WHERE inbound_mail.id = v.column1 AND inbound_mail.status = 'received'",
-                rows.join(", ")
+                rows
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for f in chunk {
