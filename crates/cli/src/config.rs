@@ -25,6 +25,8 @@ pub struct FileSettings {
     pub log: Option<String>,
     /// Where attachment files are kept (default: `<data_dir>/attachments`).
     pub attachments_dir: Option<PathBuf>,
+    /// Another place for attachments instead of the folder: `s3://bucket/prefix`.
+    pub attachments_store: Option<String>,
     /// The e-mail channel.
     pub mail: Option<MailFile>,
     /// The SMTP server that sends Rapport's mail; without it nothing is sent.
@@ -125,6 +127,8 @@ pub struct Settings {
     pub log: String,
     /// Attachment folder.
     pub attachments_dir: PathBuf,
+    /// Attachment store instead of the folder (`s3://...`).
+    pub attachments_store: Option<String>,
     /// The e-mail channel.
     pub mail: MailConfig,
     /// The SMTP server, if mail is sent.
@@ -142,6 +146,7 @@ impl std::fmt::Debug for Settings {
             .field("public_base_url", &self.public_base_url)
             .field("log", &self.log)
             .field("attachments_dir", &self.attachments_dir)
+            .field("attachments_store", &self.attachments_store)
             .field("mail", &self.mail)
             .field("smtp", &self.smtp)
             .field("imap", &self.imap)
@@ -170,6 +175,9 @@ log = "info"
 
 # Where attachment files are kept (content-addressed); default <data_dir>/attachments.
 # attachments_dir = "rapport-data/attachments"
+# Or S3 / an S3-compatible store (a build with --features s3; keys, region and
+# endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT):
+# attachments_store = "s3://my-bucket/rapport"
 
 [mail]
 # The address customers write to; replies and acknowledgments come from it.
@@ -390,6 +398,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         .or_else(|| env("ATTACHMENTS_DIR").map(PathBuf::from))
         .or(from_file.attachments_dir)
         .unwrap_or_else(|| data_dir.join("attachments"));
+    let attachments_store = env("ATTACHMENTS_STORE").or(from_file.attachments_store);
     let smtp = smtp_settings(from_file.smtp)?;
     let mail = mail_config(from_file.mail.unwrap_or_default(), smtp.is_some())?;
     let imap = from_file
@@ -404,6 +413,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         public_base_url: public_base_url.trim_end_matches('/').to_string(),
         log,
         attachments_dir,
+        attachments_store,
         mail,
         smtp,
         imap,

@@ -263,12 +263,16 @@ async fn open(settings: &Settings) -> Result<App> {
             rapport_store::redact(&settings.database_url)
         )
     })?;
-    let blobs = rapport_store::Blobs::filesystem(&settings.attachments_dir).with_context(|| {
-        format!(
-            "cannot use the attachment folder {}",
-            settings.attachments_dir.display()
-        )
-    })?;
+    let blobs = match &settings.attachments_store {
+        Some(location) => rapport_store::Blobs::from_location(location)
+            .with_context(|| format!("cannot use the attachment store {location}"))?,
+        None => rapport_store::Blobs::filesystem(&settings.attachments_dir).with_context(|| {
+            format!(
+                "cannot use the attachment folder {}",
+                settings.attachments_dir.display()
+            )
+        })?,
+    };
     Ok(App::new(
         store,
         blobs,
