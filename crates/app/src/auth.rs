@@ -8,7 +8,6 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rapport_core::{AgentId, IdentityKind, Permission, Role, Timestamp, normalize_identity};
 use rapport_store::{AgentRecord, TokenRecord};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -151,10 +150,7 @@ pub fn random_secret(prefix: &str) -> Result<String, AppError> {
 
 /// The stored form of a secret.
 pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    rapport_store::sha256_hex(secret.as_bytes())
 }
 
 /// Lower-cases and checks a login e-mail.

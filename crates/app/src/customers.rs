@@ -23,6 +23,14 @@ pub fn normalize_identities(
     Ok(out)
 }
 
+/// The name to record for a new customer: the one given, or the local part of the address.
+pub(crate) fn name_or_local_part(name: &str, email: &str) -> String {
+    match name.trim() {
+        "" => email.split('@').next().unwrap_or("customer").to_string(),
+        n => n.chars().take(200).collect(),
+    }
+}
+
 impl App {
     /// Creates a customer.
     pub async fn create_customer(
@@ -110,10 +118,7 @@ impl App {
         {
             return Ok(id);
         }
-        let name = match name.trim() {
-            "" => email.split('@').next().unwrap_or("customer").to_string(),
-            n => n.chars().take(200).collect(),
-        };
+        let name = name_or_local_part(name, &email);
         let identity = IdentityRecord {
             kind: IdentityKind::Email,
             value: email.clone(),

@@ -13,13 +13,18 @@
 //! silent merge. New tickets are acknowledged through the outbox in the same
 //! transaction.
 
+use crate::customers::name_or_local_part;
 use crate::outbound::{KIND_ACKNOWLEDGMENT, is_own_address, never_acknowledge};
+use crate::tickets::message_events;
+use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
 use rapport_core::{
-    Actor, AuthorKind, Channel, Command, CustomerId, IdentityKind, MessageId, MessageKind,
-    Permission, Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
+    Actor, AuthorKind, Channel, CustomerId, IdentityKind, MessageId, MessageKind, Permission,
+    Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
 };
-use rapport_mail::{Bounce, ParsedMail, Person, ReplyToken, content_hash, find_reply_token, parse};
+use rapport_mail::{
+    Bounce, ParsedMail, Person, ReplyToken, content_hash, find_reply_token, parse_hashed,
+};
 use rapport_store::{
     FinishedInbound, InboundRecord, NewAttachment, NewMessage, NewTicket, WriteTx,
 };
@@ -86,7 +91,8 @@ struct Prepared {
 /// What every message of a batch shares.
 struct Batch {
     secret: Vec<u8>,
-    acknowledgment: (String, String),
+    /// The acknowledgment template, when acknowledgments are sent at all.
+    acknowledgment: Option<(String, String)>,
     /// An admin released these from quarantine: the loop guard does not hold them again.
     released: bool,
 }
@@ -99,27 +105,20 @@ struct Sender<'a> {
     known: Option<(CustomerId, bool)>,
 }
 
-/// The inbound rows' final state after the fast pass.
-fn finish_rows(prepared: &[Prepared], outcomes: &[IngestOutcome]) -> Vec<FinishedInbound> {
-    prepared
-        .iter()
-        .zip(outcomes)
-        .map(|(item, outcome)| {
-            let message_id = item.mail.as_ref().ok().map(|m| m.message_id.clone());
-            let (status, reason) = match outcome {
-                IngestOutcome::Ignored(reason) => ("ignored", Some(reason.clone())),
-                IngestOutcome::Quarantined(reason) => ("quarantined", Some(reason.clone())),
-                _ => ("processed", None),
-            };
-            FinishedInbound {
-                id: item.record.id,
-                message_id,
-                status,
-                reason,
-                ticket: outcome.ticket(),
-            }
-        })
-        .collect()
+/// The final state of an inbound message's row.
+fn finished(item: &Prepared, outcome: &IngestOutcome) -> FinishedInbound {
+    let (status, reason) = match outcome {
+        IngestOutcome::Ignored(reason) => ("ignored", Some(reason.clone())),
+        IngestOutcome::Quarantined(reason) => ("quarantined", Some(reason.clone())),
+        _ => ("processed", None),
+    };
+    FinishedInbound {
+        id: item.record.id,
+        message_id: item.mail.as_ref().ok().map(|m| m.message_id.clone()),
+        status,
+        reason,
+        ticket: outcome.ticket(),
+    }
 }
 
 /// Text as the database accepts it: PostgreSQL refuses NUL characters.
@@ -146,13 +145,7 @@ fn megabytes(bytes: usize) -> String {
 }
 
 fn file_name(name: Option<&str>, content_type: &str, n: usize) -> String {
-    let cleaned: String = name
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '\0'))
-        .take(200)
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    let cleaned = clean_file_name(name.unwrap_or(""));
     if cleaned.is_empty() {
         let extension = content_type.rsplit('/').next().unwrap_or("bin");
         format!("attachment-{n}.{extension}")
@@ -202,7 +195,7 @@ impl App {
                 outcomes[index] = Some(IngestOutcome::Duplicate(record.ticket_id));
                 continue;
             }
-            let mail = parse(raws[index]).map_err(|e| e.to_string());
+            let mail = parse_hashed(raws[index], hashes[index].clone()).map_err(|e| e.to_string());
             let (files, dropped) = match &mail {
                 Ok(m) => self.store_attachments(m).await?,
                 Err(_) => (Vec::new(), Vec::new()),
@@ -216,9 +209,14 @@ impl App {
             });
         }
         if !prepared.is_empty() {
+            let settings = &self.config().mail;
             let batch = Batch {
                 secret: self.reply_secret().await?.to_vec(),
-                acknowledgment: self.acknowledgment_template().await?,
+                acknowledgment: if settings.outbound && settings.acknowledgments {
+                    Some(self.acknowledgment_template().await?)
+                } else {
+                    None
+                },
                 released,
             };
             // Fast pass without savepoints; if any message fails, the batch
@@ -233,12 +231,14 @@ impl App {
             }
             // Finishing is also the claim: if another process finished any of
             // these first, the pass is redone guarded, which sees that.
-            let finished = fast.len() == prepared.len()
-                && tx
-                    .finish_inbound_many(&finish_rows(&prepared, &fast))
-                    .await?
-                    == prepared.len() as u64;
-            if !finished {
+            let rows: Vec<FinishedInbound> = prepared
+                .iter()
+                .zip(&fast)
+                .map(|(item, outcome)| finished(item, outcome))
+                .collect();
+            let all_finished = fast.len() == prepared.len()
+                && tx.finish_inbound(&rows).await? == prepared.len() as u64;
+            if !all_finished {
                 drop(tx);
                 tx = self.store().begin_write().await?;
                 fast.clear();
@@ -248,6 +248,9 @@ impl App {
             }
             tx.commit().await?;
             for (item, outcome) in prepared.iter().zip(fast) {
+                if let IngestOutcome::Quarantined(reason) = &outcome {
+                    tracing::warn!(inbound = item.record.id, reason, "mail quarantined");
+                }
                 outcomes[item.index] = Some(outcome);
             }
         }
@@ -304,10 +307,11 @@ impl App {
         Ok((files, dropped))
     }
 
-    /// Processes one message. Guarded, it runs under a savepoint: a failure
-    /// rolls back only it and quarantines it with the reason. Unguarded (the
-    /// fast first pass over a batch), any failure is returned and the caller
-    /// redoes the whole batch guarded.
+    /// Processes one message. Unguarded (the fast first pass over a batch),
+    /// any failure is returned and the caller redoes the whole batch guarded;
+    /// the caller also finishes the rows. Guarded, the message runs under a
+    /// savepoint: a failure rolls back only it and quarantines it with the
+    /// reason, and its row is finished here.
     async fn process(
         &self,
         tx: &mut WriteTx,
@@ -315,37 +319,23 @@ impl App {
         batch: &Batch,
         guarded: bool,
     ) -> Result<IngestOutcome, AppError> {
-        let id = item.record.id;
         let mail = match &item.mail {
             Ok(mail) => mail,
+            // Nothing is written for a message that does not parse.
+            Err(reason) if !guarded => return Ok(IngestOutcome::Quarantined(reason.clone())),
             Err(reason) => {
-                // Nothing was written for it, so no savepoint is needed.
-                tracing::warn!(inbound = id, reason, "mail quarantined");
-                if !guarded {
-                    return Ok(IngestOutcome::Quarantined(reason.clone()));
-                }
-                return Ok(
-                    if tx
-                        .finish_inbound(id, None, "quarantined", Some(reason), None)
-                        .await?
-                    {
-                        IngestOutcome::Quarantined(reason.clone())
-                    } else {
-                        IngestOutcome::Duplicate(None)
-                    },
-                );
+                let quarantined = IngestOutcome::Quarantined(reason.clone());
+                return self.finish_guarded(tx, item, quarantined, false).await;
             }
         };
-        let message_id = Some(mail.message_id.as_str());
+        if !guarded {
+            return self.route(tx, mail, item, batch).await;
+        }
         let mut retried = false;
         loop {
-            if guarded {
-                tx.savepoint().await?;
-            }
-            let result = self.route(tx, mail, item, batch).await;
-            let outcome = match result {
-                Ok(outcome) => outcome,
-                Err(error) if !guarded => return Err(error),
+            tx.savepoint().await?;
+            match self.route(tx, mail, item, batch).await {
+                Ok(outcome) => return self.finish_guarded(tx, item, outcome, true).await,
                 Err(error) => {
                     tx.rollback_to_savepoint().await?;
                     // Another server created the same customer meanwhile: once more sees it.
@@ -353,37 +343,35 @@ impl App {
                         retried = true;
                         continue;
                     }
-                    let reason = error.to_string();
-                    tracing::warn!(inbound = id, reason, "mail quarantined");
-                    if !tx
-                        .finish_inbound(id, message_id, "quarantined", Some(&reason), None)
-                        .await?
-                    {
-                        return Ok(IngestOutcome::Duplicate(None));
-                    }
-                    return Ok(IngestOutcome::Quarantined(reason));
+                    let quarantined = IngestOutcome::Quarantined(error.to_string());
+                    return self.finish_guarded(tx, item, quarantined, false).await;
                 }
-            };
-            if !guarded {
-                // The fast pass finishes the whole batch in one statement afterwards.
-                return Ok(outcome);
             }
-            let (status, reason) = match &outcome {
-                IngestOutcome::Ignored(reason) => ("ignored", Some(reason.as_str())),
-                _ => ("processed", None),
-            };
-            // Finishing is also the claim: when another server finished this
-            // message first, everything done here is undone.
-            if tx
-                .finish_inbound(id, message_id, status, reason, outcome.ticket())
-                .await?
-            {
-                tx.release_savepoint().await?;
-                return Ok(outcome);
-            }
-            tx.rollback_to_savepoint().await?;
-            return Ok(IngestOutcome::Duplicate(None));
         }
+    }
+
+    /// Finishes one message's row in the guarded pass; `savepoint` says
+    /// whether the message's work is still under its open savepoint.
+    /// Finishing is also the claim: when another server finished the message
+    /// first, everything done here is undone.
+    async fn finish_guarded(
+        &self,
+        tx: &mut WriteTx,
+        item: &Prepared,
+        outcome: IngestOutcome,
+        savepoint: bool,
+    ) -> Result<IngestOutcome, AppError> {
+        let claimed = tx.finish_inbound(&[finished(item, &outcome)]).await? == 1;
+        match (claimed, savepoint) {
+            (true, true) => tx.release_savepoint().await?,
+            (false, true) => tx.rollback_to_savepoint().await?,
+            _ => {}
+        }
+        Ok(if claimed {
+            outcome
+        } else {
+            IngestOutcome::Duplicate(None)
+        })
     }
 
     async fn route(
@@ -511,17 +499,7 @@ impl App {
         let actor = Actor::Customer(author);
         let change = tx
             .change_locked(ticket.clone(), actor, Some(message), |t, id| {
-                let message_id =
-                    id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
-                Ok::<_, AppError>(rapport_core::decide(
-                    t,
-                    &Command::AddMessage {
-                        message_id,
-                        kind: MessageKind::Public,
-                        author: AuthorKind::Customer,
-                    },
-                    actor,
-                )?)
+                message_events(t, id, MessageKind::Public, AuthorKind::Customer, actor)
             })
             .await?;
         let message = change.message.map(|m| m.id);
@@ -567,7 +545,7 @@ impl App {
             && !batch.released
         {
             let limit = self.config().mail.new_tickets_per_hour;
-            let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
+            let hour_ago = Timestamp::now().plus_seconds(-3600);
             if tx.tickets_opened_since(customer, hour_ago).await? >= limit {
                 return Err(AppError::TooManyAttempts(format!(
                     "loop guard: {} already opened {limit} tickets in the last hour; held here for review",
@@ -616,16 +594,8 @@ impl App {
             )
             .await?;
         }
-        self.acknowledge(
-            tx,
-            batch,
-            ticket,
-            &subject,
-            sender.person,
-            &sender.address,
-            mail,
-        )
-        .await?;
+        self.acknowledge(tx, batch, ticket, &subject, sender, mail)
+            .await?;
         Ok(match previous {
             Some((previous, _)) => IngestOutcome::Linked { ticket, previous },
             None => IngestOutcome::Created(ticket),
@@ -633,52 +603,45 @@ impl App {
     }
 
     /// Queues the acknowledgment of a new request, unless it would feed a mail loop.
-    #[allow(clippy::too_many_arguments)]
     async fn acknowledge(
         &self,
         tx: &mut WriteTx,
         batch: &Batch,
         ticket: TicketId,
         subject: &str,
-        from: &Person,
-        sender: &str,
+        sender: &Sender<'_>,
         mail: &ParsedMail,
     ) -> Result<(), AppError> {
-        let settings = &self.config().mail;
-        if !settings.outbound
-            || !settings.acknowledgments
-            || mail.auto_reply.is_some()
-            || never_acknowledge(sender)
-        {
+        // The template is only loaded when acknowledgments are sent at all.
+        let Some(template) = &batch.acknowledgment else {
+            return Ok(());
+        };
+        let address = sender.address.as_str();
+        if mail.auto_reply.is_some() || never_acknowledge(address) {
             return Ok(());
         }
-        let hour_ago = Timestamp(Timestamp::now().0 - 3_600_000_000);
+        let limit = self.config().mail.acknowledgments_per_hour;
+        let hour_ago = Timestamp::now().plus_seconds(-3600);
         let sent = tx
-            .mails_to_since(sender, KIND_ACKNOWLEDGMENT, hour_ago)
+            .mails_to_since(address, KIND_ACKNOWLEDGMENT, hour_ago)
             .await?;
-        if sent >= settings.acknowledgments_per_hour {
+        if sent >= limit {
             return self
                 .note_in(
                     tx,
                     ticket,
                     &format!(
-                        "No acknowledgment sent: {sender} already received {sent} in the last hour (mail loop guard)."
+                        "No acknowledgment sent: {address} already received {sent} in the last hour (mail loop guard)."
                     ),
                 )
                 .await;
         }
         let customer = Person {
-            name: from.name.clone(),
-            address: sender.to_string(),
+            name: sender.person.name.clone(),
+            address: address.to_string(),
         };
         let ack = self
-            .acknowledgment_mail(
-                &batch.acknowledgment,
-                ticket,
-                subject,
-                &customer,
-                &mail.message_id,
-            )
+            .acknowledgment_mail(template, ticket, subject, &customer, &mail.message_id)
             .await?;
         tx.enqueue_mail(&ack).await?;
         tx.link_message_id(&ack.message_id, ticket, None, true)
@@ -698,11 +661,10 @@ impl App {
         } else {
             "temporary"
         };
+        let reason = format!("{kind} delivery failure");
         let mut ticket = None;
         if let Some(original) = &bounce.original_message_id {
-            ticket = tx
-                .outbox_bounced(original, &format!("{kind} delivery failure"))
-                .await?;
+            ticket = tx.outbox_bounced(original, &reason).await?;
             if ticket.is_none() {
                 ticket = tx
                     .ticket_for_message_ids(std::slice::from_ref(original))
@@ -713,9 +675,7 @@ impl App {
         if bounce.permanent {
             for recipient in &bounce.recipients {
                 if let Ok(address) = normalize_identity(IdentityKind::Email, recipient)
-                    && tx
-                        .mark_bouncing(&address, &format!("{kind} delivery failure"))
-                        .await?
+                    && tx.mark_bouncing(&address, &reason).await?
                 {
                     marked.push(address);
                 }
@@ -760,7 +720,7 @@ impl App {
             if address == sender
                 || is_own_address(support, &address)
                 || people.iter().any(|(a, _)| *a == address)
-                || tx.customer_by_email(&address).await? == Some(customer)
+                || tx.sender(&address).await?.map(|(c, _)| c) == Some(customer)
             {
                 continue;
             }
@@ -815,16 +775,13 @@ impl App {
             body_html: None,
         };
         tx.change_ticket(ticket, Actor::System, Some(note), |t, id| {
-            let message_id = id.ok_or_else(|| AppError::Internal("note not stored".into()))?;
-            Ok::<_, AppError>(rapport_core::decide(
+            message_events(
                 t,
-                &Command::AddMessage {
-                    message_id,
-                    kind: MessageKind::Internal,
-                    author: AuthorKind::System,
-                },
+                id,
+                MessageKind::Internal,
+                AuthorKind::System,
                 Actor::System,
-            )?)
+            )
         })
         .await?;
         Ok(())
@@ -863,9 +820,9 @@ impl App {
     /// Processes mail that was stored but never processed (the process
     /// stopped in between); returns how many were taken in.
     pub async fn recover_unprocessed(&self) -> Result<usize, AppError> {
-        let stale = Timestamp(Timestamp::now().0 - 60_000_000);
+        let stale = Timestamp::now().plus_seconds(-60);
         let pending = self.store().unprocessed_mail(stale, 100).await?;
-        let raws: Vec<&[u8]> = pending.iter().map(|(_, raw)| raw.as_slice()).collect();
+        let raws: Vec<&[u8]> = pending.iter().map(Vec::as_slice).collect();
         if raws.is_empty() {
             return Ok(0);
         }
@@ -875,8 +832,8 @@ impl App {
 }
 
 fn customer_name(from: &Person, sender: &str) -> String {
-    match from.name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => storable(&name.chars().take(200).collect::<String>()),
-        _ => sender.split('@').next().unwrap_or("customer").to_string(),
-    }
+    storable(&name_or_local_part(
+        from.name.as_deref().unwrap_or(""),
+        sender,
+    ))
 }

@@ -31,7 +31,8 @@ impl App {
         name: &str,
     ) -> Result<PollReport, AppError> {
         let validity = i64::from(session.uid_validity());
-        let mut last = match self.store().mailbox_position(name).await? {
+        let stored = self.store().mailbox_position(name).await?;
+        let mut last = match stored {
             Some((stored, last)) if stored == validity => last,
             Some(_) => {
                 tracing::warn!(
@@ -74,7 +75,8 @@ impl App {
         }
         if report.fetched > 0 {
             tracing::info!(mailbox = name, fetched = report.fetched, outcomes = ?report.outcomes, "mailbox read");
-        } else if self.store().mailbox_position(name).await?.is_none() {
+        } else if stored != Some((validity, last)) {
+            // A new mailbox, or a new UIDVALIDITY on an empty folder: remember it once.
             self.store()
                 .set_mailbox_position(name, validity, last)
                 .await?;

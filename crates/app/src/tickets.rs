@@ -3,8 +3,8 @@
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::ticket::normalize_tag;
 use rapport_core::{
-    Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, MessageKind,
-    Permission, Priority, Status, TeamId, Ticket, TicketId,
+    Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
+    MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId,
 };
 use rapport_store::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter};
 
@@ -249,18 +249,8 @@ impl App {
                 if role == MessageRole::Reply {
                     may_work_on(&worker, ticket, "reply to a ticket another agent owns")?;
                 }
-                let message_id =
-                    message_id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
-                let mut events = rapport_core::decide(
-                    ticket,
-                    &Command::AddMessage {
-                        message_id,
-                        kind,
-                        author: author_kind,
-                    },
-                    actor,
-                )?;
-                if let Some((checks, reason)) = overridden {
+                let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
+                if let (Some((checks, reason)), Some(message_id)) = (overridden, message_id) {
                     events.push(rapport_core::EventKind::CoachOverridden {
                         message_id,
                         checks,
@@ -284,7 +274,12 @@ impl App {
         if !attachment_ids.is_empty() {
             tx.attach_uploads(caller.agent_id, id, stored, attachment_ids)
                 .await
-                .map_err(|_| AppError::invalid("attachment_ids", "an upload was sent meanwhile"))?;
+                .map_err(|e| match e {
+                    rapport_store::StoreError::NotFound(_) => {
+                        AppError::invalid("attachment_ids", "an upload was sent meanwhile")
+                    }
+                    other => other.into(),
+                })?;
         }
         tx.commit().await?;
         Ok(change)
@@ -356,6 +351,26 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The events of adding a stored message to a ticket, as the state machine decides them.
+pub(crate) fn message_events(
+    ticket: &Ticket,
+    message_id: Option<MessageId>,
+    kind: MessageKind,
+    author: AuthorKind,
+    actor: Actor,
+) -> Result<Vec<EventKind>, AppError> {
+    let message_id = message_id.ok_or_else(|| AppError::Internal("message not stored".into()))?;
+    Ok(rapport_core::decide(
+        ticket,
+        &Command::AddMessage {
+            message_id,
+            kind,
+            author,
+        },
+        actor,
+    )?)
 }
 
 /// Whether the caller may act on this ticket as its worker: its owner, anyone

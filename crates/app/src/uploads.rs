@@ -10,6 +10,17 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// The most files one message may carry.
 pub const MAX_FILES_PER_MESSAGE: usize = 20;
 
+/// A file name safe to store and offer for download: no path separators or
+/// control characters, no leading dots, at most 200 characters (may be empty).
+pub(crate) fn clean_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .take(200)
+        .collect();
+    cleaned.trim().trim_start_matches('.').to_string()
+}
+
 impl App {
     /// Stores an agent's upload for a later reply or note.
     pub async fn upload(
@@ -29,12 +40,7 @@ impl App {
         if data.is_empty() {
             return Err(AppError::invalid("file", "is empty"));
         }
-        let name: String = file_name
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-            .take(200)
-            .collect();
-        let name = name.trim().trim_start_matches('.');
+        let name = clean_file_name(file_name);
         if name.is_empty() {
             return Err(AppError::invalid(
                 "name",
@@ -63,7 +69,7 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let file = NewAttachment {
             sha256,
-            file_name: name.to_string(),
+            file_name: name,
             content_type,
             size: data.len() as i64,
             content_id: None,

@@ -160,6 +160,12 @@ pub fn content_hash(raw: &[u8]) -> String {
 
 /// Parses one raw message.
 pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
+    parse_hashed(raw, content_hash(raw))
+}
+
+/// Parses one raw message whose [`content_hash`] the caller already has
+/// (intake hashes before it stores), so the bytes are not hashed twice.
+pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, MailError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(MailError::Empty);
     }
@@ -172,7 +178,6 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
     if message.headers().is_empty() {
         return Err(MailError::NoHeaders);
     }
-    let content_hash = content_hash(raw);
     let (message_id, synthetic_id) = match message.message_id().and_then(clean_id) {
         Some(id) => (id, false),
         None => (

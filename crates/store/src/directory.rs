@@ -482,19 +482,10 @@ impl Store {
     ) -> Result<CustomerRecord, StoreError> {
         let now = Timestamp::now();
         let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
-        )
-        .bind(name)
-        .bind(now.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        for identity in identities {
-            insert_identity(&mut tx, CustomerId(id), identity).await?;
-        }
+        let id = insert_customer_in(&mut tx, name, identities, now).await?;
         tx.commit().await?;
         Ok(CustomerRecord {
-            id: CustomerId(id),
+            id,
             name: name.to_string(),
             identities: identities.to_vec(),
             created_at: now,
@@ -642,6 +633,26 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Inserts a customer and their identities (already normalised) in an open transaction.
+pub(crate) async fn insert_customer_in(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+    identities: &[IdentityRecord],
+    now: Timestamp,
+) -> Result<CustomerId, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+    )
+    .bind(name)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    for identity in identities {
+        insert_identity(conn, CustomerId(id), identity).await?;
+    }
+    Ok(CustomerId(id))
 }
 
 async fn insert_identity(

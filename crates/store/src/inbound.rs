@@ -1,5 +1,6 @@
 //! Inbound mail: raw bytes first, then the outcome; Message-IDs for threading.
 
+use crate::rows::value_rows;
 use crate::{Store, StoreError};
 use rapport_core::{CustomerId, TicketId, Timestamp};
 use sqlx::{AssertSqlSafe, Row};
@@ -27,19 +28,6 @@ pub struct InboundRecord {
 }
 
 impl Store {
-    /// Keeps the raw bytes before anything else. Returns the record and
-    /// whether it is new (false: the same bytes arrived before).
-    pub async fn store_raw_mail(
-        &self,
-        content_hash: &str,
-        raw: &[u8],
-    ) -> Result<(InboundRecord, bool), StoreError> {
-        let mut stored = self.store_raw_batch(&[(content_hash, raw)]).await?;
-        stored
-            .pop()
-            .ok_or(StoreError::Corrupt("raw mail was not stored".into()))
-    }
-
     /// Keeps many raw messages in one transaction, in order; each comes back
     /// with whether it is new (a hash repeated in the batch is new only once).
     pub async fn store_raw_batch(
@@ -50,24 +38,18 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let mut inserted: HashMap<String, i64> = HashMap::new();
         for chunk in items.chunks(100) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "(${}, ${}, ${}, 'received')",
-                        i * 3 + 1,
-                        i * 3 + 2,
-                        i * 3 + 3
-                    )
-                })
-                .collect();
             let sql = format!(
                 "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES {} \
                  ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash",
-                rows.join(", ")
+                value_rows(chunk.len(), 4)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (hash, raw) in chunk {
-                query = query.bind(hash.to_string()).bind(raw.to_vec()).bind(now.0);
+                query = query
+                    .bind(hash.to_string())
+                    .bind(raw.to_vec())
+                    .bind(now.0)
+                    .bind("received");
             }
             for row in query.fetch_all(&mut *tx).await? {
                 inserted.insert(row.try_get("content_hash")?, row.try_get("id")?);
@@ -80,11 +62,10 @@ impl Store {
             .collect();
         let mut existing: HashMap<String, InboundRecord> = HashMap::new();
         for chunk in missing.chunks(100) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size \
-                 FROM inbound_mail WHERE content_hash IN ({})",
-                placeholders.join(", ")
+                 FROM inbound_mail WHERE content_hash IN {}",
+                value_rows(1, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for hash in chunk {
@@ -126,23 +107,20 @@ impl Store {
             .collect()
     }
 
-    /// Raw mail stored but never processed (the process stopped between
-    /// storing and processing), oldest first, with the bytes.
+    /// The bytes of mail stored but never processed (the process stopped
+    /// between storing and processing), oldest first.
     pub async fn unprocessed_mail(
         &self,
         received_before: Timestamp,
         limit: i64,
-    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, raw FROM inbound_mail WHERE status = 'received' AND received_at < $1 ORDER BY id LIMIT $2",
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT raw FROM inbound_mail WHERE status = 'received' AND received_at < $1 ORDER BY id LIMIT $2",
         )
         .bind(received_before.0)
         .bind(limit.clamp(1, 1000))
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("raw")?)))
-            .collect()
+        .await?)
     }
 
     /// One inbound message's raw bytes.
@@ -196,16 +174,6 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
             .fetch_one(&self.read)
             .await?)
-    }
-
-    /// How many inbound messages are in each status.
-    pub async fn inbound_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM inbound_mail GROUP BY status")
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
-            .collect()
     }
 
     /// The Message-IDs of a ticket's mail, in message order: (Message-ID,

@@ -242,14 +242,4 @@ impl Store {
             .map(record)
             .collect()
     }
-
-    /// How many mails are in each status.
-    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
-            .collect()
-    }
 }

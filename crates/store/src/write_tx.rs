@@ -3,9 +3,10 @@
 //! message is rolled back alone. Everything written through a [`WriteTx`]
 //! commits together or not at all.
 
+use crate::directory::insert_customer_in;
 use crate::rows::{select_ticket, value_rows};
 use crate::tickets::{change_in, change_locked, create_in};
-use crate::{Backend, NewMessage, NewTicket, Store, StoreError, TicketChange};
+use crate::{Backend, IdentityRecord, NewMessage, NewTicket, Store, StoreError, TicketChange};
 use rapport_core::{
     Actor, CustomerId, EventKind, IdentityKind, MessageId, Ticket, TicketId, Timestamp,
 };
@@ -156,11 +157,6 @@ impl WriteTx {
         change_locked(&mut self.tx, current, actor, message, decide).await
     }
 
-    /// Reads a ticket as this transaction sees it.
-    pub async fn ticket(&mut self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
-        select_ticket(&mut *self.tx, id, "").await
-    }
-
     /// The ticket of the first known Message-ID, in the order given.
     pub async fn ticket_for_message_ids(
         &mut self,
@@ -175,10 +171,9 @@ impl WriteTx {
                 return Ok(Some(link.ticket));
             }
         }
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT message_id, ticket_id FROM mail_message_ids WHERE message_id IN ({})",
-            placeholders.join(", ")
+            "SELECT message_id, ticket_id FROM mail_message_ids WHERE message_id IN {}",
+            value_rows(1, ids.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for id in &ids {
@@ -243,21 +238,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// The customer an e-mail address (normalised) belongs to.
-    pub async fn customer_by_email(
-        &mut self,
-        email: &str,
-    ) -> Result<Option<CustomerId>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2",
-        )
-        .bind(IdentityKind::Email.as_str())
-        .bind(email)
-        .fetch_optional(&mut *self.tx)
-        .await?
-        .map(CustomerId))
-    }
-
     /// The customer an address (normalised) belongs to, and whether it bounces.
     pub async fn sender(&mut self, email: &str) -> Result<Option<(CustomerId, bool)>, StoreError> {
         let row = sqlx::query(
@@ -282,23 +262,11 @@ impl WriteTx {
         name: &str,
         email: &str,
     ) -> Result<CustomerId, StoreError> {
-        let now = Timestamp::now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
-        )
-        .bind(name)
-        .bind(now.0)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO customer_identities (customer_id, kind, value) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(IdentityKind::Email.as_str())
-        .bind(email)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(CustomerId(id))
+        let identity = IdentityRecord {
+            kind: IdentityKind::Email,
+            value: email.to_string(),
+        };
+        insert_customer_in(&mut self.tx, name, &[identity], Timestamp::now()).await
     }
 
     /// Marks an address as bouncing; returns whether it was known.
@@ -398,9 +366,11 @@ impl WriteTx {
         Ok(ticket.flatten().map(TicketId))
     }
 
-    /// Records what became of many inbound messages in one statement; returns
-    /// how many were still waiting (fewer than given: another process took some).
-    pub async fn finish_inbound_many(
+    /// Records what became of inbound messages that were still waiting, in
+    /// one statement per 200; returns how many were (fewer than given: another
+    /// process finished some first; on PostgreSQL this waits for that
+    /// process's transaction to end). Finishing is the claim.
+    pub async fn finish_inbound(
         &mut self,
         finished: &[FinishedInbound],
     ) -> Result<u64, StoreError> {
@@ -424,30 +394,5 @@ impl WriteTx {
             done += query.execute(&mut *self.tx).await?.rows_affected();
         }
         Ok(done)
-    }
-
-    /// Records what became of an inbound message that was still waiting.
-    /// False when it was not (another process finished it first; on
-    /// PostgreSQL this waits for that process's transaction to end).
-    pub async fn finish_inbound(
-        &mut self,
-        id: i64,
-        message_id: Option<&str>,
-        status: &str,
-        reason: Option<&str>,
-        ticket: Option<TicketId>,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE inbound_mail SET message_id = $1, status = $2, reason = $3, ticket_id = $4 \
-             WHERE id = $5 AND status = 'received'",
-        )
-        .bind(message_id)
-        .bind(status)
-        .bind(reason)
-        .bind(ticket.map(|t| t.0))
-        .bind(id)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 }

@@ -9,6 +9,26 @@ use axum::http::request::Parts;
 use rapport_app::Caller;
 use serde::de::DeserializeOwned;
 
+/// A raw request body (mail, a file) with a size limit set on its route;
+/// too large is a 413 naming the limit, in the one error shape.
+pub fn raw_body(
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    what: &str,
+    max: usize,
+) -> Result<axum::body::Bytes, ApiError> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("{what} may have at most {max} bytes"),
+            )
+        } else {
+            ApiError::new(e.status(), "bad_request", e.body_text())
+        }
+    })
+}
+
 /// A JSON body; malformed JSON is a 400, a wrong field a 422 naming it,
 /// a wrong content type a 415 and an oversized body a 413.
 pub struct Json<T>(pub T);

@@ -1,7 +1,7 @@
 //! Inbound mail over HTTP: an MTA pipe or forwarding service posts raw messages.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Auth, Query};
+use crate::extract::{Auth, Query, raw_body};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -56,17 +56,7 @@ pub async fn post_mime(
     Auth(_caller): Auth,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<IngestOut>)> {
-    let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("a message may have at most {MAX_MIME_BYTES} bytes"),
-            )
-        } else {
-            ApiError::new(e.status(), "bad_request", e.body_text())
-        }
-    })?;
+    let bytes = raw_body(body, "a message", MAX_MIME_BYTES)?;
     if bytes.is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,

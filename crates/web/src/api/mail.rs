@@ -3,8 +3,8 @@
 
 use super::inbound::IngestOut;
 use super::types::{AttachmentOut, MailOut};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Auth, Id, Query};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Id, Query, raw_body};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -38,17 +38,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<AttachmentOut>)> {
-    let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("a file may have at most {MAX_UPLOAD_BYTES} bytes"),
-            )
-        } else {
-            ApiError::new(e.status(), "bad_request", e.body_text())
-        }
-    })?;
+    let bytes = raw_body(body, "a file", MAX_UPLOAD_BYTES)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
