@@ -7,7 +7,8 @@
 //! References header, by the subject tag alone, by a changed subject; a
 //! copied colleague writing into the thread; a stranger answering an old
 //! thread (must open a linked ticket); out-of-office replies (threaded and
-//! not); delivery reports; and exact redeliveries. Subject tags name the
+//! not); delivery reports; exact redeliveries, and copies of a message by
+//! another way in (other headers, the same Message-ID). Subject tags name the
 //! ticket number the thread will get in an empty database, so the benchmark
 //! runs on a fresh one.
 
@@ -42,7 +43,7 @@ pub enum Expect {
     Ignored,
     /// A delivery report noted on the thread's ticket.
     Bounce,
-    /// The same bytes again.
+    /// The same bytes again, or the same Message-ID with other headers.
     Duplicate,
 }
 
@@ -327,7 +328,7 @@ pub fn write_maildir(
     let mut report = MailgenReport::default();
     let mut threads: Vec<Thread> = Vec::new();
     let mut next_ticket = 1i64;
-    let mut last_raw: Option<(String, usize)> = None;
+    let mut last_raw: Option<(String, usize, Expect)> = None;
     while w.n < messages {
         let roll = w.rng.below(1000);
         let active = threads.len().saturating_sub(400);
@@ -502,8 +503,20 @@ pub fn write_maildir(
                 );
                 (raw, t, Expect::Bounce)
             }
+            // Every other redelivery of a request that reached a ticket is the
+            // same message by another way in: other bytes, the same Message-ID.
             (_, Some(t)) => match &last_raw {
-                Some((raw, thread)) => (raw.clone(), *thread, Expect::Duplicate),
+                Some((raw, thread, last))
+                    if w.n.is_multiple_of(2)
+                        && matches!(last, Expect::New | Expect::Thread | Expect::Linked) =>
+                {
+                    let copy = format!(
+                        "Received: from mx2.shop.example by mx.shop.example; {}\r\nDelivered-To: orders@shop.example\r\n{raw}",
+                        date(w.n)
+                    );
+                    (copy, *thread, Expect::Duplicate)
+                }
+                Some((raw, thread, _)) => (raw.clone(), *thread, Expect::Duplicate),
                 None => (String::new(), t, Expect::Duplicate),
             },
         };
@@ -522,7 +535,7 @@ pub fn write_maildir(
         report.bytes += raw.len();
         report.messages += 1;
         if expect != Expect::Duplicate {
-            last_raw = Some((raw, thread_no));
+            last_raw = Some((raw, thread_no, expect));
         }
         w.n += 1;
     }
@@ -543,10 +556,18 @@ mod tests {
         let manifest = std::fs::read_to_string(dir.join("manifest.tsv"))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let mut kinds = std::collections::BTreeMap::new();
+        let mut hashes = std::collections::HashSet::new();
+        let (mut same_bytes, mut copies) = (0, 0);
         for line in manifest.lines() {
             let fields: Vec<&str> = line.split('\t').collect();
             assert_eq!(fields.len(), 4, "{line}");
             *kinds.entry(fields[3].to_string()).or_insert(0) += 1;
+            let first = hashes.insert(fields[1].to_string());
+            match (fields[3], first) {
+                ("duplicate", true) => copies += 1,
+                ("duplicate", false) => same_bytes += 1,
+                (_, first) => assert!(first, "only duplicates repeat bytes: {line}"),
+            }
             let raw = std::fs::read(dir.join("new").join(fields[0]))
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             assert_eq!(content_hash(&raw), fields[1]);
@@ -559,6 +580,10 @@ mod tests {
                 "no {kind}: {kinds:?}"
             );
         }
+        assert!(
+            same_bytes > 0 && copies > 0,
+            "both kinds of redelivery: {same_bytes} same bytes, {copies} copies"
+        );
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }

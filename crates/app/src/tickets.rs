@@ -268,8 +268,7 @@ impl App {
         if let Some(mut mail) = outgoing {
             mail.message_ref = Some(stored);
             tx.enqueue_mail(&mail).await?;
-            tx.link_message_id(&mail.message_id, id, Some(stored), true)
-                .await?;
+            tx.link_sent(&mail.message_id, id, Some(stored));
         }
         if !attachment_ids.is_empty() {
             tx.attach_uploads(caller.agent_id, id, stored, attachment_ids)

@@ -90,6 +90,8 @@ pub struct ParsedMail {
     pub synthetic_id: bool,
     /// SHA-256 of the raw bytes, hex.
     pub content_hash: String,
+    /// SHA-256 of what the sender wrote, hex: see [`fingerprint`].
+    pub fingerprint: String,
     /// In-Reply-To ids.
     pub in_reply_to: Vec<String>,
     /// References ids, oldest first.
@@ -156,6 +158,69 @@ pub fn content_hash(raw: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// SHA-256 of what the sender wrote, hex: the Message-ID, From, Date,
+/// Subject and Content-Type headers and the body, but none of the trace headers servers add on
+/// the way (Received, Delivered-To, Return-Path, ...). One message delivered
+/// by two ways (two mailboxes, a forward that keeps it whole) has one
+/// fingerprint; two messages that reuse a Message-ID (some scanners and
+/// broken mailers do) have two.
+pub fn fingerprint(raw: &[u8]) -> String {
+    let (head, body) = split_head(raw);
+    let mut hasher = Sha256::new();
+    for name in ["message-id", "from", "date", "subject", "content-type"] {
+        hasher.update(name.as_bytes());
+        hasher.update(b":");
+        hasher.update(header_value(head, name).unwrap_or_default().as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(body);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The header block and the body of a raw message (split at the first empty line).
+fn split_head(raw: &[u8]) -> (&[u8], &[u8]) {
+    let crlf = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| (i, i + 4));
+    let lf = raw
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|i| (i, i + 2));
+    match (crlf, lf) {
+        (Some(a), Some(b)) if b.0 < a.0 => (&raw[..b.0], &raw[b.1..]),
+        (Some(a), _) => (&raw[..a.0], &raw[a.1..]),
+        (None, Some(b)) => (&raw[..b.0], &raw[b.1..]),
+        (None, None) => (raw, &[]),
+    }
+}
+
+/// The first header of that name (lower case), unfolded and trimmed.
+fn header_value(head: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        if !key.trim().eq_ignore_ascii_case(name) || key.starts_with([' ', '\t']) {
+            continue;
+        }
+        let mut value = value.trim().to_string();
+        while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
+            value.push(' ');
+            value.push_str(next.trim());
+            lines.next();
+        }
+        return Some(value);
+    }
+    None
 }
 
 /// Parses one raw message.
@@ -228,6 +293,7 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         message_id,
         synthetic_id,
         content_hash,
+        fingerprint: fingerprint(raw),
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
         from,

@@ -159,3 +159,31 @@ fn signatures_and_outlook_quotes_are_cut() {
     );
     assert_eq!(visible_text("Fine.\nSent from my iPhone"), "Fine.");
 }
+
+#[test]
+fn fingerprints_ignore_the_way_in_but_not_the_content() {
+    let raw = "Message-ID: <a1@customer.example>\r\nFrom: Ann <ann@customer.example>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\nSubject: Broken\r\n lamp\r\n\r\nMy lamp broke.\r\n";
+    let a = parse(raw.as_bytes()).unwrap();
+    // The same message by another way in: trace headers added, other bytes.
+    let copy = format!(
+        "Received: from mx2.example by mx.example; Tue, 01 Dec 2026 10:00:01 +0000\r\nDelivered-To: billing@shop.example\r\nReturn-Path: <ann@customer.example>\r\n{raw}"
+    );
+    let b = parse(copy.as_bytes()).unwrap();
+    assert_ne!(a.content_hash, b.content_hash);
+    assert_eq!(a.fingerprint, b.fingerprint);
+    // A different message that reuses the Message-ID (scanners do).
+    let reused = raw.replace("My lamp broke.", "My chair broke.");
+    assert_ne!(parse(reused.as_bytes()).unwrap().fingerprint, a.fingerprint);
+    let resubjected = raw.replace("Broken\r\n lamp", "Broken chair");
+    assert_ne!(
+        parse(resubjected.as_bytes()).unwrap().fingerprint,
+        a.fingerprint
+    );
+    // Bare LF line ends split the same way.
+    let lf = "Message-ID: <a2@x>\nFrom: a@x\n\nbody\n";
+    assert_eq!(split_head(lf.as_bytes()).1, b"body\n");
+    assert_eq!(
+        header_value(b"Subject: one\r\n two\r\nFrom: x", "subject").as_deref(),
+        Some("one two")
+    );
+}

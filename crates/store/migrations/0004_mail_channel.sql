@@ -5,6 +5,9 @@
 ALTER TABLE mail_message_ids ADD COLUMN message_ref BIGINT;
 ALTER TABLE mail_message_ids ADD COLUMN outbound BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE mail_message_ids ADD COLUMN linked_at BIGINT NOT NULL DEFAULT 0;
+-- For a received message, what its sender wrote (see rapport_mail's
+-- fingerprint): the same message by another way in has the same one.
+ALTER TABLE mail_message_ids ADD COLUMN fingerprint TEXT;
 CREATE INDEX mail_message_ids_by_ticket ON mail_message_ids (ticket_id, linked_at);
 
 -- An address that bounced permanently, until the customer writes from it again.

@@ -33,7 +33,7 @@ pub use locks::SingletonLock;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxRecord};
 pub use templates::TemplateRecord;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
-pub use write_tx::{FinishedInbound, WriteTx};
+pub use write_tx::{FinishedInbound, KnownMessageId, WriteTx};
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -19,12 +19,25 @@ pub struct FinishedInbound {
     pub id: i64,
     /// Its Message-ID, when it could be read.
     pub message_id: Option<String>,
-    /// processed, ignored or quarantined.
+    /// processed, duplicate, ignored or quarantined.
     pub status: &'static str,
     /// Why it was ignored or quarantined.
     pub reason: Option<String>,
     /// The ticket it went to.
     pub ticket: Option<TicketId>,
+}
+
+/// A Message-ID Rapport received or sent, and the ticket it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownMessageId {
+    /// The Message-ID, without angle brackets.
+    pub message_id: String,
+    /// The ticket it belongs to.
+    pub ticket: TicketId,
+    /// Whether Rapport sent it (a reply or an acknowledgment).
+    pub outbound: bool,
+    /// For a received message, its sender's fingerprint (`rapport_mail::fingerprint`).
+    pub fingerprint: Option<String>,
 }
 
 /// A Message-ID to link when the transaction commits.
@@ -34,6 +47,7 @@ struct PendingLink {
     ticket: TicketId,
     message_ref: Option<MessageId>,
     outbound: bool,
+    fingerprint: Option<String>,
 }
 
 /// An open write transaction. Message-ID links are buffered and written in
@@ -157,55 +171,90 @@ impl WriteTx {
         change_locked(&mut self.tx, current, actor, message, decide).await
     }
 
-    /// The ticket of the first known Message-ID, in the order given.
-    pub async fn ticket_for_message_ids(
+    /// The known Message-IDs among `ids` (received or sent for a ticket,
+    /// including links made earlier in this transaction), in the order given.
+    pub async fn known_message_ids(
         &mut self,
         ids: &[String],
-    ) -> Result<Option<TicketId>, StoreError> {
+    ) -> Result<Vec<KnownMessageId>, StoreError> {
         let ids: Vec<&String> = ids.iter().take(50).collect();
         if ids.is_empty() {
-            return Ok(None);
-        }
-        for id in &ids {
-            if let Some(link) = self.links.iter().rev().find(|l| l.message_id == **id) {
-                return Ok(Some(link.ticket));
-            }
+            return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT message_id, ticket_id FROM mail_message_ids WHERE message_id IN {}",
+            "SELECT message_id, ticket_id, outbound, fingerprint FROM mail_message_ids WHERE message_id IN {}",
             value_rows(1, ids.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for id in &ids {
             query = query.bind(id.as_str());
         }
-        let found = query.fetch_all(&mut *self.tx).await?;
-        for id in ids {
-            for row in &found {
-                if row.try_get::<String, _>("message_id")? == *id {
-                    return Ok(Some(TicketId(row.try_get("ticket_id")?)));
-                }
-            }
+        let mut stored = Vec::new();
+        for row in query.fetch_all(&mut *self.tx).await? {
+            stored.push(KnownMessageId {
+                message_id: row.try_get("message_id")?,
+                ticket: TicketId(row.try_get("ticket_id")?),
+                outbound: row.try_get::<i64, _>("outbound")? != 0,
+                fingerprint: row.try_get("fingerprint")?,
+            });
         }
-        Ok(None)
+        let mut known = Vec::new();
+        for id in ids {
+            // The first link wins, as at commit: a stored one before a buffered one.
+            let found = stored
+                .iter()
+                .find(|k| k.message_id == *id)
+                .cloned()
+                .or_else(|| {
+                    self.links
+                        .iter()
+                        .find(|l| l.message_id == *id)
+                        .map(|l| KnownMessageId {
+                            message_id: l.message_id.clone(),
+                            ticket: l.ticket,
+                            outbound: l.outbound,
+                            fingerprint: l.fingerprint.clone(),
+                        })
+                });
+            known.extend(found);
+        }
+        Ok(known)
     }
 
-    /// Remembers that a Message-ID belongs to a ticket (and which message it
-    /// came with); written at commit, seen by look-ups at once. The first link wins.
-    pub async fn link_message_id(
+    /// Remembers that a message Rapport received belongs to a ticket (and
+    /// which stored message it became), with its sender's fingerprint;
+    /// written at commit, seen by look-ups at once. The first link wins.
+    pub fn link_received(
         &mut self,
         message_id: &str,
+        fingerprint: &str,
         ticket: TicketId,
         message_ref: Option<MessageId>,
-        outbound: bool,
-    ) -> Result<(), StoreError> {
+    ) {
         self.links.push(PendingLink {
             message_id: message_id.to_string(),
             ticket,
             message_ref,
-            outbound,
+            outbound: false,
+            fingerprint: Some(fingerprint.to_string()),
         });
-        Ok(())
+    }
+
+    /// Remembers the Message-ID of mail Rapport sends for a ticket, so
+    /// replies to it thread; like [`Self::link_received`].
+    pub fn link_sent(
+        &mut self,
+        message_id: &str,
+        ticket: TicketId,
+        message_ref: Option<MessageId>,
+    ) {
+        self.links.push(PendingLink {
+            message_id: message_id.to_string(),
+            ticket,
+            message_ref,
+            outbound: true,
+            fingerprint: None,
+        });
     }
 
     /// Writes the buffered links, a few hundred per statement.
@@ -218,9 +267,9 @@ impl WriteTx {
             .filter(|l| seen.insert(l.message_id.clone()))
             .collect();
         for chunk in links.chunks(200) {
-            let rows = value_rows(chunk.len(), 5);
+            let rows = value_rows(chunk.len(), 6);
             let sql = format!(
-                "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, linked_at) VALUES {} \
+                "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, fingerprint, linked_at) VALUES {} \
                  ON CONFLICT (message_id) DO NOTHING",
                 rows
             );
@@ -231,6 +280,7 @@ impl WriteTx {
                     .bind(link.ticket.0)
                     .bind(link.message_ref.map(|m| m.0))
                     .bind(i64::from(link.outbound))
+                    .bind(link.fingerprint.clone())
                     .bind(now);
             }
             query.execute(&mut *self.tx).await?;

@@ -39,6 +39,30 @@ async fn mail_threads_by_the_rules(h: &Harness) {
         (b["outcome"].as_str(), b["ticket_id"].as_i64()),
         (Some("duplicate"), Some(ticket))
     );
+    // The same message by another way in (other bytes, the same Message-ID):
+    // a copy delivered to a second mailbox also creates nothing.
+    let copy = format!(
+        "Received: from mx2.shop.example by mail.shop.example\r\nDelivered-To: billing@shop.example\r\n{first}"
+    );
+    let (_, b) = post_mime(h, &copy).await;
+    assert_eq!(
+        (b["outcome"].as_str(), b["ticket_id"].as_i64()),
+        (Some("duplicate"), Some(ticket)),
+        "{b}"
+    );
+    // A different message that reuses the Message-ID (scanners and broken
+    // mailers do) is not lost as a duplicate: it is a request of its own.
+    let reused = mail(
+        "m1@customer.example",
+        "Ann Lee <ann@customer.example>",
+        "Scanned invoice",
+        "",
+        "Here is the invoice you asked for.",
+    );
+    let (_, b) = post_mime(h, &reused).await;
+    assert_eq!(b["outcome"].as_str(), Some("created"), "{b}");
+    assert_ne!(b["ticket_id"].as_i64(), Some(ticket));
+    let reused_ticket = b["ticket_id"].as_i64();
     // Rule 1: In-Reply-To / References naming a Message-ID of the ticket, subject changed.
     let reply = mail(
         "m2@customer.example",
@@ -130,6 +154,7 @@ async fn mail_threads_by_the_rules(h: &Harness) {
     let (_, b) = post_mime(h, &other).await;
     assert_eq!(b["outcome"], "created");
     assert_ne!(b["ticket_id"].as_i64(), Some(ticket));
+    assert_ne!(b["ticket_id"].as_i64(), reused_ticket);
 }
 
 async fn bad_mail_is_quarantined_and_does_not_block(h: &Harness) {

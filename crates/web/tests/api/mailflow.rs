@@ -577,6 +577,23 @@ async fn a_round_trip_keeps_one_ticket(h: &Harness, servers: &MailServers) {
     )
     .await;
     assert_eq!(poll().await.outcomes.get("linked"), Some(&1));
+    // Our own reply coming back (a forwarding rule that keeps its
+    // Message-ID) is not a message from the customer.
+    append(
+        servers,
+        &user,
+        "INBOX",
+        &customer_mail(
+            &ours,
+            &customer,
+            SUPPORT,
+            &answer.subject,
+            "",
+            "Hello Ann, a new lamp ships today.",
+        ),
+    )
+    .await;
+    assert_eq!(poll().await.outcomes.get("ignored"), Some(&1));
     assert_eq!(ticket(h, id).await["messages"].as_array().unwrap().len(), 6);
 }
 

@@ -13,21 +13,15 @@
 //! silent merge. New tickets are acknowledged through the outbox in the same
 //! transaction.
 
-use crate::customers::name_or_local_part;
-use crate::outbound::{KIND_ACKNOWLEDGMENT, is_own_address, never_acknowledge};
+mod bounce;
+mod route;
+
 use crate::tickets::message_events;
 use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
-use rapport_core::{
-    Actor, AuthorKind, Channel, CustomerId, IdentityKind, MessageId, MessageKind, Permission,
-    Priority, Status, Ticket, TicketId, Timestamp, normalize_identity,
-};
-use rapport_mail::{
-    Bounce, ParsedMail, Person, ReplyToken, content_hash, find_reply_token, parse_hashed,
-};
-use rapport_store::{
-    FinishedInbound, InboundRecord, NewAttachment, NewMessage, NewTicket, WriteTx,
-};
+use rapport_core::{Actor, AuthorKind, CustomerId, MessageKind, Permission, TicketId, Timestamp};
+use rapport_mail::{ParsedMail, Person, content_hash, parse_hashed};
+use rapport_store::{FinishedInbound, InboundRecord, NewAttachment, NewMessage, WriteTx};
 use std::collections::HashMap;
 
 /// What became of one inbound message.
@@ -44,7 +38,7 @@ pub enum IngestOutcome {
         /// The ticket the message pointed at.
         previous: TicketId,
     },
-    /// The same bytes arrived before.
+    /// The same message arrived before (the same bytes, or the same Message-ID).
     Duplicate(Option<TicketId>),
     /// A delivery report, noted on the ticket of the message that bounced.
     Bounce(Option<TicketId>),
@@ -110,6 +104,10 @@ fn finished(item: &Prepared, outcome: &IngestOutcome) -> FinishedInbound {
     let (status, reason) = match outcome {
         IngestOutcome::Ignored(reason) => ("ignored", Some(reason.clone())),
         IngestOutcome::Quarantined(reason) => ("quarantined", Some(reason.clone())),
+        IngestOutcome::Duplicate(_) => (
+            "duplicate",
+            Some("a message with this Message-ID was taken in before".to_string()),
+        ),
         _ => ("processed", None),
     };
     FinishedInbound {
@@ -122,22 +120,8 @@ fn finished(item: &Prepared, outcome: &IngestOutcome) -> FinishedInbound {
 }
 
 /// Text as the database accepts it: PostgreSQL refuses NUL characters.
-fn storable(text: &str) -> String {
+pub(super) fn storable(text: &str) -> String {
     text.replace('\0', "")
-}
-
-fn body_text(mail: &ParsedMail) -> String {
-    let visible = mail.visible_text();
-    let text = if visible.is_empty() {
-        mail.text.trim().to_string()
-    } else {
-        visible
-    };
-    if text.is_empty() {
-        "(no text)".to_string()
-    } else {
-        storable(&text.chars().take(200_000).collect::<String>())
-    }
 }
 
 fn megabytes(bytes: usize) -> String {
@@ -374,392 +358,6 @@ impl App {
         })
     }
 
-    async fn route(
-        &self,
-        tx: &mut WriteTx,
-        mail: &ParsedMail,
-        item: &Prepared,
-        batch: &Batch,
-    ) -> Result<IngestOutcome, AppError> {
-        if let Some(bounce) = &mail.bounce {
-            return self.bounce(tx, mail, bounce).await;
-        }
-        let from = mail
-            .reply_to
-            .as_ref()
-            .or(mail.from.as_ref())
-            .ok_or_else(|| AppError::invalid("from", "the message has no sender address"))?;
-        let sender = normalize_identity(IdentityKind::Email, &from.address)
-            .map_err(|m| AppError::invalid("from", m))?;
-        if is_own_address(&self.config().mail.address, &sender) {
-            return Ok(IngestOutcome::Ignored(
-                "sent from this help desk's own address".into(),
-            ));
-        }
-        let matched = self.thread(tx, mail, batch).await?;
-        if matched.is_none()
-            && let Some(why) = &mail.auto_reply
-        {
-            return Ok(IngestOutcome::Ignored(why.clone()));
-        }
-        let sender = Sender {
-            known: tx.sender(&sender).await?,
-            person: from,
-            address: sender,
-        };
-        let Some(ticket) = matched else {
-            return self
-                .open_from_mail(tx, mail, item, batch, &sender, Vec::new(), None)
-                .await;
-        };
-        let is_customer = sender.known.map(|k| k.0) == Some(ticket.customer_id);
-        let is_participant = !is_customer && tx.is_participant(ticket.id, &sender.address).await?;
-        if (is_customer || is_participant) && ticket.status != Status::Closed {
-            return self.append_mail(tx, mail, item, &ticket, &sender).await;
-        }
-        if let Some(why) = &mail.auto_reply {
-            return Ok(IngestOutcome::Ignored(why.clone()));
-        }
-        let why = if is_customer || is_participant {
-            "the earlier ticket is closed"
-        } else {
-            "the sender is neither the earlier ticket's customer nor copied on it"
-        };
-        self.open_from_mail(
-            tx,
-            mail,
-            item,
-            batch,
-            &sender,
-            vec!["needs-review".into()],
-            Some((ticket.id, why)),
-        )
-        .await
-    }
-
-    /// The ticket a message belongs to: (1) a known Message-ID, (2) the
-    /// signed reply address, then the subject tag.
-    async fn thread(
-        &self,
-        tx: &mut WriteTx,
-        mail: &ParsedMail,
-        batch: &Batch,
-    ) -> Result<Option<Ticket>, AppError> {
-        if let Some(id) = tx.ticket_for_message_ids(&mail.thread_keys()).await? {
-            return Ok(tx.ticket_locked(id).await?);
-        }
-        let settings = &self.config().mail;
-        let token = match find_reply_token(mail.recipients(), &settings.address, &batch.secret) {
-            Some(ReplyToken::Valid(n)) => Some(n),
-            Some(ReplyToken::Forged(n)) => {
-                tracing::warn!(ticket = n, "a reply address with a wrong signature");
-                None
-            }
-            None => None,
-        };
-        for number in token
-            .into_iter()
-            .chain(settings.subject_tag.find(&mail.subject))
-        {
-            if let Some(ticket) = tx.ticket_locked(TicketId(number)).await? {
-                return Ok(Some(ticket));
-            }
-        }
-        Ok(None)
-    }
-
-    async fn append_mail(
-        &self,
-        tx: &mut WriteTx,
-        mail: &ParsedMail,
-        item: &Prepared,
-        ticket: &Ticket,
-        sender: &Sender<'_>,
-    ) -> Result<IngestOutcome, AppError> {
-        let text = body_text(mail);
-        if let Some(why) = &mail.auto_reply {
-            self.note_in(
-                tx,
-                ticket.id,
-                &format!("Automatic reply received ({why}): {text}"),
-            )
-            .await?;
-            tx.link_message_id(&mail.message_id, ticket.id, None, false)
-                .await?;
-            return Ok(IngestOutcome::Appended(ticket.id));
-        }
-        let author = self.author(tx, sender).await?;
-        let message = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(author.0),
-            body_text: text,
-            body_html: mail.sanitized_html().map(|h| storable(&h)),
-        };
-        let actor = Actor::Customer(author);
-        let change = tx
-            .change_locked(ticket.clone(), actor, Some(message), |t, id| {
-                message_events(t, id, MessageKind::Public, AuthorKind::Customer, actor)
-            })
-            .await?;
-        let message = change.message.map(|m| m.id);
-        tx.link_message_id(&mail.message_id, ticket.id, message, false)
-            .await?;
-        self.keep_participants(tx, ticket.id, ticket.customer_id, mail, &sender.address)
-            .await?;
-        self.keep_files(tx, ticket.id, message, item).await?;
-        Ok(IngestOutcome::Appended(ticket.id))
-    }
-
-    /// The sender's customer record, made if new; a bouncing mark is cleared,
-    /// since the address just proved it works.
-    async fn author(&self, tx: &mut WriteTx, sender: &Sender<'_>) -> Result<CustomerId, AppError> {
-        match sender.known {
-            Some((customer, bouncing)) => {
-                if bouncing {
-                    tx.clear_bouncing(&sender.address).await?;
-                }
-                Ok(customer)
-            }
-            None => Ok(tx
-                .create_customer(
-                    &customer_name(sender.person, &sender.address),
-                    &sender.address,
-                )
-                .await?),
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn open_from_mail(
-        &self,
-        tx: &mut WriteTx,
-        mail: &ParsedMail,
-        item: &Prepared,
-        batch: &Batch,
-        sender: &Sender<'_>,
-        tags: Vec<String>,
-        previous: Option<(TicketId, &str)>,
-    ) -> Result<IngestOutcome, AppError> {
-        if let Some((customer, _)) = sender.known
-            && !batch.released
-        {
-            let limit = self.config().mail.new_tickets_per_hour;
-            let hour_ago = Timestamp::now().plus_seconds(-3600);
-            if tx.tickets_opened_since(customer, hour_ago).await? >= limit {
-                return Err(AppError::TooManyAttempts(format!(
-                    "loop guard: {} already opened {limit} tickets in the last hour; held here for review",
-                    sender.address
-                )));
-            }
-        }
-        let customer_id = self.author(tx, sender).await?;
-        let subject: String = if mail.subject.is_empty() {
-            "(no subject)".into()
-        } else {
-            storable(&mail.subject.chars().take(300).collect::<String>())
-        };
-        let new = NewTicket {
-            subject: subject.clone(),
-            customer_id,
-            channel: Channel::Email,
-            priority: Priority::Normal,
-            team_id: None,
-            tags,
-        };
-        let first = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer_id.0),
-            body_text: body_text(mail),
-            body_html: mail.sanitized_html().map(|h| storable(&h)),
-        };
-        let change = tx
-            .create_ticket(new, Actor::Customer(customer_id), Some(first))
-            .await?;
-        let ticket = change.ticket.id;
-        let message = change.message.map(|m| m.id);
-        tx.link_message_id(&mail.message_id, ticket, message, false)
-            .await?;
-        self.keep_participants(tx, ticket, customer_id, mail, &sender.address)
-            .await?;
-        self.keep_files(tx, ticket, message, item).await?;
-        if let Some((previous, why)) = previous {
-            self.note_in(
-                tx,
-                ticket,
-                &format!(
-                    "This message points to ticket #{previous}, but {why}; opened as a new ticket for review."
-                ),
-            )
-            .await?;
-        }
-        self.acknowledge(tx, batch, ticket, &subject, sender, mail)
-            .await?;
-        Ok(match previous {
-            Some((previous, _)) => IngestOutcome::Linked { ticket, previous },
-            None => IngestOutcome::Created(ticket),
-        })
-    }
-
-    /// Queues the acknowledgment of a new request, unless it would feed a mail loop.
-    async fn acknowledge(
-        &self,
-        tx: &mut WriteTx,
-        batch: &Batch,
-        ticket: TicketId,
-        subject: &str,
-        sender: &Sender<'_>,
-        mail: &ParsedMail,
-    ) -> Result<(), AppError> {
-        // The template is only loaded when acknowledgments are sent at all.
-        let Some(template) = &batch.acknowledgment else {
-            return Ok(());
-        };
-        let address = sender.address.as_str();
-        if mail.auto_reply.is_some() || never_acknowledge(address) {
-            return Ok(());
-        }
-        let limit = self.config().mail.acknowledgments_per_hour;
-        let hour_ago = Timestamp::now().plus_seconds(-3600);
-        let sent = tx
-            .mails_to_since(address, KIND_ACKNOWLEDGMENT, hour_ago)
-            .await?;
-        if sent >= limit {
-            return self
-                .note_in(
-                    tx,
-                    ticket,
-                    &format!(
-                        "No acknowledgment sent: {address} already received {sent} in the last hour (mail loop guard)."
-                    ),
-                )
-                .await;
-        }
-        let customer = Person {
-            name: sender.person.name.clone(),
-            address: address.to_string(),
-        };
-        let ack = self
-            .acknowledgment_mail(template, ticket, subject, &customer, &mail.message_id)
-            .await?;
-        tx.enqueue_mail(&ack).await?;
-        tx.link_message_id(&ack.message_id, ticket, None, true)
-            .await?;
-        Ok(())
-    }
-
-    /// A delivery report: marks the failed addresses and notes it on the ticket.
-    async fn bounce(
-        &self,
-        tx: &mut WriteTx,
-        mail: &ParsedMail,
-        bounce: &Bounce,
-    ) -> Result<IngestOutcome, AppError> {
-        let kind = if bounce.permanent {
-            "permanent"
-        } else {
-            "temporary"
-        };
-        let reason = format!("{kind} delivery failure");
-        let mut ticket = None;
-        if let Some(original) = &bounce.original_message_id {
-            ticket = tx.outbox_bounced(original, &reason).await?;
-            if ticket.is_none() {
-                ticket = tx
-                    .ticket_for_message_ids(std::slice::from_ref(original))
-                    .await?;
-            }
-        }
-        let mut marked = Vec::new();
-        if bounce.permanent {
-            for recipient in &bounce.recipients {
-                if let Ok(address) = normalize_identity(IdentityKind::Email, recipient)
-                    && tx.mark_bouncing(&address, &reason).await?
-                {
-                    marked.push(address);
-                }
-            }
-        }
-        if let Some(ticket) = ticket {
-            let mut note = format!(
-                "Delivery failed ({kind}) for: {}. Subject: {}",
-                if bounce.recipients.is_empty() {
-                    "unknown recipient".to_string()
-                } else {
-                    bounce.recipients.join(", ")
-                },
-                storable(&mail.subject)
-            );
-            if !marked.is_empty() {
-                note.push_str(&format!(
-                    "\n{} is now marked as bouncing: no acknowledgments go there until the customer writes from it again.",
-                    marked.join(", ")
-                ));
-            }
-            self.note_in(tx, ticket, &note).await?;
-        }
-        Ok(IngestOutcome::Bounce(ticket))
-    }
-
-    /// Cc'd addresses become participants (not the customer, the sender, or us).
-    async fn keep_participants(
-        &self,
-        tx: &mut WriteTx,
-        ticket: TicketId,
-        customer: rapport_core::CustomerId,
-        mail: &ParsedMail,
-        sender: &str,
-    ) -> Result<(), AppError> {
-        let support = &self.config().mail.address;
-        let mut people: Vec<(String, Option<String>)> = Vec::new();
-        for person in &mail.cc {
-            let Ok(address) = normalize_identity(IdentityKind::Email, &person.address) else {
-                continue;
-            };
-            if address == sender
-                || is_own_address(support, &address)
-                || people.iter().any(|(a, _)| *a == address)
-                || tx.sender(&address).await?.map(|(c, _)| c) == Some(customer)
-            {
-                continue;
-            }
-            people.push((address, person.name.as_deref().map(storable)));
-        }
-        if !people.is_empty() {
-            tx.add_participants(ticket, &people).await?;
-        }
-        Ok(())
-    }
-
-    /// Records the stored attachments and notes the dropped ones.
-    async fn keep_files(
-        &self,
-        tx: &mut WriteTx,
-        ticket: TicketId,
-        message: Option<MessageId>,
-        item: &Prepared,
-    ) -> Result<(), AppError> {
-        if let Some(message) = message
-            && !item.files.is_empty()
-        {
-            tx.add_attachments(ticket, message, &item.files).await?;
-        }
-        if !item.dropped.is_empty() {
-            self.note_in(
-                tx,
-                ticket,
-                &format!(
-                    "Attachments not kept on the ticket: {}. The original message is stored in full (inbound mail {}).",
-                    item.dropped.join("; "),
-                    item.record.id
-                ),
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
     /// An internal note by the system, inside the transaction.
     pub(crate) async fn note_in(
         &self,
@@ -829,11 +427,4 @@ impl App {
         tracing::info!(count = raws.len(), "processing mail left unprocessed");
         Ok(self.ingest_batch(&raws).await?.len())
     }
-}
-
-fn customer_name(from: &Person, sender: &str) -> String {
-    storable(&name_or_local_part(
-        from.name.as_deref().unwrap_or(""),
-        sender,
-    ))
 }
