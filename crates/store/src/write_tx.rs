@@ -4,6 +4,7 @@
 //! commits together or not at all.
 
 use crate::directory::insert_customer_in;
+use crate::message_ids::MessageIdLinks;
 use crate::rows::{select_ticket, value_rows};
 use crate::tickets::{change_in, change_locked, create_in};
 use crate::{Backend, IdentityRecord, NewMessage, NewTicket, Store, StoreError, TicketChange};
@@ -27,37 +28,13 @@ pub struct FinishedInbound {
     pub ticket: Option<TicketId>,
 }
 
-/// A Message-ID Rapport received or sent, and the ticket it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownMessageId {
-    /// The Message-ID, without angle brackets.
-    pub message_id: String,
-    /// The ticket it belongs to.
-    pub ticket: TicketId,
-    /// Whether Rapport sent it (a reply or an acknowledgment).
-    pub outbound: bool,
-    /// For a received message, its sender's fingerprint (`rapport_mail::fingerprint`).
-    pub fingerprint: Option<String>,
-}
-
-/// A Message-ID to link when the transaction commits.
-#[derive(Debug, Clone)]
-struct PendingLink {
-    message_id: String,
-    ticket: TicketId,
-    message_ref: Option<MessageId>,
-    outbound: bool,
-    fingerprint: Option<String>,
-}
-
 /// An open write transaction. Message-ID links are buffered and written in
 /// one statement at commit (a batch of mail writes them all at once), while
 /// look-ups in the transaction already see them.
 pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     pub(crate) backend: Backend,
-    links: Vec<PendingLink>,
-    links_at_savepoint: usize,
+    pub(crate) links: MessageIdLinks,
 }
 
 impl std::fmt::Debug for WriteTx {
@@ -74,8 +51,7 @@ impl Store {
         Ok(WriteTx {
             tx: self.write.begin().await?,
             backend: self.backend,
-            links: Vec::new(),
-            links_at_savepoint: 0,
+            links: MessageIdLinks::default(),
         })
     }
 }
@@ -92,7 +68,7 @@ impl WriteTx {
         sqlx::query("SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
-        self.links_at_savepoint = self.links.len();
+        self.links.mark_savepoint();
         Ok(())
     }
 
@@ -109,7 +85,7 @@ impl WriteTx {
         sqlx::query("ROLLBACK TO SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
-        self.links.truncate(self.links_at_savepoint);
+        self.links.rollback_to_savepoint();
         sqlx::query("RELEASE SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
@@ -169,123 +145,6 @@ impl WriteTx {
         F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
     {
         change_locked(&mut self.tx, current, actor, message, decide).await
-    }
-
-    /// The known Message-IDs among `ids` (received or sent for a ticket,
-    /// including links made earlier in this transaction), in the order given.
-    pub async fn known_message_ids(
-        &mut self,
-        ids: &[String],
-    ) -> Result<Vec<KnownMessageId>, StoreError> {
-        let ids: Vec<&String> = ids.iter().take(50).collect();
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT message_id, ticket_id, outbound, fingerprint FROM mail_message_ids WHERE message_id IN {}",
-            value_rows(1, ids.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for id in &ids {
-            query = query.bind(id.as_str());
-        }
-        let mut stored = Vec::new();
-        for row in query.fetch_all(&mut *self.tx).await? {
-            stored.push(KnownMessageId {
-                message_id: row.try_get("message_id")?,
-                ticket: TicketId(row.try_get("ticket_id")?),
-                outbound: row.try_get::<i64, _>("outbound")? != 0,
-                fingerprint: row.try_get("fingerprint")?,
-            });
-        }
-        let mut known = Vec::new();
-        for id in ids {
-            // The first link wins, as at commit: a stored one before a buffered one.
-            let found = stored
-                .iter()
-                .find(|k| k.message_id == *id)
-                .cloned()
-                .or_else(|| {
-                    self.links
-                        .iter()
-                        .find(|l| l.message_id == *id)
-                        .map(|l| KnownMessageId {
-                            message_id: l.message_id.clone(),
-                            ticket: l.ticket,
-                            outbound: l.outbound,
-                            fingerprint: l.fingerprint.clone(),
-                        })
-                });
-            known.extend(found);
-        }
-        Ok(known)
-    }
-
-    /// Remembers that a message Rapport received belongs to a ticket (and
-    /// which stored message it became), with its sender's fingerprint;
-    /// written at commit, seen by look-ups at once. The first link wins.
-    pub fn link_received(
-        &mut self,
-        message_id: &str,
-        fingerprint: &str,
-        ticket: TicketId,
-        message_ref: Option<MessageId>,
-    ) {
-        self.links.push(PendingLink {
-            message_id: message_id.to_string(),
-            ticket,
-            message_ref,
-            outbound: false,
-            fingerprint: Some(fingerprint.to_string()),
-        });
-    }
-
-    /// Remembers the Message-ID of mail Rapport sends for a ticket, so
-    /// replies to it thread; like [`Self::link_received`].
-    pub fn link_sent(
-        &mut self,
-        message_id: &str,
-        ticket: TicketId,
-        message_ref: Option<MessageId>,
-    ) {
-        self.links.push(PendingLink {
-            message_id: message_id.to_string(),
-            ticket,
-            message_ref,
-            outbound: true,
-            fingerprint: None,
-        });
-    }
-
-    /// Writes the buffered links, a few hundred per statement.
-    async fn flush_links(&mut self) -> Result<(), StoreError> {
-        let now = Timestamp::now().0;
-        let links = std::mem::take(&mut self.links);
-        let mut seen = std::collections::HashSet::new();
-        let links: Vec<PendingLink> = links
-            .into_iter()
-            .filter(|l| seen.insert(l.message_id.clone()))
-            .collect();
-        for chunk in links.chunks(200) {
-            let rows = value_rows(chunk.len(), 6);
-            let sql = format!(
-                "INSERT INTO mail_message_ids (message_id, ticket_id, message_ref, outbound, fingerprint, linked_at) VALUES {} \
-                 ON CONFLICT (message_id) DO NOTHING",
-                rows
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for link in chunk {
-                query = query
-                    .bind(link.message_id.clone())
-                    .bind(link.ticket.0)
-                    .bind(link.message_ref.map(|m| m.0))
-                    .bind(i64::from(link.outbound))
-                    .bind(link.fingerprint.clone())
-                    .bind(now);
-            }
-            query.execute(&mut *self.tx).await?;
-        }
-        Ok(())
     }
 
     /// The customer an address (normalised) belongs to, and whether it bounces.

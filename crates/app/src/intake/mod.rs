@@ -119,6 +119,24 @@ fn finished(item: &Prepared, outcome: &IngestOutcome) -> FinishedInbound {
     }
 }
 
+/// The Message-IDs intake looks up for a batch: each message's own, the ones
+/// it replies to, and the one a delivery report names.
+fn message_ids(prepared: &[Prepared]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for mail in prepared.iter().filter_map(|p| p.mail.as_ref().ok()) {
+        ids.push(mail.message_id.clone());
+        ids.extend(mail.thread_keys().into_iter().take(49));
+        if let Some(original) = mail
+            .bounce
+            .as_ref()
+            .and_then(|b| b.original_message_id.clone())
+        {
+            ids.push(original);
+        }
+    }
+    ids
+}
+
 /// Text as the database accepts it: PostgreSQL refuses NUL characters.
 pub(super) fn storable(text: &str) -> String {
     text.replace('\0', "")
@@ -205,7 +223,10 @@ impl App {
             };
             // Fast pass without savepoints; if any message fails, the batch
             // is redone with one savepoint per message so it fails alone.
+            // Every Message-ID the batch will look up, read in a few statements.
+            let ids = message_ids(&prepared);
             let mut tx = self.store().begin_write().await?;
+            tx.prefetch_message_ids(&ids).await?;
             let mut fast = Vec::with_capacity(prepared.len());
             for item in &prepared {
                 match self.process(&mut tx, item, &batch, false).await {
@@ -225,6 +246,7 @@ impl App {
             if !all_finished {
                 drop(tx);
                 tx = self.store().begin_write().await?;
+                tx.prefetch_message_ids(&ids).await?;
                 fast.clear();
                 for item in &prepared {
                     fast.push(self.process(&mut tx, item, &batch, true).await?);

@@ -281,11 +281,70 @@ async fn the_whole_corpus_ingests(h: &Harness) {
     );
 }
 
+/// One batch (one transaction) sees the links its earlier messages made:
+/// a reply threads to a ticket opened in the same batch, a copy by another
+/// way in is a duplicate, and a reused Message-ID with other content is not.
+async fn one_batch_sees_its_own_links(h: &Harness) {
+    let first = mail(
+        "b1@customer.example",
+        "Ann Lee <ann@customer.example>",
+        "Order 1001 missing",
+        "",
+        "My order has not arrived.",
+    );
+    let copy = format!("Delivered-To: orders@shop.example\r\n{first}");
+    let reply = mail(
+        "b2@customer.example",
+        "ann@customer.example",
+        "Re: Order 1001 missing",
+        "In-Reply-To: <b1@customer.example>\r\n",
+        "It is order 1001.",
+    );
+    let reused = mail(
+        "b1@customer.example",
+        "scanner@customer.example",
+        "Scan",
+        "",
+        "Scanned document attached.",
+    );
+    let batch: Vec<&[u8]> = vec![
+        first.as_bytes(),
+        copy.as_bytes(),
+        reply.as_bytes(),
+        reused.as_bytes(),
+        first.as_bytes(),
+    ];
+    let outcomes = h.app.ingest_batch(&batch).await.unwrap();
+    let names: Vec<&str> = outcomes.iter().map(|o| o.name()).collect();
+    assert_eq!(
+        names,
+        ["created", "duplicate", "appended", "created", "duplicate"]
+    );
+    let ticket = outcomes[0].ticket();
+    assert!(ticket.is_some());
+    assert_eq!(outcomes[1].ticket(), ticket);
+    assert_eq!(outcomes[2].ticket(), ticket);
+    assert_ne!(outcomes[3].ticket(), ticket);
+    assert_eq!(outcomes[4].ticket(), ticket);
+    // After the commit, a later batch finds the first link, not the reused one.
+    let later = mail(
+        "b3@customer.example",
+        "ann@customer.example",
+        "Re: Order 1001 missing",
+        "References: <b1@customer.example>\r\n",
+        "Still waiting.",
+    );
+    let outcomes = h.app.ingest_batch(&[later.as_bytes()]).await.unwrap();
+    assert_eq!(outcomes[0].name(), "appended");
+    assert_eq!(outcomes[0].ticket(), ticket);
+}
+
 both_backends!(
     mail_threads_by_the_rules,
     bad_mail_is_quarantined_and_does_not_block,
     bounces_and_auto_replies_open_no_tickets,
-    the_whole_corpus_ingests
+    the_whole_corpus_ingests,
+    one_batch_sees_its_own_links
 );
 
 async fn participants_html_and_attachments_are_kept(h: &Harness) {
