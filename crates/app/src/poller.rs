@@ -14,6 +14,21 @@ use std::time::Duration;
 /// Messages fetched per round trip.
 const FETCH_BATCH: usize = 100;
 
+/// The first wait after a failure; it doubles up to [`LAST_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(2);
+
+/// The longest wait between attempts to reach a mailbox.
+const LAST_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Waits out the backoff (or until told to stop) and doubles it.
+async fn pause(backoff: &mut Duration, stop: &mut tokio::sync::watch::Receiver<bool>) {
+    tokio::select! {
+        _ = tokio::time::sleep(*backoff) => {}
+        _ = stop.changed() => {}
+    }
+    *backoff = (*backoff * 2).min(LAST_BACKOFF);
+}
+
 /// What one pass over a mailbox took in.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PollReport {
@@ -102,7 +117,7 @@ impl App {
         wait: Duration,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
-        let mut backoff = Duration::from_secs(2);
+        let mut backoff = FIRST_BACKOFF;
         'outer: while !*stop.borrow() {
             let Some(_lock) = self
                 .store()
@@ -120,11 +135,7 @@ impl App {
                 Ok(session) => session,
                 Err(error) => {
                     tracing::warn!(mailbox = settings.name, %error, "cannot reach the mailbox");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff) => {}
-                        _ = stop.changed() => {}
-                    }
-                    backoff = (backoff * 2).min(Duration::from_secs(300));
+                    pause(&mut backoff, &mut stop).await;
                     continue;
                 }
             };
@@ -135,15 +146,19 @@ impl App {
             );
             loop {
                 if let Err(error) = self.poll_mailbox(&mut session, &settings.name).await {
+                    // The database or the server failed: wait before trying
+                    // again, so a lasting failure is not a busy loop.
                     tracing::warn!(mailbox = settings.name, %error, "reading the mailbox failed");
+                    pause(&mut backoff, &mut stop).await;
                     continue 'outer;
                 }
-                backoff = Duration::from_secs(2);
+                backoff = FIRST_BACKOFF;
                 tokio::select! {
                     waited = session.wait_for_mail(wait) => match waited {
                         Ok(next) => session = next,
                         Err(error) => {
                             tracing::warn!(mailbox = settings.name, %error, "connection lost");
+                            pause(&mut backoff, &mut stop).await;
                             continue 'outer;
                         }
                     },

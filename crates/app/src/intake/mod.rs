@@ -426,6 +426,8 @@ impl App {
     pub async fn retry_inbound(&self, caller: &Caller, id: i64) -> Result<IngestOutcome, AppError> {
         caller.require(Permission::ManageAgents, "release quarantined mail")?;
         if !self.store().requeue_inbound(id).await? {
+            // An unknown id is a 404, a known one that is not held a conflict.
+            self.store().raw_mail(id).await?;
             return Err(AppError::Conflict(format!(
                 "inbound mail {id} is not quarantined"
             )));
@@ -435,6 +437,13 @@ impl App {
             .await?
             .pop()
             .ok_or_else(|| AppError::Internal("the message was not processed".into()))
+    }
+
+    /// The raw bytes of an inbound message as they arrived (admins), to
+    /// judge a quarantined one before releasing it.
+    pub async fn inbound_raw(&self, caller: &Caller, id: i64) -> Result<Vec<u8>, AppError> {
+        caller.require(Permission::ManageAgents, "read raw inbound mail")?;
+        Ok(self.store().raw_mail(id).await?)
     }
 
     /// Processes mail that was stored but never processed (the process

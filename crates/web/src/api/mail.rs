@@ -1,5 +1,6 @@
 //! Attachments (upload for replies, download of any ticket's files), the mail
-//! a ticket sent with its delivery state, and releasing quarantined mail.
+//! a ticket sent with its delivery state, and reading and releasing
+//! quarantined mail.
 
 use super::inbound::IngestOut;
 use super::types::{AttachmentOut, MailOut};
@@ -78,33 +79,11 @@ pub async fn download(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let (record, data) = s.app.attachment(&caller, id).await?;
-    let name: String = record
-        .file
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut response = data.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(safe_type(&record.file.content_type))
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    Ok(response)
+    Ok(as_download(
+        data.into_response(),
+        safe_type(&record.file.content_type),
+        &record.file.file_name,
+    ))
 }
 
 /// The mail a ticket sent, with the delivery state of each.
@@ -117,6 +96,52 @@ pub async fn ticket_mail(
 ) -> ApiResult<axum::Json<Vec<MailOut>>> {
     let mail = s.app.ticket_mail(&caller, TicketId(id)).await?;
     Ok(axum::Json(mail.iter().map(Into::into).collect()))
+}
+
+/// The raw message as it arrived (admins), always as a download: to judge a
+/// quarantined message before releasing it.
+#[utoipa::path(get, path = "/api/v1/inbound/{id}/raw", tag = "inbound", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "the raw RFC 5322 message", content_type = "message/rfc822"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn inbound_raw(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    let raw = s.app.inbound_raw(&caller, id).await?;
+    Ok(as_download(
+        raw.into_response(),
+        "message/rfc822",
+        &format!("inbound-{id}.eml"),
+    ))
+}
+
+/// Marks a response as a sandboxed download of that type and file name.
+fn as_download(mut response: Response, content_type: &str, name: &str) -> Response {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    response
 }
 
 /// Process a quarantined message again (admins), e.g. once the loop guard's hour has passed.

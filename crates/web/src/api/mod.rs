@@ -27,7 +27,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
-        mail::upload, mail::download, mail::ticket_mail, mail::retry_inbound,
+        mail::upload, mail::download, mail::ticket_mail, mail::inbound_raw, mail::retry_inbound,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -122,6 +122,7 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/api/v1/inbound/quarantine", get(inbound::quarantine))
+        .route("/api/v1/inbound/{id}/raw", get(mail::inbound_raw))
         .route("/api/v1/inbound/{id}/retry", post(mail::retry_inbound))
         .route(
             "/api/v1/attachments",

@@ -192,6 +192,51 @@ async fn bad_mail_is_quarantined_and_does_not_block(h: &Harness) {
             .as_u16(),
         403
     );
+    // An admin can read a held message as it arrived, before releasing it.
+    let held = list[0]["id"].as_i64().unwrap();
+    let request = Request::get(format!("/api/v1/inbound/{held}/raw"))
+        .header("authorization", format!("Bearer {}", h.admin))
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "message/rfc822");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"inbound-{held}.eml\"").as_str()
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), no_sender.as_bytes());
+    let raw_path = format!("/api/v1/inbound/{held}/raw");
+    assert_eq!(h.get(&raw_path, &h.agent).await.0.as_u16(), 403);
+    assert_eq!(
+        h.get("/api/v1/inbound/999999/raw", &h.admin)
+            .await
+            .0
+            .as_u16(),
+        404
+    );
+    // Unknown ids are 404; a message that is not held cannot be released.
+    let (s, _) = h
+        .post("/api/v1/inbound/999999/retry", &h.admin, Value::Null)
+        .await;
+    assert_eq!(s.as_u16(), 404);
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/inbound/{held}/retry"),
+            &h.admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["outcome"].as_str()),
+        (200, Some("quarantined")),
+        "released again, it is held again for the same reason: {b}"
+    );
     let (s, _) = post_mime(h, "").await;
     assert_eq!(s, 400);
 }
