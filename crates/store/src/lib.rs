@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod blobs;
 pub mod bulk;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
+pub mod customers;
 pub mod directory;
 pub mod inbound;
 mod intake;
@@ -28,7 +29,8 @@ pub mod write_tx;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
 pub use blobs::{BlobError, Blobs, sha256_hex};
-pub use directory::{AgentRecord, CustomerRecord, IdentityRecord, TeamRecord, TokenRecord};
+pub use customers::{CustomerRecord, IdentityRecord};
+pub use directory::{AgentRecord, TeamRecord, TokenRecord};
 pub use inbound::InboundRecord;
 pub use locks::SingletonLock;
 pub use message_ids::KnownMessageId;

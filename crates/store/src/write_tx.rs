@@ -3,7 +3,7 @@
 //! message is rolled back alone. Everything written through a [`WriteTx`]
 //! commits together or not at all.
 
-use crate::directory::insert_customer_in;
+use crate::customers::insert_customer_in;
 use crate::message_ids::MessageIdLinks;
 use crate::rows::{select_ticket, value_rows};
 use crate::tickets::{change_in, change_locked, create_in};

@@ -12,5 +12,6 @@ mod lifecycle;
 mod lists;
 mod mail;
 mod mailflow;
+mod outbox;
 mod server;
 mod templates;

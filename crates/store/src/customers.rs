@@ -1,0 +1,235 @@
+//! Customers and the identities they are reached by (e-mail, phone,
+//! handle), one record across channels.
+
+use crate::rows::parse;
+use crate::{Store, StoreError};
+use rapport_core::{CustomerId, IdentityKind, Timestamp};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// One way to reach a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityRecord {
+    /// E-mail, phone or handle.
+    pub kind: IdentityKind,
+    /// The normalised value.
+    pub value: String,
+}
+
+/// A stored customer with every identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    /// Its id.
+    pub id: CustomerId,
+    /// Name as the customer gives it.
+    pub name: String,
+    /// How to reach them.
+    pub identities: Vec<IdentityRecord>,
+    /// When created.
+    pub created_at: Timestamp,
+    /// When last changed.
+    pub updated_at: Timestamp,
+}
+
+impl Store {
+    /// Creates a customer with identities (already normalised), atomically.
+    pub async fn insert_customer(
+        &self,
+        name: &str,
+        identities: &[IdentityRecord],
+    ) -> Result<CustomerRecord, StoreError> {
+        let now = Timestamp::now();
+        let mut tx = self.write.begin().await?;
+        let id = insert_customer_in(&mut tx, name, identities, now).await?;
+        tx.commit().await?;
+        Ok(CustomerRecord {
+            id,
+            name: name.to_string(),
+            identities: identities.to_vec(),
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// One customer.
+    pub async fn customer(&self, id: CustomerId) -> Result<CustomerRecord, StoreError> {
+        let row =
+            sqlx::query("SELECT id, name, created_at, updated_at FROM customers WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound("customer"))?;
+        let mut customers = self.with_identities(vec![row]).await?;
+        customers.pop().ok_or(StoreError::NotFound("customer"))
+    }
+
+    /// Customers by id after a cursor; `name` filters by a substring of the name.
+    pub async fn customers(
+        &self,
+        after: i64,
+        limit: i64,
+        name: Option<&str>,
+    ) -> Result<Vec<CustomerRecord>, StoreError> {
+        let rows = match name {
+            Some(name) => {
+                sqlx::query(
+                    "SELECT id, name, created_at, updated_at FROM customers \
+                     WHERE id > $1 AND LOWER(name) LIKE $2 ORDER BY id LIMIT $3",
+                )
+                .bind(after)
+                .bind(format!("%{}%", name.to_lowercase().replace(['%', '_'], "")))
+                .bind(limit.clamp(1, 500))
+                .fetch_all(&self.read)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT id, name, created_at, updated_at FROM customers WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit.clamp(1, 500))
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        self.with_identities(rows).await
+    }
+
+    async fn with_identities(&self, rows: Vec<AnyRow>) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut customers = rows
+            .iter()
+            .map(|row| {
+                Ok(CustomerRecord {
+                    id: CustomerId(row.try_get("id")?),
+                    name: row.try_get("name")?,
+                    identities: Vec::new(),
+                    created_at: Timestamp(row.try_get("created_at")?),
+                    updated_at: Timestamp(row.try_get("updated_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if customers.is_empty() {
+            return Ok(customers);
+        }
+        let ids: Vec<String> = customers.iter().map(|c| c.id.0.to_string()).collect();
+        // The ids come from the database as integers, so listing them inline is safe.
+        let sql = format!(
+            "SELECT customer_id, kind, value FROM customer_identities WHERE customer_id IN ({}) ORDER BY id",
+            ids.join(",")
+        );
+        for row in sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?
+        {
+            let owner: i64 = row.try_get("customer_id")?;
+            if let Some(c) = customers.iter_mut().find(|c| c.id.0 == owner) {
+                c.identities.push(IdentityRecord {
+                    kind: parse(&row.try_get::<String, _>("kind")?)?,
+                    value: row.try_get("value")?,
+                });
+            }
+        }
+        Ok(customers)
+    }
+
+    /// Finds the customer an identity (already normalised) belongs to.
+    pub async fn customer_by_identity(
+        &self,
+        kind: IdentityKind,
+        value: &str,
+    ) -> Result<Option<CustomerId>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2",
+        )
+        .bind(kind.as_str())
+        .bind(value)
+        .fetch_optional(&self.read)
+        .await?
+        .map(CustomerId))
+    }
+
+    /// Renames a customer and/or replaces their identities, atomically.
+    pub async fn update_customer(
+        &self,
+        id: CustomerId,
+        name: Option<&str>,
+        identities: Option<&[IdentityRecord]>,
+    ) -> Result<CustomerRecord, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE customers SET name = COALESCE($1, name), updated_at = $2 WHERE id = $3",
+        )
+        .bind(name)
+        .bind(Timestamp::now().0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("customer"));
+        }
+        if let Some(identities) = identities {
+            sqlx::query("DELETE FROM customer_identities WHERE customer_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for identity in identities {
+                insert_identity(&mut tx, id, identity).await?;
+            }
+        }
+        tx.commit().await?;
+        self.customer(id).await
+    }
+
+    /// Deletes a customer who has no tickets.
+    pub async fn delete_customer(&self, id: CustomerId) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM customers WHERE id = $1")
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("customer"));
+        }
+        Ok(())
+    }
+}
+
+/// Inserts a customer and their identities (already normalised) in an open transaction.
+pub(crate) async fn insert_customer_in(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+    identities: &[IdentityRecord],
+    now: Timestamp,
+) -> Result<CustomerId, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+    )
+    .bind(name)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    for identity in identities {
+        insert_identity(conn, CustomerId(id), identity).await?;
+    }
+    Ok(CustomerId(id))
+}
+
+async fn insert_identity(
+    conn: &mut sqlx::AnyConnection,
+    customer: CustomerId,
+    identity: &IdentityRecord,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO customer_identities (customer_id, kind, value) VALUES ($1, $2, $3)")
+        .bind(customer.0)
+        .bind(identity.kind.as_str())
+        .bind(&identity.value)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "{} {} belongs to another customer",
+                identity.kind, identity.value
+            )),
+            other => other,
+        })?;
+    Ok(())
+}
