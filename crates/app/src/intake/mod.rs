@@ -425,9 +425,9 @@ impl App {
     /// it, so the loop guard does not hold it a second time.
     pub async fn retry_inbound(&self, caller: &Caller, id: i64) -> Result<IngestOutcome, AppError> {
         caller.require(Permission::ManageAgents, "release quarantined mail")?;
+        // An unknown id is NotFound from the store (404); a known one that is
+        // not held is a conflict.
         if !self.store().requeue_inbound(id).await? {
-            // An unknown id is a 404, a known one that is not held a conflict.
-            self.store().raw_mail(id).await?;
             return Err(AppError::Conflict(format!(
                 "inbound mail {id} is not quarantined"
             )));
