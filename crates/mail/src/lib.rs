@@ -21,7 +21,7 @@ pub use sanitize::{sanitize_html, text_to_html};
 pub use tokens::{ReplyToken, SubjectTag, find_reply_token, reply_address, subject_token};
 
 use headers::{clean_id, delivery_addresses, ids, people, salvage};
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 /// The largest raw message accepted, in bytes.
@@ -90,7 +90,9 @@ pub struct ParsedMail {
     pub synthetic_id: bool,
     /// SHA-256 of the raw bytes, hex.
     pub content_hash: String,
-    /// SHA-256 of what the sender wrote, hex: see [`fingerprint`].
+    /// SHA-256 of what the sender wrote, hex: the Message-ID, From, Date,
+    /// Subject and Content-Type headers and the body, blind to the trace
+    /// headers added on the way, so one message by two ways in has one.
     pub fingerprint: String,
     /// In-Reply-To ids.
     pub in_reply_to: Vec<String>,
@@ -154,73 +156,33 @@ impl ParsedMail {
 
 /// SHA-256 of a raw message, hex: its identity for idempotent intake.
 pub fn content_hash(raw: &[u8]) -> String {
-    Sha256::digest(raw)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(raw))
 }
 
 /// SHA-256 of what the sender wrote, hex: the Message-ID, From, Date,
-/// Subject and Content-Type headers and the body, but none of the trace headers servers add on
-/// the way (Received, Delivered-To, Return-Path, ...). One message delivered
-/// by two ways (two mailboxes, a forward that keeps it whole) has one
-/// fingerprint; two messages that reuse a Message-ID (some scanners and
-/// broken mailers do) have two.
-pub fn fingerprint(raw: &[u8]) -> String {
-    let (head, body) = split_head(raw);
+/// Subject and Content-Type headers and the body, as mail-parser read them,
+/// but none of the trace headers servers add on the way (Received,
+/// Delivered-To, Return-Path, ...). One message delivered by two ways (two
+/// mailboxes, a forward that keeps it whole) has one fingerprint; two
+/// messages that reuse a Message-ID (some scanners and broken mailers do)
+/// have two.
+fn fingerprint(message: &Message<'_>, raw: &[u8]) -> String {
     let mut hasher = Sha256::new();
-    for name in ["message-id", "from", "date", "subject", "content-type"] {
+    for name in ["Message-ID", "From", "Date", "Subject", "Content-Type"] {
         hasher.update(name.as_bytes());
         hasher.update(b":");
-        hasher.update(header_value(head, name).unwrap_or_default().as_bytes());
+        hasher.update(message.header_raw(name).unwrap_or("").trim().as_bytes());
         hasher.update(b"\n");
     }
+    let body = raw
+        .get(message.root_part().raw_body_offset() as usize..)
+        .unwrap_or(&[]);
     hasher.update(body);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
 }
 
-/// The header block and the body of a raw message (split at the first empty line).
-fn split_head(raw: &[u8]) -> (&[u8], &[u8]) {
-    let crlf = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, i + 4));
-    let lf = raw
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|i| (i, i + 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) if b.0 < a.0 => (&raw[..b.0], &raw[b.1..]),
-        (Some(a), _) => (&raw[..a.0], &raw[a.1..]),
-        (None, Some(b)) => (&raw[..b.0], &raw[b.1..]),
-        (None, None) => (raw, &[]),
-    }
-}
-
-/// The first header of that name (lower case), unfolded and trimmed.
-fn header_value(head: &[u8], name: &str) -> Option<String> {
-    let text = String::from_utf8_lossy(head);
-    let mut lines = text.split('\n').peekable();
-    while let Some(line) = lines.next() {
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        if !key.trim().eq_ignore_ascii_case(name) || key.starts_with([' ', '\t']) {
-            continue;
-        }
-        let mut value = value.trim().to_string();
-        while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
-            value.push(' ');
-            value.push_str(next.trim());
-            lines.next();
-        }
-        return Some(value);
-    }
-    None
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses one raw message.
@@ -293,7 +255,7 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         message_id,
         synthetic_id,
         content_hash,
-        fingerprint: fingerprint(raw),
+        fingerprint: fingerprint(&message, raw),
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
         from,

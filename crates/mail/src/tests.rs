@@ -179,11 +179,15 @@ fn fingerprints_ignore_the_way_in_but_not_the_content() {
         parse(resubjected.as_bytes()).unwrap().fingerprint,
         a.fingerprint
     );
-    // Bare LF line ends split the same way.
-    let lf = "Message-ID: <a2@x>\nFrom: a@x\n\nbody\n";
-    assert_eq!(split_head(lf.as_bytes()).1, b"body\n");
-    assert_eq!(
-        header_value(b"Subject: one\r\n two\r\nFrom: x", "subject").as_deref(),
-        Some("one two")
+    // Bare LF line ends: the body is still found after the headers.
+    let lf = "Message-ID: <a2@x>\nFrom: a@x\nSubject: one\n two\n\nbody\n";
+    let lf_copy = format!("Received: from mx2.example\n{lf}");
+    let fingerprint = |raw: &str| parse(raw.as_bytes()).unwrap().fingerprint;
+    assert_eq!(fingerprint(lf), fingerprint(&lf_copy));
+    assert_ne!(
+        fingerprint(lf),
+        fingerprint(&lf.replace("body", "other body"))
     );
+    // A folded header counts whole, not only its first line.
+    assert_ne!(fingerprint(lf), fingerprint(&lf.replace(" two", " three")));
 }

@@ -26,7 +26,7 @@ pub struct KnownMessageId {
     pub ticket: TicketId,
     /// Whether Rapport sent it (a reply or an acknowledgment).
     pub outbound: bool,
-    /// For a received message, its sender's fingerprint (`rapport_mail::fingerprint`).
+    /// For a received message, its sender's fingerprint (`rapport_mail::ParsedMail::fingerprint`).
     pub fingerprint: Option<String>,
 }
 
