@@ -134,6 +134,18 @@ impl ParsedMail {
         keys
     }
 
+    /// The Message-IDs to look up for this message: its own first (is it
+    /// known already?), then [`Self::thread_keys`] (which ticket does it answer?).
+    pub fn own_and_thread_ids(&self) -> Vec<String> {
+        let mut ids = vec![self.message_id.clone()];
+        ids.extend(
+            self.thread_keys()
+                .into_iter()
+                .filter(|k| *k != self.message_id),
+        );
+        ids
+    }
+
     /// The new text of this message, without quoted history or signature.
     pub fn visible_text(&self) -> String {
         visible_text(&self.text)

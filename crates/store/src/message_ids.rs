@@ -14,6 +14,10 @@ use rapport_core::{MessageId, TicketId, Timestamp};
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::{HashMap, HashSet};
 
+/// The most Message-IDs one message is looked up by (its own and the first
+/// ones it replies to); a References header longer than that is cut.
+pub const IDS_PER_MESSAGE: usize = 50;
+
 /// Message-IDs per look-up statement (both engines take far more parameters).
 const IDS_PER_STATEMENT: usize = 500;
 
@@ -109,14 +113,14 @@ impl WriteTx {
         Ok(())
     }
 
-    /// The known Message-IDs among `ids` (at most the first 50), received or
+    /// The known Message-IDs among `ids` (at most the first [`IDS_PER_MESSAGE`]), received or
     /// sent for a ticket, including links made earlier in this transaction,
     /// in the order given.
     pub async fn known_message_ids(
         &mut self,
         ids: &[String],
     ) -> Result<Vec<KnownMessageId>, StoreError> {
-        let ids = &ids[..ids.len().min(50)];
+        let ids = &ids[..ids.len().min(IDS_PER_MESSAGE)];
         self.prefetch_message_ids(ids).await?;
         Ok(ids.iter().filter_map(|id| self.links.find(id)).collect())
     }

@@ -21,6 +21,7 @@ use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
 use rapport_core::{Actor, AuthorKind, CustomerId, MessageKind, Permission, TicketId, Timestamp};
 use rapport_mail::{ParsedMail, Person, content_hash, parse_hashed};
+use rapport_store::message_ids::IDS_PER_MESSAGE;
 use rapport_store::{FinishedInbound, InboundRecord, NewAttachment, NewMessage, WriteTx};
 use std::collections::HashMap;
 
@@ -124,8 +125,7 @@ fn finished(item: &Prepared, outcome: &IngestOutcome) -> FinishedInbound {
 fn message_ids(prepared: &[Prepared]) -> Vec<String> {
     let mut ids = Vec::new();
     for mail in prepared.iter().filter_map(|p| p.mail.as_ref().ok()) {
-        ids.push(mail.message_id.clone());
-        ids.extend(mail.thread_keys().into_iter().take(49));
+        ids.extend(mail.own_and_thread_ids().into_iter().take(IDS_PER_MESSAGE));
         if let Some(original) = mail
             .bounce
             .as_ref()

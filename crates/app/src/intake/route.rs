@@ -39,13 +39,7 @@ impl App {
             ));
         }
         // One look-up for the message's own Message-ID and its thread keys.
-        let mut keys = vec![mail.message_id.clone()];
-        keys.extend(
-            mail.thread_keys()
-                .into_iter()
-                .filter(|k| *k != mail.message_id),
-        );
-        let known = tx.known_message_ids(&keys).await?;
+        let known = tx.known_message_ids(&mail.own_and_thread_ids()).await?;
         if let Some(own) = known.iter().find(|k| k.message_id == mail.message_id) {
             // Our own mail coming back, or the same message by another way
             // in (another mailbox, a copy with other Received headers). A
