@@ -8,7 +8,9 @@
 
 pub mod agents;
 pub mod auth;
+pub mod bombs;
 pub mod coaching;
+pub mod cpu;
 pub mod customers;
 pub mod demo;
 mod error;
@@ -77,6 +79,9 @@ pub struct MailConfig {
     pub max_attachment_bytes: usize,
     /// The most attachment bytes kept per message.
     pub max_message_attachment_bytes: usize,
+    /// How long reading one message (parsing, sanitising) may take before
+    /// it is quarantined with the reason.
+    pub read_budget: std::time::Duration,
 }
 
 impl Default for MailConfig {
@@ -92,6 +97,7 @@ impl Default for MailConfig {
             new_tickets_per_hour: 30,
             max_attachment_bytes: 10 * 1024 * 1024,
             max_message_attachment_bytes: 20 * 1024 * 1024,
+            read_budget: std::time::Duration::from_secs(20),
         }
     }
 }
@@ -103,6 +109,7 @@ pub struct App {
     blobs: Blobs,
     config: AppConfig,
     login_guard: auth::LoginGuard,
+    cpu: cpu::CpuPool,
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
@@ -114,6 +121,7 @@ impl App {
             blobs,
             config,
             login_guard: auth::LoginGuard::default(),
+            cpu: cpu::CpuPool::default(),
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
@@ -121,6 +129,11 @@ impl App {
     /// The store, for the CLI's maintenance commands.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The bounded pool for CPU-heavy work.
+    pub fn cpu(&self) -> &cpu::CpuPool {
+        &self.cpu
     }
 
     /// The attachment blobs.

@@ -28,10 +28,17 @@ pub enum BenchCommand {
         #[arg(long, default_value = crate::CONVERSATIONS)]
         conversations: PathBuf,
     },
+    /// Hostile mail: seconds per MB and peak RSS for nested HTML, huge
+    /// headers, thousands of attachments and deep multiparts, 1 MB to 25 MiB.
+    MailBombs {
+        /// Message sizes in MB.
+        #[arg(long, value_delimiter = ',', default_values_t = [1.0, 5.0, 10.0, 25.0])]
+        sizes: Vec<f64>,
+    },
 }
 
 /// Peak resident memory of this process, in MB (Linux).
-fn peak_rss_mb() -> Option<f64> {
+pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -40,12 +47,24 @@ fn peak_rss_mb() -> Option<f64> {
 
 /// Runs a benchmark.
 pub async fn run(command: BenchCommand, settings: &Settings) -> Result<()> {
-    let BenchCommand::Ingest {
-        messages,
-        maildir,
-        batch,
-        conversations,
-    } = command;
+    match command {
+        BenchCommand::Ingest {
+            messages,
+            maildir,
+            batch,
+            conversations,
+        } => ingest(messages, maildir, batch, conversations, settings).await,
+        BenchCommand::MailBombs { sizes } => crate::bombs_bench::run(&sizes, settings).await,
+    }
+}
+
+async fn ingest(
+    messages: usize,
+    maildir: Option<PathBuf>,
+    batch: usize,
+    conversations: PathBuf,
+    settings: &Settings,
+) -> Result<()> {
     let dir = maildir.unwrap_or_else(|| settings.data_dir.join(format!("bench-mail-{messages}")));
     let manifest_path = dir.join("manifest.tsv");
     let manifest_ok = std::fs::read_to_string(&manifest_path)

@@ -58,6 +58,8 @@ pub struct MailFile {
     pub max_attachment_mb: Option<f64>,
     /// Most attachment MB kept per message.
     pub max_message_attachments_mb: Option<f64>,
+    /// Seconds reading one message may take before it is quarantined.
+    pub read_budget_seconds: Option<f64>,
 }
 
 /// `[smtp]`: the server that sends mail.
@@ -193,6 +195,7 @@ acknowledgments_per_hour = 3
 new_tickets_per_hour = 30
 max_attachment_mb = 10
 max_message_attachments_mb = 20
+read_budget_seconds = 20
 
 # Without [smtp] nothing is sent: replies are stored, acknowledgments skipped.
 # [smtp]
@@ -272,6 +275,11 @@ fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
             file.max_message_attachments_mb,
             defaults.max_message_attachment_bytes,
         )?,
+        read_budget: match file.read_budget_seconds {
+            None => defaults.read_budget,
+            Some(s) if s > 0.0 && s <= 3600.0 => std::time::Duration::from_secs_f64(s),
+            Some(s) => bail!("mail.read_budget_seconds must be between 0 and 3600, got {s}"),
+        },
     })
 }
 

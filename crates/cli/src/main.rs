@@ -2,6 +2,7 @@
 //! generates benchmark data, migrates, and manages agents.
 
 mod bench;
+mod bombs_bench;
 mod coach;
 mod config;
 mod eval;
@@ -229,7 +230,7 @@ fn main() -> Result<()> {
     }
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&settings.log)
+            tracing_subscriber::EnvFilter::try_new(quiet_libraries(&settings.log))
                 .context("RAPPORT_LOG / log is not a valid log filter")?,
         )
         .with_writer(std::io::stderr)
@@ -246,6 +247,17 @@ fn main() -> Result<()> {
     .build()
     .context("cannot start the async runtime")?;
     runtime.block_on(run(cli.command, settings))
+}
+
+/// The log filter with the HTML parser's chatter about the customer HTML it
+/// repairs ("foster parenting not implemented") kept out of info and warn,
+/// unless the filter names html5ever itself.
+fn quiet_libraries(filter: &str) -> String {
+    if filter.contains("html5ever") {
+        filter.to_string()
+    } else {
+        format!("{filter},html5ever=error")
+    }
 }
 
 async fn open(settings: &Settings) -> Result<App> {

@@ -13,6 +13,7 @@ mod compose;
 mod headers;
 mod quotes;
 mod sanitize;
+pub mod shape;
 mod tokens;
 
 pub use compose::{Outgoing, OutgoingAttachment, compose, new_message_id};
@@ -39,6 +40,14 @@ pub enum MailError {
     /// No headers could be read.
     #[error("no mail headers could be read")]
     NoHeaders,
+    /// The header section is larger than [`MAX_HEADER_BYTES`].
+    #[error("the headers have more than {MAX_HEADER_BYTES} bytes")]
+    HeadersTooLarge,
+    /// More MIME structure than any real message has.
+    #[error(
+        "the message has {0}; at most {MAX_MIME_BOUNDARIES} multipart sections and {MAX_MIME_PART_LINES} part boundaries are read"
+    )]
+    TooManyParts(String),
     /// An outgoing message could not be built.
     #[error("the message could not be built: {0}")]
     Compose(String),
@@ -110,10 +119,19 @@ pub struct ParsedMail {
     pub delivered_to: Vec<String>,
     /// Subject ("" when none).
     pub subject: String,
-    /// The text body (from HTML when there is no text part).
+    /// The text body (from HTML when there is no text part), cut at
+    /// [`MAX_TEXT_BYTES`].
     pub text: String,
-    /// The HTML body, unsanitised.
+    /// What the ticket shows as the message: the new text without quoted
+    /// history or signature (or the whole text when that leaves nothing),
+    /// at most [`MAX_BODY_CHARS`] characters, never empty, without NULs.
+    pub body: String,
+    /// The HTML body, sanitised, when the message had an HTML part that is
+    /// within the bounds of [`shape`]; never a conversion of plain text.
     pub html: Option<String>,
+    /// What the reader should know about how the message is shown (HTML
+    /// shown as text, text cut), for a note on the ticket.
+    pub notes: Vec<String>,
     /// Attachments and inline parts.
     pub attachments: Vec<Attachment>,
     /// Why this is an automatic message, if it is one.
@@ -149,11 +167,6 @@ impl ParsedMail {
     /// The new text of this message, without quoted history or signature.
     pub fn visible_text(&self) -> String {
         visible_text(&self.text)
-    }
-
-    /// The HTML body made safe to display, if there is one.
-    pub fn sanitized_html(&self) -> Option<String> {
-        self.html.as_deref().map(sanitize_html)
     }
 
     /// Every address the message was sent or delivered to.
@@ -193,6 +206,120 @@ fn fingerprint(message: &Message<'_>, raw: &[u8]) -> String {
     hex(&hasher.finalize())
 }
 
+/// The most Message-IDs of one In-Reply-To or References header that are
+/// kept: the newest. Threading needs only the last few, and a header of
+/// 100,000 ids must cost no more than one of 50.
+pub const MAX_THREAD_IDS: usize = 50;
+/// The most bytes of a message's text that are read.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+/// The most characters of text a message shows on its ticket.
+pub const MAX_BODY_CHARS: usize = 200_000;
+
+/// The largest header section read, in bytes.
+pub const MAX_HEADER_BYTES: usize = 2 * 1024 * 1024;
+/// The most `boundary=` parameters (multipart sections) a message may have.
+pub const MAX_MIME_BOUNDARIES: usize = 1_000;
+/// The most lines starting with `--` (part boundaries) a message may have.
+pub const MAX_MIME_PART_LINES: usize = 10_000;
+/// The most attachments read from one message.
+pub const MAX_ATTACHMENTS: usize = 1_000;
+
+/// One linear pass over the raw bytes before the MIME parser sees them:
+/// the parser's memory grows with the header size and with every part, so
+/// a message past these bounds is refused (and quarantined) unparsed.
+fn check_structure(raw: &[u8]) -> Result<(), MailError> {
+    let header_end = raw
+        .windows(2)
+        .position(|w| w == b"\n\n" || w == b"\n\r")
+        .unwrap_or(raw.len());
+    if header_end > MAX_HEADER_BYTES {
+        return Err(MailError::HeadersTooLarge);
+    }
+    let (mut boundaries, mut part_lines) = (0usize, 0usize);
+    let mut line_start = true;
+    for (i, byte) in raw.iter().enumerate() {
+        if line_start && raw[i..].starts_with(b"--") {
+            part_lines += 1;
+        }
+        if (*byte == b'b' || *byte == b'B')
+            && raw[i..].len() >= 9
+            && raw[i..i + 9].eq_ignore_ascii_case(b"boundary=")
+        {
+            boundaries += 1;
+        }
+        line_start = *byte == b'\n';
+    }
+    if boundaries > MAX_MIME_BOUNDARIES || part_lines > MAX_MIME_PART_LINES {
+        return Err(MailError::TooManyParts(format!(
+            "{boundaries} multipart sections and {part_lines} part boundaries"
+        )));
+    }
+    Ok(())
+}
+
+/// The last `max` ids (References lists the oldest first).
+fn newest(mut ids: Vec<String>, max: usize) -> Vec<String> {
+    if ids.len() > max {
+        ids.drain(..ids.len() - max);
+    }
+    ids
+}
+
+/// The largest char boundary at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    (0..=at.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0)
+}
+
+/// The first HTML body part, only when it really is HTML (mail-parser
+/// offers plain text converted to HTML for messages without one).
+fn real_html<'a>(message: &'a Message<'_>) -> Option<&'a str> {
+    let part = message.html_part(0)?;
+    match &part.body {
+        mail_parser::PartType::Html(html) => Some(html.as_ref()),
+        _ => None,
+    }
+}
+
+/// The HTML sanitised, or why it is shown as text instead.
+fn bounded_html(html: &str) -> Result<String, String> {
+    if let Some(why) = shape::html_refusal(html) {
+        return Err(why);
+    }
+    let clean = sanitize_html(html).replace('\0', "");
+    if clean.len() > shape::MAX_HTML_STORED_BYTES {
+        return Err(format!(
+            "its HTML has {} bytes after cleaning (at most {} are kept)",
+            clean.len(),
+            shape::MAX_HTML_STORED_BYTES
+        ));
+    }
+    Ok(clean)
+}
+
+/// What a ticket shows of a message's text.
+fn body_of(text: &str, notes: &mut Vec<String>) -> String {
+    let visible = visible_text(text);
+    let text = if visible.is_empty() {
+        text.trim()
+    } else {
+        visible.as_str()
+    };
+    if text.is_empty() {
+        return "(no text)".to_string();
+    }
+    let mut body: String = text.chars().take(MAX_BODY_CHARS).collect();
+    if body.len() < text.len() {
+        notes.push(format!(
+            "The text of this message is cut at {MAX_BODY_CHARS} characters. The original is stored in full."
+        ));
+    }
+    body.retain(|c| c != '\0');
+    body
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -211,6 +338,7 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
     if raw.len() > MAX_MESSAGE_BYTES {
         return Err(MailError::TooLarge(raw.len()));
     }
+    check_structure(raw)?;
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(MailError::NoHeaders)?;
@@ -233,13 +361,33 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         from.as_ref()
             .is_none_or(|f| !f.address.eq_ignore_ascii_case(&r.address))
     });
-    let html = message.body_html(0).map(|h| h.into_owned());
-    let text = message
+    let mut notes = Vec::new();
+    let mut text = message
         .body_text(0)
         .map(|t| t.into_owned())
         .unwrap_or_default();
+    if text.len() > MAX_TEXT_BYTES {
+        text.truncate(floor_char_boundary(&text, MAX_TEXT_BYTES));
+    }
+    let html = real_html(&message).and_then(|html| match bounded_html(html) {
+        Ok(clean) => Some(clean),
+        Err(why) => {
+            notes.push(format!(
+                "This message is shown as text: {why}. The original is stored in full."
+            ));
+            None
+        }
+    });
+    let body = body_of(&text, &mut notes);
+    let total_attachments = message.attachments().count();
+    if total_attachments > MAX_ATTACHMENTS {
+        notes.push(format!(
+            "This message has {total_attachments} attachments; the first {MAX_ATTACHMENTS} are read. The original is stored in full."
+        ));
+    }
     let attachments = message
         .attachments()
+        .take(MAX_ATTACHMENTS)
         .map(|part| Attachment {
             name: part.attachment_name().map(str::to_string),
             content_type: part
@@ -268,8 +416,8 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         synthetic_id,
         content_hash,
         fingerprint: fingerprint(&message, raw),
-        in_reply_to: ids(message.in_reply_to()),
-        references: ids(message.references()),
+        in_reply_to: newest(ids(message.in_reply_to()), MAX_THREAD_IDS),
+        references: newest(ids(message.references()), MAX_THREAD_IDS),
         from,
         reply_to,
         to: people(message.to()),
@@ -277,7 +425,9 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         delivered_to: delivery_addresses(&message),
         subject,
         text,
+        body,
         html,
+        notes,
         attachments,
         auto_reply,
         bounce,

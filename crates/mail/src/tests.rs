@@ -191,3 +191,62 @@ fn fingerprints_ignore_the_way_in_but_not_the_content() {
     // A folded header counts whole, not only its first line.
     assert_ne!(fingerprint(lf), fingerprint(&lf.replace(" two", " three")));
 }
+
+#[test]
+fn a_nested_html_bomb_is_shown_as_text_with_a_note() {
+    let mut raw =
+        b"From: m@attacker.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n".to_vec();
+    raw.extend("<div>".repeat(110_000).as_bytes());
+    raw.extend(b"deep words");
+    let mail = parse(&raw).expect("parses");
+    assert_eq!(mail.html, None);
+    assert!(mail.body.contains("deep words"), "{}", mail.body);
+    assert_eq!(mail.notes.len(), 1, "{:?}", mail.notes);
+    assert!(
+        mail.notes[0].contains("nests more than"),
+        "{:?}",
+        mail.notes
+    );
+}
+
+#[test]
+fn a_huge_references_header_keeps_the_newest_ids() {
+    let mut raw = String::from("From: m@attacker.example\r\nSubject: x\r\nReferences:");
+    for n in 0..100_000 {
+        raw.push_str(&format!(" <r{n}@x.example>\r\n"));
+    }
+    raw.push_str("In-Reply-To: <r99999@x.example>\r\n\r\nHello\r\n");
+    let mail = parse(raw.as_bytes()).expect("parses");
+    assert_eq!(mail.references.len(), crate::MAX_THREAD_IDS);
+    assert_eq!(
+        mail.references.last().map(String::as_str),
+        Some("r99999@x.example")
+    );
+    assert_eq!(
+        mail.references.first().map(String::as_str),
+        Some("r99950@x.example")
+    );
+    assert_eq!(mail.thread_keys().len(), crate::MAX_THREAD_IDS);
+}
+
+#[test]
+fn plain_text_mail_gets_no_converted_html() {
+    let raw = b"From: ann@example.com\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\n> quoted\r\nHello <b>there</b>\r\n";
+    let mail = parse(raw).expect("parses");
+    assert_eq!(mail.html, None);
+    assert_eq!(mail.body, "Hello <b>there</b>");
+    assert!(mail.notes.is_empty());
+}
+
+#[test]
+fn long_text_is_cut_with_a_note() {
+    let mut raw = b"From: ann@example.com\r\nSubject: x\r\n\r\n".to_vec();
+    raw.extend("word ".repeat(100_000).as_bytes());
+    let mail = parse(&raw).expect("parses");
+    assert_eq!(mail.body.chars().count(), crate::MAX_BODY_CHARS);
+    assert!(
+        mail.notes.iter().any(|n| n.contains("cut at")),
+        "{:?}",
+        mail.notes
+    );
+}

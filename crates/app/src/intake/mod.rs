@@ -16,6 +16,7 @@
 mod bounce;
 mod route;
 
+use crate::cpu::CpuError;
 use crate::tickets::message_events;
 use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
@@ -186,7 +187,7 @@ impl App {
         let mut outcomes: Vec<Option<IngestOutcome>> = vec![None; raws.len()];
         let mut first_of: HashMap<&str, usize> = HashMap::new();
         let mut repeats = Vec::new();
-        let mut prepared = Vec::new();
+        let mut to_read = Vec::new();
         for (index, (record, new)) in stored.into_iter().enumerate() {
             if let Some(first) = first_of.get(hashes[index].as_str()) {
                 repeats.push((index, *first));
@@ -197,7 +198,36 @@ impl App {
                 outcomes[index] = Some(IngestOutcome::Duplicate(record.ticket_id));
                 continue;
             }
-            let mail = parse_hashed(raws[index], hashes[index].clone()).map_err(|e| e.to_string());
+            to_read.push((index, record));
+        }
+        // Parsing and sanitising run on the CPU pool, the batch's messages
+        // side by side, each within the read budget; nothing is held meanwhile.
+        let budget = self.config().mail.read_budget;
+        let reading: Vec<_> = to_read
+            .iter()
+            .map(|(index, _)| {
+                let (cpu, raw, hash) = (
+                    self.cpu().clone(),
+                    raws[*index].to_vec(),
+                    hashes[*index].clone(),
+                );
+                tokio::spawn(async move {
+                    cpu.run(Some(budget), move || parse_hashed(&raw, hash))
+                        .await
+                })
+            })
+            .collect();
+        let mut prepared = Vec::new();
+        for ((index, record), job) in to_read.into_iter().zip(reading) {
+            let mail = match job.await {
+                Ok(Ok(parsed)) => parsed.map_err(|e| e.to_string()),
+                Ok(Err(CpuError::TimedOut(budget))) => Err(format!(
+                    "reading the message took longer than {} s; held for review",
+                    budget.as_secs_f64()
+                )),
+                Ok(Err(e)) => Err(format!("the message could not be read: {e}")),
+                Err(e) => Err(format!("the message could not be read: {e}")),
+            };
             let (files, dropped) = match &mail {
                 Ok(m) => self.store_attachments(m).await?,
                 Err(_) => (Vec::new(), Vec::new()),

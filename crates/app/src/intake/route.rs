@@ -140,7 +140,7 @@ impl App {
         ticket: &Ticket,
         sender: &Sender<'_>,
     ) -> Result<IngestOutcome, AppError> {
-        let text = body_text(mail);
+        let text = &mail.body;
         if let Some(why) = &mail.auto_reply {
             self.note_in(
                 tx,
@@ -156,8 +156,8 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(author.0),
-            body_text: text,
-            body_html: mail.sanitized_html().map(|h| storable(&h)),
+            body_text: text.clone(),
+            body_html: mail.html.clone(),
         };
         let actor = Actor::Customer(author);
         let change = tx
@@ -169,7 +169,7 @@ impl App {
         tx.link_received(&mail.message_id, &mail.fingerprint, ticket.id, message);
         self.keep_participants(tx, ticket.id, ticket.customer_id, mail, &sender.address)
             .await?;
-        self.keep_files(tx, ticket.id, message, item).await?;
+        self.keep_files(tx, ticket.id, message, item, mail).await?;
         Ok(IngestOutcome::Appended(ticket.id))
     }
 
@@ -233,8 +233,8 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(customer_id.0),
-            body_text: body_text(mail),
-            body_html: mail.sanitized_html().map(|h| storable(&h)),
+            body_text: mail.body.clone(),
+            body_html: mail.html.clone(),
         };
         let change = tx
             .create_ticket(new, Actor::Customer(customer_id), Some(first))
@@ -244,7 +244,7 @@ impl App {
         tx.link_received(&mail.message_id, &mail.fingerprint, ticket, message);
         self.keep_participants(tx, ticket, customer_id, mail, &sender.address)
             .await?;
-        self.keep_files(tx, ticket, message, item).await?;
+        self.keep_files(tx, ticket, message, item, mail).await?;
         if let Some((previous, why)) = previous {
             self.note_in(
                 tx,
@@ -339,14 +339,24 @@ impl App {
         Ok(())
     }
 
-    /// Records the stored attachments and notes the dropped ones.
+    /// Records the stored attachments, and notes the dropped ones and how
+    /// the message is shown when that is not as sent.
     async fn keep_files(
         &self,
         tx: &mut WriteTx,
         ticket: TicketId,
         message: Option<MessageId>,
         item: &Prepared,
+        mail: &ParsedMail,
     ) -> Result<(), AppError> {
+        for note in &mail.notes {
+            self.note_in(
+                tx,
+                ticket,
+                &format!("{note} (inbound mail {})", item.record.id),
+            )
+            .await?;
+        }
         if let Some(message) = message
             && !item.files.is_empty()
         {
@@ -365,20 +375,6 @@ impl App {
             .await?;
         }
         Ok(())
-    }
-}
-
-fn body_text(mail: &ParsedMail) -> String {
-    let visible = mail.visible_text();
-    let text = if visible.is_empty() {
-        mail.text.trim().to_string()
-    } else {
-        visible
-    };
-    if text.is_empty() {
-        "(no text)".to_string()
-    } else {
-        storable(&text.chars().take(200_000).collect::<String>())
     }
 }
 

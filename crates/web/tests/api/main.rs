@@ -7,6 +7,7 @@ mod auth;
 mod coach;
 mod data;
 mod directory;
+mod hostile_mail;
 mod input;
 mod lifecycle;
 mod lists;
