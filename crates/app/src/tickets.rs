@@ -91,6 +91,7 @@ impl App {
         caller: &Caller,
         open: OpenTicket,
     ) -> Result<TicketChange, AppError> {
+        caller.require(Permission::Work, "open tickets")?;
         let subject = required_text("subject", &open.subject, 300)?;
         let tags = open
             .tags
@@ -119,6 +120,7 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(customer_id.0),
+            entered_by: Some(caller.agent_id),
             body_text: text,
             body_html: None,
         });
@@ -137,7 +139,8 @@ impl App {
     }
 
     /// A ticket with its messages.
-    pub async fn ticket(&self, _caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
+    pub async fn ticket(&self, caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
         let ticket = self.store.ticket(id).await?;
         let messages = self.store.messages(id).await?;
         Ok(TicketView {
@@ -152,20 +155,22 @@ impl App {
     /// Lists tickets.
     pub async fn tickets(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         filter: &TicketFilter,
     ) -> Result<Vec<Ticket>, AppError> {
+        caller.require(Permission::Read, "list tickets")?;
         Ok(self.store.list_tickets(filter).await?)
     }
 
     /// A ticket's event log.
     pub async fn ticket_events(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         id: TicketId,
         after: Option<EventId>,
         limit: i64,
     ) -> Result<Vec<Event>, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
         self.store.ticket(id).await?;
         Ok(self.store.events(id, after, limit).await?)
     }
@@ -175,6 +180,9 @@ impl App {
     /// finding refuses it unless `override_reason` says why it goes out anyway
     /// (recorded as an event). A reply to a customer with an e-mail address is
     /// queued as mail in the same transaction, so it is sent exactly when it is stored.
+    /// A customer's words (a phone call) may be logged only by the ticket's
+    /// owner (anyone on an unowned ticket) or a lead, and are stored as
+    /// entered by that agent, who is also the actor of the events.
     pub async fn add_message(
         &self,
         caller: &Caller,
@@ -184,6 +192,7 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
     ) -> Result<TicketChange, AppError> {
+        caller.require(Permission::Work, "add messages")?;
         let text = body(text)?;
         let files = self.own_uploads(caller, attachment_ids).await?;
         let (overridden, outgoing) = match role {
@@ -212,26 +221,28 @@ impl App {
             }
             _ => (None, None),
         };
-        let (kind, author_kind, author_id, actor) = match role {
+        let actor = Actor::Agent(caller.agent_id);
+        let (kind, author_kind, author_id, entered_by) = match role {
             MessageRole::Reply => (
                 MessageKind::Public,
                 AuthorKind::Agent,
                 caller.agent_id.0,
-                Actor::Agent(caller.agent_id),
+                None,
             ),
             MessageRole::Note => (
                 MessageKind::Internal,
                 AuthorKind::Agent,
                 caller.agent_id.0,
-                Actor::Agent(caller.agent_id),
+                None,
             ),
             MessageRole::FromCustomer => {
                 let ticket = self.store.ticket(id).await?;
+                may_work_on(caller, &ticket, LOG_FOR_CUSTOMER)?;
                 (
                     MessageKind::Public,
                     AuthorKind::Customer,
                     ticket.customer_id.0,
-                    Actor::Customer(ticket.customer_id),
+                    Some(caller.agent_id),
                 )
             }
         };
@@ -239,6 +250,7 @@ impl App {
             kind,
             author_kind,
             author_id: Some(author_id),
+            entered_by,
             body_text: text,
             body_html: None,
         };
@@ -246,8 +258,12 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
-                if role == MessageRole::Reply {
-                    may_work_on(&worker, ticket, "reply to a ticket another agent owns")?;
+                match role {
+                    MessageRole::Reply => {
+                        may_work_on(&worker, ticket, "reply to a ticket another agent owns")?;
+                    }
+                    MessageRole::FromCustomer => may_work_on(&worker, ticket, LOG_FOR_CUSTOMER)?,
+                    MessageRole::Note => {}
                 }
                 let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
                 if let (Some((checks, reason)), Some(message_id)) = (overridden, message_id) {
@@ -291,6 +307,7 @@ impl App {
         id: TicketId,
         command: Command,
     ) -> Result<TicketChange, AppError> {
+        caller.require(Permission::Work, "change tickets")?;
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
@@ -351,6 +368,9 @@ impl App {
         Ok(())
     }
 }
+
+/// What an agent who may not log a customer's words on a ticket is told.
+const LOG_FOR_CUSTOMER: &str = "log a customer's words on a ticket another agent owns";
 
 /// The events of adding a stored message to a ticket, as the state machine decides them.
 pub(crate) fn message_events(
