@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod authorization;
 mod coach;
 mod data;
 mod directory;
@@ -12,6 +13,9 @@ mod lifecycle;
 mod lists;
 mod mail;
 mod mailflow;
+mod matrix;
 mod outbox;
+mod races;
 mod server;
 mod templates;
+mod throttle;
