@@ -18,7 +18,9 @@ impl IpNet {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.addr, ip.to_canonical()) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
@@ -111,14 +113,29 @@ mod tests {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()];
         let xff = ["198.51.100.9, 10.1.2.3"];
         // Not from a proxy: the header is the client's own say-so.
-        assert_eq!(client_address(ip("203.0.113.5"), &xff, &trusted), ip("203.0.113.5"));
+        assert_eq!(
+            client_address(ip("203.0.113.5"), &xff, &trusted),
+            ip("203.0.113.5")
+        );
         // From a proxy: the nearest untrusted hop, skipping inner proxies.
-        assert_eq!(client_address(ip("10.0.0.1"), &xff, &trusted), ip("198.51.100.9"));
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &xff, &trusted),
+            ip("198.51.100.9")
+        );
         // A client cannot hide behind a forged left-most entry.
         let forged = ["1.2.3.4, 198.51.100.9"];
-        assert_eq!(client_address(ip("::1"), &forged, &trusted), ip("198.51.100.9"));
-        assert_eq!(client_address(ip("10.0.0.1"), &[], &trusted), ip("10.0.0.1"));
-        assert_eq!(client_address(ip("10.0.0.1"), &["junk"], &trusted), ip("10.0.0.1"));
+        assert_eq!(
+            client_address(ip("::1"), &forged, &trusted),
+            ip("198.51.100.9")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &[], &trusted),
+            ip("10.0.0.1")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &["junk"], &trusted),
+            ip("10.0.0.1")
+        );
         assert_eq!(
             client_address(ip("::ffff:203.0.113.5"), &[], &[]),
             ip("203.0.113.5")
@@ -129,10 +146,18 @@ mod tests {
     fn networks_parse_and_contain() {
         let net: IpNet = "192.168.0.0/16".parse().unwrap();
         assert!(net.contains(ip("192.168.4.4")) && !net.contains(ip("192.169.0.1")));
-        assert!("0.0.0.0/0".parse::<IpNet>().unwrap().contains(ip("8.8.8.8")));
+        assert!(
+            "0.0.0.0/0"
+                .parse::<IpNet>()
+                .unwrap()
+                .contains(ip("8.8.8.8"))
+        );
         assert!("10.0.0.0/33".parse::<IpNet>().is_err());
         assert!("proxy".parse::<IpNet>().is_err());
-        assert_eq!(client_key(Some(ip("2001:db8:1:2:3:4:5:6"))), "ip:2001:db8:1:2::/64");
+        assert_eq!(
+            client_key(Some(ip("2001:db8:1:2:3:4:5:6"))),
+            "ip:2001:db8:1:2::/64"
+        );
         assert_eq!(client_key(Some(ip("192.0.2.7"))), "ip:192.0.2.7");
         assert_eq!(client_key(None), "ip:unknown");
     }

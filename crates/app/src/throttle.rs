@@ -85,7 +85,9 @@ impl LoginKeys {
 /// Seconds until the key's wait is over (0: no wait).
 fn remaining(row: Option<&ThrottleRow>, free: i64, now: Timestamp) -> i64 {
     row.map_or(0, |row| {
-        let until = row.last_failure_at.plus_seconds(delay_secs(row.failures, free));
+        let until = row
+            .last_failure_at
+            .plus_seconds(delay_secs(row.failures, free));
         (until.0 - now.0 + 999_999).div_euclid(1_000_000).max(0)
     })
 }
@@ -111,13 +113,20 @@ impl App {
             .await?;
         let row = |key: &str| rows.iter().find(|r| r.key == key);
         let pair = row(&keys.pair);
-        let mut wait = remaining(row(&keys.client), FREE_CLIENT_FAILURES, now)
-            .max(remaining(pair, FREE_PAIR_FAILURES, now));
+        let mut wait = remaining(row(&keys.client), FREE_CLIENT_FAILURES, now).max(remaining(
+            pair,
+            FREE_PAIR_FAILURES,
+            now,
+        ));
         // The account's wait holds only clients that have failed for it themselves.
         if pair.is_some() {
             wait = wait.max(remaining(row(&keys.account), FREE_ACCOUNT_FAILURES, now));
         }
-        if wait > 0 { Err(throttled(wait)) } else { Ok(()) }
+        if wait > 0 {
+            Err(throttled(wait))
+        } else {
+            Ok(())
+        }
     }
 
     /// Counts a failed login against all its keys.
@@ -255,7 +264,9 @@ mod tests {
         let waits: Vec<i64> = (1..=16).map(|n| delay_secs(n, 3)).collect();
         assert_eq!(
             waits,
-            [0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900]
+            [
+                0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900
+            ]
         );
         assert_eq!(delay_secs(i64::MAX, 3), MAX_DELAY_SECS);
     }
@@ -281,7 +292,11 @@ mod tests {
         assert_eq!(limiter.take(1, start), Ok(()));
         assert_eq!(limiter.take(1, start), Ok(()));
         assert_eq!(limiter.take(1, start), Err(30));
-        assert_eq!(limiter.take(2, start), Ok(()), "each key has its own bucket");
+        assert_eq!(
+            limiter.take(2, start),
+            Ok(()),
+            "each key has its own bucket"
+        );
         assert_eq!(limiter.take(1, start + Duration::from_secs(30)), Ok(()));
     }
 }

@@ -159,9 +159,7 @@ impl Scope {
     /// Whether a token of this scope may hand out a token of `other`: never
     /// more than it carries itself.
     pub fn covers(self, other: Scope) -> bool {
-        self == other
-            || self == Scope::Admin
-            || (self == Scope::Agent && other == Scope::ReadOnly)
+        self == other || self == Scope::Admin || (self == Scope::Agent && other == Scope::ReadOnly)
     }
 }
 
@@ -204,7 +202,10 @@ mod tests {
         use Permission as P;
         assert!(Scope::InboundMail.grants(P::IngestMail));
         assert!(!Scope::InboundMail.grants(P::Read));
-        assert!(!Scope::Agent.grants(P::IngestMail), "agents cannot forge mail");
+        assert!(
+            !Scope::Agent.grants(P::IngestMail),
+            "agents cannot forge mail"
+        );
         assert!(Scope::ReadOnly.grants(P::Read) && !Scope::ReadOnly.grants(P::Work));
         assert!(!Scope::Agent.grants(P::ManageAgents) && Scope::Agent.grants(P::ManageTeams));
         assert!(Scope::Metrics.grants(P::ReadMetrics) && !Scope::Metrics.grants(P::Read));

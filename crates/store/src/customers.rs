@@ -1,8 +1,8 @@
 //! Customers and the identities they are reached by (e-mail, phone,
 //! handle), one record across channels.
 
-use crate::rows::parse;
 use crate::customer_events::insert_customer_event;
+use crate::rows::parse;
 use crate::{Store, StoreError};
 use rapport_core::{AgentId, CustomerChange, CustomerId, Identity, IdentityKind, Timestamp};
 use sqlx::any::AnyRow;
@@ -229,11 +229,12 @@ async fn identities_in(
     conn: &mut sqlx::AnyConnection,
     customer: CustomerId,
 ) -> Result<Vec<IdentityRecord>, StoreError> {
-    let rows =
-        sqlx::query("SELECT kind, value FROM customer_identities WHERE customer_id = $1 ORDER BY id")
-            .bind(customer.0)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT kind, value FROM customer_identities WHERE customer_id = $1 ORDER BY id",
+    )
+    .bind(customer.0)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|row| {
             Ok(IdentityRecord {

@@ -79,11 +79,7 @@ impl Store {
         for key in keys {
             query = query.bind(*key);
         }
-        query
-            .bind(now.0)
-            .bind(since.0)
-            .execute(&self.write)
-            .await?;
+        query.bind(now.0).bind(since.0).execute(&self.write).await?;
         Ok(())
     }
 

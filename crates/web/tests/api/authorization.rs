@@ -43,7 +43,11 @@ async fn agents_cannot_forge_customer_mail_or_bounces(h: &Harness) {
     let before = messages(h, id).await.len();
     for token in [&h.agent, &h.lead] {
         let (s, b) = post_mime(h, token, &forged).await;
-        assert_eq!((s, b["error"]["code"].as_str()), (403, Some("forbidden")), "{b}");
+        assert_eq!(
+            (s, b["error"]["code"].as_str()),
+            (403, Some("forbidden")),
+            "{b}"
+        );
     }
     let bounce = "Message-ID: <bounce@mx.example>\r\nFrom: MAILER-DAEMON@mx.example\r\nTo: support@shop.example\r\nSubject: Undelivered Mail\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; ann.lee@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n--b--\r\n";
     assert_eq!(post_mime(h, &h.agent, bounce).await.0, 403);
@@ -76,7 +80,11 @@ async fn only_the_owner_or_a_lead_logs_a_customers_words(h: &Harness) {
     assert_eq!(ticket["ticket"]["status"], "solved");
     // The owner logs the call: the ticket reopens, and the record says who typed it.
     let (s, b) = h.post(&url, &h.other_agent, words.clone()).await;
-    assert_eq!((s.as_u16(), b["ticket"]["status"].as_str()), (201, Some("open")), "{b}");
+    assert_eq!(
+        (s.as_u16(), b["ticket"]["status"].as_str()),
+        (201, Some("open")),
+        "{b}"
+    );
     assert_eq!(b["message"]["author_kind"], "customer");
     assert_eq!(b["message"]["entered_by"], h.other_agent_id.0);
     assert!(
@@ -110,7 +118,12 @@ async fn customer_addresses_need_a_lead_and_leave_a_trace(h: &Harness) {
         .await;
     assert_eq!(s, 403, "{b}");
     let (s, _) = h
-        .call(Method::PATCH, &path, Some(&h.agent), Some(json!({"name": "Grace J."})))
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.agent),
+            Some(json!({"name": "Grace J."})),
+        )
         .await;
     assert_eq!(s, 200, "agents still fix names");
     let (_, events) = h.get(&format!("{path}/events"), &h.agent).await;
@@ -133,7 +146,10 @@ async fn customer_addresses_need_a_lead_and_leave_a_trace(h: &Harness) {
         json!([{"kind": "email", "value": "grace@example.com"}])
     );
     assert_eq!(events[0]["change"]["added"].as_array().unwrap().len(), 2);
-    assert_eq!(h.get("/api/v1/customers/999999/events", &h.agent).await.0, 404);
+    assert_eq!(
+        h.get("/api/v1/customers/999999/events", &h.agent).await.0,
+        404
+    );
 }
 
 async fn uploads_stay_private_until_attached(h: &Harness) {
@@ -158,7 +174,11 @@ async fn uploads_stay_private_until_attached(h: &Harness) {
         )
         .await;
     assert_eq!(s, 201, "{b}");
-    assert_eq!(h.get(&url, &h.other_agent).await.0, 200, "attached: whoever reads the ticket");
+    assert_eq!(
+        h.get(&url, &h.other_agent).await.0,
+        200,
+        "attached: whoever reads the ticket"
+    );
 }
 
 async fn token_scopes_narrow_and_never_widen(h: &Harness) {
@@ -179,20 +199,39 @@ async fn token_scopes_narrow_and_never_widen(h: &Harness) {
             json!({"subject": "No", "customer_email": "x@example.com"}),
         )
         .await;
-    assert_eq!((s.as_u16(), b["error"]["code"].as_str()), (403, Some("forbidden")));
+    assert_eq!(
+        (s.as_u16(), b["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
     // No token is wider than its maker's role or its maker's own token.
     assert_eq!(mk(&h.agent, "admin").await.0, 403);
-    assert_eq!(mk(&h.agent, "inbound_mail").await.0, 403, "agents cannot mint mail tokens");
+    assert_eq!(
+        mk(&h.agent, "inbound_mail").await.0,
+        403,
+        "agents cannot mint mail tokens"
+    );
     assert_eq!(mk(&h.lead, "metrics").await.0, 403);
     assert_eq!(mk(&reader, "read_only").await.0, 403);
     let (_, b) = mk(&h.admin, "agent").await;
     let narrowed = b["token"].as_str().unwrap().to_string();
-    assert_eq!(mk(&narrowed, "admin").await.0, 403, "a narrowed admin token cannot widen");
+    assert_eq!(
+        mk(&narrowed, "admin").await.0,
+        403,
+        "a narrowed admin token cannot widen"
+    );
     let agent_in = json!({"email": "new@test.example", "name": "New", "role": "agent"});
-    assert_eq!(h.post("/api/v1/agents", &narrowed, agent_in.clone()).await.0, 403);
+    assert_eq!(
+        h.post("/api/v1/agents", &narrowed, agent_in.clone())
+            .await
+            .0,
+        403
+    );
     assert_eq!(h.post("/api/v1/agents", &h.admin, agent_in).await.0, 201);
     let (s, b) = mk(&h.admin, "inbound_mail").await;
-    assert_eq!((s.as_u16(), b["record"]["scope"].as_str()), (201, Some("inbound_mail")));
+    assert_eq!(
+        (s.as_u16(), b["record"]["scope"].as_str()),
+        (201, Some("inbound_mail"))
+    );
     assert_eq!(mk(&h.agent, "bogus").await.0, 422);
     // Sessions carry the full scope of the role.
     let (_, session) = h
@@ -206,7 +245,11 @@ async fn token_scopes_narrow_and_never_widen(h: &Harness) {
     let session = session["token"].as_str().unwrap();
     let (_, list) = h.get("/api/v1/auth/tokens", session).await;
     let listed = list.as_array().unwrap();
-    assert!(listed.iter().any(|t| t["kind"] == "session" && t["scope"] == "admin"));
+    assert!(
+        listed
+            .iter()
+            .any(|t| t["kind"] == "session" && t["scope"] == "admin")
+    );
     assert!(listed.iter().any(|t| t["scope"] == "inbound_mail"));
 }
 

@@ -134,22 +134,38 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
     let p = path.trim_start_matches("/api/v1");
     let body: Option<Value> = match (method, p) {
         ("post", "/auth/tokens") => Some(json!({"name": "walk", "scope": "read_only"})),
-        ("post", "/agents") => Some(json!({"email": format!("walk{n}@test.example"), "name": "W", "role": "agent"})),
+        ("post", "/agents") => {
+            Some(json!({"email": format!("walk{n}@test.example"), "name": "W", "role": "agent"}))
+        }
         ("patch", "/agents/{id}") => Some(json!({"name": "Other"})),
-        ("post", "/teams") | ("patch", "/teams/{id}") => Some(json!({"name": format!("walked-{n}")})),
+        ("post", "/teams") | ("patch", "/teams/{id}") => {
+            Some(json!({"name": format!("walked-{n}")}))
+        }
         ("post", "/customers") => Some(json!({"name": "Walker"})),
-        ("patch", "/customers/{id}") => Some(json!({"identities": [{"kind": "email", "value": format!("walk{n}@example.com")}]})),
-        ("post", "/tickets") => Some(json!({"subject": "Walk", "customer_email": "walker@example.com"})),
-        ("post", "/tickets/{id}/messages") => Some(json!({"kind": "note", "body": "Checked the warehouse."})),
+        ("patch", "/customers/{id}") => Some(
+            json!({"identities": [{"kind": "email", "value": format!("walk{n}@example.com")}]}),
+        ),
+        ("post", "/tickets") => {
+            Some(json!({"subject": "Walk", "customer_email": "walker@example.com"}))
+        }
+        ("post", "/tickets/{id}/messages") => {
+            Some(json!({"kind": "note", "body": "Checked the warehouse."}))
+        }
         ("post", "/tickets/{id}/assign") => Some(json!({"agent_id": h.other_agent_id.0})),
-        ("post", "/tickets/{id}/transfer") => Some(json!({"team_id": h.team2.0, "note": "Billing knows the refund rules for this one."})),
+        ("post", "/tickets/{id}/transfer") => Some(
+            json!({"team_id": h.team2.0, "note": "Billing knows the refund rules for this one."}),
+        ),
         ("post", "/tickets/{id}/status") => Some(json!({"status": "pending"})),
         ("post", "/tickets/{id}/tags") => Some(json!({"add": [format!("walk{n}")]})),
         ("post", "/tickets/{id}/priority") => Some(json!({"priority": "high"})),
         ("post", "/tickets/{id}/close-as-spam") => Some(json!({"reason": "spam"})),
-        ("post", "/tickets/{id}/close-as-duplicate") => Some(json!({"of": f.other_ticket, "reason": "same"})),
+        ("post", "/tickets/{id}/close-as-duplicate") => {
+            Some(json!({"of": f.other_ticket, "reason": "same"}))
+        }
         ("post", "/coach") => Some(json!({"draft": "Hello Ann, it ships today."})),
-        ("put", "/templates/{name}") => Some(json!({"subject": "Re: {{ subject }}", "body": "Hello {{ customer_name }}, thanks for writing."})),
+        ("put", "/templates/{name}") => Some(
+            json!({"subject": "Re: {{ subject }}", "body": "Hello {{ customer_name }}, thanks for writing."}),
+        ),
         _ => None,
     };
     let builder = Request::builder().method(method.to_uppercase().as_str());
@@ -162,7 +178,10 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         ),
         ("post", "/attachments") => {
             url.push_str("?name=walk.txt");
-            (builder.header("content-type", "text/plain"), Body::from("walk"))
+            (
+                builder.header("content-type", "text/plain"),
+                Body::from("walk"),
+            )
         }
         _ => match body {
             Some(v) => (
@@ -203,8 +222,9 @@ async fn every_route_checks_roles_and_scopes(h: &Harness) {
     ];
     let mut n = 0;
     for (method, path) in &routes {
-        let need = need(method, path)
-            .unwrap_or_else(|| panic!("{method} {path} is not in the matrix; add it here and in the README"));
+        let need = need(method, path).unwrap_or_else(|| {
+            panic!("{method} {path} is not in the matrix; add it here and in the README")
+        });
         let f = fixture(h, n).await;
         let what = format!("{method} {path}");
         n += 1;

@@ -24,7 +24,12 @@ async fn two_admins(h: &Harness, second: AgentId) -> (String, String) {
         };
         h.app.update_agent(&operator, id, restore).await.unwrap();
     }
-    let first = h.app.issue_token_for(h.admin_id, "race").await.unwrap().token;
+    let first = h
+        .app
+        .issue_token_for(h.admin_id, "race")
+        .await
+        .unwrap()
+        .token;
     let other = h.app.issue_token_for(second, "race").await.unwrap().token;
     (first, other)
 }

@@ -85,7 +85,10 @@ async fn an_attacked_account_still_lets_its_agent_in(h: &Harness) {
     // A client that has not been failing logs in with the right password.
     let (s, headers, b) = login(&h.router, "198.51.100.7", AGENT, RIGHT).await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!(headers["cache-control"], "no-store", "a token is never cached");
+    assert_eq!(
+        headers["cache-control"], "no-store",
+        "a token is never cached"
+    );
     // An attacker holding the right password now is still refused: it has been failing.
     let (s, headers, _) = login(&h.router, "203.0.113.12", AGENT, RIGHT).await;
     assert_eq!(s, 429);
@@ -178,11 +181,24 @@ async fn login_failures_are_forgotten_and_pruned(h: &Harness) {
         .record_failures(&keys, old, old.plus_seconds(-3600))
         .await
         .unwrap();
-    assert_eq!(store.throttle_rows(&keys, Timestamp(0)).await.unwrap().len(), 50);
+    assert_eq!(
+        store
+            .throttle_rows(&keys, Timestamp(0))
+            .await
+            .unwrap()
+            .len(),
+        50
+    );
     // A failure now prunes what is an hour past its last failure.
     let (s, _, _) = login(&h.router, "198.51.100.11", AGENT, "wrong password!").await;
     assert_eq!(s, 401);
-    assert!(store.throttle_rows(&keys, Timestamp(0)).await.unwrap().is_empty());
+    assert!(
+        store
+            .throttle_rows(&keys, Timestamp(0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let now = store
         .throttle_rows(&["ip:198.51.100.11"], Timestamp(0))
         .await
@@ -194,11 +210,25 @@ async fn login_failures_are_forgotten_and_pruned(h: &Harness) {
 async fn setup_guessing_is_slowed(h: &Harness) {
     let body = json!({"setup_token": "setup_guess", "email": "boss@example.com", "name": "Boss", "password": "a long password"});
     for _ in 0..10 {
-        let (s, headers, _) = from(&h.router, "203.0.113.9", "/api/v1/setup", None, body.clone()).await;
+        let (s, headers, _) = from(
+            &h.router,
+            "203.0.113.9",
+            "/api/v1/setup",
+            None,
+            body.clone(),
+        )
+        .await;
         assert_eq!(s, 401);
         assert_eq!(headers["cache-control"], "no-store");
     }
-    let (s, headers, _) = from(&h.router, "203.0.113.9", "/api/v1/setup", None, body.clone()).await;
+    let (s, headers, _) = from(
+        &h.router,
+        "203.0.113.9",
+        "/api/v1/setup",
+        None,
+        body.clone(),
+    )
+    .await;
     assert_eq!(s, 429);
     assert!(retry_after(&headers) >= 1);
 }
@@ -230,14 +260,35 @@ fn tight_limits() -> rapport_app::AppConfig {
 async fn coach_and_inbound_mail_are_rate_limited(h: &Harness) {
     let draft = json!({"draft": "Hi Ann, the replacement ships today. Best, Sam"});
     for _ in 0..3 {
-        let (s, _, b) = from(&h.router, "198.51.100.13", "/api/v1/coach", Some(&h.agent), draft.clone()).await;
+        let (s, _, b) = from(
+            &h.router,
+            "198.51.100.13",
+            "/api/v1/coach",
+            Some(&h.agent),
+            draft.clone(),
+        )
+        .await;
         assert_eq!(s, 200, "{b}");
     }
-    let (s, headers, _) = from(&h.router, "198.51.100.13", "/api/v1/coach", Some(&h.agent), draft.clone()).await;
+    let (s, headers, _) = from(
+        &h.router,
+        "198.51.100.13",
+        "/api/v1/coach",
+        Some(&h.agent),
+        draft.clone(),
+    )
+    .await;
     assert_eq!(s, 429);
     assert!((1..=60).contains(&retry_after(&headers)));
     // Another agent has a bucket of their own.
-    let (s, _, _) = from(&h.router, "198.51.100.13", "/api/v1/coach", Some(&h.lead), draft).await;
+    let (s, _, _) = from(
+        &h.router,
+        "198.51.100.13",
+        "/api/v1/coach",
+        Some(&h.lead),
+        draft,
+    )
+    .await;
     assert_eq!(s, 200);
     let post = |n: usize| {
         let raw = format!(
