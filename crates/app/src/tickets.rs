@@ -6,7 +6,9 @@ use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
     MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId,
 };
-use rapport_store::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter};
+use rapport_store::{
+    MessageRecord, NewMessage, NewOutboxMail, NewTicket, TicketChange, TicketFilter,
+};
 
 /// The longest message body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -197,74 +199,19 @@ impl App {
         let files = self.own_uploads(caller, attachment_ids).await?;
         let (overridden, outgoing) = match role {
             MessageRole::Reply => {
-                // Who may reply is settled before the coach reads the draft.
-                let ticket = self.store.ticket(id).await?;
-                may_work_on(caller, &ticket, "reply to a ticket another agent owns")?;
-                let overridden = self.gate_reply(&ticket, &text, override_reason).await?;
-                let agent = self.store.agent(caller.agent_id).await?;
-                let mut attachments = Vec::with_capacity(files.len());
-                for file in &files {
-                    attachments.push(rapport_mail::OutgoingAttachment {
-                        name: file.file.file_name.clone(),
-                        content_type: file.file.content_type.clone(),
-                        data: self
-                            .blobs()
-                            .get(&file.file.sha256)
-                            .await
-                            .map_err(|e| AppError::Internal(e.to_string()))?,
-                    });
-                }
-                let outgoing = self
-                    .reply_mail(&ticket, &agent.name, &text, attachments)
-                    .await?;
-                (overridden, outgoing)
+                self.prepare_reply(caller, id, &text, override_reason, &files)
+                    .await?
             }
             _ => (None, None),
         };
+        let message = self.new_message(caller, id, role, text).await?;
+        let (kind, author_kind) = (message.kind, message.author_kind);
         let actor = Actor::Agent(caller.agent_id);
-        let (kind, author_kind, author_id, entered_by) = match role {
-            MessageRole::Reply => (
-                MessageKind::Public,
-                AuthorKind::Agent,
-                caller.agent_id.0,
-                None,
-            ),
-            MessageRole::Note => (
-                MessageKind::Internal,
-                AuthorKind::Agent,
-                caller.agent_id.0,
-                None,
-            ),
-            MessageRole::FromCustomer => {
-                let ticket = self.store.ticket(id).await?;
-                may_work_on(caller, &ticket, LOG_FOR_CUSTOMER)?;
-                (
-                    MessageKind::Public,
-                    AuthorKind::Customer,
-                    ticket.customer_id.0,
-                    Some(caller.agent_id),
-                )
-            }
-        };
-        let message = NewMessage {
-            kind,
-            author_kind,
-            author_id: Some(author_id),
-            entered_by,
-            body_text: text,
-            body_html: None,
-        };
         let worker = caller.clone();
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
-                match role {
-                    MessageRole::Reply => {
-                        may_work_on(&worker, ticket, "reply to a ticket another agent owns")?;
-                    }
-                    MessageRole::FromCustomer => may_work_on(&worker, ticket, LOG_FOR_CUSTOMER)?,
-                    MessageRole::Note => {}
-                }
+                may_add(&worker, ticket, role)?;
                 let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
                 if let (Some((checks, reason)), Some(message_id)) = (overridden, message_id) {
                     events.push(rapport_core::EventKind::CoachOverridden {
@@ -298,6 +245,78 @@ impl App {
         }
         tx.commit().await?;
         Ok(change)
+    }
+
+    /// Before a reply's transaction: checks the caller may reply, passes the
+    /// draft through the coach, and composes its mail (if any is sent).
+    async fn prepare_reply(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        text: &str,
+        override_reason: Option<&str>,
+        files: &[rapport_store::AttachmentRecord],
+    ) -> Result<(Option<(Vec<String>, String)>, Option<NewOutboxMail>), AppError> {
+        // Who may reply is settled before the coach reads the draft.
+        let ticket = self.store.ticket(id).await?;
+        may_add(caller, &ticket, MessageRole::Reply)?;
+        let overridden = self.gate_reply(&ticket, text, override_reason).await?;
+        let agent = self.store.agent(caller.agent_id).await?;
+        let mut attachments = Vec::with_capacity(files.len());
+        for file in files {
+            attachments.push(rapport_mail::OutgoingAttachment {
+                name: file.file.file_name.clone(),
+                content_type: file.file.content_type.clone(),
+                data: self
+                    .blobs()
+                    .get(&file.file.sha256)
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            });
+        }
+        let outgoing = self
+            .reply_mail(&ticket, &agent.name, text, attachments)
+            .await?;
+        Ok((overridden, outgoing))
+    }
+
+    /// The message to store: an agent's reply or note, or a customer's words
+    /// entered by the caller (checked against the ticket's owner first).
+    async fn new_message(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        role: MessageRole,
+        text: String,
+    ) -> Result<NewMessage, AppError> {
+        let (kind, author_kind, author_id, entered_by) = match role {
+            MessageRole::Reply | MessageRole::Note => {
+                let kind = if role == MessageRole::Reply {
+                    MessageKind::Public
+                } else {
+                    MessageKind::Internal
+                };
+                (kind, AuthorKind::Agent, caller.agent_id.0, None)
+            }
+            MessageRole::FromCustomer => {
+                let ticket = self.store.ticket(id).await?;
+                may_add(caller, &ticket, role)?;
+                (
+                    MessageKind::Public,
+                    AuthorKind::Customer,
+                    ticket.customer_id.0,
+                    Some(caller.agent_id),
+                )
+            }
+        };
+        Ok(NewMessage {
+            kind,
+            author_kind,
+            author_id: Some(author_id),
+            entered_by,
+            body_text: text,
+            body_html: None,
+        })
     }
 
     /// Runs a command on a ticket after checking the caller may give it.
@@ -369,8 +388,21 @@ impl App {
     }
 }
 
-/// What an agent who may not log a customer's words on a ticket is told.
-const LOG_FOR_CUSTOMER: &str = "log a customer's words on a ticket another agent owns";
+/// Whether the caller may add this kind of message to the ticket: anyone a
+/// note; a reply or a customer's words only the owner, anyone on an unowned
+/// ticket, or a lead (so no agent reopens another's solved ticket as if the
+/// customer had written).
+fn may_add(caller: &Caller, ticket: &Ticket, role: MessageRole) -> Result<(), AppError> {
+    match role {
+        MessageRole::Reply => may_work_on(caller, ticket, "reply to a ticket another agent owns"),
+        MessageRole::FromCustomer => may_work_on(
+            caller,
+            ticket,
+            "log a customer's words on a ticket another agent owns",
+        ),
+        MessageRole::Note => Ok(()),
+    }
+}
 
 /// The events of adding a stored message to a ticket, as the state machine decides them.
 pub(crate) fn message_events(
