@@ -50,8 +50,8 @@ impl Caller {
     pub fn require(&self, permission: Permission, action: &str) -> Result<(), AppError> {
         if !self.role.allows(permission) {
             Err(AppError::Forbidden(format!(
-                "an {} cannot {action}",
-                self.role.as_str()
+                "{} cannot {action}",
+                with_article(self.role)
             )))
         } else if !self.scope.grants(permission) {
             Err(AppError::Forbidden(format!(
@@ -209,8 +209,8 @@ impl App {
         let name = required_text("name", name, 100)?;
         if !scope.fits(caller.role) {
             return Err(AppError::Forbidden(format!(
-                "an {} cannot hold a token with the {scope} scope",
-                caller.role
+                "{} cannot hold a token with the {scope} scope",
+                with_article(caller.role)
             )));
         }
         if !caller.scope.covers(scope) {
@@ -329,11 +329,23 @@ impl App {
         if !scope.fits(role) {
             return Err(AppError::invalid(
                 "scope",
-                format!("an {role} cannot hold a token with the {scope} scope"),
+                format!(
+                    "{} cannot hold a token with the {scope} scope",
+                    with_article(role)
+                ),
             ));
         }
         self.issue_token(agent, &name, (TokenKind::Api, scope), None)
             .await
+    }
+}
+
+/// "an agent", "a lead", "an admin".
+fn with_article(role: Role) -> &'static str {
+    match role {
+        Role::Agent => "an agent",
+        Role::Lead => "a lead",
+        Role::Admin => "an admin",
     }
 }
 

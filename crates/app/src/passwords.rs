@@ -119,6 +119,10 @@ mod tests {
         assert!(verify_password(&permit, Some(hash.clone()), "correct horse battery").await);
         assert!(!verify_password(&permit, Some(hash), "wrong horse battery").await);
         assert!(!verify_password(&permit, None, "correct horse battery").await);
+        assert!(
+            PasswordHash::new(DUMMY_HASH).is_ok(),
+            "unknown addresses cost a real check"
+        );
         drop(permit);
         assert_eq!(HASHING.available_permits(), cores());
     }
