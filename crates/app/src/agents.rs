@@ -1,6 +1,7 @@
 //! Managing agents: who works the help desk, and with which role.
 
-use crate::auth::{hash_password, login_email};
+use crate::auth::login_email;
+use crate::passwords::hash_password;
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::{AgentId, Permission, Role};
 use rapport_store::AgentRecord;
@@ -59,23 +60,30 @@ impl App {
     }
 
     /// Every agent (any agent may see the roster).
-    pub async fn agents(&self, _caller: &Caller) -> Result<Vec<AgentRecord>, AppError> {
+    pub async fn agents(&self, caller: &Caller) -> Result<Vec<AgentRecord>, AppError> {
+        caller.require(Permission::Read, "list agents")?;
         Ok(self.store.agents().await?)
     }
 
-    /// One agent.
-    pub async fn agent(&self, _caller: &Caller, id: AgentId) -> Result<AgentRecord, AppError> {
+    /// One agent; any token may read its own agent.
+    pub async fn agent(&self, caller: &Caller, id: AgentId) -> Result<AgentRecord, AppError> {
+        if id != caller.agent_id {
+            caller.require(Permission::Read, "read agents")?;
+        }
         Ok(self.store.agent(id).await?)
     }
 
     /// Changes an agent. Admins change anyone; agents may change only their
-    /// own name and password. The last active admin cannot be demoted or deactivated.
+    /// own name and password. The last active admin cannot be demoted or
+    /// deactivated, even by two admins at the same moment (the store checks
+    /// and writes in one statement under lock).
     pub async fn update_agent(
         &self,
         caller: &Caller,
         id: AgentId,
         update: AgentUpdate,
     ) -> Result<AgentRecord, AppError> {
+        caller.require(Permission::Work, "change agents")?;
         let own = caller.agent_id == id;
         let admin_only = update.role.is_some() || update.active.is_some();
         if !own || admin_only {
@@ -87,14 +95,6 @@ impl App {
         let mut agent = self.store.agent(id).await?;
         if let Some(name) = &update.name {
             agent.name = required_text("name", name, 200)?;
-        }
-        let loses_admin = agent.role == Role::Admin
-            && agent.active
-            && (update.role.is_some_and(|r| r != Role::Admin) || update.active == Some(false));
-        if loses_admin && self.store.active_admins().await? <= 1 {
-            return Err(AppError::Conflict(
-                "this is the last active admin; make another admin first".into(),
-            ));
         }
         if let Some(role) = update.role {
             agent.role = role;

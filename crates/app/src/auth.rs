@@ -1,23 +1,23 @@
-//! Who is calling: passwords, login sessions, API tokens and first-run setup.
+//! Who is calling: logins, sessions, scoped API tokens and first-run setup.
 //!
 //! Tokens are 32 random bytes shown once; only their SHA-256 is stored, so a
-//! stolen database holds no usable token. Passwords are hashed with Argon2id.
+//! stolen database holds no usable token. Passwords are hashed with Argon2id
+//! ([`crate::passwords`]); failed logins are slowed by [`crate::throttle`].
+//! A request may do what its agent's role allows, narrowed by its token's
+//! [`Scope`]; [`Caller::require`] checks both, and every use case calls it.
 
+use crate::passwords::{permit, verify_password};
+use crate::throttle::LoginKeys;
 use crate::{App, AppError, required_text};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rapport_core::{AgentId, IdentityKind, Permission, Role, Timestamp, normalize_identity};
+use rapport_core::{
+    AgentId, IdentityKind, MAX_IDENTITY_BYTES, Permission, Role, Scope, Timestamp, TokenKind,
+    normalize_identity,
+};
 use rapport_store::{AgentRecord, TokenRecord};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
 
-/// The shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 10;
-/// Failed logins for one address before it is locked for a while.
-const MAX_FAILED_LOGINS: u32 = 10;
-/// How long an address stays locked.
-const LOCKOUT: Duration = Duration::from_secs(15 * 60);
+pub use crate::passwords::{MIN_PASSWORD_CHARS, hash_password};
+
 /// The settings key of the one-time setup token's hash.
 const SETUP_TOKEN_KEY: &str = "setup_token_sha256";
 
@@ -28,20 +28,38 @@ pub struct Caller {
     pub agent_id: AgentId,
     /// With which role.
     pub role: Role,
+    /// How much of the role the token used carries.
+    pub scope: Scope,
     /// The token used (to log out).
     pub token_id: i64,
 }
 
 impl Caller {
-    /// Refuses unless the caller's role allows the action.
+    /// A caller with every right of the role, for the operator's CLI and demo seeding.
+    pub fn operator(agent_id: AgentId, role: Role) -> Self {
+        Self {
+            agent_id,
+            role,
+            scope: Scope::full(role),
+            token_id: 0,
+        }
+    }
+
+    /// Refuses unless both the caller's role and the token's scope allow the
+    /// action. Every use case checks its callers here.
     pub fn require(&self, permission: Permission, action: &str) -> Result<(), AppError> {
-        if self.role.allows(permission) {
-            Ok(())
-        } else {
+        if !self.role.allows(permission) {
             Err(AppError::Forbidden(format!(
-                "an {} cannot {action}",
-                self.role.as_str()
+                "{} cannot {action}",
+                with_article(self.role)
             )))
+        } else if !self.scope.grants(permission) {
+            Err(AppError::Forbidden(format!(
+                "a token with the {} scope cannot {action}",
+                self.scope.as_str()
+            )))
+        } else {
+            Ok(())
         }
     }
 }
@@ -53,87 +71,6 @@ pub struct IssuedToken {
     pub token: String,
     /// Its stored record.
     pub record: TokenRecord,
-}
-
-/// Counts failed logins per address, in memory.
-#[derive(Clone, Default)]
-pub(crate) struct LoginGuard(Arc<Mutex<HashMap<String, (u32, Instant)>>>);
-
-impl LoginGuard {
-    fn locked(&self, email: &str) -> bool {
-        let Ok(mut map) = self.0.lock() else {
-            return false;
-        };
-        match map.get(email) {
-            Some((n, since)) if *n >= MAX_FAILED_LOGINS && since.elapsed() < LOCKOUT => true,
-            Some((_, since)) if since.elapsed() >= LOCKOUT => {
-                map.remove(email);
-                false
-            }
-            _ => false,
-        }
-    }
-
-    fn failed(&self, email: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            let entry = map.entry(email.to_string()).or_insert((0, Instant::now()));
-            entry.0 += 1;
-            entry.1 = Instant::now();
-        }
-    }
-
-    fn succeeded(&self, email: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(email);
-        }
-    }
-}
-
-/// Hashes a password with Argon2id and a random salt.
-pub async fn hash_password(password: &str) -> Result<String, AppError> {
-    check_password(password)?;
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| AppError::Internal(e.to_string()))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-}
-
-async fn verify_password(hash: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-fn check_password(password: &str) -> Result<(), AppError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::invalid(
-            "password",
-            format!("must have at least {MIN_PASSWORD_CHARS} characters"),
-        ));
-    }
-    if password.len() > 1024 {
-        return Err(AppError::invalid(
-            "password",
-            "must have at most 1024 bytes",
-        ));
-    }
-    Ok(())
 }
 
 /// A random secret: `prefix` and 64 hex digits.
@@ -159,35 +96,43 @@ pub fn login_email(email: &str) -> Result<String, AppError> {
 }
 
 impl App {
-    /// Logs in with e-mail and password; returns the agent and a session token.
+    /// Logs in with e-mail and password from a client address; returns the
+    /// agent and a session token. Failures slow the client, the account and
+    /// the pair down as [`crate::throttle`] describes; the right password from
+    /// a client that has not been failing is never refused.
     pub async fn login(
         &self,
         email: &str,
         password: &str,
+        client: Option<IpAddr>,
     ) -> Result<(AgentRecord, IssuedToken), AppError> {
         let email = email.trim().to_lowercase();
-        if self.login_guard.locked(&email) {
-            return Err(AppError::TooManyAttempts(
-                "too many failed logins for this address; try again in 15 minutes".into(),
+        if email.len() > MAX_IDENTITY_BYTES {
+            return Err(AppError::invalid(
+                "email",
+                format!("must have at most {MAX_IDENTITY_BYTES} bytes"),
             ));
         }
+        if password.len() > crate::passwords::MAX_PASSWORD_BYTES {
+            return Err(AppError::Unauthorized("wrong e-mail or password"));
+        }
+        let keys = LoginKeys::new(client, &email);
+        self.check_login_keys(&keys).await?;
+        let permit = permit().await?;
+        // Attempts that queued behind a failure from the same client now wait for it.
+        self.check_login_keys(&keys).await?;
         let agent = self.store.agent_by_email(&email).await?;
-        let ok = match agent.as_ref().and_then(|a| a.password_hash.clone()) {
-            Some(hash) => verify_password(hash, password.to_string()).await,
-            None => {
-                // Same work for unknown addresses, so timing does not tell which exist.
-                let _ = verify_password(DUMMY_HASH.to_string(), password.to_string()).await;
-                false
-            }
-        };
+        let hash = agent.as_ref().and_then(|a| a.password_hash.clone());
+        let ok = verify_password(&permit, hash, password).await;
+        drop(permit);
         match agent {
             Some(agent) if ok && agent.active => {
-                self.login_guard.succeeded(&email);
+                self.login_succeeded(&keys).await?;
                 let session = self.issue_session(&agent).await?;
                 Ok((agent, session))
             }
             _ => {
-                self.login_guard.failed(&email);
+                self.login_failed(&keys).await?;
                 Err(AppError::Unauthorized("wrong e-mail or password"))
             }
         }
@@ -196,7 +141,8 @@ impl App {
     /// A login session token for an agent, expiring after the configured hours.
     async fn issue_session(&self, agent: &AgentRecord) -> Result<IssuedToken, AppError> {
         let expires = Timestamp::now().plus_seconds(self.config.session_hours * 3600);
-        self.issue_token(agent.id, "login session", "session", Some(expires))
+        let kind = (TokenKind::Session, Scope::full(agent.role));
+        self.issue_token(agent.id, "login session", kind, Some(expires))
             .await
     }
 
@@ -204,7 +150,7 @@ impl App {
         &self,
         agent: AgentId,
         name: &str,
-        kind: &str,
+        kind: (TokenKind, Scope),
         expires_at: Option<Timestamp>,
     ) -> Result<IssuedToken, AppError> {
         let token = random_secret("rp_")?;
@@ -229,9 +175,15 @@ impl App {
         if record.revoked_at.is_some() || expired || !agent.active {
             return Err(REFUSED);
         }
+        // A session carries the full rights of the agent's role as it is now.
+        let scope = match record.kind {
+            TokenKind::Session => Scope::full(agent.role),
+            TokenKind::Api => record.scope,
+        };
         Ok(Caller {
             agent_id: agent.id,
             role: agent.role,
+            scope,
             token_id: record.id,
         })
     }
@@ -244,14 +196,29 @@ impl App {
             .await?)
     }
 
-    /// Creates a long-lived API token for the caller.
+    /// Creates a long-lived API token for the caller, with a scope no wider
+    /// than the caller's own token nor than the caller's role allows.
     pub async fn create_api_token(
         &self,
         caller: &Caller,
         name: &str,
+        scope: Scope,
         expires_in_days: Option<i64>,
     ) -> Result<IssuedToken, AppError> {
+        caller.require(Permission::Work, "create tokens")?;
         let name = required_text("name", name, 100)?;
+        if !scope.fits(caller.role) {
+            return Err(AppError::Forbidden(format!(
+                "{} cannot hold a token with the {scope} scope",
+                with_article(caller.role)
+            )));
+        }
+        if !caller.scope.covers(scope) {
+            return Err(AppError::Forbidden(format!(
+                "a token with the {} scope cannot create one with the {scope} scope",
+                caller.scope
+            )));
+        }
         let expires = match expires_in_days {
             Some(d) if !(1..=3650).contains(&d) => {
                 return Err(AppError::invalid(
@@ -262,17 +229,21 @@ impl App {
             Some(d) => Some(Timestamp::now().plus_seconds(d * 86_400)),
             None => None,
         };
-        self.issue_token(caller.agent_id, &name, "api", expires)
+        self.issue_token(caller.agent_id, &name, (TokenKind::Api, scope), expires)
             .await
     }
 
     /// The caller's own tokens.
     pub async fn tokens(&self, caller: &Caller) -> Result<Vec<TokenRecord>, AppError> {
+        caller.require(Permission::Read, "list tokens")?;
         Ok(self.store.tokens_of(caller.agent_id).await?)
     }
 
     /// Revokes one of the caller's own tokens.
     pub async fn revoke_token(&self, caller: &Caller, token_id: i64) -> Result<(), AppError> {
+        if token_id != caller.token_id {
+            caller.require(Permission::Work, "revoke other tokens")?;
+        }
         Ok(self.store.revoke_token(caller.agent_id, token_id).await?)
     }
 
@@ -290,17 +261,23 @@ impl App {
         Ok(Some(token))
     }
 
-    /// Uses the one-time setup token to create the first admin; logs them in.
+    /// Uses the one-time setup token to create the first admin; logs them
+    /// in. A wrong token counts as a failure of the client, as a wrong
+    /// password does, so guessing is slowed the same way.
     pub async fn complete_setup(
         &self,
+        client: Option<IpAddr>,
         setup_token: &str,
         email: &str,
         name: &str,
         password: &str,
     ) -> Result<(AgentRecord, IssuedToken), AppError> {
+        let client_key = LoginKeys::client_only(client);
+        self.check_client_key(&client_key).await?;
         let stored = self.store.setting(SETUP_TOKEN_KEY).await?;
         let matches = stored.is_some_and(|h| constant_time_eq(&h, &secret_hash(setup_token)));
         if !matches || self.store.active_admins().await? > 0 {
+            self.record_failures(&[&client_key]).await?;
             return Err(AppError::Unauthorized("invalid or used setup token"));
         }
         let email = login_email(email)?;
@@ -327,14 +304,48 @@ impl App {
         Ok(())
     }
 
-    /// Issues an API token for any agent, for the CLI run by the operator.
+    /// Issues an API token with the full scope of the agent's role, for the
+    /// CLI run by the operator.
     pub async fn issue_token_for(
         &self,
         agent: AgentId,
         name: &str,
     ) -> Result<IssuedToken, AppError> {
+        let role = self.store.agent(agent).await?.role;
+        self.issue_token_with_scope(agent, name, Scope::full(role))
+            .await
+    }
+
+    /// Issues an API token of a scope for any agent whose role may hold it
+    /// (for the CLI run by the operator, e.g. the MTA pipe's `inbound_mail` token).
+    pub async fn issue_token_with_scope(
+        &self,
+        agent: AgentId,
+        name: &str,
+        scope: Scope,
+    ) -> Result<IssuedToken, AppError> {
         let name = required_text("name", name, 100)?;
-        self.issue_token(agent, &name, "api", None).await
+        let role = self.store.agent(agent).await?.role;
+        if !scope.fits(role) {
+            return Err(AppError::invalid(
+                "scope",
+                format!(
+                    "{} cannot hold a token with the {scope} scope",
+                    with_article(role)
+                ),
+            ));
+        }
+        self.issue_token(agent, &name, (TokenKind::Api, scope), None)
+            .await
+    }
+}
+
+/// "an agent", "a lead", "an admin".
+fn with_article(role: Role) -> &'static str {
+    match role {
+        Role::Agent => "an agent",
+        Role::Lead => "a lead",
+        Role::Admin => "an admin",
     }
 }
 
@@ -345,6 +356,3 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
-
-/// A valid Argon2 hash of a random string, verified against for unknown users.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9r7Tn3mq0F8I4O2Yx6e0mCk9aYgK5kF1oZz6sQk0u9Y";

@@ -3,7 +3,7 @@
 
 use crate::{App, AppError, Caller};
 use rapport_coach::{Context, Review, Severity, analyze};
-use rapport_core::{AuthorKind, MessageKind, Ticket, TicketId};
+use rapport_core::{AuthorKind, MessageKind, Permission, Ticket, TicketId};
 
 /// How many earlier agent replies on the ticket the form-letter check compares with.
 const EARLIER_REPLIES: usize = 10;
@@ -73,11 +73,13 @@ impl App {
     /// Reviews a draft, against a ticket's conversation when one is named.
     pub async fn coach(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         draft: &str,
         ticket: Option<TicketId>,
         given: GivenContext,
     ) -> Result<Review, AppError> {
+        caller.require(Permission::Read, "check drafts with the coach")?;
+        crate::throttle::take(&self.limits.coach, caller.agent_id.0, "coach")?;
         let mut context = match ticket {
             Some(id) => self.coach_context(&self.store().ticket(id).await?).await?,
             None => Context {

@@ -1,7 +1,7 @@
 //! Customers: one record per person across every channel.
 
 use crate::{App, AppError, Caller, required_text};
-use rapport_core::{CustomerId, IdentityKind, Permission, normalize_identity};
+use rapport_core::{CustomerEvent, CustomerId, IdentityKind, Permission, normalize_identity};
 use rapport_store::{CustomerRecord, IdentityRecord};
 
 /// Normalises identities given as (kind, value), refusing duplicates.
@@ -35,10 +35,11 @@ impl App {
     /// Creates a customer.
     pub async fn create_customer(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         name: &str,
         identities: &[(IdentityKind, String)],
     ) -> Result<CustomerRecord, AppError> {
+        caller.require(Permission::Work, "create customers")?;
         let name = required_text("name", name, 200)?;
         let identities = normalize_identities(identities)?;
         Ok(self.store.insert_customer(&name, &identities).await?)
@@ -47,46 +48,69 @@ impl App {
     /// One customer.
     pub async fn customer(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         id: CustomerId,
     ) -> Result<CustomerRecord, AppError> {
+        caller.require(Permission::Read, "read customers")?;
         Ok(self.store.customer(id).await?)
     }
 
     /// A customer's addresses that bounce: (address, since, reason).
     pub async fn bouncing_addresses(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         id: CustomerId,
     ) -> Result<Vec<(String, rapport_core::Timestamp, Option<String>)>, AppError> {
+        caller.require(Permission::Read, "read customers")?;
         Ok(self.store.bouncing_addresses(id).await?)
     }
 
     /// Customers by id after a cursor, optionally by a part of the name.
     pub async fn customers(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         after: i64,
         limit: i64,
         name: Option<&str>,
     ) -> Result<Vec<CustomerRecord>, AppError> {
+        caller.require(Permission::Read, "list customers")?;
         Ok(self.store.customers(after, limit, name).await?)
     }
 
-    /// Renames a customer or replaces their identities.
+    /// Renames a customer or replaces their identities. The identities
+    /// decide where replies are mailed, so replacing them needs a lead and
+    /// is recorded in the customer's history.
     pub async fn update_customer(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         id: CustomerId,
         name: Option<&str>,
         identities: Option<&[(IdentityKind, String)]>,
     ) -> Result<CustomerRecord, AppError> {
+        caller.require(Permission::Work, "change customers")?;
+        if identities.is_some() {
+            caller.require(
+                Permission::EditCustomerIdentities,
+                "change a customer's addresses",
+            )?;
+        }
         let name = name.map(|n| required_text("name", n, 200)).transpose()?;
         let identities = identities.map(normalize_identities).transpose()?;
         Ok(self
             .store
-            .update_customer(id, name.as_deref(), identities.as_deref())
+            .update_customer(id, name.as_deref(), identities.as_deref(), caller.agent_id)
             .await?)
+    }
+
+    /// The recorded changes to a customer's addresses, oldest first.
+    pub async fn customer_events(
+        &self,
+        caller: &Caller,
+        id: CustomerId,
+    ) -> Result<Vec<CustomerEvent>, AppError> {
+        caller.require(Permission::Read, "read customers")?;
+        self.store.customer(id).await?;
+        Ok(self.store.customer_events(id).await?)
     }
 
     /// Deletes a customer without tickets (admins).

@@ -286,16 +286,13 @@ pub async fn seed_demo(
     if !any.is_empty() {
         return Ok(0);
     }
-    let caller = |i: usize| Caller {
-        agent_id: agents[i],
-        role: if i == 1 {
-            Role::Lead
-        } else if i == 0 {
-            Role::Admin
-        } else {
-            Role::Agent
-        },
-        token_id: 0,
+    let caller = |i: usize| {
+        let role = match i {
+            0 => Role::Admin,
+            1 => Role::Lead,
+            _ => Role::Agent,
+        };
+        Caller::operator(agents[i], role)
     };
     let lead = caller(1);
     let mut created: Vec<TicketId> = Vec::new();

@@ -35,6 +35,14 @@ pub enum AppError {
     /// Too many attempts.
     #[error("{0}")]
     TooManyAttempts(String),
+    /// Too many requests from this client or token; try again after the wait.
+    #[error("{message}")]
+    Throttled {
+        /// A sentence for people.
+        message: String,
+        /// Seconds until a new attempt may succeed (`Retry-After`).
+        retry_after_secs: u64,
+    },
     /// The database failed.
     #[error("storage failure: {0}")]
     Store(StoreError),
@@ -63,6 +71,7 @@ impl AppError {
             AppError::Refused(e) => e.code(),
             AppError::CoachBlocked(_) => "coach_blocked",
             AppError::TooManyAttempts(_) => "too_many_attempts",
+            AppError::Throttled { .. } => "rate_limited",
             AppError::Store(_) => "storage_failure",
             AppError::Internal(_) => "internal_error",
         }

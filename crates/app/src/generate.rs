@@ -174,6 +174,7 @@ impl Builder<'_> {
                 kind: MessageKind::Public,
                 author_kind: author,
                 author_id: Some(author_id),
+                entered_by: None,
                 body_text: turn.text.clone(),
                 body_html: None,
                 created_at: Timestamp(at),

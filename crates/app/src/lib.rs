@@ -9,19 +9,23 @@
 pub mod agents;
 pub mod auth;
 pub mod bombs;
+pub mod client;
 pub mod coaching;
 pub mod cpu;
 pub mod customers;
 pub mod demo;
 mod error;
+pub mod gateway;
 pub mod generate;
 pub mod intake;
 pub mod mailer;
 pub mod mailgen;
 mod outbound;
+pub mod passwords;
 pub mod poller;
 pub mod teams;
 pub mod templates;
+pub mod throttle;
 pub mod tickets;
 pub mod uploads;
 
@@ -43,6 +47,8 @@ pub struct AppConfig {
     pub timezone: String,
     /// The e-mail channel.
     pub mail: MailConfig,
+    /// Rate limits and whom to believe about client addresses.
+    pub security: SecurityConfig,
 }
 
 impl Default for AppConfig {
@@ -52,6 +58,29 @@ impl Default for AppConfig {
             session_hours: 12,
             timezone: "UTC".into(),
             mail: MailConfig::default(),
+            security: SecurityConfig::default(),
+        }
+    }
+}
+
+/// Rate limits and whom to believe about client addresses.
+#[derive(Debug, Clone)]
+pub struct SecurityConfig {
+    /// Proxies whose `X-Forwarded-For` names the client (none by default:
+    /// the socket's peer is the client).
+    pub trusted_proxies: Vec<client::IpNet>,
+    /// Drafts one agent may check with the coach per minute.
+    pub coach_per_minute: u32,
+    /// Raw messages one token's agent may post to the intake per minute.
+    pub inbound_per_minute: u32,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: Vec::new(),
+            coach_per_minute: 120,
+            inbound_per_minute: 600,
         }
     }
 }
@@ -108,20 +137,24 @@ pub struct App {
     store: Store,
     blobs: Blobs,
     config: AppConfig,
-    login_guard: auth::LoginGuard,
     cpu: cpu::CpuPool,
+    limits: Arc<throttle::Limits>,
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl App {
     /// Wraps an opened store and the attachment blob store.
     pub fn new(store: Store, blobs: Blobs, config: AppConfig) -> Self {
+        let limits = throttle::Limits::new(
+            config.security.coach_per_minute,
+            config.security.inbound_per_minute,
+        );
         Self {
             store,
             blobs,
             config,
-            login_guard: auth::LoginGuard::default(),
             cpu: cpu::CpuPool::default(),
+            limits: Arc::new(limits),
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
         }
     }

@@ -183,9 +183,10 @@ impl App {
     /// The mail queued for a ticket, with its delivery state.
     pub async fn ticket_mail(
         &self,
-        _caller: &crate::Caller,
+        caller: &crate::Caller,
         ticket: rapport_core::TicketId,
     ) -> Result<Vec<rapport_store::OutboxRecord>, AppError> {
+        caller.require(rapport_core::Permission::Read, "read tickets")?;
         self.store().ticket(ticket).await?;
         Ok(self.store().outbox_for_ticket(ticket).await?)
     }

@@ -21,12 +21,14 @@ impl App {
     }
 
     /// Every team.
-    pub async fn teams(&self, _caller: &Caller) -> Result<Vec<TeamRecord>, AppError> {
+    pub async fn teams(&self, caller: &Caller) -> Result<Vec<TeamRecord>, AppError> {
+        caller.require(Permission::Read, "list teams")?;
         Ok(self.store.teams().await?)
     }
 
     /// One team.
-    pub async fn team(&self, _caller: &Caller, id: TeamId) -> Result<TeamRecord, AppError> {
+    pub async fn team(&self, caller: &Caller, id: TeamId) -> Result<TeamRecord, AppError> {
+        caller.require(Permission::Read, "read teams")?;
         Ok(self.store.team(id).await?)
     }
 

@@ -139,12 +139,14 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
 
 impl App {
     /// Every template.
-    pub async fn templates(&self, _caller: &Caller) -> Result<Vec<TemplateRecord>, AppError> {
+    pub async fn templates(&self, caller: &Caller) -> Result<Vec<TemplateRecord>, AppError> {
+        caller.require(Permission::Read, "read templates")?;
         Ok(self.store().templates().await?)
     }
 
     /// One template.
-    pub async fn template(&self, _caller: &Caller, name: &str) -> Result<TemplateRecord, AppError> {
+    pub async fn template(&self, caller: &Caller, name: &str) -> Result<TemplateRecord, AppError> {
+        caller.require(Permission::Read, "read templates")?;
         Ok(self.store().template(name).await?)
     }
 

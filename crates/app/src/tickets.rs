@@ -6,7 +6,9 @@ use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
     MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId,
 };
-use rapport_store::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter};
+use rapport_store::{
+    MessageRecord, NewMessage, NewOutboxMail, NewTicket, TicketChange, TicketFilter,
+};
 
 /// The longest message body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -91,6 +93,7 @@ impl App {
         caller: &Caller,
         open: OpenTicket,
     ) -> Result<TicketChange, AppError> {
+        caller.require(Permission::Work, "open tickets")?;
         let subject = required_text("subject", &open.subject, 300)?;
         let tags = open
             .tags
@@ -119,6 +122,7 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(customer_id.0),
+            entered_by: Some(caller.agent_id),
             body_text: text,
             body_html: None,
         });
@@ -137,7 +141,8 @@ impl App {
     }
 
     /// A ticket with its messages.
-    pub async fn ticket(&self, _caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
+    pub async fn ticket(&self, caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
         let ticket = self.store.ticket(id).await?;
         let messages = self.store.messages(id).await?;
         Ok(TicketView {
@@ -152,20 +157,22 @@ impl App {
     /// Lists tickets.
     pub async fn tickets(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         filter: &TicketFilter,
     ) -> Result<Vec<Ticket>, AppError> {
+        caller.require(Permission::Read, "list tickets")?;
         Ok(self.store.list_tickets(filter).await?)
     }
 
     /// A ticket's event log.
     pub async fn ticket_events(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         id: TicketId,
         after: Option<EventId>,
         limit: i64,
     ) -> Result<Vec<Event>, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
         self.store.ticket(id).await?;
         Ok(self.store.events(id, after, limit).await?)
     }
@@ -175,6 +182,9 @@ impl App {
     /// finding refuses it unless `override_reason` says why it goes out anyway
     /// (recorded as an event). A reply to a customer with an e-mail address is
     /// queued as mail in the same transaction, so it is sent exactly when it is stored.
+    /// A customer's words (a phone call) may be logged only by the ticket's
+    /// owner (anyone on an unowned ticket) or a lead, and are stored as
+    /// entered by that agent, who is also the actor of the events.
     pub async fn add_message(
         &self,
         caller: &Caller,
@@ -184,71 +194,24 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
     ) -> Result<TicketChange, AppError> {
+        caller.require(Permission::Work, "add messages")?;
         let text = body(text)?;
         let files = self.own_uploads(caller, attachment_ids).await?;
         let (overridden, outgoing) = match role {
             MessageRole::Reply => {
-                // Who may reply is settled before the coach reads the draft.
-                let ticket = self.store.ticket(id).await?;
-                may_work_on(caller, &ticket, "reply to a ticket another agent owns")?;
-                let overridden = self.gate_reply(&ticket, &text, override_reason).await?;
-                let agent = self.store.agent(caller.agent_id).await?;
-                let mut attachments = Vec::with_capacity(files.len());
-                for file in &files {
-                    attachments.push(rapport_mail::OutgoingAttachment {
-                        name: file.file.file_name.clone(),
-                        content_type: file.file.content_type.clone(),
-                        data: self
-                            .blobs()
-                            .get(&file.file.sha256)
-                            .await
-                            .map_err(|e| AppError::Internal(e.to_string()))?,
-                    });
-                }
-                let outgoing = self
-                    .reply_mail(&ticket, &agent.name, &text, attachments)
-                    .await?;
-                (overridden, outgoing)
+                self.prepare_reply(caller, id, &text, override_reason, &files)
+                    .await?
             }
             _ => (None, None),
         };
-        let (kind, author_kind, author_id, actor) = match role {
-            MessageRole::Reply => (
-                MessageKind::Public,
-                AuthorKind::Agent,
-                caller.agent_id.0,
-                Actor::Agent(caller.agent_id),
-            ),
-            MessageRole::Note => (
-                MessageKind::Internal,
-                AuthorKind::Agent,
-                caller.agent_id.0,
-                Actor::Agent(caller.agent_id),
-            ),
-            MessageRole::FromCustomer => {
-                let ticket = self.store.ticket(id).await?;
-                (
-                    MessageKind::Public,
-                    AuthorKind::Customer,
-                    ticket.customer_id.0,
-                    Actor::Customer(ticket.customer_id),
-                )
-            }
-        };
-        let message = NewMessage {
-            kind,
-            author_kind,
-            author_id: Some(author_id),
-            body_text: text,
-            body_html: None,
-        };
+        let message = self.new_message(caller, id, role, text).await?;
+        let (kind, author_kind) = (message.kind, message.author_kind);
+        let actor = Actor::Agent(caller.agent_id);
         let worker = caller.clone();
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
-                if role == MessageRole::Reply {
-                    may_work_on(&worker, ticket, "reply to a ticket another agent owns")?;
-                }
+                may_add(&worker, ticket, role)?;
                 let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
                 if let (Some((checks, reason)), Some(message_id)) = (overridden, message_id) {
                     events.push(rapport_core::EventKind::CoachOverridden {
@@ -284,6 +247,78 @@ impl App {
         Ok(change)
     }
 
+    /// Before a reply's transaction: checks the caller may reply, passes the
+    /// draft through the coach, and composes its mail (if any is sent).
+    async fn prepare_reply(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        text: &str,
+        override_reason: Option<&str>,
+        files: &[rapport_store::AttachmentRecord],
+    ) -> Result<(Option<(Vec<String>, String)>, Option<NewOutboxMail>), AppError> {
+        // Who may reply is settled before the coach reads the draft.
+        let ticket = self.store.ticket(id).await?;
+        may_add(caller, &ticket, MessageRole::Reply)?;
+        let overridden = self.gate_reply(&ticket, text, override_reason).await?;
+        let agent = self.store.agent(caller.agent_id).await?;
+        let mut attachments = Vec::with_capacity(files.len());
+        for file in files {
+            attachments.push(rapport_mail::OutgoingAttachment {
+                name: file.file.file_name.clone(),
+                content_type: file.file.content_type.clone(),
+                data: self
+                    .blobs()
+                    .get(&file.file.sha256)
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            });
+        }
+        let outgoing = self
+            .reply_mail(&ticket, &agent.name, text, attachments)
+            .await?;
+        Ok((overridden, outgoing))
+    }
+
+    /// The message to store: an agent's reply or note, or a customer's words
+    /// entered by the caller (checked against the ticket's owner first).
+    async fn new_message(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        role: MessageRole,
+        text: String,
+    ) -> Result<NewMessage, AppError> {
+        let (kind, author_kind, author_id, entered_by) = match role {
+            MessageRole::Reply | MessageRole::Note => {
+                let kind = if role == MessageRole::Reply {
+                    MessageKind::Public
+                } else {
+                    MessageKind::Internal
+                };
+                (kind, AuthorKind::Agent, caller.agent_id.0, None)
+            }
+            MessageRole::FromCustomer => {
+                let ticket = self.store.ticket(id).await?;
+                may_add(caller, &ticket, role)?;
+                (
+                    MessageKind::Public,
+                    AuthorKind::Customer,
+                    ticket.customer_id.0,
+                    Some(caller.agent_id),
+                )
+            }
+        };
+        Ok(NewMessage {
+            kind,
+            author_kind,
+            author_id: Some(author_id),
+            entered_by,
+            body_text: text,
+            body_html: None,
+        })
+    }
+
     /// Runs a command on a ticket after checking the caller may give it.
     pub async fn command(
         &self,
@@ -291,6 +326,7 @@ impl App {
         id: TicketId,
         command: Command,
     ) -> Result<TicketChange, AppError> {
+        caller.require(Permission::Work, "change tickets")?;
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
@@ -349,6 +385,22 @@ impl App {
                 .map_err(|_| AppError::invalid("team_id", format!("team {team} does not exist")))?;
         }
         Ok(())
+    }
+}
+
+/// Whether the caller may add this kind of message to the ticket: anyone a
+/// note; a reply or a customer's words only the owner, anyone on an unowned
+/// ticket, or a lead (so no agent reopens another's solved ticket as if the
+/// customer had written).
+fn may_add(caller: &Caller, ticket: &Ticket, role: MessageRole) -> Result<(), AppError> {
+    match role {
+        MessageRole::Reply => may_work_on(caller, ticket, "reply to a ticket another agent owns"),
+        MessageRole::FromCustomer => may_work_on(
+            caller,
+            ticket,
+            "log a customer's words on a ticket another agent owns",
+        ),
+        MessageRole::Note => Ok(()),
     }
 }
 

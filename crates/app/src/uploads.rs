@@ -1,8 +1,10 @@
 //! Files agents attach to replies and notes: uploaded first (content-addressed
-//! in the blob store), then named by id when the message is sent. Attachment
-//! downloads serve the stored bytes of any ticket's files.
+//! in the blob store), then named by id when the message is sent. An upload
+//! is visible only to its uploader until it is sent with a message; then
+//! whoever may read the ticket may download it.
 
 use crate::{App, AppError, Caller};
+use rapport_core::Permission;
 use rapport_store::{AttachmentRecord, NewAttachment};
 
 /// The largest upload accepted, in bytes.
@@ -30,6 +32,7 @@ impl App {
         content_type: &str,
         data: &[u8],
     ) -> Result<AttachmentRecord, AppError> {
+        caller.require(Permission::Work, "upload files")?;
         let limit = MAX_UPLOAD_BYTES.min(self.config().mail.max_attachment_bytes);
         if data.len() > limit {
             return Err(AppError::invalid(
@@ -114,13 +117,18 @@ impl App {
         Ok(found)
     }
 
-    /// An attachment's record and bytes.
+    /// An attachment's record and bytes. An upload not yet sent is
+    /// another agent's private draft: for them it does not exist.
     pub async fn attachment(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         id: i64,
     ) -> Result<(AttachmentRecord, Vec<u8>), AppError> {
+        caller.require(Permission::Read, "download attachments")?;
         let record = self.store().attachment(id).await?;
+        if record.message_ref.is_none() && record.uploaded_by != Some(caller.agent_id) {
+            return Err(AppError::NotFound("attachment"));
+        }
         let data = self
             .blobs()
             .get(&record.file.sha256)
@@ -132,9 +140,10 @@ impl App {
     /// A ticket's attachments.
     pub async fn ticket_attachments(
         &self,
-        _caller: &Caller,
+        caller: &Caller,
         ticket: rapport_core::TicketId,
     ) -> Result<Vec<AttachmentRecord>, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
         Ok(self.store().attachments_of_ticket(ticket).await?)
     }
 }

@@ -2,7 +2,7 @@
 //! environment variables, then command-line flags.
 
 use anyhow::{Context, Result, bail};
-use rapport_app::MailConfig;
+use rapport_app::{MailConfig, SecurityConfig};
 use rapport_mail::SubjectTag;
 use rapport_transport::{ImapSettings, Security, SmtpSettings};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,20 @@ pub struct FileSettings {
     /// IMAP mailboxes to read.
     #[serde(default)]
     pub imap: Vec<ImapFile>,
+    /// Rate limits and trusted proxies.
+    pub security: Option<SecurityFile>,
+}
+
+/// `[security]`: rate limits and whom to believe about client addresses.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityFile {
+    /// Proxies (addresses or networks) whose X-Forwarded-For names the client.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Drafts one agent may check with the coach per minute.
+    pub coach_per_minute: Option<u32>,
+    /// Raw messages one token's agent may post to /inbound/mime per minute.
+    pub inbound_per_minute: Option<u32>,
 }
 
 /// `[mail]`: how the e-mail channel behaves.
@@ -137,6 +151,8 @@ pub struct Settings {
     pub smtp: Option<SmtpSettings>,
     /// Mailboxes to read, with how often to check each.
     pub imap: Vec<(ImapSettings, Duration)>,
+    /// Rate limits and trusted proxies.
+    pub security: SecurityConfig,
 }
 
 impl std::fmt::Debug for Settings {
@@ -152,6 +168,7 @@ impl std::fmt::Debug for Settings {
             .field("mail", &self.mail)
             .field("smtp", &self.smtp)
             .field("imap", &self.imap)
+            .field("security", &self.security)
             .finish()
     }
 }
@@ -217,6 +234,16 @@ read_budget_seconds = 20
 # folder = "INBOX"
 # after = "seen"             # seen, delete, or move:Processed
 # poll_seconds = 300
+
+[security]
+# Proxies whose X-Forwarded-For header names the client (addresses or
+# networks). Empty: the connecting address is the client, and the header is
+# ignored. Also RAPPORT_TRUSTED_PROXIES (comma-separated).
+trusted_proxies = []
+# Drafts one agent may check with the coach per minute.
+coach_per_minute = 120
+# Raw messages one token's agent may post to /api/v1/inbound/mime per minute.
+inbound_per_minute = 600
 "##;
 
 fn secret(password: Option<String>, file: Option<&Path>, what: &str) -> Result<Option<String>> {
@@ -350,6 +377,31 @@ fn imap_settings(file: ImapFile) -> Result<(ImapSettings, Duration)> {
     ))
 }
 
+fn security_config(file: SecurityFile) -> Result<SecurityConfig> {
+    let defaults = SecurityConfig::default();
+    let proxies: Vec<String> = match env("TRUSTED_PROXIES") {
+        Some(list) => list.split(',').map(str::to_string).collect(),
+        None => file.trusted_proxies.unwrap_or_default(),
+    };
+    let trusted_proxies = proxies
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.parse().map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()
+        .context("security.trusted_proxies")?;
+    Ok(SecurityConfig {
+        trusted_proxies,
+        coach_per_minute: file
+            .coach_per_minute
+            .unwrap_or(defaults.coach_per_minute)
+            .max(1),
+        inbound_per_minute: file
+            .inbound_per_minute
+            .unwrap_or(defaults.inbound_per_minute)
+            .max(1),
+    })
+}
+
 fn env(key: &str) -> Option<String> {
     std::env::var(format!("RAPPORT_{key}"))
         .ok()
@@ -414,6 +466,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         .into_iter()
         .map(imap_settings)
         .collect::<Result<Vec<_>>>()?;
+    let security = security_config(from_file.security.unwrap_or_default())?;
     Ok(Settings {
         database_url,
         listen,
@@ -425,6 +478,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         mail,
         smtp,
         imap,
+        security,
     })
 }
 
@@ -526,6 +580,15 @@ after = "move:Done"
             !shown.contains("smtp-secret") && !shown.contains("imap-secret"),
             "{shown}"
         );
+        std::fs::write(
+            &file,
+            "[security]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\ncoach_per_minute = 30\n",
+        )?;
+        let s = load(Some(&file), FileSettings::default())?;
+        assert_eq!(s.security.trusted_proxies.len(), 2);
+        assert_eq!(s.security.coach_per_minute, 30);
+        std::fs::write(&file, "[security]\ntrusted_proxies = [\"proxy\"]\n")?;
+        assert!(load(Some(&file), FileSettings::default()).is_err());
         std::fs::write(&file, "[mail]\naddress = \"not an address\"\n")?;
         assert!(load(Some(&file), FileSettings::default()).is_err());
         std::fs::write(&file, "[smtp]\nhost = \"x\"\nsecurity = \"maybe\"\n")?;

@@ -15,7 +15,7 @@ use config::{FileSettings, Settings};
 use rapport_app::demo::{builtin_conversations, ensure_demo_staff, read_conversations, seed_demo};
 use rapport_app::generate::{GenerateOptions, generate};
 use rapport_app::{App, AppConfig};
-use rapport_core::Role;
+use rapport_core::{Role, Scope};
 use rapport_store::Store;
 use std::io::Read;
 use std::path::PathBuf;
@@ -175,6 +175,10 @@ enum AgentCommand {
         /// What the token is for.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// inbound_mail (the MTA pipe), metrics, read_only, agent or admin;
+        /// default: the full scope of the agent's role.
+        #[arg(long)]
+        scope: Option<String>,
     },
     /// Set an agent's password from the first line of stdin (revokes their sessions).
     Password {
@@ -291,6 +295,7 @@ async fn open(settings: &Settings) -> Result<App> {
         AppConfig {
             public_base_url: settings.public_base_url.clone(),
             mail: settings.mail.clone(),
+            security: settings.security.clone(),
             ..AppConfig::default()
         },
     ))
@@ -480,9 +485,19 @@ async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
                 );
             }
         }
-        AgentCommand::Token { email, name } => {
+        AgentCommand::Token { email, name, scope } => {
             let agent = by_email(email).await?;
-            let issued = app.issue_token_for(agent.id, &name).await?;
+            let issued = match scope {
+                Some(scope) => {
+                    let scope: Scope = scope.parse().map_err(|_| {
+                        anyhow::anyhow!(
+                            "unknown scope {scope:?} (inbound_mail, metrics, read_only, agent or admin)"
+                        )
+                    })?;
+                    app.issue_token_with_scope(agent.id, &name, scope).await?
+                }
+                None => app.issue_token_for(agent.id, &name).await?,
+            };
             println!("{}", issued.token);
         }
         AgentCommand::Password { email } => {

@@ -1,6 +1,12 @@
 //! Customer contact identities and their normal form.
 
+use crate::ids::AgentId;
+use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+
+/// The longest identity accepted, in bytes: 254, the longest e-mail address
+/// (RFC 5321's path limit less its brackets); phones and handles alike.
+pub const MAX_IDENTITY_BYTES: usize = 254;
 
 /// How a customer can be reached; one customer may have several of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,6 +33,12 @@ crate::message::str_enum!(IdentityKind {
 /// numbers keep only digits and a leading `+`, handles lose a leading `@`.
 pub fn normalize_identity(kind: IdentityKind, value: &str) -> Result<String, String> {
     let value = value.trim();
+    if value.len() > MAX_IDENTITY_BYTES {
+        return Err(format!(
+            "has {} bytes; at most {MAX_IDENTITY_BYTES} are accepted",
+            value.len()
+        ));
+    }
     match kind {
         IdentityKind::Email => {
             let lower = value.to_lowercase();
@@ -71,6 +83,50 @@ pub fn normalize_identity(kind: IdentityKind, value: &str) -> Result<String, Str
     }
 }
 
+/// One way to reach a customer, as recorded in a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// E-mail, phone or handle.
+    pub kind: IdentityKind,
+    /// The normalised value.
+    pub value: String,
+}
+
+/// A change to a customer's record, kept as an event on the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CustomerChange {
+    /// The addresses the customer is reached at changed, and with them where replies go.
+    IdentitiesChanged {
+        /// Identities the customer has now and did not have before.
+        added: Vec<Identity>,
+        /// Identities the customer had and no longer has.
+        removed: Vec<Identity>,
+    },
+}
+
+impl CustomerChange {
+    /// The stored name of the change's type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            CustomerChange::IdentitiesChanged { .. } => "identities_changed",
+        }
+    }
+}
+
+/// A stored change to a customer's record: what, by whom, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerEvent {
+    /// Its id, in the order changes were made.
+    pub id: i64,
+    /// The agent who made the change.
+    pub agent_id: Option<AgentId>,
+    /// What changed.
+    pub change: CustomerChange,
+    /// When.
+    pub at: Timestamp,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +140,10 @@ mod tests {
         assert!(normalize_identity(IdentityKind::Email, "ann").is_err());
         assert!(normalize_identity(IdentityKind::Email, "ann@localhost").is_err());
         assert!(normalize_identity(IdentityKind::Email, "a b@x.org").is_err());
+        let long = format!("{}@example.com", "a".repeat(242));
+        assert_eq!(long.len(), 254);
+        assert!(normalize_identity(IdentityKind::Email, &long).is_ok());
+        assert!(normalize_identity(IdentityKind::Email, &format!("a{long}")).is_err());
     }
 
     #[test]

@@ -17,11 +17,13 @@ pub mod role;
 pub mod ticket;
 pub mod time;
 
-pub use customer::{IdentityKind, normalize_identity};
+pub use customer::{
+    CustomerChange, CustomerEvent, Identity, IdentityKind, MAX_IDENTITY_BYTES, normalize_identity,
+};
 pub use event::{Actor, Event, EventKind};
 pub use ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
 pub use machine::{Command, TicketError, apply, decide, replay};
 pub use message::{AuthorKind, MessageKind};
-pub use role::{Permission, Role};
+pub use role::{Permission, Role, Scope, TokenKind};
 pub use ticket::{Channel, Closure, Priority, Status, Ticket};
 pub use time::Timestamp;

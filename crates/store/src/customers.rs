@@ -1,9 +1,10 @@
 //! Customers and the identities they are reached by (e-mail, phone,
 //! handle), one record across channels.
 
+use crate::customer_events::insert_customer_event;
 use crate::rows::parse;
 use crate::{Store, StoreError};
-use rapport_core::{CustomerId, IdentityKind, Timestamp};
+use rapport_core::{AgentId, CustomerChange, CustomerId, Identity, IdentityKind, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -148,19 +149,22 @@ impl Store {
         .map(CustomerId))
     }
 
-    /// Renames a customer and/or replaces their identities, atomically.
+    /// Renames a customer and/or replaces their identities, atomically; a
+    /// change of identities is recorded in the customer's history as `agent`'s.
     pub async fn update_customer(
         &self,
         id: CustomerId,
         name: Option<&str>,
         identities: Option<&[IdentityRecord]>,
+        agent: AgentId,
     ) -> Result<CustomerRecord, StoreError> {
+        let now = Timestamp::now();
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE customers SET name = COALESCE($1, name), updated_at = $2 WHERE id = $3",
         )
         .bind(name)
-        .bind(Timestamp::now().0)
+        .bind(now.0)
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
@@ -168,12 +172,19 @@ impl Store {
             return Err(StoreError::NotFound("customer"));
         }
         if let Some(identities) = identities {
+            let before = identities_in(&mut tx, id).await?;
             sqlx::query("DELETE FROM customer_identities WHERE customer_id = $1")
                 .bind(id.0)
                 .execute(&mut *tx)
                 .await?;
             for identity in identities {
                 insert_identity(&mut tx, id, identity).await?;
+            }
+            let change = identity_change(&before, identities);
+            if let CustomerChange::IdentitiesChanged { added, removed } = &change
+                && !(added.is_empty() && removed.is_empty())
+            {
+                insert_customer_event(&mut tx, id, Some(agent), &change, now).await?;
             }
         }
         tx.commit().await?;
@@ -211,6 +222,47 @@ pub(crate) async fn insert_customer_in(
         insert_identity(conn, CustomerId(id), identity).await?;
     }
     Ok(CustomerId(id))
+}
+
+/// A customer's identities, read in an open transaction.
+async fn identities_in(
+    conn: &mut sqlx::AnyConnection,
+    customer: CustomerId,
+) -> Result<Vec<IdentityRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT kind, value FROM customer_identities WHERE customer_id = $1 ORDER BY id",
+    )
+    .bind(customer.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(IdentityRecord {
+                kind: parse(&row.try_get::<String, _>("kind")?)?,
+                value: row.try_get("value")?,
+            })
+        })
+        .collect()
+}
+
+/// What replacing `before` with `after` adds and removes.
+fn identity_change(before: &[IdentityRecord], after: &[IdentityRecord]) -> CustomerChange {
+    let as_identity = |i: &IdentityRecord| Identity {
+        kind: i.kind,
+        value: i.value.clone(),
+    };
+    CustomerChange::IdentitiesChanged {
+        added: after
+            .iter()
+            .filter(|i| !before.contains(i))
+            .map(as_identity)
+            .collect(),
+        removed: before
+            .iter()
+            .filter(|i| !after.contains(i))
+            .map(as_identity)
+            .collect(),
+    }
 }
 
 async fn insert_identity(

@@ -1,8 +1,8 @@
 //! Agents, teams, tokens and settings.
 
 use crate::rows::parse;
-use crate::{Store, StoreError};
-use rapport_core::{AgentId, Role, TeamId, Timestamp};
+use crate::{Backend, Store, StoreError};
+use rapport_core::{AgentId, Role, Scope, TeamId, Timestamp, TokenKind};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -47,8 +47,10 @@ pub struct TokenRecord {
     pub agent_id: AgentId,
     /// What it is for.
     pub name: String,
-    /// `session` or `api`.
-    pub kind: String,
+    /// A login session or an API token.
+    pub kind: TokenKind,
+    /// How much of the agent's rights it carries.
+    pub scope: Scope,
     /// When created.
     pub created_at: Timestamp,
     /// When it stops working, if ever.
@@ -58,7 +60,7 @@ pub struct TokenRecord {
 }
 
 const AGENT_COLUMNS: &str = "id, email, name, role, password_hash, active, created_at";
-const TOKEN_COLUMNS: &str = "id, agent_id, name, kind, created_at, expires_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, agent_id, name, kind, scope, created_at, expires_at, revoked_at";
 
 fn agent(row: &AnyRow) -> Result<AgentRecord, StoreError> {
     Ok(AgentRecord {
@@ -77,7 +79,8 @@ fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
         id: row.try_get("id")?,
         agent_id: AgentId(row.try_get("agent_id")?),
         name: row.try_get("name")?,
-        kind: row.try_get("kind")?,
+        kind: parse(&row.try_get::<String, _>("kind")?)?,
+        scope: parse(&row.try_get::<String, _>("scope")?)?,
         created_at: Timestamp(row.try_get("created_at")?),
         expires_at: row.try_get::<Option<i64>, _>("expires_at")?.map(Timestamp),
         revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(Timestamp),
@@ -147,21 +150,45 @@ impl Store {
         rows.iter().map(agent).collect()
     }
 
-    /// Writes an agent's changeable fields.
+    /// Writes an agent's changeable fields, refusing (as a conflict) a change
+    /// that would leave no active admin. The check and the write are one
+    /// statement; on PostgreSQL the active admins' rows are locked first, so
+    /// two admins demoting or deactivating each other at the same moment
+    /// cannot both succeed (SQLite has a single writer).
     pub async fn update_agent(&self, a: &AgentRecord) -> Result<AgentRecord, StoreError> {
+        let mut tx = self.write.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query(
+                "SELECT id FROM agents WHERE role = 'admin' AND active = 1 ORDER BY id FOR UPDATE",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+        }
         let done = sqlx::query(
-            "UPDATE agents SET name = $1, role = $2, password_hash = $3, active = $4 WHERE id = $5",
+            "UPDATE agents SET name = $1, role = $2, password_hash = $3, active = $4 WHERE id = $5 \
+             AND (($2 = 'admin' AND $4 = 1) OR NOT (role = 'admin' AND active = 1) \
+             OR EXISTS (SELECT 1 FROM agents o WHERE o.role = 'admin' AND o.active = 1 AND o.id <> $5))",
         )
         .bind(&a.name)
         .bind(a.role.as_str())
         .bind(&a.password_hash)
         .bind(i64::from(a.active))
         .bind(a.id.0)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("agent"));
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM agents WHERE id = $1")
+                .bind(a.id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict(
+                    "this is the last active admin; make another admin first".into(),
+                ),
+                None => StoreError::NotFound("agent"),
+            });
         }
+        tx.commit().await?;
         self.agent_on_writer(a.id).await
     }
 
@@ -179,18 +206,19 @@ impl Store {
         &self,
         agent_id: AgentId,
         name: &str,
-        kind: &str,
+        (kind, scope): (TokenKind, Scope),
         token_hash: &str,
         expires_at: Option<Timestamp>,
     ) -> Result<TokenRecord, StoreError> {
         let sql = format!(
-            "INSERT INTO api_tokens (agent_id, name, kind, token_hash, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
+            "INSERT INTO api_tokens (agent_id, name, kind, scope, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {TOKEN_COLUMNS}"
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(agent_id.0)
             .bind(name)
-            .bind(kind)
+            .bind(kind.as_str())
+            .bind(scope.as_str())
             .bind(token_hash)
             .bind(Timestamp::now().0)
             .bind(expires_at.map(|t| t.0))
@@ -205,7 +233,7 @@ impl Store {
         token_hash: &str,
     ) -> Result<Option<(TokenRecord, AgentRecord)>, StoreError> {
         let row = sqlx::query(
-            "SELECT t.id, t.agent_id, t.name, t.kind, t.created_at, t.expires_at, t.revoked_at, \
+            "SELECT t.id, t.agent_id, t.name, t.kind, t.scope, t.created_at, t.expires_at, t.revoked_at, \
              a.email AS a_email, a.name AS a_name, a.role AS a_role, a.password_hash AS a_password_hash, \
              a.active AS a_active, a.created_at AS a_created_at \
              FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = $1",

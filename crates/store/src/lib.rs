@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod blobs;
 pub mod bulk;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
+pub mod customer_events;
 pub mod customers;
 pub mod directory;
 pub mod inbound;
@@ -24,6 +25,7 @@ mod migrate;
 pub mod outbox;
 mod rows;
 pub mod templates;
+pub mod throttle;
 pub mod tickets;
 pub mod write_tx;
 
@@ -36,6 +38,7 @@ pub use locks::SingletonLock;
 pub use message_ids::KnownMessageId;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxRecord};
 pub use templates::TemplateRecord;
+pub use throttle::ThrottleRow;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
 pub use write_tx::{FinishedInbound, WriteTx};
 

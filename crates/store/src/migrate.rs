@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail_channel",
         include_str!("../migrations/0004_mail_channel.sql"),
     ),
+    (
+        5,
+        "auth_hardening",
+        include_str!("../migrations/0005_auth_hardening.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

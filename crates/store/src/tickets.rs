@@ -20,6 +20,8 @@ pub struct NewMessage {
     pub author_kind: AuthorKind,
     /// The agent's or customer's id.
     pub author_id: Option<i64>,
+    /// The agent who entered it for its author (a customer's phone call).
+    pub entered_by: Option<AgentId>,
     /// The text.
     pub body_text: String,
     /// Sanitized HTML, when the message had some.
@@ -39,6 +41,8 @@ pub struct MessageRecord {
     pub author_kind: AuthorKind,
     /// The agent's or customer's id.
     pub author_id: Option<i64>,
+    /// The agent who entered it for its author (a customer's phone call).
+    pub entered_by: Option<AgentId>,
     /// The text.
     pub body_text: String,
     /// Sanitized HTML.
@@ -246,7 +250,7 @@ impl Store {
     /// A ticket's messages, oldest first.
     pub async fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, ticket_id, kind, author_kind, author_id, body_text, body_html, created_at \
+            "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at \
              FROM messages WHERE ticket_id = $1 ORDER BY id LIMIT 5000",
         )
         .bind(id.0)
@@ -260,6 +264,7 @@ impl Store {
                     kind: parse(&row.try_get::<String, _>("kind")?)?,
                     author_kind: parse(&row.try_get::<String, _>("author_kind")?)?,
                     author_id: row.try_get("author_id")?,
+                    entered_by: row.try_get::<Option<i64>, _>("entered_by")?.map(AgentId),
                     body_text: row.try_get("body_text")?,
                     body_html: row.try_get("body_html")?,
                     created_at: Timestamp(row.try_get("created_at")?),
@@ -491,13 +496,14 @@ pub(crate) async fn insert_message(
     now: Timestamp,
 ) -> Result<MessageRecord, StoreError> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO messages (ticket_id, kind, author_kind, author_id, body_text, body_html, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO messages (ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(ticket_id.0)
     .bind(m.kind.as_str())
     .bind(m.author_kind.as_str())
     .bind(m.author_id)
+    .bind(m.entered_by.map(|a| a.0))
     .bind(&m.body_text)
     .bind(&m.body_html)
     .bind(now.0)
@@ -509,6 +515,7 @@ pub(crate) async fn insert_message(
         kind: m.kind,
         author_kind: m.author_kind,
         author_id: m.author_id,
+        entered_by: m.entered_by,
         body_text: m.body_text.clone(),
         body_html: m.body_html.clone(),
         created_at: now,

@@ -87,7 +87,9 @@ impl From<AppError> for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             AppError::Conflict(_) | AppError::Refused(_) => StatusCode::CONFLICT,
-            AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts(_) | AppError::Throttled { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let field = match &error {

@@ -9,6 +9,7 @@ pub mod api;
 mod docs_page;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod metrics;
 pub mod state;
 
@@ -82,11 +83,16 @@ async fn healthz(State(s): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text(State(s): State<AppState>) -> impl IntoResponse {
-    (
+/// The Prometheus metrics, for an admin's `metrics`, `read_only` or `admin` token.
+async fn metrics_text(
+    State(s): State<AppState>,
+    extract::Auth(caller): extract::Auth,
+) -> error::ApiResult<impl IntoResponse> {
+    s.app.may_read_metrics(&caller)?;
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         s.metrics.render(),
-    )
+    ))
 }
 
 static NEXT_REQUEST: AtomicU64 = AtomicU64::new(1);
@@ -127,6 +133,10 @@ async fn observe(State(s): State<AppState>, request: Request, next: Next) -> Res
         HeaderValue::from_static("nosniff"),
     );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Tokens (login, setup, new API tokens) and private records must never be cached.
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     headers.insert(
         "content-security-policy",
         HeaderValue::from_static(
@@ -137,12 +147,14 @@ async fn observe(State(s): State<AppState>, request: Request, next: Next) -> Res
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Each request knows its peer's address (for the rate limits).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

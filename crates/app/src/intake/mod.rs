@@ -421,6 +421,7 @@ impl App {
             kind: MessageKind::Internal,
             author_kind: AuthorKind::System,
             author_id: None,
+            entered_by: None,
             body_text: storable(text),
             body_html: None,
         };

@@ -156,6 +156,7 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(author.0),
+            entered_by: None,
             body_text: text.clone(),
             body_html: mail.html.clone(),
         };
@@ -233,6 +234,7 @@ impl App {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
             author_id: Some(customer_id.0),
+            entered_by: None,
             body_text: mail.body.clone(),
             body_html: mail.html.clone(),
         };

@@ -1,11 +1,13 @@
 //! Logging in and out, API tokens, and first-run setup.
 
 use super::types::{AgentOut, IssuedTokenOut, TokenOut};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Id, Json};
+use crate::guard::{ClientAddr, Refusal};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use rapport_core::Scope;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -40,14 +42,17 @@ impl SessionOut {
     }
 }
 
-/// Log in with e-mail and password.
+/// Log in with e-mail and password. Failed attempts slow down the client,
+/// the account and the pair (429 with `Retry-After`); the right password
+/// from a client that has not been failing always logs in.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
-    responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Json(body): Json<LoginIn>,
-) -> ApiResult<axum::Json<SessionOut>> {
-    let (agent, issued) = s.app.login(&body.email, &body.password).await?;
+) -> Result<axum::Json<SessionOut>, Refusal> {
+    let (agent, issued) = s.app.login(&body.email, &body.password, client).await?;
     Ok(axum::Json(SessionOut::new(&agent, issued)))
 }
 
@@ -75,6 +80,11 @@ pub struct TokenIn {
     pub name: String,
     /// Days until it expires; none for no expiry.
     pub expires_in_days: Option<i64>,
+    /// read_only, agent (default: the caller's full rights short of
+    /// administration), admin, metrics or inbound_mail; never wider than the
+    /// caller's own token or role.
+    #[schema(value_type = Option<String>)]
+    pub scope: Option<Scope>,
 }
 
 /// The caller's tokens.
@@ -90,15 +100,16 @@ pub async fn tokens(
 
 /// Create an API token for the caller; the secret is shown only in this response.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", security(("bearer" = [])), request_body = TokenIn,
-    responses((status = 201, body = IssuedTokenOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IssuedTokenOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_token(
     State(s): State<AppState>,
     Auth(caller): Auth,
     Json(body): Json<TokenIn>,
 ) -> ApiResult<(StatusCode, axum::Json<IssuedTokenOut>)> {
+    let scope = body.scope.unwrap_or(Scope::Agent);
     let issued = s
         .app
-        .create_api_token(&caller, &body.name, body.expires_in_days)
+        .create_api_token(&caller, &body.name, scope, body.expires_in_days)
         .await?;
     Ok((StatusCode::CREATED, axum::Json((&issued).into())))
 }
@@ -131,17 +142,24 @@ pub struct SetupIn {
 }
 
 /// Create the first admin with the one-time setup token; logs them in.
+/// Wrong tokens slow the client down as wrong passwords do (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/setup", tag = "auth", request_body = SetupIn,
-    responses((status = 201, body = SessionOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SessionOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn setup(
     State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Json(body): Json<SetupIn>,
-) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
+) -> Result<(StatusCode, axum::Json<SessionOut>), Refusal> {
     let (agent, issued) = s
         .app
-        .complete_setup(&body.setup_token, &body.email, &body.name, &body.password)
-        .await
-        .map_err(ApiError::from)?;
+        .complete_setup(
+            client,
+            &body.setup_token,
+            &body.email,
+            &body.name,
+            &body.password,
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(SessionOut::new(&agent, issued)),

@@ -1,7 +1,8 @@
 //! The reply coach for the workspace and integrations.
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ErrorBody;
 use crate::extract::{Auth, Json};
+use crate::guard::Refusal;
 use crate::state::AppState;
 use axum::extract::State;
 use rapport_app::coaching::GivenContext;
@@ -30,14 +31,14 @@ pub struct CoachIn {
 /// suggestions; promises with due times; a politeness score.
 #[utoipa::path(post, path = "/api/v1/coach", tag = "coach", security(("bearer" = [])), request_body = CoachIn,
     responses((status = 200, description = "{findings: [{check, severity, span: {start, end}, explanation, suggestion}], promises: [{span, text, due, vague}], politeness}", body = Object),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn coach(
     State(s): State<AppState>,
     Auth(caller): Auth,
     Json(body): Json<CoachIn>,
-) -> ApiResult<axum::Json<serde_json::Value>> {
+) -> Result<axum::Json<serde_json::Value>, Refusal> {
     if body.draft.len() > rapport_app::tickets::MAX_BODY_BYTES {
-        return Err(crate::error::ApiError::field("draft", "is too long"));
+        return Err(crate::error::ApiError::field("draft", "is too long").into());
     }
     let given = GivenContext {
         customer_name: body.customer_name,

@@ -1,6 +1,6 @@
 //! Agents, teams and customers.
 
-use super::types::{AgentOut, CustomerOut, IdentityOut, Page, TeamOut};
+use super::types::{AgentOut, CustomerEventOut, CustomerOut, IdentityOut, Page, TeamOut};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
@@ -319,10 +319,11 @@ pub async fn get_customer(
     Ok(axum::Json(out))
 }
 
-/// Rename a customer or replace their identities.
+/// Rename a customer, or replace their identities (leads and admins; recorded
+/// in the customer's events, as the identities decide where replies go).
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", security(("bearer" = [])), request_body = CustomerPatch,
     params(("id" = i64, Path)),
-    responses((status = 200, body = CustomerOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = CustomerOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update_customer(
     State(s): State<AppState>,
     Auth(caller): Auth,
@@ -353,4 +354,17 @@ pub async fn delete_customer(
 ) -> ApiResult<StatusCode> {
     s.app.delete_customer(&caller, CustomerId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The recorded changes to a customer's addresses, oldest first.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/events", tag = "customers", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<CustomerEventOut>), (status = 404, body = ErrorBody)))]
+pub async fn customer_events(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<Vec<CustomerEventOut>>> {
+    let events = s.app.customer_events(&caller, CustomerId(id)).await?;
+    Ok(axum::Json(events.iter().map(Into::into).collect()))
 }

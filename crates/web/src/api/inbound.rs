@@ -2,6 +2,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Auth, Query, raw_body};
+use crate::guard::Refusal;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -45,26 +46,28 @@ impl From<IngestOutcome> for IngestOut {
     }
 }
 
-/// Take in one raw message (RFC 5322 bytes as the body, up to 25 MiB). The
+/// Take in one raw message (RFC 5322 bytes as the body, up to 25 MiB) from
+/// an MTA pipe: needs a token with the `inbound_mail` (or `admin`) scope. The
 /// bytes are kept before processing; a message that cannot be processed is
 /// quarantined with the reason (still 202).
 #[utoipa::path(post, path = "/api/v1/inbound/mime", tag = "inbound", security(("bearer" = [])),
     request_body(content = String, content_type = "message/rfc822"),
-    responses((status = 202, body = IngestOut), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    responses((status = 202, body = IngestOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn post_mime(
     State(s): State<AppState>,
-    Auth(_caller): Auth,
+    Auth(caller): Auth,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<(StatusCode, axum::Json<IngestOut>)> {
+) -> Result<(StatusCode, axum::Json<IngestOut>), Refusal> {
     let bytes = raw_body(body, "a message", MAX_MIME_BYTES)?;
     if bytes.is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "empty_message",
             "send the raw message as the request body",
-        ));
+        )
+        .into());
     }
-    let outcome = s.app.ingest_mail(&bytes).await?;
+    let outcome = s.app.receive_mail(&caller, &bytes).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(outcome.into())))
 }
 

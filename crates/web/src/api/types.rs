@@ -79,6 +79,8 @@ pub struct MessageOut {
     pub author_kind: String,
     /// The agent's or customer's id.
     pub author_id: Option<i64>,
+    /// The agent who entered it for its author (a customer's words logged from a call).
+    pub entered_by: Option<i64>,
     /// Text.
     pub body_text: String,
     /// Sanitized HTML, when there is some.
@@ -95,6 +97,7 @@ impl From<&MessageRecord> for MessageOut {
             kind: m.kind.to_string(),
             author_kind: m.author_kind.to_string(),
             author_id: m.author_id,
+            entered_by: m.entered_by.map(|a| a.0),
             body_text: m.body_text.clone(),
             body_html: m.body_html.clone(),
             created_at: m.created_at.to_string(),
@@ -419,6 +422,8 @@ pub struct TokenOut {
     pub name: String,
     /// session or api.
     pub kind: String,
+    /// inbound_mail, metrics, read_only, agent or admin (a session: the full scope of the role).
+    pub scope: String,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// RFC 3339, UTC.
@@ -432,7 +437,8 @@ impl From<&TokenRecord> for TokenOut {
         Self {
             id: t.id,
             name: t.name.clone(),
-            kind: t.kind.clone(),
+            kind: t.kind.to_string(),
+            scope: t.scope.to_string(),
             created_at: t.created_at.to_string(),
             expires_at: t.expires_at.map(|x| x.to_string()),
             revoked_at: t.revoked_at.map(|x| x.to_string()),
@@ -454,6 +460,31 @@ impl From<&rapport_app::IssuedToken> for IssuedTokenOut {
         Self {
             token: t.token.clone(),
             record: (&t.record).into(),
+        }
+    }
+}
+
+/// A change to a customer's record: what, by whom, when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerEventOut {
+    /// Position in the customer's history.
+    pub id: i64,
+    /// The agent who made the change.
+    pub agent_id: Option<i64>,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// `{"type": "identities_changed", "added": [{kind, value}], "removed": [...]}`.
+    #[schema(value_type = Object)]
+    pub change: serde_json::Value,
+}
+
+impl From<&rapport_core::CustomerEvent> for CustomerEventOut {
+    fn from(e: &rapport_core::CustomerEvent) -> Self {
+        Self {
+            id: e.id,
+            agent_id: e.agent_id.map(|a| a.0),
+            at: e.at.to_string(),
+            change: serde_json::to_value(&e.change).unwrap_or_default(),
         }
     }
 }

@@ -74,13 +74,13 @@ async fn demo_seeds_every_status(h: &Harness) {
     assert_ne!(again[0].password, logins[0].password);
     assert!(
         h.app
-            .login(&again[0].email, &again[0].password)
+            .login(&again[0].email, &again[0].password, None)
             .await
             .is_ok()
     );
     assert!(
         h.app
-            .login(&logins[0].email, &logins[0].password)
+            .login(&logins[0].email, &logins[0].password, None)
             .await
             .is_err()
     );

@@ -75,7 +75,7 @@ async fn customers_crud(h: &Harness) {
         .call(
             Method::PATCH,
             &path,
-            Some(&h.agent),
+            Some(&h.lead),
             Some(json!({"identities": [{"kind": "email", "value": "grace@example.org"}]})),
         )
         .await;

@@ -24,6 +24,10 @@ pub struct Harness {
     pub lead: String,
     pub agent: String,
     pub other_agent: String,
+    /// The admin's `inbound_mail` token, as the MTA pipe uses.
+    pub mail_pipe: String,
+    pub admin_id: AgentId,
+    pub lead_id: AgentId,
     pub agent_id: AgentId,
     pub other_agent_id: AgentId,
     pub team: TeamId,
@@ -97,8 +101,13 @@ impl Harness {
                 (agent.id, token)
             }
         };
-        let (_, admin) = mk("admin@test.example", Role::Admin).await;
-        let (_, lead) = mk("lead@test.example", Role::Lead).await;
+        let (admin_id, admin) = mk("admin@test.example", Role::Admin).await;
+        let (lead_id, lead) = mk("lead@test.example", Role::Lead).await;
+        let mail_pipe = app
+            .issue_token_with_scope(admin_id, "MTA pipe", rapport_core::Scope::InboundMail)
+            .await
+            .expect("inbound token")
+            .token;
         let (agent_id, agent) = mk("agent@test.example", Role::Agent).await;
         let (other_agent_id, other_agent) = mk("other@test.example", Role::Agent).await;
         let team = app.store().insert_team("Support").await.expect("team").id;
@@ -113,6 +122,9 @@ impl Harness {
             lead,
             agent,
             other_agent,
+            mail_pipe,
+            admin_id,
+            lead_id,
             agent_id,
             other_agent_id,
             team,

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 async fn post_mime(h: &Harness, raw: &str) -> (u16, Value) {
     let request = Request::post("/api/v1/inbound/mime")
-        .header("authorization", format!("Bearer {}", h.agent))
+        .header("authorization", format!("Bearer {}", h.mail_pipe))
         .header("content-type", "message/rfc822")
         .body(Body::from(raw.to_string()))
         .unwrap();

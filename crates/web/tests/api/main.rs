@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod authorization;
 mod coach;
 mod data;
 mod directory;
@@ -13,6 +14,9 @@ mod lifecycle;
 mod lists;
 mod mail;
 mod mailflow;
+mod matrix;
 mod outbox;
+mod races;
 mod server;
 mod templates;
+mod throttle;

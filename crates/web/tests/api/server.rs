@@ -5,10 +5,11 @@ use crate::harness::Harness;
 use axum::http::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+async fn http_get(addr: std::net::SocketAddr, path: &str, token: Option<&str>) -> String {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nx-request-id: test-42\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nx-request-id: test-42\r\n{auth}\r\n"
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
@@ -23,14 +24,14 @@ async fn serves_on_a_real_socket(h: &Harness) {
     let server = tokio::spawn(rapport_web::serve(listener, h.app.clone(), async move {
         let _ = stopped.await;
     }));
-    let health = http_get(addr, "/healthz").await;
+    let health = http_get(addr, "/healthz", None).await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"database\":\"ok\""));
     assert!(
         health.to_lowercase().contains("x-request-id: test-42"),
         "{health}"
     );
-    let docs = http_get(addr, "/api/v1/docs").await;
+    let docs = http_get(addr, "/api/v1/docs", None).await;
     assert!(
         docs.contains("/api/v1/tickets/{id}/transfer") && docs.contains("TransferIn"),
         "reference page incomplete"
@@ -39,7 +40,11 @@ async fn serves_on_a_real_socket(h: &Harness) {
         !docs.contains("<script"),
         "the reference page must work without scripts"
     );
-    let metrics = http_get(addr, "/metrics").await;
+    let refused = http_get(addr, "/metrics", None).await;
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    let refused = http_get(addr, "/metrics", Some(&h.agent)).await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    let metrics = http_get(addr, "/metrics", Some(&h.admin)).await;
     assert!(
         metrics.contains(
             "rapport_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
