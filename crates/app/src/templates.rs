@@ -145,6 +145,9 @@ impl App {
 
     /// One template.
     pub async fn template(&self, _caller: &Caller, name: &str) -> Result<TemplateRecord, AppError> {
+        if !valid_name(name) {
+            return Err(AppError::NotFound("template"));
+        }
         Ok(self.store().template(name).await?)
     }
 
@@ -165,6 +168,8 @@ impl App {
                 "use 1 to 64 lower-case letters, digits, '-' or '_'",
             ));
         }
+        crate::plain_text("subject", subject)?;
+        crate::plain_text("body", body)?;
         let (sample_subject, _) = render_sample("subject", subject)?;
         if sample_subject.trim().is_empty() {
             return Err(AppError::invalid("subject", "must not render empty"));

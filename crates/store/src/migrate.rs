@@ -1,5 +1,6 @@
 //! Schema migrations, written once with `{id}` standing for each engine's
-//! auto-increment primary key. Applied in order, each in its own transaction,
+//! auto-increment primary key (and `{check ...}` for a CHECK constraint on
+//! an existing table, see `checks.rs`). Applied in order, each in its own transaction,
 //! under an advisory lock on PostgreSQL so two starting servers never race.
 
 use crate::{Backend, Store, StoreError};
@@ -26,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "mail_channel",
         include_str!("../migrations/0004_mail_channel.sql"),
+    ),
+    (
+        6,
+        "input_enums",
+        include_str!("../migrations/0006_input_enums.sql"),
     ),
 ];
 
@@ -72,8 +78,13 @@ impl Store {
                 ),
             };
             let sql = sql.replace("{id}", id).replace("{blob}", blob);
+            let (sql, checks) = crate::checks::expand(&sql, self.backend)?;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+            crate::checks::verify(&mut tx, self.backend, &checks).await?;
+            if *version == 6 {
+                crate::customers::fold_all_names(&mut tx).await?;
+            }
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             )

@@ -6,6 +6,7 @@
 //! and a shutdown future, so tests run the real server on port 0.
 
 pub mod api;
+mod conn;
 mod docs_page;
 pub mod error;
 pub mod extract;
@@ -64,6 +65,7 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(metrics_text))
         .fallback(|| async { error::ApiError::not_found("route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(error::shape_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -127,22 +129,27 @@ async fn observe(State(s): State<AppState>, request: Request, next: Next) -> Res
         HeaderValue::from_static("nosniff"),
     );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        ),
-    );
+    // A download sets its own, stricter policy (a sandbox); keep it.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+        );
+    }
     response
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Requests too malformed for the router still get the one error shape
+/// (see `conn.rs`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    axum::serve(conn::ShapedListener(listener), router(app))
         .with_graceful_shutdown(shutdown)
         .await
 }
