@@ -9,9 +9,9 @@ ALTER TABLE customers ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
 CREATE INDEX customers_name_folded ON customers (name_folded, id);
 
 -- The stored names of the enums the code reads back (OutboxKind,
--- OutboxStatus, MessageKind, AuthorKind). `{check table.column CONDITION}`
--- is a constraint on PostgreSQL and a pair of triggers on SQLite, which
--- cannot add a constraint to an existing table (see store/src/checks.rs).
+-- OutboxStatus, MessageKind, AuthorKind). Each line below becomes a CHECK
+-- constraint on PostgreSQL and a pair of triggers on SQLite, which cannot
+-- add a constraint to an existing table (see store/src/checks.rs).
 {check outbox.kind IN ('reply', 'acknowledgment')}
 {check outbox.status IN ('pending', 'sending', 'sent', 'failed', 'bounced')}
 {check messages.kind IN ('public', 'internal')}

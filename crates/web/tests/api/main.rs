@@ -14,4 +14,5 @@ mod mail;
 mod mailflow;
 mod outbox;
 mod server;
+mod slow_smtp;
 mod templates;
