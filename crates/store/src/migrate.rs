@@ -41,6 +41,12 @@ const MIGRATION_LOCK: i64 = 0x0072_6170_706f_7274;
 impl Store {
     /// Applies every migration the database does not have yet.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.migrate_up_to(i64::MAX).await
+    }
+
+    /// Applies the missing migrations up to `last` only; tests build the
+    /// schema of an older release with it.
+    pub async fn migrate_up_to(&self, last: i64) -> Result<(), StoreError> {
         let mut conn = self.write.acquire().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_lock($1)")
@@ -48,7 +54,7 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
         }
-        let result = self.apply_pending(&mut conn).await;
+        let result = self.apply_pending(&mut conn, last).await;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_unlock($1)")
                 .bind(MIGRATION_LOCK)
@@ -58,7 +64,11 @@ impl Store {
         result
     }
 
-    async fn apply_pending(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    async fn apply_pending(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        last: i64,
+    ) -> Result<(), StoreError> {
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
@@ -67,7 +77,7 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?;
         for (version, name, sql) in MIGRATIONS {
-            if applied.contains(version) {
+            if applied.contains(version) || *version > last {
                 continue;
             }
             let (id, blob) = match self.backend {

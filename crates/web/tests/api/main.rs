@@ -13,6 +13,7 @@ mod lists;
 mod mail;
 mod mailflow;
 mod outbox;
+mod same_on_both;
 mod server;
 mod slow_smtp;
 mod templates;
