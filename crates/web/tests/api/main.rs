@@ -7,6 +7,7 @@ mod auth;
 mod coach;
 mod data;
 mod directory;
+mod errors_and_limits;
 mod input;
 mod lifecycle;
 mod lists;
