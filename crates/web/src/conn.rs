@@ -26,11 +26,9 @@ impl axum::serve::Listener for ShapedListener {
     type Io = ShapedIo<TcpStream>;
     type Addr = std::net::SocketAddr;
 
-    fn accept(&mut self) -> impl Future<Output = (Self::Io, Self::Addr)> + Send {
-        async move {
-            let (io, addr) = axum::serve::Listener::accept(&mut self.0).await;
-            (ShapedIo::new(io), addr)
-        }
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (io, addr) = axum::serve::Listener::accept(&mut self.0).await;
+        (ShapedIo::new(io), addr)
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
