@@ -1,10 +1,11 @@
 -- One behaviour on both engines.
 
 -- A customer name's search form, written by Rust with every name
--- (rapport_store::customers::fold; existing rows are folded by the runner
--- right after this migration, in its transaction). The databases' LOWER()
--- disagree beyond ASCII, so searching the folded copy is what makes a name
--- search find the same customers on SQLite and on PostgreSQL.
+-- (rapport_store::customers::fold). The runner folds the names already
+-- stored after applying this, and at every start any an older server wrote
+-- meanwhile (name_folded = ''). The databases' LOWER() disagree beyond
+-- ASCII, so searching the folded copy is what makes a name search find the
+-- same customers on SQLite and on PostgreSQL.
 ALTER TABLE customers ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
 CREATE INDEX customers_name_folded ON customers (name_folded, id);
 

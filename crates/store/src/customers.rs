@@ -45,15 +45,19 @@ fn contains_pattern(part: &str) -> String {
     pattern
 }
 
-/// Writes `name_folded` for every customer (once, when the column is added).
-pub(crate) async fn fold_all_names(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+/// Writes `name_folded` where it is missing: every customer when migration 6
+/// adds the column, and afterwards any written by a server of an older
+/// release during an upgrade (found through the index, so cheap at start).
+pub(crate) async fn fold_unfolded_names(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
     let mut after = 0i64;
     loop {
-        let rows =
-            sqlx::query("SELECT id, name FROM customers WHERE id > $1 ORDER BY id LIMIT 1000")
-                .bind(after)
-                .fetch_all(&mut *conn)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, name FROM customers WHERE name_folded = '' AND name <> '' AND id > $1 \
+             ORDER BY id LIMIT 1000",
+        )
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
         let Some(last) = rows.last() else {
             return Ok(());
         };

@@ -92,9 +92,6 @@ impl Store {
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
             crate::checks::verify(&mut tx, self.backend, &checks).await?;
-            if *version == 6 {
-                crate::customers::fold_all_names(&mut tx).await?;
-            }
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             )
@@ -105,6 +102,9 @@ impl Store {
             .await?;
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");
+        }
+        if last >= 6 {
+            crate::customers::fold_unfolded_names(conn).await?;
         }
         Ok(())
     }
