@@ -114,6 +114,9 @@ impl App {
         if blocking.is_empty() {
             return Ok(None);
         }
+        if let Some(reason) = override_reason {
+            crate::plain_text("override_reason", reason)?;
+        }
         match override_reason.map(str::trim).filter(|r| !r.is_empty()) {
             Some(reason) if reason.chars().count() <= 500 => {
                 let mut checks: Vec<String> = blocking

@@ -4,12 +4,16 @@ use crate::{App, AppError, Caller, required_text};
 use rapport_core::{CustomerEvent, CustomerId, IdentityKind, Permission, normalize_identity};
 use rapport_store::{CustomerRecord, IdentityRecord};
 
+/// The longest part of a name a customer search takes, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// Normalises identities given as (kind, value), refusing duplicates.
 pub fn normalize_identities(
     given: &[(IdentityKind, String)],
 ) -> Result<Vec<IdentityRecord>, AppError> {
     let mut out: Vec<IdentityRecord> = Vec::with_capacity(given.len());
     for (kind, value) in given {
+        crate::plain_text("identities", value)?;
         let value =
             normalize_identity(*kind, value).map_err(|m| AppError::invalid("identities", m))?;
         if out.iter().any(|i| i.kind == *kind && i.value == value) {
@@ -65,7 +69,8 @@ impl App {
         Ok(self.store.bouncing_addresses(id).await?)
     }
 
-    /// Customers by id after a cursor, optionally by a part of the name.
+    /// Customers by id after a cursor, optionally by a part of the name
+    /// (case-folded, `%` and `_` literal, at most [`MAX_SEARCH_CHARS`]).
     pub async fn customers(
         &self,
         caller: &Caller,
@@ -74,6 +79,15 @@ impl App {
         name: Option<&str>,
     ) -> Result<Vec<CustomerRecord>, AppError> {
         caller.require(Permission::Read, "list customers")?;
+        if let Some(name) = name {
+            crate::plain_text("name", name)?;
+            if name.chars().count() > MAX_SEARCH_CHARS {
+                return Err(AppError::invalid(
+                    "name",
+                    format!("search for at most {MAX_SEARCH_CHARS} characters"),
+                ));
+            }
+        }
         Ok(self.store.customers(after, limit, name).await?)
     }
 

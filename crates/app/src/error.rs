@@ -43,6 +43,9 @@ pub enum AppError {
         /// Seconds until a new attempt may succeed (`Retry-After`).
         retry_after_secs: u64,
     },
+    /// The database cannot be reached now; the request may be tried again.
+    #[error("storage unavailable: {0}")]
+    Unavailable(StoreError),
     /// The database failed.
     #[error("storage failure: {0}")]
     Store(StoreError),
@@ -72,6 +75,7 @@ impl AppError {
             AppError::CoachBlocked(_) => "coach_blocked",
             AppError::TooManyAttempts(_) => "too_many_attempts",
             AppError::Throttled { .. } => "rate_limited",
+            AppError::Unavailable(_) => "storage_unavailable",
             AppError::Store(_) => "storage_failure",
             AppError::Internal(_) => "internal_error",
         }
@@ -84,7 +88,20 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(what) => AppError::NotFound(what),
             StoreError::Conflict(what) => AppError::Conflict(what),
             StoreError::InUse => AppError::Conflict("other records still refer to it".into()),
+            StoreError::Unavailable(_) => AppError::Unavailable(error),
             other => AppError::Store(other),
         }
+    }
+}
+
+/// For a record a request names: "does not exist" as a field error when it
+/// is missing, and any other failure (an outage above all) as itself.
+pub(crate) fn missing_as(
+    field: &'static str,
+    message: String,
+) -> impl FnOnce(StoreError) -> AppError {
+    move |error| match error {
+        StoreError::NotFound(_) => AppError::invalid(field, message),
+        other => other.into(),
     }
 }

@@ -196,12 +196,14 @@ impl App {
     }
 }
 
-/// Checks that a text field is present and not too long; returns it trimmed.
+/// Checks that a text field is present, not too long and free of control
+/// characters; returns it trimmed.
 pub(crate) fn required_text(
     field: &'static str,
     value: &str,
     max: usize,
 ) -> Result<String, AppError> {
+    plain_text(field, value)?;
     let value = value.trim();
     if value.is_empty() {
         return Err(AppError::invalid(field, "must not be empty"));
@@ -215,9 +217,16 @@ pub(crate) fn required_text(
     Ok(value.to_string())
 }
 
+/// Refuses control characters other than tab and line breaks
+/// ([`rapport_core::text`]): the web layer refuses them in every request,
+/// this is the same rule for the other ways in (the CLI, demo data).
+pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppError> {
+    rapport_core::check_text(value).map_err(|m| AppError::invalid(field, m))
+}
+
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
     AgentRecord, AttachmentRecord, Blobs, CustomerRecord, IdentityRecord, InboundRecord,
-    MessageRecord, OutboxRecord, TeamRecord, TemplateRecord, TicketChange, TicketFilter,
-    TicketSort, TokenRecord,
+    MessageRecord, OutboxKind, OutboxRecord, OutboxStatus, TeamRecord, TemplateRecord,
+    TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

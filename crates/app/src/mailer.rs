@@ -2,9 +2,10 @@
 //! the result. A temporary failure is retried with exponential backoff; a
 //! permanent one (or running out of attempts) marks the mail failed and puts
 //! an internal note on the ticket, so an agent sees the customer was not
-//! reached. Claims are leased: a worker that dies mid-send leaves its mail to
-//! be taken again when the lease ends, and on PostgreSQL two servers never
-//! claim the same mail (`FOR UPDATE SKIP LOCKED`).
+//! reached. Each mail is claimed on its own, just before it is sent, under a
+//! lease that outlasts the send: a worker that dies mid-send leaves its mail
+//! to be taken again when the lease ends, a live worker's mail never is, and
+//! on PostgreSQL two servers never claim the same mail (`FOR UPDATE SKIP LOCKED`).
 
 use crate::{App, AppError};
 use rapport_core::Timestamp;
@@ -21,7 +22,8 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// Attempts before a mail is given up.
     pub max_attempts: i64,
-    /// How long a claim lasts before another worker may take the mail.
+    /// How long a claim on one mail lasts before another worker may take it;
+    /// a send is given up after four fifths of it.
     pub lease: Duration,
     /// How often the outbox is checked when idle.
     pub poll: Duration,
@@ -40,6 +42,13 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// How long one send may take: four fifths of the lease, so a mail is
+    /// never still being sent when its claim runs out and another server may
+    /// take it. (The SMTP client's own timeout applies to each command.)
+    pub fn send_deadline(&self) -> Duration {
+        self.lease.mul_f64(0.8)
+    }
+
     /// The wait before attempt `attempts + 1`, with ±20 % jitter so a crowd of retries spreads out.
     pub fn delay(&self, attempts: i64, jitter: f64) -> Duration {
         let exponent = attempts.clamp(1, 30) - 1;
@@ -71,7 +80,14 @@ fn micros(duration: Duration) -> i64 {
 }
 
 impl App {
-    /// Sends what is due, once: claims up to `batch` mails and sends each.
+    /// Sends what is due, once: up to `batch` mails, each claimed just before
+    /// it is sent, under its own lease.
+    ///
+    /// Claiming one mail at a time is what keeps a slow SMTP server from
+    /// sending a mail twice: a batch claimed at once would wait in `sending`
+    /// while the mails before it crawl out, its lease would run out, and
+    /// another server would take it and send it too. A send is also given up
+    /// before its lease ends ([`RetryPolicy::send_deadline`]).
     pub async fn send_due_mail(
         &self,
         sender: &SmtpSender,
@@ -79,56 +95,83 @@ impl App {
         policy: &RetryPolicy,
         batch: i64,
     ) -> Result<SendRound, AppError> {
-        let lease_until = Timestamp(Timestamp::now().0 + micros(policy.lease));
-        let claimed = self
-            .store()
-            .claim_outbox(worker, batch, lease_until)
-            .await?;
         let mut round = SendRound::default();
-        for mail in claimed {
-            let recipients = &mail.record.recipients;
-            match sender
-                .send(&mail.record.mail_from, recipients, &mail.raw)
-                .await
-            {
-                Ok(()) => {
-                    if !self.store().outbox_sent(mail.record.id, worker).await? {
-                        tracing::warn!(outbox = mail.record.id, "sent after the claim ran out");
-                    }
-                    tracing::info!(outbox = mail.record.id, kind = %mail.record.kind, "mail sent");
-                    round.sent += 1;
-                }
-                Err(SendError::Transient(error)) if mail.record.attempts < policy.max_attempts => {
-                    let wait = policy.delay(mail.record.attempts, jitter());
-                    let next = Timestamp(Timestamp::now().0 + micros(wait));
-                    tracing::warn!(
-                        outbox = mail.record.id,
-                        attempts = mail.record.attempts,
-                        error,
-                        "sending failed; will retry"
-                    );
-                    self.store()
-                        .outbox_retry(mail.record.id, worker, &error, next)
-                        .await?;
-                    round.retrying += 1;
-                }
-                Err(error) => {
-                    let reason = match error {
-                        SendError::Transient(e) => {
-                            format!("gave up after {} attempts: {e}", mail.record.attempts)
-                        }
-                        SendError::Permanent(e) => e,
-                    };
-                    tracing::warn!(outbox = mail.record.id, reason, "mail failed");
-                    self.store()
-                        .outbox_failed(mail.record.id, worker, &reason)
-                        .await?;
-                    self.note_failure(&mail, &reason).await?;
-                    round.failed += 1;
-                }
-            }
+        for _ in 0..batch.max(1) {
+            let lease_until = Timestamp(Timestamp::now().0 + micros(policy.lease));
+            let Some(mail) = self
+                .store()
+                .claim_outbox(worker, 1, lease_until)
+                .await?
+                .pop()
+            else {
+                break;
+            };
+            self.send_claimed(sender, worker, policy, &mail, &mut round)
+                .await?;
         }
         Ok(round)
+    }
+
+    /// Sends one claimed mail and records the result.
+    async fn send_claimed(
+        &self,
+        sender: &SmtpSender,
+        worker: &str,
+        policy: &RetryPolicy,
+        mail: &ClaimedMail,
+        round: &mut SendRound,
+    ) -> Result<(), AppError> {
+        let record = &mail.record;
+        let deadline = policy.send_deadline();
+        let sent = tokio::time::timeout(
+            deadline,
+            sender.send(&record.mail_from, &record.recipients, &mail.raw),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(SendError::Transient(format!(
+                "no answer from the SMTP server within {} s",
+                deadline.as_secs()
+            )))
+        });
+        match sent {
+            Ok(()) => {
+                if !self.store().outbox_sent(record.id, worker).await? {
+                    tracing::warn!(outbox = record.id, "sent after the claim ran out");
+                }
+                tracing::info!(outbox = record.id, kind = %record.kind, "mail sent");
+                round.sent += 1;
+            }
+            Err(SendError::Transient(error)) if record.attempts < policy.max_attempts => {
+                let wait = policy.delay(record.attempts, jitter());
+                let next = Timestamp(Timestamp::now().0 + micros(wait));
+                tracing::warn!(
+                    outbox = record.id,
+                    attempts = record.attempts,
+                    error,
+                    "sending failed; will retry"
+                );
+                self.store()
+                    .outbox_retry(record.id, worker, &error, next)
+                    .await?;
+                round.retrying += 1;
+            }
+            Err(error) => {
+                let reason = match error {
+                    SendError::Transient(e) => {
+                        format!("gave up after {} attempts: {e}", record.attempts)
+                    }
+                    SendError::Permanent(e) => e,
+                };
+                tracing::warn!(outbox = record.id, reason, "mail failed");
+                self.store()
+                    .outbox_failed(record.id, worker, &reason)
+                    .await?;
+                self.note_failure(mail, &reason).await?;
+                round.failed += 1;
+            }
+        }
+        Ok(())
     }
 
     /// Puts the failure on the ticket, where the agent looks.

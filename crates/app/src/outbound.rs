@@ -8,19 +8,19 @@ use crate::templates::render;
 use crate::{App, AppError};
 use rapport_core::{IdentityKind, Ticket, TicketId};
 use rapport_mail::{Outgoing, OutgoingAttachment, Person, compose, new_message_id, reply_address};
-use rapport_store::NewOutboxMail;
+use rapport_store::{NewOutboxMail, OutboxKind};
 use std::collections::BTreeMap;
 
 /// The outbox kind of an agent's reply.
-pub(crate) const KIND_REPLY: &str = "reply";
+pub(crate) const KIND_REPLY: OutboxKind = OutboxKind::Reply;
 /// The outbox kind of an acknowledgment.
-pub(crate) const KIND_ACKNOWLEDGMENT: &str = "acknowledgment";
+pub(crate) const KIND_ACKNOWLEDGMENT: OutboxKind = OutboxKind::Acknowledgment;
 /// The most References kept: the first and the newest.
 const MAX_REFERENCES: usize = 20;
 
 /// What a letter says, before it becomes MIME.
 pub(crate) struct Letter {
-    pub kind: &'static str,
+    pub kind: OutboxKind,
     pub ticket: TicketId,
     pub from_name: String,
     pub to: Person,
@@ -135,7 +135,7 @@ impl App {
         Ok(NewOutboxMail {
             ticket_id: Some(letter.ticket),
             message_ref: None,
-            kind: letter.kind.to_string(),
+            kind: letter.kind,
             message_id,
             mail_from: mail.address.clone(),
             recipients,

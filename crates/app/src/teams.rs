@@ -1,5 +1,6 @@
 //! Teams: the queues tickets wait in and the agents who work them.
 
+use crate::error::missing_as;
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::{AgentId, Permission, TeamId};
 use rapport_store::TeamRecord;
@@ -44,9 +45,10 @@ impl App {
         let name = name.map(|n| required_text("name", n, 100)).transpose()?;
         if let Some(members) = members {
             for agent in members {
-                self.store.agent(*agent).await.map_err(|_| {
-                    AppError::invalid("members", format!("agent {agent} does not exist"))
-                })?;
+                self.store.agent(*agent).await.map_err(missing_as(
+                    "members",
+                    format!("agent {agent} does not exist"),
+                ))?;
             }
         }
         self.store

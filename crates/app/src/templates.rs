@@ -147,6 +147,9 @@ impl App {
     /// One template.
     pub async fn template(&self, caller: &Caller, name: &str) -> Result<TemplateRecord, AppError> {
         caller.require(Permission::Read, "read templates")?;
+        if !valid_name(name) {
+            return Err(AppError::NotFound("template"));
+        }
         Ok(self.store().template(name).await?)
     }
 
@@ -167,6 +170,8 @@ impl App {
                 "use 1 to 64 lower-case letters, digits, '-' or '_'",
             ));
         }
+        crate::plain_text("subject", subject)?;
+        crate::plain_text("body", body)?;
         let (sample_subject, _) = render_sample("subject", subject)?;
         if sample_subject.trim().is_empty() {
             return Err(AppError::invalid("subject", "must not render empty"));

@@ -1,6 +1,7 @@
 //! Ticket use cases: open, read, list, reply, assign, transfer, close.
 
-use crate::{App, AppError, Caller, required_text};
+use crate::error::missing_as;
+use crate::{App, AppError, Caller, plain_text, required_text};
 use rapport_core::ticket::normalize_tag;
 use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
@@ -73,6 +74,7 @@ pub struct TicketView {
 }
 
 fn body(text: &str) -> Result<String, AppError> {
+    plain_text("body", text)?;
     if text.len() > MAX_BODY_BYTES {
         return Err(AppError::invalid(
             "body",
@@ -95,6 +97,15 @@ impl App {
     ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "open tickets")?;
         let subject = required_text("subject", &open.subject, 300)?;
+        if open.tags.len() > rapport_core::machine::MAX_TAGS_PER_TICKET {
+            return Err(AppError::invalid(
+                "tags",
+                format!(
+                    "a ticket carries at most {} tags",
+                    rapport_core::machine::MAX_TAGS_PER_TICKET
+                ),
+            ));
+        }
         let tags = open
             .tags
             .iter()
@@ -111,9 +122,10 @@ impl App {
         }
         let customer_id = match open.customer {
             CustomerRef::Id(id) => {
-                self.store.customer(id).await.map_err(|_| {
-                    AppError::invalid("customer_id", format!("customer {id} does not exist"))
-                })?;
+                self.store.customer(id).await.map_err(missing_as(
+                    "customer_id",
+                    format!("customer {id} does not exist"),
+                ))?;
                 id
             }
             CustomerRef::Email { email, name } => self.customer_for_email(&email, &name).await?,
@@ -327,6 +339,13 @@ impl App {
         command: Command,
     ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "change tickets")?;
+        match &command {
+            Command::Transfer { note, .. } => plain_text("note", note)?,
+            Command::CloseAsSpam { reason } | Command::CloseAsDuplicate { reason, .. } => {
+                plain_text("reason", reason)?
+            }
+            _ => {}
+        }
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
@@ -346,10 +365,11 @@ impl App {
                 to_agent, to_team, ..
             } => (*to_agent, *to_team),
             Command::CloseAsDuplicate { of, .. } => {
-                let survivor =
-                    self.store.ticket(*of).await.map_err(|_| {
-                        AppError::invalid("of", format!("ticket {of} does not exist"))
-                    })?;
+                let survivor = self
+                    .store
+                    .ticket(*of)
+                    .await
+                    .map_err(missing_as("of", format!("ticket {of} does not exist")))?;
                 if matches!(survivor.closure, Some(Closure::Duplicate { .. })) {
                     return Err(AppError::invalid(
                         "of",
@@ -368,9 +388,10 @@ impl App {
             _ => (None, None),
         };
         if let Some(agent) = agent {
-            let record = self.store.agent(agent).await.map_err(|_| {
-                AppError::invalid("agent_id", format!("agent {agent} does not exist"))
-            })?;
+            let record = self.store.agent(agent).await.map_err(missing_as(
+                "agent_id",
+                format!("agent {agent} does not exist"),
+            ))?;
             if !record.active {
                 return Err(AppError::invalid(
                     "agent_id",
@@ -382,7 +403,7 @@ impl App {
             self.store
                 .team(team)
                 .await
-                .map_err(|_| AppError::invalid("team_id", format!("team {team} does not exist")))?;
+                .map_err(missing_as("team_id", format!("team {team} does not exist")))?;
         }
         Ok(())
     }

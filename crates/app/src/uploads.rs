@@ -11,14 +11,17 @@ use rapport_store::{AttachmentRecord, NewAttachment};
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// The most files one message may carry.
 pub const MAX_FILES_PER_MESSAGE: usize = 20;
+/// The longest file name an upload may have, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 200;
 
 /// A file name safe to store and offer for download: no path separators or
-/// control characters, no leading dots, at most 200 characters (may be empty).
+/// control characters, no leading dots, at most [`MAX_FILE_NAME_CHARS`]
+/// characters (may be empty).
 pub(crate) fn clean_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-        .take(200)
+        .take(MAX_FILE_NAME_CHARS)
         .collect();
     cleaned.trim().trim_start_matches('.').to_string()
 }
@@ -42,6 +45,12 @@ impl App {
         }
         if data.is_empty() {
             return Err(AppError::invalid("file", "is empty"));
+        }
+        if file_name.chars().count() > MAX_FILE_NAME_CHARS {
+            return Err(AppError::invalid(
+                "name",
+                format!("a file name has at most {MAX_FILE_NAME_CHARS} characters"),
+            ));
         }
         let name = clean_file_name(file_name);
         if name.is_empty() {

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod machine;
 pub mod message;
 pub mod role;
+pub mod text;
 pub mod ticket;
 pub mod time;
 
@@ -25,5 +26,6 @@ pub use ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
 pub use machine::{Command, TicketError, apply, decide, replay};
 pub use message::{AuthorKind, MessageKind};
 pub use role::{Permission, Role, Scope, TokenKind};
+pub use text::{check_text, forbidden_control};
 pub use ticket::{Channel, Closure, Priority, Status, Ticket};
 pub use time::Timestamp;

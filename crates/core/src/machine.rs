@@ -13,6 +13,11 @@ use serde::{Deserialize, Serialize};
 
 /// The shortest hand-off note a transfer accepts, in characters.
 pub const MIN_HANDOFF_NOTE_CHARS: usize = 20;
+/// The fewest different words (of two or more letters or digits) a hand-off
+/// note must have, so twenty dots or one word repeated do not pass.
+pub const MIN_HANDOFF_NOTE_WORDS: usize = 3;
+/// The most tags one ticket carries.
+pub const MAX_TAGS_PER_TICKET: usize = 30;
 
 /// A change someone asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,9 +88,9 @@ pub enum TicketError {
     /// Assign only works on an unowned ticket; use a transfer.
     #[error("ticket already has an owner (agent {0}); transfer it with a hand-off note instead")]
     AlreadyOwned(AgentId),
-    /// The hand-off note is missing or too short.
+    /// The hand-off note is missing, too short, or says nothing.
     #[error(
-        "a transfer needs a hand-off note of at least {MIN_HANDOFF_NOTE_CHARS} characters saying what the customer asked and what was tried"
+        "a transfer needs a hand-off note of at least {MIN_HANDOFF_NOTE_CHARS} characters and {MIN_HANDOFF_NOTE_WORDS} different words saying what the customer asked and what was tried"
     )]
     HandOffNoteTooShort,
     /// The transfer names neither a new agent nor a new team.
@@ -123,6 +128,9 @@ pub enum TicketError {
     /// A tag is malformed.
     #[error("{0}")]
     BadTag(String),
+    /// The ticket would carry more tags than allowed.
+    #[error("a ticket carries at most {MAX_TAGS_PER_TICKET} tags")]
+    TooManyTags,
 }
 
 impl TicketError {
@@ -142,6 +150,7 @@ impl TicketError {
             TicketError::DuplicateOfItself => "duplicate_of_itself",
             TicketError::CustomerNote => "customer_note",
             TicketError::BadTag(_) => "bad_tag",
+            TicketError::TooManyTags => "too_many_tags",
         }
     }
 }
@@ -195,7 +204,7 @@ pub fn decide(
             if ticket.status == Status::Solved {
                 return Err(TicketError::TransferSolved);
             }
-            if note.trim().chars().count() < MIN_HANDOFF_NOTE_CHARS {
+            if !says_something(note) {
                 return Err(TicketError::HandOffNoteTooShort);
             }
             let new_team = to_team.or(ticket.team_id);
@@ -256,6 +265,9 @@ pub fn decide(
             }
         }
         Command::Tag { add, remove } => {
+            if add.len() > MAX_TAGS_PER_TICKET || remove.len() > MAX_TAGS_PER_TICKET {
+                return Err(TicketError::TooManyTags);
+            }
             let mut added = Vec::new();
             for tag in add {
                 let tag = normalize_tag(tag).map_err(TicketError::BadTag)?;
@@ -272,6 +284,9 @@ pub fn decide(
             }
             if added.is_empty() && removed.is_empty() {
                 return Err(TicketError::NoChange("the tags are already so"));
+            }
+            if ticket.tags.len() + added.len() - removed.len() > MAX_TAGS_PER_TICKET {
+                return Err(TicketError::TooManyTags);
             }
             added.sort();
             removed.sort();
@@ -305,6 +320,29 @@ pub fn decide(
             }])
         }
     }
+}
+
+/// Whether a hand-off note tells the next person something: at least
+/// [`MIN_HANDOFF_NOTE_CHARS`] characters and [`MIN_HANDOFF_NOTE_WORDS`]
+/// different words of two or more letters or digits.
+pub fn says_something(note: &str) -> bool {
+    let note = note.trim();
+    if note.chars().count() < MIN_HANDOFF_NOTE_CHARS {
+        return false;
+    }
+    let mut words: Vec<String> = Vec::new();
+    for word in note.split(|c: char| !c.is_alphanumeric()) {
+        if word.chars().count() >= 2 {
+            let word = word.to_lowercase();
+            if !words.contains(&word) {
+                words.push(word);
+                if words.len() >= MIN_HANDOFF_NOTE_WORDS {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 fn required(reason: &str) -> Result<String, TicketError> {

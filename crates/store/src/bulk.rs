@@ -2,6 +2,7 @@
 //! few statements. Ids are chosen by the caller (from [`Store::next_ids`]) so
 //! a ticket, its messages and its events can be written in one batch.
 
+use crate::customers::fold;
 use crate::rows::{closure_json, duplicate_of, tags_json};
 use crate::tickets::{MessageRecord, actor_columns};
 use crate::{Backend, Store, StoreError};
@@ -235,6 +236,7 @@ impl Store {
                 vec![
                     Value::Int(c.id),
                     Value::Text(&c.name),
+                    Value::Owned(fold(&c.name)),
                     Value::Int(c.created_at),
                     Value::Int(c.created_at),
                 ]
@@ -242,8 +244,8 @@ impl Store {
             .collect();
         insert_rows(
             &mut tx,
-            "INSERT INTO customers (id, name, created_at, updated_at)",
-            4,
+            "INSERT INTO customers (id, name, name_folded, created_at, updated_at)",
+            5,
             rows,
         )
         .await?;

@@ -1,5 +1,10 @@
 //! Customers and the identities they are reached by (e-mail, phone,
 //! handle), one record across channels.
+//!
+//! Name search runs on `name_folded`, a case-folded copy of the name that
+//! Rust writes with every name ([`fold`]): the databases' own `LOWER()`
+//! disagree (SQLite folds only ASCII, PostgreSQL follows its locale), so the
+//! same search would find different customers on each.
 
 use crate::customer_events::insert_customer_event;
 use crate::rows::parse;
@@ -7,6 +12,67 @@ use crate::{Store, StoreError};
 use rapport_core::{AgentId, CustomerChange, CustomerId, Identity, IdentityKind, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
+use unicode_normalization::UnicodeNormalization;
+
+/// A name's search form: NFKC (so full-width letters and ligatures match
+/// their plain forms), then lower case, with ß as "ss" and final sigma as
+/// sigma, which is Unicode full case folding for every script but a few
+/// special cases. Search patterns are folded the same way.
+pub fn fold(text: &str) -> String {
+    let lower = text.nfkc().collect::<String>().to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'ς' => out.push('σ'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A `LIKE` pattern (with `ESCAPE '\'`) that finds `part` anywhere: folded,
+/// and with `\`, `%` and `_` matched literally.
+fn contains_pattern(part: &str) -> String {
+    let mut pattern = String::with_capacity(part.len() + 2);
+    pattern.push('%');
+    for c in fold(part).chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Writes `name_folded` where it is missing: every customer when migration 6
+/// adds the column, and afterwards any written by a server of an older
+/// release during an upgrade (found through the index, so cheap at start).
+pub(crate) async fn fold_unfolded_names(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    let mut after = 0i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, name FROM customers WHERE name_folded = '' AND name <> '' AND id > $1 \
+             ORDER BY id LIMIT 1000",
+        )
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.try_get("id")?;
+        for row in &rows {
+            let name: String = row.try_get("name")?;
+            sqlx::query("UPDATE customers SET name_folded = $1 WHERE id = $2")
+                .bind(fold(&name))
+                .bind(row.try_get::<i64, _>("id")?)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+}
 
 /// One way to reach a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +130,8 @@ impl Store {
         customers.pop().ok_or(StoreError::NotFound("customer"))
     }
 
-    /// Customers by id after a cursor; `name` filters by a substring of the name.
+    /// Customers by id after a cursor; `name` filters by a part of the name,
+    /// compared case-folded, with `%` and `_` as themselves.
     pub async fn customers(
         &self,
         after: i64,
@@ -75,10 +142,10 @@ impl Store {
             Some(name) => {
                 sqlx::query(
                     "SELECT id, name, created_at, updated_at FROM customers \
-                     WHERE id > $1 AND LOWER(name) LIKE $2 ORDER BY id LIMIT $3",
+                     WHERE id > $1 AND name_folded LIKE $2 ESCAPE '\\' ORDER BY id LIMIT $3",
                 )
                 .bind(after)
-                .bind(format!("%{}%", name.to_lowercase().replace(['%', '_'], "")))
+                .bind(contains_pattern(name))
                 .bind(limit.clamp(1, 500))
                 .fetch_all(&self.read)
                 .await?
@@ -161,9 +228,11 @@ impl Store {
         let now = Timestamp::now();
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
-            "UPDATE customers SET name = COALESCE($1, name), updated_at = $2 WHERE id = $3",
+            "UPDATE customers SET name = COALESCE($1, name), name_folded = COALESCE($2, name_folded), \
+             updated_at = $3 WHERE id = $4",
         )
         .bind(name)
+        .bind(name.map(fold))
         .bind(now.0)
         .bind(id.0)
         .execute(&mut *tx)
@@ -212,9 +281,10 @@ pub(crate) async fn insert_customer_in(
     now: Timestamp,
 ) -> Result<CustomerId, StoreError> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+        "INSERT INTO customers (name, name_folded, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
     .bind(name)
+    .bind(fold(name))
     .bind(now.0)
     .fetch_one(&mut *conn)
     .await?;
@@ -284,4 +354,24 @@ async fn insert_identity(
             other => other,
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_matches_across_case_and_width() {
+        assert_eq!(fold("ÉMILE Zoë"), "émile zoë");
+        assert_eq!(fold("STRASSE"), fold("Straße"));
+        assert_eq!(fold("ΟΔΥΣΣΕΥΣ"), fold("Οδυσσευς"));
+        assert_eq!(fold("Ｆｕｌｌ"), "full");
+        assert_eq!(fold("ﬁne"), "fine");
+    }
+
+    #[test]
+    fn patterns_match_percent_and_underscore_literally() {
+        assert_eq!(contains_pattern("50%_Off"), "%50\\%\\_off%");
+        assert_eq!(contains_pattern("a\\b"), "%a\\\\b%");
+    }
 }

@@ -13,6 +13,7 @@
 pub mod attachments;
 pub mod blobs;
 pub mod bulk;
+mod checks;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub mod customer_events;
 pub mod customers;
@@ -36,7 +37,7 @@ pub use directory::{AgentRecord, TeamRecord, TokenRecord};
 pub use inbound::InboundRecord;
 pub use locks::SingletonLock;
 pub use message_ids::KnownMessageId;
-pub use outbox::{ClaimedMail, NewOutboxMail, OutboxRecord};
+pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
 pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
@@ -86,6 +87,10 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// The database cannot be reached or cannot serve now (down, dropped,
+    /// out of connections, disk full, pool closed); worth retrying later.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(sqlx::Error),
@@ -99,8 +104,40 @@ impl From<sqlx::Error> for StoreError {
                 StoreError::Conflict(db.message().to_string())
             }
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::InUse,
+            _ if is_outage(&error) => StoreError::Unavailable(error),
             _ => StoreError::Database(error),
         }
+    }
+}
+
+/// Whether an error says the database is out of reach rather than that the
+/// statement was wrong: no connection to be had, the connection broke, or
+/// the server refuses work (PostgreSQL SQLSTATE classes 08, 53, 57P, 58,
+/// 28 and 3D000; SQLite busy, locked, out of memory, I/O, full, cannot open).
+fn is_outage(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::BeginFailed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
+                ["08", "53", "57P", "58", "28", "3D000"]
+                    .iter()
+                    .any(|prefix| code.starts_with(prefix))
+            } else {
+                // SQLite: the primary result code is the low byte of the extended one.
+                code.parse::<i64>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 7 | 10 | 13 | 14 | 15))
+            }
+        }
+        _ => false,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Schema migrations, written once with `{id}` standing for each engine's
-//! auto-increment primary key. Applied in order, each in its own transaction,
+//! auto-increment primary key (and `{check ...}` for a CHECK constraint on
+//! an existing table, see `checks.rs`). Applied in order, each in its own transaction,
 //! under an advisory lock on PostgreSQL so two starting servers never race.
 
 use crate::{Backend, Store, StoreError};
@@ -32,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "auth_hardening",
         include_str!("../migrations/0005_auth_hardening.sql"),
     ),
+    (
+        6,
+        "input_enums",
+        include_str!("../migrations/0006_input_enums.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
@@ -40,6 +46,12 @@ const MIGRATION_LOCK: i64 = 0x0072_6170_706f_7274;
 impl Store {
     /// Applies every migration the database does not have yet.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.migrate_up_to(i64::MAX).await
+    }
+
+    /// Applies the missing migrations up to `last` only; tests build the
+    /// schema of an older release with it.
+    pub async fn migrate_up_to(&self, last: i64) -> Result<(), StoreError> {
         let mut conn = self.write.acquire().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_lock($1)")
@@ -47,7 +59,7 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
         }
-        let result = self.apply_pending(&mut conn).await;
+        let result = self.apply_pending(&mut conn, last).await;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_unlock($1)")
                 .bind(MIGRATION_LOCK)
@@ -57,7 +69,11 @@ impl Store {
         result
     }
 
-    async fn apply_pending(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    async fn apply_pending(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        last: i64,
+    ) -> Result<(), StoreError> {
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
@@ -66,7 +82,7 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?;
         for (version, name, sql) in MIGRATIONS {
-            if applied.contains(version) {
+            if applied.contains(version) || *version > last {
                 continue;
             }
             let (id, blob) = match self.backend {
@@ -77,8 +93,10 @@ impl Store {
                 ),
             };
             let sql = sql.replace("{id}", id).replace("{blob}", blob);
+            let (sql, checks) = crate::checks::expand(&sql, self.backend)?;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+            crate::checks::verify(&mut tx, self.backend, &checks).await?;
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             )
@@ -89,6 +107,9 @@ impl Store {
             .await?;
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");
+        }
+        if last >= 6 {
+            crate::customers::fold_unfolded_names(conn).await?;
         }
         Ok(())
     }

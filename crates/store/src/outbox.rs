@@ -3,10 +3,73 @@
 //! `FOR UPDATE SKIP LOCKED`, so two servers never take the same mail; a
 //! claim whose worker died is taken again once its lease runs out.
 
+use crate::rows::parse;
 use crate::write_tx::WriteTx;
 use crate::{Backend, Store, StoreError};
 use rapport_core::{MessageId, TicketId, Timestamp};
 use sqlx::{AssertSqlSafe, Row};
+
+/// What a queued mail is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxKind {
+    /// An agent's reply.
+    Reply,
+    /// The automatic acknowledgment of a new request.
+    Acknowledgment,
+}
+
+/// Where a queued mail is in its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a worker, which is sending it.
+    Sending,
+    /// Accepted by the SMTP server.
+    Sent,
+    /// Given up; a note on the ticket says why.
+    Failed,
+    /// Sent, then returned by the recipient's server (a delivery report).
+    Bounced,
+}
+
+/// The stored names, one table per enum; the schema's CHECK constraints list the same.
+macro_rules! stored_names {
+    ($t:ty { $($variant:path => $name:literal),+ $(,)? }) => {
+        impl $t {
+            /// The stored and shown name.
+            pub fn as_str(self) -> &'static str {
+                match self { $($variant => $name),+ }
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($name => Ok($variant),)+
+                    other => Err(format!("unknown {} {other:?}", stringify!($t))),
+                }
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_names!(OutboxKind {
+    OutboxKind::Reply => "reply",
+    OutboxKind::Acknowledgment => "acknowledgment",
+});
+stored_names!(OutboxStatus {
+    OutboxStatus::Pending => "pending",
+    OutboxStatus::Sending => "sending",
+    OutboxStatus::Sent => "sent",
+    OutboxStatus::Failed => "failed",
+    OutboxStatus::Bounced => "bounced",
+});
 
 /// Mail to put in the outbox.
 #[derive(Debug, Clone)]
@@ -15,8 +78,8 @@ pub struct NewOutboxMail {
     pub ticket_id: Option<TicketId>,
     /// The stored message it carries.
     pub message_ref: Option<MessageId>,
-    /// `reply` or `acknowledgment`.
-    pub kind: String,
+    /// A reply or an acknowledgment.
+    pub kind: OutboxKind,
     /// Its Message-ID, without brackets.
     pub message_id: String,
     /// Envelope sender.
@@ -38,16 +101,16 @@ pub struct OutboxRecord {
     pub ticket_id: Option<TicketId>,
     /// The message it carries.
     pub message_ref: Option<MessageId>,
-    /// `reply` or `acknowledgment`.
-    pub kind: String,
+    /// A reply or an acknowledgment.
+    pub kind: OutboxKind,
     /// Its Message-ID.
     pub message_id: String,
     /// Envelope sender.
     pub mail_from: String,
     /// Envelope recipients.
     pub recipients: Vec<String>,
-    /// pending, sending, sent or failed.
-    pub status: String,
+    /// Pending, sending, sent, failed or bounced.
+    pub status: OutboxStatus,
     /// Delivery attempts so far.
     pub attempts: i64,
     /// When it is tried next (pending).
@@ -77,12 +140,12 @@ fn record(row: &sqlx::any::AnyRow) -> Result<OutboxRecord, StoreError> {
         id: row.try_get("id")?,
         ticket_id: row.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
         message_ref: row.try_get::<Option<i64>, _>("message_ref")?.map(MessageId),
-        kind: row.try_get("kind")?,
+        kind: parse(&row.try_get::<String, _>("kind")?)?,
         message_id: row.try_get("message_id")?,
         mail_from: row.try_get("mail_from")?,
         recipients: serde_json::from_str(&recipients)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        status: row.try_get("status")?,
+        status: parse(&row.try_get::<String, _>("status")?)?,
         attempts: row.try_get("attempts")?,
         next_attempt_at: Timestamp(row.try_get("next_attempt_at")?),
         last_error: row.try_get("last_error")?,
@@ -104,7 +167,7 @@ impl WriteTx {
         )
         .bind(mail.ticket_id.map(|t| t.0))
         .bind(mail.message_ref.map(|m| m.0))
-        .bind(&mail.kind)
+        .bind(mail.kind.as_str())
         .bind(&mail.message_id)
         .bind(&mail.mail_from)
         .bind(recipients)
@@ -119,14 +182,14 @@ impl WriteTx {
     pub async fn mails_to_since(
         &mut self,
         rate_key: &str,
-        kind: &str,
+        kind: OutboxKind,
         since: Timestamp,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM outbox WHERE rate_key = $1 AND kind = $2 AND created_at >= $3",
         )
         .bind(rate_key)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(since.0)
         .fetch_one(&mut *self.tx)
         .await?)

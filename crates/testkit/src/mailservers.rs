@@ -5,7 +5,8 @@
 //! Postfix delivers every recipient to the maildir `delivered/inbox/`, each
 //! copy with a `Delivered-To` header naming its recipient; recipients
 //! starting with `reject-` are refused permanently (550) and those starting
-//! with `busy-` temporarily (451).
+//! with `busy-` temporarily (451). A second plain SMTP port is slow: Postfix
+//! waits [`SLOW_SMTP_SECONDS`] before answering each RCPT TO.
 //!
 //! The servers start once per test process under a small shell that stops
 //! them when the test process ends (its stdin closes), however it ends.
@@ -20,6 +21,8 @@ use std::time::{Duration, Instant};
 
 /// The password every IMAP and SMTP login uses.
 pub const PASSWORD: &str = "rapport-test-secret";
+/// How long the slow SMTP port waits before accepting each recipient.
+pub const SLOW_SMTP_SECONDS: u64 = 1;
 
 /// The running servers.
 #[derive(Debug)]
@@ -32,6 +35,8 @@ pub struct MailServers {
     pub imaps_port: u16,
     /// SMTP for the local network: no login, no TLS needed.
     pub smtp_port: u16,
+    /// Like `smtp_port`, but each RCPT TO is answered after [`SLOW_SMTP_SECONDS`].
+    pub slow_smtp_port: u16,
     /// Submission: STARTTLS and AUTH required.
     pub submission_port: u16,
     /// SMTPS: TLS from the start, AUTH required.
@@ -190,7 +195,8 @@ fn start() -> Result<MailServers, String> {
         &format!("{d}/delivered"),
     ]))?;
     run(Command::new("chown").args(["postfix:postfix", &format!("{d}/postfix/data")]))?;
-    let (imap, imaps, smtp, submission, smtps) = (
+    let (imap, imaps, smtp, submission, smtps, slow) = (
+        free_port(),
         free_port(),
         free_port(),
         free_port(),
@@ -282,6 +288,7 @@ smtpd_recipient_restrictions = check_recipient_access regexp:{d}/postfix/conf/re
         "127.0.0.1:{smtp} inet n - n - - smtpd\n\
          127.0.0.1:{submission} inet n - n - - smtpd -o smtpd_tls_security_level=encrypt {auth}\n\
          127.0.0.1:{smtps} inet n - n - - smtpd -o smtpd_tls_wrappermode=yes {auth}\n\
+         127.0.0.1:{slow} inet n - n - - smtpd -o smtpd_recipient_restrictions=sleep,{SLOW_SMTP_SECONDS},permit_mynetworks,reject\n\
          pickup unix n - n 60 1 pickup\n\
          cleanup unix n - n - 0 cleanup\n\
          qmgr unix n - n 300 1 qmgr\n\
@@ -337,7 +344,7 @@ smtpd_recipient_restrictions = check_recipient_access regexp:{d}/postfix/conf/re
     let postfix_log = dir.join("postfix/maillog");
     wait_for(imap, "Dovecot", &dovecot_log)?;
     wait_for(imaps, "Dovecot", &dovecot_log)?;
-    for port in [smtp, submission, smtps] {
+    for port in [smtp, submission, smtps, slow] {
         wait_for(port, "Postfix", &postfix_log)?;
     }
     Ok(MailServers {
@@ -346,6 +353,7 @@ smtpd_recipient_restrictions = check_recipient_access regexp:{d}/postfix/conf/re
         imap_port: imap,
         imaps_port: imaps,
         smtp_port: smtp,
+        slow_smtp_port: slow,
         submission_port: submission,
         smtps_port: smtps,
         _keeper: Mutex::new(keeper),
@@ -397,6 +405,14 @@ impl MailServers {
             ca_file: Some(self.ca_file.clone()),
             timeout: Duration::from_secs(20),
             hello_name: Some("rapport.test".into()),
+        }
+    }
+
+    /// Sending settings for the slow port (plain, no login).
+    pub fn slow_smtp(&self) -> SmtpSettings {
+        SmtpSettings {
+            port: self.slow_smtp_port,
+            ..self.smtp(Security::None, false)
         }
     }
 

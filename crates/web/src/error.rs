@@ -75,6 +75,46 @@ impl ApiError {
             format!("{what} not found"),
         )
     }
+
+    /// The error for a bare status that axum or hyper produced without a body:
+    /// a stable code and a sentence for each.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, message) = match status.as_u16() {
+            400 => (
+                "bad_request",
+                "the request is not valid HTTP (a space or control character in the URL, or a malformed header?); percent-encode what the URL carries",
+            ),
+            404 => ("not_found", "route not found"),
+            405 => ("method_not_allowed", "this route does not take that method"),
+            408 => ("request_timeout", "the request took too long to arrive"),
+            413 => ("payload_too_large", "the request body is too large"),
+            414 => ("uri_too_long", "the URL is too long"),
+            415 => (
+                "unsupported_media_type",
+                "this content type is not accepted here",
+            ),
+            431 => ("headers_too_large", "the request headers are too large"),
+            503 => (
+                "unavailable",
+                "the service is unavailable; try again shortly",
+            ),
+            s if s >= 500 => ("internal_error", "something went wrong on our side"),
+            _ => ("bad_request", "the request was refused"),
+        };
+        Self::new(status, code, message)
+    }
+
+    /// The JSON body of this error.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.clone(),
+                message: self.message.clone(),
+                field: self.field.clone(),
+                findings: self.findings.clone(),
+            },
+        }
+    }
 }
 
 impl From<AppError> for ApiError {
@@ -90,6 +130,7 @@ impl From<AppError> for ApiError {
             AppError::TooManyAttempts(_) | AppError::Throttled { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let field = match &error {
@@ -101,6 +142,10 @@ impl From<AppError> for ApiError {
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(%error, "request failed");
                 "something went wrong on our side; it has been logged".into()
+            }
+            AppError::Unavailable(_) => {
+                tracing::error!(%error, "request failed: the database is unavailable");
+                "the database is unavailable; nothing was changed, try again shortly".into()
             }
             other => other.to_string(),
         };
@@ -120,17 +165,69 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: self.message,
-                field: self.field,
-                findings: self.findings,
-            },
-        };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(self.body())).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }
 
 /// What handlers return.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The longest URL (path and query) accepted, in bytes; longer is a 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// The middleware that keeps the one error shape for what no handler
+/// answers: a URL longer than [`MAX_URI_BYTES`] is a 414 before routing, and
+/// an error response that axum made itself without a body (a 405 with its
+/// `Allow` header, a 404 of a method router) gets the JSON body of its
+/// status, its headers kept.
+pub async fn shape_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri_len = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |pq| pq.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the URL has {uri_len} bytes; at most {MAX_URI_BYTES} are accepted"),
+        )
+        .into_response();
+    }
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let bare = (status.is_client_error() || status.is_server_error())
+        && !response
+            .headers()
+            .contains_key(axum::http::header::CONTENT_TYPE)
+        && axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
+    if !bare {
+        return response;
+    }
+    let mut error = ApiError::for_status(status);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = response
+            .headers()
+            .get(axum::http::header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        error.message = format!("this route does not take {method}; it takes {allowed}");
+    }
+    let (mut parts, _) = response.into_parts();
+    let shaped = error.into_response();
+    parts
+        .headers
+        .extend(shaped.headers().iter().map(|(k, v)| (k.clone(), v.clone())));
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, shaped.into_body())
+}

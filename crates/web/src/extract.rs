@@ -7,6 +7,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use rapport_app::Caller;
+use rapport_core::check_text;
+use rapport_core::text::normalize_newlines;
 use serde::de::DeserializeOwned;
 
 /// A raw request body (mail, a file) with a size limit set on its route;
@@ -31,17 +33,82 @@ pub fn raw_body(
 
 /// A JSON body; malformed JSON is a 400, a wrong field a 422 naming it,
 /// a wrong content type a 415 and an oversized body a 413.
+///
+/// Every string in the body (and every key) passes the text rule of
+/// [`rapport_core::text`] before the body is read into `T`: a control
+/// character other than tab and line feed is a 422 naming the field by its
+/// path (`identities[0].value`), and CRLF line breaks are stored as LF. This
+/// is the one place the rule is enforced for the API, so no handler can
+/// forget it and both databases store the same text.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(json_rejection)?;
+        let mut path = String::new();
+        clean_strings(&mut value, &mut path)?;
+        serde_path_to_error::deserialize(value)
+            .map(Json)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let text = if path == "." {
+                    e.inner().to_string()
+                } else {
+                    format!("{path}: {}", e.inner())
+                };
+                ApiError {
+                    field: Some(path).filter(|p| p != ".").or_else(|| field_of(&text)),
+                    ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", text)
+                }
+            })
     }
+}
+
+/// Applies the text rule to every string and key of a JSON value, turning
+/// CRLF into LF; `path` is where the walk is, as serde_path_to_error writes it.
+fn clean_strings(value: &mut serde_json::Value, path: &mut String) -> Result<(), ApiError> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            check_text_at(text, path)?;
+            if let std::borrow::Cow::Owned(normal) = normalize_newlines(text) {
+                *text = normal;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                clean_strings(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields.iter_mut() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key.escape_debug().to_string());
+                check_text_at(key, path)?;
+                clean_strings(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+    Ok(())
+}
+
+fn check_text_at(text: &str, field: &str) -> Result<(), ApiError> {
+    check_text(text).map_err(|message| {
+        let field = if field.is_empty() { "body" } else { field };
+        ApiError::field(field, message)
+    })
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
@@ -87,13 +154,27 @@ fn field_of(message: &str) -> Option<String> {
     (!path.is_empty() && !path.contains(' ')).then(|| path.to_string())
 }
 
-/// Query parameters; a bad one is a 422 naming it.
+/// Query parameters; a bad one is a 422 naming it, and so is one holding a
+/// control character (the text rule of [`rapport_core::text`]; no line
+/// breaks either, a query parameter is one line).
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Ok(axum::extract::Query(pairs)) =
+            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+        {
+            for (key, value) in &pairs {
+                let field = key.escape_debug().to_string();
+                check_text_at(key, &field)?;
+                check_text_at(value, &field)?;
+                if value.contains(['\n', '\r']) {
+                    return Err(ApiError::field(&field, "must be one line"));
+                }
+            }
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Query(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {

@@ -6,6 +6,7 @@
 //! and a shutdown future, so tests run the real server on port 0.
 
 pub mod api;
+mod conn;
 mod docs_page;
 pub mod error;
 pub mod extract;
@@ -65,6 +66,7 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(metrics_text))
         .fallback(|| async { error::ApiError::not_found("route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(error::shape_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -137,24 +139,30 @@ async fn observe(State(s): State<AppState>, request: Request, next: Next) -> Res
     headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
-    headers.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        ),
-    );
+    // A download sets its own, stricter policy (a sandbox); keep it.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+        );
+    }
     response
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
-/// Each request knows its peer's address (for the rate limits).
+/// Each request knows its peer's address (for the rate limits), and requests
+/// too malformed for the router still get the one error shape (see `conn.rs`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
+    let service = router(app)
+        .layer(axum::middleware::map_request(conn::peer_address))
+        .into_make_service_with_connect_info::<conn::Peer>();
+    axum::serve(conn::ShapedListener(listener), service)
         .with_graceful_shutdown(shutdown)
         .await
 }

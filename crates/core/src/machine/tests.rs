@@ -303,6 +303,65 @@ fn tags_are_normalised_and_checked() {
     ));
 }
 
+#[test]
+fn a_handoff_note_of_twenty_dots_says_nothing() {
+    for empty in [
+        ".".repeat(20),
+        "a".repeat(25),
+        "see above see above see above".to_string(),
+        "x y z a b c d e f g h i j".to_string(),
+        "!!!! ???? ---- .... ////".to_string(),
+    ] {
+        assert!(!says_something(&empty), "{empty:?} passed");
+    }
+    assert!(says_something("Customer wants a refund."));
+    assert!(says_something("Kunde möchte Erstattung, Etikett fehlt."));
+    let mut t = new_ticket();
+    let dots = Command::Transfer {
+        to_agent: Some(BOB),
+        to_team: None,
+        note: ".".repeat(20),
+    };
+    assert_eq!(
+        run(&mut t, dots, Actor::Agent(ANN)),
+        Err(TicketError::HandOffNoteTooShort)
+    );
+}
+
+#[test]
+fn tags_per_ticket_are_bounded() {
+    let mut t = new_ticket();
+    let many: Vec<String> = (0..MAX_TAGS_PER_TICKET).map(|i| format!("t{i}")).collect();
+    let too_many = Command::Tag {
+        add: many.clone(),
+        remove: vec![],
+    };
+    // The ticket already carries one tag, so thirty more is one too many.
+    assert_eq!(
+        run(&mut t, too_many, Actor::Agent(ANN)),
+        Err(TicketError::TooManyTags)
+    );
+    let fits = Command::Tag {
+        add: many[..MAX_TAGS_PER_TICKET - 1].to_vec(),
+        remove: vec![],
+    };
+    assert!(run(&mut t, fits, Actor::Agent(ANN)).is_ok());
+    assert_eq!(t.tags.len(), MAX_TAGS_PER_TICKET);
+    let swap = Command::Tag {
+        add: vec!["new".into()],
+        remove: vec!["damage".into()],
+    };
+    assert!(run(&mut t, swap, Actor::Agent(ANN)).is_ok());
+    let huge = Command::Tag {
+        add: (0..100_000).map(|i| format!("x{i}")).collect(),
+        remove: vec![],
+    };
+    assert_eq!(
+        run(&mut t, huge, Actor::Agent(ANN)),
+        Err(TicketError::TooManyTags)
+    );
+}
+
 fn command() -> impl Strategy<Value = Command> {
     let agent = prop_oneof![Just(None), (1i64..4).prop_map(|a| Some(AgentId(a)))];
     let team = prop_oneof![Just(None), (1i64..3).prop_map(|t| Some(TeamId(t)))];

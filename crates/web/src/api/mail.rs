@@ -116,25 +116,43 @@ pub async fn inbound_raw(
     ))
 }
 
-/// Marks a response as a sandboxed download of that type and file name.
-fn as_download(mut response: Response, content_type: &str, name: &str) -> Response {
-    let name: String = name
+/// `Content-Disposition` for a download (RFC 6266): an ASCII `filename`
+/// for old clients and, when the name is not plain ASCII, `filename*` with
+/// the exact name in UTF-8 (RFC 8187), which every current browser prefers.
+fn disposition(name: &str) -> String {
+    let ascii: String = name
         .chars()
         .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
                 c
             } else {
                 '_'
             }
         })
         .collect();
+    if ascii == name {
+        return format!("attachment; filename=\"{ascii}\"");
+    }
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Marks a response as a sandboxed download of that type and file name.
+fn as_download(mut response: Response, content_type: &str, name: &str) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    if let Ok(value) = HeaderValue::from_str(&disposition(name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(
@@ -155,4 +173,25 @@ pub async fn retry_inbound(
 ) -> ApiResult<axum::Json<IngestOut>> {
     let outcome = s.app.retry_inbound(&caller, id).await?;
     Ok(axum::Json(outcome.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition;
+
+    #[test]
+    fn non_ascii_download_names_use_filename_star() {
+        assert_eq!(
+            disposition("label.pdf"),
+            "attachment; filename=\"label.pdf\""
+        );
+        assert_eq!(
+            disposition("Rechnung März.pdf"),
+            "attachment; filename=\"Rechnung M_rz.pdf\"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf"
+        );
+        assert_eq!(
+            disposition("a\"b.txt"),
+            "attachment; filename=\"a_b.txt\"; filename*=UTF-8''a%22b.txt"
+        );
+    }
 }

@@ -196,13 +196,34 @@ pub async fn list_messages(
     Ok(axum::Json(view.messages.iter().map(Into::into).collect()))
 }
 
+/// What kind of message to add.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKindIn {
+    /// Public, to the customer (mailed when the ticket came by mail).
+    Reply,
+    /// Internal, for the team only.
+    Note,
+    /// The customer's words, taken down by the agent from a call or chat.
+    Customer,
+}
+
+impl From<MessageKindIn> for MessageRole {
+    fn from(kind: MessageKindIn) -> Self {
+        match kind {
+            MessageKindIn::Reply => MessageRole::Reply,
+            MessageKindIn::Note => MessageRole::Note,
+            MessageKindIn::Customer => MessageRole::FromCustomer,
+        }
+    }
+}
+
 /// A message to add.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageIn {
-    /// `reply` (public, to the customer), `note` (internal), or `customer`
-    /// (the customer's words, taken down by the agent from a call or chat).
-    pub kind: String,
+    /// `reply`, `note` or `customer`.
+    pub kind: MessageKindIn,
     /// The text.
     pub body: String,
     /// Send a reply despite blocking coach findings; the reason is recorded.
@@ -223,23 +244,12 @@ pub async fn add_message(
     Id(id): Id,
     Json(body): Json<MessageIn>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketChangeOut>)> {
-    let role = match body.kind.as_str() {
-        "reply" => MessageRole::Reply,
-        "note" => MessageRole::Note,
-        "customer" => MessageRole::FromCustomer,
-        other => {
-            return Err(ApiError::field(
-                "kind",
-                format!("unknown kind {other:?}: use reply, note or customer"),
-            ));
-        }
-    };
     let change = s
         .app
         .add_message(
             &caller,
             TicketId(id),
-            role,
+            body.kind.into(),
             &body.body,
             body.override_reason.as_deref(),
             &body.attachment_ids,

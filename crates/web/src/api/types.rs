@@ -252,14 +252,14 @@ pub struct MailOut {
     pub id: i64,
     /// The message it carries (a reply), if any.
     pub message_id: Option<i64>,
-    /// reply or acknowledgment.
-    pub kind: String,
+    /// A reply or an acknowledgment.
+    pub kind: MailKindOut,
     /// Its Message-ID header.
     pub mail_message_id: String,
     /// Recipients.
     pub recipients: Vec<String>,
-    /// pending, sending, sent, failed or bounced.
-    pub status: String,
+    /// Where its delivery is.
+    pub status: MailStatusOut,
     /// Delivery attempts.
     pub attempts: i64,
     /// The last failure.
@@ -275,14 +275,62 @@ impl From<&rapport_app::OutboxRecord> for MailOut {
         Self {
             id: m.id,
             message_id: m.message_ref.map(|r| r.0),
-            kind: m.kind.clone(),
+            kind: m.kind.into(),
             mail_message_id: m.message_id.clone(),
             recipients: m.recipients.clone(),
-            status: m.status.clone(),
+            status: m.status.into(),
             attempts: m.attempts,
             last_error: m.last_error.clone(),
             created_at: m.created_at.to_string(),
             sent_at: m.sent_at.map(|t| t.to_string()),
+        }
+    }
+}
+
+/// What a mail is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKindOut {
+    /// An agent's reply.
+    Reply,
+    /// The automatic acknowledgment of a new request.
+    Acknowledgment,
+}
+
+impl From<rapport_app::OutboxKind> for MailKindOut {
+    fn from(kind: rapport_app::OutboxKind) -> Self {
+        match kind {
+            rapport_app::OutboxKind::Reply => Self::Reply,
+            rapport_app::OutboxKind::Acknowledgment => Self::Acknowledgment,
+        }
+    }
+}
+
+/// Where a mail's delivery is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatusOut {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Being sent.
+    Sending,
+    /// Accepted by the mail server.
+    Sent,
+    /// Given up (a note on the ticket says why).
+    Failed,
+    /// Returned by the recipient's server.
+    Bounced,
+}
+
+impl From<rapport_app::OutboxStatus> for MailStatusOut {
+    fn from(status: rapport_app::OutboxStatus) -> Self {
+        use rapport_app::OutboxStatus as S;
+        match status {
+            S::Pending => Self::Pending,
+            S::Sending => Self::Sending,
+            S::Sent => Self::Sent,
+            S::Failed => Self::Failed,
+            S::Bounced => Self::Bounced,
         }
     }
 }

@@ -1,0 +1,140 @@
+//! CHECK constraints on tables that already exist, written once for both
+//! engines.
+//!
+//! PostgreSQL adds a constraint to a table with `ALTER TABLE ... ADD
+//! CONSTRAINT`; SQLite cannot, short of rebuilding the table (and with it
+//! every table whose foreign keys point there). So a migration writes
+//! `{check table.column CONDITION}` and the runner turns it into a named
+//! constraint on PostgreSQL, which checks the existing rows itself, and into
+//! a pair of `BEFORE INSERT` / `BEFORE UPDATE OF column` triggers on SQLite,
+//! after checking the existing rows here. A refused row fails the same way
+//! on both: the statement is aborted with "CHECK constraint failed: NAME".
+
+use crate::{Backend, StoreError};
+use sqlx::AssertSqlSafe;
+
+/// One `{check table.column CONDITION}` of a migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Check {
+    table: String,
+    column: String,
+    condition: String,
+}
+
+impl Check {
+    fn name(&self) -> String {
+        format!("{}_{}_check", self.table, self.column)
+    }
+
+    /// The statements that put the check in place on one engine.
+    fn statements(&self, backend: Backend) -> String {
+        let (table, column, condition, name) =
+            (&self.table, &self.column, &self.condition, self.name());
+        match backend {
+            Backend::Postgres => {
+                format!("ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} {condition});")
+            }
+            Backend::Sqlite => {
+                let trigger = |event: &str, suffix: &str| {
+                    format!(
+                        "CREATE TRIGGER {name}_{suffix} BEFORE {event} ON {table} \
+                         WHEN NOT (NEW.{column} {condition}) \
+                         BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END;"
+                    )
+                };
+                format!(
+                    "{}\n{}",
+                    trigger("INSERT", "insert"),
+                    trigger(&format!("UPDATE OF {column}"), "update")
+                )
+            }
+        }
+    }
+}
+
+fn identifier(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// Replaces every `{check ...}` in a migration with the engine's statements;
+/// returns the SQL and the checks, whose existing rows [`verify`] checks on SQLite.
+pub(crate) fn expand(sql: &str, backend: Backend) -> Result<(String, Vec<Check>), StoreError> {
+    const OPEN: &str = "{check ";
+    let mut out = String::with_capacity(sql.len());
+    let mut checks = Vec::new();
+    let mut rest = sql;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + OPEN.len()..];
+        let end = body
+            .find('}')
+            .ok_or_else(|| StoreError::Corrupt("a migration has an unclosed {check".into()))?;
+        let (target, condition) = body[..end]
+            .trim()
+            .split_once(' ')
+            .ok_or_else(|| StoreError::Corrupt(format!("bad check {:?}", &body[..end])))?;
+        let check = match target.split_once('.') {
+            Some((table, column)) if identifier(table) && identifier(column) => Check {
+                table: table.into(),
+                column: column.into(),
+                condition: condition.trim().into(),
+            },
+            _ => return Err(StoreError::Corrupt(format!("bad check target {target:?}"))),
+        };
+        out.push_str(&check.statements(backend));
+        checks.push(check);
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    Ok((out, checks))
+}
+
+/// Refuses the migration when rows already stored break a check (SQLite; on
+/// PostgreSQL `ADD CONSTRAINT` has done it).
+pub(crate) async fn verify(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    checks: &[Check],
+) -> Result<(), StoreError> {
+    if backend != Backend::Sqlite {
+        return Ok(());
+    }
+    for check in checks {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE NOT ({} {})",
+            check.table, check.column, check.condition
+        );
+        let broken: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+            .fetch_one(&mut *conn)
+            .await?;
+        if broken > 0 {
+            return Err(StoreError::Corrupt(format!(
+                "{broken} stored rows of {} break {}",
+                check.table,
+                check.name()
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_becomes_a_constraint_or_two_triggers() {
+        let sql = "SELECT 1;\n{check outbox.kind IN ('reply', 'acknowledgment')}\nSELECT 2;";
+        let (pg, checks) = expand(sql, Backend::Postgres).unwrap_or_default();
+        assert_eq!(checks.len(), 1);
+        assert!(pg.contains(
+            "ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('reply', 'acknowledgment'));"
+        ));
+        assert!(pg.starts_with("SELECT 1;\n") && pg.ends_with("\nSELECT 2;"));
+        let (lite, _) = expand(sql, Backend::Sqlite).unwrap_or_default();
+        assert!(lite.contains("CREATE TRIGGER outbox_kind_check_insert BEFORE INSERT ON outbox WHEN NOT (NEW.kind IN ('reply', 'acknowledgment'))"));
+        assert!(lite.contains("BEFORE UPDATE OF kind ON outbox"));
+        assert!(expand("{check Outbox.kind = 1}", Backend::Sqlite).is_err());
+        assert!(expand("{check outbox.kind = 1", Backend::Sqlite).is_err());
+    }
+}
