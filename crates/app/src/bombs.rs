@@ -117,8 +117,13 @@ mod tests {
                 "{kind:?}: {}",
                 raw.len()
             );
-            let mail = rapport_mail::parse(&raw);
-            assert!(mail.is_ok(), "{kind:?}: {mail:?}");
+            // Read, or refused with a reason before the MIME parser runs.
+            match rapport_mail::parse(&raw) {
+                Ok(_)
+                | Err(rapport_mail::MailError::TooManyParts(_))
+                | Err(rapport_mail::MailError::HeadersTooLarge) => {}
+                Err(e) => panic!("{kind:?}: {e}"),
+            }
         }
     }
 }

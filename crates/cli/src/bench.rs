@@ -6,8 +6,12 @@
 use crate::config::Settings;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use rapport_app::intake::IngestOutcome;
 use rapport_app::mailgen::{Expect, write_maildir};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Right and total per expectation, and the first wrong ones described.
+type Checked = (BTreeMap<&'static str, (usize, usize)>, Vec<String>);
 use std::path::PathBuf;
 
 /// The benchmark subcommands.
@@ -87,69 +91,25 @@ async fn ingest(
             "the database already has tickets; the benchmark needs an empty one (use --data-dir with a new folder or a new database)"
         );
     }
-    let summary = crate::ingest::run(&app, std::slice::from_ref(&dir.join("new")), batch).await?;
+    let summary =
+        crate::ingest::run(&app, std::slice::from_ref(&dir.join("new")), batch, true).await?;
     let rate = summary.messages as f64 / summary.seconds.max(1e-9);
     // Taken before the check below, which holds every outcome in memory.
     let ingest_peak = peak_rss_mb();
-    // Check every message against what the generator says it must become.
+    // Check every message against what the generator says it must become,
+    // exactly: by the outcome intake gave that very file.
     let manifest = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("cannot read {}", manifest_path.display()))?;
-    let stored: HashMap<String, (String, Option<i64>)> = app
-        .store()
-        .inbound_outcomes()
-        .await?
+    let outcomes: HashMap<String, IngestOutcome> = summary
+        .outcomes
+        .unwrap_or_default()
         .into_iter()
-        .map(|(hash, status, ticket)| (hash, (status, ticket)))
+        .map(|(name, outcome)| {
+            let file = name.rsplit('/').next().unwrap_or(&name).to_string();
+            (file, outcome)
+        })
         .collect();
-    let mut thread_ticket: HashMap<&str, i64> = HashMap::new();
-    let mut by_kind: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
-    let mut wrong = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut previous: Option<i64> = None;
-    for line in manifest.lines() {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [file, hash, thread, expect] = fields[..] else {
-            bail!("bad manifest line {line:?}");
-        };
-        let expect: Expect = expect.parse().map_err(anyhow::Error::msg)?;
-        let (status, ticket) = stored
-            .get(hash)
-            .cloned()
-            .unwrap_or(("missing".into(), None));
-        let thread_of = thread_ticket.get(thread).copied();
-        let right = match expect {
-            Expect::New => {
-                if let Some(t) = ticket {
-                    thread_ticket.insert(thread, t);
-                }
-                status == "processed" && ticket.is_some()
-            }
-            Expect::Thread | Expect::Bounce => {
-                status == "processed" && ticket.is_some() && ticket == thread_of
-            }
-            Expect::Linked => status == "processed" && ticket.is_some() && ticket != thread_of,
-            Expect::Ignored => status == "ignored",
-            // The same bytes share the row of the first delivery; a copy with
-            // other headers has a row of its own, finished as a duplicate of
-            // the message just before it.
-            Expect::Duplicate if seen.contains(hash) => {
-                status != "missing" && status != "quarantined"
-            }
-            Expect::Duplicate => status == "duplicate" && ticket.is_some() && ticket == previous,
-        };
-        seen.insert(hash);
-        previous = ticket;
-        let entry = by_kind.entry(expect.as_str()).or_default();
-        entry.1 += 1;
-        if right {
-            entry.0 += 1;
-        } else if wrong.len() < 10 {
-            wrong.push(format!(
-                "{file} ({}): {status} {ticket:?}, thread ticket {thread_of:?}",
-                expect.as_str()
-            ));
-        }
-    }
+    let (by_kind, wrong) = check_manifest(&manifest, &outcomes)?;
     let correct: usize = by_kind.values().map(|(r, _)| r).sum();
     let total: usize = by_kind.values().map(|(_, t)| t).sum();
     println!(
@@ -175,4 +135,60 @@ async fn ingest(
     }
     app.store().close().await;
     Ok(())
+}
+
+/// Holds every message to its manifest line: a new request opens a ticket
+/// no other request shares (a linked one too); a follow-up or bounce lands
+/// on its thread's ticket; a redelivery, byte-identical or by another way
+/// in, ends `duplicate` on the ticket of the message it repeats.
+fn check_manifest(manifest: &str, outcomes: &HashMap<String, IngestOutcome>) -> Result<Checked> {
+    let mut thread_ticket: HashMap<&str, i64> = HashMap::new();
+    let mut taken: HashSet<i64> = HashSet::new();
+    let mut by_kind: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    let mut previous: Option<i64> = None;
+    for line in manifest.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [file, _hash, thread, expect] = fields[..] else {
+            bail!("bad manifest line {line:?}");
+        };
+        let expect: Expect = expect.parse().map_err(anyhow::Error::msg)?;
+        let outcome = outcomes.get(file);
+        let ticket = outcome.and_then(IngestOutcome::ticket).map(|t| t.0);
+        let thread_of = thread_ticket.get(thread).copied();
+        let fresh = ticket.is_some_and(|t| !taken.contains(&t));
+        let right = match (expect, outcome) {
+            (Expect::New, Some(IngestOutcome::Created(_))) => fresh,
+            (Expect::Linked, Some(IngestOutcome::Linked { previous: p, .. })) => {
+                fresh && Some(p.0) == thread_of
+            }
+            (Expect::Thread, Some(IngestOutcome::Appended(_)))
+            | (Expect::Bounce, Some(IngestOutcome::Bounce(_))) => {
+                ticket.is_some() && ticket == thread_of
+            }
+            (Expect::Ignored, Some(IngestOutcome::Ignored(_))) => true,
+            // The repeated message's ticket (none when it was ignored).
+            (Expect::Duplicate, Some(IngestOutcome::Duplicate(_))) => ticket == previous,
+            _ => false,
+        };
+        if let (Expect::New, Some(t)) = (expect, ticket) {
+            thread_ticket.insert(thread, t);
+        }
+        if let (Expect::New | Expect::Linked, Some(t)) = (expect, ticket) {
+            taken.insert(t);
+        }
+        previous = ticket;
+        let entry = by_kind.entry(expect.as_str()).or_default();
+        entry.1 += 1;
+        if right {
+            entry.0 += 1;
+        } else if wrong.len() < 10 {
+            wrong.push(format!(
+                "{file} ({}): {:?}, thread ticket {thread_of:?}",
+                expect.as_str(),
+                outcome.map(IngestOutcome::name)
+            ));
+        }
+    }
+    Ok((by_kind, wrong))
 }

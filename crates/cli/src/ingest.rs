@@ -62,6 +62,8 @@ pub struct IngestSummary {
     pub counts: BTreeMap<&'static str, usize>,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Each message's name and outcome, in order, when recording was asked for.
+    pub outcomes: Option<Vec<(String, IngestOutcome)>>,
 }
 
 struct Batcher<'a> {
@@ -101,6 +103,9 @@ impl Batcher<'_> {
             }
             *self.summary.counts.entry(outcome.name()).or_default() += 1;
         }
+        if let Some(recorded) = self.summary.outcomes.as_mut() {
+            recorded.extend(self.names.iter().cloned().zip(outcomes.iter().cloned()));
+        }
         self.summary.messages += outcomes.len();
         self.bar.inc(outcomes.len() as u64);
         self.names.clear();
@@ -110,7 +115,12 @@ impl Batcher<'_> {
 }
 
 /// Reads every message under the paths ("-" is stdin) and takes it in, `batch` at a time.
-pub async fn run(app: &App, paths: &[PathBuf], batch: usize) -> Result<IngestSummary> {
+pub async fn run(
+    app: &App,
+    paths: &[PathBuf],
+    batch: usize,
+    record: bool,
+) -> Result<IngestSummary> {
     let started = std::time::Instant::now();
     let mut files = Vec::new();
     let mut stdin = None;
@@ -137,7 +147,10 @@ pub async fn run(app: &App, paths: &[PathBuf], batch: usize) -> Result<IngestSum
         size: batch.max(1),
         names: Vec::new(),
         raws: Vec::new(),
-        summary: IngestSummary::default(),
+        summary: IngestSummary {
+            outcomes: record.then(Vec::new),
+            ..IngestSummary::default()
+        },
         bar,
     };
     if let Some(raw) = stdin {

@@ -12,7 +12,7 @@ mod mail;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use config::{FileSettings, Settings};
-use rapport_app::demo::{builtin_conversations, ensure_demo_staff, read_conversations, seed_demo};
+use rapport_app::demo::{ensure_demo_staff, read_conversations, seed_demo};
 use rapport_app::generate::{GenerateOptions, generate};
 use rapport_app::{App, AppConfig};
 use rapport_core::{Role, Scope};
@@ -301,15 +301,35 @@ async fn open(settings: &Settings) -> Result<App> {
     ))
 }
 
+/// Real conversations for the generators, or the demo's written ones when
+/// the shared corpus is not beside the project.
 fn conversations(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
+    if path.exists() {
+        return Ok(read_conversations(path)?);
+    }
+    eprintln!(
+        "note: {} not found; using the demo's written conversations",
+        path.display()
+    );
+    Ok(rapport_app::demo::written_conversations()?
+        .into_iter()
+        .map(|w| rapport_app::demo::Conversation {
+            company: w.company,
+            turns: w.turns,
+        })
+        .collect())
+}
+
+/// The real conversations that enrich the demo, where present.
+fn demo_corpus(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
     if path.exists() {
         Ok(read_conversations(path)?)
     } else {
         eprintln!(
-            "warning: {} not found; using a few built-in conversations instead",
+            "note: {} not found; the demo has its own written conversations only",
             path.display()
         );
-        Ok(builtin_conversations())
+        Ok(Vec::new())
     }
 }
 
@@ -361,7 +381,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             let app = open(&settings).await?;
             let started = Instant::now();
             let (logins, agents, teams) = ensure_demo_staff(&app).await?;
-            let seeded = seed_demo(&app, &conversations(&path)?, &agents, &teams).await?;
+            let seeded = seed_demo(&app, &demo_corpus(&path)?, &agents, &teams).await?;
             if seeded > 0 {
                 println!(
                     "Seeded {seeded} demo tickets in {:.1} s.",
@@ -424,7 +444,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         }
         Command::Ingest { paths, batch } => {
             let app = open(&settings).await?;
-            let result = ingest::run(&app, &paths, batch).await.map(|_| ());
+            let result = ingest::run(&app, &paths, batch, false).await.map(|_| ());
             app.store().close().await;
             result
         }

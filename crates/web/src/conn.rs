@@ -49,9 +49,7 @@ impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, Shap
 }
 
 /// Hands the connection's peer to the handlers as `ConnectInfo<SocketAddr>`.
-pub(crate) async fn peer_address(
-    mut request: axum::extract::Request,
-) -> axum::extract::Request {
+pub(crate) async fn peer_address(mut request: axum::extract::Request) -> axum::extract::Request {
     let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<Peer>>()

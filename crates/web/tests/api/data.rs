@@ -2,7 +2,9 @@
 
 use crate::both_backends;
 use crate::harness::Harness;
-use rapport_app::demo::{builtin_conversations, ensure_demo_staff, read_conversations, seed_demo};
+use rapport_app::demo::{
+    builtin_conversations, ensure_demo_staff, seed_demo, written_conversations,
+};
 use rapport_app::generate::{GenerateOptions, generate};
 use rapport_store::TicketFilter;
 use std::collections::HashSet;
@@ -35,40 +37,46 @@ async fn every_ticket_replays(h: &Harness) -> Vec<rapport_core::Ticket> {
 }
 
 async fn demo_seeds_every_status(h: &Harness) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/conversations/twitter-customer-care.dev.jsonl");
-    let conversations = if path.exists() {
-        read_conversations(&path).unwrap()
-    } else {
-        builtin_conversations()
-    };
+    // The demo from the repository alone: no shared corpus.
     let (logins, agents, teams) = ensure_demo_staff(&h.app).await.unwrap();
     assert_eq!(logins.len(), 6);
-    let seeded = seed_demo(&h.app, &conversations, &agents, &teams)
-        .await
-        .unwrap();
-    assert_eq!(seeded, conversations.len());
+    let seeded = seed_demo(&h.app, &[], &agents, &teams).await.unwrap();
+    let written = written_conversations().unwrap().len();
+    // Every written conversation and the customer's mail make a ticket.
+    assert_eq!(seeded, written + 1);
+    assert!(seeded >= 300, "{seeded}");
     assert_eq!(
-        seed_demo(&h.app, &conversations, &agents, &teams)
-            .await
-            .unwrap(),
+        seed_demo(&h.app, &[], &agents, &teams).await.unwrap(),
         0,
         "seeding twice adds nothing"
     );
     let all = every_ticket_replays(h).await;
+    assert_eq!(all.len(), seeded);
     let statuses: HashSet<_> = all.iter().map(|t| t.status).collect();
-    if conversations.len() > 100 {
-        assert_eq!(statuses.len(), 6, "{statuses:?}");
-        assert!(all.iter().any(|t| t.transfer_count > 0));
-        assert!(
-            all.iter()
-                .any(|t| matches!(t.closure, Some(rapport_core::Closure::Spam { .. })))
-        );
-        assert!(
-            all.iter()
-                .any(|t| matches!(t.closure, Some(rapport_core::Closure::Duplicate { .. })))
-        );
-    }
+    assert_eq!(statuses.len(), 6, "{statuses:?}");
+    assert!(all.iter().filter(|t| t.transfer_count > 0).count() >= 25);
+    assert!(
+        all.iter()
+            .any(|t| matches!(t.closure, Some(rapport_core::Closure::Spam { .. })))
+    );
+    assert!(
+        all.iter()
+            .any(|t| matches!(t.closure, Some(rapport_core::Closure::Duplicate { .. })))
+    );
+    let customers: HashSet<_> = all.iter().map(|t| t.customer_id).collect();
+    assert!(customers.len() >= 250, "{}", customers.len());
+    // The intake's side: a quarantined message and a bounce marked on the customer.
+    let (_, held) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    assert_eq!(held.as_array().map(Vec::len), Some(1), "{held}");
+    let (_, found) = h
+        .get("/api/v1/customers?name=Noor%20Haddad", &h.admin)
+        .await;
+    let noor = found["items"][0]["id"].as_i64().unwrap();
+    let (_, noor) = h.get(&format!("/api/v1/customers/{noor}"), &h.admin).await;
+    assert_eq!(
+        noor["bouncing"][0]["email"], "noor.haddad@example.net",
+        "{noor}"
+    );
     // The demo logins work, with passwords fresh at each start.
     let again = ensure_demo_staff(&h.app).await.unwrap().0;
     assert_ne!(again[0].password, logins[0].password);

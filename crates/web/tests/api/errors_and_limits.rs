@@ -61,9 +61,15 @@ async fn axums_own_errors_have_the_json_shape(h: &Harness) {
 async fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> (u16, String, Value) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     // hyper may answer and close before reading all of an oversized request.
-    let _ = stream.write_all(request).await;
+    // Bounded, so a connection left open fails the test instead of hanging it.
+    let limit = std::time::Duration::from_secs(20);
+    let _ = tokio::time::timeout(limit, stream.write_all(request)).await;
     let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response).await;
+    let read = tokio::time::timeout(limit, stream.read_to_end(&mut response)).await;
+    assert!(
+        read.is_ok(),
+        "no end of the response within {limit:?}: {response:?}"
+    );
     let text = String::from_utf8_lossy(&response).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -149,7 +155,10 @@ async fn malformed_requests_on_a_real_socket_get_the_json_shape(h: &Harness) {
     let (got, _, body) = raw_http(addr, upload("label.pdf").as_bytes()).await;
     assert_eq!(got, 201, "{body}");
     let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    // Graceful shutdown waits for open connections; a slow peer must not hang the suite.
+    if let Ok(joined) = tokio::time::timeout(std::time::Duration::from_secs(20), server).await {
+        joined.unwrap().unwrap();
+    }
 }
 
 /// Takes the database away: drops it on PostgreSQL, closes the pools on SQLite.

@@ -1,9 +1,16 @@
-//! Demo data built from real customer-care conversations.
+//! Demo data: the conversations written for Rapport's demo (always, from
+//! the binary; see [`written`]), enriched with real customer-care
+//! conversations where `../shared/data` is present, and a few mails taken in
+//! through the intake (a bounce, a quarantined message).
 //!
 //! Each conversation becomes a ticket whose turns are replayed through the
 //! same use cases the API calls, so every demo ticket has a true event log:
 //! tickets end up in every status, some transferred with hand-off notes, one
 //! closed as spam and one as a duplicate.
+
+mod written;
+
+pub use written::{WrittenConversation, written_conversations};
 
 use crate::tickets::{CustomerRef, MessageRole, OpenTicket};
 use crate::{App, AppError, Caller};
@@ -156,11 +163,7 @@ pub struct DemoLogin {
     pub role: Role,
 }
 
-const TEAMS: [&str; 3] = [
-    "Orders & Delivery",
-    "Accounts & Billing",
-    "Technical Support",
-];
+const TEAMS: [&str; 3] = ["Billing", "Delivery", "Technical"];
 const AGENTS: [(&str, &str, Role); 6] = [
     ("admin@rapport.demo", "Ada Admin", Role::Admin),
     ("lead@rapport.demo", "Lena Lead", Role::Lead),
@@ -269,31 +272,108 @@ pub async fn ensure_demo_staff(
     Ok((logins, agent_ids, team_ids))
 }
 
-/// Seeds the demo tickets (only into an empty help desk); returns how many.
+/// The demo staff by position in `AGENTS`, and the teams by name.
+pub(crate) struct Staff {
+    /// First name and id of each demo agent, in `AGENTS` order.
+    agents: Vec<(String, AgentId)>,
+    /// Team names and ids.
+    teams: Vec<(String, TeamId)>,
+}
+
+impl Staff {
+    fn new(agents: &[AgentId], teams: &[TeamId]) -> Self {
+        Self {
+            agents: AGENTS
+                .iter()
+                .zip(agents)
+                .map(|((_, name, _), id)| (name.split(' ').next().unwrap_or(name).to_string(), *id))
+                .collect(),
+            teams: TEAMS
+                .iter()
+                .zip(teams)
+                .map(|(name, id)| (name.to_string(), *id))
+                .collect(),
+        }
+    }
+
+    /// The demo agent at `index` as a caller of the use cases.
+    fn caller(&self, index: usize) -> Caller {
+        let index = index.min(self.agents.len().saturating_sub(1));
+        Caller::operator(self.agents[index].1, AGENTS[index].2)
+    }
+
+    /// A team by name.
+    fn team(&self, name: &str) -> Option<TeamId> {
+        self.teams
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+    }
+
+    /// Another agent (not the admin or lead) to hand a ticket to.
+    fn colleague_of(&self, caller: &Caller) -> AgentId {
+        let workers = &self.agents[2..];
+        let at = workers
+            .iter()
+            .position(|(_, id)| *id == caller.agent_id)
+            .unwrap_or(0);
+        workers[(at + 1) % workers.len()].1
+    }
+}
+
+/// Seeds the demo (only into an empty help desk): the written
+/// conversations, then `corpus` (real conversations, where present), then
+/// a few mails through the intake. Returns how many tickets were made.
 pub async fn seed_demo(
     app: &App,
-    conversations: &[Conversation],
+    corpus: &[Conversation],
     agents: &[AgentId],
     teams: &[TeamId],
 ) -> Result<usize, AppError> {
-    let store = app.store();
-    let any = store
+    let any = app
+        .store()
         .list_tickets(&rapport_store::TicketFilter {
             limit: 1,
             ..Default::default()
         })
         .await?;
-    if !any.is_empty() {
+    if !any.is_empty() || agents.len() < AGENTS.len() || teams.len() < TEAMS.len() {
         return Ok(0);
     }
-    let caller = |i: usize| {
-        let role = match i {
-            0 => Role::Admin,
-            1 => Role::Lead,
-            _ => Role::Agent,
-        };
-        Caller::operator(agents[i], role)
-    };
+    let staff = Staff::new(agents, teams);
+    let written = written::seed_written(app, &staff).await?.len();
+    let corpus = seed_corpus(app, &staff, corpus).await?;
+    let mails = seed_mail(app).await?;
+    Ok(written + corpus + mails)
+}
+
+/// Mail through the real intake: a customer's message, the delivery report
+/// of a message to an address that no longer works, and a message without a
+/// sender, which waits in quarantine for an admin.
+async fn seed_mail(app: &App) -> Result<usize, AppError> {
+    let mails: [&[u8]; 3] = [
+        b"From: Noor Haddad <noor.haddad@example.net>\r\nTo: support@localhost\r\nSubject: Invoice address\r\nMessage-ID: <demo-noor-1@example.net>\r\nDate: Mon, 30 Nov 2026 09:12:00 +0100\r\n\r\nHello, please send my invoices to noor@old-employer.example from now on.\r\n",
+        b"From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: support@localhost\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <demo-bounce-1@mx.example.net>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; noor.haddad@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n--r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <demo-noor-1@example.net>\r\nFrom: Noor Haddad <noor.haddad@example.net>\r\n--r--\r\n",
+        b"Subject: no sender at all\r\nMessage-ID: <demo-nosender@example.org>\r\n\r\nWho wrote this?\r\n",
+    ];
+    let outcomes = app.ingest_batch(&mails).await?;
+    Ok(outcomes
+        .iter()
+        .filter(|o| matches!(o, crate::intake::IngestOutcome::Created(_)))
+        .count())
+}
+
+/// Real conversations (the shared corpus), replayed with made-up customers;
+/// statuses are spread by position.
+async fn seed_corpus(
+    app: &App,
+    staff: &Staff,
+    conversations: &[Conversation],
+) -> Result<usize, AppError> {
+    let store = app.store();
+    let caller = |i: usize| staff.caller(i);
+    let teams: Vec<TeamId> = staff.teams.iter().map(|(_, id)| *id).collect();
+    let agents: Vec<AgentId> = staff.agents.iter().map(|(_, id)| *id).collect();
     let lead = caller(1);
     let mut created: Vec<TicketId> = Vec::new();
     for (i, conversation) in conversations.iter().enumerate() {
