@@ -1,0 +1,128 @@
+//! Business calendars: when a desk is open, and time counted only then.
+//!
+//! A [`CalendarSpec`] is the stored, serializable description: an IANA time
+//! zone, weekly opening hours ([`WeeklyHours`], several [`TimeRange`]s a day,
+//! possibly past midnight), an always-open flag, [`Holiday`]s (a date, a
+//! yearly date, or the nth weekday of a month) and [`ClosedPeriod`]s with a
+//! reason. [`BusinessCalendar::new`] validates it and compiles it into an
+//! immutable value that answers [`is_open`](BusinessCalendar::is_open),
+//! [`next_opening`](BusinessCalendar::next_opening),
+//! [`add_business_minutes`](BusinessCalendar::add_business_minutes) and
+//! [`business_minutes_between`](BusinessCalendar::business_minutes_between),
+//! and lists hours and closures for a posted-hours page. Calendars also
+//! travel as iCalendar feeds ([`BusinessCalendar::from_ical`],
+//! [`BusinessCalendar::to_ical`]).
+//!
+//! # Semantics
+//!
+//! Hours, holidays and closures are wall-clock times in the calendar's zone.
+//! Each civil day's open time is the day's intervals (plus the part of the
+//! previous day's intervals that runs past midnight), minus the whole day if
+//! it is a holiday (so hours running into a holiday stop at midnight), minus
+//! closures. Each wall-clock boundary becomes a real instant with jiff's
+//! *compatible* disambiguation: a time skipped by a spring-forward gap means
+//! the instant just as far after the gap (02:30 in a 02:00→03:00 gap is 03:30
+//! new time) and a repeated time in a fall-back fold means its first
+//! occurrence. Business minutes are real elapsed minutes while open, so
+//! 09:00–17:00 is 7 hours on a spring-forward day and 9 on a fall-back day
+//! when the clock change falls inside it.
+//!
+//! # Speed
+//!
+//! Nothing on the hot path builds a jiff value. The zone's offset changes
+//! (1900–2200) are read once into sorted vectors (`zone.rs`); days are
+//! integers; each weekday's open pieces are precomputed; holidays are a sorted
+//! list of day numbers plus per-month rules; closures are one merged, sorted
+//! list. Walking forward is one step per civil day, converting only span ends.
+
+mod arith;
+mod civil;
+mod ical;
+mod posted;
+mod rules;
+mod spec;
+mod zone;
+
+#[cfg(test)]
+mod tests;
+
+pub use ical::{IcalError, IcalErrorKind, MAX_ICAL_BYTES, MAX_ICAL_EVENTS};
+pub use posted::{ClosureKind, DayHours, UpcomingClosure};
+pub use spec::{
+    CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, Holiday, HolidayRule,
+    MAX_INTERVALS_PER_DAY, Nth, TimeRange, Weekday, WeeklyHours,
+};
+
+use crate::time::Timestamp;
+use rules::Rules;
+use serde::{Deserialize, Serialize};
+use zone::ZoneMap;
+
+/// A validated business calendar, compiled for fast arithmetic.
+///
+/// Serializes as its [`CalendarSpec`]; deserializing validates. Two
+/// calendars are equal when their specs are.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "CalendarSpec", into = "CalendarSpec")]
+pub struct BusinessCalendar {
+    spec: CalendarSpec,
+    zone: ZoneMap,
+    rules: Rules,
+}
+
+impl BusinessCalendar {
+    /// Validates a spec and compiles it. Each day's intervals are sorted by
+    /// start (the canonical order kept in [`BusinessCalendar::spec`]).
+    pub fn new(mut spec: CalendarSpec) -> Result<Self, CalendarError> {
+        spec.hours.normalize();
+        let (tz, week) = spec.checked()?;
+        let rules = Rules::new(&spec, &week);
+        Ok(Self {
+            spec,
+            zone: ZoneMap::new(tz),
+            rules,
+        })
+    }
+
+    /// The spec this calendar was built from.
+    pub fn spec(&self) -> &CalendarSpec {
+        &self.spec
+    }
+
+    /// The calendar's name.
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// The calendar's time zone.
+    pub fn time_zone(&self) -> &jiff::tz::TimeZone {
+        self.zone.tz()
+    }
+
+    /// The wall-clock time of an instant in the calendar's zone.
+    pub fn local_time(&self, at: Timestamp) -> jiff::civil::DateTime {
+        at.to_jiff().to_zoned(self.zone.tz().clone()).datetime()
+    }
+}
+
+impl PartialEq for BusinessCalendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+impl Eq for BusinessCalendar {}
+
+impl TryFrom<CalendarSpec> for BusinessCalendar {
+    type Error = CalendarError;
+
+    fn try_from(spec: CalendarSpec) -> Result<Self, Self::Error> {
+        Self::new(spec)
+    }
+}
+
+impl From<BusinessCalendar> for CalendarSpec {
+    fn from(calendar: BusinessCalendar) -> Self {
+        calendar.spec
+    }
+}
