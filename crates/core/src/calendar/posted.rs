@@ -109,7 +109,7 @@ impl BusinessCalendar {
             let (lo, hi) = closure.span.local_range();
             push(ClosureKind::Closure, &closure.reason, lo, hi);
         }
-        out.sort_by(|a, b| (a.starts_at, a.ends_at, a.kind).cmp(&(b.starts_at, b.ends_at, b.kind)));
+        out.sort_by_key(|c| (c.starts_at, c.ends_at, c.kind));
         out
     }
 }
