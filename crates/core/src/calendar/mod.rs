@@ -16,10 +16,10 @@
 //! # Semantics
 //!
 //! Hours, holidays and closures are wall-clock times in the calendar's zone.
-//! Each civil day's open time is the day's intervals (plus the part of the
-//! previous day's intervals that runs past midnight), minus the whole day if
-//! it is a holiday (so hours running into a holiday stop at midnight), minus
-//! closures. Each wall-clock boundary becomes a real instant with jiff's
+//! An interval belongs to the weekday it starts on and may run past midnight.
+//! A holiday closes its whole civil day: intervals that start on it do not
+//! happen at all (not even their part past midnight), and intervals from the
+//! day before stop at midnight. Closures are cut out of what remains. Each wall-clock boundary becomes a real instant with jiff's
 //! *compatible* disambiguation: a time skipped by a spring-forward gap means
 //! the instant just as far after the gap (02:30 in a 02:00→03:00 gap is 03:30
 //! new time) and a repeated time in a fall-back fold means its first
@@ -41,6 +41,7 @@ mod ical;
 mod posted;
 mod rules;
 mod spec;
+mod validate;
 mod zone;
 
 #[cfg(test)]
@@ -49,9 +50,10 @@ mod tests;
 pub use ical::{IcalError, IcalErrorKind, MAX_ICAL_BYTES, MAX_ICAL_EVENTS};
 pub use posted::{ClosureKind, DayHours, UpcomingClosure};
 pub use spec::{
-    CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, Holiday, HolidayRule,
-    MAX_INTERVALS_PER_DAY, Nth, TimeRange, Weekday, WeeklyHours,
+    CalendarSpec, ClosedPeriod, ClosedSpan, Holiday, HolidayRule, MAX_INTERVALS_PER_DAY, Nth,
+    TimeRange, Weekday, WeeklyHours,
 };
+pub use validate::CalendarError;
 
 use crate::time::Timestamp;
 use rules::Rules;

@@ -2,7 +2,8 @@
 //! and merged closures, all in local microseconds.
 
 use super::civil::{self, DAY};
-use super::spec::{CalendarSpec, HolidayRule, Nth, Piece};
+use super::spec::{CalendarSpec, HolidayRule, Nth};
+use super::validate::Piece;
 use std::ops::ControlFlow;
 
 /// A holiday rule that depends on the month, checked only in that month.
@@ -17,9 +18,12 @@ enum MonthRule {
 /// What the arithmetic needs to know about a calendar, besides its zone.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules {
-    /// Open pieces of each weekday (Monday first) as microseconds after
-    /// midnight, sorted, adjacent pieces merged.
+    /// Open pieces of the intervals that start on each weekday (Monday
+    /// first), as microseconds after midnight, sorted, touching ones merged.
     week: [Vec<(i64, i64)>; 7],
+    /// Where the part past midnight of the previous weekday's interval ends
+    /// on each weekday (it starts at midnight); validation allows one.
+    carried: [Option<i64>; 7],
     /// Day numbers of single-date holidays, sorted and deduplicated.
     dates: Vec<i64>,
     /// Yearly and nth-weekday rules by month (January first).
@@ -31,11 +35,24 @@ pub(crate) struct Rules {
 impl Rules {
     /// Compiles a validated spec and its expanded week.
     pub(crate) fn new(spec: &CalendarSpec, week: &[Vec<Piece>; 7]) -> Self {
-        let week: [Vec<(i64, i64)>; 7] = std::array::from_fn(|i| {
+        let own: [Vec<(i64, i64)>; 7] = std::array::from_fn(|i| {
             if spec.always_open {
                 return vec![(0, DAY)];
             }
-            merge(week[i].iter().map(|p| (p.start, p.end)).collect())
+            merge(
+                week[i]
+                    .iter()
+                    .filter(|p| !p.carried)
+                    .map(|p| (p.start, p.end))
+                    .collect(),
+            )
+        });
+        let carried: [Option<i64>; 7] = std::array::from_fn(|i| {
+            week[i]
+                .iter()
+                .filter(|p| p.carried && !spec.always_open)
+                .map(|p| p.end)
+                .max()
         });
         let mut dates = Vec::new();
         let mut by_month: [Vec<MonthRule>; 12] = Default::default();
@@ -65,7 +82,8 @@ impl Rules {
         dates.dedup();
         let closures = merge(spec.closures.iter().map(|c| c.span.local_range()).collect());
         Self {
-            week,
+            week: own,
+            carried,
             dates,
             by_month,
             closures,
@@ -102,8 +120,10 @@ impl Rules {
     }
 
     /// Calls `visit` with each open span `[start, end)` of a civil day, in
-    /// local microseconds and in order. Holidays close the whole day;
-    /// closures are cut out.
+    /// local microseconds and in order. An interval belongs to the day it
+    /// starts on: a holiday cancels the intervals that start on it (their
+    /// part past midnight too) and cuts the previous day's at midnight.
+    /// Closures are cut out.
     pub(crate) fn for_each_local_span<B>(
         &self,
         day: i64,
@@ -112,32 +132,44 @@ impl Rules {
         if !(civil::MIN_DAY..=civil::MAX_DAY).contains(&day) {
             return ControlFlow::Continue(());
         }
-        let pieces = &self.week[civil::weekday_index(day)];
-        if pieces.is_empty() || self.is_holiday(day) {
+        let weekday = civil::weekday_index(day);
+        let (own, carried) = (&self.week[weekday], self.carried[weekday]);
+        if (own.is_empty() && carried.is_none()) || self.is_holiday(day) {
             return ControlFlow::Continue(());
         }
         let base = day * DAY;
-        for &(s, e) in pieces {
-            let (mut lo, hi) = (base + s, base + e);
-            if self.closures.is_empty() {
-                visit(lo, hi)?;
-                continue;
-            }
-            let mut i = self.closures.partition_point(|&(_, ce)| ce <= lo);
-            while lo < hi {
-                match self.closures.get(i) {
-                    Some(&(cs, ce)) if cs < hi => {
-                        if cs > lo {
-                            visit(lo, cs)?;
-                        }
-                        lo = lo.max(ce);
-                        i += 1;
+        if let Some(end) = carried
+            && !self.is_holiday(day - 1)
+        {
+            self.open_minus_closures(base, base + end, &mut visit)?;
+        }
+        for &(s, e) in own {
+            self.open_minus_closures(base + s, base + e, &mut visit)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Visits `[lo, hi)` less the closures.
+    fn open_minus_closures<B>(
+        &self,
+        mut lo: i64,
+        hi: i64,
+        visit: &mut impl FnMut(i64, i64) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
+        if self.closures.is_empty() {
+            return visit(lo, hi);
+        }
+        let mut i = self.closures.partition_point(|&(_, ce)| ce <= lo);
+        while lo < hi {
+            match self.closures.get(i) {
+                Some(&(cs, ce)) if cs < hi => {
+                    if cs > lo {
+                        visit(lo, cs)?;
                     }
-                    _ => {
-                        visit(lo, hi)?;
-                        break;
-                    }
+                    lo = lo.max(ce);
+                    i += 1;
                 }
+                _ => return visit(lo, hi),
             }
         }
         ControlFlow::Continue(())

@@ -91,7 +91,7 @@ impl ZoneMap {
             return self.to_local_slow(utc);
         }
         let index = self.at.partition_point(|&t| t <= utc);
-        utc + self.offset_after(index)
+        utc.saturating_add(self.offset_after(index))
     }
 
     fn offset_after(&self, index: usize) -> i64 {
@@ -103,7 +103,7 @@ impl ZoneMap {
 
     fn to_local_slow(&self, utc: i64) -> i64 {
         let ts = Timestamp(utc).to_jiff();
-        utc + i64::from(self.tz.to_offset(ts).seconds()) * 1_000_000
+        utc.saturating_add(i64::from(self.tz.to_offset(ts).seconds()) * 1_000_000)
     }
 
     fn utc_of_slow(&self, local: i64) -> i64 {
@@ -115,7 +115,9 @@ impl ZoneMap {
                 .map(|t| t.as_microsecond())
         });
         // Only at jiff's extreme range: fall back to the offset near there.
-        exact.unwrap_or_else(|| local - (self.to_local_slow(local) - local))
+        exact.unwrap_or_else(|| {
+            local.saturating_sub(self.to_local_slow(local).saturating_sub(local))
+        })
     }
 }
 

@@ -56,7 +56,8 @@ mod lex;
 mod values;
 
 use super::BusinessCalendar;
-use super::spec::{CalendarError, CalendarSpec};
+use super::spec::CalendarSpec;
+use super::validate::CalendarError;
 use crate::time::Timestamp;
 
 /// The largest iCalendar input read, in bytes (1 MiB).
