@@ -1,7 +1,18 @@
 //! Business-time arithmetic: a forward walk over open spans, day by day.
+//!
+//! Each civil day's pieces (local microseconds, see `rules.rs`) become
+//! instants through the zone cursor. Compatible disambiguation is not
+//! monotonic inside a spring-forward gap, so a day's spans are sorted and
+//! merged when needed, and a span that may still overlap the next day's
+//! (it ends after the earliest instant any later wall time can map to) waits
+//! in a pending list until it cannot. Closures, as instants, are cut out as
+//! spans are emitted, in order, with a cursor. In the usual case (no gap
+//! near) every span goes straight through.
 
 use super::BusinessCalendar;
 use super::civil::{self, DAY, MINUTE};
+use super::spec::MAX_INTERVALS_PER_DAY;
+use super::zone::Cursor;
 use crate::time::Timestamp;
 use std::ops::ControlFlow::{self, Break, Continue};
 
@@ -10,38 +21,172 @@ use std::ops::ControlFlow::{self, Break, Continue};
 /// years of civil days in a row without any.
 pub(crate) const HORIZON_DAYS: i64 = 3_660;
 
+/// Room for one day's spans (the intervals that start on it).
+const DAY_CAPACITY: usize = 64;
+const _: () = assert!(MAX_INTERVALS_PER_DAY < DAY_CAPACITY);
+
 /// When a walk gives up.
 #[derive(Debug, Clone, Copy)]
 enum Limit {
     /// After [`HORIZON_DAYS`] days in a row without open time.
     Horizon,
-    /// At the first civil day that starts at or after this instant.
+    /// Once no later wall time can map before this instant.
     Before(i64),
+}
+
+/// One civil day's open spans as instants, sorted and disjoint.
+struct DaySpans {
+    items: [(i64, i64); DAY_CAPACITY],
+    len: usize,
+}
+
+impl DaySpans {
+    fn new() -> Self {
+        Self {
+            items: [(0, 0); DAY_CAPACITY],
+            len: 0,
+        }
+    }
+
+    fn as_slice(&self) -> &[(i64, i64)] {
+        &self.items[..self.len]
+    }
+
+    /// Fills in a day's spans.
+    fn fill(&mut self, cal: &BusinessCalendar, day: i64, cursor: &mut Cursor<'_>) {
+        self.len = 0;
+        let mut sorted = true;
+        let items = &mut self.items;
+        let len = &mut self.len;
+        cal.rules.for_each_piece(day, |lo, hi| {
+            let (start, end) = (cursor.utc_of(lo), cursor.utc_of(hi));
+            // An interval that starts in a gap may end before it starts.
+            if start < end && *len < DAY_CAPACITY {
+                if *len > 0 && start < items[*len - 1].1 {
+                    sorted = false;
+                }
+                items[*len] = (start, end);
+                *len += 1;
+            }
+        });
+        if !sorted {
+            let spans = &mut self.items[..self.len];
+            spans.sort_unstable();
+            self.len = merge_in_place(spans);
+        }
+    }
+}
+
+/// Merges sorted spans that overlap or touch, in place; returns the count.
+fn merge_in_place(spans: &mut [(i64, i64)]) -> usize {
+    let mut kept = 0;
+    for i in 0..spans.len() {
+        let (start, end) = spans[i];
+        if kept > 0 && start <= spans[kept - 1].1 {
+            spans[kept - 1].1 = spans[kept - 1].1.max(end);
+        } else {
+            spans[kept] = (start, end);
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// Hands spans to the visitor in order, once each, less closures.
+struct Emitter<'c, V> {
+    closures: &'c [(i64, i64)],
+    next_closure: usize,
+    /// Everything before this instant has been handed over or skipped.
+    done_until: i64,
+    /// Whether anything was handed over since the flag was last cleared.
+    visited: bool,
+    pending: Vec<(i64, i64)>,
+    visit: V,
+}
+
+impl<B, V: FnMut(i64, i64) -> ControlFlow<B>> Emitter<'_, V> {
+    /// Takes one day's spans; what ends before `bound` (no later day can
+    /// reach before it) is final and handed over.
+    fn day(&mut self, spans: &[(i64, i64)], bound: i64) -> ControlFlow<B> {
+        if self.pending.is_empty() && spans.last().is_none_or(|s| s.1 <= bound) {
+            return spans.iter().try_for_each(|&(a, b)| self.emit(a, b));
+        }
+        self.pending.extend_from_slice(spans);
+        self.pending.sort_unstable();
+        let len = merge_in_place(&mut self.pending);
+        self.pending.truncate(len);
+        let mut kept = 0;
+        for i in 0..self.pending.len() {
+            let (a, b) = self.pending[i];
+            if a < bound {
+                self.emit(a, b.min(bound))?;
+            }
+            if b > bound {
+                self.pending[kept] = (a.max(bound), b);
+                kept += 1;
+            }
+        }
+        self.pending.truncate(kept);
+        Continue(())
+    }
+
+    /// Hands over everything pending.
+    fn flush(&mut self) -> ControlFlow<B> {
+        let pending = std::mem::take(&mut self.pending);
+        pending.iter().try_for_each(|&(a, b)| self.emit(a, b))
+    }
+
+    /// Hands over `[a, b)` less what was already handed over and closures.
+    fn emit(&mut self, a: i64, b: i64) -> ControlFlow<B> {
+        let mut a = a.max(self.done_until);
+        while a < b {
+            let Some(&(ca, cb)) = self.closures.get(self.next_closure) else {
+                break;
+            };
+            if cb <= a {
+                self.next_closure += 1;
+                continue;
+            }
+            if ca >= b {
+                break;
+            }
+            if ca > a {
+                self.done_until = ca;
+                self.visited = true;
+                (self.visit)(a, ca)?;
+            }
+            a = cb;
+        }
+        if a >= b {
+            self.done_until = self.done_until.max(b);
+            return Continue(());
+        }
+        self.done_until = b;
+        self.visited = true;
+        (self.visit)(a, b)
+    }
 }
 
 impl BusinessCalendar {
     /// Whether the desk is open at an instant.
     pub fn is_open(&self, at: Timestamp) -> bool {
         let t = at.0;
+        let closed = self
+            .closures
+            .get(self.closures.partition_point(|&(_, end)| end <= t))
+            .is_some_and(|&(start, _)| start <= t);
+        if closed {
+            return false;
+        }
         let day = self.zone.to_local(t).div_euclid(DAY);
         let mut cursor = self.zone.cursor();
-        // The instant lies in the image of its own civil day, or of the next
-        // one when a fold straddles midnight; never of an earlier day.
-        for d in [day, day + 1] {
-            let flow = self.rules.for_each_local_span(d, |lo, hi| {
-                if cursor.utc_of(lo) > t {
-                    Break(false)
-                } else if t < cursor.utc_of(hi) {
-                    Break(true)
-                } else {
-                    Continue(())
-                }
-            });
-            if let Break(open) = flow {
-                return open;
-            }
-        }
-        false
+        let mut spans = DaySpans::new();
+        // Intervals from the day before run past midnight; around gaps and
+        // folds, one day further either way may cover the instant.
+        (day - 2..=day + 1).any(|d| {
+            spans.fill(self, d, &mut cursor);
+            spans.as_slice().iter().any(|&(a, b)| a <= t && t < b)
+        })
     }
 
     /// The first instant at or after `at` when the desk is open: `at` itself
@@ -99,45 +244,57 @@ impl BusinessCalendar {
         total
     }
 
-    /// Calls `visit(start, end)` for each open span (UTC micros) that ends
-    /// after `from`, in order, with `start` clipped to `from`, until `visit`
-    /// breaks (its value is returned) or the limit is reached (`None`).
+    /// Calls `visit(start, end)` for each open span (UTC micros, disjoint,
+    /// in order, closures cut out) that ends after `from`, with `start`
+    /// clipped to `from`, until `visit` breaks (its value is returned) or
+    /// the limit is reached (`None`).
     fn walk<B>(
         &self,
         from: i64,
         limit: Limit,
-        mut visit: impl FnMut(i64, i64) -> ControlFlow<B>,
+        visit: impl FnMut(i64, i64) -> ControlFlow<B>,
     ) -> Option<B> {
         if self.rules.never_open() {
             return None;
         }
-        let mut day = self.zone.to_local(from).div_euclid(DAY).max(civil::MIN_DAY);
+        let mut emitter = Emitter {
+            closures: &self.closures,
+            next_closure: self.closures.partition_point(|&(_, end)| end <= from),
+            done_until: from,
+            visited: false,
+            pending: Vec::new(),
+            visit,
+        };
+        let first = self.zone.to_local(from).div_euclid(DAY).max(civil::MIN_DAY);
+        // The day before runs past midnight, and around a gap the one before
+        // that may too.
+        let mut day = first - 2;
         let mut cursor = self.zone.cursor();
-        let mut last_open = day;
+        let mut spans = DaySpans::new();
+        let mut last_open = first;
         while day <= civil::MAX_DAY {
-            match limit {
-                Limit::Horizon if day - last_open > HORIZON_DAYS => return None,
-                Limit::Before(end) if cursor.utc_of(day * DAY) >= end => return None,
-                _ => {}
-            }
-            let mut any = false;
-            let flow = self.rules.for_each_local_span(day, |lo, hi| {
-                any = true;
-                let start = cursor.utc_of(lo);
-                let end = cursor.utc_of(hi);
-                if end <= from {
-                    return Continue(());
+            let stop = match limit {
+                Limit::Horizon => day - last_open > HORIZON_DAYS,
+                Limit::Before(end) => {
+                    cursor.min_utc_from(self.rules.later_days_start(day - 1)) >= end
                 }
-                visit(start.max(from), end)
-            });
-            if let Break(found) = flow {
+            };
+            if stop {
+                break;
+            }
+            spans.fill(self, day, &mut cursor);
+            let bound = cursor.min_utc_from(self.rules.later_days_start(day));
+            if let Break(found) = emitter.day(spans.as_slice(), bound) {
                 return Some(found);
             }
-            if any {
+            if std::mem::take(&mut emitter.visited) {
                 last_open = day;
             }
             day += 1;
         }
-        None
+        match emitter.flush() {
+            Break(found) => Some(found),
+            Continue(()) => None,
+        }
     }
 }

@@ -33,7 +33,8 @@
 //! (1900–2200) are read once into sorted vectors (`zone.rs`); days are
 //! integers; each weekday's open pieces are precomputed; holidays are a sorted
 //! list of day numbers plus per-month rules; closures are one merged, sorted
-//! list. Walking forward is one step per civil day, converting only span ends.
+//! list of instants. Walking forward is one step per civil day, converting
+//! only span ends (`arith.rs`).
 
 mod arith;
 mod civil;
@@ -70,6 +71,8 @@ pub struct BusinessCalendar {
     spec: CalendarSpec,
     zone: ZoneMap,
     rules: Rules,
+    /// Closures as instants `[start, end)` (UTC micros), sorted and merged.
+    closures: Vec<(i64, i64)>,
 }
 
 impl BusinessCalendar {
@@ -77,12 +80,24 @@ impl BusinessCalendar {
     /// start (the canonical order kept in [`BusinessCalendar::spec`]).
     pub fn new(mut spec: CalendarSpec) -> Result<Self, CalendarError> {
         spec.hours.normalize();
-        let (tz, week) = spec.checked()?;
-        let rules = Rules::new(&spec, &week);
+        let tz = spec.checked()?;
+        let rules = Rules::new(&spec);
+        let zone = ZoneMap::new(tz);
+        let mut cursor = zone.cursor();
+        let closures = spec
+            .closures
+            .iter()
+            .map(|c| {
+                let (start, end) = c.span.local_range();
+                (cursor.utc_of(start), cursor.utc_of(end))
+            })
+            .collect();
+        let closures = rules::merge(closures);
         Ok(Self {
             spec,
-            zone: ZoneMap::new(tz),
+            zone,
             rules,
+            closures,
         })
     }
 

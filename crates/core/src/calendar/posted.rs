@@ -75,7 +75,8 @@ impl BusinessCalendar {
         let mut out = Vec::new();
         let mut push = |kind, reason: &str, lo: i64, hi: i64| {
             let (starts_at, ends_at) = (cursor.utc_of(lo), cursor.utc_of(hi));
-            if ends_at <= from.0 || starts_at >= window_end {
+            // A closure starting in a skipped hour may cover no real time.
+            if ends_at <= from.0 || starts_at >= window_end || starts_at >= ends_at {
                 return;
             }
             if let (Some(start), Some(end)) = (civil::datetime_of(lo), civil::datetime_of(hi)) {

@@ -1,10 +1,8 @@
-//! The compiled form of a calendar: per-weekday templates, a holiday index
-//! and merged closures, all in local microseconds.
+//! The compiled form of a calendar's week and holidays: per-weekday pieces
+//! in local microseconds and a holiday index on day numbers.
 
 use super::civil::{self, DAY};
-use super::spec::{CalendarSpec, HolidayRule, Nth};
-use super::validate::Piece;
-use std::ops::ControlFlow;
+use super::spec::{CalendarSpec, HolidayRule, Nth, TimeRange, Weekday};
 
 /// A holiday rule that depends on the month, checked only in that month.
 #[derive(Debug, Clone, Copy)]
@@ -18,42 +16,29 @@ enum MonthRule {
 /// What the arithmetic needs to know about a calendar, besides its zone.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules {
-    /// Open pieces of the intervals that start on each weekday (Monday
-    /// first), as microseconds after midnight, sorted, touching ones merged.
+    /// The intervals that start on each weekday (Monday first), as
+    /// microseconds after that day's midnight, sorted, touching ones merged;
+    /// one past midnight ends after one day.
     week: [Vec<(i64, i64)>; 7],
-    /// Where the part past midnight of the previous weekday's interval ends
-    /// on each weekday (it starts at midnight); validation allows one.
-    carried: [Option<i64>; 7],
+    /// Where each weekday's first interval starts (a day if it has none).
+    first_start: [i64; 7],
     /// Day numbers of single-date holidays, sorted and deduplicated.
     dates: Vec<i64>,
     /// Yearly and nth-weekday rules by month (January first).
     by_month: [Vec<MonthRule>; 12],
-    /// Closures as local microseconds `[start, end)`, sorted and merged.
-    closures: Vec<(i64, i64)>,
 }
 
 impl Rules {
-    /// Compiles a validated spec and its expanded week.
-    pub(crate) fn new(spec: &CalendarSpec, week: &[Vec<Piece>; 7]) -> Self {
-        let own: [Vec<(i64, i64)>; 7] = std::array::from_fn(|i| {
+    /// Compiles a validated spec.
+    pub(crate) fn new(spec: &CalendarSpec) -> Self {
+        let week: [Vec<(i64, i64)>; 7] = std::array::from_fn(|i| {
             if spec.always_open {
                 return vec![(0, DAY)];
             }
-            merge(
-                week[i]
-                    .iter()
-                    .filter(|p| !p.carried)
-                    .map(|p| (p.start, p.end))
-                    .collect(),
-            )
+            let day = Weekday::from_index(i);
+            merge(spec.hours.day(day).iter().map(TimeRange::micros).collect())
         });
-        let carried: [Option<i64>; 7] = std::array::from_fn(|i| {
-            week[i]
-                .iter()
-                .filter(|p| p.carried && !spec.always_open)
-                .map(|p| p.end)
-                .max()
-        });
+        let first_start = std::array::from_fn(|i| week[i].first().map_or(DAY, |&(s, _)| s));
         let mut dates = Vec::new();
         let mut by_month: [Vec<MonthRule>; 12] = Default::default();
         for holiday in &spec.holidays {
@@ -80,13 +65,11 @@ impl Rules {
         }
         dates.sort_unstable();
         dates.dedup();
-        let closures = merge(spec.closures.iter().map(|c| c.span.local_range()).collect());
         Self {
-            week: own,
-            carried,
+            week,
+            first_start,
             dates,
             by_month,
-            closures,
         }
     }
 
@@ -119,60 +102,36 @@ impl Rules {
         })
     }
 
-    /// Calls `visit` with each open span `[start, end)` of a civil day, in
-    /// local microseconds and in order. An interval belongs to the day it
-    /// starts on: a holiday cancels the intervals that start on it (their
-    /// part past midnight too) and cuts the previous day's at midnight.
-    /// Closures are cut out.
-    pub(crate) fn for_each_local_span<B>(
-        &self,
-        day: i64,
-        mut visit: impl FnMut(i64, i64) -> ControlFlow<B>,
-    ) -> ControlFlow<B> {
+    /// Calls `visit(start, end)` with the local microseconds of each
+    /// interval that starts on a civil day, in order; at most
+    /// [`MAX_INTERVALS_PER_DAY`] of them. A holiday cancels the intervals
+    /// that start on it (their part past midnight too) and cuts the previous
+    /// day's at midnight. Closures are not applied here.
+    ///
+    /// [`MAX_INTERVALS_PER_DAY`]: super::MAX_INTERVALS_PER_DAY
+    pub(crate) fn for_each_piece(&self, day: i64, mut visit: impl FnMut(i64, i64)) {
         if !(civil::MIN_DAY..=civil::MAX_DAY).contains(&day) {
-            return ControlFlow::Continue(());
+            return;
         }
-        let weekday = civil::weekday_index(day);
-        let (own, carried) = (&self.week[weekday], self.carried[weekday]);
-        if (own.is_empty() && carried.is_none()) || self.is_holiday(day) {
-            return ControlFlow::Continue(());
+        let own = &self.week[civil::weekday_index(day)];
+        if own.is_empty() || self.is_holiday(day) {
+            return;
         }
         let base = day * DAY;
-        if let Some(end) = carried
-            && !self.is_holiday(day - 1)
-        {
-            self.open_minus_closures(base, base + end, &mut visit)?;
-        }
         for &(s, e) in own {
-            self.open_minus_closures(base + s, base + e, &mut visit)?;
+            let e = if e > DAY && self.is_holiday(day + 1) {
+                DAY
+            } else {
+                e
+            };
+            visit(base + s, base + e);
         }
-        ControlFlow::Continue(())
     }
 
-    /// Visits `[lo, hi)` less the closures.
-    fn open_minus_closures<B>(
-        &self,
-        mut lo: i64,
-        hi: i64,
-        visit: &mut impl FnMut(i64, i64) -> ControlFlow<B>,
-    ) -> ControlFlow<B> {
-        if self.closures.is_empty() {
-            return visit(lo, hi);
-        }
-        let mut i = self.closures.partition_point(|&(_, ce)| ce <= lo);
-        while lo < hi {
-            match self.closures.get(i) {
-                Some(&(cs, ce)) if cs < hi => {
-                    if cs > lo {
-                        visit(lo, cs)?;
-                    }
-                    lo = lo.max(ce);
-                    i += 1;
-                }
-                _ => return visit(lo, hi),
-            }
-        }
-        ControlFlow::Continue(())
+    /// Local microseconds before which no interval of a day after `day`
+    /// starts.
+    pub(crate) fn later_days_start(&self, day: i64) -> i64 {
+        (day + 1) * DAY + self.first_start[civil::weekday_index(day + 1)]
     }
 }
 
@@ -184,7 +143,7 @@ fn month_slot(by_month: &mut [Vec<MonthRule>; 12], month: i8) -> Option<&mut Vec
 }
 
 /// Sorts ranges and merges those that overlap or touch.
-fn merge(mut ranges: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+pub(crate) fn merge(mut ranges: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     ranges.retain(|&(s, e)| s < e);
     ranges.sort_unstable();
     let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());

@@ -76,34 +76,32 @@ impl CalendarSpec {
     }
 
     /// Validates, returning the zone and the expanded week for compiling.
-    pub(crate) fn checked(&self) -> Result<(TimeZone, [Vec<Piece>; 7]), CalendarError> {
+    pub(crate) fn checked(&self) -> Result<TimeZone, CalendarError> {
         let tz = TimeZone::get(&self.time_zone).map_err(|_| CalendarError::UnknownTimeZone {
             name: self.time_zone.clone(),
         })?;
-        let week = expand_week(&self.hours)?;
+        expand_week(&self.hours)?;
         self.holidays.iter().try_for_each(validate_holiday)?;
         self.closures.iter().try_for_each(validate_closure)?;
-        Ok((tz, week))
+        Ok(tz)
     }
 }
 
 /// One piece of an interval on a single civil day, after carrying the part
 /// past midnight over to the next day.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Piece {
+struct Piece {
     /// Microseconds after midnight where the piece starts.
     pub start: i64,
     /// Microseconds after midnight where it ends (at most one day).
     pub end: i64,
-    /// Whether this is the part past midnight of the previous day's interval.
-    pub carried: bool,
     /// The configured interval it comes from.
     origin: TimeRange,
 }
 
 /// Each weekday's pieces sorted by start, checked for overlaps; the
 /// validated form the arithmetic is compiled from.
-pub(crate) fn expand_week(hours: &WeeklyHours) -> Result<[Vec<Piece>; 7], CalendarError> {
+fn expand_week(hours: &WeeklyHours) -> Result<[Vec<Piece>; 7], CalendarError> {
     let mut week: [Vec<Piece>; 7] = Default::default();
     for day in Weekday::ALL {
         let ranges = hours.day(day);
@@ -123,14 +121,12 @@ pub(crate) fn expand_week(hours: &WeeklyHours) -> Result<[Vec<Piece>; 7], Calend
             week[day.index()].push(Piece {
                 start,
                 end: own_end,
-                carried: false,
                 origin: range,
             });
             if end > civil::DAY {
                 week[day.next().index()].push(Piece {
                     start: 0,
                     end: end - civil::DAY,
-                    carried: true,
                     origin: range,
                 });
             }

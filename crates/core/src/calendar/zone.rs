@@ -121,6 +121,24 @@ impl ZoneMap {
     }
 }
 
+impl ZoneMap {
+    /// A lower bound of the instants of all wall-clock times at or after
+    /// `local` (outside the table).
+    fn min_utc_from_slow(&self, local: i64) -> i64 {
+        let exact = self.utc_of_slow(local);
+        let Some(dt) = civil::datetime_of(local) else {
+            return exact;
+        };
+        match self.tz.to_ambiguous_timestamp(dt).offset() {
+            // Later gap times and the times after the gap map from here on.
+            jiff::tz::AmbiguousOffset::Gap { after, .. } => {
+                local.saturating_sub(i64::from(after.seconds()) * 1_000_000)
+            }
+            _ => exact,
+        }
+    }
+}
+
 /// Local → UTC conversion that remembers where it was.
 #[derive(Debug, Clone)]
 pub(crate) struct Cursor<'a> {
@@ -152,6 +170,32 @@ impl Cursor<'_> {
             };
         }
         local - map.offset_after(self.index)
+    }
+
+    /// A lower bound of the instants of all wall-clock times at or after
+    /// `local`. Compatible disambiguation is not monotonic inside a gap
+    /// (02:30 maps after 03:10 when 02:00→03:00 is skipped), so for a time
+    /// inside a gap this is the instant of the transition; otherwise it is
+    /// the time's own instant.
+    pub(crate) fn min_utc_from(&mut self, local: i64) -> i64 {
+        let map = self.map;
+        if !(TABLE_START + MARGIN..TABLE_END - MARGIN).contains(&local) {
+            return map.min_utc_from_slow(local);
+        }
+        let utc = self.utc_of(local);
+        // The next transition, if `local` lies in its gap.
+        let next = self.index;
+        match (map.at.get(next), map.after.get(next)) {
+            (Some(&at), Some(&after)) => {
+                let before = map.offset_after(next);
+                if after > before && local >= at + before {
+                    at
+                } else {
+                    utc
+                }
+            }
+            _ => utc,
+        }
     }
 }
 

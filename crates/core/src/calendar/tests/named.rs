@@ -76,6 +76,64 @@ fn berlin_fall_back_lengthens_an_interval_and_picks_the_first_occurrence() {
 }
 
 #[test]
+fn nuuk_skips_the_hour_before_midnight_and_overlapping_images_count_once() {
+    // 2026-03-28 23:00 → 2026-03-29 00:00. Saturday 22:00–23:30 ends in the
+    // gap (compatible: 00:30 new time), Sunday 00:00–01:00 starts at the
+    // jump: the two overlap in real time and count once.
+    let mut spec = CalendarSpec::new("Greenland", "America/Nuuk");
+    spec.hours.saturday.push(TimeRange::hm(22, 0, 23, 30));
+    spec.hours.sunday.push(TimeRange::hm(0, 0, 1, 0));
+    let cal = build(spec);
+    let sat = at("2026-03-28T22:00[America/Nuuk]");
+    assert_eq!(sat, at("2026-03-29T00:00:00Z"));
+    assert_eq!(cal.business_minutes_between(sat, plus(sat, 600)), 120);
+    assert_eq!(
+        cal.add_business_minutes(sat, 120),
+        Some(at("2026-03-29T02:00:00Z"))
+    );
+    assert_eq!(
+        cal.add_business_minutes(sat, 90),
+        Some(at("2026-03-29T01:30:00Z"))
+    );
+    assert!(cal.is_open(at("2026-03-29T01:15:00Z")));
+    assert_eq!(
+        cal.next_opening(at("2026-03-29T01:15:00Z")),
+        Some(at("2026-03-29T01:15:00Z"))
+    );
+}
+
+#[test]
+fn an_interval_inside_a_gap_that_ends_before_it_starts_is_empty() {
+    // Santiago skips 00:00–01:00 on 2026-09-06: 00:09 means 01:09, after
+    // 01:00, so 00:09–01:00 covers no real time that day.
+    let cal = on_sundays("America/Santiago", TimeRange::hm(0, 9, 1, 0));
+    let sat = at("2026-09-05T12:00[America/Santiago]");
+    assert_eq!(cal.business_minutes_between(sat, plus(sat, 1440)), 0);
+    assert_eq!(
+        cal.next_opening(sat),
+        Some(at("2026-09-13T00:09[America/Santiago]"))
+    );
+}
+
+#[test]
+fn samoa_skipped_a_whole_day() {
+    // Pacific/Apia went from 2011-12-29 23:59:59 -10 to 2011-12-31 00:00 +14.
+    // Friday the 30th did not happen: its 09:00–17:00 maps, compatibly, onto
+    // Saturday's real hours.
+    let mut spec = office("Pacific/Apia");
+    spec.hours.saturday.push(TimeRange::hm(10, 0, 12, 0));
+    let cal = build(spec);
+    let thu = at("2011-12-29T12:00[Pacific/Apia]");
+    let mon = at("2012-01-02T00:00[Pacific/Apia]");
+    assert_eq!(cal.business_minutes_between(thu, mon), 5 * 60 + 8 * 60);
+    assert!(cal.is_open(at("2011-12-31T09:30[Pacific/Apia]")));
+    assert_eq!(
+        cal.add_business_minutes(thu, 5 * 60 + 60),
+        Some(at("2011-12-31T10:00[Pacific/Apia]"))
+    );
+}
+
+#[test]
 fn new_york_days_are_23_and_25_hours_long_around_the_clock() {
     let mut spec = CalendarSpec::new("24/7", "America/New_York");
     spec.always_open = true;

@@ -17,6 +17,7 @@ const ZONES: &[&str] = &[
     "America/Santiago",
     "Pacific/Chatham",
     "Europe/London",
+    "America/Nuuk",
     "UTC",
 ];
 
