@@ -266,9 +266,15 @@ impl BusinessCalendar {
             visit,
         };
         let first = self.zone.to_local(from).div_euclid(DAY).max(civil::MIN_DAY);
-        // The day before runs past midnight, and around a gap the one before
-        // that may too.
-        let mut day = first - 2;
+        // The day before may run past midnight into `from`, and after a gap
+        // the one before that may too.
+        let mut day = if self.zone.changes_within(from, 3 * DAY) {
+            first - 2
+        } else if self.rules.runs_past_midnight(first - 1) {
+            first - 1
+        } else {
+            first
+        };
         let mut cursor = self.zone.cursor();
         let mut spans = DaySpans::new();
         let mut last_open = first;

@@ -128,6 +128,13 @@ impl Rules {
         }
     }
 
+    /// Whether an interval that starts on `day`'s weekday runs past midnight.
+    pub(crate) fn runs_past_midnight(&self, day: i64) -> bool {
+        self.week[civil::weekday_index(day)]
+            .last()
+            .is_some_and(|&(_, e)| e > DAY)
+    }
+
     /// Local microseconds before which no interval of a day after `day`
     /// starts.
     pub(crate) fn later_days_start(&self, day: i64) -> i64 {

@@ -72,6 +72,18 @@ impl ZoneMap {
         }
     }
 
+    /// Whether the offset may change in `(utc - window, utc]` (always true
+    /// outside the table).
+    pub(crate) fn changes_within(&self, utc: i64, window: i64) -> bool {
+        if !(TABLE_START + window..TABLE_END).contains(&utc) {
+            return true;
+        }
+        let index = self.at.partition_point(|&t| t <= utc);
+        index
+            .checked_sub(1)
+            .is_some_and(|i| self.at[i] > utc - window)
+    }
+
     /// The jiff time zone.
     pub(crate) fn tz(&self) -> &TimeZone {
         &self.tz
