@@ -19,13 +19,18 @@
 //! An interval belongs to the weekday it starts on and may run past midnight.
 //! A holiday closes its whole civil day: intervals that start on it do not
 //! happen at all (not even their part past midnight), and intervals from the
-//! day before stop at midnight. Closures are cut out of what remains. Each wall-clock boundary becomes a real instant with jiff's
-//! *compatible* disambiguation: a time skipped by a spring-forward gap means
-//! the instant just as far after the gap (02:30 in a 02:00→03:00 gap is 03:30
-//! new time) and a repeated time in a fall-back fold means its first
-//! occurrence. Business minutes are real elapsed minutes while open, so
-//! 09:00–17:00 is 7 hours on a spring-forward day and 9 on a fall-back day
-//! when the clock change falls inside it.
+//! day before stop at midnight.
+//!
+//! Each wall-clock boundary becomes a real instant with jiff's *compatible*
+//! disambiguation: a time skipped by a spring-forward gap means the instant
+//! just as far after the gap (02:30 in a 02:00→03:00 gap is 03:30 new time)
+//! and a repeated time in a fall-back fold means its first occurrence. An
+//! interval is open from its start's instant to its end's instant (nothing
+//! if that is not later, as for 00:09–01:00 on a day that skips 00:00–01:00);
+//! open time is the union of the intervals less the closures, mapped the
+//! same way. Business minutes are real elapsed minutes while open: 01:00–05:00
+//! is 3 hours on a spring-forward night and 5 on a fall-back night, while
+//! 09:00–17:00 stays 8 hours in zones that change their clocks at night.
 //!
 //! # Speed
 //!

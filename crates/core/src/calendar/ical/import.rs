@@ -27,7 +27,7 @@ pub(super) fn read(text: &str, default_zone: &str) -> Result<(CalendarSpec, usiz
             kind: IcalErrorKind::TooLarge { bytes: text.len() },
         });
     }
-    let lines = lex::lines(text)?;
+    let lines = lex::lines(text.strip_prefix('\u{feff}').unwrap_or(text))?;
     let (props, events, end_line) = split_calendar(lines)?;
     let mut zone_name = default_zone.to_owned();
     let mut zone_line = 0;

@@ -3,8 +3,8 @@
 //!
 //! # What is read
 //!
-//! One `VCALENDAR`; lines may end in CRLF or LF and are unfolded; TEXT values
-//! are unescaped. Calendar properties: `X-WR-CALNAME` (the name),
+//! One `VCALENDAR` (a leading byte-order mark is ignored); lines may end in
+//! CRLF or LF and are unfolded; TEXT values are unescaped. Calendar properties: `X-WR-CALNAME` (the name),
 //! `X-WR-TIMEZONE` (the zone; otherwise the caller's default) and
 //! `X-RAPPORT-ALWAYS-OPEN:TRUE`. Other components (`VTIMEZONE`, `VTODO`, a
 //! `VALARM` inside an event) are skipped: zones come from IANA names, so a
@@ -26,8 +26,8 @@
 //!   closure of whole days otherwise.
 //! * No `RRULE`, DATE-TIME: a closure from `DTSTART` to `DTEND`/`DURATION`.
 //!   UTC (`Z`) and other zones' times are converted to the calendar's wall
-//!   clock; floating times and `TZID` equal to the calendar's zone are taken
-//!   as they are.
+//!   clock (for weekly hours, as of `DTSTART`'s date); floating times and a
+//!   `TZID` equal to the calendar's zone are taken as they are.
 //!
 //! `SUMMARY` is the holiday's name or the closure's reason. DATE values are
 //! civil dates in the calendar's zone and are never converted through UTC,

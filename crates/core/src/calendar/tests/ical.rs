@@ -206,6 +206,8 @@ fn reads_the_supported_subset_with_lf_or_crlf() {
     assert_eq!(lf.spec(), build(feed_spec()).spec());
     let crlf = BusinessCalendar::from_ical(&crlf(FEED), "UTC").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(crlf, lf);
+    let bom = BusinessCalendar::from_ical(&format!("\u{feff}{FEED}"), "UTC");
+    assert_eq!(bom.ok(), Some(lf));
 }
 
 #[test]
@@ -243,86 +245,88 @@ fn export_then_import_gives_an_equal_calendar() {
     assert_eq!(back.ok(), Some(always));
 }
 
+/// Inputs, the line their error is about, and words from its message.
+const ERROR_CASES: &[(&str, usize, &str)] = &[
+    (
+        "VERSION:2.0\nBEGIN:VCALENDAR\nEND:VCALENDAR\n",
+        1,
+        "expected BEGIN:VCALENDAR",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261301\nEND:VEVENT\nEND:VCALENDAR\n",
+        3,
+        "expected a DATE",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=Mars/Base:20260101T090000\nEND:VEVENT\nEND:VCALENDAR\n",
+        3,
+        "unknown time zone",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT\nEND:VCALENDAR\n",
+        2,
+        "no DTSTART",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\nRRULE:FREQ=YEARLY;COUNT=3\nEND:VEVENT\nEND:VCALENDAR\n",
+        4,
+        "COUNT",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20260105T090000\nDTEND:20260105T170000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEND:VEVENT\nEND:VCALENDAR\n",
+        5,
+        "X-RAPPORT-KIND:OPENING",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\n",
+        3,
+        "not closed",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\nEND:VTODO\nEND:VCALENDAR\n",
+        4,
+        "END:VTODO",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nX-RAPPORT-KIND:MEETING\nDTSTART;VALUE=DATE:20260101\nEND:VEVENT\nEND:VCALENDAR\n",
+        3,
+        "OPENING, HOLIDAY or CLOSURE",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260102\nDTEND;VALUE=DATE:20260101\nEND:VEVENT\nEND:VCALENDAR\n",
+        4,
+        "end after it starts",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260102\nEXDATE;VALUE=DATE:20260101\nEND:VEVENT\nEND:VCALENDAR\n",
+        4,
+        "EXDATE",
+    ),
+    (
+        "BEGIN:VCALENDAR\nX-WR-TIMEZONE:Atlantis/Capital\nEND:VCALENDAR\n",
+        2,
+        "unknown time zone",
+    ),
+    (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nbroken line\nEND:VEVENT\nEND:VCALENDAR\n",
+        3,
+        "malformed",
+    ),
+    (
+        "BEGIN:VCALENDAR\nEND:VCALENDAR\nBEGIN:VCALENDAR\n",
+        3,
+        "after END:VCALENDAR",
+    ),
+    (
+        "BEGIN:VCALENDAR\nX-RAPPORT-KIND:OPENING\nBEGIN:VEVENT\nX-RAPPORT-KIND:OPENING\nDTSTART:20260105T090000\nDTEND:20260105T120000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEND:VEVENT\nBEGIN:VEVENT\nX-RAPPORT-KIND:OPENING\nDTSTART:20260105T110000\nDTEND:20260105T130000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEND:VEVENT\nEND:VCALENDAR\n",
+        15,
+        "overlap on monday",
+    ),
+];
+
 #[test]
 fn errors_name_the_line() {
-    let cases: &[(&str, usize, &str)] = &[
-        (
-            "VERSION:2.0\nBEGIN:VCALENDAR\nEND:VCALENDAR\n",
-            1,
-            "expected BEGIN:VCALENDAR",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261301\nEND:VEVENT\nEND:VCALENDAR\n",
-            3,
-            "expected a DATE",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=Mars/Base:20260101T090000\nEND:VEVENT\nEND:VCALENDAR\n",
-            3,
-            "unknown time zone",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT\nEND:VCALENDAR\n",
-            2,
-            "no DTSTART",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\nRRULE:FREQ=YEARLY;COUNT=3\nEND:VEVENT\nEND:VCALENDAR\n",
-            4,
-            "COUNT",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20260105T090000\nDTEND:20260105T170000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEND:VEVENT\nEND:VCALENDAR\n",
-            5,
-            "X-RAPPORT-KIND:OPENING",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\n",
-            3,
-            "not closed",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\nEND:VTODO\nEND:VCALENDAR\n",
-            4,
-            "END:VTODO",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nX-RAPPORT-KIND:MEETING\nDTSTART;VALUE=DATE:20260101\nEND:VEVENT\nEND:VCALENDAR\n",
-            3,
-            "OPENING, HOLIDAY or CLOSURE",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260102\nDTEND;VALUE=DATE:20260101\nEND:VEVENT\nEND:VCALENDAR\n",
-            4,
-            "end after it starts",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260102\nEXDATE;VALUE=DATE:20260101\nEND:VEVENT\nEND:VCALENDAR\n",
-            4,
-            "EXDATE",
-        ),
-        (
-            "BEGIN:VCALENDAR\nX-WR-TIMEZONE:Atlantis/Capital\nEND:VCALENDAR\n",
-            2,
-            "unknown time zone",
-        ),
-        (
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nbroken line\nEND:VEVENT\nEND:VCALENDAR\n",
-            3,
-            "malformed",
-        ),
-        (
-            "BEGIN:VCALENDAR\nEND:VCALENDAR\nBEGIN:VCALENDAR\n",
-            3,
-            "after END:VCALENDAR",
-        ),
-        (
-            "BEGIN:VCALENDAR\nX-RAPPORT-KIND:OPENING\nBEGIN:VEVENT\nX-RAPPORT-KIND:OPENING\nDTSTART:20260105T090000\nDTEND:20260105T120000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEND:VEVENT\nBEGIN:VEVENT\nX-RAPPORT-KIND:OPENING\nDTSTART:20260105T110000\nDTEND:20260105T130000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEND:VEVENT\nEND:VCALENDAR\n",
-            15,
-            "overlap on monday",
-        ),
-    ];
-    for &(text, line, message) in cases {
+    for &(text, line, message) in ERROR_CASES {
         let e = error(text);
         assert_eq!(e.line, line, "{e} for:\n{text}");
         assert!(e.to_string().contains(message), "{e:?} lacks {message:?}");
