@@ -181,9 +181,16 @@ impl BusinessCalendar {
         let day = self.zone.to_local(t).div_euclid(DAY);
         let mut cursor = self.zone.cursor();
         let mut spans = DaySpans::new();
-        // Intervals from the day before run past midnight; around gaps and
-        // folds, one day further either way may cover the instant.
-        (day - 2..=day + 1).any(|d| {
+        // An interval from the day before may run past midnight; after a
+        // clock change, one day further either way may cover the instant.
+        let days = if self.zone.changes_within(t, 3 * DAY) {
+            day - 2..=day + 1
+        } else if self.rules.runs_past_midnight(day - 1) {
+            day - 1..=day
+        } else {
+            day..=day
+        };
+        days.into_iter().any(|d| {
             spans.fill(self, d, &mut cursor);
             spans.as_slice().iter().any(|&(a, b)| a <= t && t < b)
         })
