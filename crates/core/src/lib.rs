@@ -8,6 +8,7 @@
 //! events and replaying them gives the same ticket back, which is what makes
 //! the append-only event log the source of every report.
 
+pub mod calendar;
 pub mod customer;
 pub mod event;
 pub mod ids;
@@ -18,6 +19,10 @@ pub mod text;
 pub mod ticket;
 pub mod time;
 
+pub use calendar::{
+    BusinessCalendar, CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, Holiday, HolidayRule,
+    IcalError, Nth, TimeRange, Weekday, WeeklyHours,
+};
 pub use customer::{
     CustomerChange, CustomerEvent, Identity, IdentityKind, MAX_IDENTITY_BYTES, normalize_identity,
 };
