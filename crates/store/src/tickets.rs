@@ -247,13 +247,25 @@ impl Store {
             .collect()
     }
 
-    /// A ticket's messages, oldest first.
+    /// A ticket's messages, oldest first (at most 5,000).
     pub async fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>, StoreError> {
+        self.messages_after(id, None, 5000).await
+    }
+
+    /// A page of a ticket's messages, oldest first, after the message `after`.
+    pub async fn messages_after(
+        &self,
+        id: TicketId,
+        after: Option<MessageId>,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at \
-             FROM messages WHERE ticket_id = $1 ORDER BY id LIMIT 5000",
+             FROM messages WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
         .bind(id.0)
+        .bind(after.map_or(0, |m| m.0))
+        .bind(limit)
         .fetch_all(&self.read)
         .await?;
         rows.iter()

@@ -17,6 +17,7 @@ mod mail;
 mod mailflow;
 mod matrix;
 mod outbox;
+mod paging;
 mod races;
 mod same_on_both;
 mod server;

@@ -68,7 +68,10 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("post", "/customers") => Work,
         // The fixture changes the identities, which needs a lead.
         ("patch", "/customers/{id}") => Lead,
-        ("get", "/tickets" | "/tickets/{id}" | "/tickets/{id}/messages") => Read,
+        (
+            "get",
+            "/tickets" | "/tickets/{id}" | "/tickets/{id}/messages" | "/tickets/{id}/attachments",
+        ) => Read,
         ("get", "/tickets/{id}/events" | "/tickets/{id}/mail") => Read,
         ("post", "/tickets" | "/tickets/{id}/messages" | "/tickets/{id}/tags") => Work,
         // The fixture ticket is owned by another agent.
