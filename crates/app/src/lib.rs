@@ -159,9 +159,25 @@ impl App {
         }
     }
 
-    /// The store, for the CLI's maintenance commands.
-    pub fn store(&self) -> &Store {
+    /// The store, for the use cases only: the web layer and the CLI go
+    /// through use cases, never around their authorization.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Closes the database connections (at shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// How many tickets there are, for the operator (benchmarks need an empty help desk).
+    pub async fn ticket_count(&self) -> Result<i64, AppError> {
+        Ok(self.store.ticket_count().await?)
     }
 
     /// The bounded pool for CPU-heavy work.

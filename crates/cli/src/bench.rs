@@ -86,7 +86,7 @@ async fn ingest(
         );
     }
     let app = crate::open(settings).await?;
-    if app.store().ticket_count().await? > 0 {
+    if app.ticket_count().await? > 0 {
         bail!(
             "the database already has tickets; the benchmark needs an empty one (use --data-dir with a new folder or a new database)"
         );
@@ -133,7 +133,7 @@ async fn ingest(
     if let (Some(ingest), Some(all)) = (ingest_peak, peak_rss_mb()) {
         println!("peak RSS: {ingest:.0} MB while taking mail in ({all:.0} MB with the check)");
     }
-    app.store().close().await;
+    app.close().await;
     Ok(())
 }
 

@@ -48,6 +48,6 @@ pub async fn run(sizes: &[f64], settings: &Settings) -> Result<()> {
             );
         }
     }
-    app.store().close().await;
+    app.close().await;
     Ok(())
 }

@@ -353,7 +353,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         | Command::EvalCoach { .. } => Ok(()),
         Command::Migrate => {
             let app = open(&settings).await?;
-            app.store().close().await;
+            app.close().await;
             println!("database is up to date");
             Ok(())
         }
@@ -401,7 +401,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             );
             println!("  API reference: {}/api/v1/docs", settings.public_base_url);
             if no_serve {
-                app.store().close().await;
+                app.close().await;
                 return Ok(());
             }
             serve(app, &settings).await
@@ -439,26 +439,26 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                 report.customers,
                 report.tickets as f64 / seconds
             );
-            app.store().close().await;
+            app.close().await;
             Ok(())
         }
         Command::Ingest { paths, batch } => {
             let app = open(&settings).await?;
             let result = ingest::run(&app, &paths, batch, false).await.map(|_| ());
-            app.store().close().await;
+            app.close().await;
             result
         }
         Command::Mail(command) => {
             let app = open(&settings).await?;
             let result = mail::run(&app, &settings, command).await;
-            app.store().close().await;
+            app.close().await;
             result
         }
         Command::Bench(command) => bench::run(command, &settings).await,
         Command::Agent(agent) => {
             let app = open(&settings).await?;
             let result = agent_command(&app, agent).await;
-            app.store().close().await;
+            app.close().await;
             result
         }
     }
@@ -467,8 +467,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
 async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
     let by_email = |email: String| async move {
         let email = email.trim().to_lowercase();
-        app.store()
-            .agent_by_email(&email)
+        app.operator_agent_by_email(&email)
             .await?
             .with_context(|| format!("no agent with e-mail {email}"))
     };
@@ -494,7 +493,7 @@ async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
             );
         }
         AgentCommand::List => {
-            for a in app.store().agents().await? {
+            for a in app.operator_agents().await? {
                 println!(
                     "{:>5}  {:<6} {:<8} {:<30} {}",
                     a.id,
@@ -539,13 +538,12 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
     tracing::info!(address = %settings.listen, database = %rapport_store::redact(&settings.database_url), "serving");
     println!("Rapport is serving on http://{}", listener.local_addr()?);
     let (stop, workers) = mail::start_workers(&app, settings)?;
-    let store = app.store().clone();
-    let served = rapport_web::serve(listener, app, shutdown_signal()).await;
+    let served = rapport_web::serve(listener, app.clone(), shutdown_signal()).await;
     let _ = stop.send(true);
     for worker in workers {
         let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
     }
-    store.close().await;
+    app.close().await;
     served?;
     Ok(())
 }

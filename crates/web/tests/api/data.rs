@@ -10,7 +10,7 @@ use rapport_store::TicketFilter;
 use std::collections::HashSet;
 
 async fn every_ticket_replays(h: &Harness) -> Vec<rapport_core::Ticket> {
-    let store = h.app.store();
+    let store = &h.store;
     let mut all = Vec::new();
     let mut filter = TicketFilter {
         limit: 500,

@@ -5,15 +5,11 @@ use crate::harness::Harness;
 use serde_json::json;
 
 async fn replays(h: &Harness, id: i64) {
-    let events = h
-        .app
-        .store()
+    let events = h.store
         .events(rapport_core::TicketId(id), None, 10_000)
         .await
         .unwrap();
-    let ticket = h
-        .app
-        .store()
+    let ticket = h.store
         .ticket(rapport_core::TicketId(id))
         .await
         .unwrap();
@@ -196,16 +192,12 @@ async fn full_lifecycle(h: &Harness) {
 
 async fn refused_changes_leave_no_trace(h: &Harness) {
     let id = h.ticket("Refund", None).await;
-    let before = h
-        .app
-        .store()
+    let before = h.store
         .events(rapport_core::TicketId(id), None, 100)
         .await
         .unwrap()
         .len();
-    let messages_before = h
-        .app
-        .store()
+    let messages_before = h.store
         .messages(rapport_core::TicketId(id))
         .await
         .unwrap()
@@ -233,9 +225,7 @@ async fn refused_changes_leave_no_trace(h: &Harness) {
         )
         .await;
     assert_eq!(s, 403);
-    let events = h
-        .app
-        .store()
+    let events = h.store
         .events(rapport_core::TicketId(id), None, 100)
         .await
         .unwrap();
@@ -245,8 +235,7 @@ async fn refused_changes_leave_no_trace(h: &Harness) {
         "only the assignment (and its status change) was recorded"
     );
     assert_eq!(
-        h.app
-            .store()
+        h.store
             .messages(rapport_core::TicketId(id))
             .await
             .unwrap()
@@ -473,9 +462,7 @@ async fn concurrent_changes_lose_nothing(h: &Harness) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 201);
     }
-    let messages = h
-        .app
-        .store()
+    let messages = h.store
         .messages(rapport_core::TicketId(id))
         .await
         .unwrap();
@@ -495,14 +482,14 @@ both_backends!(
 async fn group_commit_isolates_bad_tickets(h: &Harness) {
     use rapport_core::{Actor, Channel, CustomerId, Priority};
     use rapport_store::NewTicket;
-    let good = h.app.store().customers(0, 1, None).await.unwrap();
+    let good = (&h.store).customers(0, 1, None).await.unwrap();
     let customer = match good.first() {
         Some(c) => c.id,
-        None => h.app.store().insert_customer("Bo", &[]).await.unwrap().id,
+        None => (&h.store).insert_customer("Bo", &[]).await.unwrap().id,
     };
     let mut tasks = Vec::new();
     for n in 0..40 {
-        let store = h.app.store().clone();
+        let store = h.store.clone();
         let customer_id = if n % 10 == 7 {
             CustomerId(9_999_999)
         } else {
