@@ -7,9 +7,7 @@ use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
     MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId,
 };
-use rapport_store::{
-    MessageRecord, NewMessage, NewOutboxMail, NewTicket, TicketChange, TicketFilter,
-};
+use rapport_store::{MessageRecord, NewMessage, NewOutboxMail, TicketChange, TicketFilter};
 
 /// The longest message body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -71,6 +69,49 @@ pub struct TicketView {
     pub attachments: Paged<rapport_store::AttachmentRecord>,
     /// Mail sent (or being sent) for it, with the delivery state.
     pub mail: Vec<rapport_store::OutboxRecord>,
+}
+
+/// What a new ticket starts with. The use case decides its first events
+/// here with the state machine; the store only persists the decision.
+#[derive(Debug, Clone)]
+pub(crate) struct NewTicket {
+    /// What it is about.
+    pub(crate) subject: String,
+    /// Who asked.
+    pub(crate) customer_id: rapport_core::CustomerId,
+    /// How it came in.
+    pub(crate) channel: rapport_core::Channel,
+    /// How urgent.
+    pub(crate) priority: rapport_core::Priority,
+    /// The queue.
+    pub(crate) team_id: Option<rapport_core::TeamId>,
+    /// Initial tags (already normalised).
+    pub(crate) tags: Vec<String>,
+}
+
+impl NewTicket {
+    /// The ticket and its first events, with `first` as its first message.
+    pub(crate) fn decide(
+        self,
+        first: Option<&NewMessage>,
+        actor: Actor,
+    ) -> Result<rapport_core::Opening, AppError> {
+        let created = rapport_core::EventKind::Created {
+            subject: self.subject,
+            customer_id: self.customer_id,
+            channel: self.channel,
+            priority: self.priority,
+            team_id: self.team_id,
+            tags: self.tags,
+        };
+        let first = first.map(|m| (m.kind, m.author_kind));
+        Ok(rapport_core::Opening::decide(
+            created,
+            first,
+            actor,
+            rapport_core::Timestamp::now(),
+        )?)
+    }
 }
 
 /// One page of a ticket's messages or files, and where the next begins.
@@ -186,10 +227,9 @@ impl App {
             team_id: open.team_id,
             tags,
         };
-        Ok(self
-            .store
-            .create_ticket(new, Actor::Agent(caller.agent_id), first)
-            .await?)
+        let actor = Actor::Agent(caller.agent_id);
+        let opening = new.decide(first.as_ref(), actor)?;
+        Ok(self.store.create_ticket(opening, actor, first).await?)
     }
 
     /// A ticket with its first page of messages and of files.

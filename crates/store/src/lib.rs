@@ -40,7 +40,7 @@ pub use message_ids::KnownMessageId;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
-pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
+pub use tickets::{MessageRecord, NewMessage, TicketChange, TicketFilter, TicketSort};
 pub use write_tx::{FinishedInbound, WriteTx};
 
 use sqlx::AnyPool;
