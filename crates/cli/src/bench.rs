@@ -38,6 +38,13 @@ pub enum BenchCommand {
         /// Message sizes in MB.
         #[arg(long, value_delimiter = ',', default_values_t = [1.0, 5.0, 10.0, 25.0])]
         sizes: Vec<f64>,
+        /// Only this kind (nested-html, huge-references, many-attachments, deep-multipart).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Write the messages as files into this folder instead of taking
+        /// them in (to measure `rapport ingest` on them in a fresh process).
+        #[arg(long)]
+        write: Option<PathBuf>,
     },
 }
 
@@ -58,7 +65,9 @@ pub async fn run(command: BenchCommand, settings: &Settings) -> Result<()> {
             batch,
             conversations,
         } => ingest(messages, maildir, batch, conversations, settings).await,
-        BenchCommand::MailBombs { sizes } => crate::bombs_bench::run(&sizes, settings).await,
+        BenchCommand::MailBombs { sizes, kind, write } => {
+            crate::bombs_bench::run(&sizes, kind.as_deref(), write.as_deref(), settings).await
+        }
     }
 }
 

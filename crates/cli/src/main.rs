@@ -1,6 +1,11 @@
 //! `rapport`: the one binary. Serves the help desk, seeds demo data,
 //! generates benchmark data, migrates, and manages agents.
 
+/// jemalloc gives freed memory back to the system after a few seconds; the
+/// system allocator kept the peak of one large message resident for good.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod bench;
 mod bombs_bench;
 mod coach;

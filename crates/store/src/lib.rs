@@ -201,7 +201,7 @@ impl Store {
                                 sqlx::raw_sql(
                                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
                                      PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
-                                     PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;",
+                                     PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY;",
                                 )
                                 .execute(&mut *conn)
                                 .await?;
