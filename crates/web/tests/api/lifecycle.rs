@@ -5,14 +5,12 @@ use crate::harness::Harness;
 use serde_json::json;
 
 async fn replays(h: &Harness, id: i64) {
-    let events = h.store
+    let events = h
+        .store
         .events(rapport_core::TicketId(id), None, 10_000)
         .await
         .unwrap();
-    let ticket = h.store
-        .ticket(rapport_core::TicketId(id))
-        .await
-        .unwrap();
+    let ticket = h.store.ticket(rapport_core::TicketId(id)).await.unwrap();
     let replayed = rapport_core::replay(ticket.id, events.iter().map(|e| (e.at, &e.kind)));
     assert_eq!(
         replayed.as_ref(),
@@ -192,12 +190,14 @@ async fn full_lifecycle(h: &Harness) {
 
 async fn refused_changes_leave_no_trace(h: &Harness) {
     let id = h.ticket("Refund", None).await;
-    let before = h.store
+    let before = h
+        .store
         .events(rapport_core::TicketId(id), None, 100)
         .await
         .unwrap()
         .len();
-    let messages_before = h.store
+    let messages_before = h
+        .store
         .messages(rapport_core::TicketId(id))
         .await
         .unwrap()
@@ -225,7 +225,8 @@ async fn refused_changes_leave_no_trace(h: &Harness) {
         )
         .await;
     assert_eq!(s, 403);
-    let events = h.store
+    let events = h
+        .store
         .events(rapport_core::TicketId(id), None, 100)
         .await
         .unwrap();
@@ -462,10 +463,7 @@ async fn concurrent_changes_lose_nothing(h: &Harness) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 201);
     }
-    let messages = h.store
-        .messages(rapport_core::TicketId(id))
-        .await
-        .unwrap();
+    let messages = h.store.messages(rapport_core::TicketId(id)).await.unwrap();
     assert_eq!(messages.len(), 25);
     replays(h, id).await;
 }
@@ -482,10 +480,10 @@ both_backends!(
 async fn group_commit_isolates_bad_tickets(h: &Harness) {
     use rapport_core::{Actor, Channel, CustomerId, Priority};
     use rapport_store::NewTicket;
-    let good = (&h.store).customers(0, 1, None).await.unwrap();
+    let good = h.store.customers(0, 1, None).await.unwrap();
     let customer = match good.first() {
         Some(c) => c.id,
-        None => (&h.store).insert_customer("Bo", &[]).await.unwrap().id,
+        None => h.store.insert_customer("Bo", &[]).await.unwrap().id,
     };
     let mut tasks = Vec::new();
     for n in 0..40 {

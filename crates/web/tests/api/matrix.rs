@@ -108,10 +108,7 @@ async fn fixture(h: &Harness, n: usize) -> Fixture {
     let url = format!("/api/v1/tickets/{ticket}/messages");
     assert_eq!(h.post(&url, &h.other_agent, reply).await.0, 201);
     let (_, t) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.admin).await;
-    let team = h.store
-        .insert_team(&format!("walk-{n}"))
-        .await
-        .unwrap();
+    let team = h.store.insert_team(&format!("walk-{n}")).await.unwrap();
     Fixture {
         ticket,
         other_ticket: h.ticket("Walk again", None).await,

@@ -154,7 +154,8 @@ async fn login_refuses_overlong_addresses_before_hashing(h: &Harness) {
         (s.as_u16(), b["error"]["field"].as_str()),
         (422, Some("email"))
     );
-    let rows = h.store
+    let rows = h
+        .store
         .throttle_rows(&["ip:198.51.100.10"], Timestamp(0))
         .await
         .unwrap();
