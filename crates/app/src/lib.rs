@@ -8,18 +8,14 @@
 
 pub mod agents;
 pub mod auth;
-pub mod bombs;
 pub mod client;
 pub mod coaching;
 pub mod cpu;
 pub mod customers;
-pub mod demo;
 mod error;
 pub mod gateway;
-pub mod generate;
 pub mod intake;
 pub mod mailer;
-pub mod mailgen;
 mod outbound;
 pub mod passwords;
 pub mod poller;

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use rapport_app::intake::IngestOutcome;
-use rapport_app::mailgen::{Expect, write_maildir};
+use rapport_fixtures::mailgen::{Expect, write_maildir};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Right and total per expectation, and the first wrong ones described.

@@ -5,7 +5,7 @@
 use crate::bench::peak_rss_mb;
 use crate::config::Settings;
 use anyhow::Result;
-use rapport_app::bombs::{BombKind, bomb};
+use rapport_fixtures::bombs::{BombKind, bomb};
 use std::time::Instant;
 
 /// Resets the peak-RSS counter of this process (Linux), so each message

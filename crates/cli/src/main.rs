@@ -17,10 +17,12 @@ mod mail;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use config::{FileSettings, Settings};
-use rapport_app::demo::{ensure_demo_staff, read_conversations, seed_demo};
-use rapport_app::generate::{GenerateOptions, generate};
 use rapport_app::{App, AppConfig};
 use rapport_core::{Role, Scope};
+use rapport_fixtures::demo::{
+    Conversation, ensure_demo_staff, read_conversations, seed_demo, written_conversations,
+};
+use rapport_fixtures::generate::{GenerateOptions, generate};
 use rapport_store::Store;
 use std::io::Read;
 use std::path::PathBuf;
@@ -270,6 +272,12 @@ fn quiet_libraries(filter: &str) -> String {
 }
 
 async fn open(settings: &Settings) -> Result<App> {
+    Ok(open_with_store(settings).await?.0)
+}
+
+/// Opens the help desk and hands back its store too, for the bulk loader
+/// of `rapport generate`, which writes around the use cases.
+async fn open_with_store(settings: &Settings) -> Result<(App, Store)> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -294,8 +302,8 @@ async fn open(settings: &Settings) -> Result<App> {
             )
         })?,
     };
-    Ok(App::new(
-        store,
+    let app = App::new(
+        store.clone(),
         blobs,
         AppConfig {
             public_base_url: settings.public_base_url.clone(),
@@ -303,12 +311,13 @@ async fn open(settings: &Settings) -> Result<App> {
             security: settings.security.clone(),
             ..AppConfig::default()
         },
-    ))
+    );
+    Ok((app, store))
 }
 
 /// Real conversations for the generators, or the demo's written ones when
 /// the shared corpus is not beside the project.
-fn conversations(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
+fn conversations(path: &std::path::Path) -> Result<Vec<Conversation>> {
     if path.exists() {
         return Ok(read_conversations(path)?);
     }
@@ -316,17 +325,14 @@ fn conversations(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conver
         "note: {} not found; using the demo's written conversations",
         path.display()
     );
-    Ok(rapport_app::demo::written_conversations()?
+    Ok(written_conversations()?
         .into_iter()
-        .map(|w| rapport_app::demo::Conversation {
-            company: w.company,
-            turns: w.turns,
-        })
+        .map(Conversation::from)
         .collect())
 }
 
 /// The real conversations that enrich the demo, where present.
-fn demo_corpus(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
+fn demo_corpus(path: &std::path::Path) -> Result<Vec<Conversation>> {
     if path.exists() {
         Ok(read_conversations(path)?)
     } else {
@@ -417,7 +423,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             seed,
             conversations: path,
         } => {
-            let app = open(&settings).await?;
+            let (app, store) = open_with_store(&settings).await?;
             let conversations = conversations(&path)?;
             let bar = indicatif::ProgressBar::new(tickets);
             bar.set_style(
@@ -433,7 +439,8 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                 seed,
                 ..Default::default()
             };
-            let report = generate(&app, &conversations, &options, &|n| bar.set_position(n)).await?;
+            let progress = |n| bar.set_position(n);
+            let report = generate(&app, &store, &conversations, &options, &progress).await?;
             bar.finish();
             let seconds = started.elapsed().as_secs_f64();
             println!(

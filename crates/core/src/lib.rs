@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod customer;
 pub mod event;
+pub mod hex;
 pub mod ids;
 pub mod machine;
 pub mod message;

@@ -31,7 +31,7 @@ pub mod tickets;
 pub mod write_tx;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
-pub use blobs::{BlobError, Blobs, sha256_hex};
+pub use blobs::{BlobError, Blobs};
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
 pub use inbound::InboundRecord;

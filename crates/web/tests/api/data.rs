@@ -2,10 +2,10 @@
 
 use crate::both_backends;
 use crate::harness::Harness;
-use rapport_app::demo::{
+use rapport_fixtures::demo::{
     builtin_conversations, ensure_demo_staff, seed_demo, written_conversations,
 };
-use rapport_app::generate::{GenerateOptions, generate};
+use rapport_fixtures::generate::{GenerateOptions, generate};
 use rapport_store::TicketFilter;
 use std::collections::HashSet;
 
@@ -101,9 +101,15 @@ async fn generator_writes_consistent_history(h: &Harness) {
         batch: 250,
         ..Default::default()
     };
-    let report = generate(&h.app, &builtin_conversations(), &options, &|_| {})
-        .await
-        .unwrap();
+    let report = generate(
+        &h.app,
+        &h.store,
+        &builtin_conversations(),
+        &options,
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(report.tickets, 700);
     assert!(
         report.messages >= 700 && report.events >= 1400,
