@@ -1,8 +1,7 @@
-//! CPU-heavy work (parsing and sanitising mail, hashing passwords, the
-//! coach) on a bounded pool of blocking threads: never on the async
-//! workers, never while a write transaction is held, and never more at
-//! once than there are cores, so one hostile message cannot starve the
-//! requests of everyone else.
+//! CPU-heavy mail work (parsing and sanitising) on a bounded pool of
+//! blocking threads: never on the async workers, never while a write
+//! transaction is held, and never on every core at once, so one hostile
+//! message cannot starve the requests of everyone else.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,9 +26,11 @@ pub struct CpuPool {
 }
 
 impl Default for CpuPool {
+    /// One thread fewer than there are cores (at least one), so requests
+    /// always have a core while mail is being read.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self::with_threads(cores)
+        Self::with_threads(cores.saturating_sub(1))
     }
 }
 

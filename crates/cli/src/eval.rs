@@ -26,6 +26,35 @@ struct Case {
     expect: Vec<String>,
     #[serde(default)]
     note: Option<String>,
+    /// The frozen set's case id (crates/coach/eval/frozen/README.md).
+    #[serde(default)]
+    id: Option<String>,
+    /// The frozen set's industry and promises: read, not scored yet.
+    #[serde(default)]
+    #[allow(dead_code)]
+    industry: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    promises: Vec<serde_json::Value>,
+    /// When the reply is written, RFC 3339 with the writer's offset.
+    #[serde(default)]
+    now: Option<String>,
+}
+
+/// The writer's "now" from an RFC 3339 instant with offset, in that offset;
+/// the development set's fixed Berlin morning when none is given.
+fn written_at(now: Option<&str>) -> Option<jiff::Zoned> {
+    let Some(now) = now else {
+        return "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok();
+    };
+    let instant: jiff::Timestamp = now.parse().ok()?;
+    let offset = now.get(now.len().checked_sub(6)?..)?;
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let hours: i32 = offset.get(1..3)?.parse().ok()?;
+    let minutes: i32 = offset.get(4..6)?.parse().ok()?;
+    let seconds = sign * (hours * 3600 + minutes * 60);
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(seconds).ok()?);
+    Some(instant.to_zoned(zone))
 }
 
 /// Reads the labelled set (JSON lines).
@@ -45,14 +74,17 @@ pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>
             context: Context {
                 customer_name: case.customer_name,
                 customer_message: case.customer_message,
-                now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+                now: written_at(case.now.as_deref()),
                 earlier_replies: case.earlier_replies,
                 canned_replies: Vec::new(),
             },
             draft: case.draft,
             expect: case.expect,
         });
-        notes.push(case.note);
+        notes.push(match (case.id, case.note) {
+            (Some(id), Some(note)) => Some(format!("{id}: {note}")),
+            (id, note) => id.or(note),
+        });
     }
     Ok((cases, notes))
 }

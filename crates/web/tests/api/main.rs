@@ -9,7 +9,6 @@ mod coach;
 mod data;
 mod directory;
 mod errors_and_limits;
-mod hostile_mail;
 mod input;
 mod lifecycle;
 mod lists;
