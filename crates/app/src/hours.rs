@@ -17,6 +17,29 @@ const DAYS_SHOWN: i64 = 7;
 /// How far ahead a closing time is looked for (around-the-clock desks have none).
 const CLOSE_SEARCH_DAYS: i64 = 14;
 
+/// An instant with its wall-clock time in the business zone and the words
+/// a customer reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    /// The instant.
+    pub at: Timestamp,
+    /// Its wall-clock time in the business zone.
+    pub local: DateTime,
+    /// As a customer reads it: "Tuesday 10:00 (Berlin time)".
+    pub text: String,
+}
+
+impl Moment {
+    /// An instant on a calendar, described as of `now`.
+    pub fn new(calendar: &BusinessCalendar, at: Timestamp, now: Timestamp) -> Self {
+        Self {
+            at,
+            local: calendar.local_time(at),
+            text: customer_time(calendar, at, now),
+        }
+    }
+}
+
 /// One civil day as it will be: its open spans with holidays and closures applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayOpen {
@@ -24,9 +47,9 @@ pub struct DayOpen {
     pub date: Date,
     /// The holidays that close it, by name.
     pub holidays: Vec<String>,
-    /// When the desk is open, as instants (an interval past midnight belongs
-    /// to the day it starts on).
-    pub open: Vec<(Timestamp, Timestamp)>,
+    /// When the desk is open (an interval past midnight belongs to the day
+    /// it starts on).
+    pub open: Vec<(Moment, Moment)>,
 }
 
 /// What customers are shown about when the desk is open.
@@ -42,18 +65,18 @@ pub struct BusinessHours {
     pub at: Timestamp,
     /// Whether the desk is open then.
     pub open_now: bool,
+    /// The moment's wall-clock time in the business zone.
+    pub local: DateTime,
     /// When it opens next (the moment itself when open).
-    pub next_opening: Option<Timestamp>,
+    pub next_opening: Option<Moment>,
     /// When open: when it closes next (none when it never closes).
-    pub closes_at: Option<Timestamp>,
+    pub closes_at: Option<Moment>,
     /// The normal week.
     pub week: Vec<DayHours>,
     /// The next days as they will be, from the moment's date.
     pub days: Vec<DayOpen>,
     /// Holidays and closures within [`CLOSURES_AHEAD_DAYS`].
     pub closures: Vec<UpcomingClosure>,
-    /// The calendar, for rendering instants in its zone.
-    pub compiled: std::sync::Arc<BusinessCalendar>,
 }
 
 /// What the acknowledgment tells a customer whose request arrives now.
@@ -99,11 +122,6 @@ pub fn customer_time(calendar: &BusinessCalendar, t: Timestamp, now: Timestamp) 
     )
 }
 
-/// A wall-clock time as `YYYY-MM-DDTHH:MM` (no zone: it is the business zone's).
-pub fn local_text(dt: DateTime) -> String {
-    dt.strftime("%Y-%m-%dT%H:%M").to_string()
-}
-
 /// When the desk, open at `at`, closes next: the end of the run of touching
 /// open spans that holds `at`; `None` if it runs past the search window.
 fn closes_at(calendar: &BusinessCalendar, at: Timestamp) -> Option<Timestamp> {
@@ -132,6 +150,7 @@ impl App {
         let at = at.unwrap_or_else(Timestamp::now);
         let open_now = calendar.is_open(at);
         let today = calendar.local_time(at).date();
+        let moment = |t: Timestamp| Moment::new(&calendar, t, at);
         let days = (0..DAYS_SHOWN)
             .filter_map(|n| today.checked_add(n.days()).ok())
             .map(|date| DayOpen {
@@ -143,7 +162,11 @@ impl App {
                     .filter(|h| h.rule.falls_on(date))
                     .map(|h| h.name.clone())
                     .collect(),
-                open: calendar.open_spans_on(date),
+                open: calendar
+                    .open_spans_on(date)
+                    .into_iter()
+                    .map(|(a, b)| (moment(a), moment(b)))
+                    .collect(),
             })
             .collect();
         Ok(BusinessHours {
@@ -151,17 +174,17 @@ impl App {
             time_zone: calendar.spec().time_zone.clone(),
             zone_label: zone_label(&calendar.spec().time_zone),
             at,
+            local: calendar.local_time(at),
             open_now,
-            next_opening: calendar.next_opening(at),
+            next_opening: calendar.next_opening(at).map(moment),
             closes_at: if open_now {
-                closes_at(&calendar, at)
+                closes_at(&calendar, at).map(moment)
             } else {
                 None
             },
             week: calendar.week_hours(),
             days,
             closures: calendar.upcoming_closures(at, CLOSURES_AHEAD_DAYS),
-            compiled: calendar,
         })
     }
 

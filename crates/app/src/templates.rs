@@ -97,7 +97,7 @@ pub fn render(source: &str, variables: &BTreeMap<&'static str, Value>) -> Result
         .template_from_str(source)
         .map_err(|e| AppError::Internal(format!("a saved template does not parse: {e}")))?;
     template
-        .render(Value::from_iter(
+        .render(Value::from_pairs(
             variables.iter().map(|(k, v)| (*k, v.clone())),
         ))
         .map_err(|e| AppError::Internal(format!("a saved template does not render: {e}")))
@@ -134,7 +134,9 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
         ));
     }
     let rendered = template
-        .render(Value::from_iter(known.iter().map(|(k, v)| (*k, v.clone()))))
+        .render(Value::from_pairs(
+            known.iter().map(|(k, v)| (*k, v.clone())),
+        ))
         .map_err(|e| AppError::invalid(field, format!("does not render: {e}")))?;
     Ok((rendered, used))
 }
@@ -254,5 +256,36 @@ impl App {
             .filter(|t| t.name != ACKNOWLEDGMENT)
             .filter_map(|t| render_sample("body", &t.body).ok().map(|(text, _)| text))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_acknowledgment_names_real_times_and_passes_its_own_checks() {
+        let (body, used) =
+            render_sample("body", DEFAULT_ACKNOWLEDGMENT_BODY).unwrap_or_else(|e| panic!("{e}"));
+        for required in ACKNOWLEDGMENT_REQUIRES {
+            assert!(used.iter().any(|u| u == required), "{required}");
+        }
+        assert!(
+            body.contains(
+                "We are closed right now and open again on Monday 09:00 (Berlin time). \
+                 A person from our team will answer by Monday 17:00 (Berlin time);"
+            ),
+            "{body}"
+        );
+        let mut open = sample_variables();
+        open.insert("open_now", Value::from(true));
+        let body = render(DEFAULT_ACKNOWLEDGMENT_BODY, &open).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            body.contains("automatic. A person from our team will answer by Monday 17:00"),
+            "{body}"
+        );
+        let (subject, _) = render_sample("subject", DEFAULT_ACKNOWLEDGMENT_SUBJECT)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(subject, "We received your request: My lamp arrived broken");
     }
 }
