@@ -3,6 +3,7 @@
 
 mod bench;
 mod bombs_bench;
+mod calendar;
 mod coach;
 mod config;
 mod eval;
@@ -102,6 +103,9 @@ enum Command {
     /// Manage agents from the server's shell.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Business calendars: show, import, export, check.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
     Coach(coach::CoachArgs),
     /// Train the coach's politeness model and report its cross-validated accuracy.
@@ -199,7 +203,7 @@ fn main() -> Result<()> {
     let settings = config::load(cli.config.as_deref(), overrides)?;
     match cli.command {
         Command::Coach(args) => {
-            let blocked = coach::run(args)?;
+            let blocked = coach::run(args, &settings.business)?;
             std::process::exit(i32::from(blocked));
         }
         Command::EvalCoach {
@@ -296,6 +300,7 @@ async fn open(settings: &Settings) -> Result<App> {
             public_base_url: settings.public_base_url.clone(),
             mail: settings.mail.clone(),
             security: settings.security.clone(),
+            business: settings.business.clone(),
             ..AppConfig::default()
         },
     ))
@@ -458,6 +463,12 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Agent(agent) => {
             let app = open(&settings).await?;
             let result = agent_command(&app, agent).await;
+            app.store().close().await;
+            result
+        }
+        Command::Calendar(command) => {
+            let app = open(&settings).await?;
+            let result = calendar::run(&app, command).await;
             app.store().close().await;
             result
         }

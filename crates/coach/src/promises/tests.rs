@@ -8,7 +8,8 @@ fn zoned(text: &str) -> Zoned {
 /// Monday to Friday 09:00–17:00 in the zone of `now`.
 fn office(now: &Zoned) -> BusinessCalendar {
     let zone = now.time_zone().iana_name().unwrap_or("UTC");
-    BusinessCalendar::new(CalendarSpec::office_hours("Office", zone)).unwrap()
+    BusinessCalendar::new(CalendarSpec::office_hours("Office", zone))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The due time of the first promise in `draft`, written at `now`, on a
@@ -188,7 +189,7 @@ fn the_calendar_decides_what_a_business_day_is() {
         },
     });
     spec.hours.thursday = vec![TimeRange::hm(9, 0, 14, 0)];
-    let cal = BusinessCalendar::new(spec).unwrap();
+    let cal = BusinessCalendar::new(spec).unwrap_or_else(|e| panic!("{e}"));
     let due = |draft: &str| due_on(draft, THU, Some(&cal));
     assert_eq!(
         due("You will receive the refund within 2 business days.").as_deref(),
@@ -217,7 +218,7 @@ fn the_calendar_decides_what_a_business_day_is() {
     // A desk open on Saturdays counts them.
     let mut spec = CalendarSpec::office_hours("Shop", "Europe/Berlin");
     spec.hours.saturday = vec![TimeRange::hm(10, 0, 13, 0)];
-    let shop = BusinessCalendar::new(spec).unwrap();
+    let shop = BusinessCalendar::new(spec).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         due_on(
             "You will receive the refund within 2 business days.",
