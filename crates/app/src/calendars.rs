@@ -6,7 +6,7 @@
 //! promise due times, the posted hours ([`crate::hours`]). The compiled
 //! calendar is kept in memory and re-read when the stored default changed:
 //! at once after a change made through this server, and within
-//! [`RECHECK`] after one made through another (a cheap look at the default's
+//! `[business] recheck` ([`RECHECK`], 5 s) after one made through another (a cheap look at the default's
 //! id and `updated_at`). The first use on an empty database stores the
 //! configuration's `[business]` calendar as the default.
 
@@ -19,8 +19,8 @@ use rapport_store::CalendarRecord;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-/// How long the default calendar in memory is used before checking that the
-/// stored one did not change (through another server).
+/// How long the default calendar in memory is used, by default, before
+/// checking that the stored one did not change (through another server).
 pub const RECHECK: Duration = Duration::from_secs(5);
 /// The longest calendar name.
 const MAX_NAME_CHARS: usize = 100;
@@ -125,7 +125,7 @@ impl App {
     pub async fn business_calendar(&self) -> Result<Arc<BusinessCalendar>, AppError> {
         let cached = self.calendar.get();
         if let Some(c) = &cached
-            && c.checked.elapsed() < RECHECK
+            && c.checked.elapsed() < self.config.business.recheck
         {
             return Ok(c.calendar.clone());
         }

@@ -75,6 +75,9 @@ pub struct BusinessConfig {
     /// How many business minutes after a request arrives a person answers,
     /// as the acknowledgment promises (until SLA policies set it per ticket).
     pub first_response_minutes: i64,
+    /// How long a server uses its copy of the default calendar before
+    /// checking whether another server changed it.
+    pub recheck: std::time::Duration,
 }
 
 impl Default for BusinessConfig {
@@ -82,6 +85,7 @@ impl Default for BusinessConfig {
         Self {
             calendar: rapport_core::CalendarSpec::office_hours("Business hours", "UTC"),
             first_response_minutes: 480,
+            recheck: calendars::RECHECK,
         }
     }
 }

@@ -56,6 +56,7 @@ pub(super) fn business_config(file: BusinessFile) -> Result<BusinessConfig> {
     Ok(BusinessConfig {
         calendar: compiled.spec().clone(),
         first_response_minutes: minutes,
+        ..defaults
     })
 }
 

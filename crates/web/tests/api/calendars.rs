@@ -349,6 +349,42 @@ async fn business_hours_show_the_business_zone(h: &Harness) {
     );
 }
 
+/// A second server on the same database changes the default calendar; this
+/// one shows the change once its copy is older than the recheck interval.
+async fn a_change_through_another_server_is_seen(h: &Harness) {
+    let hours = hours_at(h, "2026-12-03T12:00:00Z").await;
+    assert_eq!(hours["time_zone"], "UTC");
+    let store = rapport_store::Store::open(&h.database_url).await.unwrap();
+    let blobs = rapport_store::Blobs::filesystem(&h.blob_dir).unwrap();
+    let other = rapport_app::App::new(store.clone(), blobs, rapport_app::AppConfig::default());
+    let operator = rapport_app::Caller::operator(h.admin_id, rapport_core::Role::Admin);
+    let spec: CalendarSpec = serde_json::from_value(berlin()).unwrap();
+    let created = other.create_calendar(&operator, spec).await.unwrap();
+    other
+        .set_default_calendar(&operator, created.id)
+        .await
+        .unwrap();
+    store.close().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let hours = hours_at(h, "2026-12-03T12:00:00Z").await;
+    assert_eq!(
+        (&hours["calendar"], &hours["time_zone"]),
+        (&json!("Support EU"), &json!("Europe/Berlin"))
+    );
+}
+
+fn quick_recheck() -> rapport_app::AppConfig {
+    rapport_app::AppConfig {
+        business: rapport_app::BusinessConfig {
+            recheck: std::time::Duration::from_millis(200),
+            ..rapport_app::BusinessConfig::default()
+        },
+        ..rapport_app::AppConfig::default()
+    }
+}
+
+crate::both_backends_with!(super::quick_recheck(); a_change_through_another_server_is_seen);
+
 both_backends!(
     calendars_are_managed_by_admins,
     holidays_from_a_feed_stay_on_their_day,
@@ -375,6 +411,7 @@ fn closed_now() -> rapport_app::AppConfig {
         business: rapport_app::BusinessConfig {
             calendar: far_opening(),
             first_response_minutes: 90,
+            ..rapport_app::BusinessConfig::default()
         },
         mail: rapport_app::MailConfig {
             address: "support@shop.example".into(),
