@@ -114,6 +114,44 @@ fn opens(calendar: &BusinessCalendar) -> Result<(), AppError> {
     }
 }
 
+/// How [`App::import_calendar`] reads a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The calendar's name (default: the file's `X-WR-CALNAME`; with
+    /// `holidays_only`, the default calendar).
+    pub name: Option<String>,
+    /// Make it the default calendar.
+    pub make_default: bool,
+    /// Take only the feed's holidays and closures (a public-holiday feed)
+    /// and put them in place of the existing calendar's, which keeps its
+    /// name, zone and hours.
+    pub holidays_only: bool,
+}
+
+/// A calendar with its holidays and closures replaced by a feed's. All-day
+/// dates are civil dates in any zone; a closure at set times is only taken
+/// from a feed in the calendar's own zone.
+fn holidays_into(target: &CalendarSpec, feed: CalendarSpec) -> Result<CalendarSpec, AppError> {
+    let timed = feed
+        .closures
+        .iter()
+        .any(|c| matches!(c.span, rapport_core::ClosedSpan::Period { .. }));
+    if timed && feed.time_zone != target.time_zone {
+        return Err(AppError::invalid(
+            "calendar",
+            format!(
+                "the feed's closures at set times are in {}, the calendar's zone is {}",
+                feed.time_zone, target.time_zone
+            ),
+        ));
+    }
+    Ok(CalendarSpec {
+        holidays: feed.holidays,
+        closures: feed.closures,
+        ..target.clone()
+    })
+}
+
 /// An iCalendar error as a field error that names the line.
 fn ical_error(error: IcalError) -> AppError {
     AppError::invalid("calendar", error.to_string())
@@ -258,22 +296,37 @@ impl App {
         Ok(())
     }
 
-    /// Reads an iCalendar file into a calendar (admins): a new one, or the
-    /// one of the same name replaced. The name is `name` if given, else the
-    /// file's `X-WR-CALNAME`; the zone is the file's `X-WR-TIMEZONE`, else
-    /// the business time zone. With `make_default` it becomes the default.
+    /// Reads an iCalendar file into a calendar (admins), as
+    /// [`ImportOptions`] say: a whole calendar (new, or replacing the one of
+    /// the same name), or only the holidays and closures of a feed into an
+    /// existing calendar, keeping its hours and zone.
     pub async fn import_calendar(
         &self,
         caller: &Caller,
         ical: &str,
-        name: Option<&str>,
-        make_default: bool,
+        options: &ImportOptions,
     ) -> Result<CalendarRecord, AppError> {
         caller.require(Permission::ManageCalendars, "import calendars")?;
-        let zone = self.business_calendar().await?.spec().time_zone.clone();
-        let mut spec = CalendarSpec::from_ical(ical, &zone).map_err(ical_error)?;
-        if let Some(name) = name {
-            spec.name = name.to_string();
+        let default = self.business_calendar().await?;
+        let existing = match (&options.name, options.holidays_only) {
+            (Some(name), _) => self.store.calendar_by_name(name).await?,
+            (None, true) => self.store.default_calendar().await?,
+            (None, false) => None,
+        };
+        let zone = existing
+            .as_ref()
+            .map_or(&default.spec().time_zone, |r| &r.spec.time_zone);
+        let mut spec = CalendarSpec::from_ical(ical, zone).map_err(ical_error)?;
+        if options.holidays_only {
+            let Some(target) = &existing else {
+                return Err(AppError::invalid(
+                    "name",
+                    "holidays are imported into an existing calendar: name one",
+                ));
+            };
+            spec = holidays_into(&target.spec, spec)?;
+        } else if let Some(name) = &options.name {
+            spec.name.clone_from(name);
         }
         if spec.name.trim().is_empty() {
             return Err(AppError::invalid(
@@ -282,8 +335,11 @@ impl App {
             ));
         }
         let (spec, calendar) = checked(spec)?;
-        let existing = self.store.calendar_by_name(&spec.name).await?;
-        if make_default || existing.as_ref().is_some_and(|r| r.is_default) {
+        let existing = match existing {
+            Some(r) if r.name == spec.name => Some(r),
+            _ => self.store.calendar_by_name(&spec.name).await?,
+        };
+        if options.make_default || existing.as_ref().is_some_and(|r| r.is_default) {
             opens(&calendar)?;
         }
         let now = Timestamp::now();
@@ -295,7 +351,7 @@ impl App {
             }
             None => self.store.insert_calendar(&spec.name, &spec, now).await?,
         };
-        if make_default {
+        if options.make_default {
             self.store.set_default_calendar(record.id, now).await?;
         }
         self.calendar.set(None);

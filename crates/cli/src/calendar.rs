@@ -5,6 +5,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use rapport_app::calendars::ImportOptions;
 use rapport_app::hours::{BusinessHours, Moment, customer_time};
 use rapport_app::{App, CalendarRecord, Caller};
 use rapport_core::{AgentId, BusinessCalendar, Role, Timestamp};
@@ -29,6 +30,11 @@ pub enum CalendarCommand {
         /// Make it the default calendar.
         #[arg(long)]
         default: bool,
+        /// Take only the file's holidays and closures (a public-holiday
+        /// feed) into the calendar --name (default: the default calendar),
+        /// keeping its hours and zone.
+        #[arg(long)]
+        holidays_only: bool,
     },
     /// Print a calendar as an iCalendar feed (default: the default calendar).
     Export {
@@ -91,6 +97,7 @@ pub async fn run(app: &App, command: CalendarCommand) -> Result<()> {
             file,
             name,
             default,
+            holidays_only,
         } => {
             let size = std::fs::metadata(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?
@@ -101,7 +108,15 @@ pub async fn run(app: &App, command: CalendarCommand) -> Result<()> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
             let record = app
-                .import_calendar(&caller, &text, name.as_deref(), default)
+                .import_calendar(
+                    &caller,
+                    &text,
+                    &ImportOptions {
+                        name,
+                        make_default: default,
+                        holidays_only,
+                    },
+                )
                 .await
                 .with_context(|| format!("{} was not imported", file.display()))?;
             println!(

@@ -10,6 +10,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rapport_app::CalendarRecord;
+use rapport_app::calendars::ImportOptions;
 use rapport_app::hours::{BusinessHours, DayOpen, Moment};
 use rapport_core::{CalendarSpec, DayHours, Timestamp, UpcomingClosure};
 use serde::{Deserialize, Serialize};
@@ -76,6 +77,11 @@ pub struct ImportQuery {
     /// Make it the default calendar.
     #[serde(default)]
     pub default: bool,
+    /// Take only the file's holidays and closures (a public-holiday feed)
+    /// into the calendar `name` (default: the default calendar), in place of
+    /// its own; its hours and zone stay.
+    #[serde(default)]
+    pub holidays_only: bool,
 }
 
 /// Business-hours parameters.
@@ -326,8 +332,10 @@ pub async fn create_calendar(
 }
 
 /// Import an iCalendar file (admins): the body is the file (`text/calendar`,
-/// up to 1 MiB). A calendar of the same name is replaced. All-day events
-/// are dates in the calendar's zone; an error names the line.
+/// up to 1 MiB). A calendar of the same name is replaced; with
+/// `holidays_only`, only the holidays and closures of an existing calendar
+/// are. All-day events are dates in the calendar's zone, never moved
+/// through UTC; an error names the line.
 #[utoipa::path(post, path = "/api/v1/calendars/import", tag = "calendars", security(("bearer" = [])), params(ImportQuery),
     request_body(content = String, content_type = "text/calendar"),
     responses((status = 200, body = CalendarOut), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -342,7 +350,15 @@ pub async fn import_calendar(
         .map_err(|_| ApiError::field("calendar", "the file must be UTF-8 text"))?;
     let record = s
         .app
-        .import_calendar(&caller, text, q.name.as_deref(), q.default)
+        .import_calendar(
+            &caller,
+            text,
+            &ImportOptions {
+                name: q.name,
+                make_default: q.default,
+                holidays_only: q.holidays_only,
+            },
+        )
         .await?;
     Ok(axum::Json((&record).into()))
 }

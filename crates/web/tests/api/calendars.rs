@@ -262,6 +262,57 @@ async fn holidays_from_a_feed_stay_on_their_day(h: &Harness) {
         assert_eq!(copy["spec"]["holidays"], cal["spec"]["holidays"], "{zone}");
         assert_eq!(copy["spec"]["hours"], cal["spec"]["hours"], "{zone}");
     }
+    // A public-holiday feed (as calendar services publish them) goes into
+    // the default calendar, which keeps its name, zone and hours.
+    let (_, eu) = call(h, Method::POST, "/api/v1/calendars", &h.admin, berlin()).await;
+    let path = format!("/api/v1/calendars/{}/default", eu["id"]);
+    assert_eq!(
+        call(h, Method::POST, &path, &h.admin, json!({})).await.0,
+        200
+    );
+    let public = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Holidays in Germany",
+        "X-WR-TIMEZONE:UTC",
+        "BEGIN:VEVENT",
+        "DTSTART;VALUE=DATE:20261226",
+        "DTEND;VALUE=DATE:20261227",
+        "DTSTAMP:20260101T000000Z",
+        "UID:20261226_de@holiday.example",
+        "CLASS:PUBLIC",
+        "DESCRIPTION:Public holiday",
+        "STATUS:CONFIRMED",
+        "TRANSP:TRANSPARENT",
+        "SUMMARY:Second Day of Christmas",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    .join("\r\n");
+    let (s, merged) = import(h, "?holidays_only=true", &public).await;
+    assert_eq!(s, 200, "{merged}");
+    assert_eq!(
+        (&merged["name"], &merged["time_zone"], &merged["is_default"]),
+        (&json!("Support EU"), &json!("Europe/Berlin"), &json!(true))
+    );
+    assert_eq!(merged["spec"]["hours"], eu["spec"]["hours"]);
+    assert_eq!(
+        merged["spec"]["holidays"],
+        json!([{"name": "Second Day of Christmas", "rule": {"kind": "date", "date": "2026-12-26"}}])
+    );
+    let hours = hours_at(h, "2026-12-21T12:00:00Z").await;
+    assert_eq!(hours["closures"][0]["start"], "2026-12-26T00:00", "{hours}");
+    assert_eq!(hours["closures"][0]["starts_at"], "2026-12-25T23:00:00Z");
+    let (s, b) = import(h, "?holidays_only=true&name=Nobody", &public).await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (422, Some("name")),
+        "{b}"
+    );
     // Importing the same name again replaces it; errors name the line.
     let (s, list) = h.get("/api/v1/calendars", &h.agent).await;
     let before = list.as_array().unwrap().len();
