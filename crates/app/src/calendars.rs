@@ -15,7 +15,7 @@ use rapport_core::{
     BusinessCalendar, CalendarError, CalendarSpec, IcalError, MAX_ICAL_EVENTS, Permission,
     Timestamp,
 };
-use rapport_store::CalendarRecord;
+use rapport_store::{CalendarRecord, StoreError};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -152,6 +152,14 @@ fn holidays_into(target: &CalendarSpec, feed: CalendarSpec) -> Result<CalendarSp
     })
 }
 
+/// A unique-name conflict said in words.
+fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
+    move |error| match error {
+        StoreError::Conflict(_) => AppError::Conflict(format!("a calendar named {name:?} exists")),
+        other => other.into(),
+    }
+}
+
 /// An iCalendar error as a field error that names the line.
 fn ical_error(error: IcalError) -> AppError {
     AppError::invalid("calendar", error.to_string())
@@ -237,12 +245,7 @@ impl App {
             .store
             .insert_calendar(&spec.name, &spec, Timestamp::now())
             .await
-            .map_err(|e| match e {
-                rapport_store::StoreError::Conflict(_) => {
-                    AppError::Conflict(format!("a calendar named {:?} exists", spec.name))
-                }
-                other => other.into(),
-            })?;
+            .map_err(name_taken(&spec.name))?;
         Ok(record)
     }
 
@@ -263,12 +266,7 @@ impl App {
             .store
             .update_calendar(id, &spec.name, &spec, Timestamp::now())
             .await
-            .map_err(|e| match e {
-                rapport_store::StoreError::Conflict(_) => {
-                    AppError::Conflict(format!("a calendar named {:?} exists", spec.name))
-                }
-                other => other.into(),
-            })?;
+            .map_err(name_taken(&spec.name))?;
         self.calendar.set(None);
         Ok(record)
     }
