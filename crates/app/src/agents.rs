@@ -34,6 +34,19 @@ impl App {
             .await
     }
 
+    /// An agent by login e-mail, for the operator's CLI (shell access is the authorization).
+    pub async fn operator_agent_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Option<AgentRecord>, AppError> {
+        Ok(self.store().agent_by_email(email).await?)
+    }
+
+    /// Every agent, for the operator's CLI.
+    pub async fn operator_agents(&self) -> Result<Vec<AgentRecord>, AppError> {
+        Ok(self.store().agents().await?)
+    }
+
     /// Creates an agent without a caller: for the operator's CLI and demo seeding.
     pub async fn create_agent_unchecked(
         &self,

@@ -77,17 +77,12 @@ pub struct IssuedToken {
 pub fn random_secret(prefix: &str) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut out = String::with_capacity(prefix.len() + 64);
-    out.push_str(prefix);
-    for b in bytes {
-        out.push_str(&format!("{b:02x}"));
-    }
-    Ok(out)
+    Ok(format!("{prefix}{}", rapport_core::hex::encode(&bytes)))
 }
 
 /// The stored form of a secret.
 pub fn secret_hash(secret: &str) -> String {
-    rapport_store::sha256_hex(secret.as_bytes())
+    rapport_core::hex::sha256(secret.as_bytes())
 }
 
 /// Lower-cases and checks a login e-mail.

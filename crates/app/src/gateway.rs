@@ -12,14 +12,13 @@ impl App {
     /// Takes in one raw message posted by an MTA or forwarding service: the
     /// caller needs the `inbound_mail` (or `admin`) scope, and each agent's
     /// tokens share a rate limit.
-    pub async fn receive_mail(
-        &self,
-        caller: &Caller,
-        raw: &[u8],
-    ) -> Result<IngestOutcome, AppError> {
+    pub async fn receive_mail<B>(&self, caller: &Caller, raw: B) -> Result<IngestOutcome, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
         caller.require(Permission::IngestMail, "post inbound mail")?;
         take(&self.limits.inbound, caller.agent_id.0, "inbound mail")?;
-        self.ingest_mail(raw).await
+        self.ingest_one(raw).await
     }
 
     /// Refuses callers who may not read the metrics (admins' `metrics`,

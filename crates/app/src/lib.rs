@@ -8,20 +8,16 @@
 
 pub mod agents;
 pub mod auth;
-pub mod bombs;
 pub mod calendars;
 pub mod client;
 pub mod coaching;
 pub mod cpu;
 pub mod customers;
-pub mod demo;
 mod error;
 pub mod gateway;
-pub mod generate;
 pub mod hours;
 pub mod intake;
 pub mod mailer;
-pub mod mailgen;
 mod outbound;
 pub mod passwords;
 pub mod poller;
@@ -185,9 +181,25 @@ impl App {
         }
     }
 
-    /// The store, for the CLI's maintenance commands.
-    pub fn store(&self) -> &Store {
+    /// The store, for the use cases only: the web layer and the CLI go
+    /// through use cases, never around their authorization.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Closes the database connections (at shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// How many tickets there are, for the operator (benchmarks need an empty help desk).
+    pub async fn ticket_count(&self) -> Result<i64, AppError> {
+        Ok(self.store.ticket_count().await?)
     }
 
     /// The bounded pool for CPU-heavy work.

@@ -72,17 +72,16 @@ impl App {
                 .fetch(&uids)
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            let raws: Vec<&[u8]> = fetched.iter().map(|(_, raw)| raw.as_slice()).collect();
-            for outcome in self.ingest_batch(&raws).await? {
+            report.fetched += fetched.len();
+            let (taken, raws): (Vec<u32>, Vec<Vec<u8>>) = fetched.into_iter().unzip();
+            for outcome in self.ingest_owned(raws).await? {
                 *report.outcomes.entry(outcome.name()).or_default() += 1;
             }
-            report.fetched += fetched.len();
             let highest = uids.iter().copied().max().unwrap_or(last_uid);
             last = i64::from(highest);
             self.store()
                 .set_mailbox_position(name, validity, last)
                 .await?;
-            let taken: Vec<u32> = fetched.iter().map(|(uid, _)| *uid).collect();
             session
                 .mark_processed(&taken)
                 .await

@@ -66,9 +66,9 @@ impl LoginKeys {
         let client = client_key(client);
         let pair = format!(
             "pair:{}",
-            rapport_store::sha256_hex(format!("{client}\n{email}").as_bytes())
+            rapport_core::hex::sha256(format!("{client}\n{email}").as_bytes())
         );
-        let account = format!("account:{}", rapport_store::sha256_hex(email.as_bytes()));
+        let account = format!("account:{}", rapport_core::hex::sha256(email.as_bytes()));
         Self {
             client,
             pair,

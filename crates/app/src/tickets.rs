@@ -7,9 +7,7 @@ use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
     MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId,
 };
-use rapport_store::{
-    MessageRecord, NewMessage, NewOutboxMail, NewTicket, TicketChange, TicketFilter,
-};
+use rapport_store::{MessageRecord, NewMessage, NewOutboxMail, TicketChange, TicketFilter};
 
 /// The longest message body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -63,14 +61,97 @@ pub enum MessageRole {
 pub struct TicketView {
     /// The ticket.
     pub ticket: Ticket,
-    /// Its messages, oldest first.
-    pub messages: Vec<MessageRecord>,
+    /// Its first messages, oldest first (the rest by [`App::ticket_messages`]).
+    pub messages: Paged<MessageRecord>,
     /// People copied on its mail: (address, name).
     pub participants: Vec<(String, Option<String>)>,
-    /// Files on its messages.
-    pub attachments: Vec<rapport_store::AttachmentRecord>,
+    /// The first files on its messages (the rest by [`App::ticket_attachments`]).
+    pub attachments: Paged<rapport_store::AttachmentRecord>,
     /// Mail sent (or being sent) for it, with the delivery state.
     pub mail: Vec<rapport_store::OutboxRecord>,
+}
+
+/// What a new ticket starts with. The use case decides its first events
+/// here with the state machine; the store only persists the decision.
+#[derive(Debug, Clone)]
+pub(crate) struct NewTicket {
+    /// What it is about.
+    pub(crate) subject: String,
+    /// Who asked.
+    pub(crate) customer_id: rapport_core::CustomerId,
+    /// How it came in.
+    pub(crate) channel: rapport_core::Channel,
+    /// How urgent.
+    pub(crate) priority: rapport_core::Priority,
+    /// The queue.
+    pub(crate) team_id: Option<rapport_core::TeamId>,
+    /// Initial tags (already normalised).
+    pub(crate) tags: Vec<String>,
+}
+
+impl NewTicket {
+    /// The ticket and its first events, with `first` as its first message.
+    pub(crate) fn decide(
+        self,
+        first: Option<&NewMessage>,
+        actor: Actor,
+    ) -> Result<rapport_core::Opening, AppError> {
+        let created = rapport_core::EventKind::Created {
+            subject: self.subject,
+            customer_id: self.customer_id,
+            channel: self.channel,
+            priority: self.priority,
+            team_id: self.team_id,
+            tags: self.tags,
+        };
+        let first = first.map(|m| (m.kind, m.author_kind));
+        Ok(rapport_core::Opening::decide(
+            created,
+            first,
+            actor,
+            rapport_core::Timestamp::now(),
+        )?)
+    }
+}
+
+/// One page of a ticket's messages or files, and where the next begins.
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    /// The items, oldest first.
+    pub items: Vec<T>,
+    /// The id to continue after, when there are more.
+    pub next_after: Option<i64>,
+}
+
+/// The most messages one page (and the ticket view) holds.
+pub const MESSAGES_PER_PAGE: i64 = 100;
+/// The most message text and HTML one page holds, in bytes: a page ends
+/// early rather than pass it (it always holds at least one message), so no
+/// response grows with the size of a ticket.
+pub const PAGE_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The most attachments one page (and the ticket view) holds.
+pub const ATTACHMENTS_PER_PAGE: i64 = 200;
+
+/// Cuts a page of messages at [`PAGE_BODY_BYTES`]; `fetched` holds one
+/// more than `limit` when there are more.
+fn message_page(fetched: Vec<MessageRecord>, limit: usize) -> Paged<MessageRecord> {
+    let more = fetched.len() > limit;
+    let mut items = Vec::new();
+    let mut bytes = 0usize;
+    let mut cut = false;
+    for message in fetched.into_iter().take(limit) {
+        let size = message.body_text.len() + message.body_html.as_ref().map_or(0, String::len);
+        if !items.is_empty() && bytes + size > PAGE_BODY_BYTES {
+            cut = true;
+            break;
+        }
+        bytes += size;
+        items.push(message);
+    }
+    let next_after = (more || cut)
+        .then(|| items.last().map(|m: &MessageRecord| m.id.0))
+        .flatten();
+    Paged { items, next_after }
 }
 
 fn body(text: &str) -> Result<String, AppError> {
@@ -146,24 +227,79 @@ impl App {
             team_id: open.team_id,
             tags,
         };
-        Ok(self
-            .store
-            .create_ticket(new, Actor::Agent(caller.agent_id), first)
-            .await?)
+        let actor = Actor::Agent(caller.agent_id);
+        let opening = new.decide(first.as_ref(), actor)?;
+        Ok(self.store.create_ticket(opening, actor, first).await?)
     }
 
-    /// A ticket with its messages.
+    /// A ticket with its first page of messages and of files.
     pub async fn ticket(&self, caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
         caller.require(Permission::Read, "read tickets")?;
         let ticket = self.store.ticket(id).await?;
-        let messages = self.store.messages(id).await?;
         Ok(TicketView {
             ticket,
-            messages,
+            messages: self.messages_page(id, None, MESSAGES_PER_PAGE).await?,
             participants: self.store.participants(id).await?,
-            attachments: self.store.attachments_of_ticket(id).await?,
+            attachments: self.files_page(id, None, ATTACHMENTS_PER_PAGE).await?,
             mail: self.store.outbox_for_ticket(id).await?,
         })
+    }
+
+    /// A page of a ticket's messages after the message `after`.
+    pub async fn ticket_messages(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Paged<MessageRecord>, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
+        self.store.ticket(id).await?;
+        self.messages_page(id, after, limit.clamp(1, MESSAGES_PER_PAGE))
+            .await
+    }
+
+    /// A page of a ticket's attachments after the attachment `after`.
+    pub async fn ticket_attachments(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Paged<rapport_store::AttachmentRecord>, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
+        self.store.ticket(id).await?;
+        self.files_page(id, after, limit.clamp(1, ATTACHMENTS_PER_PAGE))
+            .await
+    }
+
+    async fn messages_page(
+        &self,
+        id: TicketId,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Paged<MessageRecord>, AppError> {
+        let fetched = self
+            .store
+            .messages_after(id, after.map(rapport_core::MessageId), limit + 1)
+            .await?;
+        Ok(message_page(fetched, limit as usize))
+    }
+
+    async fn files_page(
+        &self,
+        id: TicketId,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Paged<rapport_store::AttachmentRecord>, AppError> {
+        let mut items = self
+            .store
+            .attachments_of_ticket(id, after, limit + 1)
+            .await?;
+        let more = items.len() > limit as usize;
+        items.truncate(limit as usize);
+        let next_after = more.then(|| items.last().map(|a| a.id)).flatten();
+        Ok(Paged { items, next_after })
     }
 
     /// Lists tickets.

@@ -145,14 +145,4 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok((record, data))
     }
-
-    /// A ticket's attachments.
-    pub async fn ticket_attachments(
-        &self,
-        caller: &Caller,
-        ticket: rapport_core::TicketId,
-    ) -> Result<Vec<AttachmentRecord>, AppError> {
-        caller.require(Permission::Read, "read tickets")?;
-        Ok(self.store().attachments_of_ticket(ticket).await?)
-    }
 }

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use rapport_app::intake::IngestOutcome;
-use rapport_app::mailgen::{Expect, write_maildir};
+use rapport_fixtures::mailgen::{Expect, write_maildir};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Right and total per expectation, and the first wrong ones described.
@@ -38,6 +38,13 @@ pub enum BenchCommand {
         /// Message sizes in MB.
         #[arg(long, value_delimiter = ',', default_values_t = [1.0, 5.0, 10.0, 25.0])]
         sizes: Vec<f64>,
+        /// Only this kind (nested-html, huge-references, many-attachments, deep-multipart).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Write the messages as files into this folder instead of taking
+        /// them in (to measure `rapport ingest` on them in a fresh process).
+        #[arg(long)]
+        write: Option<PathBuf>,
     },
 }
 
@@ -58,7 +65,9 @@ pub async fn run(command: BenchCommand, settings: &Settings) -> Result<()> {
             batch,
             conversations,
         } => ingest(messages, maildir, batch, conversations, settings).await,
-        BenchCommand::MailBombs { sizes } => crate::bombs_bench::run(&sizes, settings).await,
+        BenchCommand::MailBombs { sizes, kind, write } => {
+            crate::bombs_bench::run(&sizes, kind.as_deref(), write.as_deref(), settings).await
+        }
     }
 }
 
@@ -86,7 +95,7 @@ async fn ingest(
         );
     }
     let app = crate::open(settings).await?;
-    if app.store().ticket_count().await? > 0 {
+    if app.ticket_count().await? > 0 {
         bail!(
             "the database already has tickets; the benchmark needs an empty one (use --data-dir with a new folder or a new database)"
         );
@@ -133,7 +142,7 @@ async fn ingest(
     if let (Some(ingest), Some(all)) = (ingest_peak, peak_rss_mb()) {
         println!("peak RSS: {ingest:.0} MB while taking mail in ({all:.0} MB with the check)");
     }
-    app.store().close().await;
+    app.close().await;
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 use crate::bench::peak_rss_mb;
 use crate::config::Settings;
 use anyhow::Result;
-use rapport_app::bombs::{BombKind, bomb};
+use rapport_fixtures::bombs::{BombKind, bomb};
 use std::time::Instant;
 
 /// Resets the peak-RSS counter of this process (Linux), so each message
@@ -15,15 +15,35 @@ fn reset_peak_rss() {
 }
 
 /// Runs every kind at every size and prints a table.
-pub async fn run(sizes: &[f64], settings: &Settings) -> Result<()> {
-    let app = crate::open(settings).await?;
+pub async fn run(
+    sizes: &[f64],
+    only: Option<&str>,
+    write: Option<&std::path::Path>,
+    settings: &Settings,
+) -> Result<()> {
+    let app = match write {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            None
+        }
+        None => Some(crate::open(settings).await?),
+    };
     println!(
         "{:<18} {:>8} {:>9} {:>9} {:>13}  outcome",
         "kind", "MB", "seconds", "s per MB", "peak RSS MB"
     );
     let limit = rapport_mail::MAX_MESSAGE_BYTES;
     let run_tag = jiff::Timestamp::now().as_millisecond();
-    for kind in BombKind::ALL {
+    let kinds: Vec<BombKind> = BombKind::ALL
+        .into_iter()
+        .filter(|k| only.is_none_or(|o| k.name().replace(' ', "-").eq_ignore_ascii_case(o)))
+        .collect();
+    if kinds.is_empty() {
+        anyhow::bail!(
+            "no such kind: nested-html, huge-references, many-attachments or deep-multipart"
+        );
+    }
+    for kind in kinds {
         for (n, mb) in sizes.iter().enumerate() {
             let bytes = ((mb * 1024.0 * 1024.0) as usize).min(limit);
             let raw = bomb(
@@ -32,6 +52,11 @@ pub async fn run(sizes: &[f64], settings: &Settings) -> Result<()> {
                 &format!("mallory{n}@attacker.example"),
                 &format!("{run_tag}-{n}"),
             );
+            let Some(app) = &app else {
+                let name = format!("{}-{mb}.eml", kind.name().replace(' ', "-"));
+                std::fs::write(write.unwrap_or(std::path::Path::new(".")).join(name), &raw)?;
+                continue;
+            };
             reset_peak_rss();
             let started = Instant::now();
             let outcome = app.ingest_mail(&raw).await?;
@@ -48,6 +73,8 @@ pub async fn run(sizes: &[f64], settings: &Settings) -> Result<()> {
             );
         }
     }
-    app.store().close().await;
+    if let Some(app) = app {
+        app.close().await;
+    }
     Ok(())
 }

@@ -89,8 +89,8 @@ impl Batcher<'_> {
         if self.raws.is_empty() {
             return Ok(());
         }
-        let raws: Vec<&[u8]> = self.raws.iter().map(Vec::as_slice).collect();
-        let outcomes = self.app.ingest_batch(&raws).await.with_context(|| {
+        let raws = std::mem::take(&mut self.raws);
+        let outcomes = self.app.ingest_owned(raws).await.with_context(|| {
             format!(
                 "storage failed for {} .. {}",
                 self.names.first().map(String::as_str).unwrap_or(""),

@@ -101,7 +101,8 @@ pub async fn run(app: &App, settings: &Settings, command: MailCommand) -> Result
         } => {
             let conversations = crate::conversations(&conversations)?;
             let started = std::time::Instant::now();
-            let report = rapport_app::mailgen::write_maildir(&out, messages, seed, &conversations)?;
+            let report =
+                rapport_fixtures::mailgen::write_maildir(&out, messages, seed, &conversations)?;
             println!(
                 "wrote {} messages ({} threads, {:.1} MB) to {} in {:.1} s",
                 report.messages,

@@ -1,6 +1,11 @@
 //! `rapport`: the one binary. Serves the help desk, seeds demo data,
 //! generates benchmark data, migrates, and manages agents.
 
+/// jemalloc gives freed memory back to the system after a few seconds; the
+/// system allocator kept the peak of one large message resident for good.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod bench;
 mod bombs_bench;
 mod calendar;
@@ -13,10 +18,12 @@ mod mail;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use config::{FileSettings, Settings};
-use rapport_app::demo::{ensure_demo_staff, read_conversations, seed_demo};
-use rapport_app::generate::{GenerateOptions, generate};
 use rapport_app::{App, AppConfig};
 use rapport_core::{Role, Scope};
+use rapport_fixtures::demo::{
+    Conversation, ensure_demo_staff, read_conversations, seed_demo, written_conversations,
+};
+use rapport_fixtures::generate::{GenerateOptions, generate};
 use rapport_store::Store;
 use std::io::Read;
 use std::path::PathBuf;
@@ -269,6 +276,12 @@ fn quiet_libraries(filter: &str) -> String {
 }
 
 async fn open(settings: &Settings) -> Result<App> {
+    Ok(open_with_store(settings).await?.0)
+}
+
+/// Opens the help desk and hands back its store too, for the bulk loader
+/// of `rapport generate`, which writes around the use cases.
+async fn open_with_store(settings: &Settings) -> Result<(App, Store)> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -293,8 +306,8 @@ async fn open(settings: &Settings) -> Result<App> {
             )
         })?,
     };
-    Ok(App::new(
-        store,
+    let app = App::new(
+        store.clone(),
         blobs,
         AppConfig {
             public_base_url: settings.public_base_url.clone(),
@@ -303,12 +316,13 @@ async fn open(settings: &Settings) -> Result<App> {
             business: settings.business.clone(),
             ..AppConfig::default()
         },
-    ))
+    );
+    Ok((app, store))
 }
 
 /// Real conversations for the generators, or the demo's written ones when
 /// the shared corpus is not beside the project.
-fn conversations(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
+fn conversations(path: &std::path::Path) -> Result<Vec<Conversation>> {
     if path.exists() {
         return Ok(read_conversations(path)?);
     }
@@ -316,17 +330,14 @@ fn conversations(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conver
         "note: {} not found; using the demo's written conversations",
         path.display()
     );
-    Ok(rapport_app::demo::written_conversations()?
+    Ok(written_conversations()?
         .into_iter()
-        .map(|w| rapport_app::demo::Conversation {
-            company: w.company,
-            turns: w.turns,
-        })
+        .map(Conversation::from)
         .collect())
 }
 
 /// The real conversations that enrich the demo, where present.
-fn demo_corpus(path: &std::path::Path) -> Result<Vec<rapport_app::demo::Conversation>> {
+fn demo_corpus(path: &std::path::Path) -> Result<Vec<Conversation>> {
     if path.exists() {
         Ok(read_conversations(path)?)
     } else {
@@ -358,7 +369,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         | Command::EvalCoach { .. } => Ok(()),
         Command::Migrate => {
             let app = open(&settings).await?;
-            app.store().close().await;
+            app.close().await;
             println!("database is up to date");
             Ok(())
         }
@@ -406,7 +417,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             );
             println!("  API reference: {}/api/v1/docs", settings.public_base_url);
             if no_serve {
-                app.store().close().await;
+                app.close().await;
                 return Ok(());
             }
             serve(app, &settings).await
@@ -417,7 +428,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             seed,
             conversations: path,
         } => {
-            let app = open(&settings).await?;
+            let (app, store) = open_with_store(&settings).await?;
             let conversations = conversations(&path)?;
             let bar = indicatif::ProgressBar::new(tickets);
             bar.set_style(
@@ -433,7 +444,8 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                 seed,
                 ..Default::default()
             };
-            let report = generate(&app, &conversations, &options, &|n| bar.set_position(n)).await?;
+            let progress = |n| bar.set_position(n);
+            let report = generate(&app, &store, &conversations, &options, &progress).await?;
             bar.finish();
             let seconds = started.elapsed().as_secs_f64();
             println!(
@@ -444,32 +456,32 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                 report.customers,
                 report.tickets as f64 / seconds
             );
-            app.store().close().await;
+            app.close().await;
             Ok(())
         }
         Command::Ingest { paths, batch } => {
             let app = open(&settings).await?;
             let result = ingest::run(&app, &paths, batch, false).await.map(|_| ());
-            app.store().close().await;
+            app.close().await;
             result
         }
         Command::Mail(command) => {
             let app = open(&settings).await?;
             let result = mail::run(&app, &settings, command).await;
-            app.store().close().await;
+            app.close().await;
             result
         }
         Command::Bench(command) => bench::run(command, &settings).await,
         Command::Agent(agent) => {
             let app = open(&settings).await?;
             let result = agent_command(&app, agent).await;
-            app.store().close().await;
+            app.close().await;
             result
         }
         Command::Calendar(command) => {
             let app = open(&settings).await?;
             let result = calendar::run(&app, command).await;
-            app.store().close().await;
+            app.close().await;
             result
         }
     }
@@ -478,8 +490,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
 async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
     let by_email = |email: String| async move {
         let email = email.trim().to_lowercase();
-        app.store()
-            .agent_by_email(&email)
+        app.operator_agent_by_email(&email)
             .await?
             .with_context(|| format!("no agent with e-mail {email}"))
     };
@@ -505,7 +516,7 @@ async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
             );
         }
         AgentCommand::List => {
-            for a in app.store().agents().await? {
+            for a in app.operator_agents().await? {
                 println!(
                     "{:>5}  {:<6} {:<8} {:<30} {}",
                     a.id,
@@ -550,13 +561,12 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
     tracing::info!(address = %settings.listen, database = %rapport_store::redact(&settings.database_url), "serving");
     println!("Rapport is serving on http://{}", listener.local_addr()?);
     let (stop, workers) = mail::start_workers(&app, settings)?;
-    let store = app.store().clone();
-    let served = rapport_web::serve(listener, app, shutdown_signal()).await;
+    let served = rapport_web::serve(listener, app.clone(), shutdown_signal()).await;
     let _ = stop.send(true);
     for worker in workers {
         let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
     }
-    store.close().await;
+    app.close().await;
     served?;
     Ok(())
 }

@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod customer;
 pub mod event;
+pub mod hex;
 pub mod ids;
 pub mod machine;
 pub mod message;
@@ -29,7 +30,7 @@ pub use customer::{
 };
 pub use event::{Actor, Event, EventKind};
 pub use ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
-pub use machine::{Command, TicketError, apply, decide, replay};
+pub use machine::{Command, Opening, TicketError, apply, decide, replay};
 pub use message::{AuthorKind, MessageKind};
 pub use role::{Permission, Role, Scope, TokenKind};
 pub use text::{check_text, forbidden_control};

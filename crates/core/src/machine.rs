@@ -122,6 +122,9 @@ pub enum TicketError {
     /// A ticket cannot be a duplicate of itself.
     #[error("a ticket cannot be a duplicate of itself")]
     DuplicateOfItself,
+    /// A new ticket was asked to open from an event other than `Created`.
+    #[error("a ticket opens only with a created event")]
+    NotCreated,
     /// A customer cannot write internal notes.
     #[error("customers cannot write internal notes")]
     CustomerNote,
@@ -151,6 +154,7 @@ impl TicketError {
             TicketError::CustomerNote => "customer_note",
             TicketError::BadTag(_) => "bad_tag",
             TicketError::TooManyTags => "too_many_tags",
+            TicketError::NotCreated => "not_created",
         }
     }
 }
@@ -473,3 +477,56 @@ pub fn replay<'a>(
 
 #[cfg(test)]
 mod tests;
+
+/// A new ticket decided before it is stored: its state once its first
+/// message is in, and its first events. The use case decides it; the store
+/// persists it, naming the first message once it has an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    /// The ticket as it is after its first events (its id is not known yet).
+    pub ticket: Ticket,
+    /// The `Created` event and the first message's events, which name the
+    /// message as `MessageId(0)` until [`Opening::events`] names it.
+    events: Vec<EventKind>,
+}
+
+impl Opening {
+    /// Decides a new ticket from its `Created` event and, if it has one, the
+    /// kind and author of its first message, as `actor` at `at`.
+    pub fn decide(
+        created: EventKind,
+        first_message: Option<(MessageKind, AuthorKind)>,
+        actor: Actor,
+        at: Timestamp,
+    ) -> Result<Self, TicketError> {
+        let mut ticket = create(TicketId(0), at, &created).ok_or(TicketError::NotCreated)?;
+        let mut events = vec![created];
+        if let Some((kind, author)) = first_message {
+            let command = Command::AddMessage {
+                message_id: MessageId(0),
+                kind,
+                author,
+            };
+            for event in decide(&ticket, &command, actor)? {
+                apply(&mut ticket, at, &event);
+                events.push(event);
+            }
+        }
+        Ok(Self { ticket, events })
+    }
+
+    /// The events to append, the first message named by its stored id.
+    pub fn events(&self, first_message: Option<MessageId>) -> Vec<EventKind> {
+        let id = first_message.unwrap_or(MessageId(0));
+        self.events
+            .iter()
+            .cloned()
+            .map(|event| match event {
+                EventKind::Replied { .. } => EventKind::Replied { message_id: id },
+                EventKind::Noted { .. } => EventKind::Noted { message_id: id },
+                EventKind::CustomerWrote { .. } => EventKind::CustomerWrote { message_id: id },
+                other => other,
+            })
+            .collect()
+    }
+}

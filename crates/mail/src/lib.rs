@@ -181,7 +181,7 @@ impl ParsedMail {
 
 /// SHA-256 of a raw message, hex: its identity for idempotent intake.
 pub fn content_hash(raw: &[u8]) -> String {
-    hex(&Sha256::digest(raw))
+    rapport_core::hex::sha256(raw)
 }
 
 /// SHA-256 of what the sender wrote, hex: the Message-ID, From, Date,
@@ -203,7 +203,7 @@ fn fingerprint(message: &Message<'_>, raw: &[u8]) -> String {
         .get(message.root_part().raw_body_offset() as usize..)
         .unwrap_or(&[]);
     hasher.update(body);
-    hex(&hasher.finalize())
+    rapport_core::hex::encode(&hasher.finalize())
 }
 
 /// The most Message-IDs of one In-Reply-To or References header that are
@@ -318,10 +318,6 @@ fn body_of(text: &str, notes: &mut Vec<String>) -> String {
     }
     body.retain(|c| c != '\0');
     body
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses one raw message.

@@ -90,16 +90,9 @@ pub fn subject_token(subject: &str) -> Option<i64> {
 fn mac_hex(secret: &[u8], ticket: i64) -> Option<String> {
     let mut mac = HmacSha256::new_from_slice(secret).ok()?;
     mac.update(format!("rapport-reply:{ticket}").as_bytes());
-    let bytes = mac.finalize().into_bytes();
-    Some(
-        bytes
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-            .chars()
-            .take(MAC_HEX)
-            .collect(),
-    )
+    let mut hex = rapport_core::hex::encode(&mac.finalize().into_bytes());
+    hex.truncate(MAC_HEX);
+    Some(hex)
 }
 
 /// The signed reply address for a ticket: `support+t1234-<hmac>@shop.example`.

@@ -175,16 +175,21 @@ impl Store {
         Ok(out)
     }
 
-    /// A ticket's attachments, in message order.
+    /// A page of a ticket's attachments, in the order they were kept, after
+    /// the attachment `after`.
     pub async fn attachments_of_ticket(
         &self,
         ticket: TicketId,
+        after: Option<i64>,
+        limit: i64,
     ) -> Result<Vec<AttachmentRecord>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM attachments WHERE ticket_id = $1 ORDER BY message_ref, id LIMIT 5000"
+            "SELECT {COLUMNS} FROM attachments WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3"
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(ticket.0)
+            .bind(after.unwrap_or(0))
+            .bind(limit)
             .fetch_all(&self.read)
             .await?
             .iter()

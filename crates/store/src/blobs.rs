@@ -6,7 +6,7 @@
 
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
-use sha2::{Digest, Sha256};
+use rapport_core::hex;
 use std::sync::Arc;
 
 /// Why a blob could not be stored or read.
@@ -33,14 +33,6 @@ pub enum BlobError {
 #[derive(Clone, Debug)]
 pub struct Blobs {
     inner: Arc<dyn ObjectStore>,
-}
-
-/// SHA-256 of some bytes, hex.
-pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn location(sha256: &str) -> Result<Path, BlobError> {
@@ -90,7 +82,7 @@ impl Blobs {
 
     /// Stores bytes; returns their SHA-256. Storing the same bytes again does nothing.
     pub async fn put(&self, data: &[u8]) -> Result<String, BlobError> {
-        let sha256 = sha256_hex(data);
+        let sha256 = hex::sha256(data);
         let path = location(&sha256)?;
         match self.inner.head(&path).await {
             Ok(_) => return Ok(sha256),
@@ -155,7 +147,7 @@ mod tests {
         let a = blobs.put(b"photo of a broken lamp").await?;
         let again = blobs.put(b"photo of a broken lamp").await?;
         assert_eq!(a, again);
-        assert_eq!(a, sha256_hex(b"photo of a broken lamp"));
+        assert_eq!(a, hex::sha256(b"photo of a broken lamp"));
         assert!(
             dir.join("sha256")
                 .join(&a[..2])
@@ -165,7 +157,7 @@ mod tests {
         );
         assert_eq!(blobs.get(&a).await?, b"photo of a broken lamp");
         assert!(matches!(
-            blobs.get(&sha256_hex(b"other")).await,
+            blobs.get(&hex::sha256(b"other")).await,
             Err(BlobError::NotFound(_))
         ));
         assert!(matches!(
@@ -196,7 +188,7 @@ mod tests {
         assert_eq!(blobs.put(&data).await?, a);
         assert_eq!(blobs.get(&a).await?, data);
         assert!(matches!(
-            blobs.get(&sha256_hex(b"never stored")).await,
+            blobs.get(&hex::sha256(b"never stored")).await,
             Err(BlobError::NotFound(_))
         ));
         Ok(())

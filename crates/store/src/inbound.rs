@@ -47,7 +47,7 @@ impl Store {
             for (hash, raw) in chunk {
                 query = query
                     .bind(hash.to_string())
-                    .bind(raw.to_vec())
+                    .bind(*raw)
                     .bind(now.0)
                     .bind("received");
             }

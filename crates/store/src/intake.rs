@@ -5,8 +5,8 @@
 //! ticket per transaction, so one bad request never fails the others.
 
 use crate::StoreError;
-use crate::tickets::{NewMessage, NewTicket, TicketChange, create_in};
-use rapport_core::{Actor, Timestamp};
+use crate::tickets::{NewMessage, TicketChange, create_in};
+use rapport_core::Actor;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 64;
 
 pub(crate) struct CreateJob {
-    pub(crate) new: NewTicket,
+    pub(crate) opening: rapport_core::Opening,
     pub(crate) actor: Actor,
     pub(crate) first: Option<NewMessage>,
     pub(crate) reply: oneshot::Sender<Result<TicketChange, StoreError>>,
@@ -59,8 +59,7 @@ async fn write_batch(write: &AnyPool, jobs: &[CreateJob]) -> Result<Vec<TicketCh
     let mut tx = write.begin().await?;
     let mut changes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let now = Timestamp::now();
-        changes.push(create_in(&mut tx, job.new.clone(), job.actor, job.first.clone(), now).await?);
+        changes.push(create_in(&mut tx, &job.opening, job.actor, job.first.as_ref()).await?);
     }
     tx.commit().await?;
     Ok(changes)

@@ -32,7 +32,7 @@ pub mod tickets;
 pub mod write_tx;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
-pub use blobs::{BlobError, Blobs, sha256_hex};
+pub use blobs::{BlobError, Blobs};
 pub use calendars::CalendarRecord;
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
@@ -42,7 +42,7 @@ pub use message_ids::KnownMessageId;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
-pub use tickets::{MessageRecord, NewMessage, NewTicket, TicketChange, TicketFilter, TicketSort};
+pub use tickets::{MessageRecord, NewMessage, TicketChange, TicketFilter, TicketSort};
 pub use write_tx::{FinishedInbound, WriteTx};
 
 use sqlx::AnyPool;
@@ -203,7 +203,7 @@ impl Store {
                                 sqlx::raw_sql(
                                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
                                      PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
-                                     PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;",
+                                     PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY;",
                                 )
                                 .execute(&mut *conn)
                                 .await?;

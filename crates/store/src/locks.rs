@@ -4,7 +4,7 @@
 //! drops it or its process dies (the connection closes). SQLite is one
 //! server, so the lock is always granted.
 
-use crate::{Backend, Store, StoreError, sha256_hex};
+use crate::{Backend, Store, StoreError};
 
 /// A held singleton; dropping it releases the lock.
 #[derive(Debug)]
@@ -13,7 +13,7 @@ pub struct SingletonLock {
 }
 
 fn lock_key(name: &str) -> i64 {
-    let hash = sha256_hex(format!("rapport-singleton:{name}").as_bytes());
+    let hash = rapport_core::hex::sha256(format!("rapport-singleton:{name}").as_bytes());
     i64::from_str_radix(&hash[..15], 16).unwrap_or(0)
 }
 

@@ -4,10 +4,9 @@ use crate::rows::{
     TICKET_COLUMNS, closure_json, duplicate_of, parse, select_ticket, tags_json, ticket, value_rows,
 };
 use crate::{Store, StoreError};
-use rapport_core::machine::create;
 use rapport_core::{
-    Actor, AgentId, AuthorKind, Channel, CustomerId, Event, EventId, EventKind, MessageId,
-    MessageKind, Priority, Status, TeamId, Ticket, TicketId, Timestamp, apply,
+    Actor, AgentId, AuthorKind, CustomerId, Event, EventId, EventKind, MessageId, MessageKind,
+    Status, TeamId, Ticket, TicketId, Timestamp, apply,
 };
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -49,23 +48,6 @@ pub struct MessageRecord {
     pub body_html: Option<String>,
     /// When it was stored.
     pub created_at: Timestamp,
-}
-
-/// What a new ticket starts with.
-#[derive(Debug, Clone)]
-pub struct NewTicket {
-    /// What it is about.
-    pub subject: String,
-    /// Who asked.
-    pub customer_id: CustomerId,
-    /// How it came in.
-    pub channel: Channel,
-    /// How urgent.
-    pub priority: Priority,
-    /// The queue.
-    pub team_id: Option<TeamId>,
-    /// Initial tags (already normalised).
-    pub tags: Vec<String>,
 }
 
 /// A ticket after a change, with what the change wrote.
@@ -124,13 +106,13 @@ impl Store {
     /// message, atomically; concurrent creations share a transaction (group commit).
     pub async fn create_ticket(
         &self,
-        new: NewTicket,
+        opening: rapport_core::Opening,
         actor: Actor,
         first_message: Option<NewMessage>,
     ) -> Result<TicketChange, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = crate::intake::CreateJob {
-            new,
+            opening,
             actor,
             first: first_message,
             reply,
@@ -247,13 +229,25 @@ impl Store {
             .collect()
     }
 
-    /// A ticket's messages, oldest first.
+    /// A ticket's messages, oldest first (at most 5,000).
     pub async fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>, StoreError> {
+        self.messages_after(id, None, 5000).await
+    }
+
+    /// A page of a ticket's messages, oldest first, after the message `after`.
+    pub async fn messages_after(
+        &self,
+        id: TicketId,
+        after: Option<MessageId>,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at \
-             FROM messages WHERE ticket_id = $1 ORDER BY id LIMIT 5000",
+             FROM messages WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
         .bind(id.0)
+        .bind(after.map_or(0, |m| m.0))
+        .bind(limit)
         .fetch_all(&self.read)
         .await?;
         rows.iter()
@@ -368,45 +362,15 @@ where
 }
 
 /// Creates a ticket inside an open transaction in three statements: the
-/// ticket row already in its final state, the first message, and every event
-/// in one multi-row insert. The final state is decided in memory first (with
-/// the message id still unknown, which no ticket field depends on), then the
-/// events are decided again with the real id.
+/// ticket row in the state the use case decided, the first message, and
+/// every event in one multi-row insert. Nothing is decided here.
 pub(crate) async fn create_in(
     conn: &mut AnyConnection,
-    new: NewTicket,
+    opening: &rapport_core::Opening,
     actor: Actor,
-    first_message: Option<NewMessage>,
-    now: Timestamp,
+    first_message: Option<&NewMessage>,
 ) -> Result<TicketChange, StoreError> {
-    let created = EventKind::Created {
-        subject: new.subject.clone(),
-        customer_id: new.customer_id,
-        channel: new.channel,
-        priority: new.priority,
-        team_id: new.team_id,
-        tags: new.tags.clone(),
-    };
-    let decide_first = |ticket: &Ticket, message_id: MessageId, m: &NewMessage| {
-        rapport_core::decide(
-            ticket,
-            &rapport_core::Command::AddMessage {
-                message_id,
-                kind: m.kind,
-                author: m.author_kind,
-            },
-            actor,
-        )
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
-    };
-    let initial = create(TicketId(0), now, &created)
-        .ok_or_else(|| StoreError::Corrupt("created event did not create".into()))?;
-    let mut ticket = initial.clone();
-    if let Some(m) = &first_message {
-        for kind in decide_first(&initial, MessageId(0), m)? {
-            apply(&mut ticket, now, &kind);
-        }
-    }
+    let mut ticket = opening.ticket.clone();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
          transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version) \
@@ -428,14 +392,12 @@ pub(crate) async fn create_in(
     .fetch_one(&mut *conn)
     .await?;
     ticket.id = TicketId(id);
-    let mut kinds = vec![created];
-    let mut message = None;
-    if let Some(m) = first_message {
-        let stored = insert_message(conn, ticket.id, &m, now).await?;
-        kinds.extend(decide_first(&initial, stored.id, &m)?);
-        message = Some(stored);
-    }
-    let events = insert_events(conn, ticket.id, actor, now, &kinds).await?;
+    let message = match first_message {
+        Some(m) => Some(insert_message(conn, ticket.id, m, ticket.created_at).await?),
+        None => None,
+    };
+    let kinds = opening.events(message.as_ref().map(|m| m.id));
+    let events = insert_events(conn, ticket.id, actor, ticket.created_at, &kinds).await?;
     Ok(TicketChange {
         ticket,
         events,

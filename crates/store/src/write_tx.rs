@@ -7,7 +7,7 @@ use crate::customers::insert_customer_in;
 use crate::message_ids::MessageIdLinks;
 use crate::rows::{select_ticket, value_rows};
 use crate::tickets::{change_in, change_locked, create_in};
-use crate::{Backend, IdentityRecord, NewMessage, NewTicket, Store, StoreError, TicketChange};
+use crate::{Backend, IdentityRecord, NewMessage, Store, StoreError, TicketChange};
 use rapport_core::{
     Actor, CustomerId, EventKind, IdentityKind, MessageId, Ticket, TicketId, Timestamp,
 };
@@ -102,11 +102,11 @@ impl WriteTx {
     /// Creates a ticket with its first message (see [`Store::create_ticket`]).
     pub async fn create_ticket(
         &mut self,
-        new: NewTicket,
+        opening: rapport_core::Opening,
         actor: Actor,
         first_message: Option<NewMessage>,
     ) -> Result<TicketChange, StoreError> {
-        create_in(&mut self.tx, new, actor, first_message, Timestamp::now()).await
+        create_in(&mut self.tx, &opening, actor, first_message.as_ref()).await
     }
 
     /// Changes a ticket (see [`Store::change_ticket`]).

@@ -72,7 +72,7 @@ pub fn router(app: App) -> Router {
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {
-    match s.app.store().ping().await {
+    match s.app.ping().await {
         Ok(()) => axum::Json(serde_json::json!({"status": "ok", "database": "ok"})).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");

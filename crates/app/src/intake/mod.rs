@@ -164,7 +164,15 @@ fn file_name(name: Option<&str>, content_type: &str, n: usize) -> String {
 impl App {
     /// Takes in one raw message.
     pub async fn ingest_mail(&self, raw: &[u8]) -> Result<IngestOutcome, AppError> {
-        self.ingest_batch(&[raw])
+        self.ingest_one(raw.to_vec()).await
+    }
+
+    /// Takes in one raw message the caller hands over (not copied).
+    pub async fn ingest_one<B>(&self, raw: B) -> Result<IngestOutcome, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
+        self.ingest_owned(vec![raw])
             .await?
             .pop()
             .ok_or_else(|| AppError::Internal("the message was not processed".into()))
@@ -173,19 +181,37 @@ impl App {
     /// Takes in many raw messages: the bytes in one transaction, then the
     /// processing in another, one savepoint per message. Outcomes come back in order.
     pub async fn ingest_batch(&self, raws: &[&[u8]]) -> Result<Vec<IngestOutcome>, AppError> {
-        self.ingest_with(raws, false).await
+        self.ingest_owned(raws.iter().map(|r| r.to_vec()).collect())
+            .await
     }
 
-    async fn ingest_with(
+    /// [`Self::ingest_batch`] for messages the caller hands over (a request
+    /// body, files read), which are parsed where they are, never copied:
+    /// a 25 MiB message costs its own size once, not once per step.
+    pub async fn ingest_owned<B>(&self, raws: Vec<B>) -> Result<Vec<IngestOutcome>, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
+        self.ingest_with(raws.into_iter().map(Arc::new).collect(), false)
+            .await
+    }
+
+    async fn ingest_with<B>(
         &self,
-        raws: &[&[u8]],
+        raws: Vec<Arc<B>>,
         released: bool,
-    ) -> Result<Vec<IngestOutcome>, AppError> {
-        let hashes: Vec<String> = raws.iter().map(|raw| content_hash(raw)).collect();
+    ) -> Result<Vec<IngestOutcome>, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
+        let hashes: Vec<String> = raws
+            .iter()
+            .map(|raw| content_hash((**raw).as_ref()))
+            .collect();
         let items: Vec<(&str, &[u8])> = hashes
             .iter()
-            .zip(raws)
-            .map(|(h, raw)| (h.as_str(), *raw))
+            .zip(&raws)
+            .map(|(h, raw)| (h.as_str(), (**raw).as_ref()))
             .collect();
         let stored = self.store().store_raw_batch(&items).await?;
         let mut outcomes: Vec<Option<IngestOutcome>> = vec![None; raws.len()];
@@ -212,11 +238,11 @@ impl App {
             .map(|(index, _)| {
                 let (cpu, raw, hash) = (
                     self.cpu().clone(),
-                    raws[*index].to_vec(),
+                    Arc::clone(&raws[*index]),
                     hashes[*index].clone(),
                 );
                 tokio::spawn(async move {
-                    cpu.run(Some(budget), move || parse_hashed(&raw, hash))
+                    cpu.run(Some(budget), move || parse_hashed((*raw).as_ref(), hash))
                         .await
                 })
             })
@@ -471,7 +497,7 @@ impl App {
             )));
         }
         let raw = self.store().raw_mail(id).await?;
-        self.ingest_with(&[raw.as_slice()], true)
+        self.ingest_with(vec![Arc::new(raw)], true)
             .await?
             .pop()
             .ok_or_else(|| AppError::Internal("the message was not processed".into()))
@@ -489,11 +515,10 @@ impl App {
     pub async fn recover_unprocessed(&self) -> Result<usize, AppError> {
         let stale = Timestamp::now().plus_seconds(-60);
         let pending = self.store().unprocessed_mail(stale, 100).await?;
-        let raws: Vec<&[u8]> = pending.iter().map(Vec::as_slice).collect();
-        if raws.is_empty() {
+        if pending.is_empty() {
             return Ok(0);
         }
-        tracing::info!(count = raws.len(), "processing mail left unprocessed");
-        Ok(self.ingest_batch(&raws).await?.len())
+        tracing::info!(count = pending.len(), "processing mail left unprocessed");
+        Ok(self.ingest_owned(pending).await?.len())
     }
 }

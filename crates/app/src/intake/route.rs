@@ -6,6 +6,7 @@
 use super::{Batch, IngestOutcome, Prepared, Sender, storable};
 use crate::customers::name_or_local_part;
 use crate::outbound::{KIND_ACKNOWLEDGMENT, is_own_address, never_acknowledge};
+use crate::tickets::NewTicket;
 use crate::tickets::message_events;
 use crate::{App, AppError};
 use rapport_core::{
@@ -13,7 +14,7 @@ use rapport_core::{
     Ticket, TicketId, Timestamp, normalize_identity,
 };
 use rapport_mail::{ParsedMail, Person, ReplyToken, find_reply_token};
-use rapport_store::{NewMessage, NewTicket, WriteTx};
+use rapport_store::{NewMessage, WriteTx};
 
 impl App {
     pub(super) async fn route(
@@ -239,7 +240,11 @@ impl App {
             body_html: mail.html.clone(),
         };
         let change = tx
-            .create_ticket(new, Actor::Customer(customer_id), Some(first))
+            .create_ticket(
+                new.decide(Some(&first), Actor::Customer(customer_id))?,
+                Actor::Customer(customer_id),
+                Some(first),
+            )
             .await?;
         let ticket = change.ticket.id;
         let message = change.message.map(|m| m.id);

@@ -468,3 +468,44 @@ proptest! {
         prop_assert_eq!(replayed.as_ref(), Some(&ticket));
     }
 }
+
+#[test]
+fn an_opening_names_its_first_message_once_stored() {
+    let created = EventKind::Created {
+        subject: "Broken lamp".into(),
+        customer_id: crate::CustomerId(7),
+        channel: crate::Channel::Email,
+        priority: crate::Priority::Normal,
+        team_id: None,
+        tags: vec!["b".into(), "a".into(), "a".into()],
+    };
+    let at = Timestamp(1_000);
+    let Ok(opening) = Opening::decide(
+        created.clone(),
+        Some((MessageKind::Public, AuthorKind::Customer)),
+        Actor::Customer(crate::CustomerId(7)),
+        at,
+    ) else {
+        panic!("a customer may open a ticket with a message");
+    };
+    assert_eq!(opening.ticket.tags, vec!["a".to_string(), "b".to_string()]);
+    let events = opening.events(Some(MessageId(42)));
+    assert_eq!(events[0], created);
+    assert!(events[1..].contains(&EventKind::CustomerWrote {
+        message_id: MessageId(42)
+    }));
+    // Replaying the named events gives the decided state.
+    let replayed = replay(TicketId(0), events.iter().map(|e| (at, e)));
+    assert_eq!(replayed.as_ref(), Some(&opening.ticket));
+    assert_eq!(
+        Opening::decide(
+            EventKind::Noted {
+                message_id: MessageId(1)
+            },
+            None,
+            Actor::System,
+            at
+        ),
+        Err(TicketError::NotCreated)
+    );
+}

@@ -67,7 +67,7 @@ pub async fn post_mime(
         )
         .into());
     }
-    let outcome = s.app.receive_mail(&caller, &bytes).await?;
+    let outcome = s.app.receive_mail(&caller, bytes).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(outcome.into())))
 }
 

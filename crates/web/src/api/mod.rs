@@ -25,7 +25,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         directory::list_agents, directory::create_agent, directory::get_agent, directory::update_agent,
         directory::list_teams, directory::create_team, directory::get_team, directory::update_team, directory::delete_team,
         directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer, directory::customer_events,
-        tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::add_message,
+        tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::list_attachments, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
         mail::upload, mail::download, mail::ticket_mail, mail::inbound_raw, mail::retry_inbound,
@@ -108,6 +108,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/tickets/{id}/messages",
             get(t::list_messages).post(t::add_message),
         )
+        .route("/api/v1/tickets/{id}/attachments", get(t::list_attachments))
         .route("/api/v1/tickets/{id}/events", get(t::list_events))
         .route("/api/v1/tickets/{id}/assign", post(t::assign))
         .route("/api/v1/tickets/{id}/transfer", post(t::transfer))

@@ -1,6 +1,8 @@
 //! Tickets: open, read, list, and every move on them.
 
-use super::types::{EventOut, MessageOut, Page, TicketChangeOut, TicketDetailOut, TicketOut};
+use super::types::{
+    AttachmentOut, EventOut, MessageOut, Page, TicketChangeOut, TicketDetailOut, TicketOut,
+};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
@@ -184,16 +186,65 @@ pub async fn get_ticket(
     Ok(axum::Json((&view).into()))
 }
 
-/// A ticket's messages, oldest first.
+/// One page of a ticket's messages or files.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// From `next_cursor` of the previous page (or `messages_next_cursor` /
+    /// `attachments_next_cursor` of the ticket).
+    pub cursor: Option<String>,
+    /// Page size (messages at most 100, files at most 200); a page of
+    /// messages also ends before 4 MiB of text.
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    fn after(&self) -> Result<Option<i64>, ApiError> {
+        self.cursor
+            .as_deref()
+            .map(|c| {
+                c.parse::<i64>()
+                    .map_err(|_| ApiError::field("cursor", "not a cursor from this list"))
+            })
+            .transpose()
+    }
+}
+
+/// A ticket's messages, oldest first, in pages.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/messages", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = Vec<MessageOut>), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path), PageQuery), responses((status = 200, body = Page<MessageOut>), (status = 404, body = ErrorBody)))]
 pub async fn list_messages(
     State(s): State<AppState>,
     Auth(caller): Auth,
     Id(id): Id,
-) -> ApiResult<axum::Json<Vec<MessageOut>>> {
-    let view = s.app.ticket(&caller, TicketId(id)).await?;
-    Ok(axum::Json(view.messages.iter().map(Into::into).collect()))
+    Query(q): Query<PageQuery>,
+) -> ApiResult<axum::Json<Page<MessageOut>>> {
+    let page = s
+        .app
+        .ticket_messages(&caller, TicketId(id), q.after()?, q.limit.unwrap_or(100))
+        .await?;
+    Ok(axum::Json(Page {
+        items: page.items.iter().map(Into::into).collect(),
+        next_cursor: page.next_after.map(|n| n.to_string()),
+    }))
+}
+
+/// A ticket's attachments, in pages.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/attachments", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path), PageQuery), responses((status = 200, body = Page<AttachmentOut>), (status = 404, body = ErrorBody)))]
+pub async fn list_attachments(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<axum::Json<Page<AttachmentOut>>> {
+    let page = s
+        .app
+        .ticket_attachments(&caller, TicketId(id), q.after()?, q.limit.unwrap_or(200))
+        .await?;
+    Ok(axum::Json(Page {
+        items: page.items.iter().map(Into::into).collect(),
+        next_cursor: page.next_after.map(|n| n.to_string()),
+    }))
 }
 
 /// What kind of message to add.

@@ -171,12 +171,16 @@ impl From<&rapport_app::TicketChange> for TicketChangeOut {
 pub struct TicketDetailOut {
     /// The ticket.
     pub ticket: TicketOut,
-    /// Messages, oldest first.
+    /// The first messages, oldest first (at most 100, and less than 4 MiB of text).
     pub messages: Vec<MessageOut>,
+    /// Where `GET /tickets/{id}/messages?cursor=` continues; absent when all are here.
+    pub messages_next_cursor: Option<String>,
     /// People copied on the ticket's mail besides the customer.
     pub participants: Vec<ParticipantOut>,
-    /// Files on the messages (download at `/api/v1/attachments/{id}`).
+    /// The first files on the messages (at most 200; download at `/api/v1/attachments/{id}`).
     pub attachments: Vec<AttachmentOut>,
+    /// Where `GET /tickets/{id}/attachments?cursor=` continues; absent when all are here.
+    pub attachments_next_cursor: Option<String>,
     /// Mail sent for the ticket and whether it arrived.
     pub mail: Vec<MailOut>,
 }
@@ -185,7 +189,8 @@ impl From<&rapport_app::tickets::TicketView> for TicketDetailOut {
     fn from(v: &rapport_app::tickets::TicketView) -> Self {
         Self {
             ticket: (&v.ticket).into(),
-            messages: v.messages.iter().map(Into::into).collect(),
+            messages: v.messages.items.iter().map(Into::into).collect(),
+            messages_next_cursor: v.messages.next_after.map(|n| n.to_string()),
             participants: v
                 .participants
                 .iter()
@@ -194,7 +199,8 @@ impl From<&rapport_app::tickets::TicketView> for TicketDetailOut {
                     name: name.clone(),
                 })
                 .collect(),
-            attachments: v.attachments.iter().map(Into::into).collect(),
+            attachments: v.attachments.items.iter().map(Into::into).collect(),
+            attachments_next_cursor: v.attachments.next_after.map(|n| n.to_string()),
             mail: v.mail.iter().map(Into::into).collect(),
         }
     }

@@ -354,7 +354,7 @@ async fn setup_creates_the_first_admin() -> Option<()> {
     assert_eq!(call(body(&again)).await, 201);
     assert_eq!(call(body(&again)).await, 401, "setup tokens are single-use");
     assert_eq!(app.issue_setup_token().await.unwrap(), None);
-    app.store().close().await;
+    app.close().await;
     cleanup.run().await;
     Some(())
 }

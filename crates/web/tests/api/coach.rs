@@ -87,8 +87,7 @@ async fn blocked_replies_need_an_override_reason(h: &Harness) {
         "{checks:?}"
     );
     assert_eq!(
-        h.app
-            .store()
+        h.store
             .messages(rapport_core::TicketId(id))
             .await
             .unwrap()

@@ -2,15 +2,15 @@
 
 use crate::both_backends;
 use crate::harness::Harness;
-use rapport_app::demo::{
+use rapport_fixtures::demo::{
     builtin_conversations, ensure_demo_staff, seed_demo, written_conversations,
 };
-use rapport_app::generate::{GenerateOptions, generate};
+use rapport_fixtures::generate::{GenerateOptions, generate};
 use rapport_store::TicketFilter;
 use std::collections::HashSet;
 
 async fn every_ticket_replays(h: &Harness) -> Vec<rapport_core::Ticket> {
-    let store = h.app.store();
+    let store = &h.store;
     let mut all = Vec::new();
     let mut filter = TicketFilter {
         limit: 500,
@@ -101,9 +101,15 @@ async fn generator_writes_consistent_history(h: &Harness) {
         batch: 250,
         ..Default::default()
     };
-    let report = generate(&h.app, &builtin_conversations(), &options, &|_| {})
-        .await
-        .unwrap();
+    let report = generate(
+        &h.app,
+        &h.store,
+        &builtin_conversations(),
+        &options,
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(report.tickets, 700);
     assert!(
         report.messages >= 700 && report.events >= 1400,

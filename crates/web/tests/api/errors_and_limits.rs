@@ -164,7 +164,7 @@ async fn malformed_requests_on_a_real_socket_get_the_json_shape(h: &Harness) {
 /// Takes the database away: drops it on PostgreSQL, closes the pools on SQLite.
 async fn outage(h: &Harness, backend: Backend) {
     match backend {
-        Backend::Sqlite => h.app.store().close().await,
+        Backend::Sqlite => h.store.close().await,
         Backend::Postgres => {
             let (base, name) = h.database_url.rsplit_once('/').unwrap();
             let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))

@@ -17,6 +17,8 @@ pub enum Backend {
 
 /// A running app on a fresh database, with staff and their tokens.
 pub struct Harness {
+    /// The database under the app, for checks the API does not offer.
+    pub store: Store,
     pub blob_dir: std::path::PathBuf,
     pub app: App,
     pub router: axum::Router,
@@ -85,7 +87,7 @@ impl Harness {
         let (store, database_url, cleanup) = fresh_store(backend, name).await?;
         let blob_dir = std::env::temp_dir().join(format!("{}-blobs", unique(name)));
         let blobs = rapport_store::Blobs::filesystem(&blob_dir).expect("blob folder");
-        let app = App::new(store, blobs, config);
+        let app = App::new(store.clone(), blobs, config);
         let mk = |email: &'static str, role: Role| {
             let app = app.clone();
             async move {
@@ -110,10 +112,11 @@ impl Harness {
             .token;
         let (agent_id, agent) = mk("agent@test.example", Role::Agent).await;
         let (other_agent_id, other_agent) = mk("other@test.example", Role::Agent).await;
-        let team = app.store().insert_team("Support").await.expect("team").id;
-        let team2 = app.store().insert_team("Billing").await.expect("team").id;
+        let team = store.insert_team("Support").await.expect("team").id;
+        let team2 = store.insert_team("Billing").await.expect("team").id;
         let router = rapport_web::router(app.clone());
         Some(Self {
+            store,
             database_url,
             blob_dir,
             app,
@@ -134,7 +137,7 @@ impl Harness {
     }
 
     pub async fn finish(self) {
-        self.app.store().close().await;
+        self.app.close().await;
         self.cleanup.run().await;
         let _ = std::fs::remove_dir_all(&self.blob_dir);
     }

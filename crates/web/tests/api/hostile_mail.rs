@@ -5,7 +5,7 @@ use crate::both_backends;
 use crate::harness::Harness;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use rapport_app::bombs::{BombKind, bomb};
+use rapport_fixtures::bombs::{BombKind, bomb};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

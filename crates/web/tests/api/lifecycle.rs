@@ -6,17 +6,11 @@ use serde_json::json;
 
 async fn replays(h: &Harness, id: i64) {
     let events = h
-        .app
-        .store()
+        .store
         .events(rapport_core::TicketId(id), None, 10_000)
         .await
         .unwrap();
-    let ticket = h
-        .app
-        .store()
-        .ticket(rapport_core::TicketId(id))
-        .await
-        .unwrap();
+    let ticket = h.store.ticket(rapport_core::TicketId(id)).await.unwrap();
     let replayed = rapport_core::replay(ticket.id, events.iter().map(|e| (e.at, &e.kind)));
     assert_eq!(
         replayed.as_ref(),
@@ -197,15 +191,13 @@ async fn full_lifecycle(h: &Harness) {
 async fn refused_changes_leave_no_trace(h: &Harness) {
     let id = h.ticket("Refund", None).await;
     let before = h
-        .app
-        .store()
+        .store
         .events(rapport_core::TicketId(id), None, 100)
         .await
         .unwrap()
         .len();
     let messages_before = h
-        .app
-        .store()
+        .store
         .messages(rapport_core::TicketId(id))
         .await
         .unwrap()
@@ -234,8 +226,7 @@ async fn refused_changes_leave_no_trace(h: &Harness) {
         .await;
     assert_eq!(s, 403);
     let events = h
-        .app
-        .store()
+        .store
         .events(rapport_core::TicketId(id), None, 100)
         .await
         .unwrap();
@@ -245,8 +236,7 @@ async fn refused_changes_leave_no_trace(h: &Harness) {
         "only the assignment (and its status change) was recorded"
     );
     assert_eq!(
-        h.app
-            .store()
+        h.store
             .messages(rapport_core::TicketId(id))
             .await
             .unwrap()
@@ -473,12 +463,7 @@ async fn concurrent_changes_lose_nothing(h: &Harness) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 201);
     }
-    let messages = h
-        .app
-        .store()
-        .messages(rapport_core::TicketId(id))
-        .await
-        .unwrap();
+    let messages = h.store.messages(rapport_core::TicketId(id)).await.unwrap();
     assert_eq!(messages.len(), 25);
     replays(h, id).await;
 }
@@ -493,23 +478,22 @@ both_backends!(
 );
 
 async fn group_commit_isolates_bad_tickets(h: &Harness) {
-    use rapport_core::{Actor, Channel, CustomerId, Priority};
-    use rapport_store::NewTicket;
-    let good = h.app.store().customers(0, 1, None).await.unwrap();
+    use rapport_core::{Actor, Channel, CustomerId, EventKind, Opening, Priority, Timestamp};
+    let good = h.store.customers(0, 1, None).await.unwrap();
     let customer = match good.first() {
         Some(c) => c.id,
-        None => h.app.store().insert_customer("Bo", &[]).await.unwrap().id,
+        None => h.store.insert_customer("Bo", &[]).await.unwrap().id,
     };
     let mut tasks = Vec::new();
     for n in 0..40 {
-        let store = h.app.store().clone();
+        let store = h.store.clone();
         let customer_id = if n % 10 == 7 {
             CustomerId(9_999_999)
         } else {
             customer
         };
         tasks.push(tokio::spawn(async move {
-            let new = NewTicket {
+            let created = EventKind::Created {
                 subject: format!("burst {n}"),
                 customer_id,
                 channel: Channel::Api,
@@ -517,8 +501,9 @@ async fn group_commit_isolates_bad_tickets(h: &Harness) {
                 team_id: None,
                 tags: vec![],
             };
+            let opening = Opening::decide(created, None, Actor::System, Timestamp::now()).unwrap();
             store
-                .create_ticket(new, Actor::System, None)
+                .create_ticket(opening, Actor::System, None)
                 .await
                 .map(|c| c.ticket.id)
         }));

@@ -18,6 +18,7 @@ mod mail;
 mod mailflow;
 mod matrix;
 mod outbox;
+mod paging;
 mod races;
 mod same_on_both;
 mod server;

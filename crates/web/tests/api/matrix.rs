@@ -68,7 +68,10 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("post", "/customers") => Work,
         // The fixture changes the identities, which needs a lead.
         ("patch", "/customers/{id}") => Lead,
-        ("get", "/tickets" | "/tickets/{id}" | "/tickets/{id}/messages") => Read,
+        (
+            "get",
+            "/tickets" | "/tickets/{id}" | "/tickets/{id}/messages" | "/tickets/{id}/attachments",
+        ) => Read,
         ("get", "/tickets/{id}/events" | "/tickets/{id}/mail") => Read,
         ("post", "/tickets" | "/tickets/{id}/messages" | "/tickets/{id}/tags") => Work,
         // The fixture ticket is owned by another agent.
@@ -108,12 +111,7 @@ async fn fixture(h: &Harness, n: usize) -> Fixture {
     let url = format!("/api/v1/tickets/{ticket}/messages");
     assert_eq!(h.post(&url, &h.other_agent, reply).await.0, 201);
     let (_, t) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.admin).await;
-    let team = h
-        .app
-        .store()
-        .insert_team(&format!("walk-{n}"))
-        .await
-        .unwrap();
+    let team = h.store.insert_team(&format!("walk-{n}")).await.unwrap();
     Fixture {
         ticket,
         other_ticket: h.ticket("Walk again", None).await,

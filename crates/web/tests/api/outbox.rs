@@ -259,7 +259,7 @@ async fn two_workers_never_send_the_same_mail(h: &Harness, servers: &MailServers
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(servers.delivered(&local).len(), 1, "{local}: {}", got.len());
     }
-    other.store().close().await;
+    other.close().await;
 }
 
 async fn a_dead_workers_claim_is_taken_over_after_its_lease(h: &Harness, servers: &MailServers) {
@@ -276,12 +276,7 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease(h: &Harness, servers
     // A worker claims the acknowledgment and dies before sending it.
     let lease = rapport_core::Timestamp(rapport_core::Timestamp::now().0 + 400_000);
     assert_eq!(
-        h.app
-            .store()
-            .claim_outbox("dead", 10, lease)
-            .await
-            .unwrap()
-            .len(),
+        h.store.claim_outbox("dead", 10, lease).await.unwrap().len(),
         1
     );
     let sender = SmtpSender::new(&servers.smtp(Security::None, false)).unwrap();
@@ -290,8 +285,8 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease(h: &Harness, servers
     assert_eq!(send_all(h, &sender).await.sent, 1, "taken over");
     assert_eq!(send_all(h, &sender).await.sent, 0, "never twice");
     // The dead worker cannot mark it afterwards.
-    let mail = h.app.store().outbox_for_ticket(id).await.unwrap();
-    assert!(!h.app.store().outbox_sent(mail[0].id, "dead").await.unwrap());
+    let mail = h.store.outbox_for_ticket(id).await.unwrap();
+    assert!(!h.store.outbox_sent(mail[0].id, "dead").await.unwrap());
     assert_eq!(servers.wait_delivered(&local, 1).await.len(), 1);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(servers.delivered(&local).len(), 1);

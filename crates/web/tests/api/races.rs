@@ -53,7 +53,7 @@ fn patch(
 }
 
 async fn active_admins(h: &Harness) -> usize {
-    let agents = h.app.store().agents().await.unwrap();
+    let agents = h.store.agents().await.unwrap();
     agents
         .iter()
         .filter(|a| a.role == Role::Admin && a.active)

@@ -163,7 +163,7 @@ async fn control_characters_are_refused_naming_the_field(h: &Harness) {
     let (_, messages) = h
         .get(&format!("/api/v1/tickets/{ticket}/messages"), &h.agent)
         .await;
-    assert_eq!(messages.as_array().unwrap().len(), 1, "{messages}");
+    assert_eq!(messages["items"].as_array().unwrap().len(), 1, "{messages}");
 }
 
 async fn tabs_and_line_breaks_pass_and_crlf_is_stored_as_lf(h: &Harness) {
@@ -184,7 +184,7 @@ async fn tabs_and_line_breaks_pass_and_crlf_is_stored_as_lf(h: &Harness) {
         .get(&format!("/api/v1/tickets/{id}/messages"), &h.agent)
         .await;
     assert_eq!(
-        messages[0]["body_text"],
+        messages["items"][0]["body_text"],
         "First line\nsecond line\n\tindented"
     );
     assert_eq!(b["ticket"]["subject"], "Two\tcolumns");

@@ -77,7 +77,7 @@ async fn a_slow_server_never_gets_a_mail_twice(h: &Harness, servers: &MailServer
         );
     }
     for ticket in tickets {
-        let mail = h.app.store().outbox_for_ticket(ticket).await.unwrap();
+        let mail = h.store.outbox_for_ticket(ticket).await.unwrap();
         assert_eq!(mail.len(), 1);
         assert_eq!(
             (mail[0].status, mail[0].attempts),
@@ -85,7 +85,7 @@ async fn a_slow_server_never_gets_a_mail_twice(h: &Harness, servers: &MailServer
             "{mail:?}"
         );
     }
-    other.store().close().await;
+    other.close().await;
 }
 
 crate::with_mail_servers!(a_slow_server_never_gets_a_mail_twice);

@@ -119,7 +119,7 @@ async fn login_limits_hold_across_servers(h: &Harness) {
     assert!(retry_after(&headers) >= 1);
     let (s, _, _) = login(&router, "198.51.100.8", AGENT, RIGHT).await;
     assert_eq!(s, 200);
-    second.store().close().await;
+    second.close().await;
 }
 
 async fn password_spraying_is_slowed_with_growing_waits(h: &Harness) {
@@ -155,8 +155,7 @@ async fn login_refuses_overlong_addresses_before_hashing(h: &Harness) {
         (422, Some("email"))
     );
     let rows = h
-        .app
-        .store()
+        .store
         .throttle_rows(&["ip:198.51.100.10"], Timestamp(0))
         .await
         .unwrap();
@@ -173,7 +172,7 @@ async fn login_refuses_overlong_addresses_before_hashing(h: &Harness) {
 }
 
 async fn login_failures_are_forgotten_and_pruned(h: &Harness) {
-    let store = h.app.store();
+    let store = &h.store;
     let old = Timestamp::now().plus_seconds(-2 * 3600);
     let keys: Vec<String> = (0..50).map(|n| format!("ip:192.0.2.{n}")).collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
