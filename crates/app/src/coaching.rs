@@ -20,9 +20,16 @@ pub struct GivenContext {
 }
 
 impl App {
-    /// The business "now" in the configured timezone.
-    fn business_now(&self) -> Option<jiff::Zoned> {
-        jiff::Timestamp::now().in_tz(&self.config().timezone).ok()
+    /// What the coach reads times against: now, in the default calendar's
+    /// zone, and the calendar itself (business days, closing times).
+    pub(crate) async fn coach_clock(&self) -> Result<Context, AppError> {
+        let calendar = self.business_calendar().await?;
+        let now = jiff::Timestamp::now().to_zoned(calendar.time_zone().clone());
+        Ok(Context {
+            now: Some(now),
+            calendar: Some(calendar),
+            ..Context::default()
+        })
     }
 
     /// The coach's context for a ticket: the customer's name, what they wrote
@@ -64,9 +71,9 @@ impl App {
         Ok(Context {
             customer_name: Some(customer.name),
             customer_message: customer_message.join("\n"),
-            now: self.business_now(),
             earlier_replies,
             canned_replies: self.canned_replies().await?,
+            ..self.coach_clock().await?
         })
     }
 
@@ -82,10 +89,7 @@ impl App {
         crate::throttle::take(&self.limits.coach, caller.agent_id.0, "coach")?;
         let mut context = match ticket {
             Some(id) => self.coach_context(&self.store().ticket(id).await?).await?,
-            None => Context {
-                now: self.business_now(),
-                ..Context::default()
-            },
+            None => self.coach_clock().await?,
         };
         if given.customer_name.is_some() {
             context.customer_name = given.customer_name;

@@ -8,12 +8,14 @@
 
 pub mod agents;
 pub mod auth;
+pub mod calendars;
 pub mod client;
 pub mod coaching;
 pub mod cpu;
 pub mod customers;
 mod error;
 pub mod gateway;
+pub mod hours;
 pub mod intake;
 pub mod mailer;
 mod outbound;
@@ -39,8 +41,8 @@ pub struct AppConfig {
     pub public_base_url: String,
     /// How long a login session lasts, in hours.
     pub session_hours: i64,
-    /// The business timezone (IANA name), for promise due times.
-    pub timezone: String,
+    /// Business time: the calendar seeded as the default, response targets.
+    pub business: BusinessConfig,
     /// The e-mail channel.
     pub mail: MailConfig,
     /// Rate limits and whom to believe about client addresses.
@@ -52,9 +54,34 @@ impl Default for AppConfig {
         Self {
             public_base_url: "http://127.0.0.1:8080".into(),
             session_hours: 12,
-            timezone: "UTC".into(),
+            business: BusinessConfig::default(),
             mail: MailConfig::default(),
             security: SecurityConfig::default(),
+        }
+    }
+}
+
+/// Business time: the `[business]` section of the configuration.
+#[derive(Debug, Clone)]
+pub struct BusinessConfig {
+    /// The calendar stored as the default when the database has none yet
+    /// (its zone is the business time zone); afterwards the stored default
+    /// is the one source of truth.
+    pub calendar: rapport_core::CalendarSpec,
+    /// How many business minutes after a request arrives a person answers,
+    /// as the acknowledgment promises (until SLA policies set it per ticket).
+    pub first_response_minutes: i64,
+    /// How long a server uses its copy of the default calendar before
+    /// checking whether another server changed it.
+    pub recheck: std::time::Duration,
+}
+
+impl Default for BusinessConfig {
+    fn default() -> Self {
+        Self {
+            calendar: rapport_core::CalendarSpec::office_hours("Business hours", "UTC"),
+            first_response_minutes: 480,
+            recheck: calendars::RECHECK,
         }
     }
 }
@@ -90,8 +117,6 @@ pub struct MailConfig {
     pub business_name: String,
     /// How ticket numbers appear in subjects.
     pub subject_tag: SubjectTag,
-    /// When a person answers, as told in the acknowledgment.
-    pub response_target: String,
     /// Queue mail to customers (an SMTP server is configured). Off, replies are only stored.
     pub outbound: bool,
     /// Acknowledge new requests by mail.
@@ -115,7 +140,6 @@ impl Default for MailConfig {
             address: "support@localhost".into(),
             business_name: "Rapport".into(),
             subject_tag: SubjectTag::default(),
-            response_target: "within 8 business hours".into(),
             outbound: false,
             acknowledgments: true,
             acknowledgments_per_hour: 3,
@@ -136,6 +160,7 @@ pub struct App {
     cpu: cpu::CpuPool,
     limits: Arc<throttle::Limits>,
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    calendar: Arc<calendars::CalendarCache>,
 }
 
 impl App {
@@ -152,6 +177,7 @@ impl App {
             cpu: cpu::CpuPool::default(),
             limits: Arc::new(limits),
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
+            calendar: Arc::default(),
         }
     }
 
@@ -238,7 +264,7 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, AttachmentRecord, Blobs, CustomerRecord, IdentityRecord, InboundRecord,
-    MessageRecord, OutboxKind, OutboxRecord, OutboxStatus, TeamRecord, TemplateRecord,
-    TicketChange, TicketFilter, TicketSort, TokenRecord,
+    AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
+    InboundRecord, MessageRecord, OutboxKind, OutboxRecord, OutboxStatus, TeamRecord,
+    TemplateRecord, TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

@@ -4,9 +4,11 @@
 //! answer threads by rule 1), In-Reply-To/References to the customer's mail,
 //! the ticket tag in the subject and the signed reply address.
 
+use crate::hours::customer_time;
 use crate::templates::render;
 use crate::{App, AppError};
-use rapport_core::{IdentityKind, Ticket, TicketId};
+use minijinja::Value;
+use rapport_core::{BusinessCalendar, IdentityKind, Ticket, TicketId, Timestamp};
 use rapport_mail::{Outgoing, OutgoingAttachment, Person, compose, new_message_id, reply_address};
 use rapport_store::{NewOutboxMail, OutboxKind};
 use std::collections::BTreeMap;
@@ -200,10 +202,12 @@ impl App {
         Ok(Some(self.compose_letter(letter).await?))
     }
 
-    /// The acknowledgment of a new request, rendered from the template.
+    /// The acknowledgment of a new request, rendered from the template, with
+    /// its times read from the calendar as of now.
     pub(crate) async fn acknowledgment_mail(
         &self,
         template: &(String, String),
+        calendar: &BusinessCalendar,
         ticket: TicketId,
         subject: &str,
         customer: &Person,
@@ -211,22 +215,32 @@ impl App {
     ) -> Result<NewOutboxMail, AppError> {
         let mail = &self.config().mail;
         let name = customer.name.clone().unwrap_or_default();
-        let variables: BTreeMap<&'static str, String> = BTreeMap::from([
+        let now = Timestamp::now();
+        let promise = self.response_promise(calendar, now);
+        let response_by = customer_time(calendar, promise.response_by, now);
+        let text = |s: String| Value::from(s);
+        let variables: BTreeMap<&'static str, Value> = BTreeMap::from([
             (
                 "customer_name",
-                if name.is_empty() {
+                text(if name.is_empty() {
                     customer.address.clone()
                 } else {
                     name.clone()
-                },
+                }),
             ),
-            ("customer_first_name", first_name(&name)),
-            ("agent_name", mail.business_name.clone()),
-            ("ticket_number", format!("#{}", ticket.0)),
-            ("ticket_tag", mail.subject_tag.format(ticket.0)),
-            ("subject", subject.to_string()),
-            ("response_target", mail.response_target.clone()),
-            ("business_name", mail.business_name.clone()),
+            ("customer_first_name", text(first_name(&name))),
+            ("agent_name", text(mail.business_name.clone())),
+            ("ticket_number", text(format!("#{}", ticket.0))),
+            ("ticket_tag", text(mail.subject_tag.format(ticket.0))),
+            ("subject", text(subject.to_string())),
+            ("response_target", text(format!("by {response_by}"))),
+            ("response_by", text(response_by)),
+            ("open_now", Value::from(promise.open_now)),
+            (
+                "opens_at",
+                text(customer_time(calendar, promise.opens_at, now)),
+            ),
+            ("business_name", text(mail.business_name.clone())),
         ]);
         let rendered_subject = render(&template.0, &variables)?;
         let text = render(&template.1, &variables)?;

@@ -3,7 +3,7 @@
 //! and pass the reply coach like any reply would.
 
 use crate::{App, AppError, Caller};
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, UndefinedBehavior, Value};
 use rapport_coach::{Context, Finding, Severity, analyze};
 use rapport_core::{Permission, Timestamp};
 use rapport_store::TemplateRecord;
@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 /// The name of the acknowledgment sent for every new request.
 pub const ACKNOWLEDGMENT: &str = "acknowledgment";
 /// Variables the acknowledgment must use: the customer needs the ticket
-/// number and the honest expected response time.
-pub const ACKNOWLEDGMENT_REQUIRES: &[&str] = &["ticket_number", "response_target"];
+/// number and the honest time by which a person answers.
+pub const ACKNOWLEDGMENT_REQUIRES: &[&str] = &["ticket_number", "response_by"];
 /// A canned reply must be personalised with one of these.
 pub const CANNED_REQUIRES_ONE_OF: &[&str] = &["customer_name", "customer_first_name"];
 /// Instructions a template may run while rendering, so a loop cannot hang a worker.
@@ -21,33 +21,40 @@ const FUEL: u64 = 20_000;
 /// The largest template accepted, in bytes.
 const MAX_TEMPLATE_BYTES: usize = 64 * 1024;
 
-/// The variables every template may use, with the sample values used to check it.
-pub fn sample_variables() -> BTreeMap<&'static str, &'static str> {
+/// The variables every template may use, with the sample values used to
+/// check it. The acknowledgment's times come from the default calendar:
+/// `response_by` is when a person will have answered, `opens_at` when the
+/// desk opens next (now, when `open_now`), both in the business zone with
+/// the zone named; `response_target` is "by" and `response_by`, kept for
+/// templates written before.
+pub fn sample_variables() -> BTreeMap<&'static str, Value> {
+    let text = |s: &str| Value::from(s.to_string());
     BTreeMap::from([
-        ("customer_name", "Ann Lee"),
-        ("customer_first_name", "Ann"),
-        ("agent_name", "Sam Rivera"),
-        ("ticket_number", "#1234"),
-        ("ticket_tag", "[#1234]"),
-        ("subject", "My lamp arrived broken"),
-        (
-            "response_target",
-            "by Tuesday 2 pm (within 4 business hours)",
-        ),
-        ("business_name", "Rapport Demo Shop"),
+        ("customer_name", text("Ann Lee")),
+        ("customer_first_name", text("Ann")),
+        ("agent_name", text("Sam Rivera")),
+        ("ticket_number", text("#1234")),
+        ("ticket_tag", text("[#1234]")),
+        ("subject", text("My lamp arrived broken")),
+        ("response_by", text("Monday 17:00 (Berlin time)")),
+        ("response_target", text("by Monday 17:00 (Berlin time)")),
+        ("open_now", Value::from(false)),
+        ("opens_at", text("Monday 09:00 (Berlin time)")),
+        ("business_name", text("Rapport Demo Shop")),
     ])
 }
 
 /// The acknowledgment used until someone saves their own: it names the
-/// ticket, restates the request, says honestly when a person will answer and
-/// how to add information, and does not pretend to be a personal reply.
+/// ticket, restates the request, says when the desk opens if it is closed
+/// and by when a person answers (a real time in the business zone), how to
+/// add information, and does not pretend to be a personal reply.
 pub const DEFAULT_ACKNOWLEDGMENT_SUBJECT: &str = "We received your request: {{ subject }}";
 /// The body of [`DEFAULT_ACKNOWLEDGMENT_SUBJECT`].
 pub const DEFAULT_ACKNOWLEDGMENT_BODY: &str = "Hello {{ customer_first_name }},
 
 thank you for writing to {{ business_name }}. Your request \"{{ subject }}\" is now ticket {{ ticket_number }}.
 
-This confirmation is automatic. A person from our team will answer {{ response_target }}; you do not need to write again to keep your place.
+This confirmation is automatic. {% if not open_now %}We are closed right now and open again on {{ opens_at }}. {% endif %}A person from our team will answer by {{ response_by }}; you do not need to write again to keep your place.
 
 If you want to add something, such as an order number or a photo, reply to this e-mail and keep {{ ticket_tag }} in the subject. It goes straight into the same ticket.
 
@@ -84,17 +91,14 @@ fn sandbox() -> Environment<'static> {
 }
 
 /// Renders a saved template with real values (in the same sandbox as the check).
-pub fn render(
-    source: &str,
-    variables: &BTreeMap<&'static str, String>,
-) -> Result<String, AppError> {
+pub fn render(source: &str, variables: &BTreeMap<&'static str, Value>) -> Result<String, AppError> {
     let env = sandbox();
     let template = env
         .template_from_str(source)
         .map_err(|e| AppError::Internal(format!("a saved template does not parse: {e}")))?;
     template
-        .render(minijinja::Value::from_pairs(
-            variables.iter().map(|(k, v)| (*k, v.as_str())),
+        .render(Value::from_pairs(
+            variables.iter().map(|(k, v)| (*k, v.clone())),
         ))
         .map_err(|e| AppError::Internal(format!("a saved template does not render: {e}")))
 }
@@ -130,8 +134,8 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
         ));
     }
     let rendered = template
-        .render(minijinja::Value::from_pairs(
-            known.iter().map(|(k, v)| (*k, *v)),
+        .render(Value::from_pairs(
+            known.iter().map(|(k, v)| (*k, v.clone())),
         ))
         .map_err(|e| AppError::invalid(field, format!("does not render: {e}")))?;
     Ok((rendered, used))
@@ -197,8 +201,7 @@ impl App {
         }
         let context = Context {
             customer_name: Some("Ann Lee".into()),
-            now: jiff::Timestamp::now().in_tz(&self.config().timezone).ok(),
-            ..Context::default()
+            ..self.coach_clock().await?
         };
         let findings = analyze(&sample_body, &context).findings;
         let blocking: Vec<Finding> = findings
@@ -253,5 +256,36 @@ impl App {
             .filter(|t| t.name != ACKNOWLEDGMENT)
             .filter_map(|t| render_sample("body", &t.body).ok().map(|(text, _)| text))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_acknowledgment_names_real_times_and_passes_its_own_checks() {
+        let (body, used) =
+            render_sample("body", DEFAULT_ACKNOWLEDGMENT_BODY).unwrap_or_else(|e| panic!("{e}"));
+        for required in ACKNOWLEDGMENT_REQUIRES {
+            assert!(used.iter().any(|u| u == required), "{required}");
+        }
+        assert!(
+            body.contains(
+                "We are closed right now and open again on Monday 09:00 (Berlin time). \
+                 A person from our team will answer by Monday 17:00 (Berlin time);"
+            ),
+            "{body}"
+        );
+        let mut open = sample_variables();
+        open.insert("open_now", Value::from(true));
+        let body = render(DEFAULT_ACKNOWLEDGMENT_BODY, &open).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            body.contains("automatic. A person from our team will answer by Monday 17:00"),
+            "{body}"
+        );
+        let (subject, _) = render_sample("subject", DEFAULT_ACKNOWLEDGMENT_SUBJECT)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(subject, "We received your request: My lamp arrived broken");
     }
 }

@@ -1,8 +1,10 @@
 //! `rapport coach` and `rapport train-politeness`.
 
 use anyhow::{Context as _, Result, bail};
+use rapport_app::BusinessConfig;
 use rapport_coach::politeness::{cross_validate, train};
 use rapport_coach::{Context, Review, Severity, analyze};
+use rapport_core::BusinessCalendar;
 use serde::Deserialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,28 +37,42 @@ pub struct CoachArgs {
     /// The customer's latest message.
     #[arg(long)]
     customer_message: Option<String>,
-    /// When the reply is written, e.g. 2026-11-19T10:00:00+01:00[Europe/Berlin] (default: now).
+    /// When the reply is written, e.g. 2026-11-19T10:00:00+01:00[Europe/Berlin]
+    /// (default: now); read in the calendar's zone.
     #[arg(long)]
     now: Option<String>,
-    /// The business timezone used when --now is not given.
-    #[arg(long, default_value = "UTC")]
-    timezone: String,
+    /// The business calendar promises are read against, as an iCalendar
+    /// file (default: the [business] calendar of the configuration).
+    #[arg(long)]
+    calendar: Option<PathBuf>,
     /// Print the review as JSON.
     #[arg(long)]
     json: bool,
 }
 
-fn parse_now(text: Option<&str>, timezone: &str) -> Result<jiff::Zoned> {
+fn parse_now(text: Option<&str>, calendar: &BusinessCalendar) -> Result<jiff::Zoned> {
     match text {
         Some(t) => t.parse::<jiff::Zoned>().with_context(|| format!("--now {t:?} is not an instant with a zone, e.g. 2026-11-19T10:00:00+01:00[Europe/Berlin]")),
-        None => jiff::Timestamp::now()
-            .in_tz(timezone)
-            .with_context(|| format!("unknown timezone {timezone:?}")),
+        None => Ok(jiff::Timestamp::now().to_zoned(calendar.time_zone().clone())),
     }
 }
 
-/// Runs the coach on a draft; returns whether a blocking finding remains.
-pub fn run(args: CoachArgs) -> Result<bool> {
+/// The calendar from `--calendar`, or the configuration's.
+fn calendar(path: Option<&Path>, business: &BusinessConfig) -> Result<BusinessCalendar> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            BusinessCalendar::from_ical(&text, &business.calendar.time_zone)
+                .with_context(|| format!("{} is not a calendar Rapport reads", path.display()))
+        }
+        None => Ok(BusinessCalendar::new(business.calendar.clone())?),
+    }
+}
+
+/// Runs the coach on a draft, reading promises against the business
+/// calendar; returns whether a blocking finding remains.
+pub fn run(args: CoachArgs, business: &BusinessConfig) -> Result<bool> {
     let draft = match &args.draft {
         Some(path) if path != Path::new("-") => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?,
@@ -77,11 +93,13 @@ pub fn run(args: CoachArgs) -> Result<bool> {
         }
         None => ContextFile::default(),
     };
-    let now = parse_now(args.now.as_deref().or(file.now.as_deref()), &args.timezone)?;
+    let calendar = calendar(args.calendar.as_deref(), business)?;
+    let now = parse_now(args.now.as_deref().or(file.now.as_deref()), &calendar)?;
     let context = Context {
         customer_name: args.customer_name.or(file.customer_name),
         customer_message: args.customer_message.unwrap_or(file.customer_message),
         now: Some(now),
+        calendar: Some(std::sync::Arc::new(calendar)),
         earlier_replies: file.earlier_replies,
         canned_replies: file.canned_replies,
     };

@@ -1,8 +1,12 @@
 //! Settings: built-in defaults, then a TOML file, then `RAPPORT_*`
 //! environment variables, then command-line flags.
 
+mod business;
+
 use anyhow::{Context, Result, bail};
-use rapport_app::{MailConfig, SecurityConfig};
+pub use business::BusinessFile;
+use business::business_config;
+use rapport_app::{BusinessConfig, MailConfig, SecurityConfig};
 use rapport_mail::SubjectTag;
 use rapport_transport::{ImapSettings, Security, SmtpSettings};
 use serde::{Deserialize, Serialize};
@@ -36,6 +40,8 @@ pub struct FileSettings {
     pub imap: Vec<ImapFile>,
     /// Rate limits and trusted proxies.
     pub security: Option<SecurityFile>,
+    /// Business time: the zone, the calendar seeded as the default, targets.
+    pub business: Option<BusinessFile>,
 }
 
 /// `[security]`: rate limits and whom to believe about client addresses.
@@ -60,7 +66,8 @@ pub struct MailFile {
     pub business_name: Option<String>,
     /// Subject tag prefix: `#` gives `[#1234]`.
     pub subject_tag: Option<String>,
-    /// When a person answers, as the acknowledgment says it.
+    /// No longer read: the acknowledgment names a real time from the
+    /// business calendar and `[business] first_response_minutes`.
     pub response_target: Option<String>,
     /// Acknowledge new requests.
     pub acknowledgments: Option<bool>,
@@ -153,6 +160,8 @@ pub struct Settings {
     pub imap: Vec<(ImapSettings, Duration)>,
     /// Rate limits and trusted proxies.
     pub security: SecurityConfig,
+    /// Business time.
+    pub business: BusinessConfig,
 }
 
 impl std::fmt::Debug for Settings {
@@ -169,6 +178,7 @@ impl std::fmt::Debug for Settings {
             .field("smtp", &self.smtp)
             .field("imap", &self.imap)
             .field("security", &self.security)
+            .field("business", &self.business)
             .finish()
     }
 }
@@ -204,8 +214,6 @@ address = "support@localhost"
 business_name = "Rapport"
 # Ticket numbers in subjects look like [#1234]; "Shop #" gives [Shop #1234].
 subject_tag = "#"
-# What the acknowledgment promises (until business calendars exist, a fixed target).
-response_target = "within 8 business hours"
 acknowledgments = true
 # Mail-loop guards: acknowledgments per address and hour, new tickets per sender and hour.
 acknowledgments_per_hour = 3
@@ -213,6 +221,44 @@ new_tickets_per_hour = 30
 max_attachment_mb = 10
 max_message_attachments_mb = 20
 read_budget_seconds = 20
+
+[business]
+# The business time zone (IANA name); also RAPPORT_BUSINESS_TIME_ZONE.
+time_zone = "UTC"
+# The first server to start stores this calendar (zone, hours, holidays) as
+# the default. From then on the stored calendars are the one source of
+# truth: change them with `rapport calendar import FILE.ics --default` or
+# the API (`rapport calendar show` prints the one in force).
+calendar_name = "Business hours"
+# always_open = false
+# Business minutes until a person answers a new request; the acknowledgment
+# names the time it gives ("by Tuesday 10:00 (Berlin time)").
+first_response_minutes = 480
+
+# Opening hours per weekday in wall-clock time of time_zone; a day not
+# listed is closed, an interval may run past midnight ("22:00"-"02:00").
+[business.hours]
+monday = [{ start = "09:00", end = "17:00" }]
+tuesday = [{ start = "09:00", end = "17:00" }]
+wednesday = [{ start = "09:00", end = "17:00" }]
+thursday = [{ start = "09:00", end = "17:00" }]
+friday = [{ start = "09:00", end = "17:00" }]
+
+# Holidays close their whole civil day: a date, a yearly date, or the nth
+# (first..fifth, last) weekday of a month.
+# [[business.holidays]]
+# name = "Christmas Day"
+# rule = { kind = "yearly", month = 12, day = 25 }
+# [[business.holidays]]
+# name = "Company day"
+# rule = { kind = "date", date = "2026-06-12" }
+# [[business.holidays]]
+# name = "Spring bank holiday"
+# rule = { kind = "nth_weekday", month = 5, weekday = "monday", nth = "last" }
+# One-off closures: whole days, or a period in wall-clock time (quoted).
+# [[business.closures]]
+# reason = "Inventory"
+# span = { kind = "period", start = "2026-12-30T12:00", end = "2026-12-31T00:00" }
 
 # Without [smtp] nothing is sent: replies are stored, acknowledgments skipped.
 # [smtp]
@@ -262,6 +308,11 @@ fn security(text: Option<&str>, default: Security) -> Result<Security> {
 }
 
 fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
+    if file.response_target.is_some() {
+        bail!(
+            "mail.response_target is no longer read: the acknowledgment names a real time from the business calendar; set [business] first_response_minutes instead"
+        );
+    }
     let defaults = MailConfig::default();
     let address = env("MAIL_ADDRESS")
         .or(file.address)
@@ -286,7 +337,6 @@ fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
             Some(prefix) => SubjectTag::new(&prefix).map_err(anyhow::Error::msg)?,
             None => defaults.subject_tag,
         },
-        response_target: file.response_target.unwrap_or(defaults.response_target),
         outbound,
         acknowledgments: file.acknowledgments.unwrap_or(defaults.acknowledgments),
         acknowledgments_per_hour: file
@@ -402,7 +452,7 @@ fn security_config(file: SecurityFile) -> Result<SecurityConfig> {
     })
 }
 
-fn env(key: &str) -> Option<String> {
+pub(crate) fn env(key: &str) -> Option<String> {
     std::env::var(format!("RAPPORT_{key}"))
         .ok()
         .filter(|v| !v.is_empty())
@@ -467,6 +517,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         .map(imap_settings)
         .collect::<Result<Vec<_>>>()?;
     let security = security_config(from_file.security.unwrap_or_default())?;
+    let business = business_config(from_file.business.unwrap_or_default())?;
     Ok(Settings {
         database_url,
         listen,
@@ -479,6 +530,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         smtp,
         imap,
         security,
+        business,
     })
 }
 
@@ -591,6 +643,15 @@ after = "move:Done"
         assert!(load(Some(&file), FileSettings::default()).is_err());
         std::fs::write(&file, "[mail]\naddress = \"not an address\"\n")?;
         assert!(load(Some(&file), FileSettings::default()).is_err());
+        std::fs::write(
+            &file,
+            "[mail]\nresponse_target = \"within 8 business hours\"\n",
+        )?;
+        let gone = load(Some(&file), FileSettings::default()).map(|_| ());
+        assert!(
+            format!("{gone:?}").contains("first_response_minutes"),
+            "the fixed phrase is gone, with a pointer: {gone:?}"
+        );
         std::fs::write(&file, "[smtp]\nhost = \"x\"\nsecurity = \"maybe\"\n")?;
         assert!(load(Some(&file), FileSettings::default()).is_err());
         std::fs::write(&file, "[[imap]]\nhost = \"x\"\nusername = \"u\"\n")?;

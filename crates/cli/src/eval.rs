@@ -57,6 +57,14 @@ fn written_at(now: Option<&str>) -> Option<jiff::Zoned> {
     Some(instant.to_zoned(zone))
 }
 
+/// Monday to Friday 09:00–17:00 in Berlin, the calendar the labelled set is written against.
+fn berlin_office() -> Option<std::sync::Arc<rapport_core::BusinessCalendar>> {
+    let spec = rapport_core::CalendarSpec::office_hours("Office", "Europe/Berlin");
+    rapport_core::BusinessCalendar::new(spec)
+        .ok()
+        .map(std::sync::Arc::new)
+}
+
 /// Reads the labelled set (JSON lines).
 pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>)> {
     let text =
@@ -75,6 +83,7 @@ pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>
                 customer_name: case.customer_name,
                 customer_message: case.customer_message,
                 now: written_at(case.now.as_deref()),
+                calendar: berlin_office(),
                 earlier_replies: case.earlier_replies,
                 canned_replies: Vec::new(),
             },
@@ -220,6 +229,7 @@ pub fn speed(iterations: usize) {
         customer_name: Some("Ann Lee".into()),
         customer_message: TYPICAL_MESSAGE.into(),
         now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+        calendar: berlin_office(),
         earlier_replies: vec![
             "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
         ],

@@ -8,6 +8,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 mod bench;
 mod bombs_bench;
+mod calendar;
 mod coach;
 mod config;
 mod eval;
@@ -109,6 +110,9 @@ enum Command {
     /// Manage agents from the server's shell.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Business calendars: show, import, export, check.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
     Coach(coach::CoachArgs),
     /// Train the coach's politeness model and report its cross-validated accuracy.
@@ -206,7 +210,7 @@ fn main() -> Result<()> {
     let settings = config::load(cli.config.as_deref(), overrides)?;
     match cli.command {
         Command::Coach(args) => {
-            let blocked = coach::run(args)?;
+            let blocked = coach::run(args, &settings.business)?;
             std::process::exit(i32::from(blocked));
         }
         Command::EvalCoach {
@@ -309,6 +313,7 @@ async fn open_with_store(settings: &Settings) -> Result<(App, Store)> {
             public_base_url: settings.public_base_url.clone(),
             mail: settings.mail.clone(),
             security: settings.security.clone(),
+            business: settings.business.clone(),
             ..AppConfig::default()
         },
     );
@@ -470,6 +475,12 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Agent(agent) => {
             let app = open(&settings).await?;
             let result = agent_command(&app, agent).await;
+            app.close().await;
+            result
+        }
+        Command::Calendar(command) => {
+            let app = open(&settings).await?;
+            let result = calendar::run(&app, command).await;
             app.close().await;
             result
         }

@@ -18,8 +18,10 @@ pub mod politeness;
 pub mod promises;
 mod text;
 
+use rapport_core::BusinessCalendar;
 use serde::Serialize;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -117,8 +119,12 @@ pub struct Context {
     pub customer_name: Option<String>,
     /// The customer's latest message(s).
     pub customer_message: String,
-    /// When the reply is written, in the business calendar's timezone.
+    /// When the reply is written (read in the calendar's zone when there is one).
     pub now: Option<jiff::Zoned>,
+    /// The business calendar: what a working day is and when the desk
+    /// closes. Without it, promise due times that depend on business hours
+    /// are left unresolved.
+    pub calendar: Option<Arc<BusinessCalendar>>,
     /// Earlier replies on this ticket and recent replies to other customers.
     pub earlier_replies: Vec<String>,
     /// The canned replies in use.
@@ -148,7 +154,12 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
     let mut findings = Vec::new();
     language::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
-    let promises = promises::extract(draft, context.now.as_ref(), &mut findings);
+    let promises = promises::extract(
+        draft,
+        context.now.as_ref(),
+        context.calendar.as_deref(),
+        &mut findings,
+    );
     let earlier: Vec<form_letter::Signature> = context
         .earlier_replies
         .iter()

@@ -1,23 +1,32 @@
-//! Promises: commitments in a reply, with their due time resolved in the
-//! business calendar's timezone, and vague ones flagged.
+//! Promises: commitments in a reply, with their due time resolved against
+//! the business calendar, and vague ones flagged.
 //!
 //! A sentence is a promise when it commits ("I'll", "we will", "you'll
 //! receive", ...) and names a time. Times understood: today, tonight, end of
 //! day, tomorrow (morning, before noon, afternoon), weekdays (this/next),
 //! within/in N (business) days, hours or weeks, end of the week, next week,
 //! clock times (5pm, 17:30, noon) and dates (March 3, 3 March, the 15th).
-//! A bare date means the end of that business day (17:00).
-
+//!
+//! What a working day is comes from the [`BusinessCalendar`] alone: a day
+//! without a clock time is due when the desk closes that day (the end of
+//! the last opening interval that starts on it; 23:59 on a day the desk
+//! does not open), a business day is a day the desk opens, "end of the
+//! week" is the week's last business day and "within 4 business hours"
+//! counts open time. Without a calendar only the times that need none are
+//! resolved (a clock time, in N hours or minutes); the rest have no due time.
 use crate::phrases::PhraseTable;
 use crate::{Check, Finding, Severity};
 use jiff::civil::{Date, Weekday};
 use jiff::{ToSpan, Zoned};
+use rapport_core::{BusinessCalendar, Timestamp};
 use serde::Serialize;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// The end of a business day, when a promise names only a date.
-const END_OF_DAY: (i8, i8) = (17, 0);
+/// The wall-clock time a promise is due on a day the desk does not open.
+const END_OF_CLOSED_DAY: (i8, i8) = (23, 59);
+/// How many days ahead a count of business days looks (about ten years).
+const MAX_DAYS_AHEAD: i64 = 3_660;
 
 /// A commitment found in a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,8 +111,15 @@ static VAGUE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     PhraseTable::new(&entries)
 });
 
-/// Finds the promises in a draft; adds a finding for each vague one.
-pub fn extract(draft: &str, now: Option<&Zoned>, findings: &mut Vec<Finding>) -> Vec<Promise> {
+/// Finds the promises in a draft written at `now`, with due times read
+/// against the calendar (in its zone); adds a finding for each vague one.
+pub fn extract(
+    draft: &str,
+    now: Option<&Zoned>,
+    calendar: Option<&BusinessCalendar>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Promise> {
+    let anchor = now.map(|now| Anchor::new(now, calendar));
     let mut out = Vec::new();
     for span in crate::text::sentences(draft) {
         let sentence = &draft[span.clone()];
@@ -119,7 +135,10 @@ pub fn extract(draft: &str, now: Option<&Zoned>, findings: &mut Vec<Finding>) ->
             Some(when) => out.push(Promise {
                 span: span.clone(),
                 text: sentence.to_string(),
-                due: now.and_then(|n| resolve(&when, n)).map(|z| z.to_string()),
+                due: anchor
+                    .as_ref()
+                    .and_then(|a| a.resolve(&when))
+                    .map(|z| z.to_string()),
                 vague: false,
             }),
             None => {
@@ -161,6 +180,7 @@ enum Day {
     Tomorrow,
     Weekday { day: Weekday, next_week: bool },
     InBusinessDays(i64),
+    InBusinessMinutes(i64),
     InDays(i64),
     InHours(i64),
     InMinutes(i64),
@@ -324,6 +344,7 @@ pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
                 day = match unit.trim_end_matches('s') {
                     "day" if business => Some(Day::InBusinessDays(n)),
                     "day" => Some(Day::InDays(n)),
+                    "hour" if business => n.checked_mul(60).map(Day::InBusinessMinutes),
                     "hour" => Some(Day::InHours(n)),
                     "minute" | "min" => Some(Day::InMinutes(n)),
                     "week" => Some(Day::InDays(7 * n)),
@@ -389,88 +410,166 @@ pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
     }
 }
 
-fn at(date: Date, (h, m): (i8, i8), now: &Zoned) -> Option<Zoned> {
-    date.at(h, m, 0, 0).to_zoned(now.time_zone().clone()).ok()
+/// Whether the desk opens on a date: the one definition of a business day.
+fn is_business_day(calendar: &BusinessCalendar, date: Date) -> bool {
+    !calendar.open_spans_on(date).is_empty()
 }
 
-fn add_business_days(mut date: Date, n: i64) -> Option<Date> {
-    let mut left = n;
-    while left > 0 {
-        date = date.checked_add(1.day()).ok()?;
-        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            left -= 1;
+/// The moment a reply is written, in the calendar's zone, and the calendar.
+struct Anchor<'c> {
+    now: Zoned,
+    calendar: Option<&'c BusinessCalendar>,
+}
+
+impl<'c> Anchor<'c> {
+    fn new(now: &Zoned, calendar: Option<&'c BusinessCalendar>) -> Self {
+        let now = match calendar {
+            Some(c) => now.with_time_zone(c.time_zone().clone()),
+            None => now.clone(),
+        };
+        Self { now, calendar }
+    }
+
+    /// A wall-clock time on a date, in the zone.
+    fn at(&self, date: Date, (h, m): (i8, i8)) -> Option<Zoned> {
+        date.at(h, m, 0, 0)
+            .to_zoned(self.now.time_zone().clone())
+            .ok()
+    }
+
+    /// An instant, in the zone.
+    fn zoned(&self, t: Timestamp) -> Option<Zoned> {
+        jiff::Timestamp::from_microsecond(t.as_micros())
+            .ok()
+            .map(|t| t.to_zoned(self.now.time_zone().clone()))
+    }
+
+    /// When the desk closes on a date (`None` without a calendar).
+    fn close_of(&self, date: Date) -> Option<Zoned> {
+        let calendar = self.calendar?;
+        match calendar.open_spans_on(date).last() {
+            Some(&(_, end)) => self.zoned(end),
+            None => self.at(date, END_OF_CLOSED_DAY),
         }
     }
-    Some(date)
-}
 
-/// Ties a time expression to the calendar, from `now` in its timezone.
-pub(crate) fn resolve(when: &When, now: &Zoned) -> Option<Zoned> {
-    let today = now.date();
-    let clock = when.clock;
-    let eod = clock.unwrap_or(END_OF_DAY);
-    match &when.day {
-        Day::Today => at(today, eod, now),
-        Day::Tomorrow => at(today.checked_add(1.day()).ok()?, eod, now),
-        Day::Unspecified => {
-            let due = at(today, clock?, now)?;
-            if due > *now {
-                Some(due)
-            } else {
-                at(today.checked_add(1.day()).ok()?, clock?, now)
+    /// A date at the clock time named, or when the desk closes that day.
+    fn on(&self, date: Date, clock: Option<(i8, i8)>) -> Option<Zoned> {
+        match clock {
+            Some(clock) => self.at(date, clock),
+            None => self.close_of(date),
+        }
+    }
+
+    /// The `n`-th business day after `date`.
+    fn business_days_after(&self, date: Date, n: i64) -> Option<Date> {
+        let calendar = self.calendar?;
+        let mut left = n;
+        let mut day = date;
+        for _ in 0..MAX_DAYS_AHEAD {
+            if left <= 0 {
+                return Some(day);
+            }
+            day = day.checked_add(1.day()).ok()?;
+            if is_business_day(calendar, day) {
+                left -= 1;
             }
         }
-        Day::Weekday { day, next_week } => {
-            let mut ahead = (day.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
-                .rem_euclid(7) as i64;
-            if ahead == 0 {
-                ahead = 7;
-            }
-            if *next_week {
-                // "next Thursday": the Thursday of next week.
-                let to_next_monday = 7 - today.weekday().to_monday_zero_offset() as i64;
-                ahead = to_next_monday + day.to_monday_zero_offset() as i64;
-            }
-            at(today.checked_add(ahead.days()).ok()?, eod, now)
-        }
-        Day::InBusinessDays(n) => at(add_business_days(today, *n)?, eod, now),
-        Day::InDays(n) => at(today.checked_add(n.days()).ok()?, eod, now),
-        Day::InHours(n) => now.checked_add(n.hours()).ok(),
-        Day::InMinutes(n) => now.checked_add(n.minutes()).ok(),
-        Day::EndOfWeek { next_week } => {
-            let to_friday = (4 - today.weekday().to_monday_zero_offset() as i64).rem_euclid(7);
-            let extra = if *next_week { 7 } else { 0 };
-            at(
-                today.checked_add((to_friday + extra).days()).ok()?,
-                eod,
-                now,
-            )
-        }
-        Day::Date {
-            month: Some(month),
-            day,
-        } => {
-            // A date already past this year means next year's.
-            let this_year = Date::new(today.year(), *month, *day).ok()?;
-            let date = if this_year < today {
-                Date::new(today.year() + 1, *month, *day).ok()?
-            } else {
-                this_year
-            };
-            at(date, eod, now)
-        }
-        Day::Date { month: None, day } => {
-            // "the 15th": this month's, or next month's once it has passed.
-            let mut first = today.first_of_month();
-            for _ in 0..3 {
-                if let Ok(date) = Date::new(first.year(), first.month(), *day)
-                    && date >= today
-                {
-                    return at(date, eod, now);
+        None
+    }
+
+    /// The last business day of the Monday-to-Sunday week of `date` that is
+    /// not before `date`.
+    fn last_business_day_of_week(&self, date: Date) -> Option<Date> {
+        let calendar = self.calendar?;
+        let to_sunday = 6 - i64::from(date.weekday().to_monday_zero_offset());
+        (0..=to_sunday)
+            .rev()
+            .filter_map(|ahead| date.checked_add(ahead.days()).ok())
+            .find(|&day| is_business_day(calendar, day))
+    }
+
+    /// Ties a time expression to the calendar.
+    fn resolve(&self, when: &When) -> Option<Zoned> {
+        let now = &self.now;
+        let today = now.date();
+        let clock = when.clock;
+        match &when.day {
+            Day::Today => self.on(today, clock),
+            Day::Tomorrow => self.on(today.checked_add(1.day()).ok()?, clock),
+            Day::Unspecified => {
+                let due = self.at(today, clock?)?;
+                if due > *now {
+                    Some(due)
+                } else {
+                    self.at(today.checked_add(1.day()).ok()?, clock?)
                 }
-                first = first.checked_add(1.month()).ok()?;
             }
-            None
+            Day::Weekday { day, next_week } => {
+                let mut ahead = (day.to_monday_zero_offset()
+                    - today.weekday().to_monday_zero_offset())
+                .rem_euclid(7) as i64;
+                if ahead == 0 {
+                    ahead = 7;
+                }
+                if *next_week {
+                    // "next Thursday": the Thursday of next week.
+                    let to_next_monday = 7 - today.weekday().to_monday_zero_offset() as i64;
+                    ahead = to_next_monday + day.to_monday_zero_offset() as i64;
+                }
+                self.on(today.checked_add(ahead.days()).ok()?, clock)
+            }
+            Day::InBusinessDays(n) if *n <= MAX_DAYS_AHEAD => {
+                self.on(self.business_days_after(today, *n)?, clock)
+            }
+            Day::InBusinessDays(_) => None,
+            Day::InBusinessMinutes(n) => {
+                let at = Timestamp(now.timestamp().as_microsecond());
+                self.zoned(self.calendar?.add_business_minutes(at, *n)?)
+            }
+            Day::InDays(n) => self.on(today.checked_add(n.days()).ok()?, clock),
+            Day::InHours(n) => now.checked_add(n.hours()).ok(),
+            Day::InMinutes(n) => now.checked_add(n.minutes()).ok(),
+            Day::EndOfWeek { next_week } => {
+                let next_monday = today
+                    .checked_add((7 - i64::from(today.weekday().to_monday_zero_offset())).days());
+                let day = if *next_week {
+                    self.last_business_day_of_week(next_monday.ok()?)?
+                } else {
+                    match self.last_business_day_of_week(today) {
+                        Some(day) => day,
+                        // Nothing left this week: the end of next week's.
+                        None => self.last_business_day_of_week(next_monday.ok()?)?,
+                    }
+                };
+                self.on(day, clock)
+            }
+            Day::Date {
+                month: Some(month),
+                day,
+            } => {
+                // A date already past this year means next year's.
+                let this_year = Date::new(today.year(), *month, *day).ok()?;
+                let date = if this_year < today {
+                    Date::new(today.year() + 1, *month, *day).ok()?
+                } else {
+                    this_year
+                };
+                self.on(date, clock)
+            }
+            Day::Date { month: None, day } => {
+                // "the 15th": this month's, or next month's once it has passed.
+                let mut first = today.first_of_month();
+                for _ in 0..3 {
+                    if let Ok(date) = Date::new(first.year(), first.month(), *day)
+                        && date >= today
+                    {
+                        return self.on(date, clock);
+                    }
+                    first = first.checked_add(1.month()).ok()?;
+                }
+                None
+            }
         }
     }
 }

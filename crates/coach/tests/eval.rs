@@ -4,8 +4,10 @@
 
 use rapport_coach::evaluation::{LabelledCase, score};
 use rapport_coach::{Context, Severity, analyze};
+use rapport_core::{BusinessCalendar, CalendarSpec};
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 
 fn text(v: &Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
@@ -25,6 +27,8 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 #[test]
 fn every_check_meets_its_precision_and_recall_targets() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/replies.jsonl");
+    let office = CalendarSpec::office_hours("Office", "Europe/Berlin");
+    let calendar = Arc::new(BusinessCalendar::new(office).unwrap());
     let cases: Vec<LabelledCase> = std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -36,6 +40,7 @@ fn every_check_meets_its_precision_and_recall_targets() {
                     customer_name: v["customer_name"].as_str().map(String::from),
                     customer_message: text(&v, "customer_message"),
                     now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+                    calendar: Some(calendar.clone()),
                     earlier_replies: strings(&v, "earlier_replies"),
                     canned_replies: Vec::new(),
                 },

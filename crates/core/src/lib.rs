@@ -21,8 +21,9 @@ pub mod ticket;
 pub mod time;
 
 pub use calendar::{
-    BusinessCalendar, CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, Holiday, HolidayRule,
-    IcalError, Nth, TimeRange, Weekday, WeeklyHours,
+    BusinessCalendar, CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, ClosureKind, DayHours,
+    Holiday, HolidayRule, IcalError, MAX_ICAL_EVENTS, Nth, TimeRange, UpcomingClosure, Weekday,
+    WeeklyHours,
 };
 pub use customer::{
     CustomerChange, CustomerEvent, Identity, IdentityKind, MAX_IDENTITY_BYTES, normalize_identity,

@@ -44,6 +44,8 @@ pub enum Permission {
     IngestMail,
     /// Read the Prometheus metrics.
     ReadMetrics,
+    /// Create, change, import and delete business calendars; pick the default.
+    ManageCalendars,
 }
 
 impl Role {
@@ -58,7 +60,8 @@ impl Role {
             Permission::ManageAgents
             | Permission::DeleteRecords
             | Permission::IngestMail
-            | Permission::ReadMetrics => self >= Role::Admin,
+            | Permission::ReadMetrics
+            | Permission::ManageCalendars => self >= Role::Admin,
         }
     }
 
@@ -132,7 +135,11 @@ impl Scope {
             Scope::Admin => true,
             Scope::Agent => !matches!(
                 permission,
-                P::ManageAgents | P::DeleteRecords | P::IngestMail | P::ReadMetrics
+                P::ManageAgents
+                    | P::DeleteRecords
+                    | P::IngestMail
+                    | P::ReadMetrics
+                    | P::ManageCalendars
             ),
             Scope::ReadOnly => matches!(permission, P::Read | P::ReadMetrics),
             Scope::Metrics => permission == P::ReadMetrics,
@@ -210,6 +217,10 @@ mod tests {
         assert!(!Scope::Agent.grants(P::ManageAgents) && Scope::Agent.grants(P::ManageTeams));
         assert!(Scope::Metrics.grants(P::ReadMetrics) && !Scope::Metrics.grants(P::Read));
         assert!(Scope::Admin.grants(P::DeleteRecords));
+        assert!(
+            Scope::Admin.grants(P::ManageCalendars) && !Scope::Agent.grants(P::ManageCalendars)
+        );
+        assert!(!Role::Lead.allows(P::ManageCalendars) && Role::Admin.allows(P::ManageCalendars));
         assert!(!Scope::Admin.fits(Role::Lead) && Scope::Admin.fits(Role::Admin));
         assert!(!Scope::InboundMail.fits(Role::Agent));
         assert!(Scope::Agent.covers(Scope::ReadOnly) && !Scope::ReadOnly.covers(Scope::Agent));

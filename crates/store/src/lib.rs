@@ -13,6 +13,7 @@
 pub mod attachments;
 pub mod blobs;
 pub mod bulk;
+pub mod calendars;
 mod checks;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub mod customer_events;
@@ -32,6 +33,7 @@ pub mod write_tx;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
 pub use blobs::{BlobError, Blobs};
+pub use calendars::CalendarRecord;
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
 pub use inbound::InboundRecord;

@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "input_enums",
         include_str!("../migrations/0006_input_enums.sql"),
     ),
+    (
+        7,
+        "calendars",
+        include_str!("../migrations/0007_calendars.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -20,7 +20,9 @@ use crate::cpu::CpuError;
 use crate::tickets::message_events;
 use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
-use rapport_core::{Actor, AuthorKind, CustomerId, MessageKind, Permission, TicketId, Timestamp};
+use rapport_core::{
+    Actor, AuthorKind, BusinessCalendar, CustomerId, MessageKind, Permission, TicketId, Timestamp,
+};
 use rapport_mail::{ParsedMail, Person, content_hash, parse_hashed};
 use rapport_store::message_ids::IDS_PER_MESSAGE;
 use rapport_store::{FinishedInbound, InboundRecord, NewAttachment, NewMessage, WriteTx};
@@ -88,8 +90,9 @@ struct Prepared {
 /// What every message of a batch shares.
 struct Batch {
     secret: Vec<u8>,
-    /// The acknowledgment template, when acknowledgments are sent at all.
-    acknowledgment: Option<(String, String)>,
+    /// The acknowledgment template and the calendar its times are read
+    /// from, when acknowledgments are sent at all.
+    acknowledgment: Option<((String, String), Arc<BusinessCalendar>)>,
     /// An admin released these from quarantine: the loop guard does not hold them again.
     released: bool,
 }
@@ -272,7 +275,10 @@ impl App {
             let batch = Batch {
                 secret: self.reply_secret().await?.to_vec(),
                 acknowledgment: if settings.outbound && settings.acknowledgments {
-                    Some(self.acknowledgment_template().await?)
+                    Some((
+                        self.acknowledgment_template().await?,
+                        self.business_calendar().await?,
+                    ))
                 } else {
                     None
                 },

@@ -281,7 +281,7 @@ impl App {
         mail: &ParsedMail,
     ) -> Result<(), AppError> {
         // The template is only loaded when acknowledgments are sent at all.
-        let Some(template) = &batch.acknowledgment else {
+        let Some((template, calendar)) = &batch.acknowledgment else {
             return Ok(());
         };
         let address = sender.address.as_str();
@@ -309,7 +309,14 @@ impl App {
             address: address.to_string(),
         };
         let ack = self
-            .acknowledgment_mail(template, ticket, subject, &customer, &mail.message_id)
+            .acknowledgment_mail(
+                template,
+                calendar,
+                ticket,
+                subject,
+                &customer,
+                &mail.message_id,
+            )
             .await?;
         tx.enqueue_mail(&ack).await?;
         tx.link_sent(&ack.message_id, ticket, None);

@@ -1,14 +1,28 @@
 use super::*;
+use rapport_core::{CalendarSpec, Holiday, HolidayRule, TimeRange};
 
 fn zoned(text: &str) -> Zoned {
     text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
-/// The due time of the first promise in `draft`, written at `now`.
-fn due(draft: &str, now: &str) -> Option<String> {
+/// Monday to Friday 09:00–17:00 in the zone of `now`.
+fn office(now: &Zoned) -> BusinessCalendar {
+    let zone = now.time_zone().iana_name().unwrap_or("UTC");
+    BusinessCalendar::new(CalendarSpec::office_hours("Office", zone))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The due time of the first promise in `draft`, written at `now`, on a
+/// calendar.
+fn due_on(draft: &str, now: &str, calendar: Option<&BusinessCalendar>) -> Option<String> {
     let mut findings = Vec::new();
-    let promises = extract(draft, Some(&zoned(now)), &mut findings);
+    let promises = extract(draft, Some(&zoned(now)), calendar, &mut findings);
     promises.first().and_then(|p| p.due.clone())
+}
+
+/// The due time on office hours in the zone of `now`.
+fn due(draft: &str, now: &str) -> Option<String> {
+    due_on(draft, now, Some(&office(&zoned(now))))
 }
 
 // 2026-11-19 is a Thursday.
@@ -48,7 +62,8 @@ fn business_days_skip_the_weekend() {
     );
     assert_eq!(
         due("You will receive the refund within 2 days.", THU).as_deref(),
-        Some("2026-11-21T17:00:00+01:00[Europe/Berlin]")
+        Some("2026-11-21T23:59:00+01:00[Europe/Berlin]"),
+        "calendar days; the desk does not open on Saturday, so its end"
     );
     assert_eq!(
         due(
@@ -110,7 +125,8 @@ fn clock_times_and_dates() {
     );
     assert_eq!(
         due("We'll credit you on the 5th.", THU).as_deref(),
-        Some("2026-12-05T17:00:00+01:00[Europe/Berlin]")
+        Some("2026-12-05T23:59:00+01:00[Europe/Berlin]"),
+        "a Saturday"
     );
 }
 
@@ -141,6 +157,7 @@ fn vague_promises_are_flagged_and_plain_sentences_ignored() {
     let promises = extract(
         "Thanks Ann. We'll ship it soon. The box is blue.",
         Some(&zoned(THU)),
+        None,
         &mut findings,
     );
     assert_eq!(promises.len(), 1);
@@ -152,10 +169,93 @@ fn vague_promises_are_flagged_and_plain_sentences_ignored() {
         extract(
             "The office opens on Monday at 9am. We may get busy.",
             Some(&zoned(THU)),
+            None,
             &mut findings
         )
         .is_empty(),
         "no commitment"
     );
-    assert!(extract("I'll look into it ASAP!", None, &mut findings)[0].vague);
+    assert!(extract("I'll look into it ASAP!", None, None, &mut findings)[0].vague);
+}
+
+#[test]
+fn the_calendar_decides_what_a_business_day_is() {
+    // Berlin, Monday to Friday 09:00–17:00, Friday 2026-11-20 a holiday.
+    let mut spec = CalendarSpec::office_hours("Office", "Europe/Berlin");
+    spec.holidays.push(Holiday {
+        name: "Day off".into(),
+        rule: HolidayRule::Date {
+            date: jiff::civil::date(2026, 11, 20),
+        },
+    });
+    spec.hours.thursday = vec![TimeRange::hm(9, 0, 14, 0)];
+    let cal = BusinessCalendar::new(spec).unwrap_or_else(|e| panic!("{e}"));
+    let due = |draft: &str| due_on(draft, THU, Some(&cal));
+    assert_eq!(
+        due("You will receive the refund within 2 business days.").as_deref(),
+        Some("2026-11-24T17:00:00+01:00[Europe/Berlin]"),
+        "Friday is a holiday: Monday, then Tuesday"
+    );
+    assert_eq!(
+        due("I'll get back to you by the end of the week.").as_deref(),
+        Some("2026-11-19T14:00:00+01:00[Europe/Berlin]"),
+        "the week's last business day is today, which closes at 14:00"
+    );
+    assert_eq!(
+        due("I'll have an answer for you by end of day.").as_deref(),
+        Some("2026-11-19T14:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("We'll reply within 6 business hours.").as_deref(),
+        Some("2026-11-23T11:00:00+01:00[Europe/Berlin]"),
+        "4 hours today, none on the holiday or the weekend, 2 on Monday"
+    );
+    assert_eq!(
+        due("Your parcel will arrive on Saturday.").as_deref(),
+        Some("2026-11-21T23:59:00+01:00[Europe/Berlin]"),
+        "a day the desk does not open lasts until its end"
+    );
+    // A desk open on Saturdays counts them.
+    let mut spec = CalendarSpec::office_hours("Shop", "Europe/Berlin");
+    spec.hours.saturday = vec![TimeRange::hm(10, 0, 13, 0)];
+    let shop = BusinessCalendar::new(spec).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        due_on(
+            "You will receive the refund within 2 business days.",
+            THU,
+            Some(&shop)
+        )
+        .as_deref(),
+        Some("2026-11-21T13:00:00+01:00[Europe/Berlin]")
+    );
+    // The calendar's zone wins over the zone `now` was given in.
+    assert_eq!(
+        due_on(
+            "I'll send it by end of day.",
+            "2026-11-19T09:00:00+00:00[UTC]",
+            Some(&cal)
+        )
+        .as_deref(),
+        Some("2026-11-19T14:00:00+01:00[Europe/Berlin]")
+    );
+}
+
+#[test]
+fn without_a_calendar_only_times_that_need_none_are_resolved() {
+    let plain = |draft: &str| due_on(draft, THU, None);
+    assert_eq!(plain("I'll have an answer for you by end of day."), None);
+    assert_eq!(plain("We'll reply within 2 business days."), None);
+    assert_eq!(
+        plain("I'll check back in 4 hours.").as_deref(),
+        Some("2026-11-19T14:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        plain("We'll call you on Monday at 9am.").as_deref(),
+        Some("2026-11-23T09:00:00+01:00[Europe/Berlin]")
+    );
+    assert_eq!(
+        due("We'll reply within 99999999999 business days.", THU),
+        None,
+        "no endless count"
+    );
 }

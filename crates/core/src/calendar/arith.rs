@@ -228,6 +228,36 @@ impl BusinessCalendar {
         .map(Timestamp)
     }
 
+    /// The open spans of the intervals that start on a civil date in the
+    /// calendar's zone (those past midnight run into the next day), with
+    /// holidays and closures applied, as instants in order. Empty when the
+    /// desk does not open that day: this is what a business day is.
+    pub fn open_spans_on(&self, date: jiff::civil::Date) -> Vec<(Timestamp, Timestamp)> {
+        let mut spans = DaySpans::new();
+        spans.fill(self, civil::day_of(date), &mut self.zone.cursor());
+        let mut out = Vec::new();
+        for &(start, end) in spans.as_slice() {
+            let mut a = start;
+            let mut next = self.closures.partition_point(|&(_, e)| e <= a);
+            while a < end {
+                match self.closures.get(next) {
+                    Some(&(ca, cb)) if ca < end => {
+                        if ca > a {
+                            out.push((Timestamp(a), Timestamp(ca)));
+                        }
+                        a = a.max(cb);
+                        next += 1;
+                    }
+                    _ => {
+                        out.push((Timestamp(a), Timestamp(end)));
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whole business minutes in `[from, to)` (open time, rounded down);
     /// 0 if `to <= from`.
     pub fn business_minutes_between(&self, from: Timestamp, to: Timestamp) -> i64 {

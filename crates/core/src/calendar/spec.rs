@@ -424,4 +424,12 @@ impl CalendarSpec {
             closures: Vec::new(),
         }
     }
+
+    /// Monday to Friday 09:00–17:00 in a zone, no holidays: the calendar a
+    /// desk starts with until it says otherwise.
+    pub fn office_hours(name: impl Into<String>, time_zone: impl Into<String>) -> Self {
+        let mut spec = Self::new(name, time_zone);
+        spec.hours = WeeklyHours::default().with(&Weekday::ALL[..5], &[TimeRange::hm(9, 0, 17, 0)]);
+        spec
+    }
 }

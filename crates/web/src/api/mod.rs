@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document.
 
 pub mod auth;
+pub mod calendars;
 pub mod coach;
 pub mod directory;
 pub mod inbound;
@@ -28,6 +29,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
         mail::upload, mail::download, mail::ticket_mail, mail::inbound_raw, mail::retry_inbound,
+        calendars::business_hours, calendars::business_hours_feed, calendars::list_calendars, calendars::create_calendar,
+        calendars::import_calendar, calendars::get_calendar, calendars::put_calendar, calendars::delete_calendar,
+        calendars::set_default_calendar, calendars::export_calendar,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -40,6 +44,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "templates", description = "Mail templates, checked when saved"),
         (name = "inbound", description = "Inbound mail"),
         (name = "attachments", description = "Files on messages; uploads for replies"),
+        (name = "calendars", description = "Business calendars and the posted business hours"),
     )
 )]
 pub struct ApiDoc;
@@ -136,4 +141,29 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/templates/{name}",
             get(templates::get_template).put(templates::put_template),
         )
+        .merge(calendar_routes())
+}
+
+/// The business-hours and `/api/v1/calendars` routes.
+fn calendar_routes() -> Router<AppState> {
+    use calendars as c;
+    Router::new()
+        .route("/api/v1/business-hours", get(c::business_hours))
+        .route("/api/v1/business-hours/ical", get(c::business_hours_feed))
+        .route(
+            "/api/v1/calendars",
+            get(c::list_calendars).post(c::create_calendar),
+        )
+        .route("/api/v1/calendars/import", post(c::import_calendar))
+        .route(
+            "/api/v1/calendars/{id}",
+            get(c::get_calendar)
+                .put(c::put_calendar)
+                .delete(c::delete_calendar),
+        )
+        .route(
+            "/api/v1/calendars/{id}/default",
+            post(c::set_default_calendar),
+        )
+        .route("/api/v1/calendars/{id}/ical", get(c::export_calendar))
 }

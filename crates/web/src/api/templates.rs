@@ -45,7 +45,11 @@ pub struct TemplateIn {
     /// Subject (minijinja).
     pub subject: String,
     /// Body (minijinja). Variables: customer_name, customer_first_name,
-    /// agent_name, ticket_number, subject, response_target, business_name.
+    /// agent_name, ticket_number, ticket_tag, subject, business_name; for the
+    /// acknowledgment response_by ("Tuesday 10:00 (Berlin time)": when a
+    /// person will have answered, from the default calendar), open_now
+    /// (true/false), opens_at (when the desk opens next) and response_target
+    /// ("by " and response_by).
     pub body: String,
     /// Save despite blocking coach findings; the reason is kept.
     pub override_reason: Option<String>,
@@ -94,7 +98,7 @@ pub async fn get_template(
 }
 
 /// Save a template (leads and admins): it must render in the sandbox, the
-/// acknowledgment must give the ticket number and response target, canned
+/// acknowledgment must give the ticket number and response_by, canned
 /// replies must be personalised, and the rendered text passes the reply coach.
 #[utoipa::path(put, path = "/api/v1/templates/{name}", tag = "templates", security(("bearer" = [])), request_body = TemplateIn,
     params(("name" = String, Path)),

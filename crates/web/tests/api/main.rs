@@ -5,6 +5,7 @@ mod harness;
 
 mod auth;
 mod authorization;
+mod calendars;
 mod coach;
 mod data;
 mod directory;

@@ -88,6 +88,9 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("post", "/inbound/{id}/retry") => Admin,
         ("post", "/attachments") => Work,
         ("get", "/attachments/{id}") => Read,
+        ("get", "/calendars" | "/calendars/{id}" | "/calendars/{id}/ical") => Read,
+        ("post", "/calendars" | "/calendars/import" | "/calendars/{id}/default") => Admin,
+        ("put" | "delete", "/calendars/{id}") => Admin,
         ("get", "/metrics") => Metrics,
         _ => return None,
     })
@@ -164,6 +167,11 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         ("put", "/templates/{name}") => Some(
             json!({"subject": "Re: {{ subject }}", "body": "Hello {{ customer_name }}, thanks for writing."}),
         ),
+        ("post", "/calendars") | ("put", "/calendars/{id}") => Some(json!({
+            "name": format!("walk-{n}"),
+            "time_zone": "Europe/Berlin",
+            "hours": {"monday": [{"start": "09:00", "end": "17:00"}]},
+        })),
         _ => None,
     };
     let builder = Request::builder().method(method.to_uppercase().as_str());
@@ -172,6 +180,12 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
             builder.header("content-type", "message/rfc822"),
             Body::from(format!(
                 "Message-ID: <walk{n}@customer.example>\r\nFrom: walker@customer.example\r\nSubject: Walk\r\n\r\nHello.\r\n"
+            )),
+        ),
+        ("post", "/calendars/import") => (
+            builder.header("content-type", "text/calendar"),
+            Body::from(format!(
+                "BEGIN:VCALENDAR\r\nX-WR-CALNAME:walk-{n}\r\nEND:VCALENDAR\r\n"
             )),
         ),
         ("post", "/attachments") => {

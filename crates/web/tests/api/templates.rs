@@ -23,7 +23,7 @@ async fn put(
 }
 
 async fn templates_are_checked_when_saved(h: &Harness) {
-    let ack = "Hi {{ customer_first_name }},\nthank you for writing. Your request is ticket {{ ticket_number }}; a person will answer {{ response_target }}. To add anything, reply to this e-mail.\nBest regards, {{ business_name }}";
+    let ack = "Hi {{ customer_first_name }},\nthank you for writing. Your request is ticket {{ ticket_number }}; a person will answer by {{ response_by }}. To add anything, reply to this e-mail.\nBest regards, {{ business_name }}";
     let subject = "[{{ ticket_number }}] {{ subject }}";
     assert_eq!(
         put(
@@ -49,6 +49,34 @@ async fn templates_are_checked_when_saved(h: &Harness) {
         "{b}"
     );
     assert_eq!(b["sample_subject"], "[#1234] My lamp arrived broken");
+    assert!(
+        b["sample_body"]
+            .as_str()
+            .unwrap()
+            .contains("answer by Monday 17:00 (Berlin time)"),
+        "{b}"
+    );
+    // The fixed phrase of old is not enough: the real time must be named.
+    let old = ack.replace("by {{ response_by }}", "{{ response_target }}");
+    let (s, b) = put(
+        h,
+        &h.lead,
+        "acknowledgment",
+        json!({"subject": subject, "body": old}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (422, Some("body")),
+        "{b}"
+    );
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("response_by"),
+        "{b}"
+    );
     // The acknowledgment must be honest: ticket number and response target.
     let (s, b) = put(h, &h.lead, "acknowledgment", json!({"subject": subject, "body": "Hi {{ customer_first_name }}, thanks, we got it. Best regards"})).await;
     assert_eq!(
@@ -67,7 +95,7 @@ async fn templates_are_checked_when_saved(h: &Harness) {
         ("Hi {{ customer_first_name ", "does not parse"),
         ("Hi {{ customer_nmae }}", "unknown variable"),
         (
-            "{% for i in range(100000) %}{{ i }}{% endfor %} {{ ticket_number }} {{ response_target }}",
+            "{% for i in range(100000) %}{{ i }}{% endfor %} {{ ticket_number }} {{ response_by }}",
             "does not render",
         ),
     ] {

@@ -577,3 +577,42 @@ fn far_future_dates_use_jiff_directly() {
         Some(at("0001-01-01T09:00[Europe/Berlin]"))
     );
 }
+
+#[test]
+fn open_spans_on_a_date_are_its_intervals_less_holidays_and_closures() {
+    let mut spec = office("Europe/Berlin");
+    spec.hours.friday = vec![TimeRange::hm(9, 0, 12, 0), TimeRange::hm(22, 0, 2, 0)];
+    spec.holidays.push(on("Day off", date(2026, 12, 8)));
+    spec.closures.push(ClosedPeriod {
+        reason: "Team lunch".into(),
+        span: ClosedSpan::Period {
+            start: date(2026, 12, 9).at(12, 0, 0, 0),
+            end: date(2026, 12, 9).at(13, 0, 0, 0),
+        },
+    });
+    let cal = build(spec);
+    assert!(cal.open_spans_on(date(2026, 12, 8)).is_empty(), "holiday");
+    assert!(cal.open_spans_on(date(2026, 12, 12)).is_empty(), "Saturday");
+    assert_eq!(
+        cal.open_spans_on(date(2026, 12, 9)),
+        vec![
+            (
+                at("2026-12-09T09:00[Europe/Berlin]"),
+                at("2026-12-09T12:00[Europe/Berlin]")
+            ),
+            (
+                at("2026-12-09T13:00[Europe/Berlin]"),
+                at("2026-12-09T17:00[Europe/Berlin]")
+            ),
+        ]
+    );
+    let friday = cal.open_spans_on(date(2026, 12, 11));
+    assert_eq!(
+        friday.last().copied(),
+        Some((
+            at("2026-12-11T22:00[Europe/Berlin]"),
+            at("2026-12-12T02:00[Europe/Berlin]")
+        )),
+        "an interval past midnight belongs to the day it starts on"
+    );
+}
