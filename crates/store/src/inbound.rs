@@ -6,6 +6,49 @@ use rapport_core::{CustomerId, TicketId, Timestamp};
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 
+/// Where an inbound message stands: stored, then finished exactly once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InboundStatus {
+    /// Stored, not processed yet.
+    Received,
+    /// Taken into a ticket (new, appended, linked, or a bounce noted).
+    Processed,
+    /// The same message was taken in before.
+    Duplicate,
+    /// Recorded, but not a request (automatic mail, our own).
+    Ignored,
+    /// Held for an admin, with the reason.
+    Quarantined,
+}
+
+impl InboundStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboundStatus::Received => "received",
+            InboundStatus::Processed => "processed",
+            InboundStatus::Duplicate => "duplicate",
+            InboundStatus::Ignored => "ignored",
+            InboundStatus::Quarantined => "quarantined",
+        }
+    }
+}
+
+impl std::str::FromStr for InboundStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "received" => InboundStatus::Received,
+            "processed" => InboundStatus::Processed,
+            "duplicate" => InboundStatus::Duplicate,
+            "ignored" => InboundStatus::Ignored,
+            "quarantined" => InboundStatus::Quarantined,
+            other => return Err(format!("unknown inbound status {other:?}")),
+        })
+    }
+}
+
 /// A stored inbound message (without its bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundRecord {
@@ -15,8 +58,8 @@ pub struct InboundRecord {
     pub content_hash: String,
     /// Message-ID, once parsed.
     pub message_id: Option<String>,
-    /// received, processed, ignored or quarantined.
-    pub status: String,
+    /// Where it stands.
+    pub status: InboundStatus,
     /// Why it was ignored or quarantined.
     pub reason: Option<String>,
     /// The ticket it went to.
@@ -86,7 +129,7 @@ impl Store {
                         id: *id,
                         content_hash: hash.to_string(),
                         message_id: None,
-                        status: "received".into(),
+                        status: InboundStatus::Received,
                         reason: None,
                         ticket_id: None,
                         received_at: now,
@@ -151,22 +194,6 @@ impl Store {
             }
         }
         Ok(done.rows_affected() == 1)
-    }
-
-    /// Every inbound message's (content hash, status, ticket), for the ingest benchmark's check.
-    pub async fn inbound_outcomes(&self) -> Result<Vec<(String, String, Option<i64>)>, StoreError> {
-        let rows = sqlx::query("SELECT content_hash, status, ticket_id FROM inbound_mail")
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("content_hash")?,
-                    r.try_get("status")?,
-                    r.try_get("ticket_id")?,
-                ))
-            })
-            .collect()
     }
 
     /// How many tickets exist.
@@ -273,7 +300,7 @@ impl Store {
     /// Inbound messages with a status, newest first, before a cursor id.
     pub async fn inbound_by_status(
         &self,
-        status: &str,
+        status: InboundStatus,
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<InboundRecord>, StoreError> {
@@ -281,7 +308,7 @@ impl Store {
             "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size FROM inbound_mail \
              WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit.clamp(1, 500))
         .fetch_all(&self.read)
@@ -295,7 +322,7 @@ fn inbound(row: &sqlx::any::AnyRow) -> Result<InboundRecord, StoreError> {
         id: row.try_get("id")?,
         content_hash: row.try_get("content_hash")?,
         message_id: row.try_get("message_id")?,
-        status: row.try_get("status")?,
+        status: crate::rows::parse(&row.try_get::<String, _>("status")?)?,
         reason: row.try_get("reason")?,
         ticket_id: row.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
         received_at: Timestamp(row.try_get("received_at")?),

@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendars",
         include_str!("../migrations/0007_calendars.sql"),
     ),
+    (
+        8,
+        "inbound_status",
+        include_str!("../migrations/0008_inbound_status.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

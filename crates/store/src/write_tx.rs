@@ -20,8 +20,8 @@ pub struct FinishedInbound {
     pub id: i64,
     /// Its Message-ID, when it could be read.
     pub message_id: Option<String>,
-    /// processed, duplicate, ignored or quarantined.
-    pub status: &'static str,
+    /// Processed, duplicate, ignored or quarantined.
+    pub status: crate::InboundStatus,
     /// Why it was ignored or quarantined.
     pub reason: Option<String>,
     /// The ticket it went to.
@@ -296,7 +296,7 @@ impl WriteTx {
                 query = query
                     .bind(f.id)
                     .bind(f.message_id.clone())
-                    .bind(f.status)
+                    .bind(f.status.as_str())
                     .bind(f.reason.clone())
                     .bind(f.ticket.map(|t| t.0));
             }

@@ -25,7 +25,9 @@ use rapport_core::{
 };
 use rapport_mail::{ParsedMail, Person, content_hash, parse_hashed};
 use rapport_store::message_ids::IDS_PER_MESSAGE;
-use rapport_store::{FinishedInbound, InboundRecord, NewAttachment, NewMessage, WriteTx};
+use rapport_store::{
+    FinishedInbound, InboundRecord, InboundStatus, NewAttachment, NewMessage, WriteTx,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -108,13 +110,13 @@ struct Sender<'a> {
 /// The final state of an inbound message's row.
 fn finished(item: &Prepared, outcome: &IngestOutcome) -> FinishedInbound {
     let (status, reason) = match outcome {
-        IngestOutcome::Ignored(reason) => ("ignored", Some(reason.clone())),
-        IngestOutcome::Quarantined(reason) => ("quarantined", Some(reason.clone())),
+        IngestOutcome::Ignored(reason) => (InboundStatus::Ignored, Some(reason.clone())),
+        IngestOutcome::Quarantined(reason) => (InboundStatus::Quarantined, Some(reason.clone())),
         IngestOutcome::Duplicate(_) => (
-            "duplicate",
+            InboundStatus::Duplicate,
             Some("a message with this Message-ID was taken in before".to_string()),
         ),
-        _ => ("processed", None),
+        _ => (InboundStatus::Processed, None),
     };
     FinishedInbound {
         id: item.record.id,
@@ -224,7 +226,7 @@ impl App {
                 continue;
             }
             first_of.insert(hashes[index].as_str(), index);
-            if !new && record.status != "received" {
+            if !new && record.status != InboundStatus::Received {
                 outcomes[index] = Some(IngestOutcome::Duplicate(record.ticket_id));
                 continue;
             }
@@ -481,7 +483,7 @@ impl App {
         caller.require(Permission::ManageAgents, "see quarantined mail")?;
         Ok(self
             .store()
-            .inbound_by_status("quarantined", before, limit)
+            .inbound_by_status(InboundStatus::Quarantined, before, limit)
             .await?)
     }
 

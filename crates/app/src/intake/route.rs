@@ -32,11 +32,27 @@ impl App {
             .as_ref()
             .or(mail.from.as_ref())
             .ok_or_else(|| AppError::invalid("from", "the message has no sender address"))?;
+        // Our own address first: it may be one the customer rules refuse
+        // (support@localhost), and our own mail is never quarantined.
+        let written = from.address.trim().to_lowercase();
+        if is_own_address(&self.config().mail.address, &written) {
+            return Ok(IngestOutcome::Ignored(
+                "sent from this help desk's own address".into(),
+            ));
+        }
         let sender = normalize_identity(IdentityKind::Email, &from.address)
             .map_err(|m| AppError::invalid("from", m))?;
         if is_own_address(&self.config().mail.address, &sender) {
             return Ok(IngestOutcome::Ignored(
                 "sent from this help desk's own address".into(),
+            ));
+        }
+        // A mail system's own message that is not a delivery report (a
+        // warning, a digest): nobody to answer, never a ticket.
+        if is_mail_system(&sender) {
+            return Ok(IngestOutcome::Ignored(
+                "sent by a mail system (MAILER-DAEMON, postmaster) and not a delivery report"
+                    .into(),
             ));
         }
         // One look-up for the message's own Message-ID and its thread keys.
@@ -390,6 +406,15 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Whether an address is a mail system's own (MAILER-DAEMON, postmaster).
+fn is_mail_system(address: &str) -> bool {
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        local.replace(['-', '_', '.'], "").as_str(),
+        "mailerdaemon" | "postmaster"
+    )
 }
 
 fn customer_name(from: &Person, sender: &str) -> String {

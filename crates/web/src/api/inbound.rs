@@ -52,12 +52,26 @@ impl From<IngestOutcome> for IngestOut {
 /// quarantined with the reason (still 202).
 #[utoipa::path(post, path = "/api/v1/inbound/mime", tag = "inbound", security(("bearer" = [])),
     request_body(content = String, content_type = "message/rfc822"),
-    responses((status = 202, body = IngestOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 202, body = IngestOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn post_mime(
     State(s): State<AppState>,
     Auth(caller): Auth,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, axum::Json<IngestOut>), Refusal> {
+    let is_mail = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("message/rfc822"));
+    if !is_mail {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the raw message with Content-Type: message/rfc822",
+        )
+        .into());
+    }
     let bytes = raw_body(body, "a message", MAX_MIME_BYTES)?;
     if bytes.is_empty() {
         return Err(ApiError::new(

@@ -60,15 +60,29 @@ async fn axums_own_errors_have_the_json_shape(h: &Harness) {
 /// Sends raw bytes to a real server; returns the status, the head and the JSON body.
 async fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> (u16, String, Value) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    // hyper may answer and close before reading all of an oversized request.
     // Bounded, so a connection left open fails the test instead of hanging it.
     let limit = std::time::Duration::from_secs(20);
+    // hyper may answer and close before reading all of an oversized request.
     let _ = tokio::time::timeout(limit, stream.write_all(request)).await;
+    // Read one whole response: the head, then as many body bytes as it
+    // announces (the server may keep the connection open after it).
     let mut response = Vec::new();
-    let read = tokio::time::timeout(limit, stream.read_to_end(&mut response)).await;
+    let read = tokio::time::timeout(limit, async {
+        let mut chunk = [0u8; 8192];
+        loop {
+            if complete(&response) {
+                return;
+            }
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => response.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
     assert!(
         read.is_ok(),
-        "no end of the response within {limit:?}: {response:?}"
+        "no whole response within {limit:?}: {response:?}"
     );
     let text = String::from_utf8_lossy(&response).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
@@ -78,6 +92,19 @@ async fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> (u16, String, V
         head.to_string(),
         serde_json::from_str(body).unwrap_or(Value::Null),
     )
+}
+
+/// Whether `response` holds a head and the body its content-length announces.
+fn complete(response: &[u8]) -> bool {
+    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    length.is_some_and(|n| response.len() >= end + 4 + n)
 }
 
 async fn malformed_requests_on_a_real_socket_get_the_json_shape(h: &Harness) {

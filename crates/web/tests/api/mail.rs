@@ -613,8 +613,48 @@ async fn loop_guards_hold_floods_and_admins_release_them(h: &Harness) {
     );
 }
 
+/// Issue 8 §7: mail from our own address and a mail system's chatter are
+/// ignored (never quarantined, never a ticket); only raw mail is taken.
+async fn own_and_mail_system_mail_is_ignored_and_only_rfc822_is_taken(h: &Harness) {
+    let own = mail(
+        "own-1@localhost",
+        "Support <support@localhost>",
+        "Re: your order",
+        "",
+        "A copy of something we sent.",
+    );
+    let (s, b) = post_mime(h, &own).await;
+    assert_eq!((s, b["outcome"].as_str()), (202, Some("ignored")), "{b}");
+    let daemon = mail(
+        "warn-1@mx.example.net",
+        "Mail Delivery System <MAILER-DAEMON@mx.example.net>",
+        "Delivery delayed",
+        "",
+        "Your message is still being tried; nothing to do yet.",
+    );
+    let (s, b) = post_mime(h, &daemon).await;
+    assert_eq!((s, b["outcome"].as_str()), (202, Some("ignored")), "{b}");
+    assert!(b["reason"].as_str().unwrap().contains("mail system"), "{b}");
+    let (_, held) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    assert_eq!(held.as_array().map(Vec::len), Some(0), "{held}");
+    let (_, list) = h.get("/api/v1/tickets", &h.agent).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
+    let request = Request::post("/api/v1/inbound/mime")
+        .header("authorization", format!("Bearer {}", h.mail_pipe))
+        .header("content-type", "text/plain")
+        .body(Body::from(own))
+        .unwrap();
+    let (s, b) = h.raw(request).await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["code"].as_str()),
+        (415, Some("unsupported_media_type")),
+        "{b}"
+    );
+}
+
 both_backends!(
     participants_html_and_attachments_are_kept,
-    bounces_mark_the_address_until_the_customer_writes
+    bounces_mark_the_address_until_the_customer_writes,
+    own_and_mail_system_mail_is_ignored_and_only_rfc822_is_taken
 );
 crate::both_backends_with!(super::guarded(); loop_guards_hold_floods_and_admins_release_them);

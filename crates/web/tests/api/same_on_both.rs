@@ -332,6 +332,15 @@ async fn the_schema_refuses_unknown_kinds_and_states(h: &Harness) {
         .to_string();
         assert!(refused.contains(check), "{refused}");
     }
+    let refused = sqlx::query(
+        "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES ('h', $1, 0, 'lost')",
+    )
+    .bind(vec![1u8])
+    .execute(&pool)
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("inbound_mail_status_check"), "{refused}");
     pool.close().await;
 }
 
