@@ -98,7 +98,17 @@ impl App {
             context.customer_message = message;
         }
         context.earlier_replies.extend(given.earlier_replies);
-        Ok(analyze(draft, &context))
+        self.analyze_off_workers(draft, context).await
+    }
+
+    /// Runs the coach on the coach's own bounded pool of blocking threads
+    /// (never on the async workers, never behind slow mail).
+    async fn analyze_off_workers(&self, draft: &str, context: Context) -> Result<Review, AppError> {
+        let draft = draft.to_string();
+        self.coach_pool
+            .run(None, move || analyze(&draft, &context))
+            .await
+            .map_err(|e| AppError::Internal(format!("the coach did not finish: {e}")))
     }
 
     /// The gate before a reply is sent: the blocking findings, or an error
@@ -109,7 +119,8 @@ impl App {
         draft: &str,
         override_reason: Option<&str>,
     ) -> Result<Option<(Vec<String>, String)>, AppError> {
-        let review = analyze(draft, &self.coach_context(ticket).await?);
+        let context = self.coach_context(ticket).await?;
+        let review = self.analyze_off_workers(draft, context).await?;
         let blocking: Vec<_> = review
             .findings
             .into_iter()

@@ -158,6 +158,7 @@ pub struct App {
     blobs: Blobs,
     config: AppConfig,
     cpu: cpu::CpuPool,
+    coach_pool: cpu::CpuPool,
     limits: Arc<throttle::Limits>,
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     calendar: Arc<calendars::CalendarCache>,
@@ -175,6 +176,9 @@ impl App {
             blobs,
             config,
             cpu: cpu::CpuPool::default(),
+            coach_pool: cpu::CpuPool::with_threads(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             limits: Arc::new(limits),
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
             calendar: Arc::default(),
