@@ -373,91 +373,24 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Serve => {
-            let app = open(&settings).await?;
-            if let Some(token) = app.issue_setup_token().await? {
-                println!(
-                    "No admin exists yet. Create the first admin with this one-time setup token:"
-                );
-                println!("  {token}");
-                println!(
-                    "  curl -X POST {}/api/v1/setup -H 'content-type: application/json' \\\n    -d '{{\"setup_token\":\"{token}\",\"email\":\"you@example.com\",\"name\":\"Your Name\",\"password\":\"at-least-10-chars\"}}'",
-                    settings.public_base_url
-                );
-                println!(
-                    "  (or run: rapport agent create --role admin --email ... --name ... --password-stdin)"
-                );
-            }
-            serve(app, &settings).await
-        }
+        Command::Serve => serve_command(&settings).await,
         Command::Demo {
-            conversations: path,
+            conversations,
             no_serve,
-        } => {
-            let app = open(&settings).await?;
-            let started = Instant::now();
-            let (logins, agents, teams) = ensure_demo_staff(&app).await?;
-            let seeded = seed_demo(&app, &demo_corpus(&path)?, &agents, &teams).await?;
-            if seeded > 0 {
-                println!(
-                    "Seeded {seeded} demo tickets in {:.1} s.",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            println!(
-                "Rapport demo at {} — log in with one of these (fresh passwords each start):",
-                settings.public_base_url
-            );
-            for l in &logins {
-                println!("  {:<6} {:<22} {}", l.role.as_str(), l.email, l.password);
-            }
-            println!(
-                "  curl -s -X POST {}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
-                settings.public_base_url, logins[0].email, logins[0].password
-            );
-            println!("  API reference: {}/api/v1/docs", settings.public_base_url);
-            if no_serve {
-                app.close().await;
-                return Ok(());
-            }
-            serve(app, &settings).await
-        }
+        } => demo_command(&settings, &conversations, no_serve).await,
         Command::Generate {
             tickets,
             batch,
             seed,
-            conversations: path,
+            conversations,
         } => {
-            let (app, store) = open_with_store(&settings).await?;
-            let conversations = conversations(&path)?;
-            let bar = indicatif::ProgressBar::new(tickets);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} tickets {per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            let started = Instant::now();
             let options = GenerateOptions {
                 tickets,
                 batch: batch.max(1),
                 seed,
                 ..Default::default()
             };
-            let progress = |n| bar.set_position(n);
-            let report = generate(&app, &store, &conversations, &options, &progress).await?;
-            bar.finish();
-            let seconds = started.elapsed().as_secs_f64();
-            println!(
-                "generated {} tickets, {} messages, {} events, {} customers in {seconds:.1} s ({:.0} tickets/s)",
-                report.tickets,
-                report.messages,
-                report.events,
-                report.customers,
-                report.tickets as f64 / seconds
-            );
-            app.close().await;
-            Ok(())
+            generate_command(&settings, &conversations, &options).await
         }
         Command::Ingest { paths, batch } => {
             let app = open(&settings).await?;
@@ -485,6 +418,86 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             result
         }
     }
+}
+
+/// `rapport serve`: prints the one-time setup token while no admin exists.
+async fn serve_command(settings: &Settings) -> Result<()> {
+    let app = open(settings).await?;
+    if let Some(token) = app.issue_setup_token().await? {
+        println!("No admin exists yet. Create the first admin with this one-time setup token:");
+        println!("  {token}");
+        println!(
+            "  curl -X POST {}/api/v1/setup -H 'content-type: application/json' \\\n    -d '{{\"setup_token\":\"{token}\",\"email\":\"you@example.com\",\"name\":\"Your Name\",\"password\":\"at-least-10-chars\"}}'",
+            settings.public_base_url
+        );
+        println!(
+            "  (or run: rapport agent create --role admin --email ... --name ... --password-stdin)"
+        );
+    }
+    serve(app, settings).await
+}
+
+/// `rapport demo`: seeds once, prints fresh logins, serves unless told not to.
+async fn demo_command(settings: &Settings, corpus: &std::path::Path, no_serve: bool) -> Result<()> {
+    let app = open(settings).await?;
+    let started = Instant::now();
+    let (logins, agents, teams) = ensure_demo_staff(&app).await?;
+    let seeded = seed_demo(&app, &demo_corpus(corpus)?, &agents, &teams).await?;
+    if seeded > 0 {
+        println!(
+            "Seeded {seeded} demo tickets in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    println!(
+        "Rapport demo at {} — log in with one of these (fresh passwords each start):",
+        settings.public_base_url
+    );
+    for l in &logins {
+        println!("  {:<6} {:<22} {}", l.role.as_str(), l.email, l.password);
+    }
+    if let Some(first) = logins.first() {
+        println!(
+            "  curl -s -X POST {}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
+            settings.public_base_url, first.email, first.password
+        );
+    }
+    println!("  API reference: {}/api/v1/docs", settings.public_base_url);
+    if no_serve {
+        app.close().await;
+        return Ok(());
+    }
+    serve(app, settings).await
+}
+
+/// `rapport generate`: bulk tickets with a progress bar.
+async fn generate_command(
+    settings: &Settings,
+    corpus: &std::path::Path,
+    options: &GenerateOptions,
+) -> Result<()> {
+    let (app, store) = open_with_store(settings).await?;
+    let conversations = conversations(corpus)?;
+    let bar = indicatif::ProgressBar::new(options.tickets);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} tickets {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let progress = |n| bar.set_position(n);
+    let report = generate(&app, &store, &conversations, options, &progress).await?;
+    bar.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "generated {} tickets, {} messages, {} events, {} customers in {seconds:.1} s ({:.0} tickets/s)",
+        report.tickets,
+        report.messages,
+        report.events,
+        report.customers,
+        report.tickets as f64 / seconds
+    );
+    app.close().await;
+    Ok(())
 }
 
 async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {

@@ -325,6 +325,60 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
     parse_hashed(raw, content_hash(raw))
 }
 
+/// The text (cut at [`MAX_TEXT_BYTES`]), the bounded sanitised HTML and
+/// the shown body of a message, with notes on what is not shown as sent.
+fn contents(message: &Message<'_>, notes: &mut Vec<String>) -> (String, Option<String>, String) {
+    let mut text = message
+        .body_text(0)
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    if text.len() > MAX_TEXT_BYTES {
+        text.truncate(floor_char_boundary(&text, MAX_TEXT_BYTES));
+    }
+    let html = real_html(message).and_then(|html| match bounded_html(html) {
+        Ok(clean) => Some(clean),
+        Err(why) => {
+            notes.push(format!(
+                "This message is shown as text: {why}. The original is stored in full."
+            ));
+            None
+        }
+    });
+    let body = body_of(&text, notes);
+    (text, html, body)
+}
+
+/// The first [`MAX_ATTACHMENTS`] attachments, decoded, with a note when
+/// there are more.
+fn attachments(message: &Message<'_>, notes: &mut Vec<String>) -> Vec<Attachment> {
+    let total = message.attachments().count();
+    if total > MAX_ATTACHMENTS {
+        notes.push(format!(
+            "This message has {total} attachments; the first {MAX_ATTACHMENTS} are read. The original is stored in full."
+        ));
+    }
+    message
+        .attachments()
+        .take(MAX_ATTACHMENTS)
+        .map(|part| Attachment {
+            name: part.attachment_name().map(str::to_string),
+            content_type: part
+                .content_type()
+                .map(|ct| {
+                    format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("octet-stream"))
+                        .to_ascii_lowercase()
+                })
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            size: part.len(),
+            content_id: part.content_id().and_then(clean_id),
+            inline: part
+                .content_disposition()
+                .is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline")),
+            data: part.contents().to_vec(),
+        })
+        .collect()
+}
+
 /// Parses one raw message whose [`content_hash`] the caller already has
 /// (intake hashes before it stores), so the bytes are not hashed twice.
 pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, MailError> {
@@ -358,49 +412,8 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
             .is_none_or(|f| !f.address.eq_ignore_ascii_case(&r.address))
     });
     let mut notes = Vec::new();
-    let mut text = message
-        .body_text(0)
-        .map(|t| t.into_owned())
-        .unwrap_or_default();
-    if text.len() > MAX_TEXT_BYTES {
-        text.truncate(floor_char_boundary(&text, MAX_TEXT_BYTES));
-    }
-    let html = real_html(&message).and_then(|html| match bounded_html(html) {
-        Ok(clean) => Some(clean),
-        Err(why) => {
-            notes.push(format!(
-                "This message is shown as text: {why}. The original is stored in full."
-            ));
-            None
-        }
-    });
-    let body = body_of(&text, &mut notes);
-    let total_attachments = message.attachments().count();
-    if total_attachments > MAX_ATTACHMENTS {
-        notes.push(format!(
-            "This message has {total_attachments} attachments; the first {MAX_ATTACHMENTS} are read. The original is stored in full."
-        ));
-    }
-    let attachments = message
-        .attachments()
-        .take(MAX_ATTACHMENTS)
-        .map(|part| Attachment {
-            name: part.attachment_name().map(str::to_string),
-            content_type: part
-                .content_type()
-                .map(|ct| {
-                    format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("octet-stream"))
-                        .to_ascii_lowercase()
-                })
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            size: part.len(),
-            content_id: part.content_id().and_then(clean_id),
-            inline: part
-                .content_disposition()
-                .is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline")),
-            data: part.contents().to_vec(),
-        })
-        .collect();
+    let (text, html, body) = contents(&message, &mut notes);
+    let attachments = attachments(&message, &mut notes);
     let bounce = automatic::bounce(&message);
     let auto_reply = if bounce.is_some() {
         Some("delivery report".into())

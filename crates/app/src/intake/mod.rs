@@ -232,8 +232,38 @@ impl App {
             }
             to_read.push((index, record));
         }
-        // Parsing and sanitising run on the CPU pool, the batch's messages
-        // side by side, each within the read budget; nothing is held meanwhile.
+        let prepared = self.read_all(&raws, &hashes, to_read).await?;
+        if !prepared.is_empty() {
+            let processed = self.process_all(&prepared, released).await?;
+            for (item, outcome) in prepared.iter().zip(processed) {
+                if let IngestOutcome::Quarantined(reason) = &outcome {
+                    tracing::warn!(inbound = item.record.id, reason, "mail quarantined");
+                }
+                outcomes[item.index] = Some(outcome);
+            }
+        }
+        for (index, first) in repeats {
+            let ticket = outcomes[first].as_ref().and_then(IngestOutcome::ticket);
+            outcomes[index] = Some(IngestOutcome::Duplicate(ticket));
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| IngestOutcome::Quarantined("not processed".into())))
+            .collect())
+    }
+
+    /// Parses and sanitises the stored messages on the CPU pool, side by
+    /// side, each within the read budget (nothing is held meanwhile), and
+    /// puts their attachments in the blob store.
+    async fn read_all<B>(
+        &self,
+        raws: &[Arc<B>],
+        hashes: &[String],
+        to_read: Vec<(usize, InboundRecord)>,
+    ) -> Result<Vec<Prepared>, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
         let budget = self.config().mail.read_budget;
         let reading: Vec<_> = to_read
             .iter()
@@ -272,67 +302,62 @@ impl App {
                 dropped,
             });
         }
-        if !prepared.is_empty() {
-            let settings = &self.config().mail;
-            let batch = Batch {
-                secret: self.reply_secret().await?.to_vec(),
-                acknowledgment: if settings.outbound && settings.acknowledgments {
-                    Some((
-                        self.acknowledgment_template().await?,
-                        self.business_calendar().await?,
-                    ))
-                } else {
-                    None
-                },
-                released,
-            };
-            // Fast pass without savepoints; if any message fails, the batch
-            // is redone with one savepoint per message so it fails alone.
-            // Every Message-ID the batch will look up, read in a few statements.
-            let ids = message_ids(&prepared);
-            let mut tx = self.store().begin_write().await?;
+        Ok(prepared)
+    }
+
+    /// Threads the read messages in one write transaction: a fast pass
+    /// without savepoints, and if any message fails (or another server
+    /// finished one first), the batch again with a savepoint per message so
+    /// it fails alone. Outcomes come back in the order of `prepared`.
+    async fn process_all(
+        &self,
+        prepared: &[Prepared],
+        released: bool,
+    ) -> Result<Vec<IngestOutcome>, AppError> {
+        let settings = &self.config().mail;
+        let batch = Batch {
+            secret: self.reply_secret().await?.to_vec(),
+            acknowledgment: if settings.outbound && settings.acknowledgments {
+                Some((
+                    self.acknowledgment_template().await?,
+                    self.business_calendar().await?,
+                ))
+            } else {
+                None
+            },
+            released,
+        };
+        // Every Message-ID the batch will look up, read in a few statements.
+        let ids = message_ids(prepared);
+        let mut tx = self.store().begin_write().await?;
+        tx.prefetch_message_ids(&ids).await?;
+        let mut fast = Vec::with_capacity(prepared.len());
+        for item in prepared {
+            match self.process(&mut tx, item, &batch, false).await {
+                Ok(outcome) => fast.push(outcome),
+                Err(_) => break,
+            }
+        }
+        // Finishing is also the claim: if another process finished any of
+        // these first, the pass is redone guarded, which sees that.
+        let rows: Vec<FinishedInbound> = prepared
+            .iter()
+            .zip(&fast)
+            .map(|(item, outcome)| finished(item, outcome))
+            .collect();
+        let all_finished = fast.len() == prepared.len()
+            && tx.finish_inbound(&rows).await? == prepared.len() as u64;
+        if !all_finished {
+            drop(tx);
+            tx = self.store().begin_write().await?;
             tx.prefetch_message_ids(&ids).await?;
-            let mut fast = Vec::with_capacity(prepared.len());
-            for item in &prepared {
-                match self.process(&mut tx, item, &batch, false).await {
-                    Ok(outcome) => fast.push(outcome),
-                    Err(_) => break,
-                }
-            }
-            // Finishing is also the claim: if another process finished any of
-            // these first, the pass is redone guarded, which sees that.
-            let rows: Vec<FinishedInbound> = prepared
-                .iter()
-                .zip(&fast)
-                .map(|(item, outcome)| finished(item, outcome))
-                .collect();
-            let all_finished = fast.len() == prepared.len()
-                && tx.finish_inbound(&rows).await? == prepared.len() as u64;
-            if !all_finished {
-                drop(tx);
-                tx = self.store().begin_write().await?;
-                tx.prefetch_message_ids(&ids).await?;
-                fast.clear();
-                for item in &prepared {
-                    fast.push(self.process(&mut tx, item, &batch, true).await?);
-                }
-            }
-            tx.commit().await?;
-            for (item, outcome) in prepared.iter().zip(fast) {
-                if let IngestOutcome::Quarantined(reason) = &outcome {
-                    tracing::warn!(inbound = item.record.id, reason, "mail quarantined");
-                }
-                outcomes[item.index] = Some(outcome);
+            fast.clear();
+            for item in prepared {
+                fast.push(self.process(&mut tx, item, &batch, true).await?);
             }
         }
-        for (index, first) in repeats {
-            let ticket = outcomes[first].as_ref().and_then(IngestOutcome::ticket);
-            outcomes[index] = Some(IngestOutcome::Duplicate(ticket));
-        }
-        Ok(outcomes
-            .into_iter()
-            .map(|o| o.unwrap_or_else(|| IngestOutcome::Quarantined("not processed".into())))
-            .collect())
+        tx.commit().await?;
+        Ok(fast)
     }
 
     /// Puts a message's attachments in the blob store, dropping those over the limits.
