@@ -20,7 +20,7 @@ pub enum IdentityKind {
     Handle,
 }
 
-crate::message::str_enum!(IdentityKind {
+crate::str_enum!(IdentityKind {
     IdentityKind::Email => "email",
     IdentityKind::Phone => "phone",
     IdentityKind::Handle => "handle",

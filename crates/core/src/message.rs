@@ -24,6 +24,9 @@ pub enum AuthorKind {
     System,
 }
 
+/// `as_str`, `FromStr` and `Display` for an enum from one table of its
+/// stored names (the schema's CHECK constraints list the same names).
+#[macro_export]
 macro_rules! str_enum {
     ($t:ty { $($variant:path => $name:literal),+ $(,)? }) => {
         impl $t {
@@ -48,7 +51,6 @@ macro_rules! str_enum {
         }
     };
 }
-pub(crate) use str_enum;
 
 str_enum!(MessageKind { MessageKind::Public => "public", MessageKind::Internal => "internal" });
 str_enum!(AuthorKind {

@@ -110,7 +110,7 @@ pub enum Scope {
     Admin,
 }
 
-crate::message::str_enum!(Scope {
+crate::str_enum!(Scope {
     Scope::InboundMail => "inbound_mail",
     Scope::Metrics => "metrics",
     Scope::ReadOnly => "read_only",
@@ -180,7 +180,7 @@ pub enum TokenKind {
     Api,
 }
 
-crate::message::str_enum!(TokenKind {
+crate::str_enum!(TokenKind {
     TokenKind::Session => "session",
     TokenKind::Api => "api",
 });

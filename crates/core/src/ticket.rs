@@ -1,7 +1,7 @@
 //! The ticket: one customer request, its status, owner and queue.
 
 use crate::ids::{AgentId, CustomerId, TeamId, TicketId};
-use crate::message::str_enum;
+use crate::str_enum;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 

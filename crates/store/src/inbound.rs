@@ -21,33 +21,13 @@ pub enum InboundStatus {
     Quarantined,
 }
 
-impl InboundStatus {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InboundStatus::Received => "received",
-            InboundStatus::Processed => "processed",
-            InboundStatus::Duplicate => "duplicate",
-            InboundStatus::Ignored => "ignored",
-            InboundStatus::Quarantined => "quarantined",
-        }
-    }
-}
-
-impl std::str::FromStr for InboundStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "received" => InboundStatus::Received,
-            "processed" => InboundStatus::Processed,
-            "duplicate" => InboundStatus::Duplicate,
-            "ignored" => InboundStatus::Ignored,
-            "quarantined" => InboundStatus::Quarantined,
-            other => return Err(format!("unknown inbound status {other:?}")),
-        })
-    }
-}
+rapport_core::str_enum!(InboundStatus {
+    InboundStatus::Received => "received",
+    InboundStatus::Processed => "processed",
+    InboundStatus::Duplicate => "duplicate",
+    InboundStatus::Ignored => "ignored",
+    InboundStatus::Quarantined => "quarantined",
+});
 
 /// A stored inbound message (without its bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,37 +33,11 @@ pub enum OutboxStatus {
     Bounced,
 }
 
-/// The stored names, one table per enum; the schema's CHECK constraints list the same.
-macro_rules! stored_names {
-    ($t:ty { $($variant:path => $name:literal),+ $(,)? }) => {
-        impl $t {
-            /// The stored and shown name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($variant => $name),+ }
-            }
-        }
-        impl std::str::FromStr for $t {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($name => Ok($variant),)+
-                    other => Err(format!("unknown {} {other:?}", stringify!($t))),
-                }
-            }
-        }
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-stored_names!(OutboxKind {
+rapport_core::str_enum!(OutboxKind {
     OutboxKind::Reply => "reply",
     OutboxKind::Acknowledgment => "acknowledgment",
 });
-stored_names!(OutboxStatus {
+rapport_core::str_enum!(OutboxStatus {
     OutboxStatus::Pending => "pending",
     OutboxStatus::Sending => "sending",
     OutboxStatus::Sent => "sent",
