@@ -260,12 +260,7 @@ pub async fn list_customers(
     Auth(caller): Auth,
     Query(q): Query<CustomerQuery>,
 ) -> ApiResult<axum::Json<Page<CustomerOut>>> {
-    let after = match q.cursor.as_deref() {
-        Some(c) => c
-            .parse::<i64>()
-            .map_err(|_| ApiError::field("cursor", "not a cursor from this list"))?,
-        None => 0,
-    };
+    let after = super::tickets::id_cursor(q.cursor.as_deref())?.unwrap_or(0);
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "must be from 1 to 500"));

@@ -199,14 +199,18 @@ pub struct PageQuery {
 
 impl PageQuery {
     fn after(&self) -> Result<Option<i64>, ApiError> {
-        self.cursor
-            .as_deref()
-            .map(|c| {
-                c.parse::<i64>()
-                    .map_err(|_| ApiError::field("cursor", "not a cursor from this list"))
-            })
-            .transpose()
+        id_cursor(self.cursor.as_deref())
     }
+}
+
+/// The id a list continues after, from the `cursor` of its previous page.
+pub(crate) fn id_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    cursor
+        .map(|c| {
+            c.parse::<i64>()
+                .map_err(|_| ApiError::field("cursor", "not a cursor from this list"))
+        })
+        .transpose()
 }
 
 /// A ticket's messages, oldest first, in pages.
@@ -222,10 +226,7 @@ pub async fn list_messages(
         .app
         .ticket_messages(&caller, TicketId(id), q.after()?, q.limit.unwrap_or(100))
         .await?;
-    Ok(axum::Json(Page {
-        items: page.items.iter().map(Into::into).collect(),
-        next_cursor: page.next_after.map(|n| n.to_string()),
-    }))
+    Ok(axum::Json((&page).into()))
 }
 
 /// A ticket's attachments, in pages.
@@ -241,10 +242,7 @@ pub async fn list_attachments(
         .app
         .ticket_attachments(&caller, TicketId(id), q.after()?, q.limit.unwrap_or(200))
         .await?;
-    Ok(axum::Json(Page {
-        items: page.items.iter().map(Into::into).collect(),
-        next_cursor: page.next_after.map(|n| n.to_string()),
-    }))
+    Ok(axum::Json((&page).into()))
 }
 
 /// What kind of message to add.

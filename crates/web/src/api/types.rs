@@ -350,6 +350,18 @@ pub struct Page<T: ToSchema> {
     pub next_cursor: Option<String>,
 }
 
+impl<'a, R, T> From<&'a rapport_app::tickets::Paged<R>> for Page<T>
+where
+    T: ToSchema + From<&'a R>,
+{
+    fn from(page: &'a rapport_app::tickets::Paged<R>) -> Self {
+        Self {
+            items: page.items.iter().map(Into::into).collect(),
+            next_cursor: page.next_after.map(|n| n.to_string()),
+        }
+    }
+}
+
 /// An agent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgentOut {
