@@ -48,6 +48,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inbound_status",
         include_str!("../migrations/0008_inbound_status.sql"),
     ),
+    (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
