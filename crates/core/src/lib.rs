@@ -16,6 +16,7 @@ pub mod ids;
 pub mod machine;
 pub mod message;
 pub mod role;
+pub mod sla;
 pub mod text;
 pub mod ticket;
 pub mod time;
