@@ -162,6 +162,7 @@ pub struct App {
     limits: Arc<throttle::Limits>,
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     calendar: Arc<calendars::CalendarCache>,
+    canned: Arc<templates::CannedCache>,
 }
 
 impl App {
@@ -182,6 +183,7 @@ impl App {
             limits: Arc::new(limits),
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
             calendar: Arc::default(),
+            canned: Arc::default(),
         }
     }
 

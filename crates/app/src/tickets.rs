@@ -408,8 +408,13 @@ impl App {
         // Who may reply is settled before the coach reads the draft.
         let ticket = self.store.ticket(id).await?;
         may_add(caller, &ticket, MessageRole::Reply)?;
-        let overridden = self.gate_reply(&ticket, text, override_reason).await?;
-        let agent = self.store.agent(caller.agent_id).await?;
+        let (customer, agent) = tokio::try_join!(
+            self.store.customer(ticket.customer_id),
+            self.store.agent(caller.agent_id),
+        )?;
+        let overridden = self
+            .gate_reply(&ticket, customer.name.clone(), text, override_reason)
+            .await?;
         let mut attachments = Vec::with_capacity(files.len());
         for file in files {
             attachments.push(rapport_mail::OutgoingAttachment {
@@ -423,7 +428,7 @@ impl App {
             });
         }
         let outgoing = self
-            .reply_mail(&ticket, &agent.name, text, attachments)
+            .reply_mail(&ticket, &customer, &agent.name, text, attachments)
             .await?;
         Ok((overridden, outgoing))
     }
