@@ -36,7 +36,7 @@ pub use blobs::{BlobError, Blobs};
 pub use calendars::CalendarRecord;
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
-pub use inbound::{InboundRecord, InboundStatus};
+pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
 pub use locks::SingletonLock;
 pub use message_ids::KnownMessageId;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};

@@ -384,7 +384,68 @@ async fn one_batch_sees_its_own_links(h: &Harness) {
     assert_eq!(outcomes[0].ticket(), ticket);
 }
 
+/// A large message (over the row limit) is kept in the blob store, not in
+/// the database; an admin still reads it as it arrived, releasing it reads
+/// it back, and a redelivery is still a duplicate.
+async fn large_raw_mail_is_kept_outside_the_database(h: &Harness) {
+    let filler = "All work and no play makes a long message.\r\n".repeat(8_000);
+    let held = format!("Message-ID: <big-held@x>\r\nSubject: who?\r\n\r\n{filler}");
+    assert!(held.len() > 300 * 1024);
+    let (_, b) = post_mime(h, &held).await;
+    assert_eq!(b["outcome"], "quarantined", "{b}");
+    let (_, list) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["size"].as_i64(), Some(held.len() as i64), "{list}");
+    match h.store.raw_mail(id).await.unwrap() {
+        rapport_store::StoredRaw::Blobs(hash) => {
+            assert_eq!(hash, rapport_core::hex::sha256(held.as_bytes()))
+        }
+        other => panic!("a large message was kept in its row: {other:?}"),
+    }
+    let request = Request::get(format!("/api/v1/inbound/{id}/raw"))
+        .header("authorization", format!("Bearer {}", h.admin))
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), held.as_bytes());
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/inbound/{id}/retry"),
+            &h.admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["outcome"].as_str()),
+        (200, Some("quarantined")),
+        "{b}"
+    );
+
+    let good = mail("big-ok@x", "big@customer.example", "Long", "", &filler);
+    let (_, b) = post_mime(h, &good).await;
+    assert_eq!(b["outcome"], "created", "{b}");
+    let ticket = b["ticket_id"].as_i64();
+    let (_, again) = post_mime(h, &good).await;
+    assert_eq!(
+        (again["outcome"].as_str(), again["ticket_id"].as_i64()),
+        (Some("duplicate"), ticket),
+        "{again}"
+    );
+    // A small message stays in its row.
+    let small = mail("small@x", "small@customer.example", "Short", "", "Hi");
+    assert_eq!(post_mime(h, &small).await.1["outcome"], "created");
+    let (_, list) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+}
+
 both_backends!(
+    large_raw_mail_is_kept_outside_the_database,
     mail_threads_by_the_rules,
     bad_mail_is_quarantined_and_does_not_block,
     bounces_and_auto_replies_open_no_tickets,
