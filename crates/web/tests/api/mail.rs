@@ -16,6 +16,28 @@ async fn post_mime(h: &Harness, raw: &str) -> (u16, Value) {
     (s.as_u16(), b)
 }
 
+/// An admin's download of a held message as it arrived (checked to be a
+/// sandboxed `message/rfc822` attachment).
+async fn raw_download(h: &Harness, id: i64) -> Vec<u8> {
+    let request = Request::get(format!("/api/v1/inbound/{id}/raw"))
+        .header("authorization", format!("Bearer {}", h.admin))
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "message/rfc822");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"inbound-{id}.eml\"").as_str()
+    );
+    axum::body::to_bytes(response.into_body(), 32 << 20)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 fn mail(id: &str, from: &str, subject: &str, extra: &str, body: &str) -> String {
     format!(
         "Message-ID: <{id}>\r\nFrom: {from}\r\nTo: support@shop.example\r\nSubject: {subject}\r\n{extra}\r\n{body}\r\n"
@@ -194,23 +216,7 @@ async fn bad_mail_is_quarantined_and_does_not_block(h: &Harness) {
     );
     // An admin can read a held message as it arrived, before releasing it.
     let held = list[0]["id"].as_i64().unwrap();
-    let request = Request::get(format!("/api/v1/inbound/{held}/raw"))
-        .header("authorization", format!("Bearer {}", h.admin))
-        .body(Body::empty())
-        .unwrap();
-    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "message/rfc822");
-    assert_eq!(
-        response.headers()["content-disposition"],
-        format!("attachment; filename=\"inbound-{held}.eml\"").as_str()
-    );
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    assert_eq!(bytes.as_ref(), no_sender.as_bytes());
+    assert_eq!(raw_download(h, held).await, no_sender.as_bytes());
     let raw_path = format!("/api/v1/inbound/{held}/raw");
     assert_eq!(h.get(&raw_path, &h.agent).await.0.as_u16(), 403);
     assert_eq!(
@@ -402,18 +408,7 @@ async fn large_raw_mail_is_kept_outside_the_database(h: &Harness) {
         }
         other => panic!("a large message was kept in its row: {other:?}"),
     }
-    let request = Request::get(format!("/api/v1/inbound/{id}/raw"))
-        .header("authorization", format!("Bearer {}", h.admin))
-        .body(Body::empty())
-        .unwrap();
-    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
-        .await
-        .unwrap();
-    assert_eq!(bytes.as_ref(), held.as_bytes());
+    assert_eq!(raw_download(h, id).await, held.as_bytes());
     let (s, b) = h
         .post(
             &format!("/api/v1/inbound/{id}/retry"),
