@@ -21,6 +21,7 @@ pub mod mailer;
 mod outbound;
 pub mod passwords;
 pub mod poller;
+pub mod scheduler;
 pub mod teams;
 pub mod templates;
 pub mod throttle;
@@ -271,6 +272,7 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
     AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
-    InboundRecord, MessageRecord, OutboxKind, OutboxRecord, OutboxStatus, TeamRecord,
-    TemplateRecord, TicketChange, TicketFilter, TicketSort, TokenRecord,
+    InboundRecord, JobCount, JobKind, JobRecord, JobStatus, MessageRecord, NewJob, OutboxKind,
+    OutboxRecord, OutboxStatus, ProbeReport, TeamRecord, TemplateRecord, TicketChange,
+    TicketFilter, TicketSort, TokenRecord,
 };

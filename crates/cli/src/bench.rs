@@ -46,6 +46,23 @@ pub enum BenchCommand {
         #[arg(long)]
         write: Option<PathBuf>,
     },
+    /// The durable scheduler: N timers due at one instant; how long until
+    /// the last fired, and that each fired exactly once.
+    Timers {
+        /// Timers to schedule.
+        #[arg(long, default_value_t = 100_000)]
+        timers: u64,
+        /// Seconds from now until they are due.
+        #[arg(long, default_value_t = 5.0)]
+        due_in: f64,
+        /// Leave the firing to running `rapport serve` processes (e.g. two on
+        /// one PostgreSQL) instead of this process's scheduler.
+        #[arg(long)]
+        external: bool,
+        /// Seconds after the due time to wait for the last firing.
+        #[arg(long, default_value_t = 120.0)]
+        timeout: f64,
+    },
 }
 
 /// Peak resident memory of this process, in MB (Linux).
@@ -68,6 +85,12 @@ pub async fn run(command: BenchCommand, settings: &Settings) -> Result<()> {
         BenchCommand::MailBombs { sizes, kind, write } => {
             crate::bombs_bench::run(&sizes, kind.as_deref(), write.as_deref(), settings).await
         }
+        BenchCommand::Timers {
+            timers,
+            due_in,
+            external,
+            timeout,
+        } => crate::jobs::bench(settings, timers, due_in, external, timeout).await,
     }
 }
 

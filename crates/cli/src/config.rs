@@ -6,6 +6,7 @@ mod business;
 use anyhow::{Context, Result, bail};
 pub use business::BusinessFile;
 use business::business_config;
+use rapport_app::scheduler::SchedulerPolicy;
 use rapport_app::{BusinessConfig, MailConfig, SecurityConfig};
 use rapport_mail::SubjectTag;
 use rapport_transport::{ImapSettings, Security, SmtpSettings};
@@ -42,6 +43,18 @@ pub struct FileSettings {
     pub security: Option<SecurityFile>,
     /// Business time: the zone, the calendar seeded as the default, targets.
     pub business: Option<BusinessFile>,
+    /// The durable scheduler.
+    pub jobs: Option<JobsFile>,
+}
+
+/// `[jobs]`: the durable scheduler.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsFile {
+    /// Seconds a server holds a claimed job before another may take it (default 60).
+    pub lease_seconds: Option<u64>,
+    /// Jobs claimed and run in one transaction (default 500).
+    pub batch: Option<i64>,
 }
 
 /// `[security]`: rate limits and whom to believe about client addresses.
@@ -162,6 +175,8 @@ pub struct Settings {
     pub security: SecurityConfig,
     /// Business time.
     pub business: BusinessConfig,
+    /// The durable scheduler.
+    pub jobs: SchedulerPolicy,
 }
 
 impl std::fmt::Debug for Settings {
@@ -179,6 +194,7 @@ impl std::fmt::Debug for Settings {
             .field("imap", &self.imap)
             .field("security", &self.security)
             .field("business", &self.business)
+            .field("jobs", &self.jobs)
             .finish()
     }
 }
@@ -290,6 +306,14 @@ trusted_proxies = []
 coach_per_minute = 120
 # Raw messages one token's agent may post to /api/v1/inbound/mime per minute.
 inbound_per_minute = 600
+
+[jobs]
+# The durable scheduler (timers in the database). Seconds a server holds a
+# claimed job before another server may take it (after a crash); also
+# RAPPORT_JOBS_LEASE_SECONDS.
+lease_seconds = 60
+# Jobs claimed and run in one transaction.
+batch = 500
 "##;
 
 fn secret(password: Option<String>, file: Option<&Path>, what: &str) -> Result<Option<String>> {
@@ -452,6 +476,32 @@ fn security_config(file: SecurityFile) -> Result<SecurityConfig> {
     })
 }
 
+fn jobs_policy(file: JobsFile) -> Result<SchedulerPolicy> {
+    let defaults = SchedulerPolicy::default();
+    let lease = match env("JOBS_LEASE_SECONDS") {
+        Some(text) => Some(
+            text.parse::<u64>()
+                .context("RAPPORT_JOBS_LEASE_SECONDS must be a number of seconds")?,
+        ),
+        None => file.lease_seconds,
+    };
+    let lease = match lease {
+        None => defaults.lease,
+        Some(seconds @ 1..=86_400) => Duration::from_secs(seconds),
+        Some(seconds) => bail!("jobs.lease_seconds must be between 1 and 86400, got {seconds}"),
+    };
+    let batch = match file.batch {
+        None => defaults.batch,
+        Some(n @ 1..=2000) => n,
+        Some(n) => bail!("jobs.batch must be between 1 and 2000, got {n}"),
+    };
+    Ok(SchedulerPolicy {
+        lease,
+        batch,
+        ..defaults
+    })
+}
+
 pub(crate) fn env(key: &str) -> Option<String> {
     std::env::var(format!("RAPPORT_{key}"))
         .ok()
@@ -518,6 +568,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         .collect::<Result<Vec<_>>>()?;
     let security = security_config(from_file.security.unwrap_or_default())?;
     let business = business_config(from_file.business.unwrap_or_default())?;
+    let jobs = jobs_policy(from_file.jobs.unwrap_or_default())?;
     Ok(Settings {
         database_url,
         listen,
@@ -531,6 +582,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         imap,
         security,
         business,
+        jobs,
     })
 }
 

@@ -37,7 +37,8 @@ pub enum MailCommand {
     },
 }
 
-fn worker_id() -> String {
+/// This process's name in leases: host and process id.
+pub(crate) fn worker_id() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_string())

@@ -13,6 +13,7 @@ mod coach;
 mod config;
 mod eval;
 mod ingest;
+mod jobs;
 mod mail;
 
 use anyhow::{Context, Result, bail};
@@ -113,6 +114,9 @@ enum Command {
     /// Business calendars: show, import, export, check.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// The durable scheduler: job counts, probe timers and their report.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
     Coach(coach::CoachArgs),
     /// Train the coach's politeness model and report its cross-validated accuracy.
@@ -417,6 +421,12 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             app.close().await;
             result
         }
+        Command::Jobs(command) => {
+            let app = open(&settings).await?;
+            let result = jobs::run(&app, command).await;
+            app.close().await;
+            result
+        }
     }
 }
 
@@ -573,7 +583,8 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     tracing::info!(address = %settings.listen, database = %rapport_store::redact(&settings.database_url), "serving");
     println!("Rapport is serving on http://{}", listener.local_addr()?);
-    let (stop, workers) = mail::start_workers(&app, settings)?;
+    let (stop, mut workers) = mail::start_workers(&app, settings)?;
+    workers.push(jobs::start_scheduler(&app, settings, stop.subscribe()));
     let served = rapport_web::serve(listener, app.clone(), shutdown_signal()).await;
     let _ = stop.send(true);
     for worker in workers {

@@ -21,6 +21,7 @@ pub mod customers;
 pub mod directory;
 pub mod inbound;
 mod intake;
+pub mod jobs;
 mod locks;
 pub mod message_ids;
 mod migrate;
@@ -37,6 +38,8 @@ pub use calendars::CalendarRecord;
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
 pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
+
+pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};
 pub use locks::SingletonLock;
 pub use message_ids::KnownMessageId;
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};
@@ -164,6 +167,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     creates: tokio::sync::mpsc::Sender<intake::CreateJob>,
+    /// Signalled when a transaction that scheduled jobs commits.
+    job_signal: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Store {
@@ -226,6 +231,7 @@ impl Store {
                     read,
                     creates: intake::start(write.clone()),
                     write,
+                    job_signal: Default::default(),
                 })
             }
             Backend::Postgres => {
@@ -241,6 +247,7 @@ impl Store {
                     read: pool.clone(),
                     creates: intake::start(pool.clone()),
                     write: pool,
+                    job_signal: Default::default(),
                 })
             }
         }

@@ -53,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "raw_mail_blobs",
         include_str!("../migrations/0009_raw_mail_blobs.sql"),
     ),
+    (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

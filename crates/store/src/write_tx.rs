@@ -35,6 +35,9 @@ pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     pub(crate) backend: Backend,
     pub(crate) links: MessageIdLinks,
+    /// Jobs were scheduled: wake this process's scheduler at commit.
+    pub(crate) jobs_scheduled: bool,
+    pub(crate) job_signal: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for WriteTx {
@@ -52,6 +55,8 @@ impl Store {
             tx: self.write.begin().await?,
             backend: self.backend,
             links: MessageIdLinks::default(),
+            jobs_scheduled: false,
+            job_signal: self.job_signal.clone(),
         })
     }
 }
@@ -60,7 +65,11 @@ impl WriteTx {
     /// Commits everything written.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         self.flush_links().await?;
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        if self.jobs_scheduled {
+            self.job_signal.notify_one();
+        }
+        Ok(())
     }
 
     /// Marks a point to roll back to if the next item fails.

@@ -20,6 +20,7 @@ mod outbox;
 mod paging;
 mod races;
 mod same_on_both;
+mod scheduler;
 mod server;
 mod slow_smtp;
 mod templates;
