@@ -11,6 +11,13 @@ const EARLIER_REPLIES: usize = 10;
 /// How many of a ticket's newest public messages the coach reads.
 const CONVERSATION_WINDOW: i64 = 50;
 
+/// What the gate let through: the blocking checks overridden and why, and
+/// the promises the coach found in the reply.
+pub(crate) struct Gate {
+    pub overridden: Option<(Vec<String>, String)>,
+    pub promises: Vec<rapport_coach::promises::Promise>,
+}
+
 /// Context given by the caller instead of (or on top of) a ticket.
 #[derive(Debug, Clone, Default)]
 pub struct GivenContext {
@@ -142,16 +149,20 @@ impl App {
         customer_name: String,
         draft: &str,
         override_reason: Option<&str>,
-    ) -> Result<Option<(Vec<String>, String)>, AppError> {
+    ) -> Result<Gate, AppError> {
         let context = self.coach_context_for(ticket, customer_name).await?;
         let review = self.analyze_off_workers(draft, context).await?;
+        let promises = review.promises;
         let blocking: Vec<_> = review
             .findings
             .into_iter()
             .filter(|f| f.severity == Severity::Block)
             .collect();
         if blocking.is_empty() {
-            return Ok(None);
+            return Ok(Gate {
+                overridden: None,
+                promises,
+            });
         }
         if let Some(reason) = override_reason {
             crate::plain_text("override_reason", reason)?;
@@ -163,7 +174,10 @@ impl App {
                     .map(|f| f.check.name().to_string())
                     .collect();
                 checks.dedup();
-                Ok(Some((checks, reason.to_string())))
+                Ok(Gate {
+                    overridden: Some((checks, reason.to_string())),
+                    promises,
+                })
             }
             Some(_) => Err(AppError::invalid(
                 "override_reason",

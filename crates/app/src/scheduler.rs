@@ -128,6 +128,8 @@ impl App {
     ) -> Result<(), JobFailure> {
         match job.kind {
             JobKind::Probe => fire_probe(tx, job, worker).await,
+            JobKind::PromiseReminder => self.remind_promise(tx, job).await,
+            JobKind::PromiseDue => self.break_promise(tx, job).await,
         }
     }
 

@@ -25,8 +25,11 @@ pub enum JobKind {
     /// A timer that only records that it fired (`probe_firings`): the
     /// scheduler's benchmark and its exactly-once checks.
     Probe,
-    // Still to come on this table: SLA warnings and breaches, promise
-    // reminders and broken-promise checks.
+    /// Reminds a promise's owner before it falls due.
+    PromiseReminder,
+    /// At a promise's due time: broken if still open.
+    PromiseDue,
+    // Still to come on this table: SLA warnings and breaches.
 }
 
 /// Where a job is in its life.
@@ -44,6 +47,8 @@ pub enum JobStatus {
 
 rapport_core::str_enum!(JobKind {
     JobKind::Probe => "probe",
+    JobKind::PromiseReminder => "promise_reminder",
+    JobKind::PromiseDue => "promise_due",
 });
 rapport_core::str_enum!(JobStatus {
     JobStatus::Pending => "pending",
