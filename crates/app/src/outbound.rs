@@ -131,7 +131,13 @@ impl App {
             auto_submitted: letter.automatic,
             attachments: letter.attachments,
         };
-        let raw = compose(&outgoing).map_err(|e| AppError::Internal(e.to_string()))?;
+        // MIME composition (base64 of attachments) runs on the CPU pool.
+        let raw = self
+            .cpu()
+            .run(None, move || compose(&outgoing))
+            .await
+            .map_err(|e| AppError::Internal(format!("composing mail: {e}")))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let mut recipients = vec![letter.to.address.clone()];
         recipients.extend(letter.cc.iter().map(|p| p.address.clone()));
         Ok(NewOutboxMail {

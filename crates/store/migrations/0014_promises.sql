@@ -19,5 +19,6 @@ CREATE INDEX promises_by_owner ON promises (owner_id, status, due_at);
 CREATE INDEX promises_by_team ON promises (team_id, status, due_at);
 CREATE INDEX promises_by_ticket ON promises (ticket_id, id);
 {check promises.status IN ('open', 'kept', 'broken', 'dropped')}
--- The job kinds grow by the promise timers (this replaces the earlier check).
-{check jobs.kind IN ('probe', 'promise_reminder', 'promise_due')}
+-- The job kinds grow by the promise timers and the acknowledgment of a new
+-- request (this replaces the earlier check).
+{check jobs.kind IN ('probe', 'promise_reminder', 'promise_due', 'acknowledge')}

@@ -13,6 +13,7 @@
 //! silent merge. New tickets are acknowledged through the outbox in the same
 //! transaction.
 
+pub(crate) mod ack;
 mod bounce;
 mod route;
 
@@ -20,9 +21,7 @@ use crate::cpu::CpuError;
 use crate::tickets::message_events;
 use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
-use rapport_core::{
-    Actor, AuthorKind, BusinessCalendar, CustomerId, MessageKind, Permission, TicketId, Timestamp,
-};
+use rapport_core::{Actor, AuthorKind, CustomerId, MessageKind, Permission, TicketId, Timestamp};
 use rapport_mail::{ParsedMail, Person, content_hash, parse_hashed};
 use rapport_store::message_ids::IDS_PER_MESSAGE;
 use rapport_store::{
@@ -105,9 +104,8 @@ struct Prepared {
 /// What every message of a batch shares.
 struct Batch {
     secret: Vec<u8>,
-    /// The acknowledgment template and the calendar its times are read
-    /// from, when acknowledgments are sent at all.
-    acknowledgment: Option<((String, String), Arc<BusinessCalendar>)>,
+    /// Whether new requests are acknowledged at all.
+    acknowledge: bool,
     /// An admin released these from quarantine: the loop guard does not hold them again.
     released: bool,
 }
@@ -252,6 +250,14 @@ impl App {
         for (index, first) in repeats {
             let ticket = outcomes[first].as_ref().and_then(IngestOutcome::ticket);
             outcomes[index] = Some(IngestOutcome::Duplicate(ticket));
+        }
+        if outcomes.iter().any(|o| {
+            matches!(
+                o,
+                Some(IngestOutcome::Created(_) | IngestOutcome::Linked { .. })
+            )
+        }) {
+            self.run_acknowledgments_now().await;
         }
         Ok(outcomes
             .into_iter()
@@ -399,14 +405,7 @@ impl App {
         let settings = &self.config().mail;
         let batch = Batch {
             secret: self.reply_secret().await?.to_vec(),
-            acknowledgment: if settings.outbound && settings.acknowledgments {
-                Some((
-                    self.acknowledgment_template().await?,
-                    self.business_calendar().await?,
-                ))
-            } else {
-                None
-            },
+            acknowledge: settings.outbound && settings.acknowledgments,
             released,
         };
         // Every Message-ID the batch will look up, read in a few statements.

@@ -713,4 +713,63 @@ both_backends!(
     bounces_mark_the_address_until_the_customer_writes,
     own_and_mail_system_mail_is_ignored_and_only_rfc822_is_taken
 );
+/// The intake's transaction writes only an acknowledgment job; the mail is
+/// composed after the commit and queued in the job's own transaction, at
+/// once by the intake, or by the scheduler when the process stopped between.
+async fn acknowledgments_are_jobs_run_after_the_intake_commits(h: &Harness) {
+    let count = |kind: &'static str, status: &'static str| async move {
+        h.app
+            .job_counts()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|c| c.kind.as_str() == kind && c.status.as_str() == status)
+            .map(|c| c.count)
+            .sum::<i64>()
+    };
+    let raw = mail(
+        "ackjob@customer.example",
+        "ack@customer.example",
+        "Lamp",
+        "",
+        "Broken.",
+    );
+    let (_, b) = post_mime(h, &raw).await;
+    let ticket = b["ticket_id"].as_i64().unwrap();
+    assert_eq!(count("acknowledge", "done").await, 1);
+    assert_eq!(count("acknowledge", "pending").await, 0);
+    let mails = h
+        .get(&format!("/api/v1/tickets/{ticket}/mail"), &h.agent)
+        .await
+        .1;
+    assert_eq!(mails.as_array().map(Vec::len), Some(1), "{mails}");
+    // A job left behind (the process stopped after the intake committed).
+    let payload = serde_json::json!({"ticket": ticket, "subject": "Lamp", "name": null,
+        "address": "ack@customer.example", "in_reply_to": "ackjob@customer.example"});
+    let mut tx = h.store.begin_write().await.unwrap();
+    tx.schedule_job(&rapport_store::NewJob {
+        kind: rapport_store::JobKind::Acknowledge,
+        due_at: rapport_core::Timestamp::now(),
+        payload: payload.to_string(),
+        key: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    h.app
+        .run_due_jobs(
+            "ack-test",
+            &rapport_app::scheduler::SchedulerPolicy::default(),
+        )
+        .await
+        .unwrap();
+    let mails = h
+        .get(&format!("/api/v1/tickets/{ticket}/mail"), &h.agent)
+        .await
+        .1;
+    assert_eq!(mails.as_array().map(Vec::len), Some(2), "{mails}");
+    assert!(mails.to_string().contains("acknowledgment"), "{mails}");
+}
+
 crate::both_backends_with!(super::guarded(); loop_guards_hold_floods_and_admins_release_them);
+crate::both_backends_with!(super::guarded(); acknowledgments_are_jobs_run_after_the_intake_commits);
