@@ -430,16 +430,7 @@ impl App {
             tx.enqueue_mail(&mail).await?;
             tx.link_sent(&mail.message_id, id, Some(stored));
         }
-        if !attachment_ids.is_empty() {
-            tx.attach_uploads(caller.agent_id, id, stored, attachment_ids)
-                .await
-                .map_err(|e| match e {
-                    rapport_store::StoreError::NotFound(_) => {
-                        AppError::invalid("attachment_ids", "an upload was sent meanwhile")
-                    }
-                    other => other.into(),
-                })?;
-        }
+        attach(&mut tx, caller, id, stored, attachment_ids).await?;
         tx.commit().await?;
         Ok(change)
     }
@@ -609,6 +600,27 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Attaches the caller's uploads to a stored message, in its transaction.
+async fn attach(
+    tx: &mut rapport_store::WriteTx,
+    caller: &Caller,
+    ticket: TicketId,
+    message: MessageId,
+    attachment_ids: &[i64],
+) -> Result<(), AppError> {
+    if attachment_ids.is_empty() {
+        return Ok(());
+    }
+    tx.attach_uploads(caller.agent_id, ticket, message, attachment_ids)
+        .await
+        .map_err(|e| match e {
+            rapport_store::StoreError::NotFound(_) => {
+                AppError::invalid("attachment_ids", "an upload was sent meanwhile")
+            }
+            other => other.into(),
+        })
 }
 
 /// Whether the caller may add this kind of message to the ticket: anyone a
