@@ -3,10 +3,20 @@
 
 use crate::{App, AppError, Caller};
 use rapport_coach::{Context, Review, Severity, analyze};
-use rapport_core::{AuthorKind, MessageKind, Permission, Ticket, TicketId};
+use rapport_core::{AuthorKind, Permission, Ticket, TicketId};
 
 /// How many earlier agent replies on the ticket the form-letter check compares with.
 const EARLIER_REPLIES: usize = 10;
+
+/// How many of a ticket's newest public messages the coach reads.
+const CONVERSATION_WINDOW: i64 = 50;
+
+/// What the gate let through: the blocking checks overridden and why, and
+/// the promises the coach found in the reply.
+pub(crate) struct Gate {
+    pub overridden: Option<(Vec<String>, String)>,
+    pub promises: Vec<rapport_coach::promises::Promise>,
+}
 
 /// Context given by the caller instead of (or on top of) a ticket.
 #[derive(Debug, Clone, Default)]
@@ -35,13 +45,29 @@ impl App {
     /// The coach's context for a ticket: the customer's name, what they wrote
     /// since the last agent reply, and the earlier agent replies.
     pub async fn coach_context(&self, record: &Ticket) -> Result<Context, AppError> {
-        let ticket = record.id;
         let customer = self.store().customer(record.customer_id).await?;
-        let messages = self.store().messages(ticket).await?;
-        let public: Vec<_> = messages
-            .iter()
-            .filter(|m| m.kind == MessageKind::Public)
-            .collect();
+        self.coach_context_for(record, customer.name).await
+    }
+
+    /// The coach's context for a ticket whose customer the caller has read:
+    /// the newest public messages only (never every body of a long
+    /// conversation), the canned replies from the cache, and the clock.
+    pub(crate) async fn coach_context_for(
+        &self,
+        record: &Ticket,
+        customer_name: String,
+    ) -> Result<Context, AppError> {
+        let (public, canned_replies, clock) = tokio::try_join!(
+            async {
+                Ok::<_, AppError>(
+                    self.store()
+                        .latest_public_messages(record.id, CONVERSATION_WINDOW)
+                        .await?,
+                )
+            },
+            self.canned_replies(),
+            self.coach_clock(),
+        )?;
         let last_agent = public
             .iter()
             .rposition(|m| m.author_kind != AuthorKind::Customer);
@@ -69,11 +95,11 @@ impl App {
             .map(|m| m.body_text.clone())
             .collect();
         Ok(Context {
-            customer_name: Some(customer.name),
+            customer_name: Some(customer_name),
             customer_message: customer_message.join("\n"),
             earlier_replies,
-            canned_replies: self.canned_replies().await?,
-            ..self.coach_clock().await?
+            canned_replies: canned_replies.to_vec(),
+            ..clock
         })
     }
 
@@ -103,7 +129,11 @@ impl App {
 
     /// Runs the coach on the coach's own bounded pool of blocking threads
     /// (never on the async workers, never behind slow mail).
-    async fn analyze_off_workers(&self, draft: &str, context: Context) -> Result<Review, AppError> {
+    pub(crate) async fn analyze_off_workers(
+        &self,
+        draft: &str,
+        context: Context,
+    ) -> Result<Review, AppError> {
         let draft = draft.to_string();
         self.coach_pool
             .run(None, move || analyze(&draft, &context))
@@ -116,18 +146,23 @@ impl App {
     pub(crate) async fn gate_reply(
         &self,
         ticket: &Ticket,
+        customer_name: String,
         draft: &str,
         override_reason: Option<&str>,
-    ) -> Result<Option<(Vec<String>, String)>, AppError> {
-        let context = self.coach_context(ticket).await?;
+    ) -> Result<Gate, AppError> {
+        let context = self.coach_context_for(ticket, customer_name).await?;
         let review = self.analyze_off_workers(draft, context).await?;
+        let promises = review.promises;
         let blocking: Vec<_> = review
             .findings
             .into_iter()
             .filter(|f| f.severity == Severity::Block)
             .collect();
         if blocking.is_empty() {
-            return Ok(None);
+            return Ok(Gate {
+                overridden: None,
+                promises,
+            });
         }
         if let Some(reason) = override_reason {
             crate::plain_text("override_reason", reason)?;
@@ -139,7 +174,10 @@ impl App {
                     .map(|f| f.check.name().to_string())
                     .collect();
                 checks.dedup();
-                Ok(Some((checks, reason.to_string())))
+                Ok(Gate {
+                    overridden: Some((checks, reason.to_string())),
+                    promises,
+                })
             }
             Some(_) => Err(AppError::invalid(
                 "override_reason",

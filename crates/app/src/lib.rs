@@ -21,6 +21,7 @@ pub mod mailer;
 mod outbound;
 pub mod passwords;
 pub mod poller;
+pub mod promises;
 pub mod scheduler;
 pub mod teams;
 pub mod templates;
@@ -72,6 +73,8 @@ pub struct BusinessConfig {
     /// How many business minutes after a request arrives a person answers,
     /// as the acknowledgment promises (until SLA policies set it per ticket).
     pub first_response_minutes: i64,
+    /// How many business minutes before a promise falls due its owner is reminded.
+    pub promise_reminder_minutes: i64,
     /// How long a server uses its copy of the default calendar before
     /// checking whether another server changed it.
     pub recheck: std::time::Duration,
@@ -82,6 +85,7 @@ impl Default for BusinessConfig {
         Self {
             calendar: rapport_core::CalendarSpec::office_hours("Business hours", "UTC"),
             first_response_minutes: 480,
+            promise_reminder_minutes: 60,
             recheck: calendars::RECHECK,
         }
     }
@@ -163,6 +167,7 @@ pub struct App {
     limits: Arc<throttle::Limits>,
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     calendar: Arc<calendars::CalendarCache>,
+    canned: Arc<templates::CannedCache>,
 }
 
 impl App {
@@ -183,6 +188,7 @@ impl App {
             limits: Arc::new(limits),
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
             calendar: Arc::default(),
+            canned: Arc::default(),
         }
     }
 
@@ -271,6 +277,6 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 pub use rapport_store::{
     AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
     InboundRecord, JobCount, JobKind, JobRecord, JobStatus, MessageRecord, NewJob, OutboxKind,
-    OutboxRecord, OutboxStatus, ProbeReport, TeamRecord, TemplateRecord, TicketChange,
-    TicketFilter, TicketSort, TokenRecord,
+    OutboxRecord, OutboxStatus, ProbeReport, PromiseCounts, PromiseFilter, PromiseRecord,
+    TeamRecord, TemplateRecord, TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

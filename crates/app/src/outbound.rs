@@ -10,7 +10,7 @@ use crate::{App, AppError};
 use minijinja::Value;
 use rapport_core::{BusinessCalendar, IdentityKind, Ticket, TicketId, Timestamp};
 use rapport_mail::{Outgoing, OutgoingAttachment, Person, compose, new_message_id, reply_address};
-use rapport_store::{NewOutboxMail, OutboxKind};
+use rapport_store::{CustomerRecord, NewOutboxMail, OutboxKind};
 use std::collections::BTreeMap;
 
 /// The outbox kind of an agent's reply.
@@ -131,7 +131,13 @@ impl App {
             auto_submitted: letter.automatic,
             attachments: letter.attachments,
         };
-        let raw = compose(&outgoing).map_err(|e| AppError::Internal(e.to_string()))?;
+        // MIME composition (base64 of attachments) runs on the CPU pool.
+        let raw = self
+            .cpu()
+            .run(None, move || compose(&outgoing))
+            .await
+            .map_err(|e| AppError::Internal(format!("composing mail: {e}")))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let mut recipients = vec![letter.to.address.clone()];
         recipients.extend(letter.cc.iter().map(|p| p.address.clone()));
         Ok(NewOutboxMail {
@@ -151,6 +157,7 @@ impl App {
     pub(crate) async fn reply_mail(
         &self,
         ticket: &Ticket,
+        customer: &CustomerRecord,
         agent_name: &str,
         text: &str,
         attachments: Vec<OutgoingAttachment>,
@@ -158,7 +165,6 @@ impl App {
         if !self.config().mail.outbound {
             return Ok(None);
         }
-        let customer = self.store().customer(ticket.customer_id).await?;
         let Some(email) = customer
             .identities
             .iter()
@@ -167,17 +173,17 @@ impl App {
         else {
             return Ok(None);
         };
-        let thread = self.store().thread_of(ticket.id).await?;
+        let (thread, participants) = tokio::try_join!(
+            self.store().thread_of(ticket.id),
+            self.store().participants(ticket.id),
+        )?;
         let in_reply_to = thread
             .iter()
             .rev()
             .find(|(_, _, outbound)| !outbound)
             .map(|(id, _, _)| id.clone());
         let references = thread.into_iter().map(|(id, _, _)| id).collect();
-        let cc = self
-            .store()
-            .participants(ticket.id)
-            .await?
+        let cc = participants
             .into_iter()
             .filter(|(address, _)| !address.eq_ignore_ascii_case(&email))
             .map(|(address, name)| Person { name, address })

@@ -118,16 +118,86 @@ fn jitter() -> f64 {
     f64::from(byte[0]) / 255.0
 }
 
+/// What a job's handler prepared before its transaction (CPU work and
+/// reads), so the transaction holds only database work.
+#[derive(Debug)]
+pub(crate) enum Prepared {
+    /// Nothing to prepare.
+    Nothing,
+    /// An acknowledgment composed and ready to queue.
+    Acknowledgment(Box<crate::intake::ack::ReadyAcknowledgment>),
+}
+
 impl App {
+    /// Prepares one job outside any transaction. Each kind that needs CPU
+    /// work or reads first does it here.
+    async fn prepare_job(&self, job: &JobRecord) -> Result<Prepared, JobFailure> {
+        match job.kind {
+            JobKind::Acknowledge => Ok(Prepared::Acknowledgment(Box::new(
+                self.compose_acknowledgment(job).await?,
+            ))),
+            JobKind::Probe | JobKind::PromiseReminder | JobKind::PromiseDue => {
+                Ok(Prepared::Nothing)
+            }
+        }
+    }
+
     /// Runs one job's handler in `tx`. Each kind's handler goes here.
     async fn run_job(
         &self,
         tx: &mut WriteTx,
         job: &JobRecord,
+        prepared: Prepared,
         worker: &str,
     ) -> Result<(), JobFailure> {
-        match job.kind {
-            JobKind::Probe => fire_probe(tx, job, worker).await,
+        match (job.kind, prepared) {
+            (JobKind::Probe, _) => fire_probe(tx, job, worker).await,
+            (JobKind::PromiseReminder, _) => self.remind_promise(tx, job).await,
+            (JobKind::PromiseDue, _) => self.break_promise(tx, job).await,
+            (JobKind::Acknowledge, Prepared::Acknowledgment(ready)) => {
+                self.queue_acknowledgment(tx, *ready).await
+            }
+            (JobKind::Acknowledge, Prepared::Nothing) => Err(JobFailure::Retry(
+                "the acknowledgment was not composed".into(),
+            )),
+        }
+    }
+
+    /// Runs the due acknowledgments at once (the intake calls this after its
+    /// commit, so a customer hears back without waiting for the scheduler,
+    /// which takes any left behind by a crash).
+    pub(crate) async fn run_acknowledgments_now(&self) {
+        let policy = SchedulerPolicy::default();
+        let worker = format!("intake-{}", std::process::id());
+        loop {
+            let lease_until = Timestamp(Timestamp::now().0 + micros(policy.lease));
+            let jobs = match self
+                .store()
+                .claim_jobs_of(
+                    Some(JobKind::Acknowledge),
+                    &worker,
+                    policy.batch,
+                    lease_until,
+                )
+                .await
+            {
+                Ok(jobs) => jobs,
+                Err(error) => {
+                    tracing::warn!(%error, "claiming acknowledgments failed; the scheduler will send them");
+                    return;
+                }
+            };
+            if jobs.is_empty() {
+                return;
+            }
+            let full = jobs.len() as i64 >= policy.batch;
+            if let Err(error) = self.run_claimed(jobs, &worker, &policy).await {
+                tracing::warn!(%error, "sending acknowledgments failed; the scheduler will retry");
+                return;
+            }
+            if !full {
+                return;
+            }
         }
     }
 
@@ -142,6 +212,16 @@ impl App {
             .store()
             .claim_jobs(worker, policy.batch, lease_until)
             .await?;
+        self.run_claimed(jobs, worker, policy).await
+    }
+
+    /// Runs claimed jobs: as one batch, or each alone when one fails.
+    async fn run_claimed(
+        &self,
+        jobs: Vec<JobRecord>,
+        worker: &str,
+        policy: &SchedulerPolicy,
+    ) -> Result<JobRound, AppError> {
         let mut round = JobRound {
             claimed: jobs.len(),
             ..JobRound::default()
@@ -166,9 +246,16 @@ impl App {
         jobs: &[JobRecord],
         worker: &str,
     ) -> Result<Option<usize>, StoreError> {
-        let mut tx = self.store().begin_write().await?;
+        let mut prepared = Vec::with_capacity(jobs.len());
         for job in jobs {
-            if self.run_job(&mut tx, job, worker).await.is_err() {
+            match self.prepare_job(job).await {
+                Ok(p) => prepared.push(p),
+                Err(_) => return Ok(None),
+            }
+        }
+        let mut tx = self.store().begin_write().await?;
+        for (job, prepared) in jobs.iter().zip(prepared) {
+            if self.run_job(&mut tx, job, prepared, worker).await.is_err() {
                 return Ok(None);
             }
         }
@@ -188,9 +275,18 @@ impl App {
         policy: &SchedulerPolicy,
         round: &mut JobRound,
     ) -> Result<(), StoreError> {
-        let mut tx = self.store().begin_write().await?;
-        let failure = match self.run_job(&mut tx, job, worker).await {
-            Ok(()) => {
+        let outcome = match self.prepare_job(job).await {
+            Ok(prepared) => {
+                let mut tx = self.store().begin_write().await?;
+                match self.run_job(&mut tx, job, prepared, worker).await {
+                    Ok(()) => Ok(tx),
+                    Err(failure) => Err(failure),
+                }
+            }
+            Err(failure) => Err(failure),
+        };
+        let failure = match outcome {
+            Ok(mut tx) => {
                 if tx.finish_jobs(&[job.id], worker).await? == 1 {
                     tx.commit().await?;
                     round.done += 1;
@@ -202,7 +298,6 @@ impl App {
             }
             Err(failure) => failure,
         };
-        drop(tx);
         let store = self.store();
         match failure {
             JobFailure::Retry(error) if job.attempts < policy.retry.max_attempts => {

@@ -4,10 +4,12 @@
 
 use crate::{App, AppError, Caller};
 use minijinja::{Environment, UndefinedBehavior, Value};
-use rapport_coach::{Context, Finding, Severity, analyze};
+use rapport_coach::{Context, Finding, Severity};
 use rapport_core::{Permission, Timestamp};
 use rapport_store::TemplateRecord;
 use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
 
 /// The name of the acknowledgment sent for every new request.
 pub const ACKNOWLEDGMENT: &str = "acknowledgment";
@@ -203,7 +205,10 @@ impl App {
             customer_name: Some("Ann Lee".into()),
             ..self.coach_clock().await?
         };
-        let findings = analyze(&sample_body, &context).findings;
+        let findings = self
+            .analyze_off_workers(&sample_body, context)
+            .await?
+            .findings;
         let blocking: Vec<Finding> = findings
             .iter()
             .filter(|f| f.severity == Severity::Block)
@@ -226,6 +231,7 @@ impl App {
             updated_at: Timestamp::now(),
         };
         self.store().put_template(&record).await?;
+        self.canned.set(None);
         Ok(CheckedTemplate {
             record,
             sample_subject,
@@ -246,16 +252,47 @@ impl App {
         }
     }
 
-    /// The canned replies, rendered with the sample values, for the form-letter check.
-    pub(crate) async fn canned_replies(&self) -> Result<Vec<String>, AppError> {
-        Ok(self
+    /// The canned replies, rendered with the sample values, for the
+    /// form-letter check: rendered once and kept, re-read after a save
+    /// through this server and at most `[business] recheck` old otherwise
+    /// (a save through another server).
+    pub(crate) async fn canned_replies(&self) -> Result<Arc<Vec<String>>, AppError> {
+        if let Some(fresh) = self.canned.fresh(self.config().business.recheck) {
+            return Ok(fresh);
+        }
+        let rendered: Vec<String> = self
             .store()
             .templates()
             .await?
             .into_iter()
             .filter(|t| t.name != ACKNOWLEDGMENT)
             .filter_map(|t| render_sample("body", &t.body).ok().map(|(text, _)| text))
-            .collect())
+            .collect();
+        let rendered = Arc::new(rendered);
+        self.canned.set(Some(Arc::clone(&rendered)));
+        Ok(rendered)
+    }
+}
+
+/// The rendered canned replies and when they were read.
+#[derive(Debug, Default)]
+pub(crate) struct CannedCache {
+    slot: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
+}
+
+impl CannedCache {
+    /// The kept replies, if read less than `max_age` ago.
+    fn fresh(&self, max_age: std::time::Duration) -> Option<Arc<Vec<String>>> {
+        let slot = self.slot.read().unwrap_or_else(PoisonError::into_inner);
+        slot.as_ref()
+            .filter(|(read, _)| read.elapsed() < max_age)
+            .map(|(_, replies)| Arc::clone(replies))
+    }
+
+    /// Keeps freshly read replies, or forgets them (`None`) after a save.
+    fn set(&self, replies: Option<Arc<Vec<String>>>) {
+        *self.slot.write().unwrap_or_else(PoisonError::into_inner) =
+            replies.map(|r| (Instant::now(), r));
     }
 }
 

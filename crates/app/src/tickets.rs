@@ -1,11 +1,12 @@
 //! Ticket use cases: open, read, list, reply, assign, transfer, close.
 
 use crate::error::missing_as;
+use crate::promises::PromiseDecisions;
 use crate::{App, AppError, Caller, plain_text, required_text};
 use rapport_core::ticket::normalize_tag;
 use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
-    MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId,
+    MessageId, MessageKind, Permission, Priority, Status, TeamId, Ticket, TicketId, Timestamp,
 };
 use rapport_store::{MessageRecord, NewMessage, NewOutboxMail, TicketChange, TicketFilter};
 
@@ -342,15 +343,52 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
     ) -> Result<TicketChange, AppError> {
+        self.add_message_with(
+            caller,
+            id,
+            role,
+            text,
+            override_reason,
+            attachment_ids,
+            &PromiseDecisions::default(),
+        )
+        .await
+    }
+
+    /// [`Self::add_message`] with the sender's decisions on the promises the
+    /// coach finds in a reply (confirm, re-time, drop) and the open promises
+    /// it fulfils; the promises are recorded in the reply's transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_message_with(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        role: MessageRole,
+        text: &str,
+        override_reason: Option<&str>,
+        attachment_ids: &[i64],
+        decisions: &PromiseDecisions,
+    ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "add messages")?;
         let text = body(text)?;
         let files = self.own_uploads(caller, attachment_ids).await?;
-        let (overridden, outgoing) = match role {
+        if role != MessageRole::Reply
+            && (!decisions.choices.is_empty() || !decisions.fulfils.is_empty())
+        {
+            return Err(AppError::invalid(
+                "promises",
+                "only a reply to the customer makes or keeps promises",
+            ));
+        }
+        let (overridden, outgoing, promises) = match role {
             MessageRole::Reply => {
-                self.prepare_reply(caller, id, &text, override_reason, &files)
-                    .await?
+                let (gate, outgoing) = self
+                    .prepare_reply(caller, id, &text, override_reason, &files)
+                    .await?;
+                let chosen = crate::promises::choose(&gate.promises, decisions, Timestamp::now())?;
+                (gate.overridden, outgoing, chosen)
             }
-            _ => (None, None),
+            _ => (None, None, Vec::new()),
         };
         let message = self.new_message(caller, id, role, text).await?;
         let (kind, author_kind) = (message.kind, message.author_kind);
@@ -376,21 +414,23 @@ impl App {
             .as_ref()
             .map(|m| m.id)
             .ok_or_else(|| AppError::Internal("message not stored".into()))?;
+        if role == MessageRole::Reply {
+            self.record_promises(
+                &mut tx,
+                &change.ticket,
+                stored,
+                caller,
+                promises,
+                &decisions.fulfils,
+            )
+            .await?;
+        }
         if let Some(mut mail) = outgoing {
             mail.message_ref = Some(stored);
             tx.enqueue_mail(&mail).await?;
             tx.link_sent(&mail.message_id, id, Some(stored));
         }
-        if !attachment_ids.is_empty() {
-            tx.attach_uploads(caller.agent_id, id, stored, attachment_ids)
-                .await
-                .map_err(|e| match e {
-                    rapport_store::StoreError::NotFound(_) => {
-                        AppError::invalid("attachment_ids", "an upload was sent meanwhile")
-                    }
-                    other => other.into(),
-                })?;
-        }
+        attach(&mut tx, caller, id, stored, attachment_ids).await?;
         tx.commit().await?;
         Ok(change)
     }
@@ -404,12 +444,17 @@ impl App {
         text: &str,
         override_reason: Option<&str>,
         files: &[rapport_store::AttachmentRecord],
-    ) -> Result<(Option<(Vec<String>, String)>, Option<NewOutboxMail>), AppError> {
+    ) -> Result<(crate::coaching::Gate, Option<NewOutboxMail>), AppError> {
         // Who may reply is settled before the coach reads the draft.
         let ticket = self.store.ticket(id).await?;
         may_add(caller, &ticket, MessageRole::Reply)?;
-        let overridden = self.gate_reply(&ticket, text, override_reason).await?;
-        let agent = self.store.agent(caller.agent_id).await?;
+        let (customer, agent) = tokio::try_join!(
+            self.store.customer(ticket.customer_id),
+            self.store.agent(caller.agent_id),
+        )?;
+        let gate = self
+            .gate_reply(&ticket, customer.name.clone(), text, override_reason)
+            .await?;
         let mut attachments = Vec::with_capacity(files.len());
         for file in files {
             attachments.push(rapport_mail::OutgoingAttachment {
@@ -423,9 +468,9 @@ impl App {
             });
         }
         let outgoing = self
-            .reply_mail(&ticket, &agent.name, text, attachments)
+            .reply_mail(&ticket, &customer, &agent.name, text, attachments)
             .await?;
-        Ok((overridden, outgoing))
+        Ok((gate, outgoing))
     }
 
     /// The message to store: an agent's reply or note, or a customer's words
@@ -485,12 +530,24 @@ impl App {
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
-        self.store
+        let mut tx = self.store.begin_write().await?;
+        let change = tx
             .change_ticket(id, actor, None, move |ticket, _| {
                 authorize(&caller, ticket, &command)?;
-                Ok(rapport_core::decide(ticket, &command, actor)?)
+                Ok::<_, AppError>(rapport_core::decide(ticket, &command, actor)?)
             })
-            .await
+            .await?;
+        // Solving a ticket keeps the promises made on it.
+        if change.ticket.status == Status::Solved
+            && change
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::StatusChanged { .. }))
+        {
+            self.keep_promises_of(&mut tx, id, actor).await?;
+        }
+        tx.commit().await?;
+        Ok(change)
     }
 
     /// Checks that the agents, teams and tickets a command names exist.
@@ -543,6 +600,27 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Attaches the caller's uploads to a stored message, in its transaction.
+async fn attach(
+    tx: &mut rapport_store::WriteTx,
+    caller: &Caller,
+    ticket: TicketId,
+    message: MessageId,
+    attachment_ids: &[i64],
+) -> Result<(), AppError> {
+    if attachment_ids.is_empty() {
+        return Ok(());
+    }
+    tx.attach_uploads(caller.agent_id, ticket, message, attachment_ids)
+        .await
+        .map_err(|e| match e {
+            rapport_store::StoreError::NotFound(_) => {
+                AppError::invalid("attachment_ids", "an upload was sent meanwhile")
+            }
+            other => other.into(),
+        })
 }
 
 /// Whether the caller may add this kind of message to the ticket: anyone a

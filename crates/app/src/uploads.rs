@@ -33,7 +33,7 @@ impl App {
         caller: &Caller,
         file_name: &str,
         content_type: &str,
-        data: &[u8],
+        data: bytes::Bytes,
     ) -> Result<AttachmentRecord, AppError> {
         caller.require(Permission::Work, "upload files")?;
         let limit = MAX_UPLOAD_BYTES.min(self.config().mail.max_attachment_bytes);
@@ -74,20 +74,29 @@ impl App {
                 "must be a MIME type such as application/pdf",
             ));
         }
-        let sha256 = self
-            .blobs()
-            .put(data)
+        let size = data.len() as i64;
+        let sha256 = self.sha256_off_workers(data.clone()).await?;
+        self.blobs()
+            .put_hashed(&sha256, data)
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let file = NewAttachment {
             sha256,
             file_name: name,
             content_type,
-            size: data.len() as i64,
+            size,
             content_id: None,
             inline: false,
         };
         Ok(self.store().insert_upload(caller.agent_id, &file).await?)
+    }
+
+    /// The SHA-256 of bytes, computed on the CPU pool.
+    async fn sha256_off_workers(&self, data: bytes::Bytes) -> Result<String, AppError> {
+        self.cpu()
+            .run(None, move || rapport_core::hex::sha256(&data))
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing an upload: {e}")))
     }
 
     /// The caller's own unsent uploads, in the order named; refuses others.

@@ -250,6 +250,9 @@ calendar_name = "Business hours"
 # Business minutes until a person answers a new request; the acknowledgment
 # names the time it gives ("by Tuesday 10:00 (Berlin time)").
 first_response_minutes = 480
+# Business minutes before a promise made in a reply falls due that its owner
+# is reminded (0: no reminders).
+promise_reminder_minutes = 60
 
 # Opening hours per weekday in wall-clock time of time_zone; a day not
 # listed is closed, an interval may run past midnight ("22:00"-"02:00").

@@ -257,7 +257,7 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
         ));
     } else {
         let before = findings.len();
-        wrong_name(draft, trimmed_start, opening, context, findings);
+        wrong_name(trimmed_start, opening, context, findings);
         let misnamed = findings.len() > before;
         if let Some(first) = &first_name
             && !misnamed
@@ -326,13 +326,7 @@ fn mentions_name(draft: &str, context: &Context) -> bool {
 }
 
 /// The name in the greeting ("Hi Ann", "Dear Mrs. Johnson") against the record.
-fn wrong_name(
-    draft: &str,
-    offset: usize,
-    opening: &str,
-    context: &Context,
-    findings: &mut Vec<Finding>,
-) {
+fn wrong_name(offset: usize, opening: &str, context: &Context, findings: &mut Vec<Finding>) {
     let Some(record) = &context.customer_name else {
         return;
     };
@@ -343,70 +337,18 @@ fn wrong_name(
     let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
         return;
     };
-    // The name is the run of capitalised words after the greeting (and any
-    // honorific) that ends at punctuation or the end of the line: "Hi Ann,",
-    // "Dear Mrs. Jackson:". "Hello, I am ..." names nobody.
-    let tokens: Vec<(std::ops::Range<usize>, &str)> = words(opening).skip(1).collect();
-    let mut run: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
-    for (span, word) in tokens {
-        let lower = word.to_lowercase();
-        if run.is_empty() && ["morning", "afternoon", "evening", "again"].contains(&lower.as_str())
-        {
-            continue;
-        }
-        if lower == "there" || lower == "team" || lower == "all" || lower == "everyone" {
-            return;
-        }
-        if run.is_empty() && HONORIFICS.contains(&lower.as_str()) {
-            continue;
-        }
-        if !word.chars().next().is_some_and(char::is_uppercase) {
-            return;
-        }
-        let end = span.end;
-        run.push((span, word));
-        let after = opening[end..].trim_start_matches(['.', ' ']).chars().next();
-        let ends_at_punctuation = opening[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| matches!(c, ',' | '!' | ':' | ';' | '.' | '\n'));
-        if ends_at_punctuation || after.is_none() {
-            break;
-        }
-        if run.len() >= 3 {
-            return;
-        }
-    }
-    let ends_well = run.last().is_some_and(|(span, _)| {
-        opening[span.end..]
-            .chars()
-            .next()
-            .is_none_or(|c| matches!(c, ',' | '!' | ':' | ';' | '.' | '\n'))
-    });
-    if !ends_well {
+    let Some(greeted) = greeted_name(opening) else {
         return;
-    }
-    let honorific_given = opening
-        .to_lowercase()
-        .split_whitespace()
-        .any(|w| HONORIFICS.contains(&w.trim_end_matches('.')));
-    let name = if honorific_given {
-        run.last().cloned()
-    } else {
-        run.first().cloned()
     };
-    let Some((span, used)) = name else { return };
-    let honorific = opening
-        .to_lowercase()
-        .split_whitespace()
-        .any(|w| HONORIFICS.contains(&w.trim_end_matches('.')));
+    let (used, honorific) = (greeted.word, greeted.honorific);
+    let span = offset + greeted.span.start..offset + greeted.span.end;
     let expected = if honorific { last } else { first };
     if used.eq_ignore_ascii_case(expected)
         || parts.iter().any(|p| p.eq_ignore_ascii_case(used)) && !honorific
     {
         if !honorific && used.eq_ignore_ascii_case(last) && parts.len() > 1 {
             findings.push(block(
-                offset + span.start..offset + span.end,
+                span,
                 format!(
                     "{used} is the customer's last name; with a first-name greeting use {first}"
                 ),
@@ -415,7 +357,6 @@ fn wrong_name(
         }
         return;
     }
-    let span = offset + span.start..offset + span.end;
     let near = |a: &str, b: &str| edit_distance(a, b) <= 2.max(b.chars().count() / 4);
     let message = if near(used, expected) {
         format!("{used} is not how the customer spells their name: {expected}")
@@ -430,7 +371,67 @@ fn wrong_name(
         format!("Hi {expected},")
     };
     findings.push(block(span, message, fix));
-    let _ = draft;
+}
+
+/// The name a greeting addresses, where in the opening it stands, and
+/// whether an honorific came with it (then it is a last name).
+struct Greeted<'a> {
+    span: std::ops::Range<usize>,
+    word: &'a str,
+    honorific: bool,
+}
+
+/// Whether a greeting's name ends here: at punctuation or the end of the line.
+fn ends_name(rest: &str) -> bool {
+    rest.chars()
+        .next()
+        .is_none_or(|c| matches!(c, ',' | '!' | ':' | ';' | '.' | '\n'))
+}
+
+/// The name is the run of capitalised words after the greeting (and any
+/// honorific) that ends at punctuation or the end of the line: "Hi Ann,",
+/// "Dear Mrs. Jackson:". "Hello, I am ..." names nobody.
+fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
+    let mut run: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+    for (span, word) in words(opening).skip(1) {
+        let lower = word.to_lowercase();
+        if run.is_empty() && ["morning", "afternoon", "evening", "again"].contains(&lower.as_str())
+        {
+            continue;
+        }
+        if ["there", "team", "all", "everyone"].contains(&lower.as_str()) {
+            return None;
+        }
+        if run.is_empty() && HONORIFICS.contains(&lower.as_str()) {
+            continue;
+        }
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let end = span.end;
+        run.push((span, word));
+        let after = opening[end..].trim_start_matches(['.', ' ']).chars().next();
+        if ends_name(&opening[end..]) || after.is_none() {
+            break;
+        }
+        if run.len() >= 3 {
+            return None;
+        }
+    }
+    let (last_span, _) = run.last()?;
+    if !ends_name(&opening[last_span.end..]) {
+        return None;
+    }
+    let honorific = opening
+        .to_lowercase()
+        .split_whitespace()
+        .any(|w| HONORIFICS.contains(&w.trim_end_matches('.')));
+    let (span, word) = if honorific { run.last()? } else { run.first()? }.clone();
+    Some(Greeted {
+        span,
+        word,
+        honorific,
+    })
 }
 
 fn block(span: std::ops::Range<usize>, explanation: String, suggestion: String) -> Finding {

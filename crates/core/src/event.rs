@@ -1,6 +1,6 @@
 //! The append-only record of every change to a ticket.
 
-use crate::ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
+use crate::ids::{AgentId, CustomerId, EventId, MessageId, PromiseId, TeamId, TicketId};
 use crate::ticket::{Channel, Priority, Status};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -101,6 +101,51 @@ pub enum EventKind {
         /// Why the agent sent it anyway.
         reason: String,
     },
+    /// A reply promised the customer something by a time.
+    PromiseMade {
+        /// The promise record.
+        promise_id: PromiseId,
+        /// The sentence.
+        text: String,
+        /// When it is due.
+        due_at: Timestamp,
+    },
+    /// A promise's due time was changed.
+    PromiseRescheduled {
+        /// The promise.
+        promise_id: PromiseId,
+        /// Before.
+        from: Timestamp,
+        /// After.
+        to: Timestamp,
+    },
+    /// The owner was reminded that a promise falls due.
+    PromiseReminded {
+        /// The promise.
+        promise_id: PromiseId,
+        /// When it is due.
+        due_at: Timestamp,
+    },
+    /// A promise was kept.
+    PromiseKept {
+        /// The promise.
+        promise_id: PromiseId,
+        /// Kept by its due time.
+        on_time: bool,
+    },
+    /// A promise's due time passed while it was open: escalated to the lead,
+    /// with a message to the customer prepared for the owner.
+    PromiseBroken {
+        /// The promise.
+        promise_id: PromiseId,
+        /// When it was due.
+        due_at: Timestamp,
+    },
+    /// A promise was withdrawn (not a promise after all).
+    PromiseDropped {
+        /// The promise.
+        promise_id: PromiseId,
+    },
     /// Closed as spam.
     ClosedAsSpam {
         /// Status before closing.
@@ -133,6 +178,12 @@ impl EventKind {
             EventKind::Tagged { .. } => "tagged",
             EventKind::PriorityChanged { .. } => "priority_changed",
             EventKind::CoachOverridden { .. } => "coach_overridden",
+            EventKind::PromiseMade { .. } => "promise_made",
+            EventKind::PromiseRescheduled { .. } => "promise_rescheduled",
+            EventKind::PromiseReminded { .. } => "promise_reminded",
+            EventKind::PromiseKept { .. } => "promise_kept",
+            EventKind::PromiseBroken { .. } => "promise_broken",
+            EventKind::PromiseDropped { .. } => "promise_dropped",
             EventKind::ClosedAsSpam { .. } => "closed_as_spam",
             EventKind::ClosedAsDuplicate { .. } => "closed_as_duplicate",
         }

@@ -42,3 +42,7 @@ id_type!(
     /// An event's id in the append-only log.
     EventId
 );
+id_type!(
+    /// A promise's id (a commitment made to a customer in a reply).
+    PromiseId
+);

@@ -15,6 +15,7 @@ pub mod hex;
 pub mod ids;
 pub mod machine;
 pub mod message;
+pub mod promise;
 pub mod role;
 pub mod sla;
 pub mod text;
@@ -30,9 +31,10 @@ pub use customer::{
     CustomerChange, CustomerEvent, Identity, IdentityKind, MAX_IDENTITY_BYTES, normalize_identity,
 };
 pub use event::{Actor, Event, EventKind};
-pub use ids::{AgentId, CustomerId, EventId, MessageId, TeamId, TicketId};
+pub use ids::{AgentId, CustomerId, EventId, MessageId, PromiseId, TeamId, TicketId};
 pub use machine::{Command, Opening, TicketError, apply, decide, replay};
 pub use message::{AuthorKind, MessageKind};
+pub use promise::{PromiseChoice, PromiseStatus, Settled};
 pub use role::{Permission, Role, Scope, TokenKind};
 pub use text::{check_text, forbidden_control};
 pub use ticket::{Channel, Closure, Priority, Status, Ticket};

@@ -435,7 +435,15 @@ pub fn apply(ticket: &mut Ticket, at: Timestamp, kind: &EventKind) {
             ticket.transfer_count += 1;
         }
         E::Replied { .. } => ticket.has_public_reply = true,
-        E::Noted { .. } | E::CustomerWrote { .. } | E::CoachOverridden { .. } => {}
+        E::Noted { .. }
+        | E::CustomerWrote { .. }
+        | E::CoachOverridden { .. }
+        | E::PromiseMade { .. }
+        | E::PromiseRescheduled { .. }
+        | E::PromiseReminded { .. }
+        | E::PromiseKept { .. }
+        | E::PromiseBroken { .. }
+        | E::PromiseDropped { .. } => {}
         E::Tagged { added, removed } => {
             ticket.tags.retain(|t| !removed.contains(t));
             ticket.tags.extend(added.iter().cloned());

@@ -94,6 +94,19 @@ impl Blobs {
         Ok(sha256)
     }
 
+    /// Stores bytes whose SHA-256 the caller computed (off the async
+    /// workers), without copying them. Storing the same bytes again does nothing.
+    pub async fn put_hashed(&self, sha256: &str, data: bytes::Bytes) -> Result<(), BlobError> {
+        let path = location(sha256)?;
+        match self.inner.head(&path).await {
+            Ok(_) => return Ok(()),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.inner.put(&path, data.into()).await?;
+        Ok(())
+    }
+
     /// Reads bytes back by their SHA-256.
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>, BlobError> {
         let path = location(sha256)?;

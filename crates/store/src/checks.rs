@@ -9,6 +9,8 @@
 //! a pair of `BEFORE INSERT` / `BEFORE UPDATE OF column` triggers on SQLite,
 //! after checking the existing rows here. A refused row fails the same way
 //! on both: the statement is aborted with "CHECK constraint failed: NAME".
+//! A later migration that writes a check on the same column again (a new
+//! enum value) replaces the earlier one: the statements drop it first.
 
 use crate::{Backend, StoreError};
 use sqlx::AssertSqlSafe;
@@ -32,7 +34,10 @@ impl Check {
             (&self.table, &self.column, &self.condition, self.name());
         match backend {
             Backend::Postgres => {
-                format!("ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} {condition});")
+                format!(
+                    "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name};\n\
+                     ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} {condition});"
+                )
             }
             Backend::Sqlite => {
                 let trigger = |event: &str, suffix: &str| {
@@ -43,7 +48,7 @@ impl Check {
                     )
                 };
                 format!(
-                    "{}\n{}",
+                    "DROP TRIGGER IF EXISTS {name}_insert;\nDROP TRIGGER IF EXISTS {name}_update;\n{}\n{}",
                     trigger("INSERT", "insert"),
                     trigger(&format!("UPDATE OF {column}"), "update")
                 )

@@ -29,6 +29,28 @@ rapport_core::str_enum!(InboundStatus {
     InboundStatus::Quarantined => "quarantined",
 });
 
+/// A raw message to keep: its SHA-256 and its bytes, which go in the row,
+/// or `None` when the caller already put them in the blob store under that
+/// hash (large messages, so the database never holds them).
+#[derive(Debug, Clone, Copy)]
+pub struct RawMail<'a> {
+    /// SHA-256 of the bytes (hex), the blob store's key.
+    pub content_hash: &'a str,
+    /// Their length.
+    pub size: usize,
+    /// The bytes, when they are kept in the row.
+    pub row_bytes: Option<&'a [u8]>,
+}
+
+/// A stored message's raw bytes, or where they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredRaw {
+    /// The bytes, kept in the row.
+    Row(Vec<u8>),
+    /// Kept in the blob store under this SHA-256.
+    Blobs(String),
+}
+
 /// A stored inbound message (without its bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundRecord {
@@ -55,22 +77,28 @@ impl Store {
     /// with whether it is new (a hash repeated in the batch is new only once).
     pub async fn store_raw_batch(
         &self,
-        items: &[(&str, &[u8])],
+        items: &[RawMail<'_>],
     ) -> Result<Vec<(InboundRecord, bool)>, StoreError> {
         let now = Timestamp::now();
         let mut tx = self.write.begin().await?;
         let mut inserted: HashMap<String, i64> = HashMap::new();
         for chunk in items.chunks(100) {
             let sql = format!(
-                "INSERT INTO inbound_mail (content_hash, raw, received_at, status) VALUES {} \
+                "INSERT INTO inbound_mail (content_hash, raw, raw_kept, raw_size, received_at, status) VALUES {} \
                  ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash",
-                value_rows(chunk.len(), 4)
+                value_rows(chunk.len(), 6)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (hash, raw) in chunk {
+            for item in chunk {
                 query = query
-                    .bind(hash.to_string())
-                    .bind(*raw)
+                    .bind(item.content_hash.to_string())
+                    .bind(item.row_bytes.unwrap_or_default())
+                    .bind(if item.row_bytes.is_some() {
+                        "row"
+                    } else {
+                        "blobs"
+                    })
+                    .bind(i64::try_from(item.size).unwrap_or(i64::MAX))
                     .bind(now.0)
                     .bind("received");
             }
@@ -80,13 +108,13 @@ impl Store {
         }
         let missing: Vec<&str> = items
             .iter()
-            .map(|(h, _)| *h)
+            .map(|item| item.content_hash)
             .filter(|h| !inserted.contains_key(*h))
             .collect();
         let mut existing: HashMap<String, InboundRecord> = HashMap::new();
         for chunk in missing.chunks(100) {
             let sql = format!(
-                "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size \
+                "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, COALESCE(raw_size, CAST(LENGTH(raw) AS BIGINT)) AS size \
                  FROM inbound_mail WHERE content_hash IN {}",
                 value_rows(1, chunk.len())
             );
@@ -103,23 +131,24 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         items
             .iter()
-            .map(|(hash, raw)| match inserted.get(*hash) {
+            .map(|item| match inserted.get(item.content_hash) {
                 Some(id) => Ok((
                     InboundRecord {
                         id: *id,
-                        content_hash: hash.to_string(),
+                        content_hash: item.content_hash.to_string(),
                         message_id: None,
                         status: InboundStatus::Received,
                         reason: None,
                         ticket_id: None,
                         received_at: now,
-                        size: raw.len() as i64,
+                        size: i64::try_from(item.size).unwrap_or(i64::MAX),
                     },
-                    seen.insert(*hash),
+                    seen.insert(item.content_hash),
                 )),
                 None => {
+                    let hash = item.content_hash;
                     existing
-                        .get(*hash)
+                        .get(hash)
                         .cloned()
                         .map(|r| (r, false))
                         .ok_or(StoreError::Corrupt(format!(
@@ -136,23 +165,25 @@ impl Store {
         &self,
         received_before: Timestamp,
         limit: i64,
-    ) -> Result<Vec<Vec<u8>>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT raw FROM inbound_mail WHERE status = 'received' AND received_at < $1 ORDER BY id LIMIT $2",
+    ) -> Result<Vec<StoredRaw>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT content_hash, raw, raw_kept FROM inbound_mail WHERE status = 'received' AND received_at < $1 ORDER BY id LIMIT $2",
         )
         .bind(received_before.0)
         .bind(limit.clamp(1, 1000))
         .fetch_all(&self.read)
-        .await?)
+        .await?;
+        rows.iter().map(stored_raw).collect()
     }
 
-    /// One inbound message's raw bytes.
-    pub async fn raw_mail(&self, id: i64) -> Result<Vec<u8>, StoreError> {
-        sqlx::query_scalar("SELECT raw FROM inbound_mail WHERE id = $1")
+    /// One inbound message's raw bytes, or where they are kept.
+    pub async fn raw_mail(&self, id: i64) -> Result<StoredRaw, StoreError> {
+        let row = sqlx::query("SELECT content_hash, raw, raw_kept FROM inbound_mail WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.read)
             .await?
-            .ok_or(StoreError::NotFound("inbound mail"))
+            .ok_or(StoreError::NotFound("inbound mail"))?;
+        stored_raw(&row)
     }
 
     /// Puts a quarantined message back to be processed; false when it is not quarantined.
@@ -285,7 +316,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<InboundRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, CAST(LENGTH(raw) AS BIGINT) AS size FROM inbound_mail \
+            "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, COALESCE(raw_size, CAST(LENGTH(raw) AS BIGINT)) AS size FROM inbound_mail \
              WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(status.as_str())
@@ -308,4 +339,14 @@ fn inbound(row: &sqlx::any::AnyRow) -> Result<InboundRecord, StoreError> {
         received_at: Timestamp(row.try_get("received_at")?),
         size: row.try_get::<Option<i64>, _>("size")?.unwrap_or(0),
     })
+}
+
+fn stored_raw(row: &sqlx::any::AnyRow) -> Result<StoredRaw, StoreError> {
+    match row.try_get::<String, _>("raw_kept")?.as_str() {
+        "blobs" => Ok(StoredRaw::Blobs(row.try_get("content_hash")?)),
+        "row" => Ok(StoredRaw::Row(row.try_get("raw")?)),
+        other => Err(StoreError::Corrupt(format!(
+            "inbound mail kept in an unknown place: {other}"
+        ))),
+    }
 }

@@ -25,8 +25,14 @@ pub enum JobKind {
     /// A timer that only records that it fired (`probe_firings`): the
     /// scheduler's benchmark and its exactly-once checks.
     Probe,
-    // Still to come on this table: SLA warnings and breaches, promise
-    // reminders and broken-promise checks.
+    /// Reminds a promise's owner before it falls due.
+    PromiseReminder,
+    /// At a promise's due time: broken if still open.
+    PromiseDue,
+    /// Composes and queues the acknowledgment of a new request (outside
+    /// the intake's transaction).
+    Acknowledge,
+    // Still to come on this table: SLA warnings and breaches.
 }
 
 /// Where a job is in its life.
@@ -44,6 +50,9 @@ pub enum JobStatus {
 
 rapport_core::str_enum!(JobKind {
     JobKind::Probe => "probe",
+    JobKind::PromiseReminder => "promise_reminder",
+    JobKind::PromiseDue => "promise_due",
+    JobKind::Acknowledge => "acknowledge",
 });
 rapport_core::str_enum!(JobStatus {
     JobStatus::Pending => "pending",
@@ -264,22 +273,36 @@ impl Store {
         limit: i64,
         lease_until: Timestamp,
     ) -> Result<Vec<JobRecord>, StoreError> {
+        self.claim_jobs_of(None, worker, limit, lease_until).await
+    }
+
+    /// [`Self::claim_jobs`], of one kind only when `kind` is given.
+    pub async fn claim_jobs_of(
+        &self,
+        kind: Option<JobKind>,
+        worker: &str,
+        limit: i64,
+        lease_until: Timestamp,
+    ) -> Result<Vec<JobRecord>, StoreError> {
         let skip_locked = match self.backend {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         };
+        let of_kind = if kind.is_some() { " AND kind = $5" } else { "" };
         let sql = format!(
             "UPDATE jobs SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND due_at <= $3 \
+             WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND due_at <= $3{of_kind} \
              ORDER BY due_at, id LIMIT $4{skip_locked}) RETURNING {COLUMNS}"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(worker)
             .bind(lease_until.0)
             .bind(Timestamp::now().0)
-            .bind(limit.clamp(1, 2000))
-            .fetch_all(&self.write)
-            .await?;
+            .bind(limit.clamp(1, 2000));
+        if let Some(kind) = kind {
+            query = query.bind(kind.as_str());
+        }
+        let rows = query.fetch_all(&self.write).await?;
         let mut jobs = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
         jobs.sort_by_key(|j| (j.due_at, j.id));
         Ok(jobs)

@@ -48,7 +48,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inbound_status",
         include_str!("../migrations/0008_inbound_status.sql"),
     ),
+    (
+        9,
+        "raw_mail_blobs",
+        include_str!("../migrations/0009_raw_mail_blobs.sql"),
+    ),
     (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
+    (
+        14,
+        "promises",
+        include_str!("../migrations/0014_promises.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -250,21 +250,32 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(MessageRecord {
-                    id: MessageId(row.try_get("id")?),
-                    ticket_id: TicketId(row.try_get("ticket_id")?),
-                    kind: parse(&row.try_get::<String, _>("kind")?)?,
-                    author_kind: parse(&row.try_get::<String, _>("author_kind")?)?,
-                    author_id: row.try_get("author_id")?,
-                    entered_by: row.try_get::<Option<i64>, _>("entered_by")?.map(AgentId),
-                    body_text: row.try_get("body_text")?,
-                    body_html: row.try_get("body_html")?,
-                    created_at: Timestamp(row.try_get("created_at")?),
-                })
-            })
-            .collect()
+        rows.iter().map(message_record).collect()
+    }
+
+    /// The newest `limit` public messages of a ticket, oldest first, without
+    /// their HTML: what the reply coach reads (bounded however long the
+    /// conversation is).
+    pub async fn latest_public_messages(
+        &self,
+        id: TicketId,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, \
+             CAST(NULL AS TEXT) AS body_html, created_at \
+             FROM messages WHERE ticket_id = $1 AND kind = 'public' ORDER BY id DESC LIMIT $2",
+        )
+        .bind(id.0)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(&self.read)
+        .await?;
+        let mut messages = rows
+            .iter()
+            .map(message_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        messages.reverse();
+        Ok(messages)
     }
 
     /// A ticket's events, oldest first, after an event id.
@@ -525,4 +536,19 @@ async fn append(
         )));
     }
     Ok(events)
+}
+
+/// One row of `messages` as a record.
+fn message_record(row: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
+    Ok(MessageRecord {
+        id: MessageId(row.try_get("id")?),
+        ticket_id: TicketId(row.try_get("ticket_id")?),
+        kind: parse(&row.try_get::<String, _>("kind")?)?,
+        author_kind: parse(&row.try_get::<String, _>("author_kind")?)?,
+        author_id: row.try_get("author_id")?,
+        entered_by: row.try_get::<Option<i64>, _>("entered_by")?.map(AgentId),
+        body_text: row.try_get("body_text")?,
+        body_html: row.try_get("body_html")?,
+        created_at: Timestamp(row.try_get("created_at")?),
+    })
 }

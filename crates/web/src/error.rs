@@ -179,6 +179,9 @@ impl IntoResponse for ApiError {
 /// What handlers return.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The most header bytes a request may carry; more is a 431.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// The longest URL (path and query) accepted, in bytes; longer is a 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
@@ -200,6 +203,21 @@ pub async fn shape_errors(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
             format!("the URL has {uri_len} bytes; at most {MAX_URI_BYTES} are accepted"),
+        )
+        .into_response();
+    }
+    // hyper refuses a header block over its buffer only when it arrives in
+    // pieces; one that arrives at once gets through, so the bound is ours.
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the request headers have {header_bytes} bytes; at most {MAX_HEADER_BYTES} are accepted"),
         )
         .into_response();
     }

@@ -13,6 +13,7 @@
 //! silent merge. New tickets are acknowledged through the outbox in the same
 //! transaction.
 
+pub(crate) mod ack;
 mod bounce;
 mod route;
 
@@ -20,16 +21,27 @@ use crate::cpu::CpuError;
 use crate::tickets::message_events;
 use crate::uploads::clean_file_name;
 use crate::{App, AppError, Caller};
-use rapport_core::{
-    Actor, AuthorKind, BusinessCalendar, CustomerId, MessageKind, Permission, TicketId, Timestamp,
-};
+use rapport_core::{Actor, AuthorKind, CustomerId, MessageKind, Permission, TicketId, Timestamp};
 use rapport_mail::{ParsedMail, Person, content_hash, parse_hashed};
 use rapport_store::message_ids::IDS_PER_MESSAGE;
 use rapport_store::{
-    FinishedInbound, InboundRecord, InboundStatus, NewAttachment, NewMessage, WriteTx,
+    FinishedInbound, InboundRecord, InboundStatus, NewAttachment, NewMessage, RawMail, StoredRaw,
+    WriteTx,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Raw messages larger than this are kept in the blob store, not in their row.
+pub const RAW_IN_ROW_BYTES: usize = 256 * 1024;
+
+/// A raw message shared with the blob store's writer without a copy.
+struct SharedRaw<B>(Arc<B>);
+
+impl<B: AsRef<[u8]>> AsRef<[u8]> for SharedRaw<B> {
+    fn as_ref(&self) -> &[u8] {
+        (*self.0).as_ref()
+    }
+}
 
 /// What became of one inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,9 +104,8 @@ struct Prepared {
 /// What every message of a batch shares.
 struct Batch {
     secret: Vec<u8>,
-    /// The acknowledgment template and the calendar its times are read
-    /// from, when acknowledgments are sent at all.
-    acknowledgment: Option<((String, String), Arc<BusinessCalendar>)>,
+    /// Whether new requests are acknowledged at all.
+    acknowledge: bool,
     /// An admin released these from quarantine: the loop guard does not hold them again.
     released: bool,
 }
@@ -206,16 +217,10 @@ impl App {
     where
         B: AsRef<[u8]> + Send + Sync + 'static,
     {
-        let hashes: Vec<String> = raws
-            .iter()
-            .map(|raw| content_hash((**raw).as_ref()))
-            .collect();
-        let items: Vec<(&str, &[u8])> = hashes
-            .iter()
-            .zip(&raws)
-            .map(|(h, raw)| (h.as_str(), (**raw).as_ref()))
-            .collect();
+        let hashes = self.hash_all(&raws).await?;
+        let items = self.keep_large_in_blobs(&raws, &hashes).await?;
         let stored = self.store().store_raw_batch(&items).await?;
+        drop(items);
         let mut outcomes: Vec<Option<IngestOutcome>> = vec![None; raws.len()];
         let mut first_of: HashMap<&str, usize> = HashMap::new();
         let mut repeats = Vec::new();
@@ -246,10 +251,81 @@ impl App {
             let ticket = outcomes[first].as_ref().and_then(IngestOutcome::ticket);
             outcomes[index] = Some(IngestOutcome::Duplicate(ticket));
         }
+        if outcomes.iter().any(|o| {
+            matches!(
+                o,
+                Some(IngestOutcome::Created(_) | IngestOutcome::Linked { .. })
+            )
+        }) {
+            self.run_acknowledgments_now().await;
+        }
         Ok(outcomes
             .into_iter()
             .map(|o| o.unwrap_or_else(|| IngestOutcome::Quarantined("not processed".into())))
             .collect())
+    }
+
+    /// The SHA-256 of each raw message, computed on the CPU pool (hashing
+    /// 25 MiB would hold an async worker for tens of milliseconds).
+    async fn hash_all<B>(&self, raws: &[Arc<B>]) -> Result<Vec<String>, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
+        let shared: Vec<Arc<B>> = raws.to_vec();
+        self.cpu()
+            .run(None, move || {
+                shared
+                    .iter()
+                    .map(|raw| content_hash((**raw).as_ref()))
+                    .collect()
+            })
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing mail: {e}")))
+    }
+
+    /// What to keep of each raw message: small ones in their row, large
+    /// ones (over [`RAW_IN_ROW_BYTES`]) put in the blob store first, without
+    /// a copy, so the database never holds megabytes of one message.
+    async fn keep_large_in_blobs<'a, B>(
+        &self,
+        raws: &'a [Arc<B>],
+        hashes: &'a [String],
+    ) -> Result<Vec<RawMail<'a>>, AppError>
+    where
+        B: AsRef<[u8]> + Send + Sync + 'static,
+    {
+        let mut items = Vec::with_capacity(raws.len());
+        for (raw, hash) in raws.iter().zip(hashes) {
+            let bytes = (**raw).as_ref();
+            let row_bytes = if bytes.len() > RAW_IN_ROW_BYTES {
+                let shared = bytes::Bytes::from_owner(SharedRaw(Arc::clone(raw)));
+                self.blobs()
+                    .put_hashed(hash, shared)
+                    .await
+                    .map_err(|e| AppError::Internal(format!("keeping raw mail: {e}")))?;
+                None
+            } else {
+                Some(bytes)
+            };
+            items.push(RawMail {
+                content_hash: hash,
+                size: bytes.len(),
+                row_bytes,
+            });
+        }
+        Ok(items)
+    }
+
+    /// A stored message's bytes, from its row or the blob store.
+    async fn raw_bytes(&self, stored: StoredRaw) -> Result<Vec<u8>, AppError> {
+        match stored {
+            StoredRaw::Row(bytes) => Ok(bytes),
+            StoredRaw::Blobs(hash) => self
+                .blobs()
+                .get(&hash)
+                .await
+                .map_err(|e| AppError::Internal(format!("reading raw mail {hash}: {e}"))),
+        }
     }
 
     /// Parses and sanitises the stored messages on the CPU pool, side by
@@ -274,8 +350,17 @@ impl App {
                     hashes[*index].clone(),
                 );
                 tokio::spawn(async move {
-                    cpu.run(Some(budget), move || parse_hashed((*raw).as_ref(), hash))
-                        .await
+                    cpu.run(Some(budget), move || {
+                        parse_hashed((*raw).as_ref(), hash).map(|mail| {
+                            let sums: Vec<String> = mail
+                                .attachments
+                                .iter()
+                                .map(|a| rapport_core::hex::sha256(&a.data))
+                                .collect();
+                            (mail, sums)
+                        })
+                    })
+                    .await
                 })
             })
             .collect();
@@ -290,9 +375,12 @@ impl App {
                 Ok(Err(e)) => Err(format!("the message could not be read: {e}")),
                 Err(e) => Err(format!("the message could not be read: {e}")),
             };
-            let (files, dropped) = match &mail {
-                Ok(m) => self.store_attachments(m).await?,
-                Err(_) => (Vec::new(), Vec::new()),
+            let (mail, (files, dropped)) = match mail {
+                Ok((mut m, sums)) => {
+                    let kept = self.store_attachments(&mut m, sums).await?;
+                    (Ok(m), kept)
+                }
+                Err(e) => (Err(e), (Vec::new(), Vec::new())),
             };
             prepared.push(Prepared {
                 index,
@@ -317,14 +405,7 @@ impl App {
         let settings = &self.config().mail;
         let batch = Batch {
             secret: self.reply_secret().await?.to_vec(),
-            acknowledgment: if settings.outbound && settings.acknowledgments {
-                Some((
-                    self.acknowledgment_template().await?,
-                    self.business_calendar().await?,
-                ))
-            } else {
-                None
-            },
+            acknowledge: settings.outbound && settings.acknowledgments,
             released,
         };
         // Every Message-ID the batch will look up, read in a few statements.
@@ -360,14 +441,17 @@ impl App {
         Ok(fast)
     }
 
-    /// Puts a message's attachments in the blob store, dropping those over the limits.
+    /// Puts a message's attachments in the blob store under the SHA-256s
+    /// computed with the parse, dropping those over the limits; their bytes
+    /// move to the store (the parsed mail keeps only what they were).
     async fn store_attachments(
         &self,
-        mail: &ParsedMail,
+        mail: &mut ParsedMail,
+        sums: Vec<String>,
     ) -> Result<(Vec<NewAttachment>, Vec<String>), AppError> {
         let limits = &self.config().mail;
         let (mut files, mut dropped, mut total) = (Vec::new(), Vec::new(), 0usize);
-        for (n, attachment) in mail.attachments.iter().enumerate() {
+        for (n, (attachment, sha256)) in mail.attachments.iter_mut().zip(sums).enumerate() {
             let name = file_name(attachment.name.as_deref(), &attachment.content_type, n + 1);
             if attachment.size > limits.max_attachment_bytes {
                 dropped.push(format!(
@@ -385,9 +469,9 @@ impl App {
                 ));
                 continue;
             }
-            let sha256 = self
-                .blobs()
-                .put(&attachment.data)
+            let data = bytes::Bytes::from(std::mem::take(&mut attachment.data));
+            self.blobs()
+                .put_hashed(&sha256, data)
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             total += attachment.size;
@@ -523,7 +607,7 @@ impl App {
                 "inbound mail {id} is not quarantined"
             )));
         }
-        let raw = self.store().raw_mail(id).await?;
+        let raw = self.raw_bytes(self.store().raw_mail(id).await?).await?;
         self.ingest_with(vec![Arc::new(raw)], true)
             .await?
             .pop()
@@ -534,7 +618,7 @@ impl App {
     /// judge a quarantined one before releasing it.
     pub async fn inbound_raw(&self, caller: &Caller, id: i64) -> Result<Vec<u8>, AppError> {
         caller.require(Permission::ManageAgents, "read raw inbound mail")?;
-        Ok(self.store().raw_mail(id).await?)
+        self.raw_bytes(self.store().raw_mail(id).await?).await
     }
 
     /// Processes mail that was stored but never processed (the process
@@ -546,6 +630,10 @@ impl App {
             return Ok(0);
         }
         tracing::info!(count = pending.len(), "processing mail left unprocessed");
-        Ok(self.ingest_owned(pending).await?.len())
+        let mut raws = Vec::with_capacity(pending.len());
+        for stored in pending {
+            raws.push(self.raw_bytes(stored).await?);
+        }
+        Ok(self.ingest_owned(raws).await?.len())
     }
 }

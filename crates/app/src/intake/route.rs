@@ -5,7 +5,7 @@
 
 use super::{Batch, IngestOutcome, Prepared, Sender, storable};
 use crate::customers::name_or_local_part;
-use crate::outbound::{KIND_ACKNOWLEDGMENT, is_own_address, never_acknowledge};
+use crate::outbound::{is_own_address, never_acknowledge};
 use crate::tickets::NewTicket;
 use crate::tickets::message_events;
 use crate::{App, AppError};
@@ -286,7 +286,8 @@ impl App {
         })
     }
 
-    /// Queues the acknowledgment of a new request, unless it would feed a mail loop.
+    /// Schedules the acknowledgment of a new request (a job composed and
+    /// queued after this transaction), unless it would feed a mail loop.
     async fn acknowledge(
         &self,
         tx: &mut WriteTx,
@@ -296,46 +297,24 @@ impl App {
         sender: &Sender<'_>,
         mail: &ParsedMail,
     ) -> Result<(), AppError> {
-        // The template is only loaded when acknowledgments are sent at all.
-        let Some((template, calendar)) = &batch.acknowledgment else {
+        if !batch.acknowledge {
             return Ok(());
-        };
+        }
         let address = sender.address.as_str();
         if mail.auto_reply.is_some() || never_acknowledge(address) {
             return Ok(());
-        }
-        let limit = self.config().mail.acknowledgments_per_hour;
-        let hour_ago = Timestamp::now().plus_seconds(-3600);
-        let sent = tx
-            .mails_to_since(address, KIND_ACKNOWLEDGMENT, hour_ago)
-            .await?;
-        if sent >= limit {
-            return self
-                .note_in(
-                    tx,
-                    ticket,
-                    &format!(
-                        "No acknowledgment sent: {address} already received {sent} in the last hour (mail loop guard)."
-                    ),
-                )
-                .await;
         }
         let customer = Person {
             name: sender.person.name.clone(),
             address: address.to_string(),
         };
-        let ack = self
-            .acknowledgment_mail(
-                template,
-                calendar,
-                ticket,
-                subject,
-                &customer,
-                &mail.message_id,
-            )
-            .await?;
-        tx.enqueue_mail(&ack).await?;
-        tx.link_sent(&ack.message_id, ticket, None);
+        tx.schedule_job(&super::ack::job(
+            ticket,
+            subject,
+            &customer,
+            &mail.message_id,
+        )?)
+        .await?;
         Ok(())
     }
 

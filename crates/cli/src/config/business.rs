@@ -28,6 +28,9 @@ pub struct BusinessFile {
     pub closures: Vec<ClosedPeriod>,
     /// Business minutes until a person answers a new request (default 480).
     pub first_response_minutes: Option<i64>,
+    /// Business minutes before a promise falls due that its owner is
+    /// reminded (default 60; 0: no reminders).
+    pub promise_reminder_minutes: Option<i64>,
 }
 
 /// Reads `[business]` into the settings, validating the calendar.
@@ -53,9 +56,16 @@ pub(super) fn business_config(file: BusinessFile) -> Result<BusinessConfig> {
     if !(1..=366 * 24 * 60).contains(&minutes) {
         bail!("business.first_response_minutes must be between 1 and a year, got {minutes}");
     }
+    let reminder = file
+        .promise_reminder_minutes
+        .unwrap_or(defaults.promise_reminder_minutes);
+    if !(0..=30 * 24 * 60).contains(&reminder) {
+        bail!("business.promise_reminder_minutes must be between 0 and 30 days, got {reminder}");
+    }
     Ok(BusinessConfig {
         calendar: compiled.spec().clone(),
         first_response_minutes: minutes,
+        promise_reminder_minutes: reminder,
         ..defaults
     })
 }

@@ -45,10 +45,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or(v).trim().to_string())
         .unwrap_or_else(|| "application/octet-stream".into());
-    let record = s
-        .app
-        .upload(&caller, &q.name, &content_type, &bytes)
-        .await?;
+    let record = s.app.upload(&caller, &q.name, &content_type, bytes).await?;
     Ok((StatusCode::CREATED, axum::Json((&record).into())))
 }
 

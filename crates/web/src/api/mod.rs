@@ -6,6 +6,7 @@ pub mod coach;
 pub mod directory;
 pub mod inbound;
 pub mod mail;
+pub mod promises;
 pub mod templates;
 pub mod tickets;
 pub mod types;
@@ -32,6 +33,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         calendars::business_hours, calendars::business_hours_feed, calendars::list_calendars, calendars::create_calendar,
         calendars::import_calendar, calendars::get_calendar, calendars::put_calendar, calendars::delete_calendar,
         calendars::set_default_calendar, calendars::export_calendar,
+        promises::list_promises, promises::promise_summary, promises::get_promise, promises::update_promise,
+        promises::promise_recovery,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -45,6 +48,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "inbound", description = "Inbound mail"),
         (name = "attachments", description = "Files on messages; uploads for replies"),
         (name = "calendars", description = "Business calendars and the posted business hours"),
+        (name = "promises", description = "Promises made to customers in replies: kept, broken, reminded"),
     )
 )]
 pub struct ApiDoc;
@@ -142,6 +146,16 @@ pub fn routes() -> Router<AppState> {
             get(templates::get_template).put(templates::put_template),
         )
         .merge(calendar_routes())
+        .route("/api/v1/promises", get(promises::list_promises))
+        .route("/api/v1/promises/summary", get(promises::promise_summary))
+        .route(
+            "/api/v1/promises/{id}",
+            get(promises::get_promise).patch(promises::update_promise),
+        )
+        .route(
+            "/api/v1/promises/{id}/recovery",
+            get(promises::promise_recovery),
+        )
 }
 
 /// The business-hours and `/api/v1/calendars` routes.

@@ -280,6 +280,15 @@ pub struct MessageIn {
     /// Uploads (from POST /api/v1/attachments) to attach; a reply mails them.
     #[serde(default)]
     pub attachment_ids: Vec<i64>,
+    /// For a reply: what to do with each promise the coach finds in it (by
+    /// its position in `POST /coach`'s `promises` for this text). A dated
+    /// promise not named is recorded as the coach read it; a vague one only
+    /// when rescheduled with a time.
+    #[serde(default)]
+    pub promises: Vec<super::promises::PromiseChoiceIn>,
+    /// For a reply: open promises of this ticket that it keeps.
+    #[serde(default)]
+    pub fulfils: Vec<i64>,
 }
 
 /// Add a reply, an internal note or the customer's words.
@@ -293,15 +302,17 @@ pub async fn add_message(
     Id(id): Id,
     Json(body): Json<MessageIn>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketChangeOut>)> {
+    let decisions = super::promises::decisions(&body.promises, &body.fulfils)?;
     let change = s
         .app
-        .add_message(
+        .add_message_with(
             &caller,
             TicketId(id),
             body.kind.into(),
             &body.body,
             body.override_reason.as_deref(),
             &body.attachment_ids,
+            &decisions,
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json((&change).into())))

@@ -16,6 +16,28 @@ async fn post_mime(h: &Harness, raw: &str) -> (u16, Value) {
     (s.as_u16(), b)
 }
 
+/// An admin's download of a held message as it arrived (checked to be a
+/// sandboxed `message/rfc822` attachment).
+async fn raw_download(h: &Harness, id: i64) -> Vec<u8> {
+    let request = Request::get(format!("/api/v1/inbound/{id}/raw"))
+        .header("authorization", format!("Bearer {}", h.admin))
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "message/rfc822");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"inbound-{id}.eml\"").as_str()
+    );
+    axum::body::to_bytes(response.into_body(), 32 << 20)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 fn mail(id: &str, from: &str, subject: &str, extra: &str, body: &str) -> String {
     format!(
         "Message-ID: <{id}>\r\nFrom: {from}\r\nTo: support@shop.example\r\nSubject: {subject}\r\n{extra}\r\n{body}\r\n"
@@ -194,23 +216,7 @@ async fn bad_mail_is_quarantined_and_does_not_block(h: &Harness) {
     );
     // An admin can read a held message as it arrived, before releasing it.
     let held = list[0]["id"].as_i64().unwrap();
-    let request = Request::get(format!("/api/v1/inbound/{held}/raw"))
-        .header("authorization", format!("Bearer {}", h.admin))
-        .body(Body::empty())
-        .unwrap();
-    let response = tower::ServiceExt::oneshot(h.router.clone(), request)
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "message/rfc822");
-    assert_eq!(
-        response.headers()["content-disposition"],
-        format!("attachment; filename=\"inbound-{held}.eml\"").as_str()
-    );
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    assert_eq!(bytes.as_ref(), no_sender.as_bytes());
+    assert_eq!(raw_download(h, held).await, no_sender.as_bytes());
     let raw_path = format!("/api/v1/inbound/{held}/raw");
     assert_eq!(h.get(&raw_path, &h.agent).await.0.as_u16(), 403);
     assert_eq!(
@@ -384,7 +390,57 @@ async fn one_batch_sees_its_own_links(h: &Harness) {
     assert_eq!(outcomes[0].ticket(), ticket);
 }
 
+/// A large message (over the row limit) is kept in the blob store, not in
+/// the database; an admin still reads it as it arrived, releasing it reads
+/// it back, and a redelivery is still a duplicate.
+async fn large_raw_mail_is_kept_outside_the_database(h: &Harness) {
+    let filler = "All work and no play makes a long message.\r\n".repeat(8_000);
+    let held = format!("Message-ID: <big-held@x>\r\nSubject: who?\r\n\r\n{filler}");
+    assert!(held.len() > 300 * 1024);
+    let (_, b) = post_mime(h, &held).await;
+    assert_eq!(b["outcome"], "quarantined", "{b}");
+    let (_, list) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["size"].as_i64(), Some(held.len() as i64), "{list}");
+    match h.store.raw_mail(id).await.unwrap() {
+        rapport_store::StoredRaw::Blobs(hash) => {
+            assert_eq!(hash, rapport_core::hex::sha256(held.as_bytes()))
+        }
+        other => panic!("a large message was kept in its row: {other:?}"),
+    }
+    assert_eq!(raw_download(h, id).await, held.as_bytes());
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/inbound/{id}/retry"),
+            &h.admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["outcome"].as_str()),
+        (200, Some("quarantined")),
+        "{b}"
+    );
+
+    let good = mail("big-ok@x", "big@customer.example", "Long", "", &filler);
+    let (_, b) = post_mime(h, &good).await;
+    assert_eq!(b["outcome"], "created", "{b}");
+    let ticket = b["ticket_id"].as_i64();
+    let (_, again) = post_mime(h, &good).await;
+    assert_eq!(
+        (again["outcome"].as_str(), again["ticket_id"].as_i64()),
+        (Some("duplicate"), ticket),
+        "{again}"
+    );
+    // A small message stays in its row.
+    let small = mail("small@x", "small@customer.example", "Short", "", "Hi");
+    assert_eq!(post_mime(h, &small).await.1["outcome"], "created");
+    let (_, list) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+}
+
 both_backends!(
+    large_raw_mail_is_kept_outside_the_database,
     mail_threads_by_the_rules,
     bad_mail_is_quarantined_and_does_not_block,
     bounces_and_auto_replies_open_no_tickets,
@@ -657,4 +713,63 @@ both_backends!(
     bounces_mark_the_address_until_the_customer_writes,
     own_and_mail_system_mail_is_ignored_and_only_rfc822_is_taken
 );
+/// The intake's transaction writes only an acknowledgment job; the mail is
+/// composed after the commit and queued in the job's own transaction, at
+/// once by the intake, or by the scheduler when the process stopped between.
+async fn acknowledgments_are_jobs_run_after_the_intake_commits(h: &Harness) {
+    let count = |kind: &'static str, status: &'static str| async move {
+        h.app
+            .job_counts()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|c| c.kind.as_str() == kind && c.status.as_str() == status)
+            .map(|c| c.count)
+            .sum::<i64>()
+    };
+    let raw = mail(
+        "ackjob@customer.example",
+        "ack@customer.example",
+        "Lamp",
+        "",
+        "Broken.",
+    );
+    let (_, b) = post_mime(h, &raw).await;
+    let ticket = b["ticket_id"].as_i64().unwrap();
+    assert_eq!(count("acknowledge", "done").await, 1);
+    assert_eq!(count("acknowledge", "pending").await, 0);
+    let mails = h
+        .get(&format!("/api/v1/tickets/{ticket}/mail"), &h.agent)
+        .await
+        .1;
+    assert_eq!(mails.as_array().map(Vec::len), Some(1), "{mails}");
+    // A job left behind (the process stopped after the intake committed).
+    let payload = serde_json::json!({"ticket": ticket, "subject": "Lamp", "name": null,
+        "address": "ack@customer.example", "in_reply_to": "ackjob@customer.example"});
+    let mut tx = h.store.begin_write().await.unwrap();
+    tx.schedule_job(&rapport_store::NewJob {
+        kind: rapport_store::JobKind::Acknowledge,
+        due_at: rapport_core::Timestamp::now(),
+        payload: payload.to_string(),
+        key: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    h.app
+        .run_due_jobs(
+            "ack-test",
+            &rapport_app::scheduler::SchedulerPolicy::default(),
+        )
+        .await
+        .unwrap();
+    let mails = h
+        .get(&format!("/api/v1/tickets/{ticket}/mail"), &h.agent)
+        .await
+        .1;
+    assert_eq!(mails.as_array().map(Vec::len), Some(2), "{mails}");
+    assert!(mails.to_string().contains("acknowledgment"), "{mails}");
+}
+
 crate::both_backends_with!(super::guarded(); loop_guards_hold_floods_and_admins_release_them);
+crate::both_backends_with!(super::guarded(); acknowledgments_are_jobs_run_after_the_intake_commits);

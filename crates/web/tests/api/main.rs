@@ -18,6 +18,7 @@ mod mailflow;
 mod matrix;
 mod outbox;
 mod paging;
+mod promises;
 mod races;
 mod same_on_both;
 mod scheduler;

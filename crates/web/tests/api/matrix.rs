@@ -91,6 +91,11 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/calendars" | "/calendars/{id}" | "/calendars/{id}/ical") => Read,
         ("post", "/calendars" | "/calendars/import" | "/calendars/{id}/default") => Admin,
         ("put" | "delete", "/calendars/{id}") => Admin,
+        (
+            "get",
+            "/promises" | "/promises/summary" | "/promises/{id}" | "/promises/{id}/recovery",
+        ) => Read,
+        ("patch", "/promises/{id}") => Work,
         ("get", "/metrics") => Metrics,
         _ => return None,
     })
@@ -164,6 +169,7 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
             Some(json!({"of": f.other_ticket, "reason": "same"}))
         }
         ("post", "/coach") => Some(json!({"draft": "Hello Ann, it ships today."})),
+        ("patch", "/promises/{id}") => Some(json!({"status": "kept"})),
         ("put", "/templates/{name}") => Some(
             json!({"subject": "Re: {{ subject }}", "body": "Hello {{ customer_name }}, thanks for writing."}),
         ),

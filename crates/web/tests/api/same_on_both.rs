@@ -203,7 +203,12 @@ async fn other_ways_in_refuse_control_characters_too(h: &Harness) {
     );
     let refused = h
         .app
-        .upload(&admin, "a\u{1}.pdf", "application/pdf", b"%PDF")
+        .upload(
+            &admin,
+            "a\u{1}.pdf",
+            "application/pdf",
+            axum::body::Bytes::from_static(b"%PDF"),
+        )
         .await;
     assert!(
         refused.is_ok(),
