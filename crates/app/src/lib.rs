@@ -26,6 +26,8 @@ pub mod templates;
 pub mod throttle;
 pub mod tickets;
 pub mod uploads;
+pub mod web_sessions;
+pub mod workspace;
 
 pub use auth::{Caller, IssuedToken};
 pub use error::AppError;

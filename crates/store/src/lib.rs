@@ -29,6 +29,7 @@ mod rows;
 pub mod templates;
 pub mod throttle;
 pub mod tickets;
+pub mod web_sessions;
 pub mod write_tx;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
@@ -43,6 +44,7 @@ pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxSta
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
 pub use tickets::{MessageRecord, NewMessage, TicketChange, TicketFilter, TicketSort};
+pub use web_sessions::{SessionOwner, WebSessionKind, WebSessionRecord};
 pub use write_tx::{FinishedInbound, WriteTx};
 
 use sqlx::AnyPool;

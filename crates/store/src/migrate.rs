@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inbound_status",
         include_str!("../migrations/0008_inbound_status.sql"),
     ),
+    (
+        12,
+        "web_sessions",
+        include_str!("../migrations/0012_web_sessions.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
