@@ -21,6 +21,7 @@ pub mod mailer;
 mod outbound;
 pub mod passwords;
 pub mod poller;
+pub mod portal;
 pub mod teams;
 pub mod templates;
 pub mod throttle;

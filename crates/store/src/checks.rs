@@ -59,6 +59,8 @@ fn identifier(text: &str) -> bool {
 /// Replaces every `{check ...}` in a migration with the engine's statements;
 /// returns the SQL and the checks, whose existing rows [`verify`] checks on SQLite.
 pub(crate) fn expand(sql: &str, backend: Backend) -> Result<(String, Vec<Check>), StoreError> {
+    let sql = expand_unchecks(sql, backend)?;
+    let sql = sql.as_str();
     const OPEN: &str = "{check ";
     let mut out = String::with_capacity(sql.len());
     let mut checks = Vec::new();
@@ -137,4 +139,40 @@ mod tests {
         assert!(expand("{check Outbox.kind = 1}", Backend::Sqlite).is_err());
         assert!(expand("{check outbox.kind = 1", Backend::Sqlite).is_err());
     }
+}
+
+/// Replaces every `{uncheck table.column}` with the statements that drop
+/// that column's check on one engine (to widen it with a new `{check ...}`).
+fn expand_unchecks(sql: &str, backend: Backend) -> Result<String, StoreError> {
+    const OPEN: &str = "{uncheck ";
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + OPEN.len()..];
+        let end = body
+            .find('}')
+            .ok_or_else(|| StoreError::Corrupt("a migration has an unclosed {uncheck".into()))?;
+        let target = body[..end].trim();
+        let name = match target.split_once('.') {
+            Some((table, column)) if identifier(table) && identifier(column) => {
+                (table, format!("{table}_{column}_check"))
+            }
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "bad uncheck target {target:?}"
+                )));
+            }
+        };
+        let (table, name) = name;
+        out.push_str(&match backend {
+            Backend::Postgres => format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name};"),
+            Backend::Sqlite => format!(
+                "DROP TRIGGER IF EXISTS {name}_insert;\nDROP TRIGGER IF EXISTS {name}_update;"
+            ),
+        });
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }

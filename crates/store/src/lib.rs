@@ -25,6 +25,7 @@ mod locks;
 pub mod message_ids;
 mod migrate;
 pub mod outbox;
+pub mod portal_links;
 mod rows;
 pub mod templates;
 pub mod throttle;

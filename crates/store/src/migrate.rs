@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "web_sessions",
         include_str!("../migrations/0012_web_sessions.sql"),
     ),
+    (
+        13,
+        "portal_links",
+        include_str!("../migrations/0013_portal_links.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod inbox;
 pub mod live;
+pub mod portal;
 pub mod render;
 pub mod session;
 pub mod sign_in;
@@ -49,6 +50,25 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}/transfer", post(ticket::transfer))
         .route("/app/tickets/{id}/status", post(ticket::status))
         .route("/app/attachments/{id}", get(ticket::attachment))
+        .route("/portal", get(portal::list))
+        .route(
+            "/portal/new",
+            get(portal::new_form).post(portal::new_submit),
+        )
+        .route("/portal/sent", get(portal::sent))
+        .route(
+            "/portal/sign-in",
+            get(portal::sign_in_form).post(portal::sign_in_submit),
+        )
+        .route("/portal/sign-out", post(portal::sign_out))
+        .route(
+            "/portal/link/{token}",
+            get(portal::link).post(portal::redeem),
+        )
+        .route("/portal/contact", get(portal::contact))
+        .route("/portal/tickets/{id}", get(portal::ticket))
+        .route("/portal/tickets/{id}/reply", post(portal::reply))
+        .route("/portal/attachments/{id}", get(portal::attachment))
         .layer(axum::middleware::from_fn(check_csrf))
         .layer(axum::middleware::from_fn(page_headers));
     Router::new()

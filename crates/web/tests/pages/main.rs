@@ -9,5 +9,6 @@ mod harness;
 
 mod browser;
 mod live;
+mod portal;
 mod security;
 mod workspace;
