@@ -120,27 +120,6 @@ pub(crate) async fn verify(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_check_becomes_a_constraint_or_two_triggers() {
-        let sql = "SELECT 1;\n{check outbox.kind IN ('reply', 'acknowledgment')}\nSELECT 2;";
-        let (pg, checks) = expand(sql, Backend::Postgres).unwrap_or_default();
-        assert_eq!(checks.len(), 1);
-        assert!(pg.contains(
-            "ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('reply', 'acknowledgment'));"
-        ));
-        assert!(pg.starts_with("SELECT 1;\n") && pg.ends_with("\nSELECT 2;"));
-        let (lite, _) = expand(sql, Backend::Sqlite).unwrap_or_default();
-        assert!(lite.contains("CREATE TRIGGER outbox_kind_check_insert BEFORE INSERT ON outbox WHEN NOT (NEW.kind IN ('reply', 'acknowledgment'))"));
-        assert!(lite.contains("BEFORE UPDATE OF kind ON outbox"));
-        assert!(expand("{check Outbox.kind = 1}", Backend::Sqlite).is_err());
-        assert!(expand("{check outbox.kind = 1", Backend::Sqlite).is_err());
-    }
-}
-
 /// Replaces every `{uncheck table.column}` with the statements that drop
 /// that column's check on one engine (to widen it with a new `{check ...}`).
 fn expand_unchecks(sql: &str, backend: Backend) -> Result<String, StoreError> {
@@ -175,4 +154,25 @@ fn expand_unchecks(sql: &str, backend: Backend) -> Result<String, StoreError> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_becomes_a_constraint_or_two_triggers() {
+        let sql = "SELECT 1;\n{check outbox.kind IN ('reply', 'acknowledgment')}\nSELECT 2;";
+        let (pg, checks) = expand(sql, Backend::Postgres).unwrap_or_default();
+        assert_eq!(checks.len(), 1);
+        assert!(pg.contains(
+            "ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('reply', 'acknowledgment'));"
+        ));
+        assert!(pg.starts_with("SELECT 1;\n") && pg.ends_with("\nSELECT 2;"));
+        let (lite, _) = expand(sql, Backend::Sqlite).unwrap_or_default();
+        assert!(lite.contains("CREATE TRIGGER outbox_kind_check_insert BEFORE INSERT ON outbox WHEN NOT (NEW.kind IN ('reply', 'acknowledgment'))"));
+        assert!(lite.contains("BEFORE UPDATE OF kind ON outbox"));
+        assert!(expand("{check Outbox.kind = 1}", Backend::Sqlite).is_err());
+        assert!(expand("{check outbox.kind = 1", Backend::Sqlite).is_err());
+    }
 }

@@ -86,20 +86,14 @@ pub async fn stream(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = s.live.subscribe(&s.app);
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(id) => {
-                    let event = Event::default().event("ticket").data(id.to_string());
-                    return Some((Ok(event), receiver));
-                }
-                // Missed some: a refresh covers them all.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let event = Event::default().event("ticket").data("0");
-                    return Some((Ok(event), receiver));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        let data = match receiver.recv().await {
+            Ok(id) => id.to_string(),
+            // Missed some: a refresh covers them all.
+            Err(broadcast::error::RecvError::Lagged(_)) => "0".to_string(),
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        let event = Event::default().event("ticket").data(data);
+        Some((Ok(event), receiver))
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

@@ -137,7 +137,7 @@ struct ErrorPage<'a> {
 #[derive(Debug)]
 pub struct PageError {
     /// The API error it mirrors (status, code, message).
-    pub error: ApiError,
+    pub error: Box<ApiError>,
     /// Where "Go back" leads.
     pub back: &'static str,
 }
@@ -161,7 +161,10 @@ impl PageError {
 
 impl From<ApiError> for PageError {
     fn from(error: ApiError) -> Self {
-        Self { error, back: "/" }
+        Self {
+            error: Box::new(error),
+            back: "/",
+        }
     }
 }
 
