@@ -74,6 +74,12 @@ impl App {
         client: Option<IpAddr>,
     ) -> Result<(AgentRecord, NewWebSession), AppError> {
         let agent = self.check_password(email, password, client).await?;
+        // Sign-ins are rare: each clears sessions that ended a day ago or more.
+        let pruned = self
+            .store
+            .prune_web_sessions(Timestamp::now().plus_seconds(-86_400))
+            .await?;
+        tracing::debug!(pruned, "pruned ended web sessions");
         let hours = self.config.session_hours;
         let session = self
             .open_web_session(AGENT_PREFIX, SessionOwner::Agent(agent.id), hours)
