@@ -161,6 +161,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_uncheck_drops_the_constraint_or_both_triggers() {
+        let sql = "{uncheck outbox.kind}\n{check outbox.kind IN ('a', 'b')}";
+        let (pg, checks) = expand(sql, Backend::Postgres).unwrap_or_default();
+        assert!(
+            pg.starts_with("ALTER TABLE outbox DROP CONSTRAINT IF EXISTS outbox_kind_check;\n")
+        );
+        assert!(pg.contains("ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('a', 'b'))"));
+        assert_eq!(checks.len(), 1);
+        let (lite, _) = expand(sql, Backend::Sqlite).unwrap_or_default();
+        assert!(lite.starts_with(
+            "DROP TRIGGER IF EXISTS outbox_kind_check_insert;\nDROP TRIGGER IF EXISTS outbox_kind_check_update;\n"
+        ));
+        assert!(expand("{uncheck outbox}", Backend::Sqlite).is_err());
+        assert!(expand("{uncheck outbox.kind", Backend::Postgres).is_err());
+    }
+
+    #[test]
     fn a_check_becomes_a_constraint_or_two_triggers() {
         let sql = "SELECT 1;\n{check outbox.kind IN ('reply', 'acknowledgment')}\nSELECT 2;";
         let (pg, checks) = expand(sql, Backend::Postgres).unwrap_or_default();
