@@ -17,9 +17,12 @@ port=${PORT:-18081}
 out=bench/out/$backend
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-target=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build --release -q -p rapport
-bin=$target/release/rapport
+if [ -n "${RAPPORT_BIN:-}" ]; then
+  bin=$RAPPORT_BIN   # a release binary built already
+else
+  cargo build --release -q -p rapport
+  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/rapport
+fi
 
 case $backend in
   sqlite) export RAPPORT_DATABASE_URL="sqlite:$PWD/$out/rapport.db" ;;
