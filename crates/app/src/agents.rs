@@ -123,6 +123,7 @@ impl App {
         let saved = self.store.update_agent(&agent).await?;
         if deactivated || new_password {
             self.store.revoke_all_tokens(id).await?;
+            self.store.revoke_agent_web_sessions(id).await?;
         }
         Ok(saved)
     }

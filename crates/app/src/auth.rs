@@ -101,6 +101,19 @@ impl App {
         password: &str,
         client: Option<IpAddr>,
     ) -> Result<(AgentRecord, IssuedToken), AppError> {
+        let agent = self.check_password(email, password, client).await?;
+        let session = self.issue_session(&agent).await?;
+        Ok((agent, session))
+    }
+
+    /// The password check of every sign-in (API and web pages): the agent
+    /// whose e-mail and password these are, with the login throttle applied.
+    pub(crate) async fn check_password(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<AgentRecord, AppError> {
         let email = email.trim().to_lowercase();
         if email.len() > MAX_IDENTITY_BYTES {
             return Err(AppError::invalid(
@@ -123,8 +136,7 @@ impl App {
         match agent {
             Some(agent) if ok && agent.active => {
                 self.login_succeeded(&keys).await?;
-                let session = self.issue_session(&agent).await?;
-                Ok((agent, session))
+                Ok(agent)
             }
             _ => {
                 self.login_failed(&keys).await?;
@@ -296,6 +308,7 @@ impl App {
         record.password_hash = Some(hash_password(password).await?);
         self.store.update_agent(&record).await?;
         self.store.revoke_all_tokens(agent).await?;
+        self.store.revoke_agent_web_sessions(agent).await?;
         Ok(())
     }
 

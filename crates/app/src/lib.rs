@@ -21,6 +21,7 @@ pub mod mailer;
 mod outbound;
 pub mod passwords;
 pub mod poller;
+pub mod portal;
 pub mod promises;
 pub mod scheduler;
 pub mod teams;
@@ -28,6 +29,8 @@ pub mod templates;
 pub mod throttle;
 pub mod tickets;
 pub mod uploads;
+pub mod web_sessions;
+pub mod workspace;
 
 pub use auth::{Caller, IssuedToken};
 pub use error::AppError;

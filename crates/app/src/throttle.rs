@@ -228,6 +228,8 @@ pub(crate) struct Limits {
     pub(crate) coach: RateLimiter,
     /// Raw messages posted to the intake, per agent.
     pub(crate) inbound: RateLimiter,
+    /// Portal requests and sign-in link requests, per client address.
+    pub(crate) portal: RateLimiter,
     /// When this process last pruned the login throttle (µs).
     pub(crate) last_prune: AtomicI64,
 }
@@ -238,6 +240,7 @@ impl Limits {
         Self {
             coach: RateLimiter::new(coach_per_minute),
             inbound: RateLimiter::new(inbound_per_minute),
+            portal: RateLimiter::new(crate::portal::PORTAL_PER_MINUTE),
             last_prune: AtomicI64::new(0),
         }
     }

@@ -155,7 +155,7 @@ fn message_page(fetched: Vec<MessageRecord>, limit: usize) -> Paged<MessageRecor
     Paged { items, next_after }
 }
 
-fn body(text: &str) -> Result<String, AppError> {
+pub(crate) fn body(text: &str) -> Result<String, AppError> {
     plain_text("body", text)?;
     if text.len() > MAX_BODY_BYTES {
         return Err(AppError::invalid(

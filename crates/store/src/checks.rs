@@ -64,6 +64,8 @@ fn identifier(text: &str) -> bool {
 /// Replaces every `{check ...}` in a migration with the engine's statements;
 /// returns the SQL and the checks, whose existing rows [`verify`] checks on SQLite.
 pub(crate) fn expand(sql: &str, backend: Backend) -> Result<(String, Vec<Check>), StoreError> {
+    let sql = expand_unchecks(sql, backend)?;
+    let sql = sql.as_str();
     const OPEN: &str = "{check ";
     let mut out = String::with_capacity(sql.len());
     let mut checks = Vec::new();
@@ -123,9 +125,62 @@ pub(crate) async fn verify(
     Ok(())
 }
 
+/// Replaces every `{uncheck table.column}` with the statements that drop
+/// that column's check on one engine (to widen it with a new `{check ...}`).
+fn expand_unchecks(sql: &str, backend: Backend) -> Result<String, StoreError> {
+    const OPEN: &str = "{uncheck ";
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + OPEN.len()..];
+        let end = body
+            .find('}')
+            .ok_or_else(|| StoreError::Corrupt("a migration has an unclosed {uncheck".into()))?;
+        let target = body[..end].trim();
+        let name = match target.split_once('.') {
+            Some((table, column)) if identifier(table) && identifier(column) => {
+                (table, format!("{table}_{column}_check"))
+            }
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "bad uncheck target {target:?}"
+                )));
+            }
+        };
+        let (table, name) = name;
+        out.push_str(&match backend {
+            Backend::Postgres => format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name};"),
+            Backend::Sqlite => format!(
+                "DROP TRIGGER IF EXISTS {name}_insert;\nDROP TRIGGER IF EXISTS {name}_update;"
+            ),
+        });
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_uncheck_drops_the_constraint_or_both_triggers() {
+        let sql = "{uncheck outbox.kind}\n{check outbox.kind IN ('a', 'b')}";
+        let (pg, checks) = expand(sql, Backend::Postgres).unwrap_or_default();
+        assert!(
+            pg.starts_with("ALTER TABLE outbox DROP CONSTRAINT IF EXISTS outbox_kind_check;\n")
+        );
+        assert!(pg.contains("ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('a', 'b'))"));
+        assert_eq!(checks.len(), 1);
+        let (lite, _) = expand(sql, Backend::Sqlite).unwrap_or_default();
+        assert!(lite.starts_with(
+            "DROP TRIGGER IF EXISTS outbox_kind_check_insert;\nDROP TRIGGER IF EXISTS outbox_kind_check_update;\n"
+        ));
+        assert!(expand("{uncheck outbox}", Backend::Sqlite).is_err());
+        assert!(expand("{uncheck outbox.kind", Backend::Postgres).is_err());
+    }
 
     #[test]
     fn a_check_becomes_a_constraint_or_two_triggers() {

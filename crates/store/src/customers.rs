@@ -99,6 +99,29 @@ pub struct CustomerRecord {
 }
 
 impl Store {
+    /// The names of these customers (missing ones left out), for lists.
+    pub async fn customer_names(
+        &self,
+        ids: &[CustomerId],
+    ) -> Result<Vec<(CustomerId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, name FROM customers WHERE id IN ({})",
+            list.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id.0);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|row| Ok((CustomerId(row.try_get("id")?), row.try_get("name")?)))
+            .collect()
+    }
+
     /// Creates a customer with identities (already normalised), atomically.
     pub async fn insert_customer(
         &self,

@@ -26,11 +26,13 @@ mod locks;
 pub mod message_ids;
 mod migrate;
 pub mod outbox;
+pub mod portal_links;
 pub mod promises;
 mod rows;
 pub mod templates;
 pub mod throttle;
 pub mod tickets;
+pub mod web_sessions;
 pub mod write_tx;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
@@ -48,6 +50,7 @@ pub use promises::{NewPromise, PromiseCounts, PromiseFilter, PromiseRecord};
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
 pub use tickets::{MessageRecord, NewMessage, TicketChange, TicketFilter, TicketSort};
+pub use web_sessions::{SessionOwner, WebSessionKind, WebSessionRecord};
 pub use write_tx::{FinishedInbound, WriteTx};
 
 use sqlx::AnyPool;

@@ -55,6 +55,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
     (
+        12,
+        "web_sessions",
+        include_str!("../migrations/0012_web_sessions.sql"),
+    ),
+    (
+        13,
+        "portal_links",
+        include_str!("../migrations/0013_portal_links.sql"),
+    ),
+    (
         14,
         "promises",
         include_str!("../migrations/0014_promises.sql"),

@@ -16,6 +16,8 @@ pub enum OutboxKind {
     Reply,
     /// The automatic acknowledgment of a new request.
     Acknowledgment,
+    /// A one-time sign-in link to the customer portal.
+    SignInLink,
 }
 
 /// Where a queued mail is in its delivery.
@@ -36,6 +38,7 @@ pub enum OutboxStatus {
 rapport_core::str_enum!(OutboxKind {
     OutboxKind::Reply => "reply",
     OutboxKind::Acknowledgment => "acknowledgment",
+    OutboxKind::SignInLink => "sign_in_link",
 });
 rapport_core::str_enum!(OutboxStatus {
     OutboxStatus::Pending => "pending",

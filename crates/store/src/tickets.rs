@@ -155,40 +155,11 @@ impl Store {
 
     /// Lists tickets by filter, in keyset pages.
     pub async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
-        let mut clauses = Vec::new();
-        let mut binds = Vec::new();
+        let (mut clauses, mut binds) = filter_clauses(filter);
         let next = |b: Bind, binds: &mut Vec<Bind>| {
             binds.push(b);
             format!("${}", binds.len())
         };
-        if !filter.statuses.is_empty() {
-            let list: Vec<String> = filter
-                .statuses
-                .iter()
-                .map(|s| next(Bind::Text(s.as_str().into()), &mut binds))
-                .collect();
-            clauses.push(format!("status IN ({})", list.join(", ")));
-        }
-        match filter.owner {
-            Some(Some(agent)) => {
-                let p = next(Bind::Int(agent.0), &mut binds);
-                clauses.push(format!("owner_id = {p}"));
-            }
-            Some(None) => clauses.push("owner_id IS NULL".into()),
-            None => {}
-        }
-        if let Some(team) = filter.team_id {
-            let p = next(Bind::Int(team.0), &mut binds);
-            clauses.push(format!("team_id = {p}"));
-        }
-        if let Some(customer) = filter.customer_id {
-            let p = next(Bind::Int(customer.0), &mut binds);
-            clauses.push(format!("customer_id = {p}"));
-        }
-        if let Some(since) = filter.updated_since {
-            let p = next(Bind::Int(since.0), &mut binds);
-            clauses.push(format!("updated_at >= {p}"));
-        }
         let (order, cursor_op, by_updated) = match filter.sort {
             TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", true),
             TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", true),
@@ -296,6 +267,91 @@ impl Store {
         .await?;
         rows.iter().map(event).collect()
     }
+    /// Events of every ticket after the event `after`, oldest first: the
+    /// feed that live pages poll (the primary key's order, so it is cheap).
+    pub async fn events_since(&self, after: EventId, limit: i64) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.0)
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event).collect()
+    }
+
+    /// The newest event's id (0 when there is none).
+    pub async fn last_event_id(&self) -> Result<EventId, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(EventId(id.unwrap_or(0)))
+    }
+
+    /// How many tickets match the filter (its statuses, owner, team,
+    /// customer), counting no further than `cap`: the count walks the same
+    /// index as the list, and stops there, so it stays fast at any size.
+    pub async fn count_tickets(&self, filter: &TicketFilter, cap: i64) -> Result<i64, StoreError> {
+        let (clauses, mut binds) = filter_clauses(filter);
+        binds.push(Bind::Int(cap.max(1)));
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM tickets{filter_sql} LIMIT ${}) AS capped",
+            binds.len()
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        Ok(query.fetch_one(&self.read).await?.try_get("n")?)
+    }
+}
+
+/// The WHERE clauses of a filter (without its cursor) and their values.
+fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
+    let mut clauses = Vec::new();
+    let mut binds = Vec::new();
+    let next = |b: Bind, binds: &mut Vec<Bind>| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    if !filter.statuses.is_empty() {
+        let list: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| next(Bind::Text(s.as_str().into()), &mut binds))
+            .collect();
+        clauses.push(format!("status IN ({})", list.join(", ")));
+    }
+    match filter.owner {
+        Some(Some(agent)) => {
+            let p = next(Bind::Int(agent.0), &mut binds);
+            clauses.push(format!("owner_id = {p}"));
+        }
+        Some(None) => clauses.push("owner_id IS NULL".into()),
+        None => {}
+    }
+    if let Some(team) = filter.team_id {
+        let p = next(Bind::Int(team.0), &mut binds);
+        clauses.push(format!("team_id = {p}"));
+    }
+    if let Some(customer) = filter.customer_id {
+        let p = next(Bind::Int(customer.0), &mut binds);
+        clauses.push(format!("customer_id = {p}"));
+    }
+    if let Some(since) = filter.updated_since {
+        let p = next(Bind::Int(since.0), &mut binds);
+        clauses.push(format!("updated_at >= {p}"));
+    }
+    (clauses, binds)
 }
 
 fn event(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {

@@ -1,5 +1,6 @@
 //! Rapport's HTTP layer: the JSON API, its OpenAPI document and reference
-//! page, health and Prometheus metrics.
+//! page, the agent workspace's and customer portal's pages, health and
+//! Prometheus metrics.
 //!
 //! Handlers only extract, call `rapport-app` and render; every bad request
 //! becomes the one error shape in [`error`]. [`serve`] takes a bound listener
@@ -12,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod metrics;
+pub mod pages;
 pub mod state;
 
 use axum::Router;
@@ -38,11 +40,13 @@ pub fn router(app: App) -> Router {
     let state = AppState {
         app,
         metrics: Arc::new(Metrics::default()),
+        live: Arc::default(),
     };
     let openapi_json = Arc::new(serde_json::to_string(&api::ApiDoc::openapi()).unwrap_or_default());
     let docs_html = Arc::new(docs_page::render(&api::ApiDoc::openapi()));
     Router::new()
         .merge(api::routes())
+        .merge(pages::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || {

@@ -11,4 +11,6 @@ pub struct AppState {
     pub app: App,
     /// Request counters and latencies.
     pub metrics: Arc<Metrics>,
+    /// Changed tickets for the pages' live updates.
+    pub live: Arc<crate::pages::live::Feed>,
 }

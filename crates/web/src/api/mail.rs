@@ -50,7 +50,7 @@ pub async fn upload(
 }
 
 /// Types a browser may show inline; anything else downloads as bytes.
-fn safe_type(content_type: &str) -> &str {
+pub(crate) fn safe_type(content_type: &str) -> &str {
     const SAFE: &[&str] = &[
         "image/png",
         "image/jpeg",
@@ -142,7 +142,7 @@ fn disposition(name: &str) -> String {
 }
 
 /// Marks a response as a sandboxed download of that type and file name.
-fn as_download(mut response: Response, content_type: &str, name: &str) -> Response {
+pub(crate) fn as_download(mut response: Response, content_type: &str, name: &str) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

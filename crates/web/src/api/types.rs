@@ -301,6 +301,8 @@ pub enum MailKindOut {
     Reply,
     /// The automatic acknowledgment of a new request.
     Acknowledgment,
+    /// A one-time sign-in link to the customer portal.
+    SignInLink,
 }
 
 impl From<rapport_app::OutboxKind> for MailKindOut {
@@ -308,6 +310,7 @@ impl From<rapport_app::OutboxKind> for MailKindOut {
         match kind {
             rapport_app::OutboxKind::Reply => Self::Reply,
             rapport_app::OutboxKind::Acknowledgment => Self::Acknowledgment,
+            rapport_app::OutboxKind::SignInLink => Self::SignInLink,
         }
     }
 }

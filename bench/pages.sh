@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Rapport pages benchmark: the agent workspace's inbox (a view with every
+# view's count) and ticket pages, signed in with a browser session, measured
+# with wrk against `rapport serve` on a database of generated tickets.
+#
+#   TICKETS=1000000 bash bench/pages.sh sqlite      # or: postgres
+#
+# Shares bench/out (and the rapport_bench database) with bench/api.sh: the
+# database is generated once and reused while its ticket count matches.
+# Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend=${1:-sqlite}
+tickets=${TICKETS:-1000000}
+duration=${DURATION:-20s}
+port=${PORT:-18081}
+out=bench/out/$backend
+mkdir -p "$out"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+if [ -n "${RAPPORT_BIN:-}" ]; then
+  bin=$RAPPORT_BIN   # a release binary built already
+else
+  cargo build --release -q -p rapport
+  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/rapport
+fi
+
+case $backend in
+  sqlite) export RAPPORT_DATABASE_URL="sqlite:$PWD/$out/rapport.db" ;;
+  postgres)
+    export RAPPORT_DATABASE_URL="postgres://postgres@127.0.0.1:5432/rapport_bench"
+    psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname='rapport_bench'" | grep -q 1 \
+      || psql -h 127.0.0.1 -U postgres -qc "create database rapport_bench" ;;
+  *) echo "backend is sqlite or postgres"; exit 1 ;;
+esac
+export RAPPORT_DATA_DIR=$PWD/$out RAPPORT_LOG=warn RAPPORT_LISTEN=127.0.0.1:$port
+
+count_file=$out/tickets.count
+if [ "$(cat "$count_file" 2>/dev/null)" != "$tickets" ]; then
+  echo "== generating $tickets tickets ($backend)"
+  "$bin" generate --tickets "$tickets" | tail -n 1
+  echo "$tickets" > "$count_file"
+fi
+echo "bench password 1" | "$bin" agent password --email admin@rapport.demo >/dev/null
+
+"$bin" serve > "$out/serve-pages.txt" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
+base=http://127.0.0.1:$port
+
+# Sign in as a browser does: the form (a visitor cookie and its CSRF token), then the post.
+jar=$out/cookies.txt
+rm -f "$jar"
+csrf=$(curl -s -c "$jar" "$base/app/sign-in" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}\n' \
+  --data-urlencode "csrf=$csrf" --data-urlencode "email=admin@rapport.demo" --data-urlencode "password=bench password 1" \
+  "$base/app/sign-in" | grep -q 303 || { echo "sign-in failed"; exit 1; }
+session=$(awk '$6 == "rapport_agent" {print $7}' "$jar")
+cookie="Cookie: rapport_agent=$session"
+max_id=$(curl -s -H "$cookie" "$base/app?view=open&sort=created_desc" | sed -n 's/.*data-id="\([0-9]*\)".*/\1/p' | head -n 1)
+
+cat > "$out/ticket-page.lua" <<LUA
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", "/app/tickets/" .. math.random(1, $max_id), {["cookie"] = "rapport_agent=$session"})
+end
+LUA
+
+summary() { awk '/Latency Distribution/{d=1} d&&/99%/{p99=$2} /Requests\/sec/{rps=$2} /Non-2xx/{bad=$NF} END{printf "p99 %s, %s req/s%s\n", p99, rps, (bad?", non-2xx " bad:"")}'; }
+
+for view in open unassigned waiting mine; do
+  echo "== inbox page: view $view, first page of 50 with the four counts (c=4, $duration)"
+  wrk -t2 -c4 -d"$duration" --latency -H "$cookie" "$base/app?view=$view" | tee "$out/inbox-$view.txt" | summary
+done
+echo "== ticket page, random ids (c=4, $duration)"
+wrk -t2 -c4 -d"$duration" --latency -s "$out/ticket-page.lua" "$base" | tee "$out/ticket-page.txt" | summary
+css=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*href="\(\/assets\/[^"]*\.css\)".*/\1/p' | head -n 1)
+js=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*src="\(\/assets\/[^"]*\.js\)".*/\1/p' | head -n 1)
+echo "JS + CSS of a workspace page: $(( $(curl -s "$base$css" | wc -c) + $(curl -s "$base$js" | wc -c) )) bytes"

@@ -1,0 +1,376 @@
+//! The customer portal's use cases: the public request form, sign-in by a
+//! one-time link sent through the outbox, and a customer's own tickets.
+//!
+//! A customer sees only their own tickets: any other ticket is "not found",
+//! exactly as a missing one. They see the public conversation only, never
+//! internal notes. The public form is kept from bots without a third party:
+//! a hidden field people leave empty (the honeypot), a signed time stamp
+//! that must be at least [`MIN_FILL_SECS`] old, and a rate limit per client.
+
+use crate::auth::{random_secret, secret_hash};
+use crate::tickets::{NewTicket, body, message_events};
+use crate::web_sessions::NewWebSession;
+use crate::{App, AppError, required_text};
+use rapport_core::{
+    Actor, AuthorKind, Channel, CustomerId, IdentityKind, MessageKind, Priority, Ticket, TicketId,
+    Timestamp, normalize_identity,
+};
+use rapport_store::{
+    AttachmentRecord, MessageRecord, NewMessage, NewOutboxMail, OutboxKind, TicketFilter,
+};
+use std::net::IpAddr;
+
+/// Portal form posts and link requests one client may make per minute.
+pub const PORTAL_PER_MINUTE: u32 = 10;
+/// A form sent sooner than this after it was served is a bot's.
+pub const MIN_FILL_SECS: i64 = 2;
+/// A form older than this must be loaded again.
+pub const MAX_FORM_AGE_SECS: i64 = 86_400;
+/// How long a sign-in link works, in minutes.
+pub const LINK_MINUTES: i64 = 30;
+/// Links one customer is sent per hour at most.
+pub const LINKS_PER_HOUR: i64 = 5;
+/// The most tickets the portal lists.
+pub const PORTAL_TICKETS: i64 = 100;
+
+/// What the public request form sends.
+#[derive(Debug, Clone, Default)]
+pub struct PortalRequest {
+    /// The customer's name.
+    pub name: String,
+    /// Their e-mail address.
+    pub email: String,
+    /// What it is about.
+    pub subject: String,
+    /// Their words.
+    pub description: String,
+    /// The hidden field people leave empty.
+    pub honeypot: String,
+    /// The signed time stamp the form was served with.
+    pub stamp: String,
+}
+
+/// What became of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestOutcome {
+    /// A ticket was opened and a sign-in link sent.
+    Opened(TicketId),
+    /// A bot filled the honeypot: nothing was stored (the page says thanks all the same).
+    Discarded,
+}
+
+/// A customer's ticket as the portal shows it.
+#[derive(Debug, Clone)]
+pub struct PortalTicket {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// Its public messages, oldest first.
+    pub messages: Vec<MessageRecord>,
+    /// The files on those messages.
+    pub attachments: Vec<AttachmentRecord>,
+}
+
+impl App {
+    /// The signed time stamp a freshly served request form carries.
+    pub async fn portal_form_stamp(&self) -> Result<String, AppError> {
+        let now = Timestamp::now().0 / 1_000_000;
+        Ok(format!("{now}.{}", self.stamp_mac(now).await?))
+    }
+
+    async fn stamp_mac(&self, secs: i64) -> Result<String, AppError> {
+        let secret = self.reply_secret().await?;
+        let mut keyed = secret.to_vec();
+        keyed.extend_from_slice(format!("\nportal-form\n{secs}").as_bytes());
+        Ok(rapport_core::hex::sha256(&keyed)[..32].to_string())
+    }
+
+    /// Checks the stamp: ours, at least [`MIN_FILL_SECS`] and at most
+    /// [`MAX_FORM_AGE_SECS`] old.
+    async fn check_stamp(&self, stamp: &str) -> Result<(), AppError> {
+        let refused = || AppError::invalid("stamp", "the form is out of date; load it again");
+        let (secs, mac) = stamp.split_once('.').ok_or_else(refused)?;
+        let secs: i64 = secs.parse().map_err(|_| refused())?;
+        if self.stamp_mac(secs).await? != mac {
+            return Err(refused());
+        }
+        let age = Timestamp::now().0 / 1_000_000 - secs;
+        if age < MIN_FILL_SECS {
+            return Err(AppError::invalid(
+                "stamp",
+                "that was quicker than a person types; wait a moment and send it again",
+            ));
+        }
+        if age > MAX_FORM_AGE_SECS {
+            return Err(refused());
+        }
+        Ok(())
+    }
+
+    fn take_portal(&self, client: Option<IpAddr>) -> Result<(), AppError> {
+        let key = crate::client::client_key(client);
+        let hash = rapport_core::hex::sha256(key.as_bytes());
+        let id = i64::from_str_radix(&hash[..15], 16).unwrap_or(0);
+        crate::throttle::take(&self.limits.portal, id, "portal")
+    }
+
+    /// Opens a ticket from the public request form and sends the customer a
+    /// sign-in link to follow it.
+    pub async fn portal_request(
+        &self,
+        request: PortalRequest,
+        client: Option<IpAddr>,
+    ) -> Result<RequestOutcome, AppError> {
+        self.take_portal(client)?;
+        if !request.honeypot.trim().is_empty() {
+            tracing::info!("portal: a filled honeypot; request discarded");
+            return Ok(RequestOutcome::Discarded);
+        }
+        self.check_stamp(&request.stamp).await?;
+        let name = required_text("name", &request.name, 200)?;
+        let email = normalize_identity(IdentityKind::Email, &request.email)
+            .map_err(|m| AppError::invalid("email", m))?;
+        let subject = required_text("subject", &request.subject, 300)?;
+        let text = body(&request.description).map_err(|e| match e {
+            AppError::Invalid { message, .. } => AppError::invalid("description", message),
+            other => other,
+        })?;
+        let customer = self.customer_for_email(&email, &name).await?;
+        let actor = Actor::Customer(customer);
+        let first = NewMessage {
+            kind: MessageKind::Public,
+            author_kind: AuthorKind::Customer,
+            author_id: Some(customer.0),
+            entered_by: None,
+            body_text: text,
+            body_html: None,
+        };
+        let new = NewTicket {
+            subject,
+            customer_id: customer,
+            channel: Channel::Portal,
+            priority: Priority::Normal,
+            team_id: None,
+            tags: Vec::new(),
+        };
+        let opening = new.decide(Some(&first), actor)?;
+        let change = self
+            .store()
+            .create_ticket(opening, actor, Some(first))
+            .await?;
+        self.queue_sign_in_link(customer, &email).await?;
+        Ok(RequestOutcome::Opened(change.ticket.id))
+    }
+
+    /// Sends a sign-in link to the customer with this address, if there is
+    /// one. The answer is the same either way, so the form tells no one
+    /// which addresses are customers.
+    pub async fn request_sign_in_link(
+        &self,
+        email: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), AppError> {
+        self.take_portal(client)?;
+        let email = normalize_identity(IdentityKind::Email, email)
+            .map_err(|m| AppError::invalid("email", m))?;
+        let Some(customer) = self
+            .store()
+            .customer_by_identity(IdentityKind::Email, &email)
+            .await?
+        else {
+            return Ok(());
+        };
+        self.queue_sign_in_link(customer, &email).await
+    }
+
+    /// Stores a fresh link and queues the mail that carries it (at most
+    /// [`LINKS_PER_HOUR`] per customer).
+    async fn queue_sign_in_link(&self, customer: CustomerId, email: &str) -> Result<(), AppError> {
+        let hour_ago = Timestamp::now().plus_seconds(-3600);
+        if self.store().portal_links_since(customer, hour_ago).await? >= LINKS_PER_HOUR {
+            tracing::info!(
+                customer = customer.0,
+                "portal: sign-in links per hour reached"
+            );
+            return Ok(());
+        }
+        let token = random_secret("pl_")?;
+        let expires = Timestamp::now().plus_seconds(LINK_MINUTES * 60);
+        self.store()
+            .insert_portal_link(&secret_hash(&token), customer, expires)
+            .await?;
+        let mail = self.sign_in_mail(email, &token)?;
+        let mut tx = self.store().begin_write().await?;
+        tx.enqueue_mail(&mail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn sign_in_mail(&self, email: &str, token: &str) -> Result<NewOutboxMail, AppError> {
+        let config = self.config();
+        let domain = config
+            .mail
+            .address
+            .rsplit_once('@')
+            .map_or("localhost", |(_, d)| d);
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(|e| AppError::Internal(e.to_string()))?;
+        let message_id = rapport_mail::new_message_id(0, u64::from_le_bytes(random), domain);
+        let link = format!(
+            "{}/portal/link/{token}",
+            config.public_base_url.trim_end_matches('/')
+        );
+        let text = format!(
+            "Hello,\n\nopen this link to see your requests to {}:\n\n{link}\n\nIt works once, for {LINK_MINUTES} minutes. If you did not ask for it, ignore this mail.\n",
+            config.mail.business_name
+        );
+        let outgoing = rapport_mail::Outgoing {
+            from: rapport_mail::Person {
+                name: Some(config.mail.business_name.clone()),
+                address: config.mail.address.clone(),
+            },
+            to: vec![rapport_mail::Person {
+                name: None,
+                address: email.to_string(),
+            }],
+            subject: format!("Your sign-in link for {}", config.mail.business_name),
+            message_id: message_id.clone(),
+            text,
+            date: Timestamp::now().0 / 1_000_000,
+            auto_submitted: true,
+            ..rapport_mail::Outgoing::default()
+        };
+        let raw =
+            rapport_mail::compose(&outgoing).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(NewOutboxMail {
+            ticket_id: None,
+            message_ref: None,
+            kind: OutboxKind::SignInLink,
+            message_id,
+            mail_from: config.mail.address.clone(),
+            recipients: vec![email.to_string()],
+            rate_key: email.to_string(),
+            raw,
+        })
+    }
+
+    /// Redeems a one-time link: opens the customer's portal session. A
+    /// used, expired or unknown link is refused.
+    pub async fn redeem_sign_in_link(&self, token: &str) -> Result<NewWebSession, AppError> {
+        const REFUSED: AppError =
+            AppError::Unauthorized("this sign-in link was already used or has expired");
+        if !token.starts_with("pl_") || token.len() != 67 {
+            return Err(REFUSED);
+        }
+        let customer = self
+            .store()
+            .redeem_portal_link(&secret_hash(token), Timestamp::now())
+            .await?
+            .ok_or(REFUSED)?;
+        self.open_customer_session(customer).await
+    }
+
+    /// The customer's own tickets, most recently changed first.
+    pub async fn portal_tickets(&self, customer: CustomerId) -> Result<Vec<Ticket>, AppError> {
+        let filter = TicketFilter {
+            customer_id: Some(customer),
+            limit: PORTAL_TICKETS,
+            ..TicketFilter::default()
+        };
+        Ok(self.store().list_tickets(&filter).await?)
+    }
+
+    /// The customer's ticket; anyone else's is not found.
+    async fn own_ticket(&self, customer: CustomerId, id: TicketId) -> Result<Ticket, AppError> {
+        match self.store().ticket(id).await {
+            Ok(t) if t.customer_id == customer => Ok(t),
+            Ok(_) | Err(rapport_store::StoreError::NotFound(_)) => {
+                Err(AppError::NotFound("ticket"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One of the customer's tickets with its public conversation (no
+    /// internal notes).
+    pub async fn portal_ticket(
+        &self,
+        customer: CustomerId,
+        id: TicketId,
+    ) -> Result<PortalTicket, AppError> {
+        let ticket = self.own_ticket(customer, id).await?;
+        let messages: Vec<MessageRecord> = self
+            .store()
+            .messages_after(id, None, crate::tickets::MESSAGES_PER_PAGE)
+            .await?
+            .into_iter()
+            .filter(|m| m.kind == MessageKind::Public)
+            .collect();
+        let attachments = self
+            .store()
+            .attachments_of_ticket(id, None, crate::tickets::ATTACHMENTS_PER_PAGE)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.message_ref
+                    .is_some_and(|m| messages.iter().any(|p| p.id == m))
+            })
+            .collect();
+        Ok(PortalTicket {
+            ticket,
+            messages,
+            attachments,
+        })
+    }
+
+    /// The customer answers on one of their tickets.
+    pub async fn portal_reply(
+        &self,
+        customer: CustomerId,
+        id: TicketId,
+        text: &str,
+    ) -> Result<(), AppError> {
+        self.own_ticket(customer, id).await?;
+        let text = body(text)?;
+        let actor = Actor::Customer(customer);
+        let message = NewMessage {
+            kind: MessageKind::Public,
+            author_kind: AuthorKind::Customer,
+            author_id: Some(customer.0),
+            entered_by: None,
+            body_text: text,
+            body_html: None,
+        };
+        self.store()
+            .change_ticket(id, actor, Some(message), move |ticket, message_id| {
+                message_events(
+                    ticket,
+                    message_id,
+                    MessageKind::Public,
+                    AuthorKind::Customer,
+                    actor,
+                )
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// A file on one of the customer's public messages.
+    pub async fn portal_attachment(
+        &self,
+        customer: CustomerId,
+        id: i64,
+    ) -> Result<(AttachmentRecord, Vec<u8>), AppError> {
+        let record = self.store().attachment(id).await?;
+        let ticket = record.ticket_id.ok_or(AppError::NotFound("attachment"))?;
+        let shown = self.portal_ticket(customer, ticket).await?;
+        if !shown.attachments.iter().any(|a| a.id == id) {
+            return Err(AppError::NotFound("attachment"));
+        }
+        let data = self
+            .blobs()
+            .get(&record.file.sha256)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok((record, data))
+    }
+}

@@ -1,0 +1,251 @@
+//! The agent workspace's reads: the ticket views with their counts, and the
+//! ticket page (conversation, files, events, the customer and their other
+//! tickets). Each is built from the use cases the JSON API calls, so the
+//! same authorization applies.
+
+use crate::tickets::TicketView;
+use crate::{App, AppError, Caller};
+use rapport_core::{AgentId, CustomerId, Event, Status, Ticket, TicketId};
+use rapport_store::{AgentRecord, CustomerRecord, TicketFilter, TicketSort};
+use std::collections::HashMap;
+
+/// Counts stop here: a view holding more shows "1000+" (the count walks
+/// the view's index no further, so it stays fast at a million tickets).
+pub const COUNT_CAP: i64 = 1000;
+/// Tickets per page of a view.
+pub const VIEW_PAGE: i64 = 50;
+/// The customer's other tickets shown beside a ticket.
+pub const OTHER_TICKETS: i64 = 20;
+/// The events shown on a ticket page.
+pub const EVENTS_SHOWN: i64 = 500;
+
+/// A list of tickets in the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The caller's own tickets that are not done.
+    Mine,
+    /// Tickets nobody owns yet.
+    Unassigned,
+    /// Every ticket that is not done nor waiting on the customer.
+    AllOpen,
+    /// Tickets waiting for the customer's answer.
+    WaitingOnCustomer,
+}
+
+rapport_core::str_enum!(View {
+    View::Mine => "mine",
+    View::Unassigned => "unassigned",
+    View::AllOpen => "open",
+    View::WaitingOnCustomer => "waiting",
+});
+
+impl View {
+    /// Every view, in the order the workspace shows them.
+    pub const ALL: [View; 4] = [
+        View::Mine,
+        View::Unassigned,
+        View::AllOpen,
+        View::WaitingOnCustomer,
+    ];
+
+    /// Its name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Mine => "Mine",
+            View::Unassigned => "Unassigned",
+            View::AllOpen => "All open",
+            View::WaitingOnCustomer => "Waiting on customer",
+        }
+    }
+
+    /// The filter of this view for this agent.
+    pub fn filter(self, agent: AgentId) -> TicketFilter {
+        let (statuses, owner) = match self {
+            View::Mine => (
+                vec![Status::New, Status::Open, Status::Pending, Status::OnHold],
+                Some(Some(agent)),
+            ),
+            View::Unassigned => (vec![Status::New, Status::Open], Some(None)),
+            View::AllOpen => (vec![Status::New, Status::Open, Status::OnHold], None),
+            View::WaitingOnCustomer => (vec![Status::Pending], None),
+        };
+        TicketFilter {
+            statuses,
+            owner,
+            ..TicketFilter::default()
+        }
+    }
+}
+
+/// A view and how many tickets it holds (at most [`COUNT_CAP`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewCount {
+    /// The view.
+    pub view: View,
+    /// Its tickets, counted up to [`COUNT_CAP`].
+    pub count: i64,
+}
+
+impl ViewCount {
+    /// The count as shown: "1000+" past the cap.
+    pub fn label(&self) -> String {
+        if self.count >= COUNT_CAP {
+            format!("{COUNT_CAP}+")
+        } else {
+            self.count.to_string()
+        }
+    }
+}
+
+/// One page of a view.
+#[derive(Debug, Clone)]
+pub struct ViewPage {
+    /// The tickets.
+    pub tickets: Vec<Ticket>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<(i64, i64)>,
+    /// The names of the tickets' customers.
+    pub customers: HashMap<CustomerId, String>,
+    /// The names of every agent (owners).
+    pub agents: HashMap<AgentId, String>,
+}
+
+/// Everything the ticket page shows.
+#[derive(Debug, Clone)]
+pub struct TicketPage {
+    /// The ticket, its first messages and files, its mail.
+    pub view: TicketView,
+    /// Its events, oldest first.
+    pub events: Vec<Event>,
+    /// Who asked.
+    pub customer: CustomerRecord,
+    /// The customer's addresses that bounce.
+    pub bouncing: Vec<String>,
+    /// The customer's other tickets, newest change first.
+    pub other_tickets: Vec<Ticket>,
+    /// The active agents (names of owners and authors, transfer targets).
+    pub agents: Vec<AgentRecord>,
+}
+
+impl App {
+    /// Every view with its count, for the agent.
+    pub async fn view_counts(&self, caller: &Caller) -> Result<Vec<ViewCount>, AppError> {
+        caller.require(rapport_core::Permission::Read, "list tickets")?;
+        let mut counts = Vec::with_capacity(View::ALL.len());
+        for view in View::ALL {
+            let count = self
+                .store()
+                .count_tickets(&view.filter(caller.agent_id), COUNT_CAP)
+                .await?;
+            counts.push(ViewCount { view, count });
+        }
+        Ok(counts)
+    }
+
+    /// A page of a view in an order, after a keyset cursor.
+    pub async fn view_page(
+        &self,
+        caller: &Caller,
+        view: View,
+        sort: TicketSort,
+        after: Option<(i64, i64)>,
+    ) -> Result<ViewPage, AppError> {
+        let filter = TicketFilter {
+            sort,
+            after,
+            limit: VIEW_PAGE + 1,
+            ..view.filter(caller.agent_id)
+        };
+        let mut tickets = self.tickets(caller, &filter).await?;
+        let more = tickets.len() > VIEW_PAGE as usize;
+        tickets.truncate(VIEW_PAGE as usize);
+        let next = more
+            .then(|| tickets.last().map(|t| cursor_of(t, sort)))
+            .flatten();
+        let mut ids: Vec<CustomerId> = tickets.iter().map(|t| t.customer_id).collect();
+        ids.sort_unstable_by_key(|c| c.0);
+        ids.dedup();
+        let customers = self
+            .store()
+            .customer_names(&ids)
+            .await?
+            .into_iter()
+            .collect();
+        let agents = self
+            .agents(caller)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        Ok(ViewPage {
+            tickets,
+            next,
+            customers,
+            agents,
+        })
+    }
+
+    /// The ticket page: the ticket with its conversation, events, customer
+    /// and the customer's other tickets.
+    pub async fn ticket_page(&self, caller: &Caller, id: TicketId) -> Result<TicketPage, AppError> {
+        let view = self.ticket(caller, id).await?;
+        let events = self.ticket_events(caller, id, None, EVENTS_SHOWN).await?;
+        let customer = self.customer(caller, view.ticket.customer_id).await?;
+        let bouncing = self
+            .bouncing_addresses(caller, customer.id)
+            .await?
+            .into_iter()
+            .map(|(address, _, _)| address)
+            .collect();
+        let filter = TicketFilter {
+            customer_id: Some(customer.id),
+            limit: OTHER_TICKETS + 1,
+            ..TicketFilter::default()
+        };
+        let other_tickets = self
+            .tickets(caller, &filter)
+            .await?
+            .into_iter()
+            .filter(|t| t.id != id)
+            .take(OTHER_TICKETS as usize)
+            .collect();
+        let agents = self
+            .agents(caller)
+            .await?
+            .into_iter()
+            .filter(|a| a.active)
+            .collect();
+        Ok(TicketPage {
+            view,
+            events,
+            customer,
+            bouncing,
+            other_tickets,
+            agents,
+        })
+    }
+}
+
+/// The keyset cursor of a ticket in a sort order.
+pub fn cursor_of(ticket: &Ticket, sort: TicketSort) -> (i64, i64) {
+    match sort {
+        TicketSort::UpdatedDesc | TicketSort::UpdatedAsc => (ticket.updated_at.0, ticket.id.0),
+        TicketSort::CreatedDesc | TicketSort::CreatedAsc => (ticket.id.0, ticket.id.0),
+    }
+}
+
+/// The most events one poll of the live feed reads.
+pub const LIVE_BATCH: i64 = 1000;
+
+impl App {
+    /// Where the live feed starts: the newest event now.
+    pub async fn live_cursor(&self) -> Result<rapport_core::EventId, AppError> {
+        Ok(self.store().last_event_id().await?)
+    }
+
+    /// The events after `after`, for the live feed of signed-in agents'
+    /// pages (the web layer sends on only ticket ids, to agents).
+    pub async fn live_changes(&self, after: rapport_core::EventId) -> Result<Vec<Event>, AppError> {
+        Ok(self.store().events_since(after, LIVE_BATCH).await?)
+    }
+}

@@ -1,0 +1,152 @@
+//! The workspace's ticket views: counts, sort, keyset pages.
+
+use super::render::{Chrome, PageError, page, when};
+use super::session::AgentPage;
+use crate::extract::Query;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Redirect, Response};
+use rapport_app::TicketSort;
+use rapport_app::workspace::View;
+use serde::Deserialize;
+
+/// A view's tab: key, title, count, whether it is shown.
+struct ViewTab {
+    key: &'static str,
+    title: &'static str,
+    count: String,
+    current: bool,
+}
+
+/// A ticket's row.
+struct Row {
+    id: i64,
+    subject: String,
+    customer: String,
+    status: &'static str,
+    owner: String,
+    updated: String,
+    updated_iso: String,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    view_title: &'static str,
+    view_key: &'static str,
+    sort_key: &'static str,
+    views: Vec<ViewTab>,
+    sorts: Vec<(&'static str, &'static str, bool)>,
+    rows: Vec<Row>,
+    first_page: bool,
+    next: Option<String>,
+}
+
+/// The orders a view can be sorted in: (key, label, order).
+const SORTS: [(&str, &str, TicketSort); 4] = [
+    (
+        "updated_desc",
+        "Recently changed first",
+        TicketSort::UpdatedDesc,
+    ),
+    (
+        "updated_asc",
+        "Waiting longest first",
+        TicketSort::UpdatedAsc,
+    ),
+    ("created_desc", "Newest first", TicketSort::CreatedDesc),
+    ("created_asc", "Oldest first", TicketSort::CreatedAsc),
+];
+
+/// The query of the inbox.
+#[derive(Deserialize)]
+pub struct InboxQuery {
+    view: Option<String>,
+    sort: Option<String>,
+    after: Option<String>,
+}
+
+/// `/` leads to the workspace.
+pub async fn root() -> Redirect {
+    Redirect::to("/app")
+}
+
+/// A view of tickets, with every view's count.
+pub async fn inbox(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Query(q): Query<InboxQuery>,
+) -> Result<Response, PageError> {
+    let view = match q.view.as_deref() {
+        None | Some("") => View::Mine,
+        Some(v) => v
+            .parse::<View>()
+            .map_err(|_| crate::error::ApiError::field("view", format!("unknown view {v:?}")))?,
+    };
+    let (sort_key, _, sort) = match q.sort.as_deref() {
+        None | Some("") => SORTS[0],
+        Some(k) => *SORTS
+            .iter()
+            .find(|(key, _, _)| *key == k)
+            .ok_or_else(|| crate::error::ApiError::field("sort", format!("unknown sort {k:?}")))?,
+    };
+    let after = q.after.as_deref().map(parse_cursor).transpose()?;
+    let counts = s.app.view_counts(&agent.caller).await?;
+    let found = s.app.view_page(&agent.caller, view, sort, after).await?;
+    let views = counts
+        .iter()
+        .map(|c| ViewTab {
+            key: c.view.as_str(),
+            title: c.view.title(),
+            count: c.label(),
+            current: c.view == view,
+        })
+        .collect();
+    let rows = found
+        .tickets
+        .iter()
+        .map(|t| {
+            let (updated, updated_iso) = when(t.updated_at);
+            Row {
+                id: t.id.0,
+                subject: t.subject.clone(),
+                customer: found
+                    .customers
+                    .get(&t.customer_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                status: t.status.as_str(),
+                owner: t
+                    .owner_id
+                    .and_then(|o| found.agents.get(&o).cloned())
+                    .unwrap_or_else(|| "—".into()),
+                updated,
+                updated_iso,
+            }
+        })
+        .collect();
+    let template = InboxPage {
+        chrome: agent.chrome,
+        view_title: view.title(),
+        view_key: view.as_str(),
+        sort_key,
+        views,
+        sorts: SORTS.iter().map(|(k, l, o)| (*k, *l, *o == sort)).collect(),
+        rows,
+        first_page: after.is_none(),
+        next: found.next.map(|(k, i)| format!("{k}.{i}")),
+    };
+    Ok(page(StatusCode::OK, &template))
+}
+
+/// A cursor as the pager writes it: `<sort key>.<id>`.
+fn parse_cursor(text: &str) -> Result<(i64, i64), PageError> {
+    text.split_once('.')
+        .and_then(|(k, i)| Some((k.parse().ok()?, i.parse().ok()?)))
+        .ok_or_else(|| {
+            crate::error::ApiError::field("after", "must be a cursor from a Next page link").into()
+        })
+}

@@ -1,0 +1,99 @@
+//! Live updates for open pages over server-sent events.
+//!
+//! One task per process polls the event log (shared by every server on one
+//! database, so a change made through any `rapport serve` reaches every
+//! open list) and fans each changed ticket out to the streams of this
+//! process. The task starts with the first stream and stops when the last
+//! one closes.
+
+use super::session::AgentPage;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::Stream;
+use rapport_app::App;
+use std::convert::Infallible;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// How often the event log is polled.
+pub const POLL_EVERY: Duration = Duration::from_millis(400);
+
+/// The fan-out of changed tickets to this process's streams.
+pub struct Feed {
+    sender: broadcast::Sender<i64>,
+    running: Mutex<bool>,
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Self {
+            sender: broadcast::channel(1024).0,
+            running: Mutex::new(false),
+        }
+    }
+}
+
+impl Feed {
+    /// A receiver of changed ticket ids; starts the poller if it is not running.
+    fn subscribe(self: &std::sync::Arc<Self>, app: &App) -> broadcast::Receiver<i64> {
+        let receiver = self.sender.subscribe();
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if !*running {
+            *running = true;
+            tokio::spawn(poll(self.clone(), app.clone()));
+        }
+        receiver
+    }
+}
+
+/// Polls the event log until no stream listens.
+async fn poll(feed: std::sync::Arc<Feed>, app: App) {
+    let mut last = match app.live_cursor().await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::warn!(error = %e, "live updates: cannot read the event log");
+            rapport_core::EventId(0)
+        }
+    };
+    loop {
+        tokio::time::sleep(POLL_EVERY).await;
+        {
+            let mut running = feed.running.lock().unwrap_or_else(|e| e.into_inner());
+            if feed.sender.receiver_count() == 0 {
+                *running = false;
+                return;
+            }
+        }
+        match app.live_changes(last).await {
+            Ok(events) => {
+                for event in events {
+                    last = last.max(event.id);
+                    let _ = feed.sender.send(event.ticket_id.0);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "live updates: polling the event log failed"),
+        }
+    }
+}
+
+/// The stream of changed tickets for an agent's open list: an event named
+/// `ticket` whose data is the ticket's id.
+pub async fn stream(
+    State(s): State<AppState>,
+    _agent: AgentPage,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = s.live.subscribe(&s.app);
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let data = match receiver.recv().await {
+            Ok(id) => id.to_string(),
+            // Missed some: a refresh covers them all.
+            Err(broadcast::error::RecvError::Lagged(_)) => "0".to_string(),
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        let event = Event::default().event("ticket").data(data);
+        Some((Ok(event), receiver))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

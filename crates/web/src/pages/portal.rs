@@ -1,0 +1,400 @@
+//! The customer portal: the public request form, sign-in by one-time link,
+//! the customer's own tickets, and the contact channels and hours.
+
+use super::render::{Chrome, PageError, page, when};
+use super::session::{Area, CUSTOMER_COOKIE, CustomerPage, page_csrf, set_cookie, with_cookie};
+use crate::extract::Id;
+use crate::guard::ClientAddr;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use rapport_app::AppError;
+use rapport_app::portal::{PortalRequest, RequestOutcome};
+use rapport_core::{AuthorKind, TicketId};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "portal_new.html")]
+struct NewRequestPage {
+    chrome: Chrome,
+    stamp: String,
+    name: String,
+    email: String,
+    subject: String,
+    description: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    heading: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    heading: &'static str,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_link.html")]
+struct LinkPage {
+    chrome: Chrome,
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    tickets: Vec<(i64, String, &'static str, String)>,
+}
+
+struct MessageRow {
+    author: String,
+    at: String,
+    at_iso: String,
+    html: Option<String>,
+    text: String,
+    files: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "portal_ticket.html")]
+struct TicketPage {
+    chrome: Chrome,
+    id: i64,
+    subject: String,
+    status: &'static str,
+    messages: Vec<MessageRow>,
+}
+
+#[derive(Template)]
+#[template(path = "portal_contact.html")]
+struct ContactPage {
+    chrome: Chrome,
+    email: String,
+    open_now: bool,
+    closes: Option<String>,
+    opens: Option<String>,
+    zone: String,
+    days: Vec<(String, String)>,
+}
+
+/// The frame of a portal page for a visitor (not signed in).
+fn visitor(
+    s: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Chrome, Option<axum::http::HeaderValue>), PageError> {
+    let (csrf, cookie) = page_csrf(s, headers, Area::Portal)?;
+    let signed_in = super::session::cookie(headers, CUSTOMER_COOKIE).is_some();
+    Ok((Chrome::portal(s, signed_in, csrf), cookie))
+}
+
+/// The public request form.
+pub async fn new_form(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let (chrome, cookie) = visitor(&s, &headers)?;
+    let template = NewRequestPage {
+        chrome,
+        stamp: s.app.portal_form_stamp().await?,
+        name: String::new(),
+        email: String::new(),
+        subject: String::new(),
+        description: String::new(),
+    };
+    Ok(with_cookie(page(StatusCode::OK, &template), cookie))
+}
+
+/// What the request form sends.
+#[derive(Deserialize)]
+pub struct NewRequest {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    stamp: String,
+}
+
+/// Opens a ticket from the form; a refusal shows the form again with what was typed.
+pub async fn new_submit(
+    State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<NewRequest>,
+) -> Result<Response, PageError> {
+    let request = PortalRequest {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        subject: form.subject.clone(),
+        description: form.description.clone(),
+        honeypot: form.website,
+        stamp: form.stamp,
+    };
+    match s.app.portal_request(request, client).await {
+        Ok(RequestOutcome::Opened(_) | RequestOutcome::Discarded) => {
+            Ok(Redirect::to("/portal/sent").into_response())
+        }
+        Err(e @ AppError::Invalid { .. }) => {
+            let error = crate::error::ApiError::from(e);
+            let (chrome, cookie) = visitor(&s, &headers)?;
+            let notice = match &error.field {
+                Some(f) => format!("{f}: {}", error.message),
+                None => error.message.clone(),
+            };
+            let template = NewRequestPage {
+                chrome: chrome.with_notice(notice, true),
+                stamp: s.app.portal_form_stamp().await?,
+                name: form.name,
+                email: form.email,
+                subject: form.subject,
+                description: form.description,
+            };
+            Ok(with_cookie(page(error.status, &template), cookie))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After a request or a link request: look in your mail.
+pub async fn sent(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+    let (chrome, cookie) = visitor(&s, &headers)?;
+    let template = MessagePage {
+        chrome,
+        heading: "Check your mail",
+        message: "If we know your address, a sign-in link is on its way to it. It works once, for 30 minutes.".into(),
+    };
+    Ok(with_cookie(page(StatusCode::OK, &template), cookie))
+}
+
+/// The form asking for a sign-in link.
+pub async fn sign_in_form(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let (chrome, cookie) = visitor(&s, &headers)?;
+    let template = SignInPage {
+        chrome,
+        heading: "Sign in",
+    };
+    Ok(with_cookie(page(StatusCode::OK, &template), cookie))
+}
+
+/// What the link form sends.
+#[derive(Deserialize)]
+pub struct LinkRequest {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sends a link (if the address is a customer's); the answer is the same either way.
+pub async fn sign_in_submit(
+    State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<LinkRequest>,
+) -> Result<Response, PageError> {
+    s.app.request_sign_in_link(&form.email, client).await?;
+    Ok(Redirect::to("/portal/sent").into_response())
+}
+
+/// A link from the mail: a button that signs in (a GET changes nothing,
+/// so mail scanners that follow links do not use it up).
+pub async fn link(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let (chrome, cookie) = visitor(&s, &headers)?;
+    let template = LinkPage { chrome, token };
+    Ok(with_cookie(page(StatusCode::OK, &template), cookie))
+}
+
+/// Uses the link: opens the customer's session, or offers a new link.
+pub async fn redeem(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    match s.app.redeem_sign_in_link(&token).await {
+        Ok(session) => {
+            let cookie = set_cookie(&s, CUSTOMER_COOKIE, &session.token, session.max_age_secs);
+            Ok(with_cookie(Redirect::to("/portal"), Some(cookie)))
+        }
+        Err(AppError::Unauthorized(message)) => {
+            let (chrome, cookie) = visitor(&s, &headers)?;
+            let template = SignInPage {
+                chrome: chrome.with_notice(message, true),
+                heading: "This link no longer works",
+            };
+            Ok(with_cookie(page(StatusCode::GONE, &template), cookie))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The customer's requests.
+pub async fn list(
+    State(s): State<AppState>,
+    customer: CustomerPage,
+) -> Result<Response, PageError> {
+    let tickets = s
+        .app
+        .portal_tickets(customer.customer)
+        .await?
+        .into_iter()
+        .map(|t| (t.id.0, t.subject, t.status.as_str(), when(t.updated_at).0))
+        .collect();
+    let template = ListPage {
+        chrome: customer.chrome,
+        tickets,
+    };
+    Ok(page(StatusCode::OK, &template))
+}
+
+/// One of the customer's requests; anyone else's is a 404.
+pub async fn ticket(
+    State(s): State<AppState>,
+    customer: CustomerPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let found = s.app.portal_ticket(customer.customer, TicketId(id)).await?;
+    let business = s.app.config().mail.business_name.clone();
+    let messages = found
+        .messages
+        .iter()
+        .map(|m| {
+            let (at, at_iso) = when(m.created_at);
+            MessageRow {
+                author: match m.author_kind {
+                    AuthorKind::Customer => "You".into(),
+                    _ => business.clone(),
+                },
+                at,
+                at_iso,
+                html: m.body_html.clone(),
+                text: m.body_text.clone(),
+                files: found
+                    .attachments
+                    .iter()
+                    .filter(|a| a.message_ref == Some(m.id))
+                    .map(|a| {
+                        (
+                            format!("/portal/attachments/{}", a.id),
+                            a.file.file_name.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let template = TicketPage {
+        chrome: customer.chrome,
+        id,
+        subject: found.ticket.subject,
+        status: found.ticket.status.as_str(),
+        messages,
+    };
+    Ok(page(StatusCode::OK, &template))
+}
+
+/// What the answer form sends.
+#[derive(Deserialize)]
+pub struct Answer {
+    #[serde(default)]
+    body: String,
+}
+
+/// The customer answers.
+pub async fn reply(
+    State(s): State<AppState>,
+    customer: CustomerPage,
+    Id(id): Id,
+    Form(form): Form<Answer>,
+) -> Result<Response, PageError> {
+    s.app
+        .portal_reply(customer.customer, TicketId(id), &form.body)
+        .await?;
+    Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
+}
+
+/// A file on one of the customer's messages.
+pub async fn attachment(
+    State(s): State<AppState>,
+    customer: CustomerPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let (record, data) = s.app.portal_attachment(customer.customer, id).await?;
+    Ok(crate::api::mail::as_download(
+        data.into_response(),
+        crate::api::mail::safe_type(&record.file.content_type),
+        &record.file.file_name,
+    ))
+}
+
+/// Ends the customer's session.
+pub async fn sign_out(
+    State(s): State<AppState>,
+    customer: CustomerPage,
+) -> Result<Response, PageError> {
+    s.app.web_sign_out(&customer.token).await?;
+    let mut response = Redirect::to("/portal/sign-in").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&s, CUSTOMER_COOKIE, "", 0));
+    Ok(response)
+}
+
+/// The business's contact channels and hours, from the business calendar.
+pub async fn contact(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+    let (chrome, cookie) = visitor(&s, &headers)?;
+    let hours = s.app.business_hours(None).await?;
+    let days = hours
+        .days
+        .iter()
+        .map(|d| {
+            let open = if !d.holidays.is_empty() {
+                format!("closed ({})", d.holidays.join(", "))
+            } else if d.open.is_empty() {
+                "closed".to_string()
+            } else {
+                d.open
+                    .iter()
+                    .map(|(a, b)| {
+                        format!(
+                            "{}–{}",
+                            a.local.strftime("%H:%M"),
+                            b.local.strftime("%H:%M")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            (d.date.strftime("%A %Y-%m-%d").to_string(), open)
+        })
+        .collect();
+    let template = ContactPage {
+        chrome,
+        email: s.app.config().mail.address.clone(),
+        open_now: hours.open_now,
+        closes: hours.closes_at.map(|m| m.text),
+        opens: hours.next_opening.map(|m| m.text),
+        zone: hours.zone_label,
+        days,
+    };
+    Ok(with_cookie(page(StatusCode::OK, &template), cookie))
+}

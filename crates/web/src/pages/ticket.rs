@@ -1,0 +1,475 @@
+//! The workspace's ticket page and its actions: reply (through the coach
+//! gate), internal note, assign to me, transfer with a hand-off note,
+//! status. Every action is a plain form that redirects back (POST, then
+//! GET); a refusal shows the page again with the reason and the draft.
+
+use super::render::{Chrome, PageError, page, when};
+use super::session::AgentPage;
+use crate::extract::Id;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use rapport_app::AppError;
+use rapport_app::tickets::MessageRole;
+use rapport_app::workspace::TicketPage;
+use rapport_coach::{Finding, Severity};
+use rapport_core::{Actor, AgentId, AuthorKind, Command, EventKind, MessageKind, Status, TicketId};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+struct MessageRow {
+    id: i64,
+    label: String,
+    author: String,
+    internal: bool,
+    at: String,
+    at_iso: String,
+    html: Option<String>,
+    text: String,
+    files: Vec<(String, String, String)>,
+}
+
+struct FindingRow {
+    check: &'static str,
+    severity: &'static str,
+    quote: String,
+    explanation: String,
+    suggestion: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketTemplate {
+    chrome: Chrome,
+    id: i64,
+    subject: String,
+    status: &'static str,
+    priority: &'static str,
+    channel: &'static str,
+    owner: String,
+    messages: Vec<MessageRow>,
+    more_messages: bool,
+    show_actions: bool,
+    findings: Vec<FindingRow>,
+    blocked: bool,
+    draft: String,
+    can_take: bool,
+    statuses: Vec<(&'static str, bool)>,
+    agents: Vec<(i64, String)>,
+    customer_name: String,
+    identities: Vec<(String, bool)>,
+    other_tickets: Vec<(i64, String, &'static str)>,
+    events: Vec<(String, String, String)>,
+}
+
+/// What a refused reply leaves on the page: the draft and the coach's findings.
+#[derive(Default)]
+struct Draft {
+    text: String,
+    findings: Vec<Finding>,
+}
+
+/// The ticket page.
+pub async fn show(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    render(&s, agent, TicketId(id), Draft::default(), StatusCode::OK).await
+}
+
+async fn render(
+    s: &AppState,
+    agent: AgentPage,
+    id: TicketId,
+    draft: Draft,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let found = s.app.ticket_page(&agent.caller, id).await?;
+    let template = build(agent, found, draft);
+    Ok(page(status, &template))
+}
+
+fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
+    let names: HashMap<AgentId, String> = found
+        .agents
+        .iter()
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    let agent_name = |id: AgentId| {
+        names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("agent {id}"))
+    };
+    let ticket = &found.view.ticket;
+    let customer_name = found.customer.name.clone();
+    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    for a in &found.view.attachments.items {
+        if let Some(m) = a.message_ref {
+            files.entry(m.0).or_default().push((
+                format!("/app/attachments/{}", a.id),
+                a.file.file_name.clone(),
+                format!("{} bytes", a.file.size),
+            ));
+        }
+    }
+    let messages = found
+        .view
+        .messages
+        .items
+        .iter()
+        .map(|m| {
+            let (at, at_iso) = when(m.created_at);
+            let author = match m.author_kind {
+                AuthorKind::Customer => customer_name.clone(),
+                AuthorKind::Agent => m
+                    .author_id
+                    .map_or_else(String::new, |a| agent_name(AgentId(a))),
+                AuthorKind::System => "Rapport".into(),
+            };
+            let internal = m.kind == MessageKind::Internal;
+            MessageRow {
+                id: m.id.0,
+                label: format!(
+                    "{} from {author}",
+                    if internal { "Internal note" } else { "Message" }
+                ),
+                author,
+                internal,
+                at,
+                at_iso,
+                html: m.body_html.clone(),
+                text: m.body_text.clone(),
+                files: files.remove(&m.id.0).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let events = found
+        .events
+        .iter()
+        .map(|e| {
+            let (at, iso) = when(e.at);
+            let who = match e.actor {
+                Actor::Agent(a) => agent_name(a),
+                Actor::Customer(_) => customer_name.clone(),
+                Actor::System => "Rapport".into(),
+            };
+            (iso, at, describe(&who, &e.kind, &agent_name))
+        })
+        .collect();
+    let bouncing = &found.bouncing;
+    let findings: Vec<FindingRow> = draft
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            check: f.check.name(),
+            severity: severity(f.severity),
+            quote: draft
+                .text
+                .get(f.span.clone())
+                .unwrap_or_default()
+                .to_string(),
+            explanation: f.explanation.clone(),
+            suggestion: f.suggestion.clone(),
+        })
+        .collect();
+    TicketTemplate {
+        id: ticket.id.0,
+        subject: ticket.subject.clone(),
+        status: ticket.status.as_str(),
+        priority: ticket.priority.as_str(),
+        channel: ticket.channel.as_str(),
+        owner: ticket.owner_id.map_or_else(|| "nobody".into(), agent_name),
+        messages,
+        more_messages: found.view.messages.next_after.is_some(),
+        show_actions: true,
+        blocked: findings.iter().any(|f| f.severity == "block"),
+        findings,
+        draft: draft.text,
+        can_take: ticket.owner_id.is_none(),
+        statuses: Status::ALL
+            .iter()
+            .map(|st| (st.as_str(), *st == ticket.status))
+            .collect(),
+        agents: found
+            .agents
+            .iter()
+            .filter(|a| a.id != agent.caller.agent_id)
+            .map(|a| (a.id.0, a.name.clone()))
+            .collect(),
+        customer_name,
+        identities: found
+            .customer
+            .identities
+            .iter()
+            .map(|i| (i.value.clone(), bouncing.contains(&i.value)))
+            .collect(),
+        other_tickets: found
+            .other_tickets
+            .iter()
+            .map(|t| (t.id.0, t.subject.clone(), t.status.as_str()))
+            .collect(),
+        events,
+        chrome: agent.chrome,
+    }
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Hint => "hint",
+        Severity::Warn => "warn",
+        Severity::Block => "block",
+    }
+}
+
+/// One line of the ticket's history.
+fn describe(who: &str, kind: &EventKind, agent_name: &dyn Fn(AgentId) -> String) -> String {
+    let team = |t: &Option<rapport_core::TeamId>| {
+        t.map_or_else(|| "no team".into(), |t| format!("team {t}"))
+    };
+    match kind {
+        EventKind::Created { channel, .. } => {
+            format!("{who} opened the ticket (via {})", channel.as_str())
+        }
+        EventKind::StatusChanged { from, to } => {
+            format!(
+                "{who} changed the status from {} to {}",
+                from.as_str(),
+                to.as_str()
+            )
+        }
+        EventKind::Assigned { to, .. } => format!("{who} assigned it to {}", agent_name(*to)),
+        EventKind::Transferred {
+            to_agent,
+            to_team,
+            note,
+            ..
+        } => format!(
+            "{who} transferred it to {} — hand-off note: {note}",
+            to_agent.map_or_else(|| team(to_team), agent_name)
+        ),
+        EventKind::Replied { .. } => format!("{who} replied"),
+        EventKind::Noted { .. } => format!("{who} added an internal note"),
+        EventKind::CustomerWrote { .. } => format!("{who} wrote"),
+        EventKind::Tagged { added, removed } => {
+            format!(
+                "{who} tagged +[{}] −[{}]",
+                added.join(", "),
+                removed.join(", ")
+            )
+        }
+        EventKind::PriorityChanged { from, to } => {
+            format!(
+                "{who} changed the priority from {} to {}",
+                from.as_str(),
+                to.as_str()
+            )
+        }
+        EventKind::CoachOverridden { checks, reason, .. } => format!(
+            "{who} sent a reply past the coach ({}) because: {reason}",
+            checks.join(", ")
+        ),
+        EventKind::PromiseMade {
+            promise_id, text, ..
+        } => format!("{who} promised the customer (promise {promise_id}): “{text}”"),
+        EventKind::PromiseRescheduled { promise_id, .. } => {
+            format!("{who} moved the due time of promise {promise_id}")
+        }
+        EventKind::PromiseReminded { promise_id, .. } => {
+            format!("{who} reminded the owner that promise {promise_id} falls due soon")
+        }
+        EventKind::PromiseKept {
+            promise_id,
+            on_time,
+        } => format!(
+            "{who} kept promise {promise_id}{}",
+            if *on_time { " on time" } else { ", late" }
+        ),
+        EventKind::PromiseBroken { promise_id, .. } => format!(
+            "promise {promise_id} fell due unkept: escalated, and a message to the customer is prepared for the owner"
+        ),
+        EventKind::PromiseDropped { promise_id } => {
+            format!("{who} dropped promise {promise_id}")
+        }
+        EventKind::ClosedAsSpam { reason, .. } => format!("{who} closed it as spam: {reason}"),
+        EventKind::ClosedAsDuplicate { of, reason, .. } => {
+            format!("{who} closed it as a duplicate of #{of}: {reason}")
+        }
+    }
+}
+
+/// What the reply and note forms send.
+#[derive(Deserialize)]
+pub struct MessageForm {
+    body: String,
+    #[serde(default)]
+    override_reason: String,
+}
+
+/// Sends a reply through the coach gate; a blocking finding shows the page
+/// again with the findings and asks for the override reason.
+pub async fn reply(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<MessageForm>,
+) -> Result<Response, PageError> {
+    let reason = Some(form.override_reason.trim()).filter(|r| !r.is_empty());
+    let result = s
+        .app
+        .add_message(
+            &agent.caller,
+            TicketId(id),
+            MessageRole::Reply,
+            &form.body,
+            reason,
+            &[],
+        )
+        .await;
+    finish(&s, agent, TicketId(id), result.map(|_| ()), form.body).await
+}
+
+/// Adds an internal note.
+pub async fn note(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<MessageForm>,
+) -> Result<Response, PageError> {
+    let result = s
+        .app
+        .add_message(
+            &agent.caller,
+            TicketId(id),
+            MessageRole::Note,
+            &form.body,
+            None,
+            &[],
+        )
+        .await;
+    finish(&s, agent, TicketId(id), result.map(|_| ()), String::new()).await
+}
+
+/// Takes an unowned ticket.
+pub async fn assign_to_me(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let command = Command::Assign {
+        agent: agent.caller.agent_id,
+        team: None,
+    };
+    let result = s.app.command(&agent.caller, TicketId(id), command).await;
+    finish(&s, agent, TicketId(id), result.map(|_| ()), String::new()).await
+}
+
+/// What the transfer form sends.
+#[derive(Deserialize)]
+pub struct TransferForm {
+    to_agent: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Transfers the ticket to another agent with the hand-off note.
+pub async fn transfer(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<TransferForm>,
+) -> Result<Response, PageError> {
+    let to_agent = form
+        .to_agent
+        .parse::<i64>()
+        .map_err(|_| crate::error::ApiError::field("to_agent", "choose an agent"))?;
+    let command = Command::Transfer {
+        to_agent: Some(AgentId(to_agent)),
+        to_team: None,
+        note: form.note,
+    };
+    let result = s.app.command(&agent.caller, TicketId(id), command).await;
+    finish(&s, agent, TicketId(id), result.map(|_| ()), String::new()).await
+}
+
+/// What the status form sends.
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+}
+
+/// Moves the status.
+pub async fn status(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, PageError> {
+    let to = form.status.parse::<Status>().map_err(|_| {
+        crate::error::ApiError::field("status", format!("unknown status {:?}", form.status))
+    })?;
+    let result = s
+        .app
+        .command(&agent.caller, TicketId(id), Command::ChangeStatus { to })
+        .await;
+    finish(&s, agent, TicketId(id), result.map(|_| ()), String::new()).await
+}
+
+/// After an action: back to the ticket (POST, then GET), or the page again
+/// with the refusal (and the coach's findings and the draft for a reply).
+async fn finish(
+    s: &AppState,
+    agent: AgentPage,
+    id: TicketId,
+    result: Result<(), AppError>,
+    draft: String,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/app/tickets/{}", id.0)).into_response()),
+        Err(AppError::CoachBlocked(findings)) => {
+            let draft = Draft {
+                text: draft,
+                findings,
+            };
+            render(s, agent, id, draft, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::Refused(_)
+            | AppError::Forbidden(_)
+            | AppError::Conflict(_)),
+        ) => {
+            let error = crate::error::ApiError::from(e);
+            let message = match &error.field {
+                Some(field) => format!("{field}: {}", error.message),
+                None => error.message.clone(),
+            };
+            let mut agent = agent;
+            agent.chrome = agent.chrome.with_notice(message, true);
+            let draft = Draft {
+                text: draft,
+                findings: Vec::new(),
+            };
+            render(s, agent, id, draft, error.status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Downloads a file of a ticket (always as a download, sandboxed).
+pub async fn attachment(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let (record, data) = s.app.attachment(&agent.caller, id).await?;
+    Ok(crate::api::mail::as_download(
+        data.into_response(),
+        crate::api::mail::safe_type(&record.file.content_type),
+        &record.file.file_name,
+    ))
+}

@@ -1,0 +1,477 @@
+//! End-to-end tests in a real browser: Debian's Chromium, headless, driven
+//! over WebDriver (chromedriver) against the real server started in-process
+//! on a free port, on SQLite and on PostgreSQL.
+//!
+//! Off CI, a missing browser or axe-core (`RAPPORT_AXE_JS`, the path of
+//! `axe.min.js`; `.ci/run` installs it) skips the test with a loud SKIPPED;
+//! with `CI=true` it is a failure. Screenshots of the inbox, a ticket page
+//! and the portal are written to `RAPPORT_SCREENSHOTS` (default: a
+//! `screenshots` folder in Cargo's temporary directory for tests).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+#[path = "api/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use harness::{Backend, Harness};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Marks a script of an attacker that ran.
+const XSS: &str = "window.__xss=1;alert(1)";
+
+fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// What the browser tests need, or why they cannot run here.
+fn requirements() -> Option<String> {
+    let missing = if !std::path::Path::new(CHROMEDRIVER).exists()
+        || !std::path::Path::new(CHROMIUM).exists()
+    {
+        Some(format!(
+            "Chromium ({CHROMIUM}) and chromedriver ({CHROMEDRIVER})"
+        ))
+    } else {
+        match std::env::var("RAPPORT_AXE_JS") {
+            Ok(path) if std::path::Path::new(&path).exists() => return Some(path),
+            _ => Some("axe-core (set RAPPORT_AXE_JS to axe.min.js)".into()),
+        }
+    };
+    let missing = missing.unwrap_or_default();
+    if on_ci() {
+        panic!("browser tests: {missing} missing on CI");
+    }
+    eprintln!("\n*** SKIPPED browser tests: {missing} missing ***\n");
+    None
+}
+
+/// The running server, chromedriver and a browser session.
+struct Session {
+    h: Harness,
+    base: String,
+    client: Client,
+    axe: String,
+    _driver: tokio::process::Child,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn free_port() -> u16 {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    l.local_addr().unwrap().port()
+}
+
+impl Session {
+    async fn start(backend: Backend, name: &str) -> Option<Self> {
+        let axe_path = requirements()?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = rapport_app::AppConfig {
+            public_base_url: base.clone(),
+            ..rapport_app::AppConfig::default()
+        };
+        let h = Harness::with_config(backend, name, config).await?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(rapport_web::serve(listener, h.app.clone(), async {
+            let _ = stopped.await;
+        }));
+        let port = free_port().await;
+        let driver = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver");
+        let mut ready = false;
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(ready, "chromedriver did not start");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,860"]
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a browser session");
+        Some(Self {
+            h,
+            base,
+            client,
+            axe: std::fs::read_to_string(axe_path).expect("read axe-core"),
+            _driver: driver,
+            stop: Some(stop),
+            server,
+        })
+    }
+
+    async fn finish(mut self) {
+        let _ = self.client.close().await;
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        self.h.finish().await;
+    }
+
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+        self.no_script_ran(path).await;
+    }
+
+    /// Fails if an attacker's script ran: a dialog is open or the marker is set.
+    async fn no_script_ran(&self, page: &str) {
+        if let Ok(text) = self.client.get_alert_text().await {
+            panic!("{page}: a dialog opened: {text}");
+        }
+        let ran = self
+            .client
+            .execute("return window.__xss === 1;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(ran, Value::Bool(false), "{page}: an injected script ran");
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Clicks something that loads a new page, and waits until it has.
+    async fn follow(&self, css: &str) {
+        self.client
+            .execute("window.__leaving = 1;", vec![])
+            .await
+            .unwrap();
+        self.click(css).await;
+        for _ in 0..100 {
+            let done = self
+                .client
+                .execute(
+                    "return window.__leaving === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(done, Ok(Value::Bool(true))) {
+                self.no_script_ran(css).await;
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking {css} loaded no page");
+    }
+
+    async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Runs axe-core on the page; fails on serious or critical violations.
+    async fn accessible(&self, page: &str) {
+        self.client.execute(&self.axe, vec![]).await.unwrap();
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations\
+                   .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+                   .map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            found,
+            json!([]),
+            "{page}: serious or critical accessibility violations"
+        );
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let dir = std::env::var("RAPPORT_SCREENSHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        eprintln!("screenshot: {}", path.display());
+    }
+
+    async fn sign_in(&self, email: &str) {
+        self.goto("/app/sign-in").await;
+        self.fill("#email", email).await;
+        self.fill("#password", "correct horse battery").await;
+        self.follow("main button[type=submit]").await;
+    }
+}
+
+/// A customer's mail with an attachment, ingested as the MTA pipe would.
+async fn mail_in(
+    h: &Harness,
+    name: &str,
+    from: &str,
+    subject: &str,
+    html: &str,
+    file: &str,
+) -> i64 {
+    let raw = format!(
+        "From: \"{name}\" <{from}>\r\nTo: support@localhost\r\nSubject: {subject}\r\n\
+         Message-ID: <{}@test.example>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n\
+         --b1\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"{file}\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b1--\r\n",
+        harness::unique("m")
+    );
+    let outcome = h.app.ingest_mail(raw.as_bytes()).await.expect("ingest");
+    outcome.ticket().expect("a ticket").0
+}
+
+macro_rules! in_browser {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                async fn run(backend: super::Backend) {
+                    if let Some(s) = super::Session::start(backend, stringify!($name)).await {
+                        super::$name(&s).await;
+                        s.finish().await;
+                    }
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run(super::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run(super::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+
+in_browser!(
+    an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up,
+    a_customer_asks_in_the_portal_and_signs_in_by_link,
+    hostile_text_never_runs_on_any_page,
+);
+
+async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) {
+    let id = mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        "Kettle leaks",
+        "<p>My kettle leaks since Monday.</p>",
+        "kettle.png",
+    )
+    .await;
+    s.goto("/app/sign-in").await;
+    s.accessible("sign-in").await;
+    s.sign_in("agent@test.example").await;
+    s.goto("/app?view=unassigned").await;
+    let inbox = s.text().await;
+    assert!(inbox.contains("Kettle leaks"), "{inbox}");
+    s.accessible("inbox").await;
+    // A new mail appears in the open list without a reload, keeping the page.
+    s.client
+        .execute("window.__kept = true;", vec![])
+        .await
+        .unwrap();
+    mail_in(
+        &s.h,
+        "Bo Berg",
+        "bo@example.com",
+        "Toaster sparks",
+        "<p>Sparks!</p>",
+        "toaster.png",
+    )
+    .await;
+    let appeared = s
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::XPath("//a[contains(., 'Toaster sparks')]"))
+        .await;
+    assert!(appeared.is_ok(), "the new ticket appears live");
+    assert_eq!(
+        s.client
+            .execute("return window.__kept === true;", vec![])
+            .await
+            .unwrap(),
+        Value::Bool(true),
+        "no reload"
+    );
+    s.screenshot("inbox").await;
+    s.follow(&format!("a[href='/app/tickets/{id}']")).await;
+    let page = s.text().await;
+    assert!(page.contains("My kettle leaks since Monday."));
+    assert!(page.contains("kettle.png"));
+    s.accessible("ticket page").await;
+    s.fill("#reply-body", "Sorry Ann, that's our policy for kettles.")
+        .await;
+    s.follow("form[action$='/reply'] button[type=submit]").await;
+    let refused = s.text().await;
+    assert!(
+        refused.contains("The reply coach stopped this reply"),
+        "{refused}"
+    );
+    assert!(refused.contains("that's our policy"));
+    assert!(
+        s.client
+            .find(Locator::Css("#override-reason"))
+            .await
+            .is_ok()
+    );
+    s.screenshot("ticket").await;
+    // A state-changing request without the form's token is refused.
+    let status = s
+        .client
+        .execute_async(
+            &format!("const done = arguments[0]; fetch('/app/tickets/{id}/note', {{method: 'POST', body: new URLSearchParams({{body: 'x'}})}}).then(r => done(r.status));"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, json!(403));
+}
+
+async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
+    let foreign = mail_in(
+        &s.h,
+        "Zed",
+        "zed@example.com",
+        "Zed's order",
+        "<p>Private</p>",
+        "z.png",
+    )
+    .await;
+    s.goto("/portal/new").await;
+    s.accessible("portal form").await;
+    s.fill("#name", "Gil Hart").await;
+    s.fill("#email", "gil@example.com").await;
+    s.fill("#subject", "Cracked screen").await;
+    s.fill("#description", "The screen cracked on day two.")
+        .await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    s.follow("main button[type=submit]").await;
+    assert!(s.text().await.contains("Check your mail"));
+    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
+    let raw: Vec<u8> =
+        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    let text = String::from_utf8_lossy(&raw)
+        .replace("=\r\n", "")
+        .replace("=3D", "=");
+    let start = text.find("/portal/link/pl_").expect("a link in the mail");
+    let link = &text[start..start + "/portal/link/".len() + 67];
+    s.goto(link).await;
+    s.follow("main button[type=submit]").await;
+    let list = s.text().await;
+    assert!(list.contains("Cracked screen"), "{list}");
+    assert!(!list.contains("Zed"));
+    s.follow("a[href^='/portal/tickets/']").await;
+    assert!(s.text().await.contains("The screen cracked on day two."));
+    s.accessible("portal ticket page").await;
+    s.screenshot("portal").await;
+    s.goto(&format!("/portal/tickets/{foreign}")).await;
+    let other = s.text().await;
+    assert!(other.contains("Not found"), "{other}");
+    assert!(!other.contains("Private"));
+}
+
+async fn hostile_text_never_runs_on_any_page(s: &Session) {
+    let payload = format!("<img src=x onerror=\"{XSS}\"><script>{XSS}</script>");
+    let id = mail_in(
+        &s.h,
+        &format!("<svg onload=\"{XSS}\">Eve"),
+        "eve@example.com",
+        &format!("<script>{XSS}</script> Hello"),
+        &format!("<p>Hi</p>{payload}<a href=\"javascript:{XSS}\">click</a><iframe srcdoc=\"<script>parent.{XSS}</script>\"></iframe>"),
+        "<img src=x onerror=alert(1)>.png",
+    )
+    .await;
+    s.sign_in("agent@test.example").await;
+    for path in [
+        "/app?view=unassigned".to_string(),
+        format!("/app/tickets/{id}"),
+    ] {
+        s.goto(&path).await;
+        let text = s.text().await;
+        assert!(
+            text.contains("Hello"),
+            "{path}: the subject is shown as text"
+        );
+    }
+    // Clicking the mail's link does nothing either.
+    if let Ok(link) = s.client.find(Locator::LinkText("click")).await {
+        let _ = link.click().await;
+        s.no_script_ran("the mail's link").await;
+    }
+    // The same mail as the customer sees it in the portal.
+    s.h.app
+        .request_sign_in_link("eve@example.com", None)
+        .await
+        .unwrap();
+    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
+    let raw: Vec<u8> =
+        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    let text = String::from_utf8_lossy(&raw)
+        .replace("=\r\n", "")
+        .replace("=3D", "=");
+    let start = text.find("/portal/link/pl_").unwrap();
+    s.goto(&text[start..start + "/portal/link/".len() + 67])
+        .await;
+    s.follow("main button[type=submit]").await;
+    s.no_script_ran("portal list").await;
+    s.goto(&format!("/portal/tickets/{id}")).await;
+    assert!(s.text().await.contains("Hi"));
+}

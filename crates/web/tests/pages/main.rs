@@ -1,0 +1,14 @@
+//! The web pages, driven over HTTP as a browser without JavaScript would:
+//! sign-in, the workspace's views and ticket page, their forms, CSRF,
+//! cookies and security headers. Every test runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+#[path = "../api/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+mod browser;
+mod live;
+mod portal;
+mod security;
+mod workspace;
