@@ -130,23 +130,21 @@ impl FromRequestParts<AppState> for AgentPage {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let refuse = |parts: &Parts, e: PageError| {
-            if parts.method == Method::GET {
-                Redirect::to("/app/sign-in").into_response()
-            } else {
-                e.into_response()
-            }
-        };
-        let Some(token) = cookie(&parts.headers, AGENT_COOKIE).map(str::to_string) else {
-            return Err(refuse(
-                parts,
-                PageError::unauthorized("sign in to the workspace"),
-            ));
-        };
-        let caller = match state.app.agent_web_session(&token).await {
-            Ok(c) => c,
-            Err(e) => return Err(refuse(parts, e.into())),
-        };
+        const SIGN_IN: &str = "/app/sign-in";
+        let token = cookie(&parts.headers, AGENT_COOKIE)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                refusal(
+                    parts,
+                    SIGN_IN,
+                    PageError::unauthorized("sign in to the workspace"),
+                )
+            })?;
+        let caller = state
+            .app
+            .agent_web_session(&token)
+            .await
+            .map_err(|e| refusal(parts, SIGN_IN, e.into()))?;
         tracing::Span::current().record("agent", caller.agent_id.0);
         let name = state
             .app
@@ -180,28 +178,36 @@ impl FromRequestParts<AppState> for CustomerPage {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let refuse = |parts: &Parts, e: PageError| {
-            if parts.method == Method::GET {
-                Redirect::to("/portal/sign-in").into_response()
-            } else {
-                e.into_response()
-            }
-        };
-        let Some(token) = cookie(&parts.headers, CUSTOMER_COOKIE).map(str::to_string) else {
-            return Err(refuse(
-                parts,
-                PageError::unauthorized("sign in to the portal"),
-            ));
-        };
-        let customer = match state.app.customer_web_session(&token).await {
-            Ok(c) => c,
-            Err(e) => return Err(refuse(parts, e.into())),
-        };
+        const SIGN_IN: &str = "/portal/sign-in";
+        let token = cookie(&parts.headers, CUSTOMER_COOKIE)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                refusal(
+                    parts,
+                    SIGN_IN,
+                    PageError::unauthorized("sign in to the portal"),
+                )
+            })?;
+        let customer = state
+            .app
+            .customer_web_session(&token)
+            .await
+            .map_err(|e| refusal(parts, SIGN_IN, e.into()))?;
         let chrome = Chrome::portal(state, true, csrf_token(&token));
         Ok(CustomerPage {
             customer,
             chrome,
             token,
         })
+    }
+}
+
+/// How a page refuses a visitor without a valid session: a GET goes to the
+/// sign-in page, anything else gets the error.
+fn refusal(parts: &Parts, sign_in: &'static str, error: PageError) -> Response {
+    if parts.method == Method::GET {
+        Redirect::to(sign_in).into_response()
+    } else {
+        error.into_response()
     }
 }
