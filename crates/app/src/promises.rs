@@ -12,7 +12,8 @@ use rapport_core::{
     PromiseStatus, Ticket, TicketId, Timestamp,
 };
 use rapport_store::{
-    JobKind, JobRecord, NewJob, NewPromise, PromiseCounts, PromiseFilter, PromiseRecord, WriteTx,
+    JobKind, JobRecord, NewJob, NewPromise, PromiseCounts, PromiseFilter, PromiseRecord,
+    StoreError, WriteTx,
 };
 
 /// The most promises one reply records.
@@ -116,15 +117,7 @@ impl App {
                     format!("promise {id} was made on another ticket"),
                 ));
             }
-            if tx
-                .settle_promise(*id, PromiseStatus::Kept, now, None)
-                .await?
-            {
-                events.push(EventKind::PromiseKept {
-                    promise_id: *id,
-                    on_time: now <= promise.due_at,
-                });
-            }
+            events.extend(keep(tx, &promise, now).await?);
         }
         for promise in chosen {
             let id = tx
@@ -160,7 +153,7 @@ impl App {
     ) -> Result<(), AppError> {
         let payload = serde_json::to_string(&PromiseTimer { promise: id.0 })
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let key = Some(format!("promise:{}", id.0));
+        let key = Some(timer_key(id));
         let mut jobs = vec![NewJob {
             kind: JobKind::PromiseDue,
             due_at,
@@ -175,7 +168,7 @@ impl App {
                 key,
             });
         } else {
-            tx.cancel_jobs(JobKind::PromiseReminder, &format!("promise:{}", id.0))
+            tx.cancel_jobs(JobKind::PromiseReminder, &timer_key(id))
                 .await?;
         }
         tx.schedule_jobs(&jobs).await?;
@@ -197,15 +190,7 @@ impl App {
         let now = Timestamp::now();
         let mut events = Vec::new();
         for promise in tx.open_promises_of(ticket).await? {
-            if tx
-                .settle_promise(promise.id, PromiseStatus::Kept, now, None)
-                .await?
-            {
-                events.push(EventKind::PromiseKept {
-                    promise_id: promise.id,
-                    on_time: now <= promise.due_at,
-                });
-            }
+            events.extend(keep(tx, &promise, now).await?);
         }
         append_events(tx, ticket, actor, events).await
     }
@@ -264,21 +249,14 @@ impl App {
                 promise.status
             )));
         }
-        let key = format!("promise:{}", id.0);
         let event = match change {
-            PromiseUpdate::Kept => {
-                tx.settle_promise(id, PromiseStatus::Kept, now, None)
-                    .await?;
-                cancel_timers(&mut tx, &key).await?;
-                EventKind::PromiseKept {
-                    promise_id: id,
-                    on_time: now <= promise.due_at,
-                }
-            }
+            PromiseUpdate::Kept => keep(&mut tx, &promise, now)
+                .await?
+                .ok_or_else(|| AppError::Conflict(format!("promise {id} was settled meanwhile")))?,
             PromiseUpdate::Dropped => {
                 tx.settle_promise(id, PromiseStatus::Dropped, now, None)
                     .await?;
-                cancel_timers(&mut tx, &key).await?;
+                cancel_timers(&mut tx, id).await?;
                 EventKind::PromiseDropped { promise_id: id }
             }
             PromiseUpdate::DueAt(at) => {
@@ -326,7 +304,7 @@ impl App {
             }],
         )
         .await
-        .map_err(|e| JobFailure::Retry(e.to_string()))
+        .map_err(JobFailure::from)
     }
 
     /// The scheduler's handler at a promise's due time: still open means
@@ -340,10 +318,7 @@ impl App {
         let Some(promise) = open_promise(tx, job).await? else {
             return Ok(());
         };
-        let calendar = self
-            .business_calendar()
-            .await
-            .map_err(|e| JobFailure::Retry(e.to_string()))?;
+        let calendar = self.business_calendar().await?;
         let draft = recovery_draft(&promise, &calendar, self.reminder_minutes());
         tx.settle_promise(
             promise.id,
@@ -362,7 +337,7 @@ impl App {
             }],
         )
         .await
-        .map_err(|e| JobFailure::Retry(e.to_string()))
+        .map_err(JobFailure::from)
     }
 
     /// A broken promise's prepared message with the coach's review of it,
@@ -451,10 +426,37 @@ async fn open_promise(
     }
 }
 
-async fn cancel_timers(tx: &mut WriteTx, key: &str) -> Result<(), AppError> {
-    tx.cancel_jobs(JobKind::PromiseReminder, key).await?;
-    tx.cancel_jobs(JobKind::PromiseDue, key).await?;
+/// The key of a promise's timers.
+fn timer_key(id: PromiseId) -> String {
+    format!("promise:{}", id.0)
+}
+
+/// Cancels a promise's pending reminder and due-time check.
+async fn cancel_timers(tx: &mut WriteTx, id: PromiseId) -> Result<(), StoreError> {
+    let key = timer_key(id);
+    tx.cancel_jobs(JobKind::PromiseReminder, &key).await?;
+    tx.cancel_jobs(JobKind::PromiseDue, &key).await?;
     Ok(())
+}
+
+/// Keeps an open promise now, its timers cancelled; the event to record, or
+/// `None` when it was no longer open.
+async fn keep(
+    tx: &mut WriteTx,
+    promise: &PromiseRecord,
+    now: Timestamp,
+) -> Result<Option<EventKind>, StoreError> {
+    if !tx
+        .settle_promise(promise.id, PromiseStatus::Kept, now, None)
+        .await?
+    {
+        return Ok(None);
+    }
+    cancel_timers(tx, promise.id).await?;
+    Ok(Some(EventKind::PromiseKept {
+        promise_id: promise.id,
+        on_time: now <= promise.due_at,
+    }))
 }
 
 /// Appends events to a ticket's log in this transaction (nothing when empty).

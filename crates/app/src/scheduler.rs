@@ -56,6 +56,12 @@ pub enum JobFailure {
     GiveUp(String),
 }
 
+impl From<AppError> for JobFailure {
+    fn from(error: AppError) -> Self {
+        JobFailure::Retry(error.to_string())
+    }
+}
+
 impl From<StoreError> for JobFailure {
     fn from(error: StoreError) -> Self {
         JobFailure::Retry(error.to_string())

@@ -59,9 +59,8 @@ impl App {
     ) -> Result<ReadyAcknowledgment, JobFailure> {
         let payload: AckPayload = serde_json::from_str(&job.payload)
             .map_err(|e| JobFailure::GiveUp(format!("unreadable acknowledgment job: {e}")))?;
-        let retry = |e: AppError| JobFailure::Retry(e.to_string());
-        let template = self.acknowledgment_template().await.map_err(retry)?;
-        let calendar = self.business_calendar().await.map_err(retry)?;
+        let template = self.acknowledgment_template().await?;
+        let calendar = self.business_calendar().await?;
         let customer = Person {
             name: payload.name,
             address: payload.address.clone(),
@@ -76,8 +75,7 @@ impl App {
                 &customer,
                 &payload.in_reply_to,
             )
-            .await
-            .map_err(retry)?;
+            .await?;
         Ok(ReadyAcknowledgment {
             ticket,
             address: payload.address,
@@ -105,7 +103,7 @@ impl App {
             return self
                 .note_in(tx, ready.ticket, &note)
                 .await
-                .map_err(|e| JobFailure::Retry(e.to_string()));
+                .map_err(JobFailure::from);
         }
         tx.enqueue_mail(&ready.mail).await?;
         tx.link_sent(&ready.mail.message_id, ready.ticket, None);
