@@ -235,6 +235,7 @@ impl App {
         caller.require(Permission::Work, "change promises")?;
         let calendar = self.business_calendar().await?;
         let now = Timestamp::now();
+        self.sla_rules().await?;
         let mut tx = self.store().begin_write().await?;
         let promise = tx.promise(id).await?;
         let lead = caller.require(Permission::ManageTeams, "").is_ok();

@@ -230,6 +230,7 @@ impl App {
         };
         let actor = Actor::Agent(caller.agent_id);
         let opening = new.decide(first.as_ref(), actor)?;
+        self.sla_rules().await?;
         Ok(self.store.create_ticket(opening, actor, first).await?)
     }
 
@@ -394,6 +395,7 @@ impl App {
         let (kind, author_kind) = (message.kind, message.author_kind);
         let actor = Actor::Agent(caller.agent_id);
         let worker = caller.clone();
+        self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
@@ -530,6 +532,7 @@ impl App {
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
+        self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, None, move |ticket, _| {
