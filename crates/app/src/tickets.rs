@@ -314,6 +314,28 @@ impl App {
         Ok(self.store.list_tickets(filter).await?)
     }
 
+    /// Lists tickets, each with the earliest due time of its running
+    /// response-target clocks (for due-soon and breached views).
+    pub async fn tickets_with_due(
+        &self,
+        caller: &Caller,
+        filter: &TicketFilter,
+    ) -> Result<Vec<(Ticket, Option<Timestamp>)>, AppError> {
+        caller.require(Permission::Read, "list tickets")?;
+        Ok(self.store.list_tickets_due(filter).await?)
+    }
+
+    /// A ticket's response-target clocks now.
+    pub async fn ticket_clocks(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+    ) -> Result<crate::sla::TicketClocks, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
+        let ticket = self.store.ticket(id).await?;
+        self.clocks_of(&ticket).await
+    }
+
     /// A ticket's event log.
     pub async fn ticket_events(
         &self,

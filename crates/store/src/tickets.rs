@@ -77,6 +77,8 @@ pub enum TicketSort {
     CreatedDesc,
     /// Oldest first.
     CreatedAsc,
+    /// Soonest response-target due time first (tickets with a running clock only).
+    DueAsc,
 }
 
 /// Which tickets to list, and from where.
@@ -92,6 +94,11 @@ pub struct TicketFilter {
     pub customer_id: Option<CustomerId>,
     /// Changed at or after this instant.
     pub updated_since: Option<Timestamp>,
+    /// A running response-target clock falls due at or before this instant
+    /// (now: breached; now plus a window: due soon).
+    pub due_before: Option<Timestamp>,
+    /// ... and after this instant (due soon, not yet breached).
+    pub due_after: Option<Timestamp>,
     /// Order.
     pub sort: TicketSort,
     /// Keyset cursor: the (sort key, id) of the last row already seen.
@@ -159,22 +166,40 @@ impl Store {
 
     /// Lists tickets by filter, in keyset pages.
     pub async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+        Ok(self
+            .list_tickets_due(filter)
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    /// Lists tickets by filter, each with the earliest due time of its
+    /// running response-target clocks.
+    pub async fn list_tickets_due(
+        &self,
+        filter: &TicketFilter,
+    ) -> Result<Vec<(Ticket, Option<Timestamp>)>, StoreError> {
         let (mut clauses, mut binds) = filter_clauses(filter);
         let next = |b: Bind, binds: &mut Vec<Bind>| {
             binds.push(b);
             format!("${}", binds.len())
         };
-        let (order, cursor_op, by_updated) = match filter.sort {
-            TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", true),
-            TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", true),
-            TicketSort::CreatedDesc => ("id DESC", "<", false),
-            TicketSort::CreatedAsc => ("id ASC", ">", false),
+        let (order, cursor_op, key_column) = match filter.sort {
+            TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", Some("updated_at")),
+            TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", Some("updated_at")),
+            TicketSort::CreatedDesc => ("id DESC", "<", None),
+            TicketSort::CreatedAsc => ("id ASC", ">", None),
+            TicketSort::DueAsc => ("sla_due_at ASC, id ASC", ">", Some("sla_due_at")),
         };
+        if filter.sort == TicketSort::DueAsc {
+            clauses.push("sla_due_at IS NOT NULL".into());
+        }
         if let Some((key, id)) = filter.after {
-            if by_updated {
+            if let Some(column) = key_column {
                 let k = next(Bind::Int(key), &mut binds);
                 let i = next(Bind::Int(id), &mut binds);
-                clauses.push(format!("(updated_at, id) {cursor_op} ({k}, {i})"));
+                clauses.push(format!("({column}, id) {cursor_op} ({k}, {i})"));
             } else {
                 let i = next(Bind::Int(id), &mut binds);
                 clauses.push(format!("id {cursor_op} {i}"));
@@ -187,7 +212,7 @@ impl Store {
             format!(" WHERE {}", clauses.join(" AND "))
         };
         let sql = format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
+            "SELECT {TICKET_COLUMNS}, sla_due_at FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for bind in binds {
@@ -200,7 +225,10 @@ impl Store {
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(ticket)
+            .map(|row| {
+                let due: Option<i64> = row.try_get("sla_due_at")?;
+                Ok((ticket(row)?, due.map(Timestamp)))
+            })
             .collect()
     }
 
@@ -354,6 +382,14 @@ fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
     if let Some(since) = filter.updated_since {
         let p = next(Bind::Int(since.0), &mut binds);
         clauses.push(format!("updated_at >= {p}"));
+    }
+    if let Some(before) = filter.due_before {
+        let p = next(Bind::Int(before.0), &mut binds);
+        clauses.push(format!("sla_due_at <= {p}"));
+    }
+    if let Some(after) = filter.due_after {
+        let p = next(Bind::Int(after.0), &mut binds);
+        clauses.push(format!("sla_due_at > {p}"));
     }
     (clauses, binds)
 }
