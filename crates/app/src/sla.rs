@@ -23,6 +23,15 @@ pub(crate) struct SlaCache {
     loaded: Mutex<Option<Instant>>,
 }
 
+/// What one sweep recorded.
+#[derive(Debug, Clone, Default)]
+pub struct SweepReport {
+    /// Warnings and breaches recorded.
+    pub alerts: usize,
+    /// Escalation mails scheduled: to whom, and when they go.
+    pub escalations: Vec<(String, Timestamp)>,
+}
+
 /// Tickets whose alerts one sweep records at most.
 const SWEEP_BATCH: i64 = 200;
 
@@ -243,22 +252,28 @@ impl App {
     /// Records the warnings and breaches that fell due, notifies the owner
     /// (and, for a breach, the team's leads), and schedules escalation mail
     /// (at the next opening when `[business] escalate_in_business_hours`).
-    /// Returns how many alerts were recorded.
-    pub async fn sweep_sla_alerts(&self) -> Result<usize, AppError> {
+    pub async fn sweep_sla_alerts(&self) -> Result<SweepReport, AppError> {
+        self.sweep_sla_alerts_at(Timestamp::now()).await
+    }
+
+    /// The sweep as of an instant (the scheduler passes the present; tests a
+    /// night or a weekend).
+    pub async fn sweep_sla_alerts_at(&self, now: Timestamp) -> Result<SweepReport, AppError> {
         let rules = self.sla_rules().await?;
-        let now = Timestamp::now();
         let mut tx = self.store.begin_write().await?;
         let alerted = tx.record_sla_alerts(now, SWEEP_BATCH).await?;
-        let mut recorded = 0;
+        let mut report = SweepReport::default();
         for a in &alerted {
-            recorded += a.events.len();
+            report.alerts += a.events.len();
             for event in &a.events {
-                self.escalate(&mut tx, &rules, &a.ticket, event, now)
+                let mails = self
+                    .escalate(&mut tx, &rules, &a.ticket, event, now)
                     .await?;
+                report.escalations.extend(mails);
             }
         }
         tx.commit().await?;
-        Ok(recorded)
+        Ok(report)
     }
 
     async fn escalate(
@@ -268,7 +283,7 @@ impl App {
         ticket: &Ticket,
         event: &Event,
         now: Timestamp,
-    ) -> Result<(), AppError> {
+    ) -> Result<Vec<(String, Timestamp)>, AppError> {
         let EventKind::SlaClock {
             clock,
             change,
@@ -276,7 +291,7 @@ impl App {
             ..
         } = &event.kind
         else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let breach = *change == SlaChange::Breached;
         let mut people: Vec<(AgentId, String, Option<String>)> = Vec::new();
@@ -297,6 +312,7 @@ impl App {
         let calendar = rules.calendar_of(rules.policy_for(ticket));
         let mut notes = Vec::new();
         let mut mails = Vec::new();
+        let mut sent = Vec::new();
         for (agent, email, zone) in people {
             let when = due_at.map(|t| local_time(t, zone.as_deref(), calendar));
             let what = clock_name(*clock);
@@ -333,6 +349,7 @@ impl App {
                     ticket.id
                 ),
             };
+            sent.push((payload.to.clone(), due));
             mails.push(NewJob {
                 kind: JobKind::SlaEscalation,
                 due_at: due,
@@ -345,7 +362,7 @@ impl App {
         if !mails.is_empty() {
             tx.schedule_jobs(&mails).await?;
         }
-        Ok(())
+        Ok(sent)
     }
 
     /// Composes an escalation mail (before the job's transaction).
