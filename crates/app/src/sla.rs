@@ -7,7 +7,7 @@
 use crate::scheduler::JobFailure;
 use crate::{App, AppError, Caller};
 use rapport_core::sla::{Clock, ClockKind, ClockPlan, SlaChange, SlaPolicy, SlaRules, Targets};
-use rapport_core::{AgentId, Event, EventKind, Permission, Ticket, TicketId, Timestamp};
+use rapport_core::{AgentId, Event, EventKind, Permission, TeamId, Ticket, TicketId, Timestamp};
 use rapport_store::{
     JobKind, JobRecord, NewJob, NewNotification, NewOutboxMail, NotificationKind,
     NotificationRecord, OutboxKind, WriteTx,
@@ -21,7 +21,12 @@ use std::time::Instant;
 #[derive(Debug, Default)]
 pub(crate) struct SlaCache {
     loaded: Mutex<Option<Instant>>,
+    /// What first responses really took per queue, read at most once a minute.
+    recent: Mutex<HashMap<Option<TeamId>, (Instant, Option<i64>)>>,
 }
+
+/// First responses the acknowledgment's promise looks back on.
+const RECENT_RESPONSES: i64 = 50;
 
 /// What one sweep recorded.
 #[derive(Debug, Clone, Default)]
@@ -239,6 +244,49 @@ impl App {
             *loaded = Some(Instant::now());
         }
         Ok(rules)
+    }
+
+    /// How many business minutes the acknowledgment of a ticket may promise
+    /// for a first response, and in which calendar: the applying policy's
+    /// target, or what the queue's recent first responses really took (the
+    /// 80th percentile of the last 50) when that is slower. Never a promise
+    /// the queue cannot keep.
+    pub(crate) async fn first_response_promise(
+        &self,
+        ticket: TicketId,
+    ) -> Result<(Arc<rapport_core::BusinessCalendar>, i64), AppError> {
+        let rules = self.sla_rules().await?;
+        let ticket = self.store.ticket(ticket).await?;
+        let policy = rules.policy_for(&ticket);
+        let target = policy
+            .map_or(rules.fallback, |p| p.targets)
+            .first_response
+            .unwrap_or(self.config.business.first_response_minutes);
+        let calendar = policy
+            .and_then(|p| p.calendar_id)
+            .and_then(|id| rules.calendars.get(&id).cloned())
+            .unwrap_or_else(|| rules.default_calendar.clone());
+        let recent = self.recent_first_response(ticket.team_id).await?;
+        Ok((calendar, recent.map_or(target, |r| r.max(target))))
+    }
+
+    /// The 80th percentile of a queue's last first responses, in business minutes.
+    async fn recent_first_response(&self, team: Option<TeamId>) -> Result<Option<i64>, AppError> {
+        if let Ok(cache) = self.sla.recent.lock()
+            && let Some((at, value)) = cache.get(&team)
+            && at.elapsed() < std::time::Duration::from_secs(60)
+        {
+            return Ok(*value);
+        }
+        let mut minutes = self
+            .store
+            .recent_first_responses(team, RECENT_RESPONSES)
+            .await?;
+        let value = slow_share(&mut minutes);
+        if let Ok(mut cache) = self.sla.recent.lock() {
+            cache.insert(team, (Instant::now(), value));
+        }
+        Ok(value)
     }
 
     /// A ticket's clocks now, replayed from its events.
@@ -579,6 +627,13 @@ impl App {
     }
 }
 
+/// The 80th percentile of first responses, when there are enough (ten) to
+/// say anything about the queue.
+fn slow_share(minutes: &mut [i64]) -> Option<i64> {
+    minutes.sort_unstable();
+    (minutes.len() >= 10).then(|| minutes[(minutes.len() * 4) / 5])
+}
+
 fn view(rules: &SlaRules, plan: &ClockPlan) -> TicketClocks {
     let policy = plan
         .policy_id
@@ -627,5 +682,24 @@ pub(crate) fn local_time(
     match jiff::Timestamp::from_microsecond(at.0) {
         Ok(t) => format!("{} ({name})", t.to_zoned(tz).strftime("%a %-d %b %H:%M")),
         Err(_) => "at an unknown time".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slow_share;
+
+    #[test]
+    fn the_promise_follows_the_slow_fifth_of_recent_first_responses() {
+        assert_eq!(slow_share(&mut [5, 6, 7]), None, "too few to judge");
+        let mut recent: Vec<i64> = (1..=10).map(|m| m * 60).collect();
+        assert_eq!(slow_share(&mut recent), Some(540));
+        let mut with_outlier = vec![30; 9];
+        with_outlier.push(10_000);
+        assert_eq!(
+            slow_share(&mut with_outlier),
+            Some(30),
+            "one slow answer does not move it"
+        );
     }
 }

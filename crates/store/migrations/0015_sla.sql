@@ -24,6 +24,10 @@ ALTER TABLE tickets ADD COLUMN sla_alert_at BIGINT;
 CREATE INDEX tickets_by_sla_due ON tickets (sla_due_at, id) WHERE sla_due_at IS NOT NULL;
 CREATE INDEX tickets_by_sla_alert ON tickets (sla_alert_at) WHERE sla_alert_at IS NOT NULL;
 
+-- The newest clock events first (what first responses really took, for
+-- the acknowledgment's honest promise).
+CREATE INDEX events_by_type_id ON events (type, id);
+
 -- Where an agent is, for the times in their notifications and mail.
 ALTER TABLE agents ADD COLUMN time_zone TEXT;
 

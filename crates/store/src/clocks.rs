@@ -283,3 +283,42 @@ impl WriteTx {
         Ok(alerted)
     }
 }
+
+impl crate::Store {
+    /// The business minutes the last `limit` first responses took, newest
+    /// first, in one team's queue (or everywhere): what the queue really does.
+    pub async fn recent_first_responses(
+        &self,
+        team: Option<rapport_core::TeamId>,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        let team_sql = if team.is_some() {
+            " AND t.team_id = $2"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT e.data FROM events e JOIN tickets t ON t.id = e.ticket_id \
+             WHERE e.type = 'sla_clock'{team_sql} ORDER BY e.id DESC LIMIT $1"
+        );
+        let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(limit.max(1) * 4);
+        if let Some(team) = team {
+            query = query.bind(team.0);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|data| serde_json::from_str::<EventKind>(data).ok())
+            .filter_map(|kind| match kind {
+                EventKind::SlaClock {
+                    clock: rapport_core::sla::ClockKind::FirstResponse,
+                    change: rapport_core::sla::SlaChange::Met,
+                    elapsed_minutes,
+                    ..
+                } => Some(elapsed_minutes),
+                _ => None,
+            })
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect())
+    }
+}
