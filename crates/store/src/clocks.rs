@@ -264,13 +264,23 @@ impl WriteTx {
                 )
                 .await?
             };
+            // The alerts are events: the ticket's version and time follow,
+            // as replaying its log gives.
+            let mut changed = ticket.clone();
+            for alert in &plan.alerts {
+                rapport_core::apply(&mut changed, now, alert);
+            }
             sqlx::query(
-                "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3 WHERE id = $4",
+                "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3, \
+                 version = $4, updated_at = $5 WHERE id = $6 AND version = $7",
             )
             .bind(plan.policy_id)
             .bind(plan.due_at.map(|t| t.0))
             .bind(plan.next_alert_at.map(|t| t.0))
+            .bind(changed.version)
+            .bind(changed.updated_at.0)
             .bind(ticket.id.0)
+            .bind(ticket.version)
             .execute(&mut *self.tx)
             .await?;
             if !recorded.is_empty() {

@@ -489,6 +489,12 @@ pub(crate) async fn create_in(
         let events = clocks::unsaved(&ticket, ticket.created_at, &kinds);
         rules.plan(&ticket, &events, 0, ticket.created_at)
     });
+    if let Some(plan) = &clocks {
+        let created = ticket.created_at;
+        for transition in &plan.transitions {
+            apply(&mut ticket, created, transition);
+        }
+    }
     let columns = clocks::Columns::of(clocks.as_ref(), ticket.created_at);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
@@ -632,6 +638,9 @@ async fn append(
             let new_from = history.len();
             history.extend(clocks::unsaved(ticket, now, &kinds));
             let plan = rules.plan(ticket, &history, new_from, now);
+            for transition in &plan.transitions {
+                apply(ticket, now, transition);
+            }
             kinds.extend(plan.transitions.iter().cloned());
             Some(plan)
         }
