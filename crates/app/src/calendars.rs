@@ -268,6 +268,7 @@ impl App {
             .await
             .map_err(name_taken(&spec.name))?;
         self.calendar.set(None);
+        self.rules_changed().await?;
         Ok(record)
     }
 
@@ -284,6 +285,7 @@ impl App {
             .set_default_calendar(id, Timestamp::now())
             .await?;
         self.calendar.set(None);
+        self.rules_changed().await?;
         Ok(self.store.calendar(id).await?)
     }
 
@@ -353,6 +355,7 @@ impl App {
             self.store.set_default_calendar(record.id, now).await?;
         }
         self.calendar.set(None);
+        self.rules_changed().await?;
         Ok(self.store.calendar(record.id).await?)
     }
 

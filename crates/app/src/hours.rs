@@ -188,23 +188,14 @@ impl App {
         })
     }
 
-    /// How many business minutes after it arrives a new request is answered.
-    ///
-    /// This is the seam where SLA policies will plug in (a target by
-    /// priority, team or channel, adjusted by the queue); until then it is
-    /// the configured `[business] first_response_minutes`.
-    pub(crate) fn first_response_minutes(&self) -> i64 {
-        self.config.business.first_response_minutes
-    }
-
     /// What the acknowledgment promises a request arriving at `at`: counted
     /// in business minutes on the calendar from `at` (or the next opening).
     pub(crate) fn response_promise(
         &self,
         calendar: &BusinessCalendar,
         at: Timestamp,
+        minutes: i64,
     ) -> ResponsePromise {
-        let minutes = self.first_response_minutes();
         let opens_at = calendar.next_opening(at).unwrap_or(at);
         // A calendar that never opens again cannot be the default (see
         // `calendars::opens`); should one slip through, real minutes at least.

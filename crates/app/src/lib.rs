@@ -24,6 +24,7 @@ pub mod poller;
 pub mod portal;
 pub mod promises;
 pub mod scheduler;
+pub mod sla;
 pub mod teams;
 pub mod templates;
 pub mod throttle;
@@ -81,6 +82,13 @@ pub struct BusinessConfig {
     /// How long a server uses its copy of the default calendar before
     /// checking whether another server changed it.
     pub recheck: std::time::Duration,
+    /// Which statuses pause the response-target clocks.
+    pub pausing: rapport_core::sla::PausingStatuses,
+    /// The share of a target, in per mille, at which to warn, when no
+    /// policy says (750 = 75 %).
+    pub warn_permille: i64,
+    /// Escalation mail waits for the business to open.
+    pub escalate_in_business_hours: bool,
 }
 
 impl Default for BusinessConfig {
@@ -90,6 +98,9 @@ impl Default for BusinessConfig {
             first_response_minutes: 480,
             promise_reminder_minutes: 60,
             recheck: calendars::RECHECK,
+            pausing: rapport_core::sla::PausingStatuses::default(),
+            warn_permille: 750,
+            escalate_in_business_hours: true,
         }
     }
 }
@@ -171,6 +182,7 @@ pub struct App {
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     calendar: Arc<calendars::CalendarCache>,
     canned: Arc<templates::CannedCache>,
+    sla: Arc<sla::SlaCache>,
 }
 
 impl App {
@@ -192,6 +204,7 @@ impl App {
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
             calendar: Arc::default(),
             canned: Arc::default(),
+            sla: Arc::default(),
         }
     }
 

@@ -214,6 +214,7 @@ impl App {
         &self,
         template: &(String, String),
         calendar: &BusinessCalendar,
+        minutes: i64,
         ticket: TicketId,
         subject: &str,
         customer: &Person,
@@ -222,7 +223,7 @@ impl App {
         let mail = &self.config().mail;
         let name = customer.name.clone().unwrap_or_default();
         let now = Timestamp::now();
-        let promise = self.response_promise(calendar, now);
+        let promise = self.response_promise(calendar, now, minutes);
         let response_by = customer_time(calendar, promise.response_by, now);
         let text = |s: String| Value::from(s);
         let variables: BTreeMap<&'static str, Value> = BTreeMap::from([

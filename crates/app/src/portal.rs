@@ -152,6 +152,7 @@ impl App {
             team_id: None,
             tags: Vec::new(),
         };
+        self.sla_rules().await?;
         let opening = new.decide(Some(&first), actor)?;
         let change = self
             .store()
@@ -207,14 +208,7 @@ impl App {
 
     fn sign_in_mail(&self, email: &str, token: &str) -> Result<NewOutboxMail, AppError> {
         let config = self.config();
-        let domain = config
-            .mail
-            .address
-            .rsplit_once('@')
-            .map_or("localhost", |(_, d)| d);
-        let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(|e| AppError::Internal(e.to_string()))?;
-        let message_id = rapport_mail::new_message_id(0, u64::from_le_bytes(random), domain);
+        let message_id = fresh_message_id(config)?;
         let link = format!(
             "{}/portal/link/{token}",
             config.public_base_url.trim_end_matches('/')
@@ -340,6 +334,7 @@ impl App {
             body_text: text,
             body_html: None,
         };
+        self.sla_rules().await?;
         self.store()
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 message_events(
@@ -373,4 +368,21 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok((record, data))
     }
+}
+
+/// A new Message-ID on the support address's domain, for a mail Rapport
+/// writes by itself (sign-in links, escalations).
+pub(crate) fn fresh_message_id(config: &crate::AppConfig) -> Result<String, AppError> {
+    let domain = config
+        .mail
+        .address
+        .rsplit_once('@')
+        .map_or("localhost", |(_, d)| d);
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(rapport_mail::new_message_id(
+        0,
+        u64::from_le_bytes(random),
+        domain,
+    ))
 }

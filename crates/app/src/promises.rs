@@ -12,8 +12,8 @@ use rapport_core::{
     PromiseStatus, Ticket, TicketId, Timestamp,
 };
 use rapport_store::{
-    JobKind, JobRecord, NewJob, NewPromise, PromiseCounts, PromiseFilter, PromiseRecord,
-    StoreError, WriteTx,
+    JobKind, JobRecord, NewJob, NewNotification, NewPromise, NotificationKind, PromiseCounts,
+    PromiseFilter, PromiseRecord, StoreError, WriteTx,
 };
 
 /// The most promises one reply records.
@@ -235,6 +235,7 @@ impl App {
         caller.require(Permission::Work, "change promises")?;
         let calendar = self.business_calendar().await?;
         let now = Timestamp::now();
+        self.sla_rules().await?;
         let mut tx = self.store().begin_write().await?;
         let promise = tx.promise(id).await?;
         let lead = caller.require(Permission::ManageTeams, "").is_ok();
@@ -294,6 +295,19 @@ impl App {
         let Some(promise) = open_promise(tx, job).await? else {
             return Ok(());
         };
+        let calendar = self.business_calendar().await?;
+        let zone = tx.agent_contact(promise.owner_id).await?.and_then(|c| c.1);
+        let when = crate::sla::local_time(promise.due_at, zone.as_deref(), &calendar);
+        tx.notify(&[NewNotification {
+            agent_id: promise.owner_id,
+            ticket_id: Some(promise.ticket_id),
+            kind: NotificationKind::PromiseReminder,
+            text: format!(
+                "Ticket #{}: your promise \"{}\" is due {when}.",
+                promise.ticket_id, promise.text
+            ),
+        }])
+        .await?;
         append_events(
             tx,
             promise.ticket_id,
@@ -327,6 +341,29 @@ impl App {
             Some(&draft),
         )
         .await?;
+        // The owner and the team's leads hear of it at once.
+        let text = format!(
+            "Ticket #{}: the promise \"{}\" fell due unkept; a message to the customer is prepared.",
+            promise.ticket_id, promise.text
+        );
+        let mut told = vec![promise.owner_id];
+        if let Some(team) = promise.team_id {
+            for (lead, _, _) in tx.team_leads(team).await? {
+                if !told.contains(&lead) {
+                    told.push(lead);
+                }
+            }
+        }
+        let notes: Vec<NewNotification> = told
+            .into_iter()
+            .map(|agent_id| NewNotification {
+                agent_id,
+                ticket_id: Some(promise.ticket_id),
+                kind: NotificationKind::PromiseBroken,
+                text: text.clone(),
+            })
+            .collect();
+        tx.notify(&notes).await?;
         append_events(
             tx,
             promise.ticket_id,

@@ -132,6 +132,8 @@ pub(crate) enum Prepared {
     Nothing,
     /// An acknowledgment composed and ready to queue.
     Acknowledgment(Box<crate::intake::ack::ReadyAcknowledgment>),
+    /// A mail composed and ready to queue.
+    Mail(Box<rapport_store::NewOutboxMail>),
 }
 
 impl App {
@@ -141,6 +143,9 @@ impl App {
         match job.kind {
             JobKind::Acknowledge => Ok(Prepared::Acknowledgment(Box::new(
                 self.compose_acknowledgment(job).await?,
+            ))),
+            JobKind::SlaEscalation => Ok(Prepared::Mail(Box::new(
+                self.prepare_escalation(job).await?,
             ))),
             JobKind::Probe | JobKind::PromiseReminder | JobKind::PromiseDue => {
                 Ok(Prepared::Nothing)
@@ -163,9 +168,13 @@ impl App {
             (JobKind::Acknowledge, Prepared::Acknowledgment(ready)) => {
                 self.queue_acknowledgment(tx, *ready).await
             }
-            (JobKind::Acknowledge, Prepared::Nothing) => Err(JobFailure::Retry(
-                "the acknowledgment was not composed".into(),
-            )),
+            (JobKind::SlaEscalation, Prepared::Mail(mail)) => {
+                tx.enqueue_mail(&mail).await.map_err(AppError::from)?;
+                Ok(())
+            }
+            (JobKind::Acknowledge | JobKind::SlaEscalation, _) => {
+                Err(JobFailure::Retry("the mail was not composed".into()))
+            }
         }
     }
 
@@ -347,6 +356,9 @@ impl App {
                 }
                 last_sweep = Some(std::time::Instant::now());
             }
+            if let Err(error) = self.sweep_sla_alerts().await {
+                tracing::error!(%error, "recording response-target alerts failed");
+            }
             let full = match self.run_due_jobs(&worker, &policy).await {
                 Ok(round) => round.claimed as i64 >= policy.batch,
                 Err(error) => {
@@ -375,7 +387,13 @@ impl App {
 
     /// How long to sleep: until the next pending job is due, at most `idle_wait`.
     async fn idle_wait(&self, policy: &SchedulerPolicy) -> Duration {
-        match self.store().next_job_due().await {
+        let next_alert = self.store().next_sla_alert().await.ok().flatten();
+        let next_job = self.store().next_job_due().await;
+        let next = match (next_job, next_alert) {
+            (Ok(job), Some(alert)) => Ok(Some(job.map_or(alert, |j| j.min(alert)))),
+            (other, _) => other,
+        };
+        match next {
             Ok(Some(due)) => {
                 let micros = (due.0 - Timestamp::now().0).max(0);
                 Duration::from_micros(u64::try_from(micros).unwrap_or(0)).min(policy.idle_wait)

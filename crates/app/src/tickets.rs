@@ -230,6 +230,7 @@ impl App {
         };
         let actor = Actor::Agent(caller.agent_id);
         let opening = new.decide(first.as_ref(), actor)?;
+        self.sla_rules().await?;
         Ok(self.store.create_ticket(opening, actor, first).await?)
     }
 
@@ -313,6 +314,28 @@ impl App {
         Ok(self.store.list_tickets(filter).await?)
     }
 
+    /// Lists tickets, each with the earliest due time of its running
+    /// response-target clocks (for due-soon and breached views).
+    pub async fn tickets_with_due(
+        &self,
+        caller: &Caller,
+        filter: &TicketFilter,
+    ) -> Result<Vec<(Ticket, Option<Timestamp>)>, AppError> {
+        caller.require(Permission::Read, "list tickets")?;
+        Ok(self.store.list_tickets_due(filter).await?)
+    }
+
+    /// A ticket's response-target clocks now.
+    pub async fn ticket_clocks(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+    ) -> Result<crate::sla::TicketClocks, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
+        let ticket = self.store.ticket(id).await?;
+        self.clocks_of(&ticket).await
+    }
+
     /// A ticket's event log.
     pub async fn ticket_events(
         &self,
@@ -394,6 +417,7 @@ impl App {
         let (kind, author_kind) = (message.kind, message.author_kind);
         let actor = Actor::Agent(caller.agent_id);
         let worker = caller.clone();
+        self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
@@ -530,6 +554,7 @@ impl App {
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
+        self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         let change = tx
             .change_ticket(id, actor, None, move |ticket, _| {

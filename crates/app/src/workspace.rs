@@ -231,6 +231,8 @@ pub fn cursor_of(ticket: &Ticket, sort: TicketSort) -> (i64, i64) {
     match sort {
         TicketSort::UpdatedDesc | TicketSort::UpdatedAsc => (ticket.updated_at.0, ticket.id.0),
         TicketSort::CreatedDesc | TicketSort::CreatedAsc => (ticket.id.0, ticket.id.0),
+        // The workspace offers no due-time order yet; by id keeps paging sound.
+        TicketSort::DueAsc => (ticket.id.0, ticket.id.0),
     }
 }
 

@@ -253,6 +253,15 @@ first_response_minutes = 480
 # Business minutes before a promise made in a reply falls due that its owner
 # is reminded (0: no reminders).
 promise_reminder_minutes = 60
+# Response targets (SLA) are policies stored in the database (admins:
+# /api/v1/sla-policies; `rapport sla policies`); a ticket no policy matches
+# gets first_response_minutes for its first and next responses. Statuses
+# that pause the clocks (the business time counted so far is kept):
+pausing_statuses = ["pending", "on_hold"]
+# Percent of a target at which the owner is warned (a policy may say otherwise).
+warn_percent = 75
+# Escalation mail to owners and team leads waits until the business opens.
+escalate_in_business_hours = true
 
 # Opening hours per weekday in wall-clock time of time_zone; a day not
 # listed is closed, an interval may run past midnight ("22:00"-"02:00").

@@ -15,6 +15,7 @@ mod eval;
 mod ingest;
 mod jobs;
 mod mail;
+mod sla;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -117,6 +118,9 @@ enum Command {
     /// The durable scheduler: job counts, probe timers and their report.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
+    /// Response targets: the policies; recompute open tickets' due times.
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
     /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
     Coach(coach::CoachArgs),
     /// Train the coach's politeness model and report its cross-validated accuracy.
@@ -424,6 +428,12 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Jobs(command) => {
             let app = open(&settings).await?;
             let result = jobs::run(&app, command).await;
+            app.close().await;
+            result
+        }
+        Command::Sla(command) => {
+            let app = open(&settings).await?;
+            let result = sla::run(&app, command).await;
             app.close().await;
             result
         }

@@ -1,6 +1,7 @@
 //! The append-only record of every change to a ticket.
 
 use crate::ids::{AgentId, CustomerId, EventId, MessageId, PromiseId, TeamId, TicketId};
+use crate::sla::{ClockKind, SlaChange};
 use crate::ticket::{Channel, Priority, Status};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -146,6 +147,20 @@ pub enum EventKind {
         /// The promise.
         promise_id: PromiseId,
     },
+    /// A response-target clock started, paused, resumed, was met or
+    /// stopped, or passed its warning share or its target.
+    SlaClock {
+        /// Which clock.
+        clock: ClockKind,
+        /// What became of it.
+        change: SlaChange,
+        /// When it falls due (while it runs).
+        due_at: Option<Timestamp>,
+        /// Business minutes counted so far.
+        elapsed_minutes: i64,
+        /// Its target in business minutes.
+        target_minutes: i64,
+    },
     /// Closed as spam.
     ClosedAsSpam {
         /// Status before closing.
@@ -184,6 +199,7 @@ impl EventKind {
             EventKind::PromiseKept { .. } => "promise_kept",
             EventKind::PromiseBroken { .. } => "promise_broken",
             EventKind::PromiseDropped { .. } => "promise_dropped",
+            EventKind::SlaClock { .. } => "sla_clock",
             EventKind::ClosedAsSpam { .. } => "closed_as_spam",
             EventKind::ClosedAsDuplicate { .. } => "closed_as_duplicate",
         }

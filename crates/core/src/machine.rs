@@ -443,7 +443,8 @@ pub fn apply(ticket: &mut Ticket, at: Timestamp, kind: &EventKind) {
         | E::PromiseReminded { .. }
         | E::PromiseKept { .. }
         | E::PromiseBroken { .. }
-        | E::PromiseDropped { .. } => {}
+        | E::PromiseDropped { .. }
+        | E::SlaClock { .. } => {}
         E::Tagged { added, removed } => {
             ticket.tags.retain(|t| !removed.contains(t));
             ticket.tags.extend(added.iter().cloned());

@@ -109,6 +109,49 @@ pub enum ClockChange {
     Stopped,
 }
 
+/// What became of a clock, as recorded in a ticket's events: its
+/// transitions, and the warning share or the target passing while it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaChange {
+    /// It started counting.
+    Started,
+    /// A pausing status stopped it counting.
+    Paused,
+    /// It counts again, from the business time it had.
+    Resumed,
+    /// Its target was met.
+    Met,
+    /// It stopped without a response being due any more.
+    Stopped,
+    /// It used the warning share of its target.
+    Warned,
+    /// It went past its target.
+    Breached,
+}
+
+crate::str_enum!(SlaChange {
+    SlaChange::Started => "started",
+    SlaChange::Paused => "paused",
+    SlaChange::Resumed => "resumed",
+    SlaChange::Met => "met",
+    SlaChange::Stopped => "stopped",
+    SlaChange::Warned => "warned",
+    SlaChange::Breached => "breached",
+});
+
+impl From<ClockChange> for SlaChange {
+    fn from(change: ClockChange) -> Self {
+        match change {
+            ClockChange::Started => SlaChange::Started,
+            ClockChange::Paused => SlaChange::Paused,
+            ClockChange::Resumed => SlaChange::Resumed,
+            ClockChange::Met => SlaChange::Met,
+            ClockChange::Stopped => SlaChange::Stopped,
+        }
+    }
+}
+
 /// One transition of a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockTransition {
@@ -160,7 +203,7 @@ impl Clock {
     }
 }
 
-const MINUTE: i64 = 60_000_000;
+pub(crate) const MINUTE: i64 = 60_000_000;
 
 /// The clocks of a ticket and the transitions that led there.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -328,7 +371,7 @@ impl Replay<'_> {
 
 /// When `left` microseconds of business time counted from `since` run out:
 /// whole minutes by the calendar, the rest from the opening after them.
-fn due(calendar: &BusinessCalendar, since: Timestamp, left: i64) -> Option<Timestamp> {
+pub(crate) fn due(calendar: &BusinessCalendar, since: Timestamp, left: i64) -> Option<Timestamp> {
     let left = left.max(0);
     let whole = calendar.add_business_minutes(since, left / MINUTE)?;
     let rest = left % MINUTE;
@@ -394,6 +437,9 @@ pub fn replay_clocks(
         transitions: replay.transitions,
     }
 }
+
+mod plan;
+pub use plan::{ClockPlan, PolicyConditions, SlaPolicy, SlaRules, happenings};
 
 #[cfg(test)]
 mod tests;

@@ -21,7 +21,7 @@ pub(crate) struct CreateJob {
 }
 
 /// Starts the batching writer; it ends when every sender is dropped.
-pub(crate) fn start(write: AnyPool) -> mpsc::Sender<CreateJob> {
+pub(crate) fn start(write: AnyPool, sla: crate::clocks::SlaSlot) -> mpsc::Sender<CreateJob> {
     let (sender, mut receiver) = mpsc::channel::<CreateJob>(1024);
     tokio::spawn(async move {
         while let Some(first) = receiver.recv().await {
@@ -32,7 +32,7 @@ pub(crate) fn start(write: AnyPool) -> mpsc::Sender<CreateJob> {
                     Err(_) => break,
                 }
             }
-            match write_batch(&write, &jobs).await {
+            match write_batch(&write, &sla, &jobs).await {
                 Ok(changes) => {
                     for (job, change) in jobs.into_iter().zip(changes) {
                         let _ = job.reply.send(Ok(change));
@@ -45,7 +45,7 @@ pub(crate) fn start(write: AnyPool) -> mpsc::Sender<CreateJob> {
                 }
                 Err(_) => {
                     for job in jobs {
-                        let result = write_batch(&write, std::slice::from_ref(&job)).await;
+                        let result = write_batch(&write, &sla, std::slice::from_ref(&job)).await;
                         let _ = job.reply.send(result.map(|mut c| c.remove(0)));
                     }
                 }
@@ -55,11 +55,25 @@ pub(crate) fn start(write: AnyPool) -> mpsc::Sender<CreateJob> {
     sender
 }
 
-async fn write_batch(write: &AnyPool, jobs: &[CreateJob]) -> Result<Vec<TicketChange>, StoreError> {
+async fn write_batch(
+    write: &AnyPool,
+    sla: &crate::clocks::SlaSlot,
+    jobs: &[CreateJob],
+) -> Result<Vec<TicketChange>, StoreError> {
+    let rules = sla.get();
     let mut tx = write.begin().await?;
     let mut changes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        changes.push(create_in(&mut tx, &job.opening, job.actor, job.first.as_ref()).await?);
+        changes.push(
+            create_in(
+                &mut tx,
+                &job.opening,
+                job.actor,
+                job.first.as_ref(),
+                rules.as_deref(),
+            )
+            .await?,
+        );
     }
     tx.commit().await?;
     Ok(changes)

@@ -32,7 +32,9 @@ pub enum JobKind {
     /// Composes and queues the acknowledgment of a new request (outside
     /// the intake's transaction).
     Acknowledge,
-    // Still to come on this table: SLA warnings and breaches.
+    /// Mails an agent that a response target is close or missed (due in
+    /// business hours when so configured).
+    SlaEscalation,
 }
 
 /// Where a job is in its life.
@@ -53,6 +55,7 @@ rapport_core::str_enum!(JobKind {
     JobKind::PromiseReminder => "promise_reminder",
     JobKind::PromiseDue => "promise_due",
     JobKind::Acknowledge => "acknowledge",
+    JobKind::SlaEscalation => "sla_escalation",
 });
 rapport_core::str_enum!(JobStatus {
     JobStatus::Pending => "pending",

@@ -15,7 +15,9 @@ pub mod blobs;
 pub mod bulk;
 pub mod calendars;
 mod checks;
+mod clocks;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
+pub use clocks::SlaAlerted;
 pub mod customer_events;
 pub mod customers;
 pub mod directory;
@@ -25,10 +27,12 @@ pub mod jobs;
 mod locks;
 pub mod message_ids;
 mod migrate;
+pub mod notifications;
 pub mod outbox;
 pub mod portal_links;
 pub mod promises;
 mod rows;
+pub mod sla_policies;
 pub mod templates;
 pub mod throttle;
 pub mod tickets;
@@ -45,6 +49,7 @@ pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
 pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};
 pub use locks::SingletonLock;
 pub use message_ids::KnownMessageId;
+pub use notifications::{NewNotification, NotificationKind, NotificationRecord};
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};
 pub use promises::{NewPromise, PromiseCounts, PromiseFilter, PromiseRecord};
 pub use templates::TemplateRecord;
@@ -174,6 +179,8 @@ pub struct Store {
     creates: tokio::sync::mpsc::Sender<intake::CreateJob>,
     /// Signalled when a transaction that scheduled jobs commits.
     job_signal: std::sync::Arc<tokio::sync::Notify>,
+    /// The response-target rules every ticket write plans its clocks with.
+    sla: clocks::SlaSlot,
 }
 
 impl std::fmt::Debug for Store {
@@ -231,12 +238,14 @@ impl Store {
                     .min_connections(1)
                     .connect(&url)
                     .await?;
+                let sla = clocks::SlaSlot::default();
                 Ok(Self {
                     backend,
                     read,
-                    creates: intake::start(write.clone()),
+                    creates: intake::start(write.clone(), sla.clone()),
                     write,
                     job_signal: Default::default(),
+                    sla,
                 })
             }
             Backend::Postgres => {
@@ -247,12 +256,14 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(url)
                     .await?;
+                let sla = clocks::SlaSlot::default();
                 Ok(Self {
                     backend,
                     read: pool.clone(),
-                    creates: intake::start(pool.clone()),
+                    creates: intake::start(pool.clone(), sla.clone()),
                     write: pool,
                     job_signal: Default::default(),
+                    sla,
                 })
             }
         }

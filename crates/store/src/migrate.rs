@@ -69,6 +69,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "promises",
         include_str!("../migrations/0014_promises.sql"),
     ),
+    (15, "sla", include_str!("../migrations/0015_sla.sql")),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

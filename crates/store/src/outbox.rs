@@ -18,6 +18,8 @@ pub enum OutboxKind {
     Acknowledgment,
     /// A one-time sign-in link to the customer portal.
     SignInLink,
+    /// A response-target escalation to an agent.
+    Escalation,
 }
 
 /// Where a queued mail is in its delivery.
@@ -39,6 +41,7 @@ rapport_core::str_enum!(OutboxKind {
     OutboxKind::Reply => "reply",
     OutboxKind::Acknowledgment => "acknowledgment",
     OutboxKind::SignInLink => "sign_in_link",
+    OutboxKind::Escalation => "escalation",
 });
 rapport_core::str_enum!(OutboxStatus {
     OutboxStatus::Pending => "pending",

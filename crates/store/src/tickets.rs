@@ -1,9 +1,11 @@
 //! Tickets, their messages and events: created, changed and listed.
 
+use crate::clocks;
 use crate::rows::{
     TICKET_COLUMNS, closure_json, duplicate_of, parse, select_ticket, tags_json, ticket, value_rows,
 };
 use crate::{Store, StoreError};
+use rapport_core::sla::SlaRules;
 use rapport_core::{
     Actor, AgentId, AuthorKind, CustomerId, Event, EventId, EventKind, MessageId, MessageKind,
     Status, TeamId, Ticket, TicketId, Timestamp, apply,
@@ -59,6 +61,8 @@ pub struct TicketChange {
     pub events: Vec<Event>,
     /// The message stored with the change, if any.
     pub message: Option<MessageRecord>,
+    /// The response-target clocks, when the change planned them.
+    pub clocks: Option<rapport_core::sla::ClockPlan>,
 }
 
 /// How a ticket list is ordered.
@@ -73,6 +77,8 @@ pub enum TicketSort {
     CreatedDesc,
     /// Oldest first.
     CreatedAsc,
+    /// Soonest response-target due time first (tickets with a running clock only).
+    DueAsc,
 }
 
 /// Which tickets to list, and from where.
@@ -88,6 +94,11 @@ pub struct TicketFilter {
     pub customer_id: Option<CustomerId>,
     /// Changed at or after this instant.
     pub updated_since: Option<Timestamp>,
+    /// A running response-target clock falls due at or before this instant
+    /// (now: breached; now plus a window: due soon).
+    pub due_before: Option<Timestamp>,
+    /// ... and after this instant (due soon, not yet breached).
+    pub due_after: Option<Timestamp>,
     /// Order.
     pub sort: TicketSort,
     /// Keyset cursor: the (sort key, id) of the last row already seen.
@@ -155,22 +166,40 @@ impl Store {
 
     /// Lists tickets by filter, in keyset pages.
     pub async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+        Ok(self
+            .list_tickets_due(filter)
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    /// Lists tickets by filter, each with the earliest due time of its
+    /// running response-target clocks.
+    pub async fn list_tickets_due(
+        &self,
+        filter: &TicketFilter,
+    ) -> Result<Vec<(Ticket, Option<Timestamp>)>, StoreError> {
         let (mut clauses, mut binds) = filter_clauses(filter);
         let next = |b: Bind, binds: &mut Vec<Bind>| {
             binds.push(b);
             format!("${}", binds.len())
         };
-        let (order, cursor_op, by_updated) = match filter.sort {
-            TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", true),
-            TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", true),
-            TicketSort::CreatedDesc => ("id DESC", "<", false),
-            TicketSort::CreatedAsc => ("id ASC", ">", false),
+        let (order, cursor_op, key_column) = match filter.sort {
+            TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", Some("updated_at")),
+            TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", Some("updated_at")),
+            TicketSort::CreatedDesc => ("id DESC", "<", None),
+            TicketSort::CreatedAsc => ("id ASC", ">", None),
+            TicketSort::DueAsc => ("sla_due_at ASC, id ASC", ">", Some("sla_due_at")),
         };
+        if filter.sort == TicketSort::DueAsc {
+            clauses.push("sla_due_at IS NOT NULL".into());
+        }
         if let Some((key, id)) = filter.after {
-            if by_updated {
+            if let Some(column) = key_column {
                 let k = next(Bind::Int(key), &mut binds);
                 let i = next(Bind::Int(id), &mut binds);
-                clauses.push(format!("(updated_at, id) {cursor_op} ({k}, {i})"));
+                clauses.push(format!("({column}, id) {cursor_op} ({k}, {i})"));
             } else {
                 let i = next(Bind::Int(id), &mut binds);
                 clauses.push(format!("id {cursor_op} {i}"));
@@ -183,7 +212,7 @@ impl Store {
             format!(" WHERE {}", clauses.join(" AND "))
         };
         let sql = format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
+            "SELECT {TICKET_COLUMNS}, sla_due_at FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for bind in binds {
@@ -196,7 +225,10 @@ impl Store {
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(ticket)
+            .map(|row| {
+                let due: Option<i64> = row.try_get("sla_due_at")?;
+                Ok((ticket(row)?, due.map(Timestamp)))
+            })
             .collect()
     }
 
@@ -351,10 +383,18 @@ fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
         let p = next(Bind::Int(since.0), &mut binds);
         clauses.push(format!("updated_at >= {p}"));
     }
+    if let Some(before) = filter.due_before {
+        let p = next(Bind::Int(before.0), &mut binds);
+        clauses.push(format!("sla_due_at <= {p}"));
+    }
+    if let Some(after) = filter.due_after {
+        let p = next(Bind::Int(after.0), &mut binds);
+        clauses.push(format!("sla_due_at > {p}"));
+    }
     (clauses, binds)
 }
 
-fn event(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
+pub(crate) fn event(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
     let data: String = row.try_get("data")?;
     let actor_kind: String = row.try_get("actor_kind")?;
     let actor_id: Option<i64> = row.try_get("actor_id")?;
@@ -389,6 +429,7 @@ pub(crate) async fn change_in<E, F>(
     id: TicketId,
     actor: Actor,
     message: Option<NewMessage>,
+    rules: Option<&SlaRules>,
     decide: F,
 ) -> Result<TicketChange, E>
 where
@@ -398,7 +439,7 @@ where
     let current = select_ticket(&mut *conn, id, for_update)
         .await?
         .ok_or(StoreError::NotFound("ticket"))?;
-    change_locked(conn, current, actor, message, decide).await
+    change_locked(conn, current, actor, message, rules, decide).await
 }
 
 /// Changes a ticket already read (and locked) in this transaction.
@@ -407,6 +448,7 @@ pub(crate) async fn change_locked<E, F>(
     mut current: Ticket,
     actor: Actor,
     message: Option<NewMessage>,
+    rules: Option<&SlaRules>,
     decide: F,
 ) -> Result<TicketChange, E>
 where
@@ -420,11 +462,12 @@ where
         None => None,
     };
     let kinds = decide(&current, message.as_ref().map(|m| m.id))?;
-    let events = append(conn, &mut current, actor, now, kinds).await?;
+    let (events, clocks) = append(conn, &mut current, actor, now, kinds, rules).await?;
     Ok(TicketChange {
         ticket: current,
         events,
         message,
+        clocks,
     })
 }
 
@@ -436,12 +479,28 @@ pub(crate) async fn create_in(
     opening: &rapport_core::Opening,
     actor: Actor,
     first_message: Option<&NewMessage>,
+    rules: Option<&SlaRules>,
 ) -> Result<TicketChange, StoreError> {
     let mut ticket = opening.ticket.clone();
+    // The clocks are planned before the row exists (they need no id), so
+    // their columns go into the insert and their events into the one below.
+    let mut kinds = opening.events(None);
+    let clocks = rules.map(|rules| {
+        let events = clocks::unsaved(&ticket, ticket.created_at, &kinds);
+        rules.plan(&ticket, &events, 0, ticket.created_at)
+    });
+    if let Some(plan) = &clocks {
+        let created = ticket.created_at;
+        for transition in &plan.transitions {
+            apply(&mut ticket, created, transition);
+        }
+    }
+    let columns = clocks::Columns::of(clocks.as_ref(), ticket.created_at);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
-         transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, $11, $12, $13) RETURNING id",
+         transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version, \
+         sla_policy_id, sla_due_at, sla_alert_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(&ticket.subject)
     .bind(ticket.status.as_str())
@@ -456,6 +515,9 @@ pub(crate) async fn create_in(
     .bind(ticket.created_at.0)
     .bind(ticket.updated_at.0)
     .bind(ticket.version)
+    .bind(columns.policy_id)
+    .bind(columns.due_at)
+    .bind(columns.alert_at)
     .fetch_one(&mut *conn)
     .await?;
     ticket.id = TicketId(id);
@@ -463,17 +525,23 @@ pub(crate) async fn create_in(
         Some(m) => Some(insert_message(conn, ticket.id, m, ticket.created_at).await?),
         None => None,
     };
-    let kinds = opening.events(message.as_ref().map(|m| m.id));
+    if message.is_some() {
+        kinds = opening.events(message.as_ref().map(|m| m.id));
+    }
+    if let Some(plan) = &clocks {
+        kinds.extend(plan.transitions.iter().cloned());
+    }
     let events = insert_events(conn, ticket.id, actor, ticket.created_at, &kinds).await?;
     Ok(TicketChange {
         ticket,
         events,
         message,
+        clocks,
     })
 }
 
 /// Appends events in one statement; returns them with their ids.
-async fn insert_events(
+pub(crate) async fn insert_events(
     conn: &mut AnyConnection,
     ticket_id: TicketId,
     actor: Actor,
@@ -557,41 +625,68 @@ async fn append(
     ticket: &mut Ticket,
     actor: Actor,
     now: Timestamp,
-    kinds: Vec<EventKind>,
-) -> Result<Vec<Event>, StoreError> {
+    mut kinds: Vec<EventKind>,
+    rules: Option<&SlaRules>,
+) -> Result<(Vec<Event>, Option<rapport_core::sla::ClockPlan>), StoreError> {
     let previous_version = ticket.version;
     for kind in &kinds {
         apply(ticket, now, kind);
     }
+    let clocks = match rules {
+        Some(rules) if kinds.iter().any(SlaRules::is_relevant) => {
+            let mut history = clocks::history(conn, ticket.id).await?;
+            let new_from = history.len();
+            history.extend(clocks::unsaved(ticket, now, &kinds));
+            let plan = rules.plan(ticket, &history, new_from, now);
+            for transition in &plan.transitions {
+                apply(ticket, now, transition);
+            }
+            kinds.extend(plan.transitions.iter().cloned());
+            Some(plan)
+        }
+        _ => None,
+    };
     let events = insert_events(conn, ticket.id, actor, now, &kinds).await?;
-    let updated = sqlx::query(
+    let sla_sql = if clocks.is_some() {
+        ", sla_policy_id = $15, sla_due_at = $16, sla_alert_at = $17"
+    } else {
+        ""
+    };
+    let columns = clocks::Columns::of(clocks.as_ref(), now);
+    let sql = format!(
         "UPDATE tickets SET subject = $1, status = $2, priority = $3, team_id = $4, owner_id = $5, tags = $6, \
-         transfer_count = $7, has_public_reply = $8, closure = $9, duplicate_of = $10, updated_at = $11, version = $12 \
-         WHERE id = $13 AND version = $14",
-    )
-    .bind(&ticket.subject)
-    .bind(ticket.status.as_str())
-    .bind(ticket.priority.as_str())
-    .bind(ticket.team_id.map(|t| t.0))
-    .bind(ticket.owner_id.map(|a| a.0))
-    .bind(tags_json(&ticket.tags))
-    .bind(ticket.transfer_count)
-    .bind(i64::from(ticket.has_public_reply))
-    .bind(closure_json(&ticket.closure))
-    .bind(duplicate_of(&ticket.closure))
-    .bind(ticket.updated_at.0)
-    .bind(ticket.version)
-    .bind(ticket.id.0)
-    .bind(previous_version)
-    .execute(&mut *conn)
-    .await?;
+         transfer_count = $7, has_public_reply = $8, closure = $9, duplicate_of = $10, updated_at = $11, version = $12{sla_sql} \
+         WHERE id = $13 AND version = $14"
+    );
+    let mut update = sqlx::query(AssertSqlSafe(sql))
+        .bind(&ticket.subject)
+        .bind(ticket.status.as_str())
+        .bind(ticket.priority.as_str())
+        .bind(ticket.team_id.map(|t| t.0))
+        .bind(ticket.owner_id.map(|a| a.0))
+        .bind(tags_json(&ticket.tags))
+        .bind(ticket.transfer_count)
+        .bind(i64::from(ticket.has_public_reply))
+        .bind(closure_json(&ticket.closure))
+        .bind(duplicate_of(&ticket.closure))
+        .bind(ticket.updated_at.0)
+        .bind(ticket.version)
+        .bind(ticket.id.0)
+        .bind(previous_version);
+    if clocks.is_some() {
+        update = update
+            .bind(columns.policy_id)
+            .bind(columns.due_at)
+            .bind(columns.alert_at);
+    }
+    let updated = update.execute(&mut *conn).await?;
     if updated.rows_affected() != 1 {
         return Err(StoreError::Conflict(format!(
             "ticket {} changed while it was being updated",
             ticket.id
         )));
     }
-    Ok(events)
+    Ok((events, clocks))
 }
 
 /// One row of `messages` as a record.

@@ -38,6 +38,8 @@ pub struct WriteTx {
     /// Jobs were scheduled: wake this process's scheduler at commit.
     pub(crate) jobs_scheduled: bool,
     pub(crate) job_signal: std::sync::Arc<tokio::sync::Notify>,
+    /// The response-target rules at the transaction's start.
+    pub(crate) sla: Option<std::sync::Arc<rapport_core::sla::SlaRules>>,
 }
 
 impl std::fmt::Debug for WriteTx {
@@ -57,6 +59,7 @@ impl Store {
             links: MessageIdLinks::default(),
             jobs_scheduled: false,
             job_signal: self.job_signal.clone(),
+            sla: self.sla.get(),
         })
     }
 }
@@ -115,7 +118,14 @@ impl WriteTx {
         actor: Actor,
         first_message: Option<NewMessage>,
     ) -> Result<TicketChange, StoreError> {
-        create_in(&mut self.tx, &opening, actor, first_message.as_ref()).await
+        create_in(
+            &mut self.tx,
+            &opening,
+            actor,
+            first_message.as_ref(),
+            self.sla.as_deref(),
+        )
+        .await
     }
 
     /// Changes a ticket (see [`Store::change_ticket`]).
@@ -131,7 +141,17 @@ impl WriteTx {
         F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
     {
         let lock = self.for_update();
-        change_in(&mut self.tx, lock, id, actor, message, decide).await
+        let rules = self.sla.clone();
+        change_in(
+            &mut self.tx,
+            lock,
+            id,
+            actor,
+            message,
+            rules.as_deref(),
+            decide,
+        )
+        .await
     }
 
     /// Reads a ticket and locks it until the transaction ends (PostgreSQL;
@@ -153,7 +173,16 @@ impl WriteTx {
         E: From<StoreError>,
         F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
     {
-        change_locked(&mut self.tx, current, actor, message, decide).await
+        let rules = self.sla.clone();
+        change_locked(
+            &mut self.tx,
+            current,
+            actor,
+            message,
+            rules.as_deref(),
+            decide,
+        )
+        .await
     }
 
     /// The customer an address (normalised) belongs to, and whether it bounces.

@@ -60,16 +60,17 @@ impl App {
         let payload: AckPayload = serde_json::from_str(&job.payload)
             .map_err(|e| JobFailure::GiveUp(format!("unreadable acknowledgment job: {e}")))?;
         let template = self.acknowledgment_template().await?;
-        let calendar = self.business_calendar().await?;
+        let ticket = TicketId(payload.ticket);
+        let (calendar, minutes) = self.first_response_promise(ticket).await?;
         let customer = Person {
             name: payload.name,
             address: payload.address.clone(),
         };
-        let ticket = TicketId(payload.ticket);
         let mail = self
             .acknowledgment_mail(
                 &template,
                 &calendar,
+                minutes,
                 ticket,
                 &payload.subject,
                 &customer,

@@ -410,6 +410,7 @@ impl App {
         };
         // Every Message-ID the batch will look up, read in a few statements.
         let ids = message_ids(prepared);
+        self.sla_rules().await?;
         let mut tx = self.store().begin_write().await?;
         tx.prefetch_message_ids(&ids).await?;
         let mut fast = Vec::with_capacity(prepared.len());

@@ -31,6 +31,12 @@ pub struct BusinessFile {
     /// Business minutes before a promise falls due that its owner is
     /// reminded (default 60; 0: no reminders).
     pub promise_reminder_minutes: Option<i64>,
+    /// Statuses that pause the response-target clocks (default pending, on_hold).
+    pub pausing_statuses: Option<Vec<rapport_core::Status>>,
+    /// Percent of a target at which the owner is warned, when no policy says (default 75).
+    pub warn_percent: Option<i64>,
+    /// Escalation mail waits until the business opens (default true).
+    pub escalate_in_business_hours: Option<bool>,
 }
 
 /// Reads `[business]` into the settings, validating the calendar.
@@ -62,10 +68,35 @@ pub(super) fn business_config(file: BusinessFile) -> Result<BusinessConfig> {
     if !(0..=30 * 24 * 60).contains(&reminder) {
         bail!("business.promise_reminder_minutes must be between 0 and 30 days, got {reminder}");
     }
+    let warn = file.warn_percent.unwrap_or(defaults.warn_permille / 10);
+    if !(1..=99).contains(&warn) {
+        bail!("business.warn_percent must be between 1 and 99, got {warn}");
+    }
+    let pausing = match file.pausing_statuses {
+        Some(statuses) => {
+            if statuses.iter().any(|s| {
+                matches!(
+                    s,
+                    rapport_core::Status::Solved | rapport_core::Status::Closed
+                )
+            }) {
+                bail!(
+                    "business.pausing_statuses: solved and closed stop the clocks; list only pending, on_hold, new or open"
+                );
+            }
+            rapport_core::sla::PausingStatuses(statuses)
+        }
+        None => defaults.pausing.clone(),
+    };
     Ok(BusinessConfig {
         calendar: compiled.spec().clone(),
         first_response_minutes: minutes,
         promise_reminder_minutes: reminder,
+        warn_permille: warn * 10,
+        pausing,
+        escalate_in_business_hours: file
+            .escalate_in_business_hours
+            .unwrap_or(defaults.escalate_in_business_hours),
         ..defaults
     })
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod inbound;
 pub mod mail;
 pub mod promises;
+pub mod sla;
 pub mod templates;
 pub mod tickets;
 pub mod types;
@@ -35,6 +36,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         calendars::set_default_calendar, calendars::export_calendar,
         promises::list_promises, promises::promise_summary, promises::get_promise, promises::update_promise,
         promises::promise_recovery,
+        sla::ticket_clocks, sla::list_policies, sla::create_policy, sla::put_policy, sla::delete_policy,
+        sla::list_notifications, sla::read_notification,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -49,6 +52,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "attachments", description = "Files on messages; uploads for replies"),
         (name = "calendars", description = "Business calendars and the posted business hours"),
         (name = "promises", description = "Promises made to customers in replies: kept, broken, reminded"),
+        (name = "response targets", description = "Response targets (SLA): policies, each ticket's clocks in business time, and agents' notifications"),
     )
 )]
 pub struct ApiDoc;
@@ -155,6 +159,20 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/promises/{id}/recovery",
             get(promises::promise_recovery),
+        )
+        .route("/api/v1/tickets/{id}/clocks", get(sla::ticket_clocks))
+        .route(
+            "/api/v1/sla-policies",
+            get(sla::list_policies).post(sla::create_policy),
+        )
+        .route(
+            "/api/v1/sla-policies/{id}",
+            axum::routing::put(sla::put_policy).delete(sla::delete_policy),
+        )
+        .route("/api/v1/notifications", get(sla::list_notifications))
+        .route(
+            "/api/v1/notifications/{id}/read",
+            post(sla::read_notification),
         )
 }
 

@@ -91,7 +91,13 @@ pub struct TicketQuery {
     pub customer: Option<i64>,
     /// Changed at or after (RFC 3339).
     pub updated_since: Option<String>,
-    /// `-updated_at` (default), `updated_at`, `-created_at` or `created_at`.
+    /// `breached` (a running response-target clock is past due) or `soon`
+    /// (due within `due_within` minutes, not yet past).
+    pub due: Option<String>,
+    /// Minutes ahead that `due=soon` looks (default 120, at most a week).
+    pub due_within: Option<i64>,
+    /// `-updated_at` (default), `updated_at`, `-created_at`, `created_at` or
+    /// `due_at` (soonest due first; tickets with a running clock only).
     pub sort: Option<String>,
     /// From `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -105,12 +111,32 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
         "updated_at" => TicketSort::UpdatedAsc,
         "-created_at" => TicketSort::CreatedDesc,
         "created_at" => TicketSort::CreatedAsc,
+        "due_at" => TicketSort::DueAsc,
         other => {
             return Err(ApiError::field(
                 "sort",
                 format!(
-                    "unknown sort {other:?}: use -updated_at, updated_at, -created_at or created_at"
+                    "unknown sort {other:?}: use -updated_at, updated_at, -created_at, created_at or due_at"
                 ),
+            ));
+        }
+    };
+    let now = Timestamp::now();
+    let within = q.due_within.unwrap_or(120);
+    if !(1..=10_080).contains(&within) {
+        return Err(ApiError::field(
+            "due_within",
+            "must be from 1 to 10080 minutes",
+        ));
+    }
+    let (due_before, due_after) = match q.due.as_deref() {
+        None => (None, None),
+        Some("breached") => (Some(now), None),
+        Some("soon") => (Some(Timestamp(now.0 + within * 60_000_000)), Some(now)),
+        Some(other) => {
+            return Err(ApiError::field(
+                "due",
+                format!("unknown due filter {other:?}: use breached or soon"),
             ));
         }
     };
@@ -142,6 +168,8 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
             .as_deref()
             .map(|t| Timestamp::parse(t).map_err(|m| ApiError::field("updated_since", m)))
             .transpose()?,
+        due_before,
+        due_after,
         sort,
         after,
         limit,
@@ -157,19 +185,26 @@ pub async fn list_tickets(
     Query(q): Query<TicketQuery>,
 ) -> ApiResult<axum::Json<Page<TicketOut>>> {
     let filter = filter(q)?;
-    let tickets = s.app.tickets(&caller, &filter).await?;
+    let tickets = s.app.tickets_with_due(&caller, &filter).await?;
     let next_cursor = if tickets.len() as i64 == filter.limit {
-        tickets.last().map(|t| match filter.sort {
+        tickets.last().map(|(t, due)| match filter.sort {
             TicketSort::UpdatedAsc | TicketSort::UpdatedDesc => {
                 format!("{}.{}", t.updated_at.0, t.id.0)
             }
             TicketSort::CreatedAsc | TicketSort::CreatedDesc => format!("{}.{}", t.id.0, t.id.0),
+            TicketSort::DueAsc => format!("{}.{}", due.map_or(0, |d| d.0), t.id.0),
         })
     } else {
         None
     };
     Ok(axum::Json(Page {
-        items: tickets.iter().map(Into::into).collect(),
+        items: tickets
+            .iter()
+            .map(|(t, due)| TicketOut {
+                due_at: due.map(|d| d.to_string()),
+                ..t.into()
+            })
+            .collect(),
         next_cursor,
     }))
 }
@@ -183,7 +218,11 @@ pub async fn get_ticket(
     Id(id): Id,
 ) -> ApiResult<axum::Json<TicketDetailOut>> {
     let view = s.app.ticket(&caller, TicketId(id)).await?;
-    Ok(axum::Json((&view).into()))
+    let clocks = s.app.ticket_clocks(&caller, TicketId(id)).await?;
+    Ok(axum::Json(TicketDetailOut {
+        clocks: Some((&clocks).into()),
+        ..(&view).into()
+    }))
 }
 
 /// One page of a ticket's messages or files.

@@ -41,6 +41,10 @@ pub struct TicketOut {
     pub updated_at: String,
     /// Number of events applied.
     pub version: i64,
+    /// When its earliest running response-target clock falls due (RFC 3339,
+    /// UTC; lists only; absent when no clock runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<String>,
 }
 
 impl From<&Ticket> for TicketOut {
@@ -58,6 +62,7 @@ impl From<&Ticket> for TicketOut {
             tags: t.tags.clone(),
             transfer_count: t.transfer_count,
             has_public_reply: t.has_public_reply,
+            due_at: None,
             closure: t.closure.clone(),
             created_at: t.created_at.to_string(),
             updated_at: t.updated_at.to_string(),
@@ -183,6 +188,8 @@ pub struct TicketDetailOut {
     pub attachments_next_cursor: Option<String>,
     /// Mail sent for the ticket and whether it arrived.
     pub mail: Vec<MailOut>,
+    /// Its response-target clocks, in the business time zone.
+    pub clocks: Option<crate::api::sla::ClocksOut>,
 }
 
 impl From<&rapport_app::tickets::TicketView> for TicketDetailOut {
@@ -202,6 +209,7 @@ impl From<&rapport_app::tickets::TicketView> for TicketDetailOut {
             attachments: v.attachments.items.iter().map(Into::into).collect(),
             attachments_next_cursor: v.attachments.next_after.map(|n| n.to_string()),
             mail: v.mail.iter().map(Into::into).collect(),
+            clocks: None,
         }
     }
 }
@@ -303,6 +311,8 @@ pub enum MailKindOut {
     Acknowledgment,
     /// A one-time sign-in link to the customer portal.
     SignInLink,
+    /// A response-target escalation to an agent.
+    Escalation,
 }
 
 impl From<rapport_app::OutboxKind> for MailKindOut {
@@ -311,6 +321,7 @@ impl From<rapport_app::OutboxKind> for MailKindOut {
             rapport_app::OutboxKind::Reply => Self::Reply,
             rapport_app::OutboxKind::Acknowledgment => Self::Acknowledgment,
             rapport_app::OutboxKind::SignInLink => Self::SignInLink,
+            rapport_app::OutboxKind::Escalation => Self::Escalation,
         }
     }
 }

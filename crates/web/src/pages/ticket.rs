@@ -295,6 +295,19 @@ fn describe(who: &str, kind: &EventKind, agent_name: &dyn Fn(AgentId) -> String)
         EventKind::PromiseDropped { promise_id } => {
             format!("{who} dropped promise {promise_id}")
         }
+        EventKind::SlaClock {
+            clock,
+            change,
+            elapsed_minutes,
+            target_minutes,
+            ..
+        } => {
+            let clock = clock.as_str().replace('_', " ");
+            let change = change.as_str();
+            format!(
+                "{who}: the {clock} clock {change} ({elapsed_minutes} of {target_minutes} business minutes)"
+            )
+        }
         EventKind::ClosedAsSpam { reason, .. } => format!("{who} closed it as spam: {reason}"),
         EventKind::ClosedAsDuplicate { of, reason, .. } => {
             format!("{who} closed it as a duplicate of #{of}: {reason}")

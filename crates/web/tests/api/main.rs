@@ -23,6 +23,7 @@ mod races;
 mod same_on_both;
 mod scheduler;
 mod server;
+mod sla;
 mod slow_smtp;
 mod templates;
 mod throttle;

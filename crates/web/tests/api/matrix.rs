@@ -96,6 +96,9 @@ fn need(method: &str, path: &str) -> Option<Need> {
             "/promises" | "/promises/summary" | "/promises/{id}" | "/promises/{id}/recovery",
         ) => Read,
         ("patch", "/promises/{id}") => Work,
+        ("get", "/tickets/{id}/clocks" | "/sla-policies" | "/notifications") => Read,
+        ("post", "/notifications/{id}/read") => Read,
+        ("post", "/sla-policies") | ("put" | "delete", "/sla-policies/{id}") => Admin,
         ("get", "/metrics") => Metrics,
         _ => return None,
     })
@@ -170,6 +173,10 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         }
         ("post", "/coach") => Some(json!({"draft": "Hello Ann, it ships today."})),
         ("patch", "/promises/{id}") => Some(json!({"status": "kept"})),
+        ("post", "/sla-policies") | ("put", "/sla-policies/{id}") => Some(json!({
+            "name": format!("walk-{n}"),
+            "first_response_minutes": 60,
+        })),
         ("put", "/templates/{name}") => Some(
             json!({"subject": "Re: {{ subject }}", "body": "Hello {{ customer_name }}, thanks for writing."}),
         ),

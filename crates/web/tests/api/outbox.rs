@@ -136,7 +136,7 @@ async fn failures_are_retried_then_shown_on_the_ticket(h: &Harness, servers: &Ma
     }
     let sender = SmtpSender::new(&servers.smtp(Security::None, false)).expect("sender");
     let policy = RetryPolicy {
-        first_delay: Duration::from_millis(50),
+        first_delay: Duration::from_millis(400),
         max_attempts: 3,
         ..RetryPolicy::default()
     };
@@ -176,7 +176,7 @@ async fn failures_are_retried_then_shown_on_the_ticket(h: &Harness, servers: &Ma
         .unwrap();
     assert_eq!(early.retrying + early.failed, 0);
     for attempt in 2..=3 {
-        tokio::time::sleep(Duration::from_millis(50 * (1 << (attempt - 1)) + 80)).await;
+        tokio::time::sleep(Duration::from_millis(400 * (1 << (attempt - 1)) + 80)).await;
         let round = h
             .app
             .send_due_mail(&sender, "w", &policy, 10)

@@ -110,6 +110,13 @@ async fn an_unkept_promise_breaks_at_its_due_time(h: &Harness) {
     run_jobs(h).await;
     let (_, broken) = h.get(&format!("/api/v1/promises/{id}"), &h.agent).await;
     assert_eq!(broken["status"], "broken", "{broken}");
+    let (_, notes) = h.get("/api/v1/notifications", &h.agent).await;
+    assert!(
+        notes.as_array().is_some_and(|n| n
+            .iter()
+            .any(|n| n["kind"] == "promise_broken" && n["ticket_id"].as_i64() == Some(ticket))),
+        "the owner is told: {notes}"
+    );
     let draft = broken["recovery_draft"].as_str().unwrap_or("");
     assert!(
         draft.contains("I'm sorry") && draft.contains("replacement by Friday"),
