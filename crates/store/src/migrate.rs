@@ -69,6 +69,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "promises",
         include_str!("../migrations/0014_promises.sql"),
     ),
+    (
+        19,
+        "presence",
+        include_str!("../migrations/0019_presence.sql"),
+    ),
+    (20, "drafts", include_str!("../migrations/0020_drafts.sql")),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

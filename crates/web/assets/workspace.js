@@ -81,4 +81,59 @@
     var source = new EventSource(list.getAttribute("data-live"));
     source.addEventListener("ticket", refresh);
   }
+
+  // Ticket page: tell the others this ticket is open (and whether a reply
+  // is being written), show who else is here and what they wrote since the
+  // page loaded; save the reply draft on the server as it is typed.
+  var box = document.getElementById("presence");
+  var csrfField = document.querySelector("input[name=csrf]");
+  var csrf = csrfField ? csrfField.value : "";
+  var reply = document.getElementById("reply-body");
+  function post(url, fields) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf },
+      body: new URLSearchParams(fields)
+    });
+  }
+  if (box) {
+    var beatUrl = box.getAttribute("data-heartbeat");
+    var basedOn = box.getAttribute("data-based-on");
+    var ticketId = beatUrl.split("/")[3];
+    var beat = function () {
+      var writing = reply && reply.value.trim() !== "";
+      post(beatUrl, { activity: writing ? "replying" : "viewing", based_on: basedOn }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("presence");
+        var current = document.getElementById("presence");
+        if (fresh && current) { current.replaceWith(fresh); }
+      }).catch(function () {});
+    };
+    setInterval(beat, 10000);
+    if (window.EventSource) {
+      var live = new EventSource("/app/live");
+      live.addEventListener("ticket", function (e) { if (e.data === ticketId || e.data === "0") { beat(); } });
+    }
+    var wasWriting = false;
+    var leave = function () {
+      var data = new URLSearchParams({ csrf: csrf });
+      if (navigator.sendBeacon) { navigator.sendBeacon(beatUrl + "/leave", data); }
+    };
+    window.addEventListener("pagehide", leave);
+    if (reply) {
+      var draftUrl = reply.getAttribute("data-draft");
+      var timer = null;
+      var save = function () { timer = null; post(draftUrl, { body: reply.value }).catch(function () {}); };
+      reply.addEventListener("input", function () {
+        if (timer) { clearTimeout(timer); }
+        timer = setTimeout(save, 800);
+        var writing = reply.value.trim() !== "";
+        if (writing !== wasWriting) { wasWriting = writing; beat(); }
+      });
+      var form = document.getElementById("reply-form");
+      if (form) { form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } }); }
+    }
+  }
 })();

@@ -29,6 +29,8 @@ struct Row {
     owner: String,
     updated: String,
     updated_iso: String,
+    /// Who else has it open: (name, "viewing" or "replying").
+    here: Vec<(String, &'static str)>,
 }
 
 #[derive(Template)]
@@ -96,6 +98,8 @@ pub async fn inbox(
     let after = q.after.as_deref().map(parse_cursor).transpose()?;
     let counts = s.app.view_counts(&agent.caller).await?;
     let found = s.app.view_page(&agent.caller, view, sort, after).await?;
+    let ids: Vec<_> = found.tickets.iter().map(|t| t.id).collect();
+    let mut here = s.app.presence(&agent.caller, &ids).await?;
     let views = counts
         .iter()
         .map(|c| ViewTab {
@@ -125,6 +129,12 @@ pub async fn inbox(
                     .unwrap_or_else(|| "—".into()),
                 updated,
                 updated_iso,
+                here: here
+                    .remove(&t.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| (p.name, p.activity.as_str()))
+                    .collect(),
             }
         })
         .collect();

@@ -10,6 +10,7 @@
 //! state-changing request must carry the form's CSRF token ([`check_csrf`]).
 
 pub mod assets;
+pub mod collisions;
 pub mod inbox;
 pub mod live;
 pub mod portal;
@@ -49,6 +50,9 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}/assign-to-me", post(ticket::assign_to_me))
         .route("/app/tickets/{id}/transfer", post(ticket::transfer))
         .route("/app/tickets/{id}/status", post(ticket::status))
+        .route("/app/tickets/{id}/presence", post(collisions::heartbeat))
+        .route("/app/tickets/{id}/presence/leave", post(collisions::leave))
+        .route("/app/tickets/{id}/draft", post(collisions::save_draft))
         .route("/app/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
         .route(

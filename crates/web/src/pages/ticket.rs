@@ -3,6 +3,7 @@
 //! status. Every action is a plain form that redirects back (POST, then
 //! GET); a refusal shows the page again with the reason and the draft.
 
+use super::collisions::PresenceBox;
 use super::render::{Chrome, PageError, page, when};
 use super::session::AgentPage;
 use crate::extract::Id;
@@ -13,6 +14,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
+use rapport_app::presence::Activity;
+use rapport_app::promises::PromiseDecisions;
 use rapport_app::tickets::MessageRole;
 use rapport_app::workspace::TicketPage;
 use rapport_coach::{Finding, Severity};
@@ -30,6 +33,8 @@ struct MessageRow {
     html: Option<String>,
     text: String,
     files: Vec<(String, String, String)>,
+    /// Written by someone else after the sender's view (a stopped send).
+    fresh: bool,
 }
 
 struct FindingRow {
@@ -63,6 +68,14 @@ struct TicketTemplate {
     identities: Vec<(String, bool)>,
     other_tickets: Vec<(i64, String, &'static str)>,
     events: Vec<(String, String, String)>,
+    /// The newest message shown, sent with a reply (0: do not check).
+    based_on: i64,
+    /// Who else has the ticket open, and what is new (rendered).
+    presence: String,
+    /// A send was stopped: the messages written since (author, first words).
+    collided: Vec<(String, String)>,
+    /// The draft came from the server (saved as the agent typed).
+    restored: bool,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -70,6 +83,9 @@ struct TicketTemplate {
 struct Draft {
     text: String,
     findings: Vec<Finding>,
+    /// For a stopped send: the messages written since the sender's view.
+    newer: Vec<i64>,
+    restored: bool,
 }
 
 /// The ticket page.
@@ -89,7 +105,23 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let found = s.app.ticket_page(&agent.caller, id).await?;
-    let template = build(agent, found, draft);
+    let mut draft = draft;
+    if draft.text.is_empty()
+        && let Some(saved) = s.app.draft(&agent.caller, id).await?
+    {
+        draft.text = saved;
+        draft.restored = true;
+    }
+    let activity = if draft.text.is_empty() {
+        Activity::Viewing
+    } else {
+        Activity::Replying
+    };
+    let others = s.app.heartbeat(&agent.caller, id, activity).await?;
+    let mut template = build(agent, found, draft);
+    template.presence = PresenceBox::new(template.id, template.based_on, others, Vec::new())
+        .render()
+        .unwrap_or_default();
     Ok(page(status, &template))
 }
 
@@ -145,8 +177,22 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
                 html: m.body_html.clone(),
                 text: m.body_text.clone(),
                 files: files.remove(&m.id.0).unwrap_or_default(),
+                fresh: draft.newer.contains(&m.id.0),
             }
         })
+        .collect::<Vec<MessageRow>>();
+    let more_messages = found.view.messages.next_after.is_some();
+    // With older pages not shown, the newest message is not on the page:
+    // the reply is sent unchecked rather than stopped forever.
+    let based_on = if more_messages {
+        0
+    } else {
+        messages.iter().map(|m| m.id).max().unwrap_or(0)
+    };
+    let collided = messages
+        .iter()
+        .filter(|m| m.fresh)
+        .map(|m| (m.author.clone(), super::collisions::excerpt(&m.text)))
         .collect();
     let events = found
         .events
@@ -185,7 +231,11 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         channel: ticket.channel.as_str(),
         owner: ticket.owner_id.map_or_else(|| "nobody".into(), agent_name),
         messages,
-        more_messages: found.view.messages.next_after.is_some(),
+        more_messages,
+        based_on,
+        presence: String::new(),
+        collided,
+        restored: draft.restored,
         show_actions: true,
         blocked: findings.iter().any(|f| f.severity == "block"),
         findings,
@@ -308,6 +358,9 @@ pub struct MessageForm {
     body: String,
     #[serde(default)]
     override_reason: String,
+    /// The newest message the page showed (the collision check).
+    #[serde(default)]
+    based_on: String,
 }
 
 /// Sends a reply through the coach gate; a blocking finding shows the page
@@ -319,15 +372,18 @@ pub async fn reply(
     Form(form): Form<MessageForm>,
 ) -> Result<Response, PageError> {
     let reason = Some(form.override_reason.trim()).filter(|r| !r.is_empty());
+    let based_on = super::collisions::parse_based_on(&form.based_on)?;
     let result = s
         .app
-        .add_message(
+        .add_message_checked(
             &agent.caller,
             TicketId(id),
             MessageRole::Reply,
             &form.body,
             reason,
             &[],
+            &PromiseDecisions::default(),
+            based_on,
         )
         .await;
     finish(&s, agent, TicketId(id), result.map(|_| ()), form.body).await
@@ -434,8 +490,17 @@ async fn finish(
             let draft = Draft {
                 text: draft,
                 findings,
+                ..Draft::default()
             };
             render(s, agent, id, draft, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::Collided(newer)) => {
+            let draft = Draft {
+                text: draft,
+                newer: newer.iter().map(|m| m.id.0).collect(),
+                ..Draft::default()
+            };
+            render(s, agent, id, draft, StatusCode::CONFLICT).await
         }
         Err(
             e @ (AppError::Invalid { .. }
@@ -452,7 +517,7 @@ async fn finish(
             agent.chrome = agent.chrome.with_notice(message, true);
             let draft = Draft {
                 text: draft,
-                findings: Vec::new(),
+                ..Draft::default()
             };
             render(s, agent, id, draft, error.status).await
         }

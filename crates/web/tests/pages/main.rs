@@ -8,6 +8,7 @@
 mod harness;
 
 mod browser;
+mod collisions;
 mod live;
 mod portal;
 mod security;
