@@ -183,7 +183,7 @@ async fn a_draft_is_kept_on_the_server_until_the_reply_is_sent(h: &Harness) {
     assert!(
         again
             .body
-            .contains("Hi Bo, the courier says &lt;Tuesday&gt; &amp; not later"),
+            .contains("Hi Bo, the courier says &#60;Tuesday&#62; &#38; not later"),
         "{}",
         again.body
     );
