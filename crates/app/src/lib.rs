@@ -9,6 +9,7 @@
 pub mod agents;
 pub mod auth;
 pub mod calendars;
+pub mod canned;
 pub mod client;
 pub mod coaching;
 pub mod cpu;

@@ -132,6 +132,22 @@
         var writing = reply.value.trim() !== "";
         if (writing !== wasWriting) { wasWriting = writing; beat(); }
       });
+      // Canned replies go in at the cursor, already personalised.
+      var canned = document.getElementById("canned-form");
+      if (canned) {
+        canned.addEventListener("submit", function (e) {
+          var option = canned.querySelector("select").selectedOptions[0];
+          if (!option) { return; }
+          e.preventDefault();
+          var text = option.getAttribute("data-body");
+          var at = reply.selectionStart || reply.value.length;
+          var before = reply.value.slice(0, at);
+          var gap = before && !/\n$/.test(before) ? "\n\n" : "";
+          reply.value = before + gap + text + reply.value.slice(reply.selectionEnd || at);
+          reply.focus();
+          reply.dispatchEvent(new Event("input"));
+        });
+      }
       var form = document.getElementById("reply-form");
       if (form) { form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } }); }
     }

@@ -6,7 +6,7 @@
 use super::collisions::PresenceBox;
 use super::render::{Chrome, PageError, page, when};
 use super::session::AgentPage;
-use crate::extract::Id;
+use crate::extract::{Id, Query};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -76,6 +76,8 @@ struct TicketTemplate {
     collided: Vec<(String, String)>,
     /// The draft came from the server (saved as the agent typed).
     restored: bool,
+    /// Canned replies, personalised for this ticket: (name, text).
+    canned: Vec<(String, String)>,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -86,6 +88,15 @@ struct Draft {
     /// For a stopped send: the messages written since the sender's view.
     newer: Vec<i64>,
     restored: bool,
+    /// A canned reply to add to the draft.
+    canned: Option<String>,
+}
+
+/// The ticket page's query: a canned reply to put in the composer (the
+/// form that works without the script, which inserts it in place).
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    canned: Option<String>,
 }
 
 /// The ticket page.
@@ -93,8 +104,13 @@ pub async fn show(
     State(s): State<AppState>,
     agent: AgentPage,
     Id(id): Id,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    render(&s, agent, TicketId(id), Draft::default(), StatusCode::OK).await
+    let draft = Draft {
+        canned: q.canned.filter(|c| !c.is_empty()),
+        ..Draft::default()
+    };
+    render(&s, agent, TicketId(id), draft, StatusCode::OK).await
 }
 
 async fn render(
@@ -112,6 +128,16 @@ async fn render(
         draft.text = saved;
         draft.restored = true;
     }
+    let canned = s.app.canned_replies(&agent.caller, id).await?;
+    if let Some(name) = draft.canned.take() {
+        let chosen = canned.iter().find(|c| c.name == name).ok_or_else(|| {
+            crate::error::ApiError::field("canned", format!("no canned reply {name:?}"))
+        })?;
+        if !draft.text.is_empty() {
+            draft.text.push_str("\n\n");
+        }
+        draft.text.push_str(&chosen.body);
+    }
     let activity = if draft.text.is_empty() {
         Activity::Viewing
     } else {
@@ -119,6 +145,7 @@ async fn render(
     };
     let others = s.app.heartbeat(&agent.caller, id, activity).await?;
     let mut template = build(agent, found, draft);
+    template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
     template.presence = PresenceBox::new(template.id, template.based_on, others, Vec::new())
         .render()
         .unwrap_or_default();
@@ -236,6 +263,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         presence: String::new(),
         collided,
         restored: draft.restored,
+        canned: Vec::new(),
         show_actions: true,
         blocked: findings.iter().any(|f| f.severity == "block"),
         findings,
