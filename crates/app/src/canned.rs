@@ -23,7 +23,7 @@ pub struct CannedReply {
 impl App {
     /// The canned replies, rendered for this ticket and the caller. A
     /// template that fails to render is left out (and logged).
-    pub async fn canned_replies(
+    pub async fn canned_replies_for(
         &self,
         caller: &Caller,
         ticket: TicketId,

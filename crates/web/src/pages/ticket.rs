@@ -128,7 +128,7 @@ async fn render(
         draft.text = saved;
         draft.restored = true;
     }
-    let canned = s.app.canned_replies(&agent.caller, id).await?;
+    let canned = s.app.canned_replies_for(&agent.caller, id).await?;
     if let Some(name) = draft.canned.take() {
         let chosen = canned.iter().find(|c| c.name == name).ok_or_else(|| {
             crate::error::ApiError::field("canned", format!("no canned reply {name:?}"))
