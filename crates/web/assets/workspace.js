@@ -132,6 +132,46 @@
         var writing = reply.value.trim() !== "";
         if (writing !== wasWriting) { wasWriting = writing; beat(); }
       });
+      // The coach reads the draft as it is typed; its suggestion is applied
+      // in one click; the promises it finds are decided in the form.
+      var coachTimer = null;
+      var coach = function () {
+        coachTimer = null;
+        var current = document.getElementById("coach");
+        if (!current) { return; }
+        post(current.getAttribute("data-coach"), { draft: reply.value }).then(function (r) {
+          return r.ok ? r.text() : null;
+        }).then(function (html) {
+          if (!html) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("coach");
+          var now = document.getElementById("coach");
+          if (!fresh || !now) { return; }
+          var kept = {};
+          now.querySelectorAll("select, input").forEach(function (f) { kept[f.name] = f.value; });
+          if (fresh.querySelectorAll(".promise").length === now.querySelectorAll(".promise").length) {
+            fresh.querySelectorAll("select, input").forEach(function (f) { if (kept[f.name] !== undefined) { f.value = kept[f.name]; } });
+          }
+          now.replaceWith(fresh);
+        }).catch(function () {});
+      };
+      var coachSoon = function () { if (coachTimer) { clearTimeout(coachTimer); } coachTimer = setTimeout(coach, 600); };
+      reply.addEventListener("input", coachSoon);
+      if (reply.value.trim() !== "") { coach(); }
+      document.addEventListener("click", function (e) {
+        var button = e.target.closest && e.target.closest("button.apply");
+        if (!button) { return; }
+        var quote = button.getAttribute("data-quote");
+        var start = parseInt(button.getAttribute("data-start"), 10);
+        var end = parseInt(button.getAttribute("data-end"), 10);
+        if (reply.value.slice(start, end) !== quote) {
+          start = reply.value.indexOf(quote);
+          end = start + quote.length;
+        }
+        if (start < 0) { return; }
+        reply.value = reply.value.slice(0, start) + button.getAttribute("data-replacement") + reply.value.slice(end);
+        reply.dispatchEvent(new Event("input"));
+        coach();
+      });
       // Canned replies go in at the cursor, already personalised.
       var canned = document.getElementById("canned-form");
       if (canned) {

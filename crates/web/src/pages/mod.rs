@@ -11,6 +11,7 @@
 
 pub mod assets;
 pub mod collisions;
+pub mod composer;
 pub mod inbox;
 pub mod live;
 pub mod portal;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}/presence", post(collisions::heartbeat))
         .route("/app/tickets/{id}/presence/leave", post(collisions::leave))
         .route("/app/tickets/{id}/draft", post(collisions::save_draft))
+        .route("/app/tickets/{id}/coach", post(composer::coach))
         .route("/app/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
         .route(

@@ -15,7 +15,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::presence::Activity;
-use rapport_app::promises::PromiseDecisions;
 use rapport_app::tickets::MessageRole;
 use rapport_app::workspace::TicketPage;
 use rapport_coach::{Finding, Severity};
@@ -78,6 +77,8 @@ struct TicketTemplate {
     restored: bool,
     /// Canned replies, personalised for this ticket: (name, text).
     canned: Vec<(String, String)>,
+    /// The coach box (filled as the agent types).
+    coach: String,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -264,6 +265,9 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         collided,
         restored: draft.restored,
         canned: Vec::new(),
+        coach: super::composer::CoachBox::empty(ticket.id.0)
+            .render()
+            .unwrap_or_default(),
         show_actions: true,
         blocked: findings.iter().any(|f| f.severity == "block"),
         findings,
@@ -389,6 +393,9 @@ pub struct MessageForm {
     /// The newest message the page showed (the collision check).
     #[serde(default)]
     based_on: String,
+    /// The coach box's promise choices (`promise_action_N`, `promise_due_N`).
+    #[serde(flatten)]
+    rest: HashMap<String, String>,
 }
 
 /// Sends a reply through the coach gate; a blocking finding shows the page
@@ -401,6 +408,7 @@ pub async fn reply(
 ) -> Result<Response, PageError> {
     let reason = Some(form.override_reason.trim()).filter(|r| !r.is_empty());
     let based_on = super::collisions::parse_based_on(&form.based_on)?;
+    let decisions = super::composer::decisions(&form.rest)?;
     let result = s
         .app
         .add_message_checked(
@@ -410,7 +418,7 @@ pub async fn reply(
             &form.body,
             reason,
             &[],
-            &PromiseDecisions::default(),
+            &decisions,
             based_on,
         )
         .await;

@@ -9,6 +9,7 @@ mod harness;
 
 mod browser;
 mod collisions;
+mod composer;
 mod live;
 mod portal;
 mod security;
