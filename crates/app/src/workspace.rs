@@ -5,8 +5,8 @@
 
 use crate::tickets::TicketView;
 use crate::{App, AppError, Caller};
-use rapport_core::{AgentId, CustomerId, Event, Status, Ticket, TicketId};
-use rapport_store::{AgentRecord, CustomerRecord, TicketFilter, TicketSort};
+use rapport_core::{AgentId, CustomerId, Event, PromiseStatus, Status, TeamId, Ticket, TicketId};
+use rapport_store::{AgentRecord, CustomerRecord, PromiseFilter, TicketFilter, TicketSort};
 use std::collections::HashMap;
 
 /// Counts stop here: a view holding more shows "1000+" (the count walks
@@ -30,6 +30,10 @@ pub enum View {
     AllOpen,
     /// Tickets waiting for the customer's answer.
     WaitingOnCustomer,
+    /// The open tickets of the caller's team (the first they belong to).
+    MyTeam,
+    /// The tickets of the caller's open promises, the soonest due first.
+    PromisesDue,
 }
 
 rapport_core::str_enum!(View {
@@ -37,15 +41,19 @@ rapport_core::str_enum!(View {
     View::Unassigned => "unassigned",
     View::AllOpen => "open",
     View::WaitingOnCustomer => "waiting",
+    View::MyTeam => "team",
+    View::PromisesDue => "promises",
 });
 
 impl View {
     /// Every view, in the order the workspace shows them.
-    pub const ALL: [View; 4] = [
+    pub const ALL: [View; 6] = [
         View::Mine,
         View::Unassigned,
+        View::MyTeam,
         View::AllOpen,
         View::WaitingOnCustomer,
+        View::PromisesDue,
     ];
 
     /// Its name for people.
@@ -55,11 +63,14 @@ impl View {
             View::Unassigned => "Unassigned",
             View::AllOpen => "All open",
             View::WaitingOnCustomer => "Waiting on customer",
+            View::MyTeam => "My team",
+            View::PromisesDue => "Promises due",
         }
     }
 
-    /// The filter of this view for this agent.
-    pub fn filter(self, agent: AgentId) -> TicketFilter {
+    /// The filter of this view for this agent (in this team, for My
+    /// team; Promises due is read from the promises, not a filter).
+    pub fn filter(self, agent: AgentId, team: Option<TeamId>) -> TicketFilter {
         let (statuses, owner) = match self {
             View::Mine => (
                 vec![Status::New, Status::Open, Status::Pending, Status::OnHold],
@@ -68,10 +79,15 @@ impl View {
             View::Unassigned => (vec![Status::New, Status::Open], Some(None)),
             View::AllOpen => (vec![Status::New, Status::Open, Status::OnHold], None),
             View::WaitingOnCustomer => (vec![Status::Pending], None),
+            View::MyTeam | View::PromisesDue => (
+                vec![Status::New, Status::Open, Status::Pending, Status::OnHold],
+                None,
+            ),
         };
         TicketFilter {
             statuses,
             owner,
+            team_id: if self == View::MyTeam { team } else { None },
             ..TicketFilter::default()
         }
     }
@@ -131,12 +147,23 @@ impl App {
     /// Every view with its count, for the agent.
     pub async fn view_counts(&self, caller: &Caller) -> Result<Vec<ViewCount>, AppError> {
         caller.require(rapport_core::Permission::Read, "list tickets")?;
+        let team = self.team_of(caller).await?;
         let mut counts = Vec::with_capacity(View::ALL.len());
         for view in View::ALL {
-            let count = self
-                .store()
-                .count_tickets(&view.filter(caller.agent_id), COUNT_CAP)
-                .await?;
+            let count = match (view, team) {
+                (View::PromisesDue, _) => self
+                    .store()
+                    .promise_counts(&open_promises_of(caller.agent_id))
+                    .await?
+                    .open
+                    .min(COUNT_CAP),
+                (View::MyTeam, None) => 0,
+                _ => {
+                    self.store()
+                        .count_tickets(&view.filter(caller.agent_id, team), COUNT_CAP)
+                        .await?
+                }
+            };
             counts.push(ViewCount { view, count });
         }
         Ok(counts)
@@ -150,18 +177,26 @@ impl App {
         sort: TicketSort,
         after: Option<(i64, i64)>,
     ) -> Result<ViewPage, AppError> {
-        let filter = TicketFilter {
-            sort,
-            after,
-            limit: VIEW_PAGE + 1,
-            ..view.filter(caller.agent_id)
+        let team = self.team_of(caller).await?;
+        let (tickets, next) = match (view, team) {
+            (View::PromisesDue, _) => (self.promised_tickets(caller).await?, None),
+            (View::MyTeam, None) => (Vec::new(), None),
+            _ => {
+                let filter = TicketFilter {
+                    sort,
+                    after,
+                    limit: VIEW_PAGE + 1,
+                    ..view.filter(caller.agent_id, team)
+                };
+                let mut tickets = self.tickets(caller, &filter).await?;
+                let more = tickets.len() > VIEW_PAGE as usize;
+                tickets.truncate(VIEW_PAGE as usize);
+                let next = more
+                    .then(|| tickets.last().map(|t| cursor_of(t, sort)))
+                    .flatten();
+                (tickets, next)
+            }
         };
-        let mut tickets = self.tickets(caller, &filter).await?;
-        let more = tickets.len() > VIEW_PAGE as usize;
-        tickets.truncate(VIEW_PAGE as usize);
-        let next = more
-            .then(|| tickets.last().map(|t| cursor_of(t, sort)))
-            .flatten();
         let mut ids: Vec<CustomerId> = tickets.iter().map(|t| t.customer_id).collect();
         ids.sort_unstable_by_key(|c| c.0);
         ids.dedup();
@@ -223,6 +258,52 @@ impl App {
             other_tickets,
             agents,
         })
+    }
+}
+
+/// The caller's open promises.
+fn open_promises_of(agent: AgentId) -> PromiseFilter {
+    PromiseFilter {
+        owner: Some(agent),
+        status: Some(PromiseStatus::Open),
+        ..PromiseFilter::default()
+    }
+}
+
+/// The most open promises the Promises due view reads.
+const PROMISES_READ: i64 = 500;
+
+impl App {
+    /// The team whose tickets are "My team": the first the caller belongs to.
+    async fn team_of(&self, caller: &Caller) -> Result<Option<TeamId>, AppError> {
+        Ok(self
+            .store()
+            .teams()
+            .await?
+            .into_iter()
+            .find(|t| t.members.contains(&caller.agent_id))
+            .map(|t| t.id))
+    }
+
+    /// The tickets of the caller's open promises, the soonest due first
+    /// (one page: a ticket once, at its soonest promise).
+    async fn promised_tickets(&self, caller: &Caller) -> Result<Vec<Ticket>, AppError> {
+        let mut promises = self
+            .store()
+            .promises(&open_promises_of(caller.agent_id), None, PROMISES_READ)
+            .await?;
+        promises.sort_by_key(|p| (p.due_at, p.id.0));
+        let mut ids: Vec<TicketId> = Vec::new();
+        for p in promises {
+            if !ids.contains(&p.ticket_id) && ids.len() < VIEW_PAGE as usize {
+                ids.push(p.ticket_id);
+            }
+        }
+        let mut tickets = Vec::with_capacity(ids.len());
+        for id in ids {
+            tickets.push(self.store().ticket(id).await?);
+        }
+        Ok(tickets)
     }
 }
 

@@ -19,6 +19,7 @@ pub mod render;
 pub mod session;
 pub mod sign_in;
 pub mod ticket;
+pub mod ticket_fields;
 
 use crate::state::AppState;
 use axum::Router;
@@ -55,6 +56,8 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}/presence/leave", post(collisions::leave))
         .route("/app/tickets/{id}/draft", post(collisions::save_draft))
         .route("/app/tickets/{id}/coach", post(composer::coach))
+        .route("/app/tickets/{id}/priority", post(ticket_fields::priority))
+        .route("/app/tickets/{id}/tags", post(ticket_fields::tags))
         .route("/app/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
         .route(

@@ -79,6 +79,10 @@ struct TicketTemplate {
     canned: Vec<(String, String)>,
     /// The coach box (filled as the agent types).
     coach: String,
+    /// The priorities, the current one marked.
+    priorities: Vec<(&'static str, bool)>,
+    /// The ticket's tags.
+    tags: Vec<String>,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -265,6 +269,11 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         collided,
         restored: draft.restored,
         canned: Vec::new(),
+        priorities: super::ticket_fields::PRIORITIES
+            .iter()
+            .map(|p| (p.as_str(), *p == ticket.priority))
+            .collect(),
+        tags: ticket.tags.clone(),
         coach: super::composer::CoachBox::empty(ticket.id.0)
             .render()
             .unwrap_or_default(),
@@ -513,7 +522,7 @@ pub async fn status(
 
 /// After an action: back to the ticket (POST, then GET), or the page again
 /// with the refusal (and the coach's findings and the draft for a reply).
-async fn finish(
+pub(super) async fn finish(
     s: &AppState,
     agent: AgentPage,
     id: TicketId,
