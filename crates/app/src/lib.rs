@@ -8,6 +8,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod bulk_actions;
 pub mod calendars;
 pub mod canned;
 pub mod client;

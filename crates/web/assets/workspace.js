@@ -66,7 +66,13 @@
           var keep = rows()[selected];
           var keepId = keep ? keep.getAttribute("data-id") : null;
           var known = {};
-          rows().forEach(function (r) { known[r.getAttribute("data-id")] = true; });
+          var ticked = {};
+          rows().forEach(function (r) {
+            known[r.getAttribute("data-id")] = true;
+            var box = r.querySelector("input[type=checkbox]");
+            if (box && box.checked) { ticked[box.value] = true; }
+          });
+          body.querySelectorAll("input[type=checkbox]").forEach(function (b) { if (ticked[b.value]) { b.checked = true; } });
           list.querySelector("tbody").replaceWith(body);
           if (views) { document.querySelector("ul.views").replaceWith(views); }
           var all = rows();

@@ -45,6 +45,10 @@ struct InboxPage {
     rows: Vec<Row>,
     first_page: bool,
     next: Option<String>,
+    /// The agents a bulk assign offers: (id, name).
+    agents: Vec<(i64, String)>,
+    /// The statuses a bulk change offers.
+    statuses: Vec<&'static str>,
 }
 
 /// The orders a view can be sorted in: (key, label, order).
@@ -69,6 +73,9 @@ pub struct InboxQuery {
     view: Option<String>,
     sort: Option<String>,
     after: Option<String>,
+    /// After a bulk action: tickets changed and refused.
+    done: Option<usize>,
+    refused: Option<usize>,
 }
 
 /// `/` leads to the workspace.
@@ -138,8 +145,30 @@ pub async fn inbox(
             }
         })
         .collect();
+    let mut agents: Vec<(i64, String)> = found
+        .agents
+        .iter()
+        .map(|(id, name)| (id.0, name.clone()))
+        .collect();
+    agents.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut chrome = agent.chrome;
+    if let (Some(done), Some(refused)) = (q.done, q.refused) {
+        let text = if refused == 0 {
+            format!("Done on {done} ticket(s).")
+        } else {
+            format!(
+                "Done on {done} ticket(s); {refused} refused (not yours to change, or not a legal move)."
+            )
+        };
+        chrome = chrome.with_notice(text, refused > 0);
+    }
     let template = InboxPage {
-        chrome: agent.chrome,
+        chrome,
+        agents,
+        statuses: rapport_core::Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
         view_title: view.title(),
         view_key: view.as_str(),
         sort_key,

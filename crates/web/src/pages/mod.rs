@@ -10,6 +10,7 @@
 //! state-changing request must carry the form's CSRF token ([`check_csrf`]).
 
 pub mod assets;
+pub mod bulk;
 pub mod collisions;
 pub mod composer;
 pub mod inbox;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/app/sign-out", post(sign_in::sign_out))
         .route("/app/live", get(live::stream))
+        .route("/app/bulk", post(bulk::bulk))
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))
         .route("/app/tickets/{id}/note", post(ticket::note))
@@ -176,7 +178,7 @@ fn field(encoded: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn url_decoded(encoded: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
+pub(crate) fn url_decoded(encoded: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
     encoded.split(|b| *b == b'&').filter_map(|pair| {
         let mut it = pair.splitn(2, |b| *b == b'=');
         let key = decode(it.next()?);
