@@ -19,6 +19,12 @@ async fn priority_and_tags_are_set_on_the_ticket_page(h: &Harness) {
     let at = format!("/app/tickets/{id}");
     let mut a = Browser::new(h);
     a.sign_in("agent@test.example").await;
+    let refused = a
+        .submit(&at, &format!("{at}/priority"), &[("priority", "urgent")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "not theirs yet");
+    let taken = a.submit(&at, &format!("{at}/assign-to-me"), &[]).await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER);
     let set = a
         .submit(&at, &format!("{at}/priority"), &[("priority", "urgent")])
         .await;
