@@ -307,6 +307,24 @@ impl App {
     }
 }
 
+/// The image types a page shows inline (the rest are only downloads).
+pub const INLINE_IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// Points a sanitised message's `cid:` images at the files they name:
+/// `images` holds each inline image's Content-ID (without `<>`) and the URL
+/// that serves it. Other `cid:` references stay as they are (and show nothing).
+pub fn link_inline_images(html: &str, images: &[(String, String)]) -> String {
+    let mut out = html.to_string();
+    for (cid, url) in images {
+        let cid = cid.trim_matches(|c| c == '<' || c == '>');
+        if cid.is_empty() || cid.contains('"') {
+            continue;
+        }
+        out = out.replace(&format!("src=\"cid:{cid}\""), &format!("src=\"{url}\""));
+    }
+    out
+}
+
 /// The keyset cursor of a ticket in a sort order.
 pub fn cursor_of(ticket: &Ticket, sort: TicketSort) -> (i64, i64) {
     match sort {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::presence::Activity;
 use rapport_app::tickets::MessageRole;
-use rapport_app::workspace::TicketPage;
+use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity};
 use rapport_core::{Actor, AgentId, AuthorKind, Command, EventKind, MessageKind, Status, TicketId};
 use serde::Deserialize;
@@ -172,7 +172,16 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
     let ticket = &found.view.ticket;
     let customer_name = found.customer.name.clone();
     let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     for a in &found.view.attachments.items {
+        if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
+            && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str())
+        {
+            images
+                .entry(m.0)
+                .or_default()
+                .push((cid.clone(), format!("/app/attachments/{}", a.id)));
+        }
         if let Some(m) = a.message_ref {
             files.entry(m.0).or_default().push((
                 format!("/app/attachments/{}", a.id),
@@ -206,7 +215,9 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
                 internal,
                 at,
                 at_iso,
-                html: m.body_html.clone(),
+                html: m.body_html.as_deref().map(|html| {
+                    link_inline_images(html, images.get(&m.id.0).map_or(&[], Vec::as_slice))
+                }),
                 text: m.body_text.clone(),
                 files: files.remove(&m.id.0).unwrap_or_default(),
                 fresh: draft.newer.contains(&m.id.0),

@@ -10,6 +10,7 @@ mod harness;
 mod browser;
 mod collisions;
 mod composer;
+mod inline;
 mod lists;
 mod live;
 mod portal;
