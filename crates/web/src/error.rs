@@ -46,8 +46,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Coach findings, for `coach_blocked`.
     pub findings: Option<serde_json::Value>,
-    /// The newer messages, for `ticket_changed`.
-    pub newer_messages: Option<serde_json::Value>,
+    /// The newer messages, for `ticket_changed` (boxed: errors stay small).
+    pub newer_messages: Option<Box<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -120,7 +120,7 @@ impl ApiError {
                 message: self.message.clone(),
                 field: self.field.clone(),
                 findings: self.findings.clone(),
-                newer_messages: self.newer_messages.clone(),
+                newer_messages: self.newer_messages.as_deref().cloned(),
             },
         }
     }
@@ -171,7 +171,8 @@ impl From<AppError> for ApiError {
                     .map(crate::api::types::MessageOut::from)
                     .collect::<Vec<_>>(),
             )
-            .ok(),
+            .ok()
+            .map(Box::new),
             _ => None,
         };
         Self {
