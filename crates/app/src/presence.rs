@@ -125,6 +125,12 @@ impl App {
         Ok(out)
     }
 
+    /// Forgets presence rows whose heartbeat stopped a day ago or more.
+    pub async fn prune_presence(&self) -> Result<u64, AppError> {
+        let day_ago = Timestamp(Timestamp::now().0 - 86_400 * MICROS);
+        Ok(self.store().prune_presence(day_ago).await?)
+    }
+
     /// Presence changes in `(since, now]` (arrivals, writing, departures,
     /// stopped heartbeats), for the live feed.
     pub async fn presence_changes(

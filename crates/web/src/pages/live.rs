@@ -97,18 +97,29 @@ const PRESENCE_MEMORY: Duration = Duration::from_secs(6);
 struct PresenceWatch {
     since: Timestamp,
     reported: HashMap<PresenceChange, Instant>,
+    pruned: Instant,
 }
+
+/// How often the poller forgets long-stopped presence rows.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
 impl PresenceWatch {
     fn new() -> Self {
         Self {
             since: Timestamp::now(),
             reported: HashMap::new(),
+            pruned: Instant::now(),
         }
     }
 
     /// The tickets whose presence changed since the last poll.
     async fn poll(&mut self, app: &App) -> Vec<i64> {
+        if self.pruned.elapsed() >= PRUNE_EVERY {
+            self.pruned = Instant::now();
+            if let Err(e) = app.prune_presence().await {
+                tracing::warn!(error = %e, "live updates: pruning presence failed");
+            }
+        }
         let now = Timestamp::now();
         let from = Timestamp(self.since.0 - PRESENCE_OVERLAP_MICROS);
         let changes = match app.presence_changes(from, now).await {

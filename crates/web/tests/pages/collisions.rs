@@ -16,6 +16,7 @@ both_backends!(
     two_agents_see_each_other_and_the_second_send_is_stopped,
     a_draft_is_kept_on_the_server_until_the_reply_is_sent,
     an_agent_opening_a_ticket_reaches_the_live_stream,
+    a_stopped_heartbeat_is_nobody_is_announced_and_is_pruned,
 );
 
 /// A hidden field's value on a page.
@@ -282,4 +283,56 @@ async fn an_agent_opening_a_ticket_reaches_the_live_stream(h: &Harness) {
     );
     drop(body);
     second.close().await;
+}
+
+/// A heartbeat older than the time-out is nobody; the feed announces the
+/// ticket once the time-out passes; rows a day old are forgotten.
+async fn a_stopped_heartbeat_is_nobody_is_announced_and_is_pruned(h: &Harness) {
+    use rapport_app::presence::PRESENCE_TIMEOUT_SECONDS;
+    use rapport_core::Timestamp;
+    let id = mail_in(h, "Di Eck", "di@example.com", "Oven", "Cold.").await;
+    let ticket = TicketId(id);
+    let lead = h.app.authenticate(&h.lead).await.unwrap();
+    let agent = h.app.authenticate(&h.agent).await.unwrap();
+    let now = Timestamp::now();
+    let secs = |s: i64| Timestamp(now.0 - s * 1_000_000);
+    let timeout = PRESENCE_TIMEOUT_SECONDS;
+    // The agent's last heartbeat was just over the time-out ago.
+    h.store
+        .touch_presence(
+            ticket,
+            h.agent_id,
+            true,
+            secs(timeout + 1),
+            secs(2 * timeout),
+        )
+        .await
+        .unwrap();
+    assert!(h.app.others_on(&lead, ticket).await.unwrap().is_empty());
+    let changes = h.app.presence_changes(secs(3), now).await.unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.ticket_id == ticket && c.agent_id == h.agent_id),
+        "the stop is announced: {changes:?}"
+    );
+    // A fresh heartbeat brings them back, writing.
+    h.app
+        .heartbeat(&agent, ticket, rapport_app::presence::Activity::Replying)
+        .await
+        .unwrap();
+    let here = h.app.others_on(&lead, ticket).await.unwrap();
+    assert_eq!(here.len(), 1);
+    assert_eq!(here[0].activity, rapport_app::presence::Activity::Replying);
+    assert!(
+        h.app.others_on(&agent, ticket).await.unwrap().is_empty(),
+        "not oneself"
+    );
+    // A row whose heartbeat stopped two days ago is pruned; a live one stays.
+    h.store
+        .touch_presence(ticket, h.lead_id, false, secs(2 * 86_400), secs(3 * 86_400))
+        .await
+        .unwrap();
+    assert_eq!(h.app.prune_presence().await.unwrap(), 1);
+    assert_eq!(h.app.others_on(&lead, ticket).await.unwrap().len(), 1);
 }
