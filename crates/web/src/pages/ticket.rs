@@ -171,59 +171,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
     };
     let ticket = &found.view.ticket;
     let customer_name = found.customer.name.clone();
-    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
-    let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for a in &found.view.attachments.items {
-        if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
-            && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str())
-        {
-            images
-                .entry(m.0)
-                .or_default()
-                .push((cid.clone(), format!("/app/attachments/{}", a.id)));
-        }
-        if let Some(m) = a.message_ref {
-            files.entry(m.0).or_default().push((
-                format!("/app/attachments/{}", a.id),
-                a.file.file_name.clone(),
-                format!("{} bytes", a.file.size),
-            ));
-        }
-    }
-    let messages = found
-        .view
-        .messages
-        .items
-        .iter()
-        .map(|m| {
-            let (at, at_iso) = when(m.created_at);
-            let author = match m.author_kind {
-                AuthorKind::Customer => customer_name.clone(),
-                AuthorKind::Agent => m
-                    .author_id
-                    .map_or_else(String::new, |a| agent_name(AgentId(a))),
-                AuthorKind::System => "Rapport".into(),
-            };
-            let internal = m.kind == MessageKind::Internal;
-            MessageRow {
-                id: m.id.0,
-                label: format!(
-                    "{} from {author}",
-                    if internal { "Internal note" } else { "Message" }
-                ),
-                author,
-                internal,
-                at,
-                at_iso,
-                html: m.body_html.as_deref().map(|html| {
-                    link_inline_images(html, images.get(&m.id.0).map_or(&[], Vec::as_slice))
-                }),
-                text: m.body_text.clone(),
-                files: files.remove(&m.id.0).unwrap_or_default(),
-                fresh: draft.newer.contains(&m.id.0),
-            }
-        })
-        .collect::<Vec<MessageRow>>();
+    let messages = message_rows(&found, &customer_name, &agent_name, &draft.newer);
     let more_messages = found.view.messages.next_after.is_some();
     // With older pages not shown, the newest message is not on the page:
     // the reply is sent unchecked rather than stopped forever.
@@ -318,6 +266,70 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         events,
         chrome: agent.chrome,
     }
+}
+
+/// The conversation's rows: each message with its author, its files, its
+/// inline images pointed at their files, and whether it is new to a
+/// stopped sender.
+fn message_rows(
+    found: &TicketPage,
+    customer_name: &str,
+    agent_name: &dyn Fn(AgentId) -> String,
+    newer: &[i64],
+) -> Vec<MessageRow> {
+    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for a in &found.view.attachments.items {
+        if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
+            && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str())
+        {
+            images
+                .entry(m.0)
+                .or_default()
+                .push((cid.clone(), format!("/app/attachments/{}", a.id)));
+        }
+        if let Some(m) = a.message_ref {
+            files.entry(m.0).or_default().push((
+                format!("/app/attachments/{}", a.id),
+                a.file.file_name.clone(),
+                format!("{} bytes", a.file.size),
+            ));
+        }
+    }
+    found
+        .view
+        .messages
+        .items
+        .iter()
+        .map(|m| {
+            let (at, at_iso) = when(m.created_at);
+            let author = match m.author_kind {
+                AuthorKind::Customer => customer_name.to_string(),
+                AuthorKind::Agent => m
+                    .author_id
+                    .map_or_else(String::new, |a| agent_name(AgentId(a))),
+                AuthorKind::System => "Rapport".into(),
+            };
+            let internal = m.kind == MessageKind::Internal;
+            MessageRow {
+                id: m.id.0,
+                label: format!(
+                    "{} from {author}",
+                    if internal { "Internal note" } else { "Message" }
+                ),
+                author,
+                internal,
+                at,
+                at_iso,
+                html: m.body_html.as_deref().map(|html| {
+                    link_inline_images(html, images.get(&m.id.0).map_or(&[], Vec::as_slice))
+                }),
+                text: m.body_text.clone(),
+                files: files.remove(&m.id.0).unwrap_or_default(),
+                fresh: newer.contains(&m.id.0),
+            }
+        })
+        .collect()
 }
 
 fn severity(s: Severity) -> &'static str {
