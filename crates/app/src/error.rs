@@ -32,6 +32,10 @@ pub enum AppError {
     /// The reply coach found something that must not reach the customer.
     #[error("the reply coach blocked this reply; fix it or send it with an override_reason")]
     CoachBlocked(Vec<rapport_coach::Finding>),
+    /// Someone else wrote on the ticket after the message the sender had
+    /// seen: the send is stopped, with what is new (oldest first).
+    #[error("{} new message(s) on this ticket since you opened it; read them, then send again (based on the newest) or revise", .0.len())]
+    Collided(Vec<rapport_store::MessageRecord>),
     /// Too many attempts.
     #[error("{0}")]
     TooManyAttempts(String),
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Refused(e) => e.code(),
             AppError::CoachBlocked(_) => "coach_blocked",
+            AppError::Collided(_) => "ticket_changed",
             AppError::TooManyAttempts(_) => "too_many_attempts",
             AppError::Throttled { .. } => "rate_limited",
             AppError::Unavailable(_) => "storage_unavailable",

@@ -8,11 +8,14 @@
 
 pub mod agents;
 pub mod auth;
+pub mod bulk_actions;
 pub mod calendars;
+pub mod canned;
 pub mod client;
 pub mod coaching;
 pub mod cpu;
 pub mod customers;
+pub mod drafts;
 mod error;
 pub mod gateway;
 pub mod hours;
@@ -22,6 +25,7 @@ mod outbound;
 pub mod passwords;
 pub mod poller;
 pub mod portal;
+pub mod presence;
 pub mod promises;
 pub mod scheduler;
 pub mod sla;

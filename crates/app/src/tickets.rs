@@ -392,8 +392,46 @@ impl App {
         attachment_ids: &[i64],
         decisions: &PromiseDecisions,
     ) -> Result<TicketChange, AppError> {
+        self.add_message_checked(
+            caller,
+            id,
+            role,
+            text,
+            override_reason,
+            attachment_ids,
+            decisions,
+            None,
+        )
+        .await
+    }
+
+    /// [`Self::add_message_with`] from a sender who names the newest message
+    /// they had seen (`based_on`): when someone else wrote on the ticket
+    /// since, nothing is stored and [`AppError::Collided`] lists what is new.
+    /// Sending the same text again based on the newest message sends it
+    /// anyway. A reply also deletes the sender's saved draft.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_message_checked(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        role: MessageRole,
+        text: &str,
+        override_reason: Option<&str>,
+        attachment_ids: &[i64],
+        decisions: &PromiseDecisions,
+        based_on: Option<MessageId>,
+    ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "add messages")?;
         let text = body(text)?;
+        if let Some(seen) = based_on {
+            // Before who may send is checked: the colleague who answered
+            // first may own the ticket now, and what they wrote is the news.
+            let newer = self.newer_records(caller, id, seen).await?;
+            if !newer.is_empty() {
+                return Err(AppError::Collided(newer));
+            }
+        }
         let files = self.own_uploads(caller, attachment_ids).await?;
         if role != MessageRole::Reply
             && (!decisions.choices.is_empty() || !decisions.fulfils.is_empty())
@@ -419,6 +457,15 @@ impl App {
         let worker = caller.clone();
         self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
+        if let Some(seen) = based_on {
+            let newer = crate::presence::newer_by_others(&mut tx, caller, id, seen).await?;
+            if !newer.is_empty() {
+                return Err(AppError::Collided(newer));
+            }
+        }
+        if role == MessageRole::Reply {
+            tx.delete_draft(id, caller.agent_id).await?;
+        }
         let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 may_add(&worker, ticket, role)?;

@@ -5,8 +5,8 @@
 
 use crate::tickets::TicketView;
 use crate::{App, AppError, Caller};
-use rapport_core::{AgentId, CustomerId, Event, Status, Ticket, TicketId};
-use rapport_store::{AgentRecord, CustomerRecord, TicketFilter, TicketSort};
+use rapport_core::{AgentId, CustomerId, Event, PromiseStatus, Status, TeamId, Ticket, TicketId};
+use rapport_store::{AgentRecord, CustomerRecord, PromiseFilter, TicketFilter, TicketSort};
 use std::collections::HashMap;
 
 /// Counts stop here: a view holding more shows "1000+" (the count walks
@@ -30,23 +30,48 @@ pub enum View {
     AllOpen,
     /// Tickets waiting for the customer's answer.
     WaitingOnCustomer,
+    /// The open tickets of the caller's team (the first they belong to).
+    MyTeam,
+    /// The tickets of the caller's open promises, the soonest due first.
+    PromisesDue,
+    /// Open tickets whose response target falls due within two hours, the
+    /// soonest first.
+    DueSoon,
+    /// Open tickets whose response target has passed, the longest overdue first.
+    Breached,
 }
+
+/// How far ahead the Due soon view looks.
+pub const DUE_SOON_MINUTES: i64 = 120;
 
 rapport_core::str_enum!(View {
     View::Mine => "mine",
     View::Unassigned => "unassigned",
     View::AllOpen => "open",
     View::WaitingOnCustomer => "waiting",
+    View::MyTeam => "team",
+    View::PromisesDue => "promises",
+    View::DueSoon => "due",
+    View::Breached => "breached",
 });
 
 impl View {
     /// Every view, in the order the workspace shows them.
-    pub const ALL: [View; 4] = [
+    pub const ALL: [View; 8] = [
         View::Mine,
         View::Unassigned,
+        View::MyTeam,
         View::AllOpen,
+        View::DueSoon,
+        View::Breached,
         View::WaitingOnCustomer,
+        View::PromisesDue,
     ];
+
+    /// Whether the view lists by response-target due time.
+    pub fn by_due(self) -> bool {
+        matches!(self, View::DueSoon | View::Breached)
+    }
 
     /// Its name for people.
     pub fn title(self) -> &'static str {
@@ -55,11 +80,16 @@ impl View {
             View::Unassigned => "Unassigned",
             View::AllOpen => "All open",
             View::WaitingOnCustomer => "Waiting on customer",
+            View::MyTeam => "My team",
+            View::PromisesDue => "Promises due",
+            View::DueSoon => "Due soon",
+            View::Breached => "Breached",
         }
     }
 
-    /// The filter of this view for this agent.
-    pub fn filter(self, agent: AgentId) -> TicketFilter {
+    /// The filter of this view for this agent (in this team, for My
+    /// team; Promises due is read from the promises, not a filter).
+    pub fn filter(self, agent: AgentId, team: Option<TeamId>) -> TicketFilter {
         let (statuses, owner) = match self {
             View::Mine => (
                 vec![Status::New, Status::Open, Status::Pending, Status::OnHold],
@@ -68,10 +98,28 @@ impl View {
             View::Unassigned => (vec![Status::New, Status::Open], Some(None)),
             View::AllOpen => (vec![Status::New, Status::Open, Status::OnHold], None),
             View::WaitingOnCustomer => (vec![Status::Pending], None),
+            View::MyTeam | View::PromisesDue | View::DueSoon | View::Breached => (
+                vec![Status::New, Status::Open, Status::Pending, Status::OnHold],
+                None,
+            ),
+        };
+        let now = rapport_core::Timestamp::now();
+        let (due_before, due_after) = match self {
+            View::DueSoon => (Some(now.plus_seconds(DUE_SOON_MINUTES * 60)), Some(now)),
+            View::Breached => (Some(now), None),
+            _ => (None, None),
         };
         TicketFilter {
             statuses,
             owner,
+            team_id: if self == View::MyTeam { team } else { None },
+            due_before,
+            due_after,
+            sort: if self.by_due() {
+                TicketSort::DueAsc
+            } else {
+                TicketSort::default()
+            },
             ..TicketFilter::default()
         }
     }
@@ -108,6 +156,10 @@ pub struct ViewPage {
     pub customers: HashMap<CustomerId, String>,
     /// The names of every agent (owners).
     pub agents: HashMap<AgentId, String>,
+    /// When each ticket's earliest running response target falls due.
+    pub due: HashMap<TicketId, rapport_core::Timestamp>,
+    /// The business time zone, for the times shown.
+    pub zone: jiff::tz::TimeZone,
 }
 
 /// Everything the ticket page shows.
@@ -125,18 +177,31 @@ pub struct TicketPage {
     pub other_tickets: Vec<Ticket>,
     /// The active agents (names of owners and authors, transfer targets).
     pub agents: Vec<AgentRecord>,
+    /// The business time zone, for the times shown.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl App {
     /// Every view with its count, for the agent.
     pub async fn view_counts(&self, caller: &Caller) -> Result<Vec<ViewCount>, AppError> {
         caller.require(rapport_core::Permission::Read, "list tickets")?;
+        let team = self.team_of(caller).await?;
         let mut counts = Vec::with_capacity(View::ALL.len());
         for view in View::ALL {
-            let count = self
-                .store()
-                .count_tickets(&view.filter(caller.agent_id), COUNT_CAP)
-                .await?;
+            let count = match (view, team) {
+                (View::PromisesDue, _) => self
+                    .store()
+                    .promise_counts(&open_promises_of(caller.agent_id))
+                    .await?
+                    .open
+                    .min(COUNT_CAP),
+                (View::MyTeam, None) => 0,
+                _ => {
+                    self.store()
+                        .count_tickets(&view.filter(caller.agent_id, team), COUNT_CAP)
+                        .await?
+                }
+            };
             counts.push(ViewCount { view, count });
         }
         Ok(counts)
@@ -150,18 +215,30 @@ impl App {
         sort: TicketSort,
         after: Option<(i64, i64)>,
     ) -> Result<ViewPage, AppError> {
-        let filter = TicketFilter {
-            sort,
-            after,
-            limit: VIEW_PAGE + 1,
-            ..view.filter(caller.agent_id)
+        let team = self.team_of(caller).await?;
+        let mut due = HashMap::new();
+        let (tickets, next) = match (view, team) {
+            (View::PromisesDue, _) => (self.promised_tickets(caller).await?, None),
+            (View::MyTeam, None) => (Vec::new(), None),
+            _ => {
+                let base = view.filter(caller.agent_id, team);
+                let sort = if view.by_due() { base.sort } else { sort };
+                let filter = TicketFilter {
+                    sort,
+                    after,
+                    limit: VIEW_PAGE + 1,
+                    ..base
+                };
+                let mut rows = self.tickets_with_due(caller, &filter).await?;
+                let more = rows.len() > VIEW_PAGE as usize;
+                rows.truncate(VIEW_PAGE as usize);
+                let next = more
+                    .then(|| rows.last().map(|(t, d)| cursor_of(t, *d, sort)))
+                    .flatten();
+                due.extend(rows.iter().filter_map(|(t, d)| d.map(|d| (t.id, d))));
+                (rows.into_iter().map(|(t, _)| t).collect(), next)
+            }
         };
-        let mut tickets = self.tickets(caller, &filter).await?;
-        let more = tickets.len() > VIEW_PAGE as usize;
-        tickets.truncate(VIEW_PAGE as usize);
-        let next = more
-            .then(|| tickets.last().map(|t| cursor_of(t, sort)))
-            .flatten();
         let mut ids: Vec<CustomerId> = tickets.iter().map(|t| t.customer_id).collect();
         ids.sort_unstable_by_key(|c| c.0);
         ids.dedup();
@@ -182,6 +259,8 @@ impl App {
             next,
             customers,
             agents,
+            due,
+            zone: self.business_calendar().await?.time_zone().clone(),
         })
     }
 
@@ -222,17 +301,85 @@ impl App {
             bouncing,
             other_tickets,
             agents,
+            zone: self.business_calendar().await?.time_zone().clone(),
         })
     }
 }
 
+/// The caller's open promises.
+fn open_promises_of(agent: AgentId) -> PromiseFilter {
+    PromiseFilter {
+        owner: Some(agent),
+        status: Some(PromiseStatus::Open),
+        ..PromiseFilter::default()
+    }
+}
+
+/// The most open promises the Promises due view reads.
+const PROMISES_READ: i64 = 500;
+
+impl App {
+    /// The team whose tickets are "My team": the first the caller belongs to.
+    async fn team_of(&self, caller: &Caller) -> Result<Option<TeamId>, AppError> {
+        Ok(self
+            .store()
+            .teams()
+            .await?
+            .into_iter()
+            .find(|t| t.members.contains(&caller.agent_id))
+            .map(|t| t.id))
+    }
+
+    /// The tickets of the caller's open promises, the soonest due first
+    /// (one page: a ticket once, at its soonest promise).
+    async fn promised_tickets(&self, caller: &Caller) -> Result<Vec<Ticket>, AppError> {
+        let mut promises = self
+            .store()
+            .promises(&open_promises_of(caller.agent_id), None, PROMISES_READ)
+            .await?;
+        promises.sort_by_key(|p| (p.due_at, p.id.0));
+        let mut ids: Vec<TicketId> = Vec::new();
+        for p in promises {
+            if !ids.contains(&p.ticket_id) && ids.len() < VIEW_PAGE as usize {
+                ids.push(p.ticket_id);
+            }
+        }
+        let mut tickets = Vec::with_capacity(ids.len());
+        for id in ids {
+            tickets.push(self.store().ticket(id).await?);
+        }
+        Ok(tickets)
+    }
+}
+
+/// The image types a page shows inline (the rest are only downloads).
+pub const INLINE_IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// Points a sanitised message's `cid:` images at the files they name:
+/// `images` holds each inline image's Content-ID (without `<>`) and the URL
+/// that serves it. Other `cid:` references stay as they are (and show nothing).
+pub fn link_inline_images(html: &str, images: &[(String, String)]) -> String {
+    let mut out = html.to_string();
+    for (cid, url) in images {
+        let cid = cid.trim_matches(|c| c == '<' || c == '>');
+        if cid.is_empty() || cid.contains('"') {
+            continue;
+        }
+        out = out.replace(&format!("src=\"cid:{cid}\""), &format!("src=\"{url}\""));
+    }
+    out
+}
+
 /// The keyset cursor of a ticket in a sort order.
-pub fn cursor_of(ticket: &Ticket, sort: TicketSort) -> (i64, i64) {
+pub fn cursor_of(
+    ticket: &Ticket,
+    due: Option<rapport_core::Timestamp>,
+    sort: TicketSort,
+) -> (i64, i64) {
     match sort {
         TicketSort::UpdatedDesc | TicketSort::UpdatedAsc => (ticket.updated_at.0, ticket.id.0),
         TicketSort::CreatedDesc | TicketSort::CreatedAsc => (ticket.id.0, ticket.id.0),
-        // The workspace offers no due-time order yet; by id keeps paging sound.
-        TicketSort::DueAsc => (ticket.id.0, ticket.id.0),
+        TicketSort::DueAsc => (due.map_or(0, |d| d.0), ticket.id.0),
     }
 }
 

@@ -70,6 +70,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_promises.sql"),
     ),
     (15, "sla", include_str!("../migrations/0015_sla.sql")),
+    (
+        19,
+        "presence",
+        include_str!("../migrations/0019_presence.sql"),
+    ),
+    (20, "drafts", include_str!("../migrations/0020_drafts.sql")),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -690,7 +690,7 @@ async fn append(
 }
 
 /// One row of `messages` as a record.
-fn message_record(row: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
+pub(crate) fn message_record(row: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
     Ok(MessageRecord {
         id: MessageId(row.try_get("id")?),
         ticket_id: TicketId(row.try_get("ticket_id")?),

@@ -66,7 +66,13 @@
           var keep = rows()[selected];
           var keepId = keep ? keep.getAttribute("data-id") : null;
           var known = {};
-          rows().forEach(function (r) { known[r.getAttribute("data-id")] = true; });
+          var ticked = {};
+          rows().forEach(function (r) {
+            known[r.getAttribute("data-id")] = true;
+            var box = r.querySelector("input[type=checkbox]");
+            if (box && box.checked) { ticked[box.value] = true; }
+          });
+          body.querySelectorAll("input[type=checkbox]").forEach(function (b) { if (ticked[b.value]) { b.checked = true; } });
           list.querySelector("tbody").replaceWith(body);
           if (views) { document.querySelector("ul.views").replaceWith(views); }
           var all = rows();
@@ -80,5 +86,116 @@
     };
     var source = new EventSource(list.getAttribute("data-live"));
     source.addEventListener("ticket", refresh);
+  }
+
+  // Ticket page: tell the others this ticket is open (and whether a reply
+  // is being written), show who else is here and what they wrote since the
+  // page loaded; save the reply draft on the server as it is typed.
+  var box = document.getElementById("presence");
+  var csrfField = document.querySelector("input[name=csrf]");
+  var csrf = csrfField ? csrfField.value : "";
+  var reply = document.getElementById("reply-body");
+  function post(url, fields) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf },
+      body: new URLSearchParams(fields)
+    });
+  }
+  if (box) {
+    var beatUrl = box.getAttribute("data-heartbeat");
+    var basedOn = box.getAttribute("data-based-on");
+    var ticketId = beatUrl.split("/")[3];
+    var beat = function () {
+      var writing = reply && reply.value.trim() !== "";
+      post(beatUrl, { activity: writing ? "replying" : "viewing", based_on: basedOn }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("presence");
+        var current = document.getElementById("presence");
+        if (fresh && current) { current.replaceWith(fresh); }
+      }).catch(function () {});
+    };
+    setInterval(beat, 10000);
+    if (window.EventSource) {
+      var live = new EventSource("/app/live");
+      live.addEventListener("ticket", function (e) { if (e.data === ticketId || e.data === "0") { beat(); } });
+    }
+    var wasWriting = false;
+    var leave = function () {
+      var data = new URLSearchParams({ csrf: csrf });
+      if (navigator.sendBeacon) { navigator.sendBeacon(beatUrl + "/leave", data); }
+    };
+    window.addEventListener("pagehide", leave);
+    if (reply) {
+      var draftUrl = reply.getAttribute("data-draft");
+      var timer = null;
+      var save = function () { timer = null; post(draftUrl, { body: reply.value }).catch(function () {}); };
+      reply.addEventListener("input", function () {
+        if (timer) { clearTimeout(timer); }
+        timer = setTimeout(save, 800);
+        var writing = reply.value.trim() !== "";
+        if (writing !== wasWriting) { wasWriting = writing; beat(); }
+      });
+      // The coach reads the draft as it is typed; its suggestion is applied
+      // in one click; the promises it finds are decided in the form.
+      var coachTimer = null;
+      var coach = function () {
+        coachTimer = null;
+        var current = document.getElementById("coach");
+        if (!current) { return; }
+        post(current.getAttribute("data-coach"), { draft: reply.value }).then(function (r) {
+          return r.ok ? r.text() : null;
+        }).then(function (html) {
+          if (!html) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("coach");
+          var now = document.getElementById("coach");
+          if (!fresh || !now) { return; }
+          var kept = {};
+          now.querySelectorAll("select, input").forEach(function (f) { kept[f.name] = f.value; });
+          if (fresh.querySelectorAll(".promise").length === now.querySelectorAll(".promise").length) {
+            fresh.querySelectorAll("select, input").forEach(function (f) { if (kept[f.name] !== undefined) { f.value = kept[f.name]; } });
+          }
+          now.replaceWith(fresh);
+        }).catch(function () {});
+      };
+      var coachSoon = function () { if (coachTimer) { clearTimeout(coachTimer); } coachTimer = setTimeout(coach, 600); };
+      reply.addEventListener("input", coachSoon);
+      if (reply.value.trim() !== "") { coach(); }
+      document.addEventListener("click", function (e) {
+        var button = e.target.closest && e.target.closest("button.apply");
+        if (!button) { return; }
+        var quote = button.getAttribute("data-quote");
+        var start = parseInt(button.getAttribute("data-start"), 10);
+        var end = parseInt(button.getAttribute("data-end"), 10);
+        if (reply.value.slice(start, end) !== quote) {
+          start = reply.value.indexOf(quote);
+          end = start + quote.length;
+        }
+        if (start < 0) { return; }
+        reply.value = reply.value.slice(0, start) + button.getAttribute("data-replacement") + reply.value.slice(end);
+        reply.dispatchEvent(new Event("input"));
+        coach();
+      });
+      // Canned replies go in at the cursor, already personalised.
+      var canned = document.getElementById("canned-form");
+      if (canned) {
+        canned.addEventListener("submit", function (e) {
+          var option = canned.querySelector("select").selectedOptions[0];
+          if (!option) { return; }
+          e.preventDefault();
+          var text = option.getAttribute("data-body");
+          var at = reply.selectionStart || reply.value.length;
+          var before = reply.value.slice(0, at);
+          var gap = before && !/\n$/.test(before) ? "\n\n" : "";
+          reply.value = before + gap + text + reply.value.slice(reply.selectionEnd || at);
+          reply.focus();
+          reply.dispatchEvent(new Event("input"));
+        });
+      }
+      var form = document.getElementById("reply-form");
+      if (form) { form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } }); }
+    }
   }
 })();

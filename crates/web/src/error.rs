@@ -27,6 +27,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub findings: Option<serde_json::Value>,
+    /// For `ticket_changed`: the messages written since the one the sender had seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub newer_messages: Option<serde_json::Value>,
 }
 
 /// An error on its way to becoming a response.
@@ -42,6 +46,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Coach findings, for `coach_blocked`.
     pub findings: Option<serde_json::Value>,
+    /// The newer messages, for `ticket_changed` (boxed: errors stay small).
+    pub newer_messages: Option<Box<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -53,6 +59,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             findings: None,
+            newer_messages: None,
         }
     }
 
@@ -64,6 +71,7 @@ impl ApiError {
             message: message.into(),
             field: Some(field.into()),
             findings: None,
+            newer_messages: None,
         }
     }
 
@@ -112,6 +120,7 @@ impl ApiError {
                 message: self.message.clone(),
                 field: self.field.clone(),
                 findings: self.findings.clone(),
+                newer_messages: self.newer_messages.as_deref().cloned(),
             },
         }
     }
@@ -126,7 +135,9 @@ impl From<AppError> for ApiError {
             AppError::Invalid { .. } | AppError::CoachBlocked(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            AppError::Conflict(_) | AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Refused(_) | AppError::Collided(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::TooManyAttempts(_) | AppError::Throttled { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -153,12 +164,24 @@ impl From<AppError> for ApiError {
             AppError::CoachBlocked(f) => serde_json::to_value(f).ok(),
             _ => None,
         };
+        let newer_messages = match &error {
+            AppError::Collided(newer) => serde_json::to_value(
+                newer
+                    .iter()
+                    .map(crate::api::types::MessageOut::from)
+                    .collect::<Vec<_>>(),
+            )
+            .ok()
+            .map(Box::new),
+            _ => None,
+        };
         Self {
             status,
             code: error.code().into(),
             message,
             field,
             findings,
+            newer_messages,
         }
     }
 }

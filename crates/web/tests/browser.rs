@@ -57,9 +57,29 @@ struct Session {
     base: String,
     client: Client,
     axe: String,
+    /// chromedriver's address, for a second browser.
+    driver_url: String,
     _driver: tokio::process::Child,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// A new browser session on chromedriver.
+async fn connect(driver_url: &str) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,860"]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(driver_url)
+        .await
+        .expect("a browser session")
 }
 
 async fn free_port() -> u16 {
@@ -101,24 +121,13 @@ impl Session {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert!(ready, "chromedriver did not start");
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": CHROMIUM,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,860"]
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a browser session");
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let client = connect(&driver_url).await;
         Some(Self {
             h,
             base,
             client,
+            driver_url,
             axe: std::fs::read_to_string(axe_path).expect("read axe-core"),
             _driver: driver,
             stop: Some(stop),
@@ -295,6 +304,8 @@ in_browser!(
     an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up,
     a_customer_asks_in_the_portal_and_signs_in_by_link,
     hostile_text_never_runs_on_any_page,
+    two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped,
+    the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
 );
 
 async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) {
@@ -397,6 +408,11 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     s.follow("main button[type=submit]").await;
     assert!(s.text().await.contains("Check your mail"));
+    s.accessible("portal sent").await;
+    s.goto("/portal/contact").await;
+    s.accessible("portal contact").await;
+    s.goto("/portal/sign-in").await;
+    s.accessible("portal sign-in").await;
     let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
     let raw: Vec<u8> =
         sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
@@ -474,4 +490,229 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
     s.no_script_ran("portal list").await;
     s.goto(&format!("/portal/tickets/{id}")).await;
     assert!(s.text().await.contains("Hi"));
+}
+
+/// Waits until the page's main text contains `text`.
+async fn wait_for_text(client: &Client, text: &str, what: &str) {
+    for _ in 0..100 {
+        if let Ok(main) = client.find(Locator::Css("main")).await
+            && main.text().await.is_ok_and(|t| t.contains(text))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what}: {text:?} did not appear");
+}
+
+async fn two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped(s: &Session) {
+    let id = mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        "Kettle leaks",
+        "<p>My kettle leaks.</p>",
+        "kettle.png",
+    )
+    .await;
+    let at = format!("/app/tickets/{id}");
+    s.sign_in("agent@test.example").await;
+    s.goto(&at).await;
+    // A second agent (a lead) opens the same ticket in another browser.
+    let lead = connect(&s.driver_url).await;
+    lead.goto(&format!("{}/app/sign-in", s.base)).await.unwrap();
+    lead.find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("lead@test.example")
+        .await
+        .unwrap();
+    lead.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("correct horse battery")
+        .await
+        .unwrap();
+    lead.find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&lead, "Mine", "the lead's inbox").await;
+    lead.goto(&format!("{}{at}", s.base)).await.unwrap();
+    wait_for_text(
+        &lead,
+        "agent@test.example is viewing this ticket",
+        "lead sees agent",
+    )
+    .await;
+    wait_for_text(
+        &s.client,
+        "lead@test.example is viewing this ticket",
+        "agent sees lead (live)",
+    )
+    .await;
+    // The lead starts writing: the agent sees it without a reload.
+    lead.find(Locator::Css("#reply-body"))
+        .await
+        .unwrap()
+        .send_keys("Hi Ann, we will refund the kettle.")
+        .await
+        .unwrap();
+    wait_for_text(
+        &s.client,
+        "lead@test.example is writing a reply",
+        "agent sees writing",
+    )
+    .await;
+    // The agent's draft survives a reload, then the agent sends first.
+    s.fill("#reply-body", "Hi Ann, a new kettle leaves today.")
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    s.goto(&at).await;
+    let restored = s
+        .client
+        .find(Locator::Css("#reply-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(
+        restored, "Hi Ann, a new kettle leaves today.",
+        "the draft came back"
+    );
+    s.follow("#reply-form button[type=submit]").await;
+    assert!(s.text().await.contains("a new kettle leaves today"));
+    // The lead's page hears of it live, and the lead's send is stopped.
+    wait_for_text(&lead, "1 new message(s) since you opened", "lead told live").await;
+    lead.find(Locator::Css("#reply-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&lead, "Your reply was not sent", "lead stopped").await;
+    let stopped = lead
+        .find(Locator::Css("article.message.fresh"))
+        .await
+        .expect("the first reply is marked new")
+        .text()
+        .await
+        .unwrap();
+    assert!(stopped.contains("a new kettle leaves today"), "{stopped}");
+    let kept = lead
+        .find(Locator::Css("#reply-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept, "Hi Ann, we will refund the kettle.");
+    if let Ok(text) = lead.get_alert_text().await {
+        panic!("a dialog opened: {text}");
+    }
+    // Sending anyway goes through.
+    lead.find(Locator::Css("#reply-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if s.h
+            .store
+            .messages(rapport_core::TicketId(id))
+            .await
+            .unwrap()
+            .len()
+            == 3
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        s.h.store
+            .messages(rapport_core::TicketId(id))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let _ = lead.close().await;
+}
+
+async fn the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied(s: &Session) {
+    let id = mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        "Kettle refund",
+        "<p>I want my money back.</p>",
+        "kettle.png",
+    )
+    .await;
+    s.sign_in("agent@test.example").await;
+    s.goto(&format!("/app/tickets/{id}")).await;
+    s.fill(
+        "#reply-body",
+        "Sorry Ann, that's our policy. I will send you a new kettle by Friday.",
+    )
+    .await;
+    let apply = s
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#coach button.apply"))
+        .await
+        .expect("the coach marks the draft as it is typed");
+    let coach = s
+        .client
+        .find(Locator::Css("#coach"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(coach.contains("that's our policy"), "{coach}");
+    assert!(coach.contains("Promises in this reply"), "{coach}");
+    s.accessible("ticket page with the coach").await;
+    s.screenshot("ticket-coach").await;
+    apply.click().await.unwrap();
+    let text = s
+        .client
+        .find(Locator::Css("#reply-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(!text.contains("that's our policy"), "{text}");
+    assert!(text.contains("What I can do is"), "{text}");
+    // The promise stays confirmed; the reply goes out with it.
+    s.client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#promise-action-0"))
+        .await
+        .unwrap();
+    s.fill(
+        "#reply-body",
+        "Hi Ann, I am sorry. I will send you a new kettle by Friday. Kind regards, Sam",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    s.follow("#reply-form button[type=submit]").await;
+    assert!(s.text().await.contains("a new kettle by Friday"));
+    let (status, list) =
+        s.h.get(&format!("/api/v1/promises?ticket={id}"), &s.h.agent)
+            .await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    s.no_script_ran("coach").await;
 }

@@ -328,6 +328,10 @@ pub struct MessageIn {
     /// For a reply: open promises of this ticket that it keeps.
     #[serde(default)]
     pub fulfils: Vec<i64>,
+    /// The newest message of the ticket the sender had seen: when someone
+    /// else wrote after it, nothing is sent and the answer is a 409
+    /// `ticket_changed` listing the `newer_messages`.
+    pub based_on_message_id: Option<i64>,
 }
 
 /// Add a reply, an internal note or the customer's words.
@@ -344,7 +348,7 @@ pub async fn add_message(
     let decisions = super::promises::decisions(&body.promises, &body.fulfils)?;
     let change = s
         .app
-        .add_message_with(
+        .add_message_checked(
             &caller,
             TicketId(id),
             body.kind.into(),
@@ -352,6 +356,7 @@ pub async fn add_message(
             body.override_reason.as_deref(),
             &body.attachment_ids,
             &decisions,
+            body.based_on_message_id.map(rapport_core::MessageId),
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json((&change).into())))

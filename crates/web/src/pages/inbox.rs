@@ -29,6 +29,10 @@ struct Row {
     owner: String,
     updated: String,
     updated_iso: String,
+    /// Who else has it open: (name, "viewing" or "replying").
+    here: Vec<(String, &'static str)>,
+    /// When its response target falls due (shown, ISO), and whether that passed.
+    due: Option<(String, String, bool)>,
 }
 
 #[derive(Template)]
@@ -43,6 +47,10 @@ struct InboxPage {
     rows: Vec<Row>,
     first_page: bool,
     next: Option<String>,
+    /// The agents a bulk assign offers: (id, name).
+    agents: Vec<(i64, String)>,
+    /// The statuses a bulk change offers.
+    statuses: Vec<&'static str>,
 }
 
 /// The orders a view can be sorted in: (key, label, order).
@@ -67,6 +75,9 @@ pub struct InboxQuery {
     view: Option<String>,
     sort: Option<String>,
     after: Option<String>,
+    /// After a bulk action: tickets changed and refused.
+    done: Option<usize>,
+    refused: Option<usize>,
 }
 
 /// `/` leads to the workspace.
@@ -96,6 +107,8 @@ pub async fn inbox(
     let after = q.after.as_deref().map(parse_cursor).transpose()?;
     let counts = s.app.view_counts(&agent.caller).await?;
     let found = s.app.view_page(&agent.caller, view, sort, after).await?;
+    let ids: Vec<_> = found.tickets.iter().map(|t| t.id).collect();
+    let mut here = s.app.presence(&agent.caller, &ids).await?;
     let views = counts
         .iter()
         .map(|c| ViewTab {
@@ -109,7 +122,12 @@ pub async fn inbox(
         .tickets
         .iter()
         .map(|t| {
-            let (updated, updated_iso) = when(t.updated_at);
+            let (updated, updated_iso) = when(t.updated_at, &found.zone);
+            let now = rapport_core::Timestamp::now();
+            let due = found.due.get(&t.id).map(|d| {
+                let (shown, iso) = when(*d, &found.zone);
+                (shown, iso, d.0 <= now.0)
+            });
             Row {
                 id: t.id.0,
                 subject: t.subject.clone(),
@@ -125,11 +143,40 @@ pub async fn inbox(
                     .unwrap_or_else(|| "—".into()),
                 updated,
                 updated_iso,
+                due,
+                here: here
+                    .remove(&t.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| (p.name, p.activity.as_str()))
+                    .collect(),
             }
         })
         .collect();
+    let mut agents: Vec<(i64, String)> = found
+        .agents
+        .iter()
+        .map(|(id, name)| (id.0, name.clone()))
+        .collect();
+    agents.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut chrome = agent.chrome;
+    if let (Some(done), Some(refused)) = (q.done, q.refused) {
+        let text = if refused == 0 {
+            format!("Done on {done} ticket(s).")
+        } else {
+            format!(
+                "Done on {done} ticket(s); {refused} refused (not yours to change, or not a legal move)."
+            )
+        };
+        chrome = chrome.with_notice(text, refused > 0);
+    }
     let template = InboxPage {
-        chrome: agent.chrome,
+        chrome,
+        agents,
+        statuses: rapport_core::Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
         view_title: view.title(),
         view_key: view.as_str(),
         sort_key,

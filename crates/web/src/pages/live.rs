@@ -3,7 +3,8 @@
 //! One task per process polls the event log (shared by every server on one
 //! database, so a change made through any `rapport serve` reaches every
 //! open list) and fans each changed ticket out to the streams of this
-//! process. The task starts with the first stream and stops when the last
+//! process, with the tickets where an agent arrived, started or stopped
+//! writing, or left (presence, also kept in the database). The task starts with the first stream and stops when the last
 //! one closes.
 
 use super::session::AgentPage;
@@ -12,9 +13,12 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::Stream;
 use rapport_app::App;
+use rapport_app::presence::PresenceChange;
+use rapport_core::Timestamp;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// How often the event log is polled.
@@ -57,6 +61,7 @@ async fn poll(feed: std::sync::Arc<Feed>, app: App) {
             rapport_core::EventId(0)
         }
     };
+    let mut presence = PresenceWatch::new();
     loop {
         tokio::time::sleep(POLL_EVERY).await;
         {
@@ -75,6 +80,68 @@ async fn poll(feed: std::sync::Arc<Feed>, app: App) {
             }
             Err(e) => tracing::warn!(error = %e, "live updates: polling the event log failed"),
         }
+        for ticket in presence.poll(&app).await {
+            let _ = feed.sender.send(ticket);
+        }
+    }
+}
+
+/// How far back each poll of presence changes looks again, for rows
+/// written by a transaction that committed after the previous poll.
+const PRESENCE_OVERLAP_MICROS: i64 = 2_000_000;
+/// How long a reported change is remembered (longer than the overlap).
+const PRESENCE_MEMORY: Duration = Duration::from_secs(6);
+
+/// Who arrived, started or stopped writing, or left a ticket (on any
+/// server), each announced once as a change of the ticket.
+struct PresenceWatch {
+    since: Timestamp,
+    reported: HashMap<PresenceChange, Instant>,
+    pruned: Instant,
+}
+
+/// How often the poller forgets long-stopped presence rows.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+impl PresenceWatch {
+    fn new() -> Self {
+        Self {
+            since: Timestamp::now(),
+            reported: HashMap::new(),
+            pruned: Instant::now(),
+        }
+    }
+
+    /// The tickets whose presence changed since the last poll.
+    async fn poll(&mut self, app: &App) -> Vec<i64> {
+        if self.pruned.elapsed() >= PRUNE_EVERY {
+            self.pruned = Instant::now();
+            if let Err(e) = app.prune_presence().await {
+                tracing::warn!(error = %e, "live updates: pruning presence failed");
+            }
+        }
+        let now = Timestamp::now();
+        let from = Timestamp(self.since.0 - PRESENCE_OVERLAP_MICROS);
+        let changes = match app.presence_changes(from, now).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "live updates: polling presence failed");
+                return Vec::new();
+            }
+        };
+        self.since = now;
+        let seen = Instant::now();
+        self.reported
+            .retain(|_, at| seen.duration_since(*at) < PRESENCE_MEMORY);
+        let mut tickets = Vec::new();
+        for change in changes {
+            if self.reported.insert(change, seen).is_none() {
+                tickets.push(change.ticket_id.0);
+            }
+        }
+        tickets.sort_unstable();
+        tickets.dedup();
+        tickets
     }
 }
 

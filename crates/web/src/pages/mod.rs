@@ -10,6 +10,9 @@
 //! state-changing request must carry the form's CSRF token ([`check_csrf`]).
 
 pub mod assets;
+pub mod bulk;
+pub mod collisions;
+pub mod composer;
 pub mod inbox;
 pub mod live;
 pub mod portal;
@@ -17,6 +20,7 @@ pub mod render;
 pub mod session;
 pub mod sign_in;
 pub mod ticket;
+pub mod ticket_fields;
 
 use crate::state::AppState;
 use axum::Router;
@@ -43,12 +47,19 @@ pub fn routes() -> Router<AppState> {
         .route("/app/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/app/sign-out", post(sign_in::sign_out))
         .route("/app/live", get(live::stream))
+        .route("/app/bulk", post(bulk::bulk))
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))
         .route("/app/tickets/{id}/note", post(ticket::note))
         .route("/app/tickets/{id}/assign-to-me", post(ticket::assign_to_me))
         .route("/app/tickets/{id}/transfer", post(ticket::transfer))
         .route("/app/tickets/{id}/status", post(ticket::status))
+        .route("/app/tickets/{id}/presence", post(collisions::heartbeat))
+        .route("/app/tickets/{id}/presence/leave", post(collisions::leave))
+        .route("/app/tickets/{id}/draft", post(collisions::save_draft))
+        .route("/app/tickets/{id}/coach", post(composer::coach))
+        .route("/app/tickets/{id}/priority", post(ticket_fields::priority))
+        .route("/app/tickets/{id}/tags", post(ticket_fields::tags))
         .route("/app/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
         .route(
@@ -167,7 +178,7 @@ fn field(encoded: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn url_decoded(encoded: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
+pub(crate) fn url_decoded(encoded: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
     encoded.split(|b| *b == b'&').filter_map(|pair| {
         let mut it = pair.splitn(2, |b| *b == b'=');
         let key = decode(it.next()?);

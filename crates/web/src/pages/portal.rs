@@ -252,12 +252,16 @@ pub async fn list(
     State(s): State<AppState>,
     customer: CustomerPage,
 ) -> Result<Response, PageError> {
+    let zone = s.app.business_calendar().await?.time_zone().clone();
     let tickets = s
         .app
         .portal_tickets(customer.customer)
         .await?
         .into_iter()
-        .map(|t| (t.id.0, t.subject, t.status.as_str(), when(t.updated_at).0))
+        .map(|t| {
+            let shown = when(t.updated_at, &zone).0;
+            (t.id.0, t.subject, t.status.as_str(), shown)
+        })
         .collect();
     let template = ListPage {
         chrome: customer.chrome,
@@ -273,12 +277,13 @@ pub async fn ticket(
     Id(id): Id,
 ) -> Result<Response, PageError> {
     let found = s.app.portal_ticket(customer.customer, TicketId(id)).await?;
+    let zone = s.app.business_calendar().await?.time_zone().clone();
     let business = s.app.config().mail.business_name.clone();
     let messages = found
         .messages
         .iter()
         .map(|m| {
-            let (at, at_iso) = when(m.created_at);
+            let (at, at_iso) = when(m.created_at, &zone);
             MessageRow {
                 author: match m.author_kind {
                     AuthorKind::Customer => "You".into(),

@@ -213,14 +213,17 @@ impl IntoResponse for PageError {
     }
 }
 
-/// An instant as people read it ("2026-12-03 14:05 UTC") and as
-/// `<time datetime>` wants it.
-pub fn when(t: Timestamp) -> (String, String) {
+/// An instant as people read it, in the business time zone ("2026-12-03
+/// 15:05 CET"), and as `<time datetime>` wants it (with the offset).
+pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone) -> (String, String) {
     match jiff::Timestamp::from_microsecond(t.0) {
-        Ok(ts) => (
-            ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-            ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        ),
+        Ok(ts) => {
+            let local = ts.to_zoned(zone.clone());
+            (
+                local.strftime("%Y-%m-%d %H:%M %Z").to_string(),
+                local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            )
+        }
         Err(_) => (String::new(), String::new()),
     }
 }

@@ -3,9 +3,10 @@
 //! status. Every action is a plain form that redirects back (POST, then
 //! GET); a refusal shows the page again with the reason and the draft.
 
+use super::collisions::PresenceBox;
 use super::render::{Chrome, PageError, page, when};
 use super::session::AgentPage;
-use crate::extract::Id;
+use crate::extract::{Id, Query};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -13,8 +14,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
+use rapport_app::presence::Activity;
 use rapport_app::tickets::MessageRole;
-use rapport_app::workspace::TicketPage;
+use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity};
 use rapport_core::{Actor, AgentId, AuthorKind, Command, EventKind, MessageKind, Status, TicketId};
 use serde::Deserialize;
@@ -30,6 +32,8 @@ struct MessageRow {
     html: Option<String>,
     text: String,
     files: Vec<(String, String, String)>,
+    /// Written by someone else after the sender's view (a stopped send).
+    fresh: bool,
 }
 
 struct FindingRow {
@@ -63,6 +67,22 @@ struct TicketTemplate {
     identities: Vec<(String, bool)>,
     other_tickets: Vec<(i64, String, &'static str)>,
     events: Vec<(String, String, String)>,
+    /// The newest message shown, sent with a reply (0: do not check).
+    based_on: i64,
+    /// Who else has the ticket open, and what is new (rendered).
+    presence: String,
+    /// A send was stopped: the messages written since (author, first words).
+    collided: Vec<(String, String)>,
+    /// The draft came from the server (saved as the agent typed).
+    restored: bool,
+    /// Canned replies, personalised for this ticket: (name, text).
+    canned: Vec<(String, String)>,
+    /// The coach box (filled as the agent types).
+    coach: String,
+    /// The priorities, the current one marked.
+    priorities: Vec<(&'static str, bool)>,
+    /// The ticket's tags.
+    tags: Vec<String>,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -70,6 +90,18 @@ struct TicketTemplate {
 struct Draft {
     text: String,
     findings: Vec<Finding>,
+    /// For a stopped send: the messages written since the sender's view.
+    newer: Vec<i64>,
+    restored: bool,
+    /// A canned reply to add to the draft.
+    canned: Option<String>,
+}
+
+/// The ticket page's query: a canned reply to put in the composer (the
+/// form that works without the script, which inserts it in place).
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    canned: Option<String>,
 }
 
 /// The ticket page.
@@ -77,8 +109,13 @@ pub async fn show(
     State(s): State<AppState>,
     agent: AgentPage,
     Id(id): Id,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    render(&s, agent, TicketId(id), Draft::default(), StatusCode::OK).await
+    let draft = Draft {
+        canned: q.canned.filter(|c| !c.is_empty()),
+        ..Draft::default()
+    };
+    render(&s, agent, TicketId(id), draft, StatusCode::OK).await
 }
 
 async fn render(
@@ -89,7 +126,34 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let found = s.app.ticket_page(&agent.caller, id).await?;
-    let template = build(agent, found, draft);
+    let mut draft = draft;
+    if draft.text.is_empty()
+        && let Some(saved) = s.app.draft(&agent.caller, id).await?
+    {
+        draft.text = saved;
+        draft.restored = true;
+    }
+    let canned = s.app.canned_replies_for(&agent.caller, id).await?;
+    if let Some(name) = draft.canned.take() {
+        let chosen = canned.iter().find(|c| c.name == name).ok_or_else(|| {
+            crate::error::ApiError::field("canned", format!("no canned reply {name:?}"))
+        })?;
+        if !draft.text.is_empty() {
+            draft.text.push_str("\n\n");
+        }
+        draft.text.push_str(&chosen.body);
+    }
+    let activity = if draft.text.is_empty() {
+        Activity::Viewing
+    } else {
+        Activity::Replying
+    };
+    let others = s.app.heartbeat(&agent.caller, id, activity).await?;
+    let mut template = build(agent, found, draft);
+    template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
+    template.presence = PresenceBox::new(template.id, template.based_on, others, Vec::new())
+        .render()
+        .unwrap_or_default();
     Ok(page(status, &template))
 }
 
@@ -107,52 +171,25 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
     };
     let ticket = &found.view.ticket;
     let customer_name = found.customer.name.clone();
-    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
-    for a in &found.view.attachments.items {
-        if let Some(m) = a.message_ref {
-            files.entry(m.0).or_default().push((
-                format!("/app/attachments/{}", a.id),
-                a.file.file_name.clone(),
-                format!("{} bytes", a.file.size),
-            ));
-        }
-    }
-    let messages = found
-        .view
-        .messages
-        .items
+    let messages = message_rows(&found, &customer_name, &agent_name, &draft.newer);
+    let more_messages = found.view.messages.next_after.is_some();
+    // With older pages not shown, the newest message is not on the page:
+    // the reply is sent unchecked rather than stopped forever.
+    let based_on = if more_messages {
+        0
+    } else {
+        messages.iter().map(|m| m.id).max().unwrap_or(0)
+    };
+    let collided = messages
         .iter()
-        .map(|m| {
-            let (at, at_iso) = when(m.created_at);
-            let author = match m.author_kind {
-                AuthorKind::Customer => customer_name.clone(),
-                AuthorKind::Agent => m
-                    .author_id
-                    .map_or_else(String::new, |a| agent_name(AgentId(a))),
-                AuthorKind::System => "Rapport".into(),
-            };
-            let internal = m.kind == MessageKind::Internal;
-            MessageRow {
-                id: m.id.0,
-                label: format!(
-                    "{} from {author}",
-                    if internal { "Internal note" } else { "Message" }
-                ),
-                author,
-                internal,
-                at,
-                at_iso,
-                html: m.body_html.clone(),
-                text: m.body_text.clone(),
-                files: files.remove(&m.id.0).unwrap_or_default(),
-            }
-        })
+        .filter(|m| m.fresh)
+        .map(|m| (m.author.clone(), super::collisions::excerpt(&m.text)))
         .collect();
     let events = found
         .events
         .iter()
         .map(|e| {
-            let (at, iso) = when(e.at);
+            let (at, iso) = when(e.at, &found.zone);
             let who = match e.actor {
                 Actor::Agent(a) => agent_name(a),
                 Actor::Customer(_) => customer_name.clone(),
@@ -185,7 +222,20 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         channel: ticket.channel.as_str(),
         owner: ticket.owner_id.map_or_else(|| "nobody".into(), agent_name),
         messages,
-        more_messages: found.view.messages.next_after.is_some(),
+        more_messages,
+        based_on,
+        presence: String::new(),
+        collided,
+        restored: draft.restored,
+        canned: Vec::new(),
+        priorities: super::ticket_fields::PRIORITIES
+            .iter()
+            .map(|p| (p.as_str(), *p == ticket.priority))
+            .collect(),
+        tags: ticket.tags.clone(),
+        coach: super::composer::CoachBox::empty(ticket.id.0)
+            .render()
+            .unwrap_or_default(),
         show_actions: true,
         blocked: findings.iter().any(|f| f.severity == "block"),
         findings,
@@ -216,6 +266,70 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         events,
         chrome: agent.chrome,
     }
+}
+
+/// The conversation's rows: each message with its author, its files, its
+/// inline images pointed at their files, and whether it is new to a
+/// stopped sender.
+fn message_rows(
+    found: &TicketPage,
+    customer_name: &str,
+    agent_name: &dyn Fn(AgentId) -> String,
+    newer: &[i64],
+) -> Vec<MessageRow> {
+    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for a in &found.view.attachments.items {
+        if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
+            && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str())
+        {
+            images
+                .entry(m.0)
+                .or_default()
+                .push((cid.clone(), format!("/app/attachments/{}", a.id)));
+        }
+        if let Some(m) = a.message_ref {
+            files.entry(m.0).or_default().push((
+                format!("/app/attachments/{}", a.id),
+                a.file.file_name.clone(),
+                format!("{} bytes", a.file.size),
+            ));
+        }
+    }
+    found
+        .view
+        .messages
+        .items
+        .iter()
+        .map(|m| {
+            let (at, at_iso) = when(m.created_at, &found.zone);
+            let author = match m.author_kind {
+                AuthorKind::Customer => customer_name.to_string(),
+                AuthorKind::Agent => m
+                    .author_id
+                    .map_or_else(String::new, |a| agent_name(AgentId(a))),
+                AuthorKind::System => "Rapport".into(),
+            };
+            let internal = m.kind == MessageKind::Internal;
+            MessageRow {
+                id: m.id.0,
+                label: format!(
+                    "{} from {author}",
+                    if internal { "Internal note" } else { "Message" }
+                ),
+                author,
+                internal,
+                at,
+                at_iso,
+                html: m.body_html.as_deref().map(|html| {
+                    link_inline_images(html, images.get(&m.id.0).map_or(&[], Vec::as_slice))
+                }),
+                text: m.body_text.clone(),
+                files: files.remove(&m.id.0).unwrap_or_default(),
+                fresh: newer.contains(&m.id.0),
+            }
+        })
+        .collect()
 }
 
 fn severity(s: Severity) -> &'static str {
@@ -321,6 +435,12 @@ pub struct MessageForm {
     body: String,
     #[serde(default)]
     override_reason: String,
+    /// The newest message the page showed (the collision check).
+    #[serde(default)]
+    based_on: String,
+    /// The coach box's promise choices (`promise_action_N`, `promise_due_N`).
+    #[serde(flatten)]
+    rest: HashMap<String, String>,
 }
 
 /// Sends a reply through the coach gate; a blocking finding shows the page
@@ -332,15 +452,19 @@ pub async fn reply(
     Form(form): Form<MessageForm>,
 ) -> Result<Response, PageError> {
     let reason = Some(form.override_reason.trim()).filter(|r| !r.is_empty());
+    let based_on = super::collisions::parse_based_on(&form.based_on)?;
+    let decisions = super::composer::decisions(&form.rest)?;
     let result = s
         .app
-        .add_message(
+        .add_message_checked(
             &agent.caller,
             TicketId(id),
             MessageRole::Reply,
             &form.body,
             reason,
             &[],
+            &decisions,
+            based_on,
         )
         .await;
     finish(&s, agent, TicketId(id), result.map(|_| ()), form.body).await
@@ -434,7 +558,7 @@ pub async fn status(
 
 /// After an action: back to the ticket (POST, then GET), or the page again
 /// with the refusal (and the coach's findings and the draft for a reply).
-async fn finish(
+pub(super) async fn finish(
     s: &AppState,
     agent: AgentPage,
     id: TicketId,
@@ -447,8 +571,17 @@ async fn finish(
             let draft = Draft {
                 text: draft,
                 findings,
+                ..Draft::default()
             };
             render(s, agent, id, draft, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::Collided(newer)) => {
+            let draft = Draft {
+                text: draft,
+                newer: newer.iter().map(|m| m.id.0).collect(),
+                ..Draft::default()
+            };
+            render(s, agent, id, draft, StatusCode::CONFLICT).await
         }
         Err(
             e @ (AppError::Invalid { .. }
@@ -465,7 +598,7 @@ async fn finish(
             agent.chrome = agent.chrome.with_notice(message, true);
             let draft = Draft {
                 text: draft,
-                findings: Vec::new(),
+                ..Draft::default()
             };
             render(s, agent, id, draft, error.status).await
         }

@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod calendars;
 mod coach;
+mod collisions;
 mod data;
 mod directory;
 mod errors_and_limits;

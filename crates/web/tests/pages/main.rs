@@ -8,6 +8,10 @@
 mod harness;
 
 mod browser;
+mod collisions;
+mod composer;
+mod inline;
+mod lists;
 mod live;
 mod portal;
 mod security;

@@ -1,0 +1,139 @@
+//! The ticket page's live parts against collisions: the heartbeat that says
+//! "I have this ticket open (and I am writing)" and answers who else has it
+//! open and what was written since the page was loaded, leaving, and the
+//! draft saved as the agent types. The page works without them; they only
+//! need the workspace script.
+
+use super::render::{PageError, page};
+use super::session::AgentPage;
+use crate::extract::Id;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rapport_app::presence::{Activity, Presence};
+use rapport_core::{MessageId, TicketId};
+use serde::Deserialize;
+
+/// The presence box of a ticket page.
+#[derive(Template)]
+#[template(path = "presence.html")]
+pub struct PresenceBox {
+    /// The ticket.
+    pub id: i64,
+    /// The newest message the page shows (0: none).
+    pub based_on: i64,
+    /// Who else is here: (name, "viewing" or "replying").
+    pub others: Vec<(String, &'static str)>,
+    /// Messages by others since `based_on`: (author, first words).
+    pub newer: Vec<(String, String)>,
+}
+
+impl PresenceBox {
+    /// The box for these people and newer messages.
+    pub fn new(
+        id: i64,
+        based_on: i64,
+        others: Vec<Presence>,
+        newer: Vec<(String, String)>,
+    ) -> Self {
+        Self {
+            id,
+            based_on,
+            others: others
+                .into_iter()
+                .map(|p| (p.name, p.activity.as_str()))
+                .collect(),
+            newer,
+        }
+    }
+}
+
+/// What the heartbeat sends.
+#[derive(Deserialize)]
+pub struct HeartbeatForm {
+    activity: String,
+    #[serde(default)]
+    based_on: String,
+}
+
+/// The heartbeat of an open ticket page: answers the presence box.
+pub async fn heartbeat(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<HeartbeatForm>,
+) -> Result<Response, PageError> {
+    let activity = form
+        .activity
+        .parse::<Activity>()
+        .map_err(|_| crate::error::ApiError::field("activity", "must be viewing or replying"))?;
+    let based_on = parse_based_on(&form.based_on)?;
+    let ticket = TicketId(id);
+    let others = s.app.heartbeat(&agent.caller, ticket, activity).await?;
+    let newer = match based_on {
+        Some(seen) => s
+            .app
+            .newer_messages(&agent.caller, ticket, seen)
+            .await?
+            .into_iter()
+            .map(|n| (n.author, excerpt(&n.message.body_text)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let boxed = PresenceBox::new(id, based_on.map_or(0, |m| m.0), others, newer);
+    Ok(page(StatusCode::OK, &boxed))
+}
+
+/// The agent left the ticket's page.
+pub async fn leave(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    s.app.leave_ticket(&agent.caller, TicketId(id)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// What the draft autosave sends.
+#[derive(Deserialize)]
+pub struct DraftForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// Saves the agent's draft reply (an empty one deletes it).
+pub async fn save_draft(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<DraftForm>,
+) -> Result<Response, PageError> {
+    s.app
+        .save_draft(&agent.caller, TicketId(id), &form.body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The `based_on` field of a form: empty for none, else a message id.
+pub fn parse_based_on(text: &str) -> Result<Option<MessageId>, PageError> {
+    match text.trim() {
+        "" | "0" => Ok(None),
+        t => t
+            .parse::<i64>()
+            .map(|m| Some(MessageId(m)))
+            .map_err(|_| crate::error::ApiError::field("based_on", "must be a message id").into()),
+    }
+}
+
+/// The first words of a message.
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 160;
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}

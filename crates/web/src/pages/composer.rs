@@ -1,0 +1,189 @@
+//! The composer's coach as the agent types: the HTML twin of
+//! `POST /api/v1/coach` for the ticket page, answering the coach box
+//! (findings with their explanation, the suggestion applied in one click,
+//! and the promises found, to confirm, re-time or drop with the reply).
+
+use super::render::{PageError, page};
+use super::session::AgentPage;
+use crate::extract::Id;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use rapport_app::coaching::GivenContext;
+use rapport_app::promises::PromiseDecisions;
+use rapport_coach::{Review, Severity};
+use rapport_core::{PromiseChoice, TicketId, Timestamp};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// A finding as the box shows it; offsets in UTF-16 units, as the
+/// browser's text field counts.
+pub struct FindingItem {
+    check: &'static str,
+    severity: &'static str,
+    quote: String,
+    explanation: String,
+    suggestion: Option<String>,
+    replacement: Option<String>,
+    start: usize,
+    end: usize,
+}
+
+/// A promise as the box shows it.
+pub struct PromiseItem {
+    text: String,
+    due: Option<String>,
+    due_value: String,
+    vague: bool,
+}
+
+/// The coach box of the composer.
+#[derive(Template)]
+#[template(path = "coach.html")]
+pub struct CoachBox {
+    id: i64,
+    checked: bool,
+    findings: Vec<FindingItem>,
+    promises: Vec<PromiseItem>,
+}
+
+impl CoachBox {
+    /// The box before any check (the script fills it).
+    pub fn empty(id: i64) -> Self {
+        Self {
+            id,
+            checked: false,
+            findings: Vec::new(),
+            promises: Vec::new(),
+        }
+    }
+
+    /// The box for a review of a draft.
+    pub fn of(id: i64, draft: &str, review: &Review) -> Self {
+        let units = |byte: usize| draft.get(..byte).map_or(0, |s| s.encode_utf16().count());
+        let findings = review
+            .findings
+            .iter()
+            .map(|f| FindingItem {
+                check: f.check.name(),
+                severity: match f.severity {
+                    Severity::Hint => "hint",
+                    Severity::Warn => "warn",
+                    Severity::Block => "block",
+                },
+                quote: draft.get(f.span.clone()).unwrap_or_default().to_string(),
+                explanation: f.explanation.clone(),
+                replacement: f.suggestion.as_deref().and_then(replacement),
+                suggestion: f.suggestion.clone(),
+                start: units(f.span.start),
+                end: units(f.span.end),
+            })
+            .collect();
+        let promises = review
+            .promises
+            .iter()
+            .map(|p| PromiseItem {
+                text: p.text.clone(),
+                due: p.due.clone(),
+                due_value: p.due.clone().unwrap_or_default(),
+                vague: p.vague,
+            })
+            .collect();
+        Self {
+            id,
+            checked: true,
+            findings,
+            promises,
+        }
+    }
+}
+
+/// The wording a suggestion proposes: its first quoted part, if any
+/// ("say what you can do: \"What I can do is ...\"").
+pub fn replacement(suggestion: &str) -> Option<String> {
+    let quoted = |open: char, close: char| {
+        let start = suggestion.find(open)? + open.len_utf8();
+        let end = suggestion[start..].find(close)? + start;
+        Some(suggestion[start..end].trim().to_string())
+    };
+    quoted('"', '"')
+        .or_else(|| quoted('“', '”'))
+        .filter(|r| !r.is_empty())
+}
+
+/// What the composer sends to the coach.
+#[derive(Deserialize)]
+pub struct CoachForm {
+    #[serde(default)]
+    draft: String,
+}
+
+/// Checks the draft against the ticket's conversation; answers the box.
+pub async fn coach(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<CoachForm>,
+) -> Result<Response, PageError> {
+    if form.draft.len() > rapport_app::tickets::MAX_BODY_BYTES {
+        return Err(crate::error::ApiError::field("draft", "is too long").into());
+    }
+    if form.draft.trim().is_empty() {
+        return Ok(page(StatusCode::OK, &CoachBox::empty(id)));
+    }
+    let review = s
+        .app
+        .coach(
+            &agent.caller,
+            &form.draft,
+            Some(TicketId(id)),
+            GivenContext::default(),
+        )
+        .await?;
+    Ok(page(
+        StatusCode::OK,
+        &CoachBox::of(id, &form.draft, &review),
+    ))
+}
+
+/// The most promises one reply decides on.
+const MAX_PROMISES: usize = 50;
+
+/// The sender's decisions on the promises, from the reply form's
+/// `promise_action_N` and `promise_due_N` fields (N as in the coach box).
+pub fn decisions(fields: &HashMap<String, String>) -> Result<PromiseDecisions, PageError> {
+    let mut out = PromiseDecisions::default();
+    for index in 0..MAX_PROMISES {
+        let Some(action) = fields.get(&format!("promise_action_{index}")) else {
+            continue;
+        };
+        let choice = match action.as_str() {
+            "confirm" => PromiseChoice::Confirm,
+            "drop" => PromiseChoice::Drop,
+            "reschedule" => {
+                let due = fields
+                    .get(&format!("promise_due_{index}"))
+                    .map(|d| d.trim())
+                    .unwrap_or_default();
+                PromiseChoice::DueAt(Timestamp::parse(due).map_err(|m| {
+                    crate::error::ApiError::field(
+                        "promises",
+                        format!("promise {}: the due time is {m}", index + 1),
+                    )
+                })?)
+            }
+            other => {
+                return Err(crate::error::ApiError::field(
+                    "promises",
+                    format!("unknown choice {other:?}: confirm, reschedule or drop"),
+                )
+                .into());
+            }
+        };
+        out.choices.push((index, choice));
+    }
+    Ok(out)
+}
