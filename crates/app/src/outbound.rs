@@ -213,8 +213,7 @@ impl App {
     pub(crate) async fn acknowledgment_mail(
         &self,
         template: &(String, String),
-        calendar: &BusinessCalendar,
-        minutes: i64,
+        (calendar, minutes): (&BusinessCalendar, i64),
         ticket: TicketId,
         subject: &str,
         customer: &Person,

@@ -22,8 +22,11 @@ use std::time::Instant;
 pub(crate) struct SlaCache {
     loaded: Mutex<Option<Instant>>,
     /// What first responses really took per queue, read at most once a minute.
-    recent: Mutex<HashMap<Option<TeamId>, (Instant, Option<i64>)>>,
+    recent: Mutex<RecentFirstResponses>,
 }
+
+/// Per queue: when it was read, and the slow fifth of its first responses.
+type RecentFirstResponses = HashMap<Option<TeamId>, (Instant, Option<i64>)>;
 
 /// First responses the acknowledgment's promise looks back on.
 const RECENT_RESPONSES: i64 = 50;

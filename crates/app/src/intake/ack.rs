@@ -69,8 +69,7 @@ impl App {
         let mail = self
             .acknowledgment_mail(
                 &template,
-                &calendar,
-                minutes,
+                (&calendar, minutes),
                 ticket,
                 &payload.subject,
                 &customer,
