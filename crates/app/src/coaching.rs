@@ -33,13 +33,7 @@ impl App {
     /// What the coach reads times against: now, in the default calendar's
     /// zone, and the calendar itself (business days, closing times).
     pub(crate) async fn coach_clock(&self) -> Result<Context, AppError> {
-        let calendar = self.business_calendar().await?;
-        let now = jiff::Timestamp::now().to_zoned(calendar.time_zone().clone());
-        Ok(Context {
-            now: Some(now),
-            calendar: Some(calendar),
-            ..Context::default()
-        })
+        Ok(coach_clock_in(self.business_calendar().await?))
     }
 
     /// The coach's context for a ticket: the customer's name, what they wrote
@@ -66,7 +60,7 @@ impl App {
                 )
             },
             self.canned_replies(),
-            self.coach_clock(),
+            async { Ok(coach_clock_in(self.ticket_calendar(record).await?)) },
         )?;
         let last_agent = public
             .iter()
@@ -185,5 +179,15 @@ impl App {
             )),
             None => Err(AppError::CoachBlocked(blocking)),
         }
+    }
+}
+
+/// The coach's clock in a calendar: now in its zone, and the calendar.
+fn coach_clock_in(calendar: std::sync::Arc<rapport_core::BusinessCalendar>) -> Context {
+    let now = jiff::Timestamp::now().to_zoned(calendar.time_zone().clone());
+    Context {
+        now: Some(now),
+        calendar: Some(calendar),
+        ..Context::default()
     }
 }

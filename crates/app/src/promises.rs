@@ -104,7 +104,7 @@ impl App {
         chosen: Vec<ChosenPromise>,
         fulfils: &[PromiseId],
     ) -> Result<(), AppError> {
-        let calendar = self.business_calendar().await?;
+        let calendar = self.ticket_calendar(ticket).await?;
         let now = Timestamp::now();
         let mut events = Vec::new();
         for id in fulfils {

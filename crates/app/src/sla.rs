@@ -260,15 +260,12 @@ impl App {
     ) -> Result<(Arc<rapport_core::BusinessCalendar>, i64), AppError> {
         let rules = self.sla_rules().await?;
         let ticket = self.store.ticket(ticket).await?;
-        let policy = rules.policy_for(&ticket);
-        let target = policy
+        let target = rules
+            .policy_for(&ticket)
             .map_or(rules.fallback, |p| p.targets)
             .first_response
             .unwrap_or(self.config.business.first_response_minutes);
-        let calendar = policy
-            .and_then(|p| p.calendar_id)
-            .and_then(|id| rules.calendars.get(&id).cloned())
-            .unwrap_or_else(|| rules.default_calendar.clone());
+        let calendar = self.ticket_calendar(&ticket).await?;
         let recent = self.recent_first_response(ticket.team_id).await?;
         Ok((calendar, recent.map_or(target, |r| r.max(target))))
     }
@@ -290,6 +287,20 @@ impl App {
             cache.insert(team, (Instant::now(), value));
         }
         Ok(value)
+    }
+
+    /// The calendar a ticket's times are read in: its policy's (a team's or
+    /// region's), else the default. Promise due times use it too.
+    pub(crate) async fn ticket_calendar(
+        &self,
+        ticket: &Ticket,
+    ) -> Result<Arc<rapport_core::BusinessCalendar>, AppError> {
+        let rules = self.sla_rules().await?;
+        Ok(rules
+            .policy_for(ticket)
+            .and_then(|p| p.calendar_id)
+            .and_then(|id| rules.calendars.get(&id).cloned())
+            .unwrap_or_else(|| rules.default_calendar.clone()))
     }
 
     /// A ticket's clocks now, replayed from its events.
