@@ -86,6 +86,7 @@ pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>
                 calendar: berlin_office(),
                 earlier_replies: case.earlier_replies,
                 canned_replies: Vec::new(),
+                medium: rapport_coach::Medium::Mail,
             },
             draft: case.draft,
             expect: case.expect,
@@ -234,6 +235,7 @@ pub fn speed(iterations: usize) {
             "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
         ],
         canned_replies: Vec::new(),
+        medium: rapport_coach::Medium::Mail,
     };
     let _ = analyze(TYPICAL_DRAFT, &context); // compile the tables once
     let mut micros: Vec<f64> = (0..iterations.max(10))

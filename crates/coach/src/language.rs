@@ -103,14 +103,6 @@ rule!(
     "citing policy as the reason sounds like a wall",
     Some("give the reason and an option: \"Because ..., I can offer ...\"")
 );
-rule!(
-    POOR_APOLOGY,
-    PoorApology,
-    Warn,
-    "not an apology: it doubts the customer's experience",
-    Some("\"I'm sorry the order arrived late.\"")
-);
-
 static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
     let r = |rule: &'static Rule| Some(rule);
     PhraseTable::new(&[
@@ -276,25 +268,6 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("policy states", r(&POLICY_MENTION)),
         ("policy does not allow", r(&POLICY_MENTION)),
         ("policy doesn't allow", r(&POLICY_MENTION)),
-        ("sorry if you feel", r(&POOR_APOLOGY)),
-        ("sorry you feel", r(&POOR_APOLOGY)),
-        ("sorry if you were", r(&POOR_APOLOGY)),
-        ("sorry if this caused", r(&POOR_APOLOGY)),
-        ("sorry if that caused", r(&POOR_APOLOGY)),
-        ("apologize if you feel", r(&POOR_APOLOGY)),
-        ("apologise if you feel", r(&POOR_APOLOGY)),
-        ("apologize if you were", r(&POOR_APOLOGY)),
-        ("sorry that you feel", r(&POOR_APOLOGY)),
-        ("sorry you think", r(&POOR_APOLOGY)),
-        ("sorry if you think", r(&POOR_APOLOGY)),
-        ("sorry for any inconvenience", r(&POOR_APOLOGY)),
-        ("apologize for any inconvenience", r(&POOR_APOLOGY)),
-        ("apologise for any inconvenience", r(&POOR_APOLOGY)),
-        ("apologies for any inconvenience", r(&POOR_APOLOGY)),
-        (
-            "sorry for the inconvenience this may have caused",
-            r(&POOR_APOLOGY),
-        ),
     ])
 });
 
@@ -458,12 +431,4 @@ mod tests {
         assert!(checks("Our policy is to refund you in full, so I've done that.").is_empty());
     }
 
-    #[test]
-    fn flags_non_apologies() {
-        assert_eq!(
-            checks("I'm sorry if you feel let down.")[0].0,
-            Check::PoorApology
-        );
-        assert!(checks("I'm sorry the lamp arrived broken.").is_empty());
-    }
 }

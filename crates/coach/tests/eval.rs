@@ -43,6 +43,7 @@ fn every_check_meets_its_precision_and_recall_targets() {
                     calendar: Some(calendar.clone()),
                     earlier_replies: strings(&v, "earlier_replies"),
                     canned_replies: Vec::new(),
+                    ..Context::default()
                 },
                 draft: text(&v, "draft"),
                 expect: strings(&v, "expect"),
