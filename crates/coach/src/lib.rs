@@ -15,6 +15,7 @@ pub mod form_letter;
 pub mod language;
 pub mod listening;
 pub mod phrases;
+pub mod policy;
 pub mod politeness;
 pub mod promises;
 pub mod stance;
@@ -168,6 +169,7 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
     let mut findings = Vec::new();
     language::check(draft, &mut findings);
     stance::check(draft, &mut findings);
+    policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
     apology::check(draft, &context.customer_message, &mut findings);
     let promises = promises::extract(
