@@ -26,7 +26,9 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     table(&[
         "broken", "broke", "damaged", "damage", "crushed", "cracked", "scratched", "dented",
         "defective", "faulty", "leaking", "leaks", "ripped", "torn", "burst", "spoiled", "rotten",
-        "mould", "mouldy", "mold", "dirty", "filthy", "freezing", "late", "delayed", "delay",
+        "mould", "mouldy", "mold", "dirty", "filthy", "freezing", "is late", "was late", "are late",
+        "were late", "arrived late", "came late", "minutes late", "hours late", "days late",
+        "weeks late", "late delivery", "delivered late", "late again", "delayed", "delay",
         "still waiting", "been waiting", "waited", "on hold", "for hours", "for days", "for weeks",
         "never arrived",
         "hasn't arrived", "has not arrived", "didn't arrive", "did not arrive", "not arrived",
@@ -49,6 +51,30 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "unacceptable", "worst", "complaint", "cancelled my", "canceled my", "was cancelled",
         "was canceled", "got cancelled", "suspended", "locked out", "not happy", "unhappy",
         "rude", "instead of", "not what i ordered", "still not", "still no",
+        // Sarcastic praise and strong judgement.
+        "great job", "fantastic work", "well done", "thanks a lot", "thanks for nothing",
+        "brilliant service", "disgusting", "seriously?", "humiliating",
+        "humiliated", "false advertising", "a joke", "shocking", "appalling", "not good enough",
+        "fed up", "sick of", "not acceptable",
+        // Spoiled, short, not as sold.
+        "stone cold", "arrived cold", "melted", "soaked", "came without", "arrived without",
+        "someone else's", "someone elses", "only half", "half of", "not unlimited", "not as described",
+        "doesn't match", "does not match", "more than my", "higher than my", "double the",
+        "marked delivered", "marked as delivered", "nothing here", "never got", "never came",
+        "wasn't there", "was not there", "no driver", "nobody knocked", "barely works", "barely slept",
+        "crawling", "drops every", "keeps dropping", "keeps logging", "shouted", "refused to",
+        "forgot my", "forgot to", "left my", "throttling", "is back", "came back",
+        // Broken promises and waiting.
+        "you said", "you told me", "told me that", "you sold me", "was sold", "were sold",
+        "third time", "3rd time", "second time", "times now", "i've called", "i have called",
+        "i've tried", "i have tried", "it's been", "it has been", "it's now", "weeks ago",
+        "days ago", "months ago", "still hasn't", "still haven't", "haven't heard",
+        "hasn't been", "told me", "keep failing", "keeps failing", "i was charged",
+        "we were charged", "been charged", "than my booking", "than my confirmation",
+        "than quoted", "than the quote", "than advertised", "than promised",
+        // Charges.
+        "charged me", "you charged", "charged for", "charging me", "i had to pay", "we had to pay",
+        "had to buy", "had to walk",
     ])
 });
 
@@ -75,6 +101,13 @@ static SELF_SLIP: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "i forgot",
         "i misspelled",
         "i mistyped",
+        "lost my",
+        "i lost",
+        "didn't check",
+        "did not check",
+        "my bad",
+        "i should have",
+        "i meant to",
     ])
 });
 
@@ -139,6 +172,24 @@ static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "apologize for any",
         "apologise for any",
         "mistakes were made",
+        "sorry you have experienced",
+        "sorry you've experienced",
+        "sorry that you have experienced",
+        "sorry that you've experienced",
+        "sorry you experienced",
+        "sorry that you experienced",
+        "may have experienced",
+        "may have caused",
+        "might have caused",
+        "may have occurred",
+        "might be causing",
+        "didn't go as planned",
+        "did not go as planned",
+        "did not meet your expectations",
+        "didn't meet your expectations",
+        "your dissatisfaction",
+        "sorry if our",
+        "regret the difficulties",
         "mistakes have been made",
         "sorry for the inconvenience this may",
         "not sorry",
@@ -197,26 +248,56 @@ fn non_apologies(text: &str) -> Vec<Range<usize>> {
 pub fn apologises(text: &str) -> bool {
     let bad = non_apologies(text);
     APOLOGY.find(text).any(|(span, _)| {
-        !bad.iter()
-            .any(|b| b.start <= span.start && span.end <= b.end)
+        // Any overlap: "we regret" in "we regret that you ..." is no apology.
+        !bad.iter().any(|b| b.start < span.end && span.start < b.end)
     })
 }
 
-/// Whether the customer reports a failure that is not their own slip.
+/// Whether the customer reports a failure that is not their own slip: a
+/// sentence where the customer is the one who got it wrong ("I typed the
+/// wrong date", "I booked it for Tuesday instead of Thursday") reports none.
 pub fn reports_failure(message: &str) -> bool {
-    let slips: Vec<Range<usize>> = SELF_SLIP.find(message).map(|(r, _)| r).collect();
-    if !slips.is_empty() {
-        // "I typed the wrong address, can you fix it?" owes no apology,
-        // unless a failure of ours is reported in another sentence.
-        return crate::text::sentences(message).into_iter().any(|s| {
-            let sentence = &message[s.clone()];
-            !slips.iter().any(|slip| s.start <= slip.start && slip.end <= s.end)
-                && PROBLEM.any(sentence)
-                && !SELF_SLIP.any(sentence)
-                && !sentence.to_lowercase().contains("wrong")
-        });
+    let sentences = crate::text::sentences(message);
+    // A customer who owns the slip ("my mistake!") asks for help, not an apology.
+    if sentences.iter().any(|s| own_slip(&message[s.clone()])) {
+        return false;
     }
-    PROBLEM.any(message)
+    sentences.into_iter().any(|s| {
+        let sentence = &message[s];
+        PROBLEM.any(sentence) || long_wait(sentence)
+    })
+}
+
+/// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.
+fn long_wait(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(3).any(|w| {
+        ["took", "for", "waited", "waiting", "after", "over", "almost", "nearly"].contains(&w[0])
+            && (w[1].chars().all(|c| c.is_ascii_digit())
+                || ["two", "three", "four", "five", "six", "several", "many"].contains(&w[1]))
+            && ["minutes", "hours", "days", "weeks", "months"].contains(&w[2])
+    })
+}
+
+fn own_slip(sentence: &str) -> bool {
+    if SELF_SLIP.any(sentence) {
+        return true;
+    }
+    let lower = format!(" {} ", sentence.to_lowercase().replace('’', "'"));
+    let first_person = [" i ", " i've ", " i'd ", " we ", " my "]
+        .iter()
+        .any(|p| lower.contains(p));
+    let business = [" you ", " your ", " you've ", " you're "]
+        .iter()
+        .any(|p| lower.contains(p));
+    let slip = ["wrong", "instead of", "typo", "mistake", "accidentally"]
+        .iter()
+        .any(|p| lower.contains(p));
+    first_person && !business && slip
 }
 
 /// Runs the apology checks.
