@@ -313,7 +313,16 @@ fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
         {
             continue;
         }
-        if ["there", "team", "all", "everyone"].contains(&lower.as_str()) {
+        // "Dear Customer", "Dear Valued Member": a role, not a name (a
+        // form letter's mark, not a wrong name).
+        if [
+            "there", "team", "all", "everyone", "customer", "customers", "member", "members",
+            "guest", "guests", "passenger", "passengers", "student", "tenant", "client", "valued",
+            "user", "patient", "traveller", "traveler", "subscriber", "resident", "friend",
+            "friends", "folks", "applicant", "policyholder", "homeowner", "parent", "owner",
+        ]
+        .contains(&lower.as_str())
+        {
             return None;
         }
         if run.is_empty() && HONORIFICS.contains(&lower.as_str()) {
@@ -338,8 +347,8 @@ fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
     }
     let honorific = opening
         .to_lowercase()
-        .split_whitespace()
-        .any(|w| HONORIFICS.contains(&w.trim_end_matches('.')));
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| HONORIFICS.contains(&w));
     let (span, word) = if honorific { run.last()? } else { run.first()? }.clone();
     Some(Greeted {
         span,
