@@ -38,6 +38,13 @@ const REQUEST_STARTS: &[&str] = &[
     "tell me",
     "let me know",
     "i expect",
+    "match ",
+    "fix ",
+    "refund ",
+    "replace ",
+    "cancel ",
+    "call me",
+    "send ",
 ];
 
 const SYNONYMS: &[&[&str]] = &[
@@ -77,6 +84,14 @@ const SYNONYMS: &[&[&str]] = &[
         "invoice", "bill", "billing", "receipt", "charge", "charged", "payment", "fee",
     ],
     &["address", "location", "street"],
+    &[
+        "change", "changed", "switch", "switched", "swap", "swapped", "move", "moved", "amend",
+        "amended", "update", "updated", "correct", "corrected", "redirect",
+    ],
+    &[
+        "information", "details", "documents", "document", "need", "needed", "require",
+        "required", "send",
+    ],
     &["call", "phone", "ring"],
     &[
         "broken",
@@ -98,7 +113,11 @@ fn stem(word: &str) -> String {
             return base.to_string();
         }
     }
-    w.to_string()
+    // "restore" and "restored" meet at "restor".
+    match w.strip_suffix('e') {
+        Some(base) if base.chars().count() >= 4 => base.to_string(),
+        _ => w.to_string(),
+    }
 }
 
 /// Each synonym (and its stem) with its group, built once.
@@ -135,7 +154,18 @@ pub struct Ask {
     pub subject: Vec<String>,
     /// For a request ("can you refund ..."), the action asked for.
     pub action: Option<String>,
+    /// "What now?", "Can you sort this out?": any concrete step answers it.
+    pub generic: bool,
+    /// The ask names a time ("can you deliver on Saturday?"): only a time answers it.
+    pub timed: bool,
 }
+
+/// Words of an ask that names no particular thing.
+const GENERIC_ASKS: &[&str] = &[
+    "sort", "sorted", "anything", "something", "going", "normal", "help", "now", "happen",
+    "happens", "next", "about", "else", "okay", "fine", "options", "advise", "thing", "things",
+    "happening", "there", "actually", "really", "anyone", "anybody", "seriously", "what", "why",
+];
 
 /// The customer's asks.
 pub fn asks(message: &str) -> Vec<Ask> {
@@ -152,11 +182,13 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 continue;
             }
             let mut subject = content_words(clause);
+            subject.extend(codes(clause));
             let bare = !clause
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .is_empty()
                 && clause.split_whitespace().count() <= 3;
-            if subject.is_empty() && question && bare {
+            let asks_time_or_reason = ["when", "why", "how"].iter().any(|q| lower.starts_with(q));
+            if subject.is_empty() && question && (bare || asks_time_or_reason) {
                 // "Why?" is about what was said just before.
                 subject = content_words(&previous);
             }
@@ -166,20 +198,96 @@ pub fn asks(message: &str) -> Vec<Ask> {
             let action = request
                 .filter(|r| r.ends_with("you") || **r == "please")
                 .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
-            let kind = ["when", "why", "how", "where"]
-                .into_iter()
-                .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
-                .unwrap_or("what");
+            let kind = if lower.starts_with("how long") || lower.contains(" how long ") {
+                "how long"
+            } else {
+                ["when", "why", "how", "where", "who"]
+                    .into_iter()
+                    .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
+                    .unwrap_or("what")
+            };
+            // "I need them to finish it", "I need an answer": a reason or a
+            // demand for a reply, not a separate ask.
+            let object = lower
+                .strip_prefix("i need ")
+                .or_else(|| lower.strip_prefix("i want "));
+            if object.is_some_and(|o| {
+                ["it", "them", "this", "that", "to", "an answer", "a reply", "an actual", "a response", "help", "you to"]
+                    .iter()
+                    .any(|p| o.starts_with(p))
+            }) {
+                continue;
+            }
+            let generic = subject.iter().all(|w| GENERIC_ASKS.contains(&w.as_str()));
             out.push(Ask {
                 text: clause.to_string(),
                 kind,
                 subject,
                 action,
+                generic,
+                timed: crate::promises::parse_when(&split_words(&lower)).is_some(),
             });
         }
         previous = sentence.to_string();
     }
     out
+}
+
+/// Codes and acronyms ("PUK", "SSO", "5521"), lower-cased: short but specific.
+fn codes(text: &str) -> Vec<String> {
+    crate::text::words(text)
+        .map(|(_, w)| w)
+        .filter(|w| {
+            w.len() >= 2
+                && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && w.chars().count() < 4
+        })
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn split_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A stretch of time ("2-3 days", "within 48 hours", "a week").
+fn duration(words: &[&str]) -> bool {
+    const UNITS: &[&str] = &[
+        "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+    ];
+    words.windows(2).any(|w| {
+        UNITS.contains(&w[1])
+            && (w[0].chars().any(|c| c.is_ascii_digit())
+                || ["a", "an", "one", "two", "three", "four", "five", "few", "couple"].contains(&w[0]))
+    })
+}
+
+/// A time given, or a time tied to an event ("as soon as the part arrives").
+fn names_a_time(draft_lower: &str) -> bool {
+    let words: Vec<&str> = draft_lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    crate::promises::parse_when(&words).is_some()
+        || duration(&words)
+        || ["as soon as it", "as soon as the", "once the", "once it", "already", "right now", "is now", "has now", "before the", "in time", "well before"]
+            .iter()
+            .any(|p| draft_lower.contains(p))
+}
+
+/// Whether the draft states a concrete step: something done, to be done, or to do.
+fn acts(draft_lower: &str) -> bool {
+    [
+        "i've", "i have", "we've", "we have", "i'll", "we'll", "i will", "we will", "you can",
+        "you'll", "please ", "here's", "is now", "has been", "bring", "will be", "won't be",
+        "can't", "cannot", "not able", "unable", " will ", "your new", "is booked", "has now",
+        "have now", "look into", "get back to you", "find out",
+    ]
+    .iter()
+    .any(|p| draft_lower.contains(p))
 }
 
 fn answers_kind(draft_lower: &str, kind: &str) -> bool {
@@ -188,7 +296,11 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     match kind {
-        "when" => crate::promises::parse_when(&words).is_some(),
+        "when" => crate::promises::parse_when(&words).is_some() || duration(&words),
+        "when" => duration(&words),
+        "who" => ["team", "department", "handling", "handler", "i am", "i'm", "manager", "my name", "is with", "will call you", "direct line"]
+            .iter()
+            .any(|p| draft_lower.contains(p)),
         "why" => [
             "because",
             "due to",
@@ -196,17 +308,47 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
             "caused by",
             "since ",
             "as a result",
+            "the cause",
+            "which is why",
+            "that's why",
+            "our fault",
+            "our side",
+            "on us",
+            "was rejected",
+            "was declined",
+            "was delayed",
+            "was cancelled",
+            "failed",
+            "happened",
+            "set out in",
+            "under our",
+            "according to",
+            "takes",
+            "in arrears",
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
+        "how long" => duration(&words) || crate::promises::parse_when(&words).is_some(),
         "how" => [
             "go to", "click", "tap", "open ", "select", "choose", "step", "1.", "you can", "follow",
+            " > ", "on our website", "online", "form", "fill in", "via ", "through ", "call us",
+            "email us", "reply", "dial", "automatically", "just ",
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
         "where" => [
             "tracking",
             "located",
+            "address",
+            "depot",
+            "warehouse",
+            "on its way",
+            "in transit",
+            "out for delivery",
+            "with the courier",
+            "went to",
+            "is at",
+            "is with",
             "at our",
             "in your",
             "you'll find",
@@ -220,15 +362,67 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
     }
 }
 
-/// Flags each ask the draft does not address.
+/// A need with a time in the customer's message ("I need it by Friday",
+/// "it's her birthday on Saturday", "I check out at 11").
+fn deadline(message: &str) -> Option<String> {
+    crate::text::sentences(message).into_iter().find_map(|span| {
+        let sentence = &message[span];
+        let lower = sentence.to_lowercase().replace('’', "'");
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let needs = [
+            "need", "needs", "needed", "before", "in time", "deadline", "birthday", "wedding",
+            "days left", "by then", "at the latest", "i want", "want it", "i have to",
+        ]
+        .iter()
+        .any(|n| lower.contains(n));
+        (needs && crate::promises::parse_when(&words).is_some()).then(|| sentence.to_string())
+    })
+}
+
+/// Flags each ask the draft does not address, a deadline it ignores, and a
+/// form letter sent to a customer who asked or reported something.
 pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     let asks = asks(customer_message);
+    let draft_lower = draft.to_lowercase().replace('’', "'");
+    let first_line_end = draft.find('\n').unwrap_or(draft.len());
+    let boilerplate = findings
+        .iter()
+        .any(|f| f.check == Check::FormLetter && f.severity >= Severity::Warn);
+    if boilerplate && !asks.is_empty() {
+        findings.push(Finding {
+            check: Check::NotListening,
+            severity: Severity::Warn,
+            span: 0..first_line_end,
+            explanation: "a form letter: nothing in it answers what this customer asked or reported"
+                .into(),
+            suggestion: Some("answer their question or say what you did about their case".into()),
+        });
+        return;
+    }
+    if let Some(need) = deadline(customer_message)
+        && !names_a_time(&draft_lower)
+    {
+        findings.push(Finding {
+            check: Check::NotListening,
+            severity: Severity::Warn,
+            span: 0..first_line_end,
+            explanation: format!(
+                "the customer named a time (\"{}\") and the reply says nothing about when",
+                need.trim()
+            ),
+            suggestion: Some("say whether it will happen in time, and when".into()),
+        });
+        return;
+    }
     if asks.is_empty() {
         return;
     }
-    let draft_lower = draft.to_lowercase().replace('’', "'");
     let draft_content = content_words(draft);
-    let draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
+    let mut draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
+    draft_words.extend(codes(draft));
     let mut draft_groups: Vec<usize> = draft_content.iter().filter_map(|w| group(w)).collect();
     if draft_lower.contains("a new ") || draft_lower.contains("new one") {
         draft_groups.push(REPLACEMENT);
@@ -236,7 +430,6 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     let addressed = |w: &String| {
         draft_words.contains(&stem(w)) || group(w).is_some_and(|g| draft_groups.contains(&g))
     };
-    let first_line_end = draft.find('\n').unwrap_or(draft.len());
     for ask in asks {
         // A request is answered by its action ("refund" in other words), or
         // by the reply using the customer's own words for the thing (an
@@ -246,13 +439,34 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
             draft_words.contains(&stem(w))
                 || (group(w) == Some(REPLACEMENT) && draft_groups.contains(&REPLACEMENT))
         };
-        let answered = match &ask.action {
-            Some(action) => {
-                addressed(action) || ask.subject.iter().filter(|w| *w != action).any(own_words)
+        // "When?" is answered by a time, not by the customer's own words
+        // ("it will be ready soon" does not say when).
+        let refuses = ["can only", "can't", "cannot", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
+            .iter()
+            .any(|r| draft_lower.contains(r));
+        let answered = if ask.timed || ask.kind == "how long" {
+            names_a_time(&draft_lower) || refuses
+        } else if ask.kind == "when" {
+            // "Shortly" answers when, if badly (that is a vague promise).
+            names_a_time(&draft_lower)
+                || ["soon", "shortly", "asap", "as soon as"].iter().any(|v| draft_lower.contains(v))
+        } else if ask.generic {
+            acts(&draft_lower) || ask.subject.iter().any(addressed)
+        } else if ask.action.is_some() && refuses {
+            true
+        } else {
+            match &ask.action {
+                Some(action) => {
+                    addressed(action)
+                        || ask.subject.iter().filter(|w| *w != action).any(own_words)
+                }
+                None => ask.subject.iter().any(addressed),
             }
-            None => ask.subject.iter().any(addressed),
         };
-        if answered || answers_kind(&draft_lower, ask.kind) {
+        let kind_answers = !ask.timed
+            && !["when", "how long"].contains(&ask.kind)
+            && answers_kind(&draft_lower, ask.kind);
+        if answered || kind_answers {
             continue;
         }
         findings.push(Finding {
