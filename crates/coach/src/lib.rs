@@ -185,7 +185,12 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
         .map(|t| form_letter::Signature::of(t))
         .collect();
     form_letter::check(draft, &context.customer_message, &earlier, &mut findings);
-    listening::check(draft, &context.customer_message, &mut findings);
+    listening::check(
+        draft,
+        &context.customer_message,
+        context.medium,
+        &mut findings,
+    );
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     Review {
         findings,

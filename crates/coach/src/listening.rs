@@ -5,7 +5,7 @@
 //! for (a time for "when", a reason for "why", steps for "how").
 
 use crate::form_letter::content_words;
-use crate::{Check, Finding, Severity};
+use crate::{Check, Finding, Medium, Severity};
 
 const REQUEST_STARTS: &[&str] = &[
     "can you",
@@ -160,6 +160,12 @@ pub struct Ask {
     pub timed: bool,
 }
 
+/// Words a question clause opens with.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "when", "where", "why", "who", "which", "how", "is ", "are ", "do ", "does ", "did ",
+    "can ", "could ", "will ", "would ", "should ", "have ", "has ", "am ", "was ",
+];
+
 /// Words of an ask that names no particular thing.
 const GENERIC_ASKS: &[&str] = &[
     "sort", "sorted", "anything", "something", "going", "normal", "help", "now", "happen",
@@ -173,11 +179,19 @@ pub fn asks(message: &str) -> Vec<Ask> {
     let mut previous = String::new();
     for span in crate::text::sentences(message) {
         let sentence = &message[span];
-        for clause in sentence.split([',', ';']).flat_map(|c| c.split(" and ")) {
+        let clauses: Vec<&str> = sentence
+            .split([',', ';'])
+            .flat_map(|c| c.split(" and "))
+            .collect();
+        for (n, clause) in clauses.iter().enumerate() {
             let clause = clause.trim();
             let lower = clause.to_lowercase().replace('’', "'");
-            let question = sentence.trim_end().ends_with('?');
             let request = REQUEST_STARTS.iter().find(|r| lower.starts_with(*r));
+            // In a question, the clause that carries the question mark or
+            // opens with a question word asks; "Called the mechanic, checked
+            // every garage, could I get help?" asks once.
+            let question = sentence.trim_end().ends_with('?')
+                && (n + 1 == clauses.len() || QUESTION_WORDS.iter().any(|q| lower.starts_with(q)));
             if !(question || request.is_some()) {
                 continue;
             }
@@ -384,9 +398,20 @@ fn deadline(message: &str) -> Option<String> {
 
 /// Flags each ask the draft does not address, a deadline it ignores, and a
 /// form letter sent to a customer who asked or reported something.
-pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
     let asks = asks(customer_message);
     let draft_lower = draft.to_lowercase().replace('’', "'");
+    // A reply that asks the customer something back keeps the conversation
+    // on their need; on social media, pointing to a private channel or to
+    // the help article is the answer.
+    let asks_back = crate::text::sentences(draft)
+        .iter()
+        .any(|s| draft[s.clone()].trim_end().ends_with('?'));
+    let routes = medium == Medium::Social
+        && ["http", "dm", "direct message", "ticket", "email us", "send us", "contact our", "chat with", "reach out", "call us"]
+            .iter()
+            .any(|p| draft_lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *p) || draft_lower.contains(p));
+    let continues = asks_back || routes;
     let first_line_end = draft.find('\n').unwrap_or(draft.len());
     let boilerplate = findings
         .iter()
@@ -417,7 +442,7 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
         });
         return;
     }
-    if asks.is_empty() {
+    if asks.is_empty() || continues {
         return;
     }
     let draft_content = content_words(draft);
@@ -488,7 +513,7 @@ mod tests {
 
     fn missed(draft: &str, message: &str) -> usize {
         let mut f = Vec::new();
-        check(draft, message, &mut f);
+        check(draft, message, Medium::Mail, &mut f);
         f.len()
     }
 
