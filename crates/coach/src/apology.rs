@@ -26,21 +26,21 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     table(&[
         "broken", "broke", "damaged", "damage", "crushed", "cracked", "scratched", "dented",
         "defective", "faulty", "leaking", "leaks", "ripped", "torn", "burst", "spoiled", "rotten",
-        "mould", "mouldy", "mold", "dirty", "filthy", "freezing", "is late", "was late", "are late",
+        "mould", "mouldy", "mold", "dirty", "filthy", "is late", "was late", "are late",
         "were late", "arrived late", "came late", "minutes late", "hours late", "days late",
         "weeks late", "late delivery", "delivered late", "late again", "delayed", "delay",
         "still waiting", "been waiting", "waited", "on hold", "for hours", "for days", "for weeks",
         "never arrived",
         "hasn't arrived", "has not arrived", "didn't arrive", "did not arrive", "not arrived",
         "not received", "haven't received", "have not received", "didn't receive", "never received",
-        "missing", "lost", "wrong", "incorrect", "mistake", "error", "charged twice",
+        "missing", "wrong", "incorrect", "mistake", "charged twice",
         "double charged", "charged me", "overcharged", "still charged", "still being charged",
-        "doesn't work", "does not work", "not working", "stopped working", "won't work",
-        "isn't working", "can't log in", "cannot log in", "logs me out", "logged out", "crashes",
-        "crashed", "crashing", "keeps crashing", "keeps dropping", "keeps freezing", "failed", "fails",
+        "won't work",
+        "crashes",
+        "keeps dropping", "fails",
         "outage", "is down", "was down", "went down", "been down", "no power",
         "no internet", "no signal", "no water", "no hot water", "cut off", "dropped",
-        "disconnected", "stuck", "unusable", "never showed", "didn't show", "did not show",
+        "unusable", "never showed", "didn't show", "did not show",
         "no-show", "no show", "never turned up", "didn't turn up", "did not turn up", "nobody came",
         "no one came", "nobody turned up", "nobody told", "no one told", "nobody called",
         "no one called", "never called", "didn't call", "never heard", "heard nothing",
@@ -49,7 +49,7 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "was told", "were told", "disappointed", "frustrated",
         "frustrating", "annoyed", "angry", "upset", "terrible", "awful", "horrible",
         "unacceptable", "worst", "complaint", "cancelled my", "canceled my", "was cancelled",
-        "was canceled", "got cancelled", "suspended", "locked out", "not happy", "unhappy",
+        "was canceled", "got cancelled", "not happy", "unhappy",
         "rude", "instead of", "not what i ordered", "still not", "still no",
         // Sarcastic praise and strong judgement.
         "great job", "fantastic work", "well done", "thanks a lot", "thanks for nothing",
@@ -63,12 +63,11 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "marked delivered", "marked as delivered", "nothing here", "never got", "never came",
         "wasn't there", "was not there", "no driver", "nobody knocked", "barely works", "barely slept",
         "crawling", "drops every", "keeps dropping", "keeps logging", "shouted", "refused to",
-        "forgot my", "forgot to", "left my", "throttling", "is back", "came back",
+        "forgot my", "forgot to", "left my", "throttling", 
         // Broken promises and waiting.
         "you said", "you told me", "told me that", "you sold me", "was sold", "were sold",
         "third time", "3rd time", "second time", "times now", "i've called", "i have called",
-        "i've tried", "i have tried", "it's been", "it has been", "it's now", "weeks ago",
-        "days ago", "months ago", "still hasn't", "still haven't", "haven't heard",
+        "it's been", "it has been", "it's now",         "still hasn't", "still haven't", "haven't heard",
         "hasn't been", "told me", "keep failing", "keeps failing", "i was charged",
         "we were charged", "been charged", "than my booking", "than my confirmation",
         "than quoted", "than the quote", "than advertised", "than promised",
@@ -77,6 +76,29 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "had to buy", "had to walk",
     ])
 });
+
+/// Trouble with a product whose cause is not yet known ("an error",
+/// "stuck", "can't log in"): a failure of ours when the customer ties it to
+/// us ("your app", "since your update"), says it goes on, or is upset.
+static TROUBLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "doesn't work", "does not work", "not working", "stopped working", "won't work",
+        "isn't working", "can't log in", "cannot log in", "logs me out", "logged me out",
+        "logged out", "crashes", "crashed", "crashing", "keeps crashing", "keeps freezing",
+        "failed", "fails", "failing", "error", "stuck", "locked out", "suspended",
+        "disconnected", "dropped", "freezing", "does nothing", "did nothing", "done nothing",
+        "lost",
+    ])
+});
+
+/// The customer ties the trouble to us, or to a wait, or is upset by it.
+const ATTRIBUTED: &[&str] = &[
+    "your ", "you lost", "you've lost", "since the update", "after the update",
+    "since yesterday", "since this morning", "since last", "since monday", "since tuesday",
+    "since wednesday", "since thursday", "since friday", "since saturday", "since sunday",
+    "again", "still", "frustrat", "terrible", "worst", "unacceptable", "fed up", "disgusting",
+    "angry", "annoyed", "furious", "i pay", "paying for",
+];
 
 /// The customer's own slip: no apology owed for it.
 static SELF_SLIP: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
@@ -257,14 +279,32 @@ pub fn apologises(text: &str) -> bool {
 /// sentence where the customer is the one who got it wrong ("I typed the
 /// wrong date", "I booked it for Tuesday instead of Thursday") reports none.
 pub fn reports_failure(message: &str) -> bool {
+    failure(message).is_some()
+}
+
+/// The words in which the customer reports a failure of ours, if they do.
+pub fn failure(message: &str) -> Option<&str> {
     let sentences = crate::text::sentences(message);
     // A customer who owns the slip ("my mistake!") asks for help, not an apology.
     if sentences.iter().any(|s| own_slip(&message[s.clone()])) {
-        return false;
+        return None;
     }
-    sentences.into_iter().any(|s| {
+    sentences.into_iter().find_map(|s| {
         let sentence = &message[s];
-        PROBLEM.any(sentence) || long_wait(sentence)
+        PROBLEM
+            .find(sentence)
+            .next()
+            .map(|(r, _)| &sentence[r])
+            .or_else(|| long_wait(sentence).then_some(sentence))
+            .or_else(|| {
+                let lower = message.to_lowercase().replace('’', "'");
+                let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
+                TROUBLE
+                    .find(sentence)
+                    .next()
+                    .filter(|_| tied)
+                    .map(|(r, _)| &sentence[r])
+            })
     })
 }
 
@@ -312,15 +352,18 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
             suggestion: Some("name what went wrong: \"I'm sorry the order arrived late.\"".into()),
         });
     }
-    if reports_failure(customer_message) && !apologises(draft) {
+    if let Some(failure) = failure(customer_message)
+        && !apologises(draft)
+    {
         let start = draft.len() - draft.trim_start().len();
         let end = draft[start..].find('\n').map_or(draft.len(), |i| start + i);
         findings.push(Finding {
             check: Check::MissingApology,
             severity: Severity::Warn,
             span: start..end,
-            explanation: "the customer reports a failure of ours and the reply does not apologise for it"
-                .into(),
+            explanation: format!(
+                "the customer reports a failure of ours (\"{failure}\") and the reply does not apologise for it"
+            ),
             suggestion: Some("I'm sorry this happened.".into()),
         });
     }

@@ -246,7 +246,20 @@ fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>)
     shared.extend(marked(&body).into_iter().filter(|w| codes.contains(w)));
     shared.sort();
     shared.dedup();
-    if shared.len() >= 2 {
+    if shared.len() >= 2 || draft.contains("http") {
+        return;
+    }
+    // Boilerplate is mostly stock: several stock phrases, or little else.
+    let stock: Vec<std::ops::Range<usize>> = STOCK.find(&body).map(|(r, _)| r).collect();
+    let mut rest = body.clone();
+    for r in stock.iter().rev() {
+        rest.replace_range(r.clone(), " ");
+    }
+    let specific = content_words(&rest)
+        .iter()
+        .filter(|w| !GENERIC.contains(&loose_stem(w)))
+        .count();
+    if stock.len() < 2 && specific > 6 {
         return;
     }
     findings.push(Finding {

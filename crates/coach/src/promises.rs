@@ -227,7 +227,13 @@ const RELATIVE_TIMES: &[&str] = &[
 
 /// A commitment with no time at all: a deliverable, no time, no relative time.
 fn undated(lower: &str) -> bool {
-    DELIVERABLES.iter().any(|d| lower.contains(d))
+    // "Please send us an email and we will assist": conditional on the
+    // customer's step, not a commitment on its own.
+    let conditional = ["please", "send us", "dm us", "reply", "contact us", "let us know", "just "]
+        .iter()
+        .any(|p| lower.trim_start().starts_with(p));
+    !conditional
+        && DELIVERABLES.iter().any(|d| lower.contains(d))
         && !RELATIVE_TIMES.iter().any(|t| lower.contains(t))
         && !lower.contains('?')
         && !["if you", "would you like", "shall i", "can i", "i can ", "we can ", "if it", "if that", "if the"]
