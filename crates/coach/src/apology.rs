@@ -50,11 +50,13 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "frustrating", "annoyed", "angry", "upset", "terrible", "awful", "horrible",
         "unacceptable", "worst", "complaint", "cancelled my", "canceled my", "was cancelled",
         "was canceled", "got cancelled", "not happy", "unhappy",
-        "rude", "instead of", "not what i ordered", "still not", "still no",
+        "rude", "not what i ordered", "still not", "still no",
         // Sarcastic praise and strong judgement.
-        "great job", "fantastic work", "well done", "thanks a lot", "thanks for nothing",
+        "great job", "fantastic work", "well done", "thanks for nothing",
         "brilliant service", "disgusting", "seriously?", "humiliating",
-        "humiliated", "false advertising", "a joke", "shocking", "appalling", "not good enough",
+        "humiliated", "false advertising", "is a joke", "what a joke",
+        "you lost", "lost my order", "lost my parcel", "lost my package", "lost my bag",
+        "lost my luggage", "lost my suitcase", "shocking", "appalling", "not good enough",
         "fed up", "sick of", "not acceptable",
         // Spoiled, short, not as sold.
         "stone cold", "arrived cold", "melted", "soaked", "came without", "arrived without",
@@ -67,7 +69,7 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         // Broken promises and waiting.
         "you said", "you told me", "told me that", "you sold me", "was sold", "were sold",
         "third time", "3rd time", "second time", "times now", "i've called", "i have called",
-        "it's been", "it has been", "it's now",         "still hasn't", "still haven't", "haven't heard",
+        "it's been", "it has been",         "still hasn't", "still haven't", "haven't heard",
         "hasn't been", "told me", "keep failing", "keeps failing", "i was charged",
         "we were charged", "been charged", "than my booking", "than my confirmation",
         "than quoted", "than the quote", "than advertised", "than promised",
@@ -87,7 +89,7 @@ static TROUBLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "logged out", "crashes", "crashed", "crashing", "keeps crashing", "keeps freezing",
         "failed", "fails", "failing", "error", "stuck", "locked out", "suspended",
         "disconnected", "dropped", "freezing", "does nothing", "did nothing", "done nothing",
-        "lost",
+        "instead of",
     ])
 });
 
@@ -97,7 +99,8 @@ const ATTRIBUTED: &[&str] = &[
     "since yesterday", "since this morning", "since last", "since monday", "since tuesday",
     "since wednesday", "since thursday", "since friday", "since saturday", "since sunday",
     "again", "still", "frustrat", "terrible", "worst", "unacceptable", "fed up", "disgusting",
-    "angry", "annoyed", "furious", "i pay", "paying for",
+    "angry", "annoyed", "furious", "i pay", "paying for", "you gave", "you sent", "i got",
+    "i received", "arrived", "delivered",
 ];
 
 /// The customer's own slip: no apology owed for it.
@@ -130,6 +133,9 @@ static SELF_SLIP: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "my bad",
         "i should have",
         "i meant to",
+        "dumb thing",
+        "silly me",
+        "i messed up",
     ])
 });
 

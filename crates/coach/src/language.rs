@@ -362,13 +362,42 @@ fn shouting(draft: &str, findings: &mut Vec<Finding>) {
             flush(&mut run, findings);
             continue;
         }
-        let counts = usize::from(letters >= 3 && !ACRONYMS.contains(&word));
+        let counts = usize::from(letters >= 4 && !ACRONYMS.contains(&word));
         run = Some(match run {
             Some((start, _, n)) => (start, span.end, n + counts),
             None => (span.start, span.end, counts),
         });
     }
     flush(&mut run, findings);
+    shouted_opener(draft, findings);
+}
+
+/// A shouted word opening a line or sentence ("AGAIN, the limit is ...",
+/// "NO. Tags must be attached").
+fn shouted_opener(draft: &str, findings: &mut Vec<Finding>) {
+    for span in crate::text::sentences(draft) {
+        let sentence = &draft[span.clone()];
+        let Some((range, word)) = crate::text::words(sentence).next() else {
+            continue;
+        };
+        let after = sentence[range.end..].chars().next();
+        let loud = word.chars().all(|c| c.is_ascii_uppercase())
+            && (word.len() >= 4 || word == "NO")
+            && !ACRONYMS.contains(&word)
+            && matches!(after, Some(',' | '!' | '.'));
+        let already = findings
+            .iter()
+            .any(|f| f.check == Check::Rude && f.span.start <= span.start + range.start && span.start + range.end <= f.span.end);
+        if loud && !already {
+            findings.push(Finding {
+                check: Check::Rude,
+                severity: Severity::Block,
+                span: span.start + range.start..span.start + range.end,
+                explanation: "capitals read as shouting".into(),
+                suggestion: Some(word.to_lowercase()),
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -55,6 +55,11 @@ static LECTURE: Cue = Cue {
     explanation: "lectures the customer on what they should do",
     suggestion: "give the next step, not advice on their behaviour",
 };
+static TALKING_DOWN: Cue = Cue {
+    check: Check::Rude,
+    explanation: "talks down to the customer: advice on their behaviour reads as a telling-off",
+    suggestion: "give the next step plainly, without advice on what they should have done",
+};
 static THIRD_PARTY: Cue = Cue {
     check: Check::Blame,
     explanation: "passes the buck to someone else: to the customer, we are the company",
@@ -337,7 +342,11 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
         let sentence = &draft[span.clone()];
         let lower = sentence.to_lowercase().replace('’', "'");
         for (r, cue) in TABLE.find(sentence) {
-            findings.push(finding(cue, span.start + r.start..span.start + r.end));
+            let at = span.start + r.start..span.start + r.end;
+            if std::ptr::eq(cue, &LECTURE) {
+                findings.push(finding(&TALKING_DOWN, at.clone()));
+            }
+            findings.push(finding(cue, at));
         }
         if !apologises && records_against(&lower) {
             findings.push(finding(&RECORDS, span.clone()));
@@ -347,6 +356,7 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
         }
         if hedged_advice(&lower) {
             findings.push(finding(&LECTURE, span.clone()));
+            findings.push(finding(&TALKING_DOWN, span.clone()));
         }
         if tag_question(&lower) || mock_obvious(&lower) {
             findings.push(finding(&SARCASM, span.clone()));
@@ -435,8 +445,8 @@ fn tag_question(lower: &str) -> bool {
         && ["it", "they", "you", "he", "she", "we"].contains(&tag[1])
 }
 
-/// A reply of a few words with no greeting, thanks, apology or question
-/// reads as curt.
+/// A telegraphic reply of a few words ("Check the website.", "Not sent
+/// yet. Will chase.") with no thanks, apology or question reads as curt.
 fn curt(draft: &str, sentences: &[Range<usize>], findings: &mut Vec<Finding>) {
     let body: Vec<&Range<usize>> = sentences
         .iter()
@@ -460,7 +470,8 @@ fn curt(draft: &str, sentences: &[Range<usize>], findings: &mut Vec<Finding>) {
     let warm = ["thank", "sorry", "please", "happy", "glad", "apolog", "!", "?", "welcome"]
         .iter()
         .any(|w| lower.contains(w));
-    if (1..=9).contains(&words) && !warm && body.len() <= 2 {
+    let telegraphic = body.iter().any(|s| telegraphic(&draft[(*s).clone()]));
+    if (1..=9).contains(&words) && !warm && body.len() <= 2 && telegraphic {
         let start = body.first().map_or(0, |s| s.start);
         let end = body.last().map_or(draft.len(), |s| s.end);
         findings.push(finding(
@@ -472,6 +483,30 @@ fn curt(draft: &str, sentences: &[Range<usize>], findings: &mut Vec<Finding>) {
             start..end,
         ));
     }
+}
+
+/// A sentence without its subject: a bare order ("Check the website") or
+/// a clipped note ("Will chase", "Referral not sent yet").
+fn telegraphic(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    const ORDERS: &[&str] = &[
+        "check", "see", "read", "look", "try", "call", "go", "use", "contact", "email", "visit",
+        "refer", "ask", "wait", "reinstall", "restart", "will", "not", "no", "done",
+    ];
+    const AUXILIARIES: &[&str] = &[
+        "is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "can", "could",
+        "will", "would", "should", "must", "may", "might", "isn't", "aren't", "wasn't", "won't",
+        "can't", "don't", "doesn't", "didn't", "haven't", "hasn't",
+    ];
+    let clipped_not = words.windows(2).any(|w| w[1] == "not" && !AUXILIARIES.contains(&w[0]));
+    ORDERS.contains(first) || clipped_not
 }
 
 #[cfg(test)]
