@@ -28,7 +28,7 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "defective", "faulty", "leaking", "leaks", "ripped", "torn", "burst", "spoiled", "rotten",
         "mould", "mouldy", "mold", "dirty", "filthy", "is late", "was late", "are late",
         "were late", "arrived late", "came late", "minutes late", "hours late", "days late",
-        "weeks late", "late delivery", "delivered late", "late again", "delayed", "delay",
+        "weeks late", "week late", "day late", "month late", "late delivery", "delivered late", "late again", "delayed", "delay",
         "still waiting", "been waiting", "waited", "on hold", "for hours", "for days", "for weeks",
         "never arrived",
         "hasn't arrived", "has not arrived", "didn't arrive", "did not arrive", "not arrived",

@@ -287,7 +287,7 @@ fn names_a_time(draft_lower: &str) -> bool {
         .collect();
     crate::promises::parse_when(&words).is_some()
         || duration(&words)
-        || ["as soon as it", "as soon as the", "once the", "once it", "already", "right now", "is now", "has now", "before the", "in time", "well before"]
+        || ["as soon as", "immediately", "once the", "once it", "already", "right now", "is now", "has now", "before the", "in time", "well before"]
             .iter()
             .any(|p| draft_lower.contains(p))
 }
@@ -346,7 +346,8 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         "how" => [
             "go to", "click", "tap", "open ", "select", "choose", "step", "1.", "you can", "follow",
             " > ", "on our website", "online", "form", "fill in", "via ", "through ", "call us",
-            "email us", "reply", "dial", "automatically", "just ",
+            "email us", "reply", "dial", "automatically", "just ", "don't need to", "no need to",
+            "was refunded", "has been refunded",
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
@@ -466,7 +467,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         };
         // "When?" is answered by a time, not by the customer's own words
         // ("it will be ready soon" does not say when).
-        let refuses = ["can only", "can't", "cannot", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
+        let refuses = ["can only", "can't", "cannot", "not allowed", "applies to all", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
             .iter()
             .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
@@ -475,9 +476,14 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
             // "Shortly" answers when, if badly (that is a vague promise).
             names_a_time(&draft_lower)
                 || ["soon", "shortly", "asap", "as soon as"].iter().any(|v| draft_lower.contains(v))
+        } else if ask.kind == "how" {
+            // "How do I return it?" wants the way, not the topic repeated.
+            answers_kind(&draft_lower, "how")
+                || refuses
+                || ask.subject.iter().any(|w| w.len() <= 3 && draft_words.contains(w))
         } else if ask.generic {
             acts(&draft_lower) || ask.subject.iter().any(addressed)
-        } else if ask.action.is_some() && refuses {
+        } else if ask.kind == "what" && refuses {
             true
         } else {
             match &ask.action {
