@@ -199,6 +199,8 @@ static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "apologise if",
         "apologize for any",
         "apologise for any",
+        "not our fault",
+        "not my fault",
         "mistakes were made",
         "sorry you have experienced",
         "sorry you've experienced",

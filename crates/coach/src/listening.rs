@@ -347,7 +347,8 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
             "go to", "click", "tap", "open ", "select", "choose", "step", "1.", "you can", "follow",
             " > ", "on our website", "online", "form", "fill in", "via ", "through ", "call us",
             "email us", "reply", "dial", "automatically", "just ", "don't need to", "no need to",
-            "was refunded", "has been refunded",
+            "was refunded", "has been refunded", "print", "drop ", "bring", "log in", "sign in",
+            "label",
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
@@ -428,8 +429,12 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         });
         return;
     }
+    let refuses = ["can't", "cannot", "not allowed", "not able", "unable", "not possible"]
+        .iter()
+        .any(|r| draft_lower.contains(r));
     if let Some(need) = deadline(customer_message)
         && !names_a_time(&draft_lower)
+        && !refuses
     {
         findings.push(Finding {
             check: Check::NotListening,
@@ -467,7 +472,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         };
         // "When?" is answered by a time, not by the customer's own words
         // ("it will be ready soon" does not say when).
-        let refuses = ["can only", "can't", "cannot", "not allowed", "applies to all", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
+        let refuses = ["can only", "can't", "cannot", "not allowed", "applies to all", "nothing i can do", "hands are tied", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
             .iter()
             .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
