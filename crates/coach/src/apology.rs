@@ -76,6 +76,10 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         // Charges.
         "charged me", "you charged", "charged for", "charging me", "i had to pay", "we had to pay",
         "had to buy", "had to walk",
+        // Not what was ordered or said.
+        "arrived with", "came with a", "but i got", "but got", "but received", "but i received",
+        "though your", "said it did", "said it would", "didn't work", "did not work",
+        "embarrassing", "split",
     ])
 });
 
@@ -89,7 +93,7 @@ static TROUBLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "logged out", "crashes", "crashed", "crashing", "keeps crashing", "keeps freezing",
         "failed", "fails", "failing", "error", "stuck", "locked out", "suspended",
         "disconnected", "dropped", "freezing", "does nothing", "did nothing", "done nothing",
-        "instead of",
+        "instead of", "won't download", "won't load", "won't open", "won't start", "won't turn on",
     ])
 });
 
@@ -100,7 +104,8 @@ const ATTRIBUTED: &[&str] = &[
     "since wednesday", "since thursday", "since friday", "since saturday", "since sunday",
     "again", "still", "frustrat", "terrible", "worst", "unacceptable", "fed up", "disgusting",
     "angry", "annoyed", "furious", "i pay", "paying for", "you gave", "you sent", "i got",
-    "i received", "arrived", "delivered",
+    "i received", "arrived", "delivered", "i bought", "i ordered", "after two", "after one",
+    "after a ", "brand new", "twice", "three times",
 ];
 
 /// The customer's own slip: no apology owed for it.

@@ -94,6 +94,10 @@ const SYNONYMS: &[&[&str]] = &[
     ],
     &["call", "phone", "ring"],
     &[
+        "book", "booked", "booking", "arrange", "arranged", "schedule", "scheduled",
+        "appointment", "visit", "slot",
+    ],
+    &[
         "broken",
         "damage",
         "damaged",
@@ -160,6 +164,9 @@ pub struct Ask {
     pub timed: bool,
 }
 
+/// Words too common in replies to show that an ask was heard.
+const WEAK: &[&str] = &["work", "works", "working", "still", "time", "days", "thing", "things"];
+
 /// Words a question clause opens with.
 const QUESTION_WORDS: &[&str] = &[
     "what", "when", "where", "why", "who", "which", "how", "is ", "are ", "do ", "does ", "did ",
@@ -195,7 +202,10 @@ pub fn asks(message: &str) -> Vec<Ask> {
             if !(question || request.is_some()) {
                 continue;
             }
-            let mut subject = content_words(clause);
+            let mut subject: Vec<String> = content_words(clause)
+                .into_iter()
+                .filter(|w| !WEAK.contains(&w.as_str()))
+                .collect();
             subject.extend(codes(clause));
             let bare = !clause
                 .trim_matches(|c: char| !c.is_alphanumeric())
@@ -472,7 +482,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         };
         // "When?" is answered by a time, not by the customer's own words
         // ("it will be ready soon" does not say when).
-        let refuses = ["can only", "can't", "cannot", "not allowed", "applies to all", "nothing i can do", "hands are tied", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
+        let refuses = ["can only", "can't", "cannot", "not able to", "unable to", "not allowed", "applies to all", "nothing i can do", "hands are tied", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
             .iter()
             .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
@@ -496,7 +506,16 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                     addressed(action)
                         || ask.subject.iter().filter(|w| *w != action).any(own_words)
                 }
-                None => ask.subject.iter().any(addressed),
+                None => {
+                    // "Can I get a refund for my annual plan?": the refund is
+                    // the need; answering about the plan is a neighbouring answer.
+                    let keys: Vec<usize> = ask.subject.iter().filter_map(|w| group(w)).collect();
+                    if keys.is_empty() {
+                        ask.subject.iter().any(addressed)
+                    } else {
+                        keys.iter().any(|g| draft_groups.contains(g))
+                    }
+                }
             }
         };
         let kind_answers = !ask.timed

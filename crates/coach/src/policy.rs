@@ -25,7 +25,6 @@ const RULES: &[&str] = &[
     "stated on",
     "stated in",
     "subject to",
-    "according to our",
     "as per",
     "per our",
     "under our",

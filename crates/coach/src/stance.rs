@@ -134,6 +134,13 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("there is no bug", c(&INSIST)),
         ("nothing wrong with", c(&INSIST)),
         ("the charge stands", c(&INSIST)),
+        ("is accurate", c(&INSIST)),
+        ("are accurate", c(&INSIST)),
+        ("is correct", c(&INSIST)),
+        ("are correct", c(&INSIST)),
+        ("was correct", c(&INSIST)),
+        ("is correct now", None),
+        ("is now correct", None),
         ("the fee stands", c(&INSIST)),
         ("the decision stands", c(&INSIST)),
         ("was taken correctly", c(&INSIST)),
@@ -190,6 +197,15 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("before raising a ticket", c(&LECTURE)),
         ("before complaining", c(&LECTURE)),
         ("try reading", c(&LECTURE)),
+        ("have you tried looking", c(&LECTURE)),
+        ("have you tried reading", c(&LECTURE)),
+        ("it's explained", c(&LECTURE)),
+        ("it is explained", c(&LECTURE)),
+        ("as explained", c(&LECTURE)),
+        ("clearly stated", c(&LECTURE)),
+        ("it's all in", c(&LECTURE)),
+        ("it's in the docs", c(&LECTURE)),
+        ("it's in the manual", c(&LECTURE)),
         ("actually read", c(&LECTURE)),
         ("read what i", c(&LECTURE)),
         ("you need to read", c(&LECTURE)),
@@ -212,6 +228,7 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("a third party company", c(&THIRD_PARTY)),
         ("caused by them", c(&THIRD_PARTY)),
         ("take it up with", c(&THIRD_PARTY)),
+        ("take up with", c(&THIRD_PARTY)),
         ("take that up with", c(&THIRD_PARTY)),
         ("take this up with", c(&THIRD_PARTY)),
         ("raise it with", c(&THIRD_PARTY)),
@@ -411,7 +428,13 @@ fn hedged_advice(lower: &str) -> bool {
         "you", "we", "i", "it", "the", "this", "that", "there", "they", "our", "your", "a", "an",
         "not", "he", "she", "it's", "that's", "if", "later", "tomorrow",
     ];
+    let trailing = lower
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|w| w == "maybe" || w == "perhaps");
     ["maybe", "perhaps"].contains(&first) && !NOT_A_VERB.contains(&second)
+        || trailing && ["try", "check", "use", "read", "restart", "look"].contains(&first)
 }
 
 /// "Sofas don't assemble themselves": mock statement of the obvious.
