@@ -206,6 +206,7 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("you should have access", None),
         ("you should have it", None),
         ("you should have been", None),
+        ("you should have had", None),
         ("you must have been", None),
         ("you must have received", None),
         ("the post office lost", r(&BUCK_PASSING)),

@@ -55,6 +55,11 @@ static LECTURE: Cue = Cue {
     explanation: "lectures the customer on what they should do",
     suggestion: "give the next step, not advice on their behaviour",
 };
+static MISREAD: Cue = Cue {
+    check: Check::Blame,
+    explanation: "suggests the customer misread their own papers",
+    suggestion: "check it yourself and say what you found",
+};
 static TALKING_DOWN: Cue = Cue {
     check: Check::Rude,
     explanation: "talks down to the customer: advice on their behaviour reads as a telling-off",
@@ -108,15 +113,19 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("that's surprising", c(&DOUBT)),
         ("can't have", c(&DOUBT)),
         ("cannot have", c(&DOUBT)),
-        ("couldn't have", c(&DOUBT)),
-        ("perhaps you are", c(&DOUBT)),
-        ("perhaps you're", c(&DOUBT)),
-        ("maybe you are", c(&DOUBT)),
-        ("maybe you're", c(&DOUBT)),
-        ("you may be looking", c(&DOUBT)),
-        ("you might be looking", c(&DOUBT)),
-        ("you are looking at", c(&DOUBT)),
-        ("you're looking at", c(&DOUBT)),
+        ("perhaps you are", c(&MISREAD)),
+        ("perhaps you're", c(&MISREAD)),
+        ("maybe you are", c(&MISREAD)),
+        ("maybe you're", c(&MISREAD)),
+        ("you may be looking", c(&MISREAD)),
+        ("you might be looking", c(&MISREAD)),
+        ("you are looking at", c(&MISREAD)),
+        ("you're looking at", c(&MISREAD)),
+        ("just doing her job", c(&DOUBT)),
+        ("just doing his job", c(&DOUBT)),
+        ("just doing their job", c(&DOUBT)),
+        ("is deemed", c(&INSIST)),
+        ("deemed to have", c(&INSIST)),
         ("if you look again", c(&DOUBT)),
         ("works perfectly", c(&INSIST)),
         ("works fine", c(&INSIST)),
@@ -175,8 +184,10 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("check carefully", c(&GUESS)),
         ("looked properly", c(&GUESS)),
         ("look properly", c(&GUESS)),
-        ("did you even", c(&SCOLD)),
-        ("do you even", c(&SCOLD)),
+        ("did you even", c(&LECTURE)),
+        ("do you even", c(&LECTURE)),
+        ("should always", c(&LECTURE)),
+        ("by the customer", c(&CUSTOMER_CAUSE)),
         // Lectures.
         ("be more careful", c(&LECTURE)),
         ("earlier next time", c(&LECTURE)),
@@ -191,19 +202,19 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("take more care", c(&LECTURE)),
         ("pay more attention", c(&LECTURE)),
         ("keep an eye on your", c(&LECTURE)),
-        ("before contacting us", c(&LECTURE)),
-        ("before you contact us", c(&LECTURE)),
-        ("before opening a ticket", c(&LECTURE)),
-        ("before raising a ticket", c(&LECTURE)),
-        ("before complaining", c(&LECTURE)),
+        ("before contacting us", c(&SCOLD)),
+        ("before you contact us", c(&SCOLD)),
+        ("before opening a ticket", c(&SCOLD)),
+        ("before raising a ticket", c(&SCOLD)),
+        ("before complaining", c(&SCOLD)),
         ("try reading", c(&LECTURE)),
         ("have you tried looking", c(&LECTURE)),
         ("have you tried reading", c(&LECTURE)),
-        ("it's explained", c(&LECTURE)),
-        ("it is explained", c(&LECTURE)),
-        ("as explained", c(&LECTURE)),
-        ("clearly stated", c(&LECTURE)),
-        ("it's all in", c(&LECTURE)),
+        ("it's explained", c(&SCOLD)),
+        ("it is explained", c(&SCOLD)),
+        ("as explained", c(&SCOLD)),
+        ("clearly stated", c(&SCOLD)),
+        ("it's all in", c(&SCOLD)),
         ("it's in the docs", c(&LECTURE)),
         ("it's in the manual", c(&LECTURE)),
         ("actually read", c(&LECTURE)),
@@ -229,6 +240,11 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("caused by them", c(&THIRD_PARTY)),
         ("take it up with", c(&THIRD_PARTY)),
         ("take up with", c(&THIRD_PARTY)),
+        ("external company", c(&THIRD_PARTY)),
+        ("their error", c(&THIRD_PARTY)),
+        ("their fault", c(&THIRD_PARTY)),
+        ("rather than ours", c(&THIRD_PARTY)),
+        ("rather than us", c(&THIRD_PARTY)),
         ("take that up with", c(&THIRD_PARTY)),
         ("take this up with", c(&THIRD_PARTY)),
         ("raise it with", c(&THIRD_PARTY)),
@@ -301,7 +317,6 @@ const RECORD_HOLDERS: &[&str] = &[
     "our tests",
     "our monitoring",
     "our booking system",
-    "according to our",
     "gps",
     "technician reports",
     "engineer reports",
@@ -321,10 +336,8 @@ const RECORD_VERBS: &[&str] = &[
 /// Past actions a customer can be told they caused the problem with.
 const CUSTOMER_ACTIONS: &[&str] = &[
     "entered", "selected", "chose", "typed", "signed", "notified", "ordered", "used", "deleted",
-    "forgot", "missed", "gave", "provided", "ticked", "clicked", "submitted", "booked", "agreed",
-    "accepted", "declined", "ignored", "left", "put", "picked", "set", "changed", "cancelled",
-    "canceled", "paid", "registered", "didn't", "did", "never", "failed", "opted", "waited",
-    "called", "contacted", "reported", "wrote",
+    "forgot", "missed", "ticked", "clicked", "submitted", "ignored", "left", "put", "picked",
+    "set", "changed", "didn't", "did", "never", "failed", "opted",
 ];
 const CAUSAL: &[&str] = &[
     " so ",
@@ -363,12 +376,34 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             if std::ptr::eq(cue, &LECTURE) {
                 findings.push(finding(&TALKING_DOWN, at.clone()));
             }
+            if std::ptr::eq(cue, &MISREAD) {
+                findings.push(finding(&DOUBT, at.clone()));
+            }
             findings.push(finding(cue, at));
         }
         if !apologises && records_against(&lower) {
             findings.push(finding(&RECORDS, span.clone()));
+            // "Our technician reports ... there was no answer": the record
+            // puts the failure on the customer.
+            if [" you ", " your ", "no one was", "nobody was", "no answer", "not home", "by you"]
+                .iter()
+                .any(|p| format!(" {lower} ").contains(p))
+            {
+                findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
+            }
         }
-        if customer_as_cause(&lower) {
+        if correction(&lower) {
+            findings.push(finding(&INSIST, span.clone()));
+        }
+        if diligence_question(&lower) {
+            findings.push(finding(&GUESS, span.clone()));
+        }
+        let next = sentences
+            .iter()
+            .find(|s| s.start >= span.end)
+            .map(|s| draft[s.clone()].to_lowercase())
+            .unwrap_or_default();
+        if customer_as_cause(&lower, &next) {
             findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
         }
         if hedged_advice(&lower) {
@@ -393,15 +428,50 @@ fn records_against(lower: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .take(8)
         .any(|w| RECORD_VERBS.contains(&w));
+    // Records that support the customer ("our records show the booster was
+    // given, so you're covered") are no rebuttal: a rebuttal denies or insists.
+    let denies = [" no ", " not ", "never", "n't", "correct", "delivered", "as scheduled", "your team", "by you", " you "]
+        .iter()
+        .any(|p| format!(" {rest} ").contains(p));
     let reopens = ["let me", "i'll check", "i will check", "look into", "investigat", "i've asked", "i have asked", "check again", "doesn't match", "does not match"]
         .iter()
         .any(|p| lower.contains(p));
-    asserts && !reopens
+    asserts && denies && !reopens
+}
+
+/// "On Monday afternoon, not Monday morning": correcting the customer's
+/// account point by point.
+fn correction(lower: &str) -> bool {
+    let Some(at) = lower.find(", not ") else {
+        return false;
+    };
+    let before: Vec<&str> = lower[..at].split_whitespace().rev().take(3).collect();
+    let after: Vec<&str> = lower[at + 6..].split_whitespace().take(3).collect();
+    before
+        .iter()
+        .any(|w| w.len() >= 3 && after.iter().any(|a| a.trim_matches(|c: char| !c.is_alphanumeric()) == *w))
+}
+
+/// "Have you checked all the boxes carefully?": doubting the customer's diligence.
+fn diligence_question(lower: &str) -> bool {
+    [
+        "have you checked",
+        "did you check",
+        "have you looked",
+        "did you look",
+        "have you read",
+        "did you read",
+    ]
+    .iter()
+    .any(|q| lower.starts_with(q))
+        && ["carefully", "properly", "thoroughly", "all the", "everywhere"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 /// "You entered the wrong registration, so ...": the customer is the
 /// subject of a past action given as the cause.
-fn customer_as_cause(lower: &str) -> bool {
+fn customer_as_cause(lower: &str, next: &str) -> bool {
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
@@ -412,7 +482,13 @@ fn customer_as_cause(lower: &str) -> bool {
                 || ["have", "had"].contains(&w[1]) && CUSTOMER_ACTIONS.contains(&w[2]))
     }) || lower.contains("your team deleted")
         || lower.contains("you signed");
-    acts && CAUSAL.iter().any(|c| format!(" {lower} ").contains(c))
+    let wrong = ["wrong", "incorrect", "incorrectly", "twice", "three times"]
+        .iter()
+        .any(|w| lower.contains(w));
+    let next_draws = ["therefore", "so ", "that's why", "this is why", "which is why"]
+        .iter()
+        .any(|c| next.trim_start().starts_with(c));
+    acts && (wrong || next_draws || CAUSAL.iter().any(|c| format!(" {lower} ").contains(c)))
 }
 
 /// "Maybe arrive earlier", "Perhaps keep an eye on it": advice on the
