@@ -186,7 +186,7 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("look properly", c(&GUESS)),
         ("did you even", c(&LECTURE)),
         ("do you even", c(&LECTURE)),
-        ("should always", c(&LECTURE)),
+        ("should always", c(&GUESS)),
         ("by the customer", c(&CUSTOMER_CAUSE)),
         // Lectures.
         ("be more careful", c(&LECTURE)),
@@ -213,7 +213,7 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("it's explained", c(&SCOLD)),
         ("it is explained", c(&SCOLD)),
         ("as explained", c(&SCOLD)),
-        ("clearly stated", c(&SCOLD)),
+        ("clearly stated", c(&INSIST)),
         ("it's all in", c(&SCOLD)),
         ("it's in the docs", c(&LECTURE)),
         ("it's in the manual", c(&LECTURE)),
@@ -385,7 +385,7 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             findings.push(finding(&RECORDS, span.clone()));
             // "Our technician reports ... there was no answer": the record
             // puts the failure on the customer.
-            if [" you ", " your ", "no one was", "nobody was", "no answer", "not home", "by you"]
+            if ["no one was", "nobody was", "no answer", "not home", "no one home", "nobody home"]
                 .iter()
                 .any(|p| format!(" {lower} ").contains(p))
             {
@@ -406,9 +406,13 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
         if customer_as_cause(&lower, &next) {
             findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
         }
-        if hedged_advice(&lower) {
-            findings.push(finding(&LECTURE, span.clone()));
-            findings.push(finding(&TALKING_DOWN, span.clone()));
+        match hedged_advice(&lower) {
+            Some(Hedge::Leading) => {
+                findings.push(finding(&LECTURE, span.clone()));
+                findings.push(finding(&TALKING_DOWN, span.clone()));
+            }
+            Some(Hedge::Trailing) => findings.push(finding(&TALKING_DOWN, span.clone())),
+            None => {}
         }
         if tag_question(&lower) || mock_obvious(&lower) {
             findings.push(finding(&SARCASM, span.clone()));
@@ -449,7 +453,7 @@ fn correction(lower: &str) -> bool {
     let after: Vec<&str> = lower[at + 6..].split_whitespace().take(3).collect();
     before
         .iter()
-        .any(|w| w.len() >= 3 && after.iter().any(|a| a.trim_matches(|c: char| !c.is_alphanumeric()) == *w))
+        .any(|w| w.len() >= 4 && after.iter().any(|a| a.trim_matches(|c: char| !c.is_alphanumeric()) == *w))
 }
 
 /// "Have you checked all the boxes carefully?": doubting the customer's diligence.
@@ -491,14 +495,22 @@ fn customer_as_cause(lower: &str, next: &str) -> bool {
     acts && (wrong || next_draws || CAUSAL.iter().any(|c| format!(" {lower} ").contains(c)))
 }
 
+/// Where the hedge of a piece of advice stands.
+enum Hedge {
+    /// "Maybe arrive earlier next time": advice on the customer's conduct.
+    Leading,
+    /// "Try another browser, maybe.": an offhand brush-off.
+    Trailing,
+}
+
 /// "Maybe arrive earlier", "Perhaps keep an eye on it": advice on the
 /// customer's behaviour, hedged, in the imperative.
-fn hedged_advice(lower: &str) -> bool {
+fn hedged_advice(lower: &str) -> Option<Hedge> {
     let mut words = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty());
     let (Some(first), Some(second)) = (words.next(), words.next()) else {
-        return false;
+        return None;
     };
     const NOT_A_VERB: &[&str] = &[
         "you", "we", "i", "it", "the", "this", "that", "there", "they", "our", "your", "a", "an",
@@ -509,8 +521,13 @@ fn hedged_advice(lower: &str) -> bool {
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .is_some_and(|w| w == "maybe" || w == "perhaps");
-    ["maybe", "perhaps"].contains(&first) && !NOT_A_VERB.contains(&second)
-        || trailing && ["try", "check", "use", "read", "restart", "look"].contains(&first)
+    if ["maybe", "perhaps"].contains(&first) && !NOT_A_VERB.contains(&second) {
+        Some(Hedge::Leading)
+    } else if trailing && ["try", "check", "use", "read", "restart", "look"].contains(&first) {
+        Some(Hedge::Trailing)
+    } else {
+        None
+    }
 }
 
 /// "Sofas don't assemble themselves": mock statement of the obvious.
