@@ -11,7 +11,11 @@ use serde_json::Value;
 fn strings(v: &Value, key: &str) -> Vec<String> {
     v[key]
         .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -105,9 +109,22 @@ fn main() {
                 continue;
             }
             let case = &cases[d.case];
+            if d.false_alarm {
+                for f in rapport_coach::analyze(&case.draft, &case.context)
+                    .findings
+                    .iter()
+                    .filter(|f| f.check == d.check)
+                {
+                    println!("   why: {}", f.explanation);
+                }
+            }
             println!(
                 "{} {}: {}\n   customer: {:?}\n   draft: {:?}\n",
-                if d.false_alarm { "FALSE ALARM" } else { "MISSED" },
+                if d.false_alarm {
+                    "FALSE ALARM"
+                } else {
+                    "MISSED"
+                },
                 d.check.name(),
                 ids[d.case],
                 case.context.customer_message,

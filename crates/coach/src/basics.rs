@@ -149,7 +149,11 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
     if !greets {
         let suggestion = first_name.as_ref().map(|n| format!("Hi {n},"));
         findings.push(finding(
-            if letter { Severity::Warn } else { Severity::Hint },
+            if letter {
+                Severity::Warn
+            } else {
+                Severity::Hint
+            },
             trimmed_start..first_line_end.min(trimmed_start + 40),
             "no greeting: start by greeting the customer",
             suggestion,
@@ -172,7 +176,11 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
     }
     if GAVE.any(&context.customer_message) && !THANKS.any(draft) {
         findings.push(finding(
-            if letter { Severity::Warn } else { Severity::Hint },
+            if letter {
+                Severity::Warn
+            } else {
+                Severity::Hint
+            },
             trimmed_start..first_line_end,
             "the customer sent what was asked for: thank them for it",
             Some("Thank you for sending the photos.".into()),
@@ -182,10 +190,16 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
         let tail_start = draft.trim_end().rfind('\n').map_or(0, |i| i + 1);
         let end = draft.trim_end().len();
         findings.push(finding(
-            if letter { Severity::Warn } else { Severity::Hint },
+            if letter {
+                Severity::Warn
+            } else {
+                Severity::Hint
+            },
             tail_start.min(end)..end,
             "no closing: end with an offer of help or a sign-off",
-            Some("Let me know if there is anything else I can do.\nBest regards, (your name)".into()),
+            Some(
+                "Let me know if there is anything else I can do.\nBest regards, (your name)".into(),
+            ),
         ));
     }
 }
@@ -202,26 +216,27 @@ fn closes(draft: &str) -> bool {
     let lower = last.to_lowercase();
     let signed = |line: &str| {
         let l = line.to_lowercase();
-        SIGN_OFFS.iter().any(|s| {
-            l.starts_with(s) && crate::text::boundary_after(&l, s.len())
-        }) && line.split_whitespace().count() <= 6
+        SIGN_OFFS
+            .iter()
+            .any(|s| l.starts_with(s) && crate::text::boundary_after(&l, s.len()))
+            && line.split_whitespace().count() <= 6
     };
     let name_only = text.contains('\n')
         && !last.ends_with(['.', '?', ':', ';'])
         && (1..=4).contains(&last.split_whitespace().count())
-        && last
-            .split_whitespace()
-            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c == '&' || c == '-'));
+        && last.split_whitespace().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c == '&' || c == '-')
+        });
     let signature = last
         .split_whitespace()
         .next_back()
         .is_some_and(|w| w.len() > 1 && w.starts_with(['^', '*', '/', '-', '~']));
-    let offer = crate::text::sentences(text)
-        .last()
-        .is_some_and(|s| {
-            let s = text[s.clone()].to_lowercase();
-            CLOSING_OFFERS.iter().any(|c| s.contains(c))
-        });
+    let offer = crate::text::sentences(text).last().is_some_and(|s| {
+        let s = text[s.clone()].to_lowercase();
+        CLOSING_OFFERS.iter().any(|c| s.contains(c))
+    });
     let last_sentence = crate::text::sentences(text)
         .last()
         .is_some_and(|s| signed(&text[s.clone()]));
@@ -324,10 +339,36 @@ fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
         // "Dear Customer", "Dear Valued Member": a role, not a name (a
         // form letter's mark, not a wrong name).
         if [
-            "there", "team", "all", "everyone", "customer", "customers", "member", "members",
-            "guest", "guests", "passenger", "passengers", "student", "tenant", "client", "valued",
-            "user", "patient", "traveller", "traveler", "subscriber", "resident", "friend",
-            "friends", "folks", "applicant", "policyholder", "homeowner", "parent", "owner",
+            "there",
+            "team",
+            "all",
+            "everyone",
+            "customer",
+            "customers",
+            "member",
+            "members",
+            "guest",
+            "guests",
+            "passenger",
+            "passengers",
+            "student",
+            "tenant",
+            "client",
+            "valued",
+            "user",
+            "patient",
+            "traveller",
+            "traveler",
+            "subscriber",
+            "resident",
+            "friend",
+            "friends",
+            "folks",
+            "applicant",
+            "policyholder",
+            "homeowner",
+            "parent",
+            "owner",
         ]
         .contains(&lower.as_str())
         {
@@ -445,7 +486,10 @@ mod tests {
                 .count()
         };
         assert_eq!(
-            checks("Hi Ann,\nAll done.\nBest, Sam", "Here is the photo of the receipt."),
+            checks(
+                "Hi Ann,\nAll done.\nBest, Sam",
+                "Here is the photo of the receipt."
+            ),
             1,
             "no thanks for what she sent"
         );

@@ -201,9 +201,32 @@ static STOCK: std::sync::LazyLock<crate::phrases::PhraseTable<()>> =
 
 /// Words too general to show that a sentence speaks to this customer.
 const GENERIC: &[&str] = &[
-    "order", "team", "customer", "customers", "request", "query", "enquiry", "message", "feedback",
-    "service", "experience", "issue", "contact", "email", "comments", "comment", "concern",
-    "support", "account", "time", "help", "information", "update", "today", "week", "month",
+    "order",
+    "team",
+    "customer",
+    "customers",
+    "request",
+    "query",
+    "enquiry",
+    "message",
+    "feedback",
+    "service",
+    "experience",
+    "issue",
+    "contact",
+    "email",
+    "comments",
+    "comment",
+    "concern",
+    "support",
+    "account",
+    "time",
+    "help",
+    "information",
+    "update",
+    "today",
+    "week",
+    "month",
 ];
 
 fn loose_stem(word: &str) -> &str {
@@ -238,7 +261,11 @@ fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>)
     let marked = |t: &str| -> Vec<String> {
         crate::text::words(t)
             .map(|(_, w)| w)
-            .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+            .filter(|w| {
+                w.len() >= 2
+                    && w.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            })
             .map(str::to_string)
             .collect()
     };

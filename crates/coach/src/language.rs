@@ -386,9 +386,11 @@ fn shouted_opener(draft: &str, findings: &mut Vec<Finding>) {
             && (word.len() >= 4 || word == "NO")
             && !ACRONYMS.contains(&word)
             && matches!(after, Some(',' | '!' | '.'));
-        let already = findings
-            .iter()
-            .any(|f| f.check == Check::Rude && f.span.start <= span.start + range.start && span.start + range.end <= f.span.end);
+        let already = findings.iter().any(|f| {
+            f.check == Check::Rude
+                && f.span.start <= span.start + range.start
+                && span.start + range.end <= f.span.end
+        });
         if loud && !already {
             findings.push(Finding {
                 check: Check::Rude,
@@ -460,5 +462,4 @@ mod tests {
         );
         assert!(checks("Our policy is to refund you in full, so I've done that.").is_empty());
     }
-
 }

@@ -85,17 +85,45 @@ const SYNONYMS: &[&[&str]] = &[
     ],
     &["address", "location", "street"],
     &[
-        "change", "changed", "switch", "switched", "swap", "swapped", "move", "moved", "amend",
-        "amended", "update", "updated", "correct", "corrected", "redirect",
+        "change",
+        "changed",
+        "switch",
+        "switched",
+        "swap",
+        "swapped",
+        "move",
+        "moved",
+        "amend",
+        "amended",
+        "update",
+        "updated",
+        "correct",
+        "corrected",
+        "redirect",
     ],
     &[
-        "information", "details", "documents", "document", "need", "needed", "require",
-        "required", "send",
+        "information",
+        "details",
+        "documents",
+        "document",
+        "need",
+        "needed",
+        "require",
+        "required",
+        "send",
     ],
     &["call", "phone", "ring"],
     &[
-        "book", "booked", "booking", "arrange", "arranged", "schedule", "scheduled",
-        "appointment", "visit", "slot",
+        "book",
+        "booked",
+        "booking",
+        "arrange",
+        "arranged",
+        "schedule",
+        "scheduled",
+        "appointment",
+        "visit",
+        "slot",
     ],
     &[
         "broken",
@@ -165,7 +193,9 @@ pub struct Ask {
 }
 
 /// Words too common in replies to show that an ask was heard.
-const WEAK: &[&str] = &["work", "works", "working", "still", "time", "days", "thing", "things"];
+const WEAK: &[&str] = &[
+    "work", "works", "working", "still", "time", "days", "thing", "things",
+];
 
 /// Words a question clause opens with.
 const QUESTION_WORDS: &[&str] = &[
@@ -175,9 +205,34 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Words of an ask that names no particular thing.
 const GENERIC_ASKS: &[&str] = &[
-    "sort", "sorted", "anything", "something", "going", "normal", "help", "now", "happen",
-    "happens", "next", "about", "else", "okay", "fine", "options", "advise", "thing", "things",
-    "happening", "there", "actually", "really", "anyone", "anybody", "seriously", "what", "why",
+    "sort",
+    "sorted",
+    "anything",
+    "something",
+    "going",
+    "normal",
+    "help",
+    "now",
+    "happen",
+    "happens",
+    "next",
+    "about",
+    "else",
+    "okay",
+    "fine",
+    "options",
+    "advise",
+    "thing",
+    "things",
+    "happening",
+    "there",
+    "actually",
+    "really",
+    "anyone",
+    "anybody",
+    "seriously",
+    "what",
+    "why",
 ];
 
 /// The customer's asks.
@@ -236,9 +291,21 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 .strip_prefix("i need ")
                 .or_else(|| lower.strip_prefix("i want "));
             if object.is_some_and(|o| {
-                ["it", "them", "this", "that", "to", "an answer", "a reply", "an actual", "a response", "help", "you to"]
-                    .iter()
-                    .any(|p| o.starts_with(p))
+                [
+                    "it",
+                    "them",
+                    "this",
+                    "that",
+                    "to",
+                    "an answer",
+                    "a reply",
+                    "an actual",
+                    "a response",
+                    "help",
+                    "you to",
+                ]
+                .iter()
+                .any(|p| o.starts_with(p))
             }) {
                 continue;
             }
@@ -263,7 +330,8 @@ fn codes(text: &str) -> Vec<String> {
         .map(|(_, w)| w)
         .filter(|w| {
             w.len() >= 2
-                && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 && w.chars().count() < 4
         })
         .map(str::to_lowercase)
@@ -285,7 +353,10 @@ fn duration(words: &[&str]) -> bool {
     words.windows(2).any(|w| {
         UNITS.contains(&w[1])
             && (w[0].chars().any(|c| c.is_ascii_digit())
-                || ["a", "an", "one", "two", "three", "four", "five", "few", "couple"].contains(&w[0]))
+                || [
+                    "a", "an", "one", "two", "three", "four", "five", "few", "couple",
+                ]
+                .contains(&w[0]))
     })
 }
 
@@ -297,18 +368,61 @@ fn names_a_time(draft_lower: &str) -> bool {
         .collect();
     crate::promises::parse_when(&words).is_some()
         || duration(&words)
-        || ["as soon as", "immediately", "once the", "once it", "already", "right now", "is now", "has now", "before the", "in time", "well before"]
-            .iter()
-            .any(|p| draft_lower.contains(p))
+        || words.iter().any(|w| {
+            let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
+            !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
+        })
+        || [
+            "as soon as",
+            "immediately",
+            "once the",
+            "once it",
+            "already",
+            "right now",
+            "is now",
+            "has now",
+            "before the",
+            "in time",
+            "well before",
+        ]
+        .iter()
+        .any(|p| draft_lower.contains(p))
 }
 
 /// Whether the draft states a concrete step: something done, to be done, or to do.
 fn acts(draft_lower: &str) -> bool {
     [
-        "i've", "i have", "we've", "we have", "i'll", "we'll", "i will", "we will", "you can",
-        "you'll", "please ", "here's", "is now", "has been", "bring", "will be", "won't be",
-        "can't", "cannot", "not able", "unable", " will ", "your new", "is booked", "has now",
-        "have now", "look into", "get back to you", "find out",
+        "i've",
+        "i have",
+        "we've",
+        "we have",
+        "i'll",
+        "we'll",
+        "i will",
+        "we will",
+        "you can",
+        "you'll",
+        "please ",
+        "here's",
+        "is now",
+        "has been",
+        "bring",
+        "will be",
+        "won't be",
+        "can't",
+        "cannot",
+        "not able",
+        "unable",
+        " will ",
+        "your new",
+        "is booked",
+        "has now",
+        "have now",
+        "look into",
+        "get back to you",
+        "find out",
     ]
     .iter()
     .any(|p| draft_lower.contains(p))
@@ -321,10 +435,21 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .collect();
     match kind {
         "when" => crate::promises::parse_when(&words).is_some() || duration(&words),
-        "when" => duration(&words),
-        "who" => ["team", "department", "handling", "handler", "i am", "i'm", "manager", "my name", "is with", "will call you", "direct line"]
-            .iter()
-            .any(|p| draft_lower.contains(p)),
+        "who" => [
+            "team",
+            "department",
+            "handling",
+            "handler",
+            "i am",
+            "i'm",
+            "manager",
+            "my name",
+            "is with",
+            "will call you",
+            "direct line",
+        ]
+        .iter()
+        .any(|p| draft_lower.contains(p)),
         "why" => [
             "because",
             "due to",
@@ -354,10 +479,38 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .any(|p| draft_lower.contains(p)),
         "how long" => duration(&words) || crate::promises::parse_when(&words).is_some(),
         "how" => [
-            "go to", "click", "tap", "open ", "select", "choose", "step", "1.", "you can", "follow",
-            " > ", "on our website", "online", "form", "fill in", "via ", "through ", "call us",
-            "email us", "reply", "dial", "automatically", "just ", "don't need to", "no need to",
-            "was refunded", "has been refunded", "print", "drop ", "bring", "log in", "sign in",
+            "go to",
+            "click",
+            "tap",
+            "open ",
+            "select",
+            "choose",
+            "step",
+            "1.",
+            "you can",
+            "follow",
+            " > ",
+            "on our website",
+            "online",
+            "form",
+            "fill in",
+            "via ",
+            "through ",
+            "call us",
+            "email us",
+            "reply",
+            "dial",
+            "automatically",
+            "just ",
+            "don't need to",
+            "no need to",
+            "was refunded",
+            "has been refunded",
+            "print",
+            "drop ",
+            "bring",
+            "log in",
+            "sign in",
             "label",
         ]
         .iter()
@@ -388,10 +541,76 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
     }
 }
 
+/// A cost the customer says they bore because of us ("I had to buy a new
+/// ticket for €310", "now I'll get a late fee", "I'm paying for a hire car").
+fn cost_borne(message: &str) -> Option<String> {
+    crate::text::sentences(message)
+        .into_iter()
+        .find_map(|span| {
+            let sentence = &message[span];
+            let lower = sentence.to_lowercase().replace('’', "'");
+            let money = sentence
+                .chars()
+                .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
+                || ["late fee", "a fee", "extra fee"]
+                    .iter()
+                    .any(|p| lower.contains(p));
+            let borne = [
+                "i had to",
+                "we had to",
+                "i'm paying",
+                "i am paying",
+                "i'll get",
+                "i will get",
+                "cost me",
+                "i lost",
+                "we lost",
+                "out of pocket",
+                "i paid",
+                "we paid",
+            ]
+            .iter()
+            .any(|p| lower.contains(p));
+            (money && borne || lower.contains("paying for") && lower.contains("myself"))
+                .then(|| sentence.to_string())
+        })
+}
+
+/// Whether the reply speaks of money at all: an amount, a refund, cover, a fee.
+fn speaks_of_money(draft_lower: &str) -> bool {
+    draft_lower
+        .chars()
+        .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
+        || [
+            "refund",
+            "compensat",
+            "reimburs",
+            "credit",
+            "cover",
+            "fee",
+            "cost",
+            "pay",
+            "charge",
+            "money",
+            "voucher",
+            "waive",
+            "receipt",
+            "expense",
+        ]
+        .iter()
+        .any(|w| draft_lower.contains(w))
+}
+
 /// A need with a time in the customer's message ("I need it by Friday",
 /// "it's her birthday on Saturday", "I check out at 11").
 fn deadline(message: &str) -> Option<String> {
-    crate::text::sentences(message).into_iter().find_map(|span| {
+    let sentences = crate::text::sentences(message);
+    // A sentence with the next one: "The concert is on Saturday. I need them before then."
+    let pairs = (0..sentences.len()).map(|i| {
+        let end = sentences.get(i + 1).unwrap_or(&sentences[i]).end;
+        sentences[i].start..end
+    });
+    pairs.into_iter().find_map(|span| {
         let sentence = &message[span];
         let lower = sentence.to_lowercase().replace('’', "'");
         let words: Vec<&str> = lower
@@ -399,8 +618,20 @@ fn deadline(message: &str) -> Option<String> {
             .filter(|w| !w.is_empty())
             .collect();
         let needs = [
-            "need", "needs", "needed", "before", "in time", "deadline", "birthday", "wedding",
-            "days left", "by then", "at the latest", "i want", "want it", "i have to",
+            "need",
+            "needs",
+            "needed",
+            "before",
+            "in time",
+            "deadline",
+            "birthday",
+            "wedding",
+            "days left",
+            "by then",
+            "at the latest",
+            "i want",
+            "want it",
+            "i have to",
         ]
         .iter()
         .any(|n| lower.contains(n));
@@ -420,9 +651,25 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         .iter()
         .any(|s| draft[s.clone()].trim_end().ends_with('?'));
     let routes = medium == Medium::Social
-        && ["http", "dm", "direct message", "ticket", "email us", "send us", "contact our", "chat with", "reach out", "call us"]
-            .iter()
-            .any(|p| draft_lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *p) || draft_lower.contains(p));
+        && [
+            "http",
+            "dm",
+            "direct message",
+            "ticket",
+            "email us",
+            "send us",
+            "contact our",
+            "chat with",
+            "reach out",
+            "call us",
+        ]
+        .iter()
+        .any(|p| {
+            draft_lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == *p)
+                || draft_lower.contains(p)
+        });
     let continues = asks_back || routes;
     let first_line_end = draft.find('\n').unwrap_or(draft.len());
     let boilerplate = findings
@@ -433,18 +680,37 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
             check: Check::NotListening,
             severity: Severity::Warn,
             span: 0..first_line_end,
-            explanation: "a form letter: nothing in it answers what this customer asked or reported"
-                .into(),
+            explanation:
+                "a form letter: nothing in it answers what this customer asked or reported".into(),
             suggestion: Some("answer their question or say what you did about their case".into()),
         });
         return;
     }
-    let refuses = ["can't", "cannot", "not allowed", "not able", "unable", "not possible"]
-        .iter()
-        .any(|r| draft_lower.contains(r));
+    let refuses = [
+        "can't",
+        "cannot",
+        "not allowed",
+        "not able",
+        "unable",
+        "not possible",
+    ]
+    .iter()
+    .any(|r| draft_lower.contains(r));
+    // Done already meets any deadline ("I've reissued them as e-tickets").
+    let done = [
+        "i've ",
+        "we've ",
+        "i have ",
+        "we have ",
+        "has been ",
+        "have been ",
+    ]
+    .iter()
+    .any(|d| draft_lower.contains(d));
     if let Some(need) = deadline(customer_message)
         && !names_a_time(&draft_lower)
         && !refuses
+        && !done
     {
         findings.push(Finding {
             check: Check::NotListening,
@@ -455,6 +721,26 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 need.trim()
             ),
             suggestion: Some("say whether it will happen in time, and when".into()),
+        });
+        return;
+    }
+    let defers = ["look into", "get back to you", "find out"]
+        .iter()
+        .any(|d| draft_lower.contains(d));
+    if let Some(cost) = cost_borne(customer_message)
+        && !speaks_of_money(&draft_lower)
+        && !continues
+        && !defers
+    {
+        findings.push(Finding {
+            check: Check::NotListening,
+            severity: Severity::Warn,
+            span: 0..first_line_end,
+            explanation: format!(
+                "the customer counts what it cost them (\"{}\") and the reply says nothing about it",
+                cost.trim()
+            ),
+            suggestion: Some("say what you will do about the cost: refund, cover, or why not".into()),
         });
         return;
     }
@@ -482,20 +768,43 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         };
         // "When?" is answered by a time, not by the customer's own words
         // ("it will be ready soon" does not say when).
-        let refuses = ["can only", "can't", "cannot", "not able to", "unable to", "not allowed", "applies to all", "nothing i can do", "hands are tied", "not possible", "non-refundable", "not payable", "unable to", "not permitted", "no exceptions", "is final", "are final"]
-            .iter()
-            .any(|r| draft_lower.contains(r));
+        let refuses = [
+            "can only",
+            "can't",
+            "cannot",
+            "not able to",
+            "unable to",
+            "not allowed",
+            "applies to all",
+            "nothing i can do",
+            "hands are tied",
+            "not possible",
+            "non-refundable",
+            "not payable",
+            "unable to",
+            "not permitted",
+            "no exceptions",
+            "is final",
+            "are final",
+        ]
+        .iter()
+        .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
             names_a_time(&draft_lower) || refuses
         } else if ask.kind == "when" {
             // "Shortly" answers when, if badly (that is a vague promise).
             names_a_time(&draft_lower)
-                || ["soon", "shortly", "asap", "as soon as"].iter().any(|v| draft_lower.contains(v))
+                || ["soon", "shortly", "asap", "as soon as"]
+                    .iter()
+                    .any(|v| draft_lower.contains(v))
         } else if ask.kind == "how" {
             // "How do I return it?" wants the way, not the topic repeated.
             answers_kind(&draft_lower, "how")
                 || refuses
-                || ask.subject.iter().any(|w| w.len() <= 3 && draft_words.contains(w))
+                || ask
+                    .subject
+                    .iter()
+                    .any(|w| w.len() <= 3 && draft_words.contains(w))
         } else if ask.generic {
             acts(&draft_lower) || ask.subject.iter().any(addressed)
         } else if ask.kind == "what" && refuses {
@@ -503,8 +812,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         } else {
             match &ask.action {
                 Some(action) => {
-                    addressed(action)
-                        || ask.subject.iter().filter(|w| *w != action).any(own_words)
+                    addressed(action) || ask.subject.iter().filter(|w| *w != action).any(own_words)
                 }
                 None => {
                     // "Can I get a refund for my annual plan?": the refund is

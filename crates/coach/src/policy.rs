@@ -185,10 +185,23 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             let refuses = REFUSALS.iter().any(|r| contains_word(&lower, r));
             // "It can't be redirected now" refuses a thing, not by a rule:
             // a general refusal names a class ("Name changes are not permitted").
-            let specific = ["it ", "it's", "that ", "this "].iter().any(|p| lower.starts_with(p));
-            let basis = ["according to", "as per", "per our", "subject to", "set out in", "as stated", "in line with", "in accordance with", "as outlined", "under our"]
+            let specific = ["it ", "it's", "that ", "this "]
                 .iter()
-                .any(|b| lower.contains(b));
+                .any(|p| lower.starts_with(p));
+            let basis = [
+                "according to",
+                "as per",
+                "per our",
+                "subject to",
+                "set out in",
+                "as stated",
+                "in line with",
+                "in accordance with",
+                "as outlined",
+                "under our",
+            ]
+            .iter()
+            .any(|b| lower.contains(b));
             refuses && (cites || !specific) || cites && basis
         })
         .collect();
@@ -245,7 +258,9 @@ fn contains_word(text: &str, phrase: &str) -> bool {
     let mut from = 0;
     while let Some(i) = text[from..].find(phrase) {
         let at = from + i;
-        if crate::text::boundary_before(text, at) && crate::text::boundary_after(text, at + phrase.len()) {
+        if crate::text::boundary_before(text, at)
+            && crate::text::boundary_after(text, at + phrase.len())
+        {
             return true;
         }
         from = at + phrase.len();
@@ -265,13 +280,23 @@ mod tests {
 
     #[test]
     fn a_rule_with_no_way_forward_is_a_wall() {
-        assert_eq!(walls("Hi Jo, refunds are not available after 30 days under our terms. Best, Al"), 1);
+        assert_eq!(
+            walls("Hi Jo, refunds are not available after 30 days under our terms. Best, Al"),
+            1
+        );
         assert_eq!(walls("Hi Jo, gift cards are non-refundable. Best, Al"), 1);
         assert_eq!(
-            walls("Hi Jo, refunds are not available after 30 days, but I can offer store credit. Best, Al"),
+            walls(
+                "Hi Jo, refunds are not available after 30 days, but I can offer store credit. Best, Al"
+            ),
             0
         );
-        assert_eq!(walls("Hi Jo, it can't be redirected now, so I've asked the courier to return it. Best, Al"), 0);
+        assert_eq!(
+            walls(
+                "Hi Jo, it can't be redirected now, so I've asked the courier to return it. Best, Al"
+            ),
+            0
+        );
         assert_eq!(walls("Hi Jo, your refund is on its way. Best, Al"), 0);
     }
 }

@@ -209,36 +209,104 @@ pub fn extract(
 /// fixed, a decision. "We will attempt redelivery", "a technician will be
 /// in touch", "we'll email you when it's ready".
 const DELIVERABLES: &[&str] = &[
-    "in touch", "in contact", "call you", "contact you", "get back to you", "get back", "respond",
-    "revert", "update you", "let you know", "follow up", "be sent", "be dispatched",
-    "be delivered", "be ready", "be fixed", "be resolved", "be done", "be processed",
-    "be dealt with", "be made", "be handled", "be back", "follow in the post", "will follow",
-    "be reviewed", "rebook", "chase", "email you", "text you", "provide an update", "look into",
-    "attempt", "update it", "process it", "confirm", "be in touch", "call back", "send",
-    "be repaired", "be replaced", "be refunded", "be credited", "be investigated", "be restored",
+    "in touch",
+    "in contact",
+    "call you",
+    "contact you",
+    "get back to you",
+    "get back",
+    "respond",
+    "revert",
+    "update you",
+    "let you know",
+    "follow up",
+    "be sent",
+    "be dispatched",
+    "be delivered",
+    "be ready",
+    "be fixed",
+    "be resolved",
+    "be done",
+    "be processed",
+    "be dealt with",
+    "be made",
+    "be handled",
+    "be back",
+    "follow in the post",
+    "will follow",
+    "be reviewed",
+    "rebook",
+    "chase",
+    "email you",
+    "text you",
+    "provide an update",
+    "look into",
+    "attempt",
+    "update it",
+    "process it",
+    "confirm",
+    "be in touch",
+    "call back",
+    "send",
+    "be repaired",
+    "be replaced",
+    "be refunded",
+    "be credited",
+    "be investigated",
+    "be restored",
 ];
 
 /// A time tied to another event ("30 minutes before", "the day before")
 /// is a time, not vagueness.
 const RELATIVE_TIMES: &[&str] = &[
-    "minutes", "minute", "hours", "hour", "day before", "days before", "the day", "evening before",
-    "night before", "morning", "afternoon", "evening", "on arrival", "at the same time",
+    "minutes",
+    "minute",
+    "hours",
+    "hour",
+    "day before",
+    "days before",
+    "the day",
+    "evening before",
+    "night before",
+    "morning",
+    "afternoon",
+    "evening",
+    "on arrival",
+    "at the same time",
 ];
 
 /// A commitment with no time at all: a deliverable, no time, no relative time.
 fn undated(lower: &str) -> bool {
     // "Please send us an email and we will assist": conditional on the
     // customer's step, not a commitment on its own.
-    let conditional = ["please", "send us", "dm us", "reply", "contact us", "let us know", "just "]
-        .iter()
-        .any(|p| lower.trim_start().starts_with(p));
+    let conditional = [
+        "please",
+        "send us",
+        "dm us",
+        "reply",
+        "contact us",
+        "let us know",
+        "just ",
+    ]
+    .iter()
+    .any(|p| lower.trim_start().starts_with(p));
     !conditional
         && DELIVERABLES.iter().any(|d| lower.contains(d))
         && !RELATIVE_TIMES.iter().any(|t| lower.contains(t))
         && !lower.contains('?')
-        && !["if you", "would you like", "shall i", "can i", "i can ", "we can ", "if it", "if that", "if the"]
-            .iter()
-            .any(|c| lower.contains(c))
+        && ![
+            "if you",
+            "would you like",
+            "shall i",
+            "can i",
+            "i can ",
+            "we can ",
+            "if it",
+            "if that",
+            "if the",
+        ]
+        .iter()
+        .any(|c| lower.contains(c))
 }
 
 /// A time expression, not yet tied to a calendar.

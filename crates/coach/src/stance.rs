@@ -329,15 +329,50 @@ const RECORD_HOLDERS: &[&str] = &[
     "the driver attempted",
 ];
 const RECORD_VERBS: &[&str] = &[
-    "show", "shows", "showed", "indicate", "indicates", "confirm", "confirms", "confirmed",
-    "record", "recorded", "reports", "advises", "says", "attempted", "according",
+    "show",
+    "shows",
+    "showed",
+    "indicate",
+    "indicates",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "record",
+    "recorded",
+    "reports",
+    "advises",
+    "says",
+    "attempted",
+    "according",
 ];
 
 /// Past actions a customer can be told they caused the problem with.
 const CUSTOMER_ACTIONS: &[&str] = &[
-    "entered", "selected", "chose", "typed", "signed", "notified", "ordered", "used", "deleted",
-    "forgot", "missed", "ticked", "clicked", "submitted", "ignored", "left", "put", "picked",
-    "set", "changed", "didn't", "did", "never", "failed", "opted",
+    "entered",
+    "selected",
+    "chose",
+    "typed",
+    "signed",
+    "notified",
+    "ordered",
+    "used",
+    "deleted",
+    "forgot",
+    "missed",
+    "ticked",
+    "clicked",
+    "submitted",
+    "ignored",
+    "left",
+    "put",
+    "picked",
+    "set",
+    "changed",
+    "didn't",
+    "did",
+    "never",
+    "failed",
+    "opted",
 ];
 const CAUSAL: &[&str] = &[
     " so ",
@@ -385,9 +420,16 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             findings.push(finding(&RECORDS, span.clone()));
             // "Our technician reports ... there was no answer": the record
             // puts the failure on the customer.
-            if ["no one was", "nobody was", "no answer", "not home", "no one home", "nobody home"]
-                .iter()
-                .any(|p| format!(" {lower} ").contains(p))
+            if [
+                "no one was",
+                "nobody was",
+                "no answer",
+                "not home",
+                "no one home",
+                "nobody home",
+            ]
+            .iter()
+            .any(|p| format!(" {lower} ").contains(p))
             {
                 findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
             }
@@ -434,12 +476,34 @@ fn records_against(lower: &str) -> bool {
         .any(|w| RECORD_VERBS.contains(&w));
     // Records that support the customer ("our records show the booster was
     // given, so you're covered") are no rebuttal: a rebuttal denies or insists.
-    let denies = [" no ", " not ", "never", "n't", "correct", "delivered", "as scheduled", "your team", "by you", " you "]
-        .iter()
-        .any(|p| format!(" {rest} ").contains(p));
-    let reopens = ["let me", "i'll check", "i will check", "look into", "investigat", "i've asked", "i have asked", "check again", "doesn't match", "does not match"]
-        .iter()
-        .any(|p| lower.contains(p));
+    let denies = [
+        " no ",
+        " not ",
+        "never",
+        "n't",
+        "correct",
+        "delivered",
+        "as scheduled",
+        "your team",
+        "by you",
+        " you ",
+    ]
+    .iter()
+    .any(|p| format!(" {rest} ").contains(p));
+    let reopens = [
+        "let me",
+        "i'll check",
+        "i will check",
+        "look into",
+        "investigat",
+        "i've asked",
+        "i have asked",
+        "check again",
+        "doesn't match",
+        "does not match",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
     asserts && denies && !reopens
 }
 
@@ -451,9 +515,12 @@ fn correction(lower: &str) -> bool {
     };
     let before: Vec<&str> = lower[..at].split_whitespace().rev().take(3).collect();
     let after: Vec<&str> = lower[at + 6..].split_whitespace().take(3).collect();
-    before
-        .iter()
-        .any(|w| w.len() >= 4 && after.iter().any(|a| a.trim_matches(|c: char| !c.is_alphanumeric()) == *w))
+    before.iter().any(|w| {
+        w.len() >= 4
+            && after
+                .iter()
+                .any(|a| a.trim_matches(|c: char| !c.is_alphanumeric()) == *w)
+    })
 }
 
 /// "Have you checked all the boxes carefully?": doubting the customer's diligence.
@@ -468,9 +535,15 @@ fn diligence_question(lower: &str) -> bool {
     ]
     .iter()
     .any(|q| lower.starts_with(q))
-        && ["carefully", "properly", "thoroughly", "all the", "everywhere"]
-            .iter()
-            .any(|w| lower.contains(w))
+        && [
+            "carefully",
+            "properly",
+            "thoroughly",
+            "all the",
+            "everywhere",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// "You entered the wrong registration, so ...": the customer is the
@@ -489,9 +562,15 @@ fn customer_as_cause(lower: &str, next: &str) -> bool {
     let wrong = ["wrong", "incorrect", "incorrectly", "twice", "three times"]
         .iter()
         .any(|w| lower.contains(w));
-    let next_draws = ["therefore", "so ", "that's why", "this is why", "which is why"]
-        .iter()
-        .any(|c| next.trim_start().starts_with(c));
+    let next_draws = [
+        "therefore",
+        "so ",
+        "that's why",
+        "this is why",
+        "which is why",
+    ]
+    .iter()
+    .any(|c| next.trim_start().starts_with(c));
     acts && (wrong || next_draws || CAUSAL.iter().any(|c| format!(" {lower} ").contains(c)))
 }
 
@@ -583,9 +662,11 @@ fn curt(draft: &str, sentences: &[Range<usize>], findings: &mut Vec<Finding>) {
         .map(|s| draft[(*s).clone()].split_whitespace().count())
         .sum();
     let lower = draft.to_lowercase();
-    let warm = ["thank", "sorry", "please", "happy", "glad", "apolog", "!", "?", "welcome"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let warm = [
+        "thank", "sorry", "please", "happy", "glad", "apolog", "!", "?", "welcome",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     let telegraphic = body.iter().any(|s| telegraphic(&draft[(*s).clone()]));
     if (1..=9).contains(&words) && !warm && body.len() <= 2 && telegraphic {
         let start = body.first().map_or(0, |s| s.start);
@@ -613,15 +694,35 @@ fn telegraphic(sentence: &str) -> bool {
         return false;
     };
     const ORDERS: &[&str] = &[
-        "check", "see", "read", "look", "try", "call", "go", "use", "contact", "email", "visit",
-        "refer", "ask", "wait", "reinstall", "restart", "will", "not", "no", "done",
+        "check",
+        "see",
+        "read",
+        "look",
+        "try",
+        "call",
+        "go",
+        "use",
+        "contact",
+        "email",
+        "visit",
+        "refer",
+        "ask",
+        "wait",
+        "reinstall",
+        "restart",
+        "will",
+        "not",
+        "no",
+        "done",
     ];
     const AUXILIARIES: &[&str] = &[
         "is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "can", "could",
         "will", "would", "should", "must", "may", "might", "isn't", "aren't", "wasn't", "won't",
         "can't", "don't", "doesn't", "didn't", "haven't", "hasn't",
     ];
-    let clipped_not = words.windows(2).any(|w| w[1] == "not" && !AUXILIARIES.contains(&w[0]));
+    let clipped_not = words
+        .windows(2)
+        .any(|w| w[1] == "not" && !AUXILIARIES.contains(&w[0]));
     ORDERS.contains(first) || clipped_not
 }
 
