@@ -569,23 +569,20 @@ pub fn failure(message: &str) -> Option<&str> {
     if sentences.iter().any(|s| own_slip(&message[s.clone()])) {
         return None;
     }
-    sentences.into_iter().find_map(|s| {
-        let sentence = &message[s];
+    if let Some(found) = sentences.iter().find_map(|s| {
+        let sentence = &message[s.clone()];
         PROBLEM
             .find(sentence)
             .next()
             .map(|(r, _)| &sentence[r])
             .or_else(|| long_wait(sentence).then_some(sentence))
-            .or_else(|| {
-                let lower = message.to_lowercase().replace('’', "'");
-                let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
-                TROUBLE
-                    .find(sentence)
-                    .next()
-                    .filter(|_| tied)
-                    .map(|(r, _)| &sentence[r])
-            })
-    })
+    }) {
+        return Some(found);
+    }
+    let (range, _) = TROUBLE.find(message).next()?;
+    let lower = message.to_lowercase().replace('’', "'");
+    let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
+    tied.then(|| &message[range])
 }
 
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.

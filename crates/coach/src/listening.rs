@@ -644,6 +644,8 @@ fn deadline(message: &str) -> Option<String> {
 pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
     let asks = asks(customer_message);
     let draft_lower = draft.to_lowercase().replace('’', "'");
+    let time_named = std::cell::OnceCell::new();
+    let names_time = || *time_named.get_or_init(|| names_a_time(&draft_lower));
     // A reply that asks the customer something back keeps the conversation
     // on their need; on social media, pointing to a private channel or to
     // the help article is the answer.
@@ -708,7 +710,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     .iter()
     .any(|d| draft_lower.contains(d));
     if let Some(need) = deadline(customer_message)
-        && !names_a_time(&draft_lower)
+        && !names_time()
         && !refuses
         && !done
     {
@@ -790,10 +792,10 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         .iter()
         .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
-            names_a_time(&draft_lower) || refuses
+            names_time() || refuses
         } else if ask.kind == "when" {
             // "Shortly" answers when, if badly (that is a vague promise).
-            names_a_time(&draft_lower)
+            names_time()
                 || ["soon", "shortly", "asap", "as soon as"]
                     .iter()
                     .any(|v| draft_lower.contains(v))

@@ -440,12 +440,14 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
         if diligence_question(&lower) {
             findings.push(finding(&GUESS, span.clone()));
         }
-        let next = sentences
-            .iter()
-            .find(|s| s.start >= span.end)
-            .map(|s| draft[s.clone()].to_lowercase())
-            .unwrap_or_default();
-        if customer_as_cause(&lower, &next) {
+        let next = || {
+            sentences
+                .iter()
+                .find(|s| s.start >= span.end)
+                .map(|s| draft[s.clone()].to_lowercase())
+                .unwrap_or_default()
+        };
+        if customer_as_cause(&lower, next) {
             findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
         }
         match hedged_advice(&lower) {
@@ -548,7 +550,7 @@ fn diligence_question(lower: &str) -> bool {
 
 /// "You entered the wrong registration, so ...": the customer is the
 /// subject of a past action given as the cause.
-fn customer_as_cause(lower: &str, next: &str) -> bool {
+fn customer_as_cause(lower: &str, next: impl FnOnce() -> String) -> bool {
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
@@ -559,6 +561,10 @@ fn customer_as_cause(lower: &str, next: &str) -> bool {
                 || ["have", "had"].contains(&w[1]) && CUSTOMER_ACTIONS.contains(&w[2]))
     }) || lower.contains("your team deleted")
         || lower.contains("you signed");
+    if !acts {
+        return false;
+    }
+    let next = next();
     let wrong = ["wrong", "incorrect", "incorrectly", "twice", "three times"]
         .iter()
         .any(|w| lower.contains(w));
@@ -571,7 +577,8 @@ fn customer_as_cause(lower: &str, next: &str) -> bool {
     ]
     .iter()
     .any(|c| next.trim_start().starts_with(c));
-    acts && (wrong || next_draws || CAUSAL.iter().any(|c| format!(" {lower} ").contains(c)))
+    let padded = format!(" {lower} ");
+    wrong || next_draws || CAUSAL.iter().any(|c| padded.contains(c))
 }
 
 /// Where the hedge of a piece of advice stands.
