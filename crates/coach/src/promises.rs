@@ -179,7 +179,7 @@ pub fn extract(
                     .find(sentence)
                     .next()
                     .map(|(r, _)| r)
-                    .or_else(|| undated(&lower).then(|| 0..sentence.len()));
+                    .or_else(|| undated(&lower).then_some(0..sentence.len()));
                 if let Some(vague) = vague {
                     findings.push(Finding {
                         check: Check::VaguePromise,
