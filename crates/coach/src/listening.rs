@@ -5,6 +5,9 @@
 //! for (a time for "when", a reason for "why", steps for "how").
 
 use crate::form_letter::content_words;
+use needs::{cost_borne, deadline, duration, names_a_time, speaks_of_money};
+
+mod needs;
 use crate::{Check, Finding, Medium, Severity};
 
 const REQUEST_STARTS: &[&str] = &[
@@ -345,52 +348,6 @@ fn split_words(lower: &str) -> Vec<&str> {
         .collect()
 }
 
-/// A stretch of time ("2-3 days", "within 48 hours", "a week").
-fn duration(words: &[&str]) -> bool {
-    const UNITS: &[&str] = &[
-        "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
-    ];
-    words.windows(2).any(|w| {
-        UNITS.contains(&w[1])
-            && (w[0].chars().any(|c| c.is_ascii_digit())
-                || [
-                    "a", "an", "one", "two", "three", "four", "five", "few", "couple",
-                ]
-                .contains(&w[0]))
-    })
-}
-
-/// A time given, or a time tied to an event ("as soon as the part arrives").
-fn names_a_time(draft_lower: &str) -> bool {
-    let words: Vec<&str> = draft_lower
-        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    crate::promises::parse_when(&words).is_some()
-        || duration(&words)
-        || words.iter().any(|w| {
-            let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
-            !digits.is_empty()
-                && digits.chars().all(|c| c.is_ascii_digit())
-                && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
-        })
-        || [
-            "as soon as",
-            "immediately",
-            "once the",
-            "once it",
-            "already",
-            "right now",
-            "is now",
-            "has now",
-            "before the",
-            "in time",
-            "well before",
-        ]
-        .iter()
-        .any(|p| draft_lower.contains(p))
-}
-
 /// Whether the draft states a concrete step: something done, to be done, or to do.
 fn acts(draft_lower: &str) -> bool {
     [
@@ -539,104 +496,6 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .any(|p| draft_lower.contains(p)),
         _ => false,
     }
-}
-
-/// A cost the customer says they bore because of us ("I had to buy a new
-/// ticket for €310", "now I'll get a late fee", "I'm paying for a hire car").
-fn cost_borne(message: &str) -> Option<String> {
-    crate::text::sentences(message)
-        .into_iter()
-        .find_map(|span| {
-            let sentence = &message[span];
-            let lower = sentence.to_lowercase().replace('’', "'");
-            let money = sentence
-                .chars()
-                .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
-                || ["late fee", "a fee", "extra fee"]
-                    .iter()
-                    .any(|p| lower.contains(p));
-            let borne = [
-                "i had to",
-                "we had to",
-                "i'm paying",
-                "i am paying",
-                "i'll get",
-                "i will get",
-                "cost me",
-                "i lost",
-                "we lost",
-                "out of pocket",
-                "i paid",
-                "we paid",
-            ]
-            .iter()
-            .any(|p| lower.contains(p));
-            (money && borne || lower.contains("paying for") && lower.contains("myself"))
-                .then(|| sentence.to_string())
-        })
-}
-
-/// Whether the reply speaks of money at all: an amount, a refund, cover, a fee.
-fn speaks_of_money(draft_lower: &str) -> bool {
-    draft_lower
-        .chars()
-        .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
-        || [
-            "refund",
-            "compensat",
-            "reimburs",
-            "credit",
-            "cover",
-            "fee",
-            "cost",
-            "pay",
-            "charge",
-            "money",
-            "voucher",
-            "waive",
-            "receipt",
-            "expense",
-        ]
-        .iter()
-        .any(|w| draft_lower.contains(w))
-}
-
-/// A need with a time in the customer's message ("I need it by Friday",
-/// "it's her birthday on Saturday", "I check out at 11").
-fn deadline(message: &str) -> Option<String> {
-    let sentences = crate::text::sentences(message);
-    // A sentence with the next one: "The concert is on Saturday. I need them before then."
-    let pairs = (0..sentences.len()).map(|i| {
-        let end = sentences.get(i + 1).unwrap_or(&sentences[i]).end;
-        sentences[i].start..end
-    });
-    pairs.into_iter().find_map(|span| {
-        let sentence = &message[span];
-        let lower = sentence.to_lowercase().replace('’', "'");
-        let words: Vec<&str> = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let needs = [
-            "need",
-            "needs",
-            "needed",
-            "before",
-            "in time",
-            "deadline",
-            "birthday",
-            "wedding",
-            "days left",
-            "by then",
-            "at the latest",
-            "i want",
-            "want it",
-            "i have to",
-        ]
-        .iter()
-        .any(|n| lower.contains(n));
-        (needs && crate::promises::parse_when(&words).is_some()).then(|| sentence.to_string())
-    })
 }
 
 /// Flags each ask the draft does not address, a deadline it ignores, and a
