@@ -200,6 +200,32 @@ const WEAK: &[&str] = &[
     "work", "works", "working", "still", "time", "days", "thing", "things",
 ];
 
+/// A problem of ours that is still going on ("still no refund", "keeps
+/// logging me out", "it's all melted"): a need even without a question.
+/// A past experience told as a story ("the staff followed me around") is a
+/// complaint to acknowledge, not a request to answer.
+fn ongoing(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    crate::apology::reports_failure(message)
+        && [
+            "still",
+            "hasn't",
+            "haven't",
+            "isn't",
+            "aren't",
+            "keeps",
+            "shows",
+            "it's all",
+            "only half",
+            "instead of",
+            "never got",
+            "never arrived",
+            "not arrived",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
 /// Words a question clause opens with.
 const QUESTION_WORDS: &[&str] = &[
     "what", "when", "where", "why", "who", "which", "how", "is ", "are ", "do ", "does ", "did ",
@@ -319,7 +345,11 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 subject,
                 action,
                 generic,
-                timed: crate::promises::parse_when(&split_words(&lower)).is_some(),
+                // "On Saturday", "an earlier flight": only a time answers it.
+                timed: crate::promises::parse_when(&split_words(&lower)).is_some()
+                    || ["earlier", "sooner", "later", "faster"]
+                        .iter()
+                        .any(|w| split_words(&lower).contains(w)),
             });
         }
         previous = sentence.to_string();
@@ -536,7 +566,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     let boilerplate = findings
         .iter()
         .any(|f| f.check == Check::FormLetter && f.severity >= Severity::Warn);
-    if boilerplate && !asks.is_empty() {
+    if boilerplate && (!asks.is_empty() || ongoing(customer_message)) {
         findings.push(Finding {
             check: Check::NotListening,
             severity: Severity::Warn,

@@ -62,7 +62,7 @@ pub(super) fn speaks_of_money(draft_lower: &str) -> bool {
 }
 
 /// A need with a time in the customer's message ("I need it by Friday",
-/// "it's her birthday on Saturday", "I check out at 11").
+/// "the concert is on Saturday. I need them before then").
 pub(super) fn deadline(message: &str) -> Option<String> {
     let sentences = crate::text::sentences(message);
     // A sentence with the next one: "The concert is on Saturday. I need them before then."
@@ -84,8 +84,7 @@ pub(super) fn deadline(message: &str) -> Option<String> {
             "before",
             "in time",
             "deadline",
-            "birthday",
-            "wedding",
+            "have to be",
             "days left",
             "by then",
             "at the latest",
