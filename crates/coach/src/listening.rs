@@ -503,7 +503,8 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .iter()
         .any(|p| draft_lower.contains(p)),
         "where" => [
-            "tracking",
+            "tracking link",
+            "track it",
             "located",
             "address",
             "depot",

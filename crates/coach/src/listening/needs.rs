@@ -91,10 +91,23 @@ pub(super) fn deadline(message: &str) -> Option<String> {
             "i want",
             "want it",
             "i have to",
+            // The customer's own plans: "I'm driving to Manchester tomorrow".
+            "i'm driving",
+            "i'm flying",
+            "i'm travelling",
+            "i'm traveling",
+            "i'm leaving",
+            "i leave",
         ]
         .iter()
         .any(|n| lower.contains(n));
-        (needs && crate::promises::parse_when(&words).is_some()).then(|| sentence.to_string())
+        // "I have 2 days left": the time that remains is the deadline.
+        let remaining = duration(&words)
+            && [" left", "remaining", " until "]
+                .iter()
+                .any(|r| lower.contains(r));
+        (needs && crate::promises::parse_when(&words).is_some() || remaining)
+            .then(|| sentence.to_string())
     })
 }
 
