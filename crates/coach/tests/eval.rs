@@ -79,7 +79,7 @@ fn every_check_meets_its_targets_on_the_old_development_set() {
 
 #[test]
 fn the_development_set_written_for_issue_11_holds() {
-    // Not listening is below target (recall 0.69 when this was written):
+    // Not listening is below target (recall 0.75 when this was written):
     // the floor keeps it from sliding back while the work goes on.
     let (n, counts) = scores("dev.jsonl");
     assert!(n >= 60, "the development set has {n} cases");
@@ -123,7 +123,7 @@ fn real_agent_replies_are_rarely_blocked_or_warned() {
         report.not_listening_alone * 100 <= 5 * report.replies,
         "{report}"
     );
-    // The target is 10 %; 16 % when this was written (missing apologies on
+    // The target is 10 %; 16.2 % when this was written (missing apologies on
     // troubleshooting threads). The bound keeps it from growing.
     assert!(report.warned * 100 <= 18 * report.replies, "{report}");
 }
