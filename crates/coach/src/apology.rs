@@ -571,9 +571,12 @@ pub fn failure(message: &str) -> Option<&str> {
     }
     if let Some(found) = sentences.iter().find_map(|s| {
         let sentence = &message[s.clone()];
+        if asks_how(sentence) {
+            return None;
+        }
         PROBLEM
             .find(sentence)
-            .next()
+            .find(|(r, _)| reported(sentence, r.start))
             .map(|(r, _)| &sentence[r])
             .or_else(|| long_wait(sentence).then_some(sentence))
     }) {
@@ -583,6 +586,30 @@ pub fn failure(message: &str) -> Option<&str> {
     let lower = message.to_lowercase().replace('’', "'");
     let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
     tied.then(|| &message[range])
+}
+
+/// "How do you add a missing road?", "Is that an option we have been
+/// missing?": a question about how things work reports no failure.
+fn asks_how(sentence: &str) -> bool {
+    let lower = sentence.trim_start().to_lowercase();
+    sentence.trim_end().ends_with('?')
+        && [
+            "how ", "is that", "is there", "can i", "can you", "could ", "do you", "does ",
+        ]
+        .iter()
+        .any(|q| lower.starts_with(q))
+}
+
+/// Whether the failure word at `at` is reported, not negated ("before any
+/// damage was done") or quoted from an error message ("something went wrong").
+fn reported(sentence: &str, at: usize) -> bool {
+    let before = sentence[..at].to_lowercase();
+    let before = before.trim_end();
+    !["any", "no", "without", "went", "something"]
+        .iter()
+        .any(|w| {
+            before.ends_with(w) && crate::text::boundary_before(before, before.len() - w.len())
+        })
 }
 
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.
