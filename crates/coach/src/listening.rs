@@ -226,6 +226,30 @@ fn ongoing(message: &str) -> bool {
         .any(|m| lower.contains(m))
 }
 
+/// A request ("can you ...", "could I ...", "is there any way ..."), which a
+/// refusal answers; "Do I need a note?" is a question a refusal does not.
+fn asks_for_something(text: &str) -> bool {
+    let lower = text.to_lowercase().replace('’', "'");
+    [
+        "can you",
+        "could you",
+        "will you",
+        "would you",
+        "can i",
+        "could i",
+        "can we",
+        "may i",
+        "please",
+        "i want",
+        "i'd like",
+        "i would like",
+        "is there any",
+        "is there anything",
+    ]
+    .iter()
+    .any(|r| lower.starts_with(r))
+}
+
 /// Words a question clause opens with.
 const QUESTION_WORDS: &[&str] = &[
     "what", "when", "where", "why", "who", "which", "how", "is ", "are ", "do ", "does ", "did ",
@@ -300,7 +324,19 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 // "Why?" is about what was said just before.
                 subject = content_words(&previous);
             }
-            if subject.is_empty() {
+            // "What can you do?", "What now?": no subject, but an ask all the
+            // same, answered by any concrete step.
+            let open_question = question
+                && [
+                    "what can",
+                    "what now",
+                    "what are you going",
+                    "what will you",
+                    "what do you",
+                ]
+                .iter()
+                .any(|q| lower.starts_with(q));
+            if subject.is_empty() && !open_question {
                 continue;
             }
             let action = request
@@ -699,7 +735,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                     .any(|w| w.len() <= 3 && draft_words.contains(w))
         } else if ask.generic {
             acts(&draft_lower) || ask.subject.iter().any(addressed)
-        } else if ask.kind == "what" && refuses {
+        } else if ask.kind == "what" && refuses && asks_for_something(&ask.text) {
             true
         } else {
             match &ask.action {
