@@ -102,6 +102,7 @@ pub fn run(args: CoachArgs, business: &BusinessConfig) -> Result<bool> {
         calendar: Some(std::sync::Arc::new(calendar)),
         earlier_replies: file.earlier_replies,
         canned_replies: file.canned_replies,
+        medium: rapport_coach::Medium::Mail,
     };
     let review = analyze(&draft, &context);
     if args.json {

@@ -2,14 +2,15 @@
 //!
 //! - precision and recall per check on a labelled set of replies (JSON lines:
 //!   `{"customer_name", "customer_message", "draft", "expect": ["rude", ...]}`),
-//! - false alarms: blocking findings on real agent replies,
+//! - real agent replies: how often each check blocks and warns,
 //! - speed: median and p99 of one analysis of a typical reply.
 
 use anyhow::{Context as _, Result};
-use rapport_coach::evaluation::{LabelledCase, score};
-use rapport_coach::{Context, Severity, analyze};
+use rapport_coach::evaluation::{
+    LabelledCase, RealReply, TYPICAL_DRAFT, TYPICAL_MESSAGE, real_replies, score,
+};
+use rapport_coach::{Context, Medium, Severity, analyze};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -86,6 +87,7 @@ pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>
                 calendar: berlin_office(),
                 earlier_replies: case.earlier_replies,
                 canned_replies: Vec::new(),
+                medium: Medium::Mail,
             },
             draft: case.draft,
             expect: case.expect,
@@ -156,12 +158,12 @@ struct Turn {
     text: String,
 }
 
-/// Blocking findings on every agent turn of real conversations.
+/// How often each check blocks or warns on every agent turn of real
+/// conversations (social media: a greeting and a closing are optional).
 pub fn false_alarms(path: &Path, show: bool) -> Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let (mut replies, mut blocked) = (0, 0);
-    let mut by_check: HashMap<&'static str, usize> = HashMap::new();
+    let mut replies = Vec::new();
     for (n, line) in text
         .lines()
         .enumerate()
@@ -170,58 +172,44 @@ pub fn false_alarms(path: &Path, show: bool) -> Result<()> {
         let conversation: Conversation =
             serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), n + 1))?;
         let mut customer = String::new();
-        let mut earlier = Vec::new();
         for turn in &conversation.turns {
             if turn.role == "customer" {
                 customer.push_str(&turn.text);
                 customer.push('\n');
                 continue;
             }
-            replies += 1;
-            let context = Context {
-                customer_message: customer.clone(),
-                earlier_replies: earlier.clone(),
-                ..Context::default()
-            };
-            let review = analyze(&turn.text, &context);
-            let blocking: Vec<_> = review
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Block)
-                .collect();
-            if !blocking.is_empty() {
-                blocked += 1;
-                for f in &blocking {
-                    *by_check.entry(f.check.name()).or_default() += 1;
-                    if show {
-                        println!(
-                            "{}:{} {}: {:?} in {:?}",
-                            path.display(),
-                            n + 1,
-                            f.check.name(),
-                            &turn.text[f.span.clone()],
-                            turn.text
-                        );
-                    }
-                }
-            }
-            earlier.push(turn.text.clone());
-            customer.clear();
+            replies.push(RealReply {
+                customer_message: std::mem::take(&mut customer),
+                draft: turn.text.clone(),
+            });
         }
     }
-    let mut checks: Vec<_> = by_check.into_iter().collect();
-    checks.sort();
-    println!(
-        "real agent replies with a blocking finding: {blocked} of {replies} ({:.1} %) {checks:?}",
-        100.0 * blocked as f64 / replies.max(1) as f64
-    );
+    if show {
+        for reply in &replies {
+            let context = Context {
+                customer_message: reply.customer_message.clone(),
+                medium: Medium::Social,
+                ..Context::default()
+            };
+            for f in analyze(&reply.draft, &context)
+                .findings
+                .iter()
+                .filter(|f| f.severity >= Severity::Warn)
+            {
+                println!(
+                    "{} {:?} {}: {:?} in {:?}",
+                    path.display(),
+                    f.severity,
+                    f.check.name(),
+                    &reply.draft[f.span.clone()],
+                    reply.draft
+                );
+            }
+        }
+    }
+    print!("{}", real_replies(&replies, Medium::Social));
     Ok(())
 }
-
-/// A typical reply (about 150 words) and customer message (about 200 words).
-pub const TYPICAL_DRAFT: &str = "Hi Ann,\n\nThank you for the photos of the lamp, and I'm sorry it arrived with a cracked shade. That is not the condition it should have reached you in, and I understand how disappointing it is after waiting two weeks for the delivery.\n\nI have arranged a replacement shade from our Berlin warehouse. It ships today with tracked delivery, and you will receive the tracking number by e-mail within the hour. You do not need to send the broken shade back; please recycle it or keep it as a spare part if it is useful.\n\nI have also refunded the shipping fee of 4.95 EUR to your card, since the first delivery did not arrive as promised. The refund will show on your statement within 3 business days.\n\nIf the new shade is not with you by Friday, reply to this e-mail and I will call the courier myself.\n\nBest regards,\nSam";
-/// The customer's message for [`TYPICAL_DRAFT`].
-pub const TYPICAL_MESSAGE: &str = "Hello,\n\nI ordered the Aalto floor lamp two weeks ago (order 5521) and it finally arrived yesterday, but the glass shade was cracked right across the top. The box itself looked fine, so I think it was packed badly at your end rather than damaged by the courier. I have attached three photos of the shade and the packaging.\n\nI am quite disappointed, to be honest. The delivery already took a week longer than your website said, and I had to stay at home two mornings because the tracking kept changing. Now I have a lamp I cannot use.\n\nCan you send me a replacement shade as soon as possible? I would also like to know whether I need to send the broken one back, and if so, how, because I do not have a printer for a return label. Finally, since the delivery was so late, could you refund the shipping fee?\n\nThank you,\nAnn Lee";
 
 /// Times `analyze` on the typical reply; prints the median and p99.
 pub fn speed(iterations: usize) {
@@ -234,6 +222,7 @@ pub fn speed(iterations: usize) {
             "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
         ],
         canned_replies: Vec::new(),
+        medium: Medium::Mail,
     };
     let _ = analyze(TYPICAL_DRAFT, &context); // compile the tables once
     let mut micros: Vec<f64> = (0..iterations.max(10))

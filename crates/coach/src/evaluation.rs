@@ -79,3 +79,108 @@ pub fn score(cases: &[LabelledCase]) -> (Vec<(Check, Counts)>, Vec<Disagreement>
     }
     (counts, disagreements)
 }
+
+/// One agent reply from a real conversation, with what the customer wrote before it.
+#[derive(Debug, Clone, Default)]
+pub struct RealReply {
+    /// The customer's turns since the previous agent turn.
+    pub customer_message: String,
+    /// The agent's reply.
+    pub draft: String,
+}
+
+/// How often each check blocks or warns on real replies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RealReport {
+    /// Replies read.
+    pub replies: usize,
+    /// Replies with a blocking finding.
+    pub blocked: usize,
+    /// Replies with a warning or worse.
+    pub warned: usize,
+    /// Replies whose only warning-or-worse findings are "not listening".
+    pub not_listening_alone: usize,
+    /// Per check: replies it blocks, replies it warns on (warn only).
+    pub by_check: Vec<(Check, usize, usize)>,
+}
+
+impl RealReport {
+    /// A share of the replies, in per cent.
+    pub fn percent(&self, n: usize) -> f64 {
+        100.0 * n as f64 / self.replies.max(1) as f64
+    }
+}
+
+impl std::fmt::Display for RealReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{} real agent replies: blocked {} ({:.1} %), any warning {} ({:.1} %), not_listening alone {} ({:.1} %)",
+            self.replies,
+            self.blocked,
+            self.percent(self.blocked),
+            self.warned,
+            self.percent(self.warned),
+            self.not_listening_alone,
+            self.percent(self.not_listening_alone)
+        )?;
+        writeln!(f, "{:<16} {:>12} {:>12}", "check", "blocks", "warns")?;
+        for (check, blocks, warns) in &self.by_check {
+            writeln!(
+                f,
+                "{:<16} {:>5} {:>5.1} % {:>5} {:>5.1} %",
+                check.name(),
+                blocks,
+                self.percent(*blocks),
+                warns,
+                self.percent(*warns)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the coach over real replies read in `medium` and counts what fires.
+pub fn real_replies(replies: &[RealReply], medium: crate::Medium) -> RealReport {
+    let mut report = RealReport {
+        replies: replies.len(),
+        by_check: Check::ALL.iter().map(|c| (*c, 0, 0)).collect(),
+        ..RealReport::default()
+    };
+    for reply in replies {
+        let context = Context {
+            customer_message: reply.customer_message.clone(),
+            medium,
+            ..Context::default()
+        };
+        let review = analyze(&reply.draft, &context);
+        let serious: Vec<&crate::Finding> = review
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warn)
+            .collect();
+        report.blocked += usize::from(serious.iter().any(|f| f.severity == Severity::Block));
+        report.warned += usize::from(!serious.is_empty());
+        report.not_listening_alone += usize::from(
+            !serious.is_empty() && serious.iter().all(|f| f.check == Check::NotListening),
+        );
+        for (check, blocks, warns) in &mut report.by_check {
+            let worst = serious
+                .iter()
+                .filter(|f| f.check == *check)
+                .map(|f| f.severity)
+                .max();
+            match worst {
+                Some(Severity::Block) => *blocks += 1,
+                Some(_) => *warns += 1,
+                None => {}
+            }
+        }
+    }
+    report
+}
+
+/// A typical reply (about 150 words) and customer message (about 200 words).
+pub const TYPICAL_DRAFT: &str = "Hi Ann,\n\nThank you for the photos of the lamp, and I'm sorry it arrived with a cracked shade. That is not the condition it should have reached you in, and I understand how disappointing it is after waiting two weeks for the delivery.\n\nI have arranged a replacement shade from our Berlin warehouse. It ships today with tracked delivery, and you will receive the tracking number by e-mail within the hour. You do not need to send the broken shade back; please recycle it or keep it as a spare part if it is useful.\n\nI have also refunded the shipping fee of 4.95 EUR to your card, since the first delivery did not arrive as promised. The refund will show on your statement within 3 business days.\n\nIf the new shade is not with you by Friday, reply to this e-mail and I will call the courier myself.\n\nBest regards,\nSam";
+/// The customer's message for [`TYPICAL_DRAFT`].
+pub const TYPICAL_MESSAGE: &str = "Hello,\n\nI ordered the Aalto floor lamp two weeks ago (order 5521) and it finally arrived yesterday, but the glass shade was cracked right across the top. The box itself looked fine, so I think it was packed badly at your end rather than damaged by the courier. I have attached three photos of the shade and the packaging.\n\nI am quite disappointed, to be honest. The delivery already took a week longer than your website said, and I had to stay at home two mornings because the tracking kept changing. Now I have a lamp I cannot use.\n\nCan you send me a replacement shade as soon as possible? I would also like to know whether I need to send the broken one back, and if so, how, because I do not have a printer for a return label. Finally, since the delivery was so late, could you refund the shipping fee?\n\nThank you,\nAnn Lee";

@@ -93,15 +93,225 @@ pub(crate) fn content_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Flags a draft that copies a canned or earlier reply without speaking to
-/// the customer's message.
+/// Stock phrases of boilerplate: thanks for writing, assurances, routing.
+static STOCK: std::sync::LazyLock<crate::phrases::PhraseTable<()>> =
+    std::sync::LazyLock::new(|| {
+        static MARK: () = ();
+        let phrases: &[&'static str] = &[
+            "thank you for contacting",
+            "thanks for contacting",
+            "thank you for reaching out",
+            "thanks for reaching out",
+            "thank you for getting in touch",
+            "thanks for getting in touch",
+            "thank you for your email",
+            "thank you for your message",
+            "thank you for your feedback",
+            "thank you for your valuable feedback",
+            "thank you for your patience",
+            "thank you for your understanding",
+            "thank you for taking the time",
+            "thank you for choosing",
+            "thank you for shopping",
+            "thank you for flying",
+            "thank you for staying",
+            "thanks for your interest",
+            "thank you for your interest",
+            "thank you for your enquiry",
+            "thank you for your query",
+            "we value your feedback",
+            "we value every",
+            "we value all",
+            "valued customer",
+            "valued guest",
+            "valuable feedback",
+            "customers like you",
+            "customer feedback helps",
+            "we appreciate your patience",
+            "we appreciate your understanding",
+            "we appreciate your business",
+            "we appreciate your loyalty",
+            "we appreciate you bringing",
+            "appreciate your patience",
+            "we understand your concern",
+            "we take all feedback seriously",
+            "we take all concerns seriously",
+            "we take your feedback seriously",
+            "your satisfaction is our",
+            "our top priority",
+            "are our top priority",
+            "is our top priority",
+            "is important to us",
+            "are important to us",
+            "matters to us",
+            "is being reviewed",
+            "our team is reviewing",
+            "our team is looking into",
+            "the relevant team",
+            "the relevant department",
+            "the appropriate department",
+            "the appropriate team",
+            "has been escalated",
+            "has been forwarded",
+            "have been passed on",
+            "has been passed on",
+            "has been received",
+            "have received your message",
+            "we have received your",
+            "acknowledge receipt",
+            "have been noted",
+            "has been noted",
+            "we have noted your",
+            "we have logged your comments",
+            "for quality purposes",
+            "we are committed to",
+            "we're committed to",
+            "we strive to",
+            "we endeavour to",
+            "we endeavor to",
+            "in a timely manner",
+            "in order of priority",
+            "always looking for ways",
+            "always happy to help",
+            "always here to help",
+            "look forward to welcoming you",
+            "hope to welcome you",
+            "at the heart of everything",
+            "everything we do",
+            "don't hesitate to",
+            "do not hesitate to",
+            "a member of our team will",
+            "we aim to respond",
+            "we will revert",
+            "please be assured",
+            "dear customer",
+            "dear valued",
+            "dear guest",
+            "dear member",
+            "dear passenger",
+            "dear student",
+            "dear tenant",
+            "dear client",
+            "dear sir or madam",
+        ];
+        let entries: Vec<(&'static str, Option<&'static ()>)> =
+            phrases.iter().map(|p| (*p, Some(&MARK))).collect();
+        crate::phrases::PhraseTable::new(&entries)
+    });
+
+/// Words too general to show that a sentence speaks to this customer.
+const GENERIC: &[&str] = &[
+    "order",
+    "team",
+    "customer",
+    "customers",
+    "request",
+    "query",
+    "enquiry",
+    "message",
+    "feedback",
+    "service",
+    "experience",
+    "issue",
+    "contact",
+    "email",
+    "comments",
+    "comment",
+    "concern",
+    "support",
+    "account",
+    "time",
+    "help",
+    "information",
+    "update",
+    "today",
+    "week",
+    "month",
+];
+
+fn loose_stem(word: &str) -> &str {
+    let w = word.trim_end_matches("'s");
+    w.strip_suffix('s').filter(|b| b.len() >= 4).unwrap_or(w)
+}
+
+/// Boilerplate on its own merits: stock phrases and no sentence that
+/// shares a specific word with what the customer wrote.
+fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+    let Some((first, _)) = STOCK.find(draft).next() else {
+        return;
+    };
+    let asked: Vec<String> = content_words(customer_message)
+        .iter()
+        .map(|w| loose_stem(w).to_string())
+        .filter(|w| !GENERIC.contains(&w.as_str()))
+        .collect();
+    // The body: without the greeting line and the sign-off lines.
+    let lines: Vec<&str> = draft.trim().lines().collect();
+    let body = if lines.len() >= 3 {
+        lines[1..lines.len() - 2].join("\n")
+    } else {
+        draft.to_string()
+    };
+    let mut shared: Vec<String> = content_words(&body)
+        .iter()
+        .map(|w| loose_stem(w).to_string())
+        .filter(|w| asked.contains(w))
+        .collect();
+    // Codes, acronyms and numbers the customer used ("SSO", "order 5521").
+    let marked = |t: &str| -> Vec<String> {
+        crate::text::words(t)
+            .map(|(_, w)| w)
+            .filter(|w| {
+                w.len() >= 2
+                    && w.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let codes = marked(customer_message);
+    shared.extend(marked(&body).into_iter().filter(|w| codes.contains(w)));
+    shared.sort();
+    shared.dedup();
+    if shared.len() >= 2 || draft.contains("http") {
+        return;
+    }
+    // Boilerplate is mostly stock: several stock phrases, or little else.
+    let stock: Vec<std::ops::Range<usize>> = STOCK.find(&body).map(|(r, _)| r).collect();
+    let mut rest = body.clone();
+    for r in stock.iter().rev() {
+        rest.replace_range(r.clone(), " ");
+    }
+    let specific = content_words(&rest)
+        .iter()
+        .filter(|w| !GENERIC.contains(&loose_stem(w)))
+        .count();
+    if stock.len() < 2 && specific > 6 {
+        return;
+    }
+    findings.push(Finding {
+        check: Check::FormLetter,
+        severity: Severity::Warn,
+        span: first,
+        explanation: "boilerplate: stock phrases, and nothing that refers to what this customer wrote"
+            .into(),
+        suggestion: Some("say what you found and what you did about their own case".into()),
+    });
+}
+
+/// Flags a draft that copies a canned or earlier reply, or that is
+/// boilerplate, without speaking to the customer's message.
 pub fn check(
     draft: &str,
     customer_message: &str,
     earlier: &[Signature],
     findings: &mut Vec<Finding>,
 ) {
-    if earlier.is_empty() || draft.trim().is_empty() {
+    if draft.trim().is_empty() {
+        return;
+    }
+    if earlier.is_empty() {
+        boilerplate(draft, customer_message, findings);
         return;
     }
     let signature = Signature::of(draft);
@@ -110,6 +320,7 @@ pub fn check(
         .map(|e| signature.similarity(e))
         .fold(0.0, f64::max);
     if best < COPY_THRESHOLD {
+        boilerplate(draft, customer_message, findings);
         return;
     }
     // A sentence that shares content words with the customer's message makes it personal.

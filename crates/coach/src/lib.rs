@@ -8,14 +8,17 @@
 //! in the draft; a [`Severity::Block`] finding stops a reply from being sent
 //! unless the agent gives an override reason.
 
+pub mod apology;
 pub mod basics;
 pub mod evaluation;
 pub mod form_letter;
 pub mod language;
 pub mod listening;
 pub mod phrases;
+pub mod policy;
 pub mod politeness;
 pub mod promises;
+pub mod stance;
 mod text;
 
 use rapport_core::BusinessCalendar;
@@ -112,6 +115,16 @@ pub struct Finding {
     pub suggestion: Option<String>,
 }
 
+/// Where a reply is read: the norms of a greeting and a closing differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Medium {
+    /// A letter-like message (mail, portal): greet, close, thank.
+    #[default]
+    Mail,
+    /// A short public post (social media): a greeting and a closing are optional.
+    Social,
+}
+
 /// What the coach needs to know besides the draft.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -129,6 +142,8 @@ pub struct Context {
     pub earlier_replies: Vec<String>,
     /// The canned replies in use.
     pub canned_replies: Vec<String>,
+    /// Where the reply is read.
+    pub medium: Medium,
 }
 
 /// The coach's verdict on a draft.
@@ -153,7 +168,10 @@ impl Review {
 pub fn analyze(draft: &str, context: &Context) -> Review {
     let mut findings = Vec::new();
     language::check(draft, &mut findings);
+    stance::check(draft, &mut findings);
+    policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
+    apology::check(draft, &context.customer_message, &mut findings);
     let promises = promises::extract(
         draft,
         context.now.as_ref(),
@@ -167,7 +185,12 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
         .map(|t| form_letter::Signature::of(t))
         .collect();
     form_letter::check(draft, &context.customer_message, &earlier, &mut findings);
-    listening::check(draft, &context.customer_message, &mut findings);
+    listening::check(
+        draft,
+        &context.customer_message,
+        context.medium,
+        &mut findings,
+    );
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     Review {
         findings,

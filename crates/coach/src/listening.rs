@@ -5,7 +5,10 @@
 //! for (a time for "when", a reason for "why", steps for "how").
 
 use crate::form_letter::content_words;
-use crate::{Check, Finding, Severity};
+use needs::{cost_borne, deadline, duration, names_a_time, speaks_of_money};
+
+mod needs;
+use crate::{Check, Finding, Medium, Severity};
 
 const REQUEST_STARTS: &[&str] = &[
     "can you",
@@ -38,6 +41,13 @@ const REQUEST_STARTS: &[&str] = &[
     "tell me",
     "let me know",
     "i expect",
+    "match ",
+    "fix ",
+    "refund ",
+    "replace ",
+    "cancel ",
+    "call me",
+    "send ",
 ];
 
 const SYNONYMS: &[&[&str]] = &[
@@ -77,7 +87,47 @@ const SYNONYMS: &[&[&str]] = &[
         "invoice", "bill", "billing", "receipt", "charge", "charged", "payment", "fee",
     ],
     &["address", "location", "street"],
+    &[
+        "change",
+        "changed",
+        "switch",
+        "switched",
+        "swap",
+        "swapped",
+        "move",
+        "moved",
+        "amend",
+        "amended",
+        "update",
+        "updated",
+        "correct",
+        "corrected",
+        "redirect",
+    ],
+    &[
+        "information",
+        "details",
+        "documents",
+        "document",
+        "need",
+        "needed",
+        "require",
+        "required",
+        "send",
+    ],
     &["call", "phone", "ring"],
+    &[
+        "book",
+        "booked",
+        "booking",
+        "arrange",
+        "arranged",
+        "schedule",
+        "scheduled",
+        "appointment",
+        "visit",
+        "slot",
+    ],
     &[
         "broken",
         "damage",
@@ -98,7 +148,11 @@ fn stem(word: &str) -> String {
             return base.to_string();
         }
     }
-    w.to_string()
+    // "restore" and "restored" meet at "restor".
+    match w.strip_suffix('e') {
+        Some(base) if base.chars().count() >= 4 => base.to_string(),
+        _ => w.to_string(),
+    }
 }
 
 /// Each synonym (and its stem) with its group, built once.
@@ -135,7 +189,104 @@ pub struct Ask {
     pub subject: Vec<String>,
     /// For a request ("can you refund ..."), the action asked for.
     pub action: Option<String>,
+    /// "What now?", "Can you sort this out?": any concrete step answers it.
+    pub generic: bool,
+    /// The ask names a time ("can you deliver on Saturday?"): only a time answers it.
+    pub timed: bool,
 }
+
+/// Words too common in replies to show that an ask was heard.
+const WEAK: &[&str] = &[
+    "work", "works", "working", "still", "time", "days", "thing", "things",
+];
+
+/// A problem of ours that is still going on ("still no refund", "keeps
+/// logging me out", "it's all melted"): a need even without a question.
+/// A past experience told as a story ("the staff followed me around") is a
+/// complaint to acknowledge, not a request to answer.
+fn ongoing(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    crate::apology::reports_failure(message)
+        && [
+            "still",
+            "hasn't",
+            "haven't",
+            "isn't",
+            "aren't",
+            "keeps",
+            "shows",
+            "it's all",
+            "only half",
+            "instead of",
+            "never got",
+            "never arrived",
+            "not arrived",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
+/// A request ("can you ...", "could I ...", "is there any way ..."), which a
+/// refusal answers; "Do I need a note?" is a question a refusal does not.
+fn asks_for_something(text: &str) -> bool {
+    let lower = text.to_lowercase().replace('’', "'");
+    [
+        "can you",
+        "could you",
+        "will you",
+        "would you",
+        "can i",
+        "could i",
+        "can we",
+        "may i",
+        "please",
+        "i want",
+        "i'd like",
+        "i would like",
+        "is there any",
+        "is there anything",
+    ]
+    .iter()
+    .any(|r| lower.starts_with(r))
+}
+
+/// Words a question clause opens with.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "when", "where", "why", "who", "which", "how", "is ", "are ", "do ", "does ", "did ",
+    "can ", "could ", "will ", "would ", "should ", "have ", "has ", "am ", "was ",
+];
+
+/// Words of an ask that names no particular thing.
+const GENERIC_ASKS: &[&str] = &[
+    "sort",
+    "sorted",
+    "anything",
+    "something",
+    "going",
+    "normal",
+    "help",
+    "now",
+    "happen",
+    "happens",
+    "next",
+    "about",
+    "else",
+    "okay",
+    "fine",
+    "options",
+    "advise",
+    "thing",
+    "things",
+    "happening",
+    "there",
+    "actually",
+    "really",
+    "anyone",
+    "anybody",
+    "seriously",
+    "what",
+    "why",
+];
 
 /// The customer's asks.
 pub fn asks(message: &str) -> Vec<Ask> {
@@ -143,43 +294,161 @@ pub fn asks(message: &str) -> Vec<Ask> {
     let mut previous = String::new();
     for span in crate::text::sentences(message) {
         let sentence = &message[span];
-        for clause in sentence.split([',', ';']).flat_map(|c| c.split(" and ")) {
+        let clauses: Vec<&str> = sentence
+            .split([',', ';'])
+            .flat_map(|c| c.split(" and "))
+            .collect();
+        for (n, clause) in clauses.iter().enumerate() {
             let clause = clause.trim();
             let lower = clause.to_lowercase().replace('’', "'");
-            let question = sentence.trim_end().ends_with('?');
             let request = REQUEST_STARTS.iter().find(|r| lower.starts_with(*r));
+            // In a question, the clause that carries the question mark or
+            // opens with a question word asks; "Called the mechanic, checked
+            // every garage, could I get help?" asks once.
+            let question = sentence.trim_end().ends_with('?')
+                && (n + 1 == clauses.len() || QUESTION_WORDS.iter().any(|q| lower.starts_with(q)));
             if !(question || request.is_some()) {
                 continue;
             }
-            let mut subject = content_words(clause);
+            let mut subject: Vec<String> = content_words(clause)
+                .into_iter()
+                .filter(|w| !WEAK.contains(&w.as_str()))
+                .collect();
+            subject.extend(codes(clause));
             let bare = !clause
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .is_empty()
                 && clause.split_whitespace().count() <= 3;
-            if subject.is_empty() && question && bare {
+            let asks_time_or_reason = ["when", "why", "how"].iter().any(|q| lower.starts_with(q));
+            if subject.is_empty() && question && (bare || asks_time_or_reason) {
                 // "Why?" is about what was said just before.
                 subject = content_words(&previous);
             }
-            if subject.is_empty() {
+            // "What can you do?", "What now?": no subject, but an ask all the
+            // same, answered by any concrete step.
+            let open_question = question
+                && [
+                    "what can",
+                    "what now",
+                    "what are you going",
+                    "what will you",
+                    "what do you",
+                ]
+                .iter()
+                .any(|q| lower.starts_with(q));
+            if subject.is_empty() && !open_question {
                 continue;
             }
             let action = request
                 .filter(|r| r.ends_with("you") || **r == "please")
                 .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
-            let kind = ["when", "why", "how", "where"]
-                .into_iter()
-                .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
-                .unwrap_or("what");
+            let kind = if lower.starts_with("how long") || lower.contains(" how long ") {
+                "how long"
+            } else {
+                ["when", "why", "how", "where", "who"]
+                    .into_iter()
+                    .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
+                    .unwrap_or("what")
+            };
+            // "I need them to finish it", "I need an answer": a reason or a
+            // demand for a reply, not a separate ask.
+            let object = lower
+                .strip_prefix("i need ")
+                .or_else(|| lower.strip_prefix("i want "));
+            if object.is_some_and(|o| {
+                [
+                    "it",
+                    "them",
+                    "this",
+                    "that",
+                    "to",
+                    "an answer",
+                    "a reply",
+                    "an actual",
+                    "a response",
+                    "help",
+                    "you to",
+                ]
+                .iter()
+                .any(|p| o.starts_with(p))
+            }) {
+                continue;
+            }
+            let generic = subject.iter().all(|w| GENERIC_ASKS.contains(&w.as_str()));
             out.push(Ask {
                 text: clause.to_string(),
                 kind,
                 subject,
                 action,
+                generic,
+                // "On Saturday", "an earlier flight": only a time answers it.
+                timed: crate::promises::parse_when(&split_words(&lower)).is_some()
+                    || ["earlier", "sooner", "later", "faster"]
+                        .iter()
+                        .any(|w| split_words(&lower).contains(w)),
             });
         }
         previous = sentence.to_string();
     }
     out
+}
+
+/// Codes and acronyms ("PUK", "SSO", "5521"), lower-cased: short but specific.
+fn codes(text: &str) -> Vec<String> {
+    crate::text::words(text)
+        .map(|(_, w)| w)
+        .filter(|w| {
+            w.len() >= 2
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && w.chars().count() < 4
+        })
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn split_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether the draft states a concrete step: something done, to be done, or to do.
+fn acts(draft_lower: &str) -> bool {
+    [
+        "i've",
+        "i have",
+        "we've",
+        "we have",
+        "i'll",
+        "we'll",
+        "i will",
+        "we will",
+        "you can",
+        "you'll",
+        "please ",
+        "here's",
+        "is now",
+        "has been",
+        "bring",
+        "will be",
+        "won't be",
+        "can't",
+        "cannot",
+        "not able",
+        "unable",
+        " will ",
+        "your new",
+        "is booked",
+        "has now",
+        "have now",
+        "look into",
+        "get back to you",
+        "find out",
+    ]
+    .iter()
+    .any(|p| draft_lower.contains(p))
 }
 
 fn answers_kind(draft_lower: &str, kind: &str) -> bool {
@@ -188,7 +457,22 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     match kind {
-        "when" => crate::promises::parse_when(&words).is_some(),
+        "when" => crate::promises::parse_when(&words).is_some() || duration(&words),
+        "who" => [
+            "team",
+            "department",
+            "handling",
+            "handler",
+            "i am",
+            "i'm",
+            "manager",
+            "my name",
+            "is with",
+            "will call you",
+            "direct line",
+        ]
+        .iter()
+        .any(|p| draft_lower.contains(p)),
         "why" => [
             "because",
             "due to",
@@ -196,17 +480,78 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
             "caused by",
             "since ",
             "as a result",
+            "the cause",
+            "which is why",
+            "that's why",
+            "our fault",
+            "our side",
+            "on us",
+            "was rejected",
+            "was declined",
+            "was delayed",
+            "was cancelled",
+            "failed",
+            "happened",
+            "set out in",
+            "under our",
+            "according to",
+            "takes",
+            "in arrears",
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
+        "how long" => duration(&words) || crate::promises::parse_when(&words).is_some(),
         "how" => [
-            "go to", "click", "tap", "open ", "select", "choose", "step", "1.", "you can", "follow",
+            "go to",
+            "click",
+            "tap",
+            "open ",
+            "select",
+            "choose",
+            "step",
+            "1.",
+            "you can",
+            "follow",
+            " > ",
+            "on our website",
+            "online",
+            "form",
+            "fill in",
+            "via ",
+            "through ",
+            "call us",
+            "email us",
+            "reply",
+            "dial",
+            "automatically",
+            "just ",
+            "don't need to",
+            "no need to",
+            "was refunded",
+            "has been refunded",
+            "print",
+            "drop ",
+            "bring",
+            "log in",
+            "sign in",
+            "label",
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
         "where" => [
-            "tracking",
+            "tracking link",
+            "track it",
             "located",
+            "address",
+            "depot",
+            "warehouse",
+            "on its way",
+            "in transit",
+            "out for delivery",
+            "with the courier",
+            "went to",
+            "is at",
+            "is with",
             "at our",
             "in your",
             "you'll find",
@@ -220,15 +565,119 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
     }
 }
 
-/// Flags each ask the draft does not address.
-pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+/// Flags each ask the draft does not address, a deadline it ignores, and a
+/// form letter sent to a customer who asked or reported something.
+pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
     let asks = asks(customer_message);
-    if asks.is_empty() {
+    let draft_lower = draft.to_lowercase().replace('’', "'");
+    let time_named = std::cell::OnceCell::new();
+    let names_time = || *time_named.get_or_init(|| names_a_time(&draft_lower));
+    // A reply that asks the customer something back keeps the conversation
+    // on their need; on social media, pointing to a private channel or to
+    // the help article is the answer.
+    let asks_back = crate::text::sentences(draft)
+        .iter()
+        .any(|s| draft[s.clone()].trim_end().ends_with('?'));
+    let routes = medium == Medium::Social
+        && [
+            "http",
+            "dm",
+            "direct message",
+            "ticket",
+            "email us",
+            "send us",
+            "contact our",
+            "chat with",
+            "reach out",
+            "call us",
+        ]
+        .iter()
+        .any(|p| {
+            draft_lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == *p)
+                || draft_lower.contains(p)
+        });
+    let continues = asks_back || routes;
+    let first_line_end = draft.find('\n').unwrap_or(draft.len());
+    let boilerplate = findings
+        .iter()
+        .any(|f| f.check == Check::FormLetter && f.severity >= Severity::Warn);
+    if boilerplate && (!asks.is_empty() || ongoing(customer_message)) {
+        findings.push(Finding {
+            check: Check::NotListening,
+            severity: Severity::Warn,
+            span: 0..first_line_end,
+            explanation:
+                "a form letter: nothing in it answers what this customer asked or reported".into(),
+            suggestion: Some("answer their question or say what you did about their case".into()),
+        });
         return;
     }
-    let draft_lower = draft.to_lowercase().replace('’', "'");
+    let refuses = [
+        "can't",
+        "cannot",
+        "not allowed",
+        "not able",
+        "unable",
+        "not possible",
+    ]
+    .iter()
+    .any(|r| draft_lower.contains(r));
+    // Done already meets any deadline ("I've reissued them as e-tickets").
+    let done = [
+        "i've ",
+        "we've ",
+        "i have ",
+        "we have ",
+        "has been ",
+        "have been ",
+    ]
+    .iter()
+    .any(|d| draft_lower.contains(d));
+    if let Some(need) = deadline(customer_message)
+        && !names_time()
+        && !refuses
+        && !done
+    {
+        findings.push(Finding {
+            check: Check::NotListening,
+            severity: Severity::Warn,
+            span: 0..first_line_end,
+            explanation: format!(
+                "the customer named a time (\"{}\") and the reply says nothing about when",
+                need.trim()
+            ),
+            suggestion: Some("say whether it will happen in time, and when".into()),
+        });
+        return;
+    }
+    let defers = ["look into", "get back to you", "find out"]
+        .iter()
+        .any(|d| draft_lower.contains(d));
+    if let Some(cost) = cost_borne(customer_message)
+        && !speaks_of_money(&draft_lower)
+        && !continues
+        && !defers
+    {
+        findings.push(Finding {
+            check: Check::NotListening,
+            severity: Severity::Warn,
+            span: 0..first_line_end,
+            explanation: format!(
+                "the customer counts what it cost them (\"{}\") and the reply says nothing about it",
+                cost.trim()
+            ),
+            suggestion: Some("say what you will do about the cost: refund, cover, or why not".into()),
+        });
+        return;
+    }
+    if asks.is_empty() || continues {
+        return;
+    }
     let draft_content = content_words(draft);
-    let draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
+    let mut draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
+    draft_words.extend(codes(draft));
     let mut draft_groups: Vec<usize> = draft_content.iter().filter_map(|w| group(w)).collect();
     if draft_lower.contains("a new ") || draft_lower.contains("new one") {
         draft_groups.push(REPLACEMENT);
@@ -236,7 +685,6 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     let addressed = |w: &String| {
         draft_words.contains(&stem(w)) || group(w).is_some_and(|g| draft_groups.contains(&g))
     };
-    let first_line_end = draft.find('\n').unwrap_or(draft.len());
     for ask in asks {
         // A request is answered by its action ("refund" in other words), or
         // by the reply using the customer's own words for the thing (an
@@ -246,13 +694,70 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
             draft_words.contains(&stem(w))
                 || (group(w) == Some(REPLACEMENT) && draft_groups.contains(&REPLACEMENT))
         };
-        let answered = match &ask.action {
-            Some(action) => {
-                addressed(action) || ask.subject.iter().filter(|w| *w != action).any(own_words)
+        // "When?" is answered by a time, not by the customer's own words
+        // ("it will be ready soon" does not say when).
+        let refuses = [
+            "can only",
+            "can't",
+            "cannot",
+            "not able to",
+            "unable to",
+            "not allowed",
+            "applies to all",
+            "nothing i can do",
+            "hands are tied",
+            "not possible",
+            "non-refundable",
+            "not payable",
+            "unable to",
+            "not permitted",
+            "no exceptions",
+            "is final",
+            "are final",
+        ]
+        .iter()
+        .any(|r| draft_lower.contains(r));
+        let answered = if ask.timed || ask.kind == "how long" {
+            names_time() || refuses
+        } else if ask.kind == "when" {
+            // "Shortly" answers when, if badly (that is a vague promise).
+            names_time()
+                || ["soon", "shortly", "asap", "as soon as"]
+                    .iter()
+                    .any(|v| draft_lower.contains(v))
+        } else if ask.kind == "how" {
+            // "How do I return it?" wants the way, not the topic repeated.
+            answers_kind(&draft_lower, "how")
+                || refuses
+                || ask
+                    .subject
+                    .iter()
+                    .any(|w| w.len() <= 3 && draft_words.contains(w))
+        } else if ask.generic {
+            acts(&draft_lower) || ask.subject.iter().any(addressed)
+        } else if ask.kind == "what" && refuses && asks_for_something(&ask.text) {
+            true
+        } else {
+            match &ask.action {
+                Some(action) => {
+                    addressed(action) || ask.subject.iter().filter(|w| *w != action).any(own_words)
+                }
+                None => {
+                    // "Can I get a refund for my annual plan?": the refund is
+                    // the need; answering about the plan is a neighbouring answer.
+                    let keys: Vec<usize> = ask.subject.iter().filter_map(|w| group(w)).collect();
+                    if keys.is_empty() {
+                        ask.subject.iter().any(addressed)
+                    } else {
+                        keys.iter().any(|g| draft_groups.contains(g))
+                    }
+                }
             }
-            None => ask.subject.iter().any(addressed),
         };
-        if answered || answers_kind(&draft_lower, ask.kind) {
+        let kind_answers = !ask.timed
+            && !["when", "how long"].contains(&ask.kind)
+            && answers_kind(&draft_lower, ask.kind);
+        if answered || kind_answers {
             continue;
         }
         findings.push(Finding {
@@ -274,7 +779,7 @@ mod tests {
 
     fn missed(draft: &str, message: &str) -> usize {
         let mut f = Vec::new();
-        check(draft, message, &mut f);
+        check(draft, message, Medium::Mail, &mut f);
         f.len()
     }
 

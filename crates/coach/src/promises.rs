@@ -79,6 +79,33 @@ static COMMITS: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "will be with you",
         "is scheduled",
         "are scheduled",
+        "will follow",
+        "will call",
+        "will contact",
+        "will respond",
+        "will process",
+        "will attempt",
+        "will chase",
+        "will get back",
+        "will revert",
+        "will look",
+        "will send",
+        "will update",
+        "will provide",
+        "will try",
+        "will email",
+        "will text",
+        "will give",
+        "will confirm",
+        "will deliver",
+        "will dispatch",
+        "will have",
+        "we aim to",
+        "working to",
+        "should be fixed",
+        "should be back",
+        "should be ready",
+        "should be resolved",
     ];
     let entries: Vec<(&'static str, Option<&'static ()>)> =
         phrases.iter().map(|p| (*p, Some(&MARK))).collect();
@@ -105,6 +132,12 @@ static VAGUE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "before long",
         "eventually",
         "at the earliest opportunity",
+        "later",
+        "at a later date",
+        "in time",
+        "in due time",
+        "in a timely manner",
+        "promptly",
     ];
     let entries: Vec<(&'static str, Option<&'static ()>)> =
         phrases.iter().map(|p| (*p, Some(&MARK))).collect();
@@ -142,7 +175,12 @@ pub fn extract(
                 vague: false,
             }),
             None => {
-                if let Some((vague, _)) = VAGUE.find(sentence).next() {
+                let vague = VAGUE
+                    .find(sentence)
+                    .next()
+                    .map(|(r, _)| r)
+                    .or_else(|| undated(&lower).then_some(0..sentence.len()));
+                if let Some(vague) = vague {
                     findings.push(Finding {
                         check: Check::VaguePromise,
                         severity: Severity::Warn,
@@ -165,6 +203,110 @@ pub fn extract(
         }
     }
     out
+}
+
+/// What a commitment without a time can deliver: contact, a thing sent or
+/// fixed, a decision. "We will attempt redelivery", "a technician will be
+/// in touch", "we'll email you when it's ready".
+const DELIVERABLES: &[&str] = &[
+    "in touch",
+    "in contact",
+    "call you",
+    "contact you",
+    "get back to you",
+    "get back",
+    "respond",
+    "revert",
+    "update you",
+    "let you know",
+    "follow up",
+    "be sent",
+    "be dispatched",
+    "be delivered",
+    "be ready",
+    "be fixed",
+    "be resolved",
+    "be done",
+    "be processed",
+    "be dealt with",
+    "be made",
+    "be handled",
+    "be back",
+    "follow in the post",
+    "will follow",
+    "be reviewed",
+    "rebook",
+    "chase",
+    "email you",
+    "text you",
+    "provide an update",
+    "look into",
+    "attempt",
+    "update it",
+    "process it",
+    "confirm",
+    "be in touch",
+    "call back",
+    "send",
+    "be repaired",
+    "be replaced",
+    "be refunded",
+    "be credited",
+    "be investigated",
+    "be restored",
+];
+
+/// A time tied to another event ("30 minutes before", "the day before")
+/// is a time, not vagueness.
+const RELATIVE_TIMES: &[&str] = &[
+    "minutes",
+    "minute",
+    "hours",
+    "hour",
+    "day before",
+    "days before",
+    "the day",
+    "evening before",
+    "night before",
+    "morning",
+    "afternoon",
+    "evening",
+    "on arrival",
+    "at the same time",
+];
+
+/// A commitment with no time at all: a deliverable, no time, no relative time.
+fn undated(lower: &str) -> bool {
+    // "Please send us an email and we will assist": conditional on the
+    // customer's step, not a commitment on its own.
+    let conditional = [
+        "please",
+        "send us",
+        "dm us",
+        "reply",
+        "contact us",
+        "let us know",
+        "just ",
+    ]
+    .iter()
+    .any(|p| lower.trim_start().starts_with(p));
+    !conditional
+        && DELIVERABLES.iter().any(|d| lower.contains(d))
+        && !RELATIVE_TIMES.iter().any(|t| lower.contains(t))
+        && !lower.contains('?')
+        && ![
+            "if you",
+            "would you like",
+            "shall i",
+            "can i",
+            "i can ",
+            "we can ",
+            "if it",
+            "if that",
+            "if the",
+        ]
+        .iter()
+        .any(|c| lower.contains(c))
 }
 
 /// A time expression, not yet tied to a calendar.

@@ -1,9 +1,9 @@
-//! The coach must stay right: thresholds on the labelled set, and almost no
-//! blocking findings on real agent replies.
+//! The coach must stay right: thresholds on the labelled sets, and few
+//! blocks and warnings on real agent replies.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use rapport_coach::evaluation::{LabelledCase, score};
-use rapport_coach::{Context, Severity, analyze};
+use rapport_coach::evaluation::{Counts, LabelledCase, RealReply, real_replies, score};
+use rapport_coach::{Check, Context, Medium};
 use rapport_core::{BusinessCalendar, CalendarSpec};
 use serde_json::Value;
 use std::path::Path;
@@ -24,9 +24,11 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[test]
-fn every_check_meets_its_precision_and_recall_targets() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/replies.jsonl");
+/// Scores a labelled set (JSON lines) under `crates/coach/eval`.
+fn scores(file: &str) -> (usize, Vec<(Check, Counts)>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("eval")
+        .join(file);
     let office = CalendarSpec::office_hours("Office", "Europe/Berlin");
     let calendar = Arc::new(BusinessCalendar::new(office).unwrap());
     let cases: Vec<LabelledCase> = std::fs::read_to_string(path)
@@ -42,31 +44,50 @@ fn every_check_meets_its_precision_and_recall_targets() {
                     now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
                     calendar: Some(calendar.clone()),
                     earlier_replies: strings(&v, "earlier_replies"),
-                    canned_replies: Vec::new(),
+                    ..Context::default()
                 },
                 draft: text(&v, "draft"),
                 expect: strings(&v, "expect"),
             }
         })
         .collect();
-    assert!(
-        cases.len() >= 200,
-        "the labelled set has {} cases",
-        cases.len()
-    );
     let (counts, _) = score(&cases);
+    (cases.len(), counts)
+}
+
+fn at_least(counts: &[(Check, Counts)], precision: f64, recall: f64, except: &[(Check, f64)]) {
     for (check, c) in counts {
+        let recall = except
+            .iter()
+            .find(|(e, _)| e == check)
+            .map_or(recall, |(_, r)| *r);
         if let Some(p) = c.precision() {
-            assert!(p >= 0.9, "{} precision {p:.2} ({c:?})", check.name());
+            assert!(p >= precision, "{} precision {p:.2} ({c:?})", check.name());
         }
         if let Some(r) = c.recall() {
-            assert!(r >= 0.8, "{} recall {r:.2} ({c:?})", check.name());
+            assert!(r >= recall, "{} recall {r:.2} ({c:?})", check.name());
         }
     }
 }
 
 #[test]
-fn real_agent_replies_are_rarely_blocked() {
+fn every_check_meets_its_targets_on_the_old_development_set() {
+    let (n, counts) = scores("replies.jsonl");
+    assert!(n >= 200, "the labelled set has {n} cases");
+    at_least(&counts, 0.9, 0.8, &[]);
+}
+
+#[test]
+fn the_development_set_written_for_issue_11_holds() {
+    // Not listening is below target here (recall 0.78 when this was written):
+    // the floor keeps it from sliding back while the work goes on.
+    let (n, counts) = scores("dev.jsonl");
+    assert!(n >= 60, "the development set has {n} cases");
+    at_least(&counts, 0.85, 0.8, &[(Check::NotListening, 0.6)]);
+}
+
+#[test]
+fn real_agent_replies_are_rarely_blocked_or_warned() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/conversations/twitter-customer-care.dev.jsonl");
     let Ok(corpus) = std::fs::read_to_string(&path) else {
@@ -78,7 +99,7 @@ fn real_agent_replies_are_rarely_blocked() {
         eprintln!("!!! SKIPPED: {} not found !!!", path.display());
         return;
     };
-    let (mut replies, mut blocked) = (0, 0);
+    let mut replies = Vec::new();
     for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
         let mut customer = String::new();
@@ -86,24 +107,23 @@ fn real_agent_replies_are_rarely_blocked() {
             let said = text(turn, "text");
             if turn["role"] == "customer" {
                 customer.push_str(&said);
+                customer.push('\n');
                 continue;
             }
-            replies += 1;
-            let context = Context {
+            replies.push(RealReply {
                 customer_message: std::mem::take(&mut customer),
-                ..Context::default()
-            };
-            blocked += usize::from(
-                analyze(&said, &context)
-                    .findings
-                    .iter()
-                    .any(|f| f.severity == Severity::Block),
-            );
+                draft: said,
+            });
         }
     }
-    assert!(replies > 500);
+    let report = real_replies(&replies, Medium::Social);
+    assert!(report.replies > 500);
+    assert!(report.blocked * 100 <= report.replies, "{report}");
     assert!(
-        blocked * 100 <= replies,
-        "{blocked} of {replies} real replies blocked"
+        report.not_listening_alone * 100 <= 5 * report.replies,
+        "{report}"
     );
+    // The target is 10 %; 15.4 % when this was written (missing apologies on
+    // troubleshooting threads). The bound keeps it from growing.
+    assert!(report.warned * 100 <= 18 * report.replies, "{report}");
 }

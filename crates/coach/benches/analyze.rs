@@ -1,0 +1,55 @@
+//! Reply coach speed: one `analyze` of a 150-word reply to a 200-word
+//! customer message, with the business calendar, an earlier reply and every
+//! check. Criterion reports the mean and median; the p99 of single calls is
+//! printed after it (a slow call is what an agent typing would notice).
+//!
+//! Run with `cargo bench -p rapport-coach --bench analyze`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rapport_coach::evaluation::{TYPICAL_DRAFT, TYPICAL_MESSAGE};
+use rapport_coach::{Context, analyze};
+use rapport_core::{BusinessCalendar, CalendarSpec};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn context() -> Context {
+    let spec = CalendarSpec::office_hours("Office", "Europe/Berlin");
+    Context {
+        customer_name: Some("Ann Lee".into()),
+        customer_message: TYPICAL_MESSAGE.into(),
+        now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+        calendar: Some(Arc::new(BusinessCalendar::new(spec).unwrap())),
+        earlier_replies: vec![
+            "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
+        ],
+        ..Context::default()
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let context = context();
+    let _ = analyze(TYPICAL_DRAFT, &context);
+    c.bench_function("analyze a 150-word reply", |b| {
+        b.iter(|| analyze(black_box(TYPICAL_DRAFT), black_box(&context)))
+    });
+    let mut micros: Vec<f64> = (0..5_000)
+        .map(|_| {
+            let started = Instant::now();
+            black_box(analyze(black_box(TYPICAL_DRAFT), &context));
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    micros.sort_by(f64::total_cmp);
+    let at = |q: f64| micros[((micros.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "analyze, single calls: median {:.0} µs, p99 {:.0} µs ({} calls)",
+        at(0.5),
+        at(0.99),
+        micros.len()
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,158 @@
+//! Needs that are not questions: a deadline, a cost the customer bore, and
+//! what counts as naming a time or speaking of money in a reply.
+
+/// A cost the customer says they bore because of us ("I had to buy a new
+/// ticket for €310", "now I'll get a late fee", "I'm paying for a hire car").
+pub(super) fn cost_borne(message: &str) -> Option<String> {
+    crate::text::sentences(message)
+        .into_iter()
+        .find_map(|span| {
+            let sentence = &message[span];
+            let lower = sentence.to_lowercase().replace('’', "'");
+            let money = sentence
+                .chars()
+                .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
+                || ["late fee", "a fee", "extra fee"]
+                    .iter()
+                    .any(|p| lower.contains(p));
+            let borne = [
+                "i had to",
+                "we had to",
+                "i'm paying",
+                "i am paying",
+                "i'll get",
+                "i will get",
+                "cost me",
+                "i lost",
+                "we lost",
+                "out of pocket",
+                "i paid",
+                "we paid",
+            ]
+            .iter()
+            .any(|p| lower.contains(p));
+            (money && borne || lower.contains("paying for") && lower.contains("myself"))
+                .then(|| sentence.to_string())
+        })
+}
+
+/// Whether the reply speaks of money at all: an amount, a refund, cover, a fee.
+pub(super) fn speaks_of_money(draft_lower: &str) -> bool {
+    draft_lower
+        .chars()
+        .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
+        || [
+            "refund",
+            "compensat",
+            "reimburs",
+            "credit",
+            "cover",
+            "fee",
+            "cost",
+            "pay",
+            "charge",
+            "money",
+            "voucher",
+            "waive",
+            "receipt",
+            "expense",
+        ]
+        .iter()
+        .any(|w| draft_lower.contains(w))
+}
+
+/// A need with a time in the customer's message ("I need it by Friday",
+/// "the concert is on Saturday. I need them before then").
+pub(super) fn deadline(message: &str) -> Option<String> {
+    let sentences = crate::text::sentences(message);
+    // A sentence with the next one: "The concert is on Saturday. I need them before then."
+    let pairs = (0..sentences.len()).map(|i| {
+        let end = sentences.get(i + 1).unwrap_or(&sentences[i]).end;
+        sentences[i].start..end
+    });
+    pairs.into_iter().find_map(|span| {
+        let sentence = &message[span];
+        let lower = sentence.to_lowercase().replace('’', "'");
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let needs = [
+            "need",
+            "needs",
+            "needed",
+            "before",
+            "in time",
+            "deadline",
+            "have to be",
+            "days left",
+            "by then",
+            "at the latest",
+            "i want",
+            "want it",
+            "i have to",
+            // The customer's own plans: "I'm driving to Manchester tomorrow".
+            "i'm driving",
+            "i'm flying",
+            "i'm travelling",
+            "i'm traveling",
+            "i'm leaving",
+            "i leave",
+        ]
+        .iter()
+        .any(|n| lower.contains(n));
+        // "I have 2 days left": the time that remains is the deadline.
+        let remaining = duration(&words)
+            && [" left", "remaining", " until "]
+                .iter()
+                .any(|r| lower.contains(r));
+        (needs && crate::promises::parse_when(&words).is_some() || remaining)
+            .then(|| sentence.to_string())
+    })
+}
+
+/// A stretch of time ("2-3 days", "within 48 hours", "a week").
+pub(super) fn duration(words: &[&str]) -> bool {
+    const UNITS: &[&str] = &[
+        "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+    ];
+    words.windows(2).any(|w| {
+        UNITS.contains(&w[1])
+            && (w[0].chars().any(|c| c.is_ascii_digit())
+                || [
+                    "a", "an", "one", "two", "three", "four", "five", "few", "couple",
+                ]
+                .contains(&w[0]))
+    })
+}
+
+/// A time given, or a time tied to an event ("as soon as the part arrives").
+pub(super) fn names_a_time(draft_lower: &str) -> bool {
+    let words: Vec<&str> = draft_lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    crate::promises::parse_when(&words).is_some()
+        || duration(&words)
+        || words.iter().any(|w| {
+            let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
+            !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
+        })
+        || [
+            "as soon as",
+            "immediately",
+            "once the",
+            "once it",
+            "already",
+            "right now",
+            "is now",
+            "has now",
+            "before the",
+            "in time",
+            "well before",
+        ]
+        .iter()
+        .any(|p| draft_lower.contains(p))
+}
