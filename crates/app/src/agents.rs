@@ -17,6 +17,8 @@ pub struct AgentUpdate {
     pub active: Option<bool>,
     /// New password.
     pub password: Option<String>,
+    /// Where they are: an IANA zone, or "" for the business zone.
+    pub time_zone: Option<String>,
 }
 
 impl App {
@@ -111,6 +113,17 @@ impl App {
         }
         if let Some(role) = update.role {
             agent.role = role;
+        }
+        if let Some(zone) = &update.time_zone {
+            agent.time_zone = match zone.trim() {
+                "" => None,
+                zone => {
+                    jiff::tz::TimeZone::get(zone).map_err(|_| {
+                        AppError::invalid("time_zone", format!("{zone:?} is not an IANA time zone"))
+                    })?;
+                    Some(zone.to_string())
+                }
+            };
         }
         let deactivated = update.active == Some(false);
         if let Some(active) = update.active {

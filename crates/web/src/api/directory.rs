@@ -39,6 +39,9 @@ pub struct AgentPatch {
     pub active: Option<bool>,
     /// New password; revokes every token.
     pub password: Option<String>,
+    /// Where they are (IANA zone, e.g. `America/New_York`; "" for the
+    /// business zone): the times in their notifications and escalation mail.
+    pub time_zone: Option<String>,
 }
 
 /// Every agent.
@@ -107,6 +110,7 @@ pub async fn update_agent(
         role: body.role,
         active: body.active,
         password: body.password,
+        time_zone: body.time_zone,
     };
     Ok(axum::Json(
         (&s.app.update_agent(&caller, AgentId(id), update).await?).into(),

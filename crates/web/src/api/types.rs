@@ -393,6 +393,8 @@ pub struct AgentOut {
     pub has_password: bool,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// Where they are (IANA zone); absent: the business zone.
+    pub time_zone: Option<String>,
 }
 
 impl From<&AgentRecord> for AgentOut {
@@ -405,6 +407,7 @@ impl From<&AgentRecord> for AgentOut {
             active: a.active,
             has_password: a.password_hash.is_some(),
             created_at: a.created_at.to_string(),
+            time_zone: a.time_zone.clone(),
         }
     }
 }

@@ -401,6 +401,33 @@ async fn warnings_and_breaches_are_recorded_once_and_notified(h: &Harness) {
         )
         .await;
     assert!(s.is_success(), "{b}");
+    // The owner works from New York: their notices say so.
+    let (s, b) = h
+        .call(
+            axum::http::Method::PATCH,
+            &format!("/api/v1/agents/{}", h.agent_id.0),
+            Some(&h.agent),
+            Some(json!({"time_zone": "America/New_York"})),
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["time_zone"].as_str()),
+        (200, Some("America/New_York")),
+        "{b}"
+    );
+    let (s, b) = h
+        .call(
+            axum::http::Method::PATCH,
+            &format!("/api/v1/agents/{}", h.agent_id.0),
+            Some(&h.agent),
+            Some(json!({"time_zone": "Mars/Olympus"})),
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("time_zone")),
+        "{b}"
+    );
     let ticket = h.ticket("Broken lamp", Some(h.team)).await;
     take(h, ticket).await;
     let opened = created_at(h, ticket).await;
@@ -459,6 +486,11 @@ async fn warnings_and_breaches_are_recorded_once_and_notified(h: &Harness) {
         lead.as_array()
             .is_some_and(|a| a.iter().any(|n| n["kind"] == "sla_breach")),
         "{lead}"
+    );
+    let warning = mine[1]["text"].as_str().unwrap_or("");
+    assert!(
+        warning.contains("(America/New_York)"),
+        "in the owner's zone: {warning}"
     );
     let id = mine[0]["id"].as_i64().expect("id");
     let (s, _) = h
