@@ -524,4 +524,44 @@ async fn the_acknowledgment_names_a_real_time(h: &Harness) {
     assert!(!text.contains("UTC"), "{text}");
 }
 
-crate::both_backends_with!(super::closed_now(); the_acknowledgment_names_a_real_time);
+/// The acknowledgment promises the response-target policy that applies to
+/// the new ticket (here 30 business minutes, not the configured 90).
+async fn the_acknowledgment_follows_the_policy(h: &Harness) {
+    let (s, b) = h
+        .post(
+            "/api/v1/sla-policies",
+            &h.admin,
+            serde_json::json!({"name": "Mail", "conditions": {"channels": ["email"]}, "first_response_minutes": 30}),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 201, "{b}");
+    let calendar = BusinessCalendar::new(far_opening()).unwrap();
+    let before = Timestamp::now();
+    let raw = "Message-ID: <ack-policy@customer.example>\r\nFrom: Ann Lee <ann@customer.example>\r\nTo: support@shop.example\r\nSubject: Broken lamp\r\n\r\nMy lamp arrived broken.\r\n";
+    let request = Request::post("/api/v1/inbound/mime")
+        .header("authorization", format!("Bearer {}", h.mail_pipe))
+        .header("content-type", "message/rfc822")
+        .body(Body::from(raw))
+        .unwrap();
+    let (s, b) = h.raw(request).await;
+    assert_eq!(s.as_u16(), 202, "{b}");
+    let store = rapport_store::Store::connect(&h.database_url)
+        .await
+        .unwrap();
+    let lease = Timestamp::now().plus_seconds(60);
+    let claimed = store.claim_outbox("test", 10, lease).await.unwrap();
+    store.close().await;
+    assert_eq!(claimed.len(), 1);
+    let text = rapport_mail::parse(&claimed[0].raw).unwrap().text;
+    let by = calendar.add_business_minutes(before, 30).unwrap();
+    let show = |t: Timestamp| rapport_app::hours::customer_time(&calendar, t, before);
+    assert!(
+        text.contains(&format!(
+            "A person from our team will answer by {};",
+            show(by)
+        )),
+        "{text}"
+    );
+}
+
+crate::both_backends_with!(super::closed_now(); the_acknowledgment_names_a_real_time, the_acknowledgment_follows_the_policy);
