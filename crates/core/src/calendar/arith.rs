@@ -16,6 +16,63 @@ use super::zone::Cursor;
 use crate::time::Timestamp;
 use std::ops::ControlFlow::{self, Break, Continue};
 
+/// Spans longer than this (two weeks) are measured in the span table.
+const LONG_SPAN: i64 = 14 * DAY_MICROS;
+const DAY_MICROS: i64 = 86_400_000_000;
+/// The span table covers this far on either side of its first query (two years).
+const TABLE_REACH: i64 = 731 * DAY_MICROS;
+
+/// Every open span of a calendar over a window of years, with the open time
+/// before each, so business time between two instants in the window is two
+/// binary searches. Exact: the spans are the ones the day walk emits.
+#[derive(Debug)]
+pub(super) struct SpanTable {
+    start: i64,
+    end: i64,
+    spans: Vec<(i64, i64)>,
+    before: Vec<i64>,
+}
+
+impl SpanTable {
+    fn build(calendar: &BusinessCalendar, start: i64, end: i64) -> Self {
+        let mut spans: Vec<(i64, i64)> = Vec::new();
+        calendar.walk(start, Limit::Before(end), |lo, hi| {
+            if lo >= end {
+                return Break(());
+            }
+            spans.push((lo, hi.min(end)));
+            Continue(())
+        });
+        let mut before = Vec::with_capacity(spans.len());
+        let mut total = 0i64;
+        for &(lo, hi) in &spans {
+            before.push(total);
+            total = total.saturating_add(hi - lo);
+        }
+        Self {
+            start,
+            end,
+            spans,
+            before,
+        }
+    }
+
+    /// Open time in `[start, t)`, for `t` in the window.
+    fn prefix(&self, t: i64) -> i64 {
+        let i = self.spans.partition_point(|&(lo, _)| lo < t);
+        if i == 0 {
+            return 0;
+        }
+        let (lo, hi) = self.spans[i - 1];
+        self.before[i - 1] + (t.min(hi) - lo)
+    }
+
+    /// Open time in `[a, b)` when both are in the window.
+    fn between(&self, a: i64, b: i64) -> Option<i64> {
+        (a >= self.start && b <= self.end).then(|| self.prefix(b) - self.prefix(a))
+    }
+}
+
 /// How far [`BusinessCalendar::next_opening`] and
 /// [`BusinessCalendar::add_business_minutes`] look for open time: about ten
 /// years of civil days in a row without any.
@@ -270,6 +327,18 @@ impl BusinessCalendar {
         if b <= a {
             return 0;
         }
+        // Weeks or more: two look-ups in the open spans of a window of years
+        // (built once per calendar) instead of a walk over every day.
+        if b - a > LONG_SPAN
+            && let Some(total) = self.span_table(a).between(a, b)
+        {
+            return total;
+        }
+        self.walk_between(a, b)
+    }
+
+    /// Open time in `[a, b)` by walking the days.
+    pub(super) fn walk_between(&self, a: i64, b: i64) -> i64 {
         let mut total = 0i64;
         self.walk(a, Limit::Before(b), |lo, hi| {
             if lo >= b {
@@ -279,6 +348,19 @@ impl BusinessCalendar {
             Continue(())
         });
         total
+    }
+
+    /// The span table, built on first use around `near`.
+    fn span_table(&self, near: i64) -> &SpanTable {
+        self.spans.get_or_init(|| {
+            let start = near
+                .saturating_sub(TABLE_REACH)
+                .max((civil::MIN_DAY + 2) * DAY_MICROS);
+            let end = near
+                .saturating_add(TABLE_REACH)
+                .min((civil::MAX_DAY - 2) * DAY_MICROS);
+            std::sync::Arc::new(SpanTable::build(self, start, end))
+        })
     }
 
     /// Calls `visit(start, end)` for each open span (UTC micros, disjoint,

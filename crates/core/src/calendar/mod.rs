@@ -78,6 +78,8 @@ pub struct BusinessCalendar {
     rules: Rules,
     /// Closures as instants `[start, end)` (UTC micros), sorted and merged.
     closures: Vec<(i64, i64)>,
+    /// The open spans of a window of years, built on the first long measure.
+    spans: std::sync::OnceLock<std::sync::Arc<arith::SpanTable>>,
 }
 
 impl BusinessCalendar {
@@ -103,6 +105,7 @@ impl BusinessCalendar {
             zone,
             rules,
             closures,
+            spans: std::sync::OnceLock::new(),
         })
     }
 

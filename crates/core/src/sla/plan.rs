@@ -171,15 +171,22 @@ impl SlaRules {
         let warn = policy.map_or(self.fallback_warn_permille, |p| p.warn_permille);
         let calendar = self.calendar_of(policy);
         let history = happenings(events);
-        let before = happenings(&events[..new_from.min(events.len())]);
-        let earlier = replay_clocks(calendar, &self.pausing, targets, &before, now);
         let Clocks {
             clocks,
             transitions,
         } = replay_clocks(calendar, &self.pausing, targets, &history, now);
+        // Nothing new (a sweep, a recompute): no second replay.
+        let earlier = if new_from >= events.len() {
+            transitions.len()
+        } else {
+            let before = happenings(&events[..new_from]);
+            replay_clocks(calendar, &self.pausing, targets, &before, now)
+                .transitions
+                .len()
+        };
         let new_transitions = transitions
             .iter()
-            .skip(earlier.transitions.len())
+            .skip(earlier)
             .map(|t| {
                 let clock = clocks.iter().find(|c| c.kind == t.kind);
                 EventKind::SlaClock {

@@ -202,6 +202,24 @@ proptest! {
     }
 
     #[test]
+    fn long_spans_from_the_span_table_equal_the_day_walk(
+        r in recipe(),
+        spans in prop::collection::vec((-800..800i64, 15..900i64, 0..86_400_000_000i64), 1..6),
+    ) {
+        let (spec, t0) = build_recipe(&r);
+        let cal = BusinessCalendar::new(spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        const DAY: i64 = 86_400_000_000;
+        for (from_day, days, micros) in spans {
+            // Spans of weeks to years, some reaching outside the table's
+            // window (built around the first), all at odd microseconds.
+            let a = t0.0 + from_day * DAY + micros;
+            let b = a + days * DAY + micros / 3;
+            let table = cal.business_micros_between(Timestamp(a), Timestamp(b));
+            prop_assert_eq!(table, cal.walk_between(a, b), "from {} for {} days", from_day, days);
+        }
+    }
+
+    #[test]
     fn random_calendars_round_trip_through_json_and_ical(r in recipe()) {
         let (spec, _) = build_recipe(&r);
         let cal = BusinessCalendar::new(spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
