@@ -24,6 +24,7 @@ pub mod poller;
 pub mod portal;
 pub mod promises;
 pub mod scheduler;
+pub mod search;
 pub mod teams;
 pub mod templates;
 pub mod throttle;
@@ -171,6 +172,7 @@ pub struct App {
     reply_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     calendar: Arc<calendars::CalendarCache>,
     canned: Arc<templates::CannedCache>,
+    search: Arc<std::sync::OnceLock<Arc<search::SearchService>>>,
 }
 
 impl App {
@@ -192,6 +194,7 @@ impl App {
             reply_secret: Arc::new(tokio::sync::OnceCell::new()),
             calendar: Arc::default(),
             canned: Arc::default(),
+            search: Arc::default(),
         }
     }
 

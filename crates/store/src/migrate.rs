@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "promises",
         include_str!("../migrations/0014_promises.sql"),
     ),
+    (
+        17,
+        "search_changes",
+        include_str!("../migrations/0017_search_changes.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

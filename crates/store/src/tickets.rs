@@ -465,6 +465,7 @@ pub(crate) async fn create_in(
     };
     let kinds = opening.events(message.as_ref().map(|m| m.id));
     let events = insert_events(conn, ticket.id, actor, ticket.created_at, &kinds).await?;
+    crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok(TicketChange {
         ticket,
         events,
@@ -591,6 +592,7 @@ async fn append(
             ticket.id
         )));
     }
+    crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok(events)
 }
 
