@@ -16,15 +16,15 @@
 use crate::{App, AppError, Caller};
 use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{OwnerRef, Term};
-use rapport_search::{
-    Context, Language, MessageDoc, Query, QueryError, SearchIndex, Sort, TicketDoc, Watermark,
-};
+use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
 use rapport_store::{SearchChange, SearchSource};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+
+pub use rapport_search::{Language, MAX_PAGE, Sort};
 
 /// How long a gap in the feed is waited for before it counts as a
 /// rolled-back transaction. Longer than any write transaction runs.
@@ -376,12 +376,13 @@ impl App {
 
     async fn rebuild_if_needed(&self, service: &SearchService) -> Result<(), AppError> {
         let index = service.index.clone();
-        let mark = blocking(move || index.watermark()).await?;
+        let (mark, empty) = blocking(move || Ok((index.watermark()?, index.is_empty()?))).await?;
         let stale = mark.is_some_and(|m| {
             Timestamp::now().0 - m.at > RETENTION.as_micros() as i64
         });
-        let empty_new = service.created && mark.is_none();
-        if !(stale || empty_new) || self.store().ticket_count().await? == 0 {
+        // New, or empty while the database has tickets (loaded by `rapport
+        // generate`, which writes around the feed).
+        if !(stale || empty || service.created) || self.store().ticket_count().await? == 0 {
             return Ok(());
         }
         tracing::info!("search: building the index from the database");

@@ -27,6 +27,9 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub findings: Option<serde_json::Value>,
+    /// For `bad_query`: the bytes `[start, end)` of the query at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
 }
 
 /// An error on its way to becoming a response.
@@ -42,6 +45,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Coach findings, for `coach_blocked`.
     pub findings: Option<serde_json::Value>,
+    /// The bytes of a search query at fault, for `bad_query`.
+    pub span: Option<[usize; 2]>,
 }
 
 impl ApiError {
@@ -53,6 +58,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             findings: None,
+            span: None,
         }
     }
 
@@ -64,6 +70,7 @@ impl ApiError {
             message: message.into(),
             field: Some(field.into()),
             findings: None,
+            span: None,
         }
     }
 
@@ -112,6 +119,7 @@ impl ApiError {
                 message: self.message.clone(),
                 field: self.field.clone(),
                 findings: self.findings.clone(),
+                span: self.span,
             },
         }
     }
@@ -130,7 +138,8 @@ impl From<AppError> for ApiError {
             AppError::TooManyAttempts(_) | AppError::Throttled { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::BadQuery { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) | AppError::Search(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let field = match &error {
@@ -153,12 +162,17 @@ impl From<AppError> for ApiError {
             AppError::CoachBlocked(f) => serde_json::to_value(f).ok(),
             _ => None,
         };
+        let span = match &error {
+            AppError::BadQuery { start, end, .. } => Some([*start, *end]),
+            _ => None,
+        };
         Self {
             status,
             code: error.code().into(),
             message,
             field,
             findings,
+            span,
         }
     }
 }
