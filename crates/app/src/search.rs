@@ -170,7 +170,11 @@ impl App {
     }
 
     /// Searches every ticket the caller's role may read.
-    pub async fn search(&self, caller: &Caller, request: &SearchRequest) -> Result<SearchResults, AppError> {
+    pub async fn search(
+        &self,
+        caller: &Caller,
+        request: &SearchRequest,
+    ) -> Result<SearchResults, AppError> {
         caller.require(Permission::Read, "search tickets")?;
         let query = Query::parse(&request.q).map_err(query_error)?;
         let ctx = self.search_context(&query, Some(caller.agent_id.0)).await?;
@@ -201,7 +205,10 @@ impl App {
             me,
             ..Context::default()
         };
-        let wants_teams = query.clauses.iter().any(|c| matches!(c.term, Term::Team(Some(_))));
+        let wants_teams = query
+            .clauses
+            .iter()
+            .any(|c| matches!(c.term, Term::Team(Some(_))));
         if wants_teams {
             for team in self.store().teams().await? {
                 ctx.teams.insert(team.name.to_lowercase(), team.id.0);
@@ -250,11 +257,14 @@ impl App {
                 .parse::<usize>()
                 .ok()
                 .filter(|o| *o <= rapport_search::MAX_OFFSET)
-                .ok_or_else(|| AppError::invalid("cursor", "is not a cursor this search returned"))?,
+                .ok_or_else(|| {
+                    AppError::invalid("cursor", "is not a cursor this search returned")
+                })?,
         };
         let limit = request.limit.clamp(1, rapport_search::MAX_PAGE);
         let sort = request.sort;
-        let page = blocking(move || service.index.search(&query, &ctx, sort, offset, limit)).await?;
+        let page =
+            blocking(move || service.index.search(&query, &ctx, sort, offset, limit)).await?;
         let ids: Vec<TicketId> = page.hits.iter().map(|h| TicketId(h.ticket_id)).collect();
         let mut tickets: HashMap<i64, Ticket> = self
             .store()
@@ -305,7 +315,10 @@ impl App {
             blocking(move || SearchIndex::start_rebuild(&root_owned, language)).await?;
         let mut after = 0;
         loop {
-            let ids = self.store().ticket_ids_after(after, SOURCES_PER_READ as i64).await?;
+            let ids = self
+                .store()
+                .ticket_ids_after(after, SOURCES_PER_READ as i64)
+                .await?;
             let Some(last) = ids.last() else { break };
             after = last.0;
             let docs: Vec<TicketDoc> = self
@@ -329,7 +342,13 @@ impl App {
         };
         let path = blocking(move || rebuild.finish(mark)).await?;
         let bytes = std::fs::read_dir(&path)
-            .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
             .unwrap_or(0);
         Ok(RebuildReport { tickets, bytes })
     }
@@ -377,16 +396,16 @@ impl App {
     async fn rebuild_if_needed(&self, service: &SearchService) -> Result<(), AppError> {
         let index = service.index.clone();
         let (mark, empty) = blocking(move || Ok((index.watermark()?, index.is_empty()?))).await?;
-        let stale = mark.is_some_and(|m| {
-            Timestamp::now().0 - m.at > RETENTION.as_micros() as i64
-        });
+        let stale = mark.is_some_and(|m| Timestamp::now().0 - m.at > RETENTION.as_micros() as i64);
         // New, or empty while the database has tickets (loaded by `rapport
         // generate`, which writes around the feed).
         if !(stale || empty || service.created) || self.store().ticket_count().await? == 0 {
             return Ok(());
         }
         tracing::info!("search: building the index from the database");
-        let report = self.rebuild_search(&service.root, service.language, &|_, _| {}).await?;
+        let report = self
+            .rebuild_search(&service.root, service.language, &|_, _| {})
+            .await?;
         let index = service.index.clone();
         blocking(move || index.follow_swap()).await?;
         tracing::info!(tickets = report.tickets, "search: index built");
@@ -395,7 +414,11 @@ impl App {
 
     /// Applies what the feed holds past the watermark; returns the number
     /// of tickets re-indexed.
-    pub(crate) async fn index_step(&self, service: &SearchService, feed: &mut Feed) -> Result<usize, AppError> {
+    pub(crate) async fn index_step(
+        &self,
+        service: &SearchService,
+        feed: &mut Feed,
+    ) -> Result<usize, AppError> {
         let index = service.index.clone();
         if blocking(move || index.follow_swap()).await? {
             *feed = Feed::from_index(&service.index).map_err(search_error)?;
@@ -420,10 +443,20 @@ impl App {
         let ids: Vec<TicketId> = tickets.into_iter().collect();
         let mut docs = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(SOURCES_PER_READ) {
-            docs.extend(self.store().search_sources(chunk).await?.into_iter().map(ticket_doc));
+            docs.extend(
+                self.store()
+                    .search_sources(chunk)
+                    .await?
+                    .into_iter()
+                    .map(ticket_doc),
+            );
         }
         let found: BTreeSet<i64> = docs.iter().map(|d| d.id).collect();
-        let gone: Vec<i64> = ids.iter().map(|t| t.0).filter(|id| !found.contains(id)).collect();
+        let gone: Vec<i64> = ids
+            .iter()
+            .map(|t| t.0)
+            .filter(|id| !found.contains(id))
+            .collect();
         let count = docs.len();
         let mark = Watermark {
             upto,

@@ -510,7 +510,9 @@ async fn generate_command(
         report.customers,
         report.tickets as f64 / seconds
     );
-    println!("run `rapport reindex` to make them searchable (a server with an empty index builds it when it starts)");
+    println!(
+        "run `rapport reindex` to make them searchable (a server with an empty index builds it when it starts)"
+    );
     app.close().await;
     Ok(())
 }
@@ -613,7 +615,12 @@ async fn reindex_command(settings: &Settings) -> Result<()> {
 
 async fn serve(app: App, settings: &Settings) -> Result<()> {
     app.enable_search(&settings.search_dir(), settings.search_language)
-        .with_context(|| format!("cannot open the search index in {}", settings.search_dir().display()))?;
+        .with_context(|| {
+            format!(
+                "cannot open the search index in {}",
+                settings.search_dir().display()
+            )
+        })?;
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -13,9 +13,9 @@
 //! [`Watermark`] in tantivy's commit payload: the change feed position the
 //! index holds, saved atomically with the documents.
 
+use crate::SearchError;
 use crate::doc::TicketDoc;
 use crate::schema::{self, Fields, Language};
-use crate::SearchError;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::directory::MmapDirectory;
@@ -74,12 +74,7 @@ impl Opened {
 
     /// Replaces the documents of these tickets and removes `gone`, then
     /// commits with the watermark and makes the result visible.
-    fn apply(
-        &self,
-        docs: &[TicketDoc],
-        gone: &[i64],
-        mark: Watermark,
-    ) -> Result<(), SearchError> {
+    fn apply(&self, docs: &[TicketDoc], gone: &[i64], mark: Watermark) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         for id in gone.iter().copied().chain(docs.iter().map(|d| d.id)) {
             writer.delete_term(Term::from_field_u64(self.fields.id, id as u64));
@@ -87,7 +82,8 @@ impl Opened {
         for doc in docs {
             writer.add_document(doc.to_document(&self.fields))?;
         }
-        let payload = serde_json::to_string(&mark).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let payload =
+            serde_json::to_string(&mark).map_err(|e| SearchError::Corrupt(e.to_string()))?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
@@ -192,7 +188,11 @@ impl SearchIndex {
     }
 
     pub(crate) fn opened(&self) -> Result<Arc<Opened>, SearchError> {
-        Ok(self.current.read().map_err(|_| SearchError::Poisoned)?.clone())
+        Ok(self
+            .current
+            .read()
+            .map_err(|_| SearchError::Poisoned)?
+            .clone())
     }
 
     /// The watermark of the served index (none before its first commit).
@@ -203,7 +203,12 @@ impl SearchIndex {
     /// Replaces the documents of `docs`' tickets, removes the tickets in
     /// `gone`, and commits with `mark`. Blocking: call it off the async
     /// workers.
-    pub fn apply(&self, docs: &[TicketDoc], gone: &[i64], mark: Watermark) -> Result<(), SearchError> {
+    pub fn apply(
+        &self,
+        docs: &[TicketDoc],
+        gone: &[i64],
+        mark: Watermark,
+    ) -> Result<(), SearchError> {
         self.opened()?.apply(docs, gone, mark)
     }
 
@@ -222,7 +227,10 @@ impl SearchIndex {
         let name = self.opened()?.name.clone();
         let dir = self.root.join(name);
         let mut total = 0;
-        for entry in std::fs::read_dir(&dir).map_err(|e| SearchError::io(&dir, e))?.flatten() {
+        for entry in std::fs::read_dir(&dir)
+            .map_err(|e| SearchError::io(&dir, e))?
+            .flatten()
+        {
             total += entry.metadata().map(|m| m.len()).unwrap_or(0);
         }
         Ok(total)
@@ -289,7 +297,11 @@ impl std::fmt::Debug for Rebuild {
 impl Rebuild {
     /// Adds tickets (blocking; the writer indexes on its own thread).
     pub fn add(&mut self, docs: &[TicketDoc]) -> Result<(), SearchError> {
-        let writer = self.opened.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let writer = self
+            .opened
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?;
         for doc in docs {
             writer.add_document(doc.to_document(&self.opened.fields))?;
         }
@@ -314,7 +326,8 @@ impl Rebuild {
         } = self;
         let Opened { name, writer, .. } = opened;
         let mut writer = writer.into_inner().map_err(|_| SearchError::Poisoned)?;
-        let payload = serde_json::to_string(&mark).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let payload =
+            serde_json::to_string(&mark).map_err(|e| SearchError::Corrupt(e.to_string()))?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;

@@ -114,7 +114,9 @@ pub enum QueryErrorKind {
     #[error("a value is missing here")]
     MissingValue,
     /// `foo:bar` where `foo` is no filter.
-    #[error("`{0}` is not a filter (known: status, owner, team, tag, from, customer, has, created); quote it to search for the text")]
+    #[error(
+        "`{0}` is not a filter (known: status, owner, team, tag, from, customer, has, created); quote it to search for the text"
+    )]
     UnknownFilter(String),
     /// `status:` with no such status.
     #[error("`{0}` is not a status (new, open, pending, on_hold, solved, closed)")]
@@ -123,7 +125,9 @@ pub enum QueryErrorKind {
     #[error("`has:` takes `attachment`, not `{0}`")]
     BadHas(String),
     /// A date that is not `YYYY-MM-DD`, or a range that is empty.
-    #[error("`{0}` is not a date like 2026-01-31, a comparison like >2026-01-31 or a range like 2026-01-01..2026-02-01")]
+    #[error(
+        "`{0}` is not a date like 2026-01-31, a comparison like >2026-01-31 or a range like 2026-01-01..2026-02-01"
+    )]
     BadDate(String),
     /// `#` not followed by a ticket number.
     #[error("`#` must be followed by a ticket number")]
@@ -233,10 +237,7 @@ fn clause(text: &str, start: usize) -> Result<(Option<Clause>, usize), QueryErro
     if negated {
         pos += 1;
         if pos == text.len() || text[pos..].starts_with(char::is_whitespace) {
-            return Err(QueryError::new(
-                QueryErrorKind::DanglingMinus,
-                start..pos,
-            ));
+            return Err(QueryError::new(QueryErrorKind::DanglingMinus, start..pos));
         }
     }
     let (term, end) = if text[pos..].starts_with('"') {
@@ -252,10 +253,7 @@ fn clause(text: &str, start: usize) -> Result<(Option<Clause>, usize), QueryErro
         match digits.parse::<i64>() {
             Ok(n) if n > 0 && digits.bytes().all(|b| b.is_ascii_digit()) => (Term::Ticket(n), end),
             _ => {
-                return Err(QueryError::new(
-                    QueryErrorKind::BadTicketNumber,
-                    start..end,
-                ));
+                return Err(QueryError::new(QueryErrorKind::BadTicketNumber, start..end));
             }
         }
     } else if let Some(colon) = filter_key(text, pos) {
@@ -290,7 +288,11 @@ fn filter_key(text: &str, pos: usize) -> Option<usize> {
 fn filter(key: &str, value: String, span: Range<usize>) -> Result<Term, QueryError> {
     let bad = |kind| Err(QueryError::new(kind, span.clone()));
     Ok(match key.to_ascii_lowercase().as_str() {
-        "status" => match value.to_ascii_lowercase().replace('-', "_").parse::<Status>() {
+        "status" => match value
+            .to_ascii_lowercase()
+            .replace('-', "_")
+            .parse::<Status>()
+        {
             Ok(s) => Term::Status(s),
             Err(_) => return bad(QueryErrorKind::BadStatus(value)),
         },
@@ -320,22 +322,40 @@ fn date_range(value: &str) -> Option<DateRange> {
     let day = |s: &str| day_start(s.trim());
     const DAY: i64 = 86_400_000_000;
     let range = if let Some(d) = value.strip_prefix(">=") {
-        DateRange { from: Some(day(d)?), until: None }
+        DateRange {
+            from: Some(day(d)?),
+            until: None,
+        }
     } else if let Some(d) = value.strip_prefix('>') {
-        DateRange { from: Some(day(d)? + DAY), until: None }
+        DateRange {
+            from: Some(day(d)? + DAY),
+            until: None,
+        }
     } else if let Some(d) = value.strip_prefix("<=") {
-        DateRange { from: None, until: Some(day(d)? + DAY) }
+        DateRange {
+            from: None,
+            until: Some(day(d)? + DAY),
+        }
     } else if let Some(d) = value.strip_prefix('<') {
-        DateRange { from: None, until: Some(day(d)?) }
+        DateRange {
+            from: None,
+            until: Some(day(d)?),
+        }
     } else if let Some((a, b)) = value.split_once("..") {
         let (from, until) = (day(a)?, day(b)? + DAY);
         if from >= until {
             return None;
         }
-        DateRange { from: Some(from), until: Some(until) }
+        DateRange {
+            from: Some(from),
+            until: Some(until),
+        }
     } else {
         let d = day(value)?;
-        DateRange { from: Some(d), until: Some(d + DAY) }
+        DateRange {
+            from: Some(d),
+            until: Some(d + DAY),
+        }
     };
     Some(range)
 }
@@ -348,11 +368,26 @@ fn day_start(s: &str) -> Option<i64> {
     }
     let num = |r: Range<usize>| -> Option<i64> {
         let part = s.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days_in = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&m) || d < 1 || d > days_in[(m - 1) as usize] || y < 1970 {
         return None;
     }
@@ -421,27 +456,64 @@ mod tests {
             Some((_, Term::Created(r))) => r,
             other => panic!("{other:?}"),
         };
-        assert_eq!(r("created:>=2026-01-01"), DateRange { from: Some(jan1), until: None });
-        assert_eq!(r("created:>2026-01-01"), DateRange { from: Some(jan1 + day), until: None });
-        assert_eq!(r("created:<2026-01-01"), DateRange { from: None, until: Some(jan1) });
-        assert_eq!(r("created:2026-01-01"), DateRange { from: Some(jan1), until: Some(jan1 + day) });
+        assert_eq!(
+            r("created:>=2026-01-01"),
+            DateRange {
+                from: Some(jan1),
+                until: None
+            }
+        );
+        assert_eq!(
+            r("created:>2026-01-01"),
+            DateRange {
+                from: Some(jan1 + day),
+                until: None
+            }
+        );
+        assert_eq!(
+            r("created:<2026-01-01"),
+            DateRange {
+                from: None,
+                until: Some(jan1)
+            }
+        );
+        assert_eq!(
+            r("created:2026-01-01"),
+            DateRange {
+                from: Some(jan1),
+                until: Some(jan1 + day)
+            }
+        );
         assert_eq!(
             r("created:2026-01-01..2026-01-31"),
-            DateRange { from: Some(jan1), until: Some(jan1 + 31 * day) }
+            DateRange {
+                from: Some(jan1),
+                until: Some(jan1 + 31 * day)
+            }
         );
     }
 
     #[test]
     fn errors_point_at_the_bad_part() {
-        let err = |q: &str| Query::parse(q).err().unwrap_or_else(|| panic!("{q} parsed"));
+        let err = |q: &str| {
+            Query::parse(q)
+                .err()
+                .unwrap_or_else(|| panic!("{q} parsed"))
+        };
         let e = err(r#"refund "credit card"#);
         assert_eq!((e.kind, e.span), (QueryErrorKind::UnclosedQuote, 7..19));
         let e = err("refund statu:open");
         assert_eq!(e.kind, QueryErrorKind::UnknownFilter("statu".into()));
         assert_eq!(e.span, 7..17);
-        assert_eq!(err("status:later").kind, QueryErrorKind::BadStatus("later".into()));
+        assert_eq!(
+            err("status:later").kind,
+            QueryErrorKind::BadStatus("later".into())
+        );
         assert_eq!(err("created:>2026-13-01").span, 0..19);
-        assert_eq!(err("created:2026-02-30").kind, QueryErrorKind::BadDate("2026-02-30".into()));
+        assert_eq!(
+            err("created:2026-02-30").kind,
+            QueryErrorKind::BadDate("2026-02-30".into())
+        );
         assert_eq!(err("a #12x").span, 2..6);
         assert_eq!(err("a - b").span, 2..3);
         assert_eq!(err("tag:").kind, QueryErrorKind::MissingValue);

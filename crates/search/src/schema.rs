@@ -6,8 +6,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer,
@@ -43,7 +42,9 @@ pub enum Language {
 
 /// A language name that is not supported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a supported search language (english, french, german, spanish, portuguese, italian, dutch, swedish)")]
+#[error(
+    "`{0}` is not a supported search language (english, french, german, spanish, portuguese, italian, dutch, swedish)"
+)]
 pub struct UnknownLanguage(pub String);
 
 impl std::str::FromStr for Language {

@@ -1,10 +1,10 @@
 //! Running a parsed query: the tantivy query it becomes, ranking, paging
 //! and escaped snippets.
 
-use crate::{SearchError, html};
 use crate::index::{Opened, SearchIndex};
 use crate::query::{Clause, OwnerRef, Query, Term as QTerm};
 use crate::schema::Fields;
+use crate::{SearchError, html};
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
@@ -92,7 +92,10 @@ impl SearchIndex {
                 .map(|((score, _), addr)| (score, addr))
                 .collect(),
             Sort::Newest => searcher
-                .search(&tquery, &fetch.order_by_fast_field::<i64>("updated_at", Order::Desc))?
+                .search(
+                    &tquery,
+                    &fetch.order_by_fast_field::<i64>("updated_at", Order::Desc),
+                )?
                 .into_iter()
                 .map(|(_, addr)| (0.0, addr))
                 .collect(),
@@ -131,7 +134,11 @@ fn recency_tiebreak(
 
 /// The tantivy query, and the query of positive text clauses whose terms
 /// are highlighted.
-fn compile(opened: &Opened, query: &Query, ctx: &Context) -> (Box<dyn TQuery>, Option<Box<dyn TQuery>>) {
+fn compile(
+    opened: &Opened,
+    query: &Query,
+    ctx: &Context,
+) -> (Box<dyn TQuery>, Option<Box<dyn TQuery>>) {
     let f = &opened.fields;
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut highlight: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
@@ -142,7 +149,14 @@ fn compile(opened: &Opened, query: &Query, ctx: &Context) -> (Box<dyn TQuery>, O
         if !clause.negated && matches!(clause.term, QTerm::Word(_) | QTerm::Phrase(_)) {
             highlight.push((Occur::Should, q.box_clone()));
         }
-        parts.push((if clause.negated { Occur::MustNot } else { Occur::Must }, q));
+        parts.push((
+            if clause.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            },
+            q,
+        ));
     }
     if let Some(customer) = ctx.customer {
         parts.push((Occur::Must, term_u64(f.customer_id, customer)));
@@ -150,7 +164,8 @@ fn compile(opened: &Opened, query: &Query, ctx: &Context) -> (Box<dyn TQuery>, O
     if !parts.iter().any(|(o, _)| *o == Occur::Must) {
         parts.push((Occur::Must, Box::new(AllQuery)));
     }
-    let highlight = (!highlight.is_empty()).then(|| Box::new(BooleanQuery::new(highlight)) as Box<dyn TQuery>);
+    let highlight =
+        (!highlight.is_empty()).then(|| Box::new(BooleanQuery::new(highlight)) as Box<dyn TQuery>);
     (Box::new(BooleanQuery::new(parts)), highlight)
 }
 
@@ -190,7 +205,12 @@ fn text_query(opened: &Opened, field: Field, text: &str) -> Option<Box<dyn TQuer
 fn any_text(opened: &Opened, text: &str) -> Option<Box<dyn TQuery>> {
     let f = &opened.fields;
     let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-    for (field, boost) in [(f.subject, 2.0), (f.body, 1.0), (f.people, 1.0), (f.extra, 1.0)] {
+    for (field, boost) in [
+        (f.subject, 2.0),
+        (f.body, 1.0),
+        (f.people, 1.0),
+        (f.extra, 1.0),
+    ] {
         if let Some(q) = text_query(opened, field, text) {
             should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
         }
@@ -286,7 +306,10 @@ impl Snippets {
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         let mut ranges = Vec::new();
-        if let (Some(analyzer), false) = (self.subject_analyzer.as_mut(), self.subject_terms.is_empty()) {
+        if let (Some(analyzer), false) = (
+            self.subject_analyzer.as_mut(),
+            self.subject_terms.is_empty(),
+        ) {
             let mut stream = analyzer.token_stream(subject);
             while let Some(token) = stream.next() {
                 if self.subject_terms.contains(&token.text) {

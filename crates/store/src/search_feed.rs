@@ -82,7 +82,9 @@ fn change(row: &sqlx::any::AnyRow) -> Result<SearchChange, StoreError> {
     Ok(SearchChange {
         id: row.try_get("id")?,
         ticket_id: row.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
-        customer_id: row.try_get::<Option<i64>, _>("customer_id")?.map(CustomerId),
+        customer_id: row
+            .try_get::<Option<i64>, _>("customer_id")?
+            .map(CustomerId),
     })
 }
 
@@ -126,7 +128,12 @@ impl Store {
         for id in ids {
             query = query.bind(*id);
         }
-        query.fetch_all(&self.read).await?.iter().map(change).collect()
+        query
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(change)
+            .collect()
     }
 
     /// Where a rebuild that starts now may say it stands in the feed: just
@@ -140,34 +147,42 @@ impl Store {
                 .await?;
         match first_recent {
             Some(id) => Ok(id - 1),
-            None => Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM search_changes")
-                .fetch_one(&self.read)
-                .await?
-                .unwrap_or(0)),
+            None => Ok(
+                sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM search_changes")
+                    .fetch_one(&self.read)
+                    .await?
+                    .unwrap_or(0),
+            ),
         }
     }
 
     /// Deletes feed rows written before `before`; returns how many.
     pub async fn prune_search_changes(&self, before: Timestamp) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM search_changes WHERE created_at < $1")
-            .bind(before.0)
-            .execute(&self.write)
-            .await?
-            .rows_affected())
+        Ok(
+            sqlx::query("DELETE FROM search_changes WHERE created_at < $1")
+                .bind(before.0)
+                .execute(&self.write)
+                .await?
+                .rows_affected(),
+        )
     }
 
     /// Ticket ids after `after` in id order (a rebuild's scan).
-    pub async fn ticket_ids_after(&self, after: i64, limit: i64) -> Result<Vec<TicketId>, StoreError> {
-        Ok(
-            sqlx::query_scalar::<_, i64>("SELECT id FROM tickets WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(limit)
-                .fetch_all(&self.read)
-                .await?
-                .into_iter()
-                .map(TicketId)
-                .collect(),
+    pub async fn ticket_ids_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<TicketId>, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM tickets WHERE id > $1 ORDER BY id LIMIT $2",
         )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?
+        .into_iter()
+        .map(TicketId)
+        .collect())
     }
 
     /// The tickets of these customers (indexed by `tickets_by_customer`).
@@ -186,7 +201,12 @@ impl Store {
         for c in customers {
             query = query.bind(c.0);
         }
-        Ok(query.fetch_all(&self.read).await?.into_iter().map(TicketId).collect())
+        Ok(query
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(TicketId)
+            .collect())
     }
 
     /// These tickets as stored now (missing ones left out), in id order.
@@ -195,7 +215,11 @@ impl Store {
             return Ok(Vec::new());
         }
         // The ids are integers, so listing them inline is safe.
-        let list = ids.iter().map(|t| t.0.to_string()).collect::<Vec<_>>().join(",");
+        let list = ids
+            .iter()
+            .map(|t| t.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         sqlx::query(AssertSqlSafe(format!(
             "SELECT {} FROM tickets WHERE id IN ({list}) ORDER BY id",
             crate::rows::TICKET_COLUMNS
@@ -214,7 +238,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let tickets = self.tickets_by_ids(ids).await?;
-        let list = ids.iter().map(|t| t.0.to_string()).collect::<Vec<_>>().join(",");
+        let list = ids
+            .iter()
+            .map(|t| t.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let messages = sqlx::query(AssertSqlSafe(format!(
             "SELECT ticket_id, author_kind, author_id, body_text FROM messages \
              WHERE ticket_id IN ({list}) ORDER BY ticket_id, id"
@@ -243,7 +271,10 @@ impl Store {
         let agents = self.agent_people(&mut agent_ids).await?;
         let mut sources: HashMap<i64, SearchSource> = HashMap::with_capacity(tickets.len());
         for ticket in tickets {
-            let (name, addresses) = customers.get(&ticket.customer_id.0).cloned().unwrap_or_default();
+            let (name, addresses) = customers
+                .get(&ticket.customer_id.0)
+                .cloned()
+                .unwrap_or_default();
             sources.insert(
                 ticket.id.0,
                 SearchSource {
@@ -260,7 +291,8 @@ impl Store {
             let Some(source) = sources.get_mut(&ticket_id) else {
                 continue;
             };
-            let author_kind: AuthorKind = crate::rows::parse(&row.try_get::<String, _>("author_kind")?)?;
+            let author_kind: AuthorKind =
+                crate::rows::parse(&row.try_get::<String, _>("author_kind")?)?;
             let author = row.try_get::<Option<i64>, _>("author_id")?;
             let (author_name, author_address) = match (author_kind, author) {
                 (AuthorKind::Agent, Some(id)) => agents.get(&id).cloned().unwrap_or_default(),
@@ -300,11 +332,16 @@ impl Store {
             return Ok(out);
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        for row in sqlx::query(AssertSqlSafe(format!("SELECT id, name FROM customers WHERE id IN ({list})")))
-            .fetch_all(&self.read)
-            .await?
+        for row in sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, name FROM customers WHERE id IN ({list})"
+        )))
+        .fetch_all(&self.read)
+        .await?
         {
-            out.insert(row.try_get::<i64, _>("id")?, (row.try_get("name")?, Vec::new()));
+            out.insert(
+                row.try_get::<i64, _>("id")?,
+                (row.try_get("name")?, Vec::new()),
+            );
         }
         for row in sqlx::query(AssertSqlSafe(format!(
             "SELECT customer_id AS owner, value FROM customer_identities WHERE customer_id IN ({list}) ORDER BY id"
@@ -331,9 +368,11 @@ impl Store {
             return Ok(out);
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        for row in sqlx::query(AssertSqlSafe(format!("SELECT id, name, email FROM agents WHERE id IN ({list})")))
-            .fetch_all(&self.read)
-            .await?
+        for row in sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, name, email FROM agents WHERE id IN ({list})"
+        )))
+        .fetch_all(&self.read)
+        .await?
         {
             out.insert(
                 row.try_get::<i64, _>("id")?,

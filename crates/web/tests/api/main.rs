@@ -22,6 +22,7 @@ mod promises;
 mod races;
 mod same_on_both;
 mod scheduler;
+mod search;
 mod server;
 mod slow_smtp;
 mod templates;
