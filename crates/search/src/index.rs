@@ -179,10 +179,11 @@ impl SearchIndex {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("index-") && name != keep {
-                if let Err(e) = std::fs::remove_dir_all(entry.path()) {
-                    tracing::warn!(index = %name, error = %e, "could not remove an old search index");
-                }
+            if name.starts_with("index-")
+                && name != keep
+                && let Err(e) = std::fs::remove_dir_all(entry.path())
+            {
+                tracing::warn!(index = %name, error = %e, "could not remove an old search index");
             }
         }
     }

@@ -279,10 +279,10 @@ impl Snippets {
         let body = match highlight {
             Some(q) => {
                 q.query_terms(&mut |term, _| {
-                    if term.field() == fields.subject {
-                        if let Some(text) = term.value().as_str() {
-                            subject_terms.insert(text.to_string());
-                        }
+                    if term.field() == fields.subject
+                        && let Some(text) = term.value().as_str()
+                    {
+                        subject_terms.insert(text.to_string());
                     }
                 });
                 let mut body = SnippetGenerator::create(searcher, q, fields.body)?;

@@ -29,7 +29,7 @@ pub struct ErrorDetail {
     pub findings: Option<serde_json::Value>,
     /// For `bad_query`: the bytes `[start, end)` of the query at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub span: Option<[usize; 2]>,
+    pub span: Option<[u32; 2]>,
 }
 
 /// An error on its way to becoming a response.
@@ -46,7 +46,7 @@ pub struct ApiError {
     /// Coach findings, for `coach_blocked`.
     pub findings: Option<serde_json::Value>,
     /// The bytes of a search query at fault, for `bad_query`.
-    pub span: Option<[usize; 2]>,
+    pub span: Option<[u32; 2]>,
 }
 
 impl ApiError {
@@ -163,7 +163,9 @@ impl From<AppError> for ApiError {
             _ => None,
         };
         let span = match &error {
-            AppError::BadQuery { start, end, .. } => Some([*start, *end]),
+            AppError::BadQuery { start, end, .. } => {
+                Some([*start, *end].map(|b| u32::try_from(b).unwrap_or(u32::MAX)))
+            }
             _ => None,
         };
         Self {
