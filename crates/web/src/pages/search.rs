@@ -50,7 +50,11 @@ pub struct SearchQuery {
 fn request(q: &SearchQuery) -> SearchRequest {
     SearchRequest {
         q: q.q.clone().unwrap_or_default(),
-        sort: if q.sort.as_deref() == Some("newest") { Sort::Newest } else { Sort::Relevance },
+        sort: if q.sort.as_deref() == Some("newest") {
+            Sort::Newest
+        } else {
+            Sort::Relevance
+        },
         cursor: q.cursor.clone(),
         limit: 25,
     }
@@ -66,8 +70,15 @@ fn render(
     let (chrome, results, status) = match found {
         None => (chrome, None, StatusCode::OK),
         Some(Ok(r)) => (chrome, Some(r), StatusCode::OK),
-        Some(Err(AppError::BadQuery { message, start, end })) => (
-            chrome.with_notice(format!("{message} (characters {}–{})", start + 1, end), true),
+        Some(Err(AppError::BadQuery {
+            message,
+            start,
+            end,
+        })) => (
+            chrome.with_notice(
+                format!("{message} (characters {}–{})", start + 1, end),
+                true,
+            ),
             None,
             StatusCode::BAD_REQUEST,
         ),
@@ -122,7 +133,9 @@ pub async fn workspace(
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
     let found = match q.q.as_deref() {
-        Some(text) if !text.trim().is_empty() => Some(s.app.search(&agent.caller, &request(&q)).await),
+        Some(text) if !text.trim().is_empty() => {
+            Some(s.app.search(&agent.caller, &request(&q)).await)
+        }
         _ => None,
     };
     render(agent.chrome, "/app", &q, found)

@@ -10,5 +10,6 @@ mod harness;
 mod browser;
 mod live;
 mod portal;
+mod search;
 mod security;
 mod workspace;
