@@ -499,7 +499,48 @@ async fn customer_names_are_found_through_the_word_index(h: &Harness) {
     assert_eq!(find("khal").await, vec!["Noor Khalil"]);
 }
 
+async fn two_servers_each_keep_their_own_index_current(h: &Harness) {
+    let blobs = rapport_store::Blobs::filesystem(&h.blob_dir).expect("blobs");
+    let one = App::new(h.store.clone(), blobs.clone(), AppConfig::default());
+    let two = App::new(h.store.clone(), blobs, AppConfig::default());
+    let first = Indexer::start(&one, fresh_dir("server-one")).await;
+    let second = Indexer::start(&two, fresh_dir("server-two")).await;
+    // Changes made through either server (here: through the API of a third).
+    let ids = [
+        open(h, "Scanner jams", "ana@example.net", "Ana Silva", json!({})).await,
+        open(h, "Scanner beeps", "bo@example.org", "Bo Berg", json!({})).await,
+    ];
+    let agent = Caller::operator(h.agent_id, Role::Agent);
+    let request = SearchRequest {
+        q: "scanner".into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    for server in [&one, &two] {
+        let started = Instant::now();
+        loop {
+            let mut found: Vec<i64> = server
+                .search(&agent, &request)
+                .await
+                .expect("search")
+                .hits
+                .iter()
+                .map(|h| h.ticket.id.0)
+                .collect();
+            found.sort_unstable();
+            if found == ids {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "{found:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let _ = std::fs::remove_dir_all(first.stop().await);
+    let _ = std::fs::remove_dir_all(second.stop().await);
+}
+
 both_backends!(
+    two_servers_each_keep_their_own_index_current,
     customer_names_are_found_through_the_word_index,
     new_tickets_and_replies_are_found_within_two_seconds,
     filters_narrow_the_results,

@@ -141,7 +141,11 @@ async fn customers_search_only_their_own_requests(h: &Harness) {
     assert!(list.body.contains("id=\"search\""), "{}", list.body);
     let found = until(&mut b, "/portal/search?q=kettle", "<mark>").await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
-    assert!(found.body.contains("<mark>Kettle</mark> leaks"), "{}", found.body);
+    assert!(
+        found.body.contains("<mark>Kettle</mark> leaks"),
+        "{}",
+        found.body
+    );
     assert!(
         !found.body.contains("secret"),
         "another customer's ticket is not found"
