@@ -46,7 +46,7 @@ fi
 
 echo "== rapport reindex ($tickets tickets)"
 /usr/bin/time -f "rebuild: %e s wall, peak RSS %M KB" "$bin" reindex 2>&1 | grep -v '^\s*$' | tail -n 2
-echo "index size: $(du -sb "$out"/search/index-* | awk '{printf "%.1f MB", $1/1e6}')"
+echo "index size: $(du -sb "$out/search/$(cat "$out/search/CURRENT")" | awk '{printf "%.1f MB", $1/1e6}')"
 
 token=$("$bin" agent token --email admin@rapport.demo --name bench)
 "$bin" serve > "$out/serve.txt" 2>&1 &
@@ -75,7 +75,7 @@ queries() {
 queries word refund order password delivery account broken charged cancel shipping email
 queries phrase '"my order"' '"credit card"' '"customer service"' '"my account"' '"the app"' '"an email"'
 queries filtered "status:open team:$team order" "status:open team:$team refund" "status:pending team:$team account" \
-  "status:open team:$team delivery" "tag:billing status:open order"
+  "status:open team:$team delivery" "status:new team:$team password"
 
 for kind in word phrase filtered; do
   echo "== $kind queries (c=4, $duration)"
@@ -125,4 +125,4 @@ probe
 wait $load || true
 echo "tickets created meanwhile: $(awk '/requests in/{print $1}' "$out/create.txt")"
 echo "RSS of serve: $(grep VmRSS /proc/$pid/status | awk '{printf "%.1f MB", $2/1024}')"
-echo "index size now: $(du -sb "$out"/search/index-* | awk '{printf "%.1f MB", $1/1e6}')"
+echo "index size now: $(du -sb "$out/search/$(cat "$out/search/CURRENT")" | awk '{printf "%.1f MB", $1/1e6}')"
