@@ -266,11 +266,6 @@ impl Store {
             rows,
         )
         .await?;
-        let words: Vec<_> = customers
-            .iter()
-            .map(|c| (c.id, crate::customer_words::prefixes(&fold(&c.name))))
-            .collect();
-        crate::customer_words::insert(&mut tx, &words).await?;
         tx.commit().await?;
         Ok(())
     }

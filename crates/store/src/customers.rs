@@ -153,9 +153,8 @@ impl Store {
         customers.pop().ok_or(StoreError::NotFound("customer"))
     }
 
-    /// Customers by id after a cursor; `name` filters by a part of the name
-    /// that starts at a word (its longest word is looked up in
-    /// `customer_words`), compared case-folded, with `%` and `_` as themselves.
+    /// Customers by id after a cursor; `name` filters by a part of the name,
+    /// compared case-folded, with `%` and `_` as themselves.
     pub async fn customers(
         &self,
         after: i64,
@@ -164,18 +163,10 @@ impl Store {
     ) -> Result<Vec<CustomerRecord>, StoreError> {
         let rows = match name {
             Some(name) => {
-                // The rows of the longest word's prefix, in id order through
-                // the primary key; the whole part is checked on those only.
-                let Some(key) = crate::customer_words::lookup_key(&fold(name)) else {
-                    return Ok(Vec::new());
-                };
                 sqlx::query(
-                    "SELECT c.id, c.name, c.created_at, c.updated_at FROM customer_words w \
-                     JOIN customers c ON c.id = w.customer_id \
-                     WHERE w.prefix = $1 AND w.customer_id > $2 AND c.name_folded LIKE $3 ESCAPE '\\' \
-                     ORDER BY w.customer_id LIMIT $4",
+                    "SELECT id, name, created_at, updated_at FROM customers \
+                     WHERE id > $1 AND name_folded LIKE $2 ESCAPE '\\' ORDER BY id LIMIT $3",
                 )
-                .bind(key)
                 .bind(after)
                 .bind(contains_pattern(name))
                 .bind(limit.clamp(1, 500))
@@ -272,9 +263,6 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("customer"));
         }
-        if let Some(name) = name {
-            crate::customer_words::write(&mut tx, id.0, &fold(name)).await?;
-        }
         if let Some(identities) = identities {
             let before = identities_in(&mut tx, id).await?;
             sqlx::query("DELETE FROM customer_identities WHERE customer_id = $1")
@@ -324,7 +312,6 @@ pub(crate) async fn insert_customer_in(
     .bind(now.0)
     .fetch_one(&mut *conn)
     .await?;
-    crate::customer_words::write(conn, id, &fold(name)).await?;
     for identity in identities {
         insert_identity(conn, CustomerId(id), identity).await?;
     }

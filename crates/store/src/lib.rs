@@ -17,7 +17,6 @@ pub mod calendars;
 mod checks;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub mod customer_events;
-mod customer_words;
 pub mod customers;
 pub mod directory;
 pub mod inbound;

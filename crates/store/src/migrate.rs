@@ -74,11 +74,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_changes",
         include_str!("../migrations/0017_search_changes.sql"),
     ),
-    (
-        18,
-        "customer_words",
-        include_str!("../migrations/0018_customer_words.sql"),
-    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
@@ -146,9 +141,6 @@ impl Store {
             .bind(rapport_core::Timestamp::now().as_micros())
             .execute(&mut *tx)
             .await?;
-            if *version == 18 {
-                crate::customer_words::backfill(&mut tx).await?;
-            }
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");
         }

@@ -441,64 +441,6 @@ async fn pending_changes_are_applied_after_a_crash(h: &Harness) {
     let _ = std::fs::remove_dir_all(indexer.stop().await);
 }
 
-async fn customer_names_are_found_through_the_word_index(h: &Harness) {
-    let names = |body: &Value| -> Vec<String> {
-        body["items"]
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|c| c["name"].as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (status, noor) = h
-        .post(
-            "/api/v1/customers",
-            &h.agent,
-            json!({"name": "Noor Haddad"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{noor}");
-    h.post("/api/v1/customers", &h.agent, json!({"name": "Émile Zola"}))
-        .await;
-    let find = |q: &'static str| async move {
-        names(
-            &h.get(&format!("/api/v1/customers?name={q}"), &h.agent)
-                .await
-                .1,
-        )
-    };
-    assert_eq!(find("hadd").await, vec!["Noor Haddad"]);
-    assert_eq!(find("NOOR%20HADDAD").await, vec!["Noor Haddad"]);
-    assert_eq!(
-        find("emile").await,
-        Vec::<String>::new(),
-        "accents are kept, as before"
-    );
-    assert_eq!(find("%C3%A9mile").await, vec!["Émile Zola"]);
-    assert_eq!(
-        find("oor").await,
-        Vec::<String>::new(),
-        "a part starts at a word"
-    );
-    assert_eq!(find("%25").await, Vec::<String>::new());
-    // A rename moves the look-up.
-    let id = noor["id"].as_i64().expect("id");
-    let (status, body) = h
-        .call(
-            axum::http::Method::PATCH,
-            &format!("/api/v1/customers/{id}"),
-            Some(&h.agent),
-            Some(json!({"name": "Noor Khalil"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(find("hadd").await, Vec::<String>::new());
-    assert_eq!(find("khal").await, vec!["Noor Khalil"]);
-}
-
 async fn two_servers_each_keep_their_own_index_current(h: &Harness) {
     let blobs = rapport_store::Blobs::filesystem(&h.blob_dir).expect("blobs");
     let one = App::new(h.store.clone(), blobs.clone(), AppConfig::default());
@@ -541,7 +483,6 @@ async fn two_servers_each_keep_their_own_index_current(h: &Harness) {
 
 both_backends!(
     two_servers_each_keep_their_own_index_current,
-    customer_names_are_found_through_the_word_index,
     new_tickets_and_replies_are_found_within_two_seconds,
     filters_narrow_the_results,
     roles_and_scopes_limit_search,
