@@ -614,13 +614,11 @@ async fn reindex_command(settings: &Settings) -> Result<()> {
 }
 
 async fn serve(app: App, settings: &Settings) -> Result<()> {
-    app.enable_search(&settings.search_dir(), settings.search_language)
-        .with_context(|| {
-            format!(
-                "cannot open the search index in {}",
-                settings.search_dir().display()
-            )
-        })?;
+    // Each server keeps its own index; one whose data directory another
+    // server's index holds (tantivy's writer lock) serves without search.
+    if let Err(e) = app.enable_search(&settings.search_dir(), settings.search_language) {
+        tracing::error!(error = %e, dir = %settings.search_dir().display(), "search is off on this server: give each server its own data directory");
+    }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
