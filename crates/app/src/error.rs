@@ -53,6 +53,19 @@ pub enum AppError {
     /// The database failed.
     #[error("storage failure: {0}")]
     Store(StoreError),
+    /// A search query that cannot be parsed, with the bytes it is about.
+    #[error("{message} (at {start}..{end})")]
+    BadQuery {
+        /// What is wrong, for people.
+        message: String,
+        /// The first byte of the bad part.
+        start: usize,
+        /// The byte after the bad part.
+        end: usize,
+    },
+    /// The search index cannot answer now.
+    #[error("search unavailable: {0}")]
+    Search(String),
     /// Something else that is not the caller's fault.
     #[error("internal error: {0}")]
     Internal(String),
@@ -82,6 +95,8 @@ impl AppError {
             AppError::Throttled { .. } => "rate_limited",
             AppError::Unavailable(_) => "storage_unavailable",
             AppError::Store(_) => "storage_failure",
+            AppError::BadQuery { .. } => "bad_query",
+            AppError::Search(_) => "search_unavailable",
             AppError::Internal(_) => "internal_error",
         }
     }

@@ -28,6 +28,7 @@ pub mod portal;
 pub mod presence;
 pub mod promises;
 pub mod scheduler;
+pub mod search;
 pub mod sla;
 pub mod teams;
 pub mod templates;
@@ -187,6 +188,7 @@ pub struct App {
     calendar: Arc<calendars::CalendarCache>,
     canned: Arc<templates::CannedCache>,
     sla: Arc<sla::SlaCache>,
+    search: Arc<std::sync::OnceLock<Arc<search::SearchService>>>,
 }
 
 impl App {
@@ -209,6 +211,7 @@ impl App {
             calendar: Arc::default(),
             canned: Arc::default(),
             sla: Arc::default(),
+            search: Arc::default(),
         }
     }
 

@@ -45,6 +45,16 @@ pub struct FileSettings {
     pub business: Option<BusinessFile>,
     /// The durable scheduler.
     pub jobs: Option<JobsFile>,
+    /// Search.
+    pub search: Option<SearchFile>,
+}
+
+/// `[search]`: the search index.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchFile {
+    /// The language whose stemming applies (default english).
+    pub language: Option<String>,
 }
 
 /// `[jobs]`: the durable scheduler.
@@ -177,6 +187,15 @@ pub struct Settings {
     pub business: BusinessConfig,
     /// The durable scheduler.
     pub jobs: SchedulerPolicy,
+    /// The search index's stemming language.
+    pub search_language: rapport_app::search::Language,
+}
+
+impl Settings {
+    /// Where the search index lives.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -195,6 +214,7 @@ impl std::fmt::Debug for Settings {
             .field("security", &self.security)
             .field("business", &self.business)
             .field("jobs", &self.jobs)
+            .field("search_language", &self.search_language)
             .finish()
     }
 }
@@ -326,6 +346,12 @@ inbound_per_minute = 600
 lease_seconds = 60
 # Jobs claimed and run in one transaction.
 batch = 500
+
+[search]
+# The language whose stemming rules apply to subjects and messages (english,
+# french, german, spanish, portuguese, italian, dutch, swedish). After a
+# change, run `rapport reindex`.
+language = "english"
 "##;
 
 fn secret(password: Option<String>, file: Option<&Path>, what: &str) -> Result<Option<String>> {
@@ -581,6 +607,10 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
     let security = security_config(from_file.security.unwrap_or_default())?;
     let business = business_config(from_file.business.unwrap_or_default())?;
     let jobs = jobs_policy(from_file.jobs.unwrap_or_default())?;
+    let search_language = match from_file.search.and_then(|s| s.language) {
+        Some(name) => name.parse()?,
+        None => rapport_app::search::Language::default(),
+    };
     Ok(Settings {
         database_url,
         listen,
@@ -595,6 +625,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         security,
         business,
         jobs,
+        search_language,
     })
 }
 

@@ -109,6 +109,9 @@ enum Command {
     Bench(bench::BenchCommand),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database into a new directory and
+    /// swap it in (a running server keeps searching the old one until then).
+    Reindex,
     /// Manage agents from the server's shell.
     #[command(subcommand)]
     Agent(AgentCommand),
@@ -382,6 +385,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             Ok(())
         }
         Command::Serve => serve_command(&settings).await,
+        Command::Reindex => reindex_command(&settings).await,
         Command::Demo {
             conversations,
             no_serve,
@@ -516,6 +520,9 @@ async fn generate_command(
         report.customers,
         report.tickets as f64 / seconds
     );
+    println!(
+        "run `rapport reindex` to make them searchable (a server with an empty index builds it when it starts)"
+    );
     app.close().await;
     Ok(())
 }
@@ -587,7 +594,41 @@ async fn agent_command(app: &App, command: AgentCommand) -> Result<()> {
     Ok(())
 }
 
+/// `rapport reindex`: rebuilds the search index with a progress bar.
+async fn reindex_command(settings: &Settings) -> Result<()> {
+    let app = open(settings).await?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} tickets {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let progress = |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = app
+        .rebuild_search(&settings.search_dir(), settings.search_language, &progress)
+        .await;
+    bar.finish();
+    app.close().await;
+    let report = report?;
+    println!(
+        "indexed {} tickets in {:.1} s; index {:.1} MB at {}",
+        report.tickets,
+        started.elapsed().as_secs_f64(),
+        report.bytes as f64 / 1e6,
+        settings.search_dir().display()
+    );
+    Ok(())
+}
+
 async fn serve(app: App, settings: &Settings) -> Result<()> {
+    // Each server keeps its own index; one whose data directory another
+    // server's index holds (tantivy's writer lock) serves without search.
+    if let Err(e) = app.enable_search(&settings.search_dir(), settings.search_language) {
+        tracing::error!(error = %e, dir = %settings.search_dir().display(), "search is off on this server: give each server its own data directory");
+    }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -595,6 +636,7 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
     println!("Rapport is serving on http://{}", listener.local_addr()?);
     let (stop, mut workers) = mail::start_workers(&app, settings)?;
     workers.push(jobs::start_scheduler(&app, settings, stop.subscribe()));
+    workers.push(tokio::spawn(app.clone().run_indexer(stop.subscribe())));
     let served = rapport_web::serve(listener, app.clone(), shutdown_signal()).await;
     let _ = stop.send(true);
     for worker in workers {

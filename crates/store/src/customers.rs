@@ -279,6 +279,7 @@ impl Store {
                 insert_customer_event(&mut tx, id, Some(agent), &change, now).await?;
             }
         }
+        crate::search_feed::customer_changed(&mut tx, id).await?;
         tx.commit().await?;
         self.customer(id).await
     }

@@ -71,6 +71,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (15, "sla", include_str!("../migrations/0015_sla.sql")),
     (
+        17,
+        "search_changes",
+        include_str!("../migrations/0017_search_changes.sql"),
+    ),
+    (
         19,
         "presence",
         include_str!("../migrations/0019_presence.sql"),

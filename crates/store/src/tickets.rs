@@ -532,6 +532,7 @@ pub(crate) async fn create_in(
         kinds.extend(plan.transitions.iter().cloned());
     }
     let events = insert_events(conn, ticket.id, actor, ticket.created_at, &kinds).await?;
+    crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok(TicketChange {
         ticket,
         events,
@@ -686,6 +687,7 @@ async fn append(
             ticket.id
         )));
     }
+    crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok((events, clocks))
 }
 

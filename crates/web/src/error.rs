@@ -31,6 +31,9 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub newer_messages: Option<serde_json::Value>,
+    /// For `bad_query`: the bytes `[start, end)` of the query at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[u32; 2]>,
 }
 
 /// An error on its way to becoming a response.
@@ -45,9 +48,11 @@ pub struct ApiError {
     /// Field at fault.
     pub field: Option<String>,
     /// Coach findings, for `coach_blocked`.
-    pub findings: Option<serde_json::Value>,
+    pub findings: Option<Box<serde_json::Value>>,
     /// The newer messages, for `ticket_changed` (boxed: errors stay small).
     pub newer_messages: Option<Box<serde_json::Value>>,
+    /// The bytes of a search query at fault, for `bad_query`.
+    pub span: Option<Box<[u32; 2]>>,
 }
 
 impl ApiError {
@@ -60,6 +65,7 @@ impl ApiError {
             field: None,
             findings: None,
             newer_messages: None,
+            span: None,
         }
     }
 
@@ -72,6 +78,7 @@ impl ApiError {
             field: Some(field.into()),
             findings: None,
             newer_messages: None,
+            span: None,
         }
     }
 
@@ -119,8 +126,9 @@ impl ApiError {
                 code: self.code.clone(),
                 message: self.message.clone(),
                 field: self.field.clone(),
-                findings: self.findings.clone(),
+                findings: self.findings.as_deref().cloned(),
                 newer_messages: self.newer_messages.as_deref().cloned(),
+                span: self.span.as_deref().copied(),
             },
         }
     }
@@ -141,7 +149,8 @@ impl From<AppError> for ApiError {
             AppError::TooManyAttempts(_) | AppError::Throttled { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::BadQuery { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) | AppError::Search(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let field = match &error {
@@ -161,7 +170,7 @@ impl From<AppError> for ApiError {
             other => other.to_string(),
         };
         let findings = match &error {
-            AppError::CoachBlocked(f) => serde_json::to_value(f).ok(),
+            AppError::CoachBlocked(f) => serde_json::to_value(f).ok().map(Box::new),
             _ => None,
         };
         let newer_messages = match &error {
@@ -175,6 +184,12 @@ impl From<AppError> for ApiError {
             .map(Box::new),
             _ => None,
         };
+        let span = match &error {
+            AppError::BadQuery { start, end, .. } => Some(Box::new(
+                [*start, *end].map(|b| u32::try_from(b).unwrap_or(u32::MAX)),
+            )),
+            _ => None,
+        };
         Self {
             status,
             code: error.code().into(),
@@ -182,6 +197,7 @@ impl From<AppError> for ApiError {
             field,
             findings,
             newer_messages,
+            span,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod inbound;
 pub mod mail;
 pub mod promises;
+pub mod search;
 pub mod sla;
 pub mod templates;
 pub mod tickets;
@@ -35,9 +36,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         calendars::import_calendar, calendars::get_calendar, calendars::put_calendar, calendars::delete_calendar,
         calendars::set_default_calendar, calendars::export_calendar,
         promises::list_promises, promises::promise_summary, promises::get_promise, promises::update_promise,
-        promises::promise_recovery,
         sla::ticket_clocks, sla::list_policies, sla::create_policy, sla::put_policy, sla::delete_policy,
         sla::list_notifications, sla::read_notification,
+        promises::promise_recovery, search::search,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -150,6 +151,7 @@ pub fn routes() -> Router<AppState> {
             get(templates::get_template).put(templates::put_template),
         )
         .merge(calendar_routes())
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/promises", get(promises::list_promises))
         .route("/api/v1/promises/summary", get(promises::promise_summary))
         .route(

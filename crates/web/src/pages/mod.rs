@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod live;
 pub mod portal;
 pub mod render;
+pub mod search;
 pub mod session;
 pub mod sign_in;
 pub mod ticket;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/app/sign-out", post(sign_in::sign_out))
         .route("/app/live", get(live::stream))
         .route("/app/bulk", post(bulk::bulk))
+        .route("/app/search", get(search::workspace))
+        .route("/portal/search", get(search::portal))
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))
         .route("/app/tickets/{id}/note", post(ticket::note))

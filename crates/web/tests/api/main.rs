@@ -23,6 +23,7 @@ mod promises;
 mod races;
 mod same_on_both;
 mod scheduler;
+mod search;
 mod server;
 mod sla;
 mod slow_smtp;

@@ -73,6 +73,7 @@ fn need(method: &str, path: &str) -> Option<Need> {
             "/tickets" | "/tickets/{id}" | "/tickets/{id}/messages" | "/tickets/{id}/attachments",
         ) => Read,
         ("get", "/tickets/{id}/events" | "/tickets/{id}/mail") => Read,
+        ("get", "/search") => Read,
         ("post", "/tickets" | "/tickets/{id}/messages" | "/tickets/{id}/tags") => Work,
         // The fixture ticket is owned by another agent.
         ("post", "/tickets/{id}/assign" | "/tickets/{id}/transfer" | "/tickets/{id}/status") => {
@@ -140,6 +141,9 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
     let mut url = path
         .replace("{id}", &id.to_string())
         .replace("{name}", "walk-reply");
+    if path == "/api/v1/search" {
+        url.push_str("?q=walk");
+    }
     let p = path.trim_start_matches("/api/v1");
     let body: Option<Value> = match (method, p) {
         ("post", "/auth/tokens") => Some(json!({"name": "walk", "scope": "read_only"})),

@@ -14,5 +14,6 @@ mod inline;
 mod lists;
 mod live;
 mod portal;
+mod search;
 mod security;
 mod workspace;

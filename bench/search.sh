@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Rapport search benchmark: generated tickets, `rapport reindex` timed with
+# its peak RSS, the index's size, then `rapport serve` measured with wrk:
+# single-word, phrase and filtered queries through GET /api/v1/search, and
+# the time from a new ticket (POST) to its first search hit, idle and while
+# tickets are being created at full speed.
+#
+#   TICKETS=100000 bash bench/search.sh sqlite      # or: postgres
+#
+# Needs wrk (apt-get install wrk). Set RAPPORT_BIN to a release binary to
+# skip the build. The database is kept in bench/out/search-<backend> (SQLite)
+# or the rapport_search_bench database and reused while its ticket count
+# matches; delete it to regenerate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend=${1:-sqlite}
+tickets=${TICKETS:-100000}
+duration=${DURATION:-20s}
+port=${PORT:-18081}
+probes=${PROBES:-100}
+out=bench/out/search-$backend
+mkdir -p "$out"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+if [ -z "${RAPPORT_BIN:-}" ]; then
+  cargo build --release -q -p rapport
+  RAPPORT_BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/rapport
+fi
+bin=$RAPPORT_BIN
+
+case $backend in
+  sqlite) export RAPPORT_DATABASE_URL="sqlite:$PWD/$out/rapport.db" ;;
+  postgres)
+    export RAPPORT_DATABASE_URL="postgres://postgres@127.0.0.1:5432/rapport_search_bench"
+    psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname='rapport_search_bench'" | grep -q 1 \
+      || psql -h 127.0.0.1 -U postgres -qc "create database rapport_search_bench" ;;
+  *) echo "backend is sqlite or postgres"; exit 1 ;;
+esac
+export RAPPORT_DATA_DIR=$PWD/$out RAPPORT_LOG=warn RAPPORT_LISTEN=127.0.0.1:$port
+
+count_file=$out/tickets.count
+if [ "$(cat "$count_file" 2>/dev/null)" != "$tickets" ]; then
+  echo "== generating $tickets tickets ($backend)"
+  "$bin" generate --tickets "$tickets" | tail -n 2
+  echo "$tickets" > "$count_file"
+fi
+
+echo "== rapport reindex ($tickets tickets)"
+/usr/bin/time -f "rebuild: %e s wall, peak RSS %M KB" "$bin" reindex 2>&1 | grep -v '^\s*$' | tail -n 2
+echo "index size: $(du -sb "$out/search/$(cat "$out/search/CURRENT")" | awk '{printf "%.1f MB", $1/1e6}')"
+
+token=$("$bin" agent token --email admin@rapport.demo --name bench)
+"$bin" serve > "$out/serve.txt" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
+team=$(curl -s -H "authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/teams" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["name"].lower())')
+
+summary() { awk '/Latency Distribution/{d=1} d&&/99%/{p99=$2} /Requests\/sec/{rps=$2} /Non-2xx/{bad=$NF} END{printf "p99 %s, %s req/s%s\n", p99, rps, (bad?", non-2xx " bad:"")}'; }
+
+# Each request takes the next query of a list, URL-encoded.
+queries() {
+  local name=$1; shift
+  {
+    echo 'local q = {'
+    for q in "$@"; do printf '  "%s",\n' "$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")"; done
+    echo '}'
+    echo 'local n = 0'
+    echo 'request = function()'
+    echo '  n = n % #q + 1'
+    echo "  return wrk.format(\"GET\", \"/api/v1/search?q=\" .. q[n], {[\"authorization\"] = \"Bearer $token\"})"
+    echo 'end'
+  } > "$out/$name.lua"
+}
+queries word refund order password delivery account broken charged cancel shipping email
+queries phrase '"my order"' '"credit card"' '"customer service"' '"my account"' '"the app"' '"an email"'
+queries filtered "status:open team:$team order" "status:open team:$team refund" "status:pending team:$team account" \
+  "status:open team:$team delivery" "status:new team:$team password"
+
+for kind in word phrase filtered; do
+  echo "== $kind queries (c=4, $duration)"
+  wrk -t2 -c4 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" | tee "$out/$kind.txt" | summary
+done
+
+# Change -> searchable: open a ticket with a unique word, poll every 10 ms.
+probe() {
+  python3 - "$port" "$token" "$probes" <<'PY'
+import json, sys, time, urllib.request, uuid
+port, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+base = f"http://127.0.0.1:{port}/api/v1"
+def call(method, path, body=None):
+    req = urllib.request.Request(base + path, method=method, data=body and json.dumps(body).encode(),
+        headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+    return json.load(urllib.request.urlopen(req))
+lat = []
+for i in range(n):
+    word = "probe" + uuid.uuid4().hex[:12]
+    call("POST", "/tickets", {"subject": f"Lamp {word}", "customer_email": f"probe{i}@example.org",
+                              "message": "The lamp flickers."})
+    t0 = time.monotonic()
+    while not call("GET", f"/search?q={word}")["items"]:
+        if time.monotonic() - t0 > 10: break
+        time.sleep(0.01)
+    lat.append(time.monotonic() - t0)
+lat.sort()
+p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+print(f"change -> searchable over {n}: median {p(0.5)*1000:.0f} ms, p99 {p(0.99)*1000:.0f} ms, max {lat[-1]*1000:.0f} ms")
+PY
+}
+echo "== change -> searchable, idle"
+probe
+cat > "$out/create.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local body = '{"subject":"Order ' .. n .. ' arrived damaged","customer_email":"bench' .. (n % 5000) .. '@example.org","message":"The box was crushed and the lamp inside is broken. Can you send a replacement?"}'
+  return wrk.format("POST", "/api/v1/tickets", {["authorization"] = "Bearer $token", ["content-type"] = "application/json"}, body)
+end
+LUA
+echo "== change -> searchable while tickets are created at full speed (wrk c=4)"
+wrk -t1 -c4 -d40s --latency -s "$out/create.lua" "http://127.0.0.1:$port" > "$out/create.txt" &
+load=$!
+sleep 2
+probe
+wait $load || true
+echo "tickets created meanwhile: $(awk '/requests in/{print $1}' "$out/create.txt")"
+echo "RSS of serve: $(grep VmRSS /proc/$pid/status | awk '{printf "%.1f MB", $2/1024}')"
+echo "index size now: $(du -sb "$out/search/$(cat "$out/search/CURRENT")" | awk '{printf "%.1f MB", $1/1e6}')"

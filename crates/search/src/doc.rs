@@ -1,0 +1,108 @@
+//! What the index holds about one ticket.
+
+use crate::schema::Fields;
+use tantivy::TantivyDocument;
+
+/// One ticket as indexed, gathered by the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketDoc {
+    /// The ticket's id.
+    pub id: i64,
+    /// Its subject.
+    pub subject: String,
+    /// Its status's stored name (`open`, …).
+    pub status: String,
+    /// Its team, if any.
+    pub team_id: Option<i64>,
+    /// Its owner, if any.
+    pub owner_id: Option<i64>,
+    /// Its customer.
+    pub customer_id: i64,
+    /// The customer's name.
+    pub customer_name: String,
+    /// The customer's addresses (email, phone, …).
+    pub customer_addresses: Vec<String>,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Its messages in order.
+    pub messages: Vec<MessageDoc>,
+    /// The file names of its attachments.
+    pub attachments: Vec<String>,
+    /// When it was opened (UTC µs).
+    pub created_at: i64,
+    /// When it last changed (UTC µs).
+    pub updated_at: i64,
+}
+
+/// One message of a ticket as indexed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageDoc {
+    /// The sender's display name.
+    pub sender_name: String,
+    /// The sender's address, when known.
+    pub sender_address: Option<String>,
+    /// The visible text (no quoted history, no signature).
+    pub text: String,
+}
+
+/// The most text of one ticket that is indexed (bytes); past it a ticket's
+/// later messages are left out, so one huge thread cannot bloat the index.
+const MAX_BODY: usize = 256 * 1024;
+
+impl TicketDoc {
+    /// The tantivy document.
+    pub(crate) fn to_document(&self, f: &Fields) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, self.id as u64);
+        d.add_text(f.subject, &self.subject);
+        let mut body = String::new();
+        for m in &self.messages {
+            if body.len() + m.text.len() > MAX_BODY {
+                break;
+            }
+            if !body.is_empty() {
+                body.push_str("\n\n");
+            }
+            body.push_str(&m.text);
+        }
+        d.add_text(f.body, &body);
+        d.add_text(f.people, &self.customer_name);
+        d.add_text(f.customer, &self.customer_name);
+        for a in &self.customer_addresses {
+            d.add_text(f.people, a);
+            d.add_text(f.customer, a);
+        }
+        let mut senders: Vec<(&str, Option<&str>)> = self
+            .messages
+            .iter()
+            .map(|m| (m.sender_name.as_str(), m.sender_address.as_deref()))
+            .collect();
+        senders.sort_unstable();
+        senders.dedup();
+        for (name, address) in senders {
+            if !name.is_empty() {
+                d.add_text(f.people, name);
+                d.add_text(f.from_name, name);
+            }
+            if let Some(a) = address {
+                d.add_text(f.people, a);
+                d.add_text(f.from_addr, a.to_lowercase());
+            }
+        }
+        for t in &self.tags {
+            d.add_text(f.extra, t);
+            d.add_text(f.tag, t.to_lowercase());
+        }
+        for a in &self.attachments {
+            d.add_text(f.extra, a);
+        }
+        d.add_text(f.status, &self.status);
+        d.add_u64(f.team, self.team_id.unwrap_or(0) as u64);
+        d.add_u64(f.owner, self.owner_id.unwrap_or(0) as u64);
+        d.add_u64(f.customer_id, self.customer_id as u64);
+        d.add_u64(f.has_attachment, u64::from(!self.attachments.is_empty()));
+        d.add_i64(f.created_at, self.created_at);
+        d.add_i64(f.updated_at, self.updated_at);
+        d
+    }
+}

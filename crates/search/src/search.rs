@@ -1,0 +1,329 @@
+//! Running a parsed query: the tantivy query it becomes, ranking, paging
+//! and escaped snippets.
+
+use crate::index::{Opened, SearchIndex};
+use crate::query::{Clause, OwnerRef, Query, Term as QTerm};
+use crate::schema::Fields;
+use crate::{SearchError, html};
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first; among equals, the most recently changed first.
+    #[default]
+    Relevance,
+    /// Most recently changed first.
+    Newest,
+}
+
+/// What the caller's query words refer to, resolved by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The agent searching (`owner:me`); none for a customer.
+    pub me: Option<i64>,
+    /// Team ids by lowercased name (`team:billing`).
+    pub teams: HashMap<String, i64>,
+    /// Agent ids by lowercased email (`owner:ana@example.com`).
+    pub agents: HashMap<String, i64>,
+    /// Only this customer's tickets (the portal).
+    pub customer: Option<i64>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The hits on this page.
+    pub hits: Vec<Hit>,
+    /// The offset of the next page, when there is one.
+    pub next: Option<usize>,
+}
+
+/// One matching ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The ticket's id.
+    pub ticket_id: i64,
+    /// The relevance score (0 when sorted by date).
+    pub score: f32,
+    /// The subject with the matched words in `<mark>`, HTML-escaped.
+    pub subject_html: String,
+    /// A fragment of the messages with the matched words in `<mark>`,
+    /// HTML-escaped; empty when no message text matched.
+    pub snippet_html: String,
+}
+
+/// The most results one page may ask for.
+pub const MAX_PAGE: usize = 100;
+/// The deepest offset paging may reach.
+pub const MAX_OFFSET: usize = 10_000;
+
+impl SearchIndex {
+    /// Runs `query` for `ctx`, `limit` results from `offset`. Blocking: call
+    /// it off the async workers.
+    pub fn search(
+        &self,
+        query: &Query,
+        ctx: &Context,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page, SearchError> {
+        let opened = self.opened()?;
+        let limit = limit.clamp(1, MAX_PAGE);
+        let offset = offset.min(MAX_OFFSET);
+        let (tquery, highlight) = compile(&opened, query, ctx);
+        let searcher = opened.reader.searcher();
+        let fetch = TopDocs::with_limit(limit + 1).and_offset(offset);
+        let found: Vec<(f32, DocAddress)> = match sort {
+            Sort::Relevance => searcher
+                .search(&tquery, &fetch.tweak_score(recency_tiebreak))?
+                .into_iter()
+                .map(|((score, _), addr)| (score, addr))
+                .collect(),
+            Sort::Newest => searcher
+                .search(
+                    &tquery,
+                    &fetch.order_by_fast_field::<i64>("updated_at", Order::Desc),
+                )?
+                .into_iter()
+                .map(|(_, addr)| (0.0, addr))
+                .collect(),
+        };
+        let next = (found.len() > limit).then_some(offset + limit);
+        let mut snippets = Snippets::new(&searcher, &opened, highlight.as_deref())?;
+        let mut hits = Vec::with_capacity(limit);
+        for (score, addr) in found.into_iter().take(limit) {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let ticket_id = doc
+                .get_first(opened.fields.id)
+                .and_then(|v| v.as_u64())
+                .ok_or_else(|| SearchError::Corrupt("a document without a ticket id".into()))?;
+            let (subject_html, snippet_html) = snippets.render(&doc);
+            hits.push(Hit {
+                ticket_id: ticket_id as i64,
+                score,
+                subject_html,
+                snippet_html,
+            });
+        }
+        Ok(Page { hits, next })
+    }
+}
+
+/// Score with the last change as the tie-breaker.
+fn recency_tiebreak(
+    segment: &SegmentReader,
+) -> impl FnMut(tantivy::DocId, Score) -> (Score, i64) + use<> {
+    let column = segment.fast_fields().i64("updated_at").ok();
+    move |doc, score| {
+        let at = column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+        (score, at)
+    }
+}
+
+/// The tantivy query, and the query of positive text clauses whose terms
+/// are highlighted.
+fn compile(
+    opened: &Opened,
+    query: &Query,
+    ctx: &Context,
+) -> (Box<dyn TQuery>, Option<Box<dyn TQuery>>) {
+    let f = &opened.fields;
+    let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    let mut highlight: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for clause in &query.clauses {
+        let Some(q) = clause_query(opened, clause, ctx) else {
+            continue;
+        };
+        if !clause.negated && matches!(clause.term, QTerm::Word(_) | QTerm::Phrase(_)) {
+            highlight.push((Occur::Should, q.box_clone()));
+        }
+        parts.push((
+            if clause.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            },
+            q,
+        ));
+    }
+    if let Some(customer) = ctx.customer {
+        parts.push((Occur::Must, term_u64(f.customer_id, customer)));
+    }
+    if !parts.iter().any(|(o, _)| *o == Occur::Must) {
+        parts.push((Occur::Must, Box::new(AllQuery)));
+    }
+    let highlight =
+        (!highlight.is_empty()).then(|| Box::new(BooleanQuery::new(highlight)) as Box<dyn TQuery>);
+    (Box::new(BooleanQuery::new(parts)), highlight)
+}
+
+fn term_u64(field: Field, value: i64) -> Box<dyn TQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_u64(field, value.max(0) as u64),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn term_str(field: Field, value: &str) -> Box<dyn TQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Text analysed with the field's analyzer: a term, a phrase, or nothing
+/// when no token remains (punctuation only).
+fn text_query(opened: &Opened, field: Field, text: &str) -> Option<Box<dyn TQuery>> {
+    let mut analyzer = opened.index.tokenizer_for_field(field).ok()?;
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while let Some(token) = stream.next() {
+        terms.push(Term::from_field_text(field, &token.text));
+    }
+    match terms.len() {
+        0 => None,
+        1 => terms
+            .pop()
+            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn TQuery>),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+/// Words or a phrase in any text field; the subject weighs double.
+fn any_text(opened: &Opened, text: &str) -> Option<Box<dyn TQuery>> {
+    let f = &opened.fields;
+    let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for (field, boost) in [
+        (f.subject, 2.0),
+        (f.body, 1.0),
+        (f.people, 1.0),
+        (f.extra, 1.0),
+    ] {
+        if let Some(q) = text_query(opened, field, text) {
+            should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        }
+    }
+    (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn TQuery>)
+}
+
+/// One clause as a tantivy query; `None` when it constrains nothing.
+fn clause_query(opened: &Opened, clause: &Clause, ctx: &Context) -> Option<Box<dyn TQuery>> {
+    let f = &opened.fields;
+    let nothing = || Some(Box::new(EmptyQuery) as Box<dyn TQuery>);
+    match &clause.term {
+        QTerm::Word(text) | QTerm::Phrase(text) => any_text(opened, text),
+        QTerm::Status(s) => Some(term_str(f.status, s.as_str())),
+        QTerm::Owner(OwnerRef::Me) => match ctx.me {
+            Some(me) => Some(term_u64(f.owner, me)),
+            None => nothing(),
+        },
+        QTerm::Owner(OwnerRef::Nobody) => Some(term_u64(f.owner, 0)),
+        QTerm::Owner(OwnerRef::Email(email)) => match ctx.agents.get(email) {
+            Some(id) => Some(term_u64(f.owner, *id)),
+            None => nothing(),
+        },
+        QTerm::Team(None) => Some(term_u64(f.team, 0)),
+        QTerm::Team(Some(name)) => match ctx.teams.get(&name.to_lowercase()) {
+            Some(id) => Some(term_u64(f.team, *id)),
+            None => nothing(),
+        },
+        QTerm::Tag(tag) => Some(term_str(f.tag, tag)),
+        QTerm::From(who) if who.contains('@') => Some(term_str(f.from_addr, who)),
+        QTerm::From(who) => text_query(opened, f.from_name, who).or_else(nothing),
+        QTerm::Customer(who) => text_query(opened, f.customer, who).or_else(nothing),
+        QTerm::HasAttachment => Some(term_u64(f.has_attachment, 1)),
+        QTerm::Created(range) => {
+            let bound = |b: Option<i64>, inclusive: bool| match b {
+                Some(v) if inclusive => Bound::Included(Term::from_field_i64(f.created_at, v)),
+                Some(v) => Bound::Excluded(Term::from_field_i64(f.created_at, v)),
+                None => Bound::Unbounded,
+            };
+            Some(Box::new(RangeQuery::new(
+                bound(range.from, true),
+                bound(range.until, false),
+            )))
+        }
+        QTerm::Ticket(id) => Some(term_u64(f.id, *id)),
+    }
+}
+
+/// Highlighted, escaped subject and message fragments.
+struct Snippets {
+    /// The highlighted terms of the subject field.
+    subject_terms: HashSet<String>,
+    subject_analyzer: Option<TextAnalyzer>,
+    body: Option<SnippetGenerator>,
+    fields: Fields,
+}
+
+impl Snippets {
+    fn new(
+        searcher: &Searcher,
+        opened: &Opened,
+        highlight: Option<&dyn TQuery>,
+    ) -> Result<Self, SearchError> {
+        let fields = opened.fields;
+        let mut subject_terms = HashSet::new();
+        let body = match highlight {
+            Some(q) => {
+                q.query_terms(&mut |term, _| {
+                    if term.field() == fields.subject
+                        && let Some(text) = term.value().as_str()
+                    {
+                        subject_terms.insert(text.to_string());
+                    }
+                });
+                let mut body = SnippetGenerator::create(searcher, q, fields.body)?;
+                body.set_max_num_chars(200);
+                Some(body)
+            }
+            None => None,
+        };
+        Ok(Snippets {
+            subject_terms,
+            subject_analyzer: opened.index.tokenizer_for_field(fields.subject).ok(),
+            body,
+            fields,
+        })
+    }
+
+    /// (subject, message fragment), both escaped HTML.
+    fn render(&mut self, doc: &TantivyDocument) -> (String, String) {
+        let subject = doc
+            .get_first(self.fields.subject)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let mut ranges = Vec::new();
+        if let (Some(analyzer), false) = (
+            self.subject_analyzer.as_mut(),
+            self.subject_terms.is_empty(),
+        ) {
+            let mut stream = analyzer.token_stream(subject);
+            while let Some(token) = stream.next() {
+                if self.subject_terms.contains(&token.text) {
+                    ranges.push(token.offset_from..token.offset_to);
+                }
+            }
+        }
+        let body = match &self.body {
+            Some(g) => {
+                let s = g.snippet_from_doc(doc);
+                html::mark(s.fragment(), s.highlighted())
+            }
+            None => String::new(),
+        };
+        (html::mark(subject, &ranges), body)
+    }
+}

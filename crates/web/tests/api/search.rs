@@ -1,0 +1,494 @@
+//! Search (issue 12): always current, filters, limits, errors, snippets,
+//! rebuilds and catch-up after a crash, on SQLite and PostgreSQL.
+
+use crate::both_backends;
+use crate::harness::{Harness, unique};
+use axum::http::StatusCode;
+use rapport_app::search::{Language, SearchRequest, Sort};
+use rapport_app::{App, AppConfig, Caller};
+use rapport_core::{CustomerId, Role};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// A search index in a fresh folder, with its indexer running.
+struct Indexer {
+    dir: PathBuf,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Indexer {
+    async fn start(app: &App, dir: PathBuf) -> Indexer {
+        app.enable_search(&dir, Language::English)
+            .expect("search index");
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(app.clone().run_indexer(stopped));
+        Indexer { dir, stop, task }
+    }
+
+    async fn stop(self) -> PathBuf {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+        self.dir
+    }
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("{}-search", unique(name)))
+}
+
+fn encode(q: &str) -> String {
+    let mut out = String::new();
+    for b in q.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+async fn search(h: &Harness, token: &str, q: &str) -> (StatusCode, Value) {
+    h.get(&format!("/api/v1/search?q={}", encode(q)), token)
+        .await
+}
+
+fn ids(body: &Value) -> Vec<i64> {
+    body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["ticket"]["id"].as_i64())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Searches until `want` holds or 2 s pass; returns the ids and how long it took.
+async fn until(h: &Harness, q: &str, want: impl Fn(&[i64]) -> bool) -> (Vec<i64>, Duration) {
+    let started = Instant::now();
+    loop {
+        let (status, body) = search(h, &h.agent, q).await;
+        assert_eq!(status, StatusCode::OK, "{q}: {body}");
+        let found = ids(&body);
+        if want(&found) || started.elapsed() > Duration::from_secs(2) {
+            return (found, started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The ids one search finds now.
+async fn q(h: &Harness, q: &str) -> Vec<i64> {
+    until(h, q, |_| true).await.0
+}
+
+async fn open(h: &Harness, subject: &str, email: &str, name: &str, extra: Value) -> i64 {
+    let mut body = json!({
+        "subject": subject,
+        "customer_email": email,
+        "customer_name": name,
+        "message": format!("Hello, this is {name}. {subject}, please help."),
+    });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let (status, body) = h.post("/api/v1/tickets", &h.agent, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["ticket"]["id"].as_i64().expect("id")
+}
+
+async fn new_tickets_and_replies_are_found_within_two_seconds(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("current")).await;
+    let id = open(
+        h,
+        "Broken blender",
+        "ana@example.net",
+        "Ana Silva",
+        json!({}),
+    )
+    .await;
+    let (found, took) = until(h, "blender", |f| f.contains(&id)).await;
+    assert_eq!(found, vec![id], "found within 2 s: took {took:?}");
+    // Stemming and folding: "BLENDERS" and "Blénder" find "blender".
+    assert_eq!(until(h, "BLENDERS", |f| f.contains(&id)).await.0, vec![id]);
+    assert_eq!(until(h, "Blénder", |f| f.contains(&id)).await.0, vec![id]);
+    let (status, body) = h
+        .post(
+            &format!("/api/v1/tickets/{id}/messages"),
+            &h.agent,
+            json!({"kind": "note", "body": "Courier pickup arranged for the replacement."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (found, took) = until(h, "courier", |f| f.contains(&id)).await;
+    assert_eq!(
+        found,
+        vec![id],
+        "a reply is found within 2 s: took {took:?}"
+    );
+    let dir = indexer.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn filters_narrow_the_results(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("filters")).await;
+    let refund = open(
+        h,
+        "Refund for order 77",
+        "ana@example.net",
+        "Ana Silva",
+        json!({"tags": ["refund"], "team_id": h.team2.0}),
+    )
+    .await;
+    let other = open(
+        h,
+        "Order 77 never arrived",
+        "bo@example.org",
+        "Bo Berg",
+        json!({}),
+    )
+    .await;
+    until(h, "order", |f| f.len() == 2).await;
+    let mut both = q(h, "order").await;
+    both.sort_unstable();
+    assert_eq!(both, vec![refund, other]);
+    assert_eq!(q(h, "order tag:refund").await, vec![refund]);
+    assert_eq!(q(h, "order -tag:refund").await, vec![other]);
+    assert_eq!(q(h, "order team:billing").await, vec![refund]);
+    assert_eq!(q(h, "order team:none").await, vec![other]);
+    assert_eq!(q(h, r#"customer:"Ana Silva""#).await, vec![refund]);
+    assert_eq!(q(h, "from:bo@example.org").await, vec![other]);
+    assert_eq!(q(h, r#""never arrived""#).await, vec![other]);
+    assert_eq!(q(h, r#""arrived never""#).await, Vec::<i64>::new());
+    assert_eq!(q(h, &format!("#{refund}")).await, vec![refund]);
+    assert_eq!(q(h, "status:new order").await.len(), 2);
+    assert_eq!(q(h, "status:closed order").await, Vec::<i64>::new());
+    assert_eq!(q(h, "owner:none created:>2020-01-01 order").await.len(), 2);
+    assert_eq!(q(h, "created:<2020-01-01").await, Vec::<i64>::new());
+    assert_eq!(q(h, "has:attachment").await, Vec::<i64>::new());
+    // Sorted by date: the newest first.
+    let (status, body) = h.get("/api/v1/search?q=order&sort=newest", &h.agent).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ids(&body), vec![other, refund]);
+    // Cursor paging: one per page, both seen once.
+    let (_, first) = h.get("/api/v1/search?q=order&limit=1", &h.agent).await;
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let (_, second) = h
+        .get(
+            &format!("/api/v1/search?q=order&limit=1&cursor={cursor}"),
+            &h.agent,
+        )
+        .await;
+    let mut paged = [ids(&first), ids(&second)].concat();
+    paged.sort_unstable();
+    assert_eq!(paged, vec![refund, other]);
+    assert!(second["next_cursor"].is_null(), "{second}");
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn roles_and_scopes_limit_search(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("roles")).await;
+    open(
+        h,
+        "Printer on fire",
+        "ana@example.net",
+        "Ana Silva",
+        json!({}),
+    )
+    .await;
+    until(h, "printer", |f| f.len() == 1).await;
+    for token in [&h.lead, &h.admin, &h.other_agent] {
+        let (status, body) = search(h, token, "printer").await;
+        assert_eq!((status, ids(&body).len()), (StatusCode::OK, 1), "{body}");
+    }
+    // The MTA pipe's token may post mail, not read tickets.
+    let (status, body) = search(h, &h.mail_pipe, "printer").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = h
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/search?q=printer",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn a_customer_searches_only_their_own_tickets(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("portal")).await;
+    let ana = open(
+        h,
+        "Invoice question",
+        "ana@example.net",
+        "Ana Silva",
+        json!({}),
+    )
+    .await;
+    let bo = open(
+        h,
+        "Invoice question too",
+        "bo@example.org",
+        "Bo Berg",
+        json!({}),
+    )
+    .await;
+    until(h, "invoice", |f| f.len() == 2).await;
+    let (_, ticket) = h.get(&format!("/api/v1/tickets/{ana}"), &h.agent).await;
+    let customer = CustomerId(ticket["ticket"]["customer_id"].as_i64().expect("customer"));
+    let request = SearchRequest {
+        q: "invoice".into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    let mine = h
+        .app
+        .portal_search(customer, &request)
+        .await
+        .expect("search");
+    let found: Vec<i64> = mine.hits.iter().map(|h| h.ticket.id.0).collect();
+    assert_eq!(found, vec![ana], "not {bo}");
+    // Naming another ticket does not reach it either.
+    let request = SearchRequest {
+        q: format!("#{bo}"),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    assert!(
+        h.app
+            .portal_search(customer, &request)
+            .await
+            .expect("search")
+            .hits
+            .is_empty()
+    );
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn malformed_queries_are_400_pointing_at_the_bad_part(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("errors")).await;
+    for (q, span) in [
+        (r#"refund "credit card"#, [7, 19]),
+        ("refund statu:open", [7, 17]),
+        ("status:later", [0, 12]),
+        ("created:>2026-13-01", [0, 19]),
+        ("team:nosuch", [0, 11]),
+        ("owner:nobody@nowhere.example", [0, 28]),
+        ("   ", [0, 3]),
+    ] {
+        let (status, body) = search(h, &h.agent, q).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {body}");
+        assert_eq!(body["error"]["code"], "bad_query", "{q}: {body}");
+        assert_eq!(body["error"]["span"], json!(span), "{q}: {body}");
+    }
+    let (status, body) = h.get("/api/v1/search?q=a&cursor=xyz", &h.agent).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = h.get("/api/v1/search?q=a&limit=1000", &h.agent).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn snippets_escape_customer_text(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("escape")).await;
+    let id = open(
+        h,
+        "<script>alert(1)</script> refund",
+        "eve@example.net",
+        "Eve <b>Evil</b>",
+        json!({}),
+    )
+    .await;
+    until(h, "refund", |f| f.contains(&id)).await;
+    let (_, body) = search(h, &h.agent, "refund").await;
+    let hit = &body["items"][0];
+    let subject = hit["subject_html"].as_str().expect("subject");
+    assert_eq!(
+        subject,
+        "&lt;script&gt;alert(1)&lt;/script&gt; <mark>refund</mark>"
+    );
+    let snippet = hit["snippet_html"].as_str().expect("snippet");
+    assert!(snippet.contains("<mark>refund</mark>"), "{snippet}");
+    assert!(
+        !snippet.contains("<script") && !snippet.contains("<b>"),
+        "{snippet}"
+    );
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn reindex_swaps_while_search_keeps_answering(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("reindex")).await;
+    let first = open(h, "Kettle leaks", "ana@example.net", "Ana Silva", json!({})).await;
+    until(h, "kettle", |f| f.contains(&first)).await;
+    // Search without pause while the rebuild runs: every answer is complete.
+    let (done, mut stop) = watch::channel(false);
+    let searcher = {
+        let app = h.app.clone();
+        let agent = Caller::operator(h.agent_id, Role::Agent);
+        tokio::spawn(async move {
+            let mut answers = 0;
+            while !*stop.borrow_and_update() {
+                let request = SearchRequest {
+                    q: "kettle".into(),
+                    limit: 20,
+                    sort: Sort::Relevance,
+                    cursor: None,
+                };
+                let found = app
+                    .search(&agent, &request)
+                    .await
+                    .expect("search during reindex");
+                assert!(
+                    found.hits.iter().any(|h| h.ticket.id.0 == first),
+                    "the ticket is found before, during and after the swap"
+                );
+                answers += 1;
+            }
+            answers
+        })
+    };
+    let report = h
+        .app
+        .rebuild_search(&indexer.dir, Language::English, &|_, _| {})
+        .await
+        .expect("rebuild");
+    assert_eq!(report.tickets, 1);
+    // A ticket opened after the rebuild still arrives through the feed.
+    let second = open(h, "Kettle whistles", "bo@example.org", "Bo Berg", json!({})).await;
+    let (found, _) = until(h, "kettle", |f| f.len() == 2).await;
+    let _ = done.send(true);
+    assert!(searcher.await.expect("searcher") > 0);
+    assert!(
+        found.contains(&first) && found.contains(&second),
+        "{found:?}"
+    );
+    let current = std::fs::read_to_string(indexer.dir.join("CURRENT")).expect("CURRENT");
+    assert_ne!(current.trim(), "index-1", "swapped to the rebuilt index");
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn pending_changes_are_applied_after_a_crash(h: &Harness) {
+    let dir = fresh_dir("crash");
+    let blobs = rapport_store::Blobs::filesystem(&h.blob_dir).expect("blobs");
+    // A first server indexes one ticket, then dies.
+    {
+        let first = App::new(h.store.clone(), blobs.clone(), AppConfig::default());
+        let indexer = Indexer::start(&first, dir.clone()).await;
+        let id = open(
+            h,
+            "Toaster sparks",
+            "ana@example.net",
+            "Ana Silva",
+            json!({}),
+        )
+        .await;
+        let agent = Caller::operator(h.agent_id, Role::Agent);
+        let started = Instant::now();
+        let request = SearchRequest {
+            q: "toaster".into(),
+            limit: 20,
+            ..SearchRequest::default()
+        };
+        while first
+            .search(&agent, &request)
+            .await
+            .expect("search")
+            .hits
+            .is_empty()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "indexed {id} in time"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        indexer.stop().await;
+    }
+    // Changes while no indexer runs stay in the feed.
+    let later = open(h, "Toaster smokes", "bo@example.org", "Bo Berg", json!({})).await;
+    // The restarted server catches up from its index's watermark.
+    let second = App::new(h.store.clone(), blobs, AppConfig::default());
+    let indexer = Indexer::start(&second, dir.clone()).await;
+    let agent = Caller::operator(h.agent_id, Role::Agent);
+    let request = SearchRequest {
+        q: "toaster".into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    let started = Instant::now();
+    loop {
+        let found = second.search(&agent, &request).await.expect("search");
+        if found.hits.iter().any(|h| h.ticket.id.0 == later) {
+            assert_eq!(found.hits.len(), 2);
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "caught up in time"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let current = std::fs::read_to_string(dir.join("CURRENT")).expect("CURRENT");
+    assert_eq!(current.trim(), "index-1", "caught up without a rebuild");
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+async fn two_servers_each_keep_their_own_index_current(h: &Harness) {
+    let blobs = rapport_store::Blobs::filesystem(&h.blob_dir).expect("blobs");
+    let one = App::new(h.store.clone(), blobs.clone(), AppConfig::default());
+    let two = App::new(h.store.clone(), blobs, AppConfig::default());
+    let first = Indexer::start(&one, fresh_dir("server-one")).await;
+    let second = Indexer::start(&two, fresh_dir("server-two")).await;
+    // Changes made through either server (here: through the API of a third).
+    let ids = [
+        open(h, "Scanner jams", "ana@example.net", "Ana Silva", json!({})).await,
+        open(h, "Scanner beeps", "bo@example.org", "Bo Berg", json!({})).await,
+    ];
+    let agent = Caller::operator(h.agent_id, Role::Agent);
+    let request = SearchRequest {
+        q: "scanner".into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    for server in [&one, &two] {
+        let started = Instant::now();
+        loop {
+            let mut found: Vec<i64> = server
+                .search(&agent, &request)
+                .await
+                .expect("search")
+                .hits
+                .iter()
+                .map(|h| h.ticket.id.0)
+                .collect();
+            found.sort_unstable();
+            if found == ids {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "{found:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let _ = std::fs::remove_dir_all(first.stop().await);
+    let _ = std::fs::remove_dir_all(second.stop().await);
+}
+
+both_backends!(
+    two_servers_each_keep_their_own_index_current,
+    new_tickets_and_replies_are_found_within_two_seconds,
+    filters_narrow_the_results,
+    roles_and_scopes_limit_search,
+    a_customer_searches_only_their_own_tickets,
+    malformed_queries_are_400_pointing_at_the_bad_part,
+    snippets_escape_customer_text,
+    reindex_swaps_while_search_keeps_answering,
+    pending_changes_are_applied_after_a_crash,
+);
