@@ -143,14 +143,18 @@ impl crate::Store {
             .fetch_all(&self.read)
             .await?;
         let tickets = rows.iter().map(ticket_row).collect::<Result<Vec<_>, _>>()?;
-        let (Some(first), Some(last)) = (tickets.first(), tickets.last()) else {
+        let Some(last) = tickets.last() else {
             return Ok(Vec::new());
         };
+        // Only the open tickets' events, and only the kinds the clocks read.
         let rows = sqlx::query(
             "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
-             WHERE ticket_id >= $1 AND ticket_id <= $2 ORDER BY ticket_id, id",
+             WHERE ticket_id IN (SELECT id FROM tickets WHERE id > $1 AND id <= $2 \
+             AND status NOT IN ('solved', 'closed')) \
+             AND type IN ('created', 'customer_wrote', 'replied', 'noted', 'status_changed', \
+             'closed_as_spam', 'closed_as_duplicate', 'sla_clock') ORDER BY ticket_id, id",
         )
-        .bind(first.id.0)
+        .bind(after.0)
         .bind(last.id.0)
         .fetch_all(&self.read)
         .await?;
@@ -178,6 +182,28 @@ impl crate::Store {
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut written = 0;
+        if tx.backend == Backend::Sqlite {
+            // SQLite plans an UPDATE ... FROM (VALUES ...) as a scan of
+            // every ticket per statement; one primary-key update per ticket
+            // (a prepared statement, in one transaction) is what it does fast.
+            for (ticket, plan) in plans {
+                let c = Columns::of(Some(plan), now);
+                written += sqlx::query(
+                    "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3 \
+                     WHERE id = $4 AND version = $5",
+                )
+                .bind(c.policy_id)
+                .bind(c.due_at)
+                .bind(c.alert_at)
+                .bind(ticket.id.0)
+                .bind(ticket.version)
+                .execute(&mut *tx.tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await?;
+            return Ok(written);
+        }
         for chunk in plans.chunks(500) {
             let rows = (0..chunk.len())
                 .map(|i| {
@@ -193,18 +219,11 @@ impl crate::Store {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let sql = match tx.backend {
-                Backend::Sqlite => format!(
-                    "WITH v(id, version, policy, due, alert) AS (VALUES {rows}) UPDATE tickets SET \
-                     sla_policy_id = v.policy, sla_due_at = v.due, sla_alert_at = v.alert FROM v \
-                     WHERE tickets.id = v.id AND tickets.version = v.version"
-                ),
-                Backend::Postgres => format!(
-                    "UPDATE tickets SET sla_policy_id = v.policy, sla_due_at = v.due, sla_alert_at = v.alert \
+            let sql = format!(
+                "UPDATE tickets SET sla_policy_id = v.policy, sla_due_at = v.due, sla_alert_at = v.alert \
                      FROM (VALUES {rows}) AS v(id, version, policy, due, alert) \
                      WHERE tickets.id = v.id AND tickets.version = v.version"
-                ),
-            };
+            );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (ticket, plan) in chunk {
                 let c = Columns::of(Some(plan), now);
