@@ -612,6 +612,8 @@ impl App {
         let rules = self.reload_sla_rules().await?;
         let mut after = TicketId(0);
         let mut done = 0u64;
+        let mut writing: Option<tokio::task::JoinHandle<Result<u64, rapport_store::StoreError>>> =
+            None;
         loop {
             let batch = self.store.open_tickets_with_history(after, 5_000).await?;
             let Some((last, _)) = batch.last() else {
@@ -634,8 +636,22 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             done += plans.len() as u64;
-            self.store.write_sla_columns(&plans, now).await?;
+            // The batch is written while the next one is read and planned.
+            if let Some(writing) = writing.take() {
+                writing
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))??;
+            }
+            let store = self.store.clone();
+            writing = Some(tokio::spawn(async move {
+                store.write_sla_columns(&plans, now).await
+            }));
             progress(done);
+        }
+        if let Some(writing) = writing {
+            writing
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??;
         }
         Ok(done)
     }
