@@ -296,11 +296,7 @@ impl App {
         ticket: &Ticket,
     ) -> Result<Arc<rapport_core::BusinessCalendar>, AppError> {
         let rules = self.sla_rules().await?;
-        Ok(rules
-            .policy_for(ticket)
-            .and_then(|p| p.calendar_id)
-            .and_then(|id| rules.calendars.get(&id).cloned())
-            .unwrap_or_else(|| rules.default_calendar.clone()))
+        Ok(rules.calendar_of(rules.policy_for(ticket)).clone())
     }
 
     /// A ticket's clocks now, replayed from its events.

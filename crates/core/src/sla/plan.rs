@@ -133,7 +133,7 @@ impl SlaRules {
     }
 
     /// The calendar a policy counts in.
-    pub fn calendar_of(&self, policy: Option<&SlaPolicy>) -> &BusinessCalendar {
+    pub fn calendar_of(&self, policy: Option<&SlaPolicy>) -> &Arc<BusinessCalendar> {
         policy
             .and_then(|p| p.calendar_id)
             .and_then(|id| self.calendars.get(&id))

@@ -473,13 +473,12 @@ fn closed_now() -> rapport_app::AppConfig {
     }
 }
 
-/// The acknowledgment names a real time in the business zone: when the desk
-/// opens (it is closed now) and by when a person answers, counted in
-/// business minutes on the default calendar.
-async fn the_acknowledgment_names_a_real_time(h: &Harness) {
-    let calendar = BusinessCalendar::new(far_opening()).unwrap();
-    let before = Timestamp::now();
-    let raw = "Message-ID: <ack-time@customer.example>\r\nFrom: Ann Lee <ann@customer.example>\r\nTo: support@shop.example\r\nSubject: Broken lamp\r\n\r\nMy lamp arrived broken.\r\n";
+/// Mails a new request in through the MTA pipe (Message-ID `<{id}@...>`) and
+/// returns the text of the acknowledgment it queued, the only mail queued.
+async fn acknowledgment_of_new_mail(h: &Harness, id: &str) -> String {
+    let raw = format!(
+        "Message-ID: <{id}@customer.example>\r\nFrom: Ann Lee <ann@customer.example>\r\nTo: support@shop.example\r\nSubject: Broken lamp\r\n\r\nMy lamp arrived broken.\r\n"
+    );
     let request = Request::post("/api/v1/inbound/mime")
         .header("authorization", format!("Bearer {}", h.mail_pipe))
         .header("content-type", "message/rfc822")
@@ -498,7 +497,16 @@ async fn the_acknowledgment_names_a_real_time(h: &Harness) {
     let claimed = store.claim_outbox("test", 10, lease).await.unwrap();
     store.close().await;
     assert_eq!(claimed.len(), 1);
-    let text = rapport_mail::parse(&claimed[0].raw).unwrap().text;
+    rapport_mail::parse(&claimed[0].raw).unwrap().text
+}
+
+/// The acknowledgment names a real time in the business zone: when the desk
+/// opens (it is closed now) and by when a person answers, counted in
+/// business minutes on the default calendar.
+async fn the_acknowledgment_names_a_real_time(h: &Harness) {
+    let calendar = BusinessCalendar::new(far_opening()).unwrap();
+    let before = Timestamp::now();
+    let text = acknowledgment_of_new_mail(h, "ack-time").await;
     let opens = calendar.next_opening(before).unwrap();
     let by = calendar.add_business_minutes(before, 90).unwrap();
     let show = |t: Timestamp| rapport_app::hours::customer_time(&calendar, t, before);
@@ -537,22 +545,7 @@ async fn the_acknowledgment_follows_the_policy(h: &Harness) {
     assert_eq!(s.as_u16(), 201, "{b}");
     let calendar = BusinessCalendar::new(far_opening()).unwrap();
     let before = Timestamp::now();
-    let raw = "Message-ID: <ack-policy@customer.example>\r\nFrom: Ann Lee <ann@customer.example>\r\nTo: support@shop.example\r\nSubject: Broken lamp\r\n\r\nMy lamp arrived broken.\r\n";
-    let request = Request::post("/api/v1/inbound/mime")
-        .header("authorization", format!("Bearer {}", h.mail_pipe))
-        .header("content-type", "message/rfc822")
-        .body(Body::from(raw))
-        .unwrap();
-    let (s, b) = h.raw(request).await;
-    assert_eq!(s.as_u16(), 202, "{b}");
-    let store = rapport_store::Store::connect(&h.database_url)
-        .await
-        .unwrap();
-    let lease = Timestamp::now().plus_seconds(60);
-    let claimed = store.claim_outbox("test", 10, lease).await.unwrap();
-    store.close().await;
-    assert_eq!(claimed.len(), 1);
-    let text = rapport_mail::parse(&claimed[0].raw).unwrap().text;
+    let text = acknowledgment_of_new_mail(h, "ack-policy").await;
     let by = calendar.add_business_minutes(before, 30).unwrap();
     let show = |t: Timestamp| rapport_app::hours::customer_time(&calendar, t, before);
     assert!(
