@@ -19,6 +19,7 @@ mod clocks;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub use clocks::SlaAlerted;
 pub mod customer_events;
+mod customer_words;
 pub mod customers;
 pub mod directory;
 pub mod drafts;
