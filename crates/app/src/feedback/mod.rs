@@ -14,5 +14,6 @@ pub mod reviews;
 mod survey;
 
 pub use answer::{SurveyAnswer, SurveyQuestion, SurveyState};
+pub use recovery::RecoveryBoard;
 pub use reviews::{ReviewOutcome, ReviewReport, ReviewRow, parse_reviews};
 pub(crate) use survey::ReadySurvey;

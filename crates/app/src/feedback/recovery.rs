@@ -262,3 +262,44 @@ impl App {
     }
 }
 
+
+/// The recovery page's content: tasks with their tickets' subjects and the
+/// names of the agents they mention.
+#[derive(Debug, Clone)]
+pub struct RecoveryBoard {
+    /// The tasks, open ones first, each with its ticket's subject.
+    pub tasks: Vec<(RecoveryTaskRecord, String)>,
+    /// Agent names by id.
+    pub names: std::collections::HashMap<AgentId, String>,
+}
+
+impl App {
+    /// Open tasks and the most recently due done ones, for the workspace page.
+    pub async fn recovery_board(&self, caller: &Caller) -> Result<RecoveryBoard, AppError> {
+        let tasks = self
+            .recovery_tasks(
+                caller,
+                RecoveryFilter {
+                    limit: 100,
+                    ..RecoveryFilter::default()
+                },
+            )
+            .await?;
+        let mut with_subjects = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            let subject = self.store().ticket(task.ticket_id).await?.subject;
+            with_subjects.push((task, subject));
+        }
+        let names = self
+            .store()
+            .agents()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        Ok(RecoveryBoard {
+            tasks: with_subjects,
+            names,
+        })
+    }
+}

@@ -163,7 +163,7 @@ impl App {
     pub async fn survey_link(&self, ticket: TicketId) -> Result<String, AppError> {
         let secret = self.reply_secret().await?;
         Ok(format!(
-            "{}/survey/{}",
+            "{}/portal/survey/{}",
             self.config().public_base_url.trim_end_matches('/'),
             super::link::token(secret, ticket)
         ))
