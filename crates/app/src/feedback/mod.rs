@@ -17,3 +17,4 @@ pub use answer::{SurveyAnswer, SurveyQuestion, SurveyState};
 pub use recovery::RecoveryBoard;
 pub use reviews::{ReviewOutcome, ReviewReport, ReviewRow, parse_reviews};
 pub(crate) use survey::ReadySurvey;
+pub use survey::survey_due;

@@ -10,6 +10,7 @@ mod coach;
 mod collisions;
 mod data;
 mod directory;
+mod feedback;
 mod errors_and_limits;
 mod input;
 mod lifecycle;
