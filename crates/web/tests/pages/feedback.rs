@@ -22,7 +22,10 @@ const REPLY: &str =
 
 async fn sql(h: &Harness, statement: &str) {
     let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
-    sqlx::query(statement).execute(&pool).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+        .execute(&pool)
+        .await
+        .unwrap();
     pool.close().await;
 }
 
