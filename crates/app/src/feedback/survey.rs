@@ -89,7 +89,13 @@ impl App {
     ) -> Result<Option<ReadySurvey>, JobFailure> {
         let payload: SurveyPayload = serde_json::from_str(&job.payload)
             .map_err(|e| JobFailure::GiveUp(format!("unreadable survey job: {e}")))?;
-        let ticket = match self.store().ticket(TicketId(payload.ticket)).await {
+        Ok(self.survey_for(TicketId(payload.ticket)).await?)
+    }
+
+    /// What asking a ticket's customer takes, read and composed without a
+    /// transaction (`None`: nothing to ask).
+    async fn survey_for(&self, id: TicketId) -> Result<Option<ReadySurvey>, AppError> {
+        let ticket = match self.store().ticket(id).await {
             Ok(t) => t,
             Err(rapport_store::StoreError::NotFound(_)) => return Ok(None),
             Err(e) => return Err(e.into()),
@@ -157,6 +163,26 @@ impl App {
             tx.link_sent(&mail.message_id, ready.ticket, None);
         }
         Ok(())
+    }
+
+    /// Asks a solved ticket's customer now instead of after the delay
+    /// (leads and admins; the demo data uses it). The same checks apply;
+    /// `false` when nothing was asked.
+    pub async fn ask_survey_now(
+        &self,
+        caller: &crate::Caller,
+        ticket: TicketId,
+    ) -> Result<bool, AppError> {
+        caller.require(rapport_core::Permission::ManageTeams, "send surveys early")?;
+        let Some(ready) = self.survey_for(ticket).await? else {
+            return Ok(false);
+        };
+        let mut tx = self.store().begin_write().await?;
+        self.run_survey(&mut tx, Some(ready))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tx.commit().await?;
+        Ok(self.store().survey(ticket).await?.is_some())
     }
 
     /// The survey link of a ticket.

@@ -209,7 +209,7 @@ async fn a_reopened_ticket_or_an_automatic_sender_is_not_asked(h: &Harness) {
         .post(
             &format!("/api/v1/tickets/{robot}/messages"),
             &h.agent,
-            json!({"kind": "reply", "body": REPLY}),
+            json!({"kind": "reply", "body": "Hello,\n\nthank you, we have filed the statement.\n\nBest regards,\nSam"}),
         )
         .await;
     assert_eq!(s.as_u16(), 201, "{b}");
