@@ -79,7 +79,7 @@ Kind regards,
 /// The survey page's heading.
 pub const DEFAULT_SURVEY_PAGE_SUBJECT: &str = "How did we do with ticket {{ ticket_number }}?";
 /// The survey page's introduction to the question.
-pub const DEFAULT_SURVEY_PAGE_BODY: &str = "Hello {{ customer_first_name }}, thank you for letting {{ business_name }} help with \"{{ subject }}\". How satisfied are you with how we handled it? The team that helped you reads every answer.";
+pub const DEFAULT_SURVEY_PAGE_BODY: &str = "Hello {{ customer_first_name }}, thank you for letting {{ business_name }} help with \"{{ subject }}\" (ticket {{ ticket_number }}). How satisfied are you with how we handled it? The team that helped you reads every answer.";
 
 /// The acknowledgment used until someone saves their own: it names the
 /// ticket, restates the request, says when the desk opens if it is closed

@@ -33,6 +33,7 @@ both_backends_with!(super::config();
     a_bouncing_address_is_asked_only_in_the_portal,
     a_low_rating_opens_a_recovery_task_for_the_lead_who_records_the_follow_up,
     reviews_import_from_csv_json_lines_and_the_api,
+    the_survey_templates_are_checked_like_the_others,
 );
 
 async fn sql(h: &Harness, statement: &str) {
@@ -422,4 +423,69 @@ async fn reviews_import_from_csv_json_lines_and_the_api(h: &Harness) {
     let (s, b) = h.post("/api/v1/reviews", &h.agent, json!({"reviews": []})).await;
     assert_eq!(s.as_u16(), 422, "{b}");
     assert_eq!(b["error"]["field"], "reviews");
+}
+
+/// The default survey mail and page pass the save-time checks and the
+/// coach; a survey mail without its link, or the link in another
+/// template, is refused.
+async fn the_survey_templates_are_checked_like_the_others(h: &Harness) {
+    use rapport_app::templates as t;
+    for (name, subject, body) in [
+        (t::SURVEY, t::DEFAULT_SURVEY_SUBJECT, t::DEFAULT_SURVEY_BODY),
+        (t::SURVEY_PAGE, t::DEFAULT_SURVEY_PAGE_SUBJECT, t::DEFAULT_SURVEY_PAGE_BODY),
+    ] {
+        let (s, b) = h
+            .call(
+                axum::http::Method::PUT,
+                &format!("/api/v1/templates/{name}"),
+                Some(&h.lead),
+                Some(json!({"subject": subject, "body": body})),
+            )
+            .await;
+        assert_eq!(s.as_u16(), 200, "{name}: {b}");
+        assert!(
+            !b.to_string().contains("\"block\""),
+            "{name}: the coach blocks nothing: {b}"
+        );
+    }
+    let (s, b) = h
+        .call(
+            axum::http::Method::PUT,
+            "/api/v1/templates/survey",
+            Some(&h.lead),
+            Some(json!({"subject": "How did we do?", "body": "Hello {{ customer_first_name }}, about {{ ticket_number }}: tell us."})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 422, "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("survey_link"), "{b}");
+    let (s, b) = h
+        .call(
+            axum::http::Method::PUT,
+            "/api/v1/templates/thanks",
+            Some(&h.lead),
+            Some(json!({"subject": "Thanks", "body": "Hello {{ customer_first_name }}, rate us: {{ survey_link }}"})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 422, "{b}");
+    // The saved survey mail is the one sent.
+    let (s, _) = h
+        .call(
+            axum::http::Method::PUT,
+            "/api/v1/templates/survey",
+            Some(&h.lead),
+            Some(json!({"subject": "A quick question about {{ ticket_number }}",
+                        "body": "Hello {{ customer_first_name }},\n\nhow did we do with {{ ticket_number }}? Answer here: {{ survey_link }}\n\nThank you,\nLamp Shop"})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 200);
+    let ticket = solved(h, None).await;
+    run_surveys_now(h).await;
+    let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
+    let raw: Vec<u8> = sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'survey'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let text = String::from_utf8_lossy(&raw).replace("=\r\n", "");
+    assert!(text.contains(&format!("A quick question about #{ticket}")), "{text}");
 }
