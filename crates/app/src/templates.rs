@@ -53,7 +53,10 @@ pub fn sample_variables() -> BTreeMap<&'static str, Value> {
         ("open_now", Value::from(false)),
         ("opens_at", text("Monday 09:00 (Berlin time)")),
         ("business_name", text("Rapport Demo Shop")),
-        ("survey_link", text("https://help.example/survey/1234-5f0c2a9e")),
+        (
+            "survey_link",
+            text("https://help.example/survey/1234-5f0c2a9e"),
+        ),
         ("survey_days", text("28")),
     ])
 }

@@ -44,9 +44,11 @@ fn operator() -> Caller {
 /// Runs `rapport import ...`; fails (exit code 1) when a row was refused.
 pub async fn import(app: &App, command: ImportCommand) -> Result<()> {
     let ImportCommand::Reviews { file } = command;
-    let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("reading {}", file.display()))?;
-    let report = app.import_reviews(&operator(), parse_reviews(&text)).await?;
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let report = app
+        .import_reviews(&operator(), parse_reviews(&text))
+        .await?;
     for row in &report.rows {
         match row {
             ReviewOutcome::Imported {
@@ -57,7 +59,11 @@ pub async fn import(app: &App, command: ImportCommand) -> Result<()> {
                 ..
             } => println!(
                 "line {row}: ticket #{ticket_id}{}{}",
-                if *matched_customer { " (known customer)" } else { "" },
+                if *matched_customer {
+                    " (known customer)"
+                } else {
+                    ""
+                },
                 recovery_task_id
                     .map(|t| format!(", recovery task {t}"))
                     .unwrap_or_default()
@@ -104,7 +110,10 @@ pub async fn team(app: &App, command: TeamCommand) -> Result<()> {
     let updated = app.set_team_lead(&caller, found.id, lead).await?;
     match updated.lead {
         Some(lead) => println!("{}: lead is agent {lead}", updated.name),
-        None => println!("{}: no lead; the admins follow up its recovery tasks", updated.name),
+        None => println!(
+            "{}: no lead; the admins follow up its recovery tasks",
+            updated.name
+        ),
     }
     Ok(())
 }

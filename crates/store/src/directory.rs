@@ -401,11 +401,12 @@ impl Store {
 
     /// One team.
     pub async fn team(&self, id: TeamId) -> Result<TeamRecord, StoreError> {
-        let row = sqlx::query("SELECT id, name, lead_agent_id, created_at FROM teams WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("team"))?;
+        let row =
+            sqlx::query("SELECT id, name, lead_agent_id, created_at FROM teams WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound("team"))?;
         let members: Vec<i64> = sqlx::query_scalar(
             "SELECT agent_id FROM team_members WHERE team_id = $1 ORDER BY agent_id",
         )

@@ -737,9 +737,12 @@ async fn a_customer_answers_the_survey_by_its_link(s: &Session) {
         ),
         ("status", json!({"status": "solved"})),
     ] {
-        let (status, answer) = s
-            .h
-            .post(&format!("/api/v1/tickets/{ticket}/{path}"), &s.h.agent, body)
+        let (status, answer) =
+            s.h.post(
+                &format!("/api/v1/tickets/{ticket}/{path}"),
+                &s.h.agent,
+                body,
+            )
             .await;
         assert!(status.is_success(), "{answer}");
     }
@@ -750,33 +753,46 @@ async fn a_customer_answers_the_survey_by_its_link(s: &Session) {
         .unwrap();
     pool.close().await;
     s.h.app
-        .run_due_jobs("browser", &rapport_app::scheduler::SchedulerPolicy::default())
+        .run_due_jobs(
+            "browser",
+            &rapport_app::scheduler::SchedulerPolicy::default(),
+        )
         .await
         .unwrap();
-    let link = s
-        .h
-        .app
-        .survey_link(rapport_core::TicketId(ticket))
-        .await
-        .unwrap();
-    let path = link.strip_prefix(&s.base).expect("the link is on this server");
+    let link =
+        s.h.app
+            .survey_link(rapport_core::TicketId(ticket))
+            .await
+            .unwrap();
+    let path = link
+        .strip_prefix(&s.base)
+        .expect("the link is on this server");
     let survey = || async {
-        let (_, survey) = s
-            .h
-            .get(&format!("/api/v1/tickets/{ticket}/survey"), &s.h.agent)
-            .await;
+        let (_, survey) =
+            s.h.get(&format!("/api/v1/tickets/{ticket}/survey"), &s.h.agent)
+                .await;
         survey
     };
     s.goto(path).await;
     let shown = s.text().await;
-    assert!(shown.contains(&format!("How did we do with ticket #{ticket}?")), "{shown}");
+    assert!(
+        shown.contains(&format!("How did we do with ticket #{ticket}?")),
+        "{shown}"
+    );
     s.accessible("survey page").await;
-    assert_eq!(survey().await["answers"], 0, "opening the link records nothing");
+    assert_eq!(
+        survey().await["answers"],
+        0,
+        "opening the link records nothing"
+    );
     s.click("#rating-4").await;
     s.fill("#survey-comment", "Fixed quickly, thank you.").await;
     s.follow("main button[type=submit]").await;
     let answered = s.text().await;
-    assert!(answered.contains("Your answer is recorded: 4 of 5"), "{answered}");
+    assert!(
+        answered.contains("Your answer is recorded: 4 of 5"),
+        "{answered}"
+    );
     s.accessible("survey answered").await;
     let recorded = survey().await;
     assert_eq!(recorded["rating"], 4, "{recorded}");

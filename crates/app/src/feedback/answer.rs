@@ -5,12 +5,12 @@
 //! survey expires. A low rating opens a recovery task; a comment that asks
 //! for something new opens a ticket linked to this one.
 
-use crate::templates::{DEFAULT_SURVEY_PAGE_BODY, DEFAULT_SURVEY_PAGE_SUBJECT, SURVEY_PAGE, render};
+use crate::templates::{
+    DEFAULT_SURVEY_PAGE_BODY, DEFAULT_SURVEY_PAGE_SUBJECT, SURVEY_PAGE, render,
+};
 use crate::{App, AppError, plain_text};
 use rapport_core::feedback::MAX_COMMENT_CHARS;
-use rapport_core::{
-    Actor, Command, CustomerId, RecoverySource, TicketId, Timestamp, feedback,
-};
+use rapport_core::{Actor, Command, CustomerId, RecoverySource, TicketId, Timestamp, feedback};
 use rapport_store::SurveyRecord;
 
 /// Whether a survey still takes answers.

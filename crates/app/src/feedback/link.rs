@@ -52,7 +52,9 @@ mod tests {
         let (_, mac) = good.split_once('-').unwrap_or_default();
         assert_eq!(verify(secret, &format!("43-{mac}")), None);
         let mut flipped = good.clone();
-        let last = flipped.pop().map_or('0', |c| if c == '0' { '1' } else { '0' });
+        let last = flipped
+            .pop()
+            .map_or('0', |c| if c == '0' { '1' } else { '0' });
         flipped.push(last);
         assert_eq!(verify(secret, &flipped), None);
         assert_eq!(verify(b"another secret", &good), None);

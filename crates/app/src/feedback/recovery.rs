@@ -247,10 +247,14 @@ impl App {
     ) -> Result<TeamRecord, AppError> {
         caller.require(Permission::ManageTeams, "set team leads")?;
         if let Some(agent) = lead {
-            let record = self.store().agent(agent).await.map_err(crate::error::missing_as(
-                "agent_id",
-                format!("agent {agent} does not exist"),
-            ))?;
+            let record = self
+                .store()
+                .agent(agent)
+                .await
+                .map_err(crate::error::missing_as(
+                    "agent_id",
+                    format!("agent {agent} does not exist"),
+                ))?;
             if !record.active {
                 return Err(AppError::invalid(
                     "agent_id",
@@ -261,7 +265,6 @@ impl App {
         Ok(self.store().set_team_lead(team, lead).await?)
     }
 }
-
 
 /// The recovery page's content: tasks with their tickets' subjects and the
 /// names of the agents they mention.

@@ -117,14 +117,24 @@ pub fn parse_reviews(text: &str) -> Vec<Result<ReviewRow, (usize, String)>> {
         .iter()
         .find(|f| !header.iter().any(|h| h == *f))
     {
-        return vec![Err((1, format!("the header row has no {missing:?} column; it needs {}", FIELDS.join(", "))))];
+        return vec![Err((
+            1,
+            format!(
+                "the header row has no {missing:?} column; it needs {}",
+                FIELDS.join(", ")
+            ),
+        ))];
     }
     records
         .map(|(line, values)| {
             if values.len() != header.len() {
                 return Err((
                     line,
-                    format!("has {} fields; the header has {}", values.len(), header.len()),
+                    format!(
+                        "has {} fields; the header has {}",
+                        values.len(),
+                        header.len()
+                    ),
                 ));
             }
             Ok(ReviewRow {
@@ -178,7 +188,10 @@ fn required(row: &ReviewRow, name: &str, max: usize) -> Result<String, String> {
 /// Checks a row's fields.
 fn check(row: &ReviewRow) -> Result<Checked, String> {
     if let Some(unknown) = row.fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        return Err(format!("{unknown}: unknown field; the fields are {}", FIELDS.join(", ")));
+        return Err(format!(
+            "{unknown}: unknown field; the fields are {}",
+            FIELDS.join(", ")
+        ));
     }
     for (name, value) in &row.fields {
         rapport_core::check_text(value).map_err(|m| format!("{name}: {m}"))?;
@@ -288,7 +301,10 @@ impl App {
             body_html: None,
         };
         let headline: String = review.text.chars().take(60).collect();
-        let stars = review.rating.map(|r| format!(" ({r}/5)")).unwrap_or_default();
+        let stars = review
+            .rating
+            .map(|r| format!(" ({r}/5)"))
+            .unwrap_or_default();
         let negative = review
             .rating
             .is_some_and(|r| r <= self.config().feedback.negative_review);
@@ -296,7 +312,11 @@ impl App {
             subject: format!("Review on {}{stars}: {headline}", review.source),
             customer_id,
             channel: Channel::Review,
-            priority: if negative { Priority::High } else { Priority::Normal },
+            priority: if negative {
+                Priority::High
+            } else {
+                Priority::Normal
+            },
             team_id: None,
             tags: vec!["review".into()],
         }
@@ -366,7 +386,9 @@ impl App {
     async fn review_author(&self, author: &str) -> Result<(CustomerId, bool), AppError> {
         let identity = [IdentityKind::Email, IdentityKind::Handle]
             .into_iter()
-            .filter(|k| *k != IdentityKind::Email || author.contains('@') && !author.starts_with('@'))
+            .filter(|k| {
+                *k != IdentityKind::Email || author.contains('@') && !author.starts_with('@')
+            })
             .find_map(|kind| normalize_identity(kind, author).ok().map(|v| (kind, v)));
         if let Some((kind, value)) = &identity
             && let Some(id) = self.store().customer_by_identity(*kind, value).await?
@@ -416,7 +438,8 @@ mod tests {
         let second = rows[1].as_ref().unwrap_or_else(|e| panic!("{e:?}"));
         let error = check(second).err().unwrap_or_default();
         assert!(error.starts_with("rating:"), "{error}");
-        let jsonl = "{\"source\":\"g\",\"id\":7,\"author\":\"x\",\"rating\":5,\"text\":\"ok\"}\nnot json\n";
+        let jsonl =
+            "{\"source\":\"g\",\"id\":7,\"author\":\"x\",\"rating\":5,\"text\":\"ok\"}\nnot json\n";
         let rows = parse_reviews(jsonl);
         assert_eq!(rows.len(), 2);
         assert_eq!(
@@ -424,6 +447,9 @@ mod tests {
             Some("7".to_string())
         );
         assert!(matches!(&rows[1], Err((2, m)) if m.contains("not JSON")));
-        assert!(matches!(parse_reviews("a,b\n1,2\n").as_slice(), [Err((1, _))]));
+        assert!(matches!(
+            parse_reviews("a,b\n1,2\n").as_slice(),
+            [Err((1, _))]
+        ));
     }
 }

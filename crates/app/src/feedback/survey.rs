@@ -7,14 +7,10 @@
 
 use crate::outbound::{Letter, first_name, never_acknowledge};
 use crate::scheduler::JobFailure;
-use crate::templates::{
-    DEFAULT_SURVEY_BODY, DEFAULT_SURVEY_SUBJECT, SURVEY, render,
-};
+use crate::templates::{DEFAULT_SURVEY_BODY, DEFAULT_SURVEY_SUBJECT, SURVEY, render};
 use crate::{App, AppError};
 use minijinja::Value;
-use rapport_core::{
-    Closure, CustomerId, IdentityKind, Status, Ticket, TicketId, Timestamp,
-};
+use rapport_core::{Closure, CustomerId, IdentityKind, Status, Ticket, TicketId, Timestamp};
 use rapport_mail::Person;
 use rapport_store::{JobKind, JobRecord, NewJob, NewOutboxMail, OutboxKind, WriteTx};
 use std::collections::BTreeMap;
@@ -110,14 +106,16 @@ impl App {
             .find(|i| i.kind == IdentityKind::Email)
             .map(|i| i.value.clone());
         if address.as_deref().is_some_and(never_acknowledge) {
-            tracing::info!(ticket = ticket.id.0, "survey: the customer's address is automatic; not asked");
+            tracing::info!(
+                ticket = ticket.id.0,
+                "survey: the customer's address is automatic; not asked"
+            );
             return Ok(None);
         }
         let mail = match &address {
-            Some(address) if self.config().mail.outbound => Some(
-                self.survey_mail(&ticket, &customer.name, address)
-                    .await?,
-            ),
+            Some(address) if self.config().mail.outbound => {
+                Some(self.survey_mail(&ticket, &customer.name, address).await?)
+            }
             _ => None,
         };
         Ok(Some(ReadySurvey {
@@ -206,7 +204,10 @@ impl App {
             .template_or_default(SURVEY, (DEFAULT_SURVEY_SUBJECT, DEFAULT_SURVEY_BODY))
             .await?;
         let mut variables = self.survey_variables(ticket, name);
-        variables.insert("survey_link", Value::from(self.survey_link(ticket.id).await?));
+        variables.insert(
+            "survey_link",
+            Value::from(self.survey_link(ticket.id).await?),
+        );
         let subject = render(&template.0, &variables)?;
         let text = render(&template.1, &variables)?;
         let mail = &self.config().mail;
@@ -219,7 +220,11 @@ impl App {
                 address: address.to_string(),
             },
             cc: Vec::new(),
-            subject: format!("{} {}", subject.trim(), mail.subject_tag.format(ticket.id.0)),
+            subject: format!(
+                "{} {}",
+                subject.trim(),
+                mail.subject_tag.format(ticket.id.0)
+            ),
             text,
             in_reply_to: None,
             references: Vec::new(),

@@ -173,7 +173,9 @@ pub async fn get_recovery_task(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<axum::Json<RecoveryTaskOut>> {
-    Ok(axum::Json((&s.app.recovery_task(&caller, id).await?).into()))
+    Ok(axum::Json(
+        (&s.app.recovery_task(&caller, id).await?).into(),
+    ))
 }
 
 /// A lead's follow-up of a recovery task.

@@ -157,7 +157,10 @@ pub fn routes() -> Router<AppState> {
         .merge(calendar_routes())
         .route("/api/v1/tickets/{id}/survey", get(feedback::ticket_survey))
         .route("/api/v1/recovery-tasks", get(feedback::list_recovery_tasks))
-        .route("/api/v1/recovery-tasks/{id}", get(feedback::get_recovery_task))
+        .route(
+            "/api/v1/recovery-tasks/{id}",
+            get(feedback::get_recovery_task),
+        )
         .route(
             "/api/v1/recovery-tasks/{id}/follow-up",
             post(feedback::follow_up_recovery),

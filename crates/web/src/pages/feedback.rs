@@ -203,10 +203,7 @@ struct RecoveryPage {
 }
 
 /// The recovery tasks, open ones first, with the follow-up form.
-pub async fn recovery(
-    State(s): State<AppState>,
-    agent: AgentPage,
-) -> Result<Response, PageError> {
+pub async fn recovery(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
     let board = s.app.recovery_board(&agent.caller).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
     let name = |id: Option<AgentId>, none: &str| {

@@ -454,7 +454,9 @@ fn describe(who: &str, kind: &EventKind, agent_name: &dyn Fn(AgentId) -> String)
             ..
         } => format!(
             "imported as a review on {source}{}{}",
-            rating.map(|r| format!(", rated {r} of 5")).unwrap_or_default(),
+            rating
+                .map(|r| format!(", rated {r} of 5"))
+                .unwrap_or_default(),
             url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
         ),
     }

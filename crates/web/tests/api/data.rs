@@ -73,7 +73,10 @@ async fn demo_seeds_every_status(h: &Harness) {
     assert_eq!(tasks[0]["rating"], 1);
     assert_eq!(tasks[0]["lead_id"].as_i64(), Some(agents[1].0));
     let (_, survey) = h
-        .get(&format!("/api/v1/tickets/{}/survey", tasks[0]["ticket_id"]), &h.admin)
+        .get(
+            &format!("/api/v1/tickets/{}/survey", tasks[0]["ticket_id"]),
+            &h.admin,
+        )
         .await;
     assert_eq!(survey["rating"], 1, "{survey}");
     // The intake's side: a quarantined message and a bounce marked on the customer.

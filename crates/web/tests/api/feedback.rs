@@ -155,7 +155,10 @@ async fn a_solved_ticket_is_asked_once_after_the_business_time_delay(h: &Harness
         "due {} not within {earliest}..{latest}",
         Timestamp(due[0])
     );
-    assert!(due[0] >= before.plus_seconds(7200).0, "business time never runs faster");
+    assert!(
+        due[0] >= before.plus_seconds(7200).0,
+        "business time never runs faster"
+    );
     // Not due yet: nothing is asked.
     h.app
         .run_due_jobs("survey-test", &SchedulerPolicy::default())
@@ -177,7 +180,10 @@ async fn a_solved_ticket_is_asked_once_after_the_business_time_delay(h: &Harness
     let text = String::from_utf8_lossy(&raw).replace("=\r\n", "");
     let link = h.app.survey_link(TicketId(ticket)).await.unwrap();
     let path = link.split_once("/portal/").map(|(_, p)| p).unwrap();
-    assert!(text.contains(path), "the mail carries the signed link: {text}");
+    assert!(
+        text.contains(path),
+        "the mail carries the signed link: {text}"
+    );
     // Reopened and solved again: a new job, but the customer was asked once.
     set_status(h, ticket, "open").await;
     set_status(h, ticket, "solved").await;
@@ -216,7 +222,11 @@ async fn a_reopened_ticket_or_an_automatic_sender_is_not_asked(h: &Harness) {
     assert_eq!(s.as_u16(), 201, "{b}");
     set_status(h, robot, "solved").await;
     run_surveys_now(h).await;
-    assert_eq!(survey(h, robot).await.0, 404, "automatic senders are never asked");
+    assert_eq!(
+        survey(h, robot).await.0,
+        404,
+        "automatic senders are never asked"
+    );
     assert!(survey_mails(h).await.is_empty());
 }
 
@@ -282,7 +292,10 @@ async fn a_low_rating_opens_a_recovery_task_for_the_lead_who_records_the_follow_
     assert_eq!(task["source"], "survey");
     assert_eq!(task["words"], "Took three weeks and nobody called back.");
     assert!(
-        Timestamp::parse(task["due_at"].as_str().unwrap()).unwrap().0 > Timestamp::now().0
+        Timestamp::parse(task["due_at"].as_str().unwrap())
+            .unwrap()
+            .0
+            > Timestamp::now().0
     );
     let (_, notes) = h.get("/api/v1/notifications", &h.lead).await;
     assert!(
@@ -292,14 +305,18 @@ async fn a_low_rating_opens_a_recovery_task_for_the_lead_who_records_the_follow_
         "the lead is told: {notes}"
     );
     let types = event_types(h, ticket).await;
-    assert!(types.contains(&"satisfaction_rated".to_string()), "{types:?}");
+    assert!(
+        types.contains(&"satisfaction_rated".to_string()),
+        "{types:?}"
+    );
     assert!(types.contains(&"recovery_opened".to_string()), "{types:?}");
     // The complaint is no new request: no follow-up ticket.
     assert!(survey(h, ticket).await.1["follow_up_ticket_id"].is_null());
 
     let id = task["id"].as_i64().unwrap();
     let url = format!("/api/v1/recovery-tasks/{id}/follow-up");
-    let body = json!({"outcome": "recovered", "note": "Called Ann, sent a voucher; she is happy again."});
+    let body =
+        json!({"outcome": "recovered", "note": "Called Ann, sent a voucher; she is happy again."});
     let (s, _) = h.post(&url, &h.other_agent, body.clone()).await;
     assert_eq!(s.as_u16(), 403);
     let (s, b) = h
@@ -307,7 +324,9 @@ async fn a_low_rating_opens_a_recovery_task_for_the_lead_who_records_the_follow_
         .await;
     assert_eq!(s.as_u16(), 422, "{b}");
     assert_eq!(b["error"]["field"], "outcome");
-    let (s, b) = h.post(&url, &h.lead, json!({"outcome": "recovered", "note": "  "})).await;
+    let (s, b) = h
+        .post(&url, &h.lead, json!({"outcome": "recovered", "note": "  "}))
+        .await;
     assert_eq!(s.as_u16(), 422, "{b}");
     let (s, done) = h.post(&url, &h.lead, body.clone()).await;
     assert_eq!(s.as_u16(), 200, "{done}");
@@ -333,7 +352,9 @@ async fn a_low_rating_opens_a_recovery_task_for_the_lead_who_records_the_follow_
         )
         .await
         .unwrap();
-    let (_, all) = h.get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.lead).await;
+    let (_, all) = h
+        .get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.lead)
+        .await;
     assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
 }
 
@@ -355,31 +376,56 @@ async fn reviews_import_from_csv_json_lines_and_the_api(h: &Harness) {
         .import_reviews(&operator, rapport_app::feedback::parse_reviews(csv))
         .await
         .unwrap();
-    assert_eq!((report.imported, report.duplicates, report.errors), (2, 0, 2), "{report:?}");
+    assert_eq!(
+        (report.imported, report.duplicates, report.errors),
+        (2, 0, 2),
+        "{report:?}"
+    );
     let json = serde_json::to_value(&report.rows).unwrap();
     assert_eq!(json[0]["result"], "imported");
-    assert_eq!(json[0]["customer_id"].as_i64(), Some(ann.0), "matched by e-mail");
+    assert_eq!(
+        json[0]["customer_id"].as_i64(),
+        Some(ann.0),
+        "matched by e-mail"
+    );
     assert_eq!(json[0]["matched_customer"], true);
-    assert!(json[0]["recovery_task_id"].as_i64().is_some(), "negative: a task");
+    assert!(
+        json[0]["recovery_task_id"].as_i64().is_some(),
+        "negative: a task"
+    );
     assert_eq!(json[1]["matched_customer"], false);
     assert!(json[1]["recovery_task_id"].is_null());
     assert_eq!(json[2]["row"], 4);
-    assert!(json[2]["message"].as_str().unwrap().starts_with("rating:"), "{json}");
+    assert!(
+        json[2]["message"].as_str().unwrap().starts_with("rating:"),
+        "{json}"
+    );
     assert_eq!(json[3]["row"], 5);
-    assert!(json[3]["message"].as_str().unwrap().starts_with("id:"), "{json}");
+    assert!(
+        json[3]["message"].as_str().unwrap().starts_with("id:"),
+        "{json}"
+    );
     let first = json[0]["ticket_id"].as_i64().unwrap();
     let (_, ticket) = h.get(&format!("/api/v1/tickets/{first}"), &h.agent).await;
-    let ticket = if ticket["ticket"].is_object() { ticket["ticket"].clone() } else { ticket };
+    let ticket = if ticket["ticket"].is_object() {
+        ticket["ticket"].clone()
+    } else {
+        ticket
+    };
     assert_eq!(ticket["channel"], "reviews", "{ticket}");
     let types = event_types(h, first).await;
     assert!(types.contains(&"review_imported".to_string()), "{types:?}");
     assert!(types.contains(&"recovery_opened".to_string()), "{types:?}");
-    let (_, tasks) = h.get(&format!("/api/v1/recovery-tasks?ticket={first}"), &h.admin).await;
+    let (_, tasks) = h
+        .get(&format!("/api/v1/recovery-tasks?ticket={first}"), &h.admin)
+        .await;
     assert_eq!(tasks[0]["source"], "review", "{tasks}");
     assert!(tasks[0]["lead_id"].is_null(), "no team lead: the admins");
     let (_, notes) = h.get("/api/v1/notifications", &h.admin).await;
     assert!(
-        notes.as_array().is_some_and(|n| n.iter().any(|n| n["kind"] == "recovery_task")),
+        notes
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["kind"] == "recovery_task")),
         "{notes}"
     );
 
@@ -416,11 +462,24 @@ async fn reviews_import_from_csv_json_lines_and_the_api(h: &Harness) {
         )
         .await;
     assert_eq!(s.as_u16(), 200, "{b}");
-    assert_eq!((b["imported"].as_i64(), b["duplicates"].as_i64(), b["errors"].as_i64()), (Some(1), Some(1), Some(1)), "{b}");
+    assert_eq!(
+        (
+            b["imported"].as_i64(),
+            b["duplicates"].as_i64(),
+            b["errors"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{b}"
+    );
     assert_eq!(b["rows"][0]["result"], "duplicate");
     assert_eq!(b["rows"][1]["result"], "imported");
-    assert!(b["rows"][2]["error"].as_str().unwrap().starts_with("url:"), "{b}");
-    let (s, b) = h.post("/api/v1/reviews", &h.agent, json!({"reviews": []})).await;
+    assert!(
+        b["rows"][2]["error"].as_str().unwrap().starts_with("url:"),
+        "{b}"
+    );
+    let (s, b) = h
+        .post("/api/v1/reviews", &h.agent, json!({"reviews": []}))
+        .await;
     assert_eq!(s.as_u16(), 422, "{b}");
     assert_eq!(b["error"]["field"], "reviews");
 }
@@ -432,7 +491,11 @@ async fn the_survey_templates_are_checked_like_the_others(h: &Harness) {
     use rapport_app::templates as t;
     for (name, subject, body) in [
         (t::SURVEY, t::DEFAULT_SURVEY_SUBJECT, t::DEFAULT_SURVEY_BODY),
-        (t::SURVEY_PAGE, t::DEFAULT_SURVEY_PAGE_SUBJECT, t::DEFAULT_SURVEY_PAGE_BODY),
+        (
+            t::SURVEY_PAGE,
+            t::DEFAULT_SURVEY_PAGE_SUBJECT,
+            t::DEFAULT_SURVEY_PAGE_BODY,
+        ),
     ] {
         let (s, b) = h
             .call(
@@ -457,7 +520,13 @@ async fn the_survey_templates_are_checked_like_the_others(h: &Harness) {
         )
         .await;
     assert_eq!(s.as_u16(), 422, "{b}");
-    assert!(b["error"]["message"].as_str().unwrap().contains("survey_link"), "{b}");
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("survey_link"),
+        "{b}"
+    );
     let (s, b) = h
         .call(
             axum::http::Method::PUT,
@@ -487,5 +556,8 @@ async fn the_survey_templates_are_checked_like_the_others(h: &Harness) {
         .unwrap();
     pool.close().await;
     let text = String::from_utf8_lossy(&raw).replace("=\r\n", "");
-    assert!(text.contains(&format!("A quick question about #{ticket}")), "{text}");
+    assert!(
+        text.contains(&format!("A quick question about #{ticket}")),
+        "{text}"
+    );
 }

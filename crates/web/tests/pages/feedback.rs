@@ -86,7 +86,9 @@ async fn the_survey_link_shows_the_question_and_only_a_post_records(h: &Harness)
     let shown = b.get(&path).await;
     assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
     assert!(
-        shown.body.contains(&format!("How did we do with ticket #{ticket}?")),
+        shown
+            .body
+            .contains(&format!("How did we do with ticket #{ticket}?")),
         "{}",
         shown.body
     );
@@ -102,39 +104,71 @@ async fn the_survey_link_shows_the_question_and_only_a_post_records(h: &Harness)
     let csrf = shown.csrf();
     let comment = "Lovely service. Can you also send me the invoice for order 5521?";
     let answered = b
-        .post(&path, &[("csrf", &csrf), ("rating", "5"), ("comment", comment)])
+        .post(
+            &path,
+            &[("csrf", &csrf), ("rating", "5"), ("comment", comment)],
+        )
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
-    assert!(answered.body.contains("Your answer is recorded: 5 of 5"), "{}", answered.body);
+    assert!(
+        answered.body.contains("Your answer is recorded: 5 of 5"),
+        "{}",
+        answered.body
+    );
     let recorded = survey(h, ticket).await;
-    assert_eq!((recorded["rating"].as_i64(), recorded["answers"].as_i64()), (Some(5), Some(1)));
+    assert_eq!(
+        (recorded["rating"].as_i64(), recorded["answers"].as_i64()),
+        (Some(5), Some(1))
+    );
     assert_eq!(recorded["comment"], comment);
     let events = ratings(h, ticket).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["actor_kind"], "customer");
     assert_eq!(events[0]["data"]["rating"], 5, "{events:?}");
     // The invoice request became a ticket of the same customer, linked back.
-    let follow_up = recorded["follow_up_ticket_id"].as_i64().expect("a follow-up ticket");
+    let follow_up = recorded["follow_up_ticket_id"]
+        .as_i64()
+        .expect("a follow-up ticket");
     let original = h.store.ticket(TicketId(ticket)).await.unwrap();
     let opened = h.store.ticket(TicketId(follow_up)).await.unwrap();
     assert_eq!(opened.customer_id, original.customer_id);
     assert!(opened.tags.contains(&"survey-follow-up".to_string()));
-    assert!(opened.subject.starts_with(&format!("Follow-up to #{ticket}")));
+    assert!(
+        opened
+            .subject
+            .starts_with(&format!("Follow-up to #{ticket}"))
+    );
     let (_, messages) = h
         .get(&format!("/api/v1/tickets/{ticket}/messages"), &h.agent)
         .await;
-    assert!(messages.to_string().contains(&format!("ticket #{follow_up} was opened")), "{messages}");
+    assert!(
+        messages
+            .to_string()
+            .contains(&format!("ticket #{follow_up} was opened")),
+        "{messages}"
+    );
     // No low rating: no recovery task.
-    let (_, tasks) = h.get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.agent).await;
+    let (_, tasks) = h
+        .get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.agent)
+        .await;
     assert_eq!(tasks.as_array().map(Vec::len), Some(0));
 
     // The customer changes the answer: the latest counts, each is an event.
-    let changed = b.post(&path, &[("csrf", &csrf), ("rating", "4"), ("comment", "")]).await;
+    let changed = b
+        .post(&path, &[("csrf", &csrf), ("rating", "4"), ("comment", "")])
+        .await;
     assert_eq!(changed.status, StatusCode::OK);
     let recorded = survey(h, ticket).await;
-    assert_eq!((recorded["rating"].as_i64(), recorded["answers"].as_i64()), (Some(4), Some(2)));
+    assert_eq!(
+        (recorded["rating"].as_i64(), recorded["answers"].as_i64()),
+        (Some(4), Some(2))
+    );
     assert!(recorded["comment"].is_null());
-    assert_eq!(recorded["follow_up_ticket_id"].as_i64(), Some(follow_up), "one follow-up only");
+    assert_eq!(
+        recorded["follow_up_ticket_id"].as_i64(),
+        Some(follow_up),
+        "one follow-up only"
+    );
     assert_eq!(ratings(h, ticket).await.len(), 2);
     // A bad rating is said beside the form and changes nothing.
     let bad = b.post(&path, &[("csrf", &csrf), ("rating", "9")]).await;
@@ -144,21 +178,35 @@ async fn the_survey_link_shows_the_question_and_only_a_post_records(h: &Harness)
 
     // A forged or altered link is refused.
     let mut flipped = path.clone();
-    let last = flipped.pop().map_or('0', |c| if c == '0' { '1' } else { '0' });
+    let last = flipped
+        .pop()
+        .map_or('0', |c| if c == '0' { '1' } else { '0' });
     flipped.push(last);
     assert_eq!(b.get(&flipped).await.status, StatusCode::NOT_FOUND);
     let (_, mac) = path.rsplit_once('-').unwrap();
     let other = b.get(&format!("/portal/survey/{follow_up}-{mac}")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-    assert!(other.body.contains("this survey link is not valid"), "{}", other.body);
+    assert!(
+        other.body.contains("this survey link is not valid"),
+        "{}",
+        other.body
+    );
     let posted = b.post(&flipped, &[("csrf", &csrf), ("rating", "1")]).await;
     assert_eq!(posted.status, StatusCode::NOT_FOUND);
 
     // After its time: a clear page, and answers are refused.
-    sql(h, &format!("UPDATE surveys SET expires_at = 1 WHERE ticket_id = {ticket}")).await;
+    sql(
+        h,
+        &format!("UPDATE surveys SET expires_at = 1 WHERE ticket_id = {ticket}"),
+    )
+    .await;
     let closed = b.get(&path).await;
     assert_eq!(closed.status, StatusCode::GONE);
-    assert!(closed.body.contains("This survey closed on"), "{}", closed.body);
+    assert!(
+        closed.body.contains("This survey closed on"),
+        "{}",
+        closed.body
+    );
     assert!(!closed.body.contains("name=\"rating\""));
     let late = b.post(&path, &[("csrf", &csrf), ("rating", "1")]).await;
     assert_eq!(late.status, StatusCode::GONE, "{}", late.body);
@@ -189,15 +237,27 @@ async fn the_portal_ticket_asks_and_the_lead_follows_up_on_the_recovery_page(h: 
     let mut b = Browser::new(h);
     let link = format!("/portal/link/{token}");
     let csrf = b.get(&link).await.csrf();
-    assert_eq!(b.post(&link, &[("csrf", &csrf)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        b.post(&link, &[("csrf", &csrf)]).await.status,
+        StatusCode::SEE_OTHER
+    );
     let page = b.get(&format!("/portal/tickets/{ticket}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("How did we do with ticket #{ticket}?")), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("How did we do with ticket #{ticket}?")),
+        "{}",
+        page.body
+    );
     let csrf = page.csrf();
     let rated = b
         .post(
             &format!("/portal/tickets/{ticket}/rating"),
-            &[("csrf", &csrf), ("rating", "1"), ("comment", "Nobody called back.")],
+            &[
+                ("csrf", &csrf),
+                ("rating", "1"),
+                ("comment", "Nobody called back."),
+            ],
         )
         .await;
     assert_eq!(rated.status, StatusCode::SEE_OTHER, "{}", rated.body);
@@ -210,21 +270,43 @@ async fn the_portal_ticket_asks_and_the_lead_follows_up_on_the_recovery_page(h: 
     assert_eq!(board.status, StatusCode::OK);
     assert!(board.body.contains("Nobody called back."), "{}", board.body);
     assert!(board.body.contains("rated 1 of 5"), "{}", board.body);
-    let (_, tasks) = h.get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.lead).await;
+    let (_, tasks) = h
+        .get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.lead)
+        .await;
     let id = tasks[0]["id"].as_i64().unwrap();
     let csrf = board.csrf();
     let done = lead
         .post(
             &format!("/app/recovery/{id}"),
-            &[("csrf", &csrf), ("outcome", "unreachable"), ("note", "Called twice, left a voicemail.")],
+            &[
+                ("csrf", &csrf),
+                ("outcome", "unreachable"),
+                ("note", "Called twice, left a voicemail."),
+            ],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let board = lead.get("/app/recovery").await;
-    assert!(board.body.contains("Followed up: <strong>unreachable</strong>"), "{}", board.body);
-    let (_, task) = h.get(&format!("/api/v1/recovery-tasks/{id}"), &h.lead).await;
+    assert!(
+        board
+            .body
+            .contains("Followed up: <strong>unreachable</strong>"),
+        "{}",
+        board.body
+    );
+    let (_, task) = h
+        .get(&format!("/api/v1/recovery-tasks/{id}"), &h.lead)
+        .await;
     assert_eq!(task["outcome"], "unreachable");
     let ticket_page = lead.get(&format!("/app/tickets/{ticket}")).await;
-    assert!(ticket_page.body.contains("rated the service 1 of 5"), "{}", ticket_page.body);
-    assert!(ticket_page.body.contains("followed up recovery task"), "{}", ticket_page.body);
+    assert!(
+        ticket_page.body.contains("rated the service 1 of 5"),
+        "{}",
+        ticket_page.body
+    );
+    assert!(
+        ticket_page.body.contains("followed up recovery task"),
+        "{}",
+        ticket_page.body
+    );
 }
