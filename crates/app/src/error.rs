@@ -69,6 +69,9 @@ pub enum AppError {
     /// Something else that is not the caller's fault.
     #[error("internal error: {0}")]
     Internal(String),
+    /// What was asked for existed but is over (an expired survey link).
+    #[error("{0}")]
+    Gone(String),
 }
 
 impl AppError {
@@ -98,6 +101,7 @@ impl AppError {
             AppError::BadQuery { .. } => "bad_query",
             AppError::Search(_) => "search_unavailable",
             AppError::Internal(_) => "internal_error",
+            AppError::Gone(_) => "gone",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod cpu;
 pub mod customers;
 pub mod drafts;
 mod error;
+pub mod feedback;
 pub mod gateway;
 pub mod hours;
 pub mod intake;
@@ -58,6 +59,38 @@ pub struct AppConfig {
     pub mail: MailConfig,
     /// Rate limits and whom to believe about client addresses.
     pub security: SecurityConfig,
+    /// Satisfaction surveys, recovery tasks and imported reviews.
+    pub feedback: FeedbackConfig,
+}
+
+/// Satisfaction surveys, recovery tasks and reviews: the `[feedback]` section.
+#[derive(Debug, Clone)]
+pub struct FeedbackConfig {
+    /// Ask the customer of a solved ticket how it went.
+    pub surveys: bool,
+    /// Business minutes after solving before the customer is asked.
+    pub survey_delay_minutes: i64,
+    /// Days a survey link takes (and changes) an answer.
+    pub survey_days: i64,
+    /// Ratings at or below this (of 5) open a recovery task.
+    pub low_rating: u8,
+    /// Reviews rated at or below this (of 5) open a recovery task.
+    pub negative_review: u8,
+    /// Business minutes a lead has to follow a recovery task up.
+    pub recovery_minutes: i64,
+}
+
+impl Default for FeedbackConfig {
+    fn default() -> Self {
+        Self {
+            surveys: true,
+            survey_delay_minutes: 120,
+            survey_days: 28,
+            low_rating: 2,
+            negative_review: 2,
+            recovery_minutes: 480,
+        }
+    }
 }
 
 impl Default for AppConfig {
@@ -68,6 +101,7 @@ impl Default for AppConfig {
             business: BusinessConfig::default(),
             mail: MailConfig::default(),
             security: SecurityConfig::default(),
+            feedback: FeedbackConfig::default(),
         }
     }
 }
@@ -301,5 +335,6 @@ pub use rapport_store::{
     AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
     InboundRecord, JobCount, JobKind, JobRecord, JobStatus, MessageRecord, NewJob, OutboxKind,
     OutboxRecord, OutboxStatus, ProbeReport, PromiseCounts, PromiseFilter, PromiseRecord,
-    TeamRecord, TemplateRecord, TicketChange, TicketFilter, TicketSort, TokenRecord,
+    RecoveryFilter, RecoveryStatus, RecoveryTaskRecord, SurveyRecord, TeamRecord, TemplateRecord,
+    TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

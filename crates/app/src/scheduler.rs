@@ -134,6 +134,8 @@ pub(crate) enum Prepared {
     Acknowledgment(Box<crate::intake::ack::ReadyAcknowledgment>),
     /// A mail composed and ready to queue.
     Mail(Box<rapport_store::NewOutboxMail>),
+    /// A survey to record and mail (`None`: nothing to ask).
+    Survey(Option<Box<crate::feedback::ReadySurvey>>),
 }
 
 impl App {
@@ -147,6 +149,9 @@ impl App {
             JobKind::SlaEscalation => Ok(Prepared::Mail(Box::new(
                 self.prepare_escalation(job).await?,
             ))),
+            JobKind::Survey => Ok(Prepared::Survey(
+                self.prepare_survey(job).await?.map(Box::new),
+            )),
             JobKind::Probe | JobKind::PromiseReminder | JobKind::PromiseDue => {
                 Ok(Prepared::Nothing)
             }
@@ -172,7 +177,10 @@ impl App {
                 tx.enqueue_mail(&mail).await.map_err(AppError::from)?;
                 Ok(())
             }
-            (JobKind::Acknowledge | JobKind::SlaEscalation, _) => {
+            (JobKind::Survey, Prepared::Survey(ready)) => {
+                self.run_survey(tx, ready.map(|r| *r)).await
+            }
+            (JobKind::Acknowledge | JobKind::SlaEscalation | JobKind::Survey, _) => {
                 Err(JobFailure::Retry("the mail was not composed".into()))
             }
         }

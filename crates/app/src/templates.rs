@@ -16,6 +16,16 @@ pub const ACKNOWLEDGMENT: &str = "acknowledgment";
 /// Variables the acknowledgment must use: the customer needs the ticket
 /// number and the honest time by which a person answers.
 pub const ACKNOWLEDGMENT_REQUIRES: &[&str] = &["ticket_number", "response_by"];
+/// The name of the satisfaction survey mail.
+pub const SURVEY: &str = "survey";
+/// The name of the satisfaction survey page (subject: its heading; body: the question's introduction).
+pub const SURVEY_PAGE: &str = "survey_page";
+/// Variables the survey mail must use: which request, and the link to answer.
+pub const SURVEY_REQUIRES: &[&str] = &["ticket_number", "survey_link"];
+/// Variables the survey page must use: which request it asks about.
+pub const SURVEY_PAGE_REQUIRES: &[&str] = &["ticket_number"];
+/// Variables only the survey mail has (no other template may use them).
+const SURVEY_ONLY: &[&str] = &["survey_link"];
 /// A canned reply must be personalised with one of these.
 pub const CANNED_REQUIRES_ONE_OF: &[&str] = &["customer_name", "customer_first_name"];
 /// Instructions a template may run while rendering, so a loop cannot hang a worker.
@@ -43,8 +53,36 @@ pub fn sample_variables() -> BTreeMap<&'static str, Value> {
         ("open_now", Value::from(false)),
         ("opens_at", text("Monday 09:00 (Berlin time)")),
         ("business_name", text("Rapport Demo Shop")),
+        (
+            "survey_link",
+            text("https://help.example/survey/1234-5f0c2a9e"),
+        ),
+        ("survey_days", text("28")),
     ])
 }
+
+/// The survey mail used until someone saves their own: short, in the
+/// business's voice, says what the link does (nothing is recorded until
+/// the customer answers) and how long it works.
+pub const DEFAULT_SURVEY_SUBJECT: &str = "How did we do with \"{{ subject }}\"?";
+/// The body of [`DEFAULT_SURVEY_SUBJECT`].
+pub const DEFAULT_SURVEY_BODY: &str = "Hello {{ customer_first_name }},
+
+your request \"{{ subject }}\" (ticket {{ ticket_number }}) is solved. Would you tell us how we did? It takes one click:
+
+{{ survey_link }}
+
+Choose a rating from 1 to 5 and, if you like, add a sentence. Nothing is recorded until you send the answer, and you can change it for {{ survey_days }} days.
+
+If something is still not right, reply to this e-mail and the same team picks it up again.
+
+Kind regards,
+{{ business_name }}
+";
+/// The survey page's heading.
+pub const DEFAULT_SURVEY_PAGE_SUBJECT: &str = "How did we do with ticket {{ ticket_number }}?";
+/// The survey page's introduction to the question.
+pub const DEFAULT_SURVEY_PAGE_BODY: &str = "Hello {{ customer_first_name }}, thank you for letting {{ business_name }} help with \"{{ subject }}\" (ticket {{ ticket_number }}). How satisfied are you with how we handled it? The team that helped you reads every answer.";
 
 /// The acknowledgment used until someone saves their own: it names the
 /// ticket, restates the request, says when the desk opens if it is closed
@@ -183,24 +221,7 @@ impl App {
             return Err(AppError::invalid("subject", "must not render empty"));
         }
         let (sample_body, used) = render_sample("body", body)?;
-        if name == ACKNOWLEDGMENT {
-            for required in ACKNOWLEDGMENT_REQUIRES {
-                if !used.iter().any(|u| u == required) {
-                    return Err(AppError::invalid(
-                        "body",
-                        format!("the acknowledgment must tell the customer {{{{ {required} }}}}"),
-                    ));
-                }
-            }
-        } else if !used
-            .iter()
-            .any(|u| CANNED_REQUIRES_ONE_OF.contains(&u.as_str()))
-        {
-            return Err(AppError::invalid(
-                "body",
-                "a canned reply must be personalised: use {{ customer_first_name }} or {{ customer_name }}",
-            ));
-        }
+        check_required(name, &used)?;
         let context = Context {
             customer_name: Some("Ann Lee".into()),
             ..self.coach_clock().await?
@@ -240,6 +261,21 @@ impl App {
         })
     }
 
+    /// A template's (subject, body) sources: the saved one, or the default given.
+    pub(crate) async fn template_or_default(
+        &self,
+        name: &str,
+        default: (&str, &str),
+    ) -> Result<(String, String), AppError> {
+        match self.store().template(name).await {
+            Ok(t) => Ok((t.subject, t.body)),
+            Err(rapport_store::StoreError::NotFound(_)) => {
+                Ok((default.0.to_string(), default.1.to_string()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The acknowledgment's (subject, body) sources: the saved one, or the default.
     pub(crate) async fn acknowledgment_template(&self) -> Result<(String, String), AppError> {
         match self.store().template(ACKNOWLEDGMENT).await {
@@ -265,12 +301,55 @@ impl App {
             .templates()
             .await?
             .into_iter()
-            .filter(|t| t.name != ACKNOWLEDGMENT)
+            .filter(|t| ![ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE].contains(&t.name.as_str()))
             .filter_map(|t| render_sample("body", &t.body).ok().map(|(text, _)| text))
             .collect();
         let rendered = Arc::new(rendered);
         self.canned.set(Some(Arc::clone(&rendered)));
         Ok(rendered)
+    }
+}
+
+/// What a template of this name must use: the acknowledgment and the
+/// survey their required variables, a canned reply the customer's name;
+/// only the survey mail has the survey link.
+fn check_required(name: &str, used: &[String]) -> Result<(), AppError> {
+    let required = match name {
+        ACKNOWLEDGMENT => Some(("the acknowledgment", ACKNOWLEDGMENT_REQUIRES)),
+        SURVEY => Some(("the survey mail", SURVEY_REQUIRES)),
+        SURVEY_PAGE => Some(("the survey page", SURVEY_PAGE_REQUIRES)),
+        _ => None,
+    };
+    if name != SURVEY
+        && let Some(only) = used.iter().find(|u| SURVEY_ONLY.contains(&u.as_str()))
+    {
+        return Err(AppError::invalid(
+            "body",
+            format!("{{{{ {only} }}}} exists only in the survey mail"),
+        ));
+    }
+    match required {
+        Some((what, required)) => {
+            for required in required {
+                if !used.iter().any(|u| u == required) {
+                    return Err(AppError::invalid(
+                        "body",
+                        format!("{what} must tell the customer {{{{ {required} }}}}"),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        None if used
+            .iter()
+            .any(|u| CANNED_REQUIRES_ONE_OF.contains(&u.as_str())) =>
+        {
+            Ok(())
+        }
+        None => Err(AppError::invalid(
+            "body",
+            "a canned reply must be personalised: use {{ customer_first_name }} or {{ customer_name }}",
+        )),
     }
 }
 

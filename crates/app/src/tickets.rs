@@ -617,6 +617,8 @@ impl App {
                 .any(|e| matches!(e.kind, EventKind::StatusChanged { .. }))
         {
             self.keep_promises_of(&mut tx, id, actor).await?;
+            self.schedule_survey(&mut tx, &change.ticket, Timestamp::now())
+                .await?;
         }
         tx.commit().await?;
         Ok(change)
@@ -772,6 +774,14 @@ fn authorize(caller: &Caller, ticket: &Ticket, command: &Command) -> Result<(), 
             Permission::CloseAsSpamOrDuplicate,
             "close tickets as spam or duplicates",
         ),
+        // Ratings come from the customer, recovery and review events from
+        // their own use cases (`feedback`), never from an agent's command.
+        Command::RateSatisfaction { .. }
+        | Command::OpenRecovery { .. }
+        | Command::FollowUpRecovery { .. }
+        | Command::RecordReview { .. } => Err(AppError::Forbidden(
+            "ratings, recovery tasks and reviews are recorded through their own endpoints".into(),
+        )),
     }
 }
 

@@ -2,12 +2,15 @@
 //! environment variables, then command-line flags.
 
 mod business;
+mod feedback;
 
 use anyhow::{Context, Result, bail};
 pub use business::BusinessFile;
 use business::business_config;
+pub use feedback::FeedbackFile;
+use feedback::feedback_config;
 use rapport_app::scheduler::SchedulerPolicy;
-use rapport_app::{BusinessConfig, MailConfig, SecurityConfig};
+use rapport_app::{BusinessConfig, FeedbackConfig, MailConfig, SecurityConfig};
 use rapport_mail::SubjectTag;
 use rapport_transport::{ImapSettings, Security, SmtpSettings};
 use serde::{Deserialize, Serialize};
@@ -45,6 +48,8 @@ pub struct FileSettings {
     pub business: Option<BusinessFile>,
     /// The durable scheduler.
     pub jobs: Option<JobsFile>,
+    /// Satisfaction surveys, recovery tasks and reviews.
+    pub feedback: Option<FeedbackFile>,
     /// Search.
     pub search: Option<SearchFile>,
 }
@@ -187,6 +192,8 @@ pub struct Settings {
     pub business: BusinessConfig,
     /// The durable scheduler.
     pub jobs: SchedulerPolicy,
+    /// Satisfaction surveys, recovery tasks and reviews.
+    pub feedback: FeedbackConfig,
     /// The search index's stemming language.
     pub search_language: rapport_app::search::Language,
 }
@@ -214,6 +221,7 @@ impl std::fmt::Debug for Settings {
             .field("security", &self.security)
             .field("business", &self.business)
             .field("jobs", &self.jobs)
+            .field("feedback", &self.feedback)
             .field("search_language", &self.search_language)
             .finish()
     }
@@ -328,6 +336,21 @@ friday = [{ start = "09:00", end = "17:00" }]
 # folder = "INBOX"
 # after = "seen"             # seen, delete, or move:Processed
 # poll_seconds = 300
+
+[feedback]
+# Ask the customer of a solved ticket how it went: a short mail with a signed
+# link (and the question on the portal's ticket page), once per ticket, this
+# many business minutes after solving (in the ticket's business calendar).
+surveys = true
+survey_delay_minutes = 120
+# Days the link takes an answer (and a changed one).
+survey_days = 28
+# A rating at or below this (of 5) opens a recovery task for the team's lead;
+# so does an imported review rated at or below negative_review. 0: never.
+low_rating = 2
+negative_review = 2
+# Business minutes the lead has to follow a recovery task up.
+recovery_minutes = 480
 
 [security]
 # Proxies whose X-Forwarded-For header names the client (addresses or
@@ -607,6 +630,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
     let security = security_config(from_file.security.unwrap_or_default())?;
     let business = business_config(from_file.business.unwrap_or_default())?;
     let jobs = jobs_policy(from_file.jobs.unwrap_or_default())?;
+    let feedback = feedback_config(from_file.feedback.unwrap_or_default())?;
     let search_language = match from_file.search.and_then(|s| s.language) {
         Some(name) => name.parse()?,
         None => rapport_app::search::Language::default(),
@@ -625,6 +649,7 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         security,
         business,
         jobs,
+        feedback,
         search_language,
     })
 }

@@ -12,6 +12,7 @@ mod calendar;
 mod coach;
 mod config;
 mod eval;
+mod feedback;
 mod ingest;
 mod jobs;
 mod mail;
@@ -115,6 +116,12 @@ enum Command {
     /// Manage agents from the server's shell.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Import data from outside: public reviews and mentions.
+    #[command(subcommand)]
+    Import(feedback::ImportCommand),
+    /// Teams from the server's shell: set a team's lead.
+    #[command(subcommand)]
+    Team(feedback::TeamCommand),
     /// Business calendars: show, import, export, check.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
@@ -325,6 +332,7 @@ async fn open_with_store(settings: &Settings) -> Result<(App, Store)> {
             mail: settings.mail.clone(),
             security: settings.security.clone(),
             business: settings.business.clone(),
+            feedback: settings.feedback.clone(),
             ..AppConfig::default()
         },
     );
@@ -420,6 +428,18 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Agent(agent) => {
             let app = open(&settings).await?;
             let result = agent_command(&app, agent).await;
+            app.close().await;
+            result
+        }
+        Command::Import(command) => {
+            let app = open(&settings).await?;
+            let result = feedback::import(&app, command).await;
+            app.close().await;
+            result
+        }
+        Command::Team(command) => {
+            let app = open(&settings).await?;
+            let result = feedback::team(&app, command).await;
             app.close().await;
             result
         }

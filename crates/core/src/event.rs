@@ -1,5 +1,6 @@
 //! The append-only record of every change to a ticket.
 
+use crate::feedback::RecoveryOutcome;
 use crate::ids::{AgentId, CustomerId, EventId, MessageId, PromiseId, TeamId, TicketId};
 use crate::sla::{ClockKind, SlaChange};
 use crate::ticket::{Channel, Priority, Status};
@@ -177,6 +178,45 @@ pub enum EventKind {
         /// Why.
         reason: String,
     },
+    /// The customer answered the satisfaction survey (each answer is one
+    /// event; the latest counts).
+    SatisfactionRated {
+        /// 1 (very unhappy) to 5 (very happy).
+        rating: u8,
+        /// What they wrote beside it.
+        comment: Option<String>,
+    },
+    /// A low rating or a negative review opened a recovery task for a lead.
+    RecoveryOpened {
+        /// The task.
+        task_id: i64,
+        /// Who follows it up (none: the admins).
+        lead_id: Option<AgentId>,
+        /// The rating that caused it.
+        rating: u8,
+        /// When the follow-up is due.
+        due_at: Timestamp,
+    },
+    /// The lead followed a recovery task up, with its outcome.
+    RecoveryFollowedUp {
+        /// The task.
+        task_id: i64,
+        /// How it ended.
+        outcome: RecoveryOutcome,
+        /// What the lead did and heard.
+        note: String,
+    },
+    /// A public review or mention was imported as this ticket.
+    ReviewImported {
+        /// Where it was posted (e.g. `trustpilot`).
+        source: String,
+        /// Its id at the source.
+        external_id: String,
+        /// Its rating out of 5, if it had one.
+        rating: Option<u8>,
+        /// Where it can be read.
+        url: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -202,6 +242,10 @@ impl EventKind {
             EventKind::SlaClock { .. } => "sla_clock",
             EventKind::ClosedAsSpam { .. } => "closed_as_spam",
             EventKind::ClosedAsDuplicate { .. } => "closed_as_duplicate",
+            EventKind::SatisfactionRated { .. } => "satisfaction_rated",
+            EventKind::RecoveryOpened { .. } => "recovery_opened",
+            EventKind::RecoveryFollowedUp { .. } => "recovery_followed_up",
+            EventKind::ReviewImported { .. } => "review_imported",
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod customer;
 pub mod event;
+pub mod feedback;
 pub mod hex;
 pub mod ids;
 pub mod machine;
@@ -31,6 +32,7 @@ pub use customer::{
     CustomerChange, CustomerEvent, Identity, IdentityKind, MAX_IDENTITY_BYTES, normalize_identity,
 };
 pub use event::{Actor, Event, EventKind};
+pub use feedback::{RecoveryOutcome, RecoverySource};
 pub use ids::{AgentId, CustomerId, EventId, MessageId, PromiseId, TeamId, TicketId};
 pub use machine::{Command, Opening, TicketError, apply, decide, replay};
 pub use message::{AuthorKind, MessageKind};

@@ -5,6 +5,7 @@
 //! ticket changes, so replaying stored events rebuilds the same ticket.
 
 use crate::event::{Actor, EventKind};
+use crate::feedback::RecoveryOutcome;
 use crate::ids::{AgentId, MessageId, TeamId, TicketId};
 use crate::message::{AuthorKind, MessageKind};
 use crate::ticket::{Closure, Priority, Status, Ticket, normalize_tag};
@@ -77,6 +78,44 @@ pub enum Command {
         /// Why.
         reason: String,
     },
+    /// Record the customer's answer to the satisfaction survey.
+    RateSatisfaction {
+        /// 1 to 5.
+        rating: u8,
+        /// What they wrote beside it.
+        comment: Option<String>,
+    },
+    /// Record that a recovery task was opened for this ticket.
+    OpenRecovery {
+        /// The task.
+        task_id: i64,
+        /// Who follows it up.
+        lead_id: Option<AgentId>,
+        /// The rating that caused it.
+        rating: u8,
+        /// When the follow-up is due.
+        due_at: Timestamp,
+    },
+    /// Record a lead's follow-up of a recovery task and its outcome.
+    FollowUpRecovery {
+        /// The task.
+        task_id: i64,
+        /// How it ended.
+        outcome: RecoveryOutcome,
+        /// What the lead did and heard.
+        note: String,
+    },
+    /// Record that this ticket is an imported public review or mention.
+    RecordReview {
+        /// Where it was posted.
+        source: String,
+        /// Its id at the source.
+        external_id: String,
+        /// Its rating out of 5.
+        rating: Option<u8>,
+        /// Where it can be read.
+        url: Option<String>,
+    },
 }
 
 /// Why a command was refused. Each has a stable machine-readable code.
@@ -122,6 +161,12 @@ pub enum TicketError {
     /// A ticket cannot be a duplicate of itself.
     #[error("a ticket cannot be a duplicate of itself")]
     DuplicateOfItself,
+    /// A rating outside 1 to 5.
+    #[error("a rating is a whole number from 1 to 5")]
+    BadRating,
+    /// Only a solved (or closed) ticket is rated.
+    #[error("the ticket is not solved; it is rated once it is solved")]
+    NotSolved,
     /// A new ticket was asked to open from an event other than `Created`.
     #[error("a ticket opens only with a created event")]
     NotCreated,
@@ -155,6 +200,8 @@ impl TicketError {
             TicketError::BadTag(_) => "bad_tag",
             TicketError::TooManyTags => "too_many_tags",
             TicketError::NotCreated => "not_created",
+            TicketError::BadRating => "bad_rating",
+            TicketError::NotSolved => "not_solved",
         }
     }
 }
@@ -175,7 +222,9 @@ pub fn decide(
             Command::AddMessage {
                 kind: MessageKind::Internal,
                 ..
-            }
+            } | Command::RateSatisfaction { .. }
+                | Command::OpenRecovery { .. }
+                | Command::FollowUpRecovery { .. }
         )
     {
         return Err(TicketError::Closed);
@@ -323,6 +372,59 @@ pub fn decide(
                 reason,
             }])
         }
+        Command::RateSatisfaction { rating, comment } => {
+            if !crate::feedback::valid_rating(*rating) {
+                return Err(TicketError::BadRating);
+            }
+            if !matches!(ticket.status, Status::Solved | Status::Closed) {
+                return Err(TicketError::NotSolved);
+            }
+            Ok(vec![E::SatisfactionRated {
+                rating: *rating,
+                comment: crate::feedback::clean_comment(comment.as_deref()),
+            }])
+        }
+        Command::OpenRecovery {
+            task_id,
+            lead_id,
+            rating,
+            due_at,
+        } => {
+            if !crate::feedback::valid_rating(*rating) {
+                return Err(TicketError::BadRating);
+            }
+            Ok(vec![E::RecoveryOpened {
+                task_id: *task_id,
+                lead_id: *lead_id,
+                rating: *rating,
+                due_at: *due_at,
+            }])
+        }
+        Command::FollowUpRecovery {
+            task_id,
+            outcome,
+            note,
+        } => Ok(vec![E::RecoveryFollowedUp {
+            task_id: *task_id,
+            outcome: *outcome,
+            note: required(note)?,
+        }]),
+        Command::RecordReview {
+            source,
+            external_id,
+            rating,
+            url,
+        } => {
+            if rating.is_some_and(|r| !crate::feedback::valid_rating(r)) {
+                return Err(TicketError::BadRating);
+            }
+            Ok(vec![E::ReviewImported {
+                source: source.clone(),
+                external_id: external_id.clone(),
+                rating: *rating,
+                url: url.clone(),
+            }])
+        }
     }
 }
 
@@ -444,7 +546,11 @@ pub fn apply(ticket: &mut Ticket, at: Timestamp, kind: &EventKind) {
         | E::PromiseKept { .. }
         | E::PromiseBroken { .. }
         | E::PromiseDropped { .. }
-        | E::SlaClock { .. } => {}
+        | E::SlaClock { .. }
+        | E::SatisfactionRated { .. }
+        | E::RecoveryOpened { .. }
+        | E::RecoveryFollowedUp { .. }
+        | E::ReviewImported { .. } => {}
         E::Tagged { added, removed } => {
             ticket.tags.retain(|t| !removed.contains(t));
             ticket.tags.extend(added.iter().cloned());

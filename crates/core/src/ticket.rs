@@ -87,6 +87,9 @@ pub enum Channel {
     Phone,
     /// A social network or chat message.
     Social,
+    /// A public review or mention imported from outside (stored as `reviews`).
+    #[serde(rename = "reviews")]
+    Review,
 }
 
 str_enum!(Channel {
@@ -95,6 +98,7 @@ str_enum!(Channel {
     Channel::Api => "api",
     Channel::Phone => "phone",
     Channel::Social => "social",
+    Channel::Review => "reviews",
 });
 
 /// Why a ticket was closed.

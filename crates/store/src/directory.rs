@@ -37,6 +37,8 @@ pub struct TeamRecord {
     pub name: String,
     /// Members.
     pub members: Vec<AgentId>,
+    /// Its lead: who follows up its recovery tasks (none: the admins).
+    pub lead: Option<AgentId>,
     /// When created.
     pub created_at: Timestamp,
 }
@@ -362,13 +364,14 @@ impl Store {
             id: TeamId(id),
             name: name.to_string(),
             members: Vec::new(),
+            lead: None,
             created_at: now,
         })
     }
 
     /// Every team with its members.
     pub async fn teams(&self) -> Result<Vec<TeamRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, created_at FROM teams ORDER BY id")
+        let rows = sqlx::query("SELECT id, name, lead_agent_id, created_at FROM teams ORDER BY id")
             .fetch_all(&self.read)
             .await?;
         let members =
@@ -382,6 +385,7 @@ impl Store {
                     id: TeamId(row.try_get("id")?),
                     name: row.try_get("name")?,
                     members: Vec::new(),
+                    lead: row.try_get::<Option<i64>, _>("lead_agent_id")?.map(AgentId),
                     created_at: Timestamp(row.try_get("created_at")?),
                 })
             })
@@ -397,11 +401,12 @@ impl Store {
 
     /// One team.
     pub async fn team(&self, id: TeamId) -> Result<TeamRecord, StoreError> {
-        let row = sqlx::query("SELECT id, name, created_at FROM teams WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("team"))?;
+        let row =
+            sqlx::query("SELECT id, name, lead_agent_id, created_at FROM teams WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound("team"))?;
         let members: Vec<i64> = sqlx::query_scalar(
             "SELECT agent_id FROM team_members WHERE team_id = $1 ORDER BY agent_id",
         )
@@ -412,6 +417,7 @@ impl Store {
             id,
             name: row.try_get("name")?,
             members: members.into_iter().map(AgentId).collect(),
+            lead: row.try_get::<Option<i64>, _>("lead_agent_id")?.map(AgentId),
             created_at: Timestamp(row.try_get("created_at")?),
         })
     }
@@ -461,6 +467,23 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.team(id).await
+    }
+
+    /// Sets or clears a team's lead.
+    pub async fn set_team_lead(
+        &self,
+        id: TeamId,
+        lead: Option<AgentId>,
+    ) -> Result<TeamRecord, StoreError> {
+        let done = sqlx::query("UPDATE teams SET lead_agent_id = $1 WHERE id = $2")
+            .bind(lead.map(|a| a.0))
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("team"));
+        }
         self.team(id).await
     }
 

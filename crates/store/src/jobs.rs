@@ -35,6 +35,9 @@ pub enum JobKind {
     /// Mails an agent that a response target is close or missed (due in
     /// business hours when so configured).
     SlaEscalation,
+    /// Asks the customer of a solved ticket how it went (unless reopened,
+    /// asked before, or the address bounces or is automatic).
+    Survey,
 }
 
 /// Where a job is in its life.
@@ -56,6 +59,7 @@ rapport_core::str_enum!(JobKind {
     JobKind::PromiseDue => "promise_due",
     JobKind::Acknowledge => "acknowledge",
     JobKind::SlaEscalation => "sla_escalation",
+    JobKind::Survey => "survey",
 });
 rapport_core::str_enum!(JobStatus {
     JobStatus::Pending => "pending",

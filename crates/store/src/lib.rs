@@ -23,6 +23,7 @@ mod customer_words;
 pub mod customers;
 pub mod directory;
 pub mod drafts;
+pub mod feedback;
 pub mod inbound;
 mod intake;
 pub mod jobs;
@@ -48,6 +49,9 @@ pub use blobs::{BlobError, Blobs};
 pub use calendars::CalendarRecord;
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
+pub use feedback::{
+    NewRecoveryTask, NewReview, RecoveryFilter, RecoveryStatus, RecoveryTaskRecord, SurveyRecord,
+};
 pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
 
 pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};

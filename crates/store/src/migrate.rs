@@ -87,6 +87,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0019_presence.sql"),
     ),
     (20, "drafts", include_str!("../migrations/0020_drafts.sql")),
+    (
+        21,
+        "feedback",
+        include_str!("../migrations/0021_feedback.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

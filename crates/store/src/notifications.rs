@@ -20,6 +20,8 @@ pub enum NotificationKind {
     PromiseBroken,
     /// Someone mentioned the agent in a note.
     Mention,
+    /// A recovery task (low rating, negative review) to follow up.
+    RecoveryTask,
 }
 
 rapport_core::str_enum!(NotificationKind {
@@ -28,6 +30,7 @@ rapport_core::str_enum!(NotificationKind {
     NotificationKind::PromiseReminder => "promise_reminder",
     NotificationKind::PromiseBroken => "promise_broken",
     NotificationKind::Mention => "mention",
+    NotificationKind::RecoveryTask => "recovery_task",
 });
 
 /// A notification to write.

@@ -20,6 +20,8 @@ pub enum OutboxKind {
     SignInLink,
     /// A response-target escalation to an agent.
     Escalation,
+    /// The satisfaction survey of a solved ticket.
+    Survey,
 }
 
 /// Where a queued mail is in its delivery.
@@ -42,6 +44,7 @@ rapport_core::str_enum!(OutboxKind {
     OutboxKind::Acknowledgment => "acknowledgment",
     OutboxKind::SignInLink => "sign_in_link",
     OutboxKind::Escalation => "escalation",
+    OutboxKind::Survey => "survey",
 });
 rapport_core::str_enum!(OutboxStatus {
     OutboxStatus::Pending => "pending",

@@ -140,6 +140,7 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::Invalid { .. } | AppError::CoachBlocked(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

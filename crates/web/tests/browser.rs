@@ -306,6 +306,7 @@ in_browser!(
     hostile_text_never_runs_on_any_page,
     two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped,
     the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
+    a_customer_answers_the_survey_by_its_link,
 );
 
 async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) {
@@ -715,4 +716,86 @@ async fn the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied(s:
     assert_eq!(status.as_u16(), 200);
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
     s.no_script_ran("coach").await;
+}
+
+/// The survey link opened in a real browser shows the question and records
+/// nothing; choosing a rating and sending records it; both pages pass axe.
+async fn a_customer_answers_the_survey_by_its_link(s: &Session) {
+    let ticket = mail_in(
+        &s.h,
+        "Hana Ito",
+        "hana@example.com",
+        "Lamp flickers",
+        "<p>It flickers.</p>",
+        "lamp.png",
+    )
+    .await;
+    for (path, body) in [
+        (
+            "messages",
+            json!({"kind": "reply", "body": "Hi Hana,\n\nI'm sorry it flickers. A new one ships today.\n\nBest regards,\nSam"}),
+        ),
+        ("status", json!({"status": "solved"})),
+    ] {
+        let (status, answer) =
+            s.h.post(
+                &format!("/api/v1/tickets/{ticket}/{path}"),
+                &s.h.agent,
+                body,
+            )
+            .await;
+        assert!(status.is_success(), "{answer}");
+    }
+    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
+    sqlx::query("UPDATE jobs SET due_at = 0 WHERE kind = 'survey'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    s.h.app
+        .run_due_jobs(
+            "browser",
+            &rapport_app::scheduler::SchedulerPolicy::default(),
+        )
+        .await
+        .unwrap();
+    let link =
+        s.h.app
+            .survey_link(rapport_core::TicketId(ticket))
+            .await
+            .unwrap();
+    let path = link
+        .strip_prefix(&s.base)
+        .expect("the link is on this server");
+    let survey = || async {
+        let (_, survey) =
+            s.h.get(&format!("/api/v1/tickets/{ticket}/survey"), &s.h.agent)
+                .await;
+        survey
+    };
+    s.goto(path).await;
+    let shown = s.text().await;
+    assert!(
+        shown.contains(&format!("How did we do with ticket #{ticket}?")),
+        "{shown}"
+    );
+    s.accessible("survey page").await;
+    assert_eq!(
+        survey().await["answers"],
+        0,
+        "opening the link records nothing"
+    );
+    s.click("#rating-4").await;
+    s.fill("#survey-comment", "Fixed quickly, thank you.").await;
+    s.follow("main button[type=submit]").await;
+    let answered = s.text().await;
+    assert!(
+        answered.contains("Your answer is recorded: 4 of 5"),
+        "{answered}"
+    );
+    s.accessible("survey answered").await;
+    let recorded = survey().await;
+    assert_eq!(recorded["rating"], 4, "{recorded}");
+    assert_eq!(recorded["answers"], 1);
+    assert_eq!(recorded["comment"], "Fixed quickly, thank you.");
 }

@@ -509,3 +509,60 @@ fn an_opening_names_its_first_message_once_stored() {
         Err(TicketError::NotCreated)
     );
 }
+
+#[test]
+fn a_rating_needs_a_solved_ticket_and_a_one_to_five_scale_even_when_closed() {
+    let mut ticket = solved_ticket_for_feedback();
+    let rate = |rating| Command::RateSatisfaction {
+        rating,
+        comment: Some("  quick and kind ".into()),
+    };
+    assert_eq!(
+        decide(&ticket, &rate(0), Actor::System),
+        Err(TicketError::BadRating)
+    );
+    assert_eq!(
+        decide(&ticket, &rate(6), Actor::System),
+        Err(TicketError::BadRating)
+    );
+    ticket.status = Status::Closed;
+    assert_eq!(
+        decide(&ticket, &rate(4), Actor::System),
+        Ok(vec![EventKind::SatisfactionRated {
+            rating: 4,
+            comment: Some("quick and kind".into())
+        }])
+    );
+    ticket.status = Status::Open;
+    assert_eq!(
+        decide(&ticket, &rate(4), Actor::System),
+        Err(TicketError::NotSolved)
+    );
+    let follow = Command::FollowUpRecovery {
+        task_id: 3,
+        outcome: RecoveryOutcome::Recovered,
+        note: "  ".into(),
+    };
+    assert_eq!(
+        decide(&ticket, &follow, Actor::System),
+        Err(TicketError::ReasonRequired)
+    );
+}
+
+fn solved_ticket_for_feedback() -> Ticket {
+    let mut ticket = create(
+        TicketId(1),
+        Timestamp(0),
+        &EventKind::Created {
+            subject: "Lamp".into(),
+            customer_id: crate::ids::CustomerId(1),
+            channel: crate::ticket::Channel::Email,
+            priority: Priority::Normal,
+            team_id: None,
+            tags: Vec::new(),
+        },
+    )
+    .unwrap_or_else(|| panic!("created"));
+    ticket.status = Status::Solved;
+    ticket
+}

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod calendars;
 pub mod coach;
 pub mod directory;
+pub mod feedback;
 pub mod inbound;
 pub mod mail;
 pub mod promises;
@@ -39,6 +40,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         sla::ticket_clocks, sla::list_policies, sla::create_policy, sla::put_policy, sla::delete_policy,
         sla::list_notifications, sla::read_notification,
         promises::promise_recovery, search::search,
+        feedback::ticket_survey, feedback::list_recovery_tasks, feedback::get_recovery_task,
+        feedback::follow_up_recovery, feedback::set_team_lead, feedback::import_reviews,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -53,6 +56,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "attachments", description = "Files on messages; uploads for replies"),
         (name = "calendars", description = "Business calendars and the posted business hours"),
         (name = "promises", description = "Promises made to customers in replies: kept, broken, reminded"),
+        (name = "feedback", description = "Satisfaction surveys, recovery tasks after a low rating or a negative review, imported public reviews"),
         (name = "response targets", description = "Response targets (SLA): policies, each ticket's clocks in business time, and agents' notifications"),
     )
 )]
@@ -151,6 +155,18 @@ pub fn routes() -> Router<AppState> {
             get(templates::get_template).put(templates::put_template),
         )
         .merge(calendar_routes())
+        .route("/api/v1/tickets/{id}/survey", get(feedback::ticket_survey))
+        .route("/api/v1/recovery-tasks", get(feedback::list_recovery_tasks))
+        .route(
+            "/api/v1/recovery-tasks/{id}",
+            get(feedback::get_recovery_task),
+        )
+        .route(
+            "/api/v1/recovery-tasks/{id}/follow-up",
+            post(feedback::follow_up_recovery),
+        )
+        .route("/api/v1/teams/{id}/lead", post(feedback::set_team_lead))
+        .route("/api/v1/reviews", post(feedback::import_reviews))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/promises", get(promises::list_promises))
         .route("/api/v1/promises/summary", get(promises::promise_summary))

@@ -123,7 +123,8 @@ pub struct EventOut {
     pub actor_id: Option<i64>,
     /// RFC 3339, UTC.
     pub at: String,
-    /// created, status_changed, assigned, transferred, replied, noted, customer_wrote, tagged, ...
+    /// created, status_changed, assigned, transferred, replied, noted, customer_wrote, tagged,
+    /// satisfaction_rated, recovery_opened, recovery_followed_up, review_imported, ...
     #[serde(rename = "type")]
     pub kind: String,
     /// The event's fields (e.g. `from`/`to`, the hand-off `note`).
@@ -313,6 +314,8 @@ pub enum MailKindOut {
     SignInLink,
     /// A response-target escalation to an agent.
     Escalation,
+    /// The satisfaction survey of a solved ticket.
+    Survey,
 }
 
 impl From<rapport_app::OutboxKind> for MailKindOut {
@@ -322,6 +325,7 @@ impl From<rapport_app::OutboxKind> for MailKindOut {
             rapport_app::OutboxKind::Acknowledgment => Self::Acknowledgment,
             rapport_app::OutboxKind::SignInLink => Self::SignInLink,
             rapport_app::OutboxKind::Escalation => Self::Escalation,
+            rapport_app::OutboxKind::Survey => Self::Survey,
         }
     }
 }
@@ -421,6 +425,8 @@ pub struct TeamOut {
     pub name: String,
     /// Member agent ids.
     pub members: Vec<i64>,
+    /// The team's lead (follows up its recovery tasks; none: the admins do).
+    pub lead_id: Option<i64>,
     /// RFC 3339, UTC.
     pub created_at: String,
 }
@@ -431,6 +437,7 @@ impl From<&TeamRecord> for TeamOut {
             id: t.id.0,
             name: t.name.clone(),
             members: t.members.iter().map(|a| a.0).collect(),
+            lead_id: t.lead.map(|a| a.0),
             created_at: t.created_at.to_string(),
         }
     }

@@ -13,6 +13,7 @@ pub mod assets;
 pub mod bulk;
 pub mod collisions;
 pub mod composer;
+pub mod feedback;
 pub mod inbox;
 pub mod live;
 pub mod portal;
@@ -83,6 +84,13 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/tickets/{id}", get(portal::ticket))
         .route("/portal/tickets/{id}/reply", post(portal::reply))
         .route("/portal/attachments/{id}", get(portal::attachment))
+        .route(
+            "/portal/survey/{token}",
+            get(feedback::survey).post(feedback::survey_submit),
+        )
+        .route("/portal/tickets/{id}/rating", post(feedback::portal_rate))
+        .route("/app/recovery", get(feedback::recovery))
+        .route("/app/recovery/{id}", post(feedback::recovery_follow_up))
         .layer(axum::middleware::from_fn(check_csrf))
         .layer(axum::middleware::from_fn(page_headers));
     Router::new()

@@ -73,6 +73,7 @@ struct TicketPage {
     subject: String,
     status: &'static str,
     messages: Vec<MessageRow>,
+    survey: Option<super::feedback::PortalSurvey>,
 }
 
 #[derive(Template)]
@@ -307,12 +308,18 @@ pub async fn ticket(
             }
         })
         .collect();
+    let survey = s
+        .app
+        .portal_survey(customer.customer, TicketId(id))
+        .await?
+        .map(|q| super::feedback::portal_survey(q, &zone));
     let template = TicketPage {
         chrome: customer.chrome,
         id,
         subject: found.ticket.subject,
         status: found.ticket.status.as_str(),
         messages,
+        survey,
     };
     Ok(page(StatusCode::OK, &template))
 }

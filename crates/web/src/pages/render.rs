@@ -53,6 +53,7 @@ impl Chrome {
             vec![
                 ("/app?view=mine", "Mine"),
                 ("/app?view=unassigned", "Unassigned"),
+                ("/app/recovery", "Recovery"),
             ]
         } else {
             Vec::new()

@@ -426,6 +426,39 @@ fn describe(who: &str, kind: &EventKind, agent_name: &dyn Fn(AgentId) -> String)
         EventKind::ClosedAsDuplicate { of, reason, .. } => {
             format!("{who} closed it as a duplicate of #{of}: {reason}")
         }
+        EventKind::SatisfactionRated { rating, comment } => match comment {
+            Some(comment) => format!("{who} rated the service {rating} of 5: “{comment}”"),
+            None => format!("{who} rated the service {rating} of 5"),
+        },
+        EventKind::RecoveryOpened {
+            task_id,
+            lead_id,
+            due_at,
+            ..
+        } => format!(
+            "recovery task {task_id} opened for {}, due {due_at}",
+            lead_id.map_or_else(|| "the admins".into(), agent_name)
+        ),
+        EventKind::RecoveryFollowedUp {
+            task_id,
+            outcome,
+            note,
+        } => format!(
+            "{who} followed up recovery task {task_id} ({}): {note}",
+            outcome.as_str().replace('_', " ")
+        ),
+        EventKind::ReviewImported {
+            source,
+            rating,
+            url,
+            ..
+        } => format!(
+            "imported as a review on {source}{}{}",
+            rating
+                .map(|r| format!(", rated {r} of 5"))
+                .unwrap_or_default(),
+            url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
+        ),
     }
 }
 

@@ -65,6 +65,20 @@ async fn demo_seeds_every_status(h: &Harness) {
     );
     let customers: HashSet<_> = all.iter().map(|t| t.customer_id).collect();
     assert!(customers.len() >= 250, "{}", customers.len());
+    // Feedback: a few solved tickets were rated, one low, which opened a
+    // recovery task for the demo lead.
+    let (_, tasks) = h.get("/api/v1/recovery-tasks", &h.admin).await;
+    let tasks = tasks.as_array().cloned().unwrap_or_default();
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert_eq!(tasks[0]["rating"], 1);
+    assert_eq!(tasks[0]["lead_id"].as_i64(), Some(agents[1].0));
+    let (_, survey) = h
+        .get(
+            &format!("/api/v1/tickets/{}/survey", tasks[0]["ticket_id"]),
+            &h.admin,
+        )
+        .await;
+    assert_eq!(survey["rating"], 1, "{survey}");
     // The intake's side: a quarantined message and a bounce marked on the customer.
     let (_, held) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
     assert_eq!(held.as_array().map(Vec::len), Some(1), "{held}");

@@ -11,6 +11,7 @@ mod collisions;
 mod data;
 mod directory;
 mod errors_and_limits;
+mod feedback;
 mod input;
 mod lifecycle;
 mod lists;

@@ -10,6 +10,7 @@ mod harness;
 mod browser;
 mod collisions;
 mod composer;
+mod feedback;
 mod inline;
 mod lists;
 mod live;
