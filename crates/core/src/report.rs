@@ -1,6 +1,8 @@
 //! Report figures folded from a ticket's events: the per-ticket facts the
 //! report projection stores, time buckets for percentiles, and periods.
 
+pub mod fairness;
+pub mod figures;
 pub mod stats;
 
 use crate::calendar::BusinessCalendar;
