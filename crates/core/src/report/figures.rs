@@ -338,3 +338,88 @@ pub fn breakdown(rows_in: &[FactRow], period: Period) -> Breakdown {
         by_priority: rows(priorities),
     }
 }
+
+/// The column names of [`Figures::cells`].
+pub const FIGURE_COLUMNS: [&str; 18] = [
+    "tickets",
+    "resolved",
+    "first_response_median_min",
+    "first_response_p90_min",
+    "resolution_median_min",
+    "resolution_p90_min",
+    "first_response_sla_met",
+    "resolution_sla_met",
+    "one_touch",
+    "reopen_rate",
+    "transfers_per_ticket",
+    "promises_made",
+    "promises_kept_on_time",
+    "csat_average",
+    "csat_response_rate",
+    "coach_overrides",
+    "recovery_opened",
+    "recovery_closed",
+];
+
+impl Figures {
+    /// The figures as text cells, in [`FIGURE_COLUMNS`] order (empty: no value).
+    pub fn cells(&self) -> Vec<String> {
+        let n = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+        let r = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
+        vec![
+            self.tickets.to_string(),
+            self.resolved.to_string(),
+            n(self.first_response_median),
+            n(self.first_response_p90),
+            n(self.resolution_median),
+            n(self.resolution_p90),
+            r(self.first_response_sla),
+            r(self.resolution_sla),
+            r(self.one_touch),
+            r(self.reopen_rate),
+            r(self.transfers_per_ticket),
+            self.promises_made.to_string(),
+            r(self.promises_on_time),
+            r(self.csat_average),
+            r(self.csat_response_rate),
+            self.overrides.to_string(),
+            self.recovery_opened.to_string(),
+            self.recovery_closed.to_string(),
+        ]
+    }
+}
+
+/// One CSV field, quoted when it needs to be (RFC 4180).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// A CSV table: a header and rows of cells.
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&row.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A figures table as CSV, the first column named `key`.
+pub fn figures_csv(key: &str, rows: &[(String, &Figures)]) -> String {
+    let mut header = vec![key];
+    header.extend(FIGURE_COLUMNS);
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(k, f)| {
+            let mut row = vec![k.clone()];
+            row.extend(f.cells());
+            row
+        })
+        .collect();
+    csv(&header, &cells)
+}

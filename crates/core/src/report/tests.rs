@@ -266,3 +266,68 @@ fn periods_start_on_days_mondays_and_firsts() {
         friday + 1
     );
 }
+
+fn row(day: i64, channel: Channel, frt: i64, one_touch: bool) -> figures::FactRow {
+    figures::FactRow {
+        day,
+        team_id: Some(TeamId(1)),
+        agent_id: Some(AgentId(2)),
+        channel,
+        priority: Priority::Normal,
+        first_response_bucket: Some(time_bucket(frt)),
+        resolution_bucket: None,
+        resolved: true,
+        one_touch,
+        reopened: !one_touch,
+        transfers: 1,
+        first_response_met: Some(frt <= 60),
+        resolution_met: None,
+        promises_made: 1,
+        promises_on_time: i64::from(one_touch),
+        overrides: 0,
+        csat: None,
+        recovery_opened: 0,
+        recovery_closed: 0,
+    }
+}
+
+#[test]
+fn figures_take_medians_p90_and_rates() {
+    let rows: Vec<_> = (1..=10).map(|m| row(20_000, Channel::Email, m * 10, m % 2 == 0)).collect();
+    let b = figures::breakdown(&rows, Period::Week);
+    assert_eq!(b.totals.tickets, 10);
+    // Nearest rank: the 5th of 10 is 50, the 9th is 90.
+    assert_eq!(b.totals.first_response_median, Some(50));
+    assert_eq!(b.totals.first_response_p90, Some(90));
+    assert_eq!(b.totals.one_touch, Some(0.5));
+    assert_eq!(b.totals.first_response_sla, Some(0.6));
+    assert_eq!(b.totals.transfers_per_ticket, Some(1.0));
+    assert_eq!(b.series.len(), 1);
+    assert_eq!(b.by_channel.len(), 1);
+    let csv = figures::figures_csv("period", &[("a,b".into(), &b.totals)]);
+    assert!(csv.starts_with("period,tickets,resolved,"));
+    assert!(csv.contains("\"a,b\",10,10,50,90,"), "{csv}");
+}
+
+#[test]
+fn the_audit_flags_a_slower_group_and_holds_back_on_small_ones() {
+    let mut rows = Vec::new();
+    for i in 0..200 {
+        rows.push(("fast".to_string(), row(1, Channel::Email, 10 + i % 20, true)));
+        rows.push(("slow".to_string(), row(1, Channel::Email, 60 + i % 20, true)));
+    }
+    for i in 0..5 {
+        rows.push(("tiny".to_string(), row(1, Channel::Email, 500 + i, false)));
+    }
+    let a = fairness::audit("region", rows.iter().map(|(g, r)| (g.clone(), r)), 30);
+    let slow = a.groups.iter().find(|g| g.group == "slow").expect("slow");
+    let frt = &slow.comparisons[0];
+    assert_eq!(frt.measure, fairness::Measure::FirstResponseTime);
+    assert!(frt.p_value.is_some_and(|p| p < 1e-6) && frt.needs_a_look, "{frt:?}");
+    let fast = a.groups.iter().find(|g| g.group == "fast").expect("fast");
+    assert!(!fast.comparisons[0].needs_a_look, "faster is not a worse gap");
+    let tiny = a.groups.iter().find(|g| g.group == "tiny").expect("tiny");
+    assert!(tiny.comparisons.iter().all(|c| c.p_value.is_none() && !c.needs_a_look));
+    assert!(tiny.comparisons[0].not_tested.as_deref().is_some_and(|t| t.contains("fewer than 30")));
+    assert!(a.summary.iter().any(|s| s.contains("\"slow\"") && s.contains("first response time")));
+}
