@@ -314,3 +314,110 @@ pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<String> {
     }
     out
 }
+
+/// The tables of a report, each exportable as CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportTable {
+    /// Everything together.
+    Totals,
+    /// By period.
+    Series,
+    /// By team.
+    Teams,
+    /// By owner.
+    Agents,
+    /// By channel.
+    Channels,
+    /// By priority.
+    Priorities,
+    /// Coach overrides by agent and check.
+    Overrides,
+}
+
+rapport_core::str_enum!(ReportTable {
+    ReportTable::Totals => "totals",
+    ReportTable::Series => "series",
+    ReportTable::Teams => "teams",
+    ReportTable::Agents => "agents",
+    ReportTable::Channels => "channels",
+    ReportTable::Priorities => "priorities",
+    ReportTable::Overrides => "overrides",
+});
+
+impl ReportTable {
+    /// Every table, in page order.
+    pub const ALL: [ReportTable; 7] = [
+        ReportTable::Totals,
+        ReportTable::Series,
+        ReportTable::Teams,
+        ReportTable::Agents,
+        ReportTable::Channels,
+        ReportTable::Priorities,
+        ReportTable::Overrides,
+    ];
+}
+
+fn id_or_none(id: Option<i64>) -> String {
+    id.map_or_else(|| "none".to_string(), |i| i.to_string())
+}
+
+impl Report {
+    /// One table's rows: (key, figures).
+    pub fn rows(&self, table: ReportTable) -> Vec<(String, &Figures)> {
+        let b = &self.breakdown;
+        match table {
+            ReportTable::Totals => vec![("all".to_string(), &b.totals)],
+            ReportTable::Series => b.series.iter().map(|r| (r.key.clone(), &r.figures)).collect(),
+            ReportTable::Teams => b
+                .by_team
+                .iter()
+                .map(|r| (id_or_none(r.key.map(|t| t.0)), &r.figures))
+                .collect(),
+            ReportTable::Agents => b
+                .by_agent
+                .iter()
+                .map(|r| (id_or_none(r.key.map(|a| a.0)), &r.figures))
+                .collect(),
+            ReportTable::Channels => b
+                .by_channel
+                .iter()
+                .map(|r| (r.key.as_str().to_string(), &r.figures))
+                .collect(),
+            ReportTable::Priorities => b
+                .by_priority
+                .iter()
+                .map(|r| (r.key.as_str().to_string(), &r.figures))
+                .collect(),
+            ReportTable::Overrides => Vec::new(),
+        }
+    }
+
+    /// One table as CSV.
+    pub fn csv(&self, table: ReportTable) -> String {
+        use rapport_core::report::figures::{csv, figures_csv};
+        if table == ReportTable::Overrides {
+            let rows: Vec<Vec<String>> = self
+                .overrides
+                .iter()
+                .map(|o| {
+                    vec![
+                        id_or_none(o.agent_id.map(|a| a.0)),
+                        o.check.clone(),
+                        o.count.to_string(),
+                        o.unhappy.to_string(),
+                    ]
+                })
+                .collect();
+            return csv(&["agent", "check", "count", "came_back_unhappy"], &rows);
+        }
+        let key = match table {
+            ReportTable::Series => "period",
+            ReportTable::Teams => "team",
+            ReportTable::Agents => "agent",
+            ReportTable::Channels => "channel",
+            ReportTable::Priorities => "priority",
+            _ => "scope",
+        };
+        figures_csv(key, &self.rows(table))
+    }
+}

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod inbound;
 pub mod mail;
 pub mod promises;
+pub mod reports;
 pub mod search;
 pub mod sla;
 pub mod templates;
@@ -39,6 +40,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         sla::ticket_clocks, sla::list_policies, sla::create_policy, sla::put_policy, sla::delete_policy,
         sla::list_notifications, sla::read_notification,
         promises::promise_recovery, search::search,
+        reports::report, reports::report_csv, reports::scorecard, reports::fairness,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -53,6 +55,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "attachments", description = "Files on messages; uploads for replies"),
         (name = "calendars", description = "Business calendars and the posted business hours"),
         (name = "promises", description = "Promises made to customers in replies: kept, broken, reminded"),
+        (name = "reports", description = "Figures from the event log: response and resolution times in business time, targets met, one-touch, reopens, transfers, promises, satisfaction, coach overrides; scorecards; the fairness audit"),
         (name = "response targets", description = "Response targets (SLA): policies, each ticket's clocks in business time, and agents' notifications"),
     )
 )]
@@ -152,6 +155,10 @@ pub fn routes() -> Router<AppState> {
         )
         .merge(calendar_routes())
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/reports", get(reports::report))
+        .route("/api/v1/reports/csv", get(reports::report_csv))
+        .route("/api/v1/reports/fairness", get(reports::fairness))
+        .route("/api/v1/reports/scorecards/{id}", get(reports::scorecard))
         .route("/api/v1/promises", get(promises::list_promises))
         .route("/api/v1/promises/summary", get(promises::promise_summary))
         .route(
