@@ -20,6 +20,7 @@ mod matrix;
 mod outbox;
 mod paging;
 mod promises;
+mod reports;
 mod races;
 mod same_on_both;
 mod scheduler;
