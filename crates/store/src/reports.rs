@@ -323,6 +323,27 @@ impl Store {
         tx.commit().await
     }
 
+    /// Adds customer attributes in bulk (the generator's), keeping any set.
+    pub async fn bulk_customer_attributes(
+        &self,
+        rows: &[(i64, &str, String)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for chunk in rows.chunks(INSERT_ROWS) {
+            let sql = format!(
+                "INSERT INTO customer_attributes (customer_id, name, value) VALUES {} \
+                 ON CONFLICT (customer_id, name) DO NOTHING",
+                value_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (customer, name, value) in chunk {
+                q = q.bind(*customer).bind(*name).bind(value.as_str());
+            }
+            q.execute(&mut *tx.tx).await?;
+        }
+        tx.commit().await
+    }
+
     /// Coach overrides by agent and check, with how many of their tickets
     /// came back unhappy.
     pub async fn override_counts(
