@@ -205,17 +205,27 @@ impl App {
                         "group_by",
                         format!(
                             "group by channel, priority or a customer attribute ({})",
-                            if names.is_empty() { "none set".to_string() } else { names.join(", ") }
+                            if names.is_empty() {
+                                "none set".to_string()
+                            } else {
+                                names.join(", ")
+                            }
                         ),
                     ));
                 }
-                self.store().report_rows_by_attribute(filter, attribute).await?
+                self.store()
+                    .report_rows_by_attribute(filter, attribute)
+                    .await?
             }
         };
         let name = group_by.to_string();
         self.cpu()
             .run(None, move || {
-                audit(&name, grouped.iter().map(|(g, r)| (g.clone(), r)), MIN_GROUP_SIZE)
+                audit(
+                    &name,
+                    grouped.iter().map(|(g, r)| (g.clone(), r)),
+                    MIN_GROUP_SIZE,
+                )
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))
@@ -230,7 +240,10 @@ impl App {
         let mut writing: Option<tokio::task::JoinHandle<Result<(), rapport_store::StoreError>>> =
             None;
         loop {
-            let batch = self.store().tickets_with_history(after, REBUILD_BATCH).await?;
+            let batch = self
+                .store()
+                .tickets_with_history(after, REBUILD_BATCH)
+                .await?;
             let Some((last, _)) = batch.last() else {
                 break;
             };
@@ -250,7 +263,9 @@ impl App {
             done += facts.len() as u64;
             // A batch is written while the next is read and folded.
             if let Some(writing) = writing.take() {
-                writing.await.map_err(|e| AppError::Internal(e.to_string()))??;
+                writing
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))??;
             }
             let store = self.store().clone();
             writing = Some(tokio::spawn(async move {
@@ -259,7 +274,9 @@ impl App {
             progress(done);
         }
         if let Some(writing) = writing {
-            writing.await.map_err(|e| AppError::Internal(e.to_string()))??;
+            writing
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??;
         }
         Ok(done)
     }
@@ -285,13 +302,32 @@ pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<String> {
         ));
     }
     let rates = [
-        ("One-touch resolutions", agent.one_touch, team.one_touch, false),
-        ("Reopened tickets", agent.reopen_rate, team.reopen_rate, true),
-        ("Promises kept on time", agent.promises_on_time, team.promises_on_time, false),
+        (
+            "One-touch resolutions",
+            agent.one_touch,
+            team.one_touch,
+            false,
+        ),
+        (
+            "Reopened tickets",
+            agent.reopen_rate,
+            team.reopen_rate,
+            true,
+        ),
+        (
+            "Promises kept on time",
+            agent.promises_on_time,
+            team.promises_on_time,
+            false,
+        ),
     ];
     for (what, a, t, higher_is_worse) in rates {
         if let (Some(a), Some(t)) = (a, t) {
-            let behind = if higher_is_worse { a > t + 0.1 } else { a + 0.1 < t };
+            let behind = if higher_is_worse {
+                a > t + 0.1
+            } else {
+                a + 0.1 < t
+            };
             if behind {
                 out.push(format!(
                     "{what}: {:.0}% against the team's {:.0}%.",
@@ -310,7 +346,9 @@ pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<String> {
     if let (Some(a), Some(t)) = (agent.csat_average, team.csat_average)
         && a + 0.5 < t
     {
-        out.push(format!("Customer ratings average {a:.1} against the team's {t:.1}."));
+        out.push(format!(
+            "Customer ratings average {a:.1} against the team's {t:.1}."
+        ));
     }
     out
 }
@@ -367,7 +405,11 @@ impl Report {
         let b = &self.breakdown;
         match table {
             ReportTable::Totals => vec![("all".to_string(), &b.totals)],
-            ReportTable::Series => b.series.iter().map(|r| (r.key.clone(), &r.figures)).collect(),
+            ReportTable::Series => b
+                .series
+                .iter()
+                .map(|r| (r.key.clone(), &r.figures))
+                .collect(),
             ReportTable::Teams => b
                 .by_team
                 .iter()

@@ -77,8 +77,13 @@ pub struct FilterArgs {
 }
 
 fn day_of(text: &str) -> Result<i64> {
-    let date: jiff::civil::Date = text.parse().with_context(|| format!("not a date: {text}"))?;
-    Ok(date.duration_since(jiff::civil::date(1970, 1, 1)).as_secs().div_euclid(86_400))
+    let date: jiff::civil::Date = text
+        .parse()
+        .with_context(|| format!("not a date: {text}"))?;
+    Ok(date
+        .duration_since(jiff::civil::date(1970, 1, 1))
+        .as_secs()
+        .div_euclid(86_400))
 }
 
 impl FilterArgs {
@@ -90,8 +95,18 @@ impl FilterArgs {
                 to_day: parse(&self.to)?,
                 team: self.team.map(TeamId),
                 agent: self.agent_filter.map(AgentId),
-                channel: self.channel.as_deref().map(str::parse).transpose().map_err(anyhow::Error::msg)?,
-                priority: self.priority.as_deref().map(str::parse).transpose().map_err(anyhow::Error::msg)?,
+                channel: self
+                    .channel
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
+                priority: self
+                    .priority
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
             },
             period: self.period.parse::<Period>().map_err(anyhow::Error::msg)?,
         })
@@ -107,8 +122,21 @@ fn print_table(title: &str, key: &str, rows: &[(String, &Figures)], csv: bool) {
     println!("\n{title}");
     println!(
         "{:<14} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5}",
-        key, "tickets", "resolved", "FRT med", "FRT p90", "RES med", "RES p90", "FR SLA",
-        "1touch", "reopen", "xfer", "prom", "CSAT", "ovr", "recov"
+        key,
+        "tickets",
+        "resolved",
+        "FRT med",
+        "FRT p90",
+        "RES med",
+        "RES p90",
+        "FR SLA",
+        "1touch",
+        "reopen",
+        "xfer",
+        "prom",
+        "CSAT",
+        "ovr",
+        "recov"
     );
     for (k, f) in rows {
         let m = |v: Option<i64>| v.map_or("-".into(), |v| format!("{v}m"));
@@ -125,7 +153,8 @@ fn print_table(title: &str, key: &str, rows: &[(String, &Figures)], csv: bool) {
             p(f.first_response_sla),
             p(f.one_touch),
             p(f.reopen_rate),
-            f.transfers_per_ticket.map_or("-".into(), |v| format!("{v:.2}")),
+            f.transfers_per_ticket
+                .map_or("-".into(), |v| format!("{v:.2}")),
             p(f.promises_on_time),
             f.csat_average.map_or("-".into(), |v| format!("{v:.1}")),
             f.overrides,
@@ -162,7 +191,9 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
             let query = filter.query()?;
             let audit = app.fairness(&operator, &query.filter, &by).await?;
             if filter.csv {
-                println!("group,size,measure,group_value,rest_value,difference,statistic,p_value,needs_a_look,not_tested");
+                println!(
+                    "group,size,measure,group_value,rest_value,difference,statistic,p_value,needs_a_look,not_tested"
+                );
                 for g in &audit.groups {
                     for c in &g.comparisons {
                         println!(
@@ -176,7 +207,9 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
                             opt(&c.statistic, ""),
                             opt(&c.p_value, ""),
                             c.needs_a_look,
-                            rapport_core::report::figures::csv_field(c.not_tested.as_deref().unwrap_or(""))
+                            rapport_core::report::figures::csv_field(
+                                c.not_tested.as_deref().unwrap_or("")
+                            )
                         );
                     }
                 }
@@ -195,7 +228,11 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
                         c.group.map_or("-".into(), |v| format!("{v:.3}")),
                         c.rest.map_or("-".into(), |v| format!("{v:.3}")),
                         c.p_value.map_or("-".into(), |v| format!("{v:.2e}")),
-                        if c.needs_a_look { "NEEDS A LOOK" } else { c.not_tested.as_deref().unwrap_or("") }
+                        if c.needs_a_look {
+                            "NEEDS A LOOK"
+                        } else {
+                            c.not_tested.as_deref().unwrap_or("")
+                        }
                     );
                 }
             }
@@ -211,12 +248,24 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
             if let Some(team) = &card.team_figures {
                 rows.push(("their teams".to_string(), team));
             }
-            print_table(&format!("Scorecard of agent {agent}"), "who", &rows, filter.csv);
-            let series: Vec<_> = card.series.iter().map(|r| (r.key.clone(), &r.figures)).collect();
+            print_table(
+                &format!("Scorecard of agent {agent}"),
+                "who",
+                &rows,
+                filter.csv,
+            );
+            let series: Vec<_> = card
+                .series
+                .iter()
+                .map(|r| (r.key.clone(), &r.figures))
+                .collect();
             print_table("Over time", "period", &series, filter.csv);
             if !filter.csv {
                 for o in &card.overrides {
-                    println!("overrode {:<20} {:>5} times, {} came back unhappy", o.check, o.count, o.unhappy);
+                    println!(
+                        "overrode {:<20} {:>5} times, {} came back unhappy",
+                        o.check, o.count, o.unhappy
+                    );
                 }
                 for line in &card.needs_help {
                     println!("- {line}");
@@ -230,15 +279,35 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
             let b = &report.breakdown;
             let csv = args.filter.csv;
             print_table("Totals", "all", &[("all".into(), &b.totals)], csv);
-            let series: Vec<_> = b.series.iter().map(|r| (r.key.clone(), &r.figures)).collect();
+            let series: Vec<_> = b
+                .series
+                .iter()
+                .map(|r| (r.key.clone(), &r.figures))
+                .collect();
             print_table("By period", "period", &series, csv);
-            let teams: Vec<_> = b.by_team.iter().map(|r| (opt(&r.key.map(|t| t.0), "none"), &r.figures)).collect();
+            let teams: Vec<_> = b
+                .by_team
+                .iter()
+                .map(|r| (opt(&r.key.map(|t| t.0), "none"), &r.figures))
+                .collect();
             print_table("By team", "team", &teams, csv);
-            let agents: Vec<_> = b.by_agent.iter().map(|r| (opt(&r.key.map(|a| a.0), "none"), &r.figures)).collect();
+            let agents: Vec<_> = b
+                .by_agent
+                .iter()
+                .map(|r| (opt(&r.key.map(|a| a.0), "none"), &r.figures))
+                .collect();
             print_table("By agent", "agent", &agents, csv);
-            let channels: Vec<_> = b.by_channel.iter().map(|r| (r.key.to_string(), &r.figures)).collect();
+            let channels: Vec<_> = b
+                .by_channel
+                .iter()
+                .map(|r| (r.key.to_string(), &r.figures))
+                .collect();
             print_table("By channel", "channel", &channels, csv);
-            let priorities: Vec<_> = b.by_priority.iter().map(|r| (r.key.to_string(), &r.figures)).collect();
+            let priorities: Vec<_> = b
+                .by_priority
+                .iter()
+                .map(|r| (r.key.to_string(), &r.figures))
+                .collect();
             print_table("By priority", "priority", &priorities, csv);
             if csv {
                 println!("# Coach overrides\r\nagent,check,count,unhappy\r");
@@ -248,7 +317,12 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
             for o in &report.overrides {
                 let agent = opt(&o.agent_id.map(|a| a.0), "none");
                 if csv {
-                    println!("{agent},{},{},{}\r", rapport_core::report::figures::csv_field(&o.check), o.count, o.unhappy);
+                    println!(
+                        "{agent},{},{},{}\r",
+                        rapport_core::report::figures::csv_field(&o.check),
+                        o.count,
+                        o.unhappy
+                    );
                 } else {
                     println!("{agent:<8} {:<24} {:>6} {:>6}", o.check, o.count, o.unhappy);
                 }

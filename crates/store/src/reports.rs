@@ -279,9 +279,12 @@ impl Store {
              LEFT JOIN customer_attributes a ON a.customer_id = r.customer_id AND a.name = $1{}",
             where_sql(&clause, "r.counted = 1")
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)).bind(attribute.to_string()), binds)
-            .fetch_all(&self.read)
-            .await?;
+        let rows = bind_all(
+            sqlx::query(AssertSqlSafe(sql)).bind(attribute.to_string()),
+            binds,
+        )
+        .fetch_all(&self.read)
+        .await?;
         rows.iter()
             .map(|row| {
                 let group: Option<String> = row.try_get("group_value")?;
@@ -313,12 +316,14 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         if let Some(value) = value {
-            sqlx::query("INSERT INTO customer_attributes (customer_id, name, value) VALUES ($1, $2, $3)")
-                .bind(customer.0)
-                .bind(name)
-                .bind(value)
-                .execute(&mut *tx.tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO customer_attributes (customer_id, name, value) VALUES ($1, $2, $3)",
+            )
+            .bind(customer.0)
+            .bind(name)
+            .bind(value)
+            .execute(&mut *tx.tx)
+            .await?;
         }
         tx.commit().await
     }
@@ -385,7 +390,8 @@ impl Store {
         after: TicketId,
         limit: i64,
     ) -> Result<Vec<(Ticket, Vec<Event>)>, StoreError> {
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id > $1 ORDER BY id LIMIT $2");
+        let sql =
+            format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id > $1 ORDER BY id LIMIT $2");
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(after.0)
             .bind(limit.max(1))
@@ -403,7 +409,12 @@ impl Store {
         .bind(last.id.0)
         .fetch_all(&self.read)
         .await?;
-        let mut events = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?.into_iter().peekable();
+        let mut events = rows
+            .iter()
+            .map(event)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .peekable();
         let mut out = Vec::with_capacity(tickets.len());
         for ticket in tickets {
             let mut mine = Vec::new();
@@ -443,7 +454,9 @@ impl Store {
     /// test compares with the running totals.
     pub async fn report_snapshot(&self) -> Result<Vec<String>, StoreError> {
         let sql = format!("SELECT {FACT_COLUMNS} FROM report_tickets ORDER BY ticket_id");
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.read).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut cells = Vec::with_capacity(FACT_WIDTH);

@@ -155,7 +155,12 @@ fn compare(group: &Tally, all: &Tally, measure: Measure) -> Raw {
     let proportion = |x1: u64, n1: u64, x_all: u64, n_all: u64| {
         let (x2, n2) = (x_all - x1, n_all - n1);
         let r = |x: u64, n: u64| (n > 0).then(|| x as f64 / n as f64);
-        (r(x1, n1), r(x2, n2), (n1, n2), two_proportion_z(x1, n1, x2, n2))
+        (
+            r(x1, n1),
+            r(x2, n2),
+            (n1, n2),
+            two_proportion_z(x1, n1, x2, n2),
+        )
     };
     let time = |gh: &[u64], ah: &[u64]| {
         let rest = minus(ah, gh);
@@ -210,7 +215,9 @@ pub fn audit<'a>(
             .collect();
         tests_run += compared
             .iter()
-            .filter(|r| r.test.is_some() && r.sizes.0 >= min_group_size && r.sizes.1 >= min_group_size)
+            .filter(|r| {
+                r.test.is_some() && r.sizes.0 >= min_group_size && r.sizes.1 >= min_group_size
+            })
             .count();
         raws.push((name.clone(), tally, compared));
     }
@@ -259,7 +266,11 @@ fn judge(group: &str, r: Raw, min: u64, alpha: f64, summary: &mut Vec<String>) -
     };
     let test = if small { None } else { r.test };
     let worse = difference.is_some_and(|d| {
-        if r.measure.higher_is_worse() { d > 0.0 } else { d < 0.0 }
+        if r.measure.higher_is_worse() {
+            d > 0.0
+        } else {
+            d < 0.0
+        }
     });
     let needs_a_look = test.is_some_and(|t| t.p_value < alpha) && worse;
     if let (true, Some(t), Some(g), Some(o)) = (needs_a_look, test, r.group, r.rest) {

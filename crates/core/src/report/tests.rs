@@ -293,7 +293,9 @@ fn row(day: i64, channel: Channel, frt: i64, one_touch: bool) -> figures::FactRo
 
 #[test]
 fn figures_take_medians_p90_and_rates() {
-    let rows: Vec<_> = (1..=10).map(|m| row(20_000, Channel::Email, m * 10, m % 2 == 0)).collect();
+    let rows: Vec<_> = (1..=10)
+        .map(|m| row(20_000, Channel::Email, m * 10, m % 2 == 0))
+        .collect();
     let b = figures::breakdown(&rows, Period::Week);
     assert_eq!(b.totals.tickets, 10);
     // Nearest rank: the 5th of 10 is 50, the 9th is 90.
@@ -313,8 +315,14 @@ fn figures_take_medians_p90_and_rates() {
 fn the_audit_flags_a_slower_group_and_holds_back_on_small_ones() {
     let mut rows = Vec::new();
     for i in 0..200 {
-        rows.push(("fast".to_string(), row(1, Channel::Email, 10 + i % 20, true)));
-        rows.push(("slow".to_string(), row(1, Channel::Email, 60 + i % 20, true)));
+        rows.push((
+            "fast".to_string(),
+            row(1, Channel::Email, 10 + i % 20, true),
+        ));
+        rows.push((
+            "slow".to_string(),
+            row(1, Channel::Email, 60 + i % 20, true),
+        ));
     }
     for i in 0..5 {
         rows.push(("tiny".to_string(), row(1, Channel::Email, 500 + i, false)));
@@ -323,11 +331,30 @@ fn the_audit_flags_a_slower_group_and_holds_back_on_small_ones() {
     let slow = a.groups.iter().find(|g| g.group == "slow").expect("slow");
     let frt = &slow.comparisons[0];
     assert_eq!(frt.measure, fairness::Measure::FirstResponseTime);
-    assert!(frt.p_value.is_some_and(|p| p < 1e-6) && frt.needs_a_look, "{frt:?}");
+    assert!(
+        frt.p_value.is_some_and(|p| p < 1e-6) && frt.needs_a_look,
+        "{frt:?}"
+    );
     let fast = a.groups.iter().find(|g| g.group == "fast").expect("fast");
-    assert!(!fast.comparisons[0].needs_a_look, "faster is not a worse gap");
+    assert!(
+        !fast.comparisons[0].needs_a_look,
+        "faster is not a worse gap"
+    );
     let tiny = a.groups.iter().find(|g| g.group == "tiny").expect("tiny");
-    assert!(tiny.comparisons.iter().all(|c| c.p_value.is_none() && !c.needs_a_look));
-    assert!(tiny.comparisons[0].not_tested.as_deref().is_some_and(|t| t.contains("fewer than 30")));
-    assert!(a.summary.iter().any(|s| s.contains("\"slow\"") && s.contains("first response time")));
+    assert!(
+        tiny.comparisons
+            .iter()
+            .all(|c| c.p_value.is_none() && !c.needs_a_look)
+    );
+    assert!(
+        tiny.comparisons[0]
+            .not_tested
+            .as_deref()
+            .is_some_and(|t| t.contains("fewer than 30"))
+    );
+    assert!(
+        a.summary
+            .iter()
+            .any(|s| s.contains("\"slow\"") && s.contains("first response time"))
+    );
 }

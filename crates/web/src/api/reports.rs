@@ -43,7 +43,11 @@ fn day(field: &'static str, text: &Option<String>) -> Result<Option<i64>, ApiErr
     text.as_deref()
         .map(|t| {
             t.parse::<jiff::civil::Date>()
-                .map(|d| d.duration_since(jiff::civil::date(1970, 1, 1)).as_secs().div_euclid(86_400))
+                .map(|d| {
+                    d.duration_since(jiff::civil::date(1970, 1, 1))
+                        .as_secs()
+                        .div_euclid(86_400)
+                })
                 .map_err(|_| ApiError::field(field, "must be a date YYYY-MM-DD"))
         })
         .transpose()
@@ -62,7 +66,9 @@ impl ReportParams {
                 .as_deref()
                 .map(|c| c.parse::<Channel>())
                 .transpose()
-                .map_err(|_| ApiError::field("channel", "must be email, portal, api, phone or social"))?,
+                .map_err(|_| {
+                    ApiError::field("channel", "must be email, portal, api, phone or social")
+                })?,
             priority: self
                 .priority
                 .as_deref()
@@ -129,7 +135,10 @@ pub async fn report_csv(
 pub fn csv_response(name: &str, body: String) -> Response {
     (
         [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"report-{name}.csv\""),
@@ -150,7 +159,9 @@ pub async fn scorecard(
     Id(id): Id,
     Query(q): Query<ReportParams>,
 ) -> ApiResult<axum::Json<Scorecard>> {
-    Ok(axum::Json(s.app.scorecard(&caller, AgentId(id), &q.query()?).await?))
+    Ok(axum::Json(
+        s.app.scorecard(&caller, AgentId(id), &q.query()?).await?,
+    ))
 }
 
 /// The fairness audit: each customer group (`by=`) against everyone else,
@@ -164,5 +175,7 @@ pub async fn fairness(
 ) -> ApiResult<axum::Json<Audit>> {
     let query = q.query()?;
     let by = q.by.as_deref().unwrap_or("channel");
-    Ok(axum::Json(s.app.fairness(&caller, &query.filter, by).await?))
+    Ok(axum::Json(
+        s.app.fairness(&caller, &query.filter, by).await?,
+    ))
 }

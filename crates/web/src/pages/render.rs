@@ -53,6 +53,7 @@ impl Chrome {
             vec![
                 ("/app?view=mine", "Mine"),
                 ("/app?view=unassigned", "Unassigned"),
+                ("/app/reports", "Reports"),
             ]
         } else {
             Vec::new()

@@ -20,7 +20,13 @@ async fn seed(h: &Harness) -> (i64, i64, i64) {
     let overridden = h.ticket("Late parcel", Some(h.team)).await;
     let untouched = h.ticket("Invoice copy", Some(h.team2)).await;
     for id in [solved, overridden] {
-        ok(h, &format!("/api/v1/tickets/{id}/assign"), &h.agent, json!({"agent_id": h.agent_id.0})).await;
+        ok(
+            h,
+            &format!("/api/v1/tickets/{id}/assign"),
+            &h.agent,
+            json!({"agent_id": h.agent_id.0}),
+        )
+        .await;
     }
     ok(
         h,
@@ -29,7 +35,13 @@ async fn seed(h: &Harness) -> (i64, i64, i64) {
         json!({"kind": "reply", "body": "Hi Ann,\n\nI have sent a new lamp today; it arrives on Monday.\n\nBest regards,\nSam"}),
     )
     .await;
-    ok(h, &format!("/api/v1/tickets/{solved}/status"), &h.agent, json!({"status": "solved"})).await;
+    ok(
+        h,
+        &format!("/api/v1/tickets/{solved}/status"),
+        &h.agent,
+        json!({"status": "solved"}),
+    )
+    .await;
     ok(
         h,
         &format!("/api/v1/tickets/{overridden}/messages"),
@@ -43,13 +55,22 @@ async fn seed(h: &Harness) -> (i64, i64, i64) {
 async fn the_projection_follows_every_change_and_the_rebuild_agrees(h: &Harness) {
     let (solved, _, untouched) = seed(h).await;
     let running = h.store.report_snapshot().await.expect("snapshot");
-    assert!(running.len() >= 4, "three tickets and their override checks: {running:?}");
+    assert!(
+        running.len() >= 4,
+        "three tickets and their override checks: {running:?}"
+    );
     // Wipe the projection, then rebuild it from the log alone.
     h.store
         .replace_report_facts(TicketId(0), TicketId(untouched.max(solved)), &[])
         .await
         .expect("wipe");
-    assert!(h.store.report_snapshot().await.expect("snapshot").is_empty());
+    assert!(
+        h.store
+            .report_snapshot()
+            .await
+            .expect("snapshot")
+            .is_empty()
+    );
     let folded = h.app.rebuild_reports(|_| {}).await.expect("rebuild");
     assert_eq!(folded, 3);
     assert_eq!(h.store.report_snapshot().await.expect("snapshot"), running);
@@ -61,12 +82,17 @@ async fn the_projection_follows_every_change_and_the_rebuild_agrees(h: &Harness)
     assert_eq!(totals["resolved"], 1);
     assert_eq!(totals["one_touch"], 1.0);
     assert_eq!(totals["overrides"], 1);
-    assert!(totals["first_response_median"].as_i64().is_some(), "{totals}");
+    assert!(
+        totals["first_response_median"].as_i64().is_some(),
+        "{totals}"
+    );
     assert_eq!(r["series"].as_array().map(Vec::len), Some(1));
     assert_eq!(r["by_team"].as_array().map(Vec::len), Some(2));
     let overrides = r["overrides"].as_array().expect("overrides");
     assert!(
-        overrides.iter().any(|o| o["check"] == "rude" && o["agent_id"] == h.agent_id.0 && o["count"] == 1),
+        overrides
+            .iter()
+            .any(|o| o["check"] == "rude" && o["agent_id"] == h.agent_id.0 && o["count"] == 1),
         "{overrides:?}"
     );
     let team_only = h
@@ -76,13 +102,24 @@ async fn the_projection_follows_every_change_and_the_rebuild_agrees(h: &Harness)
     assert_eq!(team_only["totals"]["tickets"], 1);
 
     let (s, csv) = h
-        .call(axum::http::Method::GET, "/api/v1/reports/csv?table=channels", Some(&h.lead), None)
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/reports/csv?table=channels",
+            Some(&h.lead),
+            None,
+        )
         .await;
     assert_eq!(s.as_u16(), 200, "{csv}");
     let (s, b) = h.get("/api/v1/reports?period=year", &h.lead).await;
-    assert_eq!((s.as_u16(), b["error"]["field"].as_str()), (422, Some("period")));
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("period"))
+    );
     let (s, b) = h.get("/api/v1/reports?from=2026-13-01", &h.lead).await;
-    assert_eq!((s.as_u16(), b["error"]["field"].as_str()), (422, Some("from")));
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("from"))
+    );
 }
 
 async fn agents_see_their_own_scorecard_only(h: &Harness) {
@@ -95,9 +132,16 @@ async fn agents_see_their_own_scorecard_only(h: &Harness) {
     let (s, card) = h.get(&own, &h.agent).await;
     assert_eq!(s.as_u16(), 200, "{card}");
     assert_eq!(card["figures"]["tickets"], 2, "{card}");
-    assert_eq!(card["overrides"][0]["check"].as_str().is_some(), true, "{card}");
+    assert_eq!(
+        card["overrides"][0]["check"].as_str().is_some(),
+        true,
+        "{card}"
+    );
     let (s, b) = h
-        .get(&format!("/api/v1/reports/scorecards/{}", h.other_agent_id.0), &h.agent)
+        .get(
+            &format!("/api/v1/reports/scorecards/{}", h.other_agent_id.0),
+            &h.agent,
+        )
         .await;
     assert_eq!(s.as_u16(), 403, "{b}");
     let (s, _) = h.get(&own, &h.admin).await;
@@ -106,11 +150,19 @@ async fn agents_see_their_own_scorecard_only(h: &Harness) {
     assert_eq!(s.as_u16(), 200, "{audit}");
     assert_eq!(audit["min_group_size"], 30);
     assert!(
-        audit["summary"][0].as_str().is_some_and(|t| t.contains("No gap")),
+        audit["summary"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("No gap")),
         "three tickets draw no conclusion: {audit}"
     );
-    let (s, b) = h.get("/api/v1/reports/fairness?by=shoe_size", &h.lead).await;
-    assert_eq!((s.as_u16(), b["error"]["field"].as_str()), (422, Some("group_by")), "{b}");
+    let (s, b) = h
+        .get("/api/v1/reports/fairness?by=shoe_size", &h.lead)
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["error"]["field"].as_str()),
+        (422, Some("group_by")),
+        "{b}"
+    );
 }
 
 both_backends!(
