@@ -226,6 +226,9 @@ const ROW_COLUMNS: &str = "r.day, r.team_id, r.agent_id, r.channel, r.priority, 
      r.resolution_bucket, r.resolved, r.one_touch, r.reopens, r.transfers, r.first_response_met, \
      r.resolution_met, r.promises_made, r.promises_on_time, r.overrides, r.csat, r.recovery_opened, r.recovery_closed";
 
+/// A `report_overrides` row: event, check, ticket, agent, team, day.
+type OverrideRowText = (i64, String, i64, Option<i64>, Option<i64>, i64);
+
 /// Overrides of one check by one agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverrideCount {
@@ -469,7 +472,7 @@ impl Store {
             }
             out.push(cells.join(","));
         }
-        let overrides: Vec<(i64, String, i64, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        let overrides: Vec<OverrideRowText> = sqlx::query_as(
             "SELECT event_id, check_name, ticket_id, agent_id, team_id, day FROM report_overrides \
              ORDER BY event_id, check_name",
         )
