@@ -5,6 +5,7 @@
 use crate::rows::{TICKET_COLUMNS, parse, ticket as ticket_row, value_rows};
 use crate::tickets::event;
 use crate::{Store, StoreError};
+use futures_util::TryStreamExt;
 use rapport_core::report::figures::FactRow;
 use rapport_core::report::{TicketFacts, ticket_facts, time_bucket};
 use rapport_core::sla::SlaRules;
@@ -263,10 +264,14 @@ impl Store {
             "SELECT {ROW_COLUMNS} FROM report_tickets r{} ORDER BY r.day",
             where_sql(&clause, "r.counted = 1")
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(fact_row).collect()
+        // Streamed: a million rows are never held as driver rows at once.
+        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
+        let mut rows = query.fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push(fact_row(&row)?);
+        }
+        Ok(out)
     }
 
     /// The rows with each customer's value of an attribute (`(none)` where
@@ -282,18 +287,17 @@ impl Store {
              LEFT JOIN customer_attributes a ON a.customer_id = r.customer_id AND a.name = $1{}",
             where_sql(&clause, "r.counted = 1")
         );
-        let rows = bind_all(
+        let query = bind_all(
             sqlx::query(AssertSqlSafe(sql)).bind(attribute.to_string()),
             binds,
-        )
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let group: Option<String> = row.try_get("group_value")?;
-                Ok((group.unwrap_or_else(|| "(none)".into()), fact_row(row)?))
-            })
-            .collect()
+        );
+        let mut rows = query.fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let group: Option<String> = row.try_get("group_value")?;
+            out.push((group.unwrap_or_else(|| "(none)".into()), fact_row(&row)?));
+        }
+        Ok(out)
     }
 
     /// The customer attributes in use, by name.
