@@ -346,6 +346,11 @@ impl WriteTx {
             for alert in &plan.alerts {
                 rapport_core::apply(&mut changed, now, alert);
             }
+            if !recorded.is_empty() {
+                let mut all = events.clone();
+                all.extend(recorded.iter().cloned());
+                crate::reports::project(&mut self.tx, &changed, &all, &rules).await?;
+            }
             sqlx::query(
                 "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3, \
                  version = $4, updated_at = $5 WHERE id = $6 AND version = $7",

@@ -92,6 +92,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "feedback",
         include_str!("../migrations/0021_feedback.sql"),
     ),
+    (
+        23,
+        "reports",
+        include_str!("../migrations/0023_reports.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
