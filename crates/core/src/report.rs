@@ -198,8 +198,11 @@ pub fn ticket_facts(ticket: &Ticket, events: &[Event], calendar: &BusinessCalend
                     _ => {}
                 }
             }
-            // The satisfaction and recovery events of issue 13's survey
-            // part are folded here (see docs/ARCHITECTURE.md, Reports).
+            // Events are in order: the latest answer counts.
+            EventKind::SatisfactionRated { rating, .. } => facts.csat = Some(i64::from(*rating)),
+            EventKind::RecoveryOpened { .. } => facts.recovery_opened += 1,
+            // A task is followed up once (the store refuses a second).
+            EventKind::RecoveryFollowedUp { .. } => facts.recovery_closed += 1,
             _ => {}
         }
     }

@@ -67,7 +67,10 @@ impl ReportParams {
                 .map(|c| c.parse::<Channel>())
                 .transpose()
                 .map_err(|_| {
-                    ApiError::field("channel", "must be email, portal, api, phone or social")
+                    ApiError::field(
+                        "channel",
+                        "must be email, portal, api, phone, social or review",
+                    )
                 })?,
             priority: self
                 .priority

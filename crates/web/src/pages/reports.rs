@@ -346,6 +346,7 @@ pub async fn show(
                 Channel::Api,
                 Channel::Phone,
                 Channel::Social,
+                Channel::Review,
             ],
             Channel::as_str,
             q.channel.as_deref(),
