@@ -21,6 +21,9 @@ enum Need {
     Work,
     /// A lead's move: lead or admin; agent or admin scope.
     Lead,
+    /// A lead's reading (reports, the fairness audit): lead or admin;
+    /// read_only, agent or admin scope.
+    LeadRead,
     /// Administration: admin; admin scope.
     Admin,
     /// Posting raw mail: admin; inbound_mail or admin scope.
@@ -33,7 +36,7 @@ impl Need {
     fn min_role(self) -> usize {
         match self {
             Need::Any | Need::Read | Need::Work => 0,
-            Need::Lead => 1,
+            Need::Lead | Need::LeadRead => 1,
             Need::Admin | Need::Mail | Need::Metrics => 2,
         }
     }
@@ -42,7 +45,7 @@ impl Need {
         use Scope::*;
         match self {
             Need::Any => &[InboundMail, Metrics, ReadOnly, Agent, Admin],
-            Need::Read => &[ReadOnly, Agent, Admin],
+            Need::Read | Need::LeadRead => &[ReadOnly, Agent, Admin],
             Need::Work | Need::Lead => &[Agent, Admin],
             Need::Admin => &[Admin],
             Need::Mail => &[InboundMail, Admin],
@@ -101,6 +104,15 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("post", "/notifications/{id}/read") => Read,
         ("post", "/sla-policies") | ("put" | "delete", "/sla-policies/{id}") => Admin,
         ("get", "/metrics") => Metrics,
+        // Feedback: surveys and recovery tasks are read like tickets; the
+        // follow-up of a task that is not there is a 404 for everyone.
+        ("get", "/tickets/{id}/survey" | "/recovery-tasks" | "/recovery-tasks/{id}") => Read,
+        ("post", "/recovery-tasks/{id}/follow-up" | "/reviews") => Work,
+        ("post", "/teams/{id}/lead") => Lead,
+        // Reports: leads and admins; a scorecard of an agent that is not
+        // there is a 404 for everyone (its own is any agent's).
+        ("get", "/reports" | "/reports/csv" | "/reports/fairness") => LeadRead,
+        ("get", "/reports/scorecards/{id}") => Read,
         _ => return None,
     })
 }
@@ -176,6 +188,14 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
             Some(json!({"of": f.other_ticket, "reason": "same"}))
         }
         ("post", "/coach") => Some(json!({"draft": "Hello Ann, it ships today."})),
+        ("post", "/teams/{id}/lead") => Some(json!({"agent_id": h.lead_id.0})),
+        ("post", "/recovery-tasks/{id}/follow-up") => {
+            Some(json!({"outcome": "recovered", "note": "Called back."}))
+        }
+        ("post", "/reviews") => Some(json!({"reviews": [{
+            "source": "walk", "id": format!("walk-{n}"), "author": "Walker",
+            "rating": 4, "text": "Fine lamp."
+        }]})),
         ("patch", "/promises/{id}") => Some(json!({"status": "kept"})),
         ("post", "/sla-policies") | ("put", "/sla-policies/{id}") => Some(json!({
             "name": format!("walk-{n}"),
