@@ -7,6 +7,7 @@
 use crate::form_letter::content_words;
 use needs::{cost_borne, deadline, duration, names_a_time, speaks_of_money};
 
+mod answers;
 mod needs;
 use crate::{Check, Finding, Medium, Severity};
 
@@ -344,6 +345,11 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
             let kind = if lower.starts_with("how long") || lower.contains(" how long ") {
                 "how long"
+            } else if ["what day", "what time", "what date", "which day", "which date"]
+                .iter()
+                .any(|q| lower.contains(q))
+            {
+                "when"
             } else {
                 ["when", "why", "how", "where", "who"]
                     .into_iter()
@@ -685,6 +691,8 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     let addressed = |w: &String| {
         draft_words.contains(&stem(w)) || group(w).is_some_and(|g| draft_groups.contains(&g))
     };
+    let yes_no = answers::yes_or_no(draft);
+    let closed_asks = asks.iter().filter(|a| answers::closed(a)).count();
     for ask in asks {
         // A request is answered by its action ("refund" in other words), or
         // by the reply using the customer's own words for the thing (an
@@ -754,10 +762,17 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 }
             }
         };
-        let kind_answers = !ask.timed
-            && !["when", "how long"].contains(&ask.kind)
-            && answers_kind(&draft_lower, ask.kind);
-        if answered || kind_answers {
+        let open_kind = !ask.timed && !["when", "how long"].contains(&ask.kind);
+        // Structure before words: a yes or no closes a closed question, a
+        // plain refusal answers a request, and a step taken answers an ask
+        // that only points back at the reported problem.
+        let structurally = open_kind
+            && ((answers::closed(&ask) && answers::yes_no_answers(&ask, &yes_no, closed_asks))
+                || (answers::request(&ask) && answers::refuses(&draft_lower))
+                || (answers::points_back(&ask)
+                    && (answers::steps(&draft_lower) || answers::refuses(&draft_lower))));
+        let kind_answers = open_kind && answers_kind(&draft_lower, ask.kind);
+        if answered || kind_answers || structurally {
             continue;
         }
         findings.push(Finding {
