@@ -552,11 +552,25 @@ mod tests {
         assert_eq!(
             checks(
                 "Hi Ann,\nAll done.\nBest, Sam",
-                "Here is the photo of the receipt."
+                "Here is the photo of the receipt you asked for."
             ),
             1,
-            "no thanks for what she sent"
+            "no thanks for what she was asked to send"
         );
+        assert_eq!(
+            checks(
+                "Hi Ann,\nAll done.\nBest, Sam",
+                "Here is the photo of the receipt."
+            ),
+            0,
+            "nobody asked for it: thanks are not owed"
+        );
+        assert_eq!(
+            checks("Ann,\n\nAll done.\n\nWith warm regards,\nSam\nHelp Desk (24h)", "Hi"),
+            0,
+            "a bare name greets; a sign-off above the team line closes"
+        );
+        assert_eq!(checks("all done, nothing more to do", "Hi"), 2);
         assert_eq!(
             checks(
                 "The refund is done and will show on your card within three days.",

@@ -847,4 +847,37 @@ mod tests {
             "steps answer a how"
         );
     }
+
+    #[test]
+    fn structure_answers_in_other_words() {
+        let two = "Is the shop open late, and do you sell stamps?";
+        assert_eq!(
+            missed("Hi Ann,\n\nYes, the shop is open until nine.", two),
+            1,
+            "one yes, two questions"
+        );
+        assert_eq!(missed("Hi Ann,\n\nYes to both.", two), 0);
+        assert_eq!(
+            missed("Hi Ann, I've replaced the hinge.", "Can someone fix it?"),
+            0,
+            "a step taken answers an ask that points back"
+        );
+        assert_eq!(
+            missed("Hi Ann, hinges are sturdy.", "Can someone fix it?"),
+            1
+        );
+        assert_eq!(
+            missed(
+                "Hi Ann, that ticket can't be refunded.",
+                "Could you refund my ticket?"
+            ),
+            0,
+            "a refusal answers a request"
+        );
+        assert_eq!(
+            missed("Hi Ann, we are on Mill Road.", "What time do you open?"),
+            1,
+            "what time asks when"
+        );
+    }
 }
