@@ -566,7 +566,10 @@ mod tests {
             "nobody asked for it: thanks are not owed"
         );
         assert_eq!(
-            checks("Ann,\n\nAll done.\n\nWith warm regards,\nSam\nHelp Desk (24h)", "Hi"),
+            checks(
+                "Ann,\n\nAll done.\n\nWith warm regards,\nSam\nHelp Desk (24h)",
+                "Hi"
+            ),
             0,
             "a bare name greets; a sign-off above the team line closes"
         );

@@ -345,9 +345,15 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
             let kind = if lower.starts_with("how long") || lower.contains(" how long ") {
                 "how long"
-            } else if ["what day", "what time", "what date", "which day", "which date"]
-                .iter()
-                .any(|q| lower.contains(q))
+            } else if [
+                "what day",
+                "what time",
+                "what date",
+                "which day",
+                "which date",
+            ]
+            .iter()
+            .any(|q| lower.contains(q))
             {
                 "when"
             } else {

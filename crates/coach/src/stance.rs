@@ -13,6 +13,8 @@
 //! - rude: scolding, sarcasm (rhetorical tag questions, mock surprise),
 //!   contempt, and a curt reply of a few words.
 
+mod structure;
+
 use crate::phrases::PhraseTable;
 use crate::{Check, Finding, Severity};
 use std::ops::Range;
@@ -434,8 +436,19 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
                 findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
             }
         }
-        if correction(&lower) {
+        if correction(&lower)
+            || (!apologises && (structure::verdict(&lower) || structure::denial(&lower)))
+        {
             findings.push(finding(&INSIST, span.clone()));
+        }
+        if structure::counterfactual(&lower) || structure::guessed_fault(&lower) {
+            findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
+        }
+        if structure::homework(&lower) {
+            findings.push(finding(&LECTURE, span.clone()));
+        }
+        if structure::hands_off(&lower) {
+            findings.push(finding(&THIRD_PARTY, span.clone()));
         }
         if diligence_question(&lower) {
             findings.push(finding(&GUESS, span.clone()));
@@ -468,7 +481,12 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
 /// "Our logs show the PIN was entered": records set against the customer.
 /// An explanation that offers to look again is not a rebuttal.
 fn records_against(lower: &str) -> bool {
-    let Some(at) = RECORD_HOLDERS.iter().filter_map(|h| lower.find(h)).min() else {
+    let Some(at) = RECORD_HOLDERS
+        .iter()
+        .filter_map(|h| lower.find(h))
+        .chain(structure::record_holder(lower))
+        .min()
+    else {
         return false;
     };
     let rest = &lower[at..];
@@ -486,6 +504,7 @@ fn records_against(lower: &str) -> bool {
         "correct",
         "delivered",
         "as scheduled",
+        "normally",
         "your team",
         "by you",
         " you ",

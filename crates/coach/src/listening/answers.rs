@@ -15,14 +15,37 @@ const MODALS: &[&str] = &["can", "could", "will", "would", "may"];
 
 /// Words that point back at what the customer reported.
 const POINTERS: &[&str] = &[
-    "it", "this", "that", "them", "these", "those", "anything", "something", "someone",
-    "anyone", "anybody", "somebody", "nothing",
+    "it",
+    "this",
+    "that",
+    "them",
+    "these",
+    "those",
+    "anything",
+    "something",
+    "someone",
+    "anyone",
+    "anybody",
+    "somebody",
+    "nothing",
 ];
 
 /// Ways a reply opens an answer with a yes or a no.
 const YES_NO: &[&str] = &[
-    "yes", "no,", "no.", "no ", "yep", "certainly", "of course", "absolutely", "sure",
-    "definitely", "i'm afraid not", "unfortunately not", "not at all", "good news",
+    "yes",
+    "no,",
+    "no.",
+    "no ",
+    "yep",
+    "certainly",
+    "of course",
+    "absolutely",
+    "sure",
+    "definitely",
+    "i'm afraid not",
+    "unfortunately not",
+    "not at all",
+    "good news",
 ];
 
 /// Refusals: a clear no to a request answers it (whether the no is fair is
@@ -59,7 +82,10 @@ fn words(lower: &str) -> Vec<&str> {
 /// The first word of the ask, skipping a leading "or"/"and"/"so".
 fn opening(ask_lower: &str) -> Vec<&str> {
     let mut w = words(ask_lower);
-    while w.first().is_some_and(|f| ["or", "and", "so", "but", "also", "then"].contains(f)) {
+    while w
+        .first()
+        .is_some_and(|f| ["or", "and", "so", "but", "also", "then"].contains(f))
+    {
         w.remove(0);
     }
     w
@@ -69,7 +95,9 @@ fn opening(ask_lower: &str) -> Vec<&str> {
 /// change anything", "or could my neighbour collect it?").
 pub(super) fn closed(ask: &Ask) -> bool {
     let lower = ask.text.to_lowercase();
-    opening(&lower).first().is_some_and(|w| AUXILIARIES.contains(w))
+    opening(&lower)
+        .first()
+        .is_some_and(|w| AUXILIARIES.contains(w))
 }
 
 /// A request put as a question with a modal ("Could it be posted?", "Can we
@@ -77,7 +105,9 @@ pub(super) fn closed(ask: &Ask) -> bool {
 pub(super) fn request(ask: &Ask) -> bool {
     let lower = ask.text.to_lowercase();
     let w = opening(&lower);
-    w.first().is_some_and(|f| MODALS.contains(f) || *f == "please") || ask.action.is_some()
+    w.first()
+        .is_some_and(|f| MODALS.contains(f) || *f == "please")
+        || ask.action.is_some()
 }
 
 /// The reply's sentences that open with a yes or a no, lower-cased.
@@ -104,10 +134,7 @@ pub(super) fn yes_no_answers(ask: &Ask, answers: &[String], closed_asks: usize) 
             || answers.iter().any(|a| {
                 a.contains("both")
                     || a.contains(" all")
-                    || ask
-                        .subject
-                        .iter()
-                        .any(|w| words(a).contains(&w.as_str()))
+                    || ask.subject.iter().any(|w| words(a).contains(&w.as_str()))
             }))
 }
 
