@@ -446,6 +446,7 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
         }
         if structure::homework(&lower) {
             findings.push(finding(&LECTURE, span.clone()));
+            findings.push(finding(&TALKING_DOWN, span.clone()));
         }
         if structure::hands_off(&lower) {
             findings.push(finding(&THIRD_PARTY, span.clone()));

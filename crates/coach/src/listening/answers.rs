@@ -140,10 +140,14 @@ pub(super) fn yes_no_answers(ask: &Ask, answers: &[String], closed_asks: usize) 
 
 /// The ask names nothing beyond what the customer already reported: a
 /// pronoun carries its object and at most two other content words remain
-/// ("Can someone fix it?", "Please unblock it now.", "Is it lost?").
+/// ("Can someone fix it?", "Please unblock it now.", "Is it lost?"), or is
+/// too short to name anything ("Can you help?").
 pub(super) fn points_back(ask: &Ask) -> bool {
     let lower = ask.text.to_lowercase();
-    words(&lower).iter().any(|w| POINTERS.contains(w)) && ask.subject.len() <= 2
+    let w = words(&lower);
+    // "Can you help?": too short to name anything of its own.
+    let bare_help = w.len() <= 3 && w.iter().any(|x| ["help", "assist", "advise"].contains(x));
+    bare_help || w.iter().any(|x| POINTERS.contains(x)) && ask.subject.len() <= 2
 }
 
 /// The reply refuses in plain words.
