@@ -437,7 +437,11 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             }
         }
         if correction(&lower)
-            || (!apologises && (structure::verdict(&lower) || structure::denial(&lower)))
+            || structure::count_corrected(&lower)
+            || (!apologises
+                && (structure::verdict(&lower)
+                    || structure::denial(&lower)
+                    || structure::rebutted_account(&lower)))
         {
             findings.push(finding(&INSIST, span.clone()));
         }
@@ -792,5 +796,43 @@ mod tests {
         );
         assert_eq!(checks("See the FAQ."), [Check::Rude]);
         assert!(checks("Thanks, it's fixed now!").is_empty());
+    }
+
+    #[test]
+    fn structure_finds_blame_and_arguing_in_other_words() {
+        let has = |draft: &str, check: Check| checks(draft).contains(&check);
+        assert!(has(
+            "Had you packed it in a box, it would have survived.",
+            Check::Blame
+        ));
+        assert!(has(
+            "Perhaps you misheard the price on the phone.",
+            Check::Blame
+        ));
+        assert!(!has(
+            "Perhaps we could swap it for the larger size.",
+            Check::Blame
+        ));
+        assert!(has(
+            "Read the guide we sent before writing in again.",
+            Check::Blame
+        ));
+        assert!(!has(
+            "Check with your neighbours before we resend it.",
+            Check::Blame
+        ));
+        assert!(has("The fault lies with the airline.", Check::Blame));
+        assert!(!has("The fault lies with us, and I'm sorry.", Check::Blame));
+        assert!(has("Please contact the seller directly.", Check::Blame));
+        assert!(has("The invoice is correct.", Check::Arguing));
+        assert!(has(
+            "You say it broke, but our notes show it worked.",
+            Check::Arguing
+        ));
+        assert!(has("It was one night, not two.", Check::Arguing));
+        assert!(has(
+            "Our call centre notes show that you agreed.",
+            Check::Arguing
+        ));
     }
 }

@@ -323,3 +323,37 @@ pub(super) fn record_holder(lower: &str) -> Option<usize> {
             .flatten()
     })
 }
+
+/// "You say you never got the lamp, but ...", "You claim the tank was full;
+/// however ...": the customer's account reported back only to be rebutted.
+pub(super) fn rebutted_account(lower: &str) -> bool {
+    let w = words(lower);
+    let reports = w.windows(2).any(|x| {
+        ["you", "you've"].contains(&x[0])
+            && [
+                "say", "said", "claim", "claimed", "state", "stated", "insist", "maintain",
+            ]
+            .contains(&x[1])
+    });
+    reports
+        && w.iter()
+            .any(|x| ["but", "however", "yet", "although"].contains(x))
+}
+
+/// Number words a correction can set against each other.
+const NUMBERS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "once", "twice",
+];
+
+/// "Your booking was for one night, not two": a count corrected.
+pub(super) fn count_corrected(lower: &str) -> bool {
+    lower.match_indices(", not ").any(|(at, _)| {
+        let before = words(&lower[..at]);
+        let after = words(&lower[at + 6..]);
+        before.iter().rev().take(3).any(|w| number(w)) && after.first().is_some_and(|w| number(w))
+    })
+}
+
+fn number(w: &str) -> bool {
+    NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit())
+}
