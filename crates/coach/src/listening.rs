@@ -885,5 +885,21 @@ mod tests {
             1,
             "what time asks when"
         );
+        assert_eq!(
+            missed(
+                "Hi Ann, I've stopped the payments.",
+                "You charged me again. Please stop."
+            ),
+            0,
+            "a short order answered by the step"
+        );
+        assert_eq!(
+            missed(
+                "Hi Ann, we'll bring it over at 3 pm.",
+                "The cake was due at noon. Where is it?"
+            ),
+            0,
+            "'where is it?' names nothing of its own"
+        );
     }
 }

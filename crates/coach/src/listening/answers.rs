@@ -147,7 +147,17 @@ pub(super) fn points_back(ask: &Ask) -> bool {
     let w = words(&lower);
     // "Can you help?": too short to name anything of its own.
     let bare_help = w.len() <= 3 && w.iter().any(|x| ["help", "assist", "advise"].contains(x));
-    bare_help || w.iter().any(|x| POINTERS.contains(x)) && ask.subject.len() <= 2
+    // "Please stop.": a short order, not a question, names only its verb.
+    let bare_order = w.len() <= 3
+        && !ask.text.trim_end().ends_with('?')
+        && w.first().is_some_and(|f| {
+            !AUXILIARIES.contains(f)
+                && !["what", "when", "where", "why", "who", "which", "how"].contains(f)
+        });
+    // Count the ask's own words: "Where is it?" borrows its subject from
+    // the sentence before, which does not make it name more.
+    let own = crate::form_letter::content_words(&ask.text).len();
+    bare_help || bare_order || w.iter().any(|x| POINTERS.contains(x)) && own <= 2
 }
 
 /// The reply refuses in plain words.
