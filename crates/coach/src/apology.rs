@@ -593,11 +593,25 @@ pub fn failure(message: &str) -> Option<&str> {
 fn asks_how(sentence: &str) -> bool {
     let lower = sentence.trim_start().to_lowercase();
     sentence.trim_end().ends_with('?')
-        && [
+        && ([
             "how ", "is that", "is there", "can i", "can you", "could ", "do you", "does ",
         ]
         .iter()
         .any(|q| lower.starts_with(q))
+            || indefinite_question(&lower))
+}
+
+/// "Is anything else missing?", "Are any parts broken?": a closed question
+/// about an indefinite thing asks, it reports nothing.
+fn indefinite_question(lower: &str) -> bool {
+    let mut words = lower.split_whitespace();
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("is" | "are" | "was" | "were"),
+            Some("anything" | "any" | "something" | "everything")
+        )
+    )
 }
 
 /// Whether the failure word at `at` is reported, not negated ("before any
@@ -605,11 +619,32 @@ fn asks_how(sentence: &str) -> bool {
 fn reported(sentence: &str, at: usize) -> bool {
     let before = sentence[..at].to_lowercase();
     let before = before.trim_end();
-    !["any", "no", "without", "went", "something"]
+    let negated = ["any", "no", "without", "went", "something"]
         .iter()
         .any(|w| {
             before.ends_with(w) && crate::text::boundary_before(before, before.len() - w.len())
-        })
+        });
+    // "Is late check-out possible?": the question's inverted "is", not a
+    // statement that something is late.
+    let from = sentence[at..].to_lowercase();
+    let inverted = before.is_empty()
+        && sentence.trim_end().ends_with('?')
+        && (from.starts_with("is ") || from.starts_with("are "));
+    !negated && !inverted && !own_act(before, &from)
+}
+
+/// "I left my phone in Screen 4", "we cancelled our booking": the customer
+/// is the subject of the act, so it is their doing, not a failure of ours.
+fn own_act(before: &str, from: &str) -> bool {
+    let subject = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .find(|w| !w.is_empty() && !["just", "accidentally", "also", "then"].contains(w));
+    let verb = from
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty());
+    subject.is_some_and(|s| ["i", "we", "i've", "we've"].contains(&s))
+        && verb
+            .is_some_and(|v| ["left", "dropped", "forgot", "deleted", "lost", "broke"].contains(&v))
 }
 
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.

@@ -14,12 +14,16 @@ fn table(phrases: &[&'static str]) -> PhraseTable<()> {
     PhraseTable::new(&entries)
 }
 
-/// The customer sent or gave something worth thanking for.
+/// The customer sent or gave something ("attached", "here are").
 static GAVE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     table(&[
         "attached",
         "attachment",
+        "attaching",
+        "i attach",
+        "we attach",
         "enclosed",
+        "enclosing",
         "here is",
         "here's",
         "here are",
@@ -28,14 +32,30 @@ static GAVE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "i have sent",
         "sent the",
         "sent you",
+        "sending",
         "i uploaded",
         "i've uploaded",
         "i have uploaded",
-        "as requested",
-        "you asked for",
-        "you requested",
-        "as you asked",
+        "uploading",
         "details below",
+    ])
+});
+
+/// The customer says the thing was asked of them ("as requested", "the
+/// form asked for", "your claims team needed"): only then is thanks owed.
+static REQUESTED: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "asked",
+        "asks",
+        "requested",
+        "request",
+        "required",
+        "requires",
+        "instructed",
+        "you need",
+        "you needed",
+        "wanted",
+        "as promised",
     ])
 });
 
@@ -65,6 +85,20 @@ const GREETINGS: &[&str] = &[
     "thanks for",
     "thank you for",
     "welcome",
+    "hiya",
+    "howdy",
+    "ciao",
+    "hej",
+    "hola",
+    "bonjour",
+    "salut",
+    "hallo",
+    "moin",
+    "servus",
+    "namaste",
+    "ola",
+    "olá",
+    "aloha",
 ];
 
 /// Words a sign-off line starts with ("Best, Sam", "Kind regards").
@@ -85,7 +119,18 @@ const SIGN_OFFS: &[&str] = &[
     "talk soon",
     "yours",
     "with thanks",
+    "with kind",
+    "with warm",
+    "with best",
+    "with love",
+    "with gratitude",
     "have a",
+    "see you",
+    "safe travels",
+    "sleep well",
+    "warm wishes",
+    "best wishes",
+    "love",
 ];
 
 /// A last sentence that closes by offering more help.
@@ -136,7 +181,7 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
     let lower_opening = opening.to_lowercase();
     let greets = GREETINGS.iter().any(|g| {
         lower_opening.starts_with(g) && crate::text::boundary_after(&lower_opening, g.len())
-    });
+    }) || addresses_by_name(opening, draft);
     let letter = context.medium == Medium::Mail;
     let first_name = context
         .customer_name
@@ -174,7 +219,10 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
             ));
         }
     }
-    if GAVE.any(&context.customer_message) && !THANKS.any(draft) {
+    if GAVE.any(&context.customer_message)
+        && REQUESTED.any(&context.customer_message)
+        && !THANKS.any(draft)
+    {
         findings.push(finding(
             if letter {
                 Severity::Warn
@@ -204,6 +252,22 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
     }
 }
 
+/// A salutation made of the name alone ("Siobhan,", "Mr Nkosi,"): a line
+/// of its own, a few capitalised words ending in a comma. Curt, perhaps,
+/// but a greeting.
+fn addresses_by_name(opening: &str, draft: &str) -> bool {
+    let line = opening.trim();
+    let Some(name) = line.strip_suffix([',', ':', '!']) else {
+        return false;
+    };
+    draft.trim().len() > line.len()
+        && (1..=4).contains(&name.split_whitespace().count())
+        && name.split_whitespace().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || "'.-".contains(c))
+        })
+}
+
 /// Whether the draft ends with a closing: a sign-off line ("Best, Sam"),
 /// a name alone on the last line ("Sam", "Support Team"), a signature
 /// ("^JS", "-Maria") or a last sentence that offers more help.
@@ -227,7 +291,7 @@ fn closes(draft: &str) -> bool {
         && last.split_whitespace().all(|w| {
             w.chars()
                 .next()
-                .is_some_and(|c| c.is_uppercase() || c == '&' || c == '-')
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "&-(".contains(c))
         });
     let signature = last
         .split_whitespace()
@@ -246,7 +310,7 @@ fn closes(draft: &str) -> bool {
         || signature
         || offer
         || lower.starts_with("thanks") && last.split_whitespace().count() <= 3
-        || lines.next().is_some_and(signed)
+        || lines.take(2).any(signed)
 }
 
 fn mentions_name(draft: &str, context: &Context) -> bool {
@@ -488,11 +552,28 @@ mod tests {
         assert_eq!(
             checks(
                 "Hi Ann,\nAll done.\nBest, Sam",
-                "Here is the photo of the receipt."
+                "Here is the photo of the receipt you asked for."
             ),
             1,
-            "no thanks for what she sent"
+            "no thanks for what she was asked to send"
         );
+        assert_eq!(
+            checks(
+                "Hi Ann,\nAll done.\nBest, Sam",
+                "Here is the photo of the receipt."
+            ),
+            0,
+            "nobody asked for it: thanks are not owed"
+        );
+        assert_eq!(
+            checks(
+                "Ann,\n\nAll done.\n\nWith warm regards,\nSam\nHelp Desk (24h)",
+                "Hi"
+            ),
+            0,
+            "a bare name greets; a sign-off above the team line closes"
+        );
+        assert_eq!(checks("all done, nothing more to do", "Hi"), 2);
         assert_eq!(
             checks(
                 "The refund is done and will show on your card within three days.",

@@ -7,6 +7,7 @@
 use crate::form_letter::content_words;
 use needs::{cost_borne, deadline, duration, names_a_time, speaks_of_money};
 
+mod answers;
 mod needs;
 use crate::{Check, Finding, Medium, Severity};
 
@@ -344,6 +345,17 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
             let kind = if lower.starts_with("how long") || lower.contains(" how long ") {
                 "how long"
+            } else if [
+                "what day",
+                "what time",
+                "what date",
+                "which day",
+                "which date",
+            ]
+            .iter()
+            .any(|q| lower.contains(q))
+            {
+                "when"
             } else {
                 ["when", "why", "how", "where", "who"]
                     .into_iter()
@@ -685,6 +697,8 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     let addressed = |w: &String| {
         draft_words.contains(&stem(w)) || group(w).is_some_and(|g| draft_groups.contains(&g))
     };
+    let yes_no = answers::yes_or_no(draft);
+    let closed_asks = asks.iter().filter(|a| answers::closed(a)).count();
     for ask in asks {
         // A request is answered by its action ("refund" in other words), or
         // by the reply using the customer's own words for the thing (an
@@ -754,10 +768,17 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 }
             }
         };
-        let kind_answers = !ask.timed
-            && !["when", "how long"].contains(&ask.kind)
-            && answers_kind(&draft_lower, ask.kind);
-        if answered || kind_answers {
+        let open_kind = !ask.timed && !["when", "how long"].contains(&ask.kind);
+        // Structure before words: a yes or no closes a closed question, a
+        // plain refusal answers a request, and a step taken answers an ask
+        // that only points back at the reported problem.
+        let structurally = open_kind
+            && ((answers::closed(&ask) && answers::yes_no_answers(&ask, &yes_no, closed_asks))
+                || (answers::request(&ask) && answers::refuses(&draft_lower))
+                || (answers::points_back(&ask)
+                    && (answers::steps(&draft_lower) || answers::refuses(&draft_lower))));
+        let kind_answers = open_kind && answers_kind(&draft_lower, ask.kind);
+        if answered || kind_answers || structurally {
             continue;
         }
         findings.push(Finding {
@@ -830,6 +851,55 @@ mod tests {
             ),
             0,
             "steps answer a how"
+        );
+    }
+
+    #[test]
+    fn structure_answers_in_other_words() {
+        let two = "Is the shop open late, and do you sell stamps?";
+        assert_eq!(
+            missed("Hi Ann,\n\nYes, the shop is open until nine.", two),
+            1,
+            "one yes, two questions"
+        );
+        assert_eq!(missed("Hi Ann,\n\nYes to both.", two), 0);
+        assert_eq!(
+            missed("Hi Ann, I've replaced the hinge.", "Can someone fix it?"),
+            0,
+            "a step taken answers an ask that points back"
+        );
+        assert_eq!(
+            missed("Hi Ann, hinges are sturdy.", "Can someone fix it?"),
+            1
+        );
+        assert_eq!(
+            missed(
+                "Hi Ann, that ticket can't be refunded.",
+                "Could you refund my ticket?"
+            ),
+            0,
+            "a refusal answers a request"
+        );
+        assert_eq!(
+            missed("Hi Ann, we are on Mill Road.", "What time do you open?"),
+            1,
+            "what time asks when"
+        );
+        assert_eq!(
+            missed(
+                "Hi Ann, I've stopped the payments.",
+                "You charged me again. Please stop."
+            ),
+            0,
+            "a short order answered by the step"
+        );
+        assert_eq!(
+            missed(
+                "Hi Ann, we'll bring it over at 3 pm.",
+                "The cake was due at noon. Where is it?"
+            ),
+            0,
+            "'where is it?' names nothing of its own"
         );
     }
 }

@@ -172,7 +172,8 @@ const WAYS_FORWARD: &[&str] = &[
 /// Runs the policy wall check.
 pub fn check(draft: &str, findings: &mut Vec<Finding>) {
     let lower_draft = draft.to_lowercase().replace('’', "'");
-    let way_forward = WAYS_FORWARD.iter().any(|w| lower_draft.contains(w));
+    let way_forward =
+        WAYS_FORWARD.iter().any(|w| lower_draft.contains(w)) || offers_step(&lower_draft);
     if way_forward || findings.iter().any(|f| f.check == Check::PolicyWall) {
         return;
     }
@@ -219,6 +220,43 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             ),
         });
     }
+}
+
+/// Verbs after "you can" that send the customer elsewhere rather than
+/// forward ("you can read our terms", "you can contact your bank").
+const NOT_A_STEP: &[&str] = &[
+    "only",
+    "not",
+    "no",
+    "never",
+    "read",
+    "see",
+    "find",
+    "contact",
+    "check",
+    "refer",
+    "be",
+    "always",
+    "understand",
+    "appreciate",
+    "imagine",
+    "do",
+    "consider",
+];
+
+/// Structure of a way forward, whatever the words: a person (you, we, I)
+/// with "can" or "could" and an action ("you can move to the off-peak
+/// plan", "we could swap it").
+fn offers_step(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(3).any(|w| {
+        ["you", "we", "i"].contains(&w[0])
+            && ["can", "could"].contains(&w[1])
+            && !NOT_A_STEP.contains(&w[2])
+    })
 }
 
 /// A refusal stated as immovable without naming a rule ("All ticket sales are final").

@@ -13,6 +13,8 @@
 //! - rude: scolding, sarcasm (rhetorical tag questions, mock surprise),
 //!   contempt, and a curt reply of a few words.
 
+mod structure;
+
 use crate::phrases::PhraseTable;
 use crate::{Check, Finding, Severity};
 use std::ops::Range;
@@ -434,8 +436,24 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
                 findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
             }
         }
-        if correction(&lower) {
+        if correction(&lower)
+            || structure::count_corrected(&lower)
+            || (!apologises
+                && (structure::verdict(&lower)
+                    || structure::denial(&lower)
+                    || structure::rebutted_account(&lower)))
+        {
             findings.push(finding(&INSIST, span.clone()));
+        }
+        if structure::counterfactual(&lower) || structure::guessed_fault(&lower) {
+            findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
+        }
+        if structure::homework(&lower) {
+            findings.push(finding(&LECTURE, span.clone()));
+            findings.push(finding(&TALKING_DOWN, span.clone()));
+        }
+        if structure::hands_off(&lower) {
+            findings.push(finding(&THIRD_PARTY, span.clone()));
         }
         if diligence_question(&lower) {
             findings.push(finding(&GUESS, span.clone()));
@@ -468,7 +486,12 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
 /// "Our logs show the PIN was entered": records set against the customer.
 /// An explanation that offers to look again is not a rebuttal.
 fn records_against(lower: &str) -> bool {
-    let Some(at) = RECORD_HOLDERS.iter().filter_map(|h| lower.find(h)).min() else {
+    let Some(at) = RECORD_HOLDERS
+        .iter()
+        .filter_map(|h| lower.find(h))
+        .chain(structure::record_holder(lower))
+        .min()
+    else {
         return false;
     };
     let rest = &lower[at..];
@@ -486,6 +509,7 @@ fn records_against(lower: &str) -> bool {
         "correct",
         "delivered",
         "as scheduled",
+        "normally",
         "your team",
         "by you",
         " you ",
@@ -772,5 +796,43 @@ mod tests {
         );
         assert_eq!(checks("See the FAQ."), [Check::Rude]);
         assert!(checks("Thanks, it's fixed now!").is_empty());
+    }
+
+    #[test]
+    fn structure_finds_blame_and_arguing_in_other_words() {
+        let has = |draft: &str, check: Check| checks(draft).contains(&check);
+        assert!(has(
+            "Had you packed it in a box, it would have survived.",
+            Check::Blame
+        ));
+        assert!(has(
+            "Perhaps you misheard the price on the phone.",
+            Check::Blame
+        ));
+        assert!(!has(
+            "Perhaps we could swap it for the larger size.",
+            Check::Blame
+        ));
+        assert!(has(
+            "Read the guide we sent before writing in again.",
+            Check::Blame
+        ));
+        assert!(!has(
+            "Check with your neighbours before we resend it.",
+            Check::Blame
+        ));
+        assert!(has("The fault lies with the airline.", Check::Blame));
+        assert!(!has("The fault lies with us, and I'm sorry.", Check::Blame));
+        assert!(has("Please contact the seller directly.", Check::Blame));
+        assert!(has("The invoice is correct.", Check::Arguing));
+        assert!(has(
+            "You say it broke, but our notes show it worked.",
+            Check::Arguing
+        ));
+        assert!(has("It was one night, not two.", Check::Arguing));
+        assert!(has(
+            "Our call centre notes show that you agreed.",
+            Check::Arguing
+        ));
     }
 }

@@ -1,0 +1,177 @@
+//! Structural signs that a reply answers an ask whatever words it uses: a
+//! yes or a no to a closed question, a refusal of a request, a step taken
+//! on the thing the customer pointed at with "it" or "this".
+
+use super::Ask;
+
+/// Auxiliaries a closed (yes/no) question opens with.
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+    "has", "have", "may", "am", "shall",
+];
+
+/// Modals that make a question a request ("Could it be posted?").
+const MODALS: &[&str] = &["can", "could", "will", "would", "may"];
+
+/// Words that point back at what the customer reported.
+const POINTERS: &[&str] = &[
+    "it",
+    "this",
+    "that",
+    "them",
+    "these",
+    "those",
+    "anything",
+    "something",
+    "someone",
+    "anyone",
+    "anybody",
+    "somebody",
+    "nothing",
+];
+
+/// Ways a reply opens an answer with a yes or a no.
+const YES_NO: &[&str] = &[
+    "yes",
+    "no,",
+    "no.",
+    "no ",
+    "yep",
+    "certainly",
+    "of course",
+    "absolutely",
+    "sure",
+    "definitely",
+    "i'm afraid not",
+    "unfortunately not",
+    "not at all",
+    "good news",
+];
+
+/// Refusals: a clear no to a request answers it (whether the no is fair is
+/// for the other checks).
+const REFUSALS: &[&str] = &[
+    "can't",
+    "cannot",
+    "can only",
+    "unable to",
+    "not able to",
+    "not possible",
+    "nothing i can do",
+    "nothing we can do",
+    "not covered",
+    "don't make exceptions",
+    "do not make exceptions",
+    "no exceptions",
+    "won't be",
+    "will not be",
+    "not going to",
+    "non-refundable",
+    "non-transferable",
+    "applied correctly",
+    "stands",
+];
+
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The first word of the ask, skipping a leading "or"/"and"/"so".
+fn opening(ask_lower: &str) -> Vec<&str> {
+    let mut w = words(ask_lower);
+    while w
+        .first()
+        .is_some_and(|f| ["or", "and", "so", "but", "also", "then"].contains(f))
+    {
+        w.remove(0);
+    }
+    w
+}
+
+/// A closed question: it opens with an auxiliary ("Is it lost?", "Does that
+/// change anything", "or could my neighbour collect it?").
+pub(super) fn closed(ask: &Ask) -> bool {
+    let lower = ask.text.to_lowercase();
+    opening(&lower)
+        .first()
+        .is_some_and(|w| AUXILIARIES.contains(w))
+}
+
+/// A request put as a question with a modal ("Could it be posted?", "Can we
+/// swap it?") or as an imperative ("Refund it.", "Please stop.").
+pub(super) fn request(ask: &Ask) -> bool {
+    let lower = ask.text.to_lowercase();
+    let w = opening(&lower);
+    w.first()
+        .is_some_and(|f| MODALS.contains(f) || *f == "please")
+        || ask.action.is_some()
+}
+
+/// The reply's sentences that open with a yes or a no, lower-cased.
+pub(super) fn yes_or_no(draft: &str) -> Vec<String> {
+    crate::text::sentences(draft)
+        .into_iter()
+        .filter_map(|s| {
+            let lower = draft[s].trim_start().to_lowercase();
+            // Past a greeting line ("Hi Ann,\n\nYes, ...").
+            let body = lower.rsplit('\n').next().unwrap_or(&lower).trim_start();
+            YES_NO
+                .iter()
+                .any(|y| body.starts_with(y))
+                .then(|| body.to_string())
+        })
+        .collect()
+}
+
+/// A yes or no answers this closed question: it is the only one asked, the
+/// answer covers them all ("Yes to both"), or it names the ask's subject.
+pub(super) fn yes_no_answers(ask: &Ask, answers: &[String], closed_asks: usize) -> bool {
+    !answers.is_empty()
+        && (closed_asks <= 1
+            || answers.iter().any(|a| {
+                a.contains("both")
+                    || a.contains(" all")
+                    || ask.subject.iter().any(|w| words(a).contains(&w.as_str()))
+            }))
+}
+
+/// The ask names nothing beyond what the customer already reported: a
+/// pronoun carries its object and at most two other content words remain
+/// ("Can someone fix it?", "Please unblock it now.", "Is it lost?"), or is
+/// too short to name anything ("Can you help?").
+pub(super) fn points_back(ask: &Ask) -> bool {
+    let lower = ask.text.to_lowercase();
+    let w = words(&lower);
+    // "Can you help?": too short to name anything of its own.
+    let bare_help = w.len() <= 3 && w.iter().any(|x| ["help", "assist", "advise"].contains(x));
+    // "Please stop.": a short order, not a question, names only its verb.
+    let bare_order = w.len() <= 3
+        && !ask.text.trim_end().ends_with('?')
+        && w.first().is_some_and(|f| {
+            !AUXILIARIES.contains(f)
+                && !["what", "when", "where", "why", "who", "which", "how"].contains(f)
+        });
+    // Count the ask's own words: "Where is it?" borrows its subject from
+    // the sentence before, which does not make it name more.
+    let own = crate::form_letter::content_words(&ask.text).len();
+    bare_help || bare_order || w.iter().any(|x| POINTERS.contains(x)) && own <= 2
+}
+
+/// The reply refuses in plain words.
+pub(super) fn refuses(draft_lower: &str) -> bool {
+    REFUSALS.iter().any(|r| draft_lower.contains(r))
+}
+
+/// We did or will do something: a first-person action ("I've lifted the
+/// block", "we'll send a technician"), not a description ("has been stable").
+pub(super) fn steps(draft_lower: &str) -> bool {
+    [
+        "i've ", "we've ", "i have ", "we have ", "i'll ", "we'll ", "i will ", "we will ",
+        "i can ", "we can ", "you can ",
+    ]
+    .iter()
+    .any(|p| draft_lower.contains(p))
+}
