@@ -101,6 +101,9 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("post", "/notifications/{id}/read") => Read,
         ("post", "/sla-policies") | ("put" | "delete", "/sla-policies/{id}") => Admin,
         ("get", "/metrics") => Metrics,
+        ("get", "/tickets/{id}/survey" | "/recovery-tasks" | "/recovery-tasks/{id}") => Read,
+        ("post", "/recovery-tasks/{id}/follow-up" | "/reviews") => Work,
+        ("post", "/teams/{id}/lead") => Lead,
         _ => return None,
     })
 }
@@ -177,6 +180,13 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         }
         ("post", "/coach") => Some(json!({"draft": "Hello Ann, it ships today."})),
         ("patch", "/promises/{id}") => Some(json!({"status": "kept"})),
+        ("post", "/recovery-tasks/{id}/follow-up") => Some(
+            json!({"outcome": "recovered", "note": "Called the customer back."}),
+        ),
+        ("post", "/teams/{id}/lead") => Some(json!({"agent_id": h.lead_id.0})),
+        ("post", "/reviews") => Some(
+            json!({"reviews": [{"source": "walk", "id": format!("w{n}"), "author": "@walker", "text": "Walked by."}]}),
+        ),
         ("post", "/sla-policies") | ("put", "/sla-policies/{id}") => Some(json!({
             "name": format!("walk-{n}"),
             "first_response_minutes": 60,
