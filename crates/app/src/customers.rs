@@ -69,8 +69,8 @@ impl App {
         Ok(self.store.bouncing_addresses(id).await?)
     }
 
-    /// Customers by id after a cursor, optionally by a part of the name
-    /// (case-folded, `%` and `_` literal, at most [`MAX_SEARCH_CHARS`]).
+    /// Customers by id after a cursor, optionally by the words of the name
+    /// (case-folded word prefixes, at most [`MAX_SEARCH_CHARS`]).
     pub async fn customers(
         &self,
         caller: &Caller,

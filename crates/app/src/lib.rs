@@ -28,6 +28,7 @@ pub mod poller;
 pub mod portal;
 pub mod presence;
 pub mod promises;
+pub mod reports;
 pub mod scheduler;
 pub mod search;
 pub mod sla;

@@ -15,7 +15,7 @@
 
 use crate::{App, AppError, Caller};
 use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
-use rapport_search::query::{OwnerRef, Term};
+use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
 use rapport_store::{SearchChange, SearchSource};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -117,6 +117,31 @@ async fn blocking<R: Send + 'static>(
         .map_err(search_error)
 }
 
+/// Today and tomorrow in `zone` as UTC ranges (a day of a clock change is
+/// 23 or 25 hours long).
+fn days_around(now: Timestamp, zone: &jiff::tz::TimeZone) -> (DateRange, DateRange) {
+    let start = |date: jiff::civil::Date| {
+        date.to_zoned(zone.clone())
+            .ok()
+            .map(|z| z.timestamp().as_microsecond())
+    };
+    let Ok(at) = jiff::Timestamp::from_microsecond(now.0) else {
+        return (DateRange::default(), DateRange::default());
+    };
+    let today = at.to_zoned(zone.clone()).date();
+    let tomorrow = today.tomorrow().ok();
+    let after = tomorrow.and_then(|d| d.tomorrow().ok());
+    let (a, b, c) = (
+        start(today),
+        tomorrow.and_then(start),
+        after.and_then(start),
+    );
+    (
+        DateRange { from: a, until: b },
+        DateRange { from: b, until: c },
+    )
+}
+
 /// A ticket's search document from what the store read.
 fn ticket_doc(s: SearchSource) -> TicketDoc {
     TicketDoc {
@@ -141,6 +166,7 @@ fn ticket_doc(s: SearchSource) -> TicketDoc {
         attachments: s.attachments,
         created_at: s.ticket.created_at.0,
         updated_at: s.ticket.updated_at.0,
+        due_at: s.due_at.map(|t| t.0),
     }
 }
 
@@ -205,6 +231,16 @@ impl App {
             me,
             ..Context::default()
         };
+        let wants_days = query
+            .clauses
+            .iter()
+            .any(|c| matches!(c.term, Term::Due(_) | Term::Breached(_)));
+        if wants_days {
+            let calendar = self.business_calendar().await?;
+            let now = Timestamp::now();
+            ctx.now = now.0;
+            (ctx.today, ctx.tomorrow) = days_around(now, calendar.time_zone());
+        }
         let wants_teams = query
             .clauses
             .iter()

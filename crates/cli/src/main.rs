@@ -16,6 +16,7 @@ mod feedback;
 mod ingest;
 mod jobs;
 mod mail;
+mod report;
 mod sla;
 
 use anyhow::{Context, Result, bail};
@@ -131,6 +132,8 @@ enum Command {
     /// Response targets: the policies; recompute open tickets' due times.
     #[command(subcommand)]
     Sla(sla::SlaCommand),
+    /// Reports from the event log: figures, fairness audit, scorecards, rebuild.
+    Report(report::ReportArgs),
     /// Check a draft reply with the reply coach (exit code 1 when a blocking finding remains).
     Coach(coach::CoachArgs),
     /// Train the coach's politeness model and report its cross-validated accuracy.
@@ -452,6 +455,12 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Jobs(command) => {
             let app = open(&settings).await?;
             let result = jobs::run(&app, command).await;
+            app.close().await;
+            result
+        }
+        Command::Report(args) => {
+            let app = open(&settings).await?;
+            let result = report::run(&app, args).await;
             app.close().await;
             result
         }

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod machine;
 pub mod message;
 pub mod promise;
+pub mod report;
 pub mod role;
 pub mod sla;
 pub mod text;

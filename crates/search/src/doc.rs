@@ -32,6 +32,9 @@ pub struct TicketDoc {
     pub created_at: i64,
     /// When it last changed (UTC µs).
     pub updated_at: i64,
+    /// When its earliest running response target falls due (UTC µs), if
+    /// a clock runs.
+    pub due_at: Option<i64>,
 }
 
 /// One message of a ticket as indexed.
@@ -103,6 +106,7 @@ impl TicketDoc {
         d.add_u64(f.has_attachment, u64::from(!self.attachments.is_empty()));
         d.add_i64(f.created_at, self.created_at);
         d.add_i64(f.updated_at, self.updated_at);
+        d.add_i64(f.due_at, self.due_at.unwrap_or(crate::schema::NO_DUE));
         d
     }
 }

@@ -162,7 +162,21 @@ impl SearchIndex {
                 (name, true)
             }
         };
-        let opened = Opened::open(&root.join(&name), name.clone(), language)?;
+        let (name, opened, created) = match Opened::open(&root.join(&name), name.clone(), language)
+        {
+            Ok(opened) => (name, opened, created),
+            // An index written by a release with other fields: start a new
+            // one beside it, which the caller rebuilds (the old one keeps
+            // nothing this release can serve).
+            Err(SearchError::Index(tantivy::TantivyError::SchemaError(reason))) => {
+                tracing::warn!(index = %name, %reason, "search index has other fields; starting a new one");
+                let name = format!("index-{}", next_number(root)?);
+                let opened = Opened::open(&root.join(&name), name.clone(), language)?;
+                write_current(root, &name)?;
+                (name, opened, true)
+            }
+            Err(e) => return Err(e),
+        };
         let index = SearchIndex {
             root: root.to_path_buf(),
             language,

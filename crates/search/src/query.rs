@@ -4,6 +4,7 @@
 //! refund "credit card" -paypal status:open owner:me team:billing tag:vip
 //! from:ana@example.net customer:"Ana Silva" has:attachment
 //! created:>2026-01-01 created:2026-01-01..2026-02-01 #1234
+//! due:today due:tomorrow due:<2026-02-01 breached:true
 //! ```
 //!
 //! Clauses are separated by white space and all must match; `-` before a
@@ -62,6 +63,23 @@ pub enum Term {
     Created(DateRange),
     /// `#1234`: one ticket by number.
     Ticket(i64),
+    /// `due:today`, `due:tomorrow` (days in the business's time zone) or
+    /// `due:` with dates as `created:`: a running response target falls due then.
+    Due(DueWhen),
+    /// `breached:true`: a running response target is past due now
+    /// (`breached:false`: none is).
+    Breached(bool),
+}
+
+/// When a `due:` clause looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueWhen {
+    /// Today in the business's time zone (the caller's context says when that is).
+    Today,
+    /// Tomorrow in the business's time zone.
+    Tomorrow,
+    /// Dates written in the query (UTC days, as `created:`).
+    Range(DateRange),
 }
 
 /// Whose tickets `owner:` means.
@@ -75,8 +93,9 @@ pub enum OwnerRef {
     Email(String),
 }
 
-/// A half-open range of instants in UTC microseconds: `from <= t < until`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A half-open range of instants in UTC microseconds: `from <= t < until`
+/// (the default: every instant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DateRange {
     /// Inclusive lower bound.
     pub from: Option<i64>,
@@ -115,7 +134,7 @@ pub enum QueryErrorKind {
     MissingValue,
     /// `foo:bar` where `foo` is no filter.
     #[error(
-        "`{0}` is not a filter (known: status, owner, team, tag, from, customer, has, created); quote it to search for the text"
+        "`{0}` is not a filter (known: status, owner, team, tag, from, customer, has, created, due, breached); quote it to search for the text"
     )]
     UnknownFilter(String),
     /// `status:` with no such status.
@@ -129,6 +148,14 @@ pub enum QueryErrorKind {
         "`{0}` is not a date like 2026-01-31, a comparison like >2026-01-31 or a range like 2026-01-01..2026-02-01"
     )]
     BadDate(String),
+    /// `due:` with something that is neither a day word nor a date.
+    #[error(
+        "`{0}` is not a due time: use today, tomorrow, a date like 2026-01-31, >2026-01-31 or 2026-01-01..2026-02-01"
+    )]
+    BadDue(String),
+    /// `breached:` with something other than true or false.
+    #[error("`breached:` takes `true` or `false`, not `{0}`")]
+    BadBreached(String),
     /// `#` not followed by a ticket number.
     #[error("`#` must be followed by a ticket number")]
     BadTicketNumber,
@@ -312,6 +339,19 @@ fn filter(key: &str, value: String, span: Range<usize>) -> Result<Term, QueryErr
         "created" => match date_range(&value) {
             Some(r) => Term::Created(r),
             None => return bad(QueryErrorKind::BadDate(value)),
+        },
+        "due" => match value.to_ascii_lowercase().as_str() {
+            "today" => Term::Due(DueWhen::Today),
+            "tomorrow" => Term::Due(DueWhen::Tomorrow),
+            _ => match date_range(&value) {
+                Some(r) => Term::Due(DueWhen::Range(r)),
+                None => return bad(QueryErrorKind::BadDue(value)),
+            },
+        },
+        "breached" => match value.to_ascii_lowercase().as_str() {
+            "true" | "yes" => Term::Breached(true),
+            "false" | "no" => Term::Breached(false),
+            _ => return bad(QueryErrorKind::BadBreached(value)),
         },
         _ => return bad(QueryErrorKind::UnknownFilter(key.to_string())),
     })
@@ -520,6 +560,38 @@ mod tests {
         assert_eq!(err("   ").kind, QueryErrorKind::Empty);
         assert_eq!(err(&"a ".repeat(600)).kind, QueryErrorKind::TooLong);
         assert_eq!(err(&"a ".repeat(40)).kind, QueryErrorKind::TooManyClauses);
+    }
+
+    #[test]
+    fn due_and_breached() {
+        let jan1 = 1_767_225_600_000_000; // 2026-01-01T00:00:00Z
+        let day = 86_400_000_000;
+        assert_eq!(
+            terms("due:Today -due:tomorrow breached:true breached:no due:<2026-01-02"),
+            vec![
+                (false, Term::Due(DueWhen::Today)),
+                (true, Term::Due(DueWhen::Tomorrow)),
+                (false, Term::Breached(true)),
+                (false, Term::Breached(false)),
+                (
+                    false,
+                    Term::Due(DueWhen::Range(DateRange {
+                        from: None,
+                        until: Some(jan1 + day)
+                    }))
+                ),
+            ]
+        );
+        let e = Query::parse("refund due:someday").err();
+        assert_eq!(
+            e.map(|e| (e.kind, e.span)),
+            Some((QueryErrorKind::BadDue("someday".into()), 7..18))
+        );
+        let e = Query::parse("breached:maybe").err();
+        assert_eq!(
+            e.map(|e| e.kind),
+            Some(QueryErrorKind::BadBreached("maybe".into()))
+        );
     }
 
     #[test]

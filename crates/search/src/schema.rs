@@ -114,7 +114,13 @@ pub struct Fields {
     pub created_at: Field,
     /// Last change (UTC µs): the recency tie-breaker and the date sort.
     pub updated_at: Field,
+    /// When the earliest running response target falls due (UTC µs);
+    /// [`NO_DUE`] when no clock runs (`due:`, `breached:`).
+    pub due_at: Field,
 }
+
+/// `due_at` of a ticket with no running response target: after every instant.
+pub(crate) const NO_DUE: i64 = i64::MAX;
 
 /// Builds the schema.
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -144,6 +150,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         has_attachment: b.add_u64_field("has_attachment", INDEXED),
         created_at: b.add_i64_field("created_at", INDEXED | FAST),
         updated_at: b.add_i64_field("updated_at", INDEXED | FAST | STORED),
+        due_at: b.add_i64_field("due_at", INDEXED | FAST),
     };
     (b.build(), fields)
 }

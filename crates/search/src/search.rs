@@ -2,8 +2,8 @@
 //! and escaped snippets.
 
 use crate::index::{Opened, SearchIndex};
-use crate::query::{Clause, OwnerRef, Query, Term as QTerm};
-use crate::schema::Fields;
+use crate::query::{Clause, DateRange, DueWhen, OwnerRef, Query, Term as QTerm};
+use crate::schema::{Fields, NO_DUE};
 use crate::{SearchError, html};
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
@@ -38,6 +38,12 @@ pub struct Context {
     pub agents: HashMap<String, i64>,
     /// Only this customer's tickets (the portal).
     pub customer: Option<i64>,
+    /// The instant `breached:` compares with (UTC µs).
+    pub now: i64,
+    /// Today in the business's time zone (`due:today`).
+    pub today: DateRange,
+    /// Tomorrow in the business's time zone (`due:tomorrow`).
+    pub tomorrow: DateRange,
 }
 
 /// One page of results.
@@ -244,19 +250,40 @@ fn clause_query(opened: &Opened, clause: &Clause, ctx: &Context) -> Option<Box<d
         QTerm::From(who) => text_query(opened, f.from_name, who).or_else(nothing),
         QTerm::Customer(who) => text_query(opened, f.customer, who).or_else(nothing),
         QTerm::HasAttachment => Some(term_u64(f.has_attachment, 1)),
-        QTerm::Created(range) => {
-            let bound = |b: Option<i64>, inclusive: bool| match b {
-                Some(v) if inclusive => Bound::Included(Term::from_field_i64(f.created_at, v)),
-                Some(v) => Bound::Excluded(Term::from_field_i64(f.created_at, v)),
-                None => Bound::Unbounded,
-            };
-            Some(Box::new(RangeQuery::new(
-                bound(range.from, true),
-                bound(range.until, false),
-            )))
-        }
+        QTerm::Created(range) => Some(in_range(f.created_at, range)),
+        QTerm::Due(when) => Some(in_range(
+            f.due_at,
+            &match when {
+                DueWhen::Today => ctx.today,
+                DueWhen::Tomorrow => ctx.tomorrow,
+                DueWhen::Range(r) => *r,
+            },
+        )),
+        QTerm::Breached(true) => Some(past_due(f, ctx.now)),
+        QTerm::Breached(false) => Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery) as Box<dyn TQuery>),
+            (Occur::MustNot, past_due(f, ctx.now)),
+        ]))),
         QTerm::Ticket(id) => Some(term_u64(f.id, *id)),
     }
+}
+
+/// `field` within `range` (a half-open range; unbounded sides open). A
+/// ticket without a running clock (`NO_DUE`) is never due in a range.
+fn in_range(field: Field, range: &DateRange) -> Box<dyn TQuery> {
+    let from = range.from.map_or(Bound::Unbounded, |v| {
+        Bound::Included(Term::from_field_i64(field, v))
+    });
+    let until = Bound::Excluded(Term::from_field_i64(field, range.until.unwrap_or(NO_DUE)));
+    Box::new(RangeQuery::new(from, until))
+}
+
+/// A running response target already past due at `now`.
+fn past_due(f: &Fields, now: i64) -> Box<dyn TQuery> {
+    Box::new(RangeQuery::new(
+        Bound::Unbounded,
+        Bound::Included(Term::from_field_i64(f.due_at, now.min(NO_DUE - 1))),
+    ))
 }
 
 /// Highlighted, escaped subject and message fragments.

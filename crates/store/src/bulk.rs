@@ -251,6 +251,21 @@ impl Store {
         .await?;
         let rows = customers
             .iter()
+            .flat_map(|c| {
+                crate::customer_words::words(&c.name)
+                    .into_iter()
+                    .map(|w| vec![Value::Owned(w), Value::Int(c.id)])
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "INSERT INTO customer_name_words (word, customer_id)",
+            2,
+            rows,
+        )
+        .await?;
+        let rows = customers
+            .iter()
             .map(|c| {
                 vec![
                     Value::Int(c.id),

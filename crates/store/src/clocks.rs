@@ -172,9 +172,12 @@ impl crate::Store {
         Ok(out)
     }
 
-    /// Writes recomputed due-time columns, one statement per 500 tickets;
-    /// a ticket changed since it was read (another version) is left as its
-    /// own change planned it. Returns how many were written.
+    /// Writes recomputed due-time columns, one statement per 500 tickets
+    /// (on SQLite one primary-key update each); a ticket changed since it
+    /// was read (another version) is left as its own change planned it. A
+    /// ticket whose due time moves gets a search feed row in the same
+    /// transaction (`due:` and `breached:` read it). Returns how many were
+    /// written.
     pub async fn write_sla_columns(
         &self,
         plans: &[(Ticket, ClockPlan)],
@@ -182,63 +185,117 @@ impl crate::Store {
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut written = 0;
-        if tx.backend == Backend::Sqlite {
-            // SQLite plans an UPDATE ... FROM (VALUES ...) as a scan of
-            // every ticket per statement; one primary-key update per ticket
-            // (a prepared statement, in one transaction) is what it does fast.
-            for (ticket, plan) in plans {
-                let c = Columns::of(Some(plan), now);
-                written += sqlx::query(
-                    "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3 \
-                     WHERE id = $4 AND version = $5",
-                )
-                .bind(c.policy_id)
-                .bind(c.due_at)
-                .bind(c.alert_at)
-                .bind(ticket.id.0)
-                .bind(ticket.version)
-                .execute(&mut *tx.tx)
-                .await?
-                .rows_affected();
-            }
-            tx.commit().await?;
-            return Ok(written);
-        }
         for chunk in plans.chunks(500) {
-            let rows = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 5;
-                    format!(
-                        "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "UPDATE tickets SET sla_policy_id = v.policy, sla_due_at = v.due, sla_alert_at = v.alert \
-                     FROM (VALUES {rows}) AS v(id, version, policy, due, alert) \
-                     WHERE tickets.id = v.id AND tickets.version = v.version"
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (ticket, plan) in chunk {
-                let c = Columns::of(Some(plan), now);
-                query = query
-                    .bind(ticket.id.0)
-                    .bind(ticket.version)
-                    .bind(c.policy_id)
-                    .bind(c.due_at)
-                    .bind(c.alert_at);
-            }
-            written += query.execute(&mut *tx.tx).await?.rows_affected();
+            let moved = due_moved(&mut tx.tx, chunk, now).await?;
+            written += match tx.backend {
+                Backend::Sqlite => update_one_by_one(&mut tx.tx, chunk, now).await?,
+                Backend::Postgres => update_from_values(&mut tx.tx, chunk, now).await?,
+            };
+            crate::search_feed::tickets_changed(&mut tx.tx, &moved).await?;
         }
         tx.commit().await?;
         Ok(written)
     }
+}
+
+/// The tickets of `chunk` (at the version planned) whose due time the plan moves.
+async fn due_moved(
+    conn: &mut AnyConnection,
+    chunk: &[(Ticket, ClockPlan)],
+    now: Timestamp,
+) -> Result<Vec<TicketId>, StoreError> {
+    use sqlx::Row;
+    let list = chunk
+        .iter()
+        .map(|(t, _)| t.id.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT id, version, sla_due_at FROM tickets WHERE id IN ({list})"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut stored = std::collections::HashMap::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let version: i64 = row.try_get("version")?;
+        let due: Option<i64> = row.try_get("sla_due_at")?;
+        stored.insert(id, (version, due));
+    }
+    Ok(chunk
+        .iter()
+        .filter(|(ticket, plan)| {
+            stored.get(&ticket.id.0).is_some_and(|(version, due)| {
+                *version == ticket.version && *due != Columns::of(Some(plan), now).due_at
+            })
+        })
+        .map(|(ticket, _)| ticket.id)
+        .collect())
+}
+
+/// SQLite plans an UPDATE ... FROM (VALUES ...) as a scan of every ticket
+/// per statement; one primary-key update per ticket (a prepared statement,
+/// in one transaction) is what it does fast.
+async fn update_one_by_one(
+    conn: &mut AnyConnection,
+    chunk: &[(Ticket, ClockPlan)],
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    let mut written = 0;
+    for (ticket, plan) in chunk {
+        let c = Columns::of(Some(plan), now);
+        written += sqlx::query(
+            "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(c.policy_id)
+        .bind(c.due_at)
+        .bind(c.alert_at)
+        .bind(ticket.id.0)
+        .bind(ticket.version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(written)
+}
+
+/// One UPDATE ... FROM (VALUES ...) for the whole chunk (PostgreSQL).
+async fn update_from_values(
+    conn: &mut AnyConnection,
+    chunk: &[(Ticket, ClockPlan)],
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    let rows = (0..chunk.len())
+        .map(|i| {
+            let b = i * 5;
+            format!(
+                "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE tickets SET sla_policy_id = v.policy, sla_due_at = v.due, sla_alert_at = v.alert \
+         FROM (VALUES {rows}) AS v(id, version, policy, due, alert) \
+         WHERE tickets.id = v.id AND tickets.version = v.version"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (ticket, plan) in chunk {
+        let c = Columns::of(Some(plan), now);
+        query = query
+            .bind(ticket.id.0)
+            .bind(ticket.version)
+            .bind(c.policy_id)
+            .bind(c.due_at)
+            .bind(c.alert_at);
+    }
+    Ok(query.execute(&mut *conn).await?.rows_affected())
 }
 
 impl WriteTx {
@@ -288,6 +345,11 @@ impl WriteTx {
             let mut changed = ticket.clone();
             for alert in &plan.alerts {
                 rapport_core::apply(&mut changed, now, alert);
+            }
+            if !recorded.is_empty() {
+                let mut all = events.clone();
+                all.extend(recorded.iter().cloned());
+                crate::reports::project(&mut self.tx, &changed, &all, &rules).await?;
             }
             sqlx::query(
                 "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3, \

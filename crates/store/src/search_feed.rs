@@ -37,6 +37,8 @@ pub struct SearchSource {
     pub messages: Vec<SourceMessage>,
     /// Its attachments' file names.
     pub attachments: Vec<String>,
+    /// When its earliest running response target falls due, if one runs.
+    pub due_at: Option<Timestamp>,
 }
 
 /// One message as the index reads it.
@@ -62,6 +64,28 @@ pub(crate) async fn ticket_changed(
         .bind(Timestamp::now().0)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Records that these tickets' search documents changed, in one statement
+/// per 500 (inside the change's transaction).
+pub(crate) async fn tickets_changed(
+    conn: &mut AnyConnection,
+    tickets: &[TicketId],
+) -> Result<(), StoreError> {
+    let now = Timestamp::now().0;
+    for chunk in tickets.chunks(500) {
+        let values = (0..chunk.len())
+            .map(|i| format!("(${}, $1)", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO search_changes (ticket_id, created_at) VALUES {values}");
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now);
+        for ticket in chunk {
+            query = query.bind(ticket.0);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -243,6 +267,15 @@ impl Store {
             .map(|t| t.0.to_string())
             .collect::<Vec<_>>()
             .join(",");
+        let mut due: HashMap<i64, Timestamp> = HashMap::new();
+        for row in sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, sla_due_at FROM tickets WHERE id IN ({list}) AND sla_due_at IS NOT NULL"
+        )))
+        .fetch_all(&self.read)
+        .await?
+        {
+            due.insert(row.try_get("id")?, Timestamp(row.try_get("sla_due_at")?));
+        }
         let messages = sqlx::query(AssertSqlSafe(format!(
             "SELECT ticket_id, author_kind, author_id, body_text FROM messages \
              WHERE ticket_id IN ({list}) ORDER BY ticket_id, id"
@@ -275,6 +308,7 @@ impl Store {
                 .get(&ticket.customer_id.0)
                 .cloned()
                 .unwrap_or_default();
+            let due_at = due.get(&ticket.id.0).copied();
             sources.insert(
                 ticket.id.0,
                 SearchSource {
@@ -283,6 +317,7 @@ impl Store {
                     customer_addresses: addresses,
                     messages: Vec::new(),
                     attachments: Vec::new(),
+                    due_at,
                 },
             );
         }

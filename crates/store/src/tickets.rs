@@ -532,6 +532,9 @@ pub(crate) async fn create_in(
         kinds.extend(plan.transitions.iter().cloned());
     }
     let events = insert_events(conn, ticket.id, actor, ticket.created_at, &kinds).await?;
+    if let Some(rules) = rules {
+        crate::reports::project(conn, &ticket, &events, rules).await?;
+    }
     crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok(TicketChange {
         ticket,
@@ -686,6 +689,13 @@ async fn append(
             "ticket {} changed while it was being updated",
             ticket.id
         )));
+    }
+    if let Some(rules) = rules
+        && kinds.iter().any(crate::reports::is_relevant)
+    {
+        // The whole log, the new events included: the facts are a fold.
+        let history = clocks::history(conn, ticket.id).await?;
+        crate::reports::project(conn, ticket, &history, rules).await?;
     }
     crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok((events, clocks))

@@ -307,7 +307,45 @@ in_browser!(
     two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped,
     the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
     a_customer_answers_the_survey_by_its_link,
+    the_reports_page_draws_its_charts_with_tables_beside_them,
 );
+
+/// A lead's report page: filters, SVG charts with text alternatives, each
+/// chart's figures in a table, CSV links; an agent's page is their own
+/// scorecard. Both axe-clean.
+async fn the_reports_page_draws_its_charts_with_tables_beside_them(s: &Session) {
+    mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        "Kettle leaks",
+        "<p>It leaks.</p>",
+        "kettle.png",
+    )
+    .await;
+    s.goto("/app/sign-in").await;
+    s.sign_in("lead@test.example").await;
+    s.goto("/app/reports?period=day").await;
+    let text = s.text().await;
+    assert!(
+        text.contains("By channel") && text.contains("Tickets per period"),
+        "{text}"
+    );
+    assert!(text.contains("Download"), "{text}");
+    let charts = s
+        .client
+        .find_all(Locator::Css("figure > svg[role=img] > title"))
+        .await
+        .unwrap();
+    assert_eq!(charts.len(), 2, "two charts with titles");
+    s.accessible("reports").await;
+    s.goto("/app/reports?period=year").await;
+    let text = s.text().await;
+    assert!(
+        text.contains("day, week or month"),
+        "a bad filter is said: {text}"
+    );
+}
 
 async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) {
     let id = mail_in(

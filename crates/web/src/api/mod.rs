@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod inbound;
 pub mod mail;
 pub mod promises;
+pub mod reports;
 pub mod search;
 pub mod sla;
 pub mod templates;
@@ -42,6 +43,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         promises::promise_recovery, search::search,
         feedback::ticket_survey, feedback::list_recovery_tasks, feedback::get_recovery_task,
         feedback::follow_up_recovery, feedback::set_team_lead, feedback::import_reviews,
+        reports::report, reports::report_csv, reports::scorecard, reports::fairness,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -57,6 +59,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "calendars", description = "Business calendars and the posted business hours"),
         (name = "promises", description = "Promises made to customers in replies: kept, broken, reminded"),
         (name = "feedback", description = "Satisfaction surveys, recovery tasks after a low rating or a negative review, imported public reviews"),
+        (name = "reports", description = "Figures from the event log: response and resolution times in business time, targets met, one-touch, reopens, transfers, promises, satisfaction, coach overrides; scorecards; the fairness audit"),
         (name = "response targets", description = "Response targets (SLA): policies, each ticket's clocks in business time, and agents' notifications"),
     )
 )]
@@ -168,6 +171,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teams/{id}/lead", post(feedback::set_team_lead))
         .route("/api/v1/reviews", post(feedback::import_reviews))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/reports", get(reports::report))
+        .route("/api/v1/reports/csv", get(reports::report_csv))
+        .route("/api/v1/reports/fairness", get(reports::fairness))
+        .route("/api/v1/reports/scorecards/{id}", get(reports::scorecard))
         .route("/api/v1/promises", get(promises::list_promises))
         .route("/api/v1/promises/summary", get(promises::promise_summary))
         .route(

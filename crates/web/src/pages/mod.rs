@@ -18,7 +18,8 @@ pub mod inbox;
 pub mod live;
 pub mod portal;
 pub mod render;
-pub mod search;
+pub mod reports;
+mod search;
 pub mod session;
 pub mod sign_in;
 pub mod ticket;
@@ -51,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/app/live", get(live::stream))
         .route("/app/bulk", post(bulk::bulk))
         .route("/app/search", get(search::workspace))
+        .route("/app/reports", get(reports::show))
+        .route("/app/reports/csv", get(reports::csv))
         .route("/portal/search", get(search::portal))
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))

@@ -54,6 +54,7 @@ impl Chrome {
                 ("/app?view=mine", "Mine"),
                 ("/app?view=unassigned", "Unassigned"),
                 ("/app/recovery", "Recovery"),
+                ("/app/reports", "Reports"),
             ]
         } else {
             Vec::new()

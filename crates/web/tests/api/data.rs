@@ -79,6 +79,12 @@ async fn demo_seeds_every_status(h: &Harness) {
         )
         .await;
     assert_eq!(survey["rating"], 1, "{survey}");
+    // The report projection written with every change equals its rebuild
+    // from the log alone.
+    let running = h.store.report_snapshot().await.unwrap();
+    assert!(running.len() >= seeded, "a row per ticket");
+    h.app.rebuild_reports(|_| {}).await.unwrap();
+    assert_eq!(h.store.report_snapshot().await.unwrap(), running);
     // The intake's side: a quarantined message and a bounce marked on the customer.
     let (_, held) = h.get("/api/v1/inbound/quarantine", &h.admin).await;
     assert_eq!(held.as_array().map(Vec::len), Some(1), "{held}");
@@ -131,6 +137,29 @@ async fn generator_writes_consistent_history(h: &Harness) {
     );
     let all = every_ticket_replays(h).await;
     assert_eq!(all.len(), 701);
+    // The generator writes around the projection; the rebuild folds its
+    // promises, coach overrides and customer attributes into the reports.
+    assert_eq!(h.app.rebuild_reports(|_| {}).await.unwrap(), 701);
+    let (s, r) = h.get("/api/v1/reports", &h.lead).await;
+    assert_eq!(s.as_u16(), 200, "{r}");
+    assert!(
+        r["totals"]["tickets"].as_u64().is_some_and(|n| n >= 690),
+        "{r}"
+    );
+    assert!(
+        r["totals"]["promises_made"].as_u64().is_some_and(|n| n > 0),
+        "{r}"
+    );
+    assert!(
+        r["overrides"].as_array().is_some_and(|o| !o.is_empty()),
+        "{r}"
+    );
+    let (s, audit) = h.get("/api/v1/reports/fairness?by=region", &h.lead).await;
+    assert_eq!(s.as_u16(), 200, "{audit}");
+    assert!(
+        audit["groups"].as_array().is_some_and(|g| g.len() >= 4),
+        "{audit}"
+    );
     // Ids continue after generation: the API can still create tickets.
     let id = h.ticket("made by hand after", None).await;
     assert!(id > 701);

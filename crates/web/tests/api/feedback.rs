@@ -356,6 +356,19 @@ async fn a_low_rating_opens_a_recovery_task_for_the_lead_who_records_the_follow_
         .get(&format!("/api/v1/recovery-tasks?ticket={ticket}"), &h.lead)
         .await;
     assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
+    // The reports read the answers: the latest rating counts, the task
+    // opened and closed; the running projection equals its rebuild.
+    let (s, r) = h.get("/api/v1/reports", &h.admin).await;
+    assert_eq!(s.as_u16(), 200, "{r}");
+    let totals = &r["totals"];
+    assert_eq!(totals["csat_responses"], 1, "{totals}");
+    assert_eq!(totals["csat_average"], 1.0, "{totals}");
+    assert_eq!(totals["low_csat"], 1, "{totals}");
+    assert_eq!(totals["recovery_opened"], 1, "{totals}");
+    assert_eq!(totals["recovery_closed"], 1, "{totals}");
+    let running = h.store.report_snapshot().await.unwrap();
+    h.app.rebuild_reports(|_| {}).await.unwrap();
+    assert_eq!(h.store.report_snapshot().await.unwrap(), running);
 }
 
 /// CSV and JSON lines through the CLI's path, a batch over the API: one

@@ -22,6 +22,7 @@ mod outbox;
 mod paging;
 mod promises;
 mod races;
+mod reports;
 mod same_on_both;
 mod scheduler;
 mod search;

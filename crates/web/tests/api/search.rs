@@ -1,12 +1,12 @@
 //! Search (issue 12): always current, filters, limits, errors, snippets,
 //! rebuilds and catch-up after a crash, on SQLite and PostgreSQL.
 
-use crate::both_backends;
 use crate::harness::{Harness, unique};
+use crate::{both_backends, both_backends_with};
 use axum::http::StatusCode;
 use rapport_app::search::{Language, SearchRequest, Sort};
-use rapport_app::{App, AppConfig, Caller};
-use rapport_core::{CustomerId, Role};
+use rapport_app::{App, AppConfig, BusinessConfig, Caller};
+use rapport_core::{CalendarSpec, CustomerId, Role};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -480,6 +480,123 @@ async fn two_servers_each_keep_their_own_index_current(h: &Harness) {
     let _ = std::fs::remove_dir_all(first.stop().await);
     let _ = std::fs::remove_dir_all(second.stop().await);
 }
+
+/// UTC, open around the clock, a first response due within 30 minutes:
+/// due days can be computed by the test at any hour.
+fn utc_around_the_clock() -> AppConfig {
+    let mut spec = CalendarSpec::new("Around the clock", "UTC");
+    spec.always_open = true;
+    AppConfig {
+        business: BusinessConfig {
+            calendar: spec,
+            first_response_minutes: 30,
+            ..BusinessConfig::default()
+        },
+        ..AppConfig::default()
+    }
+}
+
+/// The UTC day of an RFC 3339 time, and the days after.
+fn utc_day(at: jiff::Timestamp, plus: i64) -> String {
+    (at + jiff::SignedDuration::from_hours(24 * plus))
+        .strftime("%Y-%m-%d")
+        .to_string()
+}
+
+/// Searches until `want` holds or 10 s pass (a recompute runs in the background).
+async fn eventually(h: &Harness, q: &str, want: impl Fn(&[i64]) -> bool) -> Vec<i64> {
+    let started = Instant::now();
+    loop {
+        let found = q_now(h, q).await;
+        if want(&found) || started.elapsed() > Duration::from_secs(10) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn q_now(h: &Harness, query: &str) -> Vec<i64> {
+    let (status, body) = search(h, &h.agent, query).await;
+    assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    ids(&body)
+}
+
+/// `due:` and `breached:` follow the tickets' running clocks: a paused
+/// ticket is never due, and a policy change that moves due times moves
+/// what `due:` finds (the recompute writes the search feed).
+async fn due_and_breached_follow_the_clocks(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("due")).await;
+    let running = open(h, "Parcel stuck", "due1@example.net", "Dora Due", json!({})).await;
+    let paused = open(h, "Parcel lost", "due2@example.net", "Dan Due", json!({})).await;
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{paused}/assign"),
+            &h.agent,
+            json!({"agent_id": h.agent_id.0}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{paused}/status"),
+            &h.agent,
+            json!({"status": "pending"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, t) = h
+        .get(&format!("/api/v1/tickets/{running}/clocks"), &h.agent)
+        .await;
+    let due: jiff::Timestamp = t["clocks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["kind"] == "first_response"))
+        .and_then(|c| c["due_at"].as_str())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("a due time: {t}"));
+    let now = jiff::Timestamp::now();
+    let day_word = if utc_day(due, 0) == utc_day(now, 0) {
+        "today"
+    } else {
+        "tomorrow" // opened in the last half hour of a UTC day
+    };
+    let found = eventually(h, &format!("parcel due:{day_word}"), |f| {
+        f.contains(&running)
+    })
+    .await;
+    assert_eq!(found, vec![running], "due:{day_word}");
+    let paused_gone = eventually(h, "parcel breached:false", |f| f.len() == 2).await;
+    assert_eq!(paused_gone.len(), 2, "neither is past due: {paused_gone:?}");
+    assert!(q_now(h, "parcel breached:true").await.is_empty());
+    let day = utc_day(due, 0);
+    assert_eq!(q_now(h, &format!("parcel due:{day}")).await, vec![running]);
+    assert!(
+        !q_now(h, "parcel -due:2000-01-01..2100-01-01")
+            .await
+            .contains(&running),
+        "a running clock is due within the century"
+    );
+    // A policy of three days moves the due time: `due:` follows it.
+    let later = format!("parcel due:>={}", utc_day(now, 2));
+    assert!(q_now(h, &later).await.is_empty());
+    let (s, b) = h
+        .post(
+            "/api/v1/sla-policies",
+            &h.admin,
+            json!({"name": "Slow", "position": 1, "first_response_minutes": 4320}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(
+        eventually(h, &later, |f| f == [running]).await,
+        vec![running],
+        "the recomputed due time is searchable"
+    );
+    let (status, body) = search(h, &h.agent, "due:someday").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+both_backends_with!(super::utc_around_the_clock(); due_and_breached_follow_the_clocks);
 
 both_backends!(
     two_servers_each_keep_their_own_index_current,

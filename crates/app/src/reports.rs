@@ -1,0 +1,465 @@
+//! Reports from the event log: the figures by period and dimension, the
+//! coaching scorecards, the fairness audit, and the projection rebuild.
+//! Sums run on the CPU pool; the projection is read, never the events.
+
+use crate::{App, AppError, Caller};
+use rapport_core::report::fairness::{Audit, audit};
+use rapport_core::report::figures::{Breakdown, Figures, Tally, breakdown};
+use rapport_core::report::{Period, business_day};
+use rapport_core::{AgentId, Permission, Role, TeamId, Timestamp};
+pub use rapport_store::{OverrideCount, ReportFilter};
+use serde::Serialize;
+
+/// Rows per rebuild batch.
+const REBUILD_BATCH: i64 = 5_000;
+/// Groups smaller than this are shown but draw no conclusion.
+pub const MIN_GROUP_SIZE: u64 = 30;
+
+/// What a report asks for: the tickets (by the business zone's days of
+/// creation) and how the series is grouped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportQuery {
+    /// Which tickets.
+    pub filter: ReportFilter,
+    /// Day, week or month.
+    pub period: Period,
+}
+
+/// The full report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The figures, their series and breakdowns.
+    #[serde(flatten)]
+    pub breakdown: Breakdown,
+    /// Coach overrides: what was overridden, how often, by whom.
+    pub overrides: Vec<OverrideRow>,
+}
+
+/// Overrides of one check by one agent.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverrideRow {
+    /// Who.
+    pub agent_id: Option<AgentId>,
+    /// Which check.
+    pub check: String,
+    /// How often.
+    pub count: i64,
+    /// Of those, tickets that came back unhappy (reopened or rated 1–2).
+    pub unhappy: i64,
+}
+
+/// An agent's coaching scorecard: for training, not ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// Their figures over the whole span.
+    pub figures: Figures,
+    /// Their figures by period (the coach's findings they overrode, their
+    /// promises, their customers' ratings over time).
+    pub series: Vec<rapport_core::report::figures::Row<String>>,
+    /// The coach findings they sent replies over, by check.
+    pub overrides: Vec<OverrideRow>,
+    /// Their teams' figures over the same span, for comparison.
+    pub team_figures: Option<Figures>,
+    /// Where they could use help, in words (empty: nothing stands out).
+    pub needs_help: Vec<String>,
+}
+
+impl App {
+    /// The calendar day (business zone) of an instant.
+    pub async fn report_day(&self, at: Timestamp) -> Result<i64, AppError> {
+        let rules = self.sla_rules().await?;
+        Ok(business_day(rules.calendar_of(None), at))
+    }
+
+    fn require_lead(caller: &Caller, action: &str) -> Result<(), AppError> {
+        caller.require(Permission::Read, action)?;
+        if caller.role < Role::Lead {
+            return Err(AppError::Forbidden(format!(
+                "an agent cannot {action}; agents see their own scorecard"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The full report (leads and admins).
+    pub async fn report(&self, caller: &Caller, query: &ReportQuery) -> Result<Report, AppError> {
+        Self::require_lead(caller, "read reports")?;
+        let rows = self.store().report_rows(&query.filter).await?;
+        let overrides = self.store().override_counts(&query.filter).await?;
+        let period = query.period;
+        let breakdown = self
+            .cpu()
+            .run(None, move || breakdown(&rows, period))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Report {
+            breakdown,
+            overrides: overrides.into_iter().map(override_row).collect(),
+        })
+    }
+
+    /// An agent's scorecard: the agent themself, a lead of one of their
+    /// teams, or an admin.
+    pub async fn scorecard(
+        &self,
+        caller: &Caller,
+        agent: AgentId,
+        query: &ReportQuery,
+    ) -> Result<Scorecard, AppError> {
+        caller.require(Permission::Read, "read scorecards")?;
+        self.store().agent(agent).await?;
+        let teams = self.store().teams().await?;
+        let theirs: Vec<TeamId> = teams
+            .iter()
+            .filter(|t| t.members.contains(&agent))
+            .map(|t| t.id)
+            .collect();
+        let allowed = caller.agent_id == agent
+            || caller.role >= Role::Admin
+            || (caller.role >= Role::Lead
+                && teams
+                    .iter()
+                    .any(|t| theirs.contains(&t.id) && t.members.contains(&caller.agent_id)));
+        if !allowed {
+            return Err(AppError::Forbidden(
+                "a scorecard is seen by its agent, the leads of their teams and admins".into(),
+            ));
+        }
+        let mine = ReportFilter {
+            agent: Some(agent),
+            ..query.filter.clone()
+        };
+        let rows = self.store().report_rows(&mine).await?;
+        let mut team_rows = Vec::new();
+        for team in &theirs {
+            let filter = ReportFilter {
+                team: Some(*team),
+                agent: None,
+                ..query.filter.clone()
+            };
+            team_rows.extend(self.store().report_rows(&filter).await?);
+        }
+        let overrides = self.store().override_counts(&mine).await?;
+        let period = query.period;
+        let (figures, series, team_figures) = self
+            .cpu()
+            .run(None, move || {
+                let b = breakdown(&rows, period);
+                let team = (!team_rows.is_empty()).then(|| {
+                    let mut t = Tally::default();
+                    team_rows.iter().for_each(|r| t.add(r));
+                    t.figures()
+                });
+                (b.totals, b.series, team)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let needs_help = team_figures
+            .as_ref()
+            .map(|team| needs_help(&figures, team))
+            .unwrap_or_default();
+        Ok(Scorecard {
+            agent_id: agent,
+            figures,
+            series,
+            overrides: overrides.into_iter().map(override_row).collect(),
+            team_figures,
+            needs_help,
+        })
+    }
+
+    /// The fairness audit by a grouping: `channel`, `priority`, or a
+    /// customer attribute's name (leads and admins).
+    pub async fn fairness(
+        &self,
+        caller: &Caller,
+        filter: &ReportFilter,
+        group_by: &str,
+    ) -> Result<Audit, AppError> {
+        Self::require_lead(caller, "read the fairness audit")?;
+        let group_by = group_by.trim();
+        if group_by.is_empty() || group_by.len() > 64 {
+            return Err(AppError::invalid("group_by", "name 1 to 64 characters"));
+        }
+        let grouped: Vec<(String, rapport_core::report::figures::FactRow)> = match group_by {
+            "channel" => self
+                .store()
+                .report_rows(filter)
+                .await?
+                .into_iter()
+                .map(|r| (r.channel.as_str().to_string(), r))
+                .collect(),
+            "priority" => self
+                .store()
+                .report_rows(filter)
+                .await?
+                .into_iter()
+                .map(|r| (r.priority.as_str().to_string(), r))
+                .collect(),
+            attribute => {
+                let names = self.store().customer_attribute_names().await?;
+                if !names.iter().any(|n| n == attribute) {
+                    return Err(AppError::invalid(
+                        "group_by",
+                        format!(
+                            "group by channel, priority or a customer attribute ({})",
+                            if names.is_empty() {
+                                "none set".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        ),
+                    ));
+                }
+                self.store()
+                    .report_rows_by_attribute(filter, attribute)
+                    .await?
+            }
+        };
+        let name = group_by.to_string();
+        self.cpu()
+            .run(None, move || {
+                audit(
+                    &name,
+                    grouped.iter().map(|(g, r)| (g.clone(), r)),
+                    MIN_GROUP_SIZE,
+                )
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// Recomputes the report projection from the whole event log in
+    /// batches; `progress(done)` after each. Returns the tickets folded.
+    pub async fn rebuild_reports(&self, mut progress: impl FnMut(u64)) -> Result<u64, AppError> {
+        let rules = self.sla_rules().await?;
+        let mut after = rapport_core::TicketId(0);
+        let mut done = 0u64;
+        let mut writing: Option<tokio::task::JoinHandle<Result<(), rapport_store::StoreError>>> =
+            None;
+        loop {
+            let batch = self
+                .store()
+                .tickets_with_history(after, REBUILD_BATCH)
+                .await?;
+            let Some((last, _)) = batch.last() else {
+                break;
+            };
+            let (from, to) = (after, last.id);
+            after = to;
+            let rules = rules.clone();
+            let facts = self
+                .cpu()
+                .run(None, move || {
+                    batch
+                        .iter()
+                        .map(|(t, events)| rapport_store::reports::facts_of(t, events, &rules))
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            done += facts.len() as u64;
+            // A batch is written while the next is read and folded.
+            if let Some(writing) = writing.take() {
+                writing
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))??;
+            }
+            let store = self.store().clone();
+            writing = Some(tokio::spawn(async move {
+                store.replace_report_facts(from, to, &facts).await
+            }));
+            progress(done);
+        }
+        if let Some(writing) = writing {
+            writing
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??;
+        }
+        Ok(done)
+    }
+}
+
+fn override_row(o: OverrideCount) -> OverrideRow {
+    OverrideRow {
+        agent_id: o.agent_id,
+        check: o.check,
+        count: o.count,
+        unhappy: o.unhappy,
+    }
+}
+
+/// Where an agent's figures fall clearly behind their team's, in words.
+pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some(a), Some(t)) = (agent.first_response_median, team.first_response_median)
+        && a > t + t / 4 + 5
+    {
+        out.push(format!(
+            "First replies take longer: median {a} business minutes against the team's {t}."
+        ));
+    }
+    let rates = [
+        (
+            "One-touch resolutions",
+            agent.one_touch,
+            team.one_touch,
+            false,
+        ),
+        (
+            "Reopened tickets",
+            agent.reopen_rate,
+            team.reopen_rate,
+            true,
+        ),
+        (
+            "Promises kept on time",
+            agent.promises_on_time,
+            team.promises_on_time,
+            false,
+        ),
+    ];
+    for (what, a, t, higher_is_worse) in rates {
+        if let (Some(a), Some(t)) = (a, t) {
+            let behind = if higher_is_worse {
+                a > t + 0.1
+            } else {
+                a + 0.1 < t
+            };
+            if behind {
+                out.push(format!(
+                    "{what}: {:.0}% against the team's {:.0}%.",
+                    a * 100.0,
+                    t * 100.0
+                ));
+            }
+        }
+    }
+    if agent.tickets > 0 && agent.overrides * 10 > agent.tickets {
+        out.push(format!(
+            "Sent {} replies over the coach's blocking findings in {} tickets: worth going through them together.",
+            agent.overrides, agent.tickets
+        ));
+    }
+    if let (Some(a), Some(t)) = (agent.csat_average, team.csat_average)
+        && a + 0.5 < t
+    {
+        out.push(format!(
+            "Customer ratings average {a:.1} against the team's {t:.1}."
+        ));
+    }
+    out
+}
+
+/// The tables of a report, each exportable as CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportTable {
+    /// Everything together.
+    Totals,
+    /// By period.
+    Series,
+    /// By team.
+    Teams,
+    /// By owner.
+    Agents,
+    /// By channel.
+    Channels,
+    /// By priority.
+    Priorities,
+    /// Coach overrides by agent and check.
+    Overrides,
+}
+
+rapport_core::str_enum!(ReportTable {
+    ReportTable::Totals => "totals",
+    ReportTable::Series => "series",
+    ReportTable::Teams => "teams",
+    ReportTable::Agents => "agents",
+    ReportTable::Channels => "channels",
+    ReportTable::Priorities => "priorities",
+    ReportTable::Overrides => "overrides",
+});
+
+impl ReportTable {
+    /// Every table, in page order.
+    pub const ALL: [ReportTable; 7] = [
+        ReportTable::Totals,
+        ReportTable::Series,
+        ReportTable::Teams,
+        ReportTable::Agents,
+        ReportTable::Channels,
+        ReportTable::Priorities,
+        ReportTable::Overrides,
+    ];
+}
+
+fn id_or_none(id: Option<i64>) -> String {
+    id.map_or_else(|| "none".to_string(), |i| i.to_string())
+}
+
+impl Report {
+    /// One table's rows: (key, figures).
+    pub fn rows(&self, table: ReportTable) -> Vec<(String, &Figures)> {
+        let b = &self.breakdown;
+        match table {
+            ReportTable::Totals => vec![("all".to_string(), &b.totals)],
+            ReportTable::Series => b
+                .series
+                .iter()
+                .map(|r| (r.key.clone(), &r.figures))
+                .collect(),
+            ReportTable::Teams => b
+                .by_team
+                .iter()
+                .map(|r| (id_or_none(r.key.map(|t| t.0)), &r.figures))
+                .collect(),
+            ReportTable::Agents => b
+                .by_agent
+                .iter()
+                .map(|r| (id_or_none(r.key.map(|a| a.0)), &r.figures))
+                .collect(),
+            ReportTable::Channels => b
+                .by_channel
+                .iter()
+                .map(|r| (r.key.as_str().to_string(), &r.figures))
+                .collect(),
+            ReportTable::Priorities => b
+                .by_priority
+                .iter()
+                .map(|r| (r.key.as_str().to_string(), &r.figures))
+                .collect(),
+            ReportTable::Overrides => Vec::new(),
+        }
+    }
+
+    /// One table as CSV.
+    pub fn csv(&self, table: ReportTable) -> String {
+        use rapport_core::report::figures::{csv, figures_csv};
+        if table == ReportTable::Overrides {
+            let rows: Vec<Vec<String>> = self
+                .overrides
+                .iter()
+                .map(|o| {
+                    vec![
+                        id_or_none(o.agent_id.map(|a| a.0)),
+                        o.check.clone(),
+                        o.count.to_string(),
+                        o.unhappy.to_string(),
+                    ]
+                })
+                .collect();
+            return csv(&["agent", "check", "count", "came_back_unhappy"], &rows);
+        }
+        let key = match table {
+            ReportTable::Series => "period",
+            ReportTable::Teams => "team",
+            ReportTable::Agents => "agent",
+            ReportTable::Channels => "channel",
+            ReportTable::Priorities => "priority",
+            _ => "scope",
+        };
+        figures_csv(key, &self.rows(table))
+    }
+}

@@ -1,0 +1,488 @@
+//! The report projections: each ticket's facts (`report_tickets`) and its
+//! coach overrides (`report_overrides`), written in the transaction of every
+//! ticket change, rewritten in batches by the rebuild, and read for reports.
+
+use crate::rows::{TICKET_COLUMNS, parse, ticket as ticket_row, value_rows};
+use crate::tickets::event;
+use crate::{Store, StoreError};
+use futures_util::TryStreamExt;
+use rapport_core::report::figures::FactRow;
+use rapport_core::report::{TicketFacts, ticket_facts, time_bucket};
+use rapport_core::sla::SlaRules;
+use rapport_core::{AgentId, Channel, Event, EventKind, Priority, TeamId, Ticket, TicketId};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+const FACT_COLUMNS: &str = "ticket_id, day, team_id, agent_id, customer_id, channel, priority, counted, \
+     first_response_minutes, first_response_bucket, resolution_minutes, resolution_bucket, resolved, \
+     one_touch, reopens, transfers, first_response_met, resolution_met, promises_made, promises_on_time, \
+     promises_late, promises_broken, overrides, csat, recovery_opened, recovery_closed";
+const FACT_WIDTH: usize = 26;
+/// Rows per multi-row insert (under both engines' bind limits).
+const INSERT_ROWS: usize = 500;
+
+/// Whether an event can change a ticket's report facts.
+pub(crate) fn is_relevant(kind: &EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Noted { .. }
+            | EventKind::CustomerWrote { .. }
+            | EventKind::Tagged { .. }
+            | EventKind::PromiseReminded { .. }
+            | EventKind::PromiseRescheduled { .. }
+    )
+}
+
+/// A ticket's facts under the rules (its policy's calendar).
+pub fn facts_of(ticket: &Ticket, events: &[Event], rules: &SlaRules) -> TicketFacts {
+    let calendar = rules.calendar_of(rules.policy_for(ticket));
+    let mut facts = ticket_facts(ticket, events, calendar);
+    // Days are the business zone's: the default calendar's.
+    facts.day = rapport_core::report::business_day(rules.calendar_of(None), ticket.created_at);
+    facts
+}
+
+/// Writes one ticket's facts in the open transaction.
+pub(crate) async fn project(
+    conn: &mut AnyConnection,
+    ticket: &Ticket,
+    events: &[Event],
+    rules: &SlaRules,
+) -> Result<(), StoreError> {
+    let facts = facts_of(ticket, events, rules);
+    sqlx::query("DELETE FROM report_tickets WHERE ticket_id = $1")
+        .bind(ticket.id.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM report_overrides WHERE ticket_id = $1")
+        .bind(ticket.id.0)
+        .execute(&mut *conn)
+        .await?;
+    insert_facts(conn, std::slice::from_ref(&facts)).await
+}
+
+fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+async fn insert_facts(conn: &mut AnyConnection, all: &[TicketFacts]) -> Result<(), StoreError> {
+    for chunk in all.chunks(INSERT_ROWS) {
+        let sql = format!(
+            "INSERT INTO report_tickets ({FACT_COLUMNS}) VALUES {}",
+            value_rows(chunk.len(), FACT_WIDTH)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for f in chunk {
+            q = q
+                .bind(f.ticket_id.0)
+                .bind(f.day)
+                .bind(f.team_id.map(|t| t.0))
+                .bind(f.agent_id.map(|a| a.0))
+                .bind(f.customer_id.0)
+                .bind(f.channel.as_str())
+                .bind(f.priority.as_str())
+                .bind(flag(f.counted))
+                .bind(f.first_response_minutes)
+                .bind(f.first_response_minutes.map(time_bucket))
+                .bind(f.resolution_minutes)
+                .bind(f.resolution_minutes.map(time_bucket))
+                .bind(flag(f.resolved))
+                .bind(flag(f.one_touch))
+                .bind(f.reopens)
+                .bind(f.transfers)
+                .bind(f.first_response_target.met.map(flag))
+                .bind(f.resolution_target.met.map(flag))
+                .bind(f.promises_made)
+                .bind(f.promises_on_time)
+                .bind(f.promises_late)
+                .bind(f.promises_broken)
+                .bind(f.overrides.len() as i64)
+                .bind(f.csat)
+                .bind(f.recovery_opened)
+                .bind(f.recovery_closed);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let overrides: Vec<(&TicketFacts, i64, Option<i64>, &str)> = all
+        .iter()
+        .flat_map(|f| {
+            f.overrides.iter().flat_map(move |o| {
+                let mut checks: Vec<&str> = o.checks.iter().map(String::as_str).collect();
+                checks.sort_unstable();
+                checks.dedup();
+                checks
+                    .into_iter()
+                    .map(move |c| (f, o.event_id.0, o.agent_id.map(|a| a.0), c))
+            })
+        })
+        .collect();
+    for chunk in overrides.chunks(INSERT_ROWS) {
+        let sql = format!(
+            "INSERT INTO report_overrides (event_id, check_name, ticket_id, agent_id, team_id, day) VALUES {}",
+            value_rows(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (f, event_id, agent, check) in chunk {
+            q = q
+                .bind(*event_id)
+                .bind(*check)
+                .bind(f.ticket_id.0)
+                .bind(*agent)
+                .bind(f.team_id.map(|t| t.0))
+                .bind(f.day);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Which tickets a report covers (days inclusive, business zone).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// First day.
+    pub from_day: Option<i64>,
+    /// Last day.
+    pub to_day: Option<i64>,
+    /// One team.
+    pub team: Option<TeamId>,
+    /// One owner.
+    pub agent: Option<AgentId>,
+    /// One channel.
+    pub channel: Option<Channel>,
+    /// One priority.
+    pub priority: Option<Priority>,
+}
+
+enum Bound {
+    Int(i64),
+    Text(&'static str),
+}
+
+impl ReportFilter {
+    fn clause(&self, prefix: &str, first: usize) -> (String, Vec<Bound>) {
+        let mut parts = Vec::new();
+        let mut binds = Vec::new();
+        let mut add = |sql: &str, b: Bound| {
+            binds.push(b);
+            parts.push(format!("{prefix}{sql} ${}", first + binds.len() - 1));
+        };
+        if let Some(t) = self.team {
+            add("team_id =", Bound::Int(t.0));
+        }
+        if let Some(a) = self.agent {
+            add("agent_id =", Bound::Int(a.0));
+        }
+        if let Some(d) = self.from_day {
+            add("day >=", Bound::Int(d));
+        }
+        if let Some(d) = self.to_day {
+            add("day <=", Bound::Int(d));
+        }
+        if let Some(c) = self.channel {
+            add("channel =", Bound::Text(c.as_str()));
+        }
+        if let Some(p) = self.priority {
+            add("priority =", Bound::Text(p.as_str()));
+        }
+        (parts.join(" AND "), binds)
+    }
+}
+
+fn where_sql(clause: &str, base: &str) -> String {
+    match (clause.is_empty(), base.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => format!(" WHERE {base}"),
+        (false, true) => format!(" WHERE {clause}"),
+        (false, false) => format!(" WHERE {base} AND {clause}"),
+    }
+}
+
+fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
+    let opt_flag = |name: &str| -> Result<Option<bool>, StoreError> {
+        Ok(row.try_get::<Option<i64>, _>(name)?.map(|v| v != 0))
+    };
+    Ok(FactRow {
+        day: row.try_get(0)?,
+        team_id: row.try_get::<Option<i64>, _>(1)?.map(TeamId),
+        agent_id: row.try_get::<Option<i64>, _>(2)?.map(AgentId),
+        channel: parse(&row.try_get::<String, _>(3)?)?,
+        priority: parse(&row.try_get::<String, _>(4)?)?,
+        first_response_bucket: row.try_get(5)?,
+        resolution_bucket: row.try_get(6)?,
+        resolved: row.try_get::<i64, _>(7)? != 0,
+        one_touch: row.try_get::<i64, _>(8)? != 0,
+        reopened: row.try_get::<i64, _>(9)? > 0,
+        transfers: row.try_get(10)?,
+        first_response_met: opt_flag("first_response_met")?,
+        resolution_met: opt_flag("resolution_met")?,
+        promises_made: row.try_get(13)?,
+        promises_on_time: row.try_get(14)?,
+        overrides: row.try_get(15)?,
+        csat: row.try_get(16)?,
+        recovery_opened: row.try_get(17)?,
+        recovery_closed: row.try_get(18)?,
+    })
+}
+
+const ROW_COLUMNS: &str = "r.day, r.team_id, r.agent_id, r.channel, r.priority, r.first_response_bucket, \
+     r.resolution_bucket, r.resolved, r.one_touch, r.reopens, r.transfers, r.first_response_met, \
+     r.resolution_met, r.promises_made, r.promises_on_time, r.overrides, r.csat, r.recovery_opened, r.recovery_closed";
+
+/// A `report_overrides` row: event, check, ticket, agent, team, day.
+type OverrideRowText = (i64, String, i64, Option<i64>, Option<i64>, i64);
+
+/// Overrides of one check by one agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideCount {
+    /// Who overrode.
+    pub agent_id: Option<AgentId>,
+    /// The check overridden.
+    pub check: String,
+    /// How often.
+    pub count: i64,
+    /// Of those, on tickets that came back unhappy (reopened or rated 1–2).
+    pub unhappy: i64,
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    binds: Vec<Bound>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for b in binds {
+        q = match b {
+            Bound::Int(i) => q.bind(i),
+            Bound::Text(t) => q.bind(t),
+        };
+    }
+    q
+}
+
+impl Store {
+    /// The counted tickets' rows of the projection a report sums, in day order.
+    pub async fn report_rows(&self, filter: &ReportFilter) -> Result<Vec<FactRow>, StoreError> {
+        let (clause, binds) = filter.clause("r.", 1);
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM report_tickets r{} ORDER BY r.day",
+            where_sql(&clause, "r.counted = 1")
+        );
+        // Streamed: a million rows are never held as driver rows at once.
+        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
+        let mut rows = query.fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push(fact_row(&row)?);
+        }
+        Ok(out)
+    }
+
+    /// The rows with each customer's value of an attribute (`(none)` where
+    /// unset), for the fairness audit.
+    pub async fn report_rows_by_attribute(
+        &self,
+        filter: &ReportFilter,
+        attribute: &str,
+    ) -> Result<Vec<(String, FactRow)>, StoreError> {
+        let (clause, binds) = filter.clause("r.", 2);
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}, a.value AS group_value FROM report_tickets r \
+             LEFT JOIN customer_attributes a ON a.customer_id = r.customer_id AND a.name = $1{}",
+            where_sql(&clause, "r.counted = 1")
+        );
+        let query = bind_all(
+            sqlx::query(AssertSqlSafe(sql)).bind(attribute.to_string()),
+            binds,
+        );
+        let mut rows = query.fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let group: Option<String> = row.try_get("group_value")?;
+            out.push((group.unwrap_or_else(|| "(none)".into()), fact_row(&row)?));
+        }
+        Ok(out)
+    }
+
+    /// The customer attributes in use, by name.
+    pub async fn customer_attribute_names(&self) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT DISTINCT name FROM customer_attributes ORDER BY name")
+                .fetch_all(&self.read)
+                .await?,
+        )
+    }
+
+    /// Sets (or, with `None`, removes) a customer's attribute.
+    pub async fn set_customer_attribute(
+        &self,
+        customer: rapport_core::CustomerId,
+        name: &str,
+        value: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM customer_attributes WHERE customer_id = $1 AND name = $2")
+            .bind(customer.0)
+            .bind(name)
+            .execute(&mut *tx.tx)
+            .await?;
+        if let Some(value) = value {
+            sqlx::query(
+                "INSERT INTO customer_attributes (customer_id, name, value) VALUES ($1, $2, $3)",
+            )
+            .bind(customer.0)
+            .bind(name)
+            .bind(value)
+            .execute(&mut *tx.tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Adds customer attributes in bulk (the generator's), keeping any set.
+    pub async fn bulk_customer_attributes(
+        &self,
+        rows: &[(i64, &str, String)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for chunk in rows.chunks(INSERT_ROWS) {
+            let sql = format!(
+                "INSERT INTO customer_attributes (customer_id, name, value) VALUES {} \
+                 ON CONFLICT (customer_id, name) DO NOTHING",
+                value_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (customer, name, value) in chunk {
+                q = q.bind(*customer).bind(*name).bind(value.as_str());
+            }
+            q.execute(&mut *tx.tx).await?;
+        }
+        tx.commit().await
+    }
+
+    /// Coach overrides by agent and check, with how many of their tickets
+    /// came back unhappy.
+    pub async fn override_counts(
+        &self,
+        filter: &ReportFilter,
+    ) -> Result<Vec<OverrideCount>, StoreError> {
+        let scoped = ReportFilter {
+            channel: None,
+            priority: None,
+            ..filter.clone()
+        };
+        let (clause, binds) = scoped.clause("o.", 1);
+        let sql = format!(
+            "SELECT o.agent_id, o.check_name, COUNT(*) AS n, \
+             SUM(CASE WHEN r.reopens > 0 OR r.csat <= 2 THEN 1 ELSE 0 END) AS unhappy \
+             FROM report_overrides o JOIN report_tickets r ON r.ticket_id = o.ticket_id{} \
+             GROUP BY o.agent_id, o.check_name ORDER BY o.agent_id, o.check_name",
+            where_sql(&clause, "")
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OverrideCount {
+                    agent_id: row.try_get::<Option<i64>, _>(0)?.map(AgentId),
+                    check: row.try_get(1)?,
+                    count: row.try_get(2)?,
+                    unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    /// Tickets after `after` in id order, at most `limit`, each with all its
+    /// events: what the rebuild folds.
+    pub async fn tickets_with_history(
+        &self,
+        after: TicketId,
+        limit: i64,
+    ) -> Result<Vec<(Ticket, Vec<Event>)>, StoreError> {
+        let sql =
+            format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(after.0)
+            .bind(limit.max(1))
+            .fetch_all(&self.read)
+            .await?;
+        let tickets = rows.iter().map(ticket_row).collect::<Result<Vec<_>, _>>()?;
+        let Some(last) = tickets.last() else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(
+            "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
+             WHERE ticket_id > $1 AND ticket_id <= $2 ORDER BY ticket_id, id",
+        )
+        .bind(after.0)
+        .bind(last.id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let mut events = rows
+            .iter()
+            .map(event)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .peekable();
+        let mut out = Vec::with_capacity(tickets.len());
+        for ticket in tickets {
+            let mut mine = Vec::new();
+            while let Some(e) = events.next_if(|e| e.ticket_id <= ticket.id) {
+                if e.ticket_id == ticket.id {
+                    mine.push(e);
+                }
+            }
+            out.push((ticket, mine));
+        }
+        Ok(out)
+    }
+
+    /// Replaces the projection rows of the tickets in `(after, last]` with
+    /// `facts` (the rebuild's batch), in one transaction.
+    pub async fn replace_report_facts(
+        &self,
+        after: TicketId,
+        last: TicketId,
+        facts: &[TicketFacts],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for table in ["report_tickets", "report_overrides"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE ticket_id > $1 AND ticket_id <= $2"
+            )))
+            .bind(after.0)
+            .bind(last.0)
+            .execute(&mut *tx.tx)
+            .await?;
+        }
+        insert_facts(&mut tx.tx, facts).await?;
+        tx.commit().await
+    }
+
+    /// Every projection row as text, in ticket order: what the rebuild
+    /// test compares with the running totals.
+    pub async fn report_snapshot(&self) -> Result<Vec<String>, StoreError> {
+        let sql = format!("SELECT {FACT_COLUMNS} FROM report_tickets ORDER BY ticket_id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut cells = Vec::with_capacity(FACT_WIDTH);
+            for i in 0..FACT_WIDTH {
+                let cell = match row.try_get::<Option<i64>, _>(i) {
+                    Ok(v) => format!("{v:?}"),
+                    Err(_) => row.try_get::<String, _>(i)?,
+                };
+                cells.push(cell);
+            }
+            out.push(cells.join(","));
+        }
+        let overrides: Vec<OverrideRowText> = sqlx::query_as(
+            "SELECT event_id, check_name, ticket_id, agent_id, team_id, day FROM report_overrides \
+             ORDER BY event_id, check_name",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        out.extend(overrides.iter().map(|o| format!("{o:?}")));
+        Ok(out)
+    }
+}
