@@ -21,6 +21,8 @@ enum Need {
     Work,
     /// A lead's move: lead or admin; agent or admin scope.
     Lead,
+    /// What leads read (reports): lead or admin; read_only, agent or admin scope.
+    LeadRead,
     /// Administration: admin; admin scope.
     Admin,
     /// Posting raw mail: admin; inbound_mail or admin scope.
@@ -33,7 +35,7 @@ impl Need {
     fn min_role(self) -> usize {
         match self {
             Need::Any | Need::Read | Need::Work => 0,
-            Need::Lead => 1,
+            Need::Lead | Need::LeadRead => 1,
             Need::Admin | Need::Mail | Need::Metrics => 2,
         }
     }
@@ -42,7 +44,7 @@ impl Need {
         use Scope::*;
         match self {
             Need::Any => &[InboundMail, Metrics, ReadOnly, Agent, Admin],
-            Need::Read => &[ReadOnly, Agent, Admin],
+            Need::Read | Need::LeadRead => &[ReadOnly, Agent, Admin],
             Need::Work | Need::Lead => &[Agent, Admin],
             Need::Admin => &[Admin],
             Need::Mail => &[InboundMail, Admin],
@@ -104,6 +106,9 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/tickets/{id}/survey" | "/recovery-tasks" | "/recovery-tasks/{id}") => Read,
         ("post", "/recovery-tasks/{id}/follow-up" | "/reviews") => Work,
         ("post", "/teams/{id}/lead") => Lead,
+        ("get", "/reports" | "/reports/csv" | "/reports/fairness") => LeadRead,
+        // An agent reads their own scorecard; the fixture's id is nobody's.
+        ("get", "/reports/scorecards/{id}") => Read,
         _ => return None,
     })
 }
@@ -180,9 +185,9 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         }
         ("post", "/coach") => Some(json!({"draft": "Hello Ann, it ships today."})),
         ("patch", "/promises/{id}") => Some(json!({"status": "kept"})),
-        ("post", "/recovery-tasks/{id}/follow-up") => Some(
-            json!({"outcome": "recovered", "note": "Called the customer back."}),
-        ),
+        ("post", "/recovery-tasks/{id}/follow-up") => {
+            Some(json!({"outcome": "recovered", "note": "Called the customer back."}))
+        }
         ("post", "/teams/{id}/lead") => Some(json!({"agent_id": h.lead_id.0})),
         ("post", "/reviews") => Some(
             json!({"reviews": [{"source": "walk", "id": format!("w{n}"), "author": "@walker", "text": "Walked by."}]}),
