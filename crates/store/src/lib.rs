@@ -22,6 +22,7 @@ pub mod customer_events;
 pub mod customers;
 pub mod directory;
 pub mod drafts;
+pub mod held_replies;
 pub mod inbound;
 mod intake;
 pub mod jobs;
@@ -47,6 +48,7 @@ pub use blobs::{BlobError, Blobs};
 pub use calendars::CalendarRecord;
 pub use customers::{CustomerRecord, IdentityRecord};
 pub use directory::{AgentRecord, TeamRecord, TokenRecord};
+pub use held_replies::{HeldReply, HeldStatus, NewHeldReply};
 pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
 
 pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};

@@ -81,6 +81,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0019_presence.sql"),
     ),
     (20, "drafts", include_str!("../migrations/0020_drafts.sql")),
+    (
+        24,
+        "held_replies",
+        include_str!("../migrations/0024_held_replies.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

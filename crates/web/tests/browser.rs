@@ -89,13 +89,23 @@ async fn free_port() -> u16 {
 
 impl Session {
     async fn start(backend: Backend, name: &str) -> Option<Self> {
+        Self::start_with(backend, name, |_| {}).await
+    }
+
+    /// [`Self::start`] with settings changed by `adjust`.
+    async fn start_with(
+        backend: Backend,
+        name: &str,
+        adjust: impl FnOnce(&mut rapport_app::AppConfig),
+    ) -> Option<Self> {
         let axe_path = requirements()?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = rapport_app::AppConfig {
+        let mut config = rapport_app::AppConfig {
             public_base_url: base.clone(),
             ..rapport_app::AppConfig::default()
         };
+        adjust(&mut config);
         let h = Harness::with_config(backend, name, config).await?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(rapport_web::serve(listener, h.app.clone(), async {
@@ -307,6 +317,86 @@ in_browser!(
     two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped,
     the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
 );
+
+/// Undo send in the browser, with replies held for a few seconds.
+mod undo_send {
+    const DELAY: std::time::Duration = std::time::Duration::from_secs(4);
+
+    async fn run(backend: super::Backend) {
+        let name = "a_sent_reply_can_be_undone_until_it_leaves";
+        let held = |c: &mut rapport_app::AppConfig| c.mail.undo_send = DELAY;
+        if let Some(s) = super::Session::start_with(backend, name, held).await {
+            super::a_sent_reply_can_be_undone_until_it_leaves(&s, DELAY).await;
+            s.finish().await;
+        }
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(super::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(super::Backend::Postgres).await;
+    }
+}
+
+async fn a_sent_reply_can_be_undone_until_it_leaves(s: &Session, delay: Duration) {
+    let id = mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        "Kettle leaks",
+        "<p>My kettle leaks.</p>",
+        "kettle.png",
+    )
+    .await;
+    let ticket = rapport_core::TicketId(id);
+    let text = "Hi Ann, a new kettle leaves today.";
+    s.sign_in("agent@test.example").await;
+    s.goto(&format!("/app/tickets/{id}")).await;
+    s.fill("#reply-body", text).await;
+    s.follow("#reply-form button[type=submit]").await;
+    let waiting = s.text().await;
+    assert!(waiting.contains("Your reply leaves in"), "{waiting}");
+    s.accessible("ticket page with a held reply").await;
+    // Undo: the text is the draft again and the ticket never saw it.
+    s.follow(".held form.undo button[type=submit]").await;
+    let draft = s
+        .client
+        .find(Locator::Css("#reply-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(draft, text, "the undone reply is back in the composer");
+    assert!(!s.text().await.contains("Your reply leaves in"));
+    assert_eq!(s.h.store.messages(ticket).await.unwrap().len(), 1);
+    // Sent again and left alone: the button goes when the time is up.
+    s.follow("#reply-form button[type=submit]").await;
+    assert!(s.text().await.contains("Your reply leaves in"));
+    let left = s
+        .client
+        .wait()
+        .at_most(delay + Duration::from_secs(3))
+        .for_element(Locator::XPath("//*[contains(., 'Your reply has left.')]"))
+        .await;
+    assert!(left.is_ok(), "the countdown ends");
+    assert!(
+        s.client
+            .find(Locator::Css(".held form.undo"))
+            .await
+            .is_err(),
+        "no Undo button once it has left"
+    );
+    assert_eq!(s.h.app.release_held_replies().await.unwrap(), 1);
+    s.goto(&format!("/app/tickets/{id}")).await;
+    let sent = s.text().await;
+    assert!(sent.contains(text), "{sent}");
+    assert!(!sent.contains("Your reply leaves in"), "{sent}");
+    assert_eq!(s.h.store.messages(ticket).await.unwrap().len(), 2);
+}
 
 async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) {
     let id = mail_in(

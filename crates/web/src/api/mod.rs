@@ -12,6 +12,7 @@ pub mod sla;
 pub mod templates;
 pub mod tickets;
 pub mod types;
+pub mod undo;
 
 use crate::state::AppState;
 use axum::Router;
@@ -38,7 +39,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         promises::list_promises, promises::promise_summary, promises::get_promise, promises::update_promise,
         sla::ticket_clocks, sla::list_policies, sla::create_policy, sla::put_policy, sla::delete_policy,
         sla::list_notifications, sla::read_notification,
-        promises::promise_recovery, search::search,
+        promises::promise_recovery, search::search, undo::list_held, undo::undo,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -119,6 +120,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/tickets/{id}/attachments", get(t::list_attachments))
         .route("/api/v1/tickets/{id}/events", get(t::list_events))
+        .route("/api/v1/tickets/{id}/held-replies", get(undo::list_held))
+        .route("/api/v1/held-replies/{id}/undo", post(undo::undo))
         .route("/api/v1/tickets/{id}/assign", post(t::assign))
         .route("/api/v1/tickets/{id}/transfer", post(t::transfer))
         .route("/api/v1/tickets/{id}/status", post(t::set_status))

@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))
         .route("/app/tickets/{id}/note", post(ticket::note))
+        .route("/app/held-replies/{id}/undo", post(ticket::undo))
         .route("/app/tickets/{id}/assign-to-me", post(ticket::assign_to_me))
         .route("/app/tickets/{id}/transfer", post(ticket::transfer))
         .route("/app/tickets/{id}/status", post(ticket::status))

@@ -83,6 +83,8 @@ struct TicketTemplate {
     priorities: Vec<(&'static str, bool)>,
     /// The ticket's tags.
     tags: Vec<String>,
+    /// The agent's replies waiting to leave: (id, first words, seconds left).
+    held: Vec<(i64, String, i64)>,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -149,7 +151,16 @@ async fn render(
         Activity::Replying
     };
     let others = s.app.heartbeat(&agent.caller, id, activity).await?;
+    let held = s.app.held_replies(&agent.caller, id).await?;
+    let now = rapport_core::Timestamp::now();
     let mut template = build(agent, found, draft);
+    template.held = held
+        .iter()
+        .map(|h| {
+            let left = ((h.release_at.0 - now.0).max(0) + 999_999) / 1_000_000;
+            (h.id, super::collisions::excerpt(&h.body), left)
+        })
+        .collect();
     template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
     template.presence = PresenceBox::new(template.id, template.based_on, others, Vec::new())
         .render()
@@ -233,6 +244,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
             .map(|p| (p.as_str(), *p == ticket.priority))
             .collect(),
         tags: ticket.tags.clone(),
+        held: Vec::new(),
         coach: super::composer::CoachBox::empty(ticket.id.0)
             .render()
             .unwrap_or_default(),
@@ -456,10 +468,9 @@ pub async fn reply(
     let decisions = super::composer::decisions(&form.rest)?;
     let result = s
         .app
-        .add_message_checked(
+        .send_reply(
             &agent.caller,
             TicketId(id),
-            MessageRole::Reply,
             &form.body,
             reason,
             &[],
@@ -468,6 +479,27 @@ pub async fn reply(
         )
         .await;
     finish(&s, agent, TicketId(id), result.map(|_| ()), form.body).await
+}
+
+/// What the Undo button sends: the ticket to show again.
+#[derive(Deserialize)]
+pub struct UndoForm {
+    ticket: i64,
+}
+
+/// Takes back a reply that has not left yet; its text is the draft again.
+pub async fn undo(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<UndoForm>,
+) -> Result<Response, PageError> {
+    let result = s.app.undo_reply(&agent.caller, id).await;
+    let ticket = match &result {
+        Ok(held) => held.ticket_id,
+        Err(_) => TicketId(form.ticket),
+    };
+    finish(&s, agent, ticket, result.map(|_| ()), String::new()).await
 }
 
 /// Adds an internal note.

@@ -29,3 +29,4 @@ mod sla;
 mod slow_smtp;
 mod templates;
 mod throttle;
+mod undo_send;
