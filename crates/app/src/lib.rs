@@ -25,6 +25,7 @@ mod outbound;
 pub mod passwords;
 pub mod poller;
 pub mod portal;
+pub mod portal_files;
 pub mod presence;
 pub mod promises;
 pub mod scheduler;

@@ -495,8 +495,19 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     s.fill("#subject", "Cracked screen").await;
     s.fill("#description", "The screen cracked on day two.")
         .await;
+    // A photo of the damage goes with it.
+    let photo = std::env::temp_dir().join(format!("{}-crack.png", harness::unique("photo")));
+    std::fs::write(&photo, PNG_1X1).unwrap();
+    s.client
+        .find(Locator::Css("#files"))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     s.follow("main button[type=submit]").await;
+    let _ = std::fs::remove_file(&photo);
     assert!(s.text().await.contains("Check your mail"));
     s.accessible("portal sent").await;
     s.goto("/portal/contact").await;
@@ -524,11 +535,40 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     assert!(s.text().await.contains("The screen cracked on day two."));
     s.accessible("portal ticket page").await;
     s.screenshot("portal").await;
+    let mine = s.client.current_url().await.unwrap();
+    let id = mine
+        .path()
+        .trim_start_matches("/portal/tickets/")
+        .to_string();
+    assert!(
+        s.text().await.contains("crack.png"),
+        "the customer sees the photo"
+    );
     s.goto(&format!("/portal/tickets/{foreign}")).await;
     let other = s.text().await;
     assert!(other.contains("Not found"), "{other}");
     assert!(!other.contains("Private"));
+    // The agent sees the photo itself on the ticket.
+    s.sign_in("agent@test.example").await;
+    s.goto(&format!("/app/tickets/{id}")).await;
+    let shown = s
+        .client
+        .execute(
+            "const i = document.querySelector('img.preview'); return i ? i.complete && i.naturalWidth : -1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, json!(1), "the photo's preview is loaded");
+    s.accessible("ticket page with a customer's photo").await;
 }
+
+/// A one-pixel PNG: a photo the customer sends.
+const PNG_1X1: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 248, 207, 80, 15, 0, 3,
+    134, 1, 128, 90, 52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
 
 async fn hostile_text_never_runs_on_any_page(s: &Session) {
     let payload = format!("<img src=x onerror=\"{XSS}\"><script>{XSS}</script>");

@@ -16,6 +16,7 @@ pub mod composer;
 pub mod inbox;
 pub mod live;
 pub mod portal;
+pub mod portal_form;
 pub mod render;
 pub mod search;
 pub mod session;
@@ -68,7 +69,9 @@ pub fn routes() -> Router<AppState> {
         .route("/portal", get(portal::list))
         .route(
             "/portal/new",
-            get(portal::new_form).post(portal::new_submit),
+            get(portal::new_form).post(portal::new_submit).layer(
+                axum::extract::DefaultBodyLimit::max(portal_form::MAX_PORTAL_BODY_BYTES),
+            ),
         )
         .route("/portal/sent", get(portal::sent))
         .route(
@@ -82,7 +85,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/portal/contact", get(portal::contact))
         .route("/portal/tickets/{id}", get(portal::ticket))
-        .route("/portal/tickets/{id}/reply", post(portal::reply))
+        .route(
+            "/portal/tickets/{id}/reply",
+            post(portal::reply).layer(axum::extract::DefaultBodyLimit::max(
+                portal_form::MAX_PORTAL_BODY_BYTES,
+            )),
+        )
         .route("/portal/attachments/{id}", get(portal::attachment))
         .layer(axum::middleware::from_fn(check_csrf))
         .layer(axum::middleware::from_fn(page_headers));

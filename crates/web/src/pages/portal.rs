@@ -1,6 +1,7 @@
 //! The customer portal: the public request form, sign-in by one-time link,
 //! the customer's own tickets, and the contact channels and hours.
 
+use super::portal_form::PortalForm;
 use super::render::{Chrome, PageError, page, when};
 use super::session::{Area, CUSTOMER_COOKIE, CustomerPage, page_csrf, set_cookie, with_cookie};
 use crate::extract::Id;
@@ -21,6 +22,14 @@ use serde::Deserialize;
 struct NewRequestPage {
     chrome: Chrome,
     stamp: String,
+    name: String,
+    email: String,
+    subject: String,
+    description: String,
+}
+
+/// What the request form sent, to show again after a refusal.
+struct NewRequest {
     name: String,
     email: String,
     subject: String,
@@ -114,37 +123,28 @@ pub async fn new_form(
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
 
-/// What the request form sends.
-#[derive(Deserialize)]
-pub struct NewRequest {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    stamp: String,
-}
-
-/// Opens a ticket from the form; a refusal shows the form again with what was typed.
+/// Opens a ticket from the form (with its photos); a refusal shows the
+/// form again with what was typed.
 pub async fn new_submit(
     State(s): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<NewRequest>,
+    sent: PortalForm,
 ) -> Result<Response, PageError> {
+    let form = NewRequest {
+        name: sent.text("name"),
+        email: sent.text("email"),
+        subject: sent.text("subject"),
+        description: sent.text("description"),
+    };
     let request = PortalRequest {
         name: form.name.clone(),
         email: form.email.clone(),
         subject: form.subject.clone(),
         description: form.description.clone(),
-        honeypot: form.website,
-        stamp: form.stamp,
+        honeypot: sent.text("website"),
+        stamp: sent.text("stamp"),
+        files: sent.files,
     };
     match s.app.portal_request(request, client).await {
         Ok(RequestOutcome::Opened(_) | RequestOutcome::Discarded) => {
@@ -317,22 +317,20 @@ pub async fn ticket(
     Ok(page(StatusCode::OK, &template))
 }
 
-/// What the answer form sends.
-#[derive(Deserialize)]
-pub struct Answer {
-    #[serde(default)]
-    body: String,
-}
-
-/// The customer answers.
+/// The customer answers, with photos if they like.
 pub async fn reply(
     State(s): State<AppState>,
     customer: CustomerPage,
     Id(id): Id,
-    Form(form): Form<Answer>,
+    form: PortalForm,
 ) -> Result<Response, PageError> {
     s.app
-        .portal_reply(customer.customer, TicketId(id), &form.body)
+        .portal_reply(
+            customer.customer,
+            TicketId(id),
+            &form.text("body"),
+            form.files,
+        )
         .await?;
     Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
 }

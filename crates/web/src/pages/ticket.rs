@@ -31,7 +31,8 @@ struct MessageRow {
     at_iso: String,
     html: Option<String>,
     text: String,
-    files: Vec<(String, String, String)>,
+    /// (link, name, size, shown as a preview image).
+    files: Vec<(String, String, String, bool)>,
     /// Written by someone else after the sender's view (a stopped send).
     fresh: bool,
 }
@@ -289,7 +290,7 @@ fn message_rows(
     agent_name: &dyn Fn(AgentId) -> String,
     newer: &[i64],
 ) -> Vec<MessageRow> {
-    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    let mut files: HashMap<i64, Vec<(String, String, String, bool)>> = HashMap::new();
     let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     for a in &found.view.attachments.items {
         if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
@@ -305,6 +306,11 @@ fn message_rows(
                 format!("/app/attachments/{}", a.id),
                 a.file.file_name.clone(),
                 format!("{} bytes", a.file.size),
+                // Photos a customer sent are previewed; inline ones are
+                // already shown in place.
+                !a.file.inline
+                    && a.file.content_id.is_none()
+                    && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str()),
             ));
         }
     }
