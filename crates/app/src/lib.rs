@@ -19,6 +19,7 @@ pub mod drafts;
 mod error;
 pub mod gateway;
 pub mod hours;
+pub mod i18n;
 pub mod intake;
 pub mod mailer;
 mod outbound;

@@ -103,7 +103,10 @@ fn visitor(
 ) -> Result<(Chrome, Option<axum::http::HeaderValue>), PageError> {
     let (csrf, cookie) = page_csrf(s, headers, Area::Portal)?;
     let signed_in = super::session::cookie(headers, CUSTOMER_COOKIE).is_some();
-    Ok((Chrome::portal(s, signed_in, csrf), cookie))
+    Ok((
+        Chrome::portal(s, signed_in, csrf, super::render::lang_of(headers)),
+        cookie,
+    ))
 }
 
 /// The public request form.
@@ -175,9 +178,9 @@ pub async fn new_submit(
 pub async fn sent(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
     let (chrome, cookie) = visitor(&s, &headers)?;
     let template = MessagePage {
+        heading: chrome.t("portal.sent.heading"),
+        message: chrome.t("portal.sent.message").into(),
         chrome,
-        heading: "Check your mail",
-        message: "If we know your address, a sign-in link is on its way to it. It works once, for 30 minutes.".into(),
     };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
@@ -189,8 +192,8 @@ pub async fn sign_in_form(
 ) -> Result<Response, PageError> {
     let (chrome, cookie) = visitor(&s, &headers)?;
     let template = SignInPage {
+        heading: chrome.t("portal.sign_in.heading"),
         chrome,
-        heading: "Sign in",
     };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
@@ -238,8 +241,8 @@ pub async fn redeem(
         Err(AppError::Unauthorized(message)) => {
             let (chrome, cookie) = visitor(&s, &headers)?;
             let template = SignInPage {
+                heading: chrome.t("portal.link.expired"),
                 chrome: chrome.with_notice(message, true),
-                heading: "This link no longer works",
             };
             Ok(with_cookie(page(StatusCode::GONE, &template), cookie))
         }
@@ -286,7 +289,7 @@ pub async fn ticket(
             let (at, at_iso) = when(m.created_at, &zone);
             MessageRow {
                 author: match m.author_kind {
-                    AuthorKind::Customer => "You".into(),
+                    AuthorKind::Customer => customer.chrome.t("portal.ticket.you").into(),
                     _ => business.clone(),
                 },
                 at,

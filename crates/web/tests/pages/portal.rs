@@ -549,3 +549,64 @@ async fn files_past_the_limits_are_refused_clearly_and_nothing_is_stored(h: &Har
 crate::both_backends!(a_request_and_an_answer_carry_photos_the_agent_sees);
 crate::both_backends_with!(super::small_limits();
     files_past_the_limits_are_refused_clearly_and_nothing_is_stored);
+
+/// A page as a browser asking for `lang` gets it.
+async fn get_in(b: &mut Browser<'_>, path: &str, lang: &str) -> crate::browser::Page {
+    let mut request = axum::http::Request::builder()
+        .uri(path)
+        .header("host", "rapport.test")
+        .header("accept-language", lang);
+    if !b.cookies.is_empty() {
+        let jar: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        request = request.header("cookie", jar.join("; "));
+    }
+    b.send(request.body(axum::body::Body::empty()).unwrap())
+        .await
+}
+
+async fn a_german_customer_reads_the_portal_in_german(h: &Harness) {
+    let mut b = Browser::new(h);
+    let german = "de-DE,de;q=0.9,en;q=0.5";
+    let form = get_in(&mut b, "/portal/new", german).await;
+    assert!(form.body.contains("<html lang=\"de\">"), "{}", form.body);
+    for words in [
+        "Wie können wir helfen?",
+        "Ihr Name",
+        "Anfrage senden",
+        "Neue Anfrage",
+    ] {
+        assert!(form.body.contains(words), "{words}: {}", form.body);
+    }
+    assert!(!form.body.contains("Ask us for help"));
+    // The same page for an English reader, and for a language we lack.
+    for lang in ["en-GB", "fr-FR"] {
+        let page = get_in(&mut b, "/portal/new", lang).await;
+        assert!(page.body.contains("<html lang=\"en\">"));
+        assert!(page.body.contains("Ask us for help"), "{lang}");
+    }
+    // Signed in: the list and the contact page follow the language too.
+    let _ = submit_request(
+        &mut b,
+        &[
+            ("name", "Greta Lang"),
+            ("email", "greta@example.de"),
+            ("subject", "Lampe kaputt"),
+            ("description", "Die Lampe kam zerbrochen an."),
+        ],
+    )
+    .await;
+    let link = link_sent_to(h, "greta@example.de").await.unwrap();
+    sign_in_by_link(&mut b, &link).await;
+    let list = get_in(&mut b, "/portal", german).await;
+    assert!(list.body.contains("Meine Anfragen"), "{}", list.body);
+    assert!(list.body.contains("Abmelden"));
+    assert!(list.body.contains("Lampe kaputt"));
+    let contact = get_in(&mut b, "/portal/contact", german).await;
+    assert!(
+        contact.body.contains("So erreichen Sie uns"),
+        "{}",
+        contact.body
+    );
+}
+
+crate::both_backends!(a_german_customer_reads_the_portal_in_german);
