@@ -476,6 +476,15 @@ async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) 
         .await
         .unwrap();
     assert_eq!(status, json!(403));
+    // The other lists and the search pages pass axe too.
+    for path in [
+        "/app?view=due",
+        "/app?view=breached",
+        "/app/search?q=kettle",
+    ] {
+        s.goto(path).await;
+        s.accessible(path).await;
+    }
 }
 
 async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
@@ -561,6 +570,8 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
         .unwrap();
     assert_eq!(shown, json!(1), "the photo's preview is loaded");
     s.accessible("ticket page with a customer's photo").await;
+    s.goto("/portal/search?q=screen").await;
+    s.accessible("portal search").await;
 }
 
 /// A one-pixel PNG: a photo the customer sends.
@@ -582,6 +593,16 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
     )
     .await;
     s.sign_in("agent@test.example").await;
+    // Lists the ticket is not in (no response target set here) and the
+    // search page are walked too: nothing of the mail may run on any page.
+    for path in [
+        "/app?view=due",
+        "/app?view=breached",
+        "/app?view=open",
+        "/app/search?q=Hello",
+    ] {
+        s.goto(path).await;
+    }
     for path in [
         "/app?view=unassigned".to_string(),
         format!("/app/tickets/{id}"),
@@ -620,6 +641,8 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
     s.no_script_ran("portal list").await;
     s.goto(&format!("/portal/tickets/{id}")).await;
     assert!(s.text().await.contains("Hi"));
+    s.goto("/portal/search?q=Hello").await;
+    s.no_script_ran("portal search").await;
 }
 
 /// Waits until the page's main text contains `text`.

@@ -163,6 +163,7 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
             .unwrap_or_default(),
         owner: q.owner.as_deref().map(parse_owner).transpose()?,
         team_id: q.team.map(TeamId),
+        team_ids: Vec::new(),
         customer_id: q.customer.map(CustomerId),
         updated_since: q
             .updated_since
