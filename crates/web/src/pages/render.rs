@@ -248,6 +248,7 @@ pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone) -> (String, String) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod catalogue_tests {
     use rapport_app::i18n::Lang;
 

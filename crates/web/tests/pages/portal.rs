@@ -342,6 +342,9 @@ async fn the_contact_page_posts_the_calendar_hours(h: &Harness) {
     );
 }
 
+/// A file field of a form: (field, file name, type, bytes).
+type FileField<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
 /// A multipart form body: text fields, then files (field, name, type, bytes).
 fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "rapport-test-boundary";
@@ -497,7 +500,7 @@ async fn files_past_the_limits_are_refused_clearly_and_nothing_is_stored(h: &Har
     let before = h.app.ticket_count().await.unwrap();
     let big = vec![b'x'; 1200];
     let half = vec![b'x'; 900];
-    let cases: Vec<(Vec<(&str, &str, &str, &[u8])>, &str)> = vec![
+    let cases: Vec<(Vec<FileField>, &str)> = vec![
         (
             vec![("files", "big.png", "image/png", &big)],
             "big.png has 2 KB; at most 1000 bytes per file",
