@@ -7,7 +7,8 @@
 #
 # Shares bench/out (and the rapport_bench database) with bench/api.sh: the
 # database is generated once and reused while its ticket count matches.
-# Needs wrk (apt-get install wrk).
+# Needs wrk (apt-get install wrk). STREAMS (default 500) event streams are
+# opened at the end to read the server's memory (VmRSS) before and after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -77,3 +78,17 @@ wrk -t2 -c4 -d"$duration" --latency -s "$out/ticket-page.lua" "$base" | tee "$ou
 css=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*href="\(\/assets\/[^"]*\.css\)".*/\1/p' | head -n 1)
 js=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*src="\(\/assets\/[^"]*\.js\)".*/\1/p' | head -n 1)
 echo "JS + CSS of a workspace page: $(( $(curl -s "$base$css" | wc -c) + $(curl -s "$base$js" | wc -c) )) bytes"
+
+streams=${STREAMS:-500}
+rss() { awk '/VmRSS/{print $2}' "/proc/$pid/status"; }
+before=$(rss)
+stream_pids=()
+for _ in $(seq 1 "$streams"); do
+  curl -s -N -o /dev/null -H "$cookie" "$base/app/live" &
+  stream_pids+=($!)
+done
+sleep 3
+open_now=$(ss -tn state established "( sport = :$port )" | tail -n +2 | wc -l)
+after=$(rss)
+kill "${stream_pids[@]}" 2>/dev/null || true
+echo "== $streams event streams (/app/live), $open_now connections open: server RSS $((before / 1024)) MB before, $((after / 1024)) MB after, $(((after - before) / 1024)) MB for the streams"
