@@ -481,6 +481,7 @@ async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) 
         "/app?view=due",
         "/app?view=breached",
         "/app/search?q=kettle",
+        "/app/notifications",
     ] {
         s.goto(path).await;
         s.accessible(path).await;
@@ -600,6 +601,7 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
         "/app?view=breached",
         "/app?view=open",
         "/app/search?q=Hello",
+        "/app/notifications",
     ] {
         s.goto(path).await;
     }

@@ -15,6 +15,7 @@ pub mod collisions;
 pub mod composer;
 pub mod inbox;
 pub mod live;
+pub mod notifications;
 pub mod portal;
 pub mod portal_form;
 pub mod render;
@@ -51,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/app/live", get(live::stream))
         .route("/app/bulk", post(bulk::bulk))
         .route("/app/search", get(search::workspace))
+        .route("/app/notifications", get(notifications::show))
+        .route("/app/notifications/{id}/read", post(notifications::read))
         .route("/portal/search", get(search::portal))
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))

@@ -56,6 +56,7 @@ impl Chrome {
             vec![
                 ("/app?view=mine", "Mine"),
                 ("/app?view=unassigned", "Unassigned"),
+                ("/app/notifications", "Notifications"),
             ]
         } else {
             Vec::new()

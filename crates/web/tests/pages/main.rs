@@ -13,6 +13,7 @@ mod composer;
 mod inline;
 mod lists;
 mod live;
+mod notifications;
 mod portal;
 mod search;
 mod security;
