@@ -561,10 +561,14 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     // The agent sees the photo itself on the ticket.
     s.sign_in("agent@test.example").await;
     s.goto(&format!("/app/tickets/{id}")).await;
+    // The preview loads lazily: brought into view, it loads within 5 s.
     let shown = s
         .client
-        .execute(
-            "const i = document.querySelector('img.preview'); return i ? i.complete && i.naturalWidth : -1;",
+        .execute_async(
+            "const done = arguments[0]; const i = document.querySelector('img.preview');\
+             if (!i) { done(-1); return; } i.scrollIntoView(); let n = 0;\
+             const check = () => (i.complete && i.naturalWidth) || n++ > 100 ? done(i.naturalWidth) : setTimeout(check, 50);\
+             check();",
             vec![],
         )
         .await
