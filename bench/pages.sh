@@ -7,7 +7,8 @@
 #
 # Shares bench/out (and the rapport_bench database) with bench/api.sh: the
 # database is generated once and reused while its ticket count matches.
-# Needs wrk (apt-get install wrk).
+# Needs wrk (apt-get install wrk). STREAMS (default 500) event streams are
+# opened at the end to read the server's memory (VmRSS) before and after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -42,7 +43,9 @@ if [ "$(cat "$count_file" 2>/dev/null)" != "$tickets" ]; then
 fi
 echo "bench password 1" | "$bin" agent password --email admin@rapport.demo >/dev/null
 
-"$bin" serve > "$out/serve-pages.txt" 2>&1 &
+# The composer's coach is limited per agent and minute; the bench types faster.
+printf '[security]\ncoach_per_minute = 1000000\n' > "$out/bench-pages.toml"
+RAPPORT_CONFIG=$PWD/$out/bench-pages.toml "$bin" serve > "$out/serve-pages.txt" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
@@ -74,6 +77,35 @@ for view in open unassigned waiting mine; do
 done
 echo "== ticket page, random ids (c=4, $duration)"
 wrk -t2 -c4 -d"$duration" --latency -s "$out/ticket-page.lua" "$base" | tee "$out/ticket-page.txt" | summary
+# The composer's coach round trip: the draft as the page posts it (0.6 s
+# after the last key), against a ticket's conversation.
+csrf=$(curl -s -H "$cookie" "$base/app/tickets/$max_id" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+cat > "$out/coach.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["cookie"] = "rapport_agent=$session"
+wrk.headers["x-csrf-token"] = "$csrf"
+wrk.headers["content-type"] = "application/x-www-form-urlencoded"
+wrk.body = "draft=Sorry+Ann%2C+that%27s+our+policy.+I+will+send+you+a+new+kettle+by+Friday.+Kind+regards%2C+Sam"
+done = function(summary, latency, requests)
+  io.write(string.format("coach p95 %.2fms, p50 %.2fms\n", latency:percentile(95) / 1000, latency:percentile(50) / 1000))
+end
+LUA
+echo "== coach round trip, POST /app/tickets/$max_id/coach (c=2, $duration)"
+wrk -t1 -c2 -d"$duration" --latency -s "$out/coach.lua" "$base/app/tickets/$max_id/coach" | tee "$out/coach.txt" | grep -E 'coach p95|Non-2xx|Requests/sec'
 css=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*href="\(\/assets\/[^"]*\.css\)".*/\1/p' | head -n 1)
 js=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*src="\(\/assets\/[^"]*\.js\)".*/\1/p' | head -n 1)
 echo "JS + CSS of a workspace page: $(( $(curl -s "$base$css" | wc -c) + $(curl -s "$base$js" | wc -c) )) bytes"
+
+streams=${STREAMS:-500}
+rss() { awk '/VmRSS/{print $2}' "/proc/$pid/status"; }
+before=$(rss)
+stream_pids=()
+for _ in $(seq 1 "$streams"); do
+  curl -s -N -o /dev/null -H "$cookie" "$base/app/live" &
+  stream_pids+=($!)
+done
+sleep 3
+open_now=$(ss -tn state established "( sport = :$port )" | tail -n +2 | wc -l)
+after=$(rss)
+kill "${stream_pids[@]}" 2>/dev/null || true
+echo "== $streams event streams (/app/live), $open_now connections open: server RSS $((before / 1024)) MB before, $((after / 1024)) MB after, $(((after - before) / 1024)) MB for the streams"

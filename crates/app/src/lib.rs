@@ -20,12 +20,14 @@ mod error;
 pub mod feedback;
 pub mod gateway;
 pub mod hours;
+pub mod i18n;
 pub mod intake;
 pub mod mailer;
 mod outbound;
 pub mod passwords;
 pub mod poller;
 pub mod portal;
+pub mod portal_files;
 pub mod presence;
 pub mod promises;
 pub mod reports;
@@ -36,6 +38,7 @@ pub mod teams;
 pub mod templates;
 pub mod throttle;
 pub mod tickets;
+pub mod undo_send;
 pub mod uploads;
 pub mod web_sessions;
 pub mod workspace;
@@ -191,6 +194,9 @@ pub struct MailConfig {
     /// How long reading one message (parsing, sanitising) may take before
     /// it is quarantined with the reason.
     pub read_budget: std::time::Duration,
+    /// How long a sent reply waits, undoable, before it is stored and
+    /// mailed (zero: at once). `rapport serve` defaults to 10 s.
+    pub undo_send: std::time::Duration,
 }
 
 impl Default for MailConfig {
@@ -206,6 +212,7 @@ impl Default for MailConfig {
             max_attachment_bytes: 10 * 1024 * 1024,
             max_message_attachment_bytes: 20 * 1024 * 1024,
             read_budget: std::time::Duration::from_secs(20),
+            undo_send: std::time::Duration::ZERO,
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct PortalRequest {
     pub honeypot: String,
     /// The signed time stamp the form was served with.
     pub stamp: String,
+    /// Photos or documents sent with it.
+    pub files: Vec<crate::portal_files::PortalFile>,
 }
 
 /// What became of a request.
@@ -152,12 +154,16 @@ impl App {
             team_id: None,
             tags: Vec::new(),
         };
+        let files = self.store_portal_files(request.files).await?;
         self.sla_rules().await?;
         let opening = new.decide(Some(&first), actor)?;
-        let change = self
-            .store()
-            .create_ticket(opening, actor, Some(first))
-            .await?;
+        let mut tx = self.store().begin_write().await?;
+        let change = tx.create_ticket(opening, actor, Some(first)).await?;
+        if let Some(message) = change.message.as_ref().map(|m| m.id) {
+            tx.add_attachments(change.ticket.id, message, &files)
+                .await?;
+        }
+        tx.commit().await?;
         self.queue_sign_in_link(customer, &email).await?;
         Ok(RequestOutcome::Opened(change.ticket.id))
     }
@@ -322,9 +328,11 @@ impl App {
         customer: CustomerId,
         id: TicketId,
         text: &str,
+        files: Vec<crate::portal_files::PortalFile>,
     ) -> Result<(), AppError> {
         self.own_ticket(customer, id).await?;
         let text = body(text)?;
+        let files = self.store_portal_files(files).await?;
         let actor = Actor::Customer(customer);
         let message = NewMessage {
             kind: MessageKind::Public,
@@ -335,7 +343,8 @@ impl App {
             body_html: None,
         };
         self.sla_rules().await?;
-        self.store()
+        let mut tx = self.store().begin_write().await?;
+        let change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 message_events(
                     ticket,
@@ -346,6 +355,10 @@ impl App {
                 )
             })
             .await?;
+        if let Some(message) = change.message.as_ref().map(|m| m.id) {
+            tx.add_attachments(id, message, &files).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

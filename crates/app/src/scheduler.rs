@@ -364,6 +364,9 @@ impl App {
                 }
                 last_sweep = Some(std::time::Instant::now());
             }
+            if let Err(error) = self.release_held_replies().await {
+                tracing::error!(%error, "releasing held replies failed");
+            }
             if let Err(error) = self.sweep_sla_alerts().await {
                 tracing::error!(%error, "recording response-target alerts failed");
             }
@@ -396,6 +399,11 @@ impl App {
     /// How long to sleep: until the next pending job is due, at most `idle_wait`.
     async fn idle_wait(&self, policy: &SchedulerPolicy) -> Duration {
         let next_alert = self.store().next_sla_alert().await.ok().flatten();
+        let next_held = self.store().next_held_release().await.ok().flatten();
+        let next_alert = match (next_alert, next_held) {
+            (Some(a), Some(h)) => Some(a.min(h)),
+            (a, h) => a.or(h),
+        };
         let next_job = self.store().next_job_due().await;
         let next = match (next_job, next_alert) {
             (Ok(job), Some(alert)) => Ok(Some(job.map_or(alert, |j| j.min(alert)))),

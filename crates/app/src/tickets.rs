@@ -422,6 +422,36 @@ impl App {
         decisions: &PromiseDecisions,
         based_on: Option<MessageId>,
     ) -> Result<TicketChange, AppError> {
+        self.store_message(
+            caller,
+            id,
+            role,
+            text,
+            override_reason,
+            attachment_ids,
+            decisions,
+            based_on,
+            None,
+        )
+        .await
+    }
+
+    /// Stores a message; with `held`, a held reply's claim `(id, lease)`
+    /// that is marked released in the same transaction (nothing is stored
+    /// when the claim was lost).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn store_message(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        role: MessageRole,
+        text: &str,
+        override_reason: Option<&str>,
+        attachment_ids: &[i64],
+        decisions: &PromiseDecisions,
+        based_on: Option<MessageId>,
+        held: Option<(i64, Timestamp)>,
+    ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "add messages")?;
         let text = body(text)?;
         if let Some(seen) = based_on {
@@ -463,7 +493,9 @@ impl App {
                 return Err(AppError::Collided(newer));
             }
         }
-        if role == MessageRole::Reply {
+        // A held reply's draft was emptied when it was sent; what the
+        // agent wrote since is another reply.
+        if role == MessageRole::Reply && held.is_none() {
             tx.delete_draft(id, caller.agent_id).await?;
         }
         let change = tx
@@ -502,6 +534,13 @@ impl App {
             tx.link_sent(&mail.message_id, id, Some(stored));
         }
         attach(&mut tx, caller, id, stored, attachment_ids).await?;
+        if let Some((held, claim)) = held
+            && !tx.release_held(held, stored, claim).await?
+        {
+            return Err(AppError::Conflict(
+                "another worker released this reply".into(),
+            ));
+        }
         tx.commit().await?;
         Ok(change)
     }
@@ -701,7 +740,7 @@ async fn attach(
 /// note; a reply or a customer's words only the owner, anyone on an unowned
 /// ticket, or a lead (so no agent reopens another's solved ticket as if the
 /// customer had written).
-fn may_add(caller: &Caller, ticket: &Ticket, role: MessageRole) -> Result<(), AppError> {
+pub(crate) fn may_add(caller: &Caller, ticket: &Ticket, role: MessageRole) -> Result<(), AppError> {
     match role {
         MessageRole::Reply => may_work_on(caller, ticket, "reply to a ticket another agent owns"),
         MessageRole::FromCustomer => may_work_on(

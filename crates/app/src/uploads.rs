@@ -92,7 +92,7 @@ impl App {
     }
 
     /// The SHA-256 of bytes, computed on the CPU pool.
-    async fn sha256_off_workers(&self, data: bytes::Bytes) -> Result<String, AppError> {
+    pub(crate) async fn sha256_off_workers(&self, data: bytes::Bytes) -> Result<String, AppError> {
         self.cpu()
             .run(None, move || rapport_core::hex::sha256(&data))
             .await

@@ -30,7 +30,7 @@ pub enum View {
     AllOpen,
     /// Tickets waiting for the customer's answer.
     WaitingOnCustomer,
-    /// The open tickets of the caller's team (the first they belong to).
+    /// The open tickets of the caller's teams (every one they belong to).
     MyTeam,
     /// The tickets of the caller's open promises, the soonest due first.
     PromisesDue,
@@ -87,9 +87,9 @@ impl View {
         }
     }
 
-    /// The filter of this view for this agent (in this team, for My
+    /// The filter of this view for this agent (in these teams, for My
     /// team; Promises due is read from the promises, not a filter).
-    pub fn filter(self, agent: AgentId, team: Option<TeamId>) -> TicketFilter {
+    pub fn filter(self, agent: AgentId, teams: &[TeamId]) -> TicketFilter {
         let (statuses, owner) = match self {
             View::Mine => (
                 vec![Status::New, Status::Open, Status::Pending, Status::OnHold],
@@ -112,7 +112,11 @@ impl View {
         TicketFilter {
             statuses,
             owner,
-            team_id: if self == View::MyTeam { team } else { None },
+            team_ids: if self == View::MyTeam {
+                teams.to_vec()
+            } else {
+                Vec::new()
+            },
             due_before,
             due_after,
             sort: if self.by_due() {
@@ -185,20 +189,20 @@ impl App {
     /// Every view with its count, for the agent.
     pub async fn view_counts(&self, caller: &Caller) -> Result<Vec<ViewCount>, AppError> {
         caller.require(rapport_core::Permission::Read, "list tickets")?;
-        let team = self.team_of(caller).await?;
+        let teams = self.teams_of(caller).await?;
         let mut counts = Vec::with_capacity(View::ALL.len());
         for view in View::ALL {
-            let count = match (view, team) {
+            let count = match (view, teams.is_empty()) {
                 (View::PromisesDue, _) => self
                     .store()
                     .promise_counts(&open_promises_of(caller.agent_id))
                     .await?
                     .open
                     .min(COUNT_CAP),
-                (View::MyTeam, None) => 0,
+                (View::MyTeam, true) => 0,
                 _ => {
                     self.store()
-                        .count_tickets(&view.filter(caller.agent_id, team), COUNT_CAP)
+                        .count_tickets(&view.filter(caller.agent_id, &teams), COUNT_CAP)
                         .await?
                 }
             };
@@ -215,13 +219,13 @@ impl App {
         sort: TicketSort,
         after: Option<(i64, i64)>,
     ) -> Result<ViewPage, AppError> {
-        let team = self.team_of(caller).await?;
+        let teams = self.teams_of(caller).await?;
         let mut due = HashMap::new();
-        let (tickets, next) = match (view, team) {
+        let (tickets, next) = match (view, teams.is_empty()) {
             (View::PromisesDue, _) => (self.promised_tickets(caller).await?, None),
-            (View::MyTeam, None) => (Vec::new(), None),
+            (View::MyTeam, true) => (Vec::new(), None),
             _ => {
-                let base = view.filter(caller.agent_id, team);
+                let base = view.filter(caller.agent_id, &teams);
                 let sort = if view.by_due() { base.sort } else { sort };
                 let filter = TicketFilter {
                     sort,
@@ -319,15 +323,16 @@ fn open_promises_of(agent: AgentId) -> PromiseFilter {
 const PROMISES_READ: i64 = 500;
 
 impl App {
-    /// The team whose tickets are "My team": the first the caller belongs to.
-    async fn team_of(&self, caller: &Caller) -> Result<Option<TeamId>, AppError> {
+    /// The teams whose tickets are "My team": every one the caller belongs to.
+    async fn teams_of(&self, caller: &Caller) -> Result<Vec<TeamId>, AppError> {
         Ok(self
             .store()
             .teams()
             .await?
             .into_iter()
-            .find(|t| t.members.contains(&caller.agent_id))
-            .map(|t| t.id))
+            .filter(|t| t.members.contains(&caller.agent_id))
+            .map(|t| t.id)
+            .collect())
     }
 
     /// The tickets of the caller's open promises, the soonest due first

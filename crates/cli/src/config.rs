@@ -109,6 +109,8 @@ pub struct MailFile {
     pub max_message_attachments_mb: Option<f64>,
     /// Seconds reading one message may take before it is quarantined.
     pub read_budget_seconds: Option<f64>,
+    /// Seconds a sent reply waits, undoable, before it leaves (0: at once).
+    pub undo_send_seconds: Option<u64>,
 }
 
 /// `[smtp]`: the server that sends mail.
@@ -265,6 +267,8 @@ new_tickets_per_hour = 30
 max_attachment_mb = 10
 max_message_attachments_mb = 20
 read_budget_seconds = 20
+# A sent reply waits this long (with an Undo button) before it leaves; 0 sends at once.
+undo_send_seconds = 10
 
 [business]
 # The business time zone (IANA name); also RAPPORT_BUSINESS_TIME_ZONE.
@@ -442,8 +446,16 @@ fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
             Some(s) if s > 0.0 && s <= 3600.0 => std::time::Duration::from_secs_f64(s),
             Some(s) => bail!("mail.read_budget_seconds must be between 0 and 3600, got {s}"),
         },
+        undo_send: match file.undo_send_seconds {
+            None => DEFAULT_UNDO_SEND,
+            Some(s) if s <= 120 => std::time::Duration::from_secs(s),
+            Some(s) => bail!("mail.undo_send_seconds must be between 0 and 120, got {s}"),
+        },
     })
 }
+
+/// How long a sent reply waits, undoable, unless `[mail] undo_send_seconds` says.
+const DEFAULT_UNDO_SEND: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn smtp_settings(file: Option<SmtpFile>) -> Result<Option<SmtpSettings>> {
     let file = file.unwrap_or_default();
@@ -716,6 +728,7 @@ mod mail_tests {
 address = "help@shop.example"
 subject_tag = "Shop #"
 max_attachment_mb = 2
+undo_send_seconds = 5
 
 [smtp]
 host = "smtp.shop.example"
@@ -737,6 +750,7 @@ after = "move:Done"
         assert!(s.mail.outbound, "an [smtp] server turns outbound mail on");
         assert_eq!(s.mail.subject_tag.format(7), "[Shop #7]");
         assert_eq!(s.mail.max_attachment_bytes, 2 * 1024 * 1024);
+        assert_eq!(s.mail.undo_send, std::time::Duration::from_secs(5));
         let smtp = s.smtp.clone().context("smtp")?;
         assert_eq!((smtp.port, smtp.security), (465, Security::Tls));
         let (imap, wait) = &s.imap[0];

@@ -24,6 +24,7 @@ pub mod customers;
 pub mod directory;
 pub mod drafts;
 pub mod feedback;
+pub mod held_replies;
 pub mod inbound;
 mod intake;
 pub mod jobs;
@@ -53,6 +54,7 @@ pub use directory::{AgentRecord, TeamRecord, TokenRecord};
 pub use feedback::{
     NewRecoveryTask, NewReview, RecoveryFilter, RecoveryStatus, RecoveryTaskRecord, SurveyRecord,
 };
+pub use held_replies::{HeldReply, HeldStatus, NewHeldReply};
 pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
 
 pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};

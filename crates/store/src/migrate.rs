@@ -97,6 +97,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reports",
         include_str!("../migrations/0023_reports.sql"),
     ),
+    (
+        24,
+        "held_replies",
+        include_str!("../migrations/0024_held_replies.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

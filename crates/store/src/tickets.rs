@@ -90,6 +90,8 @@ pub struct TicketFilter {
     pub owner: Option<Option<AgentId>>,
     /// In this team's queue.
     pub team_id: Option<TeamId>,
+    /// In any of these teams' queues (empty: no such condition).
+    pub team_ids: Vec<TeamId>,
     /// From this customer.
     pub customer_id: Option<CustomerId>,
     /// Changed at or after this instant.
@@ -374,6 +376,14 @@ fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
     if let Some(team) = filter.team_id {
         let p = next(Bind::Int(team.0), &mut binds);
         clauses.push(format!("team_id = {p}"));
+    }
+    if !filter.team_ids.is_empty() {
+        let list: Vec<String> = filter
+            .team_ids
+            .iter()
+            .map(|team| next(Bind::Int(team.0), &mut binds))
+            .collect();
+        clauses.push(format!("team_id IN ({})", list.join(", ")));
     }
     if let Some(customer) = filter.customer_id {
         let p = next(Bind::Int(customer.0), &mut binds);

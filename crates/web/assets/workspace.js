@@ -198,4 +198,26 @@
       if (form) { form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } }); }
     }
   }
+  // Undo send: count down; once the reply has left, the button goes.
+  document.querySelectorAll(".held .countdown").forEach(function (c) {
+    var left = parseInt(c.getAttribute("data-seconds"), 10) || 0;
+    var box = c.closest(".held");
+    var tick = function () {
+      if (left <= 0) {
+        var undo = box.querySelector("form.undo");
+        if (undo) { undo.remove(); }
+        var link = document.createElement("a");
+        link.href = location.pathname;
+        link.textContent = "Show it in the conversation";
+        var p = box.querySelector("p");
+        p.textContent = "Your reply has left. ";
+        p.appendChild(link);
+        return;
+      }
+      c.textContent = String(left);
+      left -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
+  });
 })();

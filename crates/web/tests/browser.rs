@@ -89,13 +89,23 @@ async fn free_port() -> u16 {
 
 impl Session {
     async fn start(backend: Backend, name: &str) -> Option<Self> {
+        Self::start_with(backend, name, |_| {}).await
+    }
+
+    /// [`Self::start`] with settings changed by `adjust`.
+    async fn start_with(
+        backend: Backend,
+        name: &str,
+        adjust: impl FnOnce(&mut rapport_app::AppConfig),
+    ) -> Option<Self> {
         let axe_path = requirements()?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = rapport_app::AppConfig {
+        let mut config = rapport_app::AppConfig {
             public_base_url: base.clone(),
             ..rapport_app::AppConfig::default()
         };
+        adjust(&mut config);
         let h = Harness::with_config(backend, name, config).await?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(rapport_web::serve(listener, h.app.clone(), async {
@@ -347,6 +357,86 @@ async fn the_reports_page_draws_its_charts_with_tables_beside_them(s: &Session) 
     );
 }
 
+/// Undo send in the browser, with replies held for a few seconds.
+mod undo_send {
+    const DELAY: std::time::Duration = std::time::Duration::from_secs(4);
+
+    async fn run(backend: super::Backend) {
+        let name = "a_sent_reply_can_be_undone_until_it_leaves";
+        let held = |c: &mut rapport_app::AppConfig| c.mail.undo_send = DELAY;
+        if let Some(s) = super::Session::start_with(backend, name, held).await {
+            super::a_sent_reply_can_be_undone_until_it_leaves(&s, DELAY).await;
+            s.finish().await;
+        }
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(super::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(super::Backend::Postgres).await;
+    }
+}
+
+async fn a_sent_reply_can_be_undone_until_it_leaves(s: &Session, delay: Duration) {
+    let id = mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        "Kettle leaks",
+        "<p>My kettle leaks.</p>",
+        "kettle.png",
+    )
+    .await;
+    let ticket = rapport_core::TicketId(id);
+    let text = "Hi Ann, a new kettle leaves today.";
+    s.sign_in("agent@test.example").await;
+    s.goto(&format!("/app/tickets/{id}")).await;
+    s.fill("#reply-body", text).await;
+    s.follow("#reply-form button[type=submit]").await;
+    let waiting = s.text().await;
+    assert!(waiting.contains("Your reply leaves in"), "{waiting}");
+    s.accessible("ticket page with a held reply").await;
+    // Undo: the text is the draft again and the ticket never saw it.
+    s.follow(".held form.undo button[type=submit]").await;
+    let draft = s
+        .client
+        .find(Locator::Css("#reply-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(draft, text, "the undone reply is back in the composer");
+    assert!(!s.text().await.contains("Your reply leaves in"));
+    assert_eq!(s.h.store.messages(ticket).await.unwrap().len(), 1);
+    // Sent again and left alone: the button goes when the time is up.
+    s.follow("#reply-form button[type=submit]").await;
+    assert!(s.text().await.contains("Your reply leaves in"));
+    let left = s
+        .client
+        .wait()
+        .at_most(delay + Duration::from_secs(3))
+        .for_element(Locator::XPath("//*[contains(., 'Your reply has left.')]"))
+        .await;
+    assert!(left.is_ok(), "the countdown ends");
+    assert!(
+        s.client
+            .find(Locator::Css(".held form.undo"))
+            .await
+            .is_err(),
+        "no Undo button once it has left"
+    );
+    assert_eq!(s.h.app.release_held_replies().await.unwrap(), 1);
+    s.goto(&format!("/app/tickets/{id}")).await;
+    let sent = s.text().await;
+    assert!(sent.contains(text), "{sent}");
+    assert!(!sent.contains("Your reply leaves in"), "{sent}");
+    assert_eq!(s.h.store.messages(ticket).await.unwrap().len(), 2);
+}
+
 async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) {
     let id = mail_in(
         &s.h,
@@ -425,6 +515,16 @@ async fn an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up(s: &Session) 
         .await
         .unwrap();
     assert_eq!(status, json!(403));
+    // The other lists and the search pages pass axe too.
+    for path in [
+        "/app?view=due",
+        "/app?view=breached",
+        "/app/search?q=kettle",
+        "/app/notifications",
+    ] {
+        s.goto(path).await;
+        s.accessible(path).await;
+    }
 }
 
 async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
@@ -444,8 +544,19 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     s.fill("#subject", "Cracked screen").await;
     s.fill("#description", "The screen cracked on day two.")
         .await;
+    // A photo of the damage goes with it.
+    let photo = std::env::temp_dir().join(format!("{}-crack.png", harness::unique("photo")));
+    std::fs::write(&photo, PNG_1X1).unwrap();
+    s.client
+        .find(Locator::Css("#files"))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     s.follow("main button[type=submit]").await;
+    let _ = std::fs::remove_file(&photo);
     assert!(s.text().await.contains("Check your mail"));
     s.accessible("portal sent").await;
     s.goto("/portal/contact").await;
@@ -473,11 +584,46 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     assert!(s.text().await.contains("The screen cracked on day two."));
     s.accessible("portal ticket page").await;
     s.screenshot("portal").await;
+    let mine = s.client.current_url().await.unwrap();
+    let id = mine
+        .path()
+        .trim_start_matches("/portal/tickets/")
+        .to_string();
+    assert!(
+        s.text().await.contains("crack.png"),
+        "the customer sees the photo"
+    );
     s.goto(&format!("/portal/tickets/{foreign}")).await;
     let other = s.text().await;
     assert!(other.contains("Not found"), "{other}");
     assert!(!other.contains("Private"));
+    // The agent sees the photo itself on the ticket.
+    s.sign_in("agent@test.example").await;
+    s.goto(&format!("/app/tickets/{id}")).await;
+    // The preview loads lazily: brought into view, it loads within 5 s.
+    let shown = s
+        .client
+        .execute_async(
+            "const done = arguments[0]; const i = document.querySelector('img.preview');\
+             if (!i) { done(-1); return; } i.scrollIntoView(); let n = 0;\
+             const check = () => (i.complete && i.naturalWidth) || n++ > 100 ? done(i.naturalWidth) : setTimeout(check, 50);\
+             check();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, json!(1), "the photo's preview is loaded");
+    s.accessible("ticket page with a customer's photo").await;
+    s.goto("/portal/search?q=screen").await;
+    s.accessible("portal search").await;
 }
+
+/// A one-pixel PNG: a photo the customer sends.
+const PNG_1X1: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 248, 207, 80, 15, 0, 3,
+    134, 1, 128, 90, 52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
 
 async fn hostile_text_never_runs_on_any_page(s: &Session) {
     let payload = format!("<img src=x onerror=\"{XSS}\"><script>{XSS}</script>");
@@ -491,6 +637,17 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
     )
     .await;
     s.sign_in("agent@test.example").await;
+    // Lists the ticket is not in (no response target set here) and the
+    // search page are walked too: nothing of the mail may run on any page.
+    for path in [
+        "/app?view=due",
+        "/app?view=breached",
+        "/app?view=open",
+        "/app/search?q=Hello",
+        "/app/notifications",
+    ] {
+        s.goto(path).await;
+    }
     for path in [
         "/app?view=unassigned".to_string(),
         format!("/app/tickets/{id}"),
@@ -529,6 +686,8 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
     s.no_script_ran("portal list").await;
     s.goto(&format!("/portal/tickets/{id}")).await;
     assert!(s.text().await.contains("Hi"));
+    s.goto("/portal/search?q=Hello").await;
+    s.no_script_ran("portal search").await;
 }
 
 /// Waits until the page's main text contains `text`.

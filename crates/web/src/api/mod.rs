@@ -14,6 +14,7 @@ pub mod sla;
 pub mod templates;
 pub mod tickets;
 pub mod types;
+pub mod undo;
 
 use crate::state::AppState;
 use axum::Router;
@@ -44,6 +45,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         feedback::ticket_survey, feedback::list_recovery_tasks, feedback::get_recovery_task,
         feedback::follow_up_recovery, feedback::set_team_lead, feedback::import_reviews,
         reports::report, reports::report_csv, reports::scorecard, reports::fairness,
+        undo::list_held, undo::undo,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -126,6 +128,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/tickets/{id}/attachments", get(t::list_attachments))
         .route("/api/v1/tickets/{id}/events", get(t::list_events))
+        .route("/api/v1/tickets/{id}/held-replies", get(undo::list_held))
+        .route("/api/v1/held-replies/{id}/undo", post(undo::undo))
         .route("/api/v1/tickets/{id}/assign", post(t::assign))
         .route("/api/v1/tickets/{id}/transfer", post(t::transfer))
         .route("/api/v1/tickets/{id}/status", post(t::set_status))

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
+use rapport_app::undo_send::Sent;
 use rapport_app::{TicketFilter, TicketSort};
 use rapport_core::{
     AgentId, Channel, Command, CustomerId, EventId, Priority, Status, TeamId, TicketId, Timestamp,
@@ -162,6 +163,7 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
             .unwrap_or_default(),
         owner: q.owner.as_deref().map(parse_owner).transpose()?,
         team_id: q.team.map(TeamId),
+        team_ids: Vec::new(),
         customer_id: q.customer.map(CustomerId),
         updated_since: q
             .updated_since
@@ -337,29 +339,59 @@ pub struct MessageIn {
 /// Add a reply, an internal note or the customer's words.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", security(("bearer" = [])), request_body = MessageIn,
     params(("id" = i64, Path)),
-    responses((status = 201, body = TicketChangeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 201, body = TicketChangeOut),
+        (status = 202, description = "a reply held for undo send (`[mail] undo_send_seconds`): it leaves at release_at unless undone", body = super::undo::HeldReplyOut),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, description = "a field is wrong, or the reply coach blocked the reply (code coach_blocked, with findings)", body = ErrorBody)))]
 pub async fn add_message(
     State(s): State<AppState>,
     Auth(caller): Auth,
     Id(id): Id,
     Json(body): Json<MessageIn>,
-) -> ApiResult<(StatusCode, axum::Json<TicketChangeOut>)> {
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
     let decisions = super::promises::decisions(&body.promises, &body.fulfils)?;
+    let based_on = body.based_on_message_id.map(rapport_core::MessageId);
+    let (override_reason, role) = (body.override_reason.as_deref(), body.kind.into());
+    if role == MessageRole::Reply {
+        let sent = s
+            .app
+            .send_reply(
+                &caller,
+                TicketId(id),
+                &body.body,
+                override_reason,
+                &body.attachment_ids,
+                &decisions,
+                based_on,
+            )
+            .await?;
+        return Ok(match sent {
+            Sent::Stored(change) => {
+                let out: TicketChangeOut = (&*change).into();
+                (StatusCode::CREATED, axum::Json(out)).into_response()
+            }
+            Sent::Held(held) => {
+                let out: super::undo::HeldReplyOut = (&held).into();
+                (StatusCode::ACCEPTED, axum::Json(out)).into_response()
+            }
+        });
+    }
     let change = s
         .app
         .add_message_checked(
             &caller,
             TicketId(id),
-            body.kind.into(),
+            role,
             &body.body,
-            body.override_reason.as_deref(),
+            override_reason,
             &body.attachment_ids,
             &decisions,
-            body.based_on_message_id.map(rapport_core::MessageId),
+            based_on,
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json((&change).into())))
+    let out: TicketChangeOut = (&change).into();
+    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
 }
 
 /// Event list parameters.

@@ -16,7 +16,9 @@ pub mod composer;
 pub mod feedback;
 pub mod inbox;
 pub mod live;
+pub mod notifications;
 pub mod portal;
+pub mod portal_form;
 pub mod render;
 pub mod reports;
 mod search;
@@ -54,10 +56,13 @@ pub fn routes() -> Router<AppState> {
         .route("/app/search", get(search::workspace))
         .route("/app/reports", get(reports::show))
         .route("/app/reports/csv", get(reports::csv))
+        .route("/app/notifications", get(notifications::show))
+        .route("/app/notifications/{id}/read", post(notifications::read))
         .route("/portal/search", get(search::portal))
         .route("/app/tickets/{id}", get(ticket::show))
         .route("/app/tickets/{id}/reply", post(ticket::reply))
         .route("/app/tickets/{id}/note", post(ticket::note))
+        .route("/app/held-replies/{id}/undo", post(ticket::undo))
         .route("/app/tickets/{id}/assign-to-me", post(ticket::assign_to_me))
         .route("/app/tickets/{id}/transfer", post(ticket::transfer))
         .route("/app/tickets/{id}/status", post(ticket::status))
@@ -71,7 +76,9 @@ pub fn routes() -> Router<AppState> {
         .route("/portal", get(portal::list))
         .route(
             "/portal/new",
-            get(portal::new_form).post(portal::new_submit),
+            get(portal::new_form).post(portal::new_submit).layer(
+                axum::extract::DefaultBodyLimit::max(portal_form::MAX_PORTAL_BODY_BYTES),
+            ),
         )
         .route("/portal/sent", get(portal::sent))
         .route(
@@ -85,7 +92,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/portal/contact", get(portal::contact))
         .route("/portal/tickets/{id}", get(portal::ticket))
-        .route("/portal/tickets/{id}/reply", post(portal::reply))
+        .route(
+            "/portal/tickets/{id}/reply",
+            post(portal::reply).layer(axum::extract::DefaultBodyLimit::max(
+                portal_form::MAX_PORTAL_BODY_BYTES,
+            )),
+        )
         .route("/portal/attachments/{id}", get(portal::attachment))
         .route(
             "/portal/survey/{token}",

@@ -1,6 +1,7 @@
 //! The customer portal: the public request form, sign-in by one-time link,
 //! the customer's own tickets, and the contact channels and hours.
 
+use super::portal_form::PortalForm;
 use super::render::{Chrome, PageError, page, when};
 use super::session::{Area, CUSTOMER_COOKIE, CustomerPage, page_csrf, set_cookie, with_cookie};
 use crate::extract::Id;
@@ -21,6 +22,14 @@ use serde::Deserialize;
 struct NewRequestPage {
     chrome: Chrome,
     stamp: String,
+    name: String,
+    email: String,
+    subject: String,
+    description: String,
+}
+
+/// What the request form sent, to show again after a refusal.
+struct NewRequest {
     name: String,
     email: String,
     subject: String,
@@ -95,7 +104,10 @@ fn visitor(
 ) -> Result<(Chrome, Option<axum::http::HeaderValue>), PageError> {
     let (csrf, cookie) = page_csrf(s, headers, Area::Portal)?;
     let signed_in = super::session::cookie(headers, CUSTOMER_COOKIE).is_some();
-    Ok((Chrome::portal(s, signed_in, csrf), cookie))
+    Ok((
+        Chrome::portal(s, signed_in, csrf, super::render::lang_of(headers)),
+        cookie,
+    ))
 }
 
 /// The public request form.
@@ -115,37 +127,28 @@ pub async fn new_form(
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
 
-/// What the request form sends.
-#[derive(Deserialize)]
-pub struct NewRequest {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    stamp: String,
-}
-
-/// Opens a ticket from the form; a refusal shows the form again with what was typed.
+/// Opens a ticket from the form (with its photos); a refusal shows the
+/// form again with what was typed.
 pub async fn new_submit(
     State(s): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<NewRequest>,
+    sent: PortalForm,
 ) -> Result<Response, PageError> {
+    let form = NewRequest {
+        name: sent.text("name"),
+        email: sent.text("email"),
+        subject: sent.text("subject"),
+        description: sent.text("description"),
+    };
     let request = PortalRequest {
         name: form.name.clone(),
         email: form.email.clone(),
         subject: form.subject.clone(),
         description: form.description.clone(),
-        honeypot: form.website,
-        stamp: form.stamp,
+        honeypot: sent.text("website"),
+        stamp: sent.text("stamp"),
+        files: sent.files,
     };
     match s.app.portal_request(request, client).await {
         Ok(RequestOutcome::Opened(_) | RequestOutcome::Discarded) => {
@@ -176,9 +179,9 @@ pub async fn new_submit(
 pub async fn sent(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
     let (chrome, cookie) = visitor(&s, &headers)?;
     let template = MessagePage {
+        heading: chrome.t("portal.sent.heading"),
+        message: chrome.t("portal.sent.message").into(),
         chrome,
-        heading: "Check your mail",
-        message: "If we know your address, a sign-in link is on its way to it. It works once, for 30 minutes.".into(),
     };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
@@ -190,8 +193,8 @@ pub async fn sign_in_form(
 ) -> Result<Response, PageError> {
     let (chrome, cookie) = visitor(&s, &headers)?;
     let template = SignInPage {
+        heading: chrome.t("portal.sign_in.heading"),
         chrome,
-        heading: "Sign in",
     };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
@@ -239,8 +242,8 @@ pub async fn redeem(
         Err(AppError::Unauthorized(message)) => {
             let (chrome, cookie) = visitor(&s, &headers)?;
             let template = SignInPage {
+                heading: chrome.t("portal.link.expired"),
                 chrome: chrome.with_notice(message, true),
-                heading: "This link no longer works",
             };
             Ok(with_cookie(page(StatusCode::GONE, &template), cookie))
         }
@@ -287,7 +290,7 @@ pub async fn ticket(
             let (at, at_iso) = when(m.created_at, &zone);
             MessageRow {
                 author: match m.author_kind {
-                    AuthorKind::Customer => "You".into(),
+                    AuthorKind::Customer => customer.chrome.t("portal.ticket.you").into(),
                     _ => business.clone(),
                 },
                 at,
@@ -324,22 +327,20 @@ pub async fn ticket(
     Ok(page(StatusCode::OK, &template))
 }
 
-/// What the answer form sends.
-#[derive(Deserialize)]
-pub struct Answer {
-    #[serde(default)]
-    body: String,
-}
-
-/// The customer answers.
+/// The customer answers, with photos if they like.
 pub async fn reply(
     State(s): State<AppState>,
     customer: CustomerPage,
     Id(id): Id,
-    Form(form): Form<Answer>,
+    form: PortalForm,
 ) -> Result<Response, PageError> {
     s.app
-        .portal_reply(customer.customer, TicketId(id), &form.body)
+        .portal_reply(
+            customer.customer,
+            TicketId(id),
+            &form.text("body"),
+            form.files,
+        )
         .await?;
     Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
 }

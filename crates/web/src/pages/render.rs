@@ -8,6 +8,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use rapport_app::AppError;
+use rapport_app::i18n::Lang;
 use rapport_core::Timestamp;
 
 /// A line shown above a page's content.
@@ -44,6 +45,8 @@ pub struct Chrome {
     pub with_js: bool,
     /// A line above the content.
     pub notice: Option<Notice>,
+    /// The reader's language.
+    pub lang: Lang,
 }
 
 impl Chrome {
@@ -55,6 +58,7 @@ impl Chrome {
                 ("/app?view=unassigned", "Unassigned"),
                 ("/app/recovery", "Recovery"),
                 ("/app/reports", "Reports"),
+                ("/app/notifications", "Notifications"),
             ]
         } else {
             Vec::new()
@@ -71,33 +75,40 @@ impl Chrome {
             js: assets::JS.path.clone(),
             with_js: true,
             notice: None,
+            lang: Lang::En,
         }
     }
 
     /// The frame of a portal page.
-    pub fn portal(state: &AppState, signed_in: bool, csrf: String) -> Self {
+    pub fn portal(state: &AppState, signed_in: bool, csrf: String, lang: Lang) -> Self {
         let mut links = vec![
-            ("/portal/new", "New request"),
-            ("/portal/contact", "Contact and hours"),
+            ("/portal/new", lang.text("portal.nav.new")),
+            ("/portal/contact", lang.text("portal.nav.contact")),
         ];
         if signed_in {
-            links.insert(0, ("/portal", "My requests"));
+            links.insert(0, ("/portal", lang.text("portal.nav.mine")));
         } else {
-            links.push(("/portal/sign-in", "Sign in"));
+            links.push(("/portal/sign-in", lang.text("portal.nav.sign_in")));
         }
         Self {
             business: state.app.config().mail.business_name.clone(),
-            area_label: "Support",
+            area_label: lang.text("portal.area"),
             home: "/portal",
             links,
-            signed_in: signed_in.then(|| "you".to_string()),
+            signed_in: signed_in.then(|| lang.text("portal.you").to_string()),
             sign_out: "/portal/sign-out",
             csrf,
             css: assets::CSS.path.clone(),
             js: assets::JS.path.clone(),
             with_js: false,
             notice: None,
+            lang,
         }
+    }
+
+    /// A text of the reader's language (see `rapport_app::i18n`).
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.text(key)
     }
 
     /// The same frame with a notice.
@@ -108,6 +119,14 @@ impl Chrome {
         });
         self
     }
+}
+
+/// The language a browser asks for in its `Accept-Language`.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language)
 }
 
 /// Renders a template as an HTML response with this status.
@@ -198,6 +217,7 @@ impl IntoResponse for PageError {
             js: assets::JS.path.clone(),
             with_js: false,
             notice: None,
+            lang: Lang::En,
         };
         let template = ErrorPage {
             chrome,
@@ -227,5 +247,46 @@ pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone) -> (String, String) {
             )
         }
         Err(_) => (String::new(), String::new()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod catalogue_tests {
+    use rapport_app::i18n::Lang;
+
+    /// Every `t("key")` and `text("key")` of the templates and page code.
+    fn keys_used() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["templates", "src/pages"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("read the folder") {
+                files.push(entry.expect("an entry").path());
+            }
+        }
+        let mut keys = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("read a file");
+            for marker in ["t(\"", "text(\""] {
+                for (at, _) in text.match_indices(marker) {
+                    let rest = &text[at + marker.len()..];
+                    let end = rest.find('"').expect("a closing quote");
+                    let key = &rest[..end];
+                    if key.contains('.') {
+                        keys.push(key.to_string());
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_text_a_page_asks_for_is_in_the_catalogues() {
+        let keys = keys_used();
+        assert!(keys.len() > 40, "found only {}", keys.len());
+        for key in keys {
+            assert!(Lang::has(&key), "{key} is not in the catalogues");
+        }
     }
 }

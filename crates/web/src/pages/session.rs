@@ -193,7 +193,8 @@ impl FromRequestParts<AppState> for CustomerPage {
             .customer_web_session(&token)
             .await
             .map_err(|e| refusal(parts, SIGN_IN, e.into()))?;
-        let chrome = Chrome::portal(state, true, csrf_token(&token));
+        let lang = super::render::lang_of(&parts.headers);
+        let chrome = Chrome::portal(state, true, csrf_token(&token), lang);
         Ok(CustomerPage {
             customer,
             chrome,

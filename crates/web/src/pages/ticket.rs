@@ -31,7 +31,8 @@ struct MessageRow {
     at_iso: String,
     html: Option<String>,
     text: String,
-    files: Vec<(String, String, String)>,
+    /// (link, name, size, shown as a preview image).
+    files: Vec<(String, String, String, bool)>,
     /// Written by someone else after the sender's view (a stopped send).
     fresh: bool,
 }
@@ -83,6 +84,8 @@ struct TicketTemplate {
     priorities: Vec<(&'static str, bool)>,
     /// The ticket's tags.
     tags: Vec<String>,
+    /// The agent's replies waiting to leave: (id, first words, seconds left).
+    held: Vec<(i64, String, i64)>,
 }
 
 /// What a refused reply leaves on the page: the draft and the coach's findings.
@@ -149,7 +152,16 @@ async fn render(
         Activity::Replying
     };
     let others = s.app.heartbeat(&agent.caller, id, activity).await?;
+    let held = s.app.held_replies(&agent.caller, id).await?;
+    let now = rapport_core::Timestamp::now();
     let mut template = build(agent, found, draft);
+    template.held = held
+        .iter()
+        .map(|h| {
+            let left = ((h.release_at.0 - now.0).max(0) + 999_999) / 1_000_000;
+            (h.id, super::collisions::excerpt(&h.body), left)
+        })
+        .collect();
     template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
     template.presence = PresenceBox::new(template.id, template.based_on, others, Vec::new())
         .render()
@@ -233,6 +245,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
             .map(|p| (p.as_str(), *p == ticket.priority))
             .collect(),
         tags: ticket.tags.clone(),
+        held: Vec::new(),
         coach: super::composer::CoachBox::empty(ticket.id.0)
             .render()
             .unwrap_or_default(),
@@ -277,7 +290,7 @@ fn message_rows(
     agent_name: &dyn Fn(AgentId) -> String,
     newer: &[i64],
 ) -> Vec<MessageRow> {
-    let mut files: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    let mut files: HashMap<i64, Vec<(String, String, String, bool)>> = HashMap::new();
     let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     for a in &found.view.attachments.items {
         if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
@@ -293,6 +306,11 @@ fn message_rows(
                 format!("/app/attachments/{}", a.id),
                 a.file.file_name.clone(),
                 format!("{} bytes", a.file.size),
+                // Photos a customer sent are previewed; inline ones are
+                // already shown in place.
+                !a.file.inline
+                    && a.file.content_id.is_none()
+                    && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str()),
             ));
         }
     }
@@ -489,10 +507,9 @@ pub async fn reply(
     let decisions = super::composer::decisions(&form.rest)?;
     let result = s
         .app
-        .add_message_checked(
+        .send_reply(
             &agent.caller,
             TicketId(id),
-            MessageRole::Reply,
             &form.body,
             reason,
             &[],
@@ -501,6 +518,27 @@ pub async fn reply(
         )
         .await;
     finish(&s, agent, TicketId(id), result.map(|_| ()), form.body).await
+}
+
+/// What the Undo button sends: the ticket to show again.
+#[derive(Deserialize)]
+pub struct UndoForm {
+    ticket: i64,
+}
+
+/// Takes back a reply that has not left yet; its text is the draft again.
+pub async fn undo(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<UndoForm>,
+) -> Result<Response, PageError> {
+    let result = s.app.undo_reply(&agent.caller, id).await;
+    let ticket = match &result {
+        Ok(held) => held.ticket_id,
+        Err(_) => TicketId(form.ticket),
+    };
+    finish(&s, agent, ticket, result.map(|_| ()), String::new()).await
 }
 
 /// Adds an internal note.

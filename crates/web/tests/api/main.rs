@@ -31,3 +31,4 @@ mod sla;
 mod slow_smtp;
 mod templates;
 mod throttle;
+mod undo_send;

@@ -76,6 +76,9 @@ fn need(method: &str, path: &str) -> Option<Need> {
             "/tickets" | "/tickets/{id}" | "/tickets/{id}/messages" | "/tickets/{id}/attachments",
         ) => Read,
         ("get", "/tickets/{id}/events" | "/tickets/{id}/mail") => Read,
+        ("get", "/tickets/{id}/held-replies") => Read,
+        // No held reply 999999: any agent with the right gets its 404.
+        ("post", "/held-replies/{id}/undo") => Work,
         ("get", "/search") => Read,
         ("post", "/tickets" | "/tickets/{id}/messages" | "/tickets/{id}/tags") => Work,
         // The fixture ticket is owned by another agent.

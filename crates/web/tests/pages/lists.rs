@@ -196,6 +196,24 @@ async fn my_team_and_promises_due_list_their_tickets(h: &Harness) {
             .contains("Promises due<span class=\"count\">1</span>")
     );
     let _ = team_ticket;
+    // An agent in two teams sees both teams' tickets in My team.
+    let (s, b) = h
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/teams/{}", h.team2.0),
+            Some(&h.lead),
+            Some(json!({"members": [h.agent_id.0]})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 200, "{b}");
+    let both = a.get("/app?view=team").await;
+    assert!(both.body.contains("Team matter"), "{}", both.body);
+    assert!(both.body.contains("Billing matter"), "{}", both.body);
+    assert!(
+        both.body.contains("My team<span class=\"count\">2</span>"),
+        "{}",
+        both.body
+    );
     // Someone in no team has an empty My team.
     let mut other = Browser::new(h);
     other.sign_in("other@test.example").await;

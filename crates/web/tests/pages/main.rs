@@ -14,6 +14,7 @@ mod feedback;
 mod inline;
 mod lists;
 mod live;
+mod notifications;
 mod portal;
 mod search;
 mod security;

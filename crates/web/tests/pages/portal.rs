@@ -341,3 +341,275 @@ async fn the_contact_page_posts_the_calendar_hours(h: &Harness) {
             .contains(&first.date.strftime("%A %Y-%m-%d").to_string())
     );
 }
+
+/// A file field of a form: (field, file name, type, bytes).
+type FileField<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
+/// A multipart form body: text fields, then files (field, name, type, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "rapport-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (field, file, kind, data) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\nContent-Type: {kind}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Posts a multipart form as the browser does (the CSRF token in the action's query).
+async fn post_multipart(
+    b: &mut Browser<'_>,
+    path: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> crate::browser::Page {
+    let (kind, body) = multipart(fields, files);
+    let mut request = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("{path}?csrf={csrf}"))
+        .header("host", "rapport.test")
+        .header("content-type", kind);
+    if !b.cookies.is_empty() {
+        let jar: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        request = request.header("cookie", jar.join("; "));
+    }
+    b.send(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+/// A new request's form, filled after the time check's wait.
+async fn request_form(b: &mut Browser<'_>) -> (String, String) {
+    let form = b.get("/portal/new").await;
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    let stamp = value_of(&form.body, "stamp");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    (form.csrf(), stamp)
+}
+
+const PHOTO: &[u8] = b"PNG: the bytes of a photo of a dented lamp";
+
+async fn a_request_and_an_answer_carry_photos_the_agent_sees(h: &Harness) {
+    let mut b = Browser::new(h);
+    let (csrf, stamp) = request_form(&mut b).await;
+    let fields = [
+        ("stamp", stamp.as_str()),
+        ("name", "Gil Hart"),
+        ("email", "gil@example.com"),
+        ("subject", "Dented lamp"),
+        ("description", "It arrived dented, see the photo."),
+        ("website", ""),
+    ];
+    let files: [(&str, &str, &str, &[u8]); 2] = [
+        ("files", "dent.png", "image/png", PHOTO),
+        (
+            "files",
+            "receipt.pdf",
+            "application/pdf",
+            b"%PDF-1.4 receipt",
+        ),
+    ];
+    let sent = post_multipart(&mut b, "/portal/new", &csrf, &fields, &files).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let link = link_sent_to(h, "gil@example.com").await.unwrap();
+    sign_in_by_link(&mut b, &link).await;
+    let list = b.get("/portal").await;
+    let start = list.body.find("/portal/tickets/").unwrap() + "/portal/tickets/".len();
+    let end = list.body[start..].find('"').unwrap();
+    let id: i64 = list.body[start..start + end].parse().unwrap();
+    let files = h
+        .store
+        .attachments_of_ticket(TicketId(id), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(files.len(), 2, "both files are on the first message");
+    // The agent sees the photo as a preview, the PDF as a link.
+    let mut agent = Browser::new(h);
+    agent.sign_in("agent@test.example").await;
+    let page = agent.get(&format!("/app/tickets/{id}")).await;
+    let photo = files
+        .iter()
+        .find(|f| f.file.file_name == "dent.png")
+        .unwrap();
+    let preview = format!(
+        "<img class=\"preview\" src=\"/app/attachments/{}\"",
+        photo.id
+    );
+    assert!(page.body.contains(&preview), "{}", page.body);
+    assert!(page.body.contains("receipt.pdf"));
+    assert_eq!(page.body.matches("class=\"preview\"").count(), 1);
+    let download = agent.get(&format!("/app/attachments/{}", photo.id)).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.body.as_bytes(), PHOTO);
+    // The customer answers with another photo.
+    let mine = format!("/portal/tickets/{id}");
+    let csrf = b.get(&mine).await.csrf();
+    let more: [(&str, &str, &str, &[u8]); 1] = [("files", "side.jpg", "image/jpeg", PHOTO)];
+    let answered = post_multipart(
+        &mut b,
+        &format!("{mine}/reply"),
+        &csrf,
+        &[("body", "And from the side.")],
+        &more,
+    )
+    .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    let messages = h.store.messages(TicketId(id)).await.unwrap();
+    let last = messages.last().unwrap();
+    assert_eq!(last.body_text, "And from the side.");
+    let files = h
+        .store
+        .attachments_of_ticket(TicketId(id), None, 10)
+        .await
+        .unwrap();
+    let side = files
+        .iter()
+        .find(|f| f.file.file_name == "side.jpg")
+        .unwrap();
+    assert_eq!(side.message_ref, Some(last.id));
+    assert!(b.get(&mine).await.body.contains("side.jpg"));
+}
+
+fn small_limits() -> rapport_app::AppConfig {
+    rapport_app::AppConfig {
+        mail: rapport_app::MailConfig {
+            max_attachment_bytes: 1000,
+            max_message_attachment_bytes: 1500,
+            ..rapport_app::MailConfig::default()
+        },
+        ..rapport_app::AppConfig::default()
+    }
+}
+
+async fn files_past_the_limits_are_refused_clearly_and_nothing_is_stored(h: &Harness) {
+    let before = h.app.ticket_count().await.unwrap();
+    let big = vec![b'x'; 1200];
+    let half = vec![b'x'; 900];
+    let cases: Vec<(Vec<FileField>, &str)> = vec![
+        (
+            vec![("files", "big.png", "image/png", &big)],
+            "big.png has 2 KB; at most 1000 bytes per file",
+        ),
+        (
+            vec![
+                ("files", "a.png", "image/png", &half),
+                ("files", "b.png", "image/png", &half),
+            ],
+            "can be sent at once",
+        ),
+        (
+            (0..6)
+                .map(|_| ("files", "p.png", "image/png", PHOTO))
+                .collect(),
+            "at most 5 files",
+        ),
+        (
+            vec![("files", "empty.png", "image/png", b"")],
+            "empty.png is empty",
+        ),
+    ];
+    for (files, says) in cases {
+        let mut b = Browser::new(h);
+        let (csrf, stamp) = request_form(&mut b).await;
+        let fields = [
+            ("stamp", stamp.as_str()),
+            ("name", "Gil Hart"),
+            ("email", "gil@example.com"),
+            ("subject", "Dented lamp"),
+            ("description", "It arrived dented."),
+        ];
+        let refused = post_multipart(&mut b, "/portal/new", &csrf, &fields, &files).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains(says), "{says}: {}", refused.body);
+        assert!(
+            refused.body.contains("It arrived dented."),
+            "what was typed is kept"
+        );
+    }
+    assert_eq!(h.app.ticket_count().await.unwrap(), before);
+}
+
+crate::both_backends!(a_request_and_an_answer_carry_photos_the_agent_sees);
+crate::both_backends_with!(super::small_limits();
+    files_past_the_limits_are_refused_clearly_and_nothing_is_stored);
+
+/// A page as a browser asking for `lang` gets it.
+async fn get_in(b: &mut Browser<'_>, path: &str, lang: &str) -> crate::browser::Page {
+    let mut request = axum::http::Request::builder()
+        .uri(path)
+        .header("host", "rapport.test")
+        .header("accept-language", lang);
+    if !b.cookies.is_empty() {
+        let jar: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        request = request.header("cookie", jar.join("; "));
+    }
+    b.send(request.body(axum::body::Body::empty()).unwrap())
+        .await
+}
+
+async fn a_german_customer_reads_the_portal_in_german(h: &Harness) {
+    let mut b = Browser::new(h);
+    let german = "de-DE,de;q=0.9,en;q=0.5";
+    let form = get_in(&mut b, "/portal/new", german).await;
+    assert!(form.body.contains("<html lang=\"de\">"), "{}", form.body);
+    for words in [
+        "Wie können wir helfen?",
+        "Ihr Name",
+        "Anfrage senden",
+        "Neue Anfrage",
+    ] {
+        assert!(form.body.contains(words), "{words}: {}", form.body);
+    }
+    assert!(!form.body.contains("Ask us for help"));
+    // The same page for an English reader, and for a language we lack.
+    for lang in ["en-GB", "fr-FR"] {
+        let page = get_in(&mut b, "/portal/new", lang).await;
+        assert!(page.body.contains("<html lang=\"en\">"));
+        assert!(page.body.contains("Ask us for help"), "{lang}");
+    }
+    // Signed in: the list and the contact page follow the language too.
+    let _ = submit_request(
+        &mut b,
+        &[
+            ("name", "Greta Lang"),
+            ("email", "greta@example.de"),
+            ("subject", "Lampe kaputt"),
+            ("description", "Die Lampe kam zerbrochen an."),
+        ],
+    )
+    .await;
+    let link = link_sent_to(h, "greta@example.de").await.unwrap();
+    sign_in_by_link(&mut b, &link).await;
+    let list = get_in(&mut b, "/portal", german).await;
+    assert!(list.body.contains("Meine Anfragen"), "{}", list.body);
+    assert!(list.body.contains("Abmelden"));
+    assert!(list.body.contains("Lampe kaputt"));
+    let contact = get_in(&mut b, "/portal/contact", german).await;
+    assert!(
+        contact.body.contains("So erreichen Sie uns"),
+        "{}",
+        contact.body
+    );
+}
+
+crate::both_backends!(a_german_customer_reads_the_portal_in_german);
