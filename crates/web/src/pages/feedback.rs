@@ -83,7 +83,7 @@ async fn survey_page(
         (None, false) => StatusCode::OK,
     };
     let template = SurveyPage {
-        chrome: Chrome::portal(s, signed_in, csrf),
+        chrome: Chrome::portal(s, signed_in, csrf, super::render::lang_of(headers)),
         action: format!("/portal/survey/{token}"),
         heading: question.heading,
         introduction: question.introduction,
