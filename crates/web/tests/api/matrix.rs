@@ -21,6 +21,8 @@ enum Need {
     Work,
     /// A lead's move: lead or admin; agent or admin scope.
     Lead,
+    /// A lead's reading (reports): lead or admin; read_only, agent or admin scope.
+    LeadRead,
     /// Administration: admin; admin scope.
     Admin,
     /// Posting raw mail: admin; inbound_mail or admin scope.
@@ -33,7 +35,7 @@ impl Need {
     fn min_role(self) -> usize {
         match self {
             Need::Any | Need::Read | Need::Work => 0,
-            Need::Lead => 1,
+            Need::Lead | Need::LeadRead => 1,
             Need::Admin | Need::Mail | Need::Metrics => 2,
         }
     }
@@ -42,7 +44,7 @@ impl Need {
         use Scope::*;
         match self {
             Need::Any => &[InboundMail, Metrics, ReadOnly, Agent, Admin],
-            Need::Read => &[ReadOnly, Agent, Admin],
+            Need::Read | Need::LeadRead => &[ReadOnly, Agent, Admin],
             Need::Work | Need::Lead => &[Agent, Admin],
             Need::Admin => &[Admin],
             Need::Mail => &[InboundMail, Admin],
@@ -100,6 +102,9 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/tickets/{id}/clocks" | "/sla-policies" | "/notifications") => Read,
         ("post", "/notifications/{id}/read") => Read,
         ("post", "/sla-policies") | ("put" | "delete", "/sla-policies/{id}") => Admin,
+        ("get", "/reports" | "/reports/csv" | "/reports/fairness") => LeadRead,
+        // An agent may read their own scorecard; the fixture's id is no agent.
+        ("get", "/reports/scorecards/{id}") => Read,
         ("get", "/metrics") => Metrics,
         _ => return None,
     })
