@@ -106,16 +106,15 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/tickets/{id}/clocks" | "/sla-policies" | "/notifications") => Read,
         ("post", "/notifications/{id}/read") => Read,
         ("post", "/sla-policies") | ("put" | "delete", "/sla-policies/{id}") => Admin,
+        ("get", "/reports" | "/reports/csv" | "/reports/fairness") => LeadRead,
+        // An agent may read their own scorecard; the fixture's id is no agent.
+        ("get", "/reports/scorecards/{id}") => Read,
         ("get", "/metrics") => Metrics,
         // Feedback: surveys and recovery tasks are read like tickets; the
         // follow-up of a task that is not there is a 404 for everyone.
         ("get", "/tickets/{id}/survey" | "/recovery-tasks" | "/recovery-tasks/{id}") => Read,
         ("post", "/recovery-tasks/{id}/follow-up" | "/reviews") => Work,
         ("post", "/teams/{id}/lead") => Lead,
-        // Reports: leads and admins; a scorecard of an agent that is not
-        // there is a 404 for everyone (its own is any agent's).
-        ("get", "/reports" | "/reports/csv" | "/reports/fairness") => LeadRead,
-        ("get", "/reports/scorecards/{id}") => Read,
         _ => return None,
     })
 }
