@@ -22,6 +22,7 @@ pub mod gateway;
 pub mod hours;
 pub mod i18n;
 pub mod intake;
+pub mod mail_admin;
 pub mod mailer;
 mod outbound;
 pub mod passwords;
@@ -341,7 +342,7 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
     AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
-    InboundRecord, JobCount, JobKind, JobRecord, JobStatus, MessageRecord, NewJob, OutboxKind,
+    InboundRecord, InboundStatus, JobCount, MailboxHealth, OutboxCounts, JobKind, JobRecord, JobStatus, MessageRecord, NewJob, OutboxKind,
     OutboxRecord, OutboxStatus, ProbeReport, PromiseCounts, PromiseFilter, PromiseRecord,
     RecoveryFilter, RecoveryStatus, RecoveryTaskRecord, SurveyRecord, TeamRecord, TemplateRecord,
     TicketChange, TicketFilter, TicketSort, TokenRecord,

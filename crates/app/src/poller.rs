@@ -5,6 +5,8 @@
 //! UIDVALIDITY starts over from the first message, which the content hash
 //! makes harmless. IDLE is used where the server has it, polling otherwise.
 //! With PostgreSQL one server polls each mailbox, under an advisory lock.
+//! Each good pass and each failure is recorded in the database
+//! (`mailbox_health`) for the admins' mail status page.
 
 use crate::{App, AppError};
 use rapport_transport::{ImapSession, ImapSettings};
@@ -100,11 +102,23 @@ impl App {
 
     /// Connects and reads once (for `rapport mail poll`).
     pub async fn poll_mailbox_once(&self, settings: &ImapSettings) -> Result<PollReport, AppError> {
-        let mut session = ImapSession::connect(settings)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut session = match ImapSession::connect(settings).await {
+            Ok(session) => session,
+            Err(e) => {
+                let said = format!("cannot reach the mailbox: {e}");
+                self.note_mailbox(&settings.name, Err(&said)).await;
+                return Err(AppError::Internal(e.to_string()));
+            }
+        };
         let report = self.poll_mailbox(&mut session, &settings.name).await;
         session.logout().await;
+        match &report {
+            Ok(r) => self.note_mailbox(&settings.name, Ok(r.fetched)).await,
+            Err(e) => {
+                let said = format!("reading the mailbox failed: {e}");
+                self.note_mailbox(&settings.name, Err(&said)).await;
+            }
+        }
         report
     }
 
@@ -134,6 +148,8 @@ impl App {
                 Ok(session) => session,
                 Err(error) => {
                     tracing::warn!(mailbox = settings.name, %error, "cannot reach the mailbox");
+                    let said = format!("cannot reach the mailbox: {error}");
+                    self.note_mailbox(&settings.name, Err(&said)).await;
                     pause(&mut backoff, &mut stop).await;
                     continue;
                 }
@@ -144,12 +160,17 @@ impl App {
                 "reading mailbox"
             );
             loop {
-                if let Err(error) = self.poll_mailbox(&mut session, &settings.name).await {
-                    // The database or the server failed: wait before trying
-                    // again, so a lasting failure is not a busy loop.
-                    tracing::warn!(mailbox = settings.name, %error, "reading the mailbox failed");
-                    pause(&mut backoff, &mut stop).await;
-                    continue 'outer;
+                match self.poll_mailbox(&mut session, &settings.name).await {
+                    Ok(report) => self.note_mailbox(&settings.name, Ok(report.fetched)).await,
+                    Err(error) => {
+                        // The database or the server failed: wait before trying
+                        // again, so a lasting failure is not a busy loop.
+                        tracing::warn!(mailbox = settings.name, %error, "reading the mailbox failed");
+                        let said = format!("reading the mailbox failed: {error}");
+                        self.note_mailbox(&settings.name, Err(&said)).await;
+                        pause(&mut backoff, &mut stop).await;
+                        continue 'outer;
+                    }
                 }
                 backoff = FIRST_BACKOFF;
                 tokio::select! {
@@ -157,6 +178,8 @@ impl App {
                         Ok(next) => session = next,
                         Err(error) => {
                             tracing::warn!(mailbox = settings.name, %error, "connection lost");
+                            let said = format!("connection lost: {error}");
+                            self.note_mailbox(&settings.name, Err(&said)).await;
                             pause(&mut backoff, &mut stop).await;
                             continue 'outer;
                         }

@@ -102,6 +102,27 @@ Kind regards,
 {{ business_name }}
 ";
 
+/// A template's sample rendering and the coach's findings on it.
+#[derive(Debug, Clone)]
+pub struct TemplateCheck {
+    /// The sample rendering of the subject.
+    pub sample_subject: String,
+    /// The sample rendering of the body.
+    pub sample_body: String,
+    /// Every coach finding on the sample body.
+    pub findings: Vec<Finding>,
+}
+
+/// The built-in (subject, body) of a template that has one.
+pub fn default_of(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        ACKNOWLEDGMENT => Some((DEFAULT_ACKNOWLEDGMENT_SUBJECT, DEFAULT_ACKNOWLEDGMENT_BODY)),
+        SURVEY => Some((DEFAULT_SURVEY_SUBJECT, DEFAULT_SURVEY_BODY)),
+        SURVEY_PAGE => Some((DEFAULT_SURVEY_PAGE_SUBJECT, DEFAULT_SURVEY_PAGE_BODY)),
+        _ => None,
+    }
+}
+
 /// Why a template was refused, or its rendered sample and coach findings.
 #[derive(Debug, Clone)]
 pub struct CheckedTemplate {
@@ -197,16 +218,18 @@ impl App {
         Ok(self.store().template(name).await?)
     }
 
-    /// Checks and saves a template (leads and admins). Blocking coach findings
-    /// on the rendered sample refuse it unless an override reason is given.
-    pub async fn save_template(
+    /// Runs the save-time checks on a template without saving it (leads
+    /// and admins): it must render in the sandbox with the sample values,
+    /// use what its kind requires, and the coach reads the sample body.
+    /// Refusals are errors; the coach's findings (blocking ones included)
+    /// come back for the editor to show beside the text.
+    pub async fn check_template(
         &self,
         caller: &Caller,
         name: &str,
         subject: &str,
         body: &str,
-        override_reason: Option<&str>,
-    ) -> Result<CheckedTemplate, AppError> {
+    ) -> Result<TemplateCheck, AppError> {
         caller.require(Permission::ManageTeams, "change mail templates")?;
         if !valid_name(name) {
             return Err(AppError::invalid(
@@ -230,6 +253,28 @@ impl App {
             .analyze_off_workers(&sample_body, context)
             .await?
             .findings;
+        Ok(TemplateCheck {
+            sample_subject,
+            sample_body,
+            findings,
+        })
+    }
+
+    /// Checks and saves a template (leads and admins). Blocking coach findings
+    /// on the rendered sample refuse it unless an override reason is given.
+    pub async fn save_template(
+        &self,
+        caller: &Caller,
+        name: &str,
+        subject: &str,
+        body: &str,
+        override_reason: Option<&str>,
+    ) -> Result<CheckedTemplate, AppError> {
+        let TemplateCheck {
+            sample_subject,
+            sample_body,
+            findings,
+        } = self.check_template(caller, name, subject, body).await?;
         let blocking: Vec<Finding> = findings
             .iter()
             .filter(|f| f.severity == Severity::Block)
@@ -259,6 +304,28 @@ impl App {
             sample_body,
             findings,
         })
+    }
+
+    /// The text a template starts from in the editor: the saved one, the
+    /// built-in default of the acknowledgment and the survey, or nothing
+    /// for a new canned reply (`None` for a name no template may have).
+    pub async fn template_draft(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<Option<(String, String, Option<TemplateRecord>)>, AppError> {
+        caller.require(Permission::Read, "read templates")?;
+        if !valid_name(name) {
+            return Ok(None);
+        }
+        match self.store().template(name).await {
+            Ok(t) => Ok(Some((t.subject.clone(), t.body.clone(), Some(t)))),
+            Err(rapport_store::StoreError::NotFound(_)) => {
+                let (subject, body) = default_of(name).unwrap_or(("", ""));
+                Ok(Some((subject.to_string(), body.to_string(), None)))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// A template's (subject, body) sources: the saved one, or the default given.

@@ -308,6 +308,17 @@ impl Store {
         Ok(())
     }
 
+    /// One inbound message's record (without its bytes).
+    pub async fn inbound_record(&self, id: i64) -> Result<InboundRecord, StoreError> {
+        let sql = format!("SELECT {INBOUND_COLUMNS} FROM inbound_mail WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("inbound mail"))?;
+        inbound(&row)
+    }
+
     /// Inbound messages with a status, newest first, before a cursor id.
     pub async fn inbound_by_status(
         &self,
@@ -315,10 +326,10 @@ impl Store {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<InboundRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, content_hash, message_id, status, reason, ticket_id, received_at, COALESCE(raw_size, CAST(LENGTH(raw) AS BIGINT)) AS size FROM inbound_mail \
-             WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-        )
+        let sql = format!(
+            "SELECT {INBOUND_COLUMNS} FROM inbound_mail WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(status.as_str())
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit.clamp(1, 500))
@@ -327,6 +338,9 @@ impl Store {
         rows.iter().map(inbound).collect()
     }
 }
+
+/// The columns [`inbound`] reads.
+const INBOUND_COLUMNS: &str = "id, content_hash, message_id, status, reason, ticket_id, received_at, COALESCE(raw_size, CAST(LENGTH(raw) AS BIGINT)) AS size";
 
 fn inbound(row: &sqlx::any::AnyRow) -> Result<InboundRecord, StoreError> {
     Ok(InboundRecord {

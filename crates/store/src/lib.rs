@@ -28,6 +28,7 @@ pub mod held_replies;
 pub mod inbound;
 mod intake;
 pub mod jobs;
+mod mail_health;
 mod locks;
 pub mod message_ids;
 mod migrate;
@@ -59,6 +60,7 @@ pub use inbound::{InboundRecord, InboundStatus, RawMail, StoredRaw};
 
 pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};
 pub use locks::SingletonLock;
+pub use mail_health::{MailboxHealth, OutboxCounts};
 pub use message_ids::KnownMessageId;
 pub use notifications::{NewNotification, NotificationKind, NotificationRecord};
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};

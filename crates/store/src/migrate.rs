@@ -93,6 +93,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0021_feedback.sql"),
     ),
     (
+        22,
+        "mailbox_health",
+        include_str!("../migrations/0022_mailbox_health.sql"),
+    ),
+    (
         23,
         "reports",
         include_str!("../migrations/0023_reports.sql"),

@@ -115,9 +115,9 @@ pub struct ClaimedMail {
     pub raw: Vec<u8>,
 }
 
-const COLUMNS: &str = "id, ticket_id, message_ref, kind, message_id, mail_from, recipients, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+pub(crate) const COLUMNS: &str = "id, ticket_id, message_ref, kind, message_id, mail_from, recipients, status, attempts, next_attempt_at, last_error, created_at, sent_at";
 
-fn record(row: &sqlx::any::AnyRow) -> Result<OutboxRecord, StoreError> {
+pub(crate) fn record(row: &sqlx::any::AnyRow) -> Result<OutboxRecord, StoreError> {
     let recipients: String = row.try_get("recipients")?;
     Ok(OutboxRecord {
         id: row.try_get("id")?,

@@ -13,6 +13,8 @@
 #[allow(dead_code)]
 mod harness;
 
+mod admin;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use harness::{Backend, Harness};
 use serde_json::{Value, json};
@@ -318,7 +320,10 @@ in_browser!(
     the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
     a_customer_answers_the_survey_by_its_link,
     the_reports_page_draws_its_charts_with_tables_beside_them,
+    the_admin_pages_keep_hostile_text_inert_and_pass_axe,
 );
+
+use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
 
 /// A lead's report page: filters, SVG charts with text alternatives, each
 /// chart's figures in a table, CSV links; an agent's page is their own

@@ -317,7 +317,7 @@ impl App {
     }
 
     /// A stored message's bytes, from its row or the blob store.
-    async fn raw_bytes(&self, stored: StoredRaw) -> Result<Vec<u8>, AppError> {
+    pub(crate) async fn raw_bytes(&self, stored: StoredRaw) -> Result<Vec<u8>, AppError> {
         match stored {
             StoredRaw::Row(bytes) => Ok(bytes),
             StoredRaw::Blobs(hash) => self

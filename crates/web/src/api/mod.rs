@@ -7,6 +7,7 @@ pub mod directory;
 pub mod feedback;
 pub mod inbound;
 pub mod mail;
+pub mod mailboxes;
 pub mod promises;
 pub mod reports;
 pub mod search;
@@ -34,7 +35,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::list_attachments, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
-        mail::upload, mail::download, mail::ticket_mail, mail::inbound_raw, mail::retry_inbound,
+        mail::upload, mail::download, mail::ticket_mail, mail::inbound_raw, mail::retry_inbound, mailboxes::status,
         calendars::business_hours, calendars::business_hours_feed, calendars::list_calendars, calendars::create_calendar,
         calendars::import_calendar, calendars::get_calendar, calendars::put_calendar, calendars::delete_calendar,
         calendars::set_default_calendar, calendars::export_calendar,
@@ -151,6 +152,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/inbound/quarantine", get(inbound::quarantine))
         .route("/api/v1/inbound/{id}/raw", get(mail::inbound_raw))
         .route("/api/v1/inbound/{id}/retry", post(mail::retry_inbound))
+        .route("/api/v1/mailboxes/status", get(mailboxes::status))
         .route(
             "/api/v1/attachments",
             post(mail::upload).layer(axum::extract::DefaultBodyLimit::max(mail::MAX_UPLOAD_BYTES)),

@@ -9,6 +9,7 @@
 //! script, no remote anything, `frame-ancestors 'none'`), and every
 //! state-changing request must carry the form's CSRF token ([`check_csrf`]).
 
+pub mod admin;
 pub mod assets;
 pub mod bulk;
 pub mod collisions;
@@ -106,6 +107,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/tickets/{id}/rating", post(feedback::portal_rate))
         .route("/app/recovery", get(feedback::recovery))
         .route("/app/recovery/{id}", post(feedback::recovery_follow_up))
+        .merge(admin::routes())
         .layer(axum::middleware::from_fn(check_csrf))
         .layer(axum::middleware::from_fn(page_headers));
     Router::new()

@@ -152,7 +152,10 @@ impl FromRequestParts<AppState> for AgentPage {
             .await
             .map_err(|e| PageError::from(e).into_response())?
             .name;
-        let chrome = Chrome::workspace(state, Some(name), csrf_token(&token));
+        let mut chrome = Chrome::workspace(state, Some(name), csrf_token(&token));
+        if caller.role >= rapport_core::Role::Lead {
+            chrome.links.push(("/app/admin", "Admin"));
+        }
         Ok(AgentPage {
             caller,
             chrome,

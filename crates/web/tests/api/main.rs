@@ -16,6 +16,7 @@ mod input;
 mod lifecycle;
 mod lists;
 mod mail;
+mod mailboxes;
 mod mailflow;
 mod matrix;
 mod outbox;

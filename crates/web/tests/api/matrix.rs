@@ -93,6 +93,7 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("post", "/inbound/mime") => Mail,
         ("get", "/inbound/quarantine" | "/inbound/{id}/raw") => Admin,
         ("post", "/inbound/{id}/retry") => Admin,
+        ("get", "/mailboxes/status") => Admin,
         ("post", "/attachments") => Work,
         ("get", "/attachments/{id}") => Read,
         ("get", "/calendars" | "/calendars/{id}" | "/calendars/{id}/ical") => Read,

@@ -7,6 +7,7 @@
 #[allow(dead_code)]
 mod harness;
 
+mod admin;
 mod browser;
 mod collisions;
 mod composer;

@@ -1,0 +1,236 @@
+//! `/app/admin/quarantine` and `/app/admin/mail` (admins): quarantined
+//! mail with its reason, read as plain text (the sender's words are only
+//! ever shown as escaped text, HTML never rendered), downloaded raw and
+//! released; and the mail channel's status: each mailbox's last poll and
+//! error, the outbox's queue and its failed sends. The same use cases as
+//! `/api/v1/inbound/...` and `/api/v1/mailboxes/status`.
+
+use super::{Done, done, noticed, staff_only};
+use crate::api::mail::as_download;
+use crate::extract::{Id, Query};
+use crate::pages::render::{Chrome, PageError, page, when};
+use crate::pages::session::AgentPage;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rapport_app::intake::IngestOutcome;
+use rapport_core::Timestamp;
+
+/// Quarantined messages a page lists.
+const PAGE_SIZE: i64 = 50;
+
+/// A held message in the list.
+struct HeldRow {
+    id: i64,
+    reason: String,
+    message_id: String,
+    size: i64,
+    received: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_quarantine.html")]
+struct QuarantinePage {
+    chrome: Chrome,
+    held: Vec<HeldRow>,
+    older: Option<i64>,
+}
+
+const DONE: &[(&str, &str)] = &[
+    ("created", "Released: it opened a new ticket."),
+    ("appended", "Released: it was added to its ticket."),
+    ("linked", "Released: it opened a ticket linked to the earlier one."),
+    ("duplicate", "Released: it had been taken in before."),
+    ("bounce", "Released: it was a delivery report and is noted."),
+    ("ignored", "Released: it was not a request and is ignored."),
+    ("quarantined", "Released, but it was held again; see the reason."),
+];
+
+/// The quarantined messages, newest first, fifty a page.
+pub async fn quarantine(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let records = s
+        .app
+        .quarantine_list(&agent.caller, q.before, PAGE_SIZE)
+        .await?;
+    let zone = s.app.business_calendar().await?.time_zone().clone();
+    let older = (records.len() as i64 == PAGE_SIZE)
+        .then(|| records.last().map(|r| r.id))
+        .flatten();
+    let held = records
+        .iter()
+        .map(|r| HeldRow {
+            id: r.id,
+            reason: r.reason.clone().unwrap_or_default(),
+            message_id: r.message_id.clone().unwrap_or_default(),
+            size: r.size,
+            received: when(r.received_at, &zone).0,
+        })
+        .collect();
+    let template = QuarantinePage {
+        chrome: noticed(agent.chrome, q.done.as_deref(), DONE),
+        held,
+        older,
+    };
+    Ok(page(StatusCode::OK, &template))
+}
+
+#[derive(Template)]
+#[template(path = "admin_message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    id: i64,
+    status: &'static str,
+    held: bool,
+    reason: String,
+    received: String,
+    size: i64,
+    from: String,
+    to: String,
+    subject: String,
+    text: String,
+    files: Vec<(String, String, usize)>,
+    unreadable: Option<String>,
+}
+
+/// One message read as plain text, with download and release.
+pub async fn message(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let preview = s.app.inbound_preview(&agent.caller, id).await?;
+    let zone = s.app.business_calendar().await?.time_zone().clone();
+    let record = &preview.record;
+    let template = MessagePage {
+        chrome: agent.chrome,
+        id,
+        status: record.status.as_str(),
+        held: record.status == rapport_app::InboundStatus::Quarantined,
+        reason: record.reason.clone().unwrap_or_default(),
+        received: when(record.received_at, &zone).0,
+        size: record.size,
+        from: preview.from,
+        to: preview.to,
+        subject: preview.subject,
+        text: preview.text,
+        files: preview
+            .files
+            .into_iter()
+            .map(|f| (f.name, f.content_type, f.size))
+            .collect(),
+        unreadable: preview.unreadable,
+    };
+    Ok(page(StatusCode::OK, &template))
+}
+
+/// The raw message as a download (never shown in the browser).
+pub async fn raw(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let bytes = s.app.inbound_raw(&agent.caller, id).await?;
+    Ok(as_download(
+        bytes.into_response(),
+        "message/rfc822",
+        &format!("inbound-{id}.eml"),
+    ))
+}
+
+/// Takes a held message in again, then lists the rest, saying how it went.
+pub async fn release(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let outcome: IngestOutcome = s.app.retry_inbound(&agent.caller, id).await?;
+    Ok(done("/app/admin/quarantine", outcome.name()))
+}
+
+/// A mailbox as the status page shows it.
+struct MailboxRow {
+    name: String,
+    last_poll: String,
+    fetched: i64,
+    error: String,
+    error_at: String,
+    failing: bool,
+}
+
+/// A failed send.
+struct FailureRow {
+    id: i64,
+    ticket: Option<i64>,
+    kind: &'static str,
+    recipients: String,
+    attempts: i64,
+    error: String,
+    queued: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_mail.html")]
+struct StatusPage {
+    chrome: Chrome,
+    read_at: String,
+    mailboxes: Vec<MailboxRow>,
+    pending: i64,
+    sending: i64,
+    failed: i64,
+    bounced: i64,
+    failures: Vec<FailureRow>,
+}
+
+/// The mail channel's status.
+pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let status = s.app.mail_status(&agent.caller).await?;
+    let zone = s.app.business_calendar().await?.time_zone().clone();
+    let at = |t: Option<Timestamp>, none: &str| t.map_or_else(|| none.to_string(), |t| when(t, &zone).0);
+    let mailboxes = status
+        .mailboxes
+        .iter()
+        .map(|m| MailboxRow {
+            name: m.mailbox.clone(),
+            last_poll: at(m.last_poll_at, "never"),
+            fetched: m.last_fetched,
+            error: m.last_error.clone().unwrap_or_default(),
+            error_at: at(m.last_error_at, ""),
+            failing: m.failing(),
+        })
+        .collect();
+    let failures = status
+        .failures
+        .iter()
+        .map(|f| FailureRow {
+            id: f.id,
+            ticket: f.ticket_id.map(|t| t.0),
+            kind: f.kind.as_str(),
+            recipients: f.recipients.join(", "),
+            attempts: f.attempts,
+            error: f.last_error.clone().unwrap_or_default(),
+            queued: when(f.created_at, &zone).0,
+        })
+        .collect();
+    let template = StatusPage {
+        chrome: agent.chrome,
+        read_at: when(status.read_at, &zone).0,
+        mailboxes,
+        pending: status.outbox.pending,
+        sending: status.outbox.sending,
+        failed: status.outbox.failed,
+        bounced: status.outbox.bounced,
+        failures,
+    };
+    Ok(page(StatusCode::OK, &template))
+}

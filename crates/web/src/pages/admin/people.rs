@@ -1,0 +1,280 @@
+//! `/app/admin/agents`: every agent with role, teams and whether they may
+//! sign in; admins create agents, change roles, deactivate and reactivate
+//! them. Teams with their members; leads and admins create, rename and
+//! staff them. The same use cases as `/api/v1/agents` and `/api/v1/teams`.
+
+use super::{Done, done, noticed, refused, staff_only};
+use crate::extract::{Id, Query};
+use crate::pages::render::{Chrome, PageError, page};
+use crate::pages::session::AgentPage;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use rapport_app::AppError;
+use rapport_app::agents::AgentUpdate;
+use rapport_core::{AgentId, Permission, Role, TeamId};
+use serde::Deserialize;
+
+/// What this page's forms report when they worked.
+const DONE: &[(&str, &str)] = &[
+    ("agent-created", "The agent was created."),
+    ("agent-changed", "The agent was changed."),
+    ("team-created", "The team was created."),
+    ("team-renamed", "The team was renamed."),
+    ("members", "The team's members were saved."),
+];
+
+/// An agent as the table shows it.
+struct AgentRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: &'static str,
+    teams: String,
+    active: bool,
+    me: bool,
+}
+
+/// A team as the page shows it.
+struct TeamRow {
+    id: i64,
+    name: String,
+    members: Vec<(i64, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_people.html")]
+struct PeoplePage {
+    chrome: Chrome,
+    admin: bool,
+    roles: [&'static str; 3],
+    agents: Vec<AgentRow>,
+    teams: Vec<TeamRow>,
+}
+
+async fn render(
+    s: &AppState,
+    agent: AgentPage,
+    status: StatusCode,
+    chrome: Chrome,
+) -> Result<Response, PageError> {
+    let agents = s.app.agents(&agent.caller).await?;
+    let teams = s.app.teams(&agent.caller).await?;
+    let name_of = |id: AgentId| {
+        agents
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| format!("agent {}", id.0), |a| a.name.clone())
+    };
+    let rows = agents
+        .iter()
+        .map(|a| AgentRow {
+            id: a.id.0,
+            name: a.name.clone(),
+            email: a.email.clone(),
+            role: a.role.as_str(),
+            teams: teams
+                .iter()
+                .filter(|t| t.members.contains(&a.id))
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            active: a.active,
+            me: a.id == agent.caller.agent_id,
+        })
+        .collect();
+    let team_rows = teams
+        .iter()
+        .map(|t| TeamRow {
+            id: t.id.0,
+            name: t.name.clone(),
+            members: agents
+                .iter()
+                .filter(|a| a.active || t.members.contains(&a.id))
+                .map(|a| (a.id.0, name_of(a.id), t.members.contains(&a.id)))
+                .collect(),
+        })
+        .collect();
+    let template = PeoplePage {
+        chrome,
+        admin: agent.caller.role.allows(Permission::ManageAgents),
+        roles: ["agent", "lead", "admin"],
+        agents: rows,
+        teams: team_rows,
+    };
+    Ok(page(status, &template))
+}
+
+/// The page shown again after a refused form, with the refusal above it.
+async fn again(s: &AppState, agent: AgentPage, error: AppError) -> Result<Response, PageError> {
+    let (status, message) = refused(error);
+    let chrome = agent.chrome.clone().with_notice(message, true);
+    render(s, agent, status, chrome).await
+}
+
+/// Agents and teams.
+pub async fn show(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let chrome = noticed(agent.chrome.clone(), q.done.as_deref(), DONE);
+    render(&s, agent, StatusCode::OK, chrome).await
+}
+
+/// The new-agent form.
+#[derive(Debug, Deserialize)]
+pub struct NewAgentForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn role(text: &str) -> Result<Role, AppError> {
+    text.parse::<Role>()
+        .map_err(|_| AppError::invalid("role", "choose agent, lead or admin"))
+}
+
+/// Creates an agent (admins).
+pub async fn create_agent(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Form(form): Form<NewAgentForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let password = Some(form.password.as_str()).filter(|p| !p.is_empty());
+    let created = match role(&form.role) {
+        Ok(role) => {
+            s.app
+                .create_agent(&agent.caller, &form.email, &form.name, role, password)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match created {
+        Ok(_) => Ok(done("/app/admin/agents", "agent-created")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}
+
+/// A change to an agent: a new role, or active on or off.
+#[derive(Debug, Deserialize)]
+pub struct AgentChangeForm {
+    role: Option<String>,
+    active: Option<String>,
+}
+
+/// Changes an agent's role or whether they may sign in (admins).
+pub async fn change_agent(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<AgentChangeForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let update = (|| {
+        let role = form.role.as_deref().map(role).transpose()?;
+        let active = match form.active.as_deref() {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => return Err(AppError::invalid("active", "must be true or false")),
+        };
+        if role.is_none() && active.is_none() {
+            return Err(AppError::invalid("role", "choose a role"));
+        }
+        Ok(AgentUpdate {
+            name: None,
+            role,
+            active,
+            password: None,
+            time_zone: None,
+        })
+    })();
+    let changed = match update {
+        Ok(update) => s.app.update_agent(&agent.caller, AgentId(id), update).await,
+        Err(e) => Err(e),
+    };
+    match changed {
+        Ok(_) => Ok(done("/app/admin/agents", "agent-changed")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}
+
+/// A team's name.
+#[derive(Debug, Deserialize)]
+pub struct TeamForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a team (leads and admins).
+pub async fn create_team(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Form(form): Form<TeamForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    match s.app.create_team(&agent.caller, &form.name).await {
+        Ok(_) => Ok(done("/app/admin/agents", "team-created")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}
+
+/// Renames a team (leads and admins).
+pub async fn rename_team(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<TeamForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    match s
+        .app
+        .update_team(&agent.caller, TeamId(id), Some(&form.name), None)
+        .await
+    {
+        Ok(_) => Ok(done("/app/admin/agents", "team-renamed")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}
+
+/// Replaces a team's members with the ticked agents (leads and admins).
+pub async fn members(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let ticked: Result<Vec<AgentId>, AppError> = crate::pages::url_decoded(&body)
+        .filter(|(k, _)| k == "member")
+        .map(|(_, v)| {
+            v.parse::<i64>()
+                .map(AgentId)
+                .map_err(|_| AppError::invalid("member", "not an agent"))
+        })
+        .collect();
+    let saved = match ticked {
+        Ok(ticked) => {
+            s.app
+                .update_team(&agent.caller, TeamId(id), None, Some(&ticked))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(done("/app/admin/agents", "members")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}

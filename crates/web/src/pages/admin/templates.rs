@@ -1,0 +1,280 @@
+//! `/app/admin/templates`: the mail templates (the acknowledgment, the
+//! survey mail and page, canned replies). The editor shows the text beside
+//! the save-time checks: the sample rendering, what a refusal says, and
+//! the reply coach's findings on the sample; "Check" runs them without
+//! saving, "Save" refuses what they refuse (blocking coach findings need a
+//! reason). The same use cases as `/api/v1/templates`.
+
+use super::{Done, done, noticed, refused, staff_only};
+use crate::extract::Query;
+use crate::pages::render::{Chrome, PageError, page, when};
+use crate::pages::session::AgentPage;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use rapport_app::AppError;
+use rapport_app::templates::{
+    ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE, TemplateCheck, sample_variables,
+};
+use rapport_coach::Severity;
+use serde::Deserialize;
+
+const DONE: &[(&str, &str)] = &[("saved", "The template was saved.")];
+
+/// A template in the list.
+struct TemplateRow {
+    name: String,
+    kind: &'static str,
+    updated: String,
+    override_reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_templates.html")]
+struct ListPage {
+    chrome: Chrome,
+    templates: Vec<TemplateRow>,
+}
+
+fn kind(name: &str) -> &'static str {
+    match name {
+        ACKNOWLEDGMENT => "acknowledgment of a new request",
+        SURVEY => "satisfaction survey mail",
+        SURVEY_PAGE => "satisfaction survey page",
+        _ => "canned reply",
+    }
+}
+
+/// Every template, the built-in ones first (saved or not).
+pub async fn list(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let zone = s.app.business_calendar().await?.time_zone().clone();
+    let saved = s.app.templates(&agent.caller).await?;
+    let mut templates: Vec<TemplateRow> = [ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE]
+        .iter()
+        .filter(|n| !saved.iter().any(|t| t.name == **n))
+        .map(|n| TemplateRow {
+            name: (*n).to_string(),
+            kind: kind(n),
+            updated: "built-in text".into(),
+            override_reason: String::new(),
+        })
+        .collect();
+    templates.extend(saved.iter().map(|t| TemplateRow {
+        name: t.name.clone(),
+        kind: kind(&t.name),
+        updated: when(t.updated_at, &zone).0,
+        override_reason: t.override_reason.clone().unwrap_or_default(),
+    }));
+    let template = ListPage {
+        chrome: agent.chrome,
+        templates,
+    };
+    Ok(page(StatusCode::OK, &template))
+}
+
+/// The name of a new canned reply.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewName {
+    name: Option<String>,
+}
+
+/// Opens the editor for a new canned reply's name.
+pub async fn new(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Query(q): Query<NewName>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let name = q.name.unwrap_or_default();
+    match s.app.template_draft(&agent.caller, &name).await? {
+        Some(_) => Ok(Redirect::to(&format!("/app/admin/templates/{name}")).into_response()),
+        None => Err(AppError::invalid(
+            "name",
+            "use 1 to 64 lower-case letters, digits, '-' or '_'",
+        )
+        .into()),
+    }
+}
+
+/// A coach finding beside the text.
+struct FindingRow {
+    check: &'static str,
+    severity: &'static str,
+    quote: String,
+    explanation: String,
+    suggestion: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_template.html")]
+struct EditPage {
+    chrome: Chrome,
+    name: String,
+    kind: &'static str,
+    subject: String,
+    body: String,
+    override_reason: String,
+    blocked: bool,
+    problem: Option<String>,
+    sample_subject: String,
+    sample_body: String,
+    findings: Vec<FindingRow>,
+    variables: Vec<&'static str>,
+}
+
+/// The text being edited and what the checks said of it.
+struct Edited {
+    subject: String,
+    body: String,
+    override_reason: String,
+    checked: Result<TemplateCheck, String>,
+}
+
+fn edit_page(chrome: Chrome, name: &str, edited: Edited) -> EditPage {
+    let (problem, sample_subject, sample_body, findings) = match edited.checked {
+        Ok(check) => {
+            let findings = check
+                .findings
+                .iter()
+                .map(|f| FindingRow {
+                    check: f.check.name(),
+                    severity: match f.severity {
+                        Severity::Hint => "hint",
+                        Severity::Warn => "warn",
+                        Severity::Block => "block",
+                    },
+                    quote: check
+                        .sample_body
+                        .get(f.span.clone())
+                        .unwrap_or_default()
+                        .to_string(),
+                    explanation: f.explanation.clone(),
+                    suggestion: f.suggestion.clone().unwrap_or_default(),
+                })
+                .collect();
+            (None, check.sample_subject, check.sample_body, findings)
+        }
+        Err(problem) => (Some(problem), String::new(), String::new(), Vec::new()),
+    };
+    let blocked = findings.iter().any(|f: &FindingRow| f.severity == "block");
+    EditPage {
+        chrome,
+        name: name.to_string(),
+        kind: kind(name),
+        subject: edited.subject,
+        body: edited.body,
+        override_reason: edited.override_reason,
+        blocked,
+        problem,
+        sample_subject,
+        sample_body,
+        findings,
+        variables: sample_variables().keys().copied().collect(),
+    }
+}
+
+/// Runs the checks, keeping a refusal's sentence (a server failure is an error).
+async fn check(
+    s: &AppState,
+    agent: &AgentPage,
+    name: &str,
+    subject: &str,
+    body: &str,
+) -> Result<Result<TemplateCheck, String>, PageError> {
+    match s.app.check_template(&agent.caller, name, subject, body).await {
+        Ok(check) => Ok(Ok(check)),
+        Err(e @ (AppError::Invalid { .. } | AppError::CoachBlocked(_))) => Ok(Err(refused(e).1)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The editor with the saved text (or the built-in one) and its checks.
+pub async fn edit(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Path(name): Path<String>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let Some((subject, body, record)) = s.app.template_draft(&agent.caller, &name).await? else {
+        return Err(AppError::NotFound("template").into());
+    };
+    let checked = if body.is_empty() {
+        Err("A new canned reply: write it, then check or save it.".to_string())
+    } else {
+        check(&s, &agent, &name, &subject, &body).await?
+    };
+    let override_reason = record.and_then(|r| r.override_reason).unwrap_or_default();
+    let chrome = noticed(agent.chrome.clone(), q.done.as_deref(), DONE);
+    let edited = Edited {
+        subject,
+        body,
+        override_reason,
+        checked,
+    };
+    Ok(page(StatusCode::OK, &edit_page(chrome, &name, edited)))
+}
+
+/// What the editor sends.
+#[derive(Debug, Deserialize)]
+pub struct TemplateForm {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    override_reason: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// Checks the text ("check") or saves it ("save"); a refusal shows the
+/// text again, unchanged, beside what was refused.
+pub async fn submit(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Path(name): Path<String>,
+    Form(form): Form<TemplateForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    if s.app.template_draft(&agent.caller, &name).await?.is_none() {
+        return Err(AppError::NotFound("template").into());
+    }
+    let (status, chrome) = if form.action == "save" {
+        let reason = Some(form.override_reason.as_str()).filter(|r| !r.trim().is_empty());
+        match s
+            .app
+            .save_template(&agent.caller, &name, &form.subject, &form.body, reason)
+            .await
+        {
+            Ok(_) => return Ok(done(&format!("/app/admin/templates/{name}"), "saved")),
+            Err(e) => {
+                let (status, message) = refused(e);
+                let chrome = agent
+                    .chrome
+                    .clone()
+                    .with_notice(format!("Not saved. {message}"), true);
+                (status, chrome)
+            }
+        }
+    } else {
+        (StatusCode::OK, agent.chrome.clone())
+    };
+    let checked = check(&s, &agent, &name, &form.subject, &form.body).await?;
+    let status = match (&checked, status) {
+        (Err(_), StatusCode::OK) => StatusCode::UNPROCESSABLE_ENTITY,
+        (_, status) => status,
+    };
+    let edited = Edited {
+        subject: form.subject,
+        body: form.body,
+        override_reason: form.override_reason,
+        checked,
+    };
+    Ok(page(status, &edit_page(chrome, &name, edited)))
+}
