@@ -342,8 +342,9 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
     AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
-    InboundRecord, InboundStatus, JobCount, MailboxHealth, OutboxCounts, JobKind, JobRecord, JobStatus, MessageRecord, NewJob, OutboxKind,
-    OutboxRecord, OutboxStatus, ProbeReport, PromiseCounts, PromiseFilter, PromiseRecord,
-    RecoveryFilter, RecoveryStatus, RecoveryTaskRecord, SurveyRecord, TeamRecord, TemplateRecord,
-    TicketChange, TicketFilter, TicketSort, TokenRecord,
+    InboundRecord, InboundStatus, JobCount, JobKind, JobRecord, JobStatus, MailboxHealth,
+    MessageRecord, NewJob, OutboxCounts, OutboxKind, OutboxRecord, OutboxStatus, ProbeReport,
+    PromiseCounts, PromiseFilter, PromiseRecord, RecoveryFilter, RecoveryStatus,
+    RecoveryTaskRecord, SurveyRecord, TeamRecord, TemplateRecord, TicketChange, TicketFilter,
+    TicketSort, TokenRecord,
 };

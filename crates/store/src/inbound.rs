@@ -330,11 +330,11 @@ impl Store {
             "SELECT {INBOUND_COLUMNS} FROM inbound_mail WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(status.as_str())
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit.clamp(1, 500))
-        .fetch_all(&self.read)
-        .await?;
+            .bind(status.as_str())
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit.clamp(1, 500))
+            .fetch_all(&self.read)
+            .await?;
         rows.iter().map(inbound).collect()
     }
 }

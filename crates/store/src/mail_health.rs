@@ -2,9 +2,9 @@
 //! good pass and last failure (migration 0022, written by the poller of
 //! whichever server reads it), and the outbox's queue and failed sends.
 
+use crate::outbox::OutboxRecord;
 use crate::outbox::{COLUMNS, OutboxStatus, record};
 use crate::{Store, StoreError};
-use crate::outbox::OutboxRecord;
 use rapport_core::Timestamp;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -93,7 +93,9 @@ impl Store {
             .map(|row| {
                 Ok(MailboxHealth {
                     mailbox: row.try_get("mailbox")?,
-                    last_poll_at: row.try_get::<Option<i64>, _>("last_poll_at")?.map(Timestamp),
+                    last_poll_at: row
+                        .try_get::<Option<i64>, _>("last_poll_at")?
+                        .map(Timestamp),
                     last_fetched: row.try_get("last_fetched")?,
                     last_error: row.try_get("last_error")?,
                     last_error_at: row

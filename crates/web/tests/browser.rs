@@ -13,6 +13,7 @@
 #[allow(dead_code)]
 mod harness;
 
+#[path = "browser/admin.rs"]
 mod admin;
 
 use fantoccini::{Client, ClientBuilder, Locator};

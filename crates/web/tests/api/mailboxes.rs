@@ -47,13 +47,21 @@ async fn the_status_shows_polls_errors_the_queue_and_failed_sends(h: &Harness) {
     // A poll that cannot reach its server is recorded with the error, and
     // the password is not in it.
     let broken = unique("broken");
-    assert!(h.app.poll_mailbox_once(&unreachable(&broken)).await.is_err());
+    assert!(
+        h.app
+            .poll_mailbox_once(&unreachable(&broken))
+            .await
+            .is_err()
+    );
     // A good pass elsewhere (as the poller records it).
     h.store.record_mailbox_poll("good", 3).await.unwrap();
     let (_, b) = h.get("/api/v1/mailboxes/status", &h.admin).await;
     let boxes = b["mailboxes"].as_array().unwrap();
     assert_eq!(boxes.len(), 2, "{b}");
-    let broken_row = boxes.iter().find(|m| m["mailbox"] == broken.as_str()).unwrap();
+    let broken_row = boxes
+        .iter()
+        .find(|m| m["mailbox"] == broken.as_str())
+        .unwrap();
     assert_eq!(broken_row["failing"], true);
     assert!(broken_row["last_poll_at"].is_null());
     let error = broken_row["last_error"].as_str().unwrap();
@@ -76,7 +84,10 @@ async fn the_status_shows_polls_errors_the_queue_and_failed_sends(h: &Harness) {
         .unwrap()
         .clone();
     assert_eq!(row["failing"], false, "{row}");
-    assert!(row["last_error"].is_string(), "the error is kept as history");
+    assert!(
+        row["last_error"].is_string(),
+        "the error is kept as history"
+    );
 
     // A new request queues its acknowledgment: one pending.
     let local = unique("ann");

@@ -23,16 +23,28 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
     );
     let admin = rapport_app::Caller::operator(h.admin_id, rapport_core::Role::Admin);
     h.app
-        .create_agent(&admin, "mallory@test.example", &hostile, rapport_core::Role::Agent, None)
+        .create_agent(
+            &admin,
+            "mallory@test.example",
+            &hostile,
+            rapport_core::Role::Agent,
+            None,
+        )
         .await
         .unwrap();
-    h.app.create_team(&admin, &format!("{hostile} team")).await.unwrap();
+    h.app
+        .create_team(&admin, &format!("{hostile} team"))
+        .await
+        .unwrap();
     h.app
         .create_api_token(&admin, &hostile, rapport_core::Scope::ReadOnly, None)
         .await
         .unwrap();
     h.store
-        .record_mailbox_error(&format!("{hostile} box"), &format!("login failed: {hostile}"))
+        .record_mailbox_error(
+            &format!("{hostile} box"),
+            &format!("login failed: {hostile}"),
+        )
         .await
         .unwrap();
     s.sign_in("admin@test.example").await;
@@ -52,7 +64,10 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
     s.goto("/app/admin/quarantine").await;
     s.follow("main table a").await;
     let text = s.text().await;
-    assert!(text.contains("<script>"), "the subject shown as text: {text}");
+    assert!(
+        text.contains("<script>"),
+        "the subject shown as text: {text}"
+    );
     assert!(text.contains(".exe"), "the file name shown as text");
     s.accessible("a held message").await;
     // The header leads to the admin pages.

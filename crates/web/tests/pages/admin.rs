@@ -35,17 +35,37 @@ async fn agents_get_403_and_no_admin_link(h: &Harness) {
     let mut b = Browser::new(h);
     b.sign_in("agent@test.example").await;
     let inbox = b.get("/app").await;
-    assert!(!inbox.body.contains("href=\"/app/admin\""), "{}", inbox.body);
+    assert!(
+        !inbox.body.contains("href=\"/app/admin\""),
+        "{}",
+        inbox.body
+    );
     for path in PAGES {
         let page = b.get(path).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
     }
-    let before = h.app.teams(&rapport_app::Caller::operator(h.admin_id, rapport_core::Role::Admin)).await.unwrap().len();
+    let before = h
+        .app
+        .teams(&rapport_app::Caller::operator(
+            h.admin_id,
+            rapport_core::Role::Admin,
+        ))
+        .await
+        .unwrap()
+        .len();
     let refused = b
         .submit("/app", "/app/admin/teams", &[("name", "Agents' own")])
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-    let after = h.app.teams(&rapport_app::Caller::operator(h.admin_id, rapport_core::Role::Admin)).await.unwrap().len();
+    let after = h
+        .app
+        .teams(&rapport_app::Caller::operator(
+            h.admin_id,
+            rapport_core::Role::Admin,
+        ))
+        .await
+        .unwrap()
+        .len();
     assert_eq!(before, after);
 
     // Leads see the link and their pages, not the admins' mail pages.
@@ -95,7 +115,11 @@ async fn admins_manage_agents_and_teams_and_leads_only_teams(h: &Harness) {
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let page = b.get(created.location()).await;
     assert!(page.body.contains("The agent was created."));
-    assert!(page.body.contains("Dana &#60;b&#62;Scully&#60;/b&#62;") || page.body.contains("Dana &lt;b&gt;Scully&lt;/b&gt;"), "escaped");
+    assert!(
+        page.body.contains("Dana &#60;b&#62;Scully&#60;/b&#62;")
+            || page.body.contains("Dana &lt;b&gt;Scully&lt;/b&gt;"),
+        "escaped"
+    );
     assert!(!page.body.contains("<b>Scully</b>"));
     let dana = agent_json(h, "dana@test.example").await;
     assert_eq!(dana["role"], "agent");
@@ -106,30 +130,50 @@ async fn admins_manage_agents_and_teams_and_leads_only_teams(h: &Harness) {
         .submit(
             from,
             "/app/admin/agents",
-            &[("name", "Dana"), ("email", "dana@test.example"), ("role", "agent")],
+            &[
+                ("name", "Dana"),
+                ("email", "dana@test.example"),
+                ("role", "agent"),
+            ],
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     assert!(again.body.contains("notice error"), "{}", again.body);
     // A role that does not exist is a 422, not a 500.
     let bad = b
-        .submit(from, &format!("/app/admin/agents/{id}"), &[("role", "boss")])
+        .submit(
+            from,
+            &format!("/app/admin/agents/{id}"),
+            &[("role", "boss")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
 
     let promoted = b
-        .submit(from, &format!("/app/admin/agents/{id}"), &[("role", "lead")])
+        .submit(
+            from,
+            &format!("/app/admin/agents/{id}"),
+            &[("role", "lead")],
+        )
         .await;
     assert_eq!(promoted.status, StatusCode::SEE_OTHER, "{}", promoted.body);
     assert_eq!(agent_json(h, "dana@test.example").await["role"], "lead");
     let off = b
-        .submit(from, &format!("/app/admin/agents/{id}"), &[("active", "false")])
+        .submit(
+            from,
+            &format!("/app/admin/agents/{id}"),
+            &[("active", "false")],
+        )
         .await;
     assert_eq!(off.status, StatusCode::SEE_OTHER);
     assert_eq!(agent_json(h, "dana@test.example").await["active"], false);
     assert!(b.get(from).await.body.contains("deactivated"));
     let on = b
-        .submit(from, &format!("/app/admin/agents/{id}"), &[("active", "true")])
+        .submit(
+            from,
+            &format!("/app/admin/agents/{id}"),
+            &[("active", "true")],
+        )
         .await;
     assert_eq!(on.status, StatusCode::SEE_OTHER);
     assert_eq!(agent_json(h, "dana@test.example").await["active"], true);
@@ -143,7 +187,11 @@ async fn admins_manage_agents_and_teams_and_leads_only_teams(h: &Harness) {
         .submit(
             from,
             "/app/admin/agents",
-            &[("name", "Eve"), ("email", "eve@test.example"), ("role", "admin")],
+            &[
+                ("name", "Eve"),
+                ("email", "eve@test.example"),
+                ("role", "admin"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
@@ -162,7 +210,11 @@ async fn admins_manage_agents_and_teams_and_leads_only_teams(h: &Harness) {
         .as_i64()
         .unwrap();
     let renamed = lead
-        .submit(from, &format!("/app/admin/teams/{team}"), &[("name", "Refunds")])
+        .submit(
+            from,
+            &format!("/app/admin/teams/{team}"),
+            &[("name", "Refunds")],
+        )
         .await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     let members = [id.to_string(), h.agent_id.0.to_string()];
@@ -191,7 +243,11 @@ async fn admins_manage_agents_and_teams_and_leads_only_teams(h: &Harness) {
     assert!(page.body.contains("Refunds"));
     // Ticking no one empties the team; a bad id is a 422.
     let bad = lead
-        .submit(from, &format!("/app/admin/teams/{team}/members"), &[("member", "x")])
+        .submit(
+            from,
+            &format!("/app/admin/teams/{team}/members"),
+            &[("member", "x")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     let emptied = lead
@@ -214,7 +270,9 @@ async fn an_admin_form_without_its_csrf_token_changes_nothing(h: &Harness) {
     assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
     assert_eq!(page.headers["x-error-code"], "csrf_failed");
     assert!(agent_json(h, "mallory@test.example").await.is_null());
-    let page = b.post("/app/admin/tokens", &[("name", "x"), ("scope", "admin")]).await;
+    let page = b
+        .post("/app/admin/tokens", &[("name", "x"), ("scope", "admin")])
+        .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let (_, tokens) = h.get("/api/v1/auth/tokens", &h.admin).await;
     assert!(tokens.as_array().unwrap().iter().all(|t| t["name"] != "x"));
@@ -226,14 +284,26 @@ async fn a_token_secret_is_shown_once_and_revoking_ends_it(h: &Harness) {
     let from = "/app/admin/tokens";
     // A lead cannot make an admin token; the page says why.
     let wide = b
-        .submit(from, from, &[("name", "Too wide"), ("scope", "admin"), ("expires_in_days", "")])
+        .submit(
+            from,
+            from,
+            &[
+                ("name", "Too wide"),
+                ("scope", "admin"),
+                ("expires_in_days", ""),
+            ],
+        )
         .await;
     assert_eq!(wide.status, StatusCode::FORBIDDEN, "{}", wide.body);
     let made = b
         .submit(
             from,
             from,
-            &[("name", "CRM <sync>"), ("scope", "read_only"), ("expires_in_days", "30")],
+            &[
+                ("name", "CRM <sync>"),
+                ("scope", "read_only"),
+                ("expires_in_days", "30"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
@@ -244,9 +314,14 @@ async fn a_token_secret_is_shown_once_and_revoking_ends_it(h: &Harness) {
     assert!(secret.len() > 40, "{secret}");
     assert!(made.body.contains("CRM &#60;sync&#62;") || made.body.contains("CRM &lt;sync&gt;"));
     let (s, me) = h.get("/api/v1/auth/me", &secret).await;
-    assert_eq!((s.as_u16(), me["email"].as_str()), (200, Some("lead@test.example")));
+    assert_eq!(
+        (s.as_u16(), me["email"].as_str()),
+        (200, Some("lead@test.example"))
+    );
     // Read-only: it cannot change anything.
-    let (s, _) = h.post("/api/v1/teams", &secret, serde_json::json!({"name": "T"})).await;
+    let (s, _) = h
+        .post("/api/v1/teams", &secret, serde_json::json!({"name": "T"}))
+        .await;
     assert_eq!(s.as_u16(), 403);
     // Shown once: the list has the name, never the secret.
     let list = b.get(from).await;
@@ -261,7 +336,9 @@ async fn a_token_secret_is_shown_once_and_revoking_ends_it(h: &Harness) {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    let revoked = b.submit(from, &format!("/app/admin/tokens/{id}/revoke"), &[]).await;
+    let revoked = b
+        .submit(from, &format!("/app/admin/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
     assert_eq!(h.get("/api/v1/auth/me", &secret).await.0.as_u16(), 401);
     assert!(b.get(from).await.body.contains("revoked"));
@@ -273,10 +350,17 @@ async fn templates_are_checked_beside_the_text_and_refusals_keep_it(h: &Harness)
     // The built-in acknowledgment opens with its sample and the coach's view.
     let ack = b.get("/app/admin/templates/acknowledgment").await;
     assert_eq!(ack.status, StatusCode::OK, "{}", ack.body);
-    assert!(ack.body.contains("It renders with the sample values"), "{}", ack.body);
+    assert!(
+        ack.body.contains("It renders with the sample values"),
+        "{}",
+        ack.body
+    );
     assert!(ack.body.contains("#1234"), "the sample's ticket number");
     // A name no template may have is a 404.
-    assert_eq!(b.get("/app/admin/templates/Bad%20Name").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get("/app/admin/templates/Bad%20Name").await.status,
+        StatusCode::NOT_FOUND
+    );
     let from = "/app/admin/templates/policy";
     let new = b.get("/app/admin/template-new?name=policy").await;
     assert_eq!((new.status, new.location()), (StatusCode::SEE_OTHER, from));
@@ -285,30 +369,66 @@ async fn templates_are_checked_beside_the_text_and_refusals_keep_it(h: &Harness)
     // Not personalised: refused, the text kept, the reason shown.
     let plain = "Thank you for contacting us. Your order is delayed.";
     let refused = b
-        .submit(from, from, &[("subject", "Policy"), ("body", plain), ("action", "save")])
+        .submit(
+            from,
+            from,
+            &[("subject", "Policy"), ("body", plain), ("action", "save")],
+        )
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("Not saved."), "{}", refused.body);
     assert!(refused.body.contains("personalised"), "{}", refused.body);
     assert!(refused.body.contains(plain), "the text is kept");
-    assert_eq!(h.get("/api/v1/templates/policy", &h.lead).await.0.as_u16(), 404);
+    assert_eq!(
+        h.get("/api/v1/templates/policy", &h.lead).await.0.as_u16(),
+        404
+    );
 
     // The coach blocks: refused with its findings beside the text.
     let rude = "Hi {{ customer_first_name }}, calm down, that's our policy. Best, {{ agent_name }}";
     let checked = b
-        .submit(from, from, &[("subject", "Policy"), ("body", rude), ("action", "check")])
+        .submit(
+            from,
+            from,
+            &[("subject", "Policy"), ("body", rude), ("action", "check")],
+        )
         .await;
     assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
-    assert!(checked.body.contains("The coach blocks this text"), "{}", checked.body);
+    assert!(
+        checked.body.contains("The coach blocks this text"),
+        "{}",
+        checked.body
+    );
     assert!(checked.body.contains("class=\"block\""), "{}", checked.body);
-    assert_eq!(h.get("/api/v1/templates/policy", &h.lead).await.0.as_u16(), 404, "a check saves nothing");
+    assert_eq!(
+        h.get("/api/v1/templates/policy", &h.lead).await.0.as_u16(),
+        404,
+        "a check saves nothing"
+    );
     let blocked = b
-        .submit(from, from, &[("subject", "Policy"), ("body", rude), ("action", "save")])
+        .submit(
+            from,
+            from,
+            &[("subject", "Policy"), ("body", rude), ("action", "save")],
+        )
         .await;
-    assert_eq!(blocked.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", blocked.body);
+    assert_eq!(
+        blocked.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blocked.body
+    );
     assert!(blocked.body.contains("Not saved."));
     assert!(blocked.body.contains("calm down"), "the text is kept");
-    assert_eq!(h.get("/api/v1/templates/policy", &h.lead).await.0.as_u16(), 404);
+    assert_eq!(
+        h.get("/api/v1/templates/policy", &h.lead).await.0.as_u16(),
+        404
+    );
     // With a reason it is saved, and the reason is kept.
     let saved = b
         .submit(
@@ -330,7 +450,15 @@ async fn templates_are_checked_beside_the_text_and_refusals_keep_it(h: &Harness)
     assert!(list.body.contains("Legal asked for this wording"));
     // A template that does not parse is refused with the parser's reason.
     let broken = b
-        .submit(from, from, &[("subject", "Policy"), ("body", "Hi {{ customer_name "), ("action", "save")])
+        .submit(
+            from,
+            from,
+            &[
+                ("subject", "Policy"),
+                ("body", "Hi {{ customer_name "),
+                ("action", "save"),
+            ],
+        )
         .await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.body.contains("does not parse"), "{}", broken.body);
@@ -355,7 +483,11 @@ async fn held_mail_is_read_as_text_downloaded_and_released(h: &Harness) {
     for raw in ["<script>", "<img src=x", "<svg onload"] {
         assert!(!page.body.contains(raw), "{raw} in {}", page.body);
     }
-    assert!(page.body.contains("&#60;script&#62;alert") || page.body.contains("&lt;script&gt;alert"), "the subject as text: {}", page.body);
+    assert!(
+        page.body.contains("&#60;script&#62;alert") || page.body.contains("&lt;script&gt;alert"),
+        "the subject as text: {}",
+        page.body
+    );
     assert!(page.body.contains(".exe"), "the file's name as text");
     let download = b.get(&format!("/app/admin/quarantine/{id}/raw")).await;
     assert_eq!(download.status, StatusCode::OK);
@@ -380,18 +512,30 @@ async fn held_mail_is_read_as_text_downloaded_and_released(h: &Harness) {
     let after = b.get(released.location()).await;
     assert!(after.body.contains("it was held again"), "{}", after.body);
     // Unknown ids are 404 pages.
-    assert_eq!(b.get("/app/admin/quarantine/999999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get("/app/admin/quarantine/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
     // A lead may not read it.
     let mut lead = Browser::new(h);
     lead.sign_in("lead@test.example").await;
-    assert_eq!(lead.get(&format!("/app/admin/quarantine/{id}/raw")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        lead.get(&format!("/app/admin/quarantine/{id}/raw"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn the_mail_status_page_shows_the_pollers_record(h: &Harness) {
     let mut b = Browser::new(h);
     b.sign_in("admin@test.example").await;
     let empty = b.get("/app/admin/mail").await;
-    assert!(empty.body.contains("No mailbox has been read yet"), "{}", empty.body);
+    assert!(
+        empty.body.contains("No mailbox has been read yet"),
+        "{}",
+        empty.body
+    );
     h.store
         .record_mailbox_error("support <b>inbox</b>", "login failed: <script>x</script>")
         .await

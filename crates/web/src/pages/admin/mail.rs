@@ -41,11 +41,17 @@ struct QuarantinePage {
 const DONE: &[(&str, &str)] = &[
     ("created", "Released: it opened a new ticket."),
     ("appended", "Released: it was added to its ticket."),
-    ("linked", "Released: it opened a ticket linked to the earlier one."),
+    (
+        "linked",
+        "Released: it opened a ticket linked to the earlier one.",
+    ),
     ("duplicate", "Released: it had been taken in before."),
     ("bounce", "Released: it was a delivery report and is noted."),
     ("ignored", "Released: it was not a request and is ignored."),
-    ("quarantined", "Released, but it was held again; see the reason."),
+    (
+        "quarantined",
+        "Released, but it was held again; see the reason.",
+    ),
 ];
 
 /// The quarantined messages, newest first, fifty a page.
@@ -196,7 +202,8 @@ pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Respo
     staff_only(&agent)?;
     let status = s.app.mail_status(&agent.caller).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
-    let at = |t: Option<Timestamp>, none: &str| t.map_or_else(|| none.to_string(), |t| when(t, &zone).0);
+    let at =
+        |t: Option<Timestamp>, none: &str| t.map_or_else(|| none.to_string(), |t| when(t, &zone).0);
     let mailboxes = status
         .mailboxes
         .iter()

@@ -27,7 +27,10 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/app/admin", get(overview))
-        .route("/app/admin/agents", get(people::show).post(people::create_agent))
+        .route(
+            "/app/admin/agents",
+            get(people::show).post(people::create_agent),
+        )
         .route("/app/admin/agents/{id}", post(people::change_agent))
         .route("/app/admin/teams", post(people::create_team))
         .route("/app/admin/teams/{id}", post(people::rename_team))

@@ -186,7 +186,11 @@ async fn check(
     subject: &str,
     body: &str,
 ) -> Result<Result<TemplateCheck, String>, PageError> {
-    match s.app.check_template(&agent.caller, name, subject, body).await {
+    match s
+        .app
+        .check_template(&agent.caller, name, subject, body)
+        .await
+    {
         Ok(check) => Ok(Ok(check)),
         Err(e @ (AppError::Invalid { .. } | AppError::CoachBlocked(_))) => Ok(Err(refused(e).1)),
         Err(e) => Err(e.into()),

@@ -121,18 +121,22 @@ pub struct NewTokenForm {
     expires_in_days: String,
 }
 
-async fn issue(s: &AppState, agent: &AgentPage, form: &NewTokenForm) -> Result<IssuedToken, AppError> {
+async fn issue(
+    s: &AppState,
+    agent: &AgentPage,
+    form: &NewTokenForm,
+) -> Result<IssuedToken, AppError> {
     let scope = form
         .scope
         .parse::<Scope>()
         .map_err(|_| AppError::invalid("scope", "choose one of the scopes listed"))?;
-    let days = match form.expires_in_days.trim() {
-        "" => None,
-        text => Some(
-            text.parse::<i64>()
-                .map_err(|_| AppError::invalid("expires_in_days", "must be a whole number of days"))?,
-        ),
-    };
+    let days =
+        match form.expires_in_days.trim() {
+            "" => None,
+            text => Some(text.parse::<i64>().map_err(|_| {
+                AppError::invalid("expires_in_days", "must be a whole number of days")
+            })?),
+        };
     s.app
         .create_api_token(&agent.caller, &form.name, scope, days)
         .await
