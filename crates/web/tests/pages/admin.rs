@@ -465,7 +465,7 @@ async fn templates_are_checked_beside_the_text_and_refusals_keep_it(h: &Harness)
 }
 
 async fn held_mail_is_read_as_text_downloaded_and_released(h: &Harness) {
-    let hostile = "Message-ID: <held-1@x>\r\nSubject: <script>alert('s')</script>\r\nTo: \"<img src=x onerror=alert(1)>\" <support@localhost>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Hello <script>alert('b')</script><img src=x onerror=alert(2)></p>\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"<svg onload=alert(3)>.exe\"\r\n\r\nAAAA\r\n--b--\r\n";
+    let hostile = "Message-ID: <held-1@x>\r\nSubject: <script>alert('s')</script>\r\nTo: \"<img src=x onerror=alert(1)>\" <support@localhost>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHello <script>alert('b')</script><img src=x onerror=alert(2)>\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"<svg onload=alert(3)>.exe\"\r\n\r\nAAAA\r\n--b--\r\n";
     let outcome = h.app.ingest_mail(hostile.as_bytes()).await.unwrap();
     assert_eq!(outcome.name(), "quarantined");
     let mut b = Browser::new(h);
@@ -489,6 +489,11 @@ async fn held_mail_is_read_as_text_downloaded_and_released(h: &Harness) {
         page.body
     );
     assert!(page.body.contains(".exe"), "the file's name as text");
+    assert!(
+        page.body.contains("&#60;img src=x onerror") || page.body.contains("&lt;img src=x onerror"),
+        "the body as text: {}",
+        page.body
+    );
     let download = b.get(&format!("/app/admin/quarantine/{id}/raw")).await;
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(download.headers[header::CONTENT_TYPE], "message/rfc822");
