@@ -259,9 +259,15 @@ mod catalogue_tests {
     fn keys_used() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
-        for dir in ["templates", "src/pages"] {
-            for entry in std::fs::read_dir(root.join(dir)).expect("read the folder") {
-                files.push(entry.expect("an entry").path());
+        let mut folders = vec![root.join("templates"), root.join("src/pages")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).expect("read the folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
             }
         }
         let mut keys = Vec::new();
