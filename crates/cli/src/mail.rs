@@ -20,6 +20,8 @@ pub enum MailCommand {
     Poll,
     /// Send the queued mail that is due, then exit.
     Send,
+    /// Show each mailbox's last poll and error, the outbox's queue and failed sends.
+    Status,
     /// Write a maildir of realistic generated mail for the ingest benchmark.
     Generate {
         /// How many messages.
@@ -94,6 +96,7 @@ pub async fn run(app: &App, settings: &Settings, command: MailCommand) -> Result
             println!("sent {sent}, to retry later {retrying}, failed {failed}");
             Ok(())
         }
+        MailCommand::Status => status(app).await,
         MailCommand::Generate {
             messages,
             out,
@@ -115,6 +118,49 @@ pub async fn run(app: &App, settings: &Settings, command: MailCommand) -> Result
             Ok(())
         }
     }
+}
+
+/// Prints the mail channel's status (as the admin page shows it).
+async fn status(app: &App) -> Result<()> {
+    let operator =
+        rapport_app::Caller::operator(rapport_core::AgentId(0), rapport_core::Role::Admin);
+    let status = app.mail_status(&operator).await?;
+    if status.mailboxes.is_empty() {
+        println!("no mailbox has been read yet");
+    }
+    let at = |t: Option<rapport_core::Timestamp>| {
+        t.map_or_else(|| "never".to_string(), |t| t.to_string())
+    };
+    for m in &status.mailboxes {
+        println!(
+            "{}: {}, last good poll {} ({} messages), last error {}{}",
+            m.mailbox,
+            if m.failing() { "FAILING" } else { "ok" },
+            at(m.last_poll_at),
+            m.last_fetched,
+            at(m.last_error_at),
+            m.last_error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        );
+    }
+    let o = status.outbox;
+    println!(
+        "outbox: {} pending, {} sending, {} failed, {} bounced",
+        o.pending, o.sending, o.failed, o.bounced
+    );
+    for f in &status.failures {
+        println!(
+            "failed {} ({}, ticket {}): {}",
+            f.id,
+            f.kind.as_str(),
+            f.ticket_id
+                .map_or_else(|| "-".to_string(), |t| t.0.to_string()),
+            f.last_error.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
 }
 
 /// Starts the mail workers for `serve`; send `true` on the returned channel to stop them.
