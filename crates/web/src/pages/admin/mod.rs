@@ -81,7 +81,14 @@ pub(crate) fn done(path: &str, what: &str) -> Response {
     Redirect::to(&format!("{path}?done={what}")).into_response()
 }
 
-/// The status of a page shown again after a refused form: the refusal's.
+/// The status and frame of a page shown again after a refused form: the
+/// refusal's status, its sentence above the page.
+pub(crate) fn refused_in(chrome: &Chrome, error: AppError) -> (StatusCode, Chrome) {
+    let (status, message) = refused(error);
+    (status, chrome.clone().with_notice(message, true))
+}
+
+/// The status and sentence of a refusal (with the field at fault).
 pub(crate) fn refused(error: AppError) -> (StatusCode, String) {
     let error = crate::error::ApiError::from(error);
     let message = match &error.field {

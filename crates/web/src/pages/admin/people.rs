@@ -3,7 +3,7 @@
 //! them. Teams with their members; leads and admins create, rename and
 //! staff them. The same use cases as `/api/v1/agents` and `/api/v1/teams`.
 
-use super::{Done, done, noticed, refused, staff_only};
+use super::{Done, done, noticed, refused_in, staff_only};
 use crate::extract::{Id, Query};
 use crate::pages::render::{Chrome, PageError, page};
 use crate::pages::session::AgentPage;
@@ -111,8 +111,7 @@ async fn render(
 
 /// The page shown again after a refused form, with the refusal above it.
 async fn again(s: &AppState, agent: AgentPage, error: AppError) -> Result<Response, PageError> {
-    let (status, message) = refused(error);
-    let chrome = agent.chrome.clone().with_notice(message, true);
+    let (status, chrome) = refused_in(&agent.chrome, error);
     render(s, agent, status, chrome).await
 }
 

@@ -3,7 +3,7 @@
 //! again, and not cached), revoked. The same use cases as
 //! `/api/v1/auth/tokens`.
 
-use super::{Done, done, noticed, refused, staff_only};
+use super::{Done, done, noticed, refused_in, staff_only};
 use crate::extract::{Id, Query};
 use crate::pages::render::{Chrome, PageError, page, when};
 use crate::pages::session::AgentPage;
@@ -162,8 +162,7 @@ pub async fn create(
             render(&s, &agent, StatusCode::OK, chrome, Some(fresh)).await
         }
         Err(e) => {
-            let (status, message) = refused(e);
-            let chrome = agent.chrome.clone().with_notice(message, true);
+            let (status, chrome) = refused_in(&agent.chrome, e);
             render(&s, &agent, status, chrome, None).await
         }
     }
@@ -179,8 +178,7 @@ pub async fn revoke(
     match s.app.revoke_token(&agent.caller, id).await {
         Ok(()) => Ok(done("/app/admin/tokens", "revoked")),
         Err(e) => {
-            let (status, message) = refused(e);
-            let chrome = agent.chrome.clone().with_notice(message, true);
+            let (status, chrome) = refused_in(&agent.chrome, e);
             render(&s, &agent, status, chrome, None).await
         }
     }
