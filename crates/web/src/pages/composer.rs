@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use rapport_app::coaching::GivenContext;
 use rapport_app::promises::PromiseDecisions;
-use rapport_coach::{Review, Severity};
+use rapport_coach::Review;
 use rapport_core::{PromiseChoice, TicketId, Timestamp};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -69,11 +69,7 @@ impl CoachBox {
             .iter()
             .map(|f| FindingItem {
                 check: f.check.name(),
-                severity: match f.severity {
-                    Severity::Hint => "hint",
-                    Severity::Warn => "warn",
-                    Severity::Block => "block",
-                },
+                severity: crate::pages::ticket::severity(f.severity),
                 quote: draft.get(f.span.clone()).unwrap_or_default().to_string(),
                 explanation: f.explanation.clone(),
                 replacement: f.suggestion.as_deref().and_then(replacement),

@@ -350,7 +350,8 @@ fn message_rows(
         .collect()
 }
 
-fn severity(s: Severity) -> &'static str {
+/// A coach finding's severity as the pages name it (and style it).
+pub(crate) fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Hint => "hint",
         Severity::Warn => "warn",

@@ -19,7 +19,6 @@ use rapport_app::AppError;
 use rapport_app::templates::{
     ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE, TemplateCheck, sample_variables,
 };
-use rapport_coach::Severity;
 use serde::Deserialize;
 
 const DONE: &[(&str, &str)] = &[("saved", "The template was saved.")];
@@ -143,11 +142,7 @@ fn edit_page(chrome: Chrome, name: &str, edited: Edited) -> EditPage {
                 .iter()
                 .map(|f| FindingRow {
                     check: f.check.name(),
-                    severity: match f.severity {
-                        Severity::Hint => "hint",
-                        Severity::Warn => "warn",
-                        Severity::Block => "block",
-                    },
+                    severity: crate::pages::ticket::severity(f.severity),
                     quote: check
                         .sample_body
                         .get(f.span.clone())
