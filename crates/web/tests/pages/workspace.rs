@@ -60,7 +60,7 @@ async fn an_agent_signs_in_and_sees_a_mailed_in_ticket_in_unassigned(h: &Harness
     assert!(page.body.contains("ann@example.com"), "the customer panel");
     assert!(
         page.body
-            .contains("<dt>tier</dt><dd>&lt;b&gt;gold&lt;/b&gt;</dd>"),
+            .contains("<dt>tier</dt><dd>&#60;b&#62;gold&#60;/b&#62;</dd>"),
         "the customer's attributes, escaped: {}",
         page.body
     );
