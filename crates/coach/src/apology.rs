@@ -682,8 +682,8 @@ fn own_slip(sentence: &str) -> bool {
     first_person && !business && slip
 }
 
-/// Runs the apology checks.
-pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+/// Runs the apology checks; `apologises` is [`apologises`] of the draft.
+pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
     for span in non_apologies(draft) {
         findings.push(Finding {
             check: Check::PoorApology,
@@ -695,9 +695,7 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
             suggestion: Some("name what went wrong: \"I'm sorry the order arrived late.\"".into()),
         });
     }
-    if let Some(failure) = failure(customer_message)
-        && !apologises(draft)
-    {
+    if !apologises && let Some(failure) = failure(customer_message) {
         let start = draft.len() - draft.trim_start().len();
         let end = draft[start..].find('\n').map_or(draft.len(), |i| start + i);
         findings.push(Finding {
@@ -718,7 +716,7 @@ mod tests {
 
     fn checks(draft: &str, message: &str) -> Vec<Check> {
         let mut f = Vec::new();
-        check(draft, message, &mut f);
+        check(draft, apologises(draft), message, &mut f);
         f.into_iter().map(|f| f.check).collect()
     }
 

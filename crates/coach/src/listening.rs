@@ -140,19 +140,19 @@ const SYNONYMS: &[&[&str]] = &[
     ],
 ];
 
-fn stem(word: &str) -> String {
+fn stem(word: &str) -> &str {
     let w = word.trim_end_matches("'s");
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.chars().count() >= 4
         {
-            return base.to_string();
+            return base;
         }
     }
     // "restore" and "restored" meet at "restor".
     match w.strip_suffix('e') {
-        Some(base) if base.chars().count() >= 4 => base.to_string(),
-        _ => w.to_string(),
+        Some(base) if base.chars().count() >= 4 => base,
+        _ => w,
     }
 }
 
@@ -163,7 +163,7 @@ static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
         for (i, group) in SYNONYMS.iter().enumerate() {
             for word in *group {
                 map.entry(word.to_string()).or_insert(i);
-                map.entry(stem(word)).or_insert(i);
+                map.entry(stem(word).to_string()).or_insert(i);
             }
         }
         map
@@ -173,10 +173,7 @@ static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
 const REPLACEMENT: usize = 1;
 
 fn group(word: &str) -> Option<usize> {
-    GROUPS
-        .get(word)
-        .or_else(|| GROUPS.get(&stem(word)))
-        .copied()
+    GROUPS.get(word).or_else(|| GROUPS.get(stem(word))).copied()
 }
 
 /// One question or request of the customer's.
@@ -688,8 +685,9 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         return;
     }
     let draft_content = content_words(draft);
-    let mut draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
-    draft_words.extend(codes(draft));
+    let draft_codes = codes(draft);
+    let mut draft_words: Vec<&str> = draft_content.iter().map(|w| stem(w)).collect();
+    draft_words.extend(draft_codes.iter().map(String::as_str));
     let mut draft_groups: Vec<usize> = draft_content.iter().filter_map(|w| group(w)).collect();
     if draft_lower.contains("a new ") || draft_lower.contains("new one") {
         draft_groups.push(REPLACEMENT);
@@ -746,7 +744,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 || ask
                     .subject
                     .iter()
-                    .any(|w| w.len() <= 3 && draft_words.contains(w))
+                    .any(|w| w.len() <= 3 && draft_words.contains(&w.as_str()))
         } else if ask.generic {
             acts(&draft_lower) || ask.subject.iter().any(addressed)
         } else if ask.kind == "what" && refuses && asks_for_something(&ask.text) {
