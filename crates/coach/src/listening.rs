@@ -574,6 +574,29 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
     }
 }
 
+/// A question back in the imperative: "please let us know which platform
+/// you play on" asks as much as "which platform do you play on?"; "let us
+/// know if you need anything" is a closing, not a question.
+const ASKS_BACK: &[&str] = &[
+    "let us know what",
+    "let us know which",
+    "let us know whether",
+    "let us know how",
+    "let us know when",
+    "let us know where",
+    "let me know what",
+    "let me know which",
+    "let me know whether",
+    "tell us what",
+    "tell us which",
+    "tell us more",
+    "tell us whether",
+    "please share",
+    "please provide",
+    "send us a screenshot",
+    "send over a screenshot",
+];
+
 /// Flags each ask the draft does not address, a deadline it ignores, and a
 /// form letter sent to a customer who asked or reported something.
 pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
@@ -586,7 +609,8 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     // the help article is the answer.
     let asks_back = crate::text::sentences(draft)
         .iter()
-        .any(|s| draft[s.clone()].trim_end().ends_with('?'));
+        .any(|s| draft[s.clone()].trim_end().ends_with('?'))
+        || ASKS_BACK.iter().any(|p| draft_lower.contains(p));
     let routes = medium == Medium::Social
         && [
             "http",

@@ -275,6 +275,22 @@ const RELATIVE_TIMES: &[&str] = &[
     "at the same time",
 ];
 
+/// "For further help, please email us at ... and we will assist": the
+/// customer's step comes first, so what we will do waits on it.
+fn step_first(lower: &str) -> bool {
+    let Some(ours) = ["and we will", "and we'll", "and we can", "so we can"]
+        .iter()
+        .filter_map(|p| lower.find(p))
+        .min()
+    else {
+        return false;
+    };
+    ["please ", "send us", "dm us", "email us", "contact us", "reach out"]
+        .iter()
+        .any(|p| lower[..ours].contains(p))
+        && !lower[..ours].contains("please note")
+}
+
 /// A commitment with no time at all: a deliverable, no time, no relative time.
 fn undated(lower: &str) -> bool {
     // "Please send us an email and we will assist": conditional on the
@@ -289,7 +305,8 @@ fn undated(lower: &str) -> bool {
         "just ",
     ]
     .iter()
-    .any(|p| lower.trim_start().starts_with(p));
+    .any(|p| lower.trim_start().starts_with(p))
+        || step_first(lower);
     !conditional
         && DELIVERABLES.iter().any(|d| lower.contains(d))
         && !RELATIVE_TIMES.iter().any(|t| lower.contains(t))

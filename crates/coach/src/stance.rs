@@ -163,6 +163,12 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("on our side", None),
         // Guesses at the customer's fault.
         ("on your end", c(&GUESS)),
+        // Asking what the customer sees is no guess at their fault.
+        ("seeing on your end", None),
+        ("see on your end", None),
+        ("showing on your end", None),
+        ("shows on your end", None),
+        ("appears on your end", None),
         ("on your side", c(&GUESS)),
         ("at your end", c(&GUESS)),
         ("with your file", c(&GUESS)),
