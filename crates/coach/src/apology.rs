@@ -633,7 +633,9 @@ fn asks_how(sentence: &str) -> bool {
 /// "So like - is it broke?", "Is this one faulty?": a closed question about
 /// the state of a thing (auxiliary first, then the thing), after any filler.
 fn asks_whether(lower: &str) -> bool {
-    const FILLER: &[&str] = &["so", "like", "and", "but", "also", "ok", "okay", "well", "then"];
+    const FILLER: &[&str] = &[
+        "so", "like", "and", "but", "also", "ok", "okay", "well", "then",
+    ];
     let mut words = crate::text::words(lower)
         .map(|(_, w)| w)
         .skip_while(|w| FILLER.contains(w));
@@ -685,7 +687,14 @@ fn failed_remedy(before: &str, from: &str) -> bool {
         || from.starts_with("didn’t work")
         || from.starts_with("did not work"))
         && [
-            "tried", "which", "reinstall", "restart", "updat", "clear", "reset", "download",
+            "tried",
+            "which",
+            "reinstall",
+            "restart",
+            "updat",
+            "clear",
+            "reset",
+            "download",
         ]
         .iter()
         .any(|a| before.contains(a))
@@ -696,11 +705,14 @@ fn failed_remedy(before: &str, from: &str) -> bool {
 fn own_act(before: &str, from: &str) -> bool {
     let subject = before
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .find(|w| !w.is_empty() && !["just", "accidentally", "also", "then"].contains(w));
+        .find(|w| {
+            !w.is_empty() && !["just", "accidentally", "also", "then", "already"].contains(w)
+        });
     let verb = from
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty());
-    subject.is_some_and(|s| ["i", "we", "i've", "we've"].contains(&s))
+    // "I left my phone", "someone broke into it": not our act.
+    subject.is_some_and(|s| ["i", "we", "i've", "we've", "someone", "somebody"].contains(&s))
         && verb
             .is_some_and(|v| ["left", "dropped", "forgot", "deleted", "lost", "broke"].contains(&v))
 }

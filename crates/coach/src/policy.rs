@@ -92,6 +92,10 @@ const REFUSALS: &[&str] = &[
 
 /// A way forward: an alternative, an exception made, a next step.
 const WAYS_FORWARD: &[&str] = &[
+    "dm us",
+    "message us",
+    "feel free to contact",
+    "feel free to reach",
     "what i can do",
     "what we can do",
     "instead",

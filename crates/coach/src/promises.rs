@@ -160,6 +160,10 @@ pub fn extract(
             continue;
         }
         let lower = sentence.to_lowercase().replace('’', "'");
+        // "Fingers crossed we'll have it soon": a hope, not a commitment.
+        if WISHES.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
         let words: Vec<&str> = lower
             .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
             .filter(|w| !w.is_empty())
@@ -275,6 +279,15 @@ const RELATIVE_TIMES: &[&str] = &[
     "at the same time",
 ];
 
+/// Words that make what follows a hope rather than a promise.
+const WISHES: &[&str] = &[
+    "fingers crossed",
+    "hopefully",
+    "we hope",
+    "i hope",
+    "hoping",
+];
+
 /// "For further help, please email us at ... and we will assist": the
 /// customer's step comes first, so what we will do waits on it.
 fn step_first(lower: &str) -> bool {
@@ -285,9 +298,16 @@ fn step_first(lower: &str) -> bool {
     else {
         return false;
     };
-    ["please ", "send us", "dm us", "email us", "contact us", "reach out"]
-        .iter()
-        .any(|p| lower[..ours].contains(p))
+    [
+        "please ",
+        "send us",
+        "dm us",
+        "email us",
+        "contact us",
+        "reach out",
+    ]
+    .iter()
+    .any(|p| lower[..ours].contains(p))
         && !lower[..ours].contains("please note")
 }
 
@@ -306,7 +326,9 @@ fn undated(lower: &str) -> bool {
     ]
     .iter()
     .any(|p| lower.trim_start().starts_with(p))
-        || step_first(lower);
+        || step_first(lower)
+        // "Once the airline confirms, we will email you": tied to an event.
+        || lower.trim_start().starts_with("once ");
     !conditional
         && DELIVERABLES.iter().any(|d| lower.contains(d))
         && !RELATIVE_TIMES.iter().any(|t| lower.contains(t))
