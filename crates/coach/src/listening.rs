@@ -356,7 +356,7 @@ pub fn asks(message: &str) -> Vec<Ask> {
             } else {
                 ["when", "why", "how", "where", "who"]
                     .into_iter()
-                    .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
+                    .find(|q| lower.starts_with(q) || embedded(&lower, q))
                     .unwrap_or("what")
             };
             // "I need them to finish it", "I need an answer": a reason or a
@@ -400,6 +400,42 @@ pub fn asks(message: &str) -> Vec<Ask> {
         previous = sentence.to_string();
     }
     out
+}
+
+/// "Could you tell me when it ships?" asks when; "Can I still watch it
+/// when I travel?" asks whether, and its "when" opens a condition. Inside a
+/// question that opens with an auxiliary, the question word counts only
+/// after a verb of asking or knowing.
+fn embedded(lower: &str, q: &str) -> bool {
+    let closed = QUESTION_WORDS
+        .iter()
+        .filter(|w| w.ends_with(' '))
+        .any(|w| lower.starts_with(w));
+    let mut before: Option<&str> = None;
+    for (_, word) in crate::text::words(lower) {
+        if word == q && before.is_some() {
+            return !closed
+                || before.is_some_and(|b| {
+                    [
+                        "me",
+                        "us",
+                        "know",
+                        "explain",
+                        "confirm",
+                        "wondering",
+                        "out",
+                        "say",
+                        "idea",
+                        "sure",
+                        "ask",
+                        "tell",
+                    ]
+                    .contains(&b)
+                });
+        }
+        before = Some(word);
+    }
+    false
 }
 
 /// Codes and acronyms ("PUK", "SSO", "5521"), lower-cased: short but specific.

@@ -45,6 +45,11 @@ const YES_NO: &[&str] = &[
     "i'm afraid not",
     "unfortunately not",
     "not at all",
+    "not necessarily",
+    "not at the moment",
+    "not yet",
+    "not right now",
+    "probably not",
     "good news",
 ];
 
