@@ -847,4 +847,53 @@ mod tests {
         assert!(checks(draft, "I typed the wrong date by mistake. Can you move it?").is_empty());
         assert!(checks(draft, "Can you tell me the opening hours?").is_empty());
     }
+
+    #[test]
+    fn what_only_looks_like_a_failure_owes_no_apology() {
+        let draft = "Please hold the reset button for ten seconds.";
+        // A wait needs a length; "has been blocked" says what happened.
+        assert!(
+            checks(
+                draft,
+                "It has been blocked in my country. Can I watch it abroad?"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            checks(draft, "It's been two days and nothing arrived."),
+            [Check::MissingApology]
+        );
+        // A closed question about a state asks; a fix the customer tried failed.
+        assert!(checks(draft, "The screen flickers. So is it broken?").is_empty());
+        assert!(checks(draft, "I restarted it twice, which didn't work.").is_empty());
+        assert_eq!(
+            checks(draft, "I paid and it just didn't work."),
+            [Check::MissingApology]
+        );
+        // Sorted now: nothing left to apologise for.
+        assert!(checks(draft, "It crashed again. Never mind, it's working now!").is_empty());
+    }
+
+    #[test]
+    fn sympathy_is_an_apology_and_a_polite_refusal_is_no_non_apology() {
+        let broken = "My parcel arrived damaged.";
+        assert!(
+            checks(
+                "I'm sad to hear it arrived like that; a new one ships today.",
+                broken
+            )
+            .is_empty()
+        );
+        assert!(
+            checks(
+                "Sorry, but names cannot be changed.",
+                "Can I change the name?"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            checks("Sorry, but returns are closed.", broken),
+            [Check::PoorApology, Check::MissingApology]
+        );
+    }
 }

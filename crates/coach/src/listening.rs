@@ -879,6 +879,33 @@ mod tests {
     }
 
     #[test]
+    fn questions_back_in_other_forms_and_conditions_inside_closed_questions() {
+        let social = |draft: &str, message: &str| {
+            let mut f = Vec::new();
+            check(draft, message, Medium::Social, &mut f);
+            f.len()
+        };
+        let message = "Why does the game keep disconnecting me from the servers?";
+        assert_eq!(
+            social("Please let us know which console you play on.", message),
+            0
+        );
+        assert_eq!(
+            social(
+                "Just to confirm, did you try the steps here: https://x.org/a",
+                message
+            ),
+            0
+        );
+        assert_eq!(social("Let us know if you need anything else.", message), 1);
+        // "when I travel" is a condition; "tell me when" asks when.
+        let abroad = asks("Can I still watch it when I travel abroad?");
+        assert_eq!(abroad[0].kind, "what");
+        let when = asks("Could you tell me when it ships?");
+        assert_eq!(when[0].kind, "when");
+    }
+
+    #[test]
     fn finds_the_asks() {
         let a = asks(
             "My parcel is late. When will it arrive, and can you refund the shipping fee? Thanks.",
