@@ -497,12 +497,9 @@ fn acts(draft_lower: &str) -> bool {
 }
 
 fn answers_kind(draft_lower: &str, kind: &str) -> bool {
-    let words: Vec<&str> = draft_lower
-        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = || split_words(draft_lower);
     match kind {
-        "when" => crate::promises::parse_when(&words).is_some() || duration(&words),
+        "when" => crate::promises::parse_when(&words()).is_some() || duration(&words()),
         "who" => [
             "team",
             "department",
@@ -545,7 +542,7 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
-        "how long" => duration(&words) || crate::promises::parse_when(&words).is_some(),
+        "how long" => duration(&words()) || crate::promises::parse_when(&words()).is_some(),
         "how" => [
             "go to",
             "click",
@@ -773,6 +770,29 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     };
     let yes_no = answers::yes_or_no(draft);
     let closed_asks = asks.iter().filter(|a| answers::closed(a)).count();
+    // "When?" is answered by a time, not by the customer's own words
+    // ("it will be ready soon" does not say when).
+    let refuses = [
+        "can only",
+        "can't",
+        "cannot",
+        "not able to",
+        "unable to",
+        "not allowed",
+        "applies to all",
+        "nothing i can do",
+        "hands are tied",
+        "not possible",
+        "non-refundable",
+        "not payable",
+        "unable to",
+        "not permitted",
+        "no exceptions",
+        "is final",
+        "are final",
+    ]
+    .iter()
+    .any(|r| draft_lower.contains(r));
     for ask in asks {
         // A request is answered by its action ("refund" in other words), or
         // by the reply using the customer's own words for the thing (an
@@ -782,29 +802,6 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
             draft_words.contains(&stem(w))
                 || (group(w) == Some(REPLACEMENT) && draft_groups.contains(&REPLACEMENT))
         };
-        // "When?" is answered by a time, not by the customer's own words
-        // ("it will be ready soon" does not say when).
-        let refuses = [
-            "can only",
-            "can't",
-            "cannot",
-            "not able to",
-            "unable to",
-            "not allowed",
-            "applies to all",
-            "nothing i can do",
-            "hands are tied",
-            "not possible",
-            "non-refundable",
-            "not payable",
-            "unable to",
-            "not permitted",
-            "no exceptions",
-            "is final",
-            "are final",
-        ]
-        .iter()
-        .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
             names_time() || refuses
         } else if ask.kind == "when" {

@@ -58,12 +58,12 @@ fn inside_word(c: char) -> bool {
 /// length in bytes (ASCII is decided without decoding).
 #[inline]
 fn word_char_at(text: &str, i: usize) -> (bool, usize) {
-    let b = text.as_bytes()[i];
-    if b.is_ascii() {
-        (b.is_ascii_alphanumeric() || b == b'\'', 1)
-    } else {
-        let c = text[i..].chars().next().unwrap_or(' ');
-        (inside_word(c), c.len_utf8())
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'\'', 1),
+        _ => {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (inside_word(c), c.len_utf8())
+        }
     }
 }
 
@@ -71,21 +71,36 @@ impl<'t> Iterator for Words<'t> {
     type Item = (Range<usize>, &'t str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let len = self.text.len();
+        let bytes = self.text.as_bytes();
         let mut i = self.at;
-        while i < len {
+        // Plain ASCII letters and spaces are read a byte at a time.
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                break;
+            }
+            if b.is_ascii() {
+                i += 1;
+                continue;
+            }
             let (inside, step) = word_char_at(self.text, i);
             if inside {
                 break;
             }
             i += step;
         }
-        if i >= len {
-            self.at = len;
+        if i >= bytes.len() {
+            self.at = bytes.len();
             return None;
         }
         let start = i;
-        while i < len {
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                i += 1;
+                continue;
+            }
+            if b.is_ascii() {
+                break;
+            }
             let (inside, step) = word_char_at(self.text, i);
             if !inside {
                 break;
