@@ -734,11 +734,20 @@ fn long_wait(sentence: &str) -> bool {
                 .take(4)
                 .any(|x| WAIT_UNITS.contains(x) || ["ages", "forever", "like"].contains(x))
     });
-    been || words.windows(3).any(|w| {
+    // "I can't change the name for 19 days": a restriction, not a wait.
+    let restricted = |i: usize| {
+        let before = &words[i.saturating_sub(6)..i];
+        before.iter().any(|x| ["cannot", "unable"].contains(x))
+            || before
+                .windows(2)
+                .any(|x| ["can", "won"].contains(&x[0]) && x[1] == "t")
+    };
+    been || words.windows(3).enumerate().any(|(i, w)| {
         [
             "took", "for", "waited", "waiting", "after", "over", "almost", "nearly",
         ]
         .contains(&w[0])
+            && !(w[0] == "for" && restricted(i))
             && (w[1].chars().all(|c| c.is_ascii_digit())
                 || ["two", "three", "four", "five", "six", "several", "many"].contains(&w[1]))
             && ["minutes", "hours", "days", "weeks", "months"].contains(&w[2])
@@ -868,6 +877,12 @@ mod tests {
         assert!(checks(draft, "I restarted it twice, which didn't work.").is_empty());
         assert_eq!(
             checks(draft, "I paid and it just didn't work."),
+            [Check::MissingApology]
+        );
+        // A restriction counted in days is no wait.
+        assert!(checks(draft, "I can't change my username for 19 days.").is_empty());
+        assert_eq!(
+            checks(draft, "I have been waiting for 19 days."),
             [Check::MissingApology]
         );
         // Sorted now: nothing left to apologise for.
