@@ -4,28 +4,16 @@
 //! `valgrind --tool=callgrind target/release/examples/profile 200`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use rapport_coach::evaluation::{TYPICAL_DRAFT, TYPICAL_MESSAGE};
-use rapport_coach::{Context, analyze};
-use rapport_core::{BusinessCalendar, CalendarSpec};
+use rapport_coach::analyze;
+use rapport_coach::evaluation::{TYPICAL_DRAFT, typical_context};
 use std::hint::black_box;
-use std::sync::Arc;
 
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000);
-    let spec = CalendarSpec::office_hours("Office", "Europe/Berlin");
-    let context = Context {
-        customer_name: Some("Ann Lee".into()),
-        customer_message: TYPICAL_MESSAGE.into(),
-        now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
-        calendar: Some(Arc::new(BusinessCalendar::new(spec).unwrap())),
-        earlier_replies: vec![
-            "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
-        ],
-        ..Context::default()
-    };
+    let context = typical_context();
     // The first call builds the phrase tables and the model: not measured.
     let first = analyze(TYPICAL_DRAFT, &context);
     let started = std::time::Instant::now();
