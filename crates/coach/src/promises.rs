@@ -160,10 +160,6 @@ pub fn extract(
             continue;
         }
         let lower = sentence.to_lowercase().replace('’', "'");
-        // "Fingers crossed we'll have it soon": a hope, not a commitment.
-        if WISHES.iter().any(|w| lower.contains(w)) {
-            continue;
-        }
         let words: Vec<&str> = lower
             .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
             .filter(|w| !w.is_empty())
@@ -178,6 +174,9 @@ pub fn extract(
                     .map(|z| z.to_string()),
                 vague: false,
             }),
+            // "Fingers crossed we'll have it soon": a hope, not a commitment
+            // (a hope with a time is still kept, to be safe).
+            None if WISHES.iter().any(|w| lower.contains(w)) => {}
             None => {
                 let vague = VAGUE
                     .find(sentence)

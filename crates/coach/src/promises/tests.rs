@@ -273,6 +273,15 @@ fn hopes_and_steps_that_wait_on_the_customer_are_no_vague_promises() {
         assert!(promises.iter().all(|p| !p.vague), "{draft}: {promises:?}");
     }
     assert!(findings.is_empty(), "{findings:?}");
+    // A hope with a time is still tracked as a promise.
+    let dated = extract(
+        "Hopefully we will send it by Friday.",
+        None,
+        None,
+        &mut findings,
+    );
+    assert_eq!(dated.len(), 1);
+    assert!(!dated[0].vague);
     // Our own undated step is still vague.
     assert!(extract("We will look into it.", None, None, &mut findings)[0].vague);
 }
