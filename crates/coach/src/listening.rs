@@ -607,45 +607,6 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
     }
 }
 
-/// "Just to confirm, did you try the reset steps here: <link>": a question
-/// to the customer by its word order, when a link ate the question mark.
-fn asks_you(sentence: &str) -> bool {
-    let mut words = crate::text::words(sentence).map(|(_, w)| w.to_ascii_lowercase());
-    let mut previous = String::new();
-    for word in words.by_ref().take(5) {
-        if word == "you"
-            && ["did", "have", "are", "were", "do", "can", "could"].contains(&previous.as_str())
-        {
-            return true;
-        }
-        previous = word;
-    }
-    false
-}
-
-/// A question back in the imperative: "please let us know which platform
-/// you play on" asks as much as "which platform do you play on?"; "let us
-/// know if you need anything" is a closing, not a question.
-const ASKS_BACK: &[&str] = &[
-    "let us know what",
-    "let us know which",
-    "let us know whether",
-    "let us know how",
-    "let us know when",
-    "let us know where",
-    "let me know what",
-    "let me know which",
-    "let me know whether",
-    "tell us what",
-    "tell us which",
-    "tell us more",
-    "tell us whether",
-    "please share",
-    "please provide",
-    "send us a screenshot",
-    "send over a screenshot",
-];
-
 /// Flags each ask the draft does not address, a deadline it ignores, and a
 /// form letter sent to a customer who asked or reported something.
 pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
@@ -658,8 +619,8 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     // the help article is the answer.
     let asks_back = crate::text::sentences(draft)
         .iter()
-        .any(|s| draft[s.clone()].trim_end().ends_with('?') || asks_you(&draft[s.clone()]))
-        || ASKS_BACK.iter().any(|p| draft_lower.contains(p));
+        .any(|s| draft[s.clone()].trim_end().ends_with('?'))
+        || answers::asks_back(draft, &draft_lower);
     let routes = medium == Medium::Social
         && [
             "http",
