@@ -14,6 +14,7 @@ pub mod canned;
 pub mod client;
 pub mod coaching;
 pub mod cpu;
+pub mod customer_attributes;
 pub mod customers;
 pub mod drafts;
 mod error;

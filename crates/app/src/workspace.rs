@@ -177,6 +177,8 @@ pub struct TicketPage {
     pub customer: CustomerRecord,
     /// The customer's addresses that bounce.
     pub bouncing: Vec<String>,
+    /// The customer's attributes (tier, region, ...) by name.
+    pub attributes: std::collections::BTreeMap<String, String>,
     /// The customer's other tickets, newest change first.
     pub other_tickets: Vec<Ticket>,
     /// The active agents (names of owners and authors, transfer targets).
@@ -280,6 +282,7 @@ impl App {
             .into_iter()
             .map(|(address, _, _)| address)
             .collect();
+        let attributes = self.customer_attributes(caller, customer.id).await?;
         let filter = TicketFilter {
             customer_id: Some(customer.id),
             limit: OTHER_TICKETS + 1,
@@ -303,6 +306,7 @@ impl App {
             events,
             customer,
             bouncing,
+            attributes,
             other_tickets,
             agents,
             zone: self.business_calendar().await?.time_zone().clone(),

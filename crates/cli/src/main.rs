@@ -90,6 +90,11 @@ enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Chance (percent) that a worked ticket goes on for another round
+        /// of customer message and reply, and again after that (33: about
+        /// 3 messages a ticket; 0: about 2.1).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=90))]
+        follow_up_percent: u64,
         /// Conversations (JSON lines) to build tickets from.
         #[arg(long, default_value = CONVERSATIONS)]
         conversations: PathBuf,
@@ -405,12 +410,14 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             tickets,
             batch,
             seed,
+            follow_up_percent,
             conversations,
         } => {
             let options = GenerateOptions {
                 tickets,
                 batch: batch.max(1),
                 seed,
+                follow_up_percent,
                 ..Default::default()
             };
             generate_command(&settings, &conversations, &options).await

@@ -7,29 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rapport_coach::evaluation::{TYPICAL_DRAFT, TYPICAL_MESSAGE};
-use rapport_coach::{Context, analyze};
-use rapport_core::{BusinessCalendar, CalendarSpec};
+use rapport_coach::analyze;
+use rapport_coach::evaluation::{TYPICAL_DRAFT, typical_context};
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::Instant;
 
-fn context() -> Context {
-    let spec = CalendarSpec::office_hours("Office", "Europe/Berlin");
-    Context {
-        customer_name: Some("Ann Lee".into()),
-        customer_message: TYPICAL_MESSAGE.into(),
-        now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
-        calendar: Some(Arc::new(BusinessCalendar::new(spec).unwrap())),
-        earlier_replies: vec![
-            "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
-        ],
-        ..Context::default()
-    }
-}
-
 fn bench(c: &mut Criterion) {
-    let context = context();
+    let context = typical_context();
+    assert!(context.calendar.is_some());
     let _ = analyze(TYPICAL_DRAFT, &context);
     c.bench_function("analyze a 150-word reply", |b| {
         b.iter(|| analyze(black_box(TYPICAL_DRAFT), black_box(&context)))

@@ -242,8 +242,6 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "times now",
         "i've called",
         "i have called",
-        "it's been",
-        "it has been",
         "still hasn't",
         "still haven't",
         "haven't heard",
@@ -430,6 +428,13 @@ static APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "we got this wrong",
         "we got it wrong",
         "we let you down",
+        // Sympathy in other words than "sorry to hear".
+        "sad to hear",
+        "sad to see",
+        "hate to hear",
+        "hate to see",
+        "hate hearing",
+        "hate that this",
     ])
 });
 
@@ -565,8 +570,9 @@ pub fn reports_failure(message: &str) -> bool {
 /// The words in which the customer reports a failure of ours, if they do.
 pub fn failure(message: &str) -> Option<&str> {
     let sentences = crate::text::sentences(message);
-    // A customer who owns the slip ("my mistake!") asks for help, not an apology.
-    if sentences.iter().any(|s| own_slip(&message[s.clone()])) {
+    // A customer who owns the slip ("my mistake!") asks for help, not an
+    // apology; one who says it is sorted now reports no failure left.
+    if sentences.iter().any(|s| own_slip(&message[s.clone()])) || resolved(message) {
         return None;
     }
     if let Some(found) = sentences.iter().find_map(|s| {
@@ -588,8 +594,30 @@ pub fn failure(message: &str) -> Option<&str> {
     tied.then(|| &message[range])
 }
 
+/// "It's sorted now", "never mind, it works now": the customer says the
+/// trouble is over.
+fn resolved(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    [
+        "it's sorted",
+        "sorted now",
+        "all sorted",
+        "working now",
+        "works now",
+        "fixed now",
+        "resolved now",
+        "all good now",
+        "never mind",
+        "nevermind",
+        "figured it out",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
 /// "How do you add a missing road?", "Is that an option we have been
-/// missing?": a question about how things work reports no failure.
+/// missing?", "So is it broken?": a question about how things work, or
+/// whether something is wrong, reports no failure.
 fn asks_how(sentence: &str) -> bool {
     let lower = sentence.trim_start().to_lowercase();
     sentence.trim_end().ends_with('?')
@@ -598,7 +626,26 @@ fn asks_how(sentence: &str) -> bool {
         ]
         .iter()
         .any(|q| lower.starts_with(q))
-            || indefinite_question(&lower))
+            || indefinite_question(&lower)
+            || asks_whether(&lower))
+}
+
+/// "So like - is it broke?", "Is this one faulty?": a closed question about
+/// the state of a thing (auxiliary first, then the thing), after any filler.
+fn asks_whether(lower: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "so", "like", "and", "but", "also", "ok", "okay", "well", "then",
+    ];
+    let mut words = crate::text::words(lower)
+        .map(|(_, w)| w)
+        .skip_while(|w| FILLER.contains(w));
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("is" | "are" | "was" | "were"),
+            Some("it" | "this" | "that" | "they" | "these" | "those")
+        )
+    )
 }
 
 /// "Is anything else missing?", "Are any parts broken?": a closed question
@@ -630,7 +677,27 @@ fn reported(sentence: &str, at: usize) -> bool {
     let inverted = before.is_empty()
         && sentence.trim_end().ends_with('?')
         && (from.starts_with("is ") || from.starts_with("are "));
-    !negated && !inverted && !own_act(before, &from)
+    !negated && !inverted && !own_act(before, &from) && !failed_remedy(before, &from)
+}
+
+/// "I reinstalled it, which didn't work", "tried another card but it did
+/// not work": a fix the customer tried that failed, not a failure of ours.
+fn failed_remedy(before: &str, from: &str) -> bool {
+    (from.starts_with("didn't work")
+        || from.starts_with("didn’t work")
+        || from.starts_with("did not work"))
+        && [
+            "tried",
+            "which",
+            "reinstall",
+            "restart",
+            "updat",
+            "clear",
+            "reset",
+            "download",
+        ]
+        .iter()
+        .any(|a| before.contains(a))
 }
 
 /// "I left my phone in Screen 4", "we cancelled our booking": the customer
@@ -638,11 +705,14 @@ fn reported(sentence: &str, at: usize) -> bool {
 fn own_act(before: &str, from: &str) -> bool {
     let subject = before
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .find(|w| !w.is_empty() && !["just", "accidentally", "also", "then"].contains(w));
+        .find(|w| {
+            !w.is_empty() && !["just", "accidentally", "also", "then", "already"].contains(w)
+        });
     let verb = from
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty());
-    subject.is_some_and(|s| ["i", "we", "i've", "we've"].contains(&s))
+    // "I left my phone", "someone broke into it": not our act.
+    subject.is_some_and(|s| ["i", "we", "i've", "we've", "someone", "somebody"].contains(&s))
         && verb
             .is_some_and(|v| ["left", "dropped", "forgot", "deleted", "lost", "broke"].contains(&v))
 }
@@ -654,16 +724,41 @@ fn long_wait(sentence: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    words.windows(3).any(|w| {
+    // "It's been two months", "it has been like this all day"; not "it has
+    // been blocked", which says what happened, not how long it lasts.
+    let been = words.windows(2).enumerate().any(|(i, w)| {
+        ["s", "has", "have"].contains(&w[0])
+            && w[1] == "been"
+            && words[i + 2..]
+                .iter()
+                .take(4)
+                .any(|x| WAIT_UNITS.contains(x) || ["ages", "forever", "like"].contains(x))
+    });
+    // "I can't change the name for 19 days": a restriction, not a wait.
+    let restricted = |i: usize| {
+        let before = &words[i.saturating_sub(6)..i];
+        before.iter().any(|x| ["cannot", "unable"].contains(x))
+            || before
+                .windows(2)
+                .any(|x| ["can", "won"].contains(&x[0]) && x[1] == "t")
+    };
+    been || words.windows(3).enumerate().any(|(i, w)| {
         [
             "took", "for", "waited", "waiting", "after", "over", "almost", "nearly",
         ]
         .contains(&w[0])
+            && !(w[0] == "for" && restricted(i))
             && (w[1].chars().all(|c| c.is_ascii_digit())
                 || ["two", "three", "four", "five", "six", "several", "many"].contains(&w[1]))
             && ["minutes", "hours", "days", "weeks", "months"].contains(&w[2])
     })
 }
+
+/// Units of a wait, "it's been 3 days", "an hour".
+const WAIT_UNITS: &[&str] = &[
+    "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+    "year", "years",
+];
 
 fn own_slip(sentence: &str) -> bool {
     if SELF_SLIP.any(sentence) {
@@ -682,9 +777,21 @@ fn own_slip(sentence: &str) -> bool {
     first_person && !business && slip
 }
 
-/// Runs the apology checks.
-pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+/// Runs the apology checks; `apologises` is [`apologises`] of the draft.
+pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
+    let reported = std::cell::OnceCell::new();
+    let failure = || *reported.get_or_init(|| failure(customer_message));
     for span in non_apologies(draft) {
+        // "Sorry, but that can't be done" to a plain request is a polite
+        // refusal; it is a non-apology only where a failure is owed one.
+        let refusal = draft[span.clone()]
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .trim_end()
+            .trim_end_matches(',')
+            .eq_ignore_ascii_case("sorry");
+        if refusal && failure().is_none() {
+            continue;
+        }
         findings.push(Finding {
             check: Check::PoorApology,
             severity: Severity::Warn,
@@ -695,9 +802,7 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
             suggestion: Some("name what went wrong: \"I'm sorry the order arrived late.\"".into()),
         });
     }
-    if let Some(failure) = failure(customer_message)
-        && !apologises(draft)
-    {
+    if !apologises && let Some(failure) = failure() {
         let start = draft.len() - draft.trim_start().len();
         let end = draft[start..].find('\n').map_or(draft.len(), |i| start + i);
         findings.push(Finding {
@@ -718,7 +823,7 @@ mod tests {
 
     fn checks(draft: &str, message: &str) -> Vec<Check> {
         let mut f = Vec::new();
-        check(draft, message, &mut f);
+        check(draft, apologises(draft), message, &mut f);
         f.into_iter().map(|f| f.check).collect()
     }
 
@@ -750,5 +855,60 @@ mod tests {
         );
         assert!(checks(draft, "I typed the wrong date by mistake. Can you move it?").is_empty());
         assert!(checks(draft, "Can you tell me the opening hours?").is_empty());
+    }
+
+    #[test]
+    fn what_only_looks_like_a_failure_owes_no_apology() {
+        let draft = "Please hold the reset button for ten seconds.";
+        // A wait needs a length; "has been blocked" says what happened.
+        assert!(
+            checks(
+                draft,
+                "It has been blocked in my country. Can I watch it abroad?"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            checks(draft, "It's been two days and nothing arrived."),
+            [Check::MissingApology]
+        );
+        // A closed question about a state asks; a fix the customer tried failed.
+        assert!(checks(draft, "The screen flickers. So is it broken?").is_empty());
+        assert!(checks(draft, "I restarted it twice, which didn't work.").is_empty());
+        assert_eq!(
+            checks(draft, "I paid and it just didn't work."),
+            [Check::MissingApology]
+        );
+        // A restriction counted in days is no wait.
+        assert!(checks(draft, "I can't change my username for 19 days.").is_empty());
+        assert_eq!(
+            checks(draft, "I have been waiting for 19 days."),
+            [Check::MissingApology]
+        );
+        // Sorted now: nothing left to apologise for.
+        assert!(checks(draft, "It crashed again. Never mind, it's working now!").is_empty());
+    }
+
+    #[test]
+    fn sympathy_is_an_apology_and_a_polite_refusal_is_no_non_apology() {
+        let broken = "My parcel arrived damaged.";
+        assert!(
+            checks(
+                "I'm sad to hear it arrived like that; a new one ships today.",
+                broken
+            )
+            .is_empty()
+        );
+        assert!(
+            checks(
+                "Sorry, but names cannot be changed.",
+                "Can I change the name?"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            checks("Sorry, but returns are closed.", broken),
+            [Check::PoorApology, Check::MissingApology]
+        );
     }
 }

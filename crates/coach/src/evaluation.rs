@@ -180,6 +180,24 @@ pub fn real_replies(replies: &[RealReply], medium: crate::Medium) -> RealReport 
     report
 }
 
+/// The context of [`TYPICAL_DRAFT`]: the customer's message, her name, an
+/// earlier reply and office hours in Berlin, written on a Thursday morning.
+pub fn typical_context() -> Context {
+    let spec = rapport_core::CalendarSpec::office_hours("Office", "Europe/Berlin");
+    Context {
+        customer_name: Some("Ann Lee".into()),
+        customer_message: TYPICAL_MESSAGE.into(),
+        now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
+        calendar: rapport_core::BusinessCalendar::new(spec)
+            .ok()
+            .map(std::sync::Arc::new),
+        earlier_replies: vec![
+            "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
+        ],
+        ..Context::default()
+    }
+}
+
 /// A typical reply (about 150 words) and customer message (about 200 words).
 pub const TYPICAL_DRAFT: &str = "Hi Ann,\n\nThank you for the photos of the lamp, and I'm sorry it arrived with a cracked shade. That is not the condition it should have reached you in, and I understand how disappointing it is after waiting two weeks for the delivery.\n\nI have arranged a replacement shade from our Berlin warehouse. It ships today with tracked delivery, and you will receive the tracking number by e-mail within the hour. You do not need to send the broken shade back; please recycle it or keep it as a spare part if it is useful.\n\nI have also refunded the shipping fee of 4.95 EUR to your card, since the first delivery did not arrive as promised. The refund will show on your statement within 3 business days.\n\nIf the new shade is not with you by Friday, reply to this e-mail and I will call the courier myself.\n\nBest regards,\nSam";
 /// The customer's message for [`TYPICAL_DRAFT`].

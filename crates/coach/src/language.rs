@@ -152,6 +152,9 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("good luck with that", r(&SARCASM)),
         ("thanks for nothing", r(&SARCASM)),
         ("congratulations", r(&SARCASM)),
+        // Sincere: congratulations on something the customer got.
+        ("congratulations on your new", None),
+        ("congratulations on the new", None),
         ("with all due respect", r(&SARCASM)),
         ("no offense", r(&SARCASM)),
         ("no offence", r(&SARCASM)),

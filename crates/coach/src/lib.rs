@@ -168,23 +168,24 @@ impl Review {
 pub fn analyze(draft: &str, context: &Context) -> Review {
     let mut findings = Vec::new();
     language::check(draft, &mut findings);
-    stance::check(draft, &mut findings);
+    // Read once, used by the stance and the apology checks.
+    let apologises = apology::apologises(draft);
+    stance::check(draft, apologises, &mut findings);
     policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
-    apology::check(draft, &context.customer_message, &mut findings);
+    apology::check(draft, apologises, &context.customer_message, &mut findings);
     let promises = promises::extract(
         draft,
         context.now.as_ref(),
         context.calendar.as_deref(),
         &mut findings,
     );
-    let earlier: Vec<form_letter::Signature> = context
+    let earlier = context
         .earlier_replies
         .iter()
         .chain(&context.canned_replies)
-        .map(|t| form_letter::Signature::of(t))
-        .collect();
-    form_letter::check(draft, &context.customer_message, &earlier, &mut findings);
+        .map(String::as_str);
+    form_letter::check(draft, &context.customer_message, earlier, &mut findings);
     listening::check(
         draft,
         &context.customer_message,

@@ -140,19 +140,19 @@ const SYNONYMS: &[&[&str]] = &[
     ],
 ];
 
-fn stem(word: &str) -> String {
+fn stem(word: &str) -> &str {
     let w = word.trim_end_matches("'s");
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.chars().count() >= 4
         {
-            return base.to_string();
+            return base;
         }
     }
     // "restore" and "restored" meet at "restor".
     match w.strip_suffix('e') {
-        Some(base) if base.chars().count() >= 4 => base.to_string(),
-        _ => w.to_string(),
+        Some(base) if base.chars().count() >= 4 => base,
+        _ => w,
     }
 }
 
@@ -163,7 +163,7 @@ static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
         for (i, group) in SYNONYMS.iter().enumerate() {
             for word in *group {
                 map.entry(word.to_string()).or_insert(i);
-                map.entry(stem(word)).or_insert(i);
+                map.entry(stem(word).to_string()).or_insert(i);
             }
         }
         map
@@ -173,10 +173,7 @@ static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
 const REPLACEMENT: usize = 1;
 
 fn group(word: &str) -> Option<usize> {
-    GROUPS
-        .get(word)
-        .or_else(|| GROUPS.get(&stem(word)))
-        .copied()
+    GROUPS.get(word).or_else(|| GROUPS.get(stem(word))).copied()
 }
 
 /// One question or request of the customer's.
@@ -359,7 +356,7 @@ pub fn asks(message: &str) -> Vec<Ask> {
             } else {
                 ["when", "why", "how", "where", "who"]
                     .into_iter()
-                    .find(|q| lower.starts_with(q) || lower.contains(&format!(" {q} ")))
+                    .find(|q| lower.starts_with(q) || embedded(&lower, q))
                     .unwrap_or("what")
             };
             // "I need them to finish it", "I need an answer": a reason or a
@@ -403,6 +400,42 @@ pub fn asks(message: &str) -> Vec<Ask> {
         previous = sentence.to_string();
     }
     out
+}
+
+/// "Could you tell me when it ships?" asks when; "Can I still watch it
+/// when I travel?" asks whether, and its "when" opens a condition. Inside a
+/// question that opens with an auxiliary, the question word counts only
+/// after a verb of asking or knowing.
+fn embedded(lower: &str, q: &str) -> bool {
+    let closed = QUESTION_WORDS
+        .iter()
+        .filter(|w| w.ends_with(' '))
+        .any(|w| lower.starts_with(w));
+    let mut before: Option<&str> = None;
+    for (_, word) in crate::text::words(lower) {
+        if word == q && before.is_some() {
+            return !closed
+                || before.is_some_and(|b| {
+                    [
+                        "me",
+                        "us",
+                        "know",
+                        "explain",
+                        "confirm",
+                        "wondering",
+                        "out",
+                        "say",
+                        "idea",
+                        "sure",
+                        "ask",
+                        "tell",
+                    ]
+                    .contains(&b)
+                });
+        }
+        before = Some(word);
+    }
+    false
 }
 
 /// Codes and acronyms ("PUK", "SSO", "5521"), lower-cased: short but specific.
@@ -464,12 +497,9 @@ fn acts(draft_lower: &str) -> bool {
 }
 
 fn answers_kind(draft_lower: &str, kind: &str) -> bool {
-    let words: Vec<&str> = draft_lower
-        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = || split_words(draft_lower);
     match kind {
-        "when" => crate::promises::parse_when(&words).is_some() || duration(&words),
+        "when" => crate::promises::parse_when(&words()).is_some() || duration(&words()),
         "who" => [
             "team",
             "department",
@@ -512,7 +542,7 @@ fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         ]
         .iter()
         .any(|p| draft_lower.contains(p)),
-        "how long" => duration(&words) || crate::promises::parse_when(&words).is_some(),
+        "how long" => duration(&words()) || crate::promises::parse_when(&words()).is_some(),
         "how" => [
             "go to",
             "click",
@@ -589,7 +619,8 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     // the help article is the answer.
     let asks_back = crate::text::sentences(draft)
         .iter()
-        .any(|s| draft[s.clone()].trim_end().ends_with('?'));
+        .any(|s| draft[s.clone()].trim_end().ends_with('?'))
+        || answers::asks_back(draft, &draft_lower);
     let routes = medium == Medium::Social
         && [
             "http",
@@ -688,8 +719,9 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         return;
     }
     let draft_content = content_words(draft);
-    let mut draft_words: Vec<String> = draft_content.iter().map(|w| stem(w)).collect();
-    draft_words.extend(codes(draft));
+    let draft_codes = codes(draft);
+    let mut draft_words: Vec<&str> = draft_content.iter().map(|w| stem(w)).collect();
+    draft_words.extend(draft_codes.iter().map(String::as_str));
     let mut draft_groups: Vec<usize> = draft_content.iter().filter_map(|w| group(w)).collect();
     if draft_lower.contains("a new ") || draft_lower.contains("new one") {
         draft_groups.push(REPLACEMENT);
@@ -699,6 +731,29 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     };
     let yes_no = answers::yes_or_no(draft);
     let closed_asks = asks.iter().filter(|a| answers::closed(a)).count();
+    // "When?" is answered by a time, not by the customer's own words
+    // ("it will be ready soon" does not say when).
+    let refuses = [
+        "can only",
+        "can't",
+        "cannot",
+        "not able to",
+        "unable to",
+        "not allowed",
+        "applies to all",
+        "nothing i can do",
+        "hands are tied",
+        "not possible",
+        "non-refundable",
+        "not payable",
+        "unable to",
+        "not permitted",
+        "no exceptions",
+        "is final",
+        "are final",
+    ]
+    .iter()
+    .any(|r| draft_lower.contains(r));
     for ask in asks {
         // A request is answered by its action ("refund" in other words), or
         // by the reply using the customer's own words for the thing (an
@@ -708,29 +763,6 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
             draft_words.contains(&stem(w))
                 || (group(w) == Some(REPLACEMENT) && draft_groups.contains(&REPLACEMENT))
         };
-        // "When?" is answered by a time, not by the customer's own words
-        // ("it will be ready soon" does not say when).
-        let refuses = [
-            "can only",
-            "can't",
-            "cannot",
-            "not able to",
-            "unable to",
-            "not allowed",
-            "applies to all",
-            "nothing i can do",
-            "hands are tied",
-            "not possible",
-            "non-refundable",
-            "not payable",
-            "unable to",
-            "not permitted",
-            "no exceptions",
-            "is final",
-            "are final",
-        ]
-        .iter()
-        .any(|r| draft_lower.contains(r));
         let answered = if ask.timed || ask.kind == "how long" {
             names_time() || refuses
         } else if ask.kind == "when" {
@@ -746,7 +778,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 || ask
                     .subject
                     .iter()
-                    .any(|w| w.len() <= 3 && draft_words.contains(w))
+                    .any(|w| w.len() <= 3 && draft_words.contains(&w.as_str()))
         } else if ask.generic {
             acts(&draft_lower) || ask.subject.iter().any(addressed)
         } else if ask.kind == "what" && refuses && asks_for_something(&ask.text) {
@@ -802,6 +834,33 @@ mod tests {
         let mut f = Vec::new();
         check(draft, message, Medium::Mail, &mut f);
         f.len()
+    }
+
+    #[test]
+    fn questions_back_in_other_forms_and_conditions_inside_closed_questions() {
+        let social = |draft: &str, message: &str| {
+            let mut f = Vec::new();
+            check(draft, message, Medium::Social, &mut f);
+            f.len()
+        };
+        let message = "Why does the game keep disconnecting me from the servers?";
+        assert_eq!(
+            social("Please let us know which console you play on.", message),
+            0
+        );
+        assert_eq!(
+            social(
+                "Just to confirm, did you try the steps here: https://x.org/a",
+                message
+            ),
+            0
+        );
+        assert_eq!(social("Let us know if you need anything else.", message), 1);
+        // "when I travel" is a condition; "tell me when" asks when.
+        let abroad = asks("Can I still watch it when I travel abroad?");
+        assert_eq!(abroad[0].kind, "what");
+        let when = asks("Could you tell me when it ships?");
+        assert_eq!(when[0].kind, "when");
     }
 
     #[test]

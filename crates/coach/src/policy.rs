@@ -92,6 +92,11 @@ const REFUSALS: &[&str] = &[
 
 /// A way forward: an alternative, an exception made, a next step.
 const WAYS_FORWARD: &[&str] = &[
+    // A private channel with us ("feel free to DM us"), not someone else.
+    "dm us",
+    "message us",
+    "feel free to contact us",
+    "feel free to reach out to us",
     "what i can do",
     "what we can do",
     "instead",
@@ -336,5 +341,9 @@ mod tests {
             0
         );
         assert_eq!(walls("Hi Jo, your refund is on its way. Best, Al"), 0);
+        // A private channel with us is a way forward; someone else is not.
+        let rule = "Hi Jo, refunds are not available after 30 days under our terms.";
+        assert_eq!(walls(&format!("{rule} Feel free to DM us the order.")), 0);
+        assert_eq!(walls(&format!("{rule} Feel free to contact your bank.")), 1);
     }
 }

@@ -45,18 +45,39 @@ fn lower_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A text lower-cased once (curly apostrophes straightened), with its words.
+struct Lowered {
+    text: String,
+}
+
+impl Lowered {
+    fn of(text: &str) -> Self {
+        Self {
+            text: text.to_lowercase().replace('’', "'"),
+        }
+    }
+
+    fn words(&self) -> Vec<&str> {
+        crate::text::words(&self.text).map(|(_, w)| w).collect()
+    }
+}
+
 /// The strategy features of a text, each 0 or 1.
 pub fn strategies(text: &str) -> [f64; STRATEGIES.len()] {
-    let lower = text.to_lowercase().replace('’', "'");
-    let words = lower_words(text);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let lower = Lowered::of(text);
+    strategies_of(&lower.text, &lower.words())
+}
+
+/// The strategy features of a lower-cased text and its words.
+fn strategies_of(lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     let phrase = |list: &[&str]| list.iter().any(|p| lower.contains(p));
-    let sentence_starts: Vec<String> = crate::text::sentences(&lower)
+    let sentence_starts: Vec<&str> = crate::text::sentences(lower)
         .into_iter()
-        .filter_map(|s| lower_words(&lower[s]).into_iter().next())
+        .filter_map(|s| crate::text::words(&lower[s]).next().map(|(_, w)| w))
         .collect();
-    let starts = |list: &[&str]| sentence_starts.iter().any(|w| list.contains(&w.as_str()));
-    let first = words.first().map(String::as_str).unwrap_or("");
+    let starts = |list: &[&str]| sentence_starts.iter().any(|w| list.contains(w));
+    let first = words.first().copied().unwrap_or("");
     let f = |b: bool| f64::from(u8::from(b));
     [
         f(has(&[
@@ -286,16 +307,17 @@ pub fn cross_validate(
 impl Model {
     /// The politeness of a text, from 0 (rude) to 1 (polite).
     pub fn score(&self, text: &str) -> f64 {
-        let s = strategies(text);
+        let lower = Lowered::of(text);
+        let mut words = lower.words();
+        let s = strategies_of(&lower.text, &words);
         let mut z = self.bias
             + s.iter()
                 .zip(&self.strategies)
                 .map(|(x, w)| x * w)
                 .sum::<f64>();
-        let mut words = lower_words(text);
-        words.sort();
+        words.sort_unstable();
         words.dedup();
-        z += words.iter().filter_map(|w| self.words.get(w)).sum::<f64>();
+        z += words.iter().filter_map(|w| self.words.get(*w)).sum::<f64>();
         sigmoid(z)
     }
 

@@ -174,6 +174,9 @@ pub fn extract(
                     .map(|z| z.to_string()),
                 vague: false,
             }),
+            // "Fingers crossed we'll have it soon": a hope, not a commitment
+            // (a hope with a time is still kept, to be safe).
+            None if WISHES.iter().any(|w| lower.contains(w)) => {}
             None => {
                 let vague = VAGUE
                     .find(sentence)
@@ -275,6 +278,38 @@ const RELATIVE_TIMES: &[&str] = &[
     "at the same time",
 ];
 
+/// Words that make what follows a hope rather than a promise.
+const WISHES: &[&str] = &[
+    "fingers crossed",
+    "hopefully",
+    "we hope",
+    "i hope",
+    "hoping",
+];
+
+/// "For further help, please email us at ... and we will assist": the
+/// customer's step comes first, so what we will do waits on it.
+fn step_first(lower: &str) -> bool {
+    let Some(ours) = ["and we will", "and we'll", "and we can", "so we can"]
+        .iter()
+        .filter_map(|p| lower.find(p))
+        .min()
+    else {
+        return false;
+    };
+    [
+        "please ",
+        "send us",
+        "dm us",
+        "email us",
+        "contact us",
+        "reach out",
+    ]
+    .iter()
+    .any(|p| lower[..ours].contains(p))
+        && !lower[..ours].contains("please note")
+}
+
 /// A commitment with no time at all: a deliverable, no time, no relative time.
 fn undated(lower: &str) -> bool {
     // "Please send us an email and we will assist": conditional on the
@@ -289,7 +324,10 @@ fn undated(lower: &str) -> bool {
         "just ",
     ]
     .iter()
-    .any(|p| lower.trim_start().starts_with(p));
+    .any(|p| lower.trim_start().starts_with(p))
+        || step_first(lower)
+        // "Once the airline confirms, we will email you": tied to an event.
+        || lower.trim_start().starts_with("once ");
     !conditional
         && DELIVERABLES.iter().any(|d| lower.contains(d))
         && !RELATIVE_TIMES.iter().any(|t| lower.contains(t))

@@ -163,6 +163,12 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("on our side", None),
         // Guesses at the customer's fault.
         ("on your end", c(&GUESS)),
+        // Asking what the customer sees is no guess at their fault.
+        ("seeing on your end", None),
+        ("see on your end", None),
+        ("showing on your end", None),
+        ("shows on your end", None),
+        ("appears on your end", None),
         ("on your side", c(&GUESS)),
         ("at your end", c(&GUESS)),
         ("with your file", c(&GUESS)),
@@ -402,12 +408,13 @@ fn finding(cue: &Cue, span: Range<usize>) -> Finding {
 }
 
 /// Runs the stance checks over each sentence of the draft.
-pub fn check(draft: &str, findings: &mut Vec<Finding>) {
-    let apologises = crate::apology::apologises(draft);
+/// `apologises`: whether the draft holds a real apology ([`crate::apology::apologises`]).
+pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) {
     let sentences = crate::text::sentences(draft);
     for span in &sentences {
         let sentence = &draft[span.clone()];
         let lower = sentence.to_lowercase().replace('’', "'");
+        let words = structure::words(&lower);
         for (r, cue) in TABLE.find(sentence) {
             let at = span.start + r.start..span.start + r.end;
             if std::ptr::eq(cue, &LECTURE) {
@@ -439,20 +446,20 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
         if correction(&lower)
             || structure::count_corrected(&lower)
             || (!apologises
-                && (structure::verdict(&lower)
+                && (structure::verdict(&words)
                     || structure::denial(&lower)
-                    || structure::rebutted_account(&lower)))
+                    || structure::rebutted_account(&words)))
         {
             findings.push(finding(&INSIST, span.clone()));
         }
-        if structure::counterfactual(&lower) || structure::guessed_fault(&lower) {
+        if structure::counterfactual(&lower, &words) || structure::guessed_fault(&lower, &words) {
             findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
         }
-        if structure::homework(&lower) {
+        if structure::homework(&words) {
             findings.push(finding(&LECTURE, span.clone()));
             findings.push(finding(&TALKING_DOWN, span.clone()));
         }
-        if structure::hands_off(&lower) {
+        if structure::hands_off(&lower, &words) {
             findings.push(finding(&THIRD_PARTY, span.clone()));
         }
         if diligence_question(&lower) {
@@ -763,7 +770,7 @@ mod tests {
 
     fn checks(draft: &str) -> Vec<Check> {
         let mut f = Vec::new();
-        check(draft, &mut f);
+        check(draft, crate::apology::apologises(draft), &mut f);
         f.into_iter().map(|f| f.check).collect()
     }
 

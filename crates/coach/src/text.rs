@@ -38,25 +38,78 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Words (letters, digits, apostrophes) with their byte spans.
-pub(crate) fn words(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
-    let mut start: Option<usize> = None;
-    let mut out = Vec::new();
-    for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || c == '\'' || c == '’';
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s..i, &text[s..i]));
-                start = None;
-            }
-            _ => {}
+/// Words (letters, digits, apostrophes) with their byte spans, found
+/// lazily: no allocation.
+pub(crate) fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator behind [`words`].
+pub(crate) struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+fn inside_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
+}
+
+/// Whether the character starting at byte `i` belongs to a word, and its
+/// length in bytes (ASCII is decided without decoding).
+#[inline]
+fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'\'', 1),
+        _ => {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (inside_word(c), c.len_utf8())
         }
     }
-    if let Some(s) = start {
-        out.push((s..text.len(), &text[s..]));
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = (Range<usize>, &'t str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.at;
+        // Plain ASCII letters and spaces are read a byte at a time.
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                break;
+            }
+            if b.is_ascii() {
+                i += 1;
+                continue;
+            }
+            let (inside, step) = word_char_at(self.text, i);
+            if inside {
+                break;
+            }
+            i += step;
+        }
+        if i >= bytes.len() {
+            self.at = bytes.len();
+            return None;
+        }
+        let start = i;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                i += 1;
+                continue;
+            }
+            if b.is_ascii() {
+                break;
+            }
+            let (inside, step) = word_char_at(self.text, i);
+            if !inside {
+                break;
+            }
+            i += step;
+        }
+        self.at = i;
+        Some((start..i, &self.text[start..i]))
     }
-    out.into_iter()
 }
 
 /// Whether the byte at `i` (or the text edge) is a word boundary.
@@ -123,5 +176,11 @@ mod tests {
     fn finds_words_with_apostrophes() {
         let got: Vec<&str> = words("We’ll call, don't worry!").map(|(_, w)| w).collect();
         assert_eq!(got, ["We’ll", "call", "don't", "worry"]);
+        let text = "Ça coûte 5€ — Zoë’s naïve café!";
+        let got: Vec<(std::ops::Range<usize>, &str)> = words(text).collect();
+        let spans: Vec<&str> = got.iter().map(|(r, _)| &text[r.clone()]).collect();
+        let words: Vec<&str> = got.iter().map(|(_, w)| *w).collect();
+        assert_eq!(words, ["Ça", "coûte", "5", "Zoë’s", "naïve", "café"]);
+        assert_eq!(spans, words);
     }
 }

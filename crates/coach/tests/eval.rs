@@ -123,7 +123,8 @@ fn real_agent_replies_are_rarely_blocked_or_warned() {
         report.not_listening_alone * 100 <= 5 * report.replies,
         "{report}"
     );
-    // The target is 10 %; 15.4 % when this was written (missing apologies on
+    // The target is 10 %; 11.7 % since the real-reply classes were fixed
+    // (was 15.0 %; what is left is mostly missing apologies on
     // troubleshooting threads). The bound keeps it from growing.
-    assert!(report.warned * 100 <= 18 * report.replies, "{report}");
+    assert!(report.warned * 100 <= 13 * report.replies, "{report}");
 }

@@ -36,6 +36,8 @@ pub enum Permission {
     ManageTeams,
     /// Change the addresses a customer is reached at (and so where replies go).
     EditCustomerIdentities,
+    /// Set the attributes customers are grouped by (tier, region, ...).
+    EditCustomerAttributes,
     /// Create, change and deactivate agents; read and release quarantined mail.
     ManageAgents,
     /// Delete customers and teams.
@@ -56,7 +58,8 @@ impl Role {
             Permission::DispatchAnyTicket
             | Permission::CloseAsSpamOrDuplicate
             | Permission::ManageTeams
-            | Permission::EditCustomerIdentities => self >= Role::Lead,
+            | Permission::EditCustomerIdentities
+            | Permission::EditCustomerAttributes => self >= Role::Lead,
             Permission::ManageAgents
             | Permission::DeleteRecords
             | Permission::IngestMail
@@ -197,6 +200,8 @@ mod tests {
         assert!(Role::Admin.allows(Permission::ManageAgents));
         assert!(Role::Admin.allows(Permission::CloseAsSpamOrDuplicate));
         assert!(!Role::Agent.allows(Permission::EditCustomerIdentities));
+        assert!(!Role::Agent.allows(Permission::EditCustomerAttributes));
+        assert!(Role::Lead.allows(Permission::EditCustomerAttributes));
         assert!(!Role::Lead.allows(Permission::IngestMail));
         for r in [Role::Agent, Role::Lead, Role::Admin] {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));

@@ -18,6 +18,7 @@ mod checks;
 mod clocks;
 pub use bulk::{BulkCustomer, BulkTicket, NextIds};
 pub use clocks::SlaAlerted;
+pub mod customer_attributes;
 pub mod customer_events;
 mod customer_words;
 pub mod customers;

@@ -4,7 +4,7 @@
 //! follow-up are ticket events (`recovery_opened`, `recovery_followed_up`).
 //! The lead is the ticket's team's lead; without one, the admins are told.
 
-use crate::tickets::{NewTicket, message_events};
+use crate::tickets::NewTicket;
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::{
     Actor, AgentId, AuthorKind, BusinessCalendar, Command, MessageKind, Permission, Priority,
@@ -121,7 +121,7 @@ impl App {
         let new_id = created.ticket.id;
         tx.set_survey_follow_up(rated.id, new_id).await?;
         let quoted = asks.join("\" / \"");
-        self.system_note(
+        self.note_in(
             tx,
             rated.id,
             &format!(
@@ -130,7 +130,7 @@ impl App {
             ),
         )
         .await?;
-        self.system_note(
+        self.note_in(
             tx,
             new_id,
             &format!(
@@ -140,33 +140,6 @@ impl App {
         )
         .await?;
         Ok(new_id)
-    }
-
-    async fn system_note(
-        &self,
-        tx: &mut WriteTx,
-        ticket: TicketId,
-        text: &str,
-    ) -> Result<(), AppError> {
-        let note = NewMessage {
-            kind: MessageKind::Internal,
-            author_kind: AuthorKind::System,
-            author_id: None,
-            entered_by: None,
-            body_text: text.to_string(),
-            body_html: None,
-        };
-        tx.change_ticket(ticket, Actor::System, Some(note), |t, id| {
-            message_events(
-                t,
-                id,
-                MessageKind::Internal,
-                AuthorKind::System,
-                Actor::System,
-            )
-        })
-        .await?;
-        Ok(())
     }
 
     /// Recovery tasks (open ones first, earliest due first).

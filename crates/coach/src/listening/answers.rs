@@ -45,6 +45,11 @@ const YES_NO: &[&str] = &[
     "i'm afraid not",
     "unfortunately not",
     "not at all",
+    "not necessarily",
+    "not at the moment",
+    "not yet",
+    "not right now",
+    "probably not",
     "good news",
 ];
 
@@ -174,4 +179,52 @@ pub(super) fn steps(draft_lower: &str) -> bool {
     ]
     .iter()
     .any(|p| draft_lower.contains(p))
+}
+
+/// "Just to confirm, did you try the reset steps here: <link>": a question
+/// to the customer by its word order, when a link ate the question mark.
+fn asks_you(sentence: &str) -> bool {
+    let mut words = crate::text::words(sentence).map(|(_, w)| w.to_ascii_lowercase());
+    let mut previous = String::new();
+    for word in words.by_ref().take(5) {
+        if word == "you"
+            && ["did", "have", "are", "were", "do", "can", "could"].contains(&previous.as_str())
+        {
+            return true;
+        }
+        previous = word;
+    }
+    false
+}
+
+/// A question back in the imperative: "please let us know which platform
+/// you play on" asks as much as "which platform do you play on?"; "let us
+/// know if you need anything" is a closing, not a question.
+const ASKS_BACK: &[&str] = &[
+    "let us know what",
+    "let us know which",
+    "let us know whether",
+    "let us know how",
+    "let us know when",
+    "let us know where",
+    "let me know what",
+    "let me know which",
+    "let me know whether",
+    "tell us what",
+    "tell us which",
+    "tell us more",
+    "tell us whether",
+    "please share",
+    "please provide",
+    "send us a screenshot",
+    "send over a screenshot",
+];
+
+/// Whether the reply asks the customer something back, in whatever form
+/// (a question mark is checked by the caller).
+pub(super) fn asks_back(draft: &str, draft_lower: &str) -> bool {
+    crate::text::sentences(draft)
+        .into_iter()
+        .any(|s| asks_you(&draft[s]))
+        || ASKS_BACK.iter().any(|p| draft_lower.contains(p))
 }

@@ -73,10 +73,6 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     pairs.into_iter().find_map(|span| {
         let sentence = &message[span];
         let lower = sentence.to_lowercase().replace('’', "'");
-        let words: Vec<&str> = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-            .filter(|w| !w.is_empty())
-            .collect();
         let needs = [
             "need",
             "needs",
@@ -102,10 +98,17 @@ pub(super) fn deadline(message: &str) -> Option<String> {
         .iter()
         .any(|n| lower.contains(n));
         // "I have 2 days left": the time that remains is the deadline.
-        let remaining = duration(&words)
-            && [" left", "remaining", " until "]
-                .iter()
-                .any(|r| lower.contains(r));
+        let remains = [" left", "remaining", " until "]
+            .iter()
+            .any(|r| lower.contains(r));
+        if !needs && !remains {
+            return None;
+        }
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let remaining = remains && duration(&words);
         (needs && crate::promises::parse_when(&words).is_some() || remaining)
             .then(|| sentence.to_string())
     })

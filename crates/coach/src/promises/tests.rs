@@ -259,3 +259,29 @@ fn without_a_calendar_only_times_that_need_none_are_resolved() {
         "no endless count"
     );
 }
+
+#[test]
+fn hopes_and_steps_that_wait_on_the_customer_are_no_vague_promises() {
+    let mut findings = Vec::new();
+    for draft in [
+        "Fingers crossed we'll have it back soon!",
+        "Hopefully we will have it in stock again.",
+        "For more help, please email us the order number and we will look into it.",
+        "Once the airline confirms, we will email you the new times.",
+    ] {
+        let promises = extract(draft, None, None, &mut findings);
+        assert!(promises.iter().all(|p| !p.vague), "{draft}: {promises:?}");
+    }
+    assert!(findings.is_empty(), "{findings:?}");
+    // A hope with a time is still tracked as a promise.
+    let dated = extract(
+        "Hopefully we will send it by Friday.",
+        None,
+        None,
+        &mut findings,
+    );
+    assert_eq!(dated.len(), 1);
+    assert!(!dated[0].vague);
+    // Our own undated step is still vague.
+    assert!(extract("We will look into it.", None, None, &mut findings)[0].vague);
+}

@@ -3,7 +3,7 @@
 //! imperative asks the customer to do, and where a rebuttal points.
 
 /// Words of a lower-cased sentence, apostrophes kept ("you'd").
-fn words(lower: &str) -> Vec<&str> {
+pub(super) fn words(lower: &str) -> Vec<&str> {
     lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
@@ -13,8 +13,7 @@ fn words(lower: &str) -> Vec<&str> {
 /// "If you'd reported it at once, the calls wouldn't have gone through",
 /// "Had you arrived in time, ...": a counterfactual whose condition is the
 /// customer's own past action and whose result is the problem.
-pub(super) fn counterfactual(lower: &str) -> bool {
-    let w = words(lower);
+pub(super) fn counterfactual(lower: &str, w: &[&str]) -> bool {
     let condition = w.windows(3).any(|x| {
         x[0] == "if"
             && (x[1] == "you'd" || x[1] == "you" && ["had", "hadn't", "didn't"].contains(&x[2]))
@@ -46,8 +45,7 @@ const NOT_PAST: &[&str] = &[
 /// "Perhaps you misheard", "You've probably signed up with another address",
 /// "Most likely you filled up on the ring road", "It sounds like you may have
 /// selected the wrong size": a guess that the customer caused it.
-pub(super) fn guessed_fault(lower: &str) -> bool {
-    let w = words(lower);
+pub(super) fn guessed_fault(lower: &str, w: &[&str]) -> bool {
     let hedged = w.iter().any(|x| HEDGES.contains(x))
         || lower.contains("sounds like you")
         || lower.contains("looks like you");
@@ -100,8 +98,7 @@ const CONTACT: &[&str] = &[
 /// "Read the email we sent you", "Check your trip history before messaging
 /// us", "read it before contacting us again": the customer told to do their
 /// homework, so the fault is theirs for asking.
-pub(super) fn homework(lower: &str) -> bool {
-    let w = words(lower);
+pub(super) fn homework(w: &[&str]) -> bool {
     let before_contact = w
         .windows(2)
         .any(|x| x[0] == "before" && CONTACT.contains(&x[1]));
@@ -196,14 +193,17 @@ const THIRD_PARTIES: &[&str] = &[
 /// "The issue lies with them", "returns are a matter for the retailer",
 /// "please contact the seller", "check with your bank": the fault or the job
 /// handed to someone else, said plainly.
-pub(super) fn hands_off(lower: &str) -> bool {
-    let w = words(lower);
+pub(super) fn hands_off(lower: &str, w: &[&str]) -> bool {
     let ours = |x: &str| ["us", "our", "ours", "we", "me"].contains(&x);
     let predicate = HANDS_OFF.iter().any(|p| {
         lower.match_indices(p).any(|(at, _)| {
-            let next = words(&lower[at + p.len()..]);
-            next.first().is_none_or(|n| !ours(n))
-                && !next.iter().take(2).any(|n| ["us", "our", "we"].contains(n))
+            let mut next = crate::text::words(&lower[at + p.len()..]).map(|(_, w)| w);
+            let (first, second) = (next.next(), next.next());
+            first.is_none_or(|n| !ours(n))
+                && ![first, second]
+                    .into_iter()
+                    .flatten()
+                    .any(|n| ["us", "our", "we"].contains(&n))
         })
     });
     let redirect = w.windows(4).any(|x| {
@@ -219,8 +219,8 @@ pub(super) fn hands_off(lower: &str) -> bool {
 
 /// "The bill stands.", "The invoice is correct.": a closing verdict that the
 /// thing the customer disputes is right.
-pub(super) fn verdict(lower: &str) -> bool {
-    let w: Vec<&str> = words(lower).into_iter().filter(|x| *x != "still").collect();
+pub(super) fn verdict(w: &[&str]) -> bool {
+    let w: Vec<&str> = w.iter().copied().filter(|x| *x != "still").collect();
     let disputed = [
         "bill",
         "charge",
@@ -326,8 +326,7 @@ pub(super) fn record_holder(lower: &str) -> Option<usize> {
 
 /// "You say you never got the lamp, but ...", "You claim the tank was full;
 /// however ...": the customer's account reported back only to be rebutted.
-pub(super) fn rebutted_account(lower: &str) -> bool {
-    let w = words(lower);
+pub(super) fn rebutted_account(w: &[&str]) -> bool {
     let reports = w.windows(2).any(|x| {
         ["you", "you've"].contains(&x[0])
             && [

@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use rapport_app::agents::AgentUpdate;
 use rapport_core::{AgentId, CustomerId, IdentityKind, Role, TeamId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// A new agent.
@@ -366,4 +367,47 @@ pub async fn customer_events(
 ) -> ApiResult<axum::Json<Vec<CustomerEventOut>>> {
     let events = s.app.customer_events(&caller, CustomerId(id)).await?;
     Ok(axum::Json(events.iter().map(Into::into).collect()))
+}
+
+/// A customer's attributes by name (such as `"tier": "gold"`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct AttributesOut(pub BTreeMap<String, String>);
+
+/// Attributes to set (a string) or remove (`null`), by name.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct AttributesIn(pub BTreeMap<String, Option<String>>);
+
+/// A customer's attributes: the groups the fairness audit compares.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/attributes", tag = "customers", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = AttributesOut), (status = 404, body = ErrorBody)))]
+pub async fn customer_attributes(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<AttributesOut>> {
+    let attributes = s.app.customer_attributes(&caller, CustomerId(id)).await?;
+    Ok(axum::Json(AttributesOut(attributes)))
+}
+
+/// Set or remove some of a customer's attributes, all or none (leads and
+/// admins); answers with all of them after the change. A name is a
+/// lowercase letter then letters, digits, `_` or `-` (up to 40); a value
+/// up to 200 characters; a customer has at most 32.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}/attributes", tag = "customers", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AttributesIn,
+    responses((status = 200, body = AttributesOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_customer_attributes(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(body): Json<AttributesIn>,
+) -> ApiResult<axum::Json<AttributesOut>> {
+    let attributes = s
+        .app
+        .set_customer_attributes(&caller, CustomerId(id), &body.0)
+        .await?;
+    Ok(axum::Json(AttributesOut(attributes)))
 }

@@ -32,6 +32,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         directory::list_agents, directory::create_agent, directory::get_agent, directory::update_agent,
         directory::list_teams, directory::create_team, directory::get_team, directory::update_team, directory::delete_team,
         directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer, directory::customer_events,
+        directory::customer_attributes, directory::set_customer_attributes,
         tickets::create_ticket, tickets::list_tickets, tickets::get_ticket, tickets::list_messages, tickets::list_attachments, tickets::add_message,
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
@@ -118,6 +119,10 @@ pub fn routes() -> Router<AppState> {
                 .delete(d::delete_customer),
         )
         .route("/api/v1/customers/{id}/events", get(d::customer_events))
+        .route(
+            "/api/v1/customers/{id}/attributes",
+            get(d::customer_attributes).patch(d::set_customer_attributes),
+        )
         .route(
             "/api/v1/tickets",
             get(t::list_tickets).post(t::create_ticket),

@@ -66,6 +66,8 @@ struct TicketTemplate {
     agents: Vec<(i64, String)>,
     customer_name: String,
     identities: Vec<(String, bool)>,
+    /// The customer's attributes (name, value).
+    attributes: Vec<(String, String)>,
     other_tickets: Vec<(i64, String, &'static str)>,
     events: Vec<(String, String, String)>,
     /// The newest message shown, sent with a reply (0: do not check).
@@ -271,6 +273,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
             .iter()
             .map(|i| (i.value.clone(), bouncing.contains(&i.value)))
             .collect(),
+        attributes: found.attributes.clone().into_iter().collect(),
         other_tickets: found
             .other_tickets
             .iter()

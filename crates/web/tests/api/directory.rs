@@ -214,4 +214,103 @@ async fn agents_roster(h: &Harness) {
     );
 }
 
-both_backends!(customers_crud, teams_crud, agents_roster);
+/// Attributes are set and removed all or none by leads, read by agents, and
+/// group customers in the fairness audit.
+async fn customer_attributes(h: &Harness) {
+    let ticket = h.ticket("Attributes", None).await;
+    let (_, t) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    let customer = t["ticket"]["customer_id"].as_i64().unwrap();
+    let path = format!("/api/v1/customers/{customer}/attributes");
+    let (s, a) = h.get(&path, &h.agent).await;
+    assert_eq!((s.as_u16(), a.clone()), (200, json!({})));
+    let set = json!({"tier": "gold", "region": "north"});
+    let (s, b) = h
+        .call(Method::PATCH, &path, Some(&h.agent), Some(set.clone()))
+        .await;
+    assert_eq!(s.as_u16(), 403, "an agent does not label customers: {b}");
+    let (s, a) = h.call(Method::PATCH, &path, Some(&h.lead), Some(set)).await;
+    assert_eq!(
+        (s.as_u16(), a.clone()),
+        (200, json!({"region": "north", "tier": "gold"}))
+    );
+    // One bad name or value refuses the whole change.
+    for bad in [
+        json!({"tier": "silver", "Shoe Size": "9"}),
+        json!({"tier": ""}),
+        json!({"tier": "a\u{0}b"}),
+        json!({"tier": "x".repeat(201)}),
+    ] {
+        let (s, b) = h
+            .call(Method::PATCH, &path, Some(&h.lead), Some(bad.clone()))
+            .await;
+        // The field named is the attribute's (the JSON text check) or all of them.
+        assert_eq!(
+            (s.as_u16(), b["error"]["code"].as_str()),
+            (422, Some("invalid_field")),
+            "{bad}: {b}"
+        );
+        assert!(
+            matches!(b["error"]["field"].as_str(), Some("attributes" | "tier")),
+            "{b}"
+        );
+    }
+    for bad in [json!(["tier"]), json!({"tier": 3})] {
+        let (s, b) = h
+            .call(Method::PATCH, &path, Some(&h.lead), Some(bad.clone()))
+            .await;
+        assert!(
+            s.is_client_error() && b["error"]["code"].is_string(),
+            "{bad}: {s} {b}"
+        );
+    }
+    let (_, a) = h.get(&path, &h.agent).await;
+    assert_eq!(
+        a,
+        json!({"region": "north", "tier": "gold"}),
+        "nothing changed"
+    );
+    let (s, a) = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"region": null, "tier": "silver"})),
+        )
+        .await;
+    assert_eq!((s.as_u16(), a), (200, json!({"tier": "silver"})));
+    let many: serde_json::Map<String, serde_json::Value> =
+        (0..33).map(|i| (format!("a{i}"), json!("v"))).collect();
+    let (s, _) = h
+        .call(Method::PATCH, &path, Some(&h.lead), Some(many.into()))
+        .await;
+    assert_eq!(s.as_u16(), 422, "at most 32 attributes");
+    let unknown = "/api/v1/customers/999999/attributes";
+    let (s, _) = h.get(unknown, &h.agent).await;
+    assert_eq!(s.as_u16(), 404);
+    let (s, _) = h
+        .call(
+            Method::PATCH,
+            unknown,
+            Some(&h.lead),
+            Some(json!({"tier": "x"})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 404);
+    // The audit groups by it.
+    let (s, audit) = h.get("/api/v1/reports/fairness?by=tier", &h.lead).await;
+    assert_eq!(s.as_u16(), 200, "{audit}");
+    let groups: Vec<&str> = audit["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["group"].as_str())
+        .collect();
+    assert!(groups.contains(&"silver"), "{audit}");
+}
+
+both_backends!(
+    customers_crud,
+    teams_crud,
+    agents_roster,
+    customer_attributes
+);

@@ -67,7 +67,14 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/teams" | "/teams/{id}") => Read,
         ("post", "/teams") | ("patch", "/teams/{id}") => Lead,
         ("delete", "/teams/{id}" | "/customers/{id}") => Admin,
-        ("get", "/customers" | "/customers/{id}" | "/customers/{id}/events") => Read,
+        (
+            "get",
+            "/customers"
+            | "/customers/{id}"
+            | "/customers/{id}/events"
+            | "/customers/{id}/attributes",
+        ) => Read,
+        ("patch", "/customers/{id}/attributes") => Lead,
         ("post", "/customers") => Work,
         // The fixture changes the identities, which needs a lead.
         ("patch", "/customers/{id}") => Lead,
@@ -173,6 +180,7 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         ("patch", "/customers/{id}") => Some(
             json!({"identities": [{"kind": "email", "value": format!("walk{n}@example.com")}]}),
         ),
+        ("patch", "/customers/{id}/attributes") => Some(json!({"tier": format!("walk{n}")})),
         ("post", "/tickets") => {
             Some(json!({"subject": "Walk", "customer_email": "walker@example.com"}))
         }

@@ -43,10 +43,27 @@ async fn an_agent_signs_in_and_sees_a_mailed_in_ticket_in_unassigned(h: &Harness
         inbox.body
     );
     assert!(inbox.body.contains("Mine<span class=\"count\">0</span>"));
+    let customer = h
+        .store
+        .ticket(rapport_core::TicketId(id))
+        .await
+        .unwrap()
+        .customer_id;
+    let tier = vec![("tier".to_string(), Some("<b>gold</b>".to_string()))];
+    h.store
+        .set_customer_attributes(customer, &tier)
+        .await
+        .unwrap();
     let page = b.get(&format!("/app/tickets/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("It leaks."));
     assert!(page.body.contains("ann@example.com"), "the customer panel");
+    assert!(
+        page.body
+            .contains("<dt>tier</dt><dd>&#60;b&#62;gold&#60;/b&#62;</dd>"),
+        "the customer's attributes, escaped: {}",
+        page.body
+    );
     assert!(page.body.contains("opened the ticket"), "the history");
     let missing = b.get("/app/tickets/999999").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
