@@ -503,12 +503,12 @@ fn utc_day(at: jiff::Timestamp, plus: i64) -> String {
         .to_string()
 }
 
-/// Searches until `want` holds or 10 s pass (a recompute runs in the background).
+/// Searches until `want` holds or 30 s pass (a recompute runs in the background).
 async fn eventually(h: &Harness, q: &str, want: impl Fn(&[i64]) -> bool) -> Vec<i64> {
     let started = Instant::now();
     loop {
         let found = q_now(h, q).await;
-        if want(&found) || started.elapsed() > Duration::from_secs(10) {
+        if want(&found) || started.elapsed() > Duration::from_secs(30) {
             return found;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
