@@ -21,6 +21,7 @@ fn table(phrases: &[&'static str]) -> PhraseTable<()> {
 }
 
 mod failure;
+mod owner;
 
 pub use failure::{failure, reports_failure};
 

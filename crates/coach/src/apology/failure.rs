@@ -2,6 +2,7 @@
 //! (not negated, not asked about, not the customer's own act or slip), or
 //! trouble with a product the customer ties to us.
 
+use super::owner::{failed_remedy, own_act, own_slip};
 use super::table;
 use crate::phrases::PhraseTable;
 use std::sync::LazyLock;
@@ -359,42 +360,6 @@ const ATTRIBUTED: &[&str] = &[
     "three times",
 ];
 
-/// The customer's own slip: no apology owed for it.
-static SELF_SLIP: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
-    table(&[
-        "i ordered the wrong",
-        "i bought the wrong",
-        "i chose the wrong",
-        "i picked the wrong",
-        "i selected the wrong",
-        "i entered the wrong",
-        "i typed the wrong",
-        "i put the wrong",
-        "i gave the wrong",
-        "i gave you the wrong",
-        "by mistake",
-        "my mistake",
-        "my fault",
-        "i made a mistake",
-        "i made a typo",
-        "i accidentally",
-        "my own fault",
-        "i forgot",
-        "i misspelled",
-        "i mistyped",
-        "lost my",
-        "i lost",
-        "didn't check",
-        "did not check",
-        "my bad",
-        "i should have",
-        "i meant to",
-        "dumb thing",
-        "silly me",
-        "i messed up",
-    ])
-});
-
 /// Whether the customer reports a failure that is not their own slip: a
 /// sentence where the customer is the one who got it wrong ("I typed the
 /// wrong date", "I booked it for Tuesday instead of Thursday") reports none.
@@ -515,43 +480,6 @@ fn reported(sentence: &str, at: usize) -> bool {
     !negated && !inverted && !own_act(before, &from) && !failed_remedy(before, &from)
 }
 
-/// "I reinstalled it, which didn't work", "tried another card but it did
-/// not work": a fix the customer tried that failed, not a failure of ours.
-fn failed_remedy(before: &str, from: &str) -> bool {
-    (from.starts_with("didn't work")
-        || from.starts_with("didn’t work")
-        || from.starts_with("did not work"))
-        && [
-            "tried",
-            "which",
-            "reinstall",
-            "restart",
-            "updat",
-            "clear",
-            "reset",
-            "download",
-        ]
-        .iter()
-        .any(|a| before.contains(a))
-}
-
-/// "I left my phone in Screen 4", "we cancelled our booking": the customer
-/// is the subject of the act, so it is their doing, not a failure of ours.
-fn own_act(before: &str, from: &str) -> bool {
-    let subject = before
-        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .find(|w| {
-            !w.is_empty() && !["just", "accidentally", "also", "then", "already"].contains(w)
-        });
-    let verb = from
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty());
-    // "I left my phone", "someone broke into it": not our act.
-    subject.is_some_and(|s| ["i", "we", "i've", "we've", "someone", "somebody"].contains(&s))
-        && verb
-            .is_some_and(|v| ["left", "dropped", "forgot", "deleted", "lost", "broke"].contains(&v))
-}
-
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.
 fn long_wait(sentence: &str) -> bool {
     let lower = sentence.to_lowercase();
@@ -594,20 +522,3 @@ const WAIT_UNITS: &[&str] = &[
     "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
     "year", "years",
 ];
-
-fn own_slip(sentence: &str) -> bool {
-    if SELF_SLIP.any(sentence) {
-        return true;
-    }
-    let lower = format!(" {} ", sentence.to_lowercase().replace('’', "'"));
-    let first_person = [" i ", " i've ", " i'd ", " we ", " my "]
-        .iter()
-        .any(|p| lower.contains(p));
-    let business = [" you ", " your ", " you've ", " you're "]
-        .iter()
-        .any(|p| lower.contains(p));
-    let slip = ["wrong", "instead of", "typo", "mistake", "accidentally"]
-        .iter()
-        .any(|p| lower.contains(p));
-    first_person && !business && slip
-}

@@ -1,0 +1,97 @@
+//! Whose failure it is: the customer's own act or slip, a fix they tried,
+//! or a third party's doing, none of which owes an apology from us.
+
+use super::table;
+use crate::phrases::PhraseTable;
+use std::sync::LazyLock;
+
+/// The customer's own slip: no apology owed for it.
+static SELF_SLIP: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "i ordered the wrong",
+        "i bought the wrong",
+        "i chose the wrong",
+        "i picked the wrong",
+        "i selected the wrong",
+        "i entered the wrong",
+        "i typed the wrong",
+        "i put the wrong",
+        "i gave the wrong",
+        "i gave you the wrong",
+        "by mistake",
+        "my mistake",
+        "my fault",
+        "i made a mistake",
+        "i made a typo",
+        "i accidentally",
+        "my own fault",
+        "i forgot",
+        "i misspelled",
+        "i mistyped",
+        "lost my",
+        "i lost",
+        "didn't check",
+        "did not check",
+        "my bad",
+        "i should have",
+        "i meant to",
+        "dumb thing",
+        "silly me",
+        "i messed up",
+    ])
+});
+
+/// "I reinstalled it, which didn't work", "tried another card but it did
+/// not work": a fix the customer tried that failed, not a failure of ours.
+pub(super) fn failed_remedy(before: &str, from: &str) -> bool {
+    (from.starts_with("didn't work")
+        || from.starts_with("didn’t work")
+        || from.starts_with("did not work"))
+        && [
+            "tried",
+            "which",
+            "reinstall",
+            "restart",
+            "updat",
+            "clear",
+            "reset",
+            "download",
+        ]
+        .iter()
+        .any(|a| before.contains(a))
+}
+
+/// "I left my phone in Screen 4", "we cancelled our booking": the customer
+/// is the subject of the act, so it is their doing, not a failure of ours.
+pub(super) fn own_act(before: &str, from: &str) -> bool {
+    let subject = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .find(|w| {
+            !w.is_empty() && !["just", "accidentally", "also", "then", "already"].contains(w)
+        });
+    let verb = from
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty());
+    // "I left my phone", "someone broke into it": not our act.
+    subject.is_some_and(|s| ["i", "we", "i've", "we've", "someone", "somebody"].contains(&s))
+        && verb
+            .is_some_and(|v| ["left", "dropped", "forgot", "deleted", "lost", "broke"].contains(&v))
+}
+
+/// "I typed the wrong date", "my mistake": the customer owns the slip.
+pub(super) fn own_slip(sentence: &str) -> bool {
+    if SELF_SLIP.any(sentence) {
+        return true;
+    }
+    let lower = format!(" {} ", sentence.to_lowercase().replace('’', "'"));
+    let first_person = [" i ", " i've ", " i'd ", " we ", " my "]
+        .iter()
+        .any(|p| lower.contains(p));
+    let business = [" you ", " your ", " you've ", " you're "]
+        .iter()
+        .any(|p| lower.contains(p));
+    let slip = ["wrong", "instead of", "typo", "mistake", "accidentally"]
+        .iter()
+        .any(|p| lower.contains(p));
+    first_person && !business && slip
+}
