@@ -176,7 +176,8 @@ pub fn apologises(text: &str) -> bool {
     })
 }
 
-/// Runs the apology checks; `apologises` is [`apologises`] of the draft.
+/// Runs the apology checks; `apologises` is [`apologises`] of the draft, or
+/// true when an earlier reply in the thread already apologised.
 pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
     let reported = std::cell::OnceCell::new();
     let failure = || *reported.get_or_init(|| failure(customer_message));

@@ -44,6 +44,7 @@ fn scores(file: &str) -> (usize, Vec<(Check, Counts)>) {
                     now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
                     calendar: Some(calendar.clone()),
                     earlier_replies: strings(&v, "earlier_replies"),
+                    thread_replies: strings(&v, "thread_replies"),
                     ..Context::default()
                 },
                 draft: text(&v, "draft"),
@@ -102,19 +103,13 @@ fn real_agent_replies_are_rarely_blocked_or_warned() {
     let mut replies = Vec::new();
     for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
-        let mut customer = String::new();
-        for turn in v["turns"].as_array().unwrap() {
-            let said = text(turn, "text");
-            if turn["role"] == "customer" {
-                customer.push_str(&said);
-                customer.push('\n');
-                continue;
-            }
-            replies.push(RealReply {
-                customer_message: std::mem::take(&mut customer),
-                draft: said,
-            });
-        }
+        let turns = v["turns"].as_array().unwrap().iter().map(|turn| {
+            (
+                turn["role"] == "customer",
+                turn["text"].as_str().unwrap_or_default(),
+            )
+        });
+        replies.extend(RealReply::from_turns(turns));
     }
     let report = real_replies(&replies, Medium::Social);
     assert!(report.replies > 500);

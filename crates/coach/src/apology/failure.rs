@@ -2,7 +2,7 @@
 //! (not negated, not asked about, not the customer's own act or slip), or
 //! trouble with a product the customer ties to us.
 
-use super::owner::{failed_remedy, own_act, own_slip};
+use super::owner::{failed_remedy, own_act, own_slip, third_party};
 use super::table;
 use crate::phrases::PhraseTable;
 use std::sync::LazyLock;
@@ -61,6 +61,9 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "never arrived",
         "hasn't arrived",
         "has not arrived",
+        "hasn't come",
+        "has not come",
+        "hasn't turned up",
         "didn't arrive",
         "did not arrive",
         "not arrived",
@@ -78,6 +81,10 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "charged me",
         "overcharged",
         "still charged",
+        "still took",
+        "took money",
+        "took the money",
+        "took payment",
         "still being charged",
         "won't work",
         "crashes",
@@ -388,7 +395,13 @@ pub fn failure(message: &str) -> Option<&str> {
     }) {
         return Some(found);
     }
-    let (range, _) = TROUBLE.find(message).next()?;
+    let range = sentences.iter().find_map(|s| {
+        let sentence = &message[s.clone()];
+        TROUBLE
+            .find(sentence)
+            .find(|(r, _)| reported(sentence, r.start) && !at_a_place(&sentence[r.end..]))
+            .map(|(r, _)| s.start + r.start..s.start + r.end)
+    })?;
     let lower = message.to_lowercase().replace('’', "'");
     let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
     tied.then(|| &message[range])
@@ -477,7 +490,31 @@ fn reported(sentence: &str, at: usize) -> bool {
     let inverted = before.is_empty()
         && sentence.trim_end().ends_with('?')
         && (from.starts_with("is ") || from.starts_with("are "));
-    !negated && !inverted && !own_act(before, &from) && !failed_remedy(before, &from)
+    !negated
+        && !inverted
+        && !own_act(before, &from)
+        && !failed_remedy(before, &from)
+        && !third_party(sentence, before)
+}
+
+/// "stuck at home", "stuck in traffic": the customer is stuck somewhere,
+/// no product is.
+fn at_a_place(after: &str) -> bool {
+    let after = after.trim_start().to_lowercase();
+    [
+        "at home",
+        "in the house",
+        "in my house",
+        "at my house",
+        "inside",
+        "indoors",
+        "in traffic",
+        "in quarantine",
+        "in lockdown",
+        "abroad",
+    ]
+    .iter()
+    .any(|p| after.starts_with(p))
 }
 
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.

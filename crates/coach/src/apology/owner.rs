@@ -72,10 +72,78 @@ pub(super) fn own_act(before: &str, from: &str) -> bool {
     let verb = from
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty());
-    // "I left my phone", "someone broke into it": not our act.
-    subject.is_some_and(|s| ["i", "we", "i've", "we've", "someone", "somebody"].contains(&s))
-        && verb
-            .is_some_and(|v| ["left", "dropped", "forgot", "deleted", "lost", "broke"].contains(&v))
+    // "I left my phone", "someone broke into it", "he dropped me money",
+    // "I already cancelled my subscription": not our act.
+    subject.is_some_and(|s| {
+        [
+            "i", "we", "i've", "we've", "someone", "somebody", "he", "she", "friend",
+        ]
+        .contains(&s)
+    }) && verb.is_some_and(|v| {
+        [
+            "left",
+            "dropped",
+            "forgot",
+            "deleted",
+            "lost",
+            "broke",
+            "cancelled",
+            "canceled",
+        ]
+        .contains(&v)
+    })
+}
+
+/// People whose troubles are their own: "my friend's wedding was cancelled".
+const PEOPLE: &[&str] = &[
+    "friend",
+    "sister",
+    "brother",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "wife",
+    "husband",
+    "partner",
+    "son",
+    "daughter",
+    "boss",
+    "neighbour",
+    "neighbor",
+    "cousin",
+    "colleague",
+    "girlfriend",
+    "boyfriend",
+];
+
+/// Traders on a marketplace, named as a crowd that is not us: "sellers on
+/// the site are profiteering". The one seller of the customer's own order
+/// ("the seller never sent it") is not among them: the marketplace answers
+/// for that sale.
+const TRADERS: &[&str] = &["sellers", "vendors", "merchants", "resellers"];
+
+/// Whether the failure belongs to a third party: a person's own affair
+/// named just before it ("my friend's wedding was cancelled"), or traders
+/// on a marketplace named in the sentence ("many sellers here are
+/// profiteering, my orders never came"), where the failure is theirs.
+pub(super) fn third_party(sentence: &str, before: &str) -> bool {
+    let before = before.replace('’', "'");
+    let words: Vec<&str> = before
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let affair = words.iter().rev().take(3).any(|w| {
+        w.strip_suffix("'s")
+            .or_else(|| w.strip_suffix("s'"))
+            .is_some_and(|owner| PEOPLE.contains(&owner))
+    });
+    let lower = sentence.to_lowercase();
+    affair
+        || crate::text::words(&lower)
+            .map(|(_, w)| w)
+            .any(|w| TRADERS.contains(&w))
 }
 
 /// "I typed the wrong date", "my mistake": the customer owns the slip.

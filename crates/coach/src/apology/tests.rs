@@ -90,3 +90,50 @@ fn sympathy_is_an_apology_and_a_polite_refusal_is_no_non_apology() {
         [Check::PoorApology, Check::MissingApology]
     );
 }
+
+#[test]
+fn a_third_partys_failure_owes_no_apology() {
+    let help = "We can move your booking to Friday.";
+    assert!(
+        checks(
+            help,
+            "My friend's wedding was cancelled, can I move my flight?"
+        )
+        .is_empty()
+    );
+    assert!(
+        checks(
+            help,
+            "Many sellers on here are gouging, and things I ordered never arrived."
+        )
+        .is_empty()
+    );
+    // The one seller of the customer's own order: the marketplace answers for it.
+    assert_eq!(
+        checks(
+            help,
+            "The seller took my money and the headphones never arrived."
+        ),
+        [Check::MissingApology]
+    );
+    // Our own cancellation of their booking is ours.
+    assert_eq!(
+        checks(help, "You cancelled my flight without telling me."),
+        [Check::MissingApology]
+    );
+}
+
+#[test]
+fn the_customers_own_cancellation_or_place_is_no_failure() {
+    let help = "Open Plans and pick Family.";
+    assert!(checks(help, "I already cancelled my subscription as you asked.").is_empty());
+    assert!(checks(help, "We're stuck at home all week, what should we watch?").is_empty());
+    assert_eq!(
+        checks(help, "I cancelled my order and you still took the money."),
+        [Check::MissingApology]
+    );
+    assert_eq!(
+        checks(help, "Your app is stuck on the loading screen again."),
+        [Check::MissingApology]
+    );
+}

@@ -104,14 +104,32 @@ pub(super) fn deadline(message: &str) -> Option<String> {
         if !needs && !remains {
             return None;
         }
-        let words: Vec<&str> = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let remaining = remains && duration(&words);
+        let words = future_words(&lower);
+        // "2 days left", "3 days of pens left", "until ... 7 days": not
+        // "after about 10 hours it was the only thing left".
+        let remaining = words.iter().enumerate().any(|(i, w)| {
+            ["left", "remaining"].contains(w) && duration(&words[i.saturating_sub(4)..i])
+        }) || lower.contains(" until ") && duration(&words);
         (needs && crate::promises::parse_when(&words).is_some() || remaining)
             .then(|| sentence.to_string())
     })
+}
+
+/// The words of a sentence without the past times in it ("signed in 2
+/// hours ago"): a time gone by is no deadline.
+fn future_words(lower: &str) -> Vec<&str> {
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut kept = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let past = words[i + 1..].iter().take(2).any(|x| *x == "ago");
+        if !past && *w != "ago" {
+            kept.push(*w);
+        }
+    }
+    kept
 }
 
 /// A stretch of time ("2-3 days", "within 48 hours", "a week").
