@@ -109,10 +109,27 @@ pub(super) fn deadline(message: &str) -> Option<String> {
         // "after about 10 hours it was the only thing left".
         let remaining = words.iter().enumerate().any(|(i, w)| {
             ["left", "remaining"].contains(w) && duration(&words[i.saturating_sub(4)..i])
-        }) || lower.contains(" until ") && duration(&words);
+        }) || lower.contains(" until ") && duration(&words) && !held_off(&lower);
         (needs && crate::promises::parse_when(&words).is_some() || remaining)
             .then(|| sentence.to_string())
     })
+}
+
+/// "No one can help me until it is 7 days out": a wait imposed before we
+/// act is no time the customer has left; the need is the request itself.
+fn held_off(lower: &str) -> bool {
+    let before = lower.split(" until ").next().unwrap_or(lower);
+    [
+        "can't",
+        "cannot",
+        "can not",
+        "no one can",
+        "nobody can",
+        "won't",
+        "unable",
+    ]
+    .iter()
+    .any(|p| before.contains(p))
 }
 
 /// The words of a sentence without the past times in it ("signed in 2
@@ -176,4 +193,21 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
         ]
         .iter()
         .any(|p| draft_lower.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deadline;
+
+    #[test]
+    fn a_deadline_is_time_ahead_not_time_gone_or_a_wait_imposed() {
+        assert!(deadline("I need my card before Friday.").is_some());
+        assert!(deadline("I've got 3 days of pens left.").is_some());
+        assert!(deadline("I have until Friday, 2 days from now, to send it.").is_some());
+        assert!(deadline("I need help, I was signed in 2 hours ago.").is_none());
+        assert!(deadline("After about 10 hours it was the only thing left.").is_none());
+        assert!(
+            deadline("I need to cancel but no one can help me until it is 7 days out.").is_none()
+        );
+    }
 }
