@@ -213,6 +213,7 @@ pub fn speed(iterations: usize) {
         earlier_replies: vec![
             "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
         ],
+        thread_replies: Vec::new(),
         canned_replies: Vec::new(),
         medium: Medium::Mail,
     };
