@@ -8,14 +8,7 @@ async fn coach_endpoint_reviews_drafts(h: &Harness) {
     let id = h.ticket("Broken lamp", None).await;
     let draft =
         "Hi Anne,\nCalm down. You should have read the instructions. We'll ship a new lamp soon.";
-    let (s, r) = h
-        .post(
-            "/api/v1/coach",
-            &h.agent,
-            json!({"draft": draft, "ticket_id": id}),
-        )
-        .await;
-    assert_eq!(s, 200, "{r}");
+    let r = review(h, draft, id).await;
     let checks: Vec<&str> = r["findings"]
         .as_array()
         .unwrap()
@@ -154,8 +147,8 @@ async fn blocked_replies_need_an_override_reason(h: &Harness) {
     assert_eq!(b["error"]["findings"][0]["check"], "form_letter");
 }
 
-/// Whether the coach, on the ticket, asks the draft for an apology.
-async fn asks_for_apology(h: &Harness, id: i64, draft: &str) -> bool {
+/// The coach's review of a draft on a ticket.
+async fn review(h: &Harness, draft: &str, id: i64) -> serde_json::Value {
     let (s, r) = h
         .post(
             "/api/v1/coach",
@@ -164,7 +157,12 @@ async fn asks_for_apology(h: &Harness, id: i64, draft: &str) -> bool {
         )
         .await;
     assert_eq!(s, 200, "{r}");
-    r["findings"]
+    r
+}
+
+/// Whether the coach, on the ticket, asks the draft for an apology.
+async fn asks_for_apology(h: &Harness, id: i64, draft: &str) -> bool {
+    review(h, draft, id).await["findings"]
         .as_array()
         .unwrap()
         .iter()
