@@ -118,8 +118,8 @@ fn real_agent_replies_are_rarely_blocked_or_warned() {
         report.not_listening_alone * 100 <= 5 * report.replies,
         "{report}"
     );
-    // The target is 10 %; 11.7 % since the real-reply classes were fixed
-    // (was 15.0 %; what is left is mostly missing apologies on
-    // troubleshooting threads). The bound keeps it from growing.
-    assert!(report.warned * 100 <= 13 * report.replies, "{report}");
+    // The target is 10 %: 9.9 % since the thread's earlier apologies and
+    // third parties' failures are read (was 15.0 %, then 11.7 %; what is
+    // left is mostly missing apologies on troubleshooting threads).
+    assert!(report.warned * 100 <= 10 * report.replies, "{report}");
 }
