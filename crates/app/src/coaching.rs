@@ -37,7 +37,8 @@ impl App {
     }
 
     /// The coach's context for a ticket: the customer's name, what they wrote
-    /// since the last agent reply, and the earlier agent replies.
+    /// since the last agent reply, and the earlier agent replies (compared
+    /// for form letters; an apology among them is not asked for again).
     pub async fn coach_context(&self, record: &Ticket) -> Result<Context, AppError> {
         let customer = self.store().customer(record.customer_id).await?;
         self.coach_context_for(record, customer.name).await
@@ -81,17 +82,22 @@ impl App {
                 .into_iter()
                 .collect();
         }
-        let earlier_replies = public
+        let thread_replies: Vec<String> = public
+            .iter()
+            .filter(|m| m.author_kind == AuthorKind::Agent)
+            .map(|m| m.body_text.clone())
+            .collect();
+        let earlier_replies = thread_replies
             .iter()
             .rev()
-            .filter(|m| m.author_kind == AuthorKind::Agent)
             .take(EARLIER_REPLIES)
-            .map(|m| m.body_text.clone())
+            .cloned()
             .collect();
         Ok(Context {
             customer_name: Some(customer_name),
             customer_message: customer_message.join("\n"),
             earlier_replies,
+            thread_replies,
             canned_replies: canned_replies.to_vec(),
             ..clock
         })

@@ -19,6 +19,8 @@ pub struct ContextFile {
     #[serde(default)]
     earlier_replies: Vec<String>,
     #[serde(default)]
+    thread_replies: Vec<String>,
+    #[serde(default)]
     canned_replies: Vec<String>,
     now: Option<String>,
 }
@@ -28,7 +30,7 @@ pub struct ContextFile {
 pub struct CoachArgs {
     /// The draft (a file, or - / nothing for stdin).
     draft: Option<PathBuf>,
-    /// Context as JSON: customer_name, customer_message, earlier_replies, canned_replies, now.
+    /// Context as JSON: customer_name, customer_message, earlier_replies, thread_replies, canned_replies, now.
     #[arg(long)]
     context: Option<PathBuf>,
     /// The customer's name on record.
@@ -101,6 +103,7 @@ pub fn run(args: CoachArgs, business: &BusinessConfig) -> Result<bool> {
         now: Some(now),
         calendar: Some(std::sync::Arc::new(calendar)),
         earlier_replies: file.earlier_replies,
+        thread_replies: file.thread_replies,
         canned_replies: file.canned_replies,
         medium: rapport_coach::Medium::Mail,
     };

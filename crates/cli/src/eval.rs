@@ -23,6 +23,9 @@ struct Case {
     customer_message: String,
     #[serde(default)]
     earlier_replies: Vec<String>,
+    /// Our earlier replies in the same conversation.
+    #[serde(default)]
+    thread_replies: Vec<String>,
     draft: String,
     expect: Vec<String>,
     #[serde(default)]
@@ -86,6 +89,7 @@ pub fn read_cases(path: &Path) -> Result<(Vec<LabelledCase>, Vec<Option<String>>
                 now: written_at(case.now.as_deref()),
                 calendar: berlin_office(),
                 earlier_replies: case.earlier_replies,
+                thread_replies: case.thread_replies,
                 canned_replies: Vec::new(),
                 medium: Medium::Mail,
             },
@@ -171,27 +175,15 @@ pub fn false_alarms(path: &Path, show: bool) -> Result<()> {
     {
         let conversation: Conversation =
             serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), n + 1))?;
-        let mut customer = String::new();
-        for turn in &conversation.turns {
-            if turn.role == "customer" {
-                customer.push_str(&turn.text);
-                customer.push('\n');
-                continue;
-            }
-            replies.push(RealReply {
-                customer_message: std::mem::take(&mut customer),
-                draft: turn.text.clone(),
-            });
-        }
+        let turns = conversation
+            .turns
+            .iter()
+            .map(|turn| (turn.role == "customer", turn.text.as_str()));
+        replies.extend(RealReply::from_turns(turns));
     }
     if show {
         for reply in &replies {
-            let context = Context {
-                customer_message: reply.customer_message.clone(),
-                medium: Medium::Social,
-                ..Context::default()
-            };
-            for f in analyze(&reply.draft, &context)
+            for f in analyze(&reply.draft, &reply.context(Medium::Social))
                 .findings
                 .iter()
                 .filter(|f| f.severity >= Severity::Warn)
@@ -221,6 +213,7 @@ pub fn speed(iterations: usize) {
         earlier_replies: vec![
             "Hi Ann, thanks for your order. It ships on Monday. Best, Sam".into(),
         ],
+        thread_replies: Vec::new(),
         canned_replies: Vec::new(),
         medium: Medium::Mail,
     };

@@ -26,32 +26,19 @@ fn main() {
         let mut replies = Vec::new();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v: Value = serde_json::from_str(line).unwrap();
-            let mut customer = String::new();
-            for turn in v["turns"].as_array().unwrap() {
-                let said = turn["text"].as_str().unwrap_or_default().to_string();
-                if turn["role"] == "customer" {
-                    customer.push_str(&said);
-                    customer.push('\n');
-                } else {
-                    replies.push(RealReply {
-                        customer_message: std::mem::take(&mut customer),
-                        draft: said,
-                    });
-                }
-            }
+            let turns = v["turns"].as_array().unwrap().iter().map(|turn| {
+                (
+                    turn["role"] == "customer",
+                    turn["text"].as_str().unwrap_or_default(),
+                )
+            });
+            replies.extend(RealReply::from_turns(turns));
         }
         let report = real_replies(&replies, Medium::Social);
         println!("{report}");
         if let Some(check) = args.get(3) {
             for (i, reply) in replies.iter().enumerate() {
-                let review = rapport_coach::analyze(
-                    &reply.draft,
-                    &Context {
-                        customer_message: reply.customer_message.clone(),
-                        medium: Medium::Social,
-                        ..Context::default()
-                    },
-                );
+                let review = rapport_coach::analyze(&reply.draft, &reply.context(Medium::Social));
                 for f in review.findings.iter().filter(|f| {
                     f.check.name() == check && f.severity >= rapport_coach::Severity::Warn
                 }) {
@@ -94,6 +81,7 @@ fn main() {
                     now,
                     calendar: Some(calendar.clone()),
                     earlier_replies: strings(&v, "earlier_replies"),
+                    thread_replies: strings(&v, "thread_replies"),
                     ..Context::default()
                 },
                 draft: v["draft"].as_str().unwrap_or("").into(),

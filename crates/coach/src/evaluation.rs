@@ -87,6 +87,41 @@ pub struct RealReply {
     pub customer_message: String,
     /// The agent's reply.
     pub draft: String,
+    /// Our earlier replies in the same conversation, oldest first.
+    pub thread_replies: Vec<String>,
+}
+
+impl RealReply {
+    /// Every agent reply of a conversation given as `(from_customer, text)`
+    /// turns, each with the customer's turns since our previous reply and
+    /// our replies before it.
+    pub fn from_turns<'a>(turns: impl IntoIterator<Item = (bool, &'a str)>) -> Vec<RealReply> {
+        let mut replies: Vec<RealReply> = Vec::new();
+        let mut customer = String::new();
+        for (from_customer, text) in turns {
+            if from_customer {
+                customer.push_str(text);
+                customer.push('\n');
+                continue;
+            }
+            replies.push(RealReply {
+                customer_message: std::mem::take(&mut customer),
+                draft: text.to_string(),
+                thread_replies: replies.iter().map(|r| r.draft.clone()).collect(),
+            });
+        }
+        replies
+    }
+
+    /// The coach's context for this reply, read in `medium`.
+    pub fn context(&self, medium: crate::Medium) -> Context {
+        Context {
+            customer_message: self.customer_message.clone(),
+            thread_replies: self.thread_replies.clone(),
+            medium,
+            ..Context::default()
+        }
+    }
 }
 
 /// How often each check blocks or warns on real replies.
@@ -148,12 +183,7 @@ pub fn real_replies(replies: &[RealReply], medium: crate::Medium) -> RealReport 
         ..RealReport::default()
     };
     for reply in replies {
-        let context = Context {
-            customer_message: reply.customer_message.clone(),
-            medium,
-            ..Context::default()
-        };
-        let review = analyze(&reply.draft, &context);
+        let review = analyze(&reply.draft, &reply.context(medium));
         let serious: Vec<&crate::Finding> = review
             .findings
             .iter()
@@ -202,3 +232,29 @@ pub fn typical_context() -> Context {
 pub const TYPICAL_DRAFT: &str = "Hi Ann,\n\nThank you for the photos of the lamp, and I'm sorry it arrived with a cracked shade. That is not the condition it should have reached you in, and I understand how disappointing it is after waiting two weeks for the delivery.\n\nI have arranged a replacement shade from our Berlin warehouse. It ships today with tracked delivery, and you will receive the tracking number by e-mail within the hour. You do not need to send the broken shade back; please recycle it or keep it as a spare part if it is useful.\n\nI have also refunded the shipping fee of 4.95 EUR to your card, since the first delivery did not arrive as promised. The refund will show on your statement within 3 business days.\n\nIf the new shade is not with you by Friday, reply to this e-mail and I will call the courier myself.\n\nBest regards,\nSam";
 /// The customer's message for [`TYPICAL_DRAFT`].
 pub const TYPICAL_MESSAGE: &str = "Hello,\n\nI ordered the Aalto floor lamp two weeks ago (order 5521) and it finally arrived yesterday, but the glass shade was cracked right across the top. The box itself looked fine, so I think it was packed badly at your end rather than damaged by the courier. I have attached three photos of the shade and the packaging.\n\nI am quite disappointed, to be honest. The delivery already took a week longer than your website said, and I had to stay at home two mornings because the tracking kept changing. Now I have a lamp I cannot use.\n\nCan you send me a replacement shade as soon as possible? I would also like to know whether I need to send the broken one back, and if so, how, because I do not have a printer for a return label. Finally, since the delivery was so late, could you refund the shipping fee?\n\nThank you,\nAnn Lee";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_carry_the_customer_turns_since_ours_and_our_earlier_replies() {
+        let turns = [
+            (true, "It broke."),
+            (false, "Sorry! Which model?"),
+            (true, "The X2."),
+            (true, "Bought in May."),
+            (false, "A new one is on its way."),
+        ];
+        let replies = RealReply::from_turns(turns);
+        assert_eq!(replies.len(), 2);
+        assert_eq!(replies[0].customer_message, "It broke.\n");
+        assert!(replies[0].thread_replies.is_empty());
+        assert_eq!(replies[1].customer_message, "The X2.\nBought in May.\n");
+        assert_eq!(replies[1].thread_replies, ["Sorry! Which model?"]);
+        assert_eq!(
+            replies[1].context(crate::Medium::Social).thread_replies,
+            ["Sorry! Which model?"]
+        );
+    }
+}

@@ -284,9 +284,15 @@ const ACRONYMS: &[&str] = &[
     "USPS", "FEDEX", "TNT", "LCD", "LED", "HDMI", "MMS", "ETA", "DM", "DMS",
 ];
 
-/// Runs the language checks on a draft.
-pub fn check(draft: &str, findings: &mut Vec<Finding>) {
+/// Runs the language checks on a draft answering `customer_message` ("" when unknown).
+pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     for (span, rule) in PHRASES.find(draft) {
+        if std::ptr::eq(rule, &SARCASM)
+            && draft[span.clone()].eq_ignore_ascii_case("congratulations")
+            && sincere_congratulations(customer_message)
+        {
+            continue;
+        }
         findings.push(Finding {
             check: rule.check,
             severity: rule.severity,
@@ -297,6 +303,12 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
     }
     others_fault(draft, findings);
     shouting(draft, findings);
+}
+
+/// "Congratulations" to a customer who reports no failure of ours is
+/// sincere; to one who does, it reads as sarcasm.
+fn sincere_congratulations(customer_message: &str) -> bool {
+    !customer_message.trim().is_empty() && crate::apology::failure(customer_message).is_none()
 }
 
 /// "the airport's fault", "the bank's fault": anyone else's fault is buck-passing.
@@ -412,7 +424,7 @@ mod tests {
 
     fn checks(draft: &str) -> Vec<(Check, Severity, &str)> {
         let mut f = Vec::new();
-        check(draft, &mut f);
+        check(draft, "", &mut f);
         f.into_iter()
             .map(|f| (f.check, f.severity, &draft[f.span]))
             .collect()
@@ -464,5 +476,20 @@ mod tests {
             Check::PolicyWall
         );
         assert!(checks("Our policy is to refund you in full, so I've done that.").is_empty());
+    }
+
+    #[test]
+    fn congratulations_are_sarcasm_only_on_a_grievance() {
+        let draft = "Congratulations, and thanks for writing in.";
+        let rude = |message: &str| {
+            let mut f = Vec::new();
+            check(draft, message, &mut f);
+            f.iter().any(|f| f.check == Check::Rude)
+        };
+        assert!(rude(""));
+        assert!(rude("My order is two weeks late again and nobody answers."));
+        assert!(!rude(
+            "We just launched our new 5G network across the country!"
+        ));
     }
 }

@@ -140,6 +140,9 @@ pub struct Context {
     pub calendar: Option<Arc<BusinessCalendar>>,
     /// Earlier replies on this ticket and recent replies to other customers.
     pub earlier_replies: Vec<String>,
+    /// Our earlier replies in this conversation (this ticket's agent
+    /// replies): an apology given there is not asked for again.
+    pub thread_replies: Vec<String>,
     /// The canned replies in use.
     pub canned_replies: Vec<String>,
     /// Where the reply is read.
@@ -167,13 +170,19 @@ impl Review {
 /// Reads a draft reply against its context.
 pub fn analyze(draft: &str, context: &Context) -> Review {
     let mut findings = Vec::new();
-    language::check(draft, &mut findings);
+    language::check(draft, &context.customer_message, &mut findings);
     // Read once, used by the stance and the apology checks.
     let apologises = apology::apologises(draft);
     stance::check(draft, apologises, &mut findings);
     policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
-    apology::check(draft, apologises, &context.customer_message, &mut findings);
+    // An apology already given in this thread is not asked for again.
+    let apologised = apologises
+        || context
+            .thread_replies
+            .iter()
+            .any(|r| apology::apologises(r));
+    apology::check(draft, apologised, &context.customer_message, &mut findings);
     let promises = promises::extract(
         draft,
         context.now.as_ref(),
@@ -197,5 +206,37 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
         findings,
         promises,
         politeness: politeness::MODEL.score(draft),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing_apology(draft: &str, thread_replies: &[&str]) -> bool {
+        let context = Context {
+            customer_message: "The router you replaced has dropped the line again.".into(),
+            thread_replies: thread_replies.iter().map(|r| r.to_string()).collect(),
+            ..Context::default()
+        };
+        analyze(draft, &context)
+            .findings
+            .iter()
+            .any(|f| f.check == Check::MissingApology)
+    }
+
+    #[test]
+    fn an_apology_earlier_in_the_thread_is_not_asked_for_again() {
+        let draft = "A technician comes on Tuesday at 9.";
+        assert!(missing_apology(draft, &[]));
+        assert!(missing_apology(draft, &["A new router goes out today."]));
+        assert!(missing_apology(
+            draft,
+            &["We're sorry if you feel let down. A new router goes out today."]
+        ));
+        assert!(!missing_apology(
+            draft,
+            &["I'm sorry the router failed. A new one goes out today."]
+        ));
     }
 }

@@ -121,6 +121,10 @@ const WAYS_FORWARD: &[&str] = &[
     "you can exchange",
     "you can appeal",
     "you can book",
+    // An appointment with us: "please make an appointment at a branch".
+    "make an appointment",
+    "book an appointment",
+    "schedule an appointment",
     "i can arrange",
     "i can ask",
     "i can move",

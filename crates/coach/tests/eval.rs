@@ -44,6 +44,7 @@ fn scores(file: &str) -> (usize, Vec<(Check, Counts)>) {
                     now: "2026-11-19T10:00:00+01:00[Europe/Berlin]".parse().ok(),
                     calendar: Some(calendar.clone()),
                     earlier_replies: strings(&v, "earlier_replies"),
+                    thread_replies: strings(&v, "thread_replies"),
                     ..Context::default()
                 },
                 draft: text(&v, "draft"),
@@ -102,19 +103,13 @@ fn real_agent_replies_are_rarely_blocked_or_warned() {
     let mut replies = Vec::new();
     for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
-        let mut customer = String::new();
-        for turn in v["turns"].as_array().unwrap() {
-            let said = text(turn, "text");
-            if turn["role"] == "customer" {
-                customer.push_str(&said);
-                customer.push('\n');
-                continue;
-            }
-            replies.push(RealReply {
-                customer_message: std::mem::take(&mut customer),
-                draft: said,
-            });
-        }
+        let turns = v["turns"].as_array().unwrap().iter().map(|turn| {
+            (
+                turn["role"] == "customer",
+                turn["text"].as_str().unwrap_or_default(),
+            )
+        });
+        replies.extend(RealReply::from_turns(turns));
     }
     let report = real_replies(&replies, Medium::Social);
     assert!(report.replies > 500);
@@ -123,8 +118,8 @@ fn real_agent_replies_are_rarely_blocked_or_warned() {
         report.not_listening_alone * 100 <= 5 * report.replies,
         "{report}"
     );
-    // The target is 10 %; 11.7 % since the real-reply classes were fixed
-    // (was 15.0 %; what is left is mostly missing apologies on
-    // troubleshooting threads). The bound keeps it from growing.
-    assert!(report.warned * 100 <= 13 * report.replies, "{report}");
+    // The target is 10 %: 9.9 % since the thread's earlier apologies and
+    // third parties' failures are read (was 15.0 %, then 11.7 %; what is
+    // left is mostly missing apologies on troubleshooting threads).
+    assert!(report.warned * 100 <= 10 * report.replies, "{report}");
 }

@@ -104,14 +104,49 @@ pub(super) fn deadline(message: &str) -> Option<String> {
         if !needs && !remains {
             return None;
         }
-        let words: Vec<&str> = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let remaining = remains && duration(&words);
+        let words = future_words(&lower);
+        // "2 days left", "3 days of pens left", "until ... 7 days": not
+        // "after about 10 hours it was the only thing left".
+        let remaining = words.iter().enumerate().any(|(i, w)| {
+            ["left", "remaining"].contains(w) && duration(&words[i.saturating_sub(4)..i])
+        }) || lower.contains(" until ") && duration(&words) && !held_off(&lower);
         (needs && crate::promises::parse_when(&words).is_some() || remaining)
             .then(|| sentence.to_string())
     })
+}
+
+/// "No one can help me until it is 7 days out": a wait imposed before we
+/// act is no time the customer has left; the need is the request itself.
+fn held_off(lower: &str) -> bool {
+    let before = lower.split(" until ").next().unwrap_or(lower);
+    [
+        "can't",
+        "cannot",
+        "can not",
+        "no one can",
+        "nobody can",
+        "won't",
+        "unable",
+    ]
+    .iter()
+    .any(|p| before.contains(p))
+}
+
+/// The words of a sentence without the past times in it ("signed in 2
+/// hours ago"): a time gone by is no deadline.
+fn future_words(lower: &str) -> Vec<&str> {
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut kept = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let past = words[i + 1..].iter().take(2).any(|x| *x == "ago");
+        if !past && *w != "ago" {
+            kept.push(*w);
+        }
+    }
+    kept
 }
 
 /// A stretch of time ("2-3 days", "within 48 hours", "a week").
@@ -158,4 +193,21 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
         ]
         .iter()
         .any(|p| draft_lower.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deadline;
+
+    #[test]
+    fn a_deadline_is_time_ahead_not_time_gone_or_a_wait_imposed() {
+        assert!(deadline("I need my card before Friday.").is_some());
+        assert!(deadline("I've got 3 days of pens left.").is_some());
+        assert!(deadline("I have until Friday, 2 days from now, to send it.").is_some());
+        assert!(deadline("I need help, I was signed in 2 hours ago.").is_none());
+        assert!(deadline("After about 10 hours it was the only thing left.").is_none());
+        assert!(
+            deadline("I need to cancel but no one can help me until it is 7 days out.").is_none()
+        );
+    }
 }

@@ -8,14 +8,7 @@ async fn coach_endpoint_reviews_drafts(h: &Harness) {
     let id = h.ticket("Broken lamp", None).await;
     let draft =
         "Hi Anne,\nCalm down. You should have read the instructions. We'll ship a new lamp soon.";
-    let (s, r) = h
-        .post(
-            "/api/v1/coach",
-            &h.agent,
-            json!({"draft": draft, "ticket_id": id}),
-        )
-        .await;
-    assert_eq!(s, 200, "{r}");
+    let r = review(h, draft, id).await;
     let checks: Vec<&str> = r["findings"]
         .as_array()
         .unwrap()
@@ -154,7 +147,50 @@ async fn blocked_replies_need_an_override_reason(h: &Harness) {
     assert_eq!(b["error"]["findings"][0]["check"], "form_letter");
 }
 
+/// The coach's review of a draft on a ticket.
+async fn review(h: &Harness, draft: &str, id: i64) -> serde_json::Value {
+    let (s, r) = h
+        .post(
+            "/api/v1/coach",
+            &h.agent,
+            json!({"draft": draft, "ticket_id": id}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    r
+}
+
+/// Whether the coach, on the ticket, asks the draft for an apology.
+async fn asks_for_apology(h: &Harness, id: i64, draft: &str) -> bool {
+    review(h, draft, id).await["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["check"] == "missing_apology")
+}
+
+async fn an_apology_earlier_in_the_ticket_is_not_asked_for_again(h: &Harness) {
+    let id = h.ticket("Broken order", None).await;
+    let draft = "Hi Ann, the courier collects the old one on Monday. Best, Sam";
+    assert!(asks_for_apology(h, id, draft).await);
+    let url = format!("/api/v1/tickets/{id}/messages");
+    // A reply that does not apologise leaves the apology owed.
+    let (s, b) = h
+        .post(
+            &url,
+            &h.agent,
+            json!({"kind": "reply", "body": "Hi Ann, a new one ships today. Best, Sam"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert!(asks_for_apology(h, id, draft).await);
+    let (s, b) = h.post(&url, &h.agent, json!({"kind": "reply", "body": "Hi Ann, I'm sorry order 5521 arrived broken. Tracking follows by e-mail. Best, Sam"})).await;
+    assert_eq!(s, 201, "{b}");
+    assert!(!asks_for_apology(h, id, draft).await);
+}
+
 both_backends!(
     coach_endpoint_reviews_drafts,
-    blocked_replies_need_an_override_reason
+    blocked_replies_need_an_override_reason,
+    an_apology_earlier_in_the_ticket_is_not_asked_for_again
 );

@@ -1,0 +1,561 @@
+//! Whether the customer reports a failure of ours: a problem word reported
+//! (not negated, not asked about, not the customer's own act or slip), or
+//! trouble with a product the customer ties to us.
+
+use super::owner::{failed_remedy, own_act, own_slip, third_party};
+use super::table;
+use crate::phrases::PhraseTable;
+use std::sync::LazyLock;
+
+/// The customer reports a failure: damage, a delay, a no-show, a wrong
+/// item or charge, an outage, silence, a broken promise.
+static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "broken",
+        "broke",
+        "damaged",
+        "damage",
+        "crushed",
+        "cracked",
+        "scratched",
+        "dented",
+        "defective",
+        "faulty",
+        "leaking",
+        "leaks",
+        "ripped",
+        "torn",
+        "burst",
+        "spoiled",
+        "rotten",
+        "mould",
+        "mouldy",
+        "mold",
+        "dirty",
+        "filthy",
+        "is late",
+        "was late",
+        "are late",
+        "were late",
+        "arrived late",
+        "came late",
+        "minutes late",
+        "hours late",
+        "days late",
+        "weeks late",
+        "week late",
+        "day late",
+        "month late",
+        "late delivery",
+        "delivered late",
+        "late again",
+        "delayed",
+        "delay",
+        "still waiting",
+        "been waiting",
+        "waited",
+        "on hold",
+        "for hours",
+        "for days",
+        "for weeks",
+        "never arrived",
+        "hasn't arrived",
+        "has not arrived",
+        "hasn't come",
+        "has not come",
+        "hasn't turned up",
+        "didn't arrive",
+        "did not arrive",
+        "not arrived",
+        "not received",
+        "haven't received",
+        "have not received",
+        "didn't receive",
+        "never received",
+        "missing",
+        "wrong",
+        "incorrect",
+        "mistake",
+        "charged twice",
+        "double charged",
+        "charged me",
+        "overcharged",
+        "still charged",
+        "still took",
+        "took money",
+        "took the money",
+        "took payment",
+        "still being charged",
+        "won't work",
+        "crashes",
+        "keeps dropping",
+        "fails",
+        "outage",
+        "is down",
+        "was down",
+        "went down",
+        "been down",
+        "no power",
+        "no internet",
+        "no signal",
+        "no water",
+        "no hot water",
+        "cut off",
+        "dropped",
+        "unusable",
+        "never showed",
+        "didn't show",
+        "did not show",
+        "no-show",
+        "no show",
+        "never turned up",
+        "didn't turn up",
+        "did not turn up",
+        "nobody came",
+        "no one came",
+        "nobody turned up",
+        "nobody told",
+        "no one told",
+        "nobody called",
+        "no one called",
+        "never called",
+        "didn't call",
+        "never heard",
+        "heard nothing",
+        "no update",
+        "no answer",
+        "no reply",
+        "no response",
+        "nobody answered",
+        "ignored",
+        "you promised",
+        "was promised",
+        "were promised",
+        "was supposed to",
+        "were supposed to",
+        "was told",
+        "were told",
+        "disappointed",
+        "frustrated",
+        "frustrating",
+        "annoyed",
+        "angry",
+        "upset",
+        "terrible",
+        "awful",
+        "horrible",
+        "unacceptable",
+        "worst",
+        "complaint",
+        "cancelled my",
+        "canceled my",
+        "was cancelled",
+        "was canceled",
+        "got cancelled",
+        "not happy",
+        "unhappy",
+        "rude",
+        "not what i ordered",
+        "still not",
+        "still no",
+        // Sarcastic praise and strong judgement.
+        "great job",
+        "fantastic work",
+        "well done",
+        "thanks for nothing",
+        "brilliant service",
+        "disgusting",
+        "seriously?",
+        "humiliating",
+        "humiliated",
+        "false advertising",
+        "is a joke",
+        "what a joke",
+        "you lost",
+        "lost my order",
+        "lost my parcel",
+        "lost my package",
+        "lost my bag",
+        "lost my luggage",
+        "lost my suitcase",
+        "shocking",
+        "appalling",
+        "not good enough",
+        "fed up",
+        "sick of",
+        "not acceptable",
+        // Spoiled, short, not as sold.
+        "stone cold",
+        "arrived cold",
+        "melted",
+        "soaked",
+        "came without",
+        "arrived without",
+        "someone else's",
+        "someone elses",
+        "only half",
+        "half of",
+        "not unlimited",
+        "not as described",
+        "doesn't match",
+        "does not match",
+        "more than my",
+        "higher than my",
+        "double the",
+        "marked delivered",
+        "marked as delivered",
+        "nothing here",
+        "never got",
+        "never came",
+        "wasn't there",
+        "was not there",
+        "no driver",
+        "nobody knocked",
+        "barely works",
+        "barely slept",
+        "crawling",
+        "drops every",
+        "keeps dropping",
+        "keeps logging",
+        "shouted",
+        "refused to",
+        "forgot my",
+        "forgot to",
+        "left my",
+        "throttling",
+        // Broken promises and waiting.
+        "you said",
+        "you told me",
+        "told me that",
+        "you sold me",
+        "was sold",
+        "were sold",
+        "third time",
+        "3rd time",
+        "second time",
+        "times now",
+        "i've called",
+        "i have called",
+        "still hasn't",
+        "still haven't",
+        "haven't heard",
+        "hasn't been",
+        "told me",
+        "keep failing",
+        "keeps failing",
+        "i was charged",
+        "we were charged",
+        "been charged",
+        "than my booking",
+        "than my confirmation",
+        "than quoted",
+        "than the quote",
+        "than advertised",
+        "than promised",
+        // Charges.
+        "charged me",
+        "you charged",
+        "charged for",
+        "charging me",
+        "i had to pay",
+        "we had to pay",
+        "had to buy",
+        "had to walk",
+        // Not what was ordered or said.
+        "arrived with",
+        "came with a",
+        "but i got",
+        "but got",
+        "but received",
+        "but i received",
+        "though your",
+        "said it did",
+        "said it would",
+        "didn't work",
+        "did not work",
+        "embarrassing",
+        "split",
+    ])
+});
+
+/// Trouble with a product whose cause is not yet known ("an error",
+/// "stuck", "can't log in"): a failure of ours when the customer ties it to
+/// us ("your app", "since your update"), says it goes on, or is upset.
+static TROUBLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    table(&[
+        "doesn't work",
+        "does not work",
+        "not working",
+        "stopped working",
+        "won't work",
+        "isn't working",
+        "can't log in",
+        "cannot log in",
+        "logs me out",
+        "logged me out",
+        "logged out",
+        "crashes",
+        "crashed",
+        "crashing",
+        "keeps crashing",
+        "keeps freezing",
+        "failed",
+        "fails",
+        "failing",
+        "error",
+        "stuck",
+        "locked out",
+        "suspended",
+        "disconnected",
+        "dropped",
+        "freezing",
+        "does nothing",
+        "did nothing",
+        "done nothing",
+        "instead of",
+        "won't download",
+        "won't load",
+        "won't open",
+        "won't start",
+        "won't turn on",
+    ])
+});
+
+/// The customer ties the trouble to us, or to a wait, or is upset by it.
+const ATTRIBUTED: &[&str] = &[
+    "your ",
+    "you lost",
+    "you've lost",
+    "since the update",
+    "after the update",
+    "since yesterday",
+    "since this morning",
+    "since last",
+    "since monday",
+    "since tuesday",
+    "since wednesday",
+    "since thursday",
+    "since friday",
+    "since saturday",
+    "since sunday",
+    "again",
+    "still",
+    "frustrat",
+    "terrible",
+    "worst",
+    "unacceptable",
+    "fed up",
+    "disgusting",
+    "angry",
+    "annoyed",
+    "furious",
+    "i pay",
+    "paying for",
+    "you gave",
+    "you sent",
+    "i got",
+    "i received",
+    "arrived",
+    "delivered",
+    "i bought",
+    "i ordered",
+    "after two",
+    "after one",
+    "after a ",
+    "brand new",
+    "twice",
+    "three times",
+];
+
+/// Whether the customer reports a failure that is not their own slip: a
+/// sentence where the customer is the one who got it wrong ("I typed the
+/// wrong date", "I booked it for Tuesday instead of Thursday") reports none.
+pub fn reports_failure(message: &str) -> bool {
+    failure(message).is_some()
+}
+
+/// The words in which the customer reports a failure of ours, if they do.
+pub fn failure(message: &str) -> Option<&str> {
+    let sentences = crate::text::sentences(message);
+    // A customer who owns the slip ("my mistake!") asks for help, not an
+    // apology; one who says it is sorted now reports no failure left.
+    if sentences.iter().any(|s| own_slip(&message[s.clone()])) || resolved(message) {
+        return None;
+    }
+    if let Some(found) = sentences.iter().find_map(|s| {
+        let sentence = &message[s.clone()];
+        if asks_how(sentence) {
+            return None;
+        }
+        PROBLEM
+            .find(sentence)
+            .find(|(r, _)| reported(sentence, r.start))
+            .map(|(r, _)| &sentence[r])
+            .or_else(|| long_wait(sentence).then_some(sentence))
+    }) {
+        return Some(found);
+    }
+    let range = sentences.iter().find_map(|s| {
+        let sentence = &message[s.clone()];
+        TROUBLE
+            .find(sentence)
+            .find(|(r, _)| reported(sentence, r.start) && !at_a_place(&sentence[r.end..]))
+            .map(|(r, _)| s.start + r.start..s.start + r.end)
+    })?;
+    let lower = message.to_lowercase().replace('’', "'");
+    let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
+    tied.then(|| &message[range])
+}
+
+/// "It's sorted now", "never mind, it works now": the customer says the
+/// trouble is over.
+fn resolved(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    [
+        "it's sorted",
+        "sorted now",
+        "all sorted",
+        "working now",
+        "works now",
+        "fixed now",
+        "resolved now",
+        "all good now",
+        "never mind",
+        "nevermind",
+        "figured it out",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
+/// "How do you add a missing road?", "Is that an option we have been
+/// missing?", "So is it broken?": a question about how things work, or
+/// whether something is wrong, reports no failure.
+fn asks_how(sentence: &str) -> bool {
+    let lower = sentence.trim_start().to_lowercase();
+    sentence.trim_end().ends_with('?')
+        && ([
+            "how ", "is that", "is there", "can i", "can you", "could ", "do you", "does ",
+        ]
+        .iter()
+        .any(|q| lower.starts_with(q))
+            || indefinite_question(&lower)
+            || asks_whether(&lower))
+}
+
+/// "So like - is it broke?", "Is this one faulty?": a closed question about
+/// the state of a thing (auxiliary first, then the thing), after any filler.
+fn asks_whether(lower: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "so", "like", "and", "but", "also", "ok", "okay", "well", "then",
+    ];
+    let mut words = crate::text::words(lower)
+        .map(|(_, w)| w)
+        .skip_while(|w| FILLER.contains(w));
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("is" | "are" | "was" | "were"),
+            Some("it" | "this" | "that" | "they" | "these" | "those")
+        )
+    )
+}
+
+/// "Is anything else missing?", "Are any parts broken?": a closed question
+/// about an indefinite thing asks, it reports nothing.
+fn indefinite_question(lower: &str) -> bool {
+    let mut words = lower.split_whitespace();
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("is" | "are" | "was" | "were"),
+            Some("anything" | "any" | "something" | "everything")
+        )
+    )
+}
+
+/// Whether the failure word at `at` is reported, not negated ("before any
+/// damage was done") or quoted from an error message ("something went wrong").
+fn reported(sentence: &str, at: usize) -> bool {
+    let before = sentence[..at].to_lowercase();
+    let before = before.trim_end();
+    let negated = ["any", "no", "without", "went", "something"]
+        .iter()
+        .any(|w| {
+            before.ends_with(w) && crate::text::boundary_before(before, before.len() - w.len())
+        });
+    // "Is late check-out possible?": the question's inverted "is", not a
+    // statement that something is late.
+    let from = sentence[at..].to_lowercase();
+    let inverted = before.is_empty()
+        && sentence.trim_end().ends_with('?')
+        && (from.starts_with("is ") || from.starts_with("are "));
+    !negated
+        && !inverted
+        && !own_act(before, &from)
+        && !failed_remedy(before, &from)
+        && !third_party(sentence, before)
+}
+
+/// "stuck at home", "stuck in traffic": the customer is stuck somewhere,
+/// no product is.
+fn at_a_place(after: &str) -> bool {
+    let after = after.trim_start().to_lowercase();
+    [
+        "at home",
+        "in the house",
+        "in my house",
+        "at my house",
+        "inside",
+        "indoors",
+        "in traffic",
+        "in quarantine",
+        "in lockdown",
+        "abroad",
+    ]
+    .iter()
+    .any(|p| after.starts_with(p))
+}
+
+/// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.
+fn long_wait(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // "It's been two months", "it has been like this all day"; not "it has
+    // been blocked", which says what happened, not how long it lasts.
+    let been = words.windows(2).enumerate().any(|(i, w)| {
+        ["s", "has", "have"].contains(&w[0])
+            && w[1] == "been"
+            && words[i + 2..]
+                .iter()
+                .take(4)
+                .any(|x| WAIT_UNITS.contains(x) || ["ages", "forever", "like"].contains(x))
+    });
+    // "I can't change the name for 19 days": a restriction, not a wait.
+    let restricted = |i: usize| {
+        let before = &words[i.saturating_sub(6)..i];
+        before.iter().any(|x| ["cannot", "unable"].contains(x))
+            || before
+                .windows(2)
+                .any(|x| ["can", "won"].contains(&x[0]) && x[1] == "t")
+    };
+    been || words.windows(3).enumerate().any(|(i, w)| {
+        [
+            "took", "for", "waited", "waiting", "after", "over", "almost", "nearly",
+        ]
+        .contains(&w[0])
+            && !(w[0] == "for" && restricted(i))
+            && (w[1].chars().all(|c| c.is_ascii_digit())
+                || ["two", "three", "four", "five", "six", "several", "many"].contains(&w[1]))
+            && ["minutes", "hours", "days", "weeks", "months"].contains(&w[2])
+    })
+}
+
+/// Units of a wait, "it's been 3 days", "an hour".
+const WAIT_UNITS: &[&str] = &[
+    "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+    "year", "years",
+];
