@@ -86,7 +86,7 @@ impl App {
     /// The full report (leads and admins).
     pub async fn report(&self, caller: &Caller, query: &ReportQuery) -> Result<Report, AppError> {
         Self::require_lead(caller, "read reports")?;
-        let rows = self.store().report_rows(&query.filter).await?;
+        let rows = self.store().report_cells(&query.filter).await?;
         let overrides = self.store().override_counts(&query.filter).await?;
         let period = query.period;
         let breakdown = self
@@ -131,7 +131,7 @@ impl App {
             agent: Some(agent),
             ..query.filter.clone()
         };
-        let rows = self.store().report_rows(&mine).await?;
+        let rows = self.store().report_cells(&mine).await?;
         let mut team_rows = Vec::new();
         for team in &theirs {
             let filter = ReportFilter {
@@ -139,7 +139,7 @@ impl App {
                 agent: None,
                 ..query.filter.clone()
             };
-            team_rows.extend(self.store().report_rows(&filter).await?);
+            team_rows.extend(self.store().report_cells(&filter).await?);
         }
         let overrides = self.store().override_counts(&mine).await?;
         let period = query.period;
@@ -149,7 +149,7 @@ impl App {
                 let b = breakdown(&rows, period);
                 let team = (!team_rows.is_empty()).then(|| {
                     let mut t = Tally::default();
-                    team_rows.iter().for_each(|r| t.add(r));
+                    team_rows.iter().for_each(|r| t.add_sums(&r.sums));
                     t.figures()
                 });
                 (b.totals, b.series, team)
@@ -278,6 +278,7 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))??;
         }
+        self.store().sum_report_cells().await?;
         Ok(done)
     }
 }

@@ -2,6 +2,7 @@
 //! coach overrides (`report_overrides`), written in the transaction of every
 //! ticket change, rewritten in batches by the rebuild, and read for reports.
 
+use crate::report_cells::{Delta, Part};
 use crate::rows::{TICKET_COLUMNS, parse, ticket as ticket_row, value_rows};
 use crate::tickets::event;
 use crate::{Store, StoreError};
@@ -20,16 +21,18 @@ const FACT_WIDTH: usize = 26;
 /// Rows per multi-row insert (under both engines' bind limits).
 const INSERT_ROWS: usize = 500;
 
+/// The event types that never change a ticket's report facts.
+const IRRELEVANT: [&str; 5] = [
+    "noted",
+    "customer_wrote",
+    "tagged",
+    "promise_reminded",
+    "promise_rescheduled",
+];
+
 /// Whether an event can change a ticket's report facts.
 pub(crate) fn is_relevant(kind: &EventKind) -> bool {
-    !matches!(
-        kind,
-        EventKind::Noted { .. }
-            | EventKind::CustomerWrote { .. }
-            | EventKind::Tagged { .. }
-            | EventKind::PromiseReminded { .. }
-            | EventKind::PromiseRescheduled { .. }
-    )
+    !IRRELEVANT.contains(&kind.name())
 }
 
 /// A ticket's facts under the rules (its policy's calendar).
@@ -49,15 +52,25 @@ pub(crate) async fn project(
     rules: &SlaRules,
 ) -> Result<(), StoreError> {
     let facts = facts_of(ticket, events, rules);
-    sqlx::query("DELETE FROM report_tickets WHERE ticket_id = $1")
-        .bind(ticket.id.0)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM report_overrides WHERE ticket_id = $1")
-        .bind(ticket.id.0)
-        .execute(&mut *conn)
-        .await?;
-    insert_facts(conn, std::slice::from_ref(&facts)).await
+    let old = sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM report_tickets WHERE ticket_id = $1 RETURNING {ROW_COLUMNS}, counted"
+    )))
+    .bind(ticket.id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let old_overrides = sqlx::query(
+        "DELETE FROM report_overrides WHERE ticket_id = $1 \
+         RETURNING day, team_id, agent_id, check_name",
+    )
+    .bind(ticket.id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    insert_facts(conn, std::slice::from_ref(&facts)).await?;
+    // The pre-summed cells: the ticket's old part out, its new part in.
+    let mut delta = Delta::default();
+    delta.add(&Part::stored(old.as_ref(), &old_overrides)?, -1);
+    delta.add(&Part::of(&facts), 1);
+    delta.apply(conn).await
 }
 
 fn flag(b: bool) -> i64 {
@@ -152,13 +165,13 @@ pub struct ReportFilter {
     pub priority: Option<Priority>,
 }
 
-enum Bound {
+pub(crate) enum Bound {
     Int(i64),
     Text(&'static str),
 }
 
 impl ReportFilter {
-    fn clause(&self, prefix: &str, first: usize) -> (String, Vec<Bound>) {
+    pub(crate) fn clause(&self, prefix: &str, first: usize) -> (String, Vec<Bound>) {
         let mut parts = Vec::new();
         let mut binds = Vec::new();
         let mut add = |sql: &str, b: Bound| {
@@ -187,7 +200,7 @@ impl ReportFilter {
     }
 }
 
-fn where_sql(clause: &str, base: &str) -> String {
+pub(crate) fn where_sql(clause: &str, base: &str) -> String {
     match (clause.is_empty(), base.is_empty()) {
         (true, true) => String::new(),
         (true, false) => format!(" WHERE {base}"),
@@ -196,7 +209,7 @@ fn where_sql(clause: &str, base: &str) -> String {
     }
 }
 
-fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
+pub(crate) fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
     let opt_flag = |name: &str| -> Result<Option<bool>, StoreError> {
         Ok(row.try_get::<Option<i64>, _>(name)?.map(|v| v != 0))
     };
@@ -223,9 +236,10 @@ fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
     })
 }
 
-const ROW_COLUMNS: &str = "r.day, r.team_id, r.agent_id, r.channel, r.priority, r.first_response_bucket, \
-     r.resolution_bucket, r.resolved, r.one_touch, r.reopens, r.transfers, r.first_response_met, \
-     r.resolution_met, r.promises_made, r.promises_on_time, r.overrides, r.csat, r.recovery_opened, r.recovery_closed";
+/// The columns [`fact_row`] reads (unqualified: only `report_tickets` has them).
+pub(crate) const ROW_COLUMNS: &str = "day, team_id, agent_id, channel, priority, first_response_bucket, \
+     resolution_bucket, resolved, one_touch, reopens, transfers, first_response_met, \
+     resolution_met, promises_made, promises_on_time, overrides, csat, recovery_opened, recovery_closed";
 
 /// A `report_overrides` row: event, check, ticket, agent, team, day.
 type OverrideRowText = (i64, String, i64, Option<i64>, Option<i64>, i64);
@@ -243,7 +257,7 @@ pub struct OverrideCount {
     pub unhappy: i64,
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     binds: Vec<Bound>,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
@@ -357,8 +371,9 @@ impl Store {
     }
 
     /// Coach overrides by agent and check, with how many of their tickets
-    /// came back unhappy.
-    pub async fn override_counts(
+    /// came back unhappy, counted from the projection rows: what
+    /// [`Store::override_counts`] gives from the cells.
+    pub async fn override_counts_from_rows(
         &self,
         filter: &ReportFilter,
     ) -> Result<Vec<OverrideCount>, StoreError> {
@@ -378,7 +393,8 @@ impl Store {
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
             .fetch_all(&self.read)
             .await?;
-        rows.iter()
+        let mut counts = rows
+            .iter()
             .map(|row| {
                 Ok(OverrideCount {
                     agent_id: row.try_get::<Option<i64>, _>(0)?.map(AgentId),
@@ -387,11 +403,14 @@ impl Store {
                     unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Byte order on both engines (PostgreSQL's collation may differ).
+        counts.sort_by(|a, b| (a.agent_id, &a.check).cmp(&(b.agent_id, &b.check)));
+        Ok(counts)
     }
 
-    /// Tickets after `after` in id order, at most `limit`, each with all its
-    /// events: what the rebuild folds.
+    /// Tickets after `after` in id order, at most `limit`, each with the
+    /// events that can change its facts: what the rebuild folds.
     pub async fn tickets_with_history(
         &self,
         after: TicketId,
@@ -408,10 +427,14 @@ impl Store {
         let Some(last) = tickets.last() else {
             return Ok(Vec::new());
         };
-        let rows = sqlx::query(
+        // Only the events that can change the facts: the others are never
+        // decoded (a customer's messages are a good share of the log).
+        let skipped = IRRELEVANT.map(|t| format!("'{t}'")).join(", ");
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
-             WHERE ticket_id > $1 AND ticket_id <= $2 ORDER BY ticket_id, id",
-        )
+             WHERE ticket_id > $1 AND ticket_id <= $2 AND type NOT IN ({skipped}) \
+             ORDER BY ticket_id, id"
+        )))
         .bind(after.0)
         .bind(last.id.0)
         .fetch_all(&self.read)
@@ -483,6 +506,7 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         out.extend(overrides.iter().map(|o| format!("{o:?}")));
+        out.extend(self.cells_snapshot().await?);
         Ok(out)
     }
 }
