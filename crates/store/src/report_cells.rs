@@ -5,7 +5,9 @@
 //! change by taking the ticket's old part away and adding its new one;
 //! summed anew from `report_tickets` by the rebuild and by the migration.
 
-use crate::reports::{ROW_COLUMNS, ReportFilter, bind_all, fact_row, where_sql};
+use crate::reports::{
+    ROW_COLUMNS, ReportFilter, bind_all, fact_row, override_counts_of, streamed, where_sql,
+};
 use crate::rows::parse;
 use crate::{Store, StoreError};
 use futures_util::TryStreamExt;
@@ -339,13 +341,12 @@ impl Store {
             CELL_COUNTER_NAMES.join(", "),
             where_sql(&clause, "tickets > 0")
         );
-        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
-        let mut rows = query.fetch(&self.read);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await? {
-            out.push(cell(&row)?);
-        }
-        Ok(out)
+        streamed(
+            &self.read,
+            bind_all(sqlx::query(AssertSqlSafe(sql)), binds),
+            cell,
+        )
+        .await
     }
 
     /// Coach overrides by agent and check (the overrides filter by team,
@@ -354,38 +355,15 @@ impl Store {
         &self,
         filter: &ReportFilter,
     ) -> Result<Vec<crate::OverrideCount>, StoreError> {
-        let scoped = ReportFilter {
-            channel: None,
-            priority: None,
-            ..filter.clone()
-        };
-        let (clause, binds) = scoped.clause("", 1);
+        let (clause, binds) = filter.overrides_scope().clause("", 1);
         let sql = format!(
             "SELECT agent_id, check_name, CAST(SUM(overrides) AS BIGINT) AS n, \
              CAST(SUM(unhappy) AS BIGINT) AS unhappy \
              FROM report_override_cells{} GROUP BY agent_id, check_name \
-             HAVING SUM(overrides) > 0 ORDER BY agent_id, check_name",
+             HAVING SUM(overrides) > 0",
             where_sql(&clause, "")
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.read)
-            .await?;
-        let mut counts = rows
-            .iter()
-            .map(|row| {
-                Ok(crate::OverrideCount {
-                    agent_id: Some(row.try_get::<i64, _>(0)?)
-                        .filter(|a| *a != 0)
-                        .map(AgentId),
-                    check: row.try_get(1)?,
-                    count: row.try_get(2)?,
-                    unhappy: row.try_get(3)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        // Byte order on both engines (PostgreSQL's collation may differ).
-        counts.sort_by(|a, b| (a.agent_id, &a.check).cmp(&(b.agent_id, &b.check)));
-        Ok(counts)
+        override_counts_of(&self.read, sql, binds).await
     }
 
     /// Sums the cells anew from the projection rows in one transaction

@@ -171,6 +171,15 @@ pub(crate) enum Bound {
 }
 
 impl ReportFilter {
+    /// The filter as overrides take it: by team, agent and day only.
+    pub(crate) fn overrides_scope(&self) -> ReportFilter {
+        ReportFilter {
+            channel: None,
+            priority: None,
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn clause(&self, prefix: &str, first: usize) -> (String, Vec<Bound>) {
         let mut parts = Vec::new();
         let mut binds = Vec::new();
@@ -270,6 +279,50 @@ pub(crate) fn bind_all<'q>(
     q
 }
 
+/// A query's rows read one by one (a million rows are never held as
+/// driver rows at once), each mapped.
+pub(crate) async fn streamed<T>(
+    pool: &sqlx::AnyPool,
+    query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    map: impl Fn(&sqlx::any::AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut rows = query.fetch(pool);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(map(&row)?);
+    }
+    Ok(out)
+}
+
+/// Runs a query of (agent, check, count, unhappy) rows: overrides by agent
+/// and check in byte order on both engines (PostgreSQL's collation may
+/// order text otherwise); agent 0 or none is none.
+pub(crate) async fn override_counts_of(
+    pool: &sqlx::AnyPool,
+    sql: String,
+    binds: Vec<Bound>,
+) -> Result<Vec<OverrideCount>, StoreError> {
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
+        .fetch_all(pool)
+        .await?;
+    let mut counts = rows
+        .iter()
+        .map(|row| {
+            Ok(OverrideCount {
+                agent_id: row
+                    .try_get::<Option<i64>, _>(0)?
+                    .filter(|a| *a != 0)
+                    .map(AgentId),
+                check: row.try_get(1)?,
+                count: row.try_get(2)?,
+                unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    counts.sort_by(|a, b| (a.agent_id, &a.check).cmp(&(b.agent_id, &b.check)));
+    Ok(counts)
+}
+
 impl Store {
     /// The counted tickets' rows of the projection a report sums, in day order.
     pub async fn report_rows(&self, filter: &ReportFilter) -> Result<Vec<FactRow>, StoreError> {
@@ -278,14 +331,12 @@ impl Store {
             "SELECT {ROW_COLUMNS} FROM report_tickets r{} ORDER BY r.day",
             where_sql(&clause, "r.counted = 1")
         );
-        // Streamed: a million rows are never held as driver rows at once.
-        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
-        let mut rows = query.fetch(&self.read);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await? {
-            out.push(fact_row(&row)?);
-        }
-        Ok(out)
+        streamed(
+            &self.read,
+            bind_all(sqlx::query(AssertSqlSafe(sql)), binds),
+            fact_row,
+        )
+        .await
     }
 
     /// The rows with each customer's value of an attribute (`(none)` where
@@ -305,13 +356,11 @@ impl Store {
             sqlx::query(AssertSqlSafe(sql)).bind(attribute.to_string()),
             binds,
         );
-        let mut rows = query.fetch(&self.read);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await? {
+        streamed(&self.read, query, |row| {
             let group: Option<String> = row.try_get("group_value")?;
-            out.push((group.unwrap_or_else(|| "(none)".into()), fact_row(&row)?));
-        }
-        Ok(out)
+            Ok((group.unwrap_or_else(|| "(none)".into()), fact_row(row)?))
+        })
+        .await
     }
 
     /// The customer attributes in use, by name.
@@ -377,36 +426,15 @@ impl Store {
         &self,
         filter: &ReportFilter,
     ) -> Result<Vec<OverrideCount>, StoreError> {
-        let scoped = ReportFilter {
-            channel: None,
-            priority: None,
-            ..filter.clone()
-        };
-        let (clause, binds) = scoped.clause("o.", 1);
+        let (clause, binds) = filter.overrides_scope().clause("o.", 1);
         let sql = format!(
             "SELECT o.agent_id, o.check_name, COUNT(*) AS n, \
              SUM(CASE WHEN r.reopens > 0 OR r.csat <= 2 THEN 1 ELSE 0 END) AS unhappy \
              FROM report_overrides o JOIN report_tickets r ON r.ticket_id = o.ticket_id{} \
-             GROUP BY o.agent_id, o.check_name ORDER BY o.agent_id, o.check_name",
+             GROUP BY o.agent_id, o.check_name",
             where_sql(&clause, "")
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.read)
-            .await?;
-        let mut counts = rows
-            .iter()
-            .map(|row| {
-                Ok(OverrideCount {
-                    agent_id: row.try_get::<Option<i64>, _>(0)?.map(AgentId),
-                    check: row.try_get(1)?,
-                    count: row.try_get(2)?,
-                    unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        // Byte order on both engines (PostgreSQL's collation may differ).
-        counts.sort_by(|a, b| (a.agent_id, &a.check).cmp(&(b.agent_id, &b.check)));
-        Ok(counts)
+        override_counts_of(&self.read, sql, binds).await
     }
 
     /// Tickets after `after` in id order, at most `limit`, each with the
