@@ -21,8 +21,6 @@ use std::sync::LazyLock;
 
 /// The migration that adds the cells; they are summed when it is applied.
 pub(crate) const MIGRATION: i64 = 25;
-/// Cells per multi-row insert (24 values each, under both bind limits).
-const INSERT_ROWS: usize = 500;
 /// A cell's key as stored: day, team (0: none), owner (0: none), channel,
 /// priority.
 type Key = (i64, i64, i64, &'static str, &'static str);
@@ -274,7 +272,7 @@ pub(crate) async fn sum_all(conn: &mut AnyConnection) -> Result<(), StoreError> 
     let mut cells: Vec<(Key, CellSums)> = cells.into_iter().collect();
     cells.sort_by(|a, b| a.0.cmp(&b.0));
     let width = 7 + CELL_COUNTER_NAMES.len();
-    for chunk in cells.chunks(INSERT_ROWS) {
+    for chunk in cells.chunks(crate::reports::insert_rows(width)) {
         let sql = format!(
             "INSERT INTO report_cells (day, team_id, agent_id, channel, priority, {}, \
              first_response_hist, resolution_hist) VALUES {}",
