@@ -6,9 +6,11 @@ use crate::{App, AppError, Caller};
 use rapport_core::report::fairness::{Audit, audit};
 use rapport_core::report::figures::{Breakdown, Figures, Tally, breakdown};
 use rapport_core::report::{Period, business_day};
-use rapport_core::{AgentId, Permission, Role, TeamId, Timestamp};
+use rapport_core::{AgentId, Permission, Role, TeamId, TicketId, Timestamp};
+use rapport_store::StoreError;
 pub use rapport_store::{OverrideCount, ReportFilter};
 use serde::Serialize;
+use tokio::task::JoinHandle;
 
 /// Rows per rebuild batch.
 const REBUILD_BATCH: i64 = 5_000;
@@ -86,7 +88,7 @@ impl App {
     /// The full report (leads and admins).
     pub async fn report(&self, caller: &Caller, query: &ReportQuery) -> Result<Report, AppError> {
         Self::require_lead(caller, "read reports")?;
-        let rows = self.store().report_rows(&query.filter).await?;
+        let rows = self.store().report_cells(&query.filter).await?;
         let overrides = self.store().override_counts(&query.filter).await?;
         let period = query.period;
         let breakdown = self
@@ -131,7 +133,7 @@ impl App {
             agent: Some(agent),
             ..query.filter.clone()
         };
-        let rows = self.store().report_rows(&mine).await?;
+        let rows = self.store().report_cells(&mine).await?;
         let mut team_rows = Vec::new();
         for team in &theirs {
             let filter = ReportFilter {
@@ -139,7 +141,7 @@ impl App {
                 agent: None,
                 ..query.filter.clone()
             };
-            team_rows.extend(self.store().report_rows(&filter).await?);
+            team_rows.extend(self.store().report_cells(&filter).await?);
         }
         let overrides = self.store().override_counts(&mine).await?;
         let period = query.period;
@@ -149,7 +151,7 @@ impl App {
                 let b = breakdown(&rows, period);
                 let team = (!team_rows.is_empty()).then(|| {
                     let mut t = Tally::default();
-                    team_rows.iter().for_each(|r| t.add(r));
+                    team_rows.iter().for_each(|r| t.add_sums(&r.sums));
                     t.figures()
                 });
                 (b.totals, b.series, team)
@@ -233,22 +235,26 @@ impl App {
 
     /// Recomputes the report projection from the whole event log in
     /// batches; `progress(done)` after each. Returns the tickets folded.
+    /// Three batches are in flight: one read, the one before folded on the
+    /// CPU pool, the one before that written. The cells are summed last.
     pub async fn rebuild_reports(&self, mut progress: impl FnMut(u64)) -> Result<u64, AppError> {
         let rules = self.sla_rules().await?;
-        let mut after = rapport_core::TicketId(0);
+        let read = |after: TicketId| {
+            let store = self.store().clone();
+            tokio::spawn(async move { store.tickets_with_history(after, REBUILD_BATCH).await })
+        };
+        let mut after = TicketId(0);
+        let mut reading = read(after);
         let mut done = 0u64;
-        let mut writing: Option<tokio::task::JoinHandle<Result<(), rapport_store::StoreError>>> =
-            None;
+        let mut writing: Option<JoinHandle<Result<(), StoreError>>> = None;
         loop {
-            let batch = self
-                .store()
-                .tickets_with_history(after, REBUILD_BATCH)
-                .await?;
+            let batch = joined(reading).await?;
             let Some((last, _)) = batch.last() else {
                 break;
             };
             let (from, to) = (after, last.id);
             after = to;
+            reading = read(after);
             let rules = rules.clone();
             let facts = self
                 .cpu()
@@ -261,11 +267,8 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             done += facts.len() as u64;
-            // A batch is written while the next is read and folded.
             if let Some(writing) = writing.take() {
-                writing
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))??;
+                joined(writing).await?;
             }
             let store = self.store().clone();
             writing = Some(tokio::spawn(async move {
@@ -274,12 +277,18 @@ impl App {
             progress(done);
         }
         if let Some(writing) = writing {
-            writing
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))??;
+            joined(writing).await?;
         }
+        self.store().sum_report_cells().await?;
         Ok(done)
     }
+}
+
+/// A spawned store call's result.
+async fn joined<T>(task: JoinHandle<Result<T, StoreError>>) -> Result<T, AppError> {
+    Ok(task
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??)
 }
 
 fn override_row(o: OverrideCount) -> OverrideRow {

@@ -1,6 +1,7 @@
 //! Report figures folded from a ticket's events: the per-ticket facts the
 //! report projection stores, time buckets for percentiles, and periods.
 
+pub mod cells;
 pub mod fairness;
 pub mod figures;
 pub mod stats;

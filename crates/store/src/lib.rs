@@ -38,6 +38,7 @@ pub mod outbox;
 pub mod portal_links;
 pub mod presence;
 pub mod promises;
+pub mod report_cells;
 pub mod reports;
 mod rows;
 pub mod search_feed;

@@ -107,6 +107,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "held_replies",
         include_str!("../migrations/0024_held_replies.sql"),
     ),
+    (
+        25,
+        "report_cells",
+        include_str!("../migrations/0025_report_cells.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
@@ -180,6 +185,9 @@ impl Store {
             .await?;
             if *version == crate::customer_words::MIGRATION {
                 crate::customer_words::index_every_name(&mut tx).await?;
+            }
+            if *version == crate::report_cells::MIGRATION {
+                crate::report_cells::sum_all(&mut tx).await?;
             }
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");

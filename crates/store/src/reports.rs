@@ -2,6 +2,7 @@
 //! coach overrides (`report_overrides`), written in the transaction of every
 //! ticket change, rewritten in batches by the rebuild, and read for reports.
 
+use crate::report_cells::{Delta, Part};
 use crate::rows::{TICKET_COLUMNS, parse, ticket as ticket_row, value_rows};
 use crate::tickets::event;
 use crate::{Store, StoreError};
@@ -17,19 +18,29 @@ const FACT_COLUMNS: &str = "ticket_id, day, team_id, agent_id, customer_id, chan
      one_touch, reopens, transfers, first_response_met, resolution_met, promises_made, promises_on_time, \
      promises_late, promises_broken, overrides, csat, recovery_opened, recovery_closed";
 const FACT_WIDTH: usize = 26;
-/// Rows per multi-row insert (under both engines' bind limits).
-const INSERT_ROWS: usize = 500;
+/// Values per multi-row insert. SQLite finds each `$N` parameter by walking
+/// the statement's list of names, so binding one statement is quadratic in
+/// its parameters: 500 rows of 26 made the rebuild spend three quarters of
+/// its time there. A few rows per statement is fastest.
+pub(crate) const INSERT_VALUES: usize = 128;
+
+/// Rows of `width` values per multi-row insert.
+pub(crate) fn insert_rows(width: usize) -> usize {
+    (INSERT_VALUES / width).max(1)
+}
+
+/// The event types that never change a ticket's report facts.
+const IRRELEVANT: [&str; 5] = [
+    "noted",
+    "customer_wrote",
+    "tagged",
+    "promise_reminded",
+    "promise_rescheduled",
+];
 
 /// Whether an event can change a ticket's report facts.
 pub(crate) fn is_relevant(kind: &EventKind) -> bool {
-    !matches!(
-        kind,
-        EventKind::Noted { .. }
-            | EventKind::CustomerWrote { .. }
-            | EventKind::Tagged { .. }
-            | EventKind::PromiseReminded { .. }
-            | EventKind::PromiseRescheduled { .. }
-    )
+    !IRRELEVANT.contains(&kind.name())
 }
 
 /// A ticket's facts under the rules (its policy's calendar).
@@ -49,15 +60,25 @@ pub(crate) async fn project(
     rules: &SlaRules,
 ) -> Result<(), StoreError> {
     let facts = facts_of(ticket, events, rules);
-    sqlx::query("DELETE FROM report_tickets WHERE ticket_id = $1")
-        .bind(ticket.id.0)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM report_overrides WHERE ticket_id = $1")
-        .bind(ticket.id.0)
-        .execute(&mut *conn)
-        .await?;
-    insert_facts(conn, std::slice::from_ref(&facts)).await
+    let old = sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM report_tickets WHERE ticket_id = $1 RETURNING {ROW_COLUMNS}, counted"
+    )))
+    .bind(ticket.id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let old_overrides = sqlx::query(
+        "DELETE FROM report_overrides WHERE ticket_id = $1 \
+         RETURNING day, team_id, agent_id, check_name",
+    )
+    .bind(ticket.id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    insert_facts(conn, std::slice::from_ref(&facts)).await?;
+    // The pre-summed cells: the ticket's old part out, its new part in.
+    let mut delta = Delta::default();
+    delta.add(&Part::stored(old.as_ref(), &old_overrides)?, -1);
+    delta.add(&Part::of(&facts), 1);
+    delta.apply(conn).await
 }
 
 fn flag(b: bool) -> i64 {
@@ -65,7 +86,7 @@ fn flag(b: bool) -> i64 {
 }
 
 async fn insert_facts(conn: &mut AnyConnection, all: &[TicketFacts]) -> Result<(), StoreError> {
-    for chunk in all.chunks(INSERT_ROWS) {
+    for chunk in all.chunks(insert_rows(FACT_WIDTH)) {
         let sql = format!(
             "INSERT INTO report_tickets ({FACT_COLUMNS}) VALUES {}",
             value_rows(chunk.len(), FACT_WIDTH)
@@ -115,7 +136,7 @@ async fn insert_facts(conn: &mut AnyConnection, all: &[TicketFacts]) -> Result<(
             })
         })
         .collect();
-    for chunk in overrides.chunks(INSERT_ROWS) {
+    for chunk in overrides.chunks(insert_rows(6)) {
         let sql = format!(
             "INSERT INTO report_overrides (event_id, check_name, ticket_id, agent_id, team_id, day) VALUES {}",
             value_rows(chunk.len(), 6)
@@ -152,13 +173,22 @@ pub struct ReportFilter {
     pub priority: Option<Priority>,
 }
 
-enum Bound {
+pub(crate) enum Bound {
     Int(i64),
     Text(&'static str),
 }
 
 impl ReportFilter {
-    fn clause(&self, prefix: &str, first: usize) -> (String, Vec<Bound>) {
+    /// The filter as overrides take it: by team, agent and day only.
+    pub(crate) fn overrides_scope(&self) -> ReportFilter {
+        ReportFilter {
+            channel: None,
+            priority: None,
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn clause(&self, prefix: &str, first: usize) -> (String, Vec<Bound>) {
         let mut parts = Vec::new();
         let mut binds = Vec::new();
         let mut add = |sql: &str, b: Bound| {
@@ -187,7 +217,7 @@ impl ReportFilter {
     }
 }
 
-fn where_sql(clause: &str, base: &str) -> String {
+pub(crate) fn where_sql(clause: &str, base: &str) -> String {
     match (clause.is_empty(), base.is_empty()) {
         (true, true) => String::new(),
         (true, false) => format!(" WHERE {base}"),
@@ -196,7 +226,7 @@ fn where_sql(clause: &str, base: &str) -> String {
     }
 }
 
-fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
+pub(crate) fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
     let opt_flag = |name: &str| -> Result<Option<bool>, StoreError> {
         Ok(row.try_get::<Option<i64>, _>(name)?.map(|v| v != 0))
     };
@@ -223,9 +253,10 @@ fn fact_row(row: &sqlx::any::AnyRow) -> Result<FactRow, StoreError> {
     })
 }
 
-const ROW_COLUMNS: &str = "r.day, r.team_id, r.agent_id, r.channel, r.priority, r.first_response_bucket, \
-     r.resolution_bucket, r.resolved, r.one_touch, r.reopens, r.transfers, r.first_response_met, \
-     r.resolution_met, r.promises_made, r.promises_on_time, r.overrides, r.csat, r.recovery_opened, r.recovery_closed";
+/// The columns [`fact_row`] reads (unqualified: only `report_tickets` has them).
+pub(crate) const ROW_COLUMNS: &str = "day, team_id, agent_id, channel, priority, first_response_bucket, \
+     resolution_bucket, resolved, one_touch, reopens, transfers, first_response_met, \
+     resolution_met, promises_made, promises_on_time, overrides, csat, recovery_opened, recovery_closed";
 
 /// A `report_overrides` row: event, check, ticket, agent, team, day.
 type OverrideRowText = (i64, String, i64, Option<i64>, Option<i64>, i64);
@@ -243,7 +274,7 @@ pub struct OverrideCount {
     pub unhappy: i64,
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     binds: Vec<Bound>,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
@@ -256,6 +287,50 @@ fn bind_all<'q>(
     q
 }
 
+/// A query's rows read one by one (a million rows are never held as
+/// driver rows at once), each mapped.
+pub(crate) async fn streamed<T>(
+    pool: &sqlx::AnyPool,
+    query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    map: impl Fn(&sqlx::any::AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut rows = query.fetch(pool);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(map(&row)?);
+    }
+    Ok(out)
+}
+
+/// Runs a query of (agent, check, count, unhappy) rows: overrides by agent
+/// and check in byte order on both engines (PostgreSQL's collation may
+/// order text otherwise); agent 0 or none is none.
+pub(crate) async fn override_counts_of(
+    pool: &sqlx::AnyPool,
+    sql: String,
+    binds: Vec<Bound>,
+) -> Result<Vec<OverrideCount>, StoreError> {
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
+        .fetch_all(pool)
+        .await?;
+    let mut counts = rows
+        .iter()
+        .map(|row| {
+            Ok(OverrideCount {
+                agent_id: row
+                    .try_get::<Option<i64>, _>(0)?
+                    .filter(|a| *a != 0)
+                    .map(AgentId),
+                check: row.try_get(1)?,
+                count: row.try_get(2)?,
+                unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    counts.sort_by(|a, b| (a.agent_id, &a.check).cmp(&(b.agent_id, &b.check)));
+    Ok(counts)
+}
+
 impl Store {
     /// The counted tickets' rows of the projection a report sums, in day order.
     pub async fn report_rows(&self, filter: &ReportFilter) -> Result<Vec<FactRow>, StoreError> {
@@ -264,14 +339,12 @@ impl Store {
             "SELECT {ROW_COLUMNS} FROM report_tickets r{} ORDER BY r.day",
             where_sql(&clause, "r.counted = 1")
         );
-        // Streamed: a million rows are never held as driver rows at once.
-        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
-        let mut rows = query.fetch(&self.read);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await? {
-            out.push(fact_row(&row)?);
-        }
-        Ok(out)
+        streamed(
+            &self.read,
+            bind_all(sqlx::query(AssertSqlSafe(sql)), binds),
+            fact_row,
+        )
+        .await
     }
 
     /// The rows with each customer's value of an attribute (`(none)` where
@@ -291,13 +364,11 @@ impl Store {
             sqlx::query(AssertSqlSafe(sql)).bind(attribute.to_string()),
             binds,
         );
-        let mut rows = query.fetch(&self.read);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await? {
+        streamed(&self.read, query, |row| {
             let group: Option<String> = row.try_get("group_value")?;
-            out.push((group.unwrap_or_else(|| "(none)".into()), fact_row(&row)?));
-        }
-        Ok(out)
+            Ok((group.unwrap_or_else(|| "(none)".into()), fact_row(row)?))
+        })
+        .await
     }
 
     /// The customer attributes in use, by name.
@@ -341,7 +412,7 @@ impl Store {
         rows: &[(i64, &str, String)],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for chunk in rows.chunks(INSERT_ROWS) {
+        for chunk in rows.chunks(insert_rows(3)) {
             let sql = format!(
                 "INSERT INTO customer_attributes (customer_id, name, value) VALUES {} \
                  ON CONFLICT (customer_id, name) DO NOTHING",
@@ -357,41 +428,25 @@ impl Store {
     }
 
     /// Coach overrides by agent and check, with how many of their tickets
-    /// came back unhappy.
-    pub async fn override_counts(
+    /// came back unhappy, counted from the projection rows: what
+    /// [`Store::override_counts`] gives from the cells.
+    pub async fn override_counts_from_rows(
         &self,
         filter: &ReportFilter,
     ) -> Result<Vec<OverrideCount>, StoreError> {
-        let scoped = ReportFilter {
-            channel: None,
-            priority: None,
-            ..filter.clone()
-        };
-        let (clause, binds) = scoped.clause("o.", 1);
+        let (clause, binds) = filter.overrides_scope().clause("o.", 1);
         let sql = format!(
             "SELECT o.agent_id, o.check_name, COUNT(*) AS n, \
              SUM(CASE WHEN r.reopens > 0 OR r.csat <= 2 THEN 1 ELSE 0 END) AS unhappy \
              FROM report_overrides o JOIN report_tickets r ON r.ticket_id = o.ticket_id{} \
-             GROUP BY o.agent_id, o.check_name ORDER BY o.agent_id, o.check_name",
+             GROUP BY o.agent_id, o.check_name",
             where_sql(&clause, "")
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(OverrideCount {
-                    agent_id: row.try_get::<Option<i64>, _>(0)?.map(AgentId),
-                    check: row.try_get(1)?,
-                    count: row.try_get(2)?,
-                    unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
-                })
-            })
-            .collect()
+        override_counts_of(&self.read, sql, binds).await
     }
 
-    /// Tickets after `after` in id order, at most `limit`, each with all its
-    /// events: what the rebuild folds.
+    /// Tickets after `after` in id order, at most `limit`, each with the
+    /// events that can change its facts: what the rebuild folds.
     pub async fn tickets_with_history(
         &self,
         after: TicketId,
@@ -408,10 +463,14 @@ impl Store {
         let Some(last) = tickets.last() else {
             return Ok(Vec::new());
         };
-        let rows = sqlx::query(
+        // Only the events that can change the facts: the others are never
+        // decoded (a customer's messages are a good share of the log).
+        let skipped = IRRELEVANT.map(|t| format!("'{t}'")).join(", ");
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
-             WHERE ticket_id > $1 AND ticket_id <= $2 ORDER BY ticket_id, id",
-        )
+             WHERE ticket_id > $1 AND ticket_id <= $2 AND type NOT IN ({skipped}) \
+             ORDER BY ticket_id, id"
+        )))
         .bind(after.0)
         .bind(last.id.0)
         .fetch_all(&self.read)
@@ -483,6 +542,7 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         out.extend(overrides.iter().map(|o| format!("{o:?}")));
+        out.extend(self.cells_snapshot().await?);
         Ok(out)
     }
 }

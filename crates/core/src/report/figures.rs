@@ -1,6 +1,7 @@
 //! Report figures summed from projection rows: counts, rates and business
 //! time percentiles (from bucket histograms), by period and by dimension.
 
+use super::cells::{Cell, CellKey, CellSums};
 use super::{Period, bucket_minutes};
 use crate::ids::{AgentId, TeamId};
 use crate::ticket::{Channel, Priority};
@@ -76,12 +77,40 @@ pub struct Tally {
     pub resolution: Vec<u64>,
 }
 
-fn count(hist: &mut Vec<u64>, bucket: i64) {
+fn count(hist: &mut Vec<u64>, bucket: i64, n: u64) {
     let i = usize::try_from(bucket.max(0)).unwrap_or(0);
     if hist.len() <= i {
         hist.resize(i + 1, 0);
     }
-    hist[i] += 1;
+    hist[i] += n;
+}
+
+/// What a breakdown sums: one ticket's row or a pre-summed cell.
+pub trait Summand {
+    /// Where it is counted.
+    fn key(&self) -> CellKey;
+    /// Adds it to a tally.
+    fn add_to(&self, tally: &mut Tally);
+}
+
+impl Summand for FactRow {
+    fn key(&self) -> CellKey {
+        self.cell_key()
+    }
+
+    fn add_to(&self, tally: &mut Tally) {
+        tally.add(self);
+    }
+}
+
+impl Summand for Cell {
+    fn key(&self) -> CellKey {
+        self.key
+    }
+
+    fn add_to(&self, tally: &mut Tally) {
+        tally.add_sums(&self.sums);
+    }
 }
 
 /// The nearest-rank percentile (`share` 0–1) of a bucket histogram, in minutes.
@@ -134,10 +163,43 @@ impl Tally {
         self.recovery_opened += row.recovery_opened.max(0) as u64;
         self.recovery_closed += row.recovery_closed.max(0) as u64;
         if let Some(b) = row.first_response_bucket {
-            count(&mut self.first_response, b);
+            count(&mut self.first_response, b, 1);
         }
         if let Some(b) = row.resolution_bucket {
-            count(&mut self.resolution, b);
+            count(&mut self.resolution, b, 1);
+        }
+    }
+
+    /// Adds a pre-summed cell: the same as adding each of its tickets.
+    pub fn add_sums(&mut self, sums: &CellSums) {
+        let c = sums.counters.map(|v| v.max(0) as u64);
+        let fields = [
+            &mut self.tickets,
+            &mut self.resolved,
+            &mut self.one_touch,
+            &mut self.reopened,
+            &mut self.transfers,
+            &mut self.first_response_met,
+            &mut self.first_response_targets,
+            &mut self.resolution_met,
+            &mut self.resolution_targets,
+            &mut self.promises_made,
+            &mut self.promises_on_time,
+            &mut self.overrides,
+            &mut self.csat_sum,
+            &mut self.csat_responses,
+            &mut self.low_csat,
+            &mut self.recovery_opened,
+            &mut self.recovery_closed,
+        ];
+        for (field, v) in fields.into_iter().zip(c) {
+            *field += v;
+        }
+        for (b, n) in sums.first_response.entries() {
+            count(&mut self.first_response, *b, (*n).max(0) as u64);
+        }
+        for (b, n) in sums.resolution.entries() {
+            count(&mut self.resolution, *b, (*n).max(0) as u64);
         }
     }
 
@@ -288,8 +350,8 @@ fn rows<K: Ord + Clone>(map: HashMap<K, Tally>) -> Vec<Row<K>> {
         .collect()
 }
 
-/// Sums rows into the full report.
-pub fn breakdown(rows_in: &[FactRow], period: Period) -> Breakdown {
+/// Sums rows (or pre-summed cells) into the full report.
+pub fn breakdown<T: Summand>(rows_in: &[T], period: Period) -> Breakdown {
     let mut totals = Tally::default();
     let mut series: HashMap<i64, Tally> = HashMap::new();
     let mut teams: HashMap<Option<TeamId>, Tally> = HashMap::new();
@@ -299,20 +361,22 @@ pub fn breakdown(rows_in: &[FactRow], period: Period) -> Breakdown {
     let mut last_day = i64::MIN;
     let mut last_start = 0;
     for row in rows_in {
-        totals.add(row);
-        if row.day != last_day {
-            last_day = row.day;
-            last_start = period.start(row.day);
+        let key = row.key();
+        row.add_to(&mut totals);
+        if key.day != last_day {
+            last_day = key.day;
+            last_start = period.start(key.day);
         }
-        series.entry(last_start).or_default().add(row);
-        teams.entry(row.team_id).or_default().add(row);
-        agents.entry(row.agent_id).or_default().add(row);
-        channels
-            .entry(row.channel.as_str())
-            .or_insert_with(|| (row.channel, Tally::default()))
-            .1
-            .add(row);
-        priorities.entry(row.priority).or_default().add(row);
+        row.add_to(series.entry(last_start).or_default());
+        row.add_to(teams.entry(key.team_id).or_default());
+        row.add_to(agents.entry(key.agent_id).or_default());
+        row.add_to(
+            &mut channels
+                .entry(key.channel.as_str())
+                .or_insert_with(|| (key.channel, Tally::default()))
+                .1,
+        );
+        row.add_to(priorities.entry(key.priority).or_default());
     }
     let mut by_channel: Vec<Row<Channel>> = channels
         .into_values()

@@ -359,3 +359,60 @@ fn the_audit_flags_a_slower_group_and_holds_back_on_small_ones() {
             .any(|s| s.contains("\"slow\"") && s.contains("first response time"))
     );
 }
+
+#[test]
+fn cells_sum_to_the_figures_of_their_tickets() {
+    use cells::{Cell, CellSums, Hist};
+    use std::collections::HashMap;
+    // Varied rows: days a week apart, two channels, agents and csat, times
+    // from exact minutes to the 2% buckets, some without a resolution.
+    let rows: Vec<_> = (0..400i64)
+        .map(|i| {
+            let mut r = row(
+                20_000 + (i % 40) * 3,
+                [Channel::Email, Channel::Social][(i % 2) as usize],
+                (i * 37) % 5_000,
+                i % 3 == 0,
+            );
+            r.agent_id = (i % 5 != 0).then_some(AgentId(i % 4));
+            r.resolution_bucket = (i % 4 != 0).then(|| time_bucket((i * 91) % 20_000));
+            r.csat = (i % 6 == 0).then_some(1 + i % 5);
+            r.overrides = i % 7;
+            r
+        })
+        .collect();
+    let mut cells: HashMap<_, CellSums> = HashMap::new();
+    for r in &rows {
+        cells
+            .entry(r.cell_key())
+            .or_default()
+            .merge(&CellSums::of(r), 1);
+    }
+    assert!(cells.len() < rows.len() / 2, "rows share cells");
+    let mut cells: Vec<Cell> = cells
+        .into_iter()
+        .map(|(key, sums)| Cell { key, sums })
+        .collect();
+    cells.sort_by_key(|c| c.key.day);
+    for period in [Period::Day, Period::Week, Period::Month] {
+        assert_eq!(
+            figures::breakdown(&cells, period),
+            figures::breakdown(&rows, period)
+        );
+    }
+    // A ticket taken away leaves what was there before it was added.
+    let mut sums = cells[0].sums.clone();
+    let before = sums.clone();
+    sums.merge(&CellSums::of(&rows[1]), 1);
+    assert_ne!(sums, before);
+    sums.merge(&CellSums::of(&rows[1]), -1);
+    assert_eq!(sums, before);
+    // Histograms are stored as text and read back the same.
+    let text = sums.first_response.encode();
+    assert_eq!(Hist::decode(&text), Some(sums.first_response.clone()));
+    assert_eq!(
+        Hist::decode("3:2,1:1").map(|h| h.encode()).as_deref(),
+        Some("1:1,3:2")
+    );
+    assert_eq!(Hist::decode("3:x"), None);
+}

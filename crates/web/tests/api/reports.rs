@@ -5,7 +5,13 @@
 
 use crate::both_backends;
 use crate::harness::Harness;
-use rapport_core::TicketId;
+use rapport_app::Caller;
+use rapport_app::reports::{ReportFilter, ReportQuery};
+use rapport_core::report::Period;
+use rapport_core::report::figures::breakdown;
+use rapport_core::{Channel, Priority, Role, Status, TicketId};
+use rapport_fixtures::demo::builtin_conversations;
+use rapport_fixtures::generate::{GenerateOptions, generate};
 use serde_json::json;
 
 async fn ok(h: &Harness, path: &str, token: &str, body: serde_json::Value) {
@@ -64,6 +70,8 @@ async fn the_projection_follows_every_change_and_the_rebuild_agrees(h: &Harness)
         .replace_report_facts(TicketId(0), TicketId(untouched.max(solved)), &[])
         .await
         .expect("wipe");
+    // The cells summed from no rows are none.
+    h.store.sum_report_cells().await.expect("sum");
     assert!(
         h.store
             .report_snapshot()
@@ -167,7 +175,202 @@ async fn agents_see_their_own_scorecard_only(h: &Harness) {
     );
 }
 
+/// The report from the pre-summed cells equals summing the tickets' rows
+/// one by one, for filters on every dimension and every period.
+async fn assert_cells_equal_rows(h: &Harness) -> rapport_core::report::figures::Figures {
+    let all = h
+        .store
+        .report_rows(&ReportFilter::default())
+        .await
+        .expect("rows");
+    let team = all.iter().find_map(|r| r.team_id);
+    let agent = all.iter().find_map(|r| r.agent_id);
+    let first = all.first().map_or(0, |r| r.day);
+    let filters = [
+        ReportFilter::default(),
+        ReportFilter {
+            team,
+            ..Default::default()
+        },
+        ReportFilter {
+            agent,
+            ..Default::default()
+        },
+        ReportFilter {
+            channel: Some(Channel::Email),
+            ..Default::default()
+        },
+        ReportFilter {
+            priority: Some(Priority::High),
+            ..Default::default()
+        },
+        ReportFilter {
+            from_day: Some(first + 30),
+            to_day: Some(first + 120),
+            ..Default::default()
+        },
+        ReportFilter {
+            team,
+            channel: Some(Channel::Portal),
+            from_day: Some(first + 60),
+            ..Default::default()
+        },
+    ];
+    let caller = Caller::operator(h.admin_id, Role::Admin);
+    for filter in filters {
+        for period in [Period::Day, Period::Week, Period::Month] {
+            let query = ReportQuery {
+                filter: filter.clone(),
+                period,
+            };
+            let report = h.app.report(&caller, &query).await.expect("report");
+            let rows = h.store.report_rows(&filter).await.expect("rows");
+            assert!(!rows.is_empty(), "{filter:?} selects tickets");
+            assert_eq!(
+                report.breakdown,
+                breakdown(&rows, period),
+                "{filter:?} {period:?}"
+            );
+        }
+        assert_eq!(
+            h.store.override_counts(&filter).await.expect("cells"),
+            h.store
+                .override_counts_from_rows(&filter)
+                .await
+                .expect("rows"),
+            "{filter:?}"
+        );
+    }
+    let query = ReportQuery {
+        filter: ReportFilter::default(),
+        period: Period::Month,
+    };
+    h.app
+        .report(&caller, &query)
+        .await
+        .expect("report")
+        .breakdown
+        .totals
+}
+
+async fn the_pre_summed_cells_equal_the_per_ticket_sums(h: &Harness) {
+    let options = GenerateOptions {
+        tickets: 600,
+        batch: 200,
+        ..Default::default()
+    };
+    generate(
+        &h.app,
+        &h.store,
+        &builtin_conversations(),
+        &options,
+        &|_| {},
+    )
+    .await
+    .expect("generate");
+    h.app.rebuild_reports(|_| {}).await.expect("rebuild");
+    let totals = assert_cells_equal_rows(h).await;
+    // A varied history: the generator's ratings, recoveries, promises and
+    // overrides are all in the figures.
+    assert!(totals.tickets >= 590, "{totals:?}");
+    assert!(
+        totals.csat_responses > 20 && totals.low_csat > 0,
+        "{totals:?}"
+    );
+    assert!(
+        totals.recovery_opened > 0 && totals.recovery_closed > 0,
+        "{totals:?}"
+    );
+    assert!(
+        totals.promises_made > 0 && totals.overrides > 0,
+        "{totals:?}"
+    );
+    assert!(
+        totals.first_response_p90 > totals.first_response_median,
+        "{totals:?}"
+    );
+
+    // Live changes move tickets between cells: owner, team, priority,
+    // reopening, spam, and a reply over the coach's findings.
+    let before = h.store.report_snapshot().await.expect("snapshot");
+    let tickets = h
+        .store
+        .list_tickets(&rapport_store::TicketFilter {
+            limit: 200,
+            ..Default::default()
+        })
+        .await
+        .expect("tickets");
+    let solved: Vec<i64> = tickets
+        .iter()
+        .filter(|t| t.status == Status::Solved)
+        .map(|t| t.id.0)
+        .take(3)
+        .collect();
+    assert_eq!(solved.len(), 3, "the generator solves tickets");
+    for id in &solved {
+        ok(
+            h,
+            &format!("/api/v1/tickets/{id}/status"),
+            &h.admin,
+            json!({"status": "open"}),
+        )
+        .await;
+    }
+    let open: Vec<i64> = tickets
+        .iter()
+        .filter(|t| t.status == Status::Open)
+        .map(|t| t.id.0)
+        .take(4)
+        .collect();
+    assert_eq!(open.len(), 4, "the generator leaves tickets open");
+    ok(
+        h,
+        &format!("/api/v1/tickets/{}/transfer", open[0]),
+        &h.admin,
+        json!({"agent_id": h.agent_id.0, "team_id": h.team.0, "note": "The customer wants the parcel sent to the office."}),
+    )
+    .await;
+    ok(
+        h,
+        &format!("/api/v1/tickets/{}/transfer", open[1]),
+        &h.admin,
+        json!({"team_id": h.team2.0, "note": "The customer needs a refund for the broken lamp."}),
+    )
+    .await;
+    ok(
+        h,
+        &format!("/api/v1/tickets/{}/priority", open[2]),
+        &h.admin,
+        json!({"priority": "urgent"}),
+    )
+    .await;
+    ok(
+        h,
+        &format!("/api/v1/tickets/{}/close-as-spam", open[3]),
+        &h.admin,
+        json!({"reason": "advertising"}),
+    )
+    .await;
+    ok(
+        h,
+        &format!("/api/v1/tickets/{}/messages", solved[0]),
+        &h.admin,
+        json!({"kind": "reply", "body": "Hi Ann, calm down, that's our policy.", "override_reason": "Customer asked for the policy wording verbatim"}),
+    )
+    .await;
+    let running = h.store.report_snapshot().await.expect("snapshot");
+    assert_ne!(running, before, "the changes moved the projection");
+    let after = assert_cells_equal_rows(h).await;
+    assert_eq!(after.tickets, totals.tickets - 1, "spam is left out");
+    assert_eq!(after.reopened, totals.reopened + 3);
+    // The cells kept by every change equal their sum anew from the rows.
+    h.app.rebuild_reports(|_| {}).await.expect("rebuild");
+    assert_eq!(h.store.report_snapshot().await.expect("snapshot"), running);
+}
+
 both_backends!(
     the_projection_follows_every_change_and_the_rebuild_agrees,
     agents_see_their_own_scorecard_only,
+    the_pre_summed_cells_equal_the_per_ticket_sums,
 );

@@ -1,0 +1,399 @@
+//! The pre-summed report cells (migration 0025): per day, team, owner,
+//! channel and priority the sums of the counted tickets (`report_cells`),
+//! and per day, team, overriding agent and check the coach overrides
+//! (`report_override_cells`). Kept in the transaction of every ticket
+//! change by taking the ticket's old part away and adding its new one;
+//! summed anew from `report_tickets` by the rebuild and by the migration.
+
+use crate::reports::{
+    ROW_COLUMNS, ReportFilter, bind_all, fact_row, override_counts_of, streamed, where_sql,
+};
+use crate::rows::parse;
+use crate::{Store, StoreError};
+use futures_util::TryStreamExt;
+use rapport_core::report::TicketFacts;
+use rapport_core::report::cells::{CELL_COUNTER_NAMES, Cell, CellKey, CellSums, Hist};
+use rapport_core::report::figures::FactRow;
+use rapport_core::{AgentId, TeamId};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+/// The migration that adds the cells; they are summed when it is applied.
+pub(crate) const MIGRATION: i64 = 25;
+/// A cell's key as stored: day, team (0: none), owner (0: none), channel,
+/// priority.
+type Key = (i64, i64, i64, &'static str, &'static str);
+/// An override cell's key: day, team (0: none), agent (0: none), check.
+type OverrideKey = (i64, i64, i64, String);
+const KEY_WHERE: &str =
+    "WHERE day = $1 AND team_id = $2 AND agent_id = $3 AND channel = $4 AND priority = $5";
+
+fn key_of(key: &CellKey) -> Key {
+    (
+        key.day,
+        key.team_id.map_or(0, |t| t.0),
+        key.agent_id.map_or(0, |a| a.0),
+        key.channel.as_str(),
+        key.priority.as_str(),
+    )
+}
+
+/// What one ticket adds to the cells: its row (when counted) and its
+/// overridden checks, with whether it came back unhappy.
+#[derive(Debug, Default)]
+pub(crate) struct Part {
+    row: Option<FactRow>,
+    overrides: Vec<OverrideKey>,
+    unhappy: bool,
+}
+
+impl Part {
+    /// The part of a ticket's new facts.
+    pub(crate) fn of(facts: &TicketFacts) -> Part {
+        let team = facts.team_id.map_or(0, |t| t.0);
+        let mut overrides = Vec::new();
+        for o in &facts.overrides {
+            let mut checks: Vec<&str> = o.checks.iter().map(String::as_str).collect();
+            checks.sort_unstable();
+            checks.dedup();
+            let agent = o.agent_id.map_or(0, |a| a.0);
+            overrides.extend(
+                checks
+                    .into_iter()
+                    .map(|c| (facts.day, team, agent, c.to_string())),
+            );
+        }
+        Part {
+            row: facts.counted.then(|| facts.row()),
+            overrides,
+            unhappy: facts.reopens > 0 || facts.csat.is_some_and(|c| c <= 2),
+        }
+    }
+
+    /// The part of the ticket's row and override rows as they were
+    /// stored (what `DELETE ... RETURNING` gave back).
+    pub(crate) fn stored(
+        row: Option<&sqlx::any::AnyRow>,
+        overrides: &[sqlx::any::AnyRow],
+    ) -> Result<Part, StoreError> {
+        let Some(row) = row else {
+            return Ok(Part::default());
+        };
+        let facts = fact_row(row)?;
+        let counted: i64 = row.try_get("counted")?;
+        let overrides = overrides
+            .iter()
+            .map(|o| {
+                Ok((
+                    o.try_get::<i64, _>(0)?,
+                    o.try_get::<Option<i64>, _>(1)?.unwrap_or(0),
+                    o.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+                    o.try_get::<String, _>(3)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Part {
+            unhappy: facts.reopened || facts.csat.is_some_and(|c| c <= 2),
+            row: (counted != 0).then_some(facts),
+            overrides,
+        })
+    }
+}
+
+/// Changes to the cells, summed over tickets' parts taken away and added.
+#[derive(Debug, Default)]
+pub(crate) struct Delta {
+    cells: BTreeMap<Key, CellSums>,
+    overrides: BTreeMap<OverrideKey, (i64, i64)>,
+}
+
+impl Delta {
+    /// Adds (`sign` 1) or takes away (`sign` -1) a ticket's part.
+    pub(crate) fn add(&mut self, part: &Part, sign: i64) {
+        if let Some(row) = &part.row {
+            self.cells
+                .entry(key_of(&row.cell_key()))
+                .or_default()
+                .merge(&CellSums::of(row), sign);
+        }
+        for key in &part.overrides {
+            let e = self.overrides.entry(key.clone()).or_default();
+            e.0 += sign;
+            e.1 += sign * i64::from(part.unhappy);
+        }
+    }
+
+    /// Writes the changes in the open transaction, in key order (two
+    /// transactions never wait on each other's cells in a cycle).
+    pub(crate) async fn apply(self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        for (key, sums) in self.cells.iter().filter(|(_, s)| !s.is_zero()) {
+            apply_cell(conn, key, sums).await?;
+        }
+        for (key, (n, unhappy)) in self.overrides {
+            if n != 0 || unhappy != 0 {
+                apply_override(conn, &key, n, unhappy).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+static UPSERT_CELL: LazyLock<String> = LazyLock::new(|| {
+    let columns = CELL_COUNTER_NAMES.join(", ");
+    let values = (1..=5 + CELL_COUNTER_NAMES.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sets = CELL_COUNTER_NAMES
+        .iter()
+        .map(|c| format!("{c} = report_cells.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO report_cells (day, team_id, agent_id, channel, priority, {columns}, \
+         first_response_hist, resolution_hist) VALUES ({values}, '', '') \
+         ON CONFLICT (day, team_id, agent_id, channel, priority) DO UPDATE SET {sets} \
+         RETURNING tickets, first_response_hist, resolution_hist"
+    )
+});
+
+fn bind_key<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    key: &Key,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(key.0)
+        .bind(key.1)
+        .bind(key.2)
+        .bind(key.3)
+        .bind(key.4)
+}
+
+fn decoded(text: &str) -> Result<Hist, StoreError> {
+    Hist::decode(text).ok_or_else(|| StoreError::Corrupt(format!("report histogram {text:?}")))
+}
+
+/// Adds a change to one cell: the counters in one upsert (which locks the
+/// row on PostgreSQL), then the histograms read back and rewritten; a cell
+/// left without tickets is removed.
+async fn apply_cell(
+    conn: &mut AnyConnection,
+    key: &Key,
+    sums: &CellSums,
+) -> Result<(), StoreError> {
+    let mut q = bind_key(sqlx::query(AssertSqlSafe(UPSERT_CELL.as_str())), key);
+    for c in sums.counters {
+        q = q.bind(c);
+    }
+    let row = q.fetch_one(&mut *conn).await?;
+    let tickets: i64 = row.try_get(0)?;
+    if tickets == 0 {
+        bind_key(
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM report_cells {KEY_WHERE}"
+            ))),
+            key,
+        )
+        .execute(&mut *conn)
+        .await?;
+    } else if !(sums.first_response.is_empty() && sums.resolution.is_empty()) {
+        let mut first = decoded(&row.try_get::<String, _>(1)?)?;
+        let mut resolution = decoded(&row.try_get::<String, _>(2)?)?;
+        first.merge(&sums.first_response, 1);
+        resolution.merge(&sums.resolution, 1);
+        bind_key(
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE report_cells SET first_response_hist = $6, resolution_hist = $7 {KEY_WHERE}"
+            ))),
+            key,
+        )
+        .bind(first.encode())
+        .bind(resolution.encode())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn apply_override(
+    conn: &mut AnyConnection,
+    key: &OverrideKey,
+    n: i64,
+    unhappy: i64,
+) -> Result<(), StoreError> {
+    let left: i64 = sqlx::query_scalar(
+        "INSERT INTO report_override_cells (day, team_id, agent_id, check_name, overrides, unhappy) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (day, team_id, agent_id, check_name) DO UPDATE \
+         SET overrides = report_override_cells.overrides + excluded.overrides, \
+         unhappy = report_override_cells.unhappy + excluded.unhappy RETURNING overrides",
+    )
+    .bind(key.0)
+    .bind(key.1)
+    .bind(key.2)
+    .bind(key.3.as_str())
+    .bind(n)
+    .bind(unhappy)
+    .fetch_one(&mut *conn)
+    .await?;
+    if left == 0 {
+        sqlx::query(
+            "DELETE FROM report_override_cells \
+             WHERE day = $1 AND team_id = $2 AND agent_id = $3 AND check_name = $4",
+        )
+        .bind(key.0)
+        .bind(key.1)
+        .bind(key.2)
+        .bind(key.3.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sums every cell anew from the projection rows, in the open transaction.
+pub(crate) async fn sum_all(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    for table in ["report_cells", "report_override_cells"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut cells: HashMap<Key, CellSums> = HashMap::new();
+    {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM report_tickets WHERE counted = 1");
+        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let row = fact_row(&row)?;
+            cells
+                .entry(key_of(&row.cell_key()))
+                .or_default()
+                .merge(&CellSums::of(&row), 1);
+        }
+    }
+    let mut cells: Vec<(Key, CellSums)> = cells.into_iter().collect();
+    cells.sort_by(|a, b| a.0.cmp(&b.0));
+    let width = 7 + CELL_COUNTER_NAMES.len();
+    for chunk in cells.chunks(crate::reports::insert_rows(width)) {
+        let sql = format!(
+            "INSERT INTO report_cells (day, team_id, agent_id, channel, priority, {}, \
+             first_response_hist, resolution_hist) VALUES {}",
+            CELL_COUNTER_NAMES.join(", "),
+            crate::rows::value_rows(chunk.len(), width)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (key, sums) in chunk {
+            q = bind_key(q, key);
+            for c in sums.counters {
+                q = q.bind(c);
+            }
+            q = q
+                .bind(sums.first_response.encode())
+                .bind(sums.resolution.encode());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    sqlx::query(
+        "INSERT INTO report_override_cells (day, team_id, agent_id, check_name, overrides, unhappy) \
+         SELECT o.day, COALESCE(o.team_id, 0), COALESCE(o.agent_id, 0), o.check_name, COUNT(*), \
+         SUM(CASE WHEN r.reopens > 0 OR r.csat <= 2 THEN 1 ELSE 0 END) \
+         FROM report_overrides o JOIN report_tickets r ON r.ticket_id = o.ticket_id \
+         GROUP BY o.day, COALESCE(o.team_id, 0), COALESCE(o.agent_id, 0), o.check_name",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+const CELL_COLUMNS: &str = "day, team_id, agent_id, channel, priority";
+
+fn cell(row: &sqlx::any::AnyRow) -> Result<Cell, StoreError> {
+    let id = |i: usize| -> Result<Option<i64>, StoreError> {
+        Ok(Some(row.try_get::<i64, _>(i)?).filter(|v| *v != 0))
+    };
+    let mut sums = CellSums::default();
+    for (i, c) in sums.counters.iter_mut().enumerate() {
+        *c = row.try_get(5 + i)?;
+    }
+    let n = 5 + CELL_COUNTER_NAMES.len();
+    sums.first_response = decoded(&row.try_get::<String, _>(n)?)?;
+    sums.resolution = decoded(&row.try_get::<String, _>(n + 1)?)?;
+    Ok(Cell {
+        key: CellKey {
+            day: row.try_get(0)?,
+            team_id: id(1)?.map(TeamId),
+            agent_id: id(2)?.map(AgentId),
+            channel: parse(&row.try_get::<String, _>(3)?)?,
+            priority: parse(&row.try_get::<String, _>(4)?)?,
+        },
+        sums,
+    })
+}
+
+impl Store {
+    /// The pre-summed cells of a report's tickets, in day order: the
+    /// figures they sum to are those of [`Store::report_rows`].
+    pub async fn report_cells(&self, filter: &ReportFilter) -> Result<Vec<Cell>, StoreError> {
+        let (clause, binds) = filter.clause("", 1);
+        let sql = format!(
+            "SELECT {CELL_COLUMNS}, {}, first_response_hist, resolution_hist FROM report_cells{} \
+             ORDER BY day",
+            CELL_COUNTER_NAMES.join(", "),
+            where_sql(&clause, "tickets > 0")
+        );
+        streamed(
+            &self.read,
+            bind_all(sqlx::query(AssertSqlSafe(sql)), binds),
+            cell,
+        )
+        .await
+    }
+
+    /// Coach overrides by agent and check (the overrides filter by team,
+    /// agent and day, not channel or priority), from the override cells.
+    pub async fn override_counts(
+        &self,
+        filter: &ReportFilter,
+    ) -> Result<Vec<crate::OverrideCount>, StoreError> {
+        let (clause, binds) = filter.overrides_scope().clause("", 1);
+        let sql = format!(
+            "SELECT agent_id, check_name, CAST(SUM(overrides) AS BIGINT) AS n, \
+             CAST(SUM(unhappy) AS BIGINT) AS unhappy \
+             FROM report_override_cells{} GROUP BY agent_id, check_name \
+             HAVING SUM(overrides) > 0",
+            where_sql(&clause, "")
+        );
+        override_counts_of(&self.read, sql, binds).await
+    }
+
+    /// Sums the cells anew from the projection rows in one transaction
+    /// (the rebuild's last step).
+    pub async fn sum_report_cells(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sum_all(&mut tx.tx).await?;
+        tx.commit().await
+    }
+
+    /// Every cell as text, in key order: what the rebuild test compares
+    /// with the cells kept by every change.
+    pub(crate) async fn cells_snapshot(&self) -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT {CELL_COLUMNS}, {}, first_response_hist, resolution_hist FROM report_cells \
+             ORDER BY day, team_id, agent_id, channel, priority",
+            CELL_COUNTER_NAMES.join(", ")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| cell(r).map(|c| format!("{c:?}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let overrides: Vec<(i64, i64, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT day, team_id, agent_id, check_name, overrides, unhappy \
+             FROM report_override_cells ORDER BY day, team_id, agent_id, check_name",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        out.extend(overrides.iter().map(|o| format!("override cell {o:?}")));
+        Ok(out)
+    }
+}
