@@ -380,32 +380,6 @@ impl Store {
         )
     }
 
-    /// Sets (or, with `None`, removes) a customer's attribute.
-    pub async fn set_customer_attribute(
-        &self,
-        customer: rapport_core::CustomerId,
-        name: &str,
-        value: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM customer_attributes WHERE customer_id = $1 AND name = $2")
-            .bind(customer.0)
-            .bind(name)
-            .execute(&mut *tx.tx)
-            .await?;
-        if let Some(value) = value {
-            sqlx::query(
-                "INSERT INTO customer_attributes (customer_id, name, value) VALUES ($1, $2, $3)",
-            )
-            .bind(customer.0)
-            .bind(name)
-            .bind(value)
-            .execute(&mut *tx.tx)
-            .await?;
-        }
-        tx.commit().await
-    }
-
     /// Adds customer attributes in bulk (the generator's), keeping any set.
     pub async fn bulk_customer_attributes(
         &self,
