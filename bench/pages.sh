@@ -96,6 +96,44 @@ css=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*href="\(\/assets\/[^"]*\.cs
 js=$(curl -s -H "$cookie" "$base/app" | sed -n 's/.*src="\(\/assets\/[^"]*\.js\)".*/\1/p' | head -n 1)
 echo "JS + CSS of a workspace page: $(( $(curl -s "$base$css" | wc -c) + $(curl -s "$base$js" | wc -c) )) bytes"
 
+# A change reaching another agent's open list: an agent's page holds the
+# event stream; a ticket is opened through the API; the time until the
+# stream names it and the list the page then fetches shows it.
+token=$("$bin" agent token --email admin@rapport.demo --name bench-pages)
+python3 - "$base" "$session" "$token" "${PROBES:-30}" <<'PY'
+import json, sys, threading, time, urllib.request, uuid
+base, session, token, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+seen = {}
+def listen():
+    req = urllib.request.Request(base + "/app/live", headers={"cookie": f"rapport_agent={session}"})
+    with urllib.request.urlopen(req) as stream:
+        for line in stream:
+            line = line.decode().strip()
+            if line.startswith("data:"):
+                seen.setdefault(line[5:].strip(), time.monotonic())
+threading.Thread(target=listen, daemon=True).start()
+time.sleep(1)
+lat = []
+for i in range(n):
+    body = json.dumps({"subject": f"Live {uuid.uuid4().hex[:8]}", "customer_email": f"live{i}@example.org",
+                       "message": "The lamp flickers."}).encode()
+    req = urllib.request.Request(base + "/api/v1/tickets", data=body, method="POST",
+        headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+    t0 = time.monotonic()
+    ticket = str(json.load(urllib.request.urlopen(req))["ticket"]["id"])
+    while ticket not in seen and time.monotonic() - t0 < 10:
+        time.sleep(0.005)
+    page = urllib.request.urlopen(urllib.request.Request(base + "/app?view=unassigned",
+        headers={"cookie": f"rapport_agent={session}"})).read().decode()
+    shown = f'data-id="{ticket}"' in page
+    lat.append(time.monotonic() - t0 if shown else float("inf"))
+    time.sleep(0.2)
+lat.sort()
+p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+print(f"== a new ticket in another agent's open list (event stream, then the list), {n} probes: "
+      f"median {p(0.5)*1000:.0f} ms, p99 {p(0.99)*1000:.0f} ms, max {lat[-1]*1000:.0f} ms")
+PY
+
 streams=${STREAMS:-500}
 rss() { awk '/VmRSS/{print $2}' "/proc/$pid/status"; }
 before=$(rss)
