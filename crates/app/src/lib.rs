@@ -13,6 +13,7 @@ pub mod calendars;
 pub mod canned;
 pub mod client;
 pub mod coaching;
+pub mod coaching_overview;
 pub mod cpu;
 pub mod customer_attributes;
 pub mod customers;

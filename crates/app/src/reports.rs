@@ -75,7 +75,7 @@ impl App {
         Ok(business_day(rules.calendar_of(None), at))
     }
 
-    fn require_lead(caller: &Caller, action: &str) -> Result<(), AppError> {
+    pub(crate) fn require_lead(caller: &Caller, action: &str) -> Result<(), AppError> {
         caller.require(Permission::Read, action)?;
         if caller.role < Role::Lead {
             return Err(AppError::Forbidden(format!(

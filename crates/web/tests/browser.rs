@@ -355,6 +355,10 @@ async fn the_reports_page_draws_its_charts_with_tables_beside_them(s: &Session) 
         .unwrap();
     assert_eq!(charts.len(), 2, "two charts with titles");
     s.accessible("reports").await;
+    s.goto("/app/reports/coaching").await;
+    let text = s.text().await;
+    assert!(text.contains("where each person could use help"), "{text}");
+    s.accessible("coaching").await;
     s.goto("/app/reports?period=year").await;
     let text = s.text().await;
     assert!(

@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod assets;
 pub mod bulk;
+pub mod coaching;
 pub mod collisions;
 pub mod composer;
 pub mod feedback;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/search", get(search::workspace))
         .route("/app/reports", get(reports::show))
         .route("/app/reports/csv", get(reports::csv))
+        .route("/app/reports/coaching", get(coaching::show))
         .route("/app/notifications", get(notifications::show))
         .route("/app/notifications/{id}/read", post(notifications::read))
         .route("/portal/search", get(search::portal))

@@ -200,7 +200,7 @@ fn charts_of(series: &[(String, &Figures)], table_title: &str) -> Vec<ChartView>
 }
 
 /// Blank form fields are no filter.
-fn blank_is_none(mut q: ReportParams) -> ReportParams {
+pub(super) fn blank_is_none(mut q: ReportParams) -> ReportParams {
     for field in [
         &mut q.from,
         &mut q.to,

@@ -9,6 +9,7 @@ mod harness;
 
 mod admin;
 mod browser;
+mod coaching;
 mod collisions;
 mod composer;
 mod feedback;
