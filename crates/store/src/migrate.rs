@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_cells",
         include_str!("../migrations/0025_report_cells.sql"),
     ),
+    (
+        27,
+        "coach_findings",
+        include_str!("../migrations/0027_coach_findings.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
