@@ -195,6 +195,32 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
         .any(|p| draft_lower.contains(p))
 }
 
+/// A problem of ours that is still going on ("still no refund", "keeps
+/// logging me out", "it's all melted"): a need even without a question.
+/// A past experience told as a story ("the staff followed me around") is a
+/// complaint to acknowledge, not a request to answer.
+pub(super) fn ongoing(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    crate::apology::reports_failure(message)
+        && [
+            "still",
+            "hasn't",
+            "haven't",
+            "isn't",
+            "aren't",
+            "keeps",
+            "shows",
+            "it's all",
+            "only half",
+            "instead of",
+            "never got",
+            "never arrived",
+            "not arrived",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::deadline;
