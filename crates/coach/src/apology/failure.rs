@@ -490,8 +490,16 @@ fn reported(sentence: &str, at: usize) -> bool {
     let inverted = before.is_empty()
         && sentence.trim_end().ends_with('?')
         && (from.starts_with("is ") || from.starts_with("are "));
+    // "Can the balance be split?", "Could my booking be moved?": a change
+    // asked for, not trouble reported.
+    let lower = sentence.trim_start().to_lowercase();
+    let asked = before.ends_with(" be")
+        && ["can ", "could ", "would ", "will ", "may "]
+            .iter()
+            .any(|m| lower.starts_with(m));
     !negated
         && !inverted
+        && !asked
         && !own_act(before, &from)
         && !failed_remedy(before, &from)
         && !third_party(sentence, before)

@@ -100,9 +100,30 @@ fn opening(ask_lower: &str) -> Vec<&str> {
 /// change anything", "or could my neighbour collect it?").
 pub(super) fn closed(ask: &Ask) -> bool {
     let lower = ask.text.to_lowercase();
-    opening(&lower)
-        .first()
-        .is_some_and(|w| AUXILIARIES.contains(w))
+    let w = opening(&lower);
+    w.first().is_some_and(|f| AUXILIARIES.contains(f)) || elliptical(&ask.text, &w)
+}
+
+/// A closed question about how things stand ("Is it lost?", "Has anyone
+/// looked at it?", "Known issue?"), not a request ("Can I have it back?").
+pub(super) fn about_state(ask: &Ask) -> bool {
+    let lower = ask.text.to_lowercase();
+    let w = opening(&lower);
+    match w.first() {
+        Some(f) if ["is", "are", "was", "were", "has", "have", "does", "did"].contains(f) => true,
+        Some(&"will") => w.get(1) != Some(&"you"),
+        _ => elliptical(&ask.text, &w),
+    }
+}
+
+/// A short question with no question word and no auxiliary ("Known
+/// issue?", "Any news?", "Still on for Friday?"): a yes or a no answers it.
+fn elliptical(text: &str, w: &[&str]) -> bool {
+    text.trim_end().ends_with('?')
+        && w.len() <= 4
+        && w.first().is_some_and(|f| {
+            !["what", "when", "where", "why", "who", "which", "how", "whose"].contains(f)
+        })
 }
 
 /// A request put as a question with a modal ("Could it be posted?", "Can we
@@ -154,6 +175,7 @@ pub(super) fn points_back(ask: &Ask) -> bool {
     let bare_help = w.len() <= 3 && w.iter().any(|x| ["help", "assist", "advise"].contains(x));
     // "Please stop.": a short order, not a question, names only its verb.
     let bare_order = w.len() <= 3
+        && crate::form_letter::content_words(&ask.text).len() <= 1
         && !ask.text.trim_end().ends_with('?')
         && w.first().is_some_and(|f| {
             !AUXILIARIES.contains(f)
@@ -163,6 +185,37 @@ pub(super) fn points_back(ask: &Ask) -> bool {
     // the sentence before, which does not make it name more.
     let own = crate::form_letter::content_words(&ask.text).len();
     bare_help || bare_order || w.iter().any(|x| POINTERS.contains(x)) && own <= 2
+}
+
+/// The reply says what state the thing is in or will be in, whoever does
+/// it ("it has been relabelled", "the files aren't gone", "the part is
+/// replaced tomorrow"): an answer to "is it lost?" or "is anyone fixing it?".
+pub(super) fn states(draft_lower: &str) -> bool {
+    const STATES: &[&str] = &[
+        "is on its way",
+        "are on their way",
+        "isn't lost",
+        "aren't lost",
+        "not lost",
+        "aren't gone",
+        "isn't gone",
+        "not gone",
+        "is safe",
+        "are safe",
+        "is fixed",
+        "are fixed",
+        "is back",
+        "are back",
+        "is known",
+    ];
+    // A passive of an action ("has been relabelled", "will be delivered"),
+    // not a description ("has been stable").
+    let words = words(draft_lower);
+    let passive = words.windows(3).any(|w| {
+        matches!((w[0], w[1]), ("has" | "have" | "will" | "is" | "are", "been" | "be" | "being"))
+            && (w[2].ends_with("ed") || w[2].ends_with("en") || w[2] == "sent")
+    });
+    passive || STATES.iter().any(|p| draft_lower.contains(p))
 }
 
 /// The reply refuses in plain words.

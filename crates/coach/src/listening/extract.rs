@@ -57,6 +57,8 @@ pub struct Ask {
     pub action: Option<String>,
     /// "What now?", "Can you sort this out?": any concrete step answers it.
     pub generic: bool,
+    /// Words of the ask inside brackets: a reference, not the need.
+    pub aside: Vec<String>,
     /// The ask names a time ("can you deliver on Saturday?"): only a time answers it.
     pub timed: bool,
 }
@@ -98,6 +100,12 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Words of an ask that names no particular thing.
 const GENERIC_ASKS: &[&str] = &[
+    "step",
+    "steps",
+    "update",
+    "news",
+    "progress",
+    "status",
     "sort",
     "sorted",
     "anything",
@@ -134,11 +142,8 @@ pub fn asks(message: &str) -> Vec<Ask> {
     let mut previous = String::new();
     for span in crate::text::sentences(message) {
         let sentence = &message[span];
-        let clauses: Vec<&str> = sentence
-            .split([',', ';'])
-            .flat_map(|c| c.split(" and "))
-            .collect();
-        for (n, clause) in clauses.iter().enumerate() {
+        let clauses = clauses(sentence);
+        for (n, (clause, continued)) in clauses.iter().enumerate() {
             let clause = clause.trim();
             let lower = clause.to_lowercase().replace('’', "'");
             let request = REQUEST_STARTS.iter().find(|r| lower.starts_with(*r));
@@ -147,7 +152,7 @@ pub fn asks(message: &str) -> Vec<Ask> {
             // every garage, could I get help?" asks once.
             let question = sentence.trim_end().ends_with('?')
                 && (n + 1 == clauses.len() || QUESTION_WORDS.iter().any(|q| lower.starts_with(q)));
-            if !(question || request.is_some()) {
+            if !(question || request.is_some() || *continued) {
                 continue;
             }
             let mut subject: Vec<String> = content_words(clause)
@@ -179,9 +184,13 @@ pub fn asks(message: &str) -> Vec<Ask> {
             if subject.is_empty() && !open_question {
                 continue;
             }
-            let action = request
-                .filter(|r| r.ends_with("you") || **r == "please")
-                .and_then(|r| content_words(&lower[r.len()..]).into_iter().next());
+            let action = match request {
+                Some(r) if r.ends_with("you") || *r == "please" => {
+                    content_words(&lower[r.len()..]).into_iter().next()
+                }
+                None if *continued => content_words(&lower).into_iter().next(),
+                _ => None,
+            };
             let kind = kind_of(&lower);
             if demand(&lower) {
                 continue;
@@ -193,9 +202,20 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 subject,
                 action,
                 generic,
-                // "On Saturday", "an earlier flight": only a time answers it.
+                aside: brackets(clause),
+                // "On Saturday", "an earlier flight", "ideally a morning":
+                // only a time answers it.
                 timed: crate::promises::parse_when(&split_words(&lower)).is_some()
-                    || ["earlier", "sooner", "later", "faster"]
+                    || [
+                        "earlier",
+                        "sooner",
+                        "later",
+                        "faster",
+                        "morning",
+                        "afternoon",
+                        "evening",
+                        "weekend",
+                    ]
                         .iter()
                         .any(|w| split_words(&lower).contains(w)),
             });
@@ -203,6 +223,74 @@ pub fn asks(message: &str) -> Vec<Ask> {
         previous = sentence.to_string();
     }
     out
+}
+
+/// The content words inside brackets ("(booking 99281)").
+fn brackets(clause: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = clause;
+    while let Some(open) = rest.find('(') {
+        let inner = &rest[open + 1..];
+        let close = inner.find(')').unwrap_or(inner.len());
+        out.extend(content_words(&inner[..close]));
+        rest = &inner[close..];
+    }
+    out
+}
+
+/// The clauses of a sentence: split at a comma or semicolon (not one
+/// inside a number, "£2,000"), and at "and" only when a new question or
+/// request follows ("..., and can you refund it?"), not between two verbs
+/// of one ask ("do we return it and start over?").
+/// Each clause comes with whether it continues a request ("... and remove
+/// the charge"): an action asked for even without a request opening.
+fn clauses(sentence: &str) -> Vec<(&str, bool)> {
+    let bytes = sentence.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in sentence.char_indices() {
+        let in_number = c == ','
+            && i > 0
+            && bytes[i - 1].is_ascii_digit()
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if (c == ',' || c == ';') && !in_number {
+            parts.push(&sentence[start..i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&sentence[start..]);
+    parts
+        .into_iter()
+        .flat_map(|part| {
+            let mut pieces = Vec::new();
+            let mut rest = part;
+            let mut from = 0;
+            // In a request ("please block it and refund me"), each verb
+            // joined by "and" is an action of its own.
+            let lower = part.trim_start().to_lowercase();
+            let request = ["can you", "could you", "would you", "will you", "please"]
+                .iter()
+                .any(|r| lower.starts_with(r));
+            while let Some(at) = rest[from..].find(" and ").map(|a| a + from) {
+                let next = rest[at + 5..].trim_start().to_lowercase();
+                let opens = QUESTION_WORDS.iter().any(|q| next.starts_with(q))
+                    || REQUEST_STARTS.iter().any(|r| next.starts_with(r))
+                    || request
+                    || ["the ", "my ", "your ", "a ", "an ", "whether "]
+                        .iter()
+                        .any(|d| next.starts_with(d));
+                if opens {
+                    pieces.push((&rest[..at], !pieces.is_empty() && request));
+                    rest = &rest[at + 5..];
+                    from = 0;
+                } else {
+                    from = at + 5;
+                }
+            }
+            pieces.push((rest, !pieces.is_empty() && request));
+            pieces
+        })
+        .collect()
 }
 
 /// The kind of answer a clause asks for: "how long", "when" (also "what
@@ -222,9 +310,14 @@ fn kind_of(lower: &str) -> &'static str {
     {
         "when"
     } else {
-        ["when", "why", "how", "where", "who"]
+        // The question word it opens with decides ("why was it declined
+        // when I had the miles?" asks why); else one embedded after a verb
+        // of asking ("could you tell me when ...").
+        const KINDS: [&str; 5] = ["when", "why", "how", "where", "who"];
+        KINDS
             .into_iter()
-            .find(|q| lower.starts_with(q) || embedded(lower, q))
+            .find(|q| lower.starts_with(q))
+            .or_else(|| KINDS.into_iter().find(|q| embedded(lower, q)))
             .unwrap_or("what")
     }
 }

@@ -38,27 +38,31 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
 
 /// Whether the reply speaks of money at all: an amount, a refund, cover, a fee.
 pub(super) fn speaks_of_money(draft_lower: &str) -> bool {
+    const MONEY: &[&str] = &[
+        "refund",
+        "compensat",
+        "reimburs",
+        "credit",
+        "cover",
+        "cost",
+        "pay",
+        "paid",
+        "charge",
+        "money",
+        "voucher",
+        "waive",
+        "receipt",
+        "expense",
+        "price",
+        "free",
+    ];
     draft_lower
         .chars()
         .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
-        || [
-            "refund",
-            "compensat",
-            "reimburs",
-            "credit",
-            "cover",
-            "fee",
-            "cost",
-            "pay",
-            "charge",
-            "money",
-            "voucher",
-            "waive",
-            "receipt",
-            "expense",
-        ]
-        .iter()
-        .any(|w| draft_lower.contains(w))
+        // Word by word: "fee" is no part of "feel".
+        || draft_lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "fee" || w == "fees" || MONEY.iter().any(|m| w.starts_with(m)))
 }
 
 /// A need with a time in the customer's message ("I need it by Friday",
@@ -178,8 +182,27 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
                 && digits.chars().all(|c| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
         })
+        || draft_lower.match_indices("as soon as").any(|(i, _)| {
+            // "as soon as the part arrives" ties it to an event; "as soon as
+            // we can" and "as soon as possible" name no time.
+            let after = &draft_lower[i + "as soon as ".len().min(draft_lower.len() - i)..];
+            ![
+                "possible",
+                "we can",
+                "i can",
+                "they can",
+                "he can",
+                "she can",
+                "we're able",
+                "we are able",
+                "i'm able",
+                "we know",
+                "we hear",
+            ]
+            .iter()
+            .any(|p| after.starts_with(p))
+        })
         || [
-            "as soon as",
             "immediately",
             "once the",
             "once it",

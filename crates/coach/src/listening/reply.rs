@@ -4,7 +4,7 @@
 
 use super::extract::{Ask, asks_for_something};
 use super::kinds::{acts, answers_kind};
-use super::words::{REPLACEMENT, codes, group, stem};
+use super::words::{MONEY, REPLACEMENT, codes, group, stem};
 use super::{answers, needs};
 use crate::form_letter::content_words;
 use crate::{Check, Finding, Medium, Severity};
@@ -201,7 +201,14 @@ impl Matcher<'_> {
                 && answers::yes_no_answers(ask, &self.yes_no, self.closed_asks))
                 || (answers::request(ask) && answers::refuses(lower))
                 || (answers::points_back(ask)
-                    && (answers::steps(lower) || answers::refuses(lower))));
+                    && (answers::steps(lower)
+                        || answers::refuses(lower)
+                        || answers_kind(lower, "how")))
+                // "Is it lost?", "Is anyone fixing it?": the state of the
+                // thing, or a time it will be done, answers.
+                || (answers::points_back(ask)
+                    && answers::about_state(ask)
+                    && (answers::states(lower) || self.reply.names_time())));
         self.by_words(ask) || open_kind && answers_kind(lower, ask.kind) || structurally
     }
 
@@ -213,11 +220,14 @@ impl Matcher<'_> {
             self.reply.names_time() || self.refuses
         } else if ask.kind == "when" {
             // "When?" is answered by a time, not by the customer's own words;
-            // "shortly" answers when, if badly (that is a vague promise).
+            // "shortly" answers when, if badly (that is a vague promise), but
+            // "as soon as we can" gives no time at all.
             self.reply.names_time()
-                || ["soon", "shortly", "asap", "as soon as"]
-                    .iter()
-                    .any(|v| lower.contains(v))
+                || ["soon", "shortly"].iter().any(|v| {
+                    lower
+                        .match_indices(v)
+                        .any(|(i, _)| !lower[..i].ends_with("as "))
+                })
         } else if ask.kind == "how" {
             // "How do I return it?" wants the way, not the topic repeated.
             answers_kind(lower, "how")
@@ -245,11 +255,21 @@ impl Matcher<'_> {
                 None => {
                     // "Can I get a refund for my annual plan?": the refund is
                     // the need; answering about the plan is a neighbouring answer.
-                    let keys: Vec<usize> = ask.subject.iter().filter_map(|w| group(w)).collect();
+                    // A reference in brackets ("(booking 99281)") is not the need.
+                    let keys: Vec<usize> = ask
+                        .subject
+                        .iter()
+                        .filter(|w| !ask.aside.contains(w))
+                        .filter_map(|w| group(w))
+                        .collect();
                     if keys.is_empty() {
                         ask.subject.iter().any(|w| self.addressed(w))
                     } else {
                         keys.iter().any(|g| self.groups.contains(g))
+                            // Money asked about, money answered in any words
+                            // ("get back what I lost" / "a credit on your bill").
+                            || keys.iter().any(|g| MONEY.contains(g))
+                                && needs::speaks_of_money(lower)
                     }
                 }
             }

@@ -1,10 +1,14 @@
 //! How the words of an ask and of a reply are compared: stems, help-desk
 //! synonyms, codes and acronyms.
 
+/// Help-desk synonyms: a word of a group in the reply answers a word of
+/// the same group in the ask.
 const SYNONYMS: &[&[&str]] = &[
     &[
         "refund",
         "money",
+        "compensation",
+        "compensate",
         "reimburse",
         "credit",
         "repay",
@@ -22,7 +26,8 @@ const SYNONYMS: &[&[&str]] = &[
     ],
     &[
         "deliver", "delivery", "ship", "shipping", "shipment", "arrive", "parcel", "package",
-        "courier", "track", "tracking", "send", "sent", "dispatch",
+        "courier", "track", "tracking", "send", "sent", "dispatch", "post", "posted", "mail",
+        "mailed",
     ],
     &[
         "option",
@@ -118,6 +123,10 @@ static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
         }
         map
     });
+
+/// The money groups (refund, billing): an ask about money is answered by
+/// any word about money.
+pub(super) const MONEY: [usize; 2] = [0, 6];
 
 /// The replacement group, also answered by "a new one" / "a new <thing>".
 pub(super) const REPLACEMENT: usize = 1;
