@@ -26,7 +26,7 @@ use reply::Reply;
 /// form letter sent to a customer who asked or reported something.
 pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
     let asks = asks(customer_message);
-    let reply = Reply::read(draft, medium);
+    let reply = Reply::read(draft, medium, findings);
     let boilerplate = findings
         .iter()
         .any(|f| f.check == Check::FormLetter && f.severity >= Severity::Warn);

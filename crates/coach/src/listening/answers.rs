@@ -122,7 +122,11 @@ fn elliptical(text: &str, w: &[&str]) -> bool {
     text.trim_end().ends_with('?')
         && w.len() <= 4
         && w.first().is_some_and(|f| {
-            !["what", "when", "where", "why", "who", "which", "how", "whose"].contains(f)
+            !AUXILIARIES.contains(f)
+                && ![
+                    "what", "when", "where", "why", "who", "which", "how", "whose",
+                ]
+                .contains(f)
         })
 }
 
@@ -212,8 +216,13 @@ pub(super) fn states(draft_lower: &str) -> bool {
     // not a description ("has been stable").
     let words = words(draft_lower);
     let passive = words.windows(3).any(|w| {
-        matches!((w[0], w[1]), ("has" | "have" | "will" | "is" | "are", "been" | "be" | "being"))
-            && (w[2].ends_with("ed") || w[2].ends_with("en") || w[2] == "sent")
+        matches!(
+            (w[0], w[1]),
+            (
+                "has" | "have" | "will" | "is" | "are",
+                "been" | "be" | "being"
+            )
+        ) && (w[2].ends_with("ed") || w[2].ends_with("en") || w[2] == "sent")
     });
     passive || STATES.iter().any(|p| draft_lower.contains(p))
 }
@@ -273,11 +282,15 @@ const ASKS_BACK: &[&str] = &[
     "send over a screenshot",
 ];
 
-/// Whether the reply asks the customer something back, in whatever form
-/// (a question mark is checked by the caller).
-pub(super) fn asks_back(draft: &str, draft_lower: &str) -> bool {
-    crate::text::sentences(draft)
-        .into_iter()
-        .any(|s| asks_you(&draft[s]))
-        || ASKS_BACK.iter().any(|p| draft_lower.contains(p))
+/// Whether the reply asks the customer something back, in whatever form; a
+/// question that mocks or blames (`rhetorical`) asks nothing.
+pub(super) fn asks_back(
+    draft: &str,
+    draft_lower: &str,
+    rhetorical: impl Fn(&std::ops::Range<usize>) -> bool,
+) -> bool {
+    crate::text::sentences(draft).into_iter().any(|s| {
+        let sentence = &draft[s.clone()];
+        (sentence.trim_end().ends_with('?') || asks_you(sentence)) && !rhetorical(&s)
+    }) || ASKS_BACK.iter().any(|p| draft_lower.contains(p))
 }

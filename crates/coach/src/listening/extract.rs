@@ -35,6 +35,13 @@ const REQUEST_STARTS: &[&str] = &[
     "tell me",
     "let me know",
     "i expect",
+    "kindly",
+    "i want to know",
+    "i'd like to know",
+    "i would like to know",
+    "i need to know",
+    "we need to know",
+    "we want to know",
     "match ",
     "fix ",
     "refund ",
@@ -138,14 +145,31 @@ const GENERIC_ASKS: &[&str] = &[
 
 /// The customer's asks.
 pub fn asks(message: &str) -> Vec<Ask> {
-    let mut out = Vec::new();
+    let mut out: Vec<Ask> = Vec::new();
     let mut previous = String::new();
     for span in crate::text::sentences(message) {
         let sentence = &message[span];
         let clauses = clauses(sentence);
+        let first_ask = out.len();
         for (n, (clause, continued)) in clauses.iter().enumerate() {
             let clause = clause.trim();
             let lower = clause.to_lowercase().replace('’', "'");
+            // "..., fitted?", "..., ideally a morning?": a short tail of the
+            // question before it, not an ask of its own.
+            // "..., or is there a charge?": the other half of one question.
+            let in_question = sentence.trim_end().ends_with('?') && !*continued;
+            let alternative = lower.starts_with("or ");
+            if n > 0
+                && in_question
+                && out.len() > first_ask
+                && (alternative || n + 1 == clauses.len() && tail(&lower))
+            {
+                if let Some(last) = out.last_mut() {
+                    last.subject.extend(content_words(clause));
+                    last.timed |= timed(&lower);
+                }
+                continue;
+            }
             let request = REQUEST_STARTS.iter().find(|r| lower.starts_with(*r));
             // In a question, the clause that carries the question mark or
             // opens with a question word asks; "Called the mechanic, checked
@@ -185,7 +209,7 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 continue;
             }
             let action = match request {
-                Some(r) if r.ends_with("you") || *r == "please" => {
+                Some(r) if r.ends_with("you") || ["please", "kindly"].contains(r) => {
                     content_words(&lower[r.len()..]).into_iter().next()
                 }
                 None if *continued => content_words(&lower).into_iter().next(),
@@ -203,26 +227,39 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 action,
                 generic,
                 aside: brackets(clause),
-                // "On Saturday", "an earlier flight", "ideally a morning":
-                // only a time answers it.
-                timed: crate::promises::parse_when(&split_words(&lower)).is_some()
-                    || [
-                        "earlier",
-                        "sooner",
-                        "later",
-                        "faster",
-                        "morning",
-                        "afternoon",
-                        "evening",
-                        "weekend",
-                    ]
-                        .iter()
-                        .any(|w| split_words(&lower).contains(w)),
+                timed: timed(&lower),
             });
         }
         previous = sentence.to_string();
     }
     out
+}
+
+/// "On Saturday", "an earlier flight", "ideally a morning": only a time
+/// answers it.
+fn timed(lower: &str) -> bool {
+    let words = split_words(lower);
+    crate::promises::parse_when(&words).is_some()
+        || [
+            "earlier",
+            "sooner",
+            "later",
+            "faster",
+            "morning",
+            "afternoon",
+            "evening",
+            "weekend",
+        ]
+        .iter()
+        .any(|w| words.contains(w))
+}
+
+/// A clause of at most three words that opens with no question word, no
+/// auxiliary and no request ("fitted?", "ideally a morning?").
+fn tail(lower: &str) -> bool {
+    lower.split_whitespace().count() <= 3
+        && !QUESTION_WORDS.iter().any(|q| lower.starts_with(q))
+        && !REQUEST_STARTS.iter().any(|r| lower.starts_with(r))
 }
 
 /// The content words inside brackets ("(booking 99281)").
@@ -239,7 +276,7 @@ fn brackets(clause: &str) -> Vec<String> {
 }
 
 /// The clauses of a sentence: split at a comma or semicolon (not one
-/// inside a number, "£2,000"), and at "and" only when a new question or
+/// inside a number, "£2,000", nor inside brackets), and at "and" only when a new question or
 /// request follows ("..., and can you refund it?"), not between two verbs
 /// of one ask ("do we return it and start over?").
 /// Each clause comes with whether it continues a request ("... and remove
@@ -248,12 +285,18 @@ fn clauses(sentence: &str) -> Vec<(&str, bool)> {
     let bytes = sentence.as_bytes();
     let mut parts = Vec::new();
     let mut start = 0;
+    let mut depth = 0usize;
     for (i, c) in sentence.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         let in_number = c == ','
             && i > 0
             && bytes[i - 1].is_ascii_digit()
             && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if (c == ',' || c == ';') && !in_number {
+        if (c == ',' || c == ';') && !in_number && depth == 0 {
             parts.push(&sentence[start..i]);
             start = i + 1;
         }
@@ -275,10 +318,7 @@ fn clauses(sentence: &str) -> Vec<(&str, bool)> {
                 let next = rest[at + 5..].trim_start().to_lowercase();
                 let opens = QUESTION_WORDS.iter().any(|q| next.starts_with(q))
                     || REQUEST_STARTS.iter().any(|r| next.starts_with(r))
-                    || request
-                    || ["the ", "my ", "your ", "a ", "an ", "whether "]
-                        .iter()
-                        .any(|d| next.starts_with(d));
+                    || request;
                 if opens {
                     pieces.push((&rest[..at], !pieces.is_empty() && request));
                     rest = &rest[at + 5..];
@@ -293,11 +333,27 @@ fn clauses(sentence: &str) -> Vec<(&str, bool)> {
         .collect()
 }
 
-/// The kind of answer a clause asks for: "how long", "when" (also "what
-/// time", "which day"), "why", "how", "where", "who", else "what".
+/// The kind of answer a clause asks for: "how long", "how much" (also
+/// "what price", "what would you give"), "when" (also "what time", "which
+/// day"), "why", "how", "where", "who", else "what".
 fn kind_of(lower: &str) -> &'static str {
     if lower.starts_with("how long") || lower.contains(" how long ") {
         "how long"
+    } else if [
+        "how much",
+        "what price",
+        "what's the price",
+        "what is the price",
+        "what would you give",
+        "what will you give",
+        "what does it cost",
+        "what would it cost",
+        "what will it cost",
+    ]
+    .iter()
+    .any(|q| lower.contains(q))
+    {
+        "how much"
     } else if [
         "what day",
         "what time",
@@ -329,54 +385,51 @@ fn demand(lower: &str) -> bool {
         .strip_prefix("i need ")
         .or_else(|| lower.strip_prefix("i want "));
     object.is_some_and(|o| {
-        [
-            "it",
-            "them",
-            "this",
-            "that",
-            "to",
-            "an answer",
-            "a reply",
-            "an actual",
-            "a response",
-            "help",
-            "you to",
-        ]
-        .iter()
-        .any(|p| o.starts_with(p))
+        // "I need to know ..." asks.
+        !o.starts_with("to know")
+            && [
+                "it",
+                "them",
+                "this",
+                "that",
+                "to",
+                "an answer",
+                "a reply",
+                "an actual",
+                "a response",
+                "help",
+                "you to",
+            ]
+            .iter()
+            .any(|p| o.starts_with(p))
     })
 }
 
 /// "Could you tell me when it ships?" asks when; "Can I still watch it
-/// when I travel?" asks whether, and its "when" opens a condition. Inside a
-/// question that opens with an auxiliary, the question word counts only
-/// after a verb of asking or knowing.
+/// when I travel?" asks whether, and its "when" opens a condition; "an
+/// engineer who will look at it" is a relative clause. Inside a clause,
+/// the question word counts only after a verb of asking or knowing.
 fn embedded(lower: &str, q: &str) -> bool {
-    let closed = QUESTION_WORDS
-        .iter()
-        .filter(|w| w.ends_with(' '))
-        .any(|w| lower.starts_with(w));
     let mut before: Option<&str> = None;
     for (_, word) in crate::text::words(lower) {
         if word == q && before.is_some() {
-            return !closed
-                || before.is_some_and(|b| {
-                    [
-                        "me",
-                        "us",
-                        "know",
-                        "explain",
-                        "confirm",
-                        "wondering",
-                        "out",
-                        "say",
-                        "idea",
-                        "sure",
-                        "ask",
-                        "tell",
-                    ]
-                    .contains(&b)
-                });
+            return before.is_some_and(|b| {
+                [
+                    "me",
+                    "us",
+                    "know",
+                    "explain",
+                    "confirm",
+                    "wondering",
+                    "out",
+                    "say",
+                    "idea",
+                    "sure",
+                    "ask",
+                    "tell",
+                ]
+                .contains(&b)
+            });
         }
         before = Some(word);
     }

@@ -90,6 +90,18 @@ pub(super) fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .iter()
         .any(|p| draft_lower.contains(p)),
         "how long" => duration(&words()) || crate::promises::parse_when(&words()).is_some(),
+        // An amount: a price, a sum, or nothing to pay.
+        "how much" => {
+            draft_lower
+                .chars()
+                .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩' | '%'))
+                || words().iter().any(|w| {
+                    [
+                        "free", "nothing", "pence", "cents", "euros", "pounds", "dollars",
+                    ]
+                    .contains(w)
+                })
+        }
         "how" => [
             "go to",
             "click",
@@ -104,7 +116,7 @@ pub(super) fn answers_kind(draft_lower: &str, kind: &str) -> bool {
             " > ",
             "on our website",
             "online",
-            "form",
+            " form",
             "fill in",
             "via ",
             "through ",

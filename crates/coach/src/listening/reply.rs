@@ -81,15 +81,21 @@ pub(super) struct Reply<'a> {
 
 impl<'a> Reply<'a> {
     /// Reads the draft.
-    pub(super) fn read(draft: &'a str, medium: Medium) -> Self {
+    pub(super) fn read(draft: &'a str, medium: Medium, findings: &[Finding]) -> Self {
         let lower = draft.to_lowercase().replace('’', "'");
         // A reply that asks the customer something back keeps the conversation
         // on their need; on social media, pointing to a private channel or to
         // the help article is the answer.
-        let asks_back = crate::text::sentences(draft)
-            .iter()
-            .any(|s| draft[s.clone()].trim_end().ends_with('?'))
-            || answers::asks_back(draft, &lower);
+        // A rhetorical question that blames or mocks ("did you even read
+        // the manual?") asks nothing back.
+        let rhetorical = |s: &std::ops::Range<usize>| {
+            findings.iter().any(|f| {
+                matches!(f.check, Check::Rude | Check::Blame | Check::Arguing)
+                    && f.span.start < s.end
+                    && s.start < f.span.end
+            })
+        };
+        let asks_back = answers::asks_back(draft, &lower, rhetorical);
         let routes = medium == Medium::Social
             && ROUTES.iter().any(|p| {
                 lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *p) || lower.contains(p)
@@ -192,7 +198,7 @@ impl Matcher<'_> {
     /// Whether the reply answers the ask, by words, by kind or by structure.
     pub(super) fn answers(&self, ask: &Ask) -> bool {
         let lower = &self.reply.lower;
-        let open_kind = !ask.timed && !["when", "how long"].contains(&ask.kind);
+        let open_kind = !ask.timed && !["when", "how long", "how much"].contains(&ask.kind);
         // Structure before words: a yes or no closes a closed question, a
         // plain refusal answers a request, and a step taken answers an ask
         // that only points back at the reported problem.
@@ -218,6 +224,9 @@ impl Matcher<'_> {
         let lower = &self.reply.lower;
         if ask.timed || ask.kind == "how long" {
             self.reply.names_time() || self.refuses
+        } else if ask.kind == "how much" {
+            // An amount asked: the topic repeated is no answer.
+            answers_kind(lower, "how much") || self.refuses
         } else if ask.kind == "when" {
             // "When?" is answered by a time, not by the customer's own words;
             // "shortly" answers when, if badly (that is a vague promise), but
@@ -233,6 +242,10 @@ impl Matcher<'_> {
             answers_kind(lower, "how")
                 || self.refuses
                 || ask.subject.iter().any(|w| w.len() <= 3 && self.has_stem(w))
+        } else if answers::points_back(ask) && answers::about_state(ask) {
+            // "Is it dispatched yet?": the thing's state in the customer's
+            // own words, not a word on the topic ("delivery").
+            ask.subject.iter().any(|w| self.own_words(w))
         } else if ask.generic {
             acts(lower) || ask.subject.iter().any(|w| self.addressed(w))
         } else if ask.kind == "what" && self.refuses && asks_for_something(&ask.text) {
