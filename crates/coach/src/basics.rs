@@ -392,6 +392,50 @@ fn ends_name(rest: &str) -> bool {
 /// The name is the run of capitalised words after the greeting (and any
 /// honorific) that ends at punctuation or the end of the line: "Hi Ann,",
 /// "Dear Mrs. Jackson:". "Hello, I am ..." names nobody.
+/// Role nouns that stand where a name should ("Dear Policyholder,"): a
+/// form letter's mark, not a wrong name.
+pub(crate) const ROLES: &[&str] = &[
+    "customer",
+    "client",
+    "guest",
+    "member",
+    "patient",
+    "passenger",
+    "student",
+    "tenant",
+    "resident",
+    "subscriber",
+    "policyholder",
+    "user",
+    "applicant",
+    "attendee",
+    "traveller",
+    "traveler",
+    "shopper",
+    "parent",
+    "homeowner",
+    "supporter",
+    "donor",
+    "visitor",
+    "buyer",
+    "owner",
+    "patron",
+    "reader",
+    "viewer",
+    "player",
+    "learner",
+    "diner",
+    "cardholder",
+    "borrower",
+    "investor",
+    "sir",
+    "madam",
+    "friend",
+    "participant",
+    "delegate",
+    "holder",
+];
+
 fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
     let mut run: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for (span, word) in words(opening).skip(1) {
@@ -402,39 +446,8 @@ fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
         }
         // "Dear Customer", "Dear Valued Member": a role, not a name (a
         // form letter's mark, not a wrong name).
-        if [
-            "there",
-            "team",
-            "all",
-            "everyone",
-            "customer",
-            "customers",
-            "member",
-            "members",
-            "guest",
-            "guests",
-            "passenger",
-            "passengers",
-            "student",
-            "tenant",
-            "client",
-            "valued",
-            "user",
-            "patient",
-            "traveller",
-            "traveler",
-            "subscriber",
-            "resident",
-            "friend",
-            "friends",
-            "folks",
-            "applicant",
-            "policyholder",
-            "homeowner",
-            "parent",
-            "owner",
-        ]
-        .contains(&lower.as_str())
+        if ["there", "team", "all", "everyone", "valued", "folks"].contains(&lower.as_str())
+            || ROLES.contains(&lower.trim_end_matches('s'))
         {
             return None;
         }

@@ -275,7 +275,9 @@ impl Matcher<'_> {
                         .filter(|w| !ask.aside.contains(w))
                         .filter_map(|w| group(w))
                         .collect();
-                    if keys.is_empty() {
+                    // "Has my claim moved forward?" asks how things stand,
+                    // not for a move: any word of it answered is heard.
+                    if keys.is_empty() || answers::about_state(ask) {
                         ask.subject.iter().any(|w| self.addressed(w))
                     } else {
                         keys.iter().any(|g| self.groups.contains(g))
