@@ -193,7 +193,8 @@ pub(super) fn points_back(ask: &Ask) -> bool {
 
 /// The reply says what state the thing is in or will be in, whoever does
 /// it ("it has been relabelled", "the files aren't gone", "the part is
-/// replaced tomorrow"): an answer to "is it lost?" or "is anyone fixing it?".
+/// replaced tomorrow", "the crew are checking the van"): an answer to "is
+/// it lost?" or "is anyone fixing it?".
 pub(super) fn states(draft_lower: &str) -> bool {
     const STATES: &[&str] = &[
         "is on its way",
@@ -224,7 +225,11 @@ pub(super) fn states(draft_lower: &str) -> bool {
             )
         ) && (w[2].ends_with("ed") || w[2].ends_with("en") || w[2] == "sent")
     });
-    passive || STATES.iter().any(|p| draft_lower.contains(p))
+    // Work in progress on it ("the crew are checking the van").
+    let progressive = words
+        .windows(2)
+        .any(|w| ["is", "are"].contains(&w[0]) && w[1].len() > 5 && w[1].ends_with("ing"));
+    passive || progressive || STATES.iter().any(|p| draft_lower.contains(p))
 }
 
 /// The reply refuses in plain words.
