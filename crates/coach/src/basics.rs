@@ -68,6 +68,15 @@ static THANKS: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "thanks so much for",
         "thank you so much for",
         "many thanks for",
+        // Thanks joined to the receipt: "Thank you, we received both."
+        "thank you, we received",
+        "thank you, we've received",
+        "thank you, we have received",
+        "thank you, we got",
+        "thanks, we received",
+        "thanks, we've received",
+        "thanks, we got",
+        "thanks, got",
         "appreciate",
         "grateful",
     ])

@@ -30,6 +30,10 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     let boilerplate = findings
         .iter()
         .any(|f| f.check == Check::FormLetter && f.severity >= Severity::Warn);
+    let vague = findings.iter().any(|f| f.check == Check::VaguePromise);
+    if boilerplate && vague && deferred(&asks, customer_message) {
+        return;
+    }
     if let Some((explanation, suggestion)) =
         unmet_need(&asks, customer_message, &reply, boilerplate)
     {
@@ -51,6 +55,14 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
             ));
         }
     }
+}
+
+/// A stock reply that defers a plain request ("please pause my box") to an
+/// undated follow-up is a vague promise, not deafness; one that meets
+/// questions or a reported failure is both.
+fn deferred(asks: &[Ask], customer_message: &str) -> bool {
+    !asks.iter().any(|a| a.text.trim_end().ends_with('?'))
+        && !crate::apology::reports_failure(customer_message)
 }
 
 /// A need the reply misses as a whole: a form letter to a customer who

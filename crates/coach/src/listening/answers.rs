@@ -19,6 +19,7 @@ const POINTERS: &[&str] = &[
     "this",
     "that",
     "them",
+    "they",
     "these",
     "those",
     "anything",
@@ -75,6 +76,12 @@ const REFUSALS: &[&str] = &[
     "non-transferable",
     "applied correctly",
     "stands",
+    // Handing the job to someone else is a no from us.
+    "not ours",
+    "not our responsibility",
+    "their responsibility",
+    "need to contact",
+    "would need to contact",
 ];
 
 fn words(lower: &str) -> Vec<&str> {
@@ -156,15 +163,31 @@ pub(super) fn yes_or_no(draft: &str) -> Vec<String> {
         .collect()
 }
 
+/// A word's root for matching forms of one verb ("coming" and "come",
+/// "arriving" and "arrive").
+fn root(word: &str) -> &str {
+    let mut w = word;
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 3
+        {
+            w = base;
+            break;
+        }
+    }
+    w.strip_suffix('e').filter(|b| b.len() >= 3).unwrap_or(w)
+}
+
 /// A yes or no answers this closed question: it is the only one asked, the
 /// answer covers them all ("Yes to both"), or it names the ask's subject.
 pub(super) fn yes_no_answers(ask: &Ask, answers: &[String], closed_asks: usize) -> bool {
     !answers.is_empty()
         && (closed_asks <= 1
             || answers.iter().any(|a| {
+                let said: Vec<&str> = words(a).into_iter().map(root).collect();
                 a.contains("both")
                     || a.contains(" all")
-                    || ask.subject.iter().any(|w| words(a).contains(&w.as_str()))
+                    || ask.subject.iter().any(|w| said.contains(&root(w)))
             }))
 }
 

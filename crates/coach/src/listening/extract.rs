@@ -107,6 +107,9 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Words of an ask that names no particular thing.
 const GENERIC_ASKS: &[&str] = &[
+    "company",
+    "business",
+    "option",
     "step",
     "steps",
     "update",
@@ -184,17 +187,19 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 .filter(|w| !WEAK.contains(&w.as_str()))
                 .collect();
             subject.extend(codes(clause));
+            // "Where is my car?": a short noun the customer owns names the thing.
+            let w = split_words(&lower);
+            subject.extend(
+                w.windows(2)
+                    .filter(|x| ["my", "our", "the"].contains(&x[0]) && x[1].len() == 3)
+                    .map(|x| x[1].to_string()),
+            );
             let bare = !clause
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .is_empty()
                 && clause.split_whitespace().count() <= 3;
             let asks_time_or_reason = ["when", "why", "how"].iter().any(|q| lower.starts_with(q));
-            if subject.is_empty() && question && (bare || asks_time_or_reason) {
-                // "Why?" is about what was said just before.
-                subject = content_words(&previous);
-            }
-            // "What can you do?", "What now?": no subject, but an ask all the
-            // same, answered by any concrete step.
+            // "What now?" names nothing and borrows nothing: any step answers it.
             let open_question = question
                 && [
                     "what can",
@@ -205,6 +210,12 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 ]
                 .iter()
                 .any(|q| lower.starts_with(q));
+            if subject.is_empty() && question && (bare || asks_time_or_reason) && !open_question {
+                // "Why?" is about what was said just before.
+                subject = content_words(&previous);
+            }
+            // "What can you do?", "What now?": no subject, but an ask all the
+            // same, answered by any concrete step.
             if subject.is_empty() && !open_question {
                 continue;
             }

@@ -90,11 +90,12 @@ pub(super) fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         .iter()
         .any(|p| draft_lower.contains(p)),
         "how long" => duration(&words()) || crate::promises::parse_when(&words()).is_some(),
-        // An amount: a price, a sum, or nothing to pay.
+        // An amount: a price, a sum, a length of notice, or nothing to pay.
         "how much" => {
-            draft_lower
-                .chars()
-                .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩' | '%'))
+            duration(&words())
+                || draft_lower
+                    .chars()
+                    .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩' | '%'))
                 || words().iter().any(|w| {
                     [
                         "free", "nothing", "pence", "cents", "euros", "pounds", "dollars",

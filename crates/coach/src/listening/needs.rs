@@ -26,11 +26,19 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
                 "i lost",
                 "we lost",
                 "out of pocket",
-                "i paid",
-                "we paid",
             ]
             .iter()
-            .any(|p| lower.contains(p));
+            .any(|p| lower.contains(p))
+                // "I paid £120 for the service": its price, not a cost borne;
+                // "I paid another £40", "we paid extra" is one.
+                || ["i paid", "we paid"].iter().any(|p| {
+                    lower.match_indices(p).any(|(i, _)| {
+                        let after = &lower[i + p.len()..];
+                        ["another", "extra", "again", "twice", "for a new", "for another"]
+                            .iter()
+                            .any(|x| after.trim_start().starts_with(x))
+                    })
+                });
             (money && borne || lower.contains("paying for") && lower.contains("myself"))
                 .then(|| sentence.to_string())
         })

@@ -250,6 +250,21 @@ impl Matcher<'_> {
             acts(lower) || ask.subject.iter().any(|w| self.addressed(w))
         } else if ask.kind == "what" && self.refuses && asks_for_something(&ask.text) {
             true
+        } else if ask.text.to_lowercase().contains("confirm")
+            && [
+                "got ",
+                "got them",
+                "received",
+                "have them",
+                "have it",
+                "have everything",
+                "all here",
+            ]
+            .iter()
+            .any(|p| lower.contains(p))
+        {
+            // "Can you confirm you have everything?": "Got them."
+            true
         } else {
             match &ask.action {
                 // A request is answered by its action ("refund" in other

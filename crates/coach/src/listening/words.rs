@@ -40,7 +40,7 @@ const SYNONYMS: &[&[&str]] = &[
     ],
     &["password", "login", "sign", "account", "access", "locked"],
     &[
-        "invoice", "bill", "billing", "receipt", "charge", "charged", "payment", "fee",
+        "invoice", "bill", "billing", "receipt", "charge", "charged", "payment", "fee", "paid",
     ],
     &["address", "location", "street"],
     &[
