@@ -455,14 +455,19 @@ pub fn failure(message: &str) -> Option<&str> {
     tied.then(|| &message[range])
 }
 
+/// The alphanumeric words of a lower-cased text.
+fn alphanumeric_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// "I've emailed three times", "I rang again this morning", "asked twice":
 /// the customer had to chase us.
 fn chased(sentence: &str) -> bool {
     let lower = sentence.to_lowercase().replace('’', "'");
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = alphanumeric_words(&lower);
     const CONTACT: &[&str] = &[
         "emailed",
         "called",
@@ -520,10 +525,7 @@ fn unanswered(message: &str) -> bool {
 /// states" backs an argument and reports nothing).
 fn told_otherwise(sentence: &str) -> bool {
     let lower = sentence.to_lowercase().replace('’', "'");
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = alphanumeric_words(&lower);
     words.windows(3).enumerate().any(|(i, w)| {
         w[0] == "your"
             && !(i > 0 && ["as", "like"].contains(&words[i - 1]))
