@@ -73,6 +73,21 @@ pub(super) fn speaks_of_money(draft_lower: &str) -> bool {
             .any(|w| w == "fee" || w == "fees" || MONEY.iter().any(|m| w.starts_with(m)))
 }
 
+/// Events of the customer's that set a date.
+const EVENTS: &[&str] = &[
+    "starts",
+    "begins",
+    "is tomorrow",
+    "is tonight",
+    "present for",
+    "gift for",
+    "party",
+    "wedding",
+    "exam",
+    "interview",
+    "birthday",
+];
+
 /// A need with a time in the customer's message ("I need it by Friday",
 /// "the concert is on Saturday. I need them before then").
 pub(super) fn deadline(message: &str) -> Option<String> {
@@ -109,6 +124,14 @@ pub(super) fn deadline(message: &str) -> Option<String> {
         ]
         .iter()
         .any(|n| lower.contains(n));
+        // An event of the customer's still ahead, with a day: "Term starts
+        // Monday", "the party is tomorrow", "a present for Sunday" (not
+        // "her birthday dinner on Friday was spoiled").
+        let event = EVENTS.iter().any(|e| lower.contains(e))
+            && ![" last ", " was ", " were ", "yesterday", " ago", " had "]
+                .iter()
+                .any(|p| lower.contains(p));
+        let needs = needs || event;
         // "I have 2 days left": the time that remains is the deadline.
         let remains = [" left", "remaining", " until "]
             .iter()
