@@ -149,11 +149,10 @@ impl<'a> Reply<'a> {
         if self.lower.contains("a new ") || self.lower.contains("new one") {
             groups.push(REPLACEMENT);
         }
-        let mut stems: Vec<String> = content.iter().map(|w| stem(w).to_string()).collect();
-        stems.extend(draft_codes);
         Matcher {
             reply: self,
-            stems,
+            content,
+            codes: draft_codes,
             groups,
             yes_no: answers::yes_or_no(self.draft),
             closed_asks: asks.iter().filter(|a| answers::closed(a)).count(),
@@ -166,8 +165,10 @@ impl<'a> Reply<'a> {
 pub(super) struct Matcher<'a> {
     /// The reply.
     reply: &'a Reply<'a>,
-    /// Stems of its content words, and its codes.
-    stems: Vec<String>,
+    /// Its content words (compared by stem).
+    content: Vec<String>,
+    /// Its codes and acronyms (compared as they are).
+    codes: Vec<String>,
     /// The synonym groups of its content words.
     groups: Vec<usize>,
     /// Its sentences that open with a yes or a no.
@@ -184,8 +185,9 @@ impl Matcher<'_> {
         self.has_stem(stem(w)) || group(w).is_some_and(|g| self.groups.contains(&g))
     }
 
+    /// A content word of the reply has this stem, or a code is this word.
     fn has_stem(&self, s: &str) -> bool {
-        self.stems.iter().any(|x| x == s)
+        self.content.iter().any(|x| stem(x) == s) || self.codes.iter().any(|x| x == s)
     }
 
     /// The reply uses the customer's own word for the thing (a replacement

@@ -34,9 +34,30 @@ fn stem(word: &str) -> &str {
 
 /// The draft's sentences (byte ranges) that argue against the report.
 pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range<usize>> {
+    // The draft first (cheap): sentences that deny, with the verb they rule
+    // out; the customer's message is read only when there is one.
+    let mut candidates: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
+    for span in crate::text::sentences(draft) {
+        let lower = draft[span.clone()].to_lowercase().replace('’', "'");
+        if lower.trim_end().ends_with('?') {
+            continue;
+        }
+        let w = words(&lower);
+        let staff_denies = w.iter().any(|x| ["deny", "denies", "denied"].contains(x))
+            && !w
+                .iter()
+                .any(|x| ["payment", "card", "access", "claim"].contains(x));
+        if staff_denies {
+            candidates.push((span, None));
+            continue;
+        }
+        if let Some(verb) = ruled_out(&w) {
+            candidates.push((span, Some(verb)));
+        }
+    }
     // Only a reported failure can be argued against, and only in the words
     // of the report: not of a question or a request ("can I return it?").
-    if !crate::apology::reports_failure(customer_message) {
+    if candidates.is_empty() || !crate::apology::reports_failure(customer_message) {
         return Vec::new();
     }
     let message = customer_message.to_lowercase().replace('’', "'");
@@ -48,40 +69,31 @@ pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range
         .filter(|w| w.len() >= 4 && !GENERAL_VERBS.contains(w))
         .map(stem)
         .collect();
-    let mut out = Vec::new();
-    for span in crate::text::sentences(draft) {
-        let lower = draft[span.clone()].to_lowercase().replace('’', "'");
-        if lower.trim_end().ends_with('?') {
-            continue;
-        }
-        let w = words(&lower);
-        let rules_out = w.windows(3).enumerate().any(|(i, x)| {
-            let subject = i.checked_sub(1).map(|j| w[j]);
-            let personal = subject.is_some_and(|s| ["i", "we", "you"].contains(&s));
-            // "If it still doesn't last ...": a condition, not a claim.
-            let conditional = w[i.saturating_sub(5)..i]
-                .iter()
-                .any(|x| ["if", "unless", "when", "whether"].contains(x));
-            let negated = RULED_OUT.contains(&x[0])
-                && (x[0].contains('\'') || x[0] == "cannot" || x[0] == "never" || x[1] == "not");
-            // "cannot smell", "don't disappear", "could not have leaked".
-            let verb = [x[1], x[2]]
-                .into_iter()
-                .find(|v| !["not", "be", "have", "been", "ever"].contains(v));
-            negated
-                && !personal
-                && !conditional
-                && verb.is_some_and(|v| v.len() >= 4 && reported.contains(&stem(v)))
-        });
-        let staff_denies = w.iter().any(|x| ["deny", "denies", "denied"].contains(x))
-            && !w
-                .iter()
-                .any(|x| ["payment", "card", "access", "claim"].contains(x));
-        if rules_out || staff_denies {
-            out.push(span);
-        }
-    }
-    out
+    candidates
+        .into_iter()
+        .filter(|(_, verb)| verb.as_deref().is_none_or(|v| reported.contains(&stem(v))))
+        .map(|(span, _)| span)
+        .collect()
+}
+
+/// The verb a general negation rules out ("cannot smell", "don't
+/// disappear", "could not have leaked"), not "we can't" (a refusal), "I
+/// don't" (about us) or one inside a condition ("if it still doesn't").
+fn ruled_out(w: &[&str]) -> Option<String> {
+    w.windows(3).enumerate().find_map(|(i, x)| {
+        let subject = i.checked_sub(1).map(|j| w[j]);
+        let personal = subject.is_some_and(|s| ["i", "we", "you"].contains(&s));
+        let conditional = w[i.saturating_sub(5)..i]
+            .iter()
+            .any(|x| ["if", "unless", "when", "whether"].contains(x));
+        let negated = RULED_OUT.contains(&x[0])
+            && (x[0].contains('\'') || x[0] == "cannot" || x[0] == "never" || x[1] == "not");
+        let verb = [x[1], x[2]]
+            .into_iter()
+            .find(|v| !["not", "be", "have", "been", "ever"].contains(v))?;
+        (negated && !personal && !conditional && verb.len() >= 4 && !GENERAL_VERBS.contains(&verb))
+            .then(|| verb.to_string())
+    })
 }
 
 #[cfg(test)]
