@@ -68,6 +68,15 @@ static THANKS: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "thanks so much for",
         "thank you so much for",
         "many thanks for",
+        // Thanks joined to the receipt: "Thank you, we received both."
+        "thank you, we received",
+        "thank you, we've received",
+        "thank you, we have received",
+        "thank you, we got",
+        "thanks, we received",
+        "thanks, we've received",
+        "thanks, we got",
+        "thanks, got",
         "appreciate",
         "grateful",
     ])
@@ -392,6 +401,50 @@ fn ends_name(rest: &str) -> bool {
 /// The name is the run of capitalised words after the greeting (and any
 /// honorific) that ends at punctuation or the end of the line: "Hi Ann,",
 /// "Dear Mrs. Jackson:". "Hello, I am ..." names nobody.
+/// Role nouns that stand where a name should ("Dear Policyholder,"): a
+/// form letter's mark, not a wrong name.
+pub(crate) const ROLES: &[&str] = &[
+    "customer",
+    "client",
+    "guest",
+    "member",
+    "patient",
+    "passenger",
+    "student",
+    "tenant",
+    "resident",
+    "subscriber",
+    "policyholder",
+    "user",
+    "applicant",
+    "attendee",
+    "traveller",
+    "traveler",
+    "shopper",
+    "parent",
+    "homeowner",
+    "supporter",
+    "donor",
+    "visitor",
+    "buyer",
+    "owner",
+    "patron",
+    "reader",
+    "viewer",
+    "player",
+    "learner",
+    "diner",
+    "cardholder",
+    "borrower",
+    "investor",
+    "sir",
+    "madam",
+    "friend",
+    "participant",
+    "delegate",
+    "holder",
+];
+
 fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
     let mut run: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for (span, word) in words(opening).skip(1) {
@@ -402,39 +455,8 @@ fn greeted_name(opening: &str) -> Option<Greeted<'_>> {
         }
         // "Dear Customer", "Dear Valued Member": a role, not a name (a
         // form letter's mark, not a wrong name).
-        if [
-            "there",
-            "team",
-            "all",
-            "everyone",
-            "customer",
-            "customers",
-            "member",
-            "members",
-            "guest",
-            "guests",
-            "passenger",
-            "passengers",
-            "student",
-            "tenant",
-            "client",
-            "valued",
-            "user",
-            "patient",
-            "traveller",
-            "traveler",
-            "subscriber",
-            "resident",
-            "friend",
-            "friends",
-            "folks",
-            "applicant",
-            "policyholder",
-            "homeowner",
-            "parent",
-            "owner",
-        ]
-        .contains(&lower.as_str())
+        if ["there", "team", "all", "everyone", "valued", "folks"].contains(&lower.as_str())
+            || ROLES.contains(&lower.trim_end_matches('s'))
         {
             return None;
         }

@@ -268,11 +268,93 @@ fn loose_stem(word: &str) -> &str {
     w.strip_suffix('s').filter(|b| b.len() >= 4).unwrap_or(w)
 }
 
+/// Marks of a sentence written for every customer: the company praising
+/// itself, the customers in general, demand and queues, filler times.
+const GENERAL: &[&str] = &[
+    "we pride ourselves",
+    "pride ourselves",
+    "every customer",
+    "all our customers",
+    "all customers",
+    "some customers",
+    "our customers",
+    "every traveller",
+    "every guest",
+    "wide range",
+    "high demand",
+    "high volume",
+    "higher than usual",
+    "as soon as possible",
+    "as quickly as possible",
+    "any inconvenience",
+    "in the order they",
+    "in the order in which",
+    "standard timeframe",
+    "usual timeframe",
+    "extremely seriously",
+    "very seriously",
+    "measures in place",
+    "please note that",
+    "for more information",
+    "visit our website",
+    "we are pleased to",
+    "we're pleased to",
+    "we are delighted to",
+    "exciting",
+    "loyal customer",
+    "will be in touch",
+    "will be in contact",
+    "we are continually",
+    "we are constantly",
+    "continually investing",
+    "thank you for your order",
+    "thank you for your correspondence",
+    "thank you for your letter",
+    "thank you for registering",
+    "thank you for being",
+    "thanks for being",
+];
+
+/// The greeting names a role, not the person ("Dear Subscriber,", "Dear
+/// valued customer").
+fn role_greeting(draft: &str) -> bool {
+    let first = draft
+        .trim_start()
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let Some(rest) = first
+        .strip_prefix("dear ")
+        .or_else(|| first.strip_prefix("hello "))
+        .or_else(|| first.strip_prefix("hi "))
+    else {
+        return false;
+    };
+    let rest = rest.trim_end_matches([',', '!', '.', ' ']);
+    rest.split_whitespace().count() <= 3
+        && rest
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| crate::basics::ROLES.contains(&w.trim_end_matches('s')))
+}
+
+/// A sentence written for anyone: a stock phrase or a general mark.
+fn general(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase().replace('’', "'");
+    STOCK.find(sentence).next().is_some() || GENERAL.iter().any(|g| lower.contains(g))
+}
+
 /// Boilerplate on its own merits: stock phrases and no sentence that
-/// shares a specific word with what the customer wrote.
+/// shares a specific word with what the customer wrote. A sentence written
+/// for anyone ("claims are processed in the order they are received")
+/// refers to nothing of this customer's even when it names their topic.
 fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
-    let Some((first, _)) = STOCK.find(draft).next() else {
-        return;
+    let salutation = role_greeting(draft);
+    let first = match STOCK.find(draft).next() {
+        Some((first, _)) => first,
+        None if salutation => 0..draft.trim_start().lines().next().map_or(0, str::len),
+        None => return,
     };
     let asked: Vec<String> = content_words(customer_message)
         .iter()
@@ -286,7 +368,18 @@ fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>)
     } else {
         draft.to_string()
     };
-    let mut shared: Vec<String> = content_words(&body)
+    // What is left once the sentences written for anyone are taken out.
+    let sentences = crate::text::sentences(&body);
+    let generals = sentences
+        .iter()
+        .filter(|s| general(&body[(*s).clone()]))
+        .count();
+    let mut rest = String::new();
+    for s in sentences.iter().filter(|s| !general(&body[(*s).clone()])) {
+        rest.push_str(&body[s.clone()]);
+        rest.push(' ');
+    }
+    let mut shared: Vec<String> = content_words(&rest)
         .iter()
         .map(|w| loose_stem(w).to_string())
         .filter(|w| asked.contains(w))
@@ -310,17 +403,14 @@ fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>)
     if shared.len() >= 2 || draft.contains("http") {
         return;
     }
-    // Boilerplate is mostly stock: several stock phrases, or little else.
-    let stock: Vec<std::ops::Range<usize>> = STOCK.find(&body).map(|(r, _)| r).collect();
-    let mut rest = body.clone();
-    for r in stock.iter().rev() {
-        rest.replace_range(r.clone(), " ");
-    }
+    // Boilerplate is mostly stock: several stock phrases or sentences
+    // written for anyone, or little else.
+    let stock = STOCK.find(&body).count().max(generals) + usize::from(salutation);
     let specific = content_words(&rest)
         .iter()
         .filter(|w| !GENERIC.contains(&loose_stem(w)))
         .count();
-    if stock.len() < 2 && specific > 6 {
+    if stock < 2 && specific > 6 || stock == 0 {
         return;
     }
     findings.push(Finding {

@@ -149,6 +149,18 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("you are overreacting", r(&DISMISSIVE)),
         ("take it or leave it", r(&DISMISSIVE)),
         ("no need to shout", r(&DISMISSIVE)),
+        // Minimising the customer's trouble, policing their tone.
+        ("hardly a tragedy", r(&DISMISSIVE)),
+        ("not exactly a tragedy", r(&DISMISSIVE)),
+        ("first world problem", r(&DISMISSIVE)),
+        ("first-world problem", r(&DISMISSIVE)),
+        ("no need to be dramatic", r(&DISMISSIVE)),
+        ("a bit dramatic", r(&DISMISSIVE)),
+        ("watch your language", r(&DISMISSIVE)),
+        ("mind your language", r(&DISMISSIVE)),
+        ("the tone of your", r(&DISMISSIVE)),
+        ("spell it out for you", r(&CONDESCENDING)),
+        ("words of one syllable", r(&CONDESCENDING)),
         ("good luck with that", r(&SARCASM)),
         ("thanks for nothing", r(&SARCASM)),
         ("congratulations", r(&SARCASM)),
@@ -303,6 +315,62 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     }
     others_fault(draft, findings);
     shouting(draft, findings);
+    jab(draft, findings);
+}
+
+/// "Frankly, most customers would ...", "Honestly, people who ... always":
+/// a sentence that opens by claiming candour and then judges the customer
+/// or people like them is a jab, not information.
+fn jab(draft: &str, findings: &mut Vec<Finding>) {
+    const CANDOUR: &[&str] = &[
+        "frankly",
+        "quite frankly",
+        "honestly",
+        "to be honest",
+        "let's be honest",
+        "to be blunt",
+        "bluntly",
+    ];
+    const AT_THEM: &[&str] = &[
+        "you",
+        "your",
+        "you're",
+        "you've",
+        "people",
+        "customers",
+        "anyone",
+        "everyone",
+    ];
+    for span in crate::text::sentences(draft) {
+        let sentence = &draft[span.clone()];
+        // Past a greeting on the same line ("Hi Liam,\n\nHonestly, ...").
+        let body = sentence
+            .rsplit('\n')
+            .next()
+            .unwrap_or(sentence)
+            .trim_start();
+        let lower = body.to_lowercase().replace('’', "'");
+        let Some(opener) = CANDOUR.iter().find(|c| lower.starts_with(*c)) else {
+            continue;
+        };
+        let rest = &lower[opener.len()..];
+        if !rest.starts_with([',', ' ']) {
+            continue;
+        }
+        let judges = rest
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .any(|w| AT_THEM.contains(&w));
+        if judges {
+            let start = span.end - body.len();
+            findings.push(Finding {
+                check: Check::Rude,
+                severity: Severity::Warn,
+                span: start..start + opener.len(),
+                explanation: "a jab: candour used to pass judgement on the customer".into(),
+                suggestion: Some("leave out the judgement and say what you will do".into()),
+            });
+        }
+    }
 }
 
 /// "Congratulations" to a customer who reports no failure of ours is

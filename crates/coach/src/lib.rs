@@ -174,6 +174,7 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
     // Read once, used by the stance and the apology checks.
     let apologises = apology::apologises(draft);
     stance::check(draft, apologises, &mut findings);
+    stance::check_against(draft, &context.customer_message, &mut findings);
     policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
     // An apology already given in this thread is not asked for again.

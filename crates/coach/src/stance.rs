@@ -13,6 +13,7 @@
 //! - rude: scolding, sarcasm (rhetorical tag questions, mock surprise),
 //!   contempt, and a curt reply of a few words.
 
+mod reported;
 mod structure;
 
 use crate::phrases::PhraseTable;
@@ -404,6 +405,23 @@ fn finding(cue: &Cue, span: Range<usize>) -> Finding {
         span,
         explanation: cue.explanation.into(),
         suggestion: Some(cue.suggestion.into()),
+    }
+}
+
+/// Arguing against what the customer reports: a general claim that rules
+/// out what they describe, or our staff's denial given as the answer.
+pub fn check_against(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
+    const RULES_OUT: Cue = Cue {
+        check: Check::Arguing,
+        explanation: "rules out what the customer reports instead of looking into it",
+        suggestion: "take the report as given and say what you will check: \"I'll look into it today.\"",
+    };
+    for span in reported::argued(draft, customer_message) {
+        if !findings.iter().any(|f| {
+            f.check == Check::Arguing && f.span.start < span.end && span.start < f.span.end
+        }) {
+            findings.push(finding(&RULES_OUT, span));
+        }
     }
 }
 

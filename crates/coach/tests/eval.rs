@@ -80,11 +80,12 @@ fn every_check_meets_its_targets_on_the_old_development_set() {
 
 #[test]
 fn the_development_set_written_for_issue_11_holds() {
-    // Not listening is below target here (recall 0.78 when this was written):
-    // the floor keeps it from sliding back while the work goes on.
+    // Not listening was the floor's exception (recall 0.78 when this was
+    // written); since needs are matched rather than words it holds the
+    // common floor like every other kind.
     let (n, counts) = scores("dev.jsonl");
-    assert!(n >= 60, "the development set has {n} cases");
-    at_least(&counts, 0.85, 0.8, &[(Check::NotListening, 0.6)]);
+    assert!(n >= 190, "the development set has {n} cases");
+    at_least(&counts, 0.9, 0.8, &[]);
 }
 
 #[test]

@@ -242,6 +242,49 @@ static PROBLEM: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "hasn't been",
         "told me",
         "keep failing",
+        // Things that gave way, and work left undone.
+        "snapped",
+        "shattered",
+        "fell off",
+        "came off",
+        "fell apart",
+        "came apart",
+        "peeling",
+        "stained",
+        "faded",
+        "shrank",
+        "chipped",
+        "without warning",
+        "without notice",
+        "without any notice",
+        "without telling",
+        "weren't touched",
+        "wasn't touched",
+        "not touched",
+        "untouched",
+        "wasn't done",
+        "weren't done",
+        "wasn't cleaned",
+        "weren't cleaned",
+        "wasn't fixed",
+        "still nothing",
+        "nothing has come",
+        "nothing came",
+        "missed the last",
+        "missed my appointment",
+        "missed the appointment",
+        "smells of",
+        "smells strongly",
+        "stinks",
+        "confiscated",
+        "won't power",
+        "won't charge",
+        "won't switch on",
+        "no longer works",
+        "deleted my",
+        "wiped my",
+        "erased my",
+        "downgraded",
         "keeps failing",
         "i was charged",
         "we were charged",
@@ -391,7 +434,12 @@ pub fn failure(message: &str) -> Option<&str> {
             .find(sentence)
             .find(|(r, _)| reported(sentence, r.start))
             .map(|(r, _)| &sentence[r])
-            .or_else(|| long_wait(sentence).then_some(sentence))
+            .or_else(|| {
+                (long_wait(sentence)
+                    || chased(sentence) && unanswered(message)
+                    || told_otherwise(sentence))
+                .then_some(sentence)
+            })
     }) {
         return Some(found);
     }
@@ -405,6 +453,95 @@ pub fn failure(message: &str) -> Option<&str> {
     let lower = message.to_lowercase().replace('’', "'");
     let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
     tied.then(|| &message[range])
+}
+
+/// The alphanumeric words of a lower-cased text.
+fn alphanumeric_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// "I've emailed three times", "I rang again this morning", "asked twice":
+/// the customer had to chase us.
+fn chased(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase().replace('’', "'");
+    let words = alphanumeric_words(&lower);
+    const CONTACT: &[&str] = &[
+        "emailed",
+        "called",
+        "rung",
+        "rang",
+        "phoned",
+        "written",
+        "wrote",
+        "asked",
+        "chased",
+        "messaged",
+        "contacted",
+        "reported",
+        "requested",
+        "ordered",
+    ];
+    words.iter().enumerate().any(|(i, w)| {
+        CONTACT.contains(w)
+            && words[i + 1..].iter().take(5).enumerate().any(|(j, x)| {
+                ["twice", "repeatedly"].contains(x)
+                    || *x == "times"
+                        && words.get(i + j).is_some_and(|n| {
+                            ["three", "four", "five", "several", "many", "multiple"].contains(n)
+                                || n.chars().all(|c| c.is_ascii_digit())
+                        })
+            })
+    })
+}
+
+/// The chasing went unanswered or changed nothing ("still nothing", "no
+/// reply", "nobody has come"), as opposed to "asked many times and was
+/// told no".
+fn unanswered(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    [
+        "nothing",
+        "no reply",
+        "no answer",
+        "no response",
+        "no one",
+        "nobody",
+        "never",
+        "still",
+        "not yet",
+        "yet to",
+        "ignored",
+        "heard",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+/// "Your website said ...", "your advert promised ...": what we told the
+/// customer, reported because it did not hold ("..., as your site
+/// states" backs an argument and reports nothing).
+fn told_otherwise(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase().replace('’', "'");
+    let words = alphanumeric_words(&lower);
+    words.windows(3).enumerate().any(|(i, w)| {
+        w[0] == "your"
+            && !(i > 0 && ["as", "like"].contains(&words[i - 1]))
+            && [
+                "said",
+                "says",
+                "stated",
+                "states",
+                "promised",
+                "advertised",
+                "claimed",
+                "claims",
+                "showed",
+            ]
+            .contains(&w[2])
+    })
 }
 
 /// "It's sorted now", "never mind, it works now": the customer says the
@@ -490,8 +627,32 @@ fn reported(sentence: &str, at: usize) -> bool {
     let inverted = before.is_empty()
         && sentence.trim_end().ends_with('?')
         && (from.starts_with("is ") || from.starts_with("are "));
+    // "Can the balance be split?", "Could my booking be moved?": a change
+    // asked for, not trouble reported.
+    let lower = sentence.trim_start().to_lowercase();
+    let asked = before.ends_with(" be")
+        && ["can ", "could ", "would ", "will ", "may "]
+            .iter()
+            .any(|m| lower.starts_with(m));
+    // "I was told it is not possible": a refusal relayed, not a promise
+    // broken (whether the refusal is fair is another question).
+    let relayed = ["was told", "were told", "told me"]
+        .iter()
+        .any(|t| from.starts_with(t))
+        && [
+            "not possible",
+            "can't",
+            "cannot",
+            "not allowed",
+            "isn't possible",
+            " no ",
+        ]
+        .iter()
+        .any(|r| from.contains(r));
     !negated
         && !inverted
+        && !asked
+        && !relayed
         && !own_act(before, &from)
         && !failed_remedy(before, &from)
         && !third_party(sentence, before)

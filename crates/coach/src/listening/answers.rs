@@ -19,6 +19,7 @@ const POINTERS: &[&str] = &[
     "this",
     "that",
     "them",
+    "they",
     "these",
     "those",
     "anything",
@@ -75,6 +76,12 @@ const REFUSALS: &[&str] = &[
     "non-transferable",
     "applied correctly",
     "stands",
+    // Handing the job to someone else is a no from us.
+    "not ours",
+    "not our responsibility",
+    "their responsibility",
+    "need to contact",
+    "would need to contact",
 ];
 
 fn words(lower: &str) -> Vec<&str> {
@@ -100,9 +107,34 @@ fn opening(ask_lower: &str) -> Vec<&str> {
 /// change anything", "or could my neighbour collect it?").
 pub(super) fn closed(ask: &Ask) -> bool {
     let lower = ask.text.to_lowercase();
-    opening(&lower)
-        .first()
-        .is_some_and(|w| AUXILIARIES.contains(w))
+    let w = opening(&lower);
+    w.first().is_some_and(|f| AUXILIARIES.contains(f)) || elliptical(&ask.text, &w)
+}
+
+/// A closed question about how things stand ("Is it lost?", "Has anyone
+/// looked at it?", "Known issue?"), not a request ("Can I have it back?").
+pub(super) fn about_state(ask: &Ask) -> bool {
+    let lower = ask.text.to_lowercase();
+    let w = opening(&lower);
+    match w.first() {
+        Some(f) if ["is", "are", "was", "were", "has", "have", "does", "did"].contains(f) => true,
+        Some(&"will") => w.get(1) != Some(&"you"),
+        _ => elliptical(&ask.text, &w),
+    }
+}
+
+/// A short question with no question word and no auxiliary ("Known
+/// issue?", "Any news?", "Still on for Friday?"): a yes or a no answers it.
+fn elliptical(text: &str, w: &[&str]) -> bool {
+    text.trim_end().ends_with('?')
+        && w.len() <= 4
+        && w.first().is_some_and(|f| {
+            !AUXILIARIES.contains(f)
+                && ![
+                    "what", "when", "where", "why", "who", "which", "how", "whose",
+                ]
+                .contains(f)
+        })
 }
 
 /// A request put as a question with a modal ("Could it be posted?", "Can we
@@ -131,15 +163,31 @@ pub(super) fn yes_or_no(draft: &str) -> Vec<String> {
         .collect()
 }
 
+/// A word's root for matching forms of one verb ("coming" and "come",
+/// "arriving" and "arrive").
+fn root(word: &str) -> &str {
+    let mut w = word;
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 3
+        {
+            w = base;
+            break;
+        }
+    }
+    w.strip_suffix('e').filter(|b| b.len() >= 3).unwrap_or(w)
+}
+
 /// A yes or no answers this closed question: it is the only one asked, the
 /// answer covers them all ("Yes to both"), or it names the ask's subject.
 pub(super) fn yes_no_answers(ask: &Ask, answers: &[String], closed_asks: usize) -> bool {
     !answers.is_empty()
         && (closed_asks <= 1
             || answers.iter().any(|a| {
+                let said: Vec<&str> = words(a).into_iter().map(root).collect();
                 a.contains("both")
                     || a.contains(" all")
-                    || ask.subject.iter().any(|w| words(a).contains(&w.as_str()))
+                    || ask.subject.iter().any(|w| said.contains(&root(w)))
             }))
 }
 
@@ -154,6 +202,7 @@ pub(super) fn points_back(ask: &Ask) -> bool {
     let bare_help = w.len() <= 3 && w.iter().any(|x| ["help", "assist", "advise"].contains(x));
     // "Please stop.": a short order, not a question, names only its verb.
     let bare_order = w.len() <= 3
+        && crate::form_letter::content_words(&ask.text).len() <= 1
         && !ask.text.trim_end().ends_with('?')
         && w.first().is_some_and(|f| {
             !AUXILIARIES.contains(f)
@@ -163,6 +212,47 @@ pub(super) fn points_back(ask: &Ask) -> bool {
     // the sentence before, which does not make it name more.
     let own = crate::form_letter::content_words(&ask.text).len();
     bare_help || bare_order || w.iter().any(|x| POINTERS.contains(x)) && own <= 2
+}
+
+/// The reply says what state the thing is in or will be in, whoever does
+/// it ("it has been relabelled", "the files aren't gone", "the part is
+/// replaced tomorrow", "the crew are checking the van"): an answer to "is
+/// it lost?" or "is anyone fixing it?".
+pub(super) fn states(draft_lower: &str) -> bool {
+    const STATES: &[&str] = &[
+        "is on its way",
+        "are on their way",
+        "isn't lost",
+        "aren't lost",
+        "not lost",
+        "aren't gone",
+        "isn't gone",
+        "not gone",
+        "is safe",
+        "are safe",
+        "is fixed",
+        "are fixed",
+        "is back",
+        "are back",
+        "is known",
+    ];
+    // A passive of an action ("has been relabelled", "will be delivered"),
+    // not a description ("has been stable").
+    let words = words(draft_lower);
+    let passive = words.windows(3).any(|w| {
+        matches!(
+            (w[0], w[1]),
+            (
+                "has" | "have" | "will" | "is" | "are",
+                "been" | "be" | "being"
+            )
+        ) && (w[2].ends_with("ed") || w[2].ends_with("en") || w[2] == "sent")
+    });
+    // Work in progress on it ("the crew are checking the van").
+    let progressive = words
+        .windows(2)
+        .any(|w| ["is", "are"].contains(&w[0]) && w[1].len() > 5 && w[1].ends_with("ing"));
+    passive || progressive || STATES.iter().any(|p| draft_lower.contains(p))
 }
 
 /// The reply refuses in plain words.
@@ -220,11 +310,15 @@ const ASKS_BACK: &[&str] = &[
     "send over a screenshot",
 ];
 
-/// Whether the reply asks the customer something back, in whatever form
-/// (a question mark is checked by the caller).
-pub(super) fn asks_back(draft: &str, draft_lower: &str) -> bool {
-    crate::text::sentences(draft)
-        .into_iter()
-        .any(|s| asks_you(&draft[s]))
-        || ASKS_BACK.iter().any(|p| draft_lower.contains(p))
+/// Whether the reply asks the customer something back, in whatever form; a
+/// question that mocks or blames (`rhetorical`) asks nothing.
+pub(super) fn asks_back(
+    draft: &str,
+    draft_lower: &str,
+    rhetorical: impl Fn(&std::ops::Range<usize>) -> bool,
+) -> bool {
+    crate::text::sentences(draft).into_iter().any(|s| {
+        let sentence = &draft[s.clone()];
+        (sentence.trim_end().ends_with('?') || asks_you(sentence)) && !rhetorical(&s)
+    }) || ASKS_BACK.iter().any(|p| draft_lower.contains(p))
 }

@@ -26,11 +26,19 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
                 "i lost",
                 "we lost",
                 "out of pocket",
-                "i paid",
-                "we paid",
             ]
             .iter()
-            .any(|p| lower.contains(p));
+            .any(|p| lower.contains(p))
+                // "I paid £120 for the service": its price, not a cost borne;
+                // "I paid another £40", "we paid extra" is one.
+                || ["i paid", "we paid"].iter().any(|p| {
+                    lower.match_indices(p).any(|(i, _)| {
+                        let after = &lower[i + p.len()..];
+                        ["another", "extra", "again", "twice", "for a new", "for another"]
+                            .iter()
+                            .any(|x| after.trim_start().starts_with(x))
+                    })
+                });
             (money && borne || lower.contains("paying for") && lower.contains("myself"))
                 .then(|| sentence.to_string())
         })
@@ -38,28 +46,47 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
 
 /// Whether the reply speaks of money at all: an amount, a refund, cover, a fee.
 pub(super) fn speaks_of_money(draft_lower: &str) -> bool {
+    const MONEY: &[&str] = &[
+        "refund",
+        "compensat",
+        "reimburs",
+        "credit",
+        "cover",
+        "cost",
+        "pay",
+        "paid",
+        "charge",
+        "money",
+        "voucher",
+        "waive",
+        "receipt",
+        "expense",
+        "price",
+        "free",
+    ];
     draft_lower
         .chars()
         .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
-        || [
-            "refund",
-            "compensat",
-            "reimburs",
-            "credit",
-            "cover",
-            "fee",
-            "cost",
-            "pay",
-            "charge",
-            "money",
-            "voucher",
-            "waive",
-            "receipt",
-            "expense",
-        ]
-        .iter()
-        .any(|w| draft_lower.contains(w))
+        // Word by word: "fee" is no part of "feel".
+        || draft_lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "fee" || w == "fees" || MONEY.iter().any(|m| w.starts_with(m)))
 }
+
+/// Events of the customer's that set a date.
+const EVENTS: &[&str] = &[
+    "starts",
+    "begins",
+    "is tomorrow",
+    "is tonight",
+    "present for",
+    "gift for",
+    "party",
+    "wedding",
+    "exam",
+    "interview",
+    "birthday",
+];
 
 /// A need with a time in the customer's message ("I need it by Friday",
 /// "the concert is on Saturday. I need them before then").
@@ -97,6 +124,14 @@ pub(super) fn deadline(message: &str) -> Option<String> {
         ]
         .iter()
         .any(|n| lower.contains(n));
+        // An event of the customer's still ahead, with a day: "Term starts
+        // Monday", "the party is tomorrow", "a present for Sunday" (not
+        // "her birthday dinner on Friday was spoiled").
+        let event = EVENTS.iter().any(|e| lower.contains(e))
+            && ![" last ", " was ", " were ", "yesterday", " ago", " had "]
+                .iter()
+                .any(|p| lower.contains(p));
+        let needs = needs || event;
         // "I have 2 days left": the time that remains is the deadline.
         let remains = [" left", "remaining", " until "]
             .iter()
@@ -178,8 +213,27 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
                 && digits.chars().all(|c| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
         })
+        || draft_lower.match_indices("as soon as").any(|(i, _)| {
+            // "as soon as the part arrives" ties it to an event; "as soon as
+            // we can" and "as soon as possible" name no time.
+            let after = &draft_lower[i + "as soon as ".len().min(draft_lower.len() - i)..];
+            ![
+                "possible",
+                "we can",
+                "i can",
+                "they can",
+                "he can",
+                "she can",
+                "we're able",
+                "we are able",
+                "i'm able",
+                "we know",
+                "we hear",
+            ]
+            .iter()
+            .any(|p| after.starts_with(p))
+        })
         || [
-            "as soon as",
             "immediately",
             "once the",
             "once it",
@@ -193,6 +247,32 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
         ]
         .iter()
         .any(|p| draft_lower.contains(p))
+}
+
+/// A problem of ours that is still going on ("still no refund", "keeps
+/// logging me out", "it's all melted"): a need even without a question.
+/// A past experience told as a story ("the staff followed me around") is a
+/// complaint to acknowledge, not a request to answer.
+pub(super) fn ongoing(message: &str) -> bool {
+    let lower = message.to_lowercase().replace('’', "'");
+    crate::apology::reports_failure(message)
+        && [
+            "still",
+            "hasn't",
+            "haven't",
+            "isn't",
+            "aren't",
+            "keeps",
+            "shows",
+            "it's all",
+            "only half",
+            "instead of",
+            "never got",
+            "never arrived",
+            "not arrived",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
 }
 
 #[cfg(test)]

@@ -1,0 +1,136 @@
+//! The listening check's unit tests.
+
+use super::*;
+use crate::Medium;
+
+fn missed(draft: &str, message: &str) -> usize {
+    let mut f = Vec::new();
+    check(draft, message, Medium::Mail, &mut f);
+    f.len()
+}
+
+#[test]
+fn questions_back_in_other_forms_and_conditions_inside_closed_questions() {
+    let social = |draft: &str, message: &str| {
+        let mut f = Vec::new();
+        check(draft, message, Medium::Social, &mut f);
+        f.len()
+    };
+    let message = "Why does the game keep disconnecting me from the servers?";
+    assert_eq!(
+        social("Please let us know which console you play on.", message),
+        0
+    );
+    assert_eq!(
+        social(
+            "Just to confirm, did you try the steps here: https://x.org/a",
+            message
+        ),
+        0
+    );
+    assert_eq!(social("Let us know if you need anything else.", message), 1);
+    // "when I travel" is a condition; "tell me when" asks when.
+    let abroad = asks("Can I still watch it when I travel abroad?");
+    assert_eq!(abroad[0].kind, "what");
+    let when = asks("Could you tell me when it ships?");
+    assert_eq!(when[0].kind, "when");
+}
+
+#[test]
+fn finds_the_asks() {
+    let a = asks(
+        "My parcel is late. When will it arrive, and can you refund the shipping fee? Thanks.",
+    );
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert_eq!(a[0].kind, "when");
+    assert_eq!(a[1].action.as_deref(), Some("refund"));
+    let why = asks("My bill is 40 EUR higher this month. Why?");
+    assert_eq!((why.len(), why[0].kind), (1, "why"));
+    assert!(why[0].subject.contains(&"bill".to_string()));
+}
+
+#[test]
+fn answered_asks_pass_and_missed_ones_are_named() {
+    let message = "When will my parcel arrive? Can you refund the shipping fee?";
+    assert_eq!(
+        missed(
+            "Hi Ann, your parcel arrives Thursday and I've refunded the shipping fee.",
+            message
+        ),
+        0
+    );
+    assert_eq!(
+        missed("Hi Ann, it should be with you by Thursday.", message),
+        1,
+        "the refund was ignored"
+    );
+    assert_eq!(
+        missed(
+            "Hi Ann, I've credited your money back.",
+            "Can you refund the fee?"
+        ),
+        0,
+        "answered in other words"
+    );
+    assert_eq!(
+        missed("Hi Ann, thanks for writing.", "How do I change my address?"),
+        1
+    );
+    assert_eq!(
+        missed(
+            "Hi Ann, go to Settings, then Profile.",
+            "How do I change my e-mail?"
+        ),
+        0,
+        "steps answer a how"
+    );
+}
+
+#[test]
+fn structure_answers_in_other_words() {
+    let two = "Is the shop open late, and do you sell stamps?";
+    assert_eq!(
+        missed("Hi Ann,\n\nYes, the shop is open until nine.", two),
+        1,
+        "one yes, two questions"
+    );
+    assert_eq!(missed("Hi Ann,\n\nYes to both.", two), 0);
+    assert_eq!(
+        missed("Hi Ann, I've replaced the hinge.", "Can someone fix it?"),
+        0,
+        "a step taken answers an ask that points back"
+    );
+    assert_eq!(
+        missed("Hi Ann, hinges are sturdy.", "Can someone fix it?"),
+        1
+    );
+    assert_eq!(
+        missed(
+            "Hi Ann, that ticket can't be refunded.",
+            "Could you refund my ticket?"
+        ),
+        0,
+        "a refusal answers a request"
+    );
+    assert_eq!(
+        missed("Hi Ann, we are on Mill Road.", "What time do you open?"),
+        1,
+        "what time asks when"
+    );
+    assert_eq!(
+        missed(
+            "Hi Ann, I've stopped the payments.",
+            "You charged me again. Please stop."
+        ),
+        0,
+        "a short order answered by the step"
+    );
+    assert_eq!(
+        missed(
+            "Hi Ann, we'll bring it over at 3 pm.",
+            "The cake was due at noon. Where is it?"
+        ),
+        0,
+        "'where is it?' names nothing of its own"
+    );
+}
