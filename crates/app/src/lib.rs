@@ -200,6 +200,9 @@ pub struct MailConfig {
     /// How long a sent reply waits, undoable, before it is stored and
     /// mailed (zero: at once). `rapport serve` defaults to 10 s.
     pub undo_send: std::time::Duration,
+    /// The names of the IMAP mailboxes configured (`[[imap]]`), so the mail
+    /// status lists one that has never been polled too.
+    pub mailboxes: Vec<String>,
 }
 
 impl Default for MailConfig {
@@ -216,6 +219,7 @@ impl Default for MailConfig {
             max_message_attachment_bytes: 20 * 1024 * 1024,
             read_budget: std::time::Duration::from_secs(20),
             undo_send: std::time::Duration::ZERO,
+            mailboxes: Vec::new(),
         }
     }
 }

@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_cells",
         include_str!("../migrations/0025_report_cells.sql"),
     ),
+    (
+        28,
+        "admin_gaps",
+        include_str!("../migrations/0028_admin_gaps.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
