@@ -347,10 +347,10 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
-    InboundRecord, InboundStatus, JobCount, JobKind, JobRecord, JobStatus, MailboxHealth,
-    MessageRecord, NewJob, OutboxCounts, OutboxKind, OutboxRecord, OutboxStatus, ProbeReport,
-    PromiseCounts, PromiseFilter, PromiseRecord, RecoveryFilter, RecoveryStatus,
-    RecoveryTaskRecord, SurveyRecord, TeamRecord, TemplateRecord, TicketChange, TicketFilter,
-    TicketSort, TokenRecord,
+    AgentRecord, AttachmentRecord, AuditAction, AuditLine, Blobs, CalendarRecord, CustomerRecord,
+    IdentityRecord, InboundRecord, InboundStatus, JobCount, JobKind, JobRecord, JobStatus,
+    MailboxHealth, MessageRecord, NewJob, OutboxCounts, OutboxKind, OutboxRecord, OutboxStatus,
+    ProbeReport, PromiseCounts, PromiseFilter, PromiseRecord, RecoveryFilter, RecoveryStatus,
+    RecoveryTaskRecord, SurveyRecord, TeamBlockers, TeamRecord, TeamRemoval, TemplateRecord,
+    TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

@@ -16,9 +16,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rapport_app::AppError;
+use rapport_app::TeamRemoval;
 use rapport_app::agents::AgentUpdate;
 use rapport_core::{AgentId, Permission, Role, TeamId};
-use rapport_store::TeamRemoval;
 use serde::Deserialize;
 
 /// What this page's forms report when they worked.
