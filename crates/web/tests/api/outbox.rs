@@ -360,7 +360,11 @@ async fn a_retried_send_is_sent_again_by_the_worker(h: &Harness, servers: &MailS
         "failed mail is not sent"
     );
     let (s, b) = h
-        .post("/api/v1/outbox/retry", &h.admin, serde_json::Value::Null)
+        .post(
+            &format!("/api/v1/outbox/{id}/retry"),
+            &h.admin,
+            serde_json::Value::Null,
+        )
         .await;
     assert_eq!(
         (s.as_u16(), b["requeued"].clone()),
