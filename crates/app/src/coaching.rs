@@ -11,10 +11,12 @@ const EARLIER_REPLIES: usize = 10;
 /// How many of a ticket's newest public messages the coach reads.
 const CONVERSATION_WINDOW: i64 = 50;
 
-/// What the gate let through: the blocking checks overridden and why, and
-/// the promises the coach found in the reply.
+/// What the gate let through: the blocking checks overridden and why, the
+/// checks that raised warnings or blocks (recorded with the reply), and the
+/// promises the coach found in the reply.
 pub(crate) struct Gate {
     pub overridden: Option<(Vec<String>, String)>,
+    pub found: Vec<String>,
     pub promises: Vec<rapport_coach::promises::Promise>,
 }
 
@@ -153,6 +155,14 @@ impl App {
         let context = self.coach_context_for(ticket, customer_name).await?;
         let review = self.analyze_off_workers(draft, context).await?;
         let promises = review.promises;
+        let mut found: Vec<String> = review
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warn)
+            .map(|f| f.check.name().to_string())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
         let blocking: Vec<_> = review
             .findings
             .into_iter()
@@ -161,6 +171,7 @@ impl App {
         if blocking.is_empty() {
             return Ok(Gate {
                 overridden: None,
+                found,
                 promises,
             });
         }
@@ -176,6 +187,7 @@ impl App {
                 checks.dedup();
                 Ok(Gate {
                     overridden: Some((checks, reason.to_string())),
+                    found,
                     promises,
                 })
             }

@@ -35,6 +35,30 @@ pub struct Report {
     pub breakdown: Breakdown,
     /// Coach overrides: what was overridden, how often, by whom.
     pub overrides: Vec<OverrideRow>,
+    /// The coach's findings on sent replies: which check, how often, on whose replies.
+    pub findings: Vec<FindingRow>,
+}
+
+/// The coach's findings of one check on one agent's sent replies.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    /// Whose replies.
+    pub agent_id: Option<AgentId>,
+    /// Which check.
+    pub check: String,
+    /// On how many replies.
+    pub count: i64,
+}
+
+/// The coach's findings of one check in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingPeriod {
+    /// The period's label (`2026-12`, `2026-W49`, `2026-12-04`).
+    pub period: String,
+    /// Which check.
+    pub check: String,
+    /// On how many replies.
+    pub count: i64,
 }
 
 /// Overrides of one check by one agent.
@@ -62,6 +86,10 @@ pub struct Scorecard {
     pub series: Vec<rapport_core::report::figures::Row<String>>,
     /// The coach findings they sent replies over, by check.
     pub overrides: Vec<OverrideRow>,
+    /// The coach's findings on their sent replies, by check.
+    pub findings: Vec<FindingRow>,
+    /// The same findings over time, by period and check.
+    pub findings_series: Vec<FindingPeriod>,
     /// Their teams' figures over the same span, for comparison.
     pub team_figures: Option<Figures>,
     /// Where they could use help, in words (empty: nothing stands out).
@@ -96,9 +124,11 @@ impl App {
             .run(None, move || breakdown(&rows, period))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        let (overrides, findings) = coach_rows(overrides);
         Ok(Report {
             breakdown,
-            overrides: overrides.into_iter().map(override_row).collect(),
+            overrides,
+            findings,
         })
     }
 
@@ -144,6 +174,8 @@ impl App {
             team_rows.extend(self.store().report_cells(&filter).await?);
         }
         let overrides = self.store().override_counts(&mine).await?;
+        let findings_series =
+            findings_series(self.store().findings_by_day(&mine).await?, query.period);
         let period = query.period;
         let (figures, series, team_figures) = self
             .cpu()
@@ -162,11 +194,14 @@ impl App {
             .as_ref()
             .map(|team| needs_help(&figures, team))
             .unwrap_or_default();
+        let (overrides, findings) = coach_rows(overrides);
         Ok(Scorecard {
             agent_id: agent,
             figures,
             series,
-            overrides: overrides.into_iter().map(override_row).collect(),
+            overrides,
+            findings,
+            findings_series,
             team_figures,
             needs_help,
         })
@@ -291,13 +326,44 @@ async fn joined<T>(task: JoinHandle<Result<T, StoreError>>) -> Result<T, AppErro
         .map_err(|e| AppError::Internal(e.to_string()))??)
 }
 
-fn override_row(o: OverrideCount) -> OverrideRow {
-    OverrideRow {
-        agent_id: o.agent_id,
-        check: o.check,
-        count: o.count,
-        unhappy: o.unhappy,
+/// The coach's counts split into the overrides and the findings (each
+/// list only where there are some).
+fn coach_rows(counts: Vec<OverrideCount>) -> (Vec<OverrideRow>, Vec<FindingRow>) {
+    let findings = counts
+        .iter()
+        .filter(|c| c.findings > 0)
+        .map(|c| FindingRow {
+            agent_id: c.agent_id,
+            check: c.check.clone(),
+            count: c.findings,
+        })
+        .collect();
+    let overrides = counts
+        .into_iter()
+        .filter(|c| c.count > 0)
+        .map(|o| OverrideRow {
+            agent_id: o.agent_id,
+            check: o.check,
+            count: o.count,
+            unhappy: o.unhappy,
+        })
+        .collect();
+    (overrides, findings)
+}
+
+/// Findings by day summed into periods, in period then check order.
+fn findings_series(by_day: Vec<(i64, String, i64)>, period: Period) -> Vec<FindingPeriod> {
+    let mut sums: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+    for (day, check, count) in by_day {
+        *sums.entry((period.start(day), check)).or_default() += count;
     }
+    sums.into_iter()
+        .map(|((start, check), count)| FindingPeriod {
+            period: period.label(start),
+            check,
+            count,
+        })
+        .collect()
 }
 
 /// Where an agent's figures fall clearly behind their team's, in words.
@@ -379,6 +445,8 @@ pub enum ReportTable {
     Priorities,
     /// Coach overrides by agent and check.
     Overrides,
+    /// The coach's findings on sent replies by agent and check.
+    Findings,
 }
 
 rapport_core::str_enum!(ReportTable {
@@ -389,11 +457,12 @@ rapport_core::str_enum!(ReportTable {
     ReportTable::Channels => "channels",
     ReportTable::Priorities => "priorities",
     ReportTable::Overrides => "overrides",
+    ReportTable::Findings => "findings",
 });
 
 impl ReportTable {
     /// Every table, in page order.
-    pub const ALL: [ReportTable; 7] = [
+    pub const ALL: [ReportTable; 8] = [
         ReportTable::Totals,
         ReportTable::Series,
         ReportTable::Teams,
@@ -401,6 +470,7 @@ impl ReportTable {
         ReportTable::Channels,
         ReportTable::Priorities,
         ReportTable::Overrides,
+        ReportTable::Findings,
     ];
 }
 
@@ -439,7 +509,7 @@ impl Report {
                 .iter()
                 .map(|r| (r.key.as_str().to_string(), &r.figures))
                 .collect(),
-            ReportTable::Overrides => Vec::new(),
+            ReportTable::Overrides | ReportTable::Findings => Vec::new(),
         }
     }
 
@@ -460,6 +530,20 @@ impl Report {
                 })
                 .collect();
             return csv(&["agent", "check", "count", "came_back_unhappy"], &rows);
+        }
+        if table == ReportTable::Findings {
+            let rows: Vec<Vec<String>> = self
+                .findings
+                .iter()
+                .map(|f| {
+                    vec![
+                        id_or_none(f.agent_id.map(|a| a.0)),
+                        f.check.clone(),
+                        f.count.to_string(),
+                    ]
+                })
+                .collect();
+            return csv(&["agent", "check", "replies"], &rows);
         }
         let key = match table {
             ReportTable::Series => "period",

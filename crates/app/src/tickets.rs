@@ -471,15 +471,15 @@ impl App {
                 "only a reply to the customer makes or keeps promises",
             ));
         }
-        let (overridden, outgoing, promises) = match role {
+        let (overridden, found, outgoing, promises) = match role {
             MessageRole::Reply => {
                 let (gate, outgoing) = self
                     .prepare_reply(caller, id, &text, override_reason, &files)
                     .await?;
                 let chosen = crate::promises::choose(&gate.promises, decisions, Timestamp::now())?;
-                (gate.overridden, outgoing, chosen)
+                (gate.overridden, gate.found, outgoing, chosen)
             }
-            _ => (None, None, Vec::new()),
+            _ => (None, Vec::new(), None, Vec::new()),
         };
         let message = self.new_message(caller, id, role, text).await?;
         let (kind, author_kind) = (message.kind, message.author_kind);
@@ -502,12 +502,20 @@ impl App {
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 may_add(&worker, ticket, role)?;
                 let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
-                if let (Some((checks, reason)), Some(message_id)) = (overridden, message_id) {
-                    events.push(rapport_core::EventKind::CoachOverridden {
-                        message_id,
-                        checks,
-                        reason,
-                    });
+                if let Some(message_id) = message_id {
+                    if !found.is_empty() {
+                        events.push(rapport_core::EventKind::CoachFound {
+                            message_id,
+                            checks: found,
+                        });
+                    }
+                    if let Some((checks, reason)) = overridden {
+                        events.push(rapport_core::EventKind::CoachOverridden {
+                            message_id,
+                            checks,
+                            reason,
+                        });
+                    }
                 }
                 Ok::<_, AppError>(events)
             })

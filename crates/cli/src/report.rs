@@ -267,6 +267,12 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
                         o.check, o.count, o.unhappy
                     );
                 }
+                for f in &card.findings_series {
+                    println!(
+                        "{:<10} the coach raised {:<20} on {:>5} replies",
+                        f.period, f.check, f.count
+                    );
+                }
                 for line in &card.needs_help {
                     println!("- {line}");
                 }
@@ -325,6 +331,23 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<()> {
                     );
                 } else {
                     println!("{agent:<8} {:<24} {:>6} {:>6}", o.check, o.count, o.unhappy);
+                }
+            }
+            if csv {
+                println!("# Coach findings\r\nagent,check,replies\r");
+            } else {
+                println!("\nCoach findings on sent replies (agent, check, replies)");
+            }
+            for f in &report.findings {
+                let agent = opt(&f.agent_id.map(|a| a.0), "none");
+                if csv {
+                    println!(
+                        "{agent},{},{}\r",
+                        rapport_core::report::figures::csv_field(&f.check),
+                        f.count
+                    );
+                } else {
+                    println!("{agent:<8} {:<24} {:>6}", f.check, f.count);
                 }
             }
             if !csv {

@@ -103,6 +103,14 @@ pub enum EventKind {
         /// Why the agent sent it anyway.
         reason: String,
     },
+    /// The coach's findings on a reply as it was sent (warnings and
+    /// blocks; hints are not recorded), whether or not it was overridden.
+    CoachFound {
+        /// The reply that was sent.
+        message_id: MessageId,
+        /// The checks that raised a finding (e.g. `basics`, `rude`), each once.
+        checks: Vec<String>,
+    },
     /// A reply promised the customer something by a time.
     PromiseMade {
         /// The promise record.
@@ -233,6 +241,7 @@ impl EventKind {
             EventKind::Tagged { .. } => "tagged",
             EventKind::PriorityChanged { .. } => "priority_changed",
             EventKind::CoachOverridden { .. } => "coach_overridden",
+            EventKind::CoachFound { .. } => "coach_found",
             EventKind::PromiseMade { .. } => "promise_made",
             EventKind::PromiseRescheduled { .. } => "promise_rescheduled",
             EventKind::PromiseReminded { .. } => "promise_reminded",

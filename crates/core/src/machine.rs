@@ -540,6 +540,7 @@ pub fn apply(ticket: &mut Ticket, at: Timestamp, kind: &EventKind) {
         E::Noted { .. }
         | E::CustomerWrote { .. }
         | E::CoachOverridden { .. }
+        | E::CoachFound { .. }
         | E::PromiseMade { .. }
         | E::PromiseRescheduled { .. }
         | E::PromiseReminded { .. }

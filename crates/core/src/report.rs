@@ -27,17 +27,32 @@ pub struct TargetOutcome {
     pub met: Option<bool>,
 }
 
-/// One override of the coach: a reply sent despite blocking findings.
+/// The coach on one sent reply: the checks that raised findings on it
+/// (`coach_found`), or those it was sent over (`coach_overridden`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverrideFact {
-    /// The `coach_overridden` event.
+pub struct CoachFact {
+    /// The event.
     pub event_id: EventId,
     /// Who sent the reply.
     pub agent_id: Option<AgentId>,
-    /// The checks that blocked.
+    /// The checks.
     pub checks: Vec<String>,
     /// When.
     pub at: Timestamp,
+}
+
+impl CoachFact {
+    fn of(event: &Event, checks: &[String]) -> CoachFact {
+        CoachFact {
+            event_id: event.id,
+            agent_id: match event.actor {
+                Actor::Agent(a) => Some(a),
+                _ => None,
+            },
+            checks: checks.to_vec(),
+            at: event.at,
+        }
+    }
 }
 
 /// What the reports need to know of one ticket, folded from its events.
@@ -86,7 +101,9 @@ pub struct TicketFacts {
     /// Promises whose due time passed while open.
     pub promises_broken: i64,
     /// Replies sent over the coach's blocking findings.
-    pub overrides: Vec<OverrideFact>,
+    pub overrides: Vec<CoachFact>,
+    /// The coach's findings on every sent reply.
+    pub findings: Vec<CoachFact>,
     /// The customer's latest satisfaction rating (1–5), if any.
     pub csat: Option<i64>,
     /// Recovery tasks opened for the ticket.
@@ -143,6 +160,7 @@ pub fn ticket_facts(ticket: &Ticket, events: &[Event], calendar: &BusinessCalend
         promises_late: 0,
         promises_broken: 0,
         overrides: Vec::new(),
+        findings: Vec::new(),
         csat: None,
         recovery_opened: 0,
         recovery_closed: 0,
@@ -168,15 +186,12 @@ pub fn ticket_facts(ticket: &Ticket, events: &[Event], calendar: &BusinessCalend
             EventKind::PromiseKept { on_time: true, .. } => facts.promises_on_time += 1,
             EventKind::PromiseKept { on_time: false, .. } => facts.promises_late += 1,
             EventKind::PromiseBroken { .. } => facts.promises_broken += 1,
-            EventKind::CoachOverridden { checks, .. } => facts.overrides.push(OverrideFact {
-                event_id: event.id,
-                agent_id: match event.actor {
-                    Actor::Agent(a) => Some(a),
-                    _ => None,
-                },
-                checks: checks.clone(),
-                at: event.at,
-            }),
+            EventKind::CoachOverridden { checks, .. } => {
+                facts.overrides.push(CoachFact::of(event, checks));
+            }
+            EventKind::CoachFound { checks, .. } => {
+                facts.findings.push(CoachFact::of(event, checks));
+            }
             EventKind::SlaClock {
                 clock,
                 change,

@@ -349,7 +349,8 @@ impl WriteTx {
             if !recorded.is_empty() {
                 let mut all = events.clone();
                 all.extend(recorded.iter().cloned());
-                crate::reports::project(&mut self.tx, &changed, &all, &rules).await?;
+                crate::reports::project(&mut self.tx, &changed, &all, &rules, &mut self.cells)
+                    .await?;
             }
             sqlx::query(
                 "UPDATE tickets SET sla_policy_id = $1, sla_due_at = $2, sla_alert_at = $3, \

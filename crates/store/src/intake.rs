@@ -5,6 +5,7 @@
 //! ticket per transaction, so one bad request never fails the others.
 
 use crate::StoreError;
+use crate::report_cells::Delta;
 use crate::tickets::{NewMessage, TicketChange, create_in};
 use rapport_core::Actor;
 use sqlx::AnyPool;
@@ -63,6 +64,7 @@ async fn write_batch(
     let rules = sla.get();
     let mut tx = write.begin().await?;
     let mut changes = Vec::with_capacity(jobs.len());
+    let mut cells = Delta::default();
     for job in jobs {
         changes.push(
             create_in(
@@ -71,10 +73,12 @@ async fn write_batch(
                 job.actor,
                 job.first.as_ref(),
                 rules.as_deref(),
+                &mut cells,
             )
             .await?,
         );
     }
+    cells.apply(&mut tx).await?;
     tx.commit().await?;
     Ok(changes)
 }

@@ -113,6 +113,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0025_report_cells.sql"),
     ),
     (
+        27,
+        "coach_findings",
+        include_str!("../migrations/0027_coach_findings.sql"),
+    ),
+    (
         28,
         "admin_gaps",
         include_str!("../migrations/0028_admin_gaps.sql"),

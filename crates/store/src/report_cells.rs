@@ -6,7 +6,8 @@
 //! summed anew from `report_tickets` by the rebuild and by the migration.
 
 use crate::reports::{
-    ROW_COLUMNS, ReportFilter, bind_all, fact_row, override_counts_of, streamed, where_sql,
+    ROW_COLUMNS, ReportFilter, bind_all, distinct_checks, fact_row, override_counts_of, streamed,
+    where_sql,
 };
 use crate::rows::parse;
 use crate::{Store, StoreError};
@@ -19,8 +20,9 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
-/// The migration that adds the cells; they are summed when it is applied.
-pub(crate) const MIGRATION: i64 = 25;
+/// The last migration that changes the cells' columns (0025 added them,
+/// 0027 the findings); they are summed from the rows when it is applied.
+pub(crate) const MIGRATION: i64 = 27;
 /// A cell's key as stored: day, team (0: none), owner (0: none), channel,
 /// priority.
 type Key = (i64, i64, i64, &'static str, &'static str);
@@ -39,12 +41,13 @@ fn key_of(key: &CellKey) -> Key {
     )
 }
 
-/// What one ticket adds to the cells: its row (when counted) and its
-/// overridden checks, with whether it came back unhappy.
+/// What one ticket adds to the cells: its row (when counted), and the
+/// checks of its coach rows (overridden or only found), with whether it
+/// came back unhappy.
 #[derive(Debug, Default)]
 pub(crate) struct Part {
     row: Option<FactRow>,
-    overrides: Vec<OverrideKey>,
+    coach: Vec<(OverrideKey, bool)>,
     unhappy: bool,
 }
 
@@ -52,60 +55,71 @@ impl Part {
     /// The part of a ticket's new facts.
     pub(crate) fn of(facts: &TicketFacts) -> Part {
         let team = facts.team_id.map_or(0, |t| t.0);
-        let mut overrides = Vec::new();
-        for o in &facts.overrides {
-            let mut checks: Vec<&str> = o.checks.iter().map(String::as_str).collect();
-            checks.sort_unstable();
-            checks.dedup();
+        let mut coach = Vec::new();
+        let overrides = facts.overrides.iter().map(|o| (o, true));
+        for (o, overridden) in overrides.chain(facts.findings.iter().map(|o| (o, false))) {
             let agent = o.agent_id.map_or(0, |a| a.0);
-            overrides.extend(
-                checks
+            coach.extend(
+                distinct_checks(&o.checks)
                     .into_iter()
-                    .map(|c| (facts.day, team, agent, c.to_string())),
+                    .map(|c| ((facts.day, team, agent, c.to_string()), overridden)),
             );
         }
         Part {
             row: facts.counted.then(|| facts.row()),
-            overrides,
+            coach,
             unhappy: facts.reopens > 0 || facts.csat.is_some_and(|c| c <= 2),
         }
     }
 
-    /// The part of the ticket's row and override rows as they were
-    /// stored (what `DELETE ... RETURNING` gave back).
+    /// The part of the ticket's row and coach rows as they were stored
+    /// (what `DELETE ... RETURNING` gave back).
     pub(crate) fn stored(
         row: Option<&sqlx::any::AnyRow>,
-        overrides: &[sqlx::any::AnyRow],
+        coach: &[sqlx::any::AnyRow],
     ) -> Result<Part, StoreError> {
         let Some(row) = row else {
             return Ok(Part::default());
         };
         let facts = fact_row(row)?;
         let counted: i64 = row.try_get("counted")?;
-        let overrides = overrides
+        let coach = coach
             .iter()
             .map(|o| {
                 Ok((
-                    o.try_get::<i64, _>(0)?,
-                    o.try_get::<Option<i64>, _>(1)?.unwrap_or(0),
-                    o.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
-                    o.try_get::<String, _>(3)?,
+                    (
+                        o.try_get::<i64, _>(0)?,
+                        o.try_get::<Option<i64>, _>(1)?.unwrap_or(0),
+                        o.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+                        o.try_get::<String, _>(3)?,
+                    ),
+                    o.try_get::<i64, _>(4)? != 0,
                 ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Part {
             unhappy: facts.reopened || facts.csat.is_some_and(|c| c <= 2),
             row: (counted != 0).then_some(facts),
-            overrides,
+            coach,
         })
     }
 }
 
-/// Changes to the cells, summed over tickets' parts taken away and added.
-#[derive(Debug, Default)]
+/// Changes to the cells, summed over tickets' parts taken away and added
+/// in one transaction, and written at its end in key order.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Delta {
     cells: BTreeMap<Key, CellSums>,
-    overrides: BTreeMap<OverrideKey, (i64, i64)>,
+    coach: BTreeMap<OverrideKey, CoachSums>,
+}
+
+/// A coach cell's counters: overrides, those of them on tickets that came
+/// back unhappy, and findings.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct CoachSums {
+    overrides: i64,
+    unhappy: i64,
+    findings: i64,
 }
 
 impl Delta {
@@ -117,10 +131,14 @@ impl Delta {
                 .or_default()
                 .merge(&CellSums::of(row), sign);
         }
-        for key in &part.overrides {
-            let e = self.overrides.entry(key.clone()).or_default();
-            e.0 += sign;
-            e.1 += sign * i64::from(part.unhappy);
+        for (key, overridden) in &part.coach {
+            let e = self.coach.entry(key.clone()).or_default();
+            if *overridden {
+                e.overrides += sign;
+                e.unhappy += sign * i64::from(part.unhappy);
+            } else {
+                e.findings += sign;
+            }
         }
     }
 
@@ -130,9 +148,9 @@ impl Delta {
         for (key, sums) in self.cells.iter().filter(|(_, s)| !s.is_zero()) {
             apply_cell(conn, key, sums).await?;
         }
-        for (key, (n, unhappy)) in self.overrides {
-            if n != 0 || unhappy != 0 {
-                apply_override(conn, &key, n, unhappy).await?;
+        for (key, sums) in self.coach {
+            if sums != CoachSums::default() {
+                apply_coach(conn, &key, sums).await?;
             }
         }
         Ok(())
@@ -215,27 +233,33 @@ async fn apply_cell(
     Ok(())
 }
 
-async fn apply_override(
+/// Adds a change to one coach cell; a cell left without overrides or
+/// findings is removed.
+async fn apply_coach(
     conn: &mut AnyConnection,
     key: &OverrideKey,
-    n: i64,
-    unhappy: i64,
+    sums: CoachSums,
 ) -> Result<(), StoreError> {
-    let left: i64 = sqlx::query_scalar(
-        "INSERT INTO report_override_cells (day, team_id, agent_id, check_name, overrides, unhappy) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (day, team_id, agent_id, check_name) DO UPDATE \
+    let (overrides, findings): (i64, i64) = sqlx::query_as(
+        "INSERT INTO report_override_cells \
+         (day, team_id, agent_id, check_name, overrides, unhappy, findings) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (day, team_id, agent_id, check_name) DO UPDATE \
          SET overrides = report_override_cells.overrides + excluded.overrides, \
-         unhappy = report_override_cells.unhappy + excluded.unhappy RETURNING overrides",
+         unhappy = report_override_cells.unhappy + excluded.unhappy, \
+         findings = report_override_cells.findings + excluded.findings \
+         RETURNING overrides, findings",
     )
     .bind(key.0)
     .bind(key.1)
     .bind(key.2)
     .bind(key.3.as_str())
-    .bind(n)
-    .bind(unhappy)
+    .bind(sums.overrides)
+    .bind(sums.unhappy)
+    .bind(sums.findings)
     .fetch_one(&mut *conn)
     .await?;
-    if left == 0 {
+    if overrides == 0 && findings == 0 {
         sqlx::query(
             "DELETE FROM report_override_cells \
              WHERE day = $1 AND team_id = $2 AND agent_id = $3 AND check_name = $4",
@@ -292,9 +316,12 @@ pub(crate) async fn sum_all(conn: &mut AnyConnection) -> Result<(), StoreError> 
         q.execute(&mut *conn).await?;
     }
     sqlx::query(
-        "INSERT INTO report_override_cells (day, team_id, agent_id, check_name, overrides, unhappy) \
-         SELECT o.day, COALESCE(o.team_id, 0), COALESCE(o.agent_id, 0), o.check_name, COUNT(*), \
-         SUM(CASE WHEN r.reopens > 0 OR r.csat <= 2 THEN 1 ELSE 0 END) \
+        "INSERT INTO report_override_cells \
+         (day, team_id, agent_id, check_name, overrides, unhappy, findings) \
+         SELECT o.day, COALESCE(o.team_id, 0), COALESCE(o.agent_id, 0), o.check_name, \
+         SUM(o.overridden), \
+         SUM(CASE WHEN o.overridden = 1 AND (r.reopens > 0 OR r.csat <= 2) THEN 1 ELSE 0 END), \
+         SUM(1 - o.overridden) \
          FROM report_overrides o JOIN report_tickets r ON r.ticket_id = o.ticket_id \
          GROUP BY o.day, COALESCE(o.team_id, 0), COALESCE(o.agent_id, 0), o.check_name",
     )
@@ -347,8 +374,8 @@ impl Store {
         .await
     }
 
-    /// Coach overrides by agent and check (the overrides filter by team,
-    /// agent and day, not channel or priority), from the override cells.
+    /// The coach's overrides and findings by agent and check (they filter
+    /// by team, agent and day, not channel or priority), from the cells.
     pub async fn override_counts(
         &self,
         filter: &ReportFilter,
@@ -356,12 +383,40 @@ impl Store {
         let (clause, binds) = filter.overrides_scope().clause("", 1);
         let sql = format!(
             "SELECT agent_id, check_name, CAST(SUM(overrides) AS BIGINT) AS n, \
-             CAST(SUM(unhappy) AS BIGINT) AS unhappy \
+             CAST(SUM(unhappy) AS BIGINT) AS unhappy, CAST(SUM(findings) AS BIGINT) AS findings \
              FROM report_override_cells{} GROUP BY agent_id, check_name \
-             HAVING SUM(overrides) > 0",
+             HAVING SUM(overrides) > 0 OR SUM(findings) > 0",
             where_sql(&clause, "")
         );
         override_counts_of(&self.read, sql, binds).await
+    }
+
+    /// The coach's findings by day and check (filtered as
+    /// [`Store::override_counts`]), in day then byte order of the check.
+    pub async fn findings_by_day(
+        &self,
+        filter: &ReportFilter,
+    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let (clause, binds) = filter.overrides_scope().clause("", 1);
+        let sql = format!(
+            "SELECT day, check_name, CAST(SUM(findings) AS BIGINT) AS findings \
+             FROM report_override_cells{} GROUP BY day, check_name HAVING SUM(findings) > 0",
+            where_sql(&clause, "")
+        );
+        let mut rows = streamed(
+            &self.read,
+            bind_all(sqlx::query(AssertSqlSafe(sql)), binds),
+            |row| {
+                Ok((
+                    row.try_get::<i64, _>(0)?,
+                    row.try_get::<String, _>(1)?,
+                    row.try_get::<i64, _>(2)?,
+                ))
+            },
+        )
+        .await?;
+        rows.sort_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
+        Ok(rows)
     }
 
     /// Sums the cells anew from the projection rows in one transaction
@@ -387,8 +442,8 @@ impl Store {
             .iter()
             .map(|r| cell(r).map(|c| format!("{c:?}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let overrides: Vec<(i64, i64, i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT day, team_id, agent_id, check_name, overrides, unhappy \
+        let overrides: Vec<(i64, i64, i64, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT day, team_id, agent_id, check_name, overrides, unhappy, findings \
              FROM report_override_cells ORDER BY day, team_id, agent_id, check_name",
         )
         .fetch_all(&self.read)

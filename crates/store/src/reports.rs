@@ -58,6 +58,7 @@ pub(crate) async fn project(
     ticket: &Ticket,
     events: &[Event],
     rules: &SlaRules,
+    cells: &mut Delta,
 ) -> Result<(), StoreError> {
     let facts = facts_of(ticket, events, rules);
     let old = sqlx::query(AssertSqlSafe(format!(
@@ -68,17 +69,17 @@ pub(crate) async fn project(
     .await?;
     let old_overrides = sqlx::query(
         "DELETE FROM report_overrides WHERE ticket_id = $1 \
-         RETURNING day, team_id, agent_id, check_name",
+         RETURNING day, team_id, agent_id, check_name, overridden",
     )
     .bind(ticket.id.0)
     .fetch_all(&mut *conn)
     .await?;
     insert_facts(conn, std::slice::from_ref(&facts)).await?;
-    // The pre-summed cells: the ticket's old part out, its new part in.
-    let mut delta = Delta::default();
-    delta.add(&Part::stored(old.as_ref(), &old_overrides)?, -1);
-    delta.add(&Part::of(&facts), 1);
-    delta.apply(conn).await
+    // The pre-summed cells: the ticket's old part out, its new part in,
+    // written when the transaction commits (see `Delta`).
+    cells.add(&Part::stored(old.as_ref(), &old_overrides)?, -1);
+    cells.add(&Part::of(&facts), 1);
+    Ok(())
 }
 
 fn flag(b: bool) -> i64 {
@@ -123,37 +124,48 @@ async fn insert_facts(conn: &mut AnyConnection, all: &[TicketFacts]) -> Result<(
         }
         q.execute(&mut *conn).await?;
     }
-    let overrides: Vec<(&TicketFacts, i64, Option<i64>, &str)> = all
+    // One row per check of every override (overridden 1) and every
+    // reply's findings (overridden 0).
+    let coach: Vec<(&TicketFacts, i64, Option<i64>, &str, i64)> = all
         .iter()
         .flat_map(|f| {
-            f.overrides.iter().flat_map(move |o| {
-                let mut checks: Vec<&str> = o.checks.iter().map(String::as_str).collect();
-                checks.sort_unstable();
-                checks.dedup();
-                checks
+            let overrides = f.overrides.iter().map(|o| (o, 1));
+            let findings = f.findings.iter().map(|o| (o, 0));
+            overrides.chain(findings).flat_map(move |(o, overridden)| {
+                distinct_checks(&o.checks)
                     .into_iter()
-                    .map(move |c| (f, o.event_id.0, o.agent_id.map(|a| a.0), c))
+                    .map(move |c| (f, o.event_id.0, o.agent_id.map(|a| a.0), c, overridden))
             })
         })
         .collect();
-    for chunk in overrides.chunks(insert_rows(6)) {
+    for chunk in coach.chunks(insert_rows(7)) {
         let sql = format!(
-            "INSERT INTO report_overrides (event_id, check_name, ticket_id, agent_id, team_id, day) VALUES {}",
-            value_rows(chunk.len(), 6)
+            "INSERT INTO report_overrides \
+             (event_id, check_name, ticket_id, agent_id, team_id, day, overridden) VALUES {}",
+            value_rows(chunk.len(), 7)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (f, event_id, agent, check) in chunk {
+        for (f, event_id, agent, check, overridden) in chunk {
             q = q
                 .bind(*event_id)
                 .bind(*check)
                 .bind(f.ticket_id.0)
                 .bind(*agent)
                 .bind(f.team_id.map(|t| t.0))
-                .bind(f.day);
+                .bind(f.day)
+                .bind(*overridden);
         }
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// A reply's checks, each once, in byte order.
+pub(crate) fn distinct_checks(checks: &[String]) -> Vec<&str> {
+    let mut checks: Vec<&str> = checks.iter().map(String::as_str).collect();
+    checks.sort_unstable();
+    checks.dedup();
+    checks
 }
 
 /// Which tickets a report covers (days inclusive, business zone).
@@ -258,8 +270,8 @@ pub(crate) const ROW_COLUMNS: &str = "day, team_id, agent_id, channel, priority,
      resolution_bucket, resolved, one_touch, reopens, transfers, first_response_met, \
      resolution_met, promises_made, promises_on_time, overrides, csat, recovery_opened, recovery_closed";
 
-/// A `report_overrides` row: event, check, ticket, agent, team, day.
-type OverrideRowText = (i64, String, i64, Option<i64>, Option<i64>, i64);
+/// A `report_overrides` row: event, check, ticket, agent, team, day, overridden.
+type OverrideRowText = (i64, String, i64, Option<i64>, Option<i64>, i64, i64);
 
 /// Overrides of one check by one agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,6 +284,8 @@ pub struct OverrideCount {
     pub count: i64,
     /// Of those, on tickets that came back unhappy (reopened or rated 1–2).
     pub unhappy: i64,
+    /// Replies on which the coach raised this check (overridden or not).
+    pub findings: i64,
 }
 
 pub(crate) fn bind_all<'q>(
@@ -302,7 +316,8 @@ pub(crate) async fn streamed<T>(
     Ok(out)
 }
 
-/// Runs a query of (agent, check, count, unhappy) rows: overrides by agent
+/// Runs a query of (agent, check, count, unhappy, findings) rows: the
+/// coach's overrides and findings by agent
 /// and check in byte order on both engines (PostgreSQL's collation may
 /// order text otherwise); agent 0 or none is none.
 pub(crate) async fn override_counts_of(
@@ -324,6 +339,7 @@ pub(crate) async fn override_counts_of(
                 check: row.try_get(1)?,
                 count: row.try_get(2)?,
                 unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+                findings: row.try_get::<Option<i64>, _>(4)?.unwrap_or(0),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -410,8 +426,10 @@ impl Store {
     ) -> Result<Vec<OverrideCount>, StoreError> {
         let (clause, binds) = filter.overrides_scope().clause("o.", 1);
         let sql = format!(
-            "SELECT o.agent_id, o.check_name, COUNT(*) AS n, \
-             SUM(CASE WHEN r.reopens > 0 OR r.csat <= 2 THEN 1 ELSE 0 END) AS unhappy \
+            "SELECT o.agent_id, o.check_name, CAST(SUM(o.overridden) AS BIGINT) AS n, \
+             CAST(SUM(CASE WHEN o.overridden = 1 AND (r.reopens > 0 OR r.csat <= 2) \
+             THEN 1 ELSE 0 END) AS BIGINT) AS unhappy, \
+             CAST(SUM(1 - o.overridden) AS BIGINT) AS findings \
              FROM report_overrides o JOIN report_tickets r ON r.ticket_id = o.ticket_id{} \
              GROUP BY o.agent_id, o.check_name",
             where_sql(&clause, "")
@@ -510,8 +528,8 @@ impl Store {
             out.push(cells.join(","));
         }
         let overrides: Vec<OverrideRowText> = sqlx::query_as(
-            "SELECT event_id, check_name, ticket_id, agent_id, team_id, day FROM report_overrides \
-             ORDER BY event_id, check_name",
+            "SELECT event_id, check_name, ticket_id, agent_id, team_id, day, overridden \
+             FROM report_overrides ORDER BY event_id, check_name",
         )
         .fetch_all(&self.read)
         .await?;

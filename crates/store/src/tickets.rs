@@ -1,6 +1,7 @@
 //! Tickets, their messages and events: created, changed and listed.
 
 use crate::clocks;
+use crate::report_cells::Delta;
 use crate::rows::{
     TICKET_COLUMNS, closure_json, duplicate_of, parse, select_ticket, tags_json, ticket, value_rows,
 };
@@ -432,26 +433,6 @@ pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
     }
 }
 
-/// Changes a ticket inside an open transaction (see [`Store::change_ticket`]).
-pub(crate) async fn change_in<E, F>(
-    conn: &mut AnyConnection,
-    for_update: &str,
-    id: TicketId,
-    actor: Actor,
-    message: Option<NewMessage>,
-    rules: Option<&SlaRules>,
-    decide: F,
-) -> Result<TicketChange, E>
-where
-    E: From<StoreError>,
-    F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
-{
-    let current = select_ticket(&mut *conn, id, for_update)
-        .await?
-        .ok_or(StoreError::NotFound("ticket"))?;
-    change_locked(conn, current, actor, message, rules, decide).await
-}
-
 /// Changes a ticket already read (and locked) in this transaction.
 pub(crate) async fn change_locked<E, F>(
     conn: &mut AnyConnection,
@@ -459,6 +440,7 @@ pub(crate) async fn change_locked<E, F>(
     actor: Actor,
     message: Option<NewMessage>,
     rules: Option<&SlaRules>,
+    cells: &mut Delta,
     decide: F,
 ) -> Result<TicketChange, E>
 where
@@ -472,7 +454,7 @@ where
         None => None,
     };
     let kinds = decide(&current, message.as_ref().map(|m| m.id))?;
-    let (events, clocks) = append(conn, &mut current, actor, now, kinds, rules).await?;
+    let (events, clocks) = append(conn, &mut current, actor, now, kinds, rules, cells).await?;
     Ok(TicketChange {
         ticket: current,
         events,
@@ -490,6 +472,7 @@ pub(crate) async fn create_in(
     actor: Actor,
     first_message: Option<&NewMessage>,
     rules: Option<&SlaRules>,
+    cells: &mut Delta,
 ) -> Result<TicketChange, StoreError> {
     let mut ticket = opening.ticket.clone();
     // The clocks are planned before the row exists (they need no id), so
@@ -543,7 +526,7 @@ pub(crate) async fn create_in(
     }
     let events = insert_events(conn, ticket.id, actor, ticket.created_at, &kinds).await?;
     if let Some(rules) = rules {
-        crate::reports::project(conn, &ticket, &events, rules).await?;
+        crate::reports::project(conn, &ticket, &events, rules, cells).await?;
     }
     crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok(TicketChange {
@@ -641,6 +624,7 @@ async fn append(
     now: Timestamp,
     mut kinds: Vec<EventKind>,
     rules: Option<&SlaRules>,
+    cells: &mut Delta,
 ) -> Result<(Vec<Event>, Option<rapport_core::sla::ClockPlan>), StoreError> {
     let previous_version = ticket.version;
     for kind in &kinds {
@@ -705,7 +689,7 @@ async fn append(
     {
         // The whole log, the new events included: the facts are a fold.
         let history = clocks::history(conn, ticket.id).await?;
-        crate::reports::project(conn, ticket, &history, rules).await?;
+        crate::reports::project(conn, ticket, &history, rules, cells).await?;
     }
     crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok((events, clocks))

@@ -5,8 +5,9 @@
 
 use crate::customers::insert_customer_in;
 use crate::message_ids::MessageIdLinks;
+use crate::report_cells::Delta;
 use crate::rows::{select_ticket, value_rows};
-use crate::tickets::{change_in, change_locked, create_in};
+use crate::tickets::{change_locked, create_in};
 use crate::{Backend, IdentityRecord, NewMessage, Store, StoreError, TicketChange};
 use rapport_core::{
     Actor, CustomerId, EventKind, IdentityKind, MessageId, Ticket, TicketId, Timestamp,
@@ -40,6 +41,12 @@ pub struct WriteTx {
     pub(crate) job_signal: std::sync::Arc<tokio::sync::Notify>,
     /// The response-target rules at the transaction's start.
     pub(crate) sla: Option<std::sync::Arc<rapport_core::sla::SlaRules>>,
+    /// The report cells' changes, written in key order at commit (so two
+    /// transactions never wait on each other's cells in a cycle, and hold
+    /// a cell's row only while they commit).
+    pub(crate) cells: Delta,
+    /// The cells' changes as they were at the savepoint.
+    cells_at_savepoint: Option<Delta>,
 }
 
 impl std::fmt::Debug for WriteTx {
@@ -60,6 +67,8 @@ impl Store {
             jobs_scheduled: false,
             job_signal: self.job_signal.clone(),
             sla: self.sla.get(),
+            cells: Delta::default(),
+            cells_at_savepoint: None,
         })
     }
 }
@@ -67,6 +76,7 @@ impl Store {
 impl WriteTx {
     /// Commits everything written.
     pub async fn commit(mut self) -> Result<(), StoreError> {
+        std::mem::take(&mut self.cells).apply(&mut self.tx).await?;
         self.flush_links().await?;
         self.tx.commit().await?;
         if self.jobs_scheduled {
@@ -81,6 +91,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.links.mark_savepoint();
+        self.cells_at_savepoint = Some(self.cells.clone());
         Ok(())
     }
 
@@ -89,6 +100,7 @@ impl WriteTx {
         sqlx::query("RELEASE SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
+        self.cells_at_savepoint = None;
         Ok(())
     }
 
@@ -98,6 +110,9 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.links.rollback_to_savepoint();
+        if let Some(cells) = self.cells_at_savepoint.take() {
+            self.cells = cells;
+        }
         sqlx::query("RELEASE SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
@@ -124,6 +139,7 @@ impl WriteTx {
             actor,
             first_message.as_ref(),
             self.sla.as_deref(),
+            &mut self.cells,
         )
         .await
     }
@@ -141,17 +157,10 @@ impl WriteTx {
         F: FnOnce(&Ticket, Option<MessageId>) -> Result<Vec<EventKind>, E>,
     {
         let lock = self.for_update();
-        let rules = self.sla.clone();
-        change_in(
-            &mut self.tx,
-            lock,
-            id,
-            actor,
-            message,
-            rules.as_deref(),
-            decide,
-        )
-        .await
+        let current = select_ticket(&mut *self.tx, id, lock)
+            .await?
+            .ok_or(StoreError::NotFound("ticket"))?;
+        self.change_locked(current, actor, message, decide).await
     }
 
     /// Reads a ticket and locks it until the transaction ends (PostgreSQL;
@@ -180,6 +189,7 @@ impl WriteTx {
             actor,
             message,
             rules.as_deref(),
+            &mut self.cells,
             decide,
         )
         .await

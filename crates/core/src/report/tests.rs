@@ -64,6 +64,15 @@ fn facts_fold_times_reopens_promises_and_overrides() {
             },
         ),
         event(
+            2,
+            "2026-12-07T10:30:00Z",
+            agent,
+            EventKind::CoachFound {
+                message_id: MessageId(1),
+                checks: vec!["basics".into(), "rude".into()],
+            },
+        ),
+        event(
             3,
             "2026-12-07T11:00:00Z",
             agent,
@@ -146,6 +155,9 @@ fn facts_fold_times_reopens_promises_and_overrides() {
     assert_eq!((facts.promises_made, facts.promises_on_time), (1, 1));
     assert_eq!(facts.overrides.len(), 1);
     assert_eq!(facts.overrides[0].agent_id, Some(AgentId(5)));
+    assert_eq!(facts.findings.len(), 1);
+    assert_eq!(facts.findings[0].checks, ["basics", "rude"]);
+    assert_eq!(facts.findings[0].agent_id, Some(AgentId(5)));
     assert_eq!(facts.first_response_target.met, None, "no clock ran");
     assert_eq!(
         facts.day,

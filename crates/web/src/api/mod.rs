@@ -64,7 +64,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "calendars", description = "Business calendars and the posted business hours"),
         (name = "promises", description = "Promises made to customers in replies: kept, broken, reminded"),
         (name = "feedback", description = "Satisfaction surveys, recovery tasks after a low rating or a negative review, imported public reviews"),
-        (name = "reports", description = "Figures from the event log: response and resolution times in business time, targets met, one-touch, reopens, transfers, promises, satisfaction, coach overrides; scorecards; the fairness audit"),
+        (name = "reports", description = "Figures from the event log: response and resolution times in business time, targets met, one-touch, reopens, transfers, promises, satisfaction, coach findings and overrides; scorecards; the fairness audit"),
         (name = "response targets", description = "Response targets (SLA): policies, each ticket's clocks in business time, and agents' notifications"),
     )
 )]

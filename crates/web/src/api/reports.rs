@@ -33,7 +33,7 @@ pub struct ReportParams {
     pub priority: Option<String>,
     /// `day`, `week` or `month` (default).
     pub period: Option<String>,
-    /// For the CSV export: `totals`, `series`, `teams`, `agents`, `channels`, `priorities` or `overrides`.
+    /// For the CSV export: `totals`, `series`, `teams`, `agents`, `channels`, `priorities`, `overrides` or `findings`.
     pub table: Option<String>,
     /// For the fairness audit: `channel`, `priority` or a customer attribute (default `channel`).
     pub by: Option<String>,
@@ -102,7 +102,7 @@ impl ReportParams {
             .map_err(|_| {
                 ApiError::field(
                     "table",
-                    "must be totals, series, teams, agents, channels, priorities or overrides",
+                    "must be totals, series, teams, agents, channels, priorities, overrides or findings",
                 )
             })
     }
@@ -110,7 +110,7 @@ impl ReportParams {
 
 /// The full report: totals, the series by period, by team, agent, channel
 /// and priority (business-time medians and p90 in minutes, rates 0–1), and
-/// the coach overrides by agent and check.
+/// the coach overrides and findings by agent and check.
 #[utoipa::path(get, path = "/api/v1/reports", tag = "reports", security(("bearer" = [])), params(ReportParams),
     responses((status = 200, body = Object, description = "The report"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn report(

@@ -240,6 +240,7 @@ pub async fn show(
                 ReportTable::Channels => "By channel",
                 ReportTable::Priorities => "By priority",
                 ReportTable::Overrides => "Coach overrides: what, how often, by whom",
+                ReportTable::Findings => "Coach findings on sent replies",
             };
             let csv = Some(query_string(&q, table.as_str()));
             if table == ReportTable::Overrides {
@@ -262,6 +263,26 @@ pub async fn show(
                                 o.check.clone(),
                                 o.count.to_string(),
                                 o.unhappy.to_string(),
+                            ]
+                        })
+                        .collect(),
+                });
+                continue;
+            }
+            if table == ReportTable::Findings {
+                tables.push(TableView {
+                    id: "t-findings".into(),
+                    title: title.into(),
+                    csv,
+                    header: vec!["agent".into(), "check".into(), "replies".into()],
+                    rows: report
+                        .findings
+                        .iter()
+                        .map(|f| {
+                            vec![
+                                f.agent_id.map_or("none".into(), |a| a.0.to_string()),
+                                f.check.clone(),
+                                f.count.to_string(),
                             ]
                         })
                         .collect(),
@@ -308,6 +329,17 @@ pub async fn show(
                 .overrides
                 .iter()
                 .map(|o| vec![o.check.clone(), o.count.to_string(), o.unhappy.to_string()])
+                .collect(),
+        });
+        tables.push(TableView {
+            id: "t-findings".into(),
+            title: "What the coach raised on my replies, over time".into(),
+            csv: None,
+            header: vec!["period".into(), "check".into(), "replies".into()],
+            rows: card
+                .findings_series
+                .iter()
+                .map(|f| vec![f.period.clone(), f.check.clone(), f.count.to_string()])
                 .collect(),
         });
     }

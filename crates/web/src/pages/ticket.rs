@@ -409,6 +409,9 @@ fn describe(who: &str, kind: &EventKind, agent_name: &dyn Fn(AgentId) -> String)
             "{who} sent a reply past the coach ({}) because: {reason}",
             checks.join(", ")
         ),
+        EventKind::CoachFound { checks, .. } => {
+            format!("the coach raised {} on the reply", checks.join(", "))
+        }
         EventKind::PromiseMade {
             promise_id, text, ..
         } => format!("{who} promised the customer (promise {promise_id}): “{text}”"),

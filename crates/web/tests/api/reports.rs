@@ -38,7 +38,7 @@ async fn seed(h: &Harness) -> (i64, i64, i64) {
         h,
         &format!("/api/v1/tickets/{solved}/messages"),
         &h.agent,
-        json!({"kind": "reply", "body": "Hi Ann,\n\nI have sent a new lamp today; it arrives on Monday.\n\nBest regards,\nSam"}),
+        json!({"kind": "reply", "body": "Hi Ann,\n\nI'm sorry your lamp arrived broken. I have sent a new lamp today; it arrives on Monday.\n\nBest regards,\nSam"}),
     )
     .await;
     ok(
@@ -59,7 +59,7 @@ async fn seed(h: &Harness) -> (i64, i64, i64) {
 }
 
 async fn the_projection_follows_every_change_and_the_rebuild_agrees(h: &Harness) {
-    let (solved, _, untouched) = seed(h).await;
+    let (solved, overridden, untouched) = seed(h).await;
     let running = h.store.report_snapshot().await.expect("snapshot");
     assert!(
         running.len() >= 4,
@@ -103,6 +103,49 @@ async fn the_projection_follows_every_change_and_the_rebuild_agrees(h: &Harness)
             .any(|o| o["check"] == "rude" && o["agent_id"] == h.agent_id.0 && o["count"] == 1),
         "{overrides:?}"
     );
+    // The coach's findings are recorded with each sent reply: none on the
+    // clean reply, the blocking ones (and any warnings) on the other.
+    let (_, clean) = h
+        .get(&format!("/api/v1/tickets/{solved}/events"), &h.lead)
+        .await;
+    assert!(!clean.to_string().contains("coach_found"), "{clean}");
+    let (_, rude) = h
+        .get(&format!("/api/v1/tickets/{overridden}/events"), &h.lead)
+        .await;
+    let found: Vec<&serde_json::Value> = rude
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.to_string().contains("coach_found"))
+        .collect();
+    assert_eq!(found.len(), 1, "{rude}");
+    assert!(found[0].to_string().contains("\"rude\""), "{rude}");
+    let findings = r["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["check"] == "rude" && f["agent_id"] == h.agent_id.0 && f["count"] == 1),
+        "{findings:?}"
+    );
+    assert!(
+        findings.iter().all(|f| f["count"] == 1),
+        "one reply had findings: {findings:?}"
+    );
+    let (s, csv) = h
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/reports/csv?table=findings",
+            Some(&h.lead),
+            None,
+        )
+        .await;
+    assert_eq!(s.as_u16(), 200, "{csv}");
+    let csv = csv
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| csv.to_string());
+    assert!(csv.starts_with("agent,check,replies"), "{csv}");
+    assert!(csv.contains(&format!("{},rude,1", h.agent_id.0)), "{csv}");
     let team_only = h
         .get(&format!("/api/v1/reports?team={}", h.team2.0), &h.lead)
         .await
@@ -147,6 +190,16 @@ async fn agents_see_their_own_scorecard_only(h: &Harness) {
         .filter_map(|o| o["check"].as_str())
         .collect();
     assert!(checks.contains(&"rude"), "{card}");
+    let over_time: Vec<(&str, &str)> = card["findings_series"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| Some((f["period"].as_str()?, f["check"].as_str()?)))
+        .collect();
+    assert!(
+        over_time.iter().any(|(p, c)| *c == "rude" && p.len() == 7),
+        "monthly by default: {card}"
+    );
     let (s, b) = h
         .get(
             &format!("/api/v1/reports/scorecards/{}", h.other_agent_id.0),
@@ -232,14 +285,25 @@ async fn assert_cells_equal_rows(h: &Harness) -> rapport_core::report::figures::
                 "{filter:?} {period:?}"
             );
         }
+        let coach = h.store.override_counts(&filter).await.expect("cells");
         assert_eq!(
-            h.store.override_counts(&filter).await.expect("cells"),
+            coach,
             h.store
                 .override_counts_from_rows(&filter)
                 .await
                 .expect("rows"),
             "{filter:?}"
         );
+        if filter == ReportFilter::default() {
+            assert!(
+                coach.iter().any(|c| c.findings > 0 && c.count == 0),
+                "the generated replies' warnings are counted: {coach:?}"
+            );
+            assert!(
+                coach.iter().any(|c| c.findings > 0 && c.count > 0),
+                "an override is also a finding: {coach:?}"
+            );
+        }
     }
     let query = ReportQuery {
         filter: ReportFilter::default(),
@@ -369,7 +433,82 @@ async fn the_pre_summed_cells_equal_the_per_ticket_sums(h: &Harness) {
     assert_eq!(h.store.report_snapshot().await.expect("snapshot"), running);
 }
 
+/// Raises a ticket's priority in an open transaction: its report row
+/// moves from one cell to another.
+async fn raise(tx: &mut rapport_store::WriteTx, id: i64, actor: rapport_core::Actor) {
+    tx.change_ticket(TicketId(id), actor, None, |t, _| {
+        Ok::<_, rapport_store::StoreError>(vec![rapport_core::EventKind::PriorityChanged {
+            from: t.priority,
+            to: Priority::Urgent,
+        }])
+    })
+    .await
+    .expect("change");
+}
+
+/// Two transactions that change tickets of two teams in crossed order:
+/// the cells are written at commit in key order, so neither waits on a
+/// cell the other holds (on PostgreSQL this deadlocked while each change
+/// wrote its cells at once), and the cells still sum to the rows.
+async fn crossed_changes_never_deadlock_on_the_cells(h: &Harness) {
+    let a = h.ticket("A", Some(h.team)).await;
+    let b = h.ticket("B", Some(h.team2)).await;
+    let c = h.ticket("C", Some(h.team2)).await;
+    let d = h.ticket("D", Some(h.team)).await;
+    let actor = rapport_core::Actor::Agent(h.agent_id);
+    if h.store.backend() == rapport_store::Backend::Postgres {
+        let mut one = h.store.begin_write().await.expect("begin");
+        let mut two = h.store.begin_write().await.expect("begin");
+        raise(&mut one, a, actor).await;
+        raise(&mut two, c, actor).await;
+        let first = tokio::spawn(async move {
+            raise(&mut one, b, actor).await;
+            one.commit().await
+        });
+        let second = tokio::spawn(async move {
+            raise(&mut two, d, actor).await;
+            two.commit().await
+        });
+        let wait = std::time::Duration::from_secs(30);
+        for task in [first, second] {
+            let done = tokio::time::timeout(wait, task)
+                .await
+                .expect("no transaction waits for ever")
+                .expect("task");
+            assert!(
+                done.is_ok(),
+                "both commit, none is a deadlock victim: {done:?}"
+            );
+        }
+    } else {
+        // SQLite has one writer: the transactions run one after the other.
+        for pair in [[a, b], [c, d]] {
+            let mut tx = h.store.begin_write().await.expect("begin");
+            for id in pair {
+                raise(&mut tx, id, actor).await;
+            }
+            tx.commit().await.expect("commit");
+        }
+    }
+    let caller = Caller::operator(h.admin_id, Role::Admin);
+    for priority in [None, Some(Priority::Urgent)] {
+        let filter = ReportFilter {
+            priority,
+            ..Default::default()
+        };
+        let query = ReportQuery {
+            filter: filter.clone(),
+            period: Period::Day,
+        };
+        let report = h.app.report(&caller, &query).await.expect("report");
+        let rows = h.store.report_rows(&filter).await.expect("rows");
+        assert_eq!(report.breakdown, breakdown(&rows, Period::Day));
+        assert_eq!(report.breakdown.totals.tickets, 4, "every change counted");
+    }
+}
+
 both_backends!(
+    crossed_changes_never_deadlock_on_the_cells,
     the_projection_follows_every_change_and_the_rebuild_agrees,
     agents_see_their_own_scorecard_only,
     the_pre_summed_cells_equal_the_per_ticket_sums,
