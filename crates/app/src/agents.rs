@@ -2,9 +2,10 @@
 
 use crate::auth::login_email;
 use crate::passwords::hash_password;
+use crate::throttle::account_keys;
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::{AgentId, Permission, Role};
-use rapport_store::AgentRecord;
+use rapport_store::{AgentRecord, AuditAction, AuditLine};
 
 /// A change to an agent; absent fields stay as they are.
 #[derive(Debug, Clone, Default)]
@@ -141,3 +142,56 @@ impl App {
         Ok(saved)
     }
 }
+
+impl App {
+    /// An admin sets another agent's password (checked by the same rules
+    /// as everywhere). Every session and API token of theirs is revoked,
+    /// the failed-login throttle counted against their account is cleared,
+    /// and the reset is recorded (who, whom, when). An admin's own password
+    /// is not reset here: that would sign them out with no warning; they
+    /// change it as any agent changes their own.
+    pub async fn reset_password(
+        &self,
+        caller: &Caller,
+        id: AgentId,
+        password: &str,
+    ) -> Result<AuditLine, AppError> {
+        caller.require(Permission::ManageAgents, "reset other agents' passwords")?;
+        if id == caller.agent_id {
+            return Err(AppError::Conflict(
+                "this would sign you out everywhere; change your own password as on your own account (PATCH /api/v1/agents/{your id})".into(),
+            ));
+        }
+        let mut agent = self.store.agent(id).await?;
+        agent.password_hash = Some(hash_password(password).await?);
+        self.store.update_agent(&agent).await?;
+        self.store.revoke_all_tokens(id).await?;
+        self.store.revoke_agent_web_sessions(id).await?;
+        let (account, pairs) = account_keys(&agent.email);
+        self.store.clear_throttle_keys(&[&account], &pairs).await?;
+        let line = self
+            .store
+            .record_audit(caller.agent_id, id, AuditAction::PasswordReset)
+            .await?;
+        tracing::info!(
+            by = caller.agent_id.0,
+            agent = id.0,
+            "an admin reset an agent's password"
+        );
+        Ok(line)
+    }
+
+    /// The latest audit lines about an agent (admins), newest first.
+    pub async fn agent_audit(
+        &self,
+        caller: &Caller,
+        id: AgentId,
+    ) -> Result<Vec<AuditLine>, AppError> {
+        caller.require(Permission::ManageAgents, "read the agents' audit")?;
+        self.store.agent(id).await?;
+        Ok(self.store.audit_of(id, AUDIT_SHOWN).await?)
+    }
+}
+
+/// Audit lines read about one agent.
+const AUDIT_SHOWN: i64 = 20;

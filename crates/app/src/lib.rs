@@ -200,6 +200,9 @@ pub struct MailConfig {
     /// How long a sent reply waits, undoable, before it is stored and
     /// mailed (zero: at once). `rapport serve` defaults to 10 s.
     pub undo_send: std::time::Duration,
+    /// The names of the IMAP mailboxes configured (`[[imap]]`), so the mail
+    /// status lists one that has never been polled too.
+    pub mailboxes: Vec<String>,
 }
 
 impl Default for MailConfig {
@@ -216,6 +219,7 @@ impl Default for MailConfig {
             max_message_attachment_bytes: 20 * 1024 * 1024,
             read_budget: std::time::Duration::from_secs(20),
             undo_send: std::time::Duration::ZERO,
+            mailboxes: Vec::new(),
         }
     }
 }
@@ -343,10 +347,10 @@ pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppErro
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.
 pub use rapport_store::{
-    AgentRecord, AttachmentRecord, Blobs, CalendarRecord, CustomerRecord, IdentityRecord,
-    InboundRecord, InboundStatus, JobCount, JobKind, JobRecord, JobStatus, MailboxHealth,
-    MessageRecord, NewJob, OutboxCounts, OutboxKind, OutboxRecord, OutboxStatus, ProbeReport,
-    PromiseCounts, PromiseFilter, PromiseRecord, RecoveryFilter, RecoveryStatus,
-    RecoveryTaskRecord, SurveyRecord, TeamRecord, TemplateRecord, TicketChange, TicketFilter,
-    TicketSort, TokenRecord,
+    AgentRecord, AttachmentRecord, AuditAction, AuditLine, Blobs, CalendarRecord, CustomerRecord,
+    IdentityRecord, InboundRecord, InboundStatus, JobCount, JobKind, JobRecord, JobStatus,
+    MailboxHealth, MessageRecord, NewJob, OutboxCounts, OutboxKind, OutboxRecord, OutboxStatus,
+    ProbeReport, PromiseCounts, PromiseFilter, PromiseRecord, RecoveryFilter, RecoveryStatus,
+    RecoveryTaskRecord, SurveyRecord, TeamBlockers, TeamRecord, TeamRemoval, TemplateRecord,
+    TicketChange, TicketFilter, TicketSort, TokenRecord,
 };

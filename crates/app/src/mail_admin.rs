@@ -15,11 +15,80 @@ const FAILURES_SHOWN: i64 = 50;
 /// The most text of a quarantined message shown (characters).
 const PREVIEW_CHARS: usize = 100_000;
 
+/// Where a mailbox stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailboxState {
+    /// Configured, but no poller has reported on it yet.
+    NeverPolled,
+    /// The last thing that happened was a good pass.
+    Ok,
+    /// The last thing that happened was a failure.
+    Failing,
+}
+
+rapport_core::str_enum!(MailboxState {
+    MailboxState::NeverPolled => "never_polled",
+    MailboxState::Ok => "ok",
+    MailboxState::Failing => "failing",
+});
+
+/// A mailbox on the status page: what its poller recorded, and whether
+/// this server's settings name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxStatus {
+    /// The recorded passes and failures (all empty: never polled).
+    pub health: MailboxHealth,
+    /// Whether this server's `[[imap]]` settings name it.
+    pub configured: bool,
+}
+
+impl MailboxStatus {
+    /// Never polled, ok or failing.
+    pub fn state(&self) -> MailboxState {
+        let h = &self.health;
+        if h.failing() {
+            MailboxState::Failing
+        } else if h.last_poll_at.is_none() && h.last_error_at.is_none() {
+            MailboxState::NeverPolled
+        } else {
+            MailboxState::Ok
+        }
+    }
+}
+
+/// Every configured mailbox and every one a poller reported on, by name.
+fn merged(configured: &[String], recorded: Vec<MailboxHealth>) -> Vec<MailboxStatus> {
+    let mut all: Vec<MailboxStatus> = recorded
+        .into_iter()
+        .map(|health| MailboxStatus {
+            configured: configured.contains(&health.mailbox),
+            health,
+        })
+        .collect();
+    for name in configured {
+        if !all.iter().any(|m| &m.health.mailbox == name) {
+            all.push(MailboxStatus {
+                health: MailboxHealth {
+                    mailbox: name.clone(),
+                    last_poll_at: None,
+                    last_fetched: 0,
+                    last_error: None,
+                    last_error_at: None,
+                },
+                configured: true,
+            });
+        }
+    }
+    all.sort_by(|a, b| a.health.mailbox.cmp(&b.health.mailbox));
+    all
+}
+
 /// The mail channel's state.
 #[derive(Debug, Clone)]
 pub struct MailStatus {
-    /// Every mailbox a poller has reported on.
-    pub mailboxes: Vec<MailboxHealth>,
+    /// Every configured mailbox (also one never polled) and every one a
+    /// poller has reported on, by name.
+    pub mailboxes: Vec<MailboxStatus>,
     /// The outbox's counts by state.
     pub outbox: OutboxCounts,
     /// The latest failed sends, newest first.
@@ -71,11 +140,42 @@ impl App {
     pub async fn mail_status(&self, caller: &Caller) -> Result<MailStatus, AppError> {
         caller.require(Permission::ManageAgents, "see the mail channel's status")?;
         Ok(MailStatus {
-            mailboxes: self.store().mailbox_health().await?,
+            mailboxes: merged(
+                &self.config().mail.mailboxes,
+                self.store().mailbox_health().await?,
+            ),
             outbox: self.store().outbox_counts().await?,
             failures: self.store().outbox_failures(FAILURES_SHOWN).await?,
             read_at: Timestamp::now(),
         })
+    }
+
+    /// Puts a failed send back in the outbox queue (admins): one by id, or
+    /// every failed one with `None`. Its attempts start again from zero and
+    /// the outbox worker sends it at its next pass. A send that is not
+    /// failed is a conflict, an unknown id not found. Returns the ids.
+    pub async fn retry_outbox(
+        &self,
+        caller: &Caller,
+        id: Option<i64>,
+    ) -> Result<Vec<i64>, AppError> {
+        caller.require(Permission::ManageAgents, "retry failed mail")?;
+        let requeued = self.store().requeue_failed(id).await?;
+        if let Some(id) = id
+            && requeued.is_empty()
+        {
+            let record = self.store().outbox_record(id).await?;
+            return Err(AppError::Conflict(format!(
+                "mail {id} is {}; only failed mail can be retried",
+                record.status.as_str()
+            )));
+        }
+        tracing::info!(
+            by = caller.agent_id.0,
+            count = requeued.len(),
+            "failed mail requeued"
+        );
+        Ok(requeued)
     }
 
     /// An inbound message read as plain text (admins): parsed on the CPU

@@ -3,7 +3,7 @@
 use crate::error::missing_as;
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::{AgentId, Permission, TeamId};
-use rapport_store::TeamRecord;
+use rapport_store::{TeamBlockers, TeamRecord, TeamRemoval};
 
 impl App {
     /// Creates a team (leads and admins).
@@ -60,17 +60,50 @@ impl App {
             })
     }
 
-    /// Deletes a team no ticket refers to (admins).
-    pub async fn delete_team(&self, caller: &Caller, id: TeamId) -> Result<(), AppError> {
-        caller.require(Permission::DeleteRecords, "delete teams")?;
-        self.store
-            .delete_team(id)
-            .await
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => {
-                    AppError::Conflict("tickets still sit in this team; transfer them first".into())
-                }
-                other => other,
-            })
+    /// Deletes a team (leads and admins, like its other changes). Refused
+    /// with what blocks it (a conflict) while tickets that are not solved
+    /// or closed wait in its queue or a response-target policy names it.
+    /// A team that solved or closed tickets (or their history) still name
+    /// is archived, its name kept on them; any other is deleted outright.
+    pub async fn delete_team(&self, caller: &Caller, id: TeamId) -> Result<TeamRemoval, AppError> {
+        caller.require(Permission::ManageTeams, "delete teams")?;
+        let removal = self.store.remove_team(id).await?;
+        if let TeamRemoval::Blocked(blockers) = &removal {
+            return Err(AppError::Conflict(blocked(blockers)));
+        }
+        tracing::info!(team = id.0, by = caller.agent_id.0, outcome = ?removal, "team deleted");
+        Ok(removal)
     }
+}
+
+/// The sentence of a refused team deletion: what blocks it and what to do.
+fn blocked(b: &TeamBlockers) -> String {
+    let mut reasons = Vec::new();
+    if b.open_tickets > 0 {
+        let named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
+        let more = if b.open_tickets > b.sample.len() as i64 {
+            ", …"
+        } else {
+            ""
+        };
+        reasons.push(format!(
+            "{} open ticket{} still wait{} in its queue ({}{more}); transfer {} to another team first",
+            b.open_tickets,
+            if b.open_tickets == 1 { "" } else { "s" },
+            if b.open_tickets == 1 { "s" } else { "" },
+            named.join(", "),
+            if b.open_tickets == 1 { "it" } else { "them" },
+        ));
+    }
+    if !b.policies.is_empty() {
+        let names: Vec<String> = b.policies.iter().map(|p| format!("{p:?}")).collect();
+        reasons.push(format!(
+            "the response-target polic{} {} name{} it; change {} first",
+            if names.len() == 1 { "y" } else { "ies" },
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" },
+            if names.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    format!("the team cannot be deleted: {}", reasons.join("; "))
 }

@@ -5,8 +5,8 @@
 //!
 //! - the client (`ip:` its address, an IPv6 /64), which slows one client
 //!   spraying passwords over many accounts;
-//! - the pair of client and account (`pair:` a SHA-256), which slows one
-//!   client guessing one account;
+//! - the pair of client and account (`pair:` the account's SHA-256, then
+//!   the pair's), which slows one client guessing one account;
 //! - the account (`account:` a SHA-256 of the e-mail), which slows many
 //!   clients guessing one account together.
 //!
@@ -64,11 +64,11 @@ impl LoginKeys {
     /// The keys of a client trying an e-mail (already normalised).
     pub(crate) fn new(client: Option<IpAddr>, email: &str) -> Self {
         let client = client_key(client);
+        let (account, pairs) = account_keys(email);
         let pair = format!(
-            "pair:{}",
+            "{pairs}{}",
             rapport_core::hex::sha256(format!("{client}\n{email}").as_bytes())
         );
-        let account = format!("account:{}", rapport_core::hex::sha256(email.as_bytes()));
         Self {
             client,
             pair,
@@ -80,6 +80,14 @@ impl LoginKeys {
     pub(crate) fn client_only(client: Option<IpAddr>) -> String {
         client_key(client)
     }
+}
+
+/// The keys that count an account's failures: the account's own key, and
+/// the prefix of every client-and-account pair's key (so an admin's
+/// password reset can forget them all).
+pub(crate) fn account_keys(email: &str) -> (String, String) {
+    let hash = rapport_core::hex::sha256(email.as_bytes());
+    (format!("account:{hash}"), format!("pair:{hash}:"))
 }
 
 /// Seconds until the key's wait is over (0: no wait).

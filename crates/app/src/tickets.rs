@@ -713,11 +713,13 @@ impl App {
                 ));
             }
         }
-        if let Some(team) = team {
-            self.store
-                .team(team)
-                .await
-                .map_err(missing_as("team_id", format!("team {team} does not exist")))?;
+        if let Some(team) = team
+            && !self.store.team_exists(team).await?
+        {
+            return Err(AppError::invalid(
+                "team_id",
+                format!("team {team} does not exist"),
+            ));
         }
         Ok(())
     }

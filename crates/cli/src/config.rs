@@ -451,6 +451,7 @@ fn mail_config(file: MailFile, outbound: bool) -> Result<MailConfig> {
             Some(s) if s <= 120 => std::time::Duration::from_secs(s),
             Some(s) => bail!("mail.undo_send_seconds must be between 0 and 120, got {s}"),
         },
+        mailboxes: Vec::new(),
     })
 }
 
@@ -633,12 +634,13 @@ pub fn load(file: Option<&Path>, overrides: FileSettings) -> Result<Settings> {
         .unwrap_or_else(|| data_dir.join("attachments"));
     let attachments_store = env("ATTACHMENTS_STORE").or(from_file.attachments_store);
     let smtp = smtp_settings(from_file.smtp)?;
-    let mail = mail_config(from_file.mail.unwrap_or_default(), smtp.is_some())?;
+    let mut mail = mail_config(from_file.mail.unwrap_or_default(), smtp.is_some())?;
     let imap = from_file
         .imap
         .into_iter()
         .map(imap_settings)
         .collect::<Result<Vec<_>>>()?;
+    mail.mailboxes = imap.iter().map(|(s, _)| s.name.clone()).collect();
     let security = security_config(from_file.security.unwrap_or_default())?;
     let business = business_config(from_file.business.unwrap_or_default())?;
     let jobs = jobs_policy(from_file.jobs.unwrap_or_default())?;

@@ -126,16 +126,26 @@ async fn status(app: &App) -> Result<()> {
         rapport_app::Caller::operator(rapport_core::AgentId(0), rapport_core::Role::Admin);
     let status = app.mail_status(&operator).await?;
     if status.mailboxes.is_empty() {
-        println!("no mailbox has been read yet");
+        println!("no mailbox is configured or has been read yet");
     }
     let at = |t: Option<rapport_core::Timestamp>| {
         t.map_or_else(|| "never".to_string(), |t| t.to_string())
     };
-    for m in &status.mailboxes {
+    for status in &status.mailboxes {
+        let m = &status.health;
         println!(
-            "{}: {}, last good poll {} ({} messages), last error {}{}",
+            "{}: {}{}, last good poll {} ({} messages), last error {}{}",
             m.mailbox,
-            if m.failing() { "FAILING" } else { "ok" },
+            match status.state() {
+                rapport_app::mail_admin::MailboxState::Failing => "FAILING",
+                rapport_app::mail_admin::MailboxState::Ok => "ok",
+                rapport_app::mail_admin::MailboxState::NeverPolled => "never polled",
+            },
+            if status.configured {
+                ""
+            } else {
+                " (not in this server's settings)"
+            },
             at(m.last_poll_at),
             m.last_fetched,
             at(m.last_error_at),

@@ -41,6 +41,9 @@ pub struct TeamRecord {
     pub lead: Option<AgentId>,
     /// When created.
     pub created_at: Timestamp,
+    /// When it was deleted while solved or closed tickets still named it
+    /// (kept for their history; out of the team list).
+    pub archived_at: Option<Timestamp>,
 }
 
 /// A stored API or session token (never the token itself, only its hash).
@@ -366,14 +369,18 @@ impl Store {
             members: Vec::new(),
             lead: None,
             created_at: now,
+            archived_at: None,
         })
     }
 
     /// Every team with its members.
     pub async fn teams(&self) -> Result<Vec<TeamRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, lead_agent_id, created_at FROM teams ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, lead_agent_id, created_at, archived_at FROM teams \
+             WHERE archived_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?;
         let members =
             sqlx::query("SELECT team_id, agent_id FROM team_members ORDER BY team_id, agent_id")
                 .fetch_all(&self.read)
@@ -387,6 +394,7 @@ impl Store {
                     members: Vec::new(),
                     lead: row.try_get::<Option<i64>, _>("lead_agent_id")?.map(AgentId),
                     created_at: Timestamp(row.try_get("created_at")?),
+                    archived_at: None,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -399,14 +407,15 @@ impl Store {
         Ok(teams)
     }
 
-    /// One team.
+    /// One team, an archived one too (tickets still name it).
     pub async fn team(&self, id: TeamId) -> Result<TeamRecord, StoreError> {
-        let row =
-            sqlx::query("SELECT id, name, lead_agent_id, created_at FROM teams WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&self.read)
-                .await?
-                .ok_or(StoreError::NotFound("team"))?;
+        let row = sqlx::query(
+            "SELECT id, name, lead_agent_id, created_at, archived_at FROM teams WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("team"))?;
         let members: Vec<i64> = sqlx::query_scalar(
             "SELECT agent_id FROM team_members WHERE team_id = $1 ORDER BY agent_id",
         )
@@ -419,15 +428,17 @@ impl Store {
             members: members.into_iter().map(AgentId).collect(),
             lead: row.try_get::<Option<i64>, _>("lead_agent_id")?.map(AgentId),
             created_at: Timestamp(row.try_get("created_at")?),
+            archived_at: row.try_get::<Option<i64>, _>("archived_at")?.map(Timestamp),
         })
     }
 
-    /// Whether a team exists.
+    /// Whether a team exists and is not archived.
     pub async fn team_exists(&self, id: TeamId) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM teams WHERE id = $1 AND archived_at IS NULL")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?;
         Ok(found.is_some())
     }
 
@@ -439,10 +450,11 @@ impl Store {
         members: Option<&[AgentId]>,
     ) -> Result<TeamRecord, StoreError> {
         let mut tx = self.write.begin().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM teams WHERE id = $1 AND archived_at IS NULL")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound("team"));
         }
@@ -476,34 +488,16 @@ impl Store {
         id: TeamId,
         lead: Option<AgentId>,
     ) -> Result<TeamRecord, StoreError> {
-        let done = sqlx::query("UPDATE teams SET lead_agent_id = $1 WHERE id = $2")
-            .bind(lead.map(|a| a.0))
-            .bind(id.0)
-            .execute(&self.write)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE teams SET lead_agent_id = $1 WHERE id = $2 AND archived_at IS NULL",
+        )
+        .bind(lead.map(|a| a.0))
+        .bind(id.0)
+        .execute(&self.write)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("team"));
         }
         self.team(id).await
-    }
-
-    /// Deletes a team no ticket points to.
-    pub async fn delete_team(&self, id: TeamId) -> Result<(), StoreError> {
-        let in_use: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM tickets WHERE team_id = $1 LIMIT 1")
-                .bind(id.0)
-                .fetch_optional(&self.write)
-                .await?;
-        if in_use.is_some() {
-            return Err(StoreError::InUse);
-        }
-        let done = sqlx::query("DELETE FROM teams WHERE id = $1")
-            .bind(id.0)
-            .execute(&self.write)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("team"));
-        }
-        Ok(())
     }
 }

@@ -10,6 +10,7 @@
 //! writes queue in the process instead of failing with `SQLITE_BUSY`. A ticket
 //! change and its events are written in one transaction ([`Store::change_ticket`]).
 
+pub mod agent_audit;
 pub mod attachments;
 pub mod blobs;
 pub mod bulk;
@@ -43,12 +44,14 @@ pub mod reports;
 mod rows;
 pub mod search_feed;
 pub mod sla_policies;
+pub mod team_removal;
 pub mod templates;
 pub mod throttle;
 pub mod tickets;
 pub mod web_sessions;
 pub mod write_tx;
 
+pub use agent_audit::{AuditAction, AuditLine};
 pub use attachments::{AttachmentRecord, NewAttachment};
 pub use blobs::{BlobError, Blobs};
 pub use calendars::CalendarRecord;
@@ -70,6 +73,7 @@ pub use presence::{PresenceChange, PresenceRecord};
 pub use promises::{NewPromise, PromiseCounts, PromiseFilter, PromiseRecord};
 pub use reports::{OverrideCount, ReportFilter};
 pub use search_feed::{SearchChange, SearchSource, SourceMessage};
+pub use team_removal::{TeamBlockers, TeamRemoval};
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
 pub use tickets::{MessageRecord, NewMessage, TicketChange, TicketFilter, TicketSort};

@@ -117,6 +117,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "coach_findings",
         include_str!("../migrations/0027_coach_findings.sql"),
     ),
+    (
+        28,
+        "admin_gaps",
+        include_str!("../migrations/0028_admin_gaps.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -273,6 +273,35 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Puts failed mail back in the queue, due now with its attempts reset
+    /// (one by id, or every failed one); returns the ids requeued. A mail
+    /// that is not failed is left as it is.
+    pub async fn requeue_failed(&self, id: Option<i64>) -> Result<Vec<i64>, StoreError> {
+        let only = if id.is_some() { " AND id = $2" } else { "" };
+        let sql = format!(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, \
+             lease_until = NULL, claimed_by = NULL WHERE status = 'failed'{only} RETURNING id"
+        );
+        let mut query = sqlx::query_scalar(AssertSqlSafe(sql)).bind(Timestamp::now().0);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        let mut ids: Vec<i64> = query.fetch_all(&self.write).await?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// One outbox mail (without its bytes).
+    pub async fn outbox_record(&self, id: i64) -> Result<OutboxRecord, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("outbox mail"))?;
+        record(&row)
+    }
+
     /// The mail of a ticket, oldest first.
     pub async fn outbox_for_ticket(
         &self,

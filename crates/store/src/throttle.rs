@@ -92,6 +92,36 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets these keys and every key that starts with `prefix` (the
+    /// failures counted against one account).
+    pub async fn clear_throttle_keys(
+        &self,
+        keys: &[&str],
+        prefix: &str,
+    ) -> Result<u64, StoreError> {
+        let mut cleared = 0;
+        for key in keys {
+            cleared += sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                .bind(*key)
+                .execute(&self.write)
+                .await?
+                .rows_affected();
+        }
+        // Hex digits and colons only: nothing LIKE would read as a pattern.
+        if !prefix.is_empty()
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ':')
+        {
+            cleared += sqlx::query("DELETE FROM login_throttle WHERE key LIKE $1")
+                .bind(format!("{prefix}%"))
+                .execute(&self.write)
+                .await?
+                .rows_affected();
+        }
+        Ok(cleared)
+    }
+
     /// Deletes the keys whose last failure was before `before`; says how many.
     pub async fn prune_throttle(&self, before: Timestamp) -> Result<u64, StoreError> {
         Ok(

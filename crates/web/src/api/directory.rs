@@ -6,6 +6,7 @@ use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use rapport_app::AuditLine;
 use rapport_app::agents::AgentUpdate;
 use rapport_core::{AgentId, CustomerId, IdentityKind, Role, TeamId};
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,70 @@ pub async fn update_agent(
     ))
 }
 
+/// An admin's new password for another agent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// The new password (10+ characters, as everywhere).
+    pub password: String,
+}
+
+/// A recorded action on an agent's account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditOut {
+    /// Whose account.
+    pub agent_id: i64,
+    /// Who did it.
+    pub actor_id: i64,
+    /// What: `password_reset`.
+    pub action: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+impl From<&AuditLine> for AuditOut {
+    fn from(a: &AuditLine) -> Self {
+        Self {
+            agent_id: a.agent.0,
+            actor_id: a.actor.0,
+            action: a.action.as_str().to_string(),
+            at: a.at.to_string(),
+        }
+    }
+}
+
+/// Set another agent's password (admins): revokes their sessions and
+/// tokens, clears the failed-login throttle for their account and records
+/// who did it. One's own password is changed with `PATCH /agents/{id}` (409 here).
+#[utoipa::path(post, path = "/api/v1/agents/{id}/password", tag = "agents", security(("bearer" = [])), request_body = PasswordReset,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = AuditOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+    Json(body): Json<PasswordReset>,
+) -> ApiResult<axum::Json<AuditOut>> {
+    let line = s
+        .app
+        .reset_password(&caller, AgentId(id), &body.password)
+        .await?;
+    Ok(axum::Json((&line).into()))
+}
+
+/// What admins did to an agent's account, newest first (admins).
+#[utoipa::path(get, path = "/api/v1/agents/{id}/audit", tag = "agents", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn agent_audit(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<Vec<AuditOut>>> {
+    let lines = s.app.agent_audit(&caller, AgentId(id)).await?;
+    Ok(axum::Json(lines.iter().map(Into::into).collect()))
+}
+
 /// A new team.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -196,7 +261,10 @@ pub async fn update_team(
     Ok(axum::Json((&team).into()))
 }
 
-/// Delete a team no ticket sits in (admins).
+/// Delete a team (leads and admins). 409 with what blocks it while open
+/// tickets wait in its queue or a response-target policy names it; a team
+/// that solved or closed tickets still name is archived (its name stays on
+/// them, `GET /teams/{id}` shows `archived_at`), any other deleted.
 #[utoipa::path(delete, path = "/api/v1/teams/{id}", tag = "teams", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]

@@ -2,7 +2,7 @@
 //! outbox's queue and failed sends (admins).
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, Id};
 use crate::state::AppState;
 use axum::extract::State;
 use rapport_app::mail_admin::MailStatus;
@@ -24,6 +24,10 @@ pub struct MailboxOut {
     pub last_error_at: Option<String>,
     /// Whether the last thing that happened was a failure.
     pub failing: bool,
+    /// `never_polled` (configured, no pass or failure recorded yet), `ok` or `failing`.
+    pub state: String,
+    /// Whether this server's `[[imap]]` settings name it.
+    pub configured: bool,
 }
 
 /// A mail given up on.
@@ -63,7 +67,8 @@ pub struct OutboxOut {
 /// The mail channel's status.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MailStatusOut {
-    /// Every mailbox a poller has reported on, by name.
+    /// Every configured mailbox (also one never polled) and every one a
+    /// poller has reported on, by name.
     pub mailboxes: Vec<MailboxOut>,
     /// The outbox.
     pub outbox: OutboxOut,
@@ -75,13 +80,18 @@ impl From<&MailStatus> for MailStatusOut {
             mailboxes: s
                 .mailboxes
                 .iter()
-                .map(|m| MailboxOut {
-                    mailbox: m.mailbox.clone(),
-                    last_poll_at: m.last_poll_at.map(|t| t.to_string()),
-                    last_fetched: m.last_fetched,
-                    last_error: m.last_error.clone(),
-                    last_error_at: m.last_error_at.map(|t| t.to_string()),
-                    failing: m.failing(),
+                .map(|status| {
+                    let m = &status.health;
+                    MailboxOut {
+                        mailbox: m.mailbox.clone(),
+                        last_poll_at: m.last_poll_at.map(|t| t.to_string()),
+                        last_fetched: m.last_fetched,
+                        last_error: m.last_error.clone(),
+                        last_error_at: m.last_error_at.map(|t| t.to_string()),
+                        failing: m.failing(),
+                        state: status.state().as_str().to_string(),
+                        configured: status.configured,
+                    }
                 })
                 .collect(),
             outbox: OutboxOut {
@@ -116,4 +126,37 @@ pub async fn status(
     Auth(caller): Auth,
 ) -> ApiResult<axum::Json<MailStatusOut>> {
     Ok(axum::Json((&s.app.mail_status(&caller).await?).into()))
+}
+
+/// The failed sends put back in the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetriedOut {
+    /// Their outbox ids, oldest first.
+    pub requeued: Vec<i64>,
+}
+
+/// Send a failed mail again (admins): back in the queue, due now, its
+/// attempts reset; the outbox worker sends it at its next pass. 409 when
+/// it is not failed.
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "inbound", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = RetriedOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn retry_one(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Id(id): Id,
+) -> ApiResult<axum::Json<RetriedOut>> {
+    let requeued = s.app.retry_outbox(&caller, Some(id)).await?;
+    Ok(axum::Json(RetriedOut { requeued }))
+}
+
+/// Send every failed mail again (admins), as `POST /outbox/{id}/retry` does one.
+#[utoipa::path(post, path = "/api/v1/outbox/retry", tag = "inbound", security(("bearer" = [])),
+    responses((status = 200, body = RetriedOut), (status = 403, body = ErrorBody)))]
+pub async fn retry_all(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+) -> ApiResult<axum::Json<RetriedOut>> {
+    let requeued = s.app.retry_outbox(&caller, None).await?;
+    Ok(axum::Json(RetriedOut { requeued }))
 }

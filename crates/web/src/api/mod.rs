@@ -37,6 +37,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tickets::list_events, tickets::assign, tickets::transfer, tickets::set_status, tickets::tag, tickets::set_priority,
         tickets::close_as_spam, tickets::close_as_duplicate, coach::coach, templates::list_templates, templates::get_template, templates::put_template, inbound::post_mime, inbound::quarantine,
         mail::upload, mail::download, mail::ticket_mail, mail::inbound_raw, mail::retry_inbound, mailboxes::status,
+        mailboxes::retry_one, mailboxes::retry_all, directory::reset_password, directory::agent_audit,
         calendars::business_hours, calendars::business_hours_feed, calendars::list_calendars, calendars::create_calendar,
         calendars::import_calendar, calendars::get_calendar, calendars::put_calendar, calendars::delete_calendar,
         calendars::set_default_calendar, calendars::export_calendar,
@@ -158,6 +159,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/inbound/{id}/raw", get(mail::inbound_raw))
         .route("/api/v1/inbound/{id}/retry", post(mail::retry_inbound))
         .route("/api/v1/mailboxes/status", get(mailboxes::status))
+        .route("/api/v1/outbox/retry", post(mailboxes::retry_all))
+        .route("/api/v1/outbox/{id}/retry", post(mailboxes::retry_one))
+        .route("/api/v1/agents/{id}/password", post(d::reset_password))
+        .route("/api/v1/agents/{id}/audit", get(d::agent_audit))
         .route(
             "/api/v1/attachments",
             post(mail::upload).layer(axum::extract::DefaultBodyLimit::max(mail::MAX_UPLOAD_BYTES)),

@@ -429,6 +429,9 @@ pub struct TeamOut {
     pub lead_id: Option<i64>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// When it was deleted while solved or closed tickets still named it
+    /// (RFC 3339; kept for their history, out of the team list).
+    pub archived_at: Option<String>,
 }
 
 impl From<&TeamRecord> for TeamOut {
@@ -439,6 +442,7 @@ impl From<&TeamRecord> for TeamOut {
             members: t.members.iter().map(|a| a.0).collect(),
             lead_id: t.lead.map(|a| a.0),
             created_at: t.created_at.to_string(),
+            archived_at: t.archived_at.map(|a| a.to_string()),
         }
     }
 }

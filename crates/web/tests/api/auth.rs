@@ -74,10 +74,15 @@ async fn roles_are_enforced(h: &Harness) {
             .0,
         201
     );
+    // Deleting a team is a lead's move, like its other changes.
     let path = format!("/api/v1/teams/{}", h.team2.0);
     assert_eq!(
-        h.call(Method::DELETE, &path, Some(&h.lead), None).await.0,
+        h.call(Method::DELETE, &path, Some(&h.agent), None).await.0,
         403
+    );
+    assert_eq!(
+        h.call(Method::DELETE, &path, Some(&h.lead), None).await.0,
+        204
     );
     // Agents change only their own name and password, never roles.
     let own = format!("/api/v1/agents/{}", h.agent_id.0);

@@ -213,6 +213,29 @@ impl Harness {
     }
 }
 
+impl Harness {
+    /// Queues a customer's mail (its acknowledgment, which needs outbound
+    /// mail on) and has a worker give it up; returns the ticket and outbox ids.
+    pub async fn failed_send(&self, who: &str) -> (i64, i64) {
+        let raw = format!(
+            "Message-ID: <{who}@customer.example>\r\nFrom: {who}@customer.example\r\nTo: support@localhost\r\nSubject: Broken lamp\r\n\r\nMy lamp arrived broken.\r\n"
+        );
+        let outcome = self.app.ingest_mail(raw.as_bytes()).await.expect("ingest");
+        let ticket = outcome.ticket().expect("a ticket");
+        let lease = rapport_core::Timestamp(rapport_core::Timestamp::now().0 + 60_000_000);
+        let claimed = self
+            .store
+            .claim_outbox("w", 10, lease)
+            .await
+            .expect("claim");
+        assert_eq!(claimed.len(), 1, "one acknowledgment queued");
+        let id = claimed[0].record.id;
+        let failed = self.store.outbox_failed(id, "w", "550 no such user").await;
+        assert!(failed.expect("fail"));
+        (ticket.0, id)
+    }
+}
+
 /// Runs a test body on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! both_backends {

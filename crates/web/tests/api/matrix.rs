@@ -65,8 +65,11 @@ fn need(method: &str, path: &str) -> Option<Need> {
         // Changing another agent (the fixture's) is administration.
         ("post", "/agents") | ("patch", "/agents/{id}") => Admin,
         ("get", "/teams" | "/teams/{id}") => Read,
-        ("post", "/teams") | ("patch", "/teams/{id}") => Lead,
-        ("delete", "/teams/{id}" | "/customers/{id}") => Admin,
+        ("post", "/teams") | ("patch" | "delete", "/teams/{id}") => Lead,
+        ("delete", "/customers/{id}") => Admin,
+        // Resetting the lead's password (fresh tokens are issued per call);
+        // reading an agent's audit.
+        ("post", "/agents/{id}/password") | ("get", "/agents/{id}/audit") => Admin,
         (
             "get",
             "/customers"
@@ -101,6 +104,8 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/inbound/quarantine" | "/inbound/{id}/raw") => Admin,
         ("post", "/inbound/{id}/retry") => Admin,
         ("get", "/mailboxes/status") => Admin,
+        // No outbox mail 999999: an admin gets its 404; retrying all is a 200.
+        ("post", "/outbox/{id}/retry" | "/outbox/retry") => Admin,
         ("post", "/attachments") => Work,
         ("get", "/attachments/{id}") => Read,
         ("get", "/calendars" | "/calendars/{id}" | "/calendars/{id}/ical") => Read,
@@ -157,6 +162,8 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         p if p.starts_with("/api/v1/tickets/") => f.ticket,
         p if p.starts_with("/api/v1/customers/") => f.customer,
         p if p.starts_with("/api/v1/teams/") => f.team,
+        // The fixture posts as the other agent: the lead's password is reset.
+        "/api/v1/agents/{id}/password" => h.lead_id.0,
         p if p.starts_with("/api/v1/agents/") => h.other_agent_id.0,
         _ => 999_999,
     };
@@ -173,6 +180,9 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
             Some(json!({"email": format!("walk{n}@test.example"), "name": "W", "role": "agent"}))
         }
         ("patch", "/agents/{id}") => Some(json!({"name": "Other"})),
+        ("post", "/agents/{id}/password") => {
+            Some(json!({"password": format!("walk password {n}")}))
+        }
         ("post", "/teams") | ("patch", "/teams/{id}") => {
             Some(json!({"name": format!("walked-{n}")}))
         }

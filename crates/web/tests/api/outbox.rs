@@ -292,7 +292,106 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease(h: &Harness, servers
     assert_eq!(servers.delivered(&local).len(), 1);
 }
 
+/// Issue 10: an admin's retry puts a failed send back in the queue and the
+/// worker sends it again over SMTP.
+async fn a_retried_send_is_sent_again_by_the_worker(h: &Harness, servers: &MailServers) {
+    let sender = SmtpSender::new(&servers.smtp(Security::None, false)).expect("sender");
+    // A recipient the server refuses for good: given up after one attempt.
+    let refused = format!("reject-{}@customer.test", unique("r"));
+    let raw = customer_mail(
+        &refused,
+        &refused,
+        SUPPORT,
+        "Help",
+        "",
+        "My order did not arrive.",
+    );
+    let ticket = h.app.ingest_mail(&raw).await.unwrap().ticket().unwrap();
+    assert_eq!(
+        send_all(h, &sender).await.failed,
+        1,
+        "{}",
+        servers.postfix_log()
+    );
+    let mail = h.store.outbox_for_ticket(ticket).await.unwrap();
+    assert_eq!((mail[0].status.as_str(), mail[0].attempts), ("failed", 1));
+    let path = format!("/api/v1/outbox/{}/retry", mail[0].id);
+    let (s, b) = h.post(&path, &h.admin, serde_json::Value::Null).await;
+    assert_eq!(s, 200, "{b}");
+    // The worker tries it again (a new first attempt), and the server refuses again.
+    let round = send_all(h, &sender).await;
+    assert_eq!(
+        (round.sent, round.failed),
+        (0, 1),
+        "{}",
+        servers.postfix_log()
+    );
+    let again = h.store.outbox_record(mail[0].id).await.unwrap();
+    assert_eq!((again.status.as_str(), again.attempts), ("failed", 1));
+    assert!(
+        again.last_error.as_deref().unwrap_or("").contains("550"),
+        "{again:?}"
+    );
+
+    // A send given up on for a passing reason is delivered once retried.
+    let local = unique("later");
+    let raw = customer_mail(
+        &format!("{local}@customer.test"),
+        &format!("{local}@customer.test"),
+        SUPPORT,
+        "Where is my parcel?",
+        "",
+        "It has been a week.",
+    );
+    let ticket = h.app.ingest_mail(&raw).await.unwrap().ticket().unwrap();
+    let lease = rapport_core::Timestamp(rapport_core::Timestamp::now().0 + 60_000_000);
+    let claimed = h.store.claim_outbox("gone", 10, lease).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let id = claimed[0].record.id;
+    assert!(
+        h.store
+            .outbox_failed(id, "gone", "421 try again later")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        send_all(h, &sender).await.sent,
+        0,
+        "failed mail is not sent"
+    );
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/outbox/{id}/retry"),
+            &h.admin,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), b["requeued"].clone()),
+        (200, serde_json::json!([id])),
+        "{b}"
+    );
+    assert_eq!(
+        send_all(h, &sender).await.sent,
+        1,
+        "{}",
+        servers.postfix_log()
+    );
+    assert_eq!(servers.wait_delivered(&local, 1).await.len(), 1);
+    let mail = h.store.outbox_for_ticket(ticket).await.unwrap();
+    assert_eq!((mail[0].status.as_str(), mail[0].attempts), ("sent", 1));
+    let (s, _) = h
+        .post(
+            &format!("/api/v1/outbox/{id}/retry"),
+            &h.admin,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(s, 409, "a sent mail is not retried");
+}
+
 crate::with_mail_servers!(
+    a_retried_send_is_sent_again_by_the_worker,
     replies_and_acknowledgments_go_out_by_smtp,
     failures_are_retried_then_shown_on_the_ticket,
     two_workers_never_send_the_same_mail,

@@ -8,6 +8,7 @@
 mod harness;
 
 mod admin;
+mod admin_actions;
 mod browser;
 mod coaching;
 mod collisions;

@@ -5,7 +5,7 @@
 //! error, the outbox's queue and its failed sends. The same use cases as
 //! `/api/v1/inbound/...` and `/api/v1/mailboxes/status`.
 
-use super::{Done, done, noticed, staff_only};
+use super::{Done, done, noticed, refused_in, staff_only};
 use crate::api::mail::as_download;
 use crate::extract::{Id, Query};
 use crate::pages::render::{Chrome, PageError, page, when};
@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rapport_app::intake::IngestOutcome;
+use rapport_app::mail_admin::MailboxState;
 use rapport_core::Timestamp;
 
 /// Quarantined messages a page lists.
@@ -166,6 +167,8 @@ pub async fn release(
 /// A mailbox as the status page shows it.
 struct MailboxRow {
     name: String,
+    never_polled: bool,
+    configured: bool,
     last_poll: String,
     fetched: i64,
     error: String,
@@ -197,9 +200,65 @@ struct StatusPage {
     failures: Vec<FailureRow>,
 }
 
+/// What the status page's forms report when they worked.
+const STATUS_DONE: &[(&str, &str)] = &[
+    (
+        "retried",
+        "The mail is back in the queue; the outbox sends it at its next pass.",
+    ),
+    (
+        "retried-all",
+        "Every failed mail is back in the queue; the outbox sends them at its next pass.",
+    ),
+    ("none-failed", "No mail had failed; nothing was retried."),
+];
+
 /// The mail channel's status.
-pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
+pub async fn status(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
     staff_only(&agent)?;
+    let chrome = noticed(agent.chrome.clone(), q.done.as_deref(), STATUS_DONE);
+    render_status(&s, &agent, StatusCode::OK, chrome).await
+}
+
+/// Sends one failed mail again (admins); a refusal is shown above the page.
+pub async fn retry_one(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    match s.app.retry_outbox(&agent.caller, Some(id)).await {
+        Ok(_) => Ok(done("/app/admin/mail", "retried")),
+        Err(e) => {
+            let (code, chrome) = refused_in(&agent.chrome, e);
+            render_status(&s, &agent, code, chrome).await
+        }
+    }
+}
+
+/// Sends every failed mail again (admins).
+pub async fn retry_all(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let requeued = s.app.retry_outbox(&agent.caller, None).await?;
+    let what = if requeued.is_empty() {
+        "none-failed"
+    } else {
+        "retried-all"
+    };
+    Ok(done("/app/admin/mail", what))
+}
+
+/// The status page with this status and frame.
+async fn render_status(
+    s: &AppState,
+    agent: &AgentPage,
+    code: StatusCode,
+    chrome: Chrome,
+) -> Result<Response, PageError> {
     let status = s.app.mail_status(&agent.caller).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
     let at =
@@ -207,13 +266,18 @@ pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Respo
     let mailboxes = status
         .mailboxes
         .iter()
-        .map(|m| MailboxRow {
-            name: m.mailbox.clone(),
-            last_poll: at(m.last_poll_at, "never"),
-            fetched: m.last_fetched,
-            error: m.last_error.clone().unwrap_or_default(),
-            error_at: at(m.last_error_at, ""),
-            failing: m.failing(),
+        .map(|status| {
+            let m = &status.health;
+            MailboxRow {
+                name: m.mailbox.clone(),
+                never_polled: status.state() == MailboxState::NeverPolled,
+                configured: status.configured,
+                last_poll: at(m.last_poll_at, "never"),
+                fetched: m.last_fetched,
+                error: m.last_error.clone().unwrap_or_default(),
+                error_at: at(m.last_error_at, ""),
+                failing: m.failing(),
+            }
         })
         .collect();
     let failures = status
@@ -230,7 +294,7 @@ pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Respo
         })
         .collect();
     let template = StatusPage {
-        chrome: agent.chrome,
+        chrome,
         read_at: when(status.read_at, &zone).0,
         mailboxes,
         pending: status.outbox.pending,
@@ -239,5 +303,5 @@ pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Respo
         bounced: status.outbox.bounced,
         failures,
     };
-    Ok(page(StatusCode::OK, &template))
+    Ok(page(code, &template))
 }

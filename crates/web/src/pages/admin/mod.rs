@@ -48,6 +48,13 @@ pub fn routes() -> Router<AppState> {
         .route("/app/admin/quarantine/{id}/raw", get(mail::raw))
         .route("/app/admin/quarantine/{id}/release", post(mail::release))
         .route("/app/admin/mail", get(mail::status))
+        .route("/app/admin/outbox/retry", post(mail::retry_all))
+        .route("/app/admin/outbox/{id}/retry", post(mail::retry_one))
+        .route(
+            "/app/admin/agents/{id}/password",
+            post(people::reset_password),
+        )
+        .route("/app/admin/teams/{id}/delete", post(people::delete_team))
 }
 
 /// Refuses agents: the admin pages are for leads and admins.

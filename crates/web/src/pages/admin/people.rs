@@ -1,7 +1,8 @@
 //! `/app/admin/agents`: every agent with role, teams and whether they may
 //! sign in; admins create agents, change roles, deactivate and reactivate
-//! them. Teams with their members; leads and admins create, rename and
-//! staff them. The same use cases as `/api/v1/agents` and `/api/v1/teams`.
+//! them, and set another agent's password. Teams with their members; leads
+//! and admins create, rename, staff and delete them. The same use cases as
+//! `/api/v1/agents` and `/api/v1/teams`.
 
 use super::{Done, done, noticed, refused_in, staff_only};
 use crate::extract::{Id, Query};
@@ -15,6 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rapport_app::AppError;
+use rapport_app::TeamRemoval;
 use rapport_app::agents::AgentUpdate;
 use rapport_core::{AgentId, Permission, Role, TeamId};
 use serde::Deserialize;
@@ -26,6 +28,15 @@ const DONE: &[(&str, &str)] = &[
     ("team-created", "The team was created."),
     ("team-renamed", "The team was renamed."),
     ("members", "The team's members were saved."),
+    (
+        "password-reset",
+        "The password was set. The agent is signed out everywhere and may sign in with it now.",
+    ),
+    ("team-deleted", "The team was deleted."),
+    (
+        "team-archived",
+        "The team was deleted. Its solved and closed tickets keep its name.",
+    ),
 ];
 
 /// An agent as the table shows it.
@@ -274,6 +285,62 @@ pub async fn members(
     };
     match saved {
         Ok(_) => Ok(done("/app/admin/agents", "members")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}
+
+/// An admin's new password for another agent.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Sets another agent's password (admins): their sessions end, their
+/// failed-login throttle is cleared, and the reset is recorded.
+pub async fn reset_password(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    match s
+        .app
+        .reset_password(&agent.caller, AgentId(id), &form.password)
+        .await
+    {
+        Ok(_) => Ok(done("/app/admin/agents", "password-reset")),
+        Err(e) => again(&s, agent, e).await,
+    }
+}
+
+/// The team deletion's confirmation box.
+#[derive(Debug, Deserialize)]
+pub struct DeleteTeamForm {
+    confirm: Option<String>,
+}
+
+/// Deletes a team (leads and admins) once the box is ticked; a refusal
+/// says what blocks it.
+pub async fn delete_team(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<DeleteTeamForm>,
+) -> Result<Response, PageError> {
+    staff_only(&agent)?;
+    let deleted = if form.confirm.as_deref() == Some("yes") {
+        s.app.delete_team(&agent.caller, TeamId(id)).await
+    } else {
+        Err(AppError::invalid(
+            "confirm",
+            "tick the box to confirm the deletion",
+        ))
+    };
+    match deleted {
+        Ok(TeamRemoval::Archived) => Ok(done("/app/admin/agents", "team-archived")),
+        Ok(_) => Ok(done("/app/admin/agents", "team-deleted")),
         Err(e) => again(&s, agent, e).await,
     }
 }

@@ -1,0 +1,141 @@
+//! Deleting a team: refused while open tickets wait in its queue or a
+//! response-target policy names it; archived (kept for the history, out of
+//! the team list) when solved or closed tickets or their history still name
+//! it; deleted outright otherwise. One transaction, the team's row locked
+//! on PostgreSQL.
+
+use crate::{Backend, Store, StoreError};
+use rapport_core::sla::PolicyConditions;
+use rapport_core::{TeamId, TicketId, Timestamp};
+use sqlx::Row;
+
+/// Open tickets a refusal names at most.
+const TICKETS_NAMED: i64 = 5;
+
+/// What keeps a team from being deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TeamBlockers {
+    /// How many tickets that are not solved or closed wait in its queue.
+    pub open_tickets: i64,
+    /// The first few of them.
+    pub sample: Vec<TicketId>,
+    /// The response-target policies whose conditions name it.
+    pub policies: Vec<String>,
+}
+
+impl TeamBlockers {
+    /// Whether nothing blocks.
+    pub fn is_empty(&self) -> bool {
+        self.open_tickets == 0 && self.policies.is_empty()
+    }
+}
+
+/// How a team deletion ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamRemoval {
+    /// No ticket ever named it: the row is gone.
+    Deleted,
+    /// Tickets or their history name it: archived, its name kept.
+    Archived,
+    /// Refused, with what blocks it.
+    Blocked(TeamBlockers),
+}
+
+impl Store {
+    /// Deletes or archives a team, or says what blocks it.
+    pub async fn remove_team(&self, id: TeamId) -> Result<TeamRemoval, StoreError> {
+        let lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        };
+        let mut tx = self.write.begin().await?;
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM teams WHERE id = $1 AND archived_at IS NULL{lock}"
+        )))
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound("team"));
+        }
+        let open = "team_id = $1 AND status NOT IN ('solved', 'closed')";
+        let open_tickets: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM tickets WHERE {open}"
+        )))
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        let sample: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM tickets WHERE {open} ORDER BY id LIMIT $2"
+        )))
+        .bind(id.0)
+        .bind(TICKETS_NAMED)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut policies = Vec::new();
+        for row in sqlx::query("SELECT name, conditions FROM sla_policies ORDER BY position, id")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            let conditions: String = row.try_get("conditions")?;
+            let conditions: PolicyConditions = serde_json::from_str(&conditions)
+                .map_err(|e| StoreError::Corrupt(format!("policy conditions: {e}")))?;
+            if conditions.teams.contains(&id) {
+                policies.push(row.try_get("name")?);
+            }
+        }
+        let blockers = TeamBlockers {
+            open_tickets,
+            sample: sample.into_iter().map(TicketId).collect(),
+            policies,
+        };
+        if !blockers.is_empty() {
+            return Ok(TeamRemoval::Blocked(blockers));
+        }
+        let removal = if named_by_history(&mut tx, id).await? {
+            sqlx::query("UPDATE teams SET archived_at = $1 WHERE id = $2")
+                .bind(Timestamp::now().0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM team_members WHERE team_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            TeamRemoval::Archived
+        } else {
+            sqlx::query("DELETE FROM teams WHERE id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            TeamRemoval::Deleted
+        };
+        tx.commit().await?;
+        Ok(removal)
+    }
+}
+
+/// Whether a ticket, a report row or a transfer in a ticket's history names
+/// the team (a transfer is matched loosely: archiving too often is safe).
+async fn named_by_history(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: TeamId,
+) -> Result<bool, StoreError> {
+    let ticket: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM tickets WHERE team_id = $1 LIMIT 1")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let report: Option<i64> =
+        sqlx::query_scalar("SELECT ticket_id FROM report_tickets WHERE team_id = $1 LIMIT 1")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let transfer: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM events WHERE type = 'transferred' AND data LIKE $1 LIMIT 1",
+    )
+    .bind(format!("%_team\":{}%", id.0))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(ticket.is_some() || report.is_some() || transfer.is_some())
+}
