@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_cells",
         include_str!("../migrations/0025_report_cells.sql"),
     ),
+    (
+        26,
+        "languages",
+        include_str!("../migrations/0026_languages.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

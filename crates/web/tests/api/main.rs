@@ -14,6 +14,7 @@ mod errors_and_limits;
 mod feedback;
 mod input;
 mod lifecycle;
+mod languages;
 mod lists;
 mod mail;
 mod mailboxes;

@@ -14,6 +14,7 @@ mod collisions;
 mod composer;
 mod feedback;
 mod inline;
+mod languages;
 mod lists;
 mod live;
 mod notifications;

@@ -39,19 +39,13 @@ struct QuarantinePage {
 }
 
 const DONE: &[(&str, &str)] = &[
-    ("created", "Released: it opened a new ticket."),
-    ("appended", "Released: it was added to its ticket."),
-    (
-        "linked",
-        "Released: it opened a ticket linked to the earlier one.",
-    ),
-    ("duplicate", "Released: it had been taken in before."),
-    ("bounce", "Released: it was a delivery report and is noted."),
-    ("ignored", "Released: it was not a request and is ignored."),
-    (
-        "quarantined",
-        "Released, but it was held again; see the reason.",
-    ),
+    ("created", "quarantine.done.created"),
+    ("appended", "quarantine.done.appended"),
+    ("linked", "quarantine.done.linked"),
+    ("duplicate", "quarantine.done.duplicate"),
+    ("bounce", "quarantine.done.bounce"),
+    ("ignored", "quarantine.done.ignored"),
+    ("quarantined", "quarantine.done.quarantined"),
 ];
 
 /// The quarantined messages, newest first, fifty a page.
@@ -76,7 +70,7 @@ pub async fn quarantine(
             reason: r.reason.clone().unwrap_or_default(),
             message_id: r.message_id.clone().unwrap_or_default(),
             size: r.size,
-            received: when(r.received_at, &zone).0,
+            received: when(r.received_at, &zone, agent.chrome.lang).0,
         })
         .collect();
     let template = QuarantinePage {
@@ -114,6 +108,7 @@ pub async fn message(
     staff_only(&agent)?;
     let preview = s.app.inbound_preview(&agent.caller, id).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
+    let lang = agent.chrome.lang;
     let record = &preview.record;
     let template = MessagePage {
         chrome: agent.chrome,
@@ -121,7 +116,7 @@ pub async fn message(
         status: record.status.as_str(),
         held: record.status == rapport_app::InboundStatus::Quarantined,
         reason: record.reason.clone().unwrap_or_default(),
-        received: when(record.received_at, &zone).0,
+        received: when(record.received_at, &zone, lang).0,
         size: record.size,
         from: preview.from,
         to: preview.to,
@@ -202,14 +197,16 @@ pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Respo
     staff_only(&agent)?;
     let status = s.app.mail_status(&agent.caller).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
-    let at =
-        |t: Option<Timestamp>, none: &str| t.map_or_else(|| none.to_string(), |t| when(t, &zone).0);
+    let lang = agent.chrome.lang;
+    let at = |t: Option<Timestamp>, none: &str| {
+        t.map_or_else(|| none.to_string(), |t| when(t, &zone, lang).0)
+    };
     let mailboxes = status
         .mailboxes
         .iter()
         .map(|m| MailboxRow {
             name: m.mailbox.clone(),
-            last_poll: at(m.last_poll_at, "never"),
+            last_poll: at(m.last_poll_at, lang.text("tokens.never")),
             fetched: m.last_fetched,
             error: m.last_error.clone().unwrap_or_default(),
             error_at: at(m.last_error_at, ""),
@@ -226,12 +223,12 @@ pub async fn status(State(s): State<AppState>, agent: AgentPage) -> Result<Respo
             recipients: f.recipients.join(", "),
             attempts: f.attempts,
             error: f.last_error.clone().unwrap_or_default(),
-            queued: when(f.created_at, &zone).0,
+            queued: when(f.created_at, &zone, lang).0,
         })
         .collect();
     let template = StatusPage {
         chrome: agent.chrome,
-        read_at: when(status.read_at, &zone).0,
+        read_at: when(status.read_at, &zone, lang).0,
         mailboxes,
         pending: status.outbox.pending,
         sending: status.outbox.sending,

@@ -21,12 +21,21 @@ use serde::Deserialize;
 
 /// What this page's forms report when they worked.
 const DONE: &[(&str, &str)] = &[
-    ("agent-created", "The agent was created."),
-    ("agent-changed", "The agent was changed."),
-    ("team-created", "The team was created."),
-    ("team-renamed", "The team was renamed."),
-    ("members", "The team's members were saved."),
+    ("agent-created", "people.done.agent_created"),
+    ("agent-changed", "people.done.agent_changed"),
+    ("team-created", "people.done.team_created"),
+    ("team-renamed", "people.done.team_renamed"),
+    ("members", "people.done.members"),
 ];
+
+/// A role's catalogue key.
+fn role_key(role: &str) -> &'static str {
+    match role {
+        "admin" => "role.admin",
+        "lead" => "role.lead",
+        _ => "role.agent",
+    }
+}
 
 /// An agent as the table shows it.
 struct AgentRow {
@@ -34,6 +43,7 @@ struct AgentRow {
     name: String,
     email: String,
     role: &'static str,
+    role_key: &'static str,
     teams: String,
     active: bool,
     me: bool,
@@ -51,7 +61,8 @@ struct TeamRow {
 struct PeoplePage {
     chrome: Chrome,
     admin: bool,
-    roles: [&'static str; 3],
+    /// (wire name, catalogue key).
+    roles: [(&'static str, &'static str); 3],
     agents: Vec<AgentRow>,
     teams: Vec<TeamRow>,
 }
@@ -68,7 +79,7 @@ async fn render(
         agents
             .iter()
             .find(|a| a.id == id)
-            .map_or_else(|| format!("agent {}", id.0), |a| a.name.clone())
+            .map_or_else(|| format!("#{}", id.0), |a| a.name.clone())
     };
     let rows = agents
         .iter()
@@ -77,6 +88,7 @@ async fn render(
             name: a.name.clone(),
             email: a.email.clone(),
             role: a.role.as_str(),
+            role_key: role_key(a.role.as_str()),
             teams: teams
                 .iter()
                 .filter(|t| t.members.contains(&a.id))
@@ -102,7 +114,7 @@ async fn render(
     let template = PeoplePage {
         chrome,
         admin: agent.caller.role.allows(Permission::ManageAgents),
-        roles: ["agent", "lead", "admin"],
+        roles: ["agent", "lead", "admin"].map(|r| (r, role_key(r))),
         agents: rows,
         teams: team_rows,
     };
