@@ -152,16 +152,11 @@ pub fn format_time(lang: Lang, t: rapport_core::Timestamp, zone: &jiff::tz::Time
         return String::new();
     };
     let local = ts.to_zoned(zone.clone());
-    match lang {
-        Lang::En => format!(
-            "{} {} {}, {}",
-            local.day(),
-            lang.text(MONTHS_SHORT[usize::from(local.month().unsigned_abs()).saturating_sub(1) % 12]),
-            local.year(),
-            local.strftime("%H:%M")
-        ),
-        Lang::De => local.strftime("%d.%m.%Y, %H:%M").to_string(),
-    }
+    format!(
+        "{}, {}",
+        format_date(lang, local.date()),
+        local.strftime("%H:%M")
+    )
 }
 
 /// A civil date as a reader of `lang` reads it: "7 Dec 2026", "07.12.2026".

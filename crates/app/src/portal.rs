@@ -8,6 +8,7 @@
 //! that must be at least [`MIN_FILL_SECS`] old, and a rate limit per client.
 
 use crate::auth::{random_secret, secret_hash};
+use crate::i18n::Lang;
 use crate::tickets::{NewTicket, body, message_events};
 use crate::web_sessions::NewWebSession;
 use crate::{App, AppError, required_text};

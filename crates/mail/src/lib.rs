@@ -446,7 +446,7 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         bounce,
         language: ["Content-Language", "Accept-Language"]
             .iter()
-            .filter_map(|name| message.header_raw(name))
+            .filter_map(|name| message.header_raw(*name))
             .map(|value| value.trim().chars().take(100).collect::<String>())
             .find(|value| !value.is_empty()),
     })

@@ -19,11 +19,7 @@ pub fn describe(
             |t| lang.fill("event.team", &[("team", &t.to_string())]),
         )
     };
-    let fill = |key: &str, values: &[(&str, &str)]| {
-        let mut all = vec![("who", who)];
-        all.extend_from_slice(values);
-        lang.fill(key, &all)
-    };
+    let fill = |key: &str, values: &[(&str, &str)]| with_who(lang, who, key, values);
     match kind {
         EventKind::Created { channel, .. } => fill(
             "event.created",
@@ -71,6 +67,14 @@ pub fn describe(
     }
 }
 
+/// A catalogue text with `{who}` and the other values filled in.
+fn with_who(lang: Lang, who: &str, key: &str, values: &[(&str, &str)]) -> String {
+    let mut all: Vec<(&str, &str)> = Vec::with_capacity(values.len() + 1);
+    all.push(("who", who));
+    all.extend_from_slice(values);
+    lang.fill(key, &all)
+}
+
 /// The promises', response targets', closings' and feedback's lines.
 fn describe_more(
     (lang, zone): (Lang, &jiff::tz::TimeZone),
@@ -78,11 +82,7 @@ fn describe_more(
     kind: &EventKind,
     agent_name: &dyn Fn(AgentId) -> String,
 ) -> String {
-    let fill = |key: &str, values: &[(&str, &str)]| {
-        let mut all = vec![("who", who)];
-        all.extend_from_slice(values);
-        lang.fill(key, &all)
-    };
+    let fill = |key: &str, values: &[(&str, &str)]| with_who(lang, who, key, values);
     match kind {
         EventKind::PromiseMade {
             promise_id, text, ..

@@ -18,6 +18,7 @@ pub mod coaching;
 pub mod collisions;
 pub mod composer;
 pub mod feedback;
+pub mod history;
 pub mod inbox;
 pub mod live;
 pub mod notifications;

@@ -13,7 +13,7 @@ use rapport_app::scheduler::SchedulerPolicy;
 use serde_json::{Value, json};
 
 both_backends!(agents_set_and_read_their_own_language_and_no_one_else_s);
-crate::both_backends_with!(super::feedback::config();
+crate::both_backends_with!(crate::feedback::config();
     customers_languages_come_from_their_mail_and_the_api,
     a_german_customer_gets_the_acknowledgment_and_the_survey_in_german,
     templates_are_kept_per_language_and_fall_back_to_english,

@@ -210,6 +210,7 @@ pub async fn change_agent(
             active,
             password: None,
             time_zone: None,
+            language: None,
         })
     })();
     let changed = match update {
