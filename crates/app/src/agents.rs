@@ -129,7 +129,8 @@ impl App {
             };
         }
         if let Some(code) = &update.language {
-            agent.language = crate::i18n::Lang::parse_setting("language", code)?.map(|l| l.to_string());
+            agent.language =
+                crate::i18n::Lang::parse_setting("language", code)?.map(|l| l.to_string());
         }
         let deactivated = update.active == Some(false);
         if let Some(active) = update.active {

@@ -78,7 +78,10 @@ impl Lang {
                 let known: Vec<&str> = LANGS.iter().map(|l| l.as_str()).collect();
                 crate::AppError::invalid(
                     field,
-                    format!("{code:?} is not a language we have; use one of {}", known.join(", ")),
+                    format!(
+                        "{code:?} is not a language we have; use one of {}",
+                        known.join(", ")
+                    ),
                 )
             }),
         }
@@ -165,7 +168,9 @@ pub fn format_date(lang: Lang, date: jiff::civil::Date) -> String {
         Lang::En => format!(
             "{} {} {}",
             date.day(),
-            lang.text(MONTHS_SHORT[usize::from(date.month().unsigned_abs()).saturating_sub(1) % 12]),
+            lang.text(
+                MONTHS_SHORT[usize::from(date.month().unsigned_abs()).saturating_sub(1) % 12]
+            ),
             date.year()
         ),
         Lang::De => date.strftime("%d.%m.%Y").to_string(),
@@ -262,17 +267,29 @@ mod tests {
         let zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
         // 2026-12-05 13:05 UTC is 14:05 in Berlin.
         let t = rapport_core::Timestamp(
-            "2026-12-05T13:05:00Z".parse::<jiff::Timestamp>().unwrap().as_microsecond(),
+            "2026-12-05T13:05:00Z"
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .as_microsecond(),
         );
         assert_eq!(format_time(Lang::En, t, &zone), "5 Dec 2026, 14:05");
         assert_eq!(format_time(Lang::De, t, &zone), "05.12.2026, 14:05");
         assert_eq!(machine_time(t, &zone), "2026-12-05T14:05:00+01:00");
-        assert_eq!(format_time(Lang::En, t, &jiff::tz::TimeZone::UTC), "5 Dec 2026, 13:05");
-        assert_eq!(weekday_name(Lang::De, jiff::civil::Weekday::Tuesday), "Dienstag");
+        assert_eq!(
+            format_time(Lang::En, t, &jiff::tz::TimeZone::UTC),
+            "5 Dec 2026, 13:05"
+        );
+        assert_eq!(
+            weekday_name(Lang::De, jiff::civil::Weekday::Tuesday),
+            "Dienstag"
+        );
         assert_eq!(month_name(Lang::De, 3), "März");
         assert_eq!(month_name(Lang::En, 12), "December");
         assert_eq!(Lang::parse_setting("language", "").unwrap(), None);
-        assert_eq!(Lang::parse_setting("language", "de").unwrap(), Some(Lang::De));
+        assert_eq!(
+            Lang::parse_setting("language", "de").unwrap(),
+            Some(Lang::De)
+        );
         assert!(Lang::parse_setting("language", "xx").is_err());
     }
 

@@ -229,7 +229,12 @@ impl App {
         Ok(())
     }
 
-    fn sign_in_mail(&self, email: &str, token: &str, lang: Lang) -> Result<NewOutboxMail, AppError> {
+    fn sign_in_mail(
+        &self,
+        email: &str,
+        token: &str,
+        lang: Lang,
+    ) -> Result<NewOutboxMail, AppError> {
         let config = self.config();
         let message_id = fresh_message_id(config)?;
         let link = format!(

@@ -106,7 +106,8 @@ Kind regards,
 ";
 
 /// The German acknowledgment (same variables, same promises as the English).
-pub const DEFAULT_ACKNOWLEDGMENT_SUBJECT_DE: &str = "Wir haben Ihre Anfrage erhalten: {{ subject }}";
+pub const DEFAULT_ACKNOWLEDGMENT_SUBJECT_DE: &str =
+    "Wir haben Ihre Anfrage erhalten: {{ subject }}";
 /// The body of [`DEFAULT_ACKNOWLEDGMENT_SUBJECT_DE`].
 pub const DEFAULT_ACKNOWLEDGMENT_BODY_DE: &str = "Hallo {{ customer_first_name }},
 
@@ -136,7 +137,8 @@ Viele Grüße
 {{ business_name }}
 ";
 /// The German survey page's heading.
-pub const DEFAULT_SURVEY_PAGE_SUBJECT_DE: &str = "Wie zufrieden waren Sie mit Ticket {{ ticket_number }}?";
+pub const DEFAULT_SURVEY_PAGE_SUBJECT_DE: &str =
+    "Wie zufrieden waren Sie mit Ticket {{ ticket_number }}?";
 /// The German survey page's introduction to the question.
 pub const DEFAULT_SURVEY_PAGE_BODY_DE: &str = "Hallo {{ customer_first_name }}, danke, dass {{ business_name }} Ihnen bei „{{ subject }}“ (Ticket {{ ticket_number }}) helfen durfte. Wie zufrieden sind Sie damit, wie wir uns darum gekümmert haben? Das Team, das Ihnen geholfen hat, liest jede Antwort.";
 
@@ -164,10 +166,9 @@ pub fn default_of(name: &str, lang: Lang) -> Option<(&'static str, &'static str)
         (SURVEY, Lang::En) => Some((DEFAULT_SURVEY_SUBJECT, DEFAULT_SURVEY_BODY)),
         (SURVEY, Lang::De) => Some((DEFAULT_SURVEY_SUBJECT_DE, DEFAULT_SURVEY_BODY_DE)),
         (SURVEY_PAGE, Lang::En) => Some((DEFAULT_SURVEY_PAGE_SUBJECT, DEFAULT_SURVEY_PAGE_BODY)),
-        (SURVEY_PAGE, Lang::De) => Some((
-            DEFAULT_SURVEY_PAGE_SUBJECT_DE,
-            DEFAULT_SURVEY_PAGE_BODY_DE,
-        )),
+        (SURVEY_PAGE, Lang::De) => {
+            Some((DEFAULT_SURVEY_PAGE_SUBJECT_DE, DEFAULT_SURVEY_PAGE_BODY_DE))
+        }
         _ => None,
     }
 }
@@ -385,10 +386,7 @@ impl App {
         match self.store().template(name, lang.as_str()).await {
             Ok(t) => Ok(Some((t.subject.clone(), t.body.clone(), Some(t)))),
             Err(rapport_store::StoreError::NotFound(_)) => {
-                let (subject, body) = self
-                    .template_in(name, lang)
-                    .await?
-                    .unwrap_or_default();
+                let (subject, body) = self.template_in(name, lang).await?.unwrap_or_default();
                 Ok(Some((subject, body, None)))
             }
             Err(e) => Err(e.into()),

@@ -157,12 +157,13 @@ impl Store {
 
     /// One customer.
     pub async fn customer(&self, id: CustomerId) -> Result<CustomerRecord, StoreError> {
-        let row =
-            sqlx::query("SELECT id, name, created_at, updated_at, language FROM customers WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&self.read)
-                .await?
-                .ok_or(StoreError::NotFound("customer"))?;
+        let row = sqlx::query(
+            "SELECT id, name, created_at, updated_at, language FROM customers WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("customer"))?;
         let mut customers = self.with_identities(vec![row]).await?;
         customers.pop().ok_or(StoreError::NotFound("customer"))
     }

@@ -5,9 +5,7 @@
 //! survey expires. A low rating opens a recovery task; a comment that asks
 //! for something new opens a ticket linked to this one.
 
-use crate::templates::{
-    SURVEY_PAGE, render,
-};
+use crate::templates::{SURVEY_PAGE, render};
 use crate::{App, AppError, plain_text};
 use rapport_core::feedback::MAX_COMMENT_CHARS;
 use rapport_core::{Actor, Command, CustomerId, RecoverySource, TicketId, Timestamp, feedback};

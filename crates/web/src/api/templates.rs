@@ -118,7 +118,9 @@ pub async fn get_template(
     Query(query): Query<LanguageQuery>,
 ) -> ApiResult<axum::Json<TemplateOut>> {
     let lang = lang(query.language.as_deref())?;
-    Ok(axum::Json((&s.app.template(&caller, &name, lang).await?).into()))
+    Ok(axum::Json(
+        (&s.app.template(&caller, &name, lang).await?).into(),
+    ))
 }
 
 /// Save a template (leads and admins): it must render in the sandbox, the

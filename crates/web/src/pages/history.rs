@@ -50,7 +50,10 @@ pub fn describe(
         EventKind::CustomerWrote { .. } => fill("event.wrote", &[]),
         EventKind::Tagged { added, removed } => fill(
             "event.tagged",
-            &[("added", &added.join(", ")), ("removed", &removed.join(", "))],
+            &[
+                ("added", &added.join(", ")),
+                ("removed", &removed.join(", ")),
+            ],
         ),
         EventKind::PriorityChanged { from, to } => fill(
             "event.priority",

@@ -10,10 +10,10 @@
 //! state-changing request must carry the form's CSRF token ([`check_csrf`]).
 
 pub mod admin;
-#[cfg(test)]
-mod catalogue_tests;
 pub mod assets;
 pub mod bulk;
+#[cfg(test)]
+mod catalogue_tests;
 pub mod coaching;
 pub mod collisions;
 pub mod composer;

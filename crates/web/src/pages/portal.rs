@@ -426,7 +426,11 @@ pub async fn contact(State(s): State<AppState>, headers: HeaderMap) -> Result<Re
         .iter()
         .map(|d| {
             let open = if !d.holidays.is_empty() {
-                format!("{} ({})", chrome.t("portal.contact.closed"), d.holidays.join(", "))
+                format!(
+                    "{} ({})",
+                    chrome.t("portal.contact.closed"),
+                    d.holidays.join(", ")
+                )
             } else if d.open.is_empty() {
                 chrome.t("portal.contact.closed").to_string()
             } else {

@@ -4,8 +4,8 @@
 
 use super::admin::{Done, noticed};
 use super::render::{Chrome, PageError, page};
-use crate::extract::Query;
 use super::session::AgentPage;
+use crate::extract::Query;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;

@@ -4,7 +4,6 @@
 //! scorecard. The same use cases and checks as `/api/v1/reports`.
 
 use super::render::{PageError, page, word};
-use rapport_app::i18n::Lang;
 use super::session::AgentPage;
 use crate::api::reports::{ReportParams, csv_response};
 use crate::extract::Query;
@@ -13,6 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use rapport_app::i18n::Lang;
 use rapport_app::reports::{ReportTable, Scorecard};
 use rapport_core::report::figures::{FIGURE_COLUMNS, Figures};
 use rapport_core::{Channel, Priority, Role};
@@ -257,8 +257,7 @@ pub async fn show(
                         .iter()
                         .map(|o| {
                             vec![
-                                o.agent_id
-                                    .map_or("–".into(), |a| a.0.to_string()),
+                                o.agent_id.map_or("–".into(), |a| a.0.to_string()),
                                 o.check.clone(),
                                 o.count.to_string(),
                                 o.unhappy.to_string(),

@@ -28,7 +28,8 @@ pub const LANG_COOKIE: &str = "rapport_lang";
 /// The language of a portal page for someone not signed in (or whose
 /// language is not stored yet): the switcher's choice, else the browser's.
 pub fn portal_lang(headers: &HeaderMap) -> Lang {
-    Lang::from_stored(cookie(headers, LANG_COOKIE)).unwrap_or_else(|| super::render::lang_of(headers))
+    Lang::from_stored(cookie(headers, LANG_COOKIE))
+        .unwrap_or_else(|| super::render::lang_of(headers))
 }
 
 /// The language of any portal page: a signed-in customer's stored one,

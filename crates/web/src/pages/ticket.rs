@@ -14,11 +14,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
+use rapport_app::i18n::Lang;
 use rapport_app::presence::Activity;
 use rapport_app::tickets::MessageRole;
 use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity};
-use rapport_app::i18n::Lang;
 use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageKind, Status, TicketId};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -172,8 +172,8 @@ async fn render(
         others,
         Vec::new(),
     )
-        .render()
-        .unwrap_or_default();
+    .render()
+    .unwrap_or_default();
     Ok(page(status, &template))
 }
 

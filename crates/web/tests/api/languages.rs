@@ -56,9 +56,7 @@ async fn agents_set_and_read_their_own_language_and_no_one_else_s(h: &Harness) {
     assert_eq!(s, 422);
     assert_eq!(h.get(&own, &h.admin).await.1["role"], "agent");
     // No token: 401.
-    let (s, _) = h
-        .call(Method::GET, "/api/v1/agents/me", None, None)
-        .await;
+    let (s, _) = h.call(Method::GET, "/api/v1/agents/me", None, None).await;
     assert_eq!(s.as_u16(), 401);
 }
 
@@ -103,7 +101,12 @@ async fn mail_text(h: &Harness, kind: &str, to: &str) -> Option<(String, String)
 async fn customers_languages_come_from_their_mail_and_the_api(h: &Harness) {
     let german = post_mime(
         h,
-        &mail("Greta <greta@kunde.example>", "Lampe kaputt", "Content-Language: de-DE\r\n", "Die Lampe ist kaputt."),
+        &mail(
+            "Greta <greta@kunde.example>",
+            "Lampe kaputt",
+            "Content-Language: de-DE\r\n",
+            "Die Lampe ist kaputt.",
+        ),
     )
     .await;
     let greta = customer_of(h, german["ticket_id"].as_i64().unwrap()).await;
@@ -113,18 +116,33 @@ async fn customers_languages_come_from_their_mail_and_the_api(h: &Harness) {
     // not have changes nothing.
     let other = post_mime(
         h,
-        &mail("Jean <jean@client.example>", "Lampe", "Accept-Language: fr-FR, de;q=0.5\r\n", "Cassée."),
+        &mail(
+            "Jean <jean@client.example>",
+            "Lampe",
+            "Accept-Language: fr-FR, de;q=0.5\r\n",
+            "Cassée.",
+        ),
     )
     .await;
     let jean = customer_of(h, other["ticket_id"].as_i64().unwrap()).await;
-    assert_eq!(h.get(&format!("/api/v1/customers/{jean}"), &h.agent).await.1["language"], "de");
+    assert_eq!(
+        h.get(&format!("/api/v1/customers/{jean}"), &h.agent)
+            .await
+            .1["language"],
+        "de"
+    );
     let plain = post_mime(h, &mail("ann@plain.example", "Lamp", "", "Broken.")).await;
     let ann = customer_of(h, plain["ticket_id"].as_i64().unwrap()).await;
     let ann_path = format!("/api/v1/customers/{ann}");
     assert!(h.get(&ann_path, &h.agent).await.1["language"].is_null());
     let french = post_mime(
         h,
-        &mail("ann@plain.example", "Lamp again", "Content-Language: fr\r\n", "Still broken."),
+        &mail(
+            "ann@plain.example",
+            "Lamp again",
+            "Content-Language: fr\r\n",
+            "Still broken.",
+        ),
     )
     .await;
     assert_eq!(french["outcome"], "created");
@@ -133,8 +151,18 @@ async fn customers_languages_come_from_their_mail_and_the_api(h: &Harness) {
     // changes nothing; "" makes it unknown again.
     let (s, b) = patch(h, &ann_path, &h.agent, json!({"language": "de"})).await;
     assert_eq!((s, b["language"].as_str()), (200, Some("de")), "{b}");
-    let (s, b) = patch(h, &ann_path, &h.agent, json!({"language": "klingon", "name": "Ann X"})).await;
-    assert_eq!((s, b["error"]["field"].as_str()), (422, Some("language")), "{b}");
+    let (s, b) = patch(
+        h,
+        &ann_path,
+        &h.agent,
+        json!({"language": "klingon", "name": "Ann X"}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (422, Some("language")),
+        "{b}"
+    );
     let now = h.get(&ann_path, &h.agent).await.1;
     assert_eq!(now["language"], "de", "{now}");
     assert_ne!(now["name"], "Ann X", "nothing changed: {now}");
@@ -144,7 +172,12 @@ async fn customers_languages_come_from_their_mail_and_the_api(h: &Harness) {
     // A customer writing in German again is German again.
     let _ = post_mime(
         h,
-        &mail("ann@plain.example", "Lampe", "Content-Language: de\r\n", "Immer noch kaputt."),
+        &mail(
+            "ann@plain.example",
+            "Lampe",
+            "Content-Language: de\r\n",
+            "Immer noch kaputt.",
+        ),
     )
     .await;
     assert_eq!(h.get(&ann_path, &h.agent).await.1["language"], "de");
@@ -167,11 +200,19 @@ async fn run_surveys_now(h: &Harness) {
 async fn solve(h: &Harness, ticket: i64) {
     let reply = json!({"kind": "reply", "body": "Hallo Greta,\n\neine neue Lampe ist heute unterwegs.\n\nViele Grüße\nSam"});
     let (s, b) = h
-        .post(&format!("/api/v1/tickets/{ticket}/messages"), &h.agent, reply)
+        .post(
+            &format!("/api/v1/tickets/{ticket}/messages"),
+            &h.agent,
+            reply,
+        )
         .await;
     assert_eq!(s.as_u16(), 201, "{b}");
     let (s, b) = h
-        .post(&format!("/api/v1/tickets/{ticket}/status"), &h.agent, json!({"status": "solved"}))
+        .post(
+            &format!("/api/v1/tickets/{ticket}/status"),
+            &h.agent,
+            json!({"status": "solved"}),
+        )
         .await;
     assert_eq!(s.as_u16(), 200, "{b}");
 }
@@ -179,12 +220,22 @@ async fn solve(h: &Harness, ticket: i64) {
 async fn a_german_customer_gets_the_acknowledgment_and_the_survey_in_german(h: &Harness) {
     let german = post_mime(
         h,
-        &mail("Greta Lang <greta@kunde.example>", "Lampe kaputt", "Content-Language: de\r\n", "Die Lampe kam zerbrochen an."),
+        &mail(
+            "Greta Lang <greta@kunde.example>",
+            "Lampe kaputt",
+            "Content-Language: de\r\n",
+            "Die Lampe kam zerbrochen an.",
+        ),
     )
     .await;
     let ticket = german["ticket_id"].as_i64().unwrap();
-    let (subject, text) = mail_text(h, "acknowledgment", "greta@kunde.example").await.unwrap();
-    assert!(subject.starts_with("Wir haben Ihre Anfrage erhalten: Lampe kaputt"), "{subject}");
+    let (subject, text) = mail_text(h, "acknowledgment", "greta@kunde.example")
+        .await
+        .unwrap();
+    assert!(
+        subject.starts_with("Wir haben Ihre Anfrage erhalten: Lampe kaputt"),
+        "{subject}"
+    );
     for words in [
         "Hallo Greta,",
         "Ihre Anfrage „Lampe kaputt“ hat jetzt die Ticketnummer",
@@ -196,23 +247,51 @@ async fn a_german_customer_gets_the_acknowledgment_and_the_survey_in_german(h: &
     }
     assert!(!text.contains("Hello"), "{text}");
     // The weekday is German too.
-    let days = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"];
+    let days = [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ];
     assert!(days.iter().any(|d| text.contains(d)), "{text}");
     // An English customer's acknowledgment stays English.
     let _ = post_mime(h, &mail("Ann <ann@plain.example>", "Lamp", "", "Broken.")).await;
-    let (subject, text) = mail_text(h, "acknowledgment", "ann@plain.example").await.unwrap();
-    assert!(subject.starts_with("We received your request: Lamp"), "{subject}");
+    let (subject, text) = mail_text(h, "acknowledgment", "ann@plain.example")
+        .await
+        .unwrap();
+    assert!(
+        subject.starts_with("We received your request: Lamp"),
+        "{subject}"
+    );
     assert!(text.contains("Hello Ann,"), "{text}");
     // The survey mail, once solved, and the survey page.
     solve(h, ticket).await;
     run_surveys_now(h).await;
     let (subject, text) = mail_text(h, "survey", "greta@kunde.example").await.unwrap();
-    assert!(subject.starts_with("Wie zufrieden waren Sie mit „Lampe kaputt“?"), "{subject}");
-    for words in ["Hallo Greta,", "ist erledigt", "Wählen Sie eine Bewertung von 1 bis 5", "/portal/survey/"] {
+    assert!(
+        subject.starts_with("Wie zufrieden waren Sie mit „Lampe kaputt“?"),
+        "{subject}"
+    );
+    for words in [
+        "Hallo Greta,",
+        "ist erledigt",
+        "Wählen Sie eine Bewertung von 1 bis 5",
+        "/portal/survey/",
+    ] {
         assert!(text.contains(words), "{words}: {text}");
     }
-    let link = h.app.survey_link(rapport_core::TicketId(ticket)).await.unwrap();
-    let path = link.split_once("/portal/").map(|(_, p)| format!("/portal/{p}")).unwrap();
+    let link = h
+        .app
+        .survey_link(rapport_core::TicketId(ticket))
+        .await
+        .unwrap();
+    let path = link
+        .split_once("/portal/")
+        .map(|(_, p)| format!("/portal/{p}"))
+        .unwrap();
     let request = Request::get(&path)
         .header("accept-language", "en-GB")
         .body(Body::empty())
@@ -220,15 +299,28 @@ async fn a_german_customer_gets_the_acknowledgment_and_the_survey_in_german(h: &
     let (s, page) = h.raw(request).await;
     assert_eq!(s.as_u16(), 200);
     let page = page.as_str().unwrap_or_default().to_string();
-    assert!(page.contains("<html lang=\"de\">"), "the customer's language, not the browser's");
-    for words in ["Wie zufrieden waren Sie mit Ticket #", "Ihre Bewertung, von 1", "sehr zufrieden", "Meine Antwort senden"] {
+    assert!(
+        page.contains("<html lang=\"de\">"),
+        "the customer's language, not the browser's"
+    );
+    for words in [
+        "Wie zufrieden waren Sie mit Ticket #",
+        "Ihre Bewertung, von 1",
+        "sehr zufrieden",
+        "Meine Antwort senden",
+    ] {
         assert!(page.contains(words), "{words}: {page}");
     }
 }
 
 async fn put_template(h: &Harness, name: &str, body: Value) -> (u16, Value) {
     let (s, b) = h
-        .call(Method::PUT, &format!("/api/v1/templates/{name}"), Some(&h.lead), Some(body))
+        .call(
+            Method::PUT,
+            &format!("/api/v1/templates/{name}"),
+            Some(&h.lead),
+            Some(body),
+        )
         .await;
     (s.as_u16(), b)
 }
@@ -243,7 +335,11 @@ async fn templates_are_kept_per_language_and_fall_back_to_english(h: &Harness) {
         json!({"language": "de", "subject": "Eingang: {{ subject }}", "body": "Hallo {{ customer_first_name }}, danke!"}),
     )
     .await;
-    assert_eq!((s, b["error"]["field"].as_str()), (422, Some("body")), "required values: {b}");
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (422, Some("body")),
+        "required values: {b}"
+    );
     let body = "Hallo {{ customer_first_name }},\n\nIhre Nachricht ist Ticket {{ ticket_number }}. Wir antworten bis {{ response_by }}.\n\nIhr Lampenladen";
     let (s, b) = put_template(
         h,
@@ -254,18 +350,53 @@ async fn templates_are_kept_per_language_and_fall_back_to_english(h: &Harness) {
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["template"]["language"], "de");
     assert_eq!(b["findings"], json!([]), "no coach on German text: {b}");
-    let (s, b) = put_template(h, "acknowledgment", json!({"language": "fr", "subject": "x", "body": "y"})).await;
-    assert_eq!((s, b["error"]["field"].as_str()), (422, Some("language")), "{b}");
-    let (s, de) = h.get("/api/v1/templates/acknowledgment?language=de", &h.agent).await;
-    assert_eq!((s.as_u16(), de["subject"].as_str()), (200, Some("Eingang: {{ subject }}")), "{de}");
+    let (s, b) = put_template(
+        h,
+        "acknowledgment",
+        json!({"language": "fr", "subject": "x", "body": "y"}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (422, Some("language")),
+        "{b}"
+    );
+    let (s, de) = h
+        .get("/api/v1/templates/acknowledgment?language=de", &h.agent)
+        .await;
+    assert_eq!(
+        (s.as_u16(), de["subject"].as_str()),
+        (200, Some("Eingang: {{ subject }}")),
+        "{de}"
+    );
     let (s, _) = h.get("/api/v1/templates/acknowledgment", &h.agent).await;
-    assert_eq!(s.as_u16(), 404, "no English one saved: the built-in text is used");
-    let _ = post_mime(h, &mail("Greta <greta@kunde.example>", "Lampe", "Content-Language: de\r\n", "Kaputt.")).await;
-    let (subject, text) = mail_text(h, "acknowledgment", "greta@kunde.example").await.unwrap();
+    assert_eq!(
+        s.as_u16(),
+        404,
+        "no English one saved: the built-in text is used"
+    );
+    let _ = post_mime(
+        h,
+        &mail(
+            "Greta <greta@kunde.example>",
+            "Lampe",
+            "Content-Language: de\r\n",
+            "Kaputt.",
+        ),
+    )
+    .await;
+    let (subject, text) = mail_text(h, "acknowledgment", "greta@kunde.example")
+        .await
+        .unwrap();
     assert!(subject.starts_with("Eingang: Lampe"), "{subject}");
-    assert!(text.contains("Wir antworten bis ") && text.contains("Ihr Lampenladen"), "{text}");
+    assert!(
+        text.contains("Wir antworten bis ") && text.contains("Ihr Lampenladen"),
+        "{text}"
+    );
     let _ = post_mime(h, &mail("Ann <ann@plain.example>", "Lamp", "", "Broken.")).await;
-    let (subject, _) = mail_text(h, "acknowledgment", "ann@plain.example").await.unwrap();
+    let (subject, _) = mail_text(h, "acknowledgment", "ann@plain.example")
+        .await
+        .unwrap();
     assert!(subject.starts_with("We received your request"), "{subject}");
     // A survey mail saved in English only: German customers get the
     // built-in German one (a built-in text in their language comes before
@@ -283,8 +414,19 @@ async fn templates_are_kept_per_language_and_fall_back_to_english(h: &Harness) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["name"].as_str().unwrap().into(), t["language"].as_str().unwrap().into()))
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().into(),
+                t["language"].as_str().unwrap().into(),
+            )
+        })
         .collect();
-    assert!(listed.contains(&("acknowledgment".into(), "de".into())), "{listed:?}");
-    assert!(listed.contains(&("lamp-sorry".into(), "en".into())), "{listed:?}");
+    assert!(
+        listed.contains(&("acknowledgment".into(), "de".into())),
+        "{listed:?}"
+    );
+    assert!(
+        listed.contains(&("lamp-sorry".into(), "en".into())),
+        "{listed:?}"
+    );
 }

@@ -36,12 +36,21 @@ pub(super) async fn the_workspace_walks_in_german_and_passes_axe(s: &Session) {
     s.click("#lang-de").await;
     s.follow("main button[type=submit]").await;
     assert_eq!(page_lang(s).await, "de");
-    assert!(s.text().await.contains("Ihre Einstellungen wurden gespeichert."));
+    assert!(
+        s.text()
+            .await
+            .contains("Ihre Einstellungen wurden gespeichert.")
+    );
     s.accessible("preferences in German").await;
     s.goto("/app?view=unassigned").await;
     assert_eq!(page_lang(s).await, "de");
     let inbox = s.text().await;
-    for words in ["Nicht zugewiesen", "Tickets durchsuchen", "Wasserkocher tropft", "Betreff"] {
+    for words in [
+        "Nicht zugewiesen",
+        "Tickets durchsuchen",
+        "Wasserkocher tropft",
+        "Betreff",
+    ] {
         assert!(inbox.contains(words), "{words}: {inbox}");
     }
     s.accessible("inbox in German").await;
@@ -49,7 +58,12 @@ pub(super) async fn the_workspace_walks_in_german_and_passes_axe(s: &Session) {
     s.follow(&format!("a[href='/app/tickets/{id}']")).await;
     assert_eq!(page_lang(s).await, "de");
     let page = s.text().await;
-    for words in ["Verlauf", "Antwort an den Kunden", "Historie", "Mir zuweisen"] {
+    for words in [
+        "Verlauf",
+        "Antwort an den Kunden",
+        "Historie",
+        "Mir zuweisen",
+    ] {
         assert!(page.contains(words), "{words}: {page}");
     }
     assert!(

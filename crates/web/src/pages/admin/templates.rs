@@ -65,7 +65,11 @@ pub async fn list(State(s): State<AppState>, agent: AgentPage) -> Result<Respons
     let mut templates: Vec<TemplateRow> = SYSTEM_TEMPLATES
         .iter()
         .flat_map(|n| LANGS.iter().map(move |l| (*n, *l)))
-        .filter(|(n, l)| !saved.iter().any(|t| t.name == *n && t.language == l.as_str()))
+        .filter(|(n, l)| {
+            !saved
+                .iter()
+                .any(|t| t.name == *n && t.language == l.as_str())
+        })
         .map(|(n, l)| TemplateRow {
             name: n.to_string(),
             language: l.as_str(),
@@ -249,7 +253,10 @@ pub async fn edit(
         override_reason,
         checked,
     };
-    Ok(page(StatusCode::OK, &edit_page(chrome, (&name, lang), edited)))
+    Ok(page(
+        StatusCode::OK,
+        &edit_page(chrome, (&name, lang), edited),
+    ))
 }
 
 /// The editor's query: which language, and what was just done.
@@ -286,8 +293,7 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     staff_only(&agent)?;
     let lang = language(q.language.as_deref())?;
-    if s
-        .app
+    if s.app
         .template_draft(&agent.caller, &name, lang)
         .await?
         .is_none()
@@ -313,13 +319,10 @@ pub async fn submit(
             }
             Err(e) => {
                 let (status, message) = refused(e);
-                let chrome = agent
-                    .chrome
-                    .clone()
-                    .with_notice(
-                        format!("{} {message}", agent.chrome.t("templates.not_saved")),
-                        true,
-                    );
+                let chrome = agent.chrome.clone().with_notice(
+                    format!("{} {message}", agent.chrome.t("templates.not_saved")),
+                    true,
+                );
                 (status, chrome)
             }
         }
