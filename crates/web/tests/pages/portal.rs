@@ -336,10 +336,14 @@ async fn the_contact_page_posts_the_calendar_hours(h: &Harness) {
     );
     let hours = h.app.business_hours(None).await.unwrap();
     let first = &hours.days[0];
-    assert!(
-        page.body
-            .contains(&first.date.strftime("%A %Y-%m-%d").to_string())
+    // The day as the reader writes it: "Monday 7 Dec 2026".
+    let lang = rapport_app::i18n::Lang::En;
+    let day = format!(
+        "{} {}",
+        rapport_app::i18n::weekday_name(lang, first.date.weekday()),
+        rapport_app::i18n::format_date(lang, first.date)
     );
+    assert!(page.body.contains(&day), "{day}: {}", page.body);
 }
 
 /// A file field of a form: (field, file name, type, bytes).
