@@ -41,7 +41,7 @@ pub async fn show(State(s): State<AppState>, agent: AgentPage) -> Result<Respons
             let (at, at_iso) = when(n.created_at, &zone, lang);
             Row {
                 id: n.id,
-                kind: super::render::word(lang, "notification.kind", &n.kind).to_string(),
+                kind: super::render::word(lang, "notification.kind", n.kind).to_string(),
                 text: n.text,
                 ticket: n.ticket_id.map(|t| t.0),
                 at,
