@@ -20,6 +20,9 @@ pub struct AgentUpdate {
     pub password: Option<String>,
     /// Where they are: an IANA zone, or "" for the business zone.
     pub time_zone: Option<String>,
+    /// The language they read the workspace in (a code of
+    /// [`crate::i18n::LANGS`]), or "" for their browser's.
+    pub language: Option<String>,
 }
 
 impl App {
@@ -90,7 +93,7 @@ impl App {
     }
 
     /// Changes an agent. Admins change anyone; agents may change only their
-    /// own name and password. The last active admin cannot be demoted or
+    /// own name, password, time zone and language. The last active admin cannot be demoted or
     /// deactivated, even by two admins at the same moment (the store checks
     /// and writes in one statement under lock).
     pub async fn update_agent(
@@ -125,6 +128,10 @@ impl App {
                     Some(zone.to_string())
                 }
             };
+        }
+        if let Some(code) = &update.language {
+            agent.language =
+                crate::i18n::Lang::parse_setting("language", code)?.map(|l| l.to_string());
         }
         let deactivated = update.active == Some(false);
         if let Some(active) = update.active {

@@ -1,7 +1,10 @@
 //! Customers: one record per person across every channel.
 
+use crate::i18n::Lang;
 use crate::{App, AppError, Caller, required_text};
-use rapport_core::{CustomerEvent, CustomerId, IdentityKind, Permission, normalize_identity};
+use rapport_core::{
+    CustomerEvent, CustomerId, IdentityKind, Permission, TicketId, normalize_identity,
+};
 use rapport_store::{CustomerRecord, IdentityRecord};
 
 /// The longest part of a name a customer search takes, in characters.
@@ -36,6 +39,35 @@ pub(crate) fn name_or_local_part(name: &str, email: &str) -> String {
 }
 
 impl App {
+    /// The language a customer reads the portal and our mail in (stored),
+    /// English when not known.
+    pub async fn customer_lang(&self, id: CustomerId) -> Result<Lang, AppError> {
+        let code = self.store.customer_language(id).await?;
+        Ok(Lang::from_stored(code.as_deref()).unwrap_or_default())
+    }
+
+    /// The stored language of a customer, if any (for the portal, which
+    /// otherwise follows the browser).
+    pub async fn customer_stored_lang(&self, id: CustomerId) -> Result<Option<Lang>, AppError> {
+        let code = self.store.customer_language(id).await?;
+        Ok(Lang::from_stored(code.as_deref()))
+    }
+
+    /// The language of the customer of a ticket.
+    pub(crate) async fn ticket_customer_lang(&self, ticket: TicketId) -> Result<Lang, AppError> {
+        let found = self.store.ticket(ticket).await?;
+        self.customer_lang(found.customer_id).await
+    }
+
+    /// Records the language a customer used or chose (the portal's
+    /// switcher, the language of their browser or mail when they wrote).
+    pub async fn note_customer_lang(&self, id: CustomerId, lang: Lang) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .set_customer_language(id, Some(lang.as_str()))
+            .await?)
+    }
+
     /// Creates a customer.
     pub async fn create_customer(
         &self,
@@ -100,8 +132,12 @@ impl App {
         id: CustomerId,
         name: Option<&str>,
         identities: Option<&[(IdentityKind, String)]>,
+        language: Option<&str>,
     ) -> Result<CustomerRecord, AppError> {
         caller.require(Permission::Work, "change customers")?;
+        let language = language
+            .map(|code| Lang::parse_setting("language", code))
+            .transpose()?;
         if identities.is_some() {
             caller.require(
                 Permission::EditCustomerIdentities,
@@ -110,10 +146,18 @@ impl App {
         }
         let name = name.map(|n| required_text("name", n, 200)).transpose()?;
         let identities = identities.map(normalize_identities).transpose()?;
-        Ok(self
+        let mut customer = self
             .store
             .update_customer(id, name.as_deref(), identities.as_deref(), caller.agent_id)
-            .await?)
+            .await?;
+        if let Some(language) = language {
+            let code = language.map(|l| l.to_string());
+            self.store
+                .set_customer_language(id, code.as_deref())
+                .await?;
+            customer.language = code;
+        }
+        Ok(customer)
     }
 
     /// The recorded changes to a customer's addresses, oldest first.

@@ -5,6 +5,7 @@
 //! Times are shown in the business zone with the zone named ("Tuesday 10:00
 //! (Berlin time)"), never in UTC.
 
+use crate::i18n::Lang;
 use crate::{App, AppError};
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
@@ -101,25 +102,51 @@ pub fn zone_label(time_zone: &str) -> String {
     }
 }
 
+/// [`zone_label`] in a reader's language ("Berlin time", "Zeitzone Berlin").
+pub fn zone_label_in(lang: Lang, time_zone: &str) -> String {
+    let label = zone_label(time_zone);
+    match (lang, label.strip_suffix(" time")) {
+        (Lang::De, Some(city)) => format!("Zeitzone {city}"),
+        _ => label,
+    }
+}
+
 /// An instant as a customer reads it, in the calendar's zone with the zone
 /// named: "Tuesday 10:00 (Berlin time)", with the date when it is not within
 /// the six days after `now` ("Tuesday 12 January 10:00 (Berlin time)").
 pub fn customer_time(calendar: &BusinessCalendar, t: Timestamp, now: Timestamp) -> String {
+    customer_time_in(Lang::En, calendar, t, now)
+}
+
+/// [`customer_time`] in a customer's language: German reads "Dienstag,
+/// 10:00 Uhr (Zeitzone Berlin)", "Dienstag, 12. Januar, 10:00 Uhr (…)".
+pub fn customer_time_in(
+    lang: Lang,
+    calendar: &BusinessCalendar,
+    t: Timestamp,
+    now: Timestamp,
+) -> String {
     let local = calendar.local_time(t);
     let today = calendar.local_time(now).date();
     let soon = today
         .until(local.date())
         .is_ok_and(|span| (0..7).contains(&span.get_days()));
-    let day = if soon {
-        local.strftime("%A").to_string()
-    } else {
-        local.strftime("%A %-d %B").to_string()
-    };
-    format!(
-        "{day} {} ({})",
-        local.strftime("%H:%M"),
-        zone_label(&calendar.spec().time_zone)
-    )
+    let weekday = crate::i18n::weekday_name(lang, local.weekday());
+    let month = crate::i18n::month_name(lang, local.month());
+    let time = local.strftime("%H:%M");
+    let zone = zone_label_in(lang, &calendar.spec().time_zone);
+    match (lang, soon) {
+        (Lang::En, true) => format!("{weekday} {time} ({zone})"),
+        (Lang::En, false) => format!("{weekday} {} {month} {time} ({zone})", local.day()),
+        (Lang::De, soon) => {
+            let date = if soon {
+                String::new()
+            } else {
+                format!(" {}. {month},", local.day())
+            };
+            format!("{weekday},{date} {time} Uhr ({zone})")
+        }
+    }
 }
 
 /// When the desk, open at `at`, closes next: the end of the run of touching

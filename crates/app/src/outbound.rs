@@ -4,7 +4,7 @@
 //! answer threads by rule 1), In-Reply-To/References to the customer's mail,
 //! the ticket tag in the subject and the signed reply address.
 
-use crate::hours::customer_time;
+use crate::hours::customer_time_in;
 use crate::templates::render;
 use crate::{App, AppError};
 use minijinja::Value;
@@ -212,7 +212,7 @@ impl App {
     /// its times read from the calendar as of now.
     pub(crate) async fn acknowledgment_mail(
         &self,
-        template: &(String, String),
+        (template, lang): (&(String, String), crate::i18n::Lang),
         (calendar, minutes): (&BusinessCalendar, i64),
         ticket: TicketId,
         subject: &str,
@@ -223,7 +223,7 @@ impl App {
         let name = customer.name.clone().unwrap_or_default();
         let now = Timestamp::now();
         let promise = self.response_promise(calendar, now, minutes);
-        let response_by = customer_time(calendar, promise.response_by, now);
+        let response_by = customer_time_in(lang, calendar, promise.response_by, now);
         let text = |s: String| Value::from(s);
         let variables: BTreeMap<&'static str, Value> = BTreeMap::from([
             (
@@ -239,12 +239,15 @@ impl App {
             ("ticket_number", text(format!("#{}", ticket.0))),
             ("ticket_tag", text(mail.subject_tag.format(ticket.0))),
             ("subject", text(subject.to_string())),
-            ("response_target", text(format!("by {response_by}"))),
+            (
+                "response_target",
+                text(format!("{} {response_by}", lang.text("mail.by"))),
+            ),
             ("response_by", text(response_by)),
             ("open_now", Value::from(promise.open_now)),
             (
                 "opens_at",
-                text(customer_time(calendar, promise.opens_at, now)),
+                text(customer_time_in(lang, calendar, promise.opens_at, now)),
             ),
             ("business_name", text(mail.business_name.clone())),
         ]);

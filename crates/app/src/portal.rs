@@ -8,6 +8,7 @@
 //! that must be at least [`MIN_FILL_SECS`] old, and a rate limit per client.
 
 use crate::auth::{random_secret, secret_hash};
+use crate::i18n::Lang;
 use crate::tickets::{NewTicket, body, message_events};
 use crate::web_sessions::NewWebSession;
 use crate::{App, AppError, required_text};
@@ -50,6 +51,9 @@ pub struct PortalRequest {
     pub stamp: String,
     /// Photos or documents sent with it.
     pub files: Vec<crate::portal_files::PortalFile>,
+    /// The language the customer wrote in (the portal page's): stored on
+    /// the customer, so our mail to them is in it.
+    pub lang: Lang,
 }
 
 /// What became of a request.
@@ -137,6 +141,7 @@ impl App {
             other => other,
         })?;
         let customer = self.customer_for_email(&email, &name).await?;
+        self.note_customer_lang(customer, request.lang).await?;
         let actor = Actor::Customer(customer);
         let first = NewMessage {
             kind: MessageKind::Public,
@@ -164,17 +169,20 @@ impl App {
                 .await?;
         }
         tx.commit().await?;
-        self.queue_sign_in_link(customer, &email).await?;
+        self.queue_sign_in_link(customer, &email, request.lang)
+            .await?;
         Ok(RequestOutcome::Opened(change.ticket.id))
     }
 
     /// Sends a sign-in link to the customer with this address, if there is
     /// one. The answer is the same either way, so the form tells no one
     /// which addresses are customers.
+    /// The mail is in the customer's language, else the page's (`lang`).
     pub async fn request_sign_in_link(
         &self,
         email: &str,
         client: Option<IpAddr>,
+        lang: Lang,
     ) -> Result<(), AppError> {
         self.take_portal(client)?;
         let email = normalize_identity(IdentityKind::Email, email)
@@ -186,12 +194,17 @@ impl App {
         else {
             return Ok(());
         };
-        self.queue_sign_in_link(customer, &email).await
+        self.queue_sign_in_link(customer, &email, lang).await
     }
 
     /// Stores a fresh link and queues the mail that carries it (at most
     /// [`LINKS_PER_HOUR`] per customer).
-    async fn queue_sign_in_link(&self, customer: CustomerId, email: &str) -> Result<(), AppError> {
+    async fn queue_sign_in_link(
+        &self,
+        customer: CustomerId,
+        email: &str,
+        page_lang: Lang,
+    ) -> Result<(), AppError> {
         let hour_ago = Timestamp::now().plus_seconds(-3600);
         if self.store().portal_links_since(customer, hour_ago).await? >= LINKS_PER_HOUR {
             tracing::info!(
@@ -205,14 +218,23 @@ impl App {
         self.store()
             .insert_portal_link(&secret_hash(&token), customer, expires)
             .await?;
-        let mail = self.sign_in_mail(email, &token)?;
+        let lang = self
+            .customer_stored_lang(customer)
+            .await?
+            .unwrap_or(page_lang);
+        let mail = self.sign_in_mail(email, &token, lang)?;
         let mut tx = self.store().begin_write().await?;
         tx.enqueue_mail(&mail).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    fn sign_in_mail(&self, email: &str, token: &str) -> Result<NewOutboxMail, AppError> {
+    fn sign_in_mail(
+        &self,
+        email: &str,
+        token: &str,
+        lang: Lang,
+    ) -> Result<NewOutboxMail, AppError> {
         let config = self.config();
         let message_id = fresh_message_id(config)?;
         let link = format!(
@@ -220,8 +242,12 @@ impl App {
             config.public_base_url.trim_end_matches('/')
         );
         let text = format!(
-            "Hello,\n\nopen this link to see your requests to {}:\n\n{link}\n\nIt works once, for {LINK_MINUTES} minutes. If you did not ask for it, ignore this mail.\n",
-            config.mail.business_name
+            "{}\n\n{}\n\n{link}\n\n{}\n",
+            lang.text("mail.sign_in.hello"),
+            lang.text("mail.sign_in.open")
+                .replace("{business}", &config.mail.business_name),
+            lang.text("mail.sign_in.once")
+                .replace("{minutes}", &LINK_MINUTES.to_string()),
         );
         let outgoing = rapport_mail::Outgoing {
             from: rapport_mail::Person {
@@ -232,7 +258,9 @@ impl App {
                 name: None,
                 address: email.to_string(),
             }],
-            subject: format!("Your sign-in link for {}", config.mail.business_name),
+            subject: lang
+                .text("mail.sign_in.subject")
+                .replace("{business}", &config.mail.business_name),
             message_id: message_id.clone(),
             text,
             date: Timestamp::now().0 / 1_000_000,
@@ -329,8 +357,10 @@ impl App {
         id: TicketId,
         text: &str,
         files: Vec<crate::portal_files::PortalFile>,
+        lang: Lang,
     ) -> Result<(), AppError> {
         self.own_ticket(customer, id).await?;
+        self.note_customer_lang(customer, lang).await?;
         let text = body(text)?;
         let files = self.store_portal_files(files).await?;
         let actor = Actor::Customer(customer);

@@ -2,6 +2,7 @@
 //! sandbox with strict variables and a fuel limit), say what they must say,
 //! and pass the reply coach like any reply would.
 
+use crate::i18n::Lang;
 use crate::{App, AppError, Caller};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use rapport_coach::{Context, Finding, Severity};
@@ -26,6 +27,8 @@ pub const SURVEY_REQUIRES: &[&str] = &["ticket_number", "survey_link"];
 pub const SURVEY_PAGE_REQUIRES: &[&str] = &["ticket_number"];
 /// Variables only the survey mail has (no other template may use them).
 const SURVEY_ONLY: &[&str] = &["survey_link"];
+/// The templates the system sends or shows (not canned replies).
+pub const SYSTEM_TEMPLATES: &[&str] = &[ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE];
 /// A canned reply must be personalised with one of these.
 pub const CANNED_REQUIRES_ONE_OF: &[&str] = &["customer_name", "customer_first_name"];
 /// Instructions a template may run while rendering, so a loop cannot hang a worker.
@@ -102,6 +105,43 @@ Kind regards,
 {{ business_name }}
 ";
 
+/// The German acknowledgment (same variables, same promises as the English).
+pub const DEFAULT_ACKNOWLEDGMENT_SUBJECT_DE: &str =
+    "Wir haben Ihre Anfrage erhalten: {{ subject }}";
+/// The body of [`DEFAULT_ACKNOWLEDGMENT_SUBJECT_DE`].
+pub const DEFAULT_ACKNOWLEDGMENT_BODY_DE: &str = "Hallo {{ customer_first_name }},
+
+danke, dass Sie sich an {{ business_name }} gewandt haben. Ihre Anfrage „{{ subject }}“ hat jetzt die Ticketnummer {{ ticket_number }}.
+
+Diese Bestätigung wird automatisch verschickt. {% if not open_now %}Wir sind gerade nicht erreichbar und ab {{ opens_at }} wieder für Sie da. {% endif %}Eine Person aus unserem Team antwortet Ihnen bis {{ response_by }}; Sie müssen nicht noch einmal schreiben, um Ihren Platz zu behalten.
+
+Wenn Sie etwas ergänzen möchten, etwa eine Bestellnummer oder ein Foto, antworten Sie einfach auf diese E-Mail und lassen Sie {{ ticket_tag }} im Betreff stehen. Dann landet es direkt im selben Ticket.
+
+Viele Grüße
+{{ business_name }}
+";
+/// The German survey mail.
+pub const DEFAULT_SURVEY_SUBJECT_DE: &str = "Wie zufrieden waren Sie mit „{{ subject }}“?";
+/// The body of [`DEFAULT_SURVEY_SUBJECT_DE`].
+pub const DEFAULT_SURVEY_BODY_DE: &str = "Hallo {{ customer_first_name }},
+
+Ihre Anfrage „{{ subject }}“ (Ticket {{ ticket_number }}) ist erledigt. Verraten Sie uns, wie wir das gemacht haben? Es dauert nur einen Klick:
+
+{{ survey_link }}
+
+Wählen Sie eine Bewertung von 1 bis 5 und schreiben Sie, wenn Sie möchten, einen Satz dazu. Gespeichert wird erst, wenn Sie Ihre Antwort absenden, und Sie können sie {{ survey_days }} Tage lang ändern.
+
+Falls noch etwas nicht stimmt, antworten Sie einfach auf diese E-Mail; dasselbe Team kümmert sich dann wieder darum.
+
+Viele Grüße
+{{ business_name }}
+";
+/// The German survey page's heading.
+pub const DEFAULT_SURVEY_PAGE_SUBJECT_DE: &str =
+    "Wie zufrieden waren Sie mit Ticket {{ ticket_number }}?";
+/// The German survey page's introduction to the question.
+pub const DEFAULT_SURVEY_PAGE_BODY_DE: &str = "Hallo {{ customer_first_name }}, danke, dass {{ business_name }} Ihnen bei „{{ subject }}“ (Ticket {{ ticket_number }}) helfen durfte. Wie zufrieden sind Sie damit, wie wir uns darum gekümmert haben? Das Team, das Ihnen geholfen hat, liest jede Antwort.";
+
 /// A template's sample rendering and the coach's findings on it.
 #[derive(Debug, Clone)]
 pub struct TemplateCheck {
@@ -113,12 +153,22 @@ pub struct TemplateCheck {
     pub findings: Vec<Finding>,
 }
 
-/// The built-in (subject, body) of a template that has one.
-pub fn default_of(name: &str) -> Option<(&'static str, &'static str)> {
-    match name {
-        ACKNOWLEDGMENT => Some((DEFAULT_ACKNOWLEDGMENT_SUBJECT, DEFAULT_ACKNOWLEDGMENT_BODY)),
-        SURVEY => Some((DEFAULT_SURVEY_SUBJECT, DEFAULT_SURVEY_BODY)),
-        SURVEY_PAGE => Some((DEFAULT_SURVEY_PAGE_SUBJECT, DEFAULT_SURVEY_PAGE_BODY)),
+/// The built-in (subject, body) of a template that has one, in a language.
+pub fn default_of(name: &str, lang: Lang) -> Option<(&'static str, &'static str)> {
+    match (name, lang) {
+        (ACKNOWLEDGMENT, Lang::En) => {
+            Some((DEFAULT_ACKNOWLEDGMENT_SUBJECT, DEFAULT_ACKNOWLEDGMENT_BODY))
+        }
+        (ACKNOWLEDGMENT, Lang::De) => Some((
+            DEFAULT_ACKNOWLEDGMENT_SUBJECT_DE,
+            DEFAULT_ACKNOWLEDGMENT_BODY_DE,
+        )),
+        (SURVEY, Lang::En) => Some((DEFAULT_SURVEY_SUBJECT, DEFAULT_SURVEY_BODY)),
+        (SURVEY, Lang::De) => Some((DEFAULT_SURVEY_SUBJECT_DE, DEFAULT_SURVEY_BODY_DE)),
+        (SURVEY_PAGE, Lang::En) => Some((DEFAULT_SURVEY_PAGE_SUBJECT, DEFAULT_SURVEY_PAGE_BODY)),
+        (SURVEY_PAGE, Lang::De) => {
+            Some((DEFAULT_SURVEY_PAGE_SUBJECT_DE, DEFAULT_SURVEY_PAGE_BODY_DE))
+        }
         _ => None,
     }
 }
@@ -203,30 +253,37 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
 }
 
 impl App {
-    /// Every template.
+    /// Every template of every language.
     pub async fn templates(&self, caller: &Caller) -> Result<Vec<TemplateRecord>, AppError> {
         caller.require(Permission::Read, "read templates")?;
         Ok(self.store().templates().await?)
     }
 
-    /// One template.
-    pub async fn template(&self, caller: &Caller, name: &str) -> Result<TemplateRecord, AppError> {
+    /// One saved template in one language.
+    pub async fn template(
+        &self,
+        caller: &Caller,
+        name: &str,
+        lang: Lang,
+    ) -> Result<TemplateRecord, AppError> {
         caller.require(Permission::Read, "read templates")?;
         if !valid_name(name) {
             return Err(AppError::NotFound("template"));
         }
-        Ok(self.store().template(name).await?)
+        Ok(self.store().template(name, lang.as_str()).await?)
     }
 
     /// Runs the save-time checks on a template without saving it (leads
     /// and admins): it must render in the sandbox with the sample values,
     /// use what its kind requires, and the coach reads the sample body.
     /// Refusals are errors; the coach's findings (blocking ones included)
-    /// come back for the editor to show beside the text.
+    /// come back for the editor to show beside the text. The coach reads
+    /// English only: a template in another language gets the render and
+    /// required-variable checks, and no coach findings.
     pub async fn check_template(
         &self,
         caller: &Caller,
-        name: &str,
+        (name, lang): (&str, Lang),
         subject: &str,
         body: &str,
     ) -> Result<TemplateCheck, AppError> {
@@ -245,14 +302,17 @@ impl App {
         }
         let (sample_body, used) = render_sample("body", body)?;
         check_required(name, &used)?;
-        let context = Context {
-            customer_name: Some("Ann Lee".into()),
-            ..self.coach_clock().await?
+        let findings = if lang == Lang::En {
+            let context = Context {
+                customer_name: Some("Ann Lee".into()),
+                ..self.coach_clock().await?
+            };
+            self.analyze_off_workers(&sample_body, context)
+                .await?
+                .findings
+        } else {
+            Vec::new()
         };
-        let findings = self
-            .analyze_off_workers(&sample_body, context)
-            .await?
-            .findings;
         Ok(TemplateCheck {
             sample_subject,
             sample_body,
@@ -265,7 +325,7 @@ impl App {
     pub async fn save_template(
         &self,
         caller: &Caller,
-        name: &str,
+        (name, lang): (&str, Lang),
         subject: &str,
         body: &str,
         override_reason: Option<&str>,
@@ -274,7 +334,9 @@ impl App {
             sample_subject,
             sample_body,
             findings,
-        } = self.check_template(caller, name, subject, body).await?;
+        } = self
+            .check_template(caller, (name, lang), subject, body)
+            .await?;
         let blocking: Vec<Finding> = findings
             .iter()
             .filter(|f| f.severity == Severity::Block)
@@ -286,6 +348,7 @@ impl App {
         }
         let record = TemplateRecord {
             name: name.to_string(),
+            language: lang.to_string(),
             subject: subject.to_string(),
             body: body.to_string(),
             override_reason: if blocking.is_empty() {
@@ -306,53 +369,65 @@ impl App {
         })
     }
 
-    /// The text a template starts from in the editor: the saved one, the
-    /// built-in default of the acknowledgment and the survey, or nothing
-    /// for a new canned reply (`None` for a name no template may have).
+    /// The text a template starts from in the editor: the saved one in
+    /// this language, its built-in default (the acknowledgment and the
+    /// survey), the English one for another language, or nothing for a new
+    /// canned reply (`None` for a name no template may have).
     pub async fn template_draft(
         &self,
         caller: &Caller,
         name: &str,
+        lang: Lang,
     ) -> Result<Option<(String, String, Option<TemplateRecord>)>, AppError> {
         caller.require(Permission::Read, "read templates")?;
         if !valid_name(name) {
             return Ok(None);
         }
-        match self.store().template(name).await {
+        match self.store().template(name, lang.as_str()).await {
             Ok(t) => Ok(Some((t.subject.clone(), t.body.clone(), Some(t)))),
             Err(rapport_store::StoreError::NotFound(_)) => {
-                let (subject, body) = default_of(name).unwrap_or(("", ""));
-                Ok(Some((subject.to_string(), body.to_string(), None)))
+                let (subject, body) = self.template_in(name, lang).await?.unwrap_or_default();
+                Ok(Some((subject, body, None)))
             }
             Err(e) => Err(e.into()),
         }
     }
 
-    /// A template's (subject, body) sources: the saved one, or the default given.
+    /// A template's (subject, body) sources in a language: the saved one,
+    /// else its built-in default in that language, else the English saved
+    /// one, else the English default; none if there is no such template.
+    pub(crate) async fn template_in(
+        &self,
+        name: &str,
+        lang: Lang,
+    ) -> Result<Option<(String, String)>, AppError> {
+        let mut langs = vec![lang];
+        if lang != Lang::En {
+            langs.push(Lang::En);
+        }
+        for lang in langs {
+            match self.store().template(name, lang.as_str()).await {
+                Ok(t) => return Ok(Some((t.subject, t.body))),
+                Err(rapport_store::StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+            if let Some((subject, body)) = default_of(name, lang) {
+                return Ok(Some((subject.to_string(), body.to_string())));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A built-in template's (subject, body) sources in a language (see
+    /// [`App::template_in`]).
     pub(crate) async fn template_or_default(
         &self,
         name: &str,
-        default: (&str, &str),
+        lang: Lang,
     ) -> Result<(String, String), AppError> {
-        match self.store().template(name).await {
-            Ok(t) => Ok((t.subject, t.body)),
-            Err(rapport_store::StoreError::NotFound(_)) => {
-                Ok((default.0.to_string(), default.1.to_string()))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// The acknowledgment's (subject, body) sources: the saved one, or the default.
-    pub(crate) async fn acknowledgment_template(&self) -> Result<(String, String), AppError> {
-        match self.store().template(ACKNOWLEDGMENT).await {
-            Ok(t) => Ok((t.subject, t.body)),
-            Err(rapport_store::StoreError::NotFound(_)) => Ok((
-                DEFAULT_ACKNOWLEDGMENT_SUBJECT.to_string(),
-                DEFAULT_ACKNOWLEDGMENT_BODY.to_string(),
-            )),
-            Err(e) => Err(e.into()),
-        }
+        self.template_in(name, lang)
+            .await?
+            .ok_or(AppError::NotFound("template"))
     }
 
     /// The canned replies, rendered with the sample values, for the
@@ -368,7 +443,7 @@ impl App {
             .templates()
             .await?
             .into_iter()
-            .filter(|t| ![ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE].contains(&t.name.as_str()))
+            .filter(|t| !SYSTEM_TEMPLATES.contains(&t.name.as_str()) && t.language == "en")
             .filter_map(|t| render_sample("body", &t.body).ok().map(|(text, _)| text))
             .collect();
         let rendered = Arc::new(rendered);

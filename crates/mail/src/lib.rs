@@ -138,6 +138,10 @@ pub struct ParsedMail {
     pub auto_reply: Option<String>,
     /// The delivery report, if this is a bounce.
     pub bounce: Option<Bounce>,
+    /// The language the sender wrote in, as the message says it: its
+    /// Content-Language, else its Accept-Language header (at most 100
+    /// characters; the intake picks a language it has from it).
+    pub language: Option<String>,
 }
 
 impl ParsedMail {
@@ -440,6 +444,11 @@ pub fn parse_hashed(raw: &[u8], content_hash: String) -> Result<ParsedMail, Mail
         attachments,
         auto_reply,
         bounce,
+        language: ["Content-Language", "Accept-Language"]
+            .iter()
+            .filter_map(|name| message.header_raw(*name))
+            .map(|value| value.trim().chars().take(100).collect::<String>())
+            .find(|value| !value.is_empty()),
     })
 }
 

@@ -85,6 +85,9 @@ pub struct CustomerRecord {
     pub created_at: Timestamp,
     /// When last changed.
     pub updated_at: Timestamp,
+    /// The language they read the portal and our mail in (`en`, `de`);
+    /// none: not known yet.
+    pub language: Option<String>,
 }
 
 impl Store {
@@ -127,17 +130,40 @@ impl Store {
             identities: identities.to_vec(),
             created_at: now,
             updated_at: now,
+            language: None,
         })
+    }
+
+    /// Sets a customer's language (a code such as `de`; none: unknown).
+    pub async fn set_customer_language(
+        &self,
+        id: CustomerId,
+        language: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        tx.set_customer_language(id, language).await?;
+        tx.commit().await
+    }
+
+    /// A customer's language, if known.
+    pub async fn customer_language(&self, id: CustomerId) -> Result<Option<String>, StoreError> {
+        let language: Option<Option<String>> =
+            sqlx::query_scalar("SELECT language FROM customers WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.write)
+                .await?;
+        language.ok_or(StoreError::NotFound("customer"))
     }
 
     /// One customer.
     pub async fn customer(&self, id: CustomerId) -> Result<CustomerRecord, StoreError> {
-        let row =
-            sqlx::query("SELECT id, name, created_at, updated_at FROM customers WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&self.read)
-                .await?
-                .ok_or(StoreError::NotFound("customer"))?;
+        let row = sqlx::query(
+            "SELECT id, name, created_at, updated_at, language FROM customers WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("customer"))?;
         let mut customers = self.with_identities(vec![row]).await?;
         customers.pop().ok_or(StoreError::NotFound("customer"))
     }
@@ -160,7 +186,7 @@ impl Store {
             None => (String::new(), Vec::new()),
         };
         let sql = format!(
-            "SELECT id, name, created_at, updated_at FROM customers WHERE id > $1{filter} \
+            "SELECT id, name, created_at, updated_at, language FROM customers WHERE id > $1{filter} \
              ORDER BY id LIMIT $2"
         );
         let mut query = sqlx::query(AssertSqlSafe(sql))
@@ -183,6 +209,7 @@ impl Store {
                     identities: Vec::new(),
                     created_at: Timestamp(row.try_get("created_at")?),
                     updated_at: Timestamp(row.try_get("updated_at")?),
+                    language: row.try_get("language")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -26,6 +26,9 @@ pub struct AgentRecord {
     /// Where they are (IANA zone), for the times in their notifications and
     /// mail; none: the business zone.
     pub time_zone: Option<String>,
+    /// The language they read the workspace in (`en`, `de`); none: their
+    /// browser's.
+    pub language: Option<String>,
 }
 
 /// A stored team with its members.
@@ -67,7 +70,8 @@ pub struct TokenRecord {
     pub revoked_at: Option<Timestamp>,
 }
 
-const AGENT_COLUMNS: &str = "id, email, name, role, password_hash, active, created_at, time_zone";
+const AGENT_COLUMNS: &str =
+    "id, email, name, role, password_hash, active, created_at, time_zone, language";
 const TOKEN_COLUMNS: &str = "id, agent_id, name, kind, scope, created_at, expires_at, revoked_at";
 
 fn agent(row: &AnyRow) -> Result<AgentRecord, StoreError> {
@@ -80,6 +84,7 @@ fn agent(row: &AnyRow) -> Result<AgentRecord, StoreError> {
         active: row.try_get::<i64, _>("active")? != 0,
         created_at: Timestamp(row.try_get("created_at")?),
         time_zone: row.try_get("time_zone")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -174,7 +179,7 @@ impl Store {
             .await?;
         }
         let done = sqlx::query(
-            "UPDATE agents SET name = $1, role = $2, password_hash = $3, active = $4, time_zone = $6 WHERE id = $5 \
+            "UPDATE agents SET name = $1, role = $2, password_hash = $3, active = $4, time_zone = $6, language = $7 WHERE id = $5 \
              AND (($2 = 'admin' AND $4 = 1) OR NOT (role = 'admin' AND active = 1) \
              OR EXISTS (SELECT 1 FROM agents o WHERE o.role = 'admin' AND o.active = 1 AND o.id <> $5))",
         )
@@ -184,6 +189,7 @@ impl Store {
         .bind(i64::from(a.active))
         .bind(a.id.0)
         .bind(&a.time_zone)
+        .bind(&a.language)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -245,8 +251,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT t.id, t.agent_id, t.name, t.kind, t.scope, t.created_at, t.expires_at, t.revoked_at, \
              a.email AS a_email, a.name AS a_name, a.role AS a_role, a.password_hash AS a_password_hash, \
-             a.active AS a_active, a.created_at AS a_created_at, a.time_zone AS a_time_zone \
-             FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = $1",
+             a.active AS a_active, a.created_at AS a_created_at, a.time_zone AS a_time_zone, \
+             a.language AS a_language FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.read)
@@ -262,6 +268,7 @@ impl Store {
             active: row.try_get::<i64, _>("a_active")? != 0,
             created_at: Timestamp(row.try_get("a_created_at")?),
             time_zone: row.try_get("a_time_zone")?,
+            language: row.try_get("a_language")?,
         };
         Ok(Some((record, agent)))
     }

@@ -113,6 +113,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0025_report_cells.sql"),
     ),
     (
+        26,
+        "languages",
+        include_str!("../migrations/0026_languages.sql"),
+    ),
+    (
         27,
         "coach_findings",
         include_str!("../migrations/0027_coach_findings.sql"),

@@ -10,6 +10,8 @@ use sqlx::any::AnyRow;
 pub struct TemplateRecord {
     /// Unique name, e.g. `acknowledgment` or a canned reply's slug.
     pub name: String,
+    /// Its language's code (`en`, `de`): one template per name and language.
+    pub language: String,
     /// Subject line (a template too).
     pub subject: String,
     /// Body (minijinja).
@@ -25,6 +27,7 @@ pub struct TemplateRecord {
 fn template(row: &AnyRow) -> Result<TemplateRecord, StoreError> {
     Ok(TemplateRecord {
         name: row.try_get("name")?,
+        language: row.try_get("language")?,
         subject: row.try_get("subject")?,
         body: row.try_get("body")?,
         override_reason: row.try_get("override_reason")?,
@@ -37,8 +40,8 @@ impl Store {
     /// Creates or replaces a template.
     pub async fn put_template(&self, t: &TemplateRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO templates (name, subject, body, override_reason, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (name) DO UPDATE SET subject = excluded.subject, body = excluded.body, \
+            "INSERT INTO templates (name, subject, body, override_reason, updated_by, updated_at, language) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (name, language) DO UPDATE SET subject = excluded.subject, body = excluded.body, \
              override_reason = excluded.override_reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         )
         .bind(&t.name)
@@ -47,24 +50,26 @@ impl Store {
         .bind(&t.override_reason)
         .bind(t.updated_by.map(|a| a.0))
         .bind(t.updated_at.0)
+        .bind(&t.language)
         .execute(&self.write)
         .await?;
         Ok(())
     }
 
-    /// One template.
-    pub async fn template(&self, name: &str) -> Result<TemplateRecord, StoreError> {
-        let row = sqlx::query("SELECT name, subject, body, override_reason, updated_by, updated_at FROM templates WHERE name = $1")
+    /// One template in one language.
+    pub async fn template(&self, name: &str, language: &str) -> Result<TemplateRecord, StoreError> {
+        let row = sqlx::query("SELECT name, language, subject, body, override_reason, updated_by, updated_at FROM templates WHERE name = $1 AND language = $2")
             .bind(name)
+            .bind(language)
             .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("template"))?;
         template(&row)
     }
 
-    /// Every template, by name.
+    /// Every template of every language, by name then language.
     pub async fn templates(&self) -> Result<Vec<TemplateRecord>, StoreError> {
-        let rows = sqlx::query("SELECT name, subject, body, override_reason, updated_by, updated_at FROM templates ORDER BY name")
+        let rows = sqlx::query("SELECT name, language, subject, body, override_reason, updated_by, updated_at FROM templates ORDER BY name, language")
             .fetch_all(&self.read)
             .await?;
         rows.iter().map(template).collect()

@@ -226,6 +226,24 @@ impl WriteTx {
         insert_customer_in(&mut self.tx, name, &[identity], Timestamp::now()).await
     }
 
+    /// Sets a customer's language (a code such as `de`; none: unknown).
+    pub async fn set_customer_language(
+        &mut self,
+        id: CustomerId,
+        language: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE customers SET language = $1, updated_at = $2 WHERE id = $3")
+            .bind(language)
+            .bind(Timestamp::now().0)
+            .bind(id.0)
+            .execute(&mut *self.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("customer"));
+        }
+        Ok(())
+    }
+
     /// Marks an address as bouncing; returns whether it was known.
     pub async fn mark_bouncing(&mut self, email: &str, reason: &str) -> Result<bool, StoreError> {
         let done = sqlx::query(

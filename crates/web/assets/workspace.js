@@ -208,9 +208,9 @@
         if (undo) { undo.remove(); }
         var link = document.createElement("a");
         link.href = location.pathname;
-        link.textContent = "Show it in the conversation";
+        link.textContent = box.getAttribute("data-show") || "";
         var p = box.querySelector("p");
-        p.textContent = "Your reply has left. ";
+        p.textContent = (box.getAttribute("data-left") || "") + " ";
         p.appendChild(link);
         return;
       }

@@ -15,6 +15,8 @@ mod harness;
 
 #[path = "browser/admin.rs"]
 mod admin;
+#[path = "browser/languages.rs"]
+mod languages;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use harness::{Backend, Harness};
@@ -322,9 +324,11 @@ in_browser!(
     a_customer_answers_the_survey_by_its_link,
     the_reports_page_draws_its_charts_with_tables_beside_them,
     the_admin_pages_keep_hostile_text_inert_and_pass_axe,
+    the_workspace_walks_in_german_and_passes_axe,
 );
 
 use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
+use languages::the_workspace_walks_in_german_and_passes_axe;
 
 /// A lead's report page: filters, SVG charts with text alternatives, each
 /// chart's figures in a table, CSV links; an agent's page is their own
@@ -676,7 +680,7 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
     }
     // The same mail as the customer sees it in the portal.
     s.h.app
-        .request_sign_in_link("eve@example.com", None)
+        .request_sign_in_link("eve@example.com", None, rapport_app::i18n::Lang::En)
         .await
         .unwrap();
     let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();

@@ -5,9 +5,7 @@
 //! survey expires. A low rating opens a recovery task; a comment that asks
 //! for something new opens a ticket linked to this one.
 
-use crate::templates::{
-    DEFAULT_SURVEY_PAGE_BODY, DEFAULT_SURVEY_PAGE_SUBJECT, SURVEY_PAGE, render,
-};
+use crate::templates::{SURVEY_PAGE, render};
 use crate::{App, AppError, plain_text};
 use rapport_core::feedback::MAX_COMMENT_CHARS;
 use rapport_core::{Actor, Command, CustomerId, RecoverySource, TicketId, Timestamp, feedback};
@@ -39,6 +37,8 @@ pub struct SurveyQuestion {
     pub rating: Option<u8>,
     /// The latest comment.
     pub comment: Option<String>,
+    /// The customer's language: the page's and the question's.
+    pub lang: crate::i18n::Lang,
 }
 
 /// An answer to record.
@@ -116,12 +116,8 @@ impl App {
             .ok_or(AppError::NotFound("survey"))?;
         let ticket = self.store().ticket(ticket_id).await?;
         let customer = self.store().customer(survey.customer_id).await?;
-        let template = self
-            .template_or_default(
-                SURVEY_PAGE,
-                (DEFAULT_SURVEY_PAGE_SUBJECT, DEFAULT_SURVEY_PAGE_BODY),
-            )
-            .await?;
+        let lang = self.customer_lang(survey.customer_id).await?;
+        let template = self.template_or_default(SURVEY_PAGE, lang).await?;
         let variables = self.survey_variables(&ticket, &customer.name);
         Ok(SurveyQuestion {
             ticket_id,
@@ -131,6 +127,7 @@ impl App {
             expires_at: survey.expires_at,
             rating: survey.rating,
             comment: survey.comment,
+            lang,
         })
     }
 

@@ -7,7 +7,7 @@
 
 use crate::outbound::{Letter, first_name, never_acknowledge};
 use crate::scheduler::JobFailure;
-use crate::templates::{DEFAULT_SURVEY_BODY, DEFAULT_SURVEY_SUBJECT, SURVEY, render};
+use crate::templates::{SURVEY, render};
 use crate::{App, AppError};
 use minijinja::Value;
 use rapport_core::{Closure, CustomerId, IdentityKind, Status, Ticket, TicketId, Timestamp};
@@ -200,9 +200,8 @@ impl App {
         name: &str,
         address: &str,
     ) -> Result<NewOutboxMail, AppError> {
-        let template = self
-            .template_or_default(SURVEY, (DEFAULT_SURVEY_SUBJECT, DEFAULT_SURVEY_BODY))
-            .await?;
+        let lang = self.customer_lang(ticket.customer_id).await?;
+        let template = self.template_or_default(SURVEY, lang).await?;
         let mut variables = self.survey_variables(ticket, name);
         variables.insert(
             "survey_link",

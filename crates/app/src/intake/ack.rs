@@ -59,8 +59,11 @@ impl App {
     ) -> Result<ReadyAcknowledgment, JobFailure> {
         let payload: AckPayload = serde_json::from_str(&job.payload)
             .map_err(|e| JobFailure::GiveUp(format!("unreadable acknowledgment job: {e}")))?;
-        let template = self.acknowledgment_template().await?;
         let ticket = TicketId(payload.ticket);
+        let lang = self.ticket_customer_lang(ticket).await?;
+        let template = self
+            .template_or_default(crate::templates::ACKNOWLEDGMENT, lang)
+            .await?;
         let (calendar, minutes) = self.first_response_promise(ticket).await?;
         let customer = Person {
             name: payload.name,
@@ -68,7 +71,7 @@ impl App {
         };
         let mail = self
             .acknowledgment_mail(
-                &template,
+                (&template, lang),
                 (&calendar, minutes),
                 ticket,
                 &payload.subject,

@@ -169,6 +169,7 @@ impl App {
             return Ok(IngestOutcome::Appended(ticket.id));
         }
         let author = self.author(tx, sender).await?;
+        note_mail_language(tx, author, mail).await?;
         let message = NewMessage {
             kind: MessageKind::Public,
             author_kind: AuthorKind::Customer,
@@ -234,6 +235,7 @@ impl App {
             }
         }
         let customer_id = self.author(tx, sender).await?;
+        note_mail_language(tx, customer_id, mail).await?;
         let subject: String = if mail.subject.is_empty() {
             "(no subject)".into()
         } else {
@@ -394,6 +396,24 @@ fn is_mail_system(address: &str) -> bool {
         local.replace(['-', '_', '.'], "").as_str(),
         "mailerdaemon" | "postmaster"
     )
+}
+
+/// Records the language a customer wrote in, when their mail says it
+/// (Content-Language, else Accept-Language) and it is one we have.
+async fn note_mail_language(
+    tx: &mut WriteTx,
+    customer: CustomerId,
+    mail: &ParsedMail,
+) -> Result<(), AppError> {
+    let Some(header) = mail.language.as_deref() else {
+        return Ok(());
+    };
+    let lang = crate::i18n::Lang::from_header(header);
+    if let Some(lang) = lang {
+        tx.set_customer_language(customer, Some(lang.as_str()))
+            .await?;
+    }
+    Ok(())
 }
 
 fn customer_name(from: &Person, sender: &str) -> String {

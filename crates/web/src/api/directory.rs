@@ -44,6 +44,22 @@ pub struct AgentPatch {
     /// Where they are (IANA zone, e.g. `America/New_York`; "" for the
     /// business zone): the times in their notifications and escalation mail.
     pub time_zone: Option<String>,
+    /// The language they read the workspace in (`en`, `de`; "" for their
+    /// browser's). Another code: 422.
+    pub language: Option<String>,
+}
+
+/// Changes to the caller's own agent record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    /// New name.
+    pub name: Option<String>,
+    /// Where they are (IANA zone; "" for the business zone).
+    pub time_zone: Option<String>,
+    /// The language they read the workspace in (`en`, `de`; "" for their
+    /// browser's). Another code: 422.
+    pub language: Option<String>,
 }
 
 /// Every agent.
@@ -113,6 +129,7 @@ pub async fn update_agent(
         active: body.active,
         password: body.password,
         time_zone: body.time_zone,
+        language: body.language,
     };
     Ok(axum::Json(
         (&s.app.update_agent(&caller, AgentId(id), update).await?).into(),
@@ -181,6 +198,38 @@ pub async fn agent_audit(
 ) -> ApiResult<axum::Json<Vec<AuditOut>>> {
     let lines = s.app.agent_audit(&caller, AgentId(id)).await?;
     Ok(axum::Json(lines.iter().map(Into::into).collect()))
+}
+
+/// The caller's own agent record.
+#[utoipa::path(get, path = "/api/v1/agents/me", tag = "agents", security(("bearer" = [])),
+    responses((status = 200, body = AgentOut), (status = 401, body = ErrorBody)))]
+pub async fn get_me(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+) -> ApiResult<axum::Json<AgentOut>> {
+    Ok(axum::Json(
+        (&s.app.agent(&caller, caller.agent_id).await?).into(),
+    ))
+}
+
+/// Change the caller's own preferences: name, time zone, language (any
+/// agent with a working token; never another agent's).
+#[utoipa::path(patch, path = "/api/v1/agents/me", tag = "agents", security(("bearer" = [])), request_body = MePatch,
+    responses((status = 200, body = AgentOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_me(
+    State(s): State<AppState>,
+    Auth(caller): Auth,
+    Json(body): Json<MePatch>,
+) -> ApiResult<axum::Json<AgentOut>> {
+    let update = AgentUpdate {
+        name: body.name,
+        time_zone: body.time_zone,
+        language: body.language,
+        ..AgentUpdate::default()
+    };
+    Ok(axum::Json(
+        (&s.app.update_agent(&caller, caller.agent_id, update).await?).into(),
+    ))
 }
 
 /// A new team.
@@ -296,6 +345,9 @@ pub struct CustomerPatch {
     pub name: Option<String>,
     /// The complete new identity list.
     pub identities: Option<Vec<IdentityOut>>,
+    /// The language they read the portal and our mail in (`en`, `de`; ""
+    /// for unknown: their browser's, then English). Another code: 422.
+    pub language: Option<String>,
 }
 
 /// Customer list parameters.
@@ -406,6 +458,7 @@ pub async fn update_customer(
             CustomerId(id),
             body.name.as_deref(),
             ids.as_deref(),
+            body.language.as_deref(),
         )
         .await?;
     Ok(axum::Json((&customer).into()))

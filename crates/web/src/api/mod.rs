@@ -29,7 +29,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     info(title = "Rapport API", description = "The help desk that makes good service the default. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/login or an API token. Errors share one shape: `{\"error\": {\"code\", \"message\", \"field\"?}}`."),
     paths(
         auth::login, auth::logout, auth::me, auth::tokens, auth::create_token, auth::revoke_token, auth::setup,
-        directory::list_agents, directory::create_agent, directory::get_agent, directory::update_agent,
+        directory::list_agents, directory::create_agent, directory::get_agent, directory::update_agent, directory::get_me, directory::update_me,
         directory::list_teams, directory::create_team, directory::get_team, directory::update_team, directory::delete_team,
         directory::list_customers, directory::create_customer, directory::get_customer, directory::update_customer, directory::delete_customer, directory::customer_events,
         directory::customer_attributes, directory::set_customer_attributes,
@@ -98,6 +98,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(a::revoke_token),
         )
         .route("/api/v1/agents", get(d::list_agents).post(d::create_agent))
+        .route("/api/v1/agents/me", get(d::get_me).patch(d::update_me))
         .route(
             "/api/v1/agents/{id}",
             get(d::get_agent).patch(d::update_agent),

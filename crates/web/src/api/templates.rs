@@ -1,18 +1,21 @@
 //! Mail templates: the acknowledgment and canned replies.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use rapport_app::TemplateRecord;
+use rapport_app::i18n::Lang;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A stored template.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TemplateOut {
     /// `acknowledgment`, or a canned reply's name.
     pub name: String,
+    /// Its language (`en`, `de`): one template per name and language.
+    pub language: String,
     /// Subject (minijinja).
     pub subject: String,
     /// Body (minijinja).
@@ -29,6 +32,7 @@ impl From<&TemplateRecord> for TemplateOut {
     fn from(t: &TemplateRecord) -> Self {
         Self {
             name: t.name.clone(),
+            language: t.language.clone(),
             subject: t.subject.clone(),
             body: t.body.clone(),
             override_reason: t.override_reason.clone(),
@@ -53,6 +57,24 @@ pub struct TemplateIn {
     pub body: String,
     /// Save despite blocking coach findings; the reason is kept.
     pub override_reason: Option<String>,
+    /// Its language (`en` when absent; `de`). The coach reads English
+    /// only: another language gets the render and variable checks alone.
+    pub language: Option<String>,
+}
+
+/// Which language's template.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageQuery {
+    /// `en` (the default) or `de`.
+    pub language: Option<String>,
+}
+
+/// A language code from a request; absent: English; unknown: 422.
+fn lang(code: Option<&str>) -> Result<Lang, ApiError> {
+    Ok(Lang::parse_setting("language", code.unwrap_or(""))
+        .map_err(ApiError::from)?
+        .unwrap_or_default())
 }
 
 /// A saved template with its sample rendering and coach findings.
@@ -88,13 +110,17 @@ pub async fn list_templates(
 
 /// One template.
 #[utoipa::path(get, path = "/api/v1/templates/{name}", tag = "templates", security(("bearer" = [])),
-    params(("name" = String, Path)), responses((status = 200, body = TemplateOut), (status = 404, body = ErrorBody)))]
+    params(("name" = String, Path), LanguageQuery), responses((status = 200, body = TemplateOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_template(
     State(s): State<AppState>,
     Auth(caller): Auth,
     Path(name): Path<String>,
+    Query(query): Query<LanguageQuery>,
 ) -> ApiResult<axum::Json<TemplateOut>> {
-    Ok(axum::Json((&s.app.template(&caller, &name).await?).into()))
+    let lang = lang(query.language.as_deref())?;
+    Ok(axum::Json(
+        (&s.app.template(&caller, &name, lang).await?).into(),
+    ))
 }
 
 /// Save a template (leads and admins): it must render in the sandbox, the
@@ -110,11 +136,12 @@ pub async fn put_template(
     Path(name): Path<String>,
     Json(body): Json<TemplateIn>,
 ) -> ApiResult<axum::Json<SavedTemplateOut>> {
+    let lang = lang(body.language.as_deref())?;
     let saved = s
         .app
         .save_template(
             &caller,
-            &name,
+            (&name, lang),
             &body.subject,
             &body.body,
             body.override_reason.as_deref(),

@@ -399,6 +399,8 @@ pub struct AgentOut {
     pub created_at: String,
     /// Where they are (IANA zone); absent: the business zone.
     pub time_zone: Option<String>,
+    /// The language they read the workspace in; absent: their browser's.
+    pub language: Option<String>,
 }
 
 impl From<&AgentRecord> for AgentOut {
@@ -412,6 +414,7 @@ impl From<&AgentRecord> for AgentOut {
             has_password: a.password_hash.is_some(),
             created_at: a.created_at.to_string(),
             time_zone: a.time_zone.clone(),
+            language: a.language.clone(),
         }
     }
 }
@@ -474,6 +477,8 @@ pub struct CustomerOut {
     /// acknowledgments go there until the customer writes from them again).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bouncing: Vec<BouncingOut>,
+    /// The language they read the portal and our mail in; absent: unknown.
+    pub language: Option<String>,
 }
 
 /// An address that bounces.
@@ -503,6 +508,7 @@ impl From<&CustomerRecord> for CustomerOut {
             created_at: c.created_at.to_string(),
             updated_at: c.updated_at.to_string(),
             bouncing: Vec::new(),
+            language: c.language.clone(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! draft saved as the agent types. The page works without them; they only
 //! need the workspace script.
 
-use super::render::{PageError, page};
+use super::render::{Chrome, PageError, page};
 use super::session::AgentPage;
 use crate::extract::Id;
 use crate::state::AppState;
@@ -21,6 +21,8 @@ use serde::Deserialize;
 #[derive(Template)]
 #[template(path = "presence.html")]
 pub struct PresenceBox {
+    /// The reader's frame (its language).
+    pub chrome: Chrome,
     /// The ticket.
     pub id: i64,
     /// The newest message the page shows (0: none).
@@ -34,12 +36,13 @@ pub struct PresenceBox {
 impl PresenceBox {
     /// The box for these people and newer messages.
     pub fn new(
-        id: i64,
-        based_on: i64,
+        chrome: Chrome,
+        (id, based_on): (i64, i64),
         others: Vec<Presence>,
         newer: Vec<(String, String)>,
     ) -> Self {
         Self {
+            chrome,
             id,
             based_on,
             others: others
@@ -83,7 +86,12 @@ pub async fn heartbeat(
             .collect(),
         None => Vec::new(),
     };
-    let boxed = PresenceBox::new(id, based_on.map_or(0, |m| m.0), others, newer);
+    let boxed = PresenceBox::new(
+        agent.chrome,
+        (id, based_on.map_or(0, |m| m.0)),
+        others,
+        newer,
+    );
     Ok(page(StatusCode::OK, &boxed))
 }
 

@@ -3,7 +3,7 @@
 //! (findings with their explanation, the suggestion applied in one click,
 //! and the promises found, to confirm, re-time or drop with the reply).
 
-use super::render::{PageError, page};
+use super::render::{Chrome, PageError, page};
 use super::session::AgentPage;
 use crate::extract::Id;
 use crate::state::AppState;
@@ -44,6 +44,7 @@ pub struct PromiseItem {
 #[derive(Template)]
 #[template(path = "coach.html")]
 pub struct CoachBox {
+    chrome: Chrome,
     id: i64,
     checked: bool,
     findings: Vec<FindingItem>,
@@ -52,8 +53,9 @@ pub struct CoachBox {
 
 impl CoachBox {
     /// The box before any check (the script fills it).
-    pub fn empty(id: i64) -> Self {
+    pub fn empty(chrome: Chrome, id: i64) -> Self {
         Self {
+            chrome,
             id,
             checked: false,
             findings: Vec::new(),
@@ -62,7 +64,7 @@ impl CoachBox {
     }
 
     /// The box for a review of a draft.
-    pub fn of(id: i64, draft: &str, review: &Review) -> Self {
+    pub fn of(chrome: Chrome, id: i64, draft: &str, review: &Review) -> Self {
         let units = |byte: usize| draft.get(..byte).map_or(0, |s| s.encode_utf16().count());
         let findings = review
             .findings
@@ -89,6 +91,7 @@ impl CoachBox {
             })
             .collect();
         Self {
+            chrome,
             id,
             checked: true,
             findings,
@@ -128,7 +131,7 @@ pub async fn coach(
         return Err(crate::error::ApiError::field("draft", "is too long").into());
     }
     if form.draft.trim().is_empty() {
-        return Ok(page(StatusCode::OK, &CoachBox::empty(id)));
+        return Ok(page(StatusCode::OK, &CoachBox::empty(agent.chrome, id)));
     }
     let review = s
         .app
@@ -141,7 +144,7 @@ pub async fn coach(
         .await?;
     Ok(page(
         StatusCode::OK,
-        &CoachBox::of(id, &form.draft, &review),
+        &CoachBox::of(agent.chrome, id, &form.draft, &review),
     ))
 }
 

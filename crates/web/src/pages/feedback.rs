@@ -14,16 +14,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::feedback::{SurveyAnswer, SurveyQuestion, SurveyState};
+use rapport_app::i18n::Lang;
 use rapport_core::{AgentId, RecoveryOutcome, TicketId, Timestamp};
 use serde::Deserialize;
 
 /// The five answers, worded.
 pub(crate) const CHOICES: [(u8, &str); 5] = [
-    (1, "very unhappy"),
-    (2, "unhappy"),
-    (3, "neither"),
-    (4, "happy"),
-    (5, "very happy"),
+    (1, "survey.choice.1"),
+    (2, "survey.choice.2"),
+    (3, "survey.choice.3"),
+    (4, "survey.choice.4"),
+    (5, "survey.choice.5"),
 ];
 
 #[derive(Template)]
@@ -54,12 +55,16 @@ pub(crate) struct PortalSurvey {
 }
 
 /// The portal's view of a survey question.
-pub(crate) fn portal_survey(question: SurveyQuestion, zone: &jiff::tz::TimeZone) -> PortalSurvey {
+pub(crate) fn portal_survey(
+    question: SurveyQuestion,
+    zone: &jiff::tz::TimeZone,
+    lang: Lang,
+) -> PortalSurvey {
     PortalSurvey {
         heading: question.heading,
         introduction: question.introduction,
         expired: question.state == SurveyState::Expired,
-        expires: when(question.expires_at, zone).0,
+        expires: when(question.expires_at, zone, lang).0,
         rating: question.rating,
         comment: question.comment.unwrap_or_default(),
         choices: CHOICES,
@@ -83,12 +88,12 @@ async fn survey_page(
         (None, false) => StatusCode::OK,
     };
     let template = SurveyPage {
-        chrome: Chrome::portal(s, signed_in, csrf, super::render::lang_of(headers)),
+        chrome: Chrome::portal(s, signed_in, csrf, question.lang),
         action: format!("/portal/survey/{token}"),
         heading: question.heading,
         introduction: question.introduction,
         expired,
-        expires: when(question.expires_at, &zone).0,
+        expires: when(question.expires_at, &zone, question.lang).0,
         rating: question.rating,
         comment: question.comment.unwrap_or_default(),
         choices: CHOICES,
@@ -206,6 +211,7 @@ struct RecoveryPage {
 pub async fn recovery(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
     let board = s.app.recovery_board(&agent.caller).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
+    let lang = agent.chrome.lang;
     let name = |id: Option<AgentId>, none: &str| {
         id.map_or_else(
             || none.to_string(),
@@ -214,7 +220,7 @@ pub async fn recovery(State(s): State<AppState>, agent: AgentPage) -> Result<Res
                     .names
                     .get(&id)
                     .cloned()
-                    .unwrap_or_else(|| format!("agent {id}"))
+                    .unwrap_or_else(|| format!("#{id}"))
             },
         )
     };
@@ -223,25 +229,24 @@ pub async fn recovery(State(s): State<AppState>, agent: AgentPage) -> Result<Res
         .tasks
         .iter()
         .map(|(t, subject)| {
-            let (due, due_iso) = when(t.due_at, &zone);
+            let (due, due_iso) = when(t.due_at, &zone, lang);
             TaskRow {
                 id: t.id,
                 ticket_id: t.ticket_id.0,
                 subject: subject.clone(),
-                source: match t.source {
-                    rapport_core::RecoverySource::Survey => "Survey",
-                    rapport_core::RecoverySource::Review => "Review",
-                },
+                source: super::render::word(lang, "recovery.source", t.source.as_str()),
                 rating: t.rating,
-                owner: name(t.owner_id, "nobody"),
-                lead: name(t.lead_id, "the admins"),
+                owner: name(t.owner_id, lang.text("ticket.nobody")),
+                lead: name(t.lead_id, lang.text("event.the_admins")),
                 due,
                 due_iso,
                 overdue: t.outcome.is_none() && t.due_at.0 < now.0,
                 words: t.words.clone(),
-                outcome: t.outcome.map(|o| o.as_str().replace('_', " ")),
+                outcome: t
+                    .outcome
+                    .map(|o| super::render::word(lang, "recovery.outcome", o.as_str()).to_string()),
                 follow_up: t.follow_up.clone().unwrap_or_default(),
-                closed_by: name(t.closed_by, "someone"),
+                closed_by: name(t.closed_by, lang.text("recovery.someone")),
             }
         })
         .collect();

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use rapport_app::TicketSort;
+use rapport_app::i18n::Lang;
 use rapport_app::workspace::View;
 use serde::Deserialize;
 
@@ -57,17 +58,30 @@ struct InboxPage {
 const SORTS: [(&str, &str, TicketSort); 4] = [
     (
         "updated_desc",
-        "Recently changed first",
+        "inbox.sort.updated_desc",
         TicketSort::UpdatedDesc,
     ),
     (
         "updated_asc",
-        "Waiting longest first",
+        "inbox.sort.updated_asc",
         TicketSort::UpdatedAsc,
     ),
-    ("created_desc", "Newest first", TicketSort::CreatedDesc),
-    ("created_asc", "Oldest first", TicketSort::CreatedAsc),
+    (
+        "created_desc",
+        "inbox.sort.created_desc",
+        TicketSort::CreatedDesc,
+    ),
+    (
+        "created_asc",
+        "inbox.sort.created_asc",
+        TicketSort::CreatedAsc,
+    ),
 ];
+
+/// A view's title in the reader's language (`view.<key>`).
+pub fn view_title(lang: Lang, view: View) -> &'static str {
+    super::render::word(lang, "view", view.as_str())
+}
 
 /// The query of the inbox.
 #[derive(Deserialize)]
@@ -105,6 +119,7 @@ pub async fn inbox(
             .ok_or_else(|| crate::error::ApiError::field("sort", format!("unknown sort {k:?}")))?,
     };
     let after = q.after.as_deref().map(parse_cursor).transpose()?;
+    let lang = agent.chrome.lang;
     let counts = s.app.view_counts(&agent.caller).await?;
     let found = s.app.view_page(&agent.caller, view, sort, after).await?;
     let ids: Vec<_> = found.tickets.iter().map(|t| t.id).collect();
@@ -113,7 +128,7 @@ pub async fn inbox(
         .iter()
         .map(|c| ViewTab {
             key: c.view.as_str(),
-            title: c.view.title(),
+            title: view_title(lang, c.view),
             count: c.label(),
             current: c.view == view,
         })
@@ -122,10 +137,10 @@ pub async fn inbox(
         .tickets
         .iter()
         .map(|t| {
-            let (updated, updated_iso) = when(t.updated_at, &found.zone);
+            let (updated, updated_iso) = when(t.updated_at, &found.zone, lang);
             let now = rapport_core::Timestamp::now();
             let due = found.due.get(&t.id).map(|d| {
-                let (shown, iso) = when(*d, &found.zone);
+                let (shown, iso) = when(*d, &found.zone, lang);
                 (shown, iso, d.0 <= now.0)
             });
             Row {
@@ -162,11 +177,9 @@ pub async fn inbox(
     let mut chrome = agent.chrome;
     if let (Some(done), Some(refused)) = (q.done, q.refused) {
         let text = if refused == 0 {
-            format!("Done on {done} ticket(s).")
+            chrome.t1("inbox.done", done)
         } else {
-            format!(
-                "Done on {done} ticket(s); {refused} refused (not yours to change, or not a legal move)."
-            )
+            chrome.t2("inbox.done_refused", done, refused)
         };
         chrome = chrome.with_notice(text, refused > 0);
     }
@@ -177,7 +190,7 @@ pub async fn inbox(
             .iter()
             .map(|s| s.as_str())
             .collect(),
-        view_title: view.title(),
+        view_title: view_title(lang, view),
         view_key: view.as_str(),
         sort_key,
         views,

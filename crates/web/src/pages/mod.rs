@@ -12,15 +12,19 @@
 pub mod admin;
 pub mod assets;
 pub mod bulk;
+#[cfg(test)]
+mod catalogue_tests;
 pub mod coaching;
 pub mod collisions;
 pub mod composer;
 pub mod feedback;
+pub mod history;
 pub mod inbox;
 pub mod live;
 pub mod notifications;
 pub mod portal;
 pub mod portal_form;
+pub mod preferences;
 pub mod render;
 pub mod reports;
 mod search;
@@ -94,6 +98,11 @@ pub fn routes() -> Router<AppState> {
             get(portal::link).post(portal::redeem),
         )
         .route("/portal/contact", get(portal::contact))
+        .route("/portal/language", post(portal::choose_language))
+        .route(
+            "/app/preferences",
+            get(preferences::show).post(preferences::save),
+        )
         .route("/portal/tickets/{id}", get(portal::ticket))
         .route(
             "/portal/tickets/{id}/reply",
@@ -111,6 +120,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/recovery/{id}", post(feedback::recovery_follow_up))
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(check_csrf))
+        .layer(axum::middleware::from_fn(render::with_page_lang))
         .layer(axum::middleware::from_fn(page_headers));
     Router::new()
         .route("/assets/{name}", get(assets::serve))

@@ -34,13 +34,14 @@ struct NotificationsPage {
 pub async fn show(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
     let items = s.app.notifications(&agent.caller, false).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
+    let lang = agent.chrome.lang;
     let rows: Vec<Row> = items
         .into_iter()
         .map(|n| {
-            let (at, at_iso) = when(n.created_at, &zone);
+            let (at, at_iso) = when(n.created_at, &zone, lang);
             Row {
                 id: n.id,
-                kind: n.kind.replace('_', " "),
+                kind: super::render::word(lang, "notification.kind", n.kind).to_string(),
                 text: n.text,
                 ticket: n.ticket_id.map(|t| t.0),
                 at,

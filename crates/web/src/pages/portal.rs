@@ -3,7 +3,10 @@
 
 use super::portal_form::PortalForm;
 use super::render::{Chrome, PageError, page, when};
-use super::session::{Area, CUSTOMER_COOKIE, CustomerPage, page_csrf, set_cookie, with_cookie};
+use super::session::{
+    Area, CUSTOMER_COOKIE, CustomerPage, LANG_COOKIE, page_csrf, portal_lang, portal_page_lang,
+    set_cookie, with_cookie,
+};
 use crate::extract::Id;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
@@ -13,6 +16,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
+use rapport_app::hours::{customer_time_in, zone_label_in};
+use rapport_app::i18n;
 use rapport_app::portal::{PortalRequest, RequestOutcome};
 use rapport_core::{AuthorKind, TicketId};
 use serde::Deserialize;
@@ -97,17 +102,15 @@ struct ContactPage {
     days: Vec<(String, String)>,
 }
 
-/// The frame of a portal page for a visitor (not signed in).
-fn visitor(
+/// The frame of a portal page anyone may see (signed in or not).
+async fn visitor(
     s: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Chrome, Option<axum::http::HeaderValue>), PageError> {
     let (csrf, cookie) = page_csrf(s, headers, Area::Portal)?;
     let signed_in = super::session::cookie(headers, CUSTOMER_COOKIE).is_some();
-    Ok((
-        Chrome::portal(s, signed_in, csrf, super::render::lang_of(headers)),
-        cookie,
-    ))
+    let lang = portal_page_lang(s, headers).await;
+    Ok((Chrome::portal(s, signed_in, csrf, lang), cookie))
 }
 
 /// The public request form.
@@ -115,7 +118,7 @@ pub async fn new_form(
     State(s): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (chrome, cookie) = visitor(&s, &headers)?;
+    let (chrome, cookie) = visitor(&s, &headers).await?;
     let template = NewRequestPage {
         chrome,
         stamp: s.app.portal_form_stamp().await?,
@@ -149,6 +152,7 @@ pub async fn new_submit(
         honeypot: sent.text("website"),
         stamp: sent.text("stamp"),
         files: sent.files,
+        lang: portal_page_lang(&s, &headers).await,
     };
     match s.app.portal_request(request, client).await {
         Ok(RequestOutcome::Opened(_) | RequestOutcome::Discarded) => {
@@ -156,7 +160,7 @@ pub async fn new_submit(
         }
         Err(e @ AppError::Invalid { .. }) => {
             let error = crate::error::ApiError::from(e);
-            let (chrome, cookie) = visitor(&s, &headers)?;
+            let (chrome, cookie) = visitor(&s, &headers).await?;
             let notice = match &error.field {
                 Some(f) => format!("{f}: {}", error.message),
                 None => error.message.clone(),
@@ -177,7 +181,7 @@ pub async fn new_submit(
 
 /// After a request or a link request: look in your mail.
 pub async fn sent(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
-    let (chrome, cookie) = visitor(&s, &headers)?;
+    let (chrome, cookie) = visitor(&s, &headers).await?;
     let template = MessagePage {
         heading: chrome.t("portal.sent.heading"),
         message: chrome.t("portal.sent.message").into(),
@@ -191,7 +195,7 @@ pub async fn sign_in_form(
     State(s): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (chrome, cookie) = visitor(&s, &headers)?;
+    let (chrome, cookie) = visitor(&s, &headers).await?;
     let template = SignInPage {
         heading: chrome.t("portal.sign_in.heading"),
         chrome,
@@ -210,9 +214,12 @@ pub struct LinkRequest {
 pub async fn sign_in_submit(
     State(s): State<AppState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<LinkRequest>,
 ) -> Result<Response, PageError> {
-    s.app.request_sign_in_link(&form.email, client).await?;
+    s.app
+        .request_sign_in_link(&form.email, client, portal_lang(&headers))
+        .await?;
     Ok(Redirect::to("/portal/sent").into_response())
 }
 
@@ -223,7 +230,7 @@ pub async fn link(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    let (chrome, cookie) = visitor(&s, &headers)?;
+    let (chrome, cookie) = visitor(&s, &headers).await?;
     let template = LinkPage { chrome, token };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }
@@ -240,7 +247,7 @@ pub async fn redeem(
             Ok(with_cookie(Redirect::to("/portal"), Some(cookie)))
         }
         Err(AppError::Unauthorized(message)) => {
-            let (chrome, cookie) = visitor(&s, &headers)?;
+            let (chrome, cookie) = visitor(&s, &headers).await?;
             let template = SignInPage {
                 heading: chrome.t("portal.link.expired"),
                 chrome: chrome.with_notice(message, true),
@@ -263,7 +270,7 @@ pub async fn list(
         .await?
         .into_iter()
         .map(|t| {
-            let shown = when(t.updated_at, &zone).0;
+            let shown = when(t.updated_at, &zone, customer.chrome.lang).0;
             (t.id.0, t.subject, t.status.as_str(), shown)
         })
         .collect();
@@ -287,7 +294,7 @@ pub async fn ticket(
         .messages
         .iter()
         .map(|m| {
-            let (at, at_iso) = when(m.created_at, &zone);
+            let (at, at_iso) = when(m.created_at, &zone, customer.chrome.lang);
             MessageRow {
                 author: match m.author_kind {
                     AuthorKind::Customer => customer.chrome.t("portal.ticket.you").into(),
@@ -315,7 +322,7 @@ pub async fn ticket(
         .app
         .portal_survey(customer.customer, TicketId(id))
         .await?
-        .map(|q| super::feedback::portal_survey(q, &zone));
+        .map(|q| super::feedback::portal_survey(q, &zone, customer.chrome.lang));
     let template = TicketPage {
         chrome: customer.chrome,
         id,
@@ -340,6 +347,7 @@ pub async fn reply(
             TicketId(id),
             &form.text("body"),
             form.files,
+            customer.chrome.lang,
         )
         .await?;
     Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
@@ -372,18 +380,59 @@ pub async fn sign_out(
     Ok(response)
 }
 
+/// What the language switcher sends.
+#[derive(Deserialize)]
+pub struct LanguageChoice {
+    #[serde(default)]
+    lang: String,
+}
+
+/// The portal's language switcher: remembers the choice in a cookie and,
+/// for a signed-in customer, on the customer (so our mail follows it too),
+/// then goes back to the page it came from.
+pub async fn choose_language(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LanguageChoice>,
+) -> Result<Response, PageError> {
+    let lang = rapport_app::i18n::Lang::parse_setting("lang", &form.lang)?
+        .ok_or_else(|| AppError::invalid("lang", "choose a language"))?;
+    if let Some(token) = super::session::cookie(&headers, CUSTOMER_COOKIE)
+        && let Ok(customer) = s.app.customer_web_session(token).await
+    {
+        s.app.note_customer_lang(customer, lang).await?;
+    }
+    // Back to the portal page it was sent from (this site's Referer).
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        .filter(|path| path.starts_with("/portal") && !path.starts_with("/portal/language"))
+        .unwrap_or("/portal");
+    let cookie = set_cookie(&s, LANG_COOKIE, lang.as_str(), 86_400 * 365);
+    Ok(with_cookie(Redirect::to(back), Some(cookie)))
+}
+
 /// The business's contact channels and hours, from the business calendar.
 pub async fn contact(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
-    let (chrome, cookie) = visitor(&s, &headers)?;
+    let (chrome, cookie) = visitor(&s, &headers).await?;
+    let lang = chrome.lang;
     let hours = s.app.business_hours(None).await?;
+    let calendar = s.app.business_calendar().await?;
+    let now = rapport_core::Timestamp::now();
     let days = hours
         .days
         .iter()
         .map(|d| {
             let open = if !d.holidays.is_empty() {
-                format!("closed ({})", d.holidays.join(", "))
+                format!(
+                    "{} ({})",
+                    chrome.t("portal.contact.closed"),
+                    d.holidays.join(", ")
+                )
             } else if d.open.is_empty() {
-                "closed".to_string()
+                chrome.t("portal.contact.closed").to_string()
             } else {
                 d.open
                     .iter()
@@ -397,17 +446,23 @@ pub async fn contact(State(s): State<AppState>, headers: HeaderMap) -> Result<Re
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            (d.date.strftime("%A %Y-%m-%d").to_string(), open)
+            let day = format!(
+                "{} {}",
+                i18n::weekday_name(lang, d.date.weekday()),
+                i18n::format_date(lang, d.date)
+            );
+            (day, open)
         })
         .collect();
+    let shown = |m: rapport_app::hours::Moment| customer_time_in(lang, &calendar, m.at, now);
     let template = ContactPage {
-        chrome,
         email: s.app.config().mail.address.clone(),
         open_now: hours.open_now,
-        closes: hours.closes_at.map(|m| m.text),
-        opens: hours.next_opening.map(|m| m.text),
-        zone: hours.zone_label,
+        closes: hours.closes_at.map(shown),
+        opens: hours.next_opening.map(shown),
+        zone: zone_label_in(lang, &calendar.spec().time_zone),
         days,
+        chrome,
     };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
 }

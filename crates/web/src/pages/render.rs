@@ -47,25 +47,33 @@ pub struct Chrome {
     pub notice: Option<Notice>,
     /// The reader's language.
     pub lang: Lang,
+    /// Whether the header offers the other languages (the portal).
+    pub switcher: bool,
 }
 
 impl Chrome {
-    /// The frame of a workspace page.
-    pub fn workspace(state: &AppState, signed_in: Option<String>, csrf: String) -> Self {
+    /// The frame of a workspace page, in the reader's language.
+    pub fn workspace(
+        state: &AppState,
+        signed_in: Option<String>,
+        csrf: String,
+        lang: Lang,
+    ) -> Self {
         let links = if signed_in.is_some() {
             vec![
-                ("/app?view=mine", "Mine"),
-                ("/app?view=unassigned", "Unassigned"),
-                ("/app/recovery", "Recovery"),
-                ("/app/reports", "Reports"),
-                ("/app/notifications", "Notifications"),
+                ("/app?view=mine", lang.text("view.mine")),
+                ("/app?view=unassigned", lang.text("view.unassigned")),
+                ("/app/recovery", lang.text("nav.recovery")),
+                ("/app/reports", lang.text("nav.reports")),
+                ("/app/notifications", lang.text("nav.notifications")),
+                ("/app/preferences", lang.text("nav.preferences")),
             ]
         } else {
             Vec::new()
         };
         Self {
             business: state.app.config().mail.business_name.clone(),
-            area_label: "Workspace",
+            area_label: lang.text("workspace.area"),
             home: "/app",
             links,
             signed_in,
@@ -75,7 +83,8 @@ impl Chrome {
             js: assets::JS.path.clone(),
             with_js: true,
             notice: None,
-            lang: Lang::En,
+            lang,
+            switcher: false,
         }
     }
 
@@ -103,12 +112,59 @@ impl Chrome {
             with_js: false,
             notice: None,
             lang,
+            switcher: true,
         }
+    }
+
+    /// Every language: (code, its own name, the reader's).
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        rapport_app::i18n::LANGS
+            .iter()
+            .map(|l| (l.as_str(), l.own_name(), *l == self.lang))
+            .collect()
     }
 
     /// A text of the reader's language (see `rapport_app::i18n`).
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.text(key)
+    }
+
+    /// A text with `{}` standing for a value (a count, a name).
+    pub fn t1(&self, key: &str, value: impl std::fmt::Display) -> String {
+        self.lang.text(key).replacen("{}", &value.to_string(), 1)
+    }
+
+    /// A text with `{1}` and `{2}` standing for two values.
+    pub fn t2(
+        &self,
+        key: &str,
+        first: impl std::fmt::Display,
+        second: impl std::fmt::Display,
+    ) -> String {
+        self.lang
+            .text(key)
+            .replacen("{1}", &first.to_string(), 1)
+            .replacen("{2}", &second.to_string(), 1)
+    }
+
+    /// A ticket status as people read it (`status.<wire name>`).
+    pub fn status(&self, wire: &str) -> &'static str {
+        word(self.lang, "status", wire)
+    }
+
+    /// A priority as people read it.
+    pub fn priority(&self, wire: &str) -> &'static str {
+        word(self.lang, "priority", wire)
+    }
+
+    /// A coach finding's severity as people read it.
+    pub fn severity(&self, wire: &str) -> &'static str {
+        word(self.lang, "coach.severity", wire)
+    }
+
+    /// A channel as people read it.
+    pub fn channel(&self, wire: &str) -> &'static str {
+        word(self.lang, "channel", wire)
     }
 
     /// The same frame with a notice.
@@ -119,6 +175,39 @@ impl Chrome {
         });
         self
     }
+}
+
+/// A word of a closed list (statuses, priorities, channels, roles…) in a
+/// language: the catalogue's `<list>.<wire name>`.
+pub fn word(lang: Lang, list: &str, wire: &str) -> &'static str {
+    lang.text(&format!("{list}.{wire}"))
+}
+
+tokio::task_local! {
+    /// The language of the page being answered: the browser's, then the
+    /// signed-in agent's or customer's (so an error page reads in it too).
+    static PAGE_LANG: std::cell::Cell<Lang>;
+}
+
+/// Runs a page request with its language known to the error page.
+pub async fn with_page_lang(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = lang_of(request.headers());
+    PAGE_LANG
+        .scope(std::cell::Cell::new(lang), next.run(request))
+        .await
+}
+
+/// Records the reader's language once known (a signed-in reader's own).
+pub fn set_page_lang(lang: Lang) {
+    let _ = PAGE_LANG.try_with(|cell| cell.set(lang));
+}
+
+/// The language of the page being answered (English outside a request).
+pub fn page_lang() -> Lang {
+    PAGE_LANG.try_with(std::cell::Cell::get).unwrap_or_default()
 }
 
 /// The language a browser asks for in its `Accept-Language`.
@@ -197,14 +286,16 @@ impl From<AppError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let heading = match self.error.status {
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::FORBIDDEN => "Not allowed",
-            StatusCode::UNAUTHORIZED => "Please sign in",
-            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-            s if s.is_server_error() => "Something went wrong",
-            _ => "That did not work",
-        };
+        let lang = page_lang();
+        let heading = lang.text(match self.error.status {
+            StatusCode::NOT_FOUND => "error.not_found",
+            StatusCode::FORBIDDEN => "error.forbidden",
+            StatusCode::UNAUTHORIZED => "error.unauthorized",
+            StatusCode::TOO_MANY_REQUESTS => "error.too_many",
+            s if s.is_server_error() => "error.server",
+            _ => "error.refused",
+        });
+        let message = error_message(lang, &self.error);
         let chrome = Chrome {
             business: "Rapport".into(),
             area_label: "",
@@ -217,12 +308,13 @@ impl IntoResponse for PageError {
             js: assets::JS.path.clone(),
             with_js: false,
             notice: None,
-            lang: Lang::En,
+            lang,
+            switcher: false,
         };
         let template = ErrorPage {
             chrome,
             heading,
-            message: &self.error.message,
+            message: &message,
             back: self.back,
         };
         let mut response = page(self.error.status, &template);
@@ -235,64 +327,24 @@ impl IntoResponse for PageError {
     }
 }
 
-/// An instant as people read it, in the business time zone ("2026-12-03
-/// 15:05 CET"), and as `<time datetime>` wants it (with the offset).
-pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone) -> (String, String) {
-    match jiff::Timestamp::from_microsecond(t.0) {
-        Ok(ts) => {
-            let local = ts.to_zoned(zone.clone());
-            (
-                local.strftime("%Y-%m-%d %H:%M %Z").to_string(),
-                local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            )
-        }
-        Err(_) => (String::new(), String::new()),
-    }
+/// An instant as the reader reads it, in the business time zone ("5 Dec
+/// 2026, 14:05", "05.12.2026, 14:05"; see `rapport_app::i18n::format_time`),
+/// and as `<time datetime>` wants it (with the offset).
+pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone, lang: Lang) -> (String, String) {
+    (
+        rapport_app::i18n::format_time(lang, t, zone),
+        rapport_app::i18n::machine_time(t, zone),
+    )
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod catalogue_tests {
-    use rapport_app::i18n::Lang;
-
-    /// Every `t("key")` and `text("key")` of the templates and page code.
-    fn keys_used() -> Vec<String> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        let mut folders = vec![root.join("templates"), root.join("src/pages")];
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(folder).expect("read the folder") {
-                let path = entry.expect("an entry").path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else {
-                    files.push(path);
-                }
-            }
-        }
-        let mut keys = Vec::new();
-        for file in files {
-            let text = std::fs::read_to_string(&file).expect("read a file");
-            for marker in ["t(\"", "text(\""] {
-                for (at, _) in text.match_indices(marker) {
-                    let rest = &text[at + marker.len()..];
-                    let end = rest.find('"').expect("a closing quote");
-                    let key = &rest[..end];
-                    if key.contains('.') {
-                        keys.push(key.to_string());
-                    }
-                }
-            }
-        }
-        keys
-    }
-
-    #[test]
-    fn every_text_a_page_asks_for_is_in_the_catalogues() {
-        let keys = keys_used();
-        assert!(keys.len() > 40, "found only {}", keys.len());
-        for key in keys {
-            assert!(Lang::has(&key), "{key} is not in the catalogues");
-        }
+/// The sentence of a refusal in the reader's language: the catalogue's
+/// `error.code.<code>` when it has one, else the use case's own sentence
+/// (English: it names the field and the rule).
+fn error_message(lang: Lang, error: &ApiError) -> String {
+    let key = format!("error.code.{}", error.code);
+    if Lang::has(&key) {
+        lang.text(&key).to_string()
+    } else {
+        error.message.clone()
     }
 }

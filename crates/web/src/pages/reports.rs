@@ -3,7 +3,7 @@
 //! table. Leads and admins see the team figures; an agent sees their own
 //! scorecard. The same use cases and checks as `/api/v1/reports`.
 
-use super::render::{PageError, page};
+use super::render::{PageError, page, word};
 use super::session::AgentPage;
 use crate::api::reports::{ReportParams, csv_response};
 use crate::extract::Query;
@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use rapport_app::i18n::Lang;
 use rapport_app::reports::{ReportTable, Scorecard};
 use rapport_core::report::figures::{FIGURE_COLUMNS, Figures};
 use rapport_core::{Channel, Priority, Role};
@@ -106,14 +107,17 @@ fn format_number(v: f64) -> String {
 }
 
 fn figures_table(
-    id: &str,
-    title: &str,
-    key: &str,
+    lang: Lang,
+    (id, title): (&str, &str),
     rows: &[(String, &Figures)],
     csv: Option<String>,
 ) -> TableView {
-    let mut header = vec![key.to_string()];
-    header.extend(FIGURE_COLUMNS.iter().map(|c| c.replace('_', " ")));
+    let mut header = vec![String::new()];
+    header.extend(
+        FIGURE_COLUMNS
+            .iter()
+            .map(|c| word(lang, "report.col", c).to_string()),
+    );
     TableView {
         id: id.to_string(),
         title: title.to_string(),
@@ -136,14 +140,14 @@ fn figures_table(
 
 fn options<T: Copy>(
     all: &[T],
-    name: impl Fn(T) -> &'static str,
+    (name, list): (impl Fn(T) -> &'static str, (Lang, &str)),
     chosen: Option<&str>,
 ) -> Vec<(String, String, bool)> {
     all.iter()
         .map(|&v| {
             (
                 name(v).to_string(),
-                name(v).to_string(),
+                word(list.0, list.1, name(v)).to_string(),
                 chosen == Some(name(v)),
             )
         })
@@ -171,7 +175,7 @@ fn query_string(q: &ReportParams, table: &str) -> String {
     format!("/app/reports/csv?{}", parts.join("&"))
 }
 
-fn charts_of(series: &[(String, &Figures)], table_title: &str) -> Vec<ChartView> {
+fn charts_of(lang: Lang, series: &[(String, &Figures)], table_title: &str) -> Vec<ChartView> {
     let tickets: Vec<(String, f64)> = series
         .iter()
         .map(|(k, f)| (k.clone(), f.tickets as f64))
@@ -182,16 +186,21 @@ fn charts_of(series: &[(String, &Figures)], table_title: &str) -> Vec<ChartView>
         .collect();
     vec![
         ChartView {
-            title: "Tickets per period".into(),
+            title: lang.text("report.chart.tickets").into(),
             table_title: table_title.into(),
-            svg: bar_chart("chart-tickets", "Tickets per period", "tickets", &tickets),
+            svg: bar_chart(
+                "chart-tickets",
+                lang.text("report.chart.tickets"),
+                lang.text("report.unit.tickets"),
+                &tickets,
+            ),
         },
         ChartView {
-            title: "Median first response per period".into(),
+            title: lang.text("report.chart.frt").into(),
             table_title: table_title.into(),
             svg: bar_chart(
                 "chart-frt",
-                "Median first response per period, business minutes",
+                lang.text("report.chart.frt_minutes"),
                 "min",
                 &frt,
             ),
@@ -224,42 +233,31 @@ pub async fn show(
     let q = blank_is_none(q);
     let query = q.query()?;
     let lead = agent.caller.role >= Role::Lead;
+    let lang = agent.chrome.lang;
     let mut tables = Vec::new();
     let mut charts = Vec::new();
     let mut advice = Vec::new();
     let heading;
     if lead {
-        heading = "Reports".to_string();
+        heading = lang.text("nav.reports").to_string();
         let report = s.app.report(&agent.caller, &query).await?;
         for table in ReportTable::ALL {
-            let title = match table {
-                ReportTable::Totals => "Totals",
-                ReportTable::Series => "By period",
-                ReportTable::Teams => "By team",
-                ReportTable::Agents => "By agent",
-                ReportTable::Channels => "By channel",
-                ReportTable::Priorities => "By priority",
-                ReportTable::Overrides => "Coach overrides: what, how often, by whom",
-                ReportTable::Findings => "Coach findings on sent replies",
-            };
+            let title = word(lang, "report.table", table.as_str());
             let csv = Some(query_string(&q, table.as_str()));
             if table == ReportTable::Overrides {
                 tables.push(TableView {
                     id: "t-overrides".into(),
                     title: title.into(),
                     csv,
-                    header: vec![
-                        "agent".into(),
-                        "check".into(),
-                        "count".into(),
-                        "came back unhappy".into(),
-                    ],
+                    header: ["agent", "check", "count", "unhappy"]
+                        .map(|c| word(lang, "report.col", c).to_string())
+                        .to_vec(),
                     rows: report
                         .overrides
                         .iter()
                         .map(|o| {
                             vec![
-                                o.agent_id.map_or("none".into(), |a| a.0.to_string()),
+                                o.agent_id.map_or("–".into(), |a| a.0.to_string()),
                                 o.check.clone(),
                                 o.count.to_string(),
                                 o.unhappy.to_string(),
@@ -274,13 +272,15 @@ pub async fn show(
                     id: "t-findings".into(),
                     title: title.into(),
                     csv,
-                    header: vec!["agent".into(), "check".into(), "replies".into()],
+                    header: ["agent", "check", "replies"]
+                        .map(|c| word(lang, "report.col", c).to_string())
+                        .to_vec(),
                     rows: report
                         .findings
                         .iter()
                         .map(|f| {
                             vec![
-                                f.agent_id.map_or("none".into(), |a| a.0.to_string()),
+                                f.agent_id.map_or("–".into(), |a| a.0.to_string()),
                                 f.check.clone(),
                                 f.count.to_string(),
                             ]
@@ -291,40 +291,43 @@ pub async fn show(
             }
             let rows = report.rows(table);
             if table == ReportTable::Series {
-                charts = charts_of(&rows, title);
+                charts = charts_of(lang, &rows, title);
             }
             tables.push(figures_table(
-                &format!("t-{}", table.as_str()),
-                title,
-                "",
+                lang,
+                (&format!("t-{}", table.as_str()), title),
                 &rows,
                 csv,
             ));
         }
     } else {
-        heading = "My scorecard".to_string();
+        heading = lang.text("report.my_scorecard").to_string();
         let card: Scorecard = s
             .app
             .scorecard(&agent.caller, agent.caller.agent_id, &query)
             .await?;
         advice = card.needs_help.clone();
-        let mut rows = vec![("me".to_string(), &card.figures)];
+        let mut rows = vec![(lang.text("report.me").to_string(), &card.figures)];
         if let Some(team) = &card.team_figures {
-            rows.push(("my teams".to_string(), team));
+            rows.push((lang.text("report.my_teams").to_string(), team));
         }
-        tables.push(figures_table("t-me", "Me and my teams", "", &rows, None));
+        let me_title = lang.text("report.me_and_teams");
+        tables.push(figures_table(lang, ("t-me", me_title), &rows, None));
         let series: Vec<(String, &Figures)> = card
             .series
             .iter()
             .map(|r| (r.key.clone(), &r.figures))
             .collect();
-        charts = charts_of(&series, "Over time");
-        tables.push(figures_table("t-series", "Over time", "", &series, None));
+        let over_time = lang.text("report.over_time");
+        charts = charts_of(lang, &series, over_time);
+        tables.push(figures_table(lang, ("t-series", over_time), &series, None));
         tables.push(TableView {
             id: "t-overrides".into(),
-            title: "Coach findings I sent anyway".into(),
+            title: lang.text("report.sent_anyway").into(),
             csv: None,
-            header: vec!["check".into(), "count".into(), "came back unhappy".into()],
+            header: ["check", "count", "unhappy"]
+                .map(|c| word(lang, "report.col", c).to_string())
+                .to_vec(),
             rows: card
                 .overrides
                 .iter()
@@ -333,9 +336,11 @@ pub async fn show(
         });
         tables.push(TableView {
             id: "t-findings".into(),
-            title: "What the coach raised on my replies, over time".into(),
+            title: lang.text("report.raised_over_time").into(),
             csv: None,
-            header: vec!["period".into(), "check".into(), "replies".into()],
+            header: ["period", "check", "replies"]
+                .map(|c| word(lang, "report.col", c).to_string())
+                .to_vec(),
             rows: card
                 .findings_series
                 .iter()
@@ -367,7 +372,10 @@ pub async fn show(
         to: q.to.clone().unwrap_or_default(),
         periods: ["month", "week", "day"]
             .iter()
-            .map(|p| (p.to_string(), p.to_string(), query.period.as_str() == *p))
+            .map(|p| {
+                let shown = word(lang, "report.period", p).to_string();
+                (p.to_string(), shown, query.period.as_str() == *p)
+            })
             .collect(),
         teams,
         agents,
@@ -380,7 +388,7 @@ pub async fn show(
                 Channel::Social,
                 Channel::Review,
             ],
-            Channel::as_str,
+            (Channel::as_str, (lang, "channel")),
             q.channel.as_deref(),
         ),
         priorities: options(
@@ -390,7 +398,7 @@ pub async fn show(
                 Priority::High,
                 Priority::Urgent,
             ],
-            Priority::as_str,
+            (Priority::as_str, (lang, "priority")),
             q.priority.as_deref(),
         ),
         advice,

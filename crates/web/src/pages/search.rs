@@ -68,6 +68,7 @@ fn render(
     found: Option<Result<SearchResults, AppError>>,
     zone: &jiff::tz::TimeZone,
 ) -> Result<Response, PageError> {
+    let lang = chrome.lang;
     let (chrome, results, status) = match found {
         None => (chrome, None, StatusCode::OK),
         Some(Ok(r)) => (chrome, Some(r), StatusCode::OK),
@@ -94,7 +95,7 @@ fn render(
                     subject_html: h.subject_html,
                     snippet_html: h.snippet_html,
                     status: h.ticket.status.as_str(),
-                    updated: when(h.ticket.updated_at, zone).0,
+                    updated: when(h.ticket.updated_at, zone, lang).0,
                 })
                 .collect(),
             r.next_cursor,

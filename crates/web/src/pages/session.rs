@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::Caller;
+use rapport_app::i18n::Lang;
 use rapport_app::web_sessions::{anonymous_secret, csrf_token};
 use rapport_core::CustomerId;
 
@@ -21,6 +22,35 @@ pub const AGENT_COOKIE: &str = "rapport_agent";
 pub const CUSTOMER_COOKIE: &str = "rapport_customer";
 /// The visitor's CSRF secret cookie.
 pub const VISITOR_COOKIE: &str = "rapport_visitor";
+/// The language a portal visitor chose with the switcher (a code).
+pub const LANG_COOKIE: &str = "rapport_lang";
+
+/// The language of a portal page for someone not signed in (or whose
+/// language is not stored yet): the switcher's choice, else the browser's.
+pub fn portal_lang(headers: &HeaderMap) -> Lang {
+    Lang::from_stored(cookie(headers, LANG_COOKIE))
+        .unwrap_or_else(|| super::render::lang_of(headers))
+}
+
+/// The language of any portal page: a signed-in customer's stored one,
+/// else [`portal_lang`].
+pub async fn portal_page_lang(state: &AppState, headers: &HeaderMap) -> Lang {
+    let stored = match cookie(headers, CUSTOMER_COOKIE) {
+        Some(token) => match state.app.customer_web_session(token).await {
+            Ok(customer) => state
+                .app
+                .customer_stored_lang(customer)
+                .await
+                .ok()
+                .flatten(),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    let lang = stored.unwrap_or_else(|| portal_lang(headers));
+    super::render::set_page_lang(lang);
+    lang
+}
 
 /// Which part of the site a page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,15 +176,17 @@ impl FromRequestParts<AppState> for AgentPage {
             .await
             .map_err(|e| refusal(parts, SIGN_IN, e.into()))?;
         tracing::Span::current().record("agent", caller.agent_id.0);
-        let name = state
+        let record = state
             .app
             .agent(&caller, caller.agent_id)
             .await
-            .map_err(|e| PageError::from(e).into_response())?
-            .name;
-        let mut chrome = Chrome::workspace(state, Some(name), csrf_token(&token));
+            .map_err(|e| PageError::from(e).into_response())?;
+        let lang = Lang::from_stored(record.language.as_deref())
+            .unwrap_or_else(|| super::render::lang_of(&parts.headers));
+        super::render::set_page_lang(lang);
+        let mut chrome = Chrome::workspace(state, Some(record.name), csrf_token(&token), lang);
         if caller.role >= rapport_core::Role::Lead {
-            chrome.links.push(("/app/admin", "Admin"));
+            chrome.links.push(("/app/admin", lang.text("nav.admin")));
         }
         Ok(AgentPage {
             caller,
@@ -196,7 +228,16 @@ impl FromRequestParts<AppState> for CustomerPage {
             .customer_web_session(&token)
             .await
             .map_err(|e| refusal(parts, SIGN_IN, e.into()))?;
-        let lang = super::render::lang_of(&parts.headers);
+        let lang = match state
+            .app
+            .customer_stored_lang(customer)
+            .await
+            .map_err(|e| PageError::from(e).into_response())?
+        {
+            Some(lang) => lang,
+            None => portal_lang(&parts.headers),
+        };
+        super::render::set_page_lang(lang);
         let chrome = Chrome::portal(state, true, csrf_token(&token), lang);
         Ok(CustomerPage {
             customer,

@@ -1,6 +1,6 @@
 //! The workspace's sign-in and sign-out.
 
-use super::render::{Chrome, PageError, page};
+use super::render::{Chrome, PageError, lang_of, page};
 use super::session::{AGENT_COOKIE, AgentPage, Area, page_csrf, set_cookie, with_cookie};
 use crate::guard::ClientAddr;
 use crate::state::AppState;
@@ -23,7 +23,7 @@ struct SignInPage {
 pub async fn form(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
     let (csrf, cookie) = page_csrf(&s, &headers, Area::Workspace)?;
     let template = SignInPage {
-        chrome: Chrome::workspace(&s, None, csrf),
+        chrome: Chrome::workspace(&s, None, csrf, lang_of(&headers)),
         email: String::new(),
     };
     Ok(with_cookie(page(StatusCode::OK, &template), cookie))
@@ -54,7 +54,8 @@ pub async fn submit(
             let status = crate::error::ApiError::from(e);
             let (csrf, cookie) = page_csrf(&s, &headers, Area::Workspace)?;
             let template = SignInPage {
-                chrome: Chrome::workspace(&s, None, csrf).with_notice(status.message.clone(), true),
+                chrome: Chrome::workspace(&s, None, csrf, lang_of(&headers))
+                    .with_notice(status.message.clone(), true),
                 email: form.email,
             };
             Ok(with_cookie(page(status.status, &template), cookie))

@@ -14,11 +14,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
+use rapport_app::i18n::Lang;
 use rapport_app::presence::Activity;
 use rapport_app::tickets::MessageRole;
 use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity};
-use rapport_core::{Actor, AgentId, AuthorKind, Command, EventKind, MessageKind, Status, TicketId};
+use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageKind, Status, TicketId};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -165,13 +166,19 @@ async fn render(
         })
         .collect();
     template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
-    template.presence = PresenceBox::new(template.id, template.based_on, others, Vec::new())
-        .render()
-        .unwrap_or_default();
+    template.presence = PresenceBox::new(
+        template.chrome.clone(),
+        (template.id, template.based_on),
+        others,
+        Vec::new(),
+    )
+    .render()
+    .unwrap_or_default();
     Ok(page(status, &template))
 }
 
 fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
+    let lang = agent.chrome.lang;
     let names: HashMap<AgentId, String> = found
         .agents
         .iter()
@@ -181,11 +188,11 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         names
             .get(&id)
             .cloned()
-            .unwrap_or_else(|| format!("agent {id}"))
+            .unwrap_or_else(|| lang.fill("ticket.agent_n", &[("id", &id.to_string())]))
     };
     let ticket = &found.view.ticket;
     let customer_name = found.customer.name.clone();
-    let messages = message_rows(&found, &customer_name, &agent_name, &draft.newer);
+    let messages = message_rows(lang, &found, (&customer_name, &agent_name), &draft.newer);
     let more_messages = found.view.messages.next_after.is_some();
     // With older pages not shown, the newest message is not on the page:
     // the reply is sent unchecked rather than stopped forever.
@@ -203,13 +210,17 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         .events
         .iter()
         .map(|e| {
-            let (at, iso) = when(e.at, &found.zone);
+            let (at, iso) = when(e.at, &found.zone, lang);
             let who = match e.actor {
                 Actor::Agent(a) => agent_name(a),
                 Actor::Customer(_) => customer_name.clone(),
                 Actor::System => "Rapport".into(),
             };
-            (iso, at, describe(&who, &e.kind, &agent_name))
+            (
+                iso,
+                at,
+                super::history::describe((lang, &found.zone), &who, &e.kind, &agent_name),
+            )
         })
         .collect();
     let bouncing = &found.bouncing;
@@ -234,7 +245,9 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         status: ticket.status.as_str(),
         priority: ticket.priority.as_str(),
         channel: ticket.channel.as_str(),
-        owner: ticket.owner_id.map_or_else(|| "nobody".into(), agent_name),
+        owner: ticket
+            .owner_id
+            .map_or_else(|| lang.text("ticket.nobody").into(), agent_name),
         messages,
         more_messages,
         based_on,
@@ -248,7 +261,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
             .collect(),
         tags: ticket.tags.clone(),
         held: Vec::new(),
-        coach: super::composer::CoachBox::empty(ticket.id.0)
+        coach: super::composer::CoachBox::empty(agent.chrome.clone(), ticket.id.0)
             .render()
             .unwrap_or_default(),
         show_actions: true,
@@ -288,9 +301,9 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
 /// inline images pointed at their files, and whether it is new to a
 /// stopped sender.
 fn message_rows(
+    lang: Lang,
     found: &TicketPage,
-    customer_name: &str,
-    agent_name: &dyn Fn(AgentId) -> String,
+    (customer_name, agent_name): (&str, &dyn Fn(AgentId) -> String),
     newer: &[i64],
 ) -> Vec<MessageRow> {
     let mut files: HashMap<i64, Vec<(String, String, String, bool)>> = HashMap::new();
@@ -308,7 +321,7 @@ fn message_rows(
             files.entry(m.0).or_default().push((
                 format!("/app/attachments/{}", a.id),
                 a.file.file_name.clone(),
-                format!("{} bytes", a.file.size),
+                format!("{} {}", a.file.size, lang.text("common.bytes")),
                 // Photos a customer sent are previewed; inline ones are
                 // already shown in place.
                 !a.file.inline
@@ -323,7 +336,7 @@ fn message_rows(
         .items
         .iter()
         .map(|m| {
-            let (at, at_iso) = when(m.created_at, &found.zone);
+            let (at, at_iso) = when(m.created_at, &found.zone, lang);
             let author = match m.author_kind {
                 AuthorKind::Customer => customer_name.to_string(),
                 AuthorKind::Agent => m
@@ -334,9 +347,13 @@ fn message_rows(
             let internal = m.kind == MessageKind::Internal;
             MessageRow {
                 id: m.id.0,
-                label: format!(
-                    "{} from {author}",
-                    if internal { "Internal note" } else { "Message" }
+                label: lang.fill(
+                    if internal {
+                        "ticket.note_from"
+                    } else {
+                        "ticket.message_from"
+                    },
+                    &[("author", &author)],
                 ),
                 author,
                 internal,
@@ -359,131 +376,6 @@ pub(crate) fn severity(s: Severity) -> &'static str {
         Severity::Hint => "hint",
         Severity::Warn => "warn",
         Severity::Block => "block",
-    }
-}
-
-/// One line of the ticket's history.
-fn describe(who: &str, kind: &EventKind, agent_name: &dyn Fn(AgentId) -> String) -> String {
-    let team = |t: &Option<rapport_core::TeamId>| {
-        t.map_or_else(|| "no team".into(), |t| format!("team {t}"))
-    };
-    match kind {
-        EventKind::Created { channel, .. } => {
-            format!("{who} opened the ticket (via {})", channel.as_str())
-        }
-        EventKind::StatusChanged { from, to } => {
-            format!(
-                "{who} changed the status from {} to {}",
-                from.as_str(),
-                to.as_str()
-            )
-        }
-        EventKind::Assigned { to, .. } => format!("{who} assigned it to {}", agent_name(*to)),
-        EventKind::Transferred {
-            to_agent,
-            to_team,
-            note,
-            ..
-        } => format!(
-            "{who} transferred it to {} — hand-off note: {note}",
-            to_agent.map_or_else(|| team(to_team), agent_name)
-        ),
-        EventKind::Replied { .. } => format!("{who} replied"),
-        EventKind::Noted { .. } => format!("{who} added an internal note"),
-        EventKind::CustomerWrote { .. } => format!("{who} wrote"),
-        EventKind::Tagged { added, removed } => {
-            format!(
-                "{who} tagged +[{}] −[{}]",
-                added.join(", "),
-                removed.join(", ")
-            )
-        }
-        EventKind::PriorityChanged { from, to } => {
-            format!(
-                "{who} changed the priority from {} to {}",
-                from.as_str(),
-                to.as_str()
-            )
-        }
-        EventKind::CoachOverridden { checks, reason, .. } => format!(
-            "{who} sent a reply past the coach ({}) because: {reason}",
-            checks.join(", ")
-        ),
-        EventKind::CoachFound { checks, .. } => {
-            format!("the coach raised {} on the reply", checks.join(", "))
-        }
-        EventKind::PromiseMade {
-            promise_id, text, ..
-        } => format!("{who} promised the customer (promise {promise_id}): “{text}”"),
-        EventKind::PromiseRescheduled { promise_id, .. } => {
-            format!("{who} moved the due time of promise {promise_id}")
-        }
-        EventKind::PromiseReminded { promise_id, .. } => {
-            format!("{who} reminded the owner that promise {promise_id} falls due soon")
-        }
-        EventKind::PromiseKept {
-            promise_id,
-            on_time,
-        } => format!(
-            "{who} kept promise {promise_id}{}",
-            if *on_time { " on time" } else { ", late" }
-        ),
-        EventKind::PromiseBroken { promise_id, .. } => format!(
-            "promise {promise_id} fell due unkept: escalated, and a message to the customer is prepared for the owner"
-        ),
-        EventKind::PromiseDropped { promise_id } => {
-            format!("{who} dropped promise {promise_id}")
-        }
-        EventKind::SlaClock {
-            clock,
-            change,
-            elapsed_minutes,
-            target_minutes,
-            ..
-        } => {
-            let clock = clock.as_str().replace('_', " ");
-            let change = change.as_str();
-            format!(
-                "{who}: the {clock} clock {change} ({elapsed_minutes} of {target_minutes} business minutes)"
-            )
-        }
-        EventKind::ClosedAsSpam { reason, .. } => format!("{who} closed it as spam: {reason}"),
-        EventKind::ClosedAsDuplicate { of, reason, .. } => {
-            format!("{who} closed it as a duplicate of #{of}: {reason}")
-        }
-        EventKind::SatisfactionRated { rating, comment } => match comment {
-            Some(comment) => format!("{who} rated the service {rating} of 5: “{comment}”"),
-            None => format!("{who} rated the service {rating} of 5"),
-        },
-        EventKind::RecoveryOpened {
-            task_id,
-            lead_id,
-            due_at,
-            ..
-        } => format!(
-            "recovery task {task_id} opened for {}, due {due_at}",
-            lead_id.map_or_else(|| "the admins".into(), agent_name)
-        ),
-        EventKind::RecoveryFollowedUp {
-            task_id,
-            outcome,
-            note,
-        } => format!(
-            "{who} followed up recovery task {task_id} ({}): {note}",
-            outcome.as_str().replace('_', " ")
-        ),
-        EventKind::ReviewImported {
-            source,
-            rating,
-            url,
-            ..
-        } => format!(
-            "imported as a review on {source}{}{}",
-            rating
-                .map(|r| format!(", rated {r} of 5"))
-                .unwrap_or_default(),
-            url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
-        ),
     }
 }
 

@@ -14,6 +14,7 @@ mod directory;
 mod errors_and_limits;
 mod feedback;
 mod input;
+mod languages;
 mod lifecycle;
 mod lists;
 mod mail;

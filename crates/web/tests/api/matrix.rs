@@ -62,6 +62,10 @@ fn need(method: &str, path: &str) -> Option<Need> {
         ("get", "/auth/tokens") => Read,
         ("post", "/auth/tokens") | ("delete", "/auth/tokens/{id}") => Work,
         ("get", "/agents" | "/agents/{id}") => Read,
+        // One's own record and preferences: any token reads it, any that
+        // may work changes it.
+        ("get", "/agents/me") => Any,
+        ("patch", "/agents/me") => Work,
         // Changing another agent (the fixture's) is administration.
         ("post", "/agents") | ("patch", "/agents/{id}") => Admin,
         ("get", "/teams" | "/teams/{id}") => Read,
@@ -183,6 +187,7 @@ fn request(h: &Harness, f: &Fixture, method: &str, path: &str, n: usize) -> Requ
         ("post", "/agents/{id}/password") => {
             Some(json!({"password": format!("walk password {n}")}))
         }
+        ("patch", "/agents/me") => Some(json!({"language": "de"})),
         ("post", "/teams") | ("patch", "/teams/{id}") => {
             Some(json!({"name": format!("walked-{n}")}))
         }

@@ -35,6 +35,8 @@ impl Page {
 pub struct Browser<'h> {
     h: &'h Harness,
     pub cookies: BTreeMap<String, String>,
+    /// The `Accept-Language` it sends, if any.
+    pub lang: Option<String>,
 }
 
 impl<'h> Browser<'h> {
@@ -42,6 +44,7 @@ impl<'h> Browser<'h> {
         Self {
             h,
             cookies: BTreeMap::new(),
+            lang: None,
         }
     }
 
@@ -80,6 +83,9 @@ impl<'h> Browser<'h> {
             .method(method)
             .uri(path)
             .header(header::HOST, "rapport.test");
+        if let Some(lang) = &self.lang {
+            request = request.header(header::ACCEPT_LANGUAGE, lang.as_str());
+        }
         if !self.cookies.is_empty() {
             let jar: Vec<String> = self
                 .cookies

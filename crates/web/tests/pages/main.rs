@@ -15,6 +15,7 @@ mod collisions;
 mod composer;
 mod feedback;
 mod inline;
+mod languages;
 mod lists;
 mod live;
 mod notifications;

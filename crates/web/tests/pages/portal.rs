@@ -336,10 +336,14 @@ async fn the_contact_page_posts_the_calendar_hours(h: &Harness) {
     );
     let hours = h.app.business_hours(None).await.unwrap();
     let first = &hours.days[0];
-    assert!(
-        page.body
-            .contains(&first.date.strftime("%A %Y-%m-%d").to_string())
+    // The day as the reader writes it: "Monday 7 Dec 2026".
+    let lang = rapport_app::i18n::Lang::En;
+    let day = format!(
+        "{} {}",
+        rapport_app::i18n::weekday_name(lang, first.date.weekday()),
+        rapport_app::i18n::format_date(lang, first.date)
     );
+    assert!(page.body.contains(&day), "{day}: {}", page.body);
 }
 
 /// A file field of a form: (field, file name, type, bytes).
@@ -587,7 +591,9 @@ async fn a_german_customer_reads_the_portal_in_german(h: &Harness) {
         assert!(page.body.contains("<html lang=\"en\">"));
         assert!(page.body.contains("Ask us for help"), "{lang}");
     }
-    // Signed in: the list and the contact page follow the language too.
+    // Signed in: the list and the contact page follow the language the
+    // customer wrote in (stored on them), whatever the browser says later.
+    b.lang = Some(german.into());
     let _ = submit_request(
         &mut b,
         &[
@@ -599,12 +605,13 @@ async fn a_german_customer_reads_the_portal_in_german(h: &Harness) {
     )
     .await;
     let link = link_sent_to(h, "greta@example.de").await.unwrap();
+    b.lang = None;
     sign_in_by_link(&mut b, &link).await;
-    let list = get_in(&mut b, "/portal", german).await;
+    let list = get_in(&mut b, "/portal", "en-GB").await;
     assert!(list.body.contains("Meine Anfragen"), "{}", list.body);
     assert!(list.body.contains("Abmelden"));
     assert!(list.body.contains("Lampe kaputt"));
-    let contact = get_in(&mut b, "/portal/contact", german).await;
+    let contact = get_in(&mut b, "/portal/contact", "en-GB").await;
     assert!(
         contact.body.contains("So erreichen Sie uns"),
         "{}",

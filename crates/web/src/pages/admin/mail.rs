@@ -40,19 +40,13 @@ struct QuarantinePage {
 }
 
 const DONE: &[(&str, &str)] = &[
-    ("created", "Released: it opened a new ticket."),
-    ("appended", "Released: it was added to its ticket."),
-    (
-        "linked",
-        "Released: it opened a ticket linked to the earlier one.",
-    ),
-    ("duplicate", "Released: it had been taken in before."),
-    ("bounce", "Released: it was a delivery report and is noted."),
-    ("ignored", "Released: it was not a request and is ignored."),
-    (
-        "quarantined",
-        "Released, but it was held again; see the reason.",
-    ),
+    ("created", "quarantine.done.created"),
+    ("appended", "quarantine.done.appended"),
+    ("linked", "quarantine.done.linked"),
+    ("duplicate", "quarantine.done.duplicate"),
+    ("bounce", "quarantine.done.bounce"),
+    ("ignored", "quarantine.done.ignored"),
+    ("quarantined", "quarantine.done.quarantined"),
 ];
 
 /// The quarantined messages, newest first, fifty a page.
@@ -77,7 +71,7 @@ pub async fn quarantine(
             reason: r.reason.clone().unwrap_or_default(),
             message_id: r.message_id.clone().unwrap_or_default(),
             size: r.size,
-            received: when(r.received_at, &zone).0,
+            received: when(r.received_at, &zone, agent.chrome.lang).0,
         })
         .collect();
     let template = QuarantinePage {
@@ -115,6 +109,7 @@ pub async fn message(
     staff_only(&agent)?;
     let preview = s.app.inbound_preview(&agent.caller, id).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
+    let lang = agent.chrome.lang;
     let record = &preview.record;
     let template = MessagePage {
         chrome: agent.chrome,
@@ -122,7 +117,7 @@ pub async fn message(
         status: record.status.as_str(),
         held: record.status == rapport_app::InboundStatus::Quarantined,
         reason: record.reason.clone().unwrap_or_default(),
-        received: when(record.received_at, &zone).0,
+        received: when(record.received_at, &zone, lang).0,
         size: record.size,
         from: preview.from,
         to: preview.to,
@@ -202,15 +197,9 @@ struct StatusPage {
 
 /// What the status page's forms report when they worked.
 const STATUS_DONE: &[(&str, &str)] = &[
-    (
-        "retried",
-        "The mail is back in the queue; the outbox sends it at its next pass.",
-    ),
-    (
-        "retried-all",
-        "Every failed mail is back in the queue; the outbox sends them at its next pass.",
-    ),
-    ("none-failed", "No mail had failed; nothing was retried."),
+    ("retried", "mail.done.retried"),
+    ("retried-all", "mail.done.retried_all"),
+    ("none-failed", "mail.done.none_failed"),
 ];
 
 /// The mail channel's status.
@@ -261,8 +250,10 @@ async fn render_status(
 ) -> Result<Response, PageError> {
     let status = s.app.mail_status(&agent.caller).await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
-    let at =
-        |t: Option<Timestamp>, none: &str| t.map_or_else(|| none.to_string(), |t| when(t, &zone).0);
+    let lang = agent.chrome.lang;
+    let at = |t: Option<Timestamp>, none: &str| {
+        t.map_or_else(|| none.to_string(), |t| when(t, &zone, lang).0)
+    };
     let mailboxes = status
         .mailboxes
         .iter()
@@ -272,7 +263,7 @@ async fn render_status(
                 name: m.mailbox.clone(),
                 never_polled: status.state() == MailboxState::NeverPolled,
                 configured: status.configured,
-                last_poll: at(m.last_poll_at, "never"),
+                last_poll: at(m.last_poll_at, lang.text("tokens.never")),
                 fetched: m.last_fetched,
                 error: m.last_error.clone().unwrap_or_default(),
                 error_at: at(m.last_error_at, ""),
@@ -290,12 +281,12 @@ async fn render_status(
             recipients: f.recipients.join(", "),
             attempts: f.attempts,
             error: f.last_error.clone().unwrap_or_default(),
-            queued: when(f.created_at, &zone).0,
+            queued: when(f.created_at, &zone, lang).0,
         })
         .collect();
     let template = StatusPage {
         chrome,
-        read_at: when(status.read_at, &zone).0,
+        read_at: when(status.read_at, &zone, lang).0,
         mailboxes,
         pending: status.outbox.pending,
         sending: status.outbox.sending,

@@ -75,10 +75,14 @@ pub struct Done {
     pub before: Option<i64>,
 }
 
-/// The frame with the sentence for a `?done=` word, if it is one of `known`.
+/// The frame with the sentence for a `?done=` word, if it is one of `known`
+/// (word, catalogue key).
 pub(crate) fn noticed(chrome: Chrome, done: Option<&str>, known: &[(&str, &str)]) -> Chrome {
     match done.and_then(|d| known.iter().find(|(k, _)| *k == d)) {
-        Some((_, text)) => chrome.with_notice(*text, false),
+        Some((_, key)) => {
+            let text = chrome.t(key);
+            chrome.with_notice(text, false)
+        }
         None => chrome,
     }
 }

@@ -23,21 +23,24 @@ use serde::Deserialize;
 
 /// What this page's forms report when they worked.
 const DONE: &[(&str, &str)] = &[
-    ("agent-created", "The agent was created."),
-    ("agent-changed", "The agent was changed."),
-    ("team-created", "The team was created."),
-    ("team-renamed", "The team was renamed."),
-    ("members", "The team's members were saved."),
-    (
-        "password-reset",
-        "The password was set. The agent is signed out everywhere and may sign in with it now.",
-    ),
-    ("team-deleted", "The team was deleted."),
-    (
-        "team-archived",
-        "The team was deleted. Its solved and closed tickets keep its name.",
-    ),
+    ("agent-created", "people.done.agent_created"),
+    ("agent-changed", "people.done.agent_changed"),
+    ("team-created", "people.done.team_created"),
+    ("team-renamed", "people.done.team_renamed"),
+    ("members", "people.done.members"),
+    ("password-reset", "people.done.password_reset"),
+    ("team-deleted", "people.done.team_deleted"),
+    ("team-archived", "people.done.team_archived"),
 ];
+
+/// A role's catalogue key.
+fn role_key(role: &str) -> &'static str {
+    match role {
+        "admin" => "role.admin",
+        "lead" => "role.lead",
+        _ => "role.agent",
+    }
+}
 
 /// An agent as the table shows it.
 struct AgentRow {
@@ -45,6 +48,7 @@ struct AgentRow {
     name: String,
     email: String,
     role: &'static str,
+    role_key: &'static str,
     teams: String,
     active: bool,
     me: bool,
@@ -62,7 +66,8 @@ struct TeamRow {
 struct PeoplePage {
     chrome: Chrome,
     admin: bool,
-    roles: [&'static str; 3],
+    /// (wire name, catalogue key).
+    roles: [(&'static str, &'static str); 3],
     agents: Vec<AgentRow>,
     teams: Vec<TeamRow>,
 }
@@ -79,7 +84,7 @@ async fn render(
         agents
             .iter()
             .find(|a| a.id == id)
-            .map_or_else(|| format!("agent {}", id.0), |a| a.name.clone())
+            .map_or_else(|| format!("#{}", id.0), |a| a.name.clone())
     };
     let rows = agents
         .iter()
@@ -88,6 +93,7 @@ async fn render(
             name: a.name.clone(),
             email: a.email.clone(),
             role: a.role.as_str(),
+            role_key: role_key(a.role.as_str()),
             teams: teams
                 .iter()
                 .filter(|t| t.members.contains(&a.id))
@@ -113,7 +119,7 @@ async fn render(
     let template = PeoplePage {
         chrome,
         admin: agent.caller.role.allows(Permission::ManageAgents),
-        roles: ["agent", "lead", "admin"],
+        roles: ["agent", "lead", "admin"].map(|r| (r, role_key(r))),
         agents: rows,
         teams: team_rows,
     };
@@ -209,6 +215,7 @@ pub async fn change_agent(
             active,
             password: None,
             time_zone: None,
+            language: None,
         })
     })();
     let changed = match update {

@@ -5,7 +5,7 @@
 //! saving, "Save" refuses what they refuse (blocking coach findings need a
 //! reason). The same use cases as `/api/v1/templates`.
 
-use super::{Done, done, noticed, refused, staff_only};
+use super::{noticed, refused, staff_only};
 use crate::extract::Query;
 use crate::pages::render::{Chrome, PageError, page, when};
 use crate::pages::session::AgentPage;
@@ -16,16 +16,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
+use rapport_app::i18n::{LANGS, Lang};
 use rapport_app::templates::{
-    ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE, TemplateCheck, sample_variables,
+    ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE, SYSTEM_TEMPLATES, TemplateCheck, sample_variables,
 };
 use serde::Deserialize;
 
-const DONE: &[(&str, &str)] = &[("saved", "The template was saved.")];
+const DONE: &[(&str, &str)] = &[("saved", "templates.saved")];
 
 /// A template in the list.
 struct TemplateRow {
     name: String,
+    language: &'static str,
+    language_name: &'static str,
     kind: &'static str,
     updated: String,
     override_reason: String,
@@ -38,35 +41,54 @@ struct ListPage {
     templates: Vec<TemplateRow>,
 }
 
+/// A template kind's catalogue key.
 fn kind(name: &str) -> &'static str {
     match name {
-        ACKNOWLEDGMENT => "acknowledgment of a new request",
-        SURVEY => "satisfaction survey mail",
-        SURVEY_PAGE => "satisfaction survey page",
-        _ => "canned reply",
+        ACKNOWLEDGMENT => "templates.kind.acknowledgment",
+        SURVEY => "templates.kind.survey",
+        SURVEY_PAGE => "templates.kind.survey_page",
+        _ => "templates.kind.canned",
     }
 }
 
-/// Every template, the built-in ones first (saved or not).
+/// The language a request names (`?language=`): English when absent.
+fn language(code: Option<&str>) -> Result<Lang, PageError> {
+    Ok(Lang::parse_setting("language", code.unwrap_or(""))?.unwrap_or_default())
+}
+
+/// Every template in every language, the built-in ones first (saved or not).
 pub async fn list(State(s): State<AppState>, agent: AgentPage) -> Result<Response, PageError> {
     staff_only(&agent)?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
+    let lang = agent.chrome.lang;
     let saved = s.app.templates(&agent.caller).await?;
-    let mut templates: Vec<TemplateRow> = [ACKNOWLEDGMENT, SURVEY, SURVEY_PAGE]
+    let mut templates: Vec<TemplateRow> = SYSTEM_TEMPLATES
         .iter()
-        .filter(|n| !saved.iter().any(|t| t.name == **n))
-        .map(|n| TemplateRow {
-            name: (*n).to_string(),
+        .flat_map(|n| LANGS.iter().map(move |l| (*n, *l)))
+        .filter(|(n, l)| {
+            !saved
+                .iter()
+                .any(|t| t.name == *n && t.language == l.as_str())
+        })
+        .map(|(n, l)| TemplateRow {
+            name: n.to_string(),
+            language: l.as_str(),
+            language_name: l.own_name(),
             kind: kind(n),
-            updated: "built-in text".into(),
+            updated: lang.text("templates.builtin").into(),
             override_reason: String::new(),
         })
         .collect();
-    templates.extend(saved.iter().map(|t| TemplateRow {
-        name: t.name.clone(),
-        kind: kind(&t.name),
-        updated: when(t.updated_at, &zone).0,
-        override_reason: t.override_reason.clone().unwrap_or_default(),
+    templates.extend(saved.iter().map(|t| {
+        let l = Lang::from_stored(Some(&t.language)).unwrap_or_default();
+        TemplateRow {
+            name: t.name.clone(),
+            language: l.as_str(),
+            language_name: l.own_name(),
+            kind: kind(&t.name),
+            updated: when(t.updated_at, &zone, lang).0,
+            override_reason: t.override_reason.clone().unwrap_or_default(),
+        }
     }));
     let template = ListPage {
         chrome: agent.chrome,
@@ -90,7 +112,7 @@ pub async fn new(
 ) -> Result<Response, PageError> {
     staff_only(&agent)?;
     let name = q.name.unwrap_or_default();
-    match s.app.template_draft(&agent.caller, &name).await? {
+    match s.app.template_draft(&agent.caller, &name, Lang::En).await? {
         Some(_) => Ok(Redirect::to(&format!("/app/admin/templates/{name}")).into_response()),
         None => Err(AppError::invalid(
             "name",
@@ -114,6 +136,12 @@ struct FindingRow {
 struct EditPage {
     chrome: Chrome,
     name: String,
+    language: &'static str,
+    language_name: &'static str,
+    /// Every language: (code, own name, this one).
+    languages: Vec<(&'static str, &'static str, bool)>,
+    /// Whether the coach read it (English only).
+    coached: bool,
     kind: &'static str,
     subject: String,
     body: String,
@@ -134,7 +162,7 @@ struct Edited {
     checked: Result<TemplateCheck, String>,
 }
 
-fn edit_page(chrome: Chrome, name: &str, edited: Edited) -> EditPage {
+fn edit_page(chrome: Chrome, (name, lang): (&str, Lang), edited: Edited) -> EditPage {
     let (problem, sample_subject, sample_body, findings) = match edited.checked {
         Ok(check) => {
             let findings = check
@@ -160,6 +188,13 @@ fn edit_page(chrome: Chrome, name: &str, edited: Edited) -> EditPage {
     EditPage {
         chrome,
         name: name.to_string(),
+        language: lang.as_str(),
+        language_name: lang.own_name(),
+        languages: LANGS
+            .iter()
+            .map(|l| (l.as_str(), l.own_name(), *l == lang))
+            .collect(),
+        coached: lang == Lang::En,
         kind: kind(name),
         subject: edited.subject,
         body: edited.body,
@@ -177,13 +212,13 @@ fn edit_page(chrome: Chrome, name: &str, edited: Edited) -> EditPage {
 async fn check(
     s: &AppState,
     agent: &AgentPage,
-    name: &str,
+    named: (&str, Lang),
     subject: &str,
     body: &str,
 ) -> Result<Result<TemplateCheck, String>, PageError> {
     match s
         .app
-        .check_template(&agent.caller, name, subject, body)
+        .check_template(&agent.caller, named, subject, body)
         .await
     {
         Ok(check) => Ok(Ok(check)),
@@ -197,16 +232,18 @@ pub async fn edit(
     State(s): State<AppState>,
     agent: AgentPage,
     Path(name): Path<String>,
-    Query(q): Query<Done>,
+    Query(q): Query<EditQuery>,
 ) -> Result<Response, PageError> {
     staff_only(&agent)?;
-    let Some((subject, body, record)) = s.app.template_draft(&agent.caller, &name).await? else {
+    let lang = language(q.language.as_deref())?;
+    let Some((subject, body, record)) = s.app.template_draft(&agent.caller, &name, lang).await?
+    else {
         return Err(AppError::NotFound("template").into());
     };
     let checked = if body.is_empty() {
-        Err("A new canned reply: write it, then check or save it.".to_string())
+        Err(agent.chrome.t("templates.new_canned").to_string())
     } else {
-        check(&s, &agent, &name, &subject, &body).await?
+        check(&s, &agent, (&name, lang), &subject, &body).await?
     };
     let override_reason = record.and_then(|r| r.override_reason).unwrap_or_default();
     let chrome = noticed(agent.chrome.clone(), q.done.as_deref(), DONE);
@@ -216,7 +253,20 @@ pub async fn edit(
         override_reason,
         checked,
     };
-    Ok(page(StatusCode::OK, &edit_page(chrome, &name, edited)))
+    Ok(page(
+        StatusCode::OK,
+        &edit_page(chrome, (&name, lang), edited),
+    ))
+}
+
+/// The editor's query: which language, and what was just done.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditQuery {
+    /// `en` (the default) or another language's code.
+    language: Option<String>,
+    /// Which change was made.
+    done: Option<String>,
 }
 
 /// What the editor sends.
@@ -238,33 +288,48 @@ pub async fn submit(
     State(s): State<AppState>,
     agent: AgentPage,
     Path(name): Path<String>,
+    Query(q): Query<EditQuery>,
     Form(form): Form<TemplateForm>,
 ) -> Result<Response, PageError> {
     staff_only(&agent)?;
-    if s.app.template_draft(&agent.caller, &name).await?.is_none() {
+    let lang = language(q.language.as_deref())?;
+    if s.app
+        .template_draft(&agent.caller, &name, lang)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound("template").into());
     }
     let (status, chrome) = if form.action == "save" {
         let reason = Some(form.override_reason.as_str()).filter(|r| !r.trim().is_empty());
         match s
             .app
-            .save_template(&agent.caller, &name, &form.subject, &form.body, reason)
+            .save_template(
+                &agent.caller,
+                (&name, lang),
+                &form.subject,
+                &form.body,
+                reason,
+            )
             .await
         {
-            Ok(_) => return Ok(done(&format!("/app/admin/templates/{name}"), "saved")),
+            Ok(_) => {
+                let to = format!("/app/admin/templates/{name}?language={lang}&done=saved");
+                return Ok(Redirect::to(&to).into_response());
+            }
             Err(e) => {
                 let (status, message) = refused(e);
-                let chrome = agent
-                    .chrome
-                    .clone()
-                    .with_notice(format!("Not saved. {message}"), true);
+                let chrome = agent.chrome.clone().with_notice(
+                    format!("{} {message}", agent.chrome.t("templates.not_saved")),
+                    true,
+                );
                 (status, chrome)
             }
         }
     } else {
         (StatusCode::OK, agent.chrome.clone())
     };
-    let checked = check(&s, &agent, &name, &form.subject, &form.body).await?;
+    let checked = check(&s, &agent, (&name, lang), &form.subject, &form.body).await?;
     let status = match (&checked, status) {
         (Err(_), StatusCode::OK) => StatusCode::UNPROCESSABLE_ENTITY,
         (_, status) => status,
@@ -275,5 +340,5 @@ pub async fn submit(
         override_reason: form.override_reason,
         checked,
     };
-    Ok(page(status, &edit_page(chrome, &name, edited)))
+    Ok(page(status, &edit_page(chrome, (&name, lang), edited)))
 }

@@ -17,7 +17,7 @@ use rapport_app::{AppError, IssuedToken};
 use rapport_core::{Scope, Timestamp, TokenKind};
 use serde::Deserialize;
 
-const DONE: &[(&str, &str)] = &[("revoked", "The token was revoked; it no longer works.")];
+const DONE: &[(&str, &str)] = &[("revoked", "tokens.done.revoked")];
 
 /// A token as the table shows it.
 struct TokenRow {
@@ -53,6 +53,7 @@ async fn render(
     fresh: Option<Fresh>,
 ) -> Result<Response, PageError> {
     let zone = s.app.business_calendar().await?.time_zone().clone();
+    let lang = chrome.lang;
     let now = Timestamp::now();
     let tokens = s
         .app
@@ -66,17 +67,18 @@ async fn render(
                 id: t.id,
                 name: t.name.clone(),
                 scope: t.scope.as_str(),
-                created: when(t.created_at, &zone).0,
-                expires: t
-                    .expires_at
-                    .map_or_else(|| "never".to_string(), |e| when(e, &zone).0),
-                state: if t.revoked_at.is_some() {
-                    "revoked"
+                created: when(t.created_at, &zone, lang).0,
+                expires: t.expires_at.map_or_else(
+                    || lang.text("tokens.never").to_string(),
+                    |e| when(e, &zone, lang).0,
+                ),
+                state: lang.text(if t.revoked_at.is_some() {
+                    "tokens.revoked"
                 } else if expired {
-                    "expired"
+                    "tokens.expired"
                 } else {
-                    "active"
-                },
+                    "tokens.live"
+                }),
                 live: t.revoked_at.is_none() && !expired,
             }
         })
