@@ -11,7 +11,8 @@
 # about three messages a ticket: 1M tickets, 3M messages, as the issue asks.
 #
 # Needs wrk (apt-get install wrk). Set RAPPORT_BIN to a release binary to
-# skip the build. The database is kept in bench/out/search-<backend> (SQLite)
+# skip the build. The database is kept in bench/out/search-<backend> (SQLite;
+# OUT=dir for another, e.g. one per size)
 # or the rapport_search_bench database and reused while its ticket count
 # matches; delete it to regenerate.
 set -euo pipefail
@@ -22,7 +23,7 @@ duration=${DURATION:-20s}
 port=${PORT:-18081}
 probes=${PROBES:-100}
 follow_ups=${FOLLOW_UPS:-33}
-out=bench/out/search-$backend
+out=${OUT:-bench/out/search-$backend}
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 if [ -z "${RAPPORT_BIN:-}" ]; then
