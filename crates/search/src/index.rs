@@ -20,8 +20,8 @@ use crate::schema::{self, Fields, Language};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::directory::MmapDirectory;
-use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
 use tantivy::index::SegmentId;
+use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 /// The memory a writer may buffer before it flushes a segment.

@@ -6,20 +6,9 @@
 use rapport_search::{
     Context, Language, MessageDoc, Query, SearchIndex, Sort, TicketDoc, Watermark,
 };
-use std::path::PathBuf;
+mod common;
 
-fn fresh(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "rapport-search-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{found_sorted, fresh};
 
 fn ticket(id: i64, subject: &str, text: &str) -> TicketDoc {
     TicketDoc {
@@ -40,16 +29,7 @@ fn ticket(id: i64, subject: &str, text: &str) -> TicketDoc {
 }
 
 fn found(index: &SearchIndex, q: &str) -> Vec<i64> {
-    let query = Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
-    let mut ids: Vec<i64> = index
-        .search(&query, &Context::default(), Sort::Relevance, 0, 100)
-        .unwrap_or_else(|e| panic!("{q}: {e}"))
-        .hits
-        .into_iter()
-        .map(|h| h.ticket_id)
-        .collect();
-    ids.sort_unstable();
-    ids
+    found_sorted(index, q, &Context::default(), Sort::Relevance)
 }
 
 #[test]
