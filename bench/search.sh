@@ -11,7 +11,8 @@
 # about three messages a ticket: 1M tickets, 3M messages, as the issue asks.
 #
 # Needs wrk (apt-get install wrk). Set RAPPORT_BIN to a release binary to
-# skip the build. The database is kept in bench/out/search-<backend> (SQLite)
+# skip the build. The database is kept in bench/out/search-<backend> (SQLite;
+# OUT=dir for another, e.g. one per size)
 # or the rapport_search_bench database and reused while its ticket count
 # matches; delete it to regenerate.
 set -euo pipefail
@@ -22,7 +23,7 @@ duration=${DURATION:-20s}
 port=${PORT:-18081}
 probes=${PROBES:-100}
 follow_ups=${FOLLOW_UPS:-33}
-out=bench/out/search-$backend
+out=${OUT:-bench/out/search-$backend}
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 if [ -z "${RAPPORT_BIN:-}" ]; then
@@ -54,7 +55,7 @@ if [ "$(cat "$count_file" 2>/dev/null)" != "$tickets/$follow_ups" ]; then
   echo "$tickets/$follow_ups" > "$count_file"
 fi
 
-echo "== rapport reindex ($tickets tickets)"
+echo "== rapport reindex ($tickets tickets; load average $(cut -d' ' -f1 /proc/loadavg))"
 /usr/bin/time -f "rebuild: %e s wall, peak RSS %M KB" "$bin" reindex 2>&1 | grep -v '^\s*$' | tail -n 2
 echo "index size: $(du -sb "$out/search/$(cat "$out/search/CURRENT")" | awk '{printf "%.1f MB", $1/1e6}')"
 
@@ -88,8 +89,16 @@ queries filtered "status:open team:$team order" "status:open team:$team refund" 
   "status:open team:$team delivery" "status:new team:$team password"
 
 for kind in word phrase filtered; do
-  echo "== $kind queries (c=4, $duration)"
+  echo "== $kind queries (c=4, $duration; load average $(cut -d' ' -f1 /proc/loadavg))"
   wrk -t2 -c4 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" | tee "$out/$kind.txt" | summary
+done
+# The same at a moderate fixed pace: 2 connections, each waiting 20 ms
+# after an answer before its next request (at most ~100 req/s), so the p99
+# shows the request itself rather than queueing for the two cores.
+for kind in word phrase filtered; do
+  { cat "$out/$kind.lua"; echo 'delay = function() return 20 end'; } > "$out/$kind-paced.lua"
+  echo "== $kind queries, paced (c=2, 20 ms between requests, $duration; load average $(cut -d' ' -f1 /proc/loadavg))"
+  wrk -t2 -c2 -d"$duration" --latency -s "$out/$kind-paced.lua" "http://127.0.0.1:$port" | tee "$out/$kind-paced.txt" | summary
 done
 
 # Change -> searchable: open a ticket with a unique word, poll every 10 ms.

@@ -299,8 +299,10 @@ impl App {
         };
         let limit = request.limit.clamp(1, rapport_search::MAX_PAGE);
         let sort = request.sort;
+        let started = Instant::now();
         let page =
             blocking(move || service.index.search(&query, &ctx, sort, offset, limit)).await?;
+        let searched = started.elapsed();
         let ids: Vec<TicketId> = page.hits.iter().map(|h| TicketId(h.ticket_id)).collect();
         let mut tickets: HashMap<i64, Ticket> = self
             .store()
@@ -309,6 +311,11 @@ impl App {
             .into_iter()
             .map(|t| (t.id.0, t))
             .collect();
+        tracing::debug!(
+            index_us = searched.as_micros() as u64,
+            tickets_us = (started.elapsed() - searched).as_micros() as u64,
+            "search: run"
+        );
         let hits = page
             .hits
             .into_iter()

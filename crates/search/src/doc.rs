@@ -68,7 +68,9 @@ impl TicketDoc {
             }
             body.push_str(&m.text);
         }
-        d.add_text(f.body, &body);
+        d.add_text(f.subject_pairs, &self.subject);
+        d.add_text(f.body_pairs, &body);
+        d.add_text(f.body, body);
         d.add_text(f.people, &self.customer_name);
         d.add_text(f.customer, &self.customer_name);
         for a in &self.customer_addresses {

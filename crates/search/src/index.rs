@@ -15,14 +15,22 @@
 
 use crate::SearchError;
 use crate::doc::TicketDoc;
+use crate::pairs::Common;
 use crate::schema::{self, Fields, Language};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::directory::MmapDirectory;
+use tantivy::index::SegmentId;
+use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 /// The memory a writer may buffer before it flushes a segment.
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
+/// The most bytes of segments one merge at the end of a rebuild reads: a
+/// merge maps its input segments whole, and the mapped pages count in the
+/// process's resident memory, so a rebuild of a large index ends with a few
+/// segments of about this size rather than one (1M tickets: four or five).
+const MERGE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How far the change feed has been applied, saved with each commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -41,16 +49,39 @@ pub(crate) struct Opened {
     pub(crate) reader: IndexReader,
     pub(crate) writer: Mutex<IndexWriter>,
     pub(crate) fields: Fields,
+    /// The analysed common words of the pair fields.
+    pub(crate) common: Common,
 }
 
 impl Opened {
     fn open(path: &Path, name: String, language: Language) -> Result<Opened, SearchError> {
+        Self::open_with(path, name, language, false)
+    }
+
+    /// Opens for serving, or for a rebuild (`bulk`): no merges while the
+    /// documents arrive (each would re-read what was just written; the
+    /// rebuild merges once at its end) and one merge thread.
+    fn open_with(
+        path: &Path,
+        name: String,
+        language: Language,
+        bulk: bool,
+    ) -> Result<Opened, SearchError> {
         std::fs::create_dir_all(path).map_err(|e| SearchError::io(path, e))?;
         let (schema, fields) = schema::schema();
         let dir = MmapDirectory::open(path)?;
         let index = Index::open_or_create(dir, schema)?;
-        schema::register(&index, language);
-        let writer = index.writer_with_num_threads(1, WRITER_BUDGET)?;
+        let common = schema::register(&index, language);
+        let writer: IndexWriter = index.writer_with_options(
+            IndexWriterOptions::builder()
+                .memory_budget_per_thread(WRITER_BUDGET)
+                .num_worker_threads(1)
+                .num_merge_threads(1)
+                .build(),
+        )?;
+        if bulk {
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -61,6 +92,7 @@ impl Opened {
             reader,
             writer: Mutex::new(writer),
             fields,
+            common,
         })
     }
 
@@ -281,7 +313,7 @@ impl SearchIndex {
         }
         let n = next_number(root)?;
         let building = root.join(format!("building-{n}"));
-        let opened = Opened::open(&building, format!("index-{n}"), language)?;
+        let opened = Opened::open_with(&building, format!("index-{n}"), language, true)?;
         Ok(Rebuild {
             root: root.to_path_buf(),
             building,
@@ -339,17 +371,59 @@ impl Rebuild {
             opened,
             ..
         } = self;
-        let Opened { name, writer, .. } = opened;
+        let Opened {
+            name,
+            writer,
+            index,
+            ..
+        } = opened;
         let mut writer = writer.into_inner().map_err(|_| SearchError::Poisoned)?;
         let payload =
             serde_json::to_string(&mark).map_err(|e| SearchError::Corrupt(e.to_string()))?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
+        merge_down(&index, &mut writer, &building)?;
         writer.wait_merging_threads()?;
         let target = root.join(&name);
         std::fs::rename(&building, &target).map_err(|e| SearchError::io(&target, e))?;
         write_current(&root, &name)?;
         Ok(target)
     }
+}
+
+/// Merges a rebuilt index's segments into a few of at most about
+/// [`MERGE_BYTES`] each, one merge at a time (so only one merge's input is
+/// mapped at once), smallest segments first. The commit payload is kept.
+fn merge_down(index: &Index, writer: &mut IndexWriter, dir: &Path) -> Result<(), SearchError> {
+    let mut sized: Vec<(u64, SegmentId)> = index
+        .searchable_segment_metas()?
+        .into_iter()
+        .map(|meta| {
+            let bytes = meta
+                .list_files()
+                .iter()
+                .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+                .map(|m| m.len())
+                .sum();
+            (bytes, meta.id())
+        })
+        .collect();
+    sized.sort_unstable_by_key(|(bytes, _)| *bytes);
+    let mut groups: Vec<Vec<SegmentId>> = Vec::new();
+    let mut group: Vec<SegmentId> = Vec::new();
+    let mut group_bytes = 0;
+    for (bytes, id) in sized {
+        if !group.is_empty() && group_bytes + bytes > MERGE_BYTES {
+            groups.push(std::mem::take(&mut group));
+            group_bytes = 0;
+        }
+        group.push(id);
+        group_bytes += bytes;
+    }
+    groups.push(group);
+    for group in groups.into_iter().filter(|g| g.len() > 1) {
+        writer.merge(&group).wait()?;
+    }
+    Ok(())
 }

@@ -15,7 +15,9 @@
 mod doc;
 pub mod html;
 mod index;
+mod pairs;
 pub mod query;
+mod rank;
 mod schema;
 mod search;
 

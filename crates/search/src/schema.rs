@@ -4,6 +4,7 @@
 //! the names and addresses of its customer and of every sender, its tags and
 //! the file names of its attachments, plus the fields the filters read.
 
+use crate::pairs::{self, Common, CommonPairs};
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -17,6 +18,8 @@ use tantivy::tokenizer::{
 const STEMMED: &str = "rapport_stemmed";
 /// The folded analyzer without stemming (names and addresses).
 const FOLDED: &str = "rapport_folded";
+/// The stemmed analyzer's pairs with a common word (see [`crate::pairs`]).
+const PAIRS: &str = "rapport_common_pairs";
 
 /// The language whose stemming rules apply to subjects and message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -88,6 +91,10 @@ pub struct Fields {
     pub subject: Field,
     /// Every message's visible text, stemmed and stored (snippets).
     pub body: Field,
+    /// The subject's adjacent word pairs with a common word (no positions).
+    pub subject_pairs: Field,
+    /// The messages' adjacent word pairs with a common word (no positions).
+    pub body_pairs: Field,
     /// Names and addresses of the customer and the senders.
     pub people: Field,
     /// Tags and attachment file names, stemmed.
@@ -133,10 +140,19 @@ pub(crate) fn schema() -> (Schema, Fields) {
         );
         if stored { opts.set_stored() } else { opts }
     };
+    // Pairs answer two-word phrases by themselves and narrow longer ones,
+    // whose positions come from the word fields: frequencies are enough.
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PAIRS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         subject: b.add_text_field("subject", text(STEMMED, true)),
         body: b.add_text_field("body", text(STEMMED, true)),
+        subject_pairs: b.add_text_field("subject_pairs", pairs.clone()),
+        body_pairs: b.add_text_field("body_pairs", pairs),
         people: b.add_text_field("people", text(FOLDED, false)),
         extra: b.add_text_field("extra", text(STEMMED, false)),
         customer: b.add_text_field("customer", text(FOLDED, false)),
@@ -155,14 +171,27 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Registers the analyzers on an index.
-pub(crate) fn register(index: &Index, language: Language) {
-    let stemmed = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language.stemmer()))
+/// Registers the analyzers on an index; returns the analysed common words
+/// of the pair fields (none for a language other than English: its
+/// phrases read positions).
+pub(crate) fn register(index: &Index, language: Language) -> Common {
+    let stemmed = || {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(48))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(language.stemmer()))
+    };
+    let common = match language {
+        Language::English => pairs::analysed(&mut stemmed().build(), &pairs::COMMON_ENGLISH),
+        _ => Common::default(),
+    };
+    let pairs = stemmed()
+        .filter(CommonPairs {
+            common: common.clone(),
+        })
         .build();
+    let stemmed = stemmed().build();
     let folded = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
@@ -170,4 +199,6 @@ pub(crate) fn register(index: &Index, language: Language) {
         .build();
     index.tokenizers().register(STEMMED, stemmed);
     index.tokenizers().register(FOLDED, folded);
+    index.tokenizers().register(PAIRS, pairs);
+    common
 }

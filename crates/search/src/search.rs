@@ -2,20 +2,23 @@
 //! and escaped snippets.
 
 use crate::index::{Opened, SearchIndex};
+use crate::pairs::pair;
 use crate::query::{Clause, DateRange, DueWhen, OwnerRef, Query, Term as QTerm};
+use crate::rank::BestFirst;
 use crate::schema::{Fields, NO_DUE};
 use crate::{SearchError, html};
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
+use std::time::Instant;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery,
+    Query as TQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -88,25 +91,30 @@ impl SearchIndex {
         let opened = self.opened()?;
         let limit = limit.clamp(1, MAX_PAGE);
         let offset = offset.min(MAX_OFFSET);
-        let (tquery, highlight) = compile(&opened, query, ctx);
+        let started = Instant::now();
         let searcher = opened.reader.searcher();
-        let fetch = TopDocs::with_limit(limit + 1).and_offset(offset);
+        let (tquery, highlight) = compile(&opened, &searcher, query, ctx);
         let found: Vec<(f32, DocAddress)> = match sort {
-            Sort::Relevance => searcher
-                .search(&tquery, &fetch.tweak_score(recency_tiebreak))?
-                .into_iter()
-                .map(|((score, _), addr)| (score, addr))
-                .collect(),
+            Sort::Relevance => searcher.search(
+                &tquery,
+                &BestFirst {
+                    offset,
+                    limit: limit + 1,
+                },
+            )?,
             Sort::Newest => searcher
                 .search(
                     &tquery,
-                    &fetch.order_by_fast_field::<i64>("updated_at", Order::Desc),
+                    &TopDocs::with_limit(limit + 1)
+                        .and_offset(offset)
+                        .order_by_fast_field::<i64>("updated_at", Order::Desc),
                 )?
                 .into_iter()
                 .map(|(_, addr)| (0.0, addr))
                 .collect(),
         };
         let next = (found.len() > limit).then_some(offset + limit);
+        let matched = started.elapsed();
         let mut snippets = Snippets::new(&searcher, &opened, highlight.as_deref())?;
         let mut hits = Vec::with_capacity(limit);
         for (score, addr) in found.into_iter().take(limit) {
@@ -123,25 +131,21 @@ impl SearchIndex {
                 snippet_html,
             });
         }
+        tracing::debug!(
+            match_us = matched.as_micros() as u64,
+            snippets_us = (started.elapsed() - matched).as_micros() as u64,
+            hits = hits.len(),
+            "search: index"
+        );
         Ok(Page { hits, next })
     }
 }
 
-/// Score with the last change as the tie-breaker.
-fn recency_tiebreak(
-    segment: &SegmentReader,
-) -> impl FnMut(tantivy::DocId, Score) -> (Score, i64) + use<> {
-    let column = segment.fast_fields().i64("updated_at").ok();
-    move |doc, score| {
-        let at = column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-        (score, at)
-    }
-}
-
 /// The tantivy query, and the query of positive text clauses whose terms
-/// are highlighted.
+/// are highlighted (the words themselves, not their pairs).
 fn compile(
     opened: &Opened,
+    searcher: &Searcher,
     query: &Query,
     ctx: &Context,
 ) -> (Box<dyn TQuery>, Option<Box<dyn TQuery>>) {
@@ -149,12 +153,20 @@ fn compile(
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut highlight: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     for clause in &query.clauses {
-        let Some(q) = clause_query(opened, clause, ctx) else {
+        let q = match &clause.term {
+            QTerm::Word(text) | QTerm::Phrase(text) => {
+                if !clause.negated
+                    && let Some(words) = any_text(opened, None, text)
+                {
+                    highlight.push((Occur::Should, words));
+                }
+                any_text(opened, Some(searcher), text)
+            }
+            _ => clause_query(opened, clause, ctx),
+        };
+        let Some(q) = q else {
             continue;
         };
-        if !clause.negated && matches!(clause.term, QTerm::Word(_) | QTerm::Phrase(_)) {
-            highlight.push((Occur::Should, q.box_clone()));
-        }
         parts.push((
             if clause.negated {
                 Occur::MustNot
@@ -172,7 +184,17 @@ fn compile(
     }
     let highlight =
         (!highlight.is_empty()).then(|| Box::new(BooleanQuery::new(highlight)) as Box<dyn TQuery>);
-    (Box::new(BooleanQuery::new(parts)), highlight)
+    // A lone clause is not wrapped: a boolean of one clause would hide the
+    // word union's block-max WAND from the collector.
+    let tquery = if parts.len() == 1 {
+        parts.pop().map(|(_, q)| q)
+    } else {
+        None
+    };
+    (
+        tquery.unwrap_or_else(|| Box::new(BooleanQuery::new(parts))),
+        highlight,
+    )
 }
 
 fn term_u64(field: Field, value: i64) -> Box<dyn TQuery> {
@@ -189,39 +211,121 @@ fn term_str(field: Field, value: &str) -> Box<dyn TQuery> {
     ))
 }
 
-/// Text analysed with the field's analyzer: a term, a phrase, or nothing
-/// when no token remains (punctuation only).
-fn text_query(opened: &Opened, field: Field, text: &str) -> Option<Box<dyn TQuery>> {
-    let mut analyzer = opened.index.tokenizer_for_field(field).ok()?;
+/// `text` as `field`'s analyzer makes it: its words (terms' texts).
+fn words(opened: &Opened, field: Field, text: &str) -> Vec<String> {
+    let Ok(mut analyzer) = opened.index.tokenizer_for_field(field) else {
+        return Vec::new();
+    };
     let mut stream = analyzer.token_stream(text);
-    let mut terms = Vec::new();
+    let mut words = Vec::new();
     while let Some(token) = stream.next() {
-        terms.push(Term::from_field_text(field, &token.text));
+        words.push(token.text.clone());
     }
-    match terms.len() {
-        0 => None,
-        1 => terms
-            .pop()
-            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn TQuery>),
-        _ => Some(Box::new(PhraseQuery::new(terms))),
+    words
+}
+
+/// Analysed words as a term (one) or a phrase (more).
+fn word_query(field: Field, words: &[String]) -> Option<Box<dyn TQuery>> {
+    match words {
+        [] => None,
+        [word] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(
+            words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect(),
+        ))),
     }
 }
 
-/// Words or a phrase in any text field; the subject weighs double.
-fn any_text(opened: &Opened, text: &str) -> Option<Box<dyn TQuery>> {
+/// Text analysed with the field's analyzer: a term, a phrase, or nothing
+/// when no token remains (punctuation only).
+fn text_query(opened: &Opened, field: Field, text: &str) -> Option<Box<dyn TQuery>> {
+    word_query(field, &words(opened, field, text))
+}
+
+/// A phrase through the pair field `pairs` (see [`crate::pairs`]): two
+/// words with a common one are their pair's term; a longer phrase keeps
+/// its positional check, narrowed to the documents holding all its common
+/// pairs (which add nothing to the score).
+fn paired_query(
+    opened: &Opened,
+    field: Field,
+    pairs: Field,
+    words: &[String],
+) -> Option<Box<dyn TQuery>> {
+    let common: Vec<Term> = words
+        .windows(2)
+        .filter(|w| opened.common.contains(&w[0]) || opened.common.contains(&w[1]))
+        .map(|w| Term::from_field_text(pairs, &pair(&w[0], &w[1])))
+        .collect();
+    if common.is_empty() {
+        return word_query(field, words);
+    }
+    if let ([term], 2) = (common.as_slice(), words.len()) {
+        return Some(Box::new(TermQuery::new(
+            term.clone(),
+            IndexRecordOption::WithFreqs,
+        )));
+    }
+    let mut must: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, word_query(field, words)?)];
+    for term in common {
+        let narrow = TermQuery::new(term, IndexRecordOption::Basic);
+        must.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(narrow), 0.0)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(must)))
+}
+
+/// Words or a phrase in any text field; the subject weighs double. With
+/// `searcher`, phrases go through the pair fields and a single word leaves
+/// out the fields that do not hold it, so its fields' union stays a union
+/// of terms that block-max WAND can prune (an absent term would turn it
+/// off); without, the words as they are (for highlighting).
+fn any_text(opened: &Opened, searcher: Option<&Searcher>, text: &str) -> Option<Box<dyn TQuery>> {
     let f = &opened.fields;
     let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-    for (field, boost) in [
-        (f.subject, 2.0),
-        (f.body, 1.0),
-        (f.people, 1.0),
-        (f.extra, 1.0),
+    let mut any_words = false;
+    for (field, pairs, boost) in [
+        (f.subject, Some(f.subject_pairs), 2.0),
+        (f.body, Some(f.body_pairs), 1.0),
+        (f.people, None, 1.0),
+        (f.extra, None, 1.0),
     ] {
-        if let Some(q) = text_query(opened, field, text) {
-            should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        let words = words(opened, field, text);
+        any_words |= !words.is_empty();
+        let q = match (searcher, pairs, words.as_slice()) {
+            (None, _, _) => word_query(field, &words),
+            (Some(searcher), _, [word]) => {
+                let term = Term::from_field_text(field, word);
+                if searcher.doc_freq(&term).unwrap_or(1) == 0 {
+                    continue;
+                }
+                word_query(field, &words)
+            }
+            (Some(_), Some(pairs), _) => paired_query(opened, field, pairs, &words),
+            (Some(_), None, _) => word_query(field, &words),
+        };
+        if let Some(q) = q {
+            let q: Box<dyn TQuery> = if boost == 1.0 {
+                q
+            } else {
+                Box::new(BoostQuery::new(q, boost))
+            };
+            should.push((Occur::Should, q));
         }
     }
-    (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn TQuery>)
+    match should.len() {
+        0 if any_words => Some(Box::new(EmptyQuery)),
+        0 => None,
+        1 => should.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(should))),
+    }
 }
 
 /// One clause as a tantivy query; `None` when it constrains nothing.
@@ -229,7 +333,7 @@ fn clause_query(opened: &Opened, clause: &Clause, ctx: &Context) -> Option<Box<d
     let f = &opened.fields;
     let nothing = || Some(Box::new(EmptyQuery) as Box<dyn TQuery>);
     match &clause.term {
-        QTerm::Word(text) | QTerm::Phrase(text) => any_text(opened, text),
+        QTerm::Word(text) | QTerm::Phrase(text) => any_text(opened, None, text),
         QTerm::Status(s) => Some(term_str(f.status, s.as_str())),
         QTerm::Owner(OwnerRef::Me) => match ctx.me {
             Some(me) => Some(term_u64(f.owner, me)),

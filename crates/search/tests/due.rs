@@ -3,26 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use rapport_search::query::DateRange;
-use rapport_search::{Context, Language, Query, SearchIndex, Sort, TicketDoc, Watermark};
-use std::path::PathBuf;
+use rapport_search::{Context, Language, SearchIndex, Sort, TicketDoc, Watermark};
+mod common;
+
+use common::{found_sorted, fresh};
 
 const HOUR: i64 = 3_600_000_000;
 const DAY: i64 = 24 * HOUR;
 /// 2026-12-04T00:00:00Z.
 const DEC4: i64 = 1_796_342_400_000_000;
-
-fn fresh(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "rapport-search-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 fn ticket(id: i64, due_at: Option<i64>) -> TicketDoc {
     TicketDoc {
@@ -39,16 +28,7 @@ fn ticket(id: i64, due_at: Option<i64>) -> TicketDoc {
 }
 
 fn found(index: &SearchIndex, q: &str, ctx: &Context) -> Vec<i64> {
-    let query = Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
-    let mut ids: Vec<i64> = index
-        .search(&query, ctx, Sort::Newest, 0, 100)
-        .unwrap_or_else(|e| panic!("{q}: {e}"))
-        .hits
-        .into_iter()
-        .map(|h| h.ticket_id)
-        .collect();
-    ids.sort_unstable();
-    ids
+    found_sorted(index, q, ctx, Sort::Newest)
 }
 
 #[test]

@@ -9,9 +9,20 @@ use crate::{Backend, Store, StoreError};
 use rapport_core::{Event, Ticket};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-/// Rows per INSERT statement: large enough to amortise the round trip, small
-/// enough that preparing the statement stays cheap.
+/// Rows per INSERT statement on PostgreSQL: large enough to amortise the
+/// round trip, small enough that preparing the statement stays cheap.
 const ROWS_PER_STATEMENT: usize = 200;
+
+/// Rows of `width` values per INSERT statement. SQLite looks each `$N`
+/// parameter up by name, so binding a statement is quadratic in its
+/// parameters: it gets at most [`crate::reports::INSERT_VALUES`] values a
+/// statement, as the report rebuild does.
+fn rows_per_statement(backend: Backend, width: usize) -> usize {
+    match backend {
+        Backend::Sqlite => crate::reports::insert_rows(width),
+        Backend::Postgres => ROWS_PER_STATEMENT,
+    }
+}
 
 /// One generated ticket with everything that belongs to it.
 #[derive(Debug, Clone)]
@@ -45,11 +56,12 @@ enum Value<'a> {
 
 async fn insert_rows(
     conn: &mut AnyConnection,
+    backend: Backend,
     head: &str,
     width: usize,
     rows: Vec<Vec<Value<'_>>>,
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(rows_per_statement(backend, width)) {
         let mut sql = String::with_capacity(head.len() + chunk.len() * width * 6);
         sql.push_str(head);
         sql.push_str(" VALUES ");
@@ -135,6 +147,7 @@ impl Store {
             .collect();
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO tickets (id, subject, status, priority, channel, customer_id, team_id, owner_id, tags, \
              transfer_count, has_public_reply, closure, duplicate_of, created_at, updated_at, version)",
             16,
@@ -159,6 +172,7 @@ impl Store {
             .collect();
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO messages (id, ticket_id, kind, author_kind, author_id, body_text, body_html, created_at)",
             8,
             messages,
@@ -181,6 +195,7 @@ impl Store {
         }
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO events (id, ticket_id, actor_kind, actor_id, type, data, at)",
             7,
             events,
@@ -244,6 +259,7 @@ impl Store {
             .collect();
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO customers (id, name, name_folded, created_at, updated_at)",
             5,
             rows,
@@ -259,6 +275,7 @@ impl Store {
             .collect();
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO customer_name_words (word, customer_id)",
             2,
             rows,
@@ -276,6 +293,7 @@ impl Store {
             .collect();
         insert_rows(
             &mut tx,
+            self.backend,
             "INSERT INTO customer_identities (customer_id, kind, value)",
             3,
             rows,
