@@ -173,9 +173,9 @@ impl App {
             };
             team_rows.extend(self.store().report_cells(&filter).await?);
         }
-        let overrides = self.store().override_counts(&mine).await?;
-        let findings_series =
-            findings_series(self.store().findings_by_day(&mine).await?, query.period);
+        let by_day = self.store().coach_cells_by_day(&mine).await?;
+        let findings_series = findings_series(&by_day, query.period);
+        let overrides = sum_by_check(by_day);
         let period = query.period;
         let (figures, series, team_figures) = self
             .cpu()
@@ -351,11 +351,34 @@ fn coach_rows(counts: Vec<OverrideCount>) -> (Vec<OverrideRow>, Vec<FindingRow>)
     (overrides, findings)
 }
 
+/// Overrides and findings by day summed by agent and check, in agent then
+/// check order (what [`rapport_store::Store::override_counts`] gives).
+fn sum_by_check(by_day: Vec<(i64, OverrideCount)>) -> Vec<OverrideCount> {
+    let mut sums: std::collections::BTreeMap<(Option<AgentId>, String), OverrideCount> =
+        Default::default();
+    for (_, cell) in by_day {
+        let sum = sums
+            .entry((cell.agent_id, cell.check.clone()))
+            .or_insert_with(|| OverrideCount {
+                count: 0,
+                unhappy: 0,
+                findings: 0,
+                ..cell.clone()
+            });
+        sum.count += cell.count;
+        sum.unhappy += cell.unhappy;
+        sum.findings += cell.findings;
+    }
+    sums.into_values().collect()
+}
+
 /// Findings by day summed into periods, in period then check order.
-fn findings_series(by_day: Vec<(i64, String, i64)>, period: Period) -> Vec<FindingPeriod> {
+fn findings_series(by_day: &[(i64, OverrideCount)], period: Period) -> Vec<FindingPeriod> {
     let mut sums: std::collections::BTreeMap<(i64, String), i64> = Default::default();
-    for (day, check, count) in by_day {
-        *sums.entry((period.start(day), check)).or_default() += count;
+    for (day, cell) in by_day.iter().filter(|(_, c)| c.findings > 0) {
+        *sums
+            .entry((period.start(*day), cell.check.clone()))
+            .or_default() += cell.findings;
     }
     sums.into_iter()
         .map(|((start, check), count)| FindingPeriod {

@@ -66,6 +66,16 @@ pub enum Priority {
     Urgent,
 }
 
+impl Priority {
+    /// Every priority, lowest first.
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+}
+
 str_enum!(Priority {
     Priority::Low => "low",
     Priority::Normal => "normal",
@@ -90,6 +100,18 @@ pub enum Channel {
     /// A public review or mention imported from outside (stored as `reviews`).
     #[serde(rename = "reviews")]
     Review,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 6] = [
+        Channel::Email,
+        Channel::Portal,
+        Channel::Api,
+        Channel::Phone,
+        Channel::Social,
+        Channel::Review,
+    ];
 }
 
 str_enum!(Channel {

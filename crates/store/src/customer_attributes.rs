@@ -13,7 +13,13 @@ impl Store {
         &self,
         customer: CustomerId,
     ) -> Result<BTreeMap<String, String>, StoreError> {
-        self.customer(customer).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+            .bind(customer.0)
+            .fetch_optional(&self.read)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound("customer"));
+        }
         let mut rows = sqlx::query(
             "SELECT name, value FROM customer_attributes WHERE customer_id = $1 ORDER BY name",
         )

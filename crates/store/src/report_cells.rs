@@ -111,6 +111,16 @@ impl Part {
 pub(crate) struct Delta {
     cells: BTreeMap<Key, CellSums>,
     coach: BTreeMap<OverrideKey, CoachSums>,
+    /// What was added since the savepoint, when one is set: taken away
+    /// again when the savepoint's item is rolled back.
+    journal: Option<Journal>,
+}
+
+/// The changes added to a [`Delta`] since a savepoint.
+#[derive(Debug, Default, Clone)]
+struct Journal {
+    cells: Vec<(Key, CellSums)>,
+    coach: Vec<(OverrideKey, CoachSums)>,
 }
 
 /// A coach cell's counters: overrides, those of them on tickets that came
@@ -122,23 +132,67 @@ struct CoachSums {
     findings: i64,
 }
 
+impl CoachSums {
+    /// Adds (`sign` 1) or takes away (`sign` -1) a change.
+    fn add(&mut self, change: CoachSums, sign: i64) {
+        self.overrides += sign * change.overrides;
+        self.unhappy += sign * change.unhappy;
+        self.findings += sign * change.findings;
+    }
+}
+
 impl Delta {
     /// Adds (`sign` 1) or takes away (`sign` -1) a ticket's part.
     pub(crate) fn add(&mut self, part: &Part, sign: i64) {
         if let Some(row) = &part.row {
-            self.cells
-                .entry(key_of(&row.cell_key()))
-                .or_default()
-                .merge(&CellSums::of(row), sign);
+            let key = key_of(&row.cell_key());
+            let mut sums = CellSums::default();
+            sums.merge(&CellSums::of(row), sign);
+            self.cells.entry(key).or_default().merge(&sums, 1);
+            if let Some(journal) = &mut self.journal {
+                journal.cells.push((key, sums));
+            }
         }
         for (key, overridden) in &part.coach {
-            let e = self.coach.entry(key.clone()).or_default();
-            if *overridden {
-                e.overrides += sign;
-                e.unhappy += sign * i64::from(part.unhappy);
+            let change = if *overridden {
+                CoachSums {
+                    overrides: sign,
+                    unhappy: sign * i64::from(part.unhappy),
+                    findings: 0,
+                }
             } else {
-                e.findings += sign;
+                CoachSums {
+                    findings: sign,
+                    ..CoachSums::default()
+                }
+            };
+            self.coach.entry(key.clone()).or_default().add(change, 1);
+            if let Some(journal) = &mut self.journal {
+                journal.coach.push((key.clone(), change));
             }
+        }
+    }
+
+    /// Starts recording what is added, to take it back on [`Delta::undo`].
+    pub(crate) fn mark(&mut self) {
+        self.journal = Some(Journal::default());
+    }
+
+    /// Keeps what was added since [`Delta::mark`].
+    pub(crate) fn release(&mut self) {
+        self.journal = None;
+    }
+
+    /// Takes away what was added since [`Delta::mark`].
+    pub(crate) fn undo(&mut self) {
+        let Some(journal) = self.journal.take() else {
+            return;
+        };
+        for (key, sums) in journal.cells {
+            self.cells.entry(key).or_default().merge(&sums, -1);
+        }
+        for (key, change) in journal.coach {
+            self.coach.entry(key).or_default().add(change, -1);
         }
     }
 
@@ -391,16 +445,19 @@ impl Store {
         override_counts_of(&self.read, sql, binds).await
     }
 
-    /// The coach's findings by day and check (filtered as
-    /// [`Store::override_counts`]), in day then byte order of the check.
-    pub async fn findings_by_day(
+    /// The coach's overrides and findings by day, agent and check (filtered
+    /// as [`Store::override_counts`]) in one read: a scorecard sums them by
+    /// check and by period. In day, agent, then byte order of the check.
+    pub async fn coach_cells_by_day(
         &self,
         filter: &ReportFilter,
-    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    ) -> Result<Vec<(i64, crate::OverrideCount)>, StoreError> {
         let (clause, binds) = filter.overrides_scope().clause("", 1);
         let sql = format!(
-            "SELECT day, check_name, CAST(SUM(findings) AS BIGINT) AS findings \
-             FROM report_override_cells{} GROUP BY day, check_name HAVING SUM(findings) > 0",
+            "SELECT day, agent_id, check_name, CAST(SUM(overrides) AS BIGINT) AS n, \
+             CAST(SUM(unhappy) AS BIGINT) AS unhappy, CAST(SUM(findings) AS BIGINT) AS findings \
+             FROM report_override_cells{} GROUP BY day, agent_id, check_name \
+             HAVING SUM(overrides) > 0 OR SUM(findings) > 0",
             where_sql(&clause, "")
         );
         let mut rows = streamed(
@@ -409,13 +466,27 @@ impl Store {
             |row| {
                 Ok((
                     row.try_get::<i64, _>(0)?,
-                    row.try_get::<String, _>(1)?,
-                    row.try_get::<i64, _>(2)?,
+                    crate::OverrideCount {
+                        agent_id: row
+                            .try_get::<Option<i64>, _>(1)?
+                            .filter(|a| *a != 0)
+                            .map(rapport_core::AgentId),
+                        check: row.try_get(2)?,
+                        count: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+                        unhappy: row.try_get::<Option<i64>, _>(4)?.unwrap_or(0),
+                        findings: row.try_get::<Option<i64>, _>(5)?.unwrap_or(0),
+                    },
                 ))
             },
         )
         .await?;
-        rows.sort_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
+        rows.sort_by(|a, b| {
+            (a.0, a.1.agent_id, a.1.check.as_bytes()).cmp(&(
+                b.0,
+                b.1.agent_id,
+                b.1.check.as_bytes(),
+            ))
+        });
         Ok(rows)
     }
 

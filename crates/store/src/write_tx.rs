@@ -45,8 +45,6 @@ pub struct WriteTx {
     /// transactions never wait on each other's cells in a cycle, and hold
     /// a cell's row only while they commit).
     pub(crate) cells: Delta,
-    /// The cells' changes as they were at the savepoint.
-    cells_at_savepoint: Option<Delta>,
 }
 
 impl std::fmt::Debug for WriteTx {
@@ -68,7 +66,6 @@ impl Store {
             job_signal: self.job_signal.clone(),
             sla: self.sla.get(),
             cells: Delta::default(),
-            cells_at_savepoint: None,
         })
     }
 }
@@ -91,7 +88,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.links.mark_savepoint();
-        self.cells_at_savepoint = Some(self.cells.clone());
+        self.cells.mark();
         Ok(())
     }
 
@@ -100,7 +97,7 @@ impl WriteTx {
         sqlx::query("RELEASE SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;
-        self.cells_at_savepoint = None;
+        self.cells.release();
         Ok(())
     }
 
@@ -110,9 +107,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.links.rollback_to_savepoint();
-        if let Some(cells) = self.cells_at_savepoint.take() {
-            self.cells = cells;
-        }
+        self.cells.undo();
         sqlx::query("RELEASE SAVEPOINT rapport_item")
             .execute(&mut *self.tx)
             .await?;

@@ -66,28 +66,8 @@ fn every_word_of_a_closed_list_is_in_the_catalogues() {
     use rapport_core::{Channel, Priority, Status};
     let mut keys: Vec<String> = Vec::new();
     keys.extend(Status::ALL.iter().map(|s| format!("status.{s}")));
-    keys.extend(
-        [
-            Priority::Low,
-            Priority::Normal,
-            Priority::High,
-            Priority::Urgent,
-        ]
-        .iter()
-        .map(|p| format!("priority.{p}")),
-    );
-    keys.extend(
-        [
-            Channel::Email,
-            Channel::Portal,
-            Channel::Api,
-            Channel::Phone,
-            Channel::Social,
-            Channel::Review,
-        ]
-        .iter()
-        .map(|c| format!("channel.{c}")),
-    );
+    keys.extend(Priority::ALL.iter().map(|p| format!("priority.{p}")));
+    keys.extend(Channel::ALL.iter().map(|c| format!("channel.{c}")));
     keys.extend(
         rapport_app::workspace::View::ALL
             .iter()

@@ -380,24 +380,12 @@ pub async fn show(
         teams,
         agents,
         channels: options(
-            &[
-                Channel::Email,
-                Channel::Portal,
-                Channel::Api,
-                Channel::Phone,
-                Channel::Social,
-                Channel::Review,
-            ],
+            &Channel::ALL,
             (Channel::as_str, (lang, "channel")),
             q.channel.as_deref(),
         ),
         priorities: options(
-            &[
-                Priority::Low,
-                Priority::Normal,
-                Priority::High,
-                Priority::Urgent,
-            ],
+            &Priority::ALL,
             (Priority::as_str, (lang, "priority")),
             q.priority.as_deref(),
         ),

@@ -255,7 +255,7 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         collided,
         restored: draft.restored,
         canned: Vec::new(),
-        priorities: super::ticket_fields::PRIORITIES
+        priorities: rapport_core::Priority::ALL
             .iter()
             .map(|p| (p.as_str(), *p == ticket.priority))
             .collect(),

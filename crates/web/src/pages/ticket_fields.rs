@@ -11,14 +11,6 @@ use axum::response::Response;
 use rapport_core::{Command, Priority, TicketId};
 use serde::Deserialize;
 
-/// The priorities, in the order the form offers them.
-pub const PRIORITIES: [Priority; 4] = [
-    Priority::Low,
-    Priority::Normal,
-    Priority::High,
-    Priority::Urgent,
-];
-
 /// What the priority form sends.
 #[derive(Deserialize)]
 pub struct PriorityForm {
