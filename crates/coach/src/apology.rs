@@ -92,8 +92,6 @@ static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "apologise if",
         "apologize for any",
         "apologise for any",
-        "not our fault",
-        "not my fault",
         "mistakes were made",
         "sorry you have experienced",
         "sorry you've experienced",
@@ -124,6 +122,11 @@ static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     phrases.extend(FEELING_REGRETS.iter().copied());
     table(&phrases)
 });
+
+/// A denial that contains an apology's words ("not our fault"): no apology,
+/// and no regret either, so not a non-apology.
+static DENIAL: LazyLock<PhraseTable<()>> =
+    LazyLock::new(|| table(&["not our fault", "not my fault", "no fault of ours"]));
 
 /// "sorry (that) you were/are/feel <feeling>" spelled out for the table.
 const FEELING_REGRETS: &[&str] = &[
@@ -169,7 +172,8 @@ fn non_apologies(text: &str) -> Vec<Range<usize>> {
 
 /// Whether the text holds an apology that is not inside a non-apology.
 pub fn apologises(text: &str) -> bool {
-    let bad = non_apologies(text);
+    let mut bad = non_apologies(text);
+    bad.extend(DENIAL.find(text).map(|(r, _)| r));
     APOLOGY.find(text).any(|(span, _)| {
         // Any overlap: "we regret" in "we regret that you ..." is no apology.
         !bad.iter().any(|b| b.start < span.end && span.start < b.end)
@@ -181,6 +185,7 @@ pub fn apologises(text: &str) -> bool {
 pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
     let reported = std::cell::OnceCell::new();
     let failure = || *reported.get_or_init(|| failure(customer_message));
+    let mut poor = false;
     for span in non_apologies(draft) {
         // "Sorry, but that can't be done" to a plain request is a polite
         // refusal; it is a non-apology only where a failure is owed one.
@@ -192,6 +197,7 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
         if refusal && failure().is_none() {
             continue;
         }
+        poor = true;
         findings.push(Finding {
             check: Check::PoorApology,
             severity: Severity::Warn,
@@ -202,7 +208,13 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
             suggestion: Some("name what went wrong: \"I'm sorry the order arrived late.\"".into()),
         });
     }
-    if !apologises && let Some(failure) = failure() {
+    // A reply whose only regret is a poor one is told so once: the poor
+    // apology's rewrite already asks for the real apology, and a second
+    // finding on the same sentence would say the same thing twice.
+    if !apologises
+        && !poor
+        && let Some(failure) = failure()
+    {
         let start = draft.len() - draft.trim_start().len();
         let end = draft[start..].find('\n').map_or(draft.len(), |i| start + i);
         findings.push(Finding {
