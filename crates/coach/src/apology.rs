@@ -23,7 +23,7 @@ fn table(phrases: &[&'static str]) -> PhraseTable<()> {
 mod failure;
 mod owner;
 
-pub use failure::{failure, reports_failure};
+pub use failure::{failure, reports_failure, resolved};
 
 /// A real apology.
 static APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {

@@ -35,7 +35,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         return;
     }
     if let Some((explanation, suggestion)) =
-        unmet_need(&asks, customer_message, &reply, boilerplate)
+        unmet_need(&asks, customer_message, &reply, boilerplate, vague)
     {
         findings.push(reply.finding(explanation, suggestion));
         return;
@@ -73,6 +73,7 @@ fn unmet_need(
     customer_message: &str,
     reply: &Reply,
     boilerplate: bool,
+    vague: bool,
 ) -> Option<(String, &'static str)> {
     if boilerplate && (!asks.is_empty() || needs::ongoing(customer_message)) {
         return Some((
@@ -91,6 +92,18 @@ fn unmet_need(
                 need.trim()
             ),
             "say whether it will happen in time, and when",
+        ));
+    }
+    if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())
+        && !reply.helps(vague)
+        && !reply.says(word)
+    {
+        return Some((
+            format!(
+                "the customer says what the trouble means for them (\"{}\") and the reply offers nothing for it",
+                hardship.trim()
+            ),
+            "say what you will do for them now, and when",
         ));
     }
     if let Some(cost) = needs::cost_borne(customer_message)

@@ -546,7 +546,7 @@ fn told_otherwise(sentence: &str) -> bool {
 
 /// "It's sorted now", "never mind, it works now": the customer says the
 /// trouble is over.
-fn resolved(message: &str) -> bool {
+pub fn resolved(message: &str) -> bool {
     let lower = message.to_lowercase().replace('’', "'");
     [
         "it's sorted",
@@ -555,7 +555,13 @@ fn resolved(message: &str) -> bool {
         "working now",
         "works now",
         "fixed now",
+        "better now",
         "resolved now",
+        // Thanks for the fix: "thanks for sorting the damp last week".
+        "thanks for sorting",
+        "thank you for sorting",
+        "thanks for fixing",
+        "thank you for fixing",
         "all good now",
         "never mind",
         "nevermind",

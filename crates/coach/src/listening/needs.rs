@@ -249,6 +249,88 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
         .any(|p| draft_lower.contains(p))
 }
 
+/// What makes the trouble hard to live with: health, a baby, age, being
+/// stranded. Each entry is the word the reply would use to speak of it.
+const HARDSHIP: &[&str] = &[
+    "asthma",
+    "diabetic",
+    "insulin",
+    "epilep",
+    "pregnant",
+    "in pain",
+    "disabled",
+    "wheelchair",
+    "crutches",
+    "housebound",
+    "oxygen",
+    "chemo",
+    "newborn",
+    "a baby",
+    "my baby",
+    "over seventy",
+    "over eighty",
+    "stranded",
+    "with my luggage",
+    "with our luggage",
+    "i have exams",
+];
+
+/// What the customer says they cannot do because of the trouble ("we can't
+/// cook", "I can't get to work", "can't carry them up ourselves"); the verb
+/// is the word the reply would use.
+const CANNOT: &[&str] = &[
+    "cook", "get to work", "work", "sleep", "wash", "shower", "bathe", "carry", "lift", "eat",
+    "study", "get home", "leave the house", "use the kitchen", "use the bathroom",
+];
+
+/// A hardship the trouble causes the customer ("I have asthma", "we can't
+/// cook for the children", "I'm stranded with two kids"), while a failure
+/// of ours is reported or nothing is asked (the hardship is then the
+/// need), and the trouble is not over: with the word a reply would use.
+pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static str)> {
+    if crate::apology::resolved(message) || asks && !crate::apology::reports_failure(message) {
+        return None;
+    }
+    let lower = message.to_lowercase().replace('’', "'");
+    if told_as_past(&lower) {
+        return None;
+    }
+    if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
+        let word = h.trim_start_matches("i have ").rsplit(' ').next().unwrap_or(h);
+        return Some(((*h).to_string(), word));
+    }
+    ["can't ", "cannot ", "can not ", "unable to "]
+        .iter()
+        .flat_map(|neg| lower.match_indices(neg).map(move |(i, _)| i + neg.len()))
+        .find_map(|at| {
+            let after = &lower[at..];
+            CANNOT
+                .iter()
+                .find(|v| {
+                    after.starts_with(*v)
+                        && !after[v.len()..].starts_with(|c: char| c.is_alphanumeric())
+                })
+                .map(|v| (lower[at..].split(['.', ',', '!', '?']).next().unwrap_or(v).to_string(), *v))
+        })
+}
+
+/// A story of an evening that is over ("at last night's show ...", "on
+/// Friday nobody was there"): a complaint to own, not a need to meet now,
+/// unless something is still wrong ("we still can't", "hasn't come back").
+fn told_as_past(lower: &str) -> bool {
+    const PAST: &[&str] = &[
+        "last night", "yesterday", "last week", "last month", "'s show", "'s concert",
+        " on monday", " on tuesday", " on wednesday", " on thursday", " on friday",
+        " on saturday", " on sunday", "on monday", "at tuesday", "at monday", "at wednesday",
+        "at thursday", "at friday", "at saturday", "at sunday",
+    ];
+    const STILL: &[&str] = &[
+        "still", "hasn't", "haven't", "has not", "have not", "can't", "cannot", "since", "isn't",
+    ];
+    let now = lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "now");
+    PAST.iter().any(|p| lower.contains(p)) && !now && !STILL.iter().any(|s| lower.contains(s))
+}
+
 /// A problem of ours that is still going on ("still no refund", "keeps
 /// logging me out", "it's all melted"): a need even without a question.
 /// A past experience told as a story ("the staff followed me around") is a

@@ -134,6 +134,28 @@ impl<'a> Reply<'a> {
         DONE.iter().any(|d| self.lower.contains(d))
     }
 
+    /// It offers the customer a way forward: something we did, a time, a
+    /// question back, or a step we or they can take (an undated one only
+    /// when no vague promise was found).
+    pub(super) fn helps(&self, vague: bool) -> bool {
+        const DID: &[&str] = &["i've ", "we've ", "i have ", "we have "];
+        // "Our caretaker will carry it up" as well as "we'll": a step by us.
+        const OFFERS: &[&str] = &[" will ", "i'll ", "we'll ", "i can ", "we can ", "you can "];
+        self.continues
+            || self.names_time()
+            || DID.iter().any(|d| self.lower.contains(d))
+            || !vague && OFFERS.iter().any(|o| self.lower.contains(o))
+    }
+
+    /// It uses the word or phrase as words ("cook", not "cooker").
+    pub(super) fn says(&self, word: &str) -> bool {
+        self.lower.match_indices(word).any(|(i, _)| {
+            let before = self.lower[..i].chars().next_back();
+            let after = self.lower[i + word.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    }
+
     /// It says we will find out and come back.
     pub(super) fn defers(&self) -> bool {
         ["look into", "get back to you", "find out"]

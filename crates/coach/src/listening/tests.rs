@@ -134,3 +134,26 @@ fn structure_answers_in_other_words() {
         "'where is it?' names nothing of its own"
     );
 }
+
+#[test]
+fn a_hardship_the_trouble_causes_wants_something_done_for_it() {
+    let lift = "The lift has been broken since Monday. I live on floor nine and use crutches.";
+    assert_eq!(
+        missed("I'm sorry the lift is out. A part has been ordered.", lift),
+        1
+    );
+    assert_eq!(
+        missed("I'm sorry. An engineer comes tomorrow at 9.", lift),
+        0
+    );
+    assert_eq!(
+        missed("I'm sorry. Our caretaker will carry your shopping up.", lift),
+        0
+    );
+    // The reply's "cooker" is not "cook".
+    let cooker = "The cooker was disconnected and we can't cook for the kids.";
+    assert_eq!(missed("The cooker failed its test.", cooker), 1);
+    // A story that is over is a complaint to own, not a need to meet now.
+    let over = "At last night's show I had to leave my wheelchair at the door.";
+    assert_eq!(missed("I'm very sorry, that was wrong of us.", over), 0);
+}
