@@ -261,6 +261,8 @@ const HARDSHIP: &[&str] = &[
     "disabled",
     "wheelchair",
     "crutches",
+    "partially sighted",
+    "blind",
     "housebound",
     "oxygen",
     "chemo",

@@ -35,16 +35,6 @@ const REFUSES_AT_ALL: &[&str] = &[
     "not possible",
 ];
 
-/// Done already meets any deadline ("I've reissued them as e-tickets").
-const DONE: &[&str] = &[
-    "i've ",
-    "we've ",
-    "i have ",
-    "we have ",
-    "has been ",
-    "have been ",
-];
-
 /// A refusal that answers a request or a time asked for.
 const REFUSES: &[&str] = &[
     "can only",
@@ -74,6 +64,8 @@ pub(super) struct Reply<'a> {
     pub(super) lower: String,
     /// Whether it names a time, read on first use.
     time: OnceCell<bool>,
+    /// Whether it reports something done, read on first use.
+    done: OnceCell<bool>,
     /// It asks the customer something back, or (on social media) routes
     /// them to a private channel or an article: the conversation goes on.
     pub(super) continues: bool,
@@ -104,6 +96,7 @@ impl<'a> Reply<'a> {
             draft,
             lower,
             time: OnceCell::new(),
+            done: OnceCell::new(),
             continues: asks_back || routes,
         }
     }
@@ -129,21 +122,21 @@ impl<'a> Reply<'a> {
         REFUSES_AT_ALL.iter().any(|r| self.lower.contains(r))
     }
 
-    /// It reports something done.
+    /// It reports something done for the customer: done already meets any
+    /// deadline ("I've reissued them as e-tickets").
     pub(super) fn done(&self) -> bool {
-        DONE.iter().any(|d| self.lower.contains(d))
+        *self.done.get_or_init(|| answers::done(&self.lower))
     }
 
     /// It offers the customer a way forward: something we did, a time, a
     /// question back, or a step we or they can take (an undated one only
     /// when no vague promise was found).
     pub(super) fn helps(&self, vague: bool) -> bool {
-        const DID: &[&str] = &["i've ", "we've ", "i have ", "we have "];
         // "Our caretaker will carry it up" as well as "we'll": a step by us.
         const OFFERS: &[&str] = &[" will ", "i'll ", "we'll ", "i can ", "we can ", "you can "];
         self.continues
             || self.names_time()
-            || DID.iter().any(|d| self.lower.contains(d))
+            || self.done()
             || !vague && OFFERS.iter().any(|o| self.lower.contains(o))
     }
 
@@ -247,7 +240,12 @@ impl Matcher<'_> {
     fn by_words(&self, ask: &Ask) -> bool {
         let lower = &self.reply.lower;
         if ask.timed || ask.kind == "how long" {
-            self.reply.names_time() || self.refuses
+            // "Cancel it before it ships tomorrow": "I've cancelled it".
+            let done = ask.timed
+                && self.reply.done()
+                && (ask.action.as_ref().is_some_and(|a| self.addressed(a))
+                    || ask.subject.iter().any(|w| self.own_words(w)));
+            self.reply.names_time() || self.refuses || done
         } else if ask.kind == "how much" {
             // An amount asked: the topic repeated is no answer.
             answers_kind(lower, "how much") || self.refuses

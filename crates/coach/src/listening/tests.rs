@@ -157,3 +157,14 @@ fn a_hardship_the_trouble_causes_wants_something_done_for_it() {
     let over = "At last night's show I had to leave my wheelchair at the door.";
     assert_eq!(missed("I'm very sorry, that was wrong of us.", over), 0);
 }
+
+#[test]
+fn done_is_a_thing_done_for_the_customer_not_a_check_or_a_rule() {
+    let deadline = "Our visas need the certificates by 15 December or the slot is lost.";
+    assert_eq!(missed("I've checked with the translator.", deadline), 1);
+    assert_eq!(missed("Once an order has been sent, it moves.", deadline), 1);
+    assert_eq!(missed("Your case has been classed as urgent.", deadline), 1);
+    assert_eq!(missed("Your certificates have been sent by courier.", deadline), 0);
+    let cancel = "Please cancel order 7781 before it ships tomorrow.";
+    assert_eq!(missed("I've cancelled order 7781.", cancel), 0);
+}
