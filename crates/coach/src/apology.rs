@@ -21,6 +21,7 @@ fn table(phrases: &[&'static str]) -> PhraseTable<()> {
 }
 
 mod failure;
+mod feelings;
 mod owner;
 
 pub use failure::{failure, reports_failure, resolved};
@@ -165,9 +166,17 @@ const FEELING_REGRETS: &[&str] = &[
     "sorry you have been inconvenienced",
 ];
 
-/// Byte ranges of the non-apologies in a text.
+/// Byte ranges of the non-apologies in a text: the table's formulas and
+/// regrets for a feeling read by structure.
 fn non_apologies(text: &str) -> Vec<Range<usize>> {
-    NON_APOLOGY.find(text).map(|(r, _)| r).collect()
+    let mut found: Vec<Range<usize>> = NON_APOLOGY.find(text).map(|(r, _)| r).collect();
+    for r in feelings::feeling_regrets(text) {
+        if !found.iter().any(|f| f.start < r.end && r.start < f.end) {
+            found.push(r);
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found
 }
 
 /// Whether the text holds an apology that is not inside a non-apology.
@@ -186,7 +195,15 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
     let reported = std::cell::OnceCell::new();
     let failure = || *reported.get_or_init(|| failure(customer_message));
     let mut poor = false;
-    for span in non_apologies(draft) {
+    let mut spans = non_apologies(draft);
+    // Understanding offered instead of any apology, where one is owed.
+    if !apologises
+        && let Some(span) = feelings::understood_frustration(draft)
+        && failure().is_some()
+    {
+        spans.push(span);
+    }
+    for span in spans {
         // "Sorry, but that can't be done" to a plain request is a polite
         // refusal; it is a non-apology only where a failure is owed one.
         let refusal = draft[span.clone()]
