@@ -480,7 +480,10 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) {
         if structure::hands_off(&lower, &words) {
             findings.push(finding(&THIRD_PARTY, span.clone()));
         }
-        if diligence_question(&lower) {
+        if diligence_question(&lower)
+            || structure::careless_question(&lower, &words)
+            || structure::guessed_own_fault(&words)
+        {
             findings.push(finding(&GUESS, span.clone()));
         }
         let next = || {
@@ -859,5 +862,17 @@ mod tests {
             "Our call centre notes show that you agreed.",
             Check::Arguing
         ));
+    }
+
+    #[test]
+    fn a_careless_act_guessed_or_the_job_sent_to_a_bank_is_blame() {
+        let has = |draft: &str| checks(draft).contains(&Check::Blame);
+        assert!(has("Did you overfill it?"));
+        assert!(has("Were you overloading the drill?"));
+        assert!(!has("Did you update the app yesterday?"));
+        assert!(has("Maybe your router had a fault of its own."));
+        assert!(!has("Perhaps the meter has a fault; it's ours to fix."));
+        assert!(has("Please speak to your bank about the charge."));
+        assert!(!has("Your bank may take 3 days to show the refund."));
     }
 }
