@@ -143,6 +143,13 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("relax", r(&DISMISSIVE)),
         ("whatever", r(&DISMISSIVE)),
         ("deal with it", r(&DISMISSIVE)),
+        // Our own work, not the customer told to put up with it.
+        ("we deal with it", None),
+        ("we'll deal with it", None),
+        ("we will deal with it", None),
+        ("i'll deal with it", None),
+        ("i will deal with it", None),
+        ("to deal with it", None),
         ("get over it", r(&DISMISSIVE)),
         ("not a big deal", r(&DISMISSIVE)),
         ("you're overreacting", r(&DISMISSIVE)),
@@ -559,5 +566,11 @@ mod tests {
         assert!(!rude(
             "We just launched our new 5G network across the country!"
         ));
+    }
+
+    #[test]
+    fn our_own_work_is_not_deal_with_it() {
+        assert_eq!(checks("Cables snap. Deal with it.").len(), 1);
+        assert!(checks("While we deal with it, your cover stays in place.").is_empty());
     }
 }

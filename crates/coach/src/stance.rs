@@ -211,6 +211,12 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("take more care", c(&LECTURE)),
         ("pay more attention", c(&LECTURE)),
         ("keep an eye on your", c(&LECTURE)),
+        // Where our message will arrive, not their conduct watched.
+        ("keep an eye on your inbox", None),
+        ("keep an eye on your email", None),
+        ("keep an eye on your emails", None),
+        ("keep an eye on your spam", None),
+        ("keep an eye on your phone", None),
         ("before contacting us", c(&SCOLD)),
         ("before you contact us", c(&SCOLD)),
         ("before opening a ticket", c(&SCOLD)),
@@ -874,5 +880,11 @@ mod tests {
         assert!(!has("Perhaps the meter has a fault; it's ours to fix."));
         assert!(has("Please speak to your bank about the charge."));
         assert!(!has("Your bank may take 3 days to show the refund."));
+    }
+
+    #[test]
+    fn where_our_email_lands_is_no_lecture() {
+        assert!(checks("Keep an eye on your spam folder for the tickets.").is_empty());
+        assert!(!checks("Perhaps keep an eye on your balance, then.").is_empty());
     }
 }
