@@ -276,8 +276,21 @@ fn offers_step(lower: &str) -> bool {
 /// being assessed", "are processed", "deposits are returned").
 fn handling(lower: &str) -> bool {
     [
-        "processed", "handled", "dealt", "assessed", "reviewed", "considered", "returned", "paid",
-        "issued", "scheduled", "being", "respond", "reply", "answer", "deal",
+        "processed",
+        "handled",
+        "dealt",
+        "assessed",
+        "reviewed",
+        "considered",
+        "returned",
+        "paid",
+        "issued",
+        "scheduled",
+        "being",
+        "respond",
+        "reply",
+        "answer",
+        "deal",
     ]
     .iter()
     .any(|w| contains_word(lower, w))

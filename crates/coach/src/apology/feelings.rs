@@ -89,8 +89,8 @@ pub(super) fn feeling_regrets(text: &str) -> Vec<Range<usize>> {
             // Within the next few words of the regret.
             for j in i + 1..(i + 7).min(clause.len()) {
                 let end = |k: usize| clause.get(k).map_or(start.end, |(s, _)| s.end);
-                let subject = matches!(w(j), "you" | "you're" | "you've")
-                    || (w(j) == "if" && j == i + 1);
+                let subject =
+                    matches!(w(j), "you" | "you're" | "you've") || (w(j) == "if" && j == i + 1);
                 if !subject {
                     continue;
                 }
@@ -100,8 +100,8 @@ pub(super) fn feeling_regrets(text: &str) -> Vec<Range<usize>> {
                     break;
                 }
                 // "you were disappointed", "if the crew seemed unhelpful".
-                if let Some(k) = (j + 1..(j + 5).min(clause.len()))
-                    .find(|&k| FEELING.contains(&w(k)))
+                if let Some(k) =
+                    (j + 1..(j + 5).min(clause.len())).find(|&k| FEELING.contains(&w(k)))
                     && (k - j <= 2 || (j + 1..k).any(|m| matches!(w(m), "seemed" | "was" | "were")))
                 {
                     out.push(start.start..end(k));
@@ -142,7 +142,10 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<&str> {
-        feeling_regrets(text).into_iter().map(|r| &text[r]).collect()
+        feeling_regrets(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
     }
 
     #[test]

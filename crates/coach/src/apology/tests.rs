@@ -152,7 +152,10 @@ fn a_denial_is_neither_an_apology_nor_a_non_apology() {
 #[test]
 fn a_double_charge_in_any_words_is_a_failure() {
     assert_eq!(
-        checks("Please speak to your bank.", "Your app charged my card twice."),
+        checks(
+            "Please speak to your bank.",
+            "Your app charged my card twice."
+        ),
         [Check::MissingApology]
     );
     assert!(checks("It's ready.", "Will I be charged twice if I rebook?").is_empty());

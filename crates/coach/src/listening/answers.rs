@@ -325,16 +325,47 @@ pub(super) fn asks_back(
 
 /// Acts that are no step for the customer: looking, asking, passing on.
 const NOT_DONE: &[&str] = &[
-    "checked", "looked", "asked", "passed", "noted", "raised", "forwarded", "escalated",
-    "contacted", "reviewed", "investigated", "logged", "reached", "received", "been", "had",
-    "got", "spoken", "told", "tried", "seen", "read", "heard", "recorded", "shared",
+    "checked",
+    "looked",
+    "asked",
+    "passed",
+    "noted",
+    "raised",
+    "forwarded",
+    "escalated",
+    "contacted",
+    "reviewed",
+    "investigated",
+    "logged",
+    "reached",
+    "received",
+    "been",
+    "had",
+    "got",
+    "spoken",
+    "told",
+    "tried",
+    "seen",
+    "read",
+    "heard",
+    "recorded",
+    "shared",
 ];
 
 /// The case file rather than the customer's thing: a change to it is no
 /// step for them.
 const CASE_FILE: &[&str] = &[
-    "case", "request", "ticket", "report", "complaint", "query", "enquiry", "inquiry", "claim",
-    "feedback", "comments",
+    "case",
+    "request",
+    "ticket",
+    "report",
+    "complaint",
+    "query",
+    "enquiry",
+    "inquiry",
+    "claim",
+    "feedback",
+    "comments",
 ];
 
 /// Past participles without "-ed" that report a thing done.
@@ -351,9 +382,8 @@ pub(super) fn done(lower: &str) -> bool {
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .collect();
-    let participle = |w: &str| {
-        (w.ends_with("ed") || DONE_IRREGULAR.contains(&w)) && !NOT_DONE.contains(&w)
-    };
+    let participle =
+        |w: &str| (w.ends_with("ed") || DONE_IRREGULAR.contains(&w)) && !NOT_DONE.contains(&w);
     words.iter().enumerate().any(|(i, w)| {
         let next = |k: usize| words.get(i + k).copied().unwrap_or("");
         let ours = matches!(*w, "i've" | "we've")
@@ -362,7 +392,11 @@ pub(super) fn done(lower: &str) -> bool {
                 ;
         let at = if matches!(*w, "i've" | "we've") { 1 } else { 2 };
         let skip = |k: usize| {
-            if matches!(next(k), "now" | "just" | "already" | "also") { k + 1 } else { k }
+            if matches!(next(k), "now" | "just" | "already" | "also") {
+                k + 1
+            } else {
+                k
+            }
         };
         if ours && participle(next(skip(at))) {
             return true;
@@ -375,12 +409,14 @@ pub(super) fn done(lower: &str) -> bool {
             if before.last().is_some_and(|b| CASE_FILE.contains(b)) {
                 return false;
             }
-            return before
+            return before.iter().any(|b| {
+                matches!(
+                    *b,
+                    "your" | "it" | "they" | "this" | "these" | "both" | "all"
+                )
+            }) && !before
                 .iter()
-                .any(|b| matches!(*b, "your" | "it" | "they" | "this" | "these" | "both" | "all"))
-                && !before
-                    .iter()
-                    .any(|b| matches!(*b, "once" | "when" | "after" | "if" | "until" | "before"));
+                .any(|b| matches!(*b, "once" | "when" | "after" | "if" | "until" | "before"));
         }
         false
     })

@@ -281,8 +281,21 @@ const HARDSHIP: &[&str] = &[
 /// cook", "I can't get to work", "can't carry them up ourselves"); the verb
 /// is the word the reply would use.
 const CANNOT: &[&str] = &[
-    "cook", "get to work", "work", "sleep", "wash", "shower", "bathe", "carry", "lift", "eat",
-    "study", "get home", "leave the house", "use the kitchen", "use the bathroom",
+    "cook",
+    "get to work",
+    "work",
+    "sleep",
+    "wash",
+    "shower",
+    "bathe",
+    "carry",
+    "lift",
+    "eat",
+    "study",
+    "get home",
+    "leave the house",
+    "use the kitchen",
+    "use the bathroom",
 ];
 
 /// A hardship the trouble causes the customer ("I have asthma", "we can't
@@ -298,7 +311,11 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
         return None;
     }
     if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
-        let word = h.trim_start_matches("i have ").rsplit(' ').next().unwrap_or(h);
+        let word = h
+            .trim_start_matches("i have ")
+            .rsplit(' ')
+            .next()
+            .unwrap_or(h);
         return Some(((*h).to_string(), word));
     }
     ["can't ", "cannot ", "can not ", "unable to "]
@@ -312,7 +329,44 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
                     after.starts_with(*v)
                         && !after[v.len()..].starts_with(|c: char| c.is_alphanumeric())
                 })
-                .map(|v| (lower[at..].split(['.', ',', '!', '?']).next().unwrap_or(v).to_string(), *v))
+                .map(|v| {
+                    (
+                        lower[at..]
+                            .split(['.', ',', '!', '?'])
+                            .next()
+                            .unwrap_or(v)
+                            .to_string(),
+                        *v,
+                    )
+                })
+                .or_else(|| {
+                    // "We can't shift it on our own": any act the customer
+                    // cannot do alone.
+                    let clause = after
+                        .split(['.', ',', '!', '?', ';'])
+                        .next()
+                        .unwrap_or(after);
+                    [
+                        "ourselves",
+                        "myself",
+                        "on our own",
+                        "on my own",
+                        "by ourselves",
+                    ]
+                    .iter()
+                    .any(|a| clause.contains(a))
+                    .then(|| {
+                        let verb = clause.split_whitespace().next().unwrap_or("");
+                        (
+                            clause.to_string(),
+                            CANNOT
+                                .iter()
+                                .find(|v| **v == verb)
+                                .copied()
+                                .unwrap_or("alone"),
+                        )
+                    })
+                })
         })
 }
 
@@ -321,15 +375,34 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
 /// unless something is still wrong ("we still can't", "hasn't come back").
 fn told_as_past(lower: &str) -> bool {
     const PAST: &[&str] = &[
-        "last night", "yesterday", "last week", "last month", "'s show", "'s concert",
-        " on monday", " on tuesday", " on wednesday", " on thursday", " on friday",
-        " on saturday", " on sunday", "on monday", "at tuesday", "at monday", "at wednesday",
-        "at thursday", "at friday", "at saturday", "at sunday",
+        "last night",
+        "yesterday",
+        "last week",
+        "last month",
+        "'s show",
+        "'s concert",
+        " on monday",
+        " on tuesday",
+        " on wednesday",
+        " on thursday",
+        " on friday",
+        " on saturday",
+        " on sunday",
+        "on monday",
+        "at tuesday",
+        "at monday",
+        "at wednesday",
+        "at thursday",
+        "at friday",
+        "at saturday",
+        "at sunday",
     ];
     const STILL: &[&str] = &[
         "still", "hasn't", "haven't", "has not", "have not", "can't", "cannot", "since", "isn't",
     ];
-    let now = lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "now");
+    let now = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "now");
     PAST.iter().any(|p| lower.contains(p)) && !now && !STILL.iter().any(|s| lower.contains(s))
 }
 
@@ -354,6 +427,10 @@ pub(super) fn ongoing(message: &str) -> bool {
             "never got",
             "never arrived",
             "not arrived",
+            "since",
+            "days now",
+            "weeks now",
+            "hours now",
         ]
         .iter()
         .any(|m| lower.contains(m))

@@ -137,7 +137,17 @@ impl<'a> Reply<'a> {
         self.continues
             || self.names_time()
             || self.done()
-            || !vague && OFFERS.iter().any(|o| self.lower.contains(o))
+            || !vague
+                && OFFERS.iter().any(|o| {
+                    // "there is nothing more I can do" offers nothing.
+                    self.lower.match_indices(o).any(|(i, _)| {
+                        !self.lower[..i]
+                            .split_whitespace()
+                            .rev()
+                            .take(3)
+                            .any(|w| ["nothing", "not", "no", "never", "anything"].contains(&w))
+                    })
+                })
     }
 
     /// It uses the word or phrase as words ("cook", not "cooker").

@@ -147,7 +147,10 @@ fn a_hardship_the_trouble_causes_wants_something_done_for_it() {
         0
     );
     assert_eq!(
-        missed("I'm sorry. Our caretaker will carry your shopping up.", lift),
+        missed(
+            "I'm sorry. Our caretaker will carry your shopping up.",
+            lift
+        ),
         0
     );
     // The reply's "cooker" is not "cook".
@@ -162,9 +165,24 @@ fn a_hardship_the_trouble_causes_wants_something_done_for_it() {
 fn done_is_a_thing_done_for_the_customer_not_a_check_or_a_rule() {
     let deadline = "Our visas need the certificates by 15 December or the slot is lost.";
     assert_eq!(missed("I've checked with the translator.", deadline), 1);
-    assert_eq!(missed("Once an order has been sent, it moves.", deadline), 1);
+    assert_eq!(
+        missed("Once an order has been sent, it moves.", deadline),
+        1
+    );
     assert_eq!(missed("Your case has been classed as urgent.", deadline), 1);
-    assert_eq!(missed("Your certificates have been sent by courier.", deadline), 0);
+    assert_eq!(
+        missed("Your certificates have been sent by courier.", deadline),
+        0
+    );
     let cancel = "Please cancel order 7781 before it ships tomorrow.";
     assert_eq!(missed("I've cancelled order 7781.", cancel), 0);
+}
+
+#[test]
+fn nothing_i_can_do_offers_nothing_and_alone_is_a_hardship() {
+    let cold = "No hot water for five days. I have asthma.";
+    assert_eq!(missed("Sorry. There is nothing more I can do.", cold), 1);
+    assert_eq!(missed("Sorry. I can send a heater today.", cold), 0);
+    let fridge = "Your drivers left the fridge outside. We can't shift it on our own.";
+    assert_eq!(missed("Sorry they left it outside.", fridge), 1);
 }

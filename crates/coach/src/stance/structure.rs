@@ -71,7 +71,10 @@ pub(super) fn guessed_own_fault(w: &[&str]) -> bool {
     hedged
         && w.iter().enumerate().any(|(i, x)| {
             *x == "your"
-                && w[i + 1..].iter().take(3).any(|v| ["had", "has", "was"].contains(v))
+                && w[i + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|v| ["had", "has", "was"].contains(v))
                 && w[i + 1..]
                     .iter()
                     .take(7)
@@ -81,10 +84,37 @@ pub(super) fn guessed_own_fault(w: &[&str]) -> bool {
 
 /// Careless acts a question can pin on the customer ("did you force it?").
 const CARELESS: &[&str] = &[
-    "force", "forced", "forcing", "drop", "dropped", "dropping", "knock", "knocked", "overfill",
-    "overfilled", "overfilling", "overload", "overloaded", "overloading", "overtighten",
-    "overtightened", "bend", "bent", "spill", "spilled", "spilt", "misuse", "misused", "mishandle",
-    "mishandled", "tamper", "tampered", "yank", "yanked", "bang", "banged",
+    "force",
+    "forced",
+    "forcing",
+    "drop",
+    "dropped",
+    "dropping",
+    "knock",
+    "knocked",
+    "overfill",
+    "overfilled",
+    "overfilling",
+    "overload",
+    "overloaded",
+    "overloading",
+    "overtighten",
+    "overtightened",
+    "bend",
+    "bent",
+    "spill",
+    "spilled",
+    "spilt",
+    "misuse",
+    "misused",
+    "mishandle",
+    "mishandled",
+    "tamper",
+    "tampered",
+    "yank",
+    "yanked",
+    "bang",
+    "banged",
 ];
 
 /// "Did you force it?", "Were you overloading it?": a question that
