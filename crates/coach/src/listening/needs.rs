@@ -201,6 +201,12 @@ pub(super) fn duration(words: &[&str]) -> bool {
 
 /// A time given, or a time tied to an event ("as soon as the part arrives").
 pub(super) fn names_a_time(draft_lower: &str) -> bool {
+    names_a_date(draft_lower) || tied_to_an_event(draft_lower)
+}
+
+/// A time on the calendar or the clock, a window, or "now": what answers
+/// "when?" (an event with no date does not).
+pub(super) fn names_a_date(draft_lower: &str) -> bool {
     let words: Vec<&str> = draft_lower
         .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
         .filter(|w| !w.is_empty())
@@ -213,40 +219,42 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
                 && digits.chars().all(|c| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
         })
-        || draft_lower.match_indices("as soon as").any(|(i, _)| {
-            // "as soon as the part arrives" ties it to an event; "as soon as
-            // we can" and "as soon as possible" name no time.
-            let after = &draft_lower[i + "as soon as ".len().min(draft_lower.len() - i)..];
-            ![
-                "possible",
-                "we can",
-                "i can",
-                "they can",
-                "he can",
-                "she can",
-                "we're able",
-                "we are able",
-                "i'm able",
-                "we know",
-                "we hear",
-            ]
+        || ["immediately", "already", "right now", "is now", "has now"]
             .iter()
-            .any(|p| after.starts_with(p))
-        })
-        || [
-            "immediately",
-            "once the",
-            "once it",
-            "already",
-            "right now",
-            "is now",
-            "has now",
-            "before the",
-            "in time",
-            "well before",
+            .any(|p| draft_lower.contains(p))
+}
+
+/// "As soon as the part arrives", "once it is back", "before the match":
+/// a time tied to an event.
+fn tied_to_an_event(draft_lower: &str) -> bool {
+    draft_lower.match_indices("as soon as").any(|(i, _)| {
+        // "as soon as the part arrives" ties it to an event; "as soon as
+        // we can" and "as soon as possible" name no time.
+        let after = &draft_lower[i + "as soon as ".len().min(draft_lower.len() - i)..];
+        ![
+            "possible",
+            "we can",
+            "i can",
+            "they can",
+            "he can",
+            "she can",
+            "we're able",
+            "we are able",
+            "i'm able",
+            "we know",
+            "we hear",
         ]
         .iter()
-        .any(|p| draft_lower.contains(p))
+        .any(|p| after.starts_with(p))
+    }) || [
+        "once the",
+        "once it",
+        "before the",
+        "in time",
+        "well before",
+    ]
+    .iter()
+    .any(|p| draft_lower.contains(p))
 }
 
 /// What makes the trouble hard to live with: health, a baby, age, being

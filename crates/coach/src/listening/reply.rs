@@ -263,7 +263,9 @@ impl Matcher<'_> {
             // "When?" is answered by a time, not by the customer's own words;
             // "shortly" answers when, if badly (that is a vague promise), but
             // "as soon as we can" gives no time at all.
-            self.reply.names_time()
+            // An event with no date ("as soon as the lab sends them")
+            // is no time either.
+            needs::names_a_date(lower)
                 || ["soon", "shortly"].iter().any(|v| {
                     lower
                         .match_indices(v)

@@ -186,3 +186,13 @@ fn nothing_i_can_do_offers_nothing_and_alone_is_a_hardship() {
     let fridge = "Your drivers left the fridge outside. We can't shift it on our own.";
     assert_eq!(missed("Sorry they left it outside.", fridge), 1);
 }
+
+#[test]
+fn when_wants_a_date_not_an_event_without_one() {
+    let when = "My glasses were due Friday. When can I collect them?";
+    assert_eq!(
+        missed("Sorry. We'll call you as soon as the lab sends them.", when),
+        1
+    );
+    assert_eq!(missed("Sorry. They are ready by 5 pm tomorrow.", when), 0);
+}
