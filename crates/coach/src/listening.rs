@@ -94,6 +94,17 @@ fn unmet_need(
             "say whether it will happen in time, and when",
         ));
     }
+    if let Some(need) = needs::deadline(customer_message)
+        && needs::misses_deadline(&need, reply.draft())
+    {
+        return Some((
+            format!(
+                "the customer named a time (\"{}\") and the date in the reply comes after it",
+                need.trim()
+            ),
+            "say whether it can happen in time, and what you can do if not",
+        ));
+    }
     if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())
         && !reply.helps(vague)
         && !reply.says(word)

@@ -150,6 +150,34 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     })
 }
 
+/// The date a text names, as (month, day) with the months after the
+/// deadline's turn of the year counted on ("2 January" after "20 December").
+fn dated(text: &str) -> Option<(i8, i8)> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    crate::promises::calendar_date(&words)
+}
+
+/// The reply names dates, and every one falls after the date of the
+/// customer's deadline ("ready on 22 December" for a wedding on the 19th).
+pub(super) fn misses_deadline(need: &str, reply: &str) -> bool {
+    let Some((month, day)) = dated(need) else {
+        return false;
+    };
+    let key = |(m, d): (i8, i8)| {
+        let m = if m + 6 < month { m + 12 } else { m };
+        (m, d)
+    };
+    let dates: Vec<(i8, i8)> = crate::text::sentences(reply)
+        .into_iter()
+        .filter_map(|s| dated(&reply[s]))
+        .collect();
+    !dates.is_empty() && dates.into_iter().all(|d| key(d) > (month, day))
+}
+
 /// "No one can help me until it is 7 days out": a wait imposed before we
 /// act is no time the customer has left; the need is the request itself.
 fn held_off(lower: &str) -> bool {

@@ -101,6 +101,11 @@ impl<'a> Reply<'a> {
         }
     }
 
+    /// The draft as written.
+    pub(super) fn draft(&self) -> &str {
+        self.draft
+    }
+
     /// A not-listening warning on the first line of the draft.
     pub(super) fn finding(&self, explanation: String, suggestion: &str) -> Finding {
         Finding {
