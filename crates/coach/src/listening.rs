@@ -81,7 +81,8 @@ fn unmet_need(
             "answer their question or say what you did about their case",
         ));
     }
-    if let Some(need) = needs::deadline(customer_message)
+    let deadline = needs::deadline(customer_message);
+    if let Some(need) = &deadline
         && !reply.names_time()
         && !reply.refuses_at_all()
         && !reply.done()
@@ -94,8 +95,8 @@ fn unmet_need(
             "say whether it will happen in time, and when",
         ));
     }
-    if let Some(need) = needs::deadline(customer_message)
-        && needs::misses_deadline(&need, reply.draft())
+    if let Some(need) = &deadline
+        && needs::misses_deadline(need, reply.draft())
     {
         return Some((
             format!(

@@ -59,8 +59,9 @@ const FRUSTRATING: &[&str] = &[
     "disappointed",
 ];
 
-/// The words of one clause with their spans, lower-cased.
-fn clause_words(text: &str) -> Vec<Vec<(Range<usize>, String)>> {
+/// The words of each clause with their spans, as written (compared without
+/// regard to ASCII case: no allocation per word).
+fn clause_words(text: &str) -> Vec<Vec<(Range<usize>, &str)>> {
     let mut clauses = vec![Vec::new()];
     let mut last = 0;
     for (span, word) in crate::text::words(text) {
@@ -69,10 +70,19 @@ fn clause_words(text: &str) -> Vec<Vec<(Range<usize>, String)>> {
         }
         last = span.end;
         if let Some(clause) = clauses.last_mut() {
-            clause.push((span, word.to_lowercase().replace('’', "'")));
+            clause.push((span, word));
         }
     }
     clauses
+}
+
+/// Whether the word is one of the (lower-case) entries, in any case and
+/// with either apostrophe.
+fn is(word: &str, entries: &[&str]) -> bool {
+    entries.iter().any(|e| {
+        e.len() == word.len() && e.eq_ignore_ascii_case(word)
+            || word.contains('’') && e.eq_ignore_ascii_case(&word.replace('’', "'"))
+    })
 }
 
 /// Byte ranges of regrets for a feeling: "sorry to hear you were
@@ -80,37 +90,41 @@ fn clause_words(text: &str) -> Vec<Vec<(Range<usize>, String)>> {
 /// seemed unhelpful", "sorry you had a rough time".
 pub(super) fn feeling_regrets(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    // Most texts hold no regret at all: skip the clause reading for them.
+    let lower = text.to_ascii_lowercase();
+    if !["sorry", "apolog", "regret"].iter().any(|r| lower.contains(r)) {
+        return out;
+    }
     for clause in clause_words(text) {
-        let w = |i: usize| clause.get(i).map_or("", |(_, s)| s.as_str());
+        let w = |i: usize| clause.get(i).map_or("", |(_, s)| *s);
         for (i, (start, word)) in clause.iter().enumerate() {
-            if !REGRET.contains(&word.as_str()) {
+            if !is(word, REGRET) {
                 continue;
             }
             // Within the next few words of the regret.
             for j in i + 1..(i + 7).min(clause.len()) {
                 let end = |k: usize| clause.get(k).map_or(start.end, |(s, _)| s.end);
                 let subject =
-                    matches!(w(j), "you" | "you're" | "you've") || (w(j) == "if" && j == i + 1);
+                    is(w(j), &["you", "you're", "you've"]) || (is(w(j), &["if"]) && j == i + 1);
                 if !subject {
                     continue;
                 }
                 // "you feel ...", "you felt ...": the perception regretted.
-                if matches!(w(j + 1), "feel" | "felt") {
+                if is(w(j + 1), &["feel", "felt"]) {
                     out.push(start.start..end(j + 1));
                     break;
                 }
                 // "you were disappointed", "if the crew seemed unhelpful".
-                if let Some(k) =
-                    (j + 1..(j + 5).min(clause.len())).find(|&k| FEELING.contains(&w(k)))
-                    && (k - j <= 2 || (j + 1..k).any(|m| matches!(w(m), "seemed" | "was" | "were")))
+                if let Some(k) = (j + 1..(j + 5).min(clause.len())).find(|&k| is(w(k), FEELING))
+                    && (k - j <= 2 || (j + 1..k).any(|m| is(w(m), &["seemed", "was", "were"])))
                 {
                     out.push(start.start..end(k));
                     break;
                 }
                 // "you had a rough time", "you've had a poor experience".
-                if let Some(k) = (j + 1..(j + 6).min(clause.len()))
-                    .find(|&k| matches!(w(k), "experience" | "time"))
-                    && (j + 1..k).any(|m| BAD.contains(&w(m)))
+                if let Some(k) =
+                    (j + 1..(j + 6).min(clause.len())).find(|&k| is(w(k), &["experience", "time"]))
+                    && (j + 1..k).any(|m| is(w(m), BAD))
                 {
                     out.push(start.start..end(k));
                     break;
@@ -127,12 +141,12 @@ pub(super) fn understood_frustration(text: &str) -> Option<Range<usize>> {
     clause_words(text).into_iter().find_map(|clause| {
         let at = clause
             .iter()
-            .position(|(_, w)| matches!(w.as_str(), "understand" | "appreciate"))?;
+            .position(|(_, w)| is(w, &["understand", "appreciate"]))?;
         let (start, _) = &clause[at];
         clause[at + 1..]
             .iter()
             .take(5)
-            .find(|(_, w)| FRUSTRATING.contains(&w.as_str()))
+            .find(|(_, w)| is(w, FRUSTRATING))
             .map(|(end, _)| start.start..end.end)
     })
 }

@@ -339,19 +339,18 @@ const CANNOT: &[&str] = &[
 /// of ours is reported or nothing is asked (the hardship is then the
 /// need), and the trouble is not over: with the word a reply would use.
 pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static str)> {
-    if crate::apology::resolved(message) || asks && !crate::apology::reports_failure(message) {
-        return None;
-    }
     let lower = message.to_lowercase().replace('’', "'");
-    if told_as_past(&lower) {
-        return None;
-    }
+    // The words first (cheap), the reading of the failure only when found.
+    let found = named_hardship(&lower)?;
+    let reported = || crate::apology::reports_failure(message);
+    (!told_as_past(&lower) && !crate::apology::resolved(message) && (!asks || reported()))
+        .then_some(found)
+}
+
+/// The hardship named in a lower-cased message, with the reply's word for it.
+fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
     if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
-        let word = h
-            .trim_start_matches("i have ")
-            .rsplit(' ')
-            .next()
-            .unwrap_or(h);
+        let word = h.trim_start_matches("i have ").rsplit(' ').next().unwrap_or(h);
         return Some(((*h).to_string(), word));
     }
     ["can't ", "cannot ", "can not ", "unable to "]
@@ -359,49 +358,25 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
         .flat_map(|neg| lower.match_indices(neg).map(move |(i, _)| i + neg.len()))
         .find_map(|at| {
             let after = &lower[at..];
+            let clause = after.split(['.', ',', '!', '?', ';']).next().unwrap_or(after);
             CANNOT
                 .iter()
                 .find(|v| {
                     after.starts_with(*v)
                         && !after[v.len()..].starts_with(|c: char| c.is_alphanumeric())
                 })
-                .map(|v| {
-                    (
-                        lower[at..]
-                            .split(['.', ',', '!', '?'])
-                            .next()
-                            .unwrap_or(v)
-                            .to_string(),
-                        *v,
-                    )
-                })
+                .map(|v| (clause.to_string(), *v))
                 .or_else(|| {
                     // "We can't shift it on our own": any act the customer
                     // cannot do alone.
-                    let clause = after
-                        .split(['.', ',', '!', '?', ';'])
-                        .next()
-                        .unwrap_or(after);
-                    [
-                        "ourselves",
-                        "myself",
-                        "on our own",
-                        "on my own",
-                        "by ourselves",
-                    ]
-                    .iter()
-                    .any(|a| clause.contains(a))
-                    .then(|| {
-                        let verb = clause.split_whitespace().next().unwrap_or("");
-                        (
-                            clause.to_string(),
-                            CANNOT
-                                .iter()
-                                .find(|v| **v == verb)
-                                .copied()
-                                .unwrap_or("alone"),
-                        )
-                    })
+                    ["ourselves", "myself", "on our own", "on my own", "by ourselves"]
+                        .iter()
+                        .any(|a| clause.contains(a))
+                        .then(|| {
+                            let verb = clause.split_whitespace().next().unwrap_or("");
+                            let word = CANNOT.iter().find(|v| **v == verb).copied();
+                            (clause.to_string(), word.unwrap_or("alone"))
+                        })
                 })
         })
 }
