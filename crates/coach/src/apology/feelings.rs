@@ -65,7 +65,10 @@ fn clause_words(text: &str) -> Vec<Vec<(Range<usize>, &str)>> {
     let mut clauses = vec![Vec::new()];
     let mut last = 0;
     for (span, word) in crate::text::words(text) {
-        if text[last..span.start].contains(['.', '!', '?', ';', ':', '\n']) {
+        if text.as_bytes()[last..span.start]
+            .iter()
+            .any(|b| matches!(b, b'.' | b'!' | b'?' | b';' | b':' | b'\n'))
+        {
             clauses.push(Vec::new());
         }
         last = span.end;
@@ -79,10 +82,12 @@ fn clause_words(text: &str) -> Vec<Vec<(Range<usize>, &str)>> {
 /// Whether the word is one of the (lower-case) entries, in any case and
 /// with either apostrophe.
 fn is(word: &str, entries: &[&str]) -> bool {
-    entries.iter().any(|e| {
-        e.len() == word.len() && e.eq_ignore_ascii_case(word)
-            || word.contains('’') && e.eq_ignore_ascii_case(&word.replace('’', "'"))
-    })
+    if word.is_ascii() {
+        entries.iter().any(|e| e.eq_ignore_ascii_case(word))
+    } else {
+        let plain = word.replace('’', "'");
+        entries.iter().any(|e| e.eq_ignore_ascii_case(&plain))
+    }
 }
 
 /// Byte ranges of regrets for a feeling: "sorry to hear you were
