@@ -577,8 +577,8 @@ pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
                         day: d,
                         next_week: previous == "next",
                     });
-                } else if let Some(m) = month(w)
-                    .filter(|_| day.is_none() || matches!(day, Some(Day::Weekday { .. })))
+                } else if let Some(m) =
+                    month(w).filter(|_| day.is_none() || matches!(day, Some(Day::Weekday { .. })))
                 {
                     // "March 3", "3 March", "3rd of March"; a date after its
                     // weekday ("Saturday 19 December") is the more exact.

@@ -97,7 +97,10 @@ pub(super) fn feeling_regrets(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     // Most texts hold no regret at all: skip the clause reading for them.
     let lower = text.to_ascii_lowercase();
-    if !["sorry", "apolog", "regret"].iter().any(|r| lower.contains(r)) {
+    if !["sorry", "apolog", "regret"]
+        .iter()
+        .any(|r| lower.contains(r))
+    {
         return out;
     }
     for clause in clause_words(text) {

@@ -350,7 +350,11 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
 /// The hardship named in a lower-cased message, with the reply's word for it.
 fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
     if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
-        let word = h.trim_start_matches("i have ").rsplit(' ').next().unwrap_or(h);
+        let word = h
+            .trim_start_matches("i have ")
+            .rsplit(' ')
+            .next()
+            .unwrap_or(h);
         return Some(((*h).to_string(), word));
     }
     ["can't ", "cannot ", "can not ", "unable to "]
@@ -358,7 +362,10 @@ fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
         .flat_map(|neg| lower.match_indices(neg).map(move |(i, _)| i + neg.len()))
         .find_map(|at| {
             let after = &lower[at..];
-            let clause = after.split(['.', ',', '!', '?', ';']).next().unwrap_or(after);
+            let clause = after
+                .split(['.', ',', '!', '?', ';'])
+                .next()
+                .unwrap_or(after);
             CANNOT
                 .iter()
                 .find(|v| {
@@ -369,14 +376,20 @@ fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
                 .or_else(|| {
                     // "We can't shift it on our own": any act the customer
                     // cannot do alone.
-                    ["ourselves", "myself", "on our own", "on my own", "by ourselves"]
-                        .iter()
-                        .any(|a| clause.contains(a))
-                        .then(|| {
-                            let verb = clause.split_whitespace().next().unwrap_or("");
-                            let word = CANNOT.iter().find(|v| **v == verb).copied();
-                            (clause.to_string(), word.unwrap_or("alone"))
-                        })
+                    [
+                        "ourselves",
+                        "myself",
+                        "on our own",
+                        "on my own",
+                        "by ourselves",
+                    ]
+                    .iter()
+                    .any(|a| clause.contains(a))
+                    .then(|| {
+                        let verb = clause.split_whitespace().next().unwrap_or("");
+                        let word = CANNOT.iter().find(|v| **v == verb).copied();
+                        (clause.to_string(), word.unwrap_or("alone"))
+                    })
                 })
         })
 }

@@ -200,6 +200,12 @@ fn when_wants_a_date_not_an_event_without_one() {
 #[test]
 fn a_date_after_the_deadline_does_not_meet_it() {
     let wedding = "Our wedding is on Saturday 19 December. Will the suit be ready in time?";
-    assert_eq!(missed("Sorry. It will be ready on Tuesday 22 December.", wedding), 1);
-    assert_eq!(missed("Yes: it will be ready on Thursday 17 December.", wedding), 0);
+    assert_eq!(
+        missed("Sorry. It will be ready on Tuesday 22 December.", wedding),
+        1
+    );
+    assert_eq!(
+        missed("Yes: it will be ready on Thursday 17 December.", wedding),
+        0
+    );
 }
