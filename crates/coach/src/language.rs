@@ -143,13 +143,6 @@ static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
         ("relax", r(&DISMISSIVE)),
         ("whatever", r(&DISMISSIVE)),
         ("deal with it", r(&DISMISSIVE)),
-        // Our own work, not the customer told to put up with it.
-        ("we deal with it", None),
-        ("we'll deal with it", None),
-        ("we will deal with it", None),
-        ("i'll deal with it", None),
-        ("i will deal with it", None),
-        ("to deal with it", None),
         ("get over it", r(&DISMISSIVE)),
         ("not a big deal", r(&DISMISSIVE)),
         ("you're overreacting", r(&DISMISSIVE)),
@@ -312,6 +305,12 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
         {
             continue;
         }
+        if std::ptr::eq(rule, &DISMISSIVE)
+            && draft[span.clone()].eq_ignore_ascii_case("deal with it")
+            && ours(&draft[..span.start])
+        {
+            continue;
+        }
         findings.push(Finding {
             check: rule.check,
             severity: rule.severity,
@@ -323,6 +322,20 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     others_fault(draft, findings);
     shouting(draft, findings);
     jab(draft, findings);
+}
+
+/// "While we deal with it": "deal with it" whose subject is us (the word
+/// before it is a first person) is our own work, not the customer told to
+/// put up with it.
+fn ours(before: &str) -> bool {
+    let last = before
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        .replace('’', "'");
+    ["we", "i", "we'll", "i'll"].contains(&last.as_str())
 }
 
 /// "Frankly, most customers would ...", "Honestly, people who ... always":
@@ -572,5 +585,6 @@ mod tests {
     fn our_own_work_is_not_deal_with_it() {
         assert_eq!(checks("Cables snap. Deal with it.").len(), 1);
         assert!(checks("While we deal with it, your cover stays in place.").is_empty());
+        assert_eq!(checks("You'll have to deal with it.").len(), 1);
     }
 }

@@ -212,7 +212,6 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("pay more attention", c(&LECTURE)),
         ("keep an eye on your", c(&LECTURE)),
         // Where our message will arrive, not their conduct watched.
-        ("keep an eye on your inbox", None),
         ("keep an eye on your email", None),
         ("keep an eye on your emails", None),
         ("keep an eye on your spam", None),
