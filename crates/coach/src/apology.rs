@@ -21,9 +21,10 @@ fn table(phrases: &[&'static str]) -> PhraseTable<()> {
 }
 
 mod failure;
+mod feelings;
 mod owner;
 
-pub use failure::{failure, reports_failure};
+pub use failure::{failure, reports_failure, resolved};
 
 /// A real apology.
 static APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
@@ -92,8 +93,6 @@ static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
         "apologise if",
         "apologize for any",
         "apologise for any",
-        "not our fault",
-        "not my fault",
         "mistakes were made",
         "sorry you have experienced",
         "sorry you've experienced",
@@ -124,6 +123,11 @@ static NON_APOLOGY: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     phrases.extend(FEELING_REGRETS.iter().copied());
     table(&phrases)
 });
+
+/// A denial that contains an apology's words ("not our fault"): no apology,
+/// and no regret either, so not a non-apology.
+static DENIAL: LazyLock<PhraseTable<()>> =
+    LazyLock::new(|| table(&["not our fault", "not my fault", "no fault of ours"]));
 
 /// "sorry (that) you were/are/feel <feeling>" spelled out for the table.
 const FEELING_REGRETS: &[&str] = &[
@@ -162,14 +166,23 @@ const FEELING_REGRETS: &[&str] = &[
     "sorry you have been inconvenienced",
 ];
 
-/// Byte ranges of the non-apologies in a text.
+/// Byte ranges of the non-apologies in a text: the table's formulas and
+/// regrets for a feeling read by structure.
 fn non_apologies(text: &str) -> Vec<Range<usize>> {
-    NON_APOLOGY.find(text).map(|(r, _)| r).collect()
+    let mut found: Vec<Range<usize>> = NON_APOLOGY.find(text).map(|(r, _)| r).collect();
+    for r in feelings::feeling_regrets(text) {
+        if !found.iter().any(|f| f.start < r.end && r.start < f.end) {
+            found.push(r);
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found
 }
 
 /// Whether the text holds an apology that is not inside a non-apology.
 pub fn apologises(text: &str) -> bool {
-    let bad = non_apologies(text);
+    let mut bad = non_apologies(text);
+    bad.extend(DENIAL.find(text).map(|(r, _)| r));
     APOLOGY.find(text).any(|(span, _)| {
         // Any overlap: "we regret" in "we regret that you ..." is no apology.
         !bad.iter().any(|b| b.start < span.end && span.start < b.end)
@@ -181,7 +194,16 @@ pub fn apologises(text: &str) -> bool {
 pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
     let reported = std::cell::OnceCell::new();
     let failure = || *reported.get_or_init(|| failure(customer_message));
-    for span in non_apologies(draft) {
+    let mut poor = false;
+    let mut spans = non_apologies(draft);
+    // Understanding offered instead of any apology, where one is owed.
+    if !apologises
+        && let Some(span) = feelings::understood_frustration(draft)
+        && failure().is_some()
+    {
+        spans.push(span);
+    }
+    for span in spans {
         // "Sorry, but that can't be done" to a plain request is a polite
         // refusal; it is a non-apology only where a failure is owed one.
         let refusal = draft[span.clone()]
@@ -192,6 +214,7 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
         if refusal && failure().is_none() {
             continue;
         }
+        poor = true;
         findings.push(Finding {
             check: Check::PoorApology,
             severity: Severity::Warn,
@@ -202,7 +225,13 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
             suggestion: Some("name what went wrong: \"I'm sorry the order arrived late.\"".into()),
         });
     }
-    if !apologises && let Some(failure) = failure() {
+    // A reply whose only regret is a poor one is told so once: the poor
+    // apology's rewrite already asks for the real apology, and a second
+    // finding on the same sentence would say the same thing twice.
+    if !apologises
+        && !poor
+        && let Some(failure) = failure()
+    {
         let start = draft.len() - draft.trim_start().len();
         let end = draft[start..].find('\n').map_or(draft.len(), |i| start + i);
         findings.push(Finding {

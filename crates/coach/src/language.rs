@@ -305,6 +305,12 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
         {
             continue;
         }
+        if std::ptr::eq(rule, &DISMISSIVE)
+            && draft[span.clone()].eq_ignore_ascii_case("deal with it")
+            && ours(&draft[..span.start])
+        {
+            continue;
+        }
         findings.push(Finding {
             check: rule.check,
             severity: rule.severity,
@@ -316,6 +322,20 @@ pub fn check(draft: &str, customer_message: &str, findings: &mut Vec<Finding>) {
     others_fault(draft, findings);
     shouting(draft, findings);
     jab(draft, findings);
+}
+
+/// "While we deal with it": "deal with it" whose subject is us (the word
+/// before it is a first person) is our own work, not the customer told to
+/// put up with it.
+fn ours(before: &str) -> bool {
+    let last = before
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        .replace('’', "'");
+    ["we", "i", "we'll", "i'll"].contains(&last.as_str())
 }
 
 /// "Frankly, most customers would ...", "Honestly, people who ... always":
@@ -559,5 +579,12 @@ mod tests {
         assert!(!rude(
             "We just launched our new 5G network across the country!"
         ));
+    }
+
+    #[test]
+    fn our_own_work_is_not_deal_with_it() {
+        assert_eq!(checks("Cables snap. Deal with it.").len(), 1);
+        assert!(checks("While we deal with it, your cover stays in place.").is_empty());
+        assert_eq!(checks("You'll have to deal with it.").len(), 1);
     }
 }

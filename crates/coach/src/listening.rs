@@ -35,7 +35,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         return;
     }
     if let Some((explanation, suggestion)) =
-        unmet_need(&asks, customer_message, &reply, boilerplate)
+        unmet_need(&asks, customer_message, &reply, boilerplate, vague)
     {
         findings.push(reply.finding(explanation, suggestion));
         return;
@@ -73,6 +73,7 @@ fn unmet_need(
     customer_message: &str,
     reply: &Reply,
     boilerplate: bool,
+    vague: bool,
 ) -> Option<(String, &'static str)> {
     if boilerplate && (!asks.is_empty() || needs::ongoing(customer_message)) {
         return Some((
@@ -80,7 +81,8 @@ fn unmet_need(
             "answer their question or say what you did about their case",
         ));
     }
-    if let Some(need) = needs::deadline(customer_message)
+    let deadline = needs::deadline(customer_message);
+    if let Some(need) = &deadline
         && !reply.names_time()
         && !reply.refuses_at_all()
         && !reply.done()
@@ -91,6 +93,29 @@ fn unmet_need(
                 need.trim()
             ),
             "say whether it will happen in time, and when",
+        ));
+    }
+    if let Some(need) = &deadline
+        && needs::misses_deadline(need, reply.draft())
+    {
+        return Some((
+            format!(
+                "the customer named a time (\"{}\") and the date in the reply comes after it",
+                need.trim()
+            ),
+            "say whether it can happen in time, and what you can do if not",
+        ));
+    }
+    if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())
+        && !reply.helps(vague)
+        && !reply.says(word)
+    {
+        return Some((
+            format!(
+                "the customer says what the trouble means for them (\"{}\") and the reply offers nothing for it",
+                hardship.trim()
+            ),
+            "say what you will do for them now, and when",
         ));
     }
     if let Some(cost) = needs::cost_borne(customer_message)

@@ -212,7 +212,11 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             ]
             .iter()
             .any(|b| lower.contains(b));
-            refuses && (cites || !specific) || cites && basis
+            // "Your claim is being processed in line with our procedure":
+            // how we handle it, with nothing refused, is no wall; "fees are
+            // applied according to our tariff" settles the matter and is one.
+            refuses && (cites || !specific)
+                || cites && basis && (refuses_anywhere(&lower_draft) || !handling(&lower))
         })
         .collect();
     let cites_anywhere = RULES.iter().any(|r| contains_word(&lower_draft, r));
@@ -266,6 +270,41 @@ fn offers_step(lower: &str) -> bool {
             && ["can", "could"].contains(&w[1])
             && !NOT_A_STEP.contains(&w[2])
     })
+}
+
+/// A sentence about how we handle the customer's case or pay them ("is
+/// being assessed", "are processed", "deposits are returned").
+fn handling(lower: &str) -> bool {
+    [
+        "processed",
+        "handled",
+        "dealt",
+        "assessed",
+        "reviewed",
+        "considered",
+        "returned",
+        "paid",
+        "issued",
+        "scheduled",
+        "being",
+        "respond",
+        "reply",
+        "answer",
+        "deal",
+    ]
+    .iter()
+    .any(|w| contains_word(lower, w))
+}
+
+/// Whether the reply refuses anything at all.
+fn refuses_anywhere(lower: &str) -> bool {
+    REFUSALS.iter().any(|r| contains_word(lower, r))
+        || [
+            "not", "none", "no", "nothing", "never", "won't", "can't", "cannot", "isn't", "aren't",
+            "doesn't", "don't",
+        ]
+        .iter()
+        .any(|w| contains_word(lower, w))
 }
 
 /// A refusal stated as immovable without naming a rule ("All ticket sales are final").
@@ -345,6 +384,20 @@ mod tests {
             0
         );
         assert_eq!(walls("Hi Jo, your refund is on its way. Best, Al"), 0);
+        // How we handle the case, with nothing refused, is no wall; a rule
+        // that settles the matter is one.
+        assert_eq!(
+            walls("Hi Jo, your claim is handled in line with our procedure. Best, Al"),
+            0
+        );
+        assert_eq!(
+            walls("Hi Jo, fees are applied according to our published tariff. Best, Al"),
+            1
+        );
+        assert_eq!(
+            walls("Hi Jo, in line with our rules, dogs are not permitted. Best, Al"),
+            1
+        );
         // A private channel with us is a way forward; someone else is not.
         let rule = "Hi Jo, refunds are not available after 30 days under our terms.";
         assert_eq!(walls(&format!("{rule} Feel free to DM us the order.")), 0);

@@ -493,6 +493,18 @@ fn clock(words: &[&str], i: usize) -> Option<((i8, i8), usize)> {
 }
 
 /// Finds the first time expression in a sentence's words.
+/// The calendar date (month, day) a text names, when it names one with its
+/// month ("on 22 December", "by Thursday 10 December").
+pub(crate) fn calendar_date(words: &[&str]) -> Option<(i8, i8)> {
+    match parse_when(words)?.day {
+        Day::Date {
+            month: Some(month),
+            day,
+        } => Some((month, day)),
+        _ => None,
+    }
+}
+
 pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
     let mut day: Option<Day> = None;
     let mut clock_time: Option<(i8, i8)> = None;
@@ -565,8 +577,11 @@ pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
                         day: d,
                         next_week: previous == "next",
                     });
-                } else if let Some(m) = month(w).filter(|_| day.is_none()) {
-                    // "March 3", "3 March", "3rd of March".
+                } else if let Some(m) =
+                    month(w).filter(|_| day.is_none() || matches!(day, Some(Day::Weekday { .. })))
+                {
+                    // "March 3", "3 March", "3rd of March"; a date after its
+                    // weekday ("Saturday 19 December") is the more exact.
                     let before = |k: usize| if i >= k { words[i - k] } else { "" };
                     let found = match ordinal(next) {
                         Some(d) => {

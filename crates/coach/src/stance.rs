@@ -211,6 +211,11 @@ static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
         ("take more care", c(&LECTURE)),
         ("pay more attention", c(&LECTURE)),
         ("keep an eye on your", c(&LECTURE)),
+        // Where our message will arrive, not their conduct watched.
+        ("keep an eye on your email", None),
+        ("keep an eye on your emails", None),
+        ("keep an eye on your spam", None),
+        ("keep an eye on your phone", None),
         ("before contacting us", c(&SCOLD)),
         ("before you contact us", c(&SCOLD)),
         ("before opening a ticket", c(&SCOLD)),
@@ -480,7 +485,10 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) {
         if structure::hands_off(&lower, &words) {
             findings.push(finding(&THIRD_PARTY, span.clone()));
         }
-        if diligence_question(&lower) {
+        if diligence_question(&lower)
+            || structure::careless_question(&lower, &words)
+            || structure::guessed_own_fault(&words)
+        {
             findings.push(finding(&GUESS, span.clone()));
         }
         let next = || {
@@ -859,5 +867,23 @@ mod tests {
             "Our call centre notes show that you agreed.",
             Check::Arguing
         ));
+    }
+
+    #[test]
+    fn a_careless_act_guessed_or_the_job_sent_to_a_bank_is_blame() {
+        let has = |draft: &str| checks(draft).contains(&Check::Blame);
+        assert!(has("Did you overfill it?"));
+        assert!(has("Were you overloading the drill?"));
+        assert!(!has("Did you update the app yesterday?"));
+        assert!(has("Maybe your router had a fault of its own."));
+        assert!(!has("Perhaps the meter has a fault; it's ours to fix."));
+        assert!(has("Please speak to your bank about the charge."));
+        assert!(!has("Your bank may take 3 days to show the refund."));
+    }
+
+    #[test]
+    fn where_our_email_lands_is_no_lecture() {
+        assert!(checks("Keep an eye on your spam folder for the tickets.").is_empty());
+        assert!(!checks("Perhaps keep an eye on your balance, then.").is_empty());
     }
 }

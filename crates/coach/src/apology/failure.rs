@@ -436,6 +436,7 @@ pub fn failure(message: &str) -> Option<&str> {
             .map(|(r, _)| &sentence[r])
             .or_else(|| {
                 (long_wait(sentence)
+                    || charged_twice(sentence)
                     || chased(sentence) && unanswered(message)
                     || told_otherwise(sentence))
                 .then_some(sentence)
@@ -546,7 +547,7 @@ fn told_otherwise(sentence: &str) -> bool {
 
 /// "It's sorted now", "never mind, it works now": the customer says the
 /// trouble is over.
-fn resolved(message: &str) -> bool {
+pub fn resolved(message: &str) -> bool {
     let lower = message.to_lowercase().replace('’', "'");
     [
         "it's sorted",
@@ -555,7 +556,13 @@ fn resolved(message: &str) -> bool {
         "working now",
         "works now",
         "fixed now",
+        "better now",
         "resolved now",
+        // Thanks for the fix: "thanks for sorting the damp last week".
+        "thanks for sorting",
+        "thank you for sorting",
+        "thanks for fixing",
+        "thank you for fixing",
         "all good now",
         "never mind",
         "nevermind",
@@ -676,6 +683,20 @@ fn at_a_place(after: &str) -> bool {
     ]
     .iter()
     .any(|p| after.starts_with(p))
+}
+
+/// "You charged my card twice", "billed us two times": a double charge in
+/// any words between the verb and the count.
+fn charged_twice(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let words = alphanumeric_words(&lower);
+    words.iter().enumerate().any(|(i, w)| {
+        ["charged", "billed", "debited", "took"].contains(w)
+            && words[i + 1..]
+                .iter()
+                .take(5)
+                .any(|x| ["twice", "double", "two"].contains(x))
+    }) && !sentence.trim_end().ends_with('?')
 }
 
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.

@@ -7,19 +7,21 @@ fn checks(draft: &str, message: &str) -> Vec<Check> {
 }
 
 #[test]
-fn regret_for_feelings_or_formulas_is_no_apology() {
+fn regret_for_feelings_or_formulas_is_no_apology_and_is_told_once() {
+    // A reply whose only regret is a poor one gets the poor apology alone,
+    // not a missing apology as well for the same sentence.
     let late = "My order is two weeks late.";
     assert_eq!(
         checks("We are sorry that you are unhappy with the wait.", late),
-        [Check::PoorApology, Check::MissingApology]
+        [Check::PoorApology]
     );
     assert_eq!(
         checks("We regret the frustration this has caused.", late),
-        [Check::PoorApology, Check::MissingApology]
+        [Check::PoorApology]
     );
     assert_eq!(
         checks("Apologies for any trouble.", late),
-        [Check::PoorApology, Check::MissingApology]
+        [Check::PoorApology]
     );
     assert!(checks("I'm sorry you were charged twice; it's refunded.", late).is_empty());
     assert!(checks("I'm so sorry the order is late.", late).is_empty());
@@ -87,7 +89,7 @@ fn sympathy_is_an_apology_and_a_polite_refusal_is_no_non_apology() {
     );
     assert_eq!(
         checks("Sorry, but returns are closed.", broken),
-        [Check::PoorApology, Check::MissingApology]
+        [Check::PoorApology]
     );
 }
 
@@ -136,4 +138,25 @@ fn the_customers_own_cancellation_or_place_is_no_failure() {
         checks(help, "Your app is stuck on the loading screen again."),
         [Check::MissingApology]
     );
+}
+
+#[test]
+fn a_denial_is_neither_an_apology_nor_a_non_apology() {
+    let late = "My parcel is a week late.";
+    assert_eq!(
+        checks("That is not our fault. It ships Friday.", late),
+        [Check::MissingApology]
+    );
+}
+
+#[test]
+fn a_double_charge_in_any_words_is_a_failure() {
+    assert_eq!(
+        checks(
+            "Please speak to your bank.",
+            "Your app charged my card twice."
+        ),
+        [Check::MissingApology]
+    );
+    assert!(checks("It's ready.", "Will I be charged twice if I rebook?").is_empty());
 }

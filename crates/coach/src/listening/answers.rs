@@ -322,3 +322,102 @@ pub(super) fn asks_back(
         (sentence.trim_end().ends_with('?') || asks_you(sentence)) && !rhetorical(&s)
     }) || ASKS_BACK.iter().any(|p| draft_lower.contains(p))
 }
+
+/// Acts that are no step for the customer: looking, asking, passing on.
+const NOT_DONE: &[&str] = &[
+    "checked",
+    "looked",
+    "asked",
+    "passed",
+    "noted",
+    "raised",
+    "forwarded",
+    "escalated",
+    "contacted",
+    "reviewed",
+    "investigated",
+    "logged",
+    "reached",
+    "received",
+    "been",
+    "had",
+    "got",
+    "spoken",
+    "told",
+    "tried",
+    "seen",
+    "read",
+    "heard",
+    "recorded",
+    "shared",
+];
+
+/// The case file rather than the customer's thing: a change to it is no
+/// step for them.
+const CASE_FILE: &[&str] = &[
+    "case",
+    "request",
+    "ticket",
+    "report",
+    "complaint",
+    "query",
+    "enquiry",
+    "inquiry",
+    "claim",
+    "feedback",
+    "comments",
+];
+
+/// Past participles without "-ed" that report a thing done.
+const DONE_IRREGULAR: &[&str] = &[
+    "sent", "made", "put", "given", "done", "set", "paid", "taken", "written", "found", "rebuilt",
+    "brought", "refunded", "built", "rung", "cut",
+];
+
+/// Whether the reply reports something done for the customer: we did it
+/// ("I've cancelled it", not "I've checked"), or their thing is done ("your
+/// invoice has been corrected", not "once an order has been dispatched").
+pub(super) fn done(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let participle =
+        |w: &str| (w.ends_with("ed") || DONE_IRREGULAR.contains(&w)) && !NOT_DONE.contains(&w);
+    words.iter().enumerate().any(|(i, w)| {
+        let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+        let ours = matches!(*w, "i've" | "we've")
+            || matches!(*w, "i" | "we") && next(1) == "have"
+                // "we have now refunded", "I've just sent".
+                ;
+        let at = if matches!(*w, "i've" | "we've") { 1 } else { 2 };
+        let skip = |k: usize| {
+            if matches!(next(k), "now" | "just" | "already" | "also") {
+                k + 1
+            } else {
+                k
+            }
+        };
+        if ours && participle(next(skip(at))) {
+            return true;
+        }
+        // "your card has been cancelled": the customer's thing, not a
+        // general rule after "once" or "when", nor the case file ("your
+        // request has been classed as ...").
+        if matches!(*w, "has" | "have") && next(1) == "been" && participle(next(skip(2))) {
+            let before = &words[i.saturating_sub(4)..i];
+            if before.last().is_some_and(|b| CASE_FILE.contains(b)) {
+                return false;
+            }
+            return before.iter().any(|b| {
+                matches!(
+                    *b,
+                    "your" | "it" | "they" | "this" | "these" | "both" | "all"
+                )
+            }) && !before
+                .iter()
+                .any(|b| matches!(*b, "once" | "when" | "after" | "if" | "until" | "before"));
+        }
+        false
+    })
+}

@@ -150,6 +150,34 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     })
 }
 
+/// The date a text names, as (month, day) with the months after the
+/// deadline's turn of the year counted on ("2 January" after "20 December").
+fn dated(text: &str) -> Option<(i8, i8)> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    crate::promises::calendar_date(&words)
+}
+
+/// The reply names dates, and every one falls after the date of the
+/// customer's deadline ("ready on 22 December" for a wedding on the 19th).
+pub(super) fn misses_deadline(need: &str, reply: &str) -> bool {
+    let Some((month, day)) = dated(need) else {
+        return false;
+    };
+    let key = |(m, d): (i8, i8)| {
+        let m = if m + 6 < month { m + 12 } else { m };
+        (m, d)
+    };
+    let dates: Vec<(i8, i8)> = crate::text::sentences(reply)
+        .into_iter()
+        .filter_map(|s| dated(&reply[s]))
+        .collect();
+    !dates.is_empty() && dates.into_iter().all(|d| key(d) > (month, day))
+}
+
 /// "No one can help me until it is 7 days out": a wait imposed before we
 /// act is no time the customer has left; the need is the request itself.
 fn held_off(lower: &str) -> bool {
@@ -201,6 +229,12 @@ pub(super) fn duration(words: &[&str]) -> bool {
 
 /// A time given, or a time tied to an event ("as soon as the part arrives").
 pub(super) fn names_a_time(draft_lower: &str) -> bool {
+    names_a_date(draft_lower) || tied_to_an_event(draft_lower)
+}
+
+/// A time on the calendar or the clock, a window, or "now": what answers
+/// "when?" (an event with no date does not).
+pub(super) fn names_a_date(draft_lower: &str) -> bool {
     let words: Vec<&str> = draft_lower
         .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
         .filter(|w| !w.is_empty())
@@ -213,40 +247,179 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
                 && digits.chars().all(|c| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].contains(&&w[digits.len()..])
         })
-        || draft_lower.match_indices("as soon as").any(|(i, _)| {
-            // "as soon as the part arrives" ties it to an event; "as soon as
-            // we can" and "as soon as possible" name no time.
-            let after = &draft_lower[i + "as soon as ".len().min(draft_lower.len() - i)..];
-            ![
-                "possible",
-                "we can",
-                "i can",
-                "they can",
-                "he can",
-                "she can",
-                "we're able",
-                "we are able",
-                "i'm able",
-                "we know",
-                "we hear",
-            ]
+        || ["immediately", "already", "right now", "is now", "has now"]
             .iter()
-            .any(|p| after.starts_with(p))
-        })
-        || [
-            "immediately",
-            "once the",
-            "once it",
-            "already",
-            "right now",
-            "is now",
-            "has now",
-            "before the",
-            "in time",
-            "well before",
+            .any(|p| draft_lower.contains(p))
+}
+
+/// "As soon as the part arrives", "once it is back", "before the match":
+/// a time tied to an event.
+fn tied_to_an_event(draft_lower: &str) -> bool {
+    draft_lower.match_indices("as soon as").any(|(i, _)| {
+        // "as soon as the part arrives" ties it to an event; "as soon as
+        // we can" and "as soon as possible" name no time.
+        let after = &draft_lower[i + "as soon as ".len().min(draft_lower.len() - i)..];
+        ![
+            "possible",
+            "we can",
+            "i can",
+            "they can",
+            "he can",
+            "she can",
+            "we're able",
+            "we are able",
+            "i'm able",
+            "we know",
+            "we hear",
         ]
         .iter()
-        .any(|p| draft_lower.contains(p))
+        .any(|p| after.starts_with(p))
+    }) || [
+        "once the",
+        "once it",
+        "before the",
+        "in time",
+        "well before",
+    ]
+    .iter()
+    .any(|p| draft_lower.contains(p))
+}
+
+/// What makes the trouble hard to live with: health, a baby, age, being
+/// stranded. Each entry is the word the reply would use to speak of it.
+const HARDSHIP: &[&str] = &[
+    "asthma",
+    "diabetic",
+    "insulin",
+    "epilep",
+    "pregnant",
+    "disabled",
+    "wheelchair",
+    "crutches",
+    "partially sighted",
+    "blind",
+    "housebound",
+    "oxygen",
+    "chemo",
+    "newborn",
+    "my baby",
+    "over seventy",
+    "over eighty",
+    "stranded",
+];
+
+/// What the customer says they cannot do because of the trouble ("we can't
+/// cook", "I can't get to work", "can't carry them up ourselves"); the verb
+/// is the word the reply would use.
+const CANNOT: &[&str] = &[
+    "cook",
+    "work",
+    "sleep",
+    "wash",
+    "shower",
+    "bathe",
+    "carry",
+    "lift",
+    "eat",
+    "study",
+    "get home",
+    "leave the house",
+    "use the kitchen",
+    "use the bathroom",
+];
+
+/// A hardship the trouble causes the customer ("I have asthma", "we can't
+/// cook for the children", "I'm stranded with two kids"), while a failure
+/// of ours is reported or nothing is asked (the hardship is then the
+/// need), and the trouble is not over: with the word a reply would use.
+pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static str)> {
+    let lower = message.to_lowercase().replace('’', "'");
+    // The words first (cheap), the reading of the failure only when found.
+    let found = named_hardship(&lower)?;
+    let reported = || crate::apology::reports_failure(message);
+    (!told_as_past(&lower) && !crate::apology::resolved(message) && (!asks || reported()))
+        .then_some(found)
+}
+
+/// The hardship named in a lower-cased message, with the reply's word for it.
+fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
+    if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
+        let word = h
+            .trim_start_matches("i have ")
+            .rsplit(' ')
+            .next()
+            .unwrap_or(h);
+        return Some(((*h).to_string(), word));
+    }
+    ["can't ", "cannot ", "can not ", "unable to "]
+        .iter()
+        .flat_map(|neg| lower.match_indices(neg).map(move |(i, _)| i + neg.len()))
+        .find_map(|at| {
+            let after = &lower[at..];
+            let clause = after
+                .split(['.', ',', '!', '?', ';'])
+                .next()
+                .unwrap_or(after);
+            CANNOT
+                .iter()
+                .find(|v| {
+                    after.starts_with(*v)
+                        && !after[v.len()..].starts_with(|c: char| c.is_alphanumeric())
+                })
+                .map(|v| (clause.to_string(), *v))
+                .or_else(|| {
+                    // "We can't shift it on our own": any act the customer
+                    // cannot do alone.
+                    [
+                        "ourselves",
+                        "myself",
+                        "on our own",
+                        "on my own",
+                        "by ourselves",
+                    ]
+                    .iter()
+                    .any(|a| clause.contains(a))
+                    .then(|| {
+                        let verb = clause.split_whitespace().next().unwrap_or("");
+                        let word = CANNOT.iter().find(|v| **v == verb).copied();
+                        (clause.to_string(), word.unwrap_or("alone"))
+                    })
+                })
+        })
+}
+
+/// A story of an evening that is over ("at last night's show ...", "on
+/// Friday nobody was there"): a complaint to own, not a need to meet now,
+/// unless something is still wrong ("we still can't", "hasn't come back").
+fn told_as_past(lower: &str) -> bool {
+    const PAST: &[&str] = &[
+        "last night",
+        "yesterday",
+        "last week",
+        "last month",
+        " on monday",
+        " on tuesday",
+        " on wednesday",
+        " on thursday",
+        " on friday",
+        " on saturday",
+        " on sunday",
+        "on monday",
+        "at tuesday",
+        "at monday",
+        "at wednesday",
+        "at thursday",
+        "at friday",
+        "at saturday",
+        "at sunday",
+    ];
+    const STILL: &[&str] = &[
+        "still", "hasn't", "haven't", "has not", "have not", "can't", "cannot", "since", "isn't",
+    ];
+    let now = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "now");
+    PAST.iter().any(|p| lower.contains(p)) && !now && !STILL.iter().any(|s| lower.contains(s))
 }
 
 /// A problem of ours that is still going on ("still no refund", "keeps
@@ -256,7 +429,7 @@ pub(super) fn names_a_time(draft_lower: &str) -> bool {
 pub(super) fn ongoing(message: &str) -> bool {
     let lower = message.to_lowercase().replace('’', "'");
     crate::apology::reports_failure(message)
-        && [
+        && ([
             "still",
             "hasn't",
             "haven't",
@@ -270,9 +443,22 @@ pub(super) fn ongoing(message: &str) -> bool {
             "never got",
             "never arrived",
             "not arrived",
+            "since",
         ]
         .iter()
         .any(|m| lower.contains(m))
+            || still_counting(&lower))
+}
+
+/// "For three days now": a stretch of time counted up to the present.
+fn still_counting(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .any(|w| ["hours", "days", "weeks", "months"].contains(&w[0]) && w[1] == "now")
 }
 
 #[cfg(test)]

@@ -35,16 +35,6 @@ const REFUSES_AT_ALL: &[&str] = &[
     "not possible",
 ];
 
-/// Done already meets any deadline ("I've reissued them as e-tickets").
-const DONE: &[&str] = &[
-    "i've ",
-    "we've ",
-    "i have ",
-    "we have ",
-    "has been ",
-    "have been ",
-];
-
 /// A refusal that answers a request or a time asked for.
 const REFUSES: &[&str] = &[
     "can only",
@@ -74,6 +64,8 @@ pub(super) struct Reply<'a> {
     pub(super) lower: String,
     /// Whether it names a time, read on first use.
     time: OnceCell<bool>,
+    /// Whether it reports something done, read on first use.
+    done: OnceCell<bool>,
     /// It asks the customer something back, or (on social media) routes
     /// them to a private channel or an article: the conversation goes on.
     pub(super) continues: bool,
@@ -104,8 +96,14 @@ impl<'a> Reply<'a> {
             draft,
             lower,
             time: OnceCell::new(),
+            done: OnceCell::new(),
             continues: asks_back || routes,
         }
+    }
+
+    /// The draft as written.
+    pub(super) fn draft(&self) -> &str {
+        self.draft
     }
 
     /// A not-listening warning on the first line of the draft.
@@ -129,9 +127,41 @@ impl<'a> Reply<'a> {
         REFUSES_AT_ALL.iter().any(|r| self.lower.contains(r))
     }
 
-    /// It reports something done.
+    /// It reports something done for the customer: done already meets any
+    /// deadline ("I've reissued them as e-tickets").
     pub(super) fn done(&self) -> bool {
-        DONE.iter().any(|d| self.lower.contains(d))
+        *self.done.get_or_init(|| answers::done(&self.lower))
+    }
+
+    /// It offers the customer a way forward: something we did, a time, a
+    /// question back, or a step we or they can take (an undated one only
+    /// when no vague promise was found).
+    pub(super) fn helps(&self, vague: bool) -> bool {
+        // "Our caretaker will carry it up" as well as "we'll": a step by us.
+        const OFFERS: &[&str] = &[" will ", "i'll ", "we'll ", "i can ", "we can ", "you can "];
+        self.continues
+            || self.names_time()
+            || self.done()
+            || !vague
+                && OFFERS.iter().any(|o| {
+                    // "there is nothing more I can do" offers nothing.
+                    self.lower.match_indices(o).any(|(i, _)| {
+                        !self.lower[..i]
+                            .split_whitespace()
+                            .rev()
+                            .take(3)
+                            .any(|w| ["nothing", "not", "no", "never", "anything"].contains(&w))
+                    })
+                })
+    }
+
+    /// It uses the word or phrase as words ("cook", not "cooker").
+    pub(super) fn says(&self, word: &str) -> bool {
+        self.lower.match_indices(word).any(|(i, _)| {
+            let before = self.lower[..i].chars().next_back();
+            let after = self.lower[i + word.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
     }
 
     /// It says we will find out and come back.
@@ -225,7 +255,12 @@ impl Matcher<'_> {
     fn by_words(&self, ask: &Ask) -> bool {
         let lower = &self.reply.lower;
         if ask.timed || ask.kind == "how long" {
-            self.reply.names_time() || self.refuses
+            // "Cancel it before it ships tomorrow": "I've cancelled it".
+            let done = ask.timed
+                && self.reply.done()
+                && (ask.action.as_ref().is_some_and(|a| self.addressed(a))
+                    || ask.subject.iter().any(|w| self.own_words(w)));
+            self.reply.names_time() || self.refuses || done
         } else if ask.kind == "how much" {
             // An amount asked: the topic repeated is no answer.
             answers_kind(lower, "how much") || self.refuses
@@ -233,7 +268,9 @@ impl Matcher<'_> {
             // "When?" is answered by a time, not by the customer's own words;
             // "shortly" answers when, if badly (that is a vague promise), but
             // "as soon as we can" gives no time at all.
-            self.reply.names_time()
+            // An event with no date ("as soon as the lab sends them")
+            // is no time either.
+            needs::names_a_date(lower)
                 || ["soon", "shortly"].iter().any(|v| {
                     lower
                         .match_indices(v)

@@ -134,3 +134,78 @@ fn structure_answers_in_other_words() {
         "'where is it?' names nothing of its own"
     );
 }
+
+#[test]
+fn a_hardship_the_trouble_causes_wants_something_done_for_it() {
+    let lift = "The lift has been broken since Monday. I live on floor nine and use crutches.";
+    assert_eq!(
+        missed("I'm sorry the lift is out. A part has been ordered.", lift),
+        1
+    );
+    assert_eq!(
+        missed("I'm sorry. An engineer comes tomorrow at 9.", lift),
+        0
+    );
+    assert_eq!(
+        missed(
+            "I'm sorry. Our caretaker will carry your shopping up.",
+            lift
+        ),
+        0
+    );
+    // The reply's "cooker" is not "cook".
+    let cooker = "The cooker was disconnected and we can't cook for the kids.";
+    assert_eq!(missed("The cooker failed its test.", cooker), 1);
+    // A story that is over is a complaint to own, not a need to meet now.
+    let over = "At last night's show I had to leave my wheelchair at the door.";
+    assert_eq!(missed("I'm very sorry, that was wrong of us.", over), 0);
+}
+
+#[test]
+fn done_is_a_thing_done_for_the_customer_not_a_check_or_a_rule() {
+    let deadline = "Our visas need the certificates by 15 December or the slot is lost.";
+    assert_eq!(missed("I've checked with the translator.", deadline), 1);
+    assert_eq!(
+        missed("Once an order has been sent, it moves.", deadline),
+        1
+    );
+    assert_eq!(missed("Your case has been classed as urgent.", deadline), 1);
+    assert_eq!(
+        missed("Your certificates have been sent by courier.", deadline),
+        0
+    );
+    let cancel = "Please cancel order 7781 before it ships tomorrow.";
+    assert_eq!(missed("I've cancelled order 7781.", cancel), 0);
+}
+
+#[test]
+fn nothing_i_can_do_offers_nothing_and_alone_is_a_hardship() {
+    let cold = "No hot water for five days. I have asthma.";
+    assert_eq!(missed("Sorry. There is nothing more I can do.", cold), 1);
+    assert_eq!(missed("Sorry. I can send a heater today.", cold), 0);
+    let fridge = "Your drivers left the fridge outside. We can't shift it on our own.";
+    assert_eq!(missed("Sorry they left it outside.", fridge), 1);
+}
+
+#[test]
+fn when_wants_a_date_not_an_event_without_one() {
+    let when = "My glasses were due Friday. When can I collect them?";
+    assert_eq!(
+        missed("Sorry. We'll call you as soon as the lab sends them.", when),
+        1
+    );
+    assert_eq!(missed("Sorry. They are ready by 5 pm tomorrow.", when), 0);
+}
+
+#[test]
+fn a_date_after_the_deadline_does_not_meet_it() {
+    let wedding = "Our wedding is on Saturday 19 December. Will the suit be ready in time?";
+    assert_eq!(
+        missed("Sorry. It will be ready on Tuesday 22 December.", wedding),
+        1
+    );
+    assert_eq!(
+        missed("Yes: it will be ready on Thursday 17 December.", wedding),
+        0
+    );
+}

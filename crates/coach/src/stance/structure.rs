@@ -64,6 +64,70 @@ pub(super) fn guessed_fault(lower: &str, w: &[&str]) -> bool {
     })
 }
 
+/// "Maybe your router had a fault of its own": a guess that the fault lies
+/// in the customer's own thing.
+pub(super) fn guessed_own_fault(w: &[&str]) -> bool {
+    let hedged = w.iter().any(|x| HEDGES.contains(x) || *x == "maybe");
+    hedged
+        && w.iter().enumerate().any(|(i, x)| {
+            *x == "your"
+                && w[i + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|v| ["had", "has", "was"].contains(v))
+                && w[i + 1..]
+                    .iter()
+                    .take(7)
+                    .any(|v| ["fault", "faulty", "issue", "problem"].contains(v))
+        })
+}
+
+/// Careless acts a question can pin on the customer ("did you force it?").
+const CARELESS: &[&str] = &[
+    "force",
+    "forced",
+    "forcing",
+    "drop",
+    "dropped",
+    "dropping",
+    "knock",
+    "knocked",
+    "overfill",
+    "overfilled",
+    "overfilling",
+    "overload",
+    "overloaded",
+    "overloading",
+    "overtighten",
+    "overtightened",
+    "bend",
+    "bent",
+    "spill",
+    "spilled",
+    "spilt",
+    "misuse",
+    "misused",
+    "mishandle",
+    "mishandled",
+    "tamper",
+    "tampered",
+    "yank",
+    "yanked",
+    "bang",
+    "banged",
+];
+
+/// "Did you force it?", "Were you overloading it?": a question that
+/// guesses a careless act of the customer's as the cause.
+pub(super) fn careless_question(lower: &str, w: &[&str]) -> bool {
+    lower.trim_end().ends_with('?')
+        && w.windows(2).any(|x| {
+            ["did", "have", "were", "could", "might", "sure"].contains(&x[0])
+                && ["you", "you've"].contains(&x[1])
+        })
+        && w.iter().any(|x| CARELESS.contains(x))
+}
+
 /// A rough past form: regular "-ed", or an irregular verb a customer is
 /// told they did.
 fn past_form(word: &str) -> bool {
@@ -207,7 +271,10 @@ pub(super) fn hands_off(lower: &str, w: &[&str]) -> bool {
         })
     });
     let redirect = w.windows(4).any(|x| {
-        let verb = x[0] == "contact" || (x[0] == "check" && x[1] == "with");
+        // "contact the seller", "check with your bank", "speak to your bank".
+        let verb = x[0] == "contact"
+            || (["check", "checking", "speak", "talk", "raise", "take"].contains(&x[0])
+                && ["with", "to"].contains(&x[1]));
         let rest = if x[0] == "contact" { &x[1..] } else { &x[2..] };
         verb && ["the", "your"].contains(&rest[0])
             && rest[1..]
