@@ -498,7 +498,7 @@ impl App {
         if role == MessageRole::Reply && held.is_none() {
             tx.delete_draft(id, caller.agent_id).await?;
         }
-        let change = tx
+        let mut change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 may_add(&worker, ticket, role)?;
                 let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
@@ -520,6 +520,7 @@ impl App {
                 Ok::<_, AppError>(events)
             })
             .await?;
+        crate::teams::reroute_reopened(&mut tx, &mut change).await?;
         let stored = change
             .message
             .as_ref()
@@ -650,12 +651,25 @@ impl App {
         let actor = Actor::Agent(caller.agent_id);
         self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
-        let change = tx
+        // The team a ticket moves into is held first, so a deletion of that
+        // team waits for this change (and this one for it).
+        if let Command::Transfer {
+            to_team: Some(team),
+            ..
+        }
+        | Command::Assign {
+            team: Some(team), ..
+        } = &command
+        {
+            crate::teams::lock_receiving_team(&mut tx, *team).await?;
+        }
+        let mut change = tx
             .change_ticket(id, actor, None, move |ticket, _| {
                 authorize(&caller, ticket, &command)?;
                 Ok::<_, AppError>(rapport_core::decide(ticket, &command, actor)?)
             })
             .await?;
+        crate::teams::reroute_reopened(&mut tx, &mut change).await?;
         // Solving a ticket keeps the promises made on it.
         if change.ticket.status == Status::Solved
             && change
