@@ -118,7 +118,7 @@ pub(crate) async fn reroute_reopened(
     let TeamState::Archived(name) = tx.lock_team(team).await? else {
         return Ok(());
     };
-    let note = crate::i18n::Lang::default().fill("system.reroute_note", &[("team", &name)]);
+    let note = crate::i18n::Lang::default().fill("system.reroute_note", &[("team", name.as_str())]);
     let owner = change.ticket.owner_id;
     let moved = tx
         .change_ticket(change.ticket.id, Actor::System, None, move |_, _| {

@@ -231,7 +231,19 @@ impl App {
         let actor = Actor::Agent(caller.agent_id);
         let opening = new.decide(first.as_ref(), actor)?;
         self.sla_rules().await?;
-        Ok(self.store.create_ticket(opening, actor, first).await?)
+        // The team is read again (and held) in the creation's transaction,
+        // so a deletion meanwhile refuses the ticket rather than archive
+        // the team under it.
+        self.store
+            .create_ticket(opening, actor, first)
+            .await
+            .map_err(|e| match e {
+                rapport_store::StoreError::NotFound("team") => AppError::invalid(
+                    "team_id",
+                    "the team was deleted meanwhile and takes no tickets; choose another team",
+                ),
+                other => other.into(),
+            })
     }
 
     /// A ticket with its first page of messages and of files.
@@ -685,13 +697,11 @@ impl App {
         Ok(change)
     }
 
-    /// Checks that the agents, teams and tickets a command names exist.
+    /// Checks that the agents and tickets a command names exist.
     async fn check_references(&self, id: TicketId, command: &Command) -> Result<(), AppError> {
-        let (agent, team) = match command {
-            Command::Assign { agent, team } => (Some(*agent), *team),
-            Command::Transfer {
-                to_agent, to_team, ..
-            } => (*to_agent, *to_team),
+        let agent = match command {
+            Command::Assign { agent, .. } => Some(*agent),
+            Command::Transfer { to_agent, .. } => *to_agent,
             Command::CloseAsDuplicate { of, .. } => {
                 let survivor = self
                     .store
@@ -711,9 +721,9 @@ impl App {
                         rapport_core::TicketError::DuplicateOfItself,
                     ));
                 }
-                (None, None)
+                None
             }
-            _ => (None, None),
+            _ => None,
         };
         if let Some(agent) = agent {
             let record = self.store.agent(agent).await.map_err(missing_as(
@@ -727,14 +737,8 @@ impl App {
                 ));
             }
         }
-        if let Some(team) = team
-            && !self.store.team_exists(team).await?
-        {
-            return Err(AppError::invalid(
-                "team_id",
-                format!("team {team} does not exist"),
-            ));
-        }
+        // The team is checked (and held) in the change's transaction:
+        // `teams::lock_receiving_team`.
         Ok(())
     }
 }

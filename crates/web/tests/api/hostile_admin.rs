@@ -12,7 +12,6 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use rapport_app::{AppConfig, MailConfig};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const ROUNDS: usize = 6;
 
@@ -251,21 +250,7 @@ async fn hostile_bodies_on_the_admin_routes_get_clear_errors_under_load(h: &Harn
     let mut wrong = Vec::new();
     for _ in 0..ROUNDS {
         let round = cases(h, team, outbox);
-        let tasks: Vec<_> = round
-            .iter()
-            .map(|case| {
-                let router = h.router.clone();
-                let request = case.request();
-                tokio::spawn(async move {
-                    let response = router.oneshot(request).await.unwrap();
-                    let status = response.status();
-                    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                        .await
-                        .unwrap();
-                    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-                })
-            })
-            .collect();
+        let tasks: Vec<_> = round.iter().map(|c| h.spawn_raw(c.request())).collect();
         for (case, task) in round.iter().zip(tasks) {
             let (status, body) = task.await.unwrap();
             sent += 1;

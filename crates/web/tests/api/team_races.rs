@@ -11,7 +11,6 @@ use rapport_app::Caller;
 use rapport_core::{Actor, EventKind, Role, TeamId, TicketId};
 use rapport_store::{Backend, TeamRemoval, TeamState};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const ROUNDS: usize = 8;
 
@@ -38,30 +37,21 @@ async fn team_with_history(h: &Harness, name: &str) -> TeamId {
     team
 }
 
-/// Sends a request on its own task, so two truly run side by side.
+/// Sends a lead's request on a task of its own.
 fn spawn(
     h: &Harness,
     method: Method,
     path: String,
     body: Option<Value>,
 ) -> tokio::task::JoinHandle<(StatusCode, Value)> {
-    let router = h.router.clone();
-    let token = h.lead.clone();
-    tokio::spawn(async move {
-        let request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("authorization", format!("Bearer {token}"))
-            .header("content-type", "application/json")
-            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-            .unwrap();
-        let response = router.oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    })
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {}", h.lead))
+        .header("content-type", "application/json")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .unwrap();
+    h.spawn_raw(request)
 }
 
 /// Open (not solved or closed) tickets whose team is archived: must be none.
@@ -186,9 +176,10 @@ async fn a_transfer_holds_the_team_so_its_deletion_waits_and_sees_the_ticket(h: 
     assert!(open_tickets_in_archived_teams(h).await.is_empty());
 }
 
-/// A deletion and a transfer into the same team, sent at the same moment,
-/// round after round: either the transfer lands and the deletion is
-/// refused, or the team goes and the transfer is refused; never both.
+/// A deletion, a transfer into the same team and a new ticket for it, sent
+/// at the same moment, round after round: either both tickets land and the
+/// deletion is refused, or the team goes and both are refused (422 naming
+/// `team_id`); never a ticket in the archived team.
 async fn deletes_and_transfers_in_parallel_never_leave_an_open_ticket_in_an_archived_team(
     h: &Harness,
 ) {
@@ -202,21 +193,33 @@ async fn deletes_and_transfers_in_parallel_never_leave_an_open_ticket_in_an_arch
             format!("/api/v1/tickets/{ticket}/transfer"),
             Some(json!({"team_id": team.0, "note": "Returns handles parcels that come back."})),
         );
+        let creation = spawn(
+            h,
+            Method::POST,
+            "/api/v1/tickets".into(),
+            Some(json!({"subject": "Another return", "customer_email": "ann.lee@example.com",
+                        "team_id": team.0, "message": "The parcel came back to me."})),
+        );
         let deletion = spawn(h, Method::DELETE, format!("/api/v1/teams/{}", team.0), None);
         let (moved, moved_body) = transfer.await.unwrap();
+        let (created, created_body) = creation.await.unwrap();
         let (deleted, deleted_body) = deletion.await.unwrap();
         let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
-        match (moved.as_u16(), deleted.as_u16()) {
-            (200, 409) => assert_eq!(detail["ticket"]["team_id"], team.0, "{detail}"),
-            (422, 204) => {
+        match (moved.as_u16(), created.as_u16(), deleted.as_u16()) {
+            (200, 201, 409) => {
+                assert_eq!(detail["ticket"]["team_id"], team.0, "{detail}");
+                assert_eq!(created_body["ticket"]["team_id"], team.0, "{created_body}");
+            }
+            (422, 422, 204) => {
                 assert_eq!(moved_body["error"]["field"], "team_id", "{moved_body}");
+                assert_eq!(created_body["error"]["field"], "team_id", "{created_body}");
                 assert_eq!(detail["ticket"]["team_id"], h.team.0, "{detail}");
             }
             other => panic!(
-                "round {round}: transfer and deletion {other:?}: {moved_body} {deleted_body}"
+                "round {round}: transfer, creation and deletion {other:?}: {moved_body} {created_body} {deleted_body}"
             ),
         }
-        outcomes.insert((moved.as_u16(), deleted.as_u16()));
+        outcomes.insert((moved.as_u16(), created.as_u16(), deleted.as_u16()));
         assert_eq!(
             open_tickets_in_archived_teams(h).await,
             Vec::<i64>::new(),
@@ -280,6 +283,7 @@ async fn a_reopened_ticket_leaves_its_archived_team_for_the_general_queue(h: &Ha
     let team = TeamId(t["id"].as_i64().unwrap());
     let wrote = solved_ticket(h, team).await;
     let reopened = solved_ticket(h, team).await;
+    let mailed = solved_ticket(h, team).await;
     let kept = solved_ticket(h, h.team).await;
     let (s, b) = h
         .call(
@@ -312,6 +316,16 @@ async fn a_reopened_ticket_leaves_its_archived_team_for_the_general_queue(h: &Ha
         .await;
     assert_eq!(s, 200, "{b}");
     assert_rerouted(h, reopened, team, "Lamps <b>").await;
+
+    // By mail: the customer answers with the ticket's token in the subject.
+    let raw = format!(
+        "Message-ID: <again-{mailed}@example.com>\r\nFrom: Ann Lee <ann.lee@example.com>\r\n\
+         To: support@localhost\r\nSubject: Re: [#{mailed}] Lamp arrived broken\r\n\r\n\
+         The new lamp is broken too.\r\n"
+    );
+    let outcome = h.app.ingest_mail(raw.as_bytes()).await.unwrap();
+    assert_eq!(outcome.ticket(), Some(TicketId(mailed)), "{outcome:?}");
+    assert_rerouted(h, mailed, team, "Lamps <b>").await;
 
     let (s, b) = h
         .post(
