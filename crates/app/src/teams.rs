@@ -89,7 +89,9 @@ pub(crate) async fn lock_receiving_team(tx: &mut WriteTx, team: TeamId) -> Resul
         )),
         TeamState::Archived(_) => Err(AppError::invalid(
             "team_id",
-            format!("team {team} was deleted (it is archived) and takes no tickets; choose another team"),
+            format!(
+                "team {team} was deleted (it is archived) and takes no tickets; choose another team"
+            ),
         )),
     }
 }
@@ -131,7 +133,11 @@ pub(crate) async fn reroute_reopened(
             }])
         })
         .await?;
-    tracing::info!(ticket = change.ticket.id.0, team = team.0, "reopened ticket left its archived team");
+    tracing::info!(
+        ticket = change.ticket.id.0,
+        team = team.0,
+        "reopened ticket left its archived team"
+    );
     change.ticket = moved.ticket;
     change.events.extend(moved.events);
     if moved.clocks.is_some() {

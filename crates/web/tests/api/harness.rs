@@ -169,7 +169,10 @@ impl Harness {
     }
 
     /// Sends a request on a task of its own, so several truly run side by side.
-    pub fn spawn_raw(&self, request: Request<Body>) -> tokio::task::JoinHandle<(StatusCode, Value)> {
+    pub fn spawn_raw(
+        &self,
+        request: Request<Body>,
+    ) -> tokio::task::JoinHandle<(StatusCode, Value)> {
         tokio::spawn(send(self.router.clone(), request))
     }
 
@@ -227,11 +230,8 @@ impl Harness {
 /// Sends a request through `router`; the status and the JSON body (Null
 /// when empty, a string when not JSON).
 async fn send(router: axum::Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = router
-        .oneshot(request)
-        .await
-        .unwrap_or_else(|e| match e {});
-        let status = response.status();
+    let response = router.oneshot(request).await.unwrap_or_else(|e| match e {});
+    let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
         .await
         .unwrap_or_default();

@@ -81,7 +81,9 @@ impl Case {
         let fine = status.as_u16() == self.status
             && (self.status < 400
                 || (code == self.code
-                    && body["error"]["message"].as_str().is_some_and(|m| !m.is_empty())
+                    && body["error"]["message"]
+                        .as_str()
+                        .is_some_and(|m| !m.is_empty())
                     && (self.field.is_none() || field == self.field)));
         (!fine).then(|| {
             let shown: String = self.body.chars().take(80).collect();
@@ -123,11 +125,13 @@ fn cases(h: &Harness, team: i64, outbox: i64) -> Vec<Case> {
             "invalid_field",
             Some("language"),
         ),
-        Case::new(Method::PATCH, me, &h.agent, r#"{"time_zone": "Mars/Olympus"}"#).fails(
-            422,
-            "invalid_field",
-            Some("time_zone"),
-        ),
+        Case::new(
+            Method::PATCH,
+            me,
+            &h.agent,
+            r#"{"time_zone": "Mars/Olympus"}"#,
+        )
+        .fails(422, "invalid_field", Some("time_zone")),
         Case::new(Method::PATCH, me, &h.agent, r#"{"name": "  "}"#).fails(
             422,
             "invalid_field",
@@ -151,15 +155,27 @@ fn cases(h: &Harness, team: i64, outbox: i64) -> Vec<Case> {
             )
         },
         // An admin's password reset.
-        Case::new(Method::POST, &password, &h.agent, r#"{"password": "correct horse battery"}"#)
-            .fails(403, "forbidden", None),
-        Case::new(Method::POST, &password, &h.lead, r#"{"password": "correct horse battery"}"#)
-            .fails(403, "forbidden", None),
-        Case::new(Method::POST, &password, &h.admin, r#"{"password": "short"}"#).fails(
-            422,
-            "invalid_field",
-            Some("password"),
-        ),
+        Case::new(
+            Method::POST,
+            &password,
+            &h.agent,
+            r#"{"password": "correct horse battery"}"#,
+        )
+        .fails(403, "forbidden", None),
+        Case::new(
+            Method::POST,
+            &password,
+            &h.lead,
+            r#"{"password": "correct horse battery"}"#,
+        )
+        .fails(403, "forbidden", None),
+        Case::new(
+            Method::POST,
+            &password,
+            &h.admin,
+            r#"{"password": "short"}"#,
+        )
+        .fails(422, "invalid_field", Some("password")),
         Case::new(
             Method::POST,
             &password,
@@ -192,28 +208,53 @@ fn cases(h: &Harness, team: i64, outbox: i64) -> Vec<Case> {
         )
         .fails(404, "not_found", None),
         // Deleting a team.
-        Case::new(Method::DELETE, format!("/api/v1/teams/{team}"), &h.agent, "")
-            .fails(403, "forbidden", None),
+        Case::new(
+            Method::DELETE,
+            format!("/api/v1/teams/{team}"),
+            &h.agent,
+            "",
+        )
+        .fails(403, "forbidden", None),
         Case::new(Method::DELETE, "/api/v1/teams/999999", &h.admin, "").fails(
             404,
             "not_found",
             None,
         ),
         // Retrying a failed send.
-        Case::new(Method::POST, format!("/api/v1/outbox/{outbox}/retry"), &h.lead, "")
-            .fails(403, "forbidden", None),
-        Case::new(Method::POST, format!("/api/v1/outbox/{outbox}/retry"), &h.agent, "")
-            .fails(403, "forbidden", None),
+        Case::new(
+            Method::POST,
+            format!("/api/v1/outbox/{outbox}/retry"),
+            &h.lead,
+            "",
+        )
+        .fails(403, "forbidden", None),
+        Case::new(
+            Method::POST,
+            format!("/api/v1/outbox/{outbox}/retry"),
+            &h.agent,
+            "",
+        )
+        .fails(403, "forbidden", None),
         Case::new(Method::POST, "/api/v1/outbox/999999/retry", &h.admin, "").fails(
             404,
             "not_found",
             None,
         ),
         // An agent's audit.
-        Case::new(Method::GET, format!("/api/v1/agents/{agent}/audit"), &h.agent, "")
-            .fails(403, "forbidden", None),
-        Case::new(Method::GET, format!("/api/v1/agents/{agent}/audit"), &h.lead, "")
-            .fails(403, "forbidden", None),
+        Case::new(
+            Method::GET,
+            format!("/api/v1/agents/{agent}/audit"),
+            &h.agent,
+            "",
+        )
+        .fails(403, "forbidden", None),
+        Case::new(
+            Method::GET,
+            format!("/api/v1/agents/{agent}/audit"),
+            &h.lead,
+            "",
+        )
+        .fails(403, "forbidden", None),
         Case::new(Method::GET, "/api/v1/agents/999999/audit", &h.admin, "").fails(
             404,
             "not_found",
@@ -221,12 +262,21 @@ fn cases(h: &Harness, team: i64, outbox: i64) -> Vec<Case> {
         ),
         // The good requests among them.
         Case::new(Method::PATCH, me, &h.other_agent, r#"{"language": "de"}"#),
-        Case::new(Method::GET, format!("/api/v1/agents/{agent}/audit"), &h.admin, ""),
+        Case::new(
+            Method::GET,
+            format!("/api/v1/agents/{agent}/audit"),
+            &h.admin,
+            "",
+        ),
     ];
     // Malformed ids on every route with one: an id is a positive number.
     for id in ["abc", "-1", "0", "1%00", "99999999999999999999", "1.5"] {
         for (method, path, body) in [
-            (Method::POST, format!("/api/v1/agents/{id}/password"), r#"{"password": "correct horse battery"}"#),
+            (
+                Method::POST,
+                format!("/api/v1/agents/{id}/password"),
+                r#"{"password": "correct horse battery"}"#,
+            ),
             (Method::DELETE, format!("/api/v1/teams/{id}"), ""),
             (Method::POST, format!("/api/v1/outbox/{id}/retry"), ""),
             (Method::GET, format!("/api/v1/agents/{id}/audit"), ""),
@@ -257,7 +307,12 @@ async fn hostile_bodies_on_the_admin_routes_get_clear_errors_under_load(h: &Harn
             wrong.extend(case.check(status, &body));
         }
     }
-    assert!(wrong.is_empty(), "{} of {sent} answers wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {sent} answers wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     eprintln!("{sent} requests, every answer as expected");
 
     // Nothing the hostile requests aimed at changed.
@@ -275,15 +330,26 @@ async fn hostile_bodies_on_the_admin_routes_get_clear_errors_under_load(h: &Harn
         "failed",
         "no wrong role retried the send"
     );
-    assert_eq!(h.get(&format!("/api/v1/teams/{team}"), &h.agent).await.0, 200);
+    assert_eq!(
+        h.get(&format!("/api/v1/teams/{team}"), &h.agent).await.0,
+        200
+    );
     // The good requests took effect.
     let other = h.store.agent(h.other_agent_id).await.unwrap();
     assert_eq!(other.language.as_deref(), Some("de"));
     // And the routes still do their work afterwards.
     let (s, b) = h
-        .post(&format!("/api/v1/outbox/{outbox}/retry"), &h.admin, Value::Null)
+        .post(
+            &format!("/api/v1/outbox/{outbox}/retry"),
+            &h.admin,
+            Value::Null,
+        )
         .await;
-    assert_eq!((s.as_u16(), b["requeued"].clone()), (200, json!([outbox])), "{b}");
+    assert_eq!(
+        (s.as_u16(), b["requeued"].clone()),
+        (200, json!([outbox])),
+        "{b}"
+    );
     let (s, b) = h
         .post(
             &format!("/api/v1/agents/{}/password", h.agent_id.0),
@@ -297,7 +363,12 @@ async fn hostile_bodies_on_the_admin_routes_get_clear_errors_under_load(h: &Harn
         .await;
     assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
     let (s, b) = h
-        .call(Method::DELETE, &format!("/api/v1/teams/{team}"), Some(&h.admin), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/teams/{team}"),
+            Some(&h.admin),
+            None,
+        )
         .await;
     assert_eq!(s, 204, "{b}");
 }

@@ -22,7 +22,9 @@ both_backends!(
 
 /// A new team with one closed ticket in it (so a deletion archives it).
 async fn team_with_history(h: &Harness, name: &str) -> TeamId {
-    let (s, t) = h.post("/api/v1/teams", &h.lead, json!({"name": name})).await;
+    let (s, t) = h
+        .post("/api/v1/teams", &h.lead, json!({"name": name}))
+        .await;
     assert_eq!(s, 201, "{t}");
     let team = TeamId(t["id"].as_i64().unwrap());
     let old = h.ticket("Old request", Some(team)).await;
@@ -98,7 +100,10 @@ async fn a_transfer_holds_the_team_so_its_deletion_waits_and_sees_the_ticket(h: 
         let store = h.store.clone();
         let deletion = tokio::spawn(async move { store.remove_team(team).await });
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        assert!(!deletion.is_finished(), "the deletion waits for the transfer");
+        assert!(
+            !deletion.is_finished(),
+            "the deletion waits for the transfer"
+        );
         tx.change_ticket(ticket, actor, None, |t, _| {
             Ok::<_, rapport_store::StoreError>(transfer(t))
         })
@@ -171,7 +176,9 @@ async fn a_transfer_holds_the_team_so_its_deletion_waits_and_sees_the_ticket(h: 
         (422, Some("team_id")),
         "{b}"
     );
-    let (_, detail) = h.get(&format!("/api/v1/tickets/{}", ticket.0), &h.agent).await;
+    let (_, detail) = h
+        .get(&format!("/api/v1/tickets/{}", ticket.0), &h.agent)
+        .await;
     assert_eq!(detail["ticket"]["team_id"], h.team.0, "not moved: {detail}");
     assert!(open_tickets_in_archived_teams(h).await.is_empty());
 }
@@ -197,8 +204,10 @@ async fn deletes_and_transfers_in_parallel_never_leave_an_open_ticket_in_an_arch
             h,
             Method::POST,
             "/api/v1/tickets".into(),
-            Some(json!({"subject": "Another return", "customer_email": "ann.lee@example.com",
-                        "team_id": team.0, "message": "The parcel came back to me."})),
+            Some(
+                json!({"subject": "Another return", "customer_email": "ann.lee@example.com",
+                        "team_id": team.0, "message": "The parcel came back to me."}),
+            ),
         );
         let deletion = spawn(h, Method::DELETE, format!("/api/v1/teams/{}", team.0), None);
         let (moved, moved_body) = transfer.await.unwrap();
@@ -258,7 +267,9 @@ async fn assert_rerouted(h: &Harness, id: i64, team: TeamId, name: &str) {
     assert_eq!(detail["ticket"]["status"], "open", "{detail}");
     assert_eq!(detail["ticket"]["team_id"], Value::Null, "{detail}");
     assert_eq!(detail["ticket"]["owner_id"], h.agent_id.0, "{detail}");
-    let (_, events) = h.get(&format!("/api/v1/tickets/{id}/events"), &h.agent).await;
+    let (_, events) = h
+        .get(&format!("/api/v1/tickets/{id}/events"), &h.agent)
+        .await;
     let last = events.as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["type"], "transferred", "{events}");
     assert_eq!(last["actor_kind"], "system", "{last}");
@@ -304,7 +315,11 @@ async fn a_reopened_ticket_leaves_its_archived_team_for_the_general_queue(h: &Ha
         )
         .await;
     assert_eq!(s, 201, "{b}");
-    assert_eq!(b["ticket"]["team_id"], Value::Null, "the answer says so: {b}");
+    assert_eq!(
+        b["ticket"]["team_id"],
+        Value::Null,
+        "the answer says so: {b}"
+    );
     assert_rerouted(h, wrote, team, "Lamps <b>").await;
 
     let (s, b) = h
@@ -337,7 +352,9 @@ async fn a_reopened_ticket_leaves_its_archived_team_for_the_general_queue(h: &Ha
     assert_eq!(s, 201, "{b}");
     let (_, detail) = h.get(&format!("/api/v1/tickets/{kept}"), &h.agent).await;
     assert_eq!(detail["ticket"]["team_id"], h.team.0, "{detail}");
-    let (_, events) = h.get(&format!("/api/v1/tickets/{kept}/events"), &h.agent).await;
+    let (_, events) = h
+        .get(&format!("/api/v1/tickets/{kept}/events"), &h.agent)
+        .await;
     assert!(
         events
             .as_array()

@@ -44,7 +44,8 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
         .unwrap();
     // A ticket of the hostile team owned by the hostile agent: both names
     // are in the reports' breakdowns and filters.
-    let ticket = rapport_core::TicketId(h.ticket(&format!("{hostile} subject"), Some(team.id)).await);
+    let ticket =
+        rapport_core::TicketId(h.ticket(&format!("{hostile} subject"), Some(team.id)).await);
     let assign = rapport_core::Command::Assign {
         agent: mallory.id,
         team: None,
@@ -55,7 +56,10 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
         name: Some(format!("<svg onload=\"{XSS}\">Ada")),
         ..Default::default()
     };
-    h.app.update_agent(&admin, h.admin_id, rename).await.unwrap();
+    h.app
+        .update_agent(&admin, h.admin_id, rename)
+        .await
+        .unwrap();
     // A canned reply with hostile words, kept despite the coach's block
     // with a hostile reason.
     h.app
@@ -106,9 +110,14 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
     // The failed send's Retry button puts it back in the queue.
     s.goto("/app/admin/mail").await;
     let text = s.text().await;
-    assert!(text.contains("550 <img"), "the server's answer as text: {text}");
-    s.follow(&format!("form[action=\"/app/admin/outbox/{outbox}/retry\"] button"))
-        .await;
+    assert!(
+        text.contains("550 <img"),
+        "the server's answer as text: {text}"
+    );
+    s.follow(&format!(
+        "form[action=\"/app/admin/outbox/{outbox}/retry\"] button"
+    ))
+    .await;
     assert!(
         s.text().await.contains("The mail is back in the queue"),
         "{}",
@@ -122,15 +131,22 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
     // Setting the hostile agent's password from the agents page: recorded
     // in their audit, and the page passes again.
     s.goto("/app/admin/agents").await;
-    s.fill(&format!("#password-{}", mallory.id.0), "correct horse battery")
-        .await;
+    s.fill(
+        &format!("#password-{}", mallory.id.0),
+        "correct horse battery",
+    )
+    .await;
     s.follow(&format!(
         "form[action=\"/app/admin/agents/{}/password\"] button",
         mallory.id.0
     ))
     .await;
-    assert_eq!(h.app.agent_audit(&admin, mallory.id).await.unwrap().len(), 1);
-    s.accessible("the agents page after a password was set").await;
+    assert_eq!(
+        h.app.agent_audit(&admin, mallory.id).await.unwrap().len(),
+        1
+    );
+    s.accessible("the agents page after a password was set")
+        .await;
     // The held message, read: its words are text, its script never runs.
     s.goto("/app/admin/quarantine").await;
     s.follow("main table a").await;
@@ -166,7 +182,11 @@ pub(super) async fn the_admin_pages_keep_hostile_text_inert_and_pass_axe(s: &Ses
 
 /// Puts a reply for `ticket` in the outbox and has a worker give it up
 /// with `hostile` in its recipient and the server's answer; its id.
-async fn failed_send(h: &crate::harness::Harness, ticket: rapport_core::TicketId, hostile: &str) -> i64 {
+async fn failed_send(
+    h: &crate::harness::Harness,
+    ticket: rapport_core::TicketId,
+    hostile: &str,
+) -> i64 {
     let mut tx = h.store.begin_write().await.unwrap();
     let id = tx
         .enqueue_mail(&rapport_store::NewOutboxMail {
@@ -184,11 +204,15 @@ async fn failed_send(h: &crate::harness::Harness, ticket: rapport_core::TicketId
     tx.commit().await.unwrap();
     let lease = rapport_core::Timestamp(rapport_core::Timestamp::now().0 + 60_000_000);
     let claimed = h.store.claim_outbox("w", 10, lease).await.unwrap();
-    assert_eq!(claimed.iter().map(|c| c.record.id).collect::<Vec<_>>(), [id]);
-    assert!(h
-        .store
-        .outbox_failed(id, "w", &format!("550 {hostile}"))
-        .await
-        .unwrap());
+    assert_eq!(
+        claimed.iter().map(|c| c.record.id).collect::<Vec<_>>(),
+        [id]
+    );
+    assert!(
+        h.store
+            .outbox_failed(id, "w", &format!("550 {hostile}"))
+            .await
+            .unwrap()
+    );
     id
 }
