@@ -260,7 +260,7 @@ async fn solved_ticket(h: &Harness, team: TeamId) -> i64 {
     id
 }
 
-/// The ticket's last event: a transfer by the system out of `team` to no
+/// The ticket's last transfer: by the system out of `team` to no
 /// team, its owner kept, with the hand-off note naming the team.
 async fn assert_rerouted(h: &Harness, id: i64, team: TeamId, name: &str) {
     let (_, detail) = h.get(&format!("/api/v1/tickets/{id}"), &h.agent).await;
@@ -270,7 +270,13 @@ async fn assert_rerouted(h: &Harness, id: i64, team: TeamId, name: &str) {
     let (_, events) = h
         .get(&format!("/api/v1/tickets/{id}/events"), &h.agent)
         .await;
-    let last = events.as_array().unwrap().last().unwrap().clone();
+    let last = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|e| e["type"] == "transferred")
+        .unwrap_or_else(|| panic!("no transfer: {events}"))
+        .clone();
     assert_eq!(last["type"], "transferred", "{events}");
     assert_eq!(last["actor_kind"], "system", "{last}");
     assert_eq!(last["data"]["from_team"], team.0, "{last}");
