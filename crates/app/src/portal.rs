@@ -374,7 +374,7 @@ impl App {
         };
         self.sla_rules().await?;
         let mut tx = self.store().begin_write().await?;
-        let change = tx
+        let mut change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 message_events(
                     ticket,
@@ -385,6 +385,7 @@ impl App {
                 )
             })
             .await?;
+        crate::teams::reroute_reopened(&mut tx, &mut change).await?;
         if let Some(message) = change.message.as_ref().map(|m| m.id) {
             tx.add_attachments(id, message, &files).await?;
         }

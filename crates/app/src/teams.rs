@@ -2,8 +2,8 @@
 
 use crate::error::missing_as;
 use crate::{App, AppError, Caller, required_text};
-use rapport_core::{AgentId, Permission, TeamId};
-use rapport_store::{TeamBlockers, TeamRecord, TeamRemoval};
+use rapport_core::{Actor, AgentId, EventKind, Permission, Status, TeamId};
+use rapport_store::{TeamBlockers, TeamRecord, TeamRemoval, TeamState, TicketChange, WriteTx};
 
 impl App {
     /// Creates a team (leads and admins).
@@ -74,6 +74,76 @@ impl App {
         tracing::info!(team = id.0, by = caller.agent_id.0, outcome = ?removal, "team deleted");
         Ok(removal)
     }
+}
+
+/// Holds the team a change moves a ticket into until the transaction ends
+/// (see [`WriteTx::lock_team`]), refusing a team that is gone or was
+/// deleted (archived) meanwhile: a deletion and a transfer serialize, so no
+/// ticket lands in an archived team and no team is archived under a ticket.
+pub(crate) async fn lock_receiving_team(tx: &mut WriteTx, team: TeamId) -> Result<(), AppError> {
+    match tx.lock_team(team).await? {
+        TeamState::Open => Ok(()),
+        TeamState::Missing => Err(AppError::invalid(
+            "team_id",
+            format!("team {team} does not exist"),
+        )),
+        TeamState::Archived(_) => Err(AppError::invalid(
+            "team_id",
+            format!(
+                "team {team} was deleted (it is archived) and takes no tickets; choose another team"
+            ),
+        )),
+    }
+}
+
+/// After a change that reopened a ticket (solved, then the customer wrote
+/// or an agent reopened it): a ticket whose team was deleted meanwhile
+/// (archived) goes to the general queue, where intake puts new tickets,
+/// recorded as a transfer by the system with a hand-off note. Its owner
+/// stays. Runs in the change's transaction; `change` then holds both.
+pub(crate) async fn reroute_reopened(
+    tx: &mut WriteTx,
+    change: &mut TicketChange,
+) -> Result<(), AppError> {
+    let reopened = change.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::StatusChanged {
+                from: Status::Solved,
+                to: Status::Open | Status::New,
+            }
+        )
+    });
+    let Some(team) = change.ticket.team_id.filter(|_| reopened) else {
+        return Ok(());
+    };
+    let TeamState::Archived(name) = tx.lock_team(team).await? else {
+        return Ok(());
+    };
+    let note = crate::i18n::Lang::default().fill("system.reroute_note", &[("team", name.as_str())]);
+    let owner = change.ticket.owner_id;
+    let moved = tx
+        .change_ticket(change.ticket.id, Actor::System, None, move |_, _| {
+            Ok::<_, AppError>(vec![EventKind::Transferred {
+                from_agent: owner,
+                to_agent: owner,
+                from_team: Some(team),
+                to_team: None,
+                note,
+            }])
+        })
+        .await?;
+    tracing::info!(
+        ticket = change.ticket.id.0,
+        team = team.0,
+        "reopened ticket left its archived team"
+    );
+    change.ticket = moved.ticket;
+    change.events.extend(moved.events);
+    if moved.clocks.is_some() {
+        change.clocks = moved.clocks;
+    }
+    Ok(())
 }
 
 /// The sentence of a refused team deletion: what blocks it and what to do.

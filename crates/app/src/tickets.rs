@@ -231,7 +231,19 @@ impl App {
         let actor = Actor::Agent(caller.agent_id);
         let opening = new.decide(first.as_ref(), actor)?;
         self.sla_rules().await?;
-        Ok(self.store.create_ticket(opening, actor, first).await?)
+        // The team is read again (and held) in the creation's transaction,
+        // so a deletion meanwhile refuses the ticket rather than archive
+        // the team under it.
+        self.store
+            .create_ticket(opening, actor, first)
+            .await
+            .map_err(|e| match e {
+                rapport_store::StoreError::NotFound("team") => AppError::invalid(
+                    "team_id",
+                    "the team was deleted meanwhile and takes no tickets; choose another team",
+                ),
+                other => other.into(),
+            })
     }
 
     /// A ticket with its first page of messages and of files.
@@ -498,7 +510,7 @@ impl App {
         if role == MessageRole::Reply && held.is_none() {
             tx.delete_draft(id, caller.agent_id).await?;
         }
-        let change = tx
+        let mut change = tx
             .change_ticket(id, actor, Some(message), move |ticket, message_id| {
                 may_add(&worker, ticket, role)?;
                 let mut events = message_events(ticket, message_id, kind, author_kind, actor)?;
@@ -520,6 +532,7 @@ impl App {
                 Ok::<_, AppError>(events)
             })
             .await?;
+        crate::teams::reroute_reopened(&mut tx, &mut change).await?;
         let stored = change
             .message
             .as_ref()
@@ -650,12 +663,25 @@ impl App {
         let actor = Actor::Agent(caller.agent_id);
         self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
-        let change = tx
+        // The team a ticket moves into is held first, so a deletion of that
+        // team waits for this change (and this one for it).
+        if let Command::Transfer {
+            to_team: Some(team),
+            ..
+        }
+        | Command::Assign {
+            team: Some(team), ..
+        } = &command
+        {
+            crate::teams::lock_receiving_team(&mut tx, *team).await?;
+        }
+        let mut change = tx
             .change_ticket(id, actor, None, move |ticket, _| {
                 authorize(&caller, ticket, &command)?;
                 Ok::<_, AppError>(rapport_core::decide(ticket, &command, actor)?)
             })
             .await?;
+        crate::teams::reroute_reopened(&mut tx, &mut change).await?;
         // Solving a ticket keeps the promises made on it.
         if change.ticket.status == Status::Solved
             && change
@@ -671,13 +697,11 @@ impl App {
         Ok(change)
     }
 
-    /// Checks that the agents, teams and tickets a command names exist.
+    /// Checks that the agents and tickets a command names exist.
     async fn check_references(&self, id: TicketId, command: &Command) -> Result<(), AppError> {
-        let (agent, team) = match command {
-            Command::Assign { agent, team } => (Some(*agent), *team),
-            Command::Transfer {
-                to_agent, to_team, ..
-            } => (*to_agent, *to_team),
+        let agent = match command {
+            Command::Assign { agent, .. } => Some(*agent),
+            Command::Transfer { to_agent, .. } => *to_agent,
             Command::CloseAsDuplicate { of, .. } => {
                 let survivor = self
                     .store
@@ -697,9 +721,9 @@ impl App {
                         rapport_core::TicketError::DuplicateOfItself,
                     ));
                 }
-                (None, None)
+                None
             }
-            _ => (None, None),
+            _ => None,
         };
         if let Some(agent) = agent {
             let record = self.store.agent(agent).await.map_err(missing_as(
@@ -713,14 +737,8 @@ impl App {
                 ));
             }
         }
-        if let Some(team) = team
-            && !self.store.team_exists(team).await?
-        {
-            return Err(AppError::invalid(
-                "team_id",
-                format!("team {team} does not exist"),
-            ));
-        }
+        // The team is checked (and held) in the change's transaction:
+        // `teams::lock_receiving_team`.
         Ok(())
     }
 }

@@ -73,7 +73,7 @@ pub use presence::{PresenceChange, PresenceRecord};
 pub use promises::{NewPromise, PromiseCounts, PromiseFilter, PromiseRecord};
 pub use reports::{OverrideCount, ReportFilter};
 pub use search_feed::{SearchChange, SearchSource, SourceMessage};
-pub use team_removal::{TeamBlockers, TeamRemoval};
+pub use team_removal::{TeamBlockers, TeamRemoval, TeamState};
 pub use templates::TemplateRecord;
 pub use throttle::ThrottleRow;
 pub use tickets::{MessageRecord, NewMessage, TicketChange, TicketFilter, TicketSort};

@@ -2,9 +2,11 @@
 //! response-target policy names it; archived (kept for the history, out of
 //! the team list) when solved or closed tickets or their history still name
 //! it; deleted outright otherwise. One transaction, the team's row locked
-//! on PostgreSQL.
+//! on PostgreSQL. A change that moves a ticket into a team reads the team
+//! with [`WriteTx::lock_team`] in its own transaction, so the two serialize:
+//! no ticket lands in a team archived meanwhile.
 
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, Store, StoreError, WriteTx};
 use rapport_core::sla::PolicyConditions;
 use rapport_core::{TeamId, TicketId, Timestamp};
 use sqlx::Row;
@@ -39,6 +41,44 @@ pub enum TeamRemoval {
     Archived,
     /// Refused, with what blocks it.
     Blocked(TeamBlockers),
+}
+
+/// Whether a team can take tickets, as read in a write transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamState {
+    /// No such team.
+    Missing,
+    /// Deleted but kept for the history (with its name): it takes no tickets.
+    Archived(String),
+    /// A team in use.
+    Open,
+}
+
+impl WriteTx {
+    /// Reads a team's state and holds its row until the transaction ends:
+    /// shared on PostgreSQL (transfers into one team do not wait on each
+    /// other; a deletion, which takes the row for update, waits for them
+    /// and they for it, and then read what it committed); SQLite's single
+    /// writer already excludes a deletion meanwhile.
+    pub async fn lock_team(&mut self, id: TeamId) -> Result<TeamState, StoreError> {
+        let lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR SHARE",
+        };
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name, archived_at FROM teams WHERE id = $1{lock}"
+        )))
+        .bind(id.0)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(match row {
+            None => TeamState::Missing,
+            Some(row) if row.try_get::<Option<i64>, _>("archived_at")?.is_some() => {
+                TeamState::Archived(row.try_get("name")?)
+            }
+            Some(_) => TeamState::Open,
+        })
+    }
 }
 
 impl Store {

@@ -475,6 +475,9 @@ pub(crate) async fn create_in(
     cells: &mut Delta,
 ) -> Result<TicketChange, StoreError> {
     let mut ticket = opening.ticket.clone();
+    if let Some(team) = ticket.team_id {
+        hold_open_team(conn, team).await?;
+    }
     // The clocks are planned before the row exists (they need no id), so
     // their columns go into the insert and their events into the one below.
     let mut kinds = opening.events(None);
@@ -535,6 +538,27 @@ pub(crate) async fn create_in(
         message,
         clocks,
     })
+}
+
+/// Holds a new ticket's team until the transaction ends (shared, on
+/// PostgreSQL), so a deletion of the team serializes with the creation;
+/// a team that is gone or archived is `NotFound("team")`.
+async fn hold_open_team(conn: &mut AnyConnection, team: TeamId) -> Result<(), StoreError> {
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR SHARE"
+    } else {
+        ""
+    };
+    let archived: Option<Option<i64>> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT archived_at FROM teams WHERE id = $1{lock}"
+    )))
+    .bind(team.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match archived {
+        Some(None) => Ok(()),
+        _ => Err(StoreError::NotFound("team")),
+    }
 }
 
 /// Appends events in one statement; returns them with their ids.

@@ -179,11 +179,12 @@ impl App {
             body_html: mail.html.clone(),
         };
         let actor = Actor::Customer(author);
-        let change = tx
+        let mut change = tx
             .change_locked(ticket.clone(), actor, Some(message), |t, id| {
                 message_events(t, id, MessageKind::Public, AuthorKind::Customer, actor)
             })
             .await?;
+        crate::teams::reroute_reopened(tx, &mut change).await?;
         let message = change.message.map(|m| m.id);
         tx.link_received(&mail.message_id, &mail.fingerprint, ticket.id, message);
         self.keep_participants(tx, ticket.id, ticket.customer_id, mail, &sender.address)

@@ -165,24 +165,15 @@ impl Harness {
     }
 
     pub async fn raw(&self, request: Request<Body>) -> (StatusCode, Value) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .unwrap_or_else(|e| match e {});
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-            .await
-            .unwrap_or_default();
-        let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            if bytes.is_empty() {
-                Value::Null
-            } else {
-                Value::String(String::from_utf8_lossy(&bytes).into_owned())
-            }
-        });
-        (status, value)
+        send(self.router.clone(), request).await
+    }
+
+    /// Sends a request on a task of its own, so several truly run side by side.
+    pub fn spawn_raw(
+        &self,
+        request: Request<Body>,
+    ) -> tokio::task::JoinHandle<(StatusCode, Value)> {
+        tokio::spawn(send(self.router.clone(), request))
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
@@ -234,6 +225,24 @@ impl Harness {
         assert!(failed.expect("fail"));
         (ticket.0, id)
     }
+}
+
+/// Sends a request through `router`; the status and the JSON body (Null
+/// when empty, a string when not JSON).
+async fn send(router: axum::Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = router.oneshot(request).await.unwrap_or_else(|e| match e {});
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+        if bytes.is_empty() {
+            Value::Null
+        } else {
+            Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    });
+    (status, value)
 }
 
 /// Runs a test body on SQLite and on PostgreSQL.
