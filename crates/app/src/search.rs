@@ -13,7 +13,7 @@
 //! watermark is committed with the documents, so after a crash the indexer
 //! catches up from where its index stands, without a rebuild.
 
-use crate::{App, AppError, Caller};
+use crate::{App, AppError, Caller, Msg};
 use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
@@ -101,7 +101,7 @@ fn search_error(e: rapport_search::SearchError) -> AppError {
 
 fn query_error(e: QueryError) -> AppError {
     AppError::BadQuery {
-        message: e.kind.to_string(),
+        message: Msg::detail(e.kind.to_string()),
         start: e.span.start,
         end: e.span.end,
     }
@@ -262,10 +262,10 @@ impl App {
         for clause in &query.clauses {
             let unknown = match &clause.term {
                 Term::Team(Some(name)) if !ctx.teams.contains_key(&name.to_lowercase()) => {
-                    Some(format!("there is no team named `{name}`"))
+                    Some(msg!("error.search.no_team", name = name))
                 }
                 Term::Owner(OwnerRef::Email(email)) if !ctx.agents.contains_key(email) => {
-                    Some(format!("there is no agent with the address `{email}`"))
+                    Some(msg!("error.search.no_agent", email = email))
                 }
                 _ => None,
             };
@@ -294,7 +294,7 @@ impl App {
                 .ok()
                 .filter(|o| *o <= rapport_search::MAX_OFFSET)
                 .ok_or_else(|| {
-                    AppError::invalid("cursor", "is not a cursor this search returned")
+                    AppError::invalid("cursor", msg!("error.search.cursor"))
                 })?,
         };
         let limit = request.limit.clamp(1, rapport_search::MAX_PAGE);

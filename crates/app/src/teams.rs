@@ -15,7 +15,7 @@ impl App {
             .await
             .map_err(|e| match AppError::from(e) {
                 AppError::Conflict(_) => {
-                    AppError::Conflict(format!("a team named {name:?} already exists"))
+                    AppError::Conflict(msg!("error.teams.name_taken", name = format!("{name:?}")))
                 }
                 other => other,
             })
@@ -47,7 +47,7 @@ impl App {
             for agent in members {
                 self.store.agent(*agent).await.map_err(missing_as(
                     "members",
-                    format!("agent {agent} does not exist"),
+                    msg!("error.agents.no_agent", id = agent),
                 ))?;
             }
         }
@@ -55,7 +55,7 @@ impl App {
             .update_team(id, name.as_deref(), members)
             .await
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict("another team has that name".into()),
+                AppError::Conflict(_) => AppError::Conflict(msg!("error.teams.other_has_name")),
                 other => other,
             })
     }
@@ -77,33 +77,26 @@ impl App {
 }
 
 /// The sentence of a refused team deletion: what blocks it and what to do.
-fn blocked(b: &TeamBlockers) -> String {
-    let mut reasons = Vec::new();
-    if b.open_tickets > 0 {
-        let named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
-        let more = if b.open_tickets > b.sample.len() as i64 {
-            ", …"
-        } else {
-            ""
-        };
-        reasons.push(format!(
-            "{} open ticket{} still wait{} in its queue ({}{more}); transfer {} to another team first",
-            b.open_tickets,
-            if b.open_tickets == 1 { "" } else { "s" },
-            if b.open_tickets == 1 { "s" } else { "" },
-            named.join(", "),
-            if b.open_tickets == 1 { "it" } else { "them" },
-        ));
+fn blocked(b: &TeamBlockers) -> crate::Msg {
+    let mut named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
+    if b.open_tickets > b.sample.len() as i64 {
+        named.push("…".into());
     }
-    if !b.policies.is_empty() {
-        let names: Vec<String> = b.policies.iter().map(|p| format!("{p:?}")).collect();
-        reasons.push(format!(
-            "the response-target polic{} {} name{} it; change {} first",
-            if names.len() == 1 { "y" } else { "ies" },
-            names.join(", "),
-            if names.len() == 1 { "s" } else { "" },
-            if names.len() == 1 { "it" } else { "them" },
-        ));
+    let tickets = named.join(", ");
+    let policies: Vec<String> = b.policies.iter().map(|p| format!("{p:?}")).collect();
+    let policies = policies.join(", ");
+    match (b.open_tickets > 0, !b.policies.is_empty()) {
+        (true, true) => msg!(
+            "error.teams.blocked_both",
+            count = b.open_tickets,
+            tickets = tickets,
+            policies = policies
+        ),
+        (true, false) => msg!(
+            "error.teams.blocked_tickets",
+            count = b.open_tickets,
+            tickets = tickets
+        ),
+        _ => msg!("error.teams.blocked_policies", policies = policies),
     }
-    format!("the team cannot be deleted: {}", reasons.join("; "))
 }

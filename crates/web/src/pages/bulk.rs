@@ -29,7 +29,7 @@ pub async fn bulk(
     for (_, v) in fields.iter().filter(|(k, _)| k == "ids") {
         let id = v
             .parse::<i64>()
-            .map_err(|_| ApiError::field("ids", "must be ticket numbers"))?;
+            .map_err(|_| ApiError::refusal("ids", rapport_app::msg!("error.page.ticket_numbers")))?;
         ids.push(TicketId(id));
     }
     let mut commands = Vec::new();
@@ -42,7 +42,7 @@ pub async fn bulk(
         other => {
             let to = other
                 .parse::<i64>()
-                .map_err(|_| ApiError::field("assign", "choose an agent"))?;
+                .map_err(|_| ApiError::refusal("assign", rapport_app::msg!("error.page.choose_agent")))?;
             commands.push(Command::Assign {
                 agent: AgentId(to),
                 team: None,
@@ -53,7 +53,10 @@ pub async fn bulk(
     if !status.is_empty() {
         let to = status
             .parse::<Status>()
-            .map_err(|_| ApiError::field("status", format!("unknown status {status:?}")))?;
+            .map_err(|_| ApiError::refusal(
+                "status",
+                rapport_app::msg!("error.tickets.bad_status", status = format!("{status:?}")),
+            ))?;
         commands.push(Command::ChangeStatus { to });
     }
     let tags: Vec<String> = one("tags")

@@ -72,7 +72,7 @@ pub async fn heartbeat(
     let activity = form
         .activity
         .parse::<Activity>()
-        .map_err(|_| crate::error::ApiError::field("activity", "must be viewing or replying"))?;
+        .map_err(|_| crate::error::ApiError::refusal("activity", rapport_app::msg!("error.page.activity")))?;
     let based_on = parse_based_on(&form.based_on)?;
     let ticket = TicketId(id);
     let others = s.app.heartbeat(&agent.caller, ticket, activity).await?;
@@ -132,7 +132,7 @@ pub fn parse_based_on(text: &str) -> Result<Option<MessageId>, PageError> {
         t => t
             .parse::<i64>()
             .map(|m| Some(MessageId(m)))
-            .map_err(|_| crate::error::ApiError::field("based_on", "must be a message id").into()),
+            .map_err(|_| crate::error::ApiError::refusal("based_on", rapport_app::msg!("error.page.message_id")).into()),
     }
 }
 

@@ -64,10 +64,10 @@ pub fn describe(
         ),
         EventKind::CoachOverridden { checks, reason, .. } => fill(
             "event.coach_overridden",
-            &[("checks", &checks.join(", ")), ("reason", reason)],
+            &[("checks", &check_names(lang, checks)), ("reason", reason)],
         ),
         EventKind::CoachFound { checks, .. } => {
-            fill("event.coach_found", &[("checks", &checks.join(", "))])
+            fill("event.coach_found", &[("checks", &check_names(lang, checks))])
         }
         other => describe_more((lang, zone), who, other, agent_name),
     }
@@ -196,4 +196,13 @@ fn describe_more(
         // The first lines are described by `describe`.
         _ => String::new(),
     }
+}
+
+/// The coach's checks as the reader names them (`coach.check.<check>`).
+fn check_names(lang: Lang, checks: &[String]) -> String {
+    let names: Vec<&str> = checks
+        .iter()
+        .map(|c| word(lang, "coach.check", c))
+        .collect();
+    names.join(", ")
 }

@@ -14,6 +14,8 @@ pub mod assets;
 pub mod bulk;
 #[cfg(test)]
 mod catalogue_tests;
+#[cfg(test)]
+mod refusal_catalogue_tests;
 pub mod coaching;
 pub mod collisions;
 pub mod composer;

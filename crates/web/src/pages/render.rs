@@ -295,7 +295,7 @@ impl IntoResponse for PageError {
             s if s.is_server_error() => "error.server",
             _ => "error.refused",
         });
-        let message = error_message(lang, &self.error);
+        let message = refusal_text(lang, &self.error);
         let chrome = Chrome {
             business: "Rapport".into(),
             area_label: "",
@@ -337,14 +337,37 @@ pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone, lang: Lang) -> (String, Str
     )
 }
 
-/// The sentence of a refusal in the reader's language: the catalogue's
-/// `error.code.<code>` when it has one, else the use case's own sentence
-/// (English: it names the field and the rule).
+/// The sentence of a refusal in the reader's language: the use case's own
+/// (a catalogue key with its values), else the catalogue's
+/// `error.code.<code>` when it has one, else the English message (only
+/// what axum refuses before a handler: a malformed form or path).
 fn error_message(lang: Lang, error: &ApiError) -> String {
+    if let Some(sentence) = &error.sentence {
+        return sentence.text(lang);
+    }
     let key = format!("error.code.{}", error.code);
     if Lang::has(&key) {
         lang.text(&key).to_string()
     } else {
         error.message.clone()
+    }
+}
+
+/// A refusal as a notice above a form: the field at fault (as the
+/// catalogue's `field.<name>` words it, else its wire name) and the
+/// sentence, in the reader's language.
+pub fn refusal_text(lang: Lang, error: &ApiError) -> String {
+    let sentence = error_message(lang, error);
+    match &error.field {
+        Some(field) => {
+            let key = format!("field.{field}");
+            let name = if Lang::has(&key) {
+                lang.text(&key)
+            } else {
+                field.as_str()
+            };
+            format!("{name}: {sentence}")
+        }
+        None => sentence,
     }
 }

@@ -306,7 +306,7 @@ pub async fn show(
             .app
             .scorecard(&agent.caller, agent.caller.agent_id, &query)
             .await?;
-        advice = card.needs_help.clone();
+        advice = card.advice.iter().map(|m| m.text(lang)).collect();
         let mut rows = vec![(lang.text("report.me").to_string(), &card.figures)];
         if let Some(team) = &card.team_figures {
             rows.push((lang.text("report.my_teams").to_string(), team));

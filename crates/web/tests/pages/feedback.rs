@@ -30,7 +30,7 @@ async fn sql(h: &Harness, statement: &str) {
 }
 
 /// A solved ticket whose customer was asked; returns it and its link's path.
-async fn asked(h: &Harness) -> (i64, String) {
+pub(crate) async fn asked(h: &Harness) -> (i64, String) {
     let id = h.ticket("Broken lamp", Some(h.team)).await;
     let (s, b) = h
         .post(
