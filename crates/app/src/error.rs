@@ -215,6 +215,28 @@ fn refusal(error: &TicketError) -> Msg {
     }
 }
 
+/// What is wrong with a query, in the catalogues' words.
+pub(crate) fn query_words(kind: &rapport_search::QueryErrorKind) -> Msg {
+    use rapport_search::QueryErrorKind;
+    use rapport_search::query::{MAX_CLAUSES, MAX_QUERY_BYTES};
+    match kind {
+        QueryErrorKind::Empty => msg!("error.query.empty"),
+        QueryErrorKind::TooLong => msg!("error.query.too_long", max = MAX_QUERY_BYTES),
+        QueryErrorKind::TooManyClauses => msg!("error.query.too_many", max = MAX_CLAUSES),
+        QueryErrorKind::UnclosedQuote => msg!("error.query.unclosed_quote"),
+        QueryErrorKind::MissingValue => msg!("error.query.missing_value"),
+        QueryErrorKind::UnknownFilter(v) => msg!("error.query.unknown_filter", value = v),
+        QueryErrorKind::BadStatus(v) => msg!("error.query.bad_status", value = v),
+        QueryErrorKind::BadHas(v) => msg!("error.query.bad_has", value = v),
+        QueryErrorKind::BadDate(v) => msg!("error.query.bad_date", value = v),
+        QueryErrorKind::BadDue(v) => msg!("error.query.bad_due", value = v),
+        QueryErrorKind::BadBreached(v) => msg!("error.query.bad_breached", value = v),
+        QueryErrorKind::BadTicketNumber => msg!("error.query.ticket_number"),
+        QueryErrorKind::DanglingMinus => msg!("error.query.dangling_minus"),
+        other => Msg::detail(other.to_string()),
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {

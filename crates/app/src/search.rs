@@ -101,7 +101,7 @@ fn search_error(e: rapport_search::SearchError) -> AppError {
 
 fn query_error(e: QueryError) -> AppError {
     AppError::BadQuery {
-        message: Msg::detail(e.kind.to_string()),
+        message: crate::error::query_words(&e.kind),
         start: e.span.start,
         end: e.span.end,
     }

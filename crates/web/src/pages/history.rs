@@ -200,9 +200,9 @@ fn describe_more(
 
 /// The coach's checks as the reader names them (`coach.check.<check>`).
 fn check_names(lang: Lang, checks: &[String]) -> String {
-    let names: Vec<&str> = checks
+    let names: Vec<String> = checks
         .iter()
-        .map(|c| word(lang, "coach.check", c))
+        .map(|c| super::render::check_name(lang, c))
         .collect();
     names.join(", ")
 }

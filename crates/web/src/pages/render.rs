@@ -183,6 +183,17 @@ pub fn word(lang: Lang, list: &str, wire: &str) -> &'static str {
     lang.text(&format!("{list}.{wire}"))
 }
 
+/// A coach check as people read it (`coach.check.<name>`); a name the
+/// catalogues do not know (a check since retired) as it was stored.
+pub fn check_name(lang: Lang, check: &str) -> String {
+    let key = format!("coach.check.{check}");
+    if Lang::has(&key) {
+        lang.text(&key).to_string()
+    } else {
+        check.to_string()
+    }
+}
+
 tokio::task_local! {
     /// The language of the page being answered: the browser's, then the
     /// signed-in agent's or customer's (so an error page reads in it too).
