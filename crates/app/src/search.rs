@@ -13,7 +13,7 @@
 //! watermark is committed with the documents, so after a crash the indexer
 //! catches up from where its index stands, without a rebuild.
 
-use crate::{App, AppError, Caller, Msg};
+use crate::{App, AppError, Caller};
 use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};

@@ -10,7 +10,7 @@ use crate::{App, AppError, Caller};
 use rapport_core::sla::{Clock, ClockKind, ClockPlan, SlaChange, SlaPolicy, SlaRules, Targets};
 use rapport_core::{AgentId, Event, EventKind, Permission, TeamId, Ticket, TicketId, Timestamp};
 use rapport_store::{
-    JobKind, JobRecord, NewJob, NewNotification, NewOutboxMail, NotificationKind,
+    JobKind, JobRecord, NewJob, NewOutboxMail, NotificationKind,
     NotificationRecord, OutboxKind, WriteTx,
 };
 use serde::{Deserialize, Serialize};
@@ -395,9 +395,9 @@ impl App {
             } else {
                 NotificationKind::SlaWarning
             };
-            let note = note(agent, Some(ticket.id), kind, &words);
-            let text = note.text.clone();
-            notes.push(note);
+            let written = note(agent, Some(ticket.id), kind, &words);
+            let text = written.text.clone();
+            notes.push(written);
             let due = if self.config.business.escalate_in_business_hours && !calendar.is_open(now) {
                 calendar.next_opening(now).unwrap_or(now)
             } else {
