@@ -6,7 +6,7 @@
 //! takes the [`Caller`] and checks the caller's role and ownership before the
 //! state machine in `rapport-core` checks the move itself.
 
-/// A [`Msg`]: `msg!("error.key", name = value, ...)`; every value is
+/// A [`Msg`]: `msg!("error.passwords.min", min = 10)`; every value is
 /// shown with `Display`. A test checks that every key written so is in the
 /// catalogues.
 #[macro_export]

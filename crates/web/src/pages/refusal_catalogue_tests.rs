@@ -23,7 +23,9 @@ fn sources(folders: &[&str]) -> Vec<(PathBuf, String)> {
             let path = entry.expect("an entry").path();
             if path.is_dir() {
                 todo.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.to_string_lossy().ends_with("_tests.rs")
+            {
                 let text = std::fs::read_to_string(&path).expect("read a source");
                 out.push((path, text));
             }
