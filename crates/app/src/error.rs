@@ -17,6 +17,10 @@ pub struct Msg {
     /// The values, by name.
     #[serde(default)]
     pub args: Vec<(Cow<'static, str>, String)>,
+    /// Values that are sentences themselves, by name: shown one after
+    /// another, separated by "; ".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<(Cow<'static, str>, Vec<Msg>)>,
 }
 
 impl Msg {
@@ -28,7 +32,14 @@ impl Msg {
                 .into_iter()
                 .map(|(name, value)| (Cow::Borrowed(name), value))
                 .collect(),
+            lists: Vec::new(),
         }
+    }
+
+    /// The same with a value that is a list of sentences.
+    pub fn with_list(mut self, name: &'static str, sentences: Vec<Msg>) -> Self {
+        self.lists.push((Cow::Borrowed(name), sentences));
+        self
     }
 
     /// A text from outside the catalogues (a parser's or a library's own
@@ -39,10 +50,19 @@ impl Msg {
 
     /// The sentence in `lang`.
     pub fn text(&self, lang: Lang) -> String {
+        let lists: Vec<(&str, String)> = self
+            .lists
+            .iter()
+            .map(|(name, list)| {
+                let texts: Vec<String> = list.iter().map(|m| m.text(lang)).collect();
+                (name.as_ref(), texts.join("; "))
+            })
+            .collect();
         let values: Vec<(&str, &str)> = self
             .args
             .iter()
             .map(|(name, value)| (name.as_ref(), value.as_str()))
+            .chain(lists.iter().map(|(name, text)| (*name, text.as_str())))
             .collect();
         lang.fill(&self.key, &values)
     }
@@ -184,6 +204,7 @@ fn not_found(what: &str) -> Msg {
     Msg {
         key: Cow::Owned(format!("error.missing.{}", what.replace(' ', "_"))),
         args: Vec::new(),
+        lists: Vec::new(),
     }
 }
 
@@ -211,6 +232,7 @@ fn refusal(error: &TicketError) -> Msg {
         other => Msg {
             key: Cow::Owned(format!("error.code.{}", other.code())),
             args: Vec::new(),
+            lists: Vec::new(),
         },
     }
 }

@@ -78,25 +78,31 @@ impl App {
 
 /// The sentence of a refused team deletion: what blocks it and what to do.
 fn blocked(b: &TeamBlockers) -> crate::Msg {
-    let mut named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
-    if b.open_tickets > b.sample.len() as i64 {
-        named.push("…".into());
+    let mut reasons = Vec::new();
+    if b.open_tickets > 0 {
+        let mut named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
+        if b.open_tickets > b.sample.len() as i64 {
+            named.push("…".into());
+        }
+        let tickets = named.join(", ");
+        reasons.push(if b.open_tickets == 1 {
+            msg!("error.teams.blocked_ticket", tickets = tickets)
+        } else {
+            msg!(
+                "error.teams.blocked_tickets",
+                count = b.open_tickets,
+                tickets = tickets
+            )
+        });
     }
-    let tickets = named.join(", ");
-    let policies: Vec<String> = b.policies.iter().map(|p| format!("{p:?}")).collect();
-    let policies = policies.join(", ");
-    match (b.open_tickets > 0, !b.policies.is_empty()) {
-        (true, true) => msg!(
-            "error.teams.blocked_both",
-            count = b.open_tickets,
-            tickets = tickets,
-            policies = policies
-        ),
-        (true, false) => msg!(
-            "error.teams.blocked_tickets",
-            count = b.open_tickets,
-            tickets = tickets
-        ),
-        _ => msg!("error.teams.blocked_policies", policies = policies),
+    if !b.policies.is_empty() {
+        let names: Vec<String> = b.policies.iter().map(|p| format!("{p:?}")).collect();
+        let policies = names.join(", ");
+        reasons.push(if names.len() == 1 {
+            msg!("error.teams.blocked_policy", policies = policies)
+        } else {
+            msg!("error.teams.blocked_policies", policies = policies)
+        });
     }
+    msg!("error.teams.blocked").with_list("reasons", reasons)
 }
