@@ -123,7 +123,10 @@ impl App {
                 "" => None,
                 zone => {
                     jiff::tz::TimeZone::get(zone).map_err(|_| {
-                        AppError::invalid("time_zone", msg!("error.agents.bad_zone", zone = format!("{zone:?}")))
+                        AppError::invalid(
+                            "time_zone",
+                            msg!("error.agents.bad_zone", zone = format!("{zone:?}")),
+                        )
                     })?;
                     Some(zone.to_string())
                 }

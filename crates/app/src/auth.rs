@@ -342,7 +342,11 @@ impl App {
         if !scope.fits(role) {
             return Err(AppError::invalid(
                 "scope",
-                msg!("error.auth.role_scope", role = with_article(role), scope = scope),
+                msg!(
+                    "error.auth.role_scope",
+                    role = with_article(role),
+                    scope = scope
+                ),
             ));
         }
         self.issue_token(agent, &name, (TokenKind::Api, scope), None)

@@ -96,8 +96,7 @@ fn checked(mut spec: CalendarSpec) -> Result<(CalendarSpec, BusinessCalendar), A
     for closure in &mut spec.closures {
         closure.reason = required_text("closures", &closure.reason, MAX_REASON_CHARS)?;
     }
-    let calendar =
-        BusinessCalendar::new(spec)
+    let calendar = BusinessCalendar::new(spec)
         .map_err(|e| AppError::invalid(field_of(&e), crate::Msg::detail(e.to_string())))?;
     Ok((calendar.spec().clone(), calendar))
 }
@@ -157,9 +156,10 @@ fn holidays_into(target: &CalendarSpec, feed: CalendarSpec) -> Result<CalendarSp
 /// A unique-name conflict said in words.
 fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
     move |error| match error {
-        StoreError::Conflict(_) => {
-            AppError::Conflict(msg!("error.calendars.name_taken", name = format!("{name:?}")))
-        }
+        StoreError::Conflict(_) => AppError::Conflict(msg!(
+            "error.calendars.name_taken",
+            name = format!("{name:?}")
+        )),
         other => other.into(),
     }
 }
@@ -333,10 +333,7 @@ impl App {
             spec.name.clone_from(name);
         }
         if spec.name.trim().is_empty() {
-            return Err(AppError::invalid(
-                "name",
-                msg!("error.calendars.no_name"),
-            ));
+            return Err(AppError::invalid("name", msg!("error.calendars.no_name")));
         }
         let (spec, calendar) = checked(spec)?;
         let existing = match existing {

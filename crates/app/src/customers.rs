@@ -17,8 +17,7 @@ pub fn normalize_identities(
     let mut out: Vec<IdentityRecord> = Vec::with_capacity(given.len());
     for (kind, value) in given {
         crate::plain_text("identities", value)?;
-        let value =
-            normalize_identity(*kind, value).map_err(|m| {
+        let value = normalize_identity(*kind, value).map_err(|m| {
             AppError::invalid("identities", msg!("error.field.bad_identity", detail = m))
         })?;
         if out.iter().any(|i| i.kind == *kind && i.value == value) {
@@ -180,9 +179,7 @@ impl App {
             .delete_customer(id)
             .await
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => {
-                    AppError::Conflict(msg!("error.customers.has_tickets"))
-                }
+                AppError::Conflict(_) => AppError::Conflict(msg!("error.customers.has_tickets")),
                 other => other,
             })
     }
@@ -193,8 +190,12 @@ impl App {
         email: &str,
         name: &str,
     ) -> Result<CustomerId, AppError> {
-        let email = normalize_identity(IdentityKind::Email, email)
-            .map_err(|m| AppError::invalid("customer_email", msg!("error.field.bad_identity", detail = m)))?;
+        let email = normalize_identity(IdentityKind::Email, email).map_err(|m| {
+            AppError::invalid(
+                "customer_email",
+                msg!("error.field.bad_identity", detail = m),
+            )
+        })?;
         if let Some(id) = self
             .store
             .customer_by_identity(IdentityKind::Email, &email)

@@ -189,7 +189,9 @@ impl AppError {
             AppError::NotFound(what) => Some(not_found(what)),
             AppError::Refused(e) => Some(refusal(e)),
             AppError::CoachBlocked(_) => Some(msg!("error.code.coach_blocked")),
-            AppError::Collided(newer) => Some(msg!("error.code.ticket_changed", count = newer.len())),
+            AppError::Collided(newer) => {
+                Some(msg!("error.code.ticket_changed", count = newer.len()))
+            }
             AppError::Unavailable(_)
             | AppError::Store(_)
             | AppError::Search(_)
@@ -211,7 +213,9 @@ fn not_found(what: &str) -> Msg {
 /// The sentence of the state machine's refusal: `error.code.<code>`, with
 /// the values the English sentence names.
 fn refusal(error: &TicketError) -> Msg {
-    use rapport_core::machine::{MAX_TAGS_PER_TICKET, MIN_HANDOFF_NOTE_CHARS, MIN_HANDOFF_NOTE_WORDS};
+    use rapport_core::machine::{
+        MAX_TAGS_PER_TICKET, MIN_HANDOFF_NOTE_CHARS, MIN_HANDOFF_NOTE_WORDS,
+    };
     match error {
         TicketError::AlreadyOwned(agent) => msg!("error.code.already_owned", agent = agent),
         TicketError::HandOffNoteTooShort => msg!(
@@ -225,10 +229,7 @@ fn refusal(error: &TicketError) -> Msg {
         }
         TicketError::NoChange(what) => msg!("error.code.no_change", what = what),
         TicketError::BadTag(why) => msg!("error.code.bad_tag", detail = why),
-        TicketError::TooManyTags => msg!(
-            "error.code.too_many_tags",
-            max = MAX_TAGS_PER_TICKET
-        ),
+        TicketError::TooManyTags => msg!("error.code.too_many_tags", max = MAX_TAGS_PER_TICKET),
         other => Msg {
             key: Cow::Owned(format!("error.code.{}", other.code())),
             args: Vec::new(),

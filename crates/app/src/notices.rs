@@ -7,8 +7,8 @@
 use crate::Msg;
 use crate::i18n::{Lang, format_time};
 use rapport_core::Timestamp;
-use rapport_store::{NewNotification, NotificationKind};
 use rapport_core::{AgentId, TicketId};
+use rapport_store::{NewNotification, NotificationKind};
 
 /// A notification to write: its English text and its stored words.
 pub(crate) fn note(

@@ -101,10 +101,7 @@ impl App {
         }
         let age = Timestamp::now().0 / 1_000_000 - secs;
         if age < MIN_FILL_SECS {
-            return Err(AppError::invalid(
-                "stamp",
-                msg!("error.portal.too_quick"),
-            ));
+            return Err(AppError::invalid("stamp", msg!("error.portal.too_quick")));
         }
         if age > MAX_FORM_AGE_SECS {
             return Err(refused());
@@ -133,8 +130,9 @@ impl App {
         }
         self.check_stamp(&request.stamp).await?;
         let name = required_text("name", &request.name, 200)?;
-        let email = normalize_identity(IdentityKind::Email, &request.email)
-            .map_err(|m| AppError::invalid("email", msg!("error.field.bad_identity", detail = m)))?;
+        let email = normalize_identity(IdentityKind::Email, &request.email).map_err(|m| {
+            AppError::invalid("email", msg!("error.field.bad_identity", detail = m))
+        })?;
         let subject = required_text("subject", &request.subject, 300)?;
         let text = body(&request.description).map_err(|e| match e {
             AppError::Invalid { message, .. } => AppError::invalid("description", message),
@@ -185,8 +183,9 @@ impl App {
         lang: Lang,
     ) -> Result<(), AppError> {
         self.take_portal(client)?;
-        let email = normalize_identity(IdentityKind::Email, email)
-            .map_err(|m| AppError::invalid("email", msg!("error.field.bad_identity", detail = m)))?;
+        let email = normalize_identity(IdentityKind::Email, email).map_err(|m| {
+            AppError::invalid("email", msg!("error.field.bad_identity", detail = m))
+        })?;
         let Some(customer) = self
             .store()
             .customer_by_identity(IdentityKind::Email, &email)

@@ -94,7 +94,10 @@ impl App {
         for file in files {
             let shown = clean_file_name(&file.name);
             if file.data.is_empty() {
-                return Err(AppError::invalid("files", msg!("error.portal.file_empty", name = shown)));
+                return Err(AppError::invalid(
+                    "files",
+                    msg!("error.portal.file_empty", name = shown),
+                ));
             }
             if file.data.len() > each {
                 return Err(AppError::invalid(

@@ -110,7 +110,10 @@ impl App {
     pub(crate) fn require_lead(caller: &Caller, action: &str) -> Result<(), AppError> {
         caller.require(Permission::Read, action)?;
         if caller.role < Role::Lead {
-            return Err(AppError::Forbidden(msg!("error.reports.lead_only", action = action)));
+            return Err(AppError::Forbidden(msg!(
+                "error.reports.lead_only",
+                action = action
+            )));
         }
         Ok(())
     }
@@ -220,7 +223,10 @@ impl App {
         Self::require_lead(caller, "read the fairness audit")?;
         let group_by = group_by.trim();
         if group_by.is_empty() || group_by.len() > 64 {
-            return Err(AppError::invalid("group_by", msg!("error.reports.group_len")));
+            return Err(AppError::invalid(
+                "group_by",
+                msg!("error.reports.group_len"),
+            ));
         }
         let grouped: Vec<(String, rapport_core::report::figures::FactRow)> = match group_by {
             "channel" => self

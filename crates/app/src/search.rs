@@ -293,9 +293,7 @@ impl App {
                 .parse::<usize>()
                 .ok()
                 .filter(|o| *o <= rapport_search::MAX_OFFSET)
-                .ok_or_else(|| {
-                    AppError::invalid("cursor", msg!("error.search.cursor"))
-                })?,
+                .ok_or_else(|| AppError::invalid("cursor", msg!("error.search.cursor")))?,
         };
         let limit = request.limit.clamp(1, rapport_search::MAX_PAGE);
         let sort = request.sort;

@@ -10,8 +10,8 @@ use crate::{App, AppError, Caller};
 use rapport_core::sla::{Clock, ClockKind, ClockPlan, SlaChange, SlaPolicy, SlaRules, Targets};
 use rapport_core::{AgentId, Event, EventKind, Permission, TeamId, Ticket, TicketId, Timestamp};
 use rapport_store::{
-    JobKind, JobRecord, NewJob, NewOutboxMail, NotificationKind,
-    NotificationRecord, OutboxKind, WriteTx,
+    JobKind, JobRecord, NewJob, NewOutboxMail, NotificationKind, NotificationRecord, OutboxKind,
+    WriteTx,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -554,10 +554,9 @@ impl App {
     async fn checked_policy(&self, id: i64, input: PolicyInput) -> Result<SlaPolicy, AppError> {
         let name = crate::required_text("name", &input.name, 200)?;
         let minutes = |field: &'static str, v: Option<i64>| match v {
-            Some(m) if !(1..=525_600).contains(&m) => Err(AppError::invalid(
-                field,
-                msg!("error.sla.target_range"),
-            )),
+            Some(m) if !(1..=525_600).contains(&m) => {
+                Err(AppError::invalid(field, msg!("error.sla.target_range")))
+            }
             _ => Ok(v),
         };
         let targets = Targets {
@@ -580,8 +579,9 @@ impl App {
         }
         let mut conditions = input.conditions;
         for tag in &mut conditions.tags {
-            *tag = rapport_core::ticket::normalize_tag(tag)
-                .map_err(|m| AppError::invalid("conditions.tags", msg!("error.field.bad_tag", detail = m)))?;
+            *tag = rapport_core::ticket::normalize_tag(tag).map_err(|m| {
+                AppError::invalid("conditions.tags", msg!("error.field.bad_tag", detail = m))
+            })?;
         }
         Ok(SlaPolicy {
             id,

@@ -290,16 +290,16 @@ impl App {
     ) -> Result<TemplateCheck, AppError> {
         caller.require(Permission::ManageTeams, "change mail templates")?;
         if !valid_name(name) {
-            return Err(AppError::invalid(
-                "name",
-                msg!("error.templates.name"),
-            ));
+            return Err(AppError::invalid("name", msg!("error.templates.name")));
         }
         crate::plain_text("subject", subject)?;
         crate::plain_text("body", body)?;
         let (sample_subject, _) = render_sample("subject", subject)?;
         if sample_subject.trim().is_empty() {
-            return Err(AppError::invalid("subject", msg!("error.templates.empty_subject")));
+            return Err(AppError::invalid(
+                "subject",
+                msg!("error.templates.empty_subject"),
+            ));
         }
         let (sample_body, used) = render_sample("body", body)?;
         check_required(name, &used)?;
@@ -475,10 +475,7 @@ fn check_required(name: &str, used: &[String]) -> Result<(), AppError> {
         Some((what, required)) => {
             for required in required {
                 if !used.iter().any(|u| u == required) {
-                    return Err(AppError::invalid(
-                        "body",
-                        required_msg(what, required),
-                    ));
+                    return Err(AppError::invalid("body", required_msg(what, required)));
                 }
             }
             Ok(())

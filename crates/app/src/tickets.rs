@@ -788,7 +788,11 @@ fn may_work_on(caller: &Caller, ticket: &Ticket, action: &str) -> Result<(), App
     if owns || caller.role.allows(Permission::DispatchAnyTicket) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(msg!("error.auth.role_cannot", role = "an agent", action = action)))
+        Err(AppError::Forbidden(msg!(
+            "error.auth.role_cannot",
+            role = "an agent",
+            action = action
+        )))
     }
 }
 
@@ -827,7 +831,9 @@ fn authorize(caller: &Caller, ticket: &Ticket, command: &Command) -> Result<(), 
         Command::RateSatisfaction { .. }
         | Command::OpenRecovery { .. }
         | Command::FollowUpRecovery { .. }
-        | Command::RecordReview { .. } => Err(AppError::Forbidden(msg!("error.tickets.own_endpoints"))),
+        | Command::RecordReview { .. } => {
+            Err(AppError::Forbidden(msg!("error.tickets.own_endpoints")))
+        }
     }
 }
 
@@ -836,9 +842,12 @@ pub fn parse_statuses(text: &str) -> Result<Vec<Status>, AppError> {
     text.split(',')
         .filter(|s| !s.trim().is_empty())
         .map(|s| {
-            s.trim()
-                .parse::<Status>()
-                .map_err(|_| AppError::invalid("status", msg!("error.tickets.bad_status", status = format!("{s:?}"))))
+            s.trim().parse::<Status>().map_err(|_| {
+                AppError::invalid(
+                    "status",
+                    msg!("error.tickets.bad_status", status = format!("{s:?}")),
+                )
+            })
         })
         .collect()
 }

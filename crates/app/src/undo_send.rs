@@ -197,7 +197,9 @@ impl App {
             return Ok(undone);
         }
         match self.store().held_reply(held).await {
-            Ok(found) if found.agent_id == caller.agent_id => Err(AppError::Conflict(msg!("error.undo.left"))),
+            Ok(found) if found.agent_id == caller.agent_id => {
+                Err(AppError::Conflict(msg!("error.undo.left")))
+            }
             Ok(_) | Err(StoreError::NotFound(_)) => Err(AppError::NotFound("held reply")),
             Err(error) => Err(error.into()),
         }

@@ -54,10 +54,7 @@ impl App {
         }
         let name = clean_file_name(file_name);
         if name.is_empty() {
-            return Err(AppError::invalid(
-                "name",
-                msg!("error.uploads.no_name"),
-            ));
+            return Err(AppError::invalid("name", msg!("error.uploads.no_name")));
         }
         let content_type = content_type.trim().to_ascii_lowercase();
         let valid_type = content_type.split_once('/').is_some_and(|(a, b)| {

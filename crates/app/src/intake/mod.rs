@@ -604,7 +604,10 @@ impl App {
         // An unknown id is NotFound from the store (404); a known one that is
         // not held is a conflict.
         if !self.store().requeue_inbound(id).await? {
-            return Err(AppError::Conflict(msg!("error.intake.not_quarantined", id = id)));
+            return Err(AppError::Conflict(msg!(
+                "error.intake.not_quarantined",
+                id = id
+            )));
         }
         let raw = self.raw_bytes(self.store().raw_mail(id).await?).await?;
         self.ingest_with(vec![Arc::new(raw)], true)

@@ -132,7 +132,11 @@ pub async fn coach(
     Form(form): Form<CoachForm>,
 ) -> Result<Response, PageError> {
     if form.draft.len() > rapport_app::tickets::MAX_BODY_BYTES {
-        return Err(crate::error::ApiError::refusal("draft", rapport_app::msg!("error.page.too_long")).into());
+        return Err(crate::error::ApiError::refusal(
+            "draft",
+            rapport_app::msg!("error.page.too_long"),
+        )
+        .into());
     }
     if form.draft.trim().is_empty() {
         return Ok(page(StatusCode::OK, &CoachBox::empty(agent.chrome, id)));

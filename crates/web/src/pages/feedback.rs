@@ -274,9 +274,10 @@ pub async fn recovery_follow_up(
     Id(id): Id,
     Form(form): Form<FollowUpForm>,
 ) -> Result<Response, PageError> {
-    let outcome = form.outcome.parse::<RecoveryOutcome>().map_err(|_| {
-        AppError::invalid("outcome", rapport_app::msg!("error.page.outcome"))
-    })?;
+    let outcome = form
+        .outcome
+        .parse::<RecoveryOutcome>()
+        .map_err(|_| AppError::invalid("outcome", rapport_app::msg!("error.page.outcome")))?;
     s.app
         .follow_up_recovery(&agent.caller, id, outcome, &form.note)
         .await?;

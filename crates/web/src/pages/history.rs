@@ -66,9 +66,10 @@ pub fn describe(
             "event.coach_overridden",
             &[("checks", &check_names(lang, checks)), ("reason", reason)],
         ),
-        EventKind::CoachFound { checks, .. } => {
-            fill("event.coach_found", &[("checks", &check_names(lang, checks))])
-        }
+        EventKind::CoachFound { checks, .. } => fill(
+            "event.coach_found",
+            &[("checks", &check_names(lang, checks))],
+        ),
         other => describe_more((lang, zone), who, other, agent_name),
     }
 }

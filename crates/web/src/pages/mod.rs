@@ -14,8 +14,6 @@ pub mod assets;
 pub mod bulk;
 #[cfg(test)]
 mod catalogue_tests;
-#[cfg(test)]
-mod refusal_catalogue_tests;
 pub mod coaching;
 pub mod collisions;
 pub mod composer;
@@ -27,6 +25,8 @@ pub mod notifications;
 pub mod portal;
 pub mod portal_form;
 pub mod preferences;
+#[cfg(test)]
+mod refusal_catalogue_tests;
 pub mod render;
 pub mod reports;
 mod search;

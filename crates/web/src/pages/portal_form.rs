@@ -92,7 +92,11 @@ impl<S: Send + Sync> FromRequest<S> for PortalForm {
                 None => {
                     let text = field.text().await.map_err(refused)?;
                     if text.len() > MAX_TEXT_FIELD_BYTES {
-                        return Err(ApiError::refusal(&name, rapport_app::msg!("error.page.too_long")).into());
+                        return Err(ApiError::refusal(
+                            &name,
+                            rapport_app::msg!("error.page.too_long"),
+                        )
+                        .into());
                     }
                     form.fields.insert(name, text);
                 }

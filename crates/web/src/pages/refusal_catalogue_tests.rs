@@ -61,7 +61,10 @@ fn placeholders(text: &str) -> BTreeSet<String> {
 }
 
 fn assert_in_catalogues(key: &str, from: &str) {
-    assert!(Lang::has(key), "{key} (from {from}) is not in the catalogues");
+    assert!(
+        Lang::has(key),
+        "{key} (from {from}) is not in the catalogues"
+    );
     for lang in LANGS {
         assert_ne!(lang.text(key), "?", "{key} in {lang}");
     }
@@ -168,8 +171,14 @@ fn other_languages_fill_only_what_english_fills() {
 
 #[test]
 fn a_refusal_reads_in_german_and_its_english_is_the_api_s() {
-    let refusal = AppError::invalid("password", rapport_app::msg!("error.passwords.min", min = 10));
-    assert_eq!(refusal.to_string(), "password: must have at least 10 characters");
+    let refusal = AppError::invalid(
+        "password",
+        rapport_app::msg!("error.passwords.min", min = 10),
+    );
+    assert_eq!(
+        refusal.to_string(),
+        "password: must have at least 10 characters"
+    );
     let sentence: Msg = refusal.sentence().expect("a sentence");
     assert_eq!(sentence.text(Lang::De), "muss mindestens 10 Zeichen haben");
     let detail = Msg::detail("line 3: no END:VEVENT");

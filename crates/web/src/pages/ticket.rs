@@ -142,7 +142,10 @@ async fn render(
     let canned = s.app.canned_replies_for(&agent.caller, id).await?;
     if let Some(name) = draft.canned.take() {
         let chosen = canned.iter().find(|c| c.name == name).ok_or_else(|| {
-            crate::error::ApiError::refusal("canned", rapport_app::msg!("error.page.canned", name = format!("{name:?}")))
+            crate::error::ApiError::refusal(
+                "canned",
+                rapport_app::msg!("error.page.canned", name = format!("{name:?}")),
+            )
         })?;
         if !draft.text.is_empty() {
             draft.text.push_str("\n\n");
@@ -515,10 +518,9 @@ pub async fn transfer(
     Id(id): Id,
     Form(form): Form<TransferForm>,
 ) -> Result<Response, PageError> {
-    let to_agent = form
-        .to_agent
-        .parse::<i64>()
-        .map_err(|_| crate::error::ApiError::refusal("to_agent", rapport_app::msg!("error.page.choose_agent")))?;
+    let to_agent = form.to_agent.parse::<i64>().map_err(|_| {
+        crate::error::ApiError::refusal("to_agent", rapport_app::msg!("error.page.choose_agent"))
+    })?;
     let command = Command::Transfer {
         to_agent: Some(AgentId(to_agent)),
         to_team: None,
@@ -544,7 +546,10 @@ pub async fn status(
     let to = form.status.parse::<Status>().map_err(|_| {
         crate::error::ApiError::refusal(
             "status",
-            rapport_app::msg!("error.tickets.bad_status", status = format!("{:?}", form.status)),
+            rapport_app::msg!(
+                "error.tickets.bad_status",
+                status = format!("{:?}", form.status)
+            ),
         )
     })?;
     let result = s

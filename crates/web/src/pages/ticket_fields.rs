@@ -35,7 +35,10 @@ pub async fn priority(
     let to = form.priority.parse::<Priority>().map_err(|_| {
         crate::error::ApiError::refusal(
             "priority",
-            rapport_app::msg!("error.page.priority", value = format!("{:?}", form.priority)),
+            rapport_app::msg!(
+                "error.page.priority",
+                value = format!("{:?}", form.priority)
+            ),
         )
     })?;
     let result = s

@@ -37,7 +37,11 @@ async fn a_german_lead_reads_refusals_findings_and_notifications_in_german(h: &H
     let answered = customer
         .post(
             &path,
-            &[("csrf", &csrf), ("rating", "1"), ("comment", "Nobody called back.")],
+            &[
+                ("csrf", &csrf),
+                ("rating", "1"),
+                ("comment", "Nobody called back."),
+            ],
         )
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
@@ -64,12 +68,23 @@ async fn a_german_lead_reads_refusals_findings_and_notifications_in_german(h: &H
     assert!(text.starts_with("Recovery task "), "{api}");
 
     // A refusal: a transfer without a hand-off note.
-    let id = mail_in(h, "Cy Dahl", "cy@example.com", "Invoice wrong", "Billed twice.").await;
+    let id = mail_in(
+        h,
+        "Cy Dahl",
+        "cy@example.com",
+        "Invoice wrong",
+        "Billed twice.",
+    )
+    .await;
     let at = format!("/app/tickets/{id}");
     lead.submit(&at, &format!("{at}/assign-to-me"), &[]).await;
     let to = h.other_agent_id.0.to_string();
     let refused = lead
-        .submit(&at, &format!("{at}/transfer"), &[("to_agent", &to), ("note", "")])
+        .submit(
+            &at,
+            &format!("{at}/transfer"),
+            &[("to_agent", &to), ("note", "")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(
@@ -86,7 +101,11 @@ async fn a_german_lead_reads_refusals_findings_and_notifications_in_german(h: &H
         .submit(&at, &format!("{at}/status"), &[("status", "sleeping")])
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-    assert!(bad.body.contains("Status: unbekannter Status"), "{}", bad.body);
+    assert!(
+        bad.body.contains("Status: unbekannter Status"),
+        "{}",
+        bad.body
+    );
     assert!(!bad.body.contains("unknown status"), "{}", bad.body);
 
     // The coach's findings: their kind and explanation in German.
@@ -110,6 +129,10 @@ async fn a_german_lead_reads_refusals_findings_and_notifications_in_german(h: &H
         "vague_promise",
         "a promise without a time",
     ] {
-        assert!(!checked.body.contains(english), "{english}: {}", checked.body);
+        assert!(
+            !checked.body.contains(english),
+            "{english}: {}",
+            checked.body
+        );
     }
 }

@@ -11,7 +11,6 @@ pub mod templates;
 pub mod tokens;
 
 use super::render::{Chrome, PageError, page, refusal_text};
-use rapport_app::i18n::Lang;
 use super::session::AgentPage;
 use crate::state::AppState;
 use askama::Template;
@@ -21,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rapport_app::AppError;
+use rapport_app::i18n::Lang;
 use rapport_core::Permission;
 use serde::Deserialize;
 

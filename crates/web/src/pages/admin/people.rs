@@ -204,10 +204,18 @@ pub async fn change_agent(
             None => None,
             Some("true") => Some(true),
             Some("false") => Some(false),
-            Some(_) => return Err(AppError::invalid("active", rapport_app::msg!("error.page.true_false"))),
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "active",
+                    rapport_app::msg!("error.page.true_false"),
+                ));
+            }
         };
         if role.is_none() && active.is_none() {
-            return Err(AppError::invalid("role", rapport_app::msg!("error.page.choose_role")));
+            return Err(AppError::invalid(
+                "role",
+                rapport_app::msg!("error.page.choose_role"),
+            ));
         }
         Ok(AgentUpdate {
             name: None,

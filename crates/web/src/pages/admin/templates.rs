@@ -114,11 +114,7 @@ pub async fn new(
     let name = q.name.unwrap_or_default();
     match s.app.template_draft(&agent.caller, &name, Lang::En).await? {
         Some(_) => Ok(Redirect::to(&format!("/app/admin/templates/{name}")).into_response()),
-        None => Err(AppError::invalid(
-            "name",
-            rapport_app::msg!("error.templates.name"),
-        )
-        .into()),
+        None => Err(AppError::invalid("name", rapport_app::msg!("error.templates.name")).into()),
     }
 }
 
