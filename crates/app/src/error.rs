@@ -178,7 +178,7 @@ impl AppError {
     /// by their code (`error.code.<code>`).
     pub fn sentence(&self) -> Option<Msg> {
         match self {
-            AppError::Unauthorized(key) => Some(Msg::new(*key, Vec::new())),
+            AppError::Unauthorized(key) => Some(Msg::new(key, Vec::new())),
             AppError::Forbidden(m)
             | AppError::Conflict(m)
             | AppError::TooManyAttempts(m)
