@@ -65,22 +65,18 @@ impl App {
             Some(lead) => vec![lead],
             None => tx.active_admins().await?,
         };
-        let words = match source {
-            RecoverySource::Survey => msg!(
-                "notification.recovery.rated",
-                task = task_id,
-                ticket = ticket.id,
-                rating = rating,
-                due = due_at
-            ),
-            RecoverySource::Review => msg!(
-                "notification.recovery.reviewed",
-                task = task_id,
-                ticket = ticket.id,
-                rating = rating,
-                due = due_at
-            ),
+        let how = match source {
+            RecoverySource::Survey => msg!("notification.recovery.by_survey"),
+            RecoverySource::Review => msg!("notification.recovery.by_review"),
         };
+        let words = msg!(
+            "notification.recovery",
+            task = task_id,
+            ticket = ticket.id,
+            rating = rating,
+            due = due_at
+        )
+        .with_list("how", vec![how]);
         let notes: Vec<NewNotification> = told
             .into_iter()
             .map(|agent_id| {

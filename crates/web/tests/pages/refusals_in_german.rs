@@ -12,14 +12,7 @@ use serde_json::json;
 both_backends!(a_german_lead_reads_refusals_findings_and_notifications_in_german);
 
 async fn a_german_lead_reads_refusals_findings_and_notifications_in_german(h: &Harness) {
-    let (s, _) = h
-        .post(
-            &format!("/api/v1/teams/{}/lead", h.team.0),
-            &h.admin,
-            json!({"agent_id": h.lead_id.0}),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200);
+    crate::feedback::lead_the_team(h).await;
     let (s, b) = h
         .call(
             Method::PATCH,
@@ -54,7 +47,7 @@ async fn a_german_lead_reads_refusals_findings_and_notifications_in_german(h: &H
     assert!(notes.body.contains("<html lang=\"de\">"), "{}", notes.body);
     assert!(
         notes.body.contains(&format!(
-            "die Kundschaft von Ticket #{ticket} hat es mit 1 von 5 bewertet"
+            "die Kundschaft von Ticket #{ticket} hat es in der Umfrage mit 1 von 5 bewertet"
         )),
         "{}",
         notes.body
