@@ -283,8 +283,7 @@ impl App {
     /// Redeems a one-time link: opens the customer's portal session. A
     /// used, expired or unknown link is refused.
     pub async fn redeem_sign_in_link(&self, token: &str) -> Result<NewWebSession, AppError> {
-        const REFUSED: AppError =
-            AppError::Unauthorized("this sign-in link was already used or has expired");
+        const REFUSED: AppError = AppError::Unauthorized("error.portal.link_used");
         if !token.starts_with("pl_") || token.len() != 67 {
             return Err(REFUSED);
         }
