@@ -264,9 +264,9 @@ pub struct PageError {
 }
 
 impl PageError {
-    /// A 401 with a sentence.
-    pub fn unauthorized(message: &str) -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message).into()
+    /// A 401 with the sentence of a catalogue key.
+    pub fn unauthorized(key: &'static str) -> Self {
+        AppError::Unauthorized(key).into()
     }
 
     /// A 403 for a form whose CSRF token is missing or wrong.
