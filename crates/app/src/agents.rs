@@ -72,7 +72,7 @@ impl App {
             .await
             .map_err(|e| match AppError::from(e) {
                 AppError::Conflict(_) => {
-                    AppError::Conflict(format!("an agent with e-mail {email} already exists"))
+                    AppError::Conflict(msg!("error.agents.email_taken", email = email))
                 }
                 other => other,
             })
@@ -123,7 +123,10 @@ impl App {
                 "" => None,
                 zone => {
                     jiff::tz::TimeZone::get(zone).map_err(|_| {
-                        AppError::invalid("time_zone", format!("{zone:?} is not an IANA time zone"))
+                        AppError::invalid(
+                            "time_zone",
+                            msg!("error.agents.bad_zone", zone = format!("{zone:?}")),
+                        )
                     })?;
                     Some(zone.to_string())
                 }
@@ -165,9 +168,7 @@ impl App {
     ) -> Result<AuditLine, AppError> {
         caller.require(Permission::ManageAgents, "reset other agents' passwords")?;
         if id == caller.agent_id {
-            return Err(AppError::Conflict(
-                "this would sign you out everywhere; change your own password as on your own account (PATCH /api/v1/agents/{your id})".into(),
-            ));
+            return Err(AppError::Conflict(msg!("error.agents.own_password")));
         }
         let mut agent = self.store.agent(id).await?;
         agent.password_hash = Some(hash_password(password).await?);

@@ -49,14 +49,16 @@ impl Caller {
     /// action. Every use case checks its callers here.
     pub fn require(&self, permission: Permission, action: &str) -> Result<(), AppError> {
         if !self.role.allows(permission) {
-            Err(AppError::Forbidden(format!(
-                "{} cannot {action}",
-                with_article(self.role)
+            Err(AppError::Forbidden(msg!(
+                "error.auth.role_cannot",
+                role = with_article(self.role),
+                action = action
             )))
         } else if !self.scope.grants(permission) {
-            Err(AppError::Forbidden(format!(
-                "a token with the {} scope cannot {action}",
-                self.scope.as_str()
+            Err(AppError::Forbidden(msg!(
+                "error.auth.scope_cannot",
+                scope = self.scope.as_str(),
+                action = action
             )))
         } else {
             Ok(())
@@ -87,7 +89,8 @@ pub fn secret_hash(secret: &str) -> String {
 
 /// Lower-cases and checks a login e-mail.
 pub fn login_email(email: &str) -> Result<String, AppError> {
-    normalize_identity(IdentityKind::Email, email).map_err(|m| AppError::invalid("email", m))
+    normalize_identity(IdentityKind::Email, email)
+        .map_err(|m| AppError::invalid("email", msg!("error.field.bad_identity", detail = m)))
 }
 
 impl App {
@@ -118,11 +121,11 @@ impl App {
         if email.len() > MAX_IDENTITY_BYTES {
             return Err(AppError::invalid(
                 "email",
-                format!("must have at most {MAX_IDENTITY_BYTES} bytes"),
+                msg!("error.field.max_bytes", max = MAX_IDENTITY_BYTES),
             ));
         }
         if password.len() > crate::passwords::MAX_PASSWORD_BYTES {
-            return Err(AppError::Unauthorized("wrong e-mail or password"));
+            return Err(AppError::Unauthorized("error.auth.wrong_password"));
         }
         let keys = LoginKeys::new(client, &email);
         self.check_login_keys(&keys).await?;
@@ -140,7 +143,7 @@ impl App {
             }
             _ => {
                 self.login_failed(&keys).await?;
-                Err(AppError::Unauthorized("wrong e-mail or password"))
+                Err(AppError::Unauthorized("error.auth.wrong_password"))
             }
         }
     }
@@ -171,7 +174,7 @@ impl App {
     /// Resolves a bearer token to its caller, refusing revoked, expired and
     /// deactivated ones.
     pub async fn authenticate(&self, token: &str) -> Result<Caller, AppError> {
-        const REFUSED: AppError = AppError::Unauthorized("invalid, expired or revoked token");
+        const REFUSED: AppError = AppError::Unauthorized("error.auth.bad_token");
         if !token.starts_with("rp_") || token.len() != 67 {
             return Err(REFUSED);
         }
@@ -215,22 +218,24 @@ impl App {
         caller.require(Permission::Work, "create tokens")?;
         let name = required_text("name", name, 100)?;
         if !scope.fits(caller.role) {
-            return Err(AppError::Forbidden(format!(
-                "{} cannot hold a token with the {scope} scope",
-                with_article(caller.role)
+            return Err(AppError::Forbidden(msg!(
+                "error.auth.role_scope",
+                role = with_article(caller.role),
+                scope = scope
             )));
         }
         if !caller.scope.covers(scope) {
-            return Err(AppError::Forbidden(format!(
-                "a token with the {} scope cannot create one with the {scope} scope",
-                caller.scope
+            return Err(AppError::Forbidden(msg!(
+                "error.auth.scope_wider",
+                have = caller.scope,
+                scope = scope
             )));
         }
         let expires = match expires_in_days {
             Some(d) if !(1..=3650).contains(&d) => {
                 return Err(AppError::invalid(
                     "expires_in_days",
-                    "must be from 1 to 3650",
+                    msg!("error.auth.expiry_days"),
                 ));
             }
             Some(d) => Some(Timestamp::now().plus_seconds(d * 86_400)),
@@ -285,14 +290,14 @@ impl App {
         let matches = stored.is_some_and(|h| constant_time_eq(&h, &secret_hash(setup_token)));
         if !matches || self.store.active_admins().await? > 0 {
             self.record_failures(&[&client_key]).await?;
-            return Err(AppError::Unauthorized("invalid or used setup token"));
+            return Err(AppError::Unauthorized("error.auth.bad_setup_token"));
         }
         let email = login_email(email)?;
         let name = required_text("name", name, 200)?;
         let hash = hash_password(password).await?;
         // Deleting first makes the token single-use even under a race.
         if !self.store.delete_setting(SETUP_TOKEN_KEY).await? {
-            return Err(AppError::Unauthorized("invalid or used setup token"));
+            return Err(AppError::Unauthorized("error.auth.bad_setup_token"));
         }
         let agent = self
             .store
@@ -337,9 +342,10 @@ impl App {
         if !scope.fits(role) {
             return Err(AppError::invalid(
                 "scope",
-                format!(
-                    "{} cannot hold a token with the {scope} scope",
-                    with_article(role)
+                msg!(
+                    "error.auth.role_scope",
+                    role = with_article(role),
+                    scope = scope
                 ),
             ));
         }

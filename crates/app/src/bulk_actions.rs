@@ -27,16 +27,16 @@ impl App {
         commands: &[Command],
     ) -> Result<BulkOutcome, AppError> {
         if tickets.is_empty() {
-            return Err(AppError::invalid("ids", "choose at least one ticket"));
+            return Err(AppError::invalid("ids", msg!("error.bulk.none")));
         }
         if tickets.len() > MAX_BULK {
             return Err(AppError::invalid(
                 "ids",
-                format!("at most {MAX_BULK} tickets at once"),
+                msg!("error.bulk.max", max = MAX_BULK),
             ));
         }
         if commands.is_empty() {
-            return Err(AppError::invalid("action", "choose what to do"));
+            return Err(AppError::invalid("action", msg!("error.bulk.no_action")));
         }
         let mut outcome = BulkOutcome::default();
         for id in tickets {

@@ -87,7 +87,7 @@ fn checked(mut spec: CalendarSpec) -> Result<(CalendarSpec, BusinessCalendar), A
     if spec.holidays.len() + spec.closures.len() > MAX_ICAL_EVENTS {
         return Err(AppError::invalid(
             "holidays",
-            format!("at most {MAX_ICAL_EVENTS} holidays and closures"),
+            msg!("error.calendars.max_holidays", max = MAX_ICAL_EVENTS),
         ));
     }
     for holiday in &mut spec.holidays {
@@ -96,8 +96,8 @@ fn checked(mut spec: CalendarSpec) -> Result<(CalendarSpec, BusinessCalendar), A
     for closure in &mut spec.closures {
         closure.reason = required_text("closures", &closure.reason, MAX_REASON_CHARS)?;
     }
-    let calendar =
-        BusinessCalendar::new(spec).map_err(|e| AppError::invalid(field_of(&e), e.to_string()))?;
+    let calendar = BusinessCalendar::new(spec)
+        .map_err(|e| AppError::invalid(field_of(&e), crate::Msg::detail(e.to_string())))?;
     Ok((calendar.spec().clone(), calendar))
 }
 
@@ -109,7 +109,7 @@ fn opens(calendar: &BusinessCalendar) -> Result<(), AppError> {
         Some(t) if t.as_micros() - now.as_micros() <= 366 * 86_400 * 1_000_000 => Ok(()),
         _ => Err(AppError::invalid(
             "hours",
-            "the default calendar must open within the next year",
+            msg!("error.calendars.must_open"),
         )),
     }
 }
@@ -139,9 +139,10 @@ fn holidays_into(target: &CalendarSpec, feed: CalendarSpec) -> Result<CalendarSp
     if timed && feed.time_zone != target.time_zone {
         return Err(AppError::invalid(
             "calendar",
-            format!(
-                "the feed's closures at set times are in {}, the calendar's zone is {}",
-                feed.time_zone, target.time_zone
+            msg!(
+                "error.calendars.zones",
+                feed = feed.time_zone,
+                zone = target.time_zone
             ),
         ));
     }
@@ -155,14 +156,17 @@ fn holidays_into(target: &CalendarSpec, feed: CalendarSpec) -> Result<CalendarSp
 /// A unique-name conflict said in words.
 fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
     move |error| match error {
-        StoreError::Conflict(_) => AppError::Conflict(format!("a calendar named {name:?} exists")),
+        StoreError::Conflict(_) => AppError::Conflict(msg!(
+            "error.calendars.name_taken",
+            name = format!("{name:?}")
+        )),
         other => other.into(),
     }
 }
 
 /// An iCalendar error as a field error that names the line.
 fn ical_error(error: IcalError) -> AppError {
-    AppError::invalid("calendar", error.to_string())
+    AppError::invalid("calendar", crate::Msg::detail(error.to_string()))
 }
 
 impl App {
@@ -321,7 +325,7 @@ impl App {
             let Some(target) = &existing else {
                 return Err(AppError::invalid(
                     "name",
-                    "holidays are imported into an existing calendar: name one",
+                    msg!("error.calendars.holidays_into"),
                 ));
             };
             spec = holidays_into(&target.spec, spec)?;
@@ -329,10 +333,7 @@ impl App {
             spec.name.clone_from(name);
         }
         if spec.name.trim().is_empty() {
-            return Err(AppError::invalid(
-                "name",
-                "name the calendar: the file has no X-WR-CALNAME",
-            ));
+            return Err(AppError::invalid("name", msg!("error.calendars.no_name")));
         }
         let (spec, calendar) = checked(spec)?;
         let existing = match existing {

@@ -193,7 +193,7 @@ impl App {
             }
             Some(_) => Err(AppError::invalid(
                 "override_reason",
-                "must have at most 500 characters",
+                msg!("error.field.max_chars", max = 500),
             )),
             None => Err(AppError::CoachBlocked(blocking)),
         }

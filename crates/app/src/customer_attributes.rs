@@ -22,9 +22,10 @@ fn check_name(name: &str) -> Result<(), AppError> {
     if !good_start || !good_rest || name.len() > MAX_NAME {
         return Err(AppError::invalid(
             "attributes",
-            format!(
-                "{name:?} is not an attribute name: a lowercase letter, then up to {} lowercase letters, digits, _ or -",
-                MAX_NAME - 1
+            msg!(
+                "error.attributes.bad_name",
+                name = format!("{name:?}"),
+                max = MAX_NAME - 1
             ),
         ));
     }
@@ -57,7 +58,7 @@ impl App {
         if changes.len() > MAX_ATTRIBUTES {
             return Err(AppError::invalid(
                 "attributes",
-                format!("at most {MAX_ATTRIBUTES} attributes at once"),
+                msg!("error.attributes.at_once", max = MAX_ATTRIBUTES),
             ));
         }
         let mut checked = Vec::with_capacity(changes.len());
@@ -79,7 +80,7 @@ impl App {
         if after.len() > MAX_ATTRIBUTES {
             return Err(AppError::invalid(
                 "attributes",
-                format!("a customer has at most {MAX_ATTRIBUTES} attributes"),
+                msg!("error.attributes.too_many", max = MAX_ATTRIBUTES),
             ));
         }
         self.store()

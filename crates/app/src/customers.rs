@@ -17,12 +17,13 @@ pub fn normalize_identities(
     let mut out: Vec<IdentityRecord> = Vec::with_capacity(given.len());
     for (kind, value) in given {
         crate::plain_text("identities", value)?;
-        let value =
-            normalize_identity(*kind, value).map_err(|m| AppError::invalid("identities", m))?;
+        let value = normalize_identity(*kind, value).map_err(|m| {
+            AppError::invalid("identities", msg!("error.field.bad_identity", detail = m))
+        })?;
         if out.iter().any(|i| i.kind == *kind && i.value == value) {
             return Err(AppError::invalid(
                 "identities",
-                format!("{value} is listed twice"),
+                msg!("error.customers.twice", value = value),
             ));
         }
         out.push(IdentityRecord { kind: *kind, value });
@@ -116,7 +117,7 @@ impl App {
             if name.chars().count() > MAX_SEARCH_CHARS {
                 return Err(AppError::invalid(
                     "name",
-                    format!("search for at most {MAX_SEARCH_CHARS} characters"),
+                    msg!("error.customers.search_chars", max = MAX_SEARCH_CHARS),
                 ));
             }
         }
@@ -178,9 +179,7 @@ impl App {
             .delete_customer(id)
             .await
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict(
-                    "this customer has tickets; their record is kept for the history".into(),
-                ),
+                AppError::Conflict(_) => AppError::Conflict(msg!("error.customers.has_tickets")),
                 other => other,
             })
     }
@@ -191,8 +190,12 @@ impl App {
         email: &str,
         name: &str,
     ) -> Result<CustomerId, AppError> {
-        let email = normalize_identity(IdentityKind::Email, email)
-            .map_err(|m| AppError::invalid("customer_email", m))?;
+        let email = normalize_identity(IdentityKind::Email, email).map_err(|m| {
+            AppError::invalid(
+                "customer_email",
+                msg!("error.field.bad_identity", detail = m),
+            )
+        })?;
         if let Some(id) = self
             .store
             .customer_by_identity(IdentityKind::Email, &email)

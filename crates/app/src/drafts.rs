@@ -19,7 +19,7 @@ impl App {
         if body.len() > MAX_DRAFT_BYTES {
             return Err(AppError::invalid(
                 "body",
-                format!("must have at most {MAX_DRAFT_BYTES} bytes"),
+                msg!("error.field.max_bytes", max = MAX_DRAFT_BYTES),
             ));
         }
         self.store().ticket(ticket).await?;

@@ -78,9 +78,10 @@ impl Lang {
                 let known: Vec<&str> = LANGS.iter().map(|l| l.as_str()).collect();
                 crate::AppError::invalid(
                     field,
-                    format!(
-                        "{code:?} is not a language we have; use one of {}",
-                        known.join(", ")
+                    msg!(
+                        "error.lang.unknown",
+                        code = format!("{code:?}"),
+                        known = known.join(", ")
                     ),
                 )
             }),

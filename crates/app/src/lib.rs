@@ -6,6 +6,16 @@
 //! takes the [`Caller`] and checks the caller's role and ownership before the
 //! state machine in `rapport-core` checks the move itself.
 
+/// A [`Msg`]: `msg!("error.passwords.min", min = 10)`; every value is
+/// shown with `Display`. A test checks that every key written so is in the
+/// catalogues.
+#[macro_export]
+macro_rules! msg {
+    ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::Msg::new($key, vec![$((stringify!($name), $value.to_string())),*])
+    };
+}
+
 pub mod agents;
 pub mod auth;
 pub mod bulk_actions;
@@ -26,6 +36,7 @@ pub mod i18n;
 pub mod intake;
 pub mod mail_admin;
 pub mod mailer;
+pub mod notices;
 mod outbound;
 pub mod passwords;
 pub mod poller;
@@ -47,7 +58,7 @@ pub mod web_sessions;
 pub mod workspace;
 
 pub use auth::{Caller, IssuedToken};
-pub use error::AppError;
+pub use error::{AppError, Msg};
 
 use rapport_mail::SubjectTag;
 use rapport_store::Store;
@@ -327,12 +338,12 @@ pub(crate) fn required_text(
     plain_text(field, value)?;
     let value = value.trim();
     if value.is_empty() {
-        return Err(AppError::invalid(field, "must not be empty"));
+        return Err(AppError::invalid(field, msg!("error.field.empty")));
     }
     if value.chars().count() > max {
         return Err(AppError::invalid(
             field,
-            format!("must have at most {max} characters"),
+            msg!("error.field.max_chars", max = max),
         ));
     }
     Ok(value.to_string())
@@ -342,7 +353,8 @@ pub(crate) fn required_text(
 /// ([`rapport_core::text`]): the web layer refuses them in every request,
 /// this is the same rule for the other ways in (the CLI, demo data).
 pub(crate) fn plain_text(field: &'static str, value: &str) -> Result<(), AppError> {
-    rapport_core::check_text(value).map_err(|m| AppError::invalid(field, m))
+    rapport_core::check_text(value)
+        .map_err(|m| AppError::invalid(field, msg!("error.field.control_chars", detail = m)))
 }
 
 /// The stored records the use cases hand out, re-exported so front ends need not know the store.

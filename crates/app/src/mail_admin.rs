@@ -165,9 +165,10 @@ impl App {
             && requeued.is_empty()
         {
             let record = self.store().outbox_record(id).await?;
-            return Err(AppError::Conflict(format!(
-                "mail {id} is {}; only failed mail can be retried",
-                record.status.as_str()
+            return Err(AppError::Conflict(msg!(
+                "error.mail.not_failed",
+                id = id,
+                status = record.status.as_str()
             )));
         }
         tracing::info!(

@@ -36,7 +36,7 @@ pub(crate) async fn permit() -> Result<HashingPermit, AppError> {
     if WAITING.fetch_add(1, Ordering::AcqRel) >= limit {
         WAITING.fetch_sub(1, Ordering::AcqRel);
         return Err(AppError::Throttled {
-            message: "the server is busy checking passwords; try again in a moment".into(),
+            message: msg!("error.passwords.busy"),
             retry_after_secs: 1,
         });
     }
@@ -92,13 +92,13 @@ pub(crate) fn check_password(password: &str) -> Result<(), AppError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::invalid(
             "password",
-            format!("must have at least {MIN_PASSWORD_CHARS} characters"),
+            msg!("error.passwords.min", min = MIN_PASSWORD_CHARS),
         ));
     }
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::invalid(
             "password",
-            format!("must have at most {MAX_PASSWORD_BYTES} bytes"),
+            msg!("error.field.max_bytes", max = MAX_PASSWORD_BYTES),
         ));
     }
     Ok(())

@@ -93,7 +93,7 @@ impl App {
     /// Checks the stamp: ours, at least [`MIN_FILL_SECS`] and at most
     /// [`MAX_FORM_AGE_SECS`] old.
     async fn check_stamp(&self, stamp: &str) -> Result<(), AppError> {
-        let refused = || AppError::invalid("stamp", "the form is out of date; load it again");
+        let refused = || AppError::invalid("stamp", msg!("error.portal.stale_form"));
         let (secs, mac) = stamp.split_once('.').ok_or_else(refused)?;
         let secs: i64 = secs.parse().map_err(|_| refused())?;
         if self.stamp_mac(secs).await? != mac {
@@ -101,10 +101,7 @@ impl App {
         }
         let age = Timestamp::now().0 / 1_000_000 - secs;
         if age < MIN_FILL_SECS {
-            return Err(AppError::invalid(
-                "stamp",
-                "that was quicker than a person types; wait a moment and send it again",
-            ));
+            return Err(AppError::invalid("stamp", msg!("error.portal.too_quick")));
         }
         if age > MAX_FORM_AGE_SECS {
             return Err(refused());
@@ -133,8 +130,9 @@ impl App {
         }
         self.check_stamp(&request.stamp).await?;
         let name = required_text("name", &request.name, 200)?;
-        let email = normalize_identity(IdentityKind::Email, &request.email)
-            .map_err(|m| AppError::invalid("email", m))?;
+        let email = normalize_identity(IdentityKind::Email, &request.email).map_err(|m| {
+            AppError::invalid("email", msg!("error.field.bad_identity", detail = m))
+        })?;
         let subject = required_text("subject", &request.subject, 300)?;
         let text = body(&request.description).map_err(|e| match e {
             AppError::Invalid { message, .. } => AppError::invalid("description", message),
@@ -185,8 +183,9 @@ impl App {
         lang: Lang,
     ) -> Result<(), AppError> {
         self.take_portal(client)?;
-        let email = normalize_identity(IdentityKind::Email, email)
-            .map_err(|m| AppError::invalid("email", m))?;
+        let email = normalize_identity(IdentityKind::Email, email).map_err(|m| {
+            AppError::invalid("email", msg!("error.field.bad_identity", detail = m))
+        })?;
         let Some(customer) = self
             .store()
             .customer_by_identity(IdentityKind::Email, &email)
@@ -284,8 +283,7 @@ impl App {
     /// Redeems a one-time link: opens the customer's portal session. A
     /// used, expired or unknown link is refused.
     pub async fn redeem_sign_in_link(&self, token: &str) -> Result<NewWebSession, AppError> {
-        const REFUSED: AppError =
-            AppError::Unauthorized("this sign-in link was already used or has expired");
+        const REFUSED: AppError = AppError::Unauthorized("error.portal.link_used");
         if !token.starts_with("pl_") || token.len() != 67 {
             return Err(REFUSED);
         }

@@ -70,9 +70,10 @@ impl App {
         if files.len() > MAX_PORTAL_FILES {
             return Err(AppError::invalid(
                 "files",
-                format!(
-                    "{} files chosen; at most {MAX_PORTAL_FILES} files can be sent at once",
-                    files.len()
+                msg!(
+                    "error.portal.files_count",
+                    count = files.len(),
+                    max = MAX_PORTAL_FILES
                 ),
             ));
         }
@@ -82,10 +83,10 @@ impl App {
         if total > mail.max_message_attachment_bytes {
             return Err(AppError::invalid(
                 "files",
-                format!(
-                    "the files have {} together; at most {} can be sent at once",
-                    size(total),
-                    size(mail.max_message_attachment_bytes)
+                msg!(
+                    "error.portal.files_size",
+                    size = size(total),
+                    max = size(mail.max_message_attachment_bytes)
                 ),
             ));
         }
@@ -93,22 +94,26 @@ impl App {
         for file in files {
             let shown = clean_file_name(&file.name);
             if file.data.is_empty() {
-                return Err(AppError::invalid("files", format!("{shown} is empty")));
+                return Err(AppError::invalid(
+                    "files",
+                    msg!("error.portal.file_empty", name = shown),
+                ));
             }
             if file.data.len() > each {
                 return Err(AppError::invalid(
                     "files",
-                    format!(
-                        "{shown} has {}; at most {} per file",
-                        size(file.data.len()),
-                        size(each)
+                    msg!(
+                        "error.portal.file_size",
+                        name = shown,
+                        size = size(file.data.len()),
+                        max = size(each)
                     ),
                 ));
             }
             if file.name.chars().count() > MAX_FILE_NAME_CHARS {
                 return Err(AppError::invalid(
                     "files",
-                    format!("a file name has at most {MAX_FILE_NAME_CHARS} characters"),
+                    msg!("error.uploads.name_chars", max = MAX_FILE_NAME_CHARS),
                 ));
             }
             let name = if shown.is_empty() {

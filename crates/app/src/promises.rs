@@ -53,9 +53,10 @@ pub(crate) fn choose(
     if let Some((index, _)) = decisions.choices.iter().find(|(i, _)| *i >= found.len()) {
         return Err(AppError::invalid(
             "promises",
-            format!(
-                "there is no promise {index}: the coach found {} in this reply",
-                found.len()
+            msg!(
+                "error.promises.no_index",
+                index = index,
+                found = found.len()
             ),
         ));
     }
@@ -72,7 +73,7 @@ pub(crate) fn choose(
             PromiseChoice::DueAt(at) if at <= now => {
                 return Err(AppError::invalid(
                     "promises",
-                    format!("promise {index} would be due in the past ({at})"),
+                    msg!("error.promises.past", index = index, at = at),
                 ));
             }
             PromiseChoice::DueAt(at) => at,
@@ -109,12 +110,12 @@ impl App {
         let mut events = Vec::new();
         for id in fulfils {
             let promise = tx.promise(*id).await.map_err(|_| {
-                AppError::invalid("fulfils", format!("promise {id} does not exist"))
+                AppError::invalid("fulfils", msg!("error.promises.missing", id = id))
             })?;
             if promise.ticket_id != ticket.id {
                 return Err(AppError::invalid(
                     "fulfils",
-                    format!("promise {id} was made on another ticket"),
+                    msg!("error.promises.other_ticket", id = id),
                 ));
             }
             events.extend(keep(tx, &promise, now).await?);
@@ -240,20 +241,19 @@ impl App {
         let promise = tx.promise(id).await?;
         let lead = caller.require(Permission::ManageTeams, "").is_ok();
         if promise.owner_id != caller.agent_id && !lead {
-            return Err(AppError::Forbidden(
-                "only the promise's owner or a lead can change it".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error.promises.owner_only")));
         }
         if promise.status != PromiseStatus::Open {
-            return Err(AppError::Conflict(format!(
-                "promise {id} is {} already",
-                promise.status
+            return Err(AppError::Conflict(msg!(
+                "error.promises.settled",
+                id = id,
+                status = promise.status
             )));
         }
         let event = match change {
             PromiseUpdate::Kept => keep(&mut tx, &promise, now)
                 .await?
-                .ok_or_else(|| AppError::Conflict(format!("promise {id} was settled meanwhile")))?,
+                .ok_or_else(|| AppError::Conflict(msg!("error.promises.meanwhile", id = id)))?,
             PromiseUpdate::Dropped => {
                 tx.settle_promise(id, PromiseStatus::Dropped, now, None)
                     .await?;
@@ -262,7 +262,7 @@ impl App {
             }
             PromiseUpdate::DueAt(at) => {
                 if at <= now {
-                    return Err(AppError::invalid("due_at", "must be in the future"));
+                    return Err(AppError::invalid("due_at", msg!("error.promises.future")));
                 }
                 tx.reschedule_promise(id, at).await?;
                 self.schedule_promise_timers(&mut tx, id, at, &calendar, now)
@@ -298,15 +298,21 @@ impl App {
         let calendar = self.business_calendar().await?;
         let zone = tx.agent_contact(promise.owner_id).await?.and_then(|c| c.1);
         let when = crate::sla::local_time(promise.due_at, zone.as_deref(), &calendar);
-        tx.notify(&[NewNotification {
-            agent_id: promise.owner_id,
-            ticket_id: Some(promise.ticket_id),
-            kind: NotificationKind::PromiseReminder,
-            text: format!(
-                "Ticket #{}: your promise \"{}\" is due {when}.",
-                promise.ticket_id, promise.text
-            ),
-        }])
+        let mut words = msg!(
+            "notification.promise.due",
+            ticket = promise.ticket_id,
+            promise = promise.text
+        );
+        let zone = crate::sla::zone_name(zone.as_deref(), &calendar);
+        words.args.extend(
+            crate::notices::due_args(promise.due_at, when, &zone).map(|(n, v)| (n.into(), v)),
+        );
+        tx.notify(&[crate::notices::note(
+            promise.owner_id,
+            Some(promise.ticket_id),
+            NotificationKind::PromiseReminder,
+            &words,
+        )])
         .await?;
         append_events(
             tx,
@@ -342,9 +348,10 @@ impl App {
         )
         .await?;
         // The owner and the team's leads hear of it at once.
-        let text = format!(
-            "Ticket #{}: the promise \"{}\" fell due unkept; a message to the customer is prepared.",
-            promise.ticket_id, promise.text
+        let words = msg!(
+            "notification.promise.broken",
+            ticket = promise.ticket_id,
+            promise = promise.text
         );
         let mut told = vec![promise.owner_id];
         if let Some(team) = promise.team_id {
@@ -356,11 +363,13 @@ impl App {
         }
         let notes: Vec<NewNotification> = told
             .into_iter()
-            .map(|agent_id| NewNotification {
-                agent_id,
-                ticket_id: Some(promise.ticket_id),
-                kind: NotificationKind::PromiseBroken,
-                text: text.clone(),
+            .map(|agent_id| {
+                crate::notices::note(
+                    agent_id,
+                    Some(promise.ticket_id),
+                    NotificationKind::PromiseBroken,
+                    &words,
+                )
             })
             .collect();
         tx.notify(&notes).await?;
@@ -387,9 +396,10 @@ impl App {
         caller.require(Permission::Read, "read promises")?;
         let promise = self.store().promise(id).await?;
         let Some(draft) = promise.recovery_draft.clone() else {
-            return Err(AppError::Conflict(format!(
-                "promise {id} is {}; a message is prepared only when one breaks",
-                promise.status
+            return Err(AppError::Conflict(msg!(
+                "error.promises.not_broken",
+                id = id,
+                status = promise.status
             )));
         };
         let ticket = self.store().ticket(promise.ticket_id).await?;

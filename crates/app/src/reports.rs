@@ -92,8 +92,12 @@ pub struct Scorecard {
     pub findings_series: Vec<FindingPeriod>,
     /// Their teams' figures over the same span, for comparison.
     pub team_figures: Option<Figures>,
-    /// Where they could use help, in words (empty: nothing stands out).
+    /// Where they could use help, in English words (empty: nothing
+    /// stands out).
     pub needs_help: Vec<String>,
+    /// The same as catalogue sentences, for pages in the reader's language.
+    #[serde(skip)]
+    pub advice: Vec<crate::Msg>,
 }
 
 impl App {
@@ -106,8 +110,9 @@ impl App {
     pub(crate) fn require_lead(caller: &Caller, action: &str) -> Result<(), AppError> {
         caller.require(Permission::Read, action)?;
         if caller.role < Role::Lead {
-            return Err(AppError::Forbidden(format!(
-                "an agent cannot {action}; agents see their own scorecard"
+            return Err(AppError::Forbidden(msg!(
+                "error.reports.lead_only",
+                action = action
             )));
         }
         Ok(())
@@ -155,9 +160,7 @@ impl App {
                     .iter()
                     .any(|t| theirs.contains(&t.id) && t.members.contains(&caller.agent_id)));
         if !allowed {
-            return Err(AppError::Forbidden(
-                "a scorecard is seen by its agent, the leads of their teams and admins".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error.reports.scorecard")));
         }
         let mine = ReportFilter {
             agent: Some(agent),
@@ -190,10 +193,11 @@ impl App {
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let needs_help = team_figures
+        let advice = team_figures
             .as_ref()
             .map(|team| needs_help(&figures, team))
             .unwrap_or_default();
+        let needs_help = advice.iter().map(ToString::to_string).collect();
         let (overrides, findings) = coach_rows(overrides);
         Ok(Scorecard {
             agent_id: agent,
@@ -204,6 +208,7 @@ impl App {
             findings_series,
             team_figures,
             needs_help,
+            advice,
         })
     }
 
@@ -218,7 +223,10 @@ impl App {
         Self::require_lead(caller, "read the fairness audit")?;
         let group_by = group_by.trim();
         if group_by.is_empty() || group_by.len() > 64 {
-            return Err(AppError::invalid("group_by", "name 1 to 64 characters"));
+            return Err(AppError::invalid(
+                "group_by",
+                msg!("error.reports.group_len"),
+            ));
         }
         let grouped: Vec<(String, rapport_core::report::figures::FactRow)> = match group_by {
             "channel" => self
@@ -240,14 +248,11 @@ impl App {
                 if !names.iter().any(|n| n == attribute) {
                     return Err(AppError::invalid(
                         "group_by",
-                        format!(
-                            "group by channel, priority or a customer attribute ({})",
-                            if names.is_empty() {
-                                "none set".to_string()
-                            } else {
-                                names.join(", ")
-                            }
-                        ),
+                        if names.is_empty() {
+                            msg!("error.reports.group_none")
+                        } else {
+                            msg!("error.reports.group_by", names = names.join(", "))
+                        },
                     ));
                 }
                 self.store()
@@ -390,30 +395,18 @@ fn findings_series(by_day: &[(i64, OverrideCount)], period: Period) -> Vec<Findi
 }
 
 /// Where an agent's figures fall clearly behind their team's, in words.
-pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<String> {
+pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<crate::Msg> {
     let mut out = Vec::new();
     if let (Some(a), Some(t)) = (agent.first_response_median, team.first_response_median)
         && a > t + t / 4 + 5
     {
-        out.push(format!(
-            "First replies take longer: median {a} business minutes against the team's {t}."
-        ));
+        out.push(msg!("advice.first_reply", agent = a, team = t));
     }
     let rates = [
+        ("one_touch", agent.one_touch, team.one_touch, false),
+        ("reopened", agent.reopen_rate, team.reopen_rate, true),
         (
-            "One-touch resolutions",
-            agent.one_touch,
-            team.one_touch,
-            false,
-        ),
-        (
-            "Reopened tickets",
-            agent.reopen_rate,
-            team.reopen_rate,
-            true,
-        ),
-        (
-            "Promises kept on time",
+            "promises_kept",
             agent.promises_on_time,
             team.promises_on_time,
             false,
@@ -427,25 +420,29 @@ pub fn needs_help(agent: &Figures, team: &Figures) -> Vec<String> {
                 a + 0.1 < t
             };
             if behind {
-                out.push(format!(
-                    "{what}: {:.0}% against the team's {:.0}%.",
-                    a * 100.0,
-                    t * 100.0
-                ));
+                let (a, t) = (format!("{:.0}", a * 100.0), format!("{:.0}", t * 100.0));
+                out.push(match what {
+                    "one_touch" => msg!("advice.one_touch", agent = a, team = t),
+                    "reopened" => msg!("advice.reopened", agent = a, team = t),
+                    _ => msg!("advice.promises_kept", agent = a, team = t),
+                });
             }
         }
     }
     if agent.tickets > 0 && agent.overrides * 10 > agent.tickets {
-        out.push(format!(
-            "Sent {} replies over the coach's blocking findings in {} tickets: worth going through them together.",
-            agent.overrides, agent.tickets
+        out.push(msg!(
+            "advice.overrides",
+            overrides = agent.overrides,
+            tickets = agent.tickets
         ));
     }
     if let (Some(a), Some(t)) = (agent.csat_average, team.csat_average)
         && a + 0.5 < t
     {
-        out.push(format!(
-            "Customer ratings average {a:.1} against the team's {t:.1}."
+        out.push(msg!(
+            "advice.ratings",
+            agent = format!("{a:.1}"),
+            team = format!("{t:.1}")
         ));
     }
     out

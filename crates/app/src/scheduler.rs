@@ -427,7 +427,7 @@ impl App {
         if jobs.iter().any(|j| j.kind != JobKind::Probe) {
             return Err(AppError::invalid(
                 "kind",
-                "only probe timers are scheduled by hand",
+                msg!("error.scheduler.probe_only"),
             ));
         }
         let mut tx = self.store().begin_write().await?;

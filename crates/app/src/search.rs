@@ -101,7 +101,7 @@ fn search_error(e: rapport_search::SearchError) -> AppError {
 
 fn query_error(e: QueryError) -> AppError {
     AppError::BadQuery {
-        message: e.kind.to_string(),
+        message: crate::error::query_words(&e.kind),
         start: e.span.start,
         end: e.span.end,
     }
@@ -262,10 +262,10 @@ impl App {
         for clause in &query.clauses {
             let unknown = match &clause.term {
                 Term::Team(Some(name)) if !ctx.teams.contains_key(&name.to_lowercase()) => {
-                    Some(format!("there is no team named `{name}`"))
+                    Some(msg!("error.search.no_team", name = name))
                 }
                 Term::Owner(OwnerRef::Email(email)) if !ctx.agents.contains_key(email) => {
-                    Some(format!("there is no agent with the address `{email}`"))
+                    Some(msg!("error.search.no_agent", email = email))
                 }
                 _ => None,
             };
@@ -293,9 +293,7 @@ impl App {
                 .parse::<usize>()
                 .ok()
                 .filter(|o| *o <= rapport_search::MAX_OFFSET)
-                .ok_or_else(|| {
-                    AppError::invalid("cursor", "is not a cursor this search returned")
-                })?,
+                .ok_or_else(|| AppError::invalid("cursor", msg!("error.search.cursor")))?,
         };
         let limit = request.limit.clamp(1, rapport_search::MAX_PAGE);
         let sort = request.sort;

@@ -4,13 +4,14 @@
 //! notifications and escalation mail; the clocks of one ticket; policies
 //! for admins; and the recompute after a policy or calendar changes.
 
+use crate::notices::{due_args, note};
 use crate::scheduler::JobFailure;
 use crate::{App, AppError, Caller};
 use rapport_core::sla::{Clock, ClockKind, ClockPlan, SlaChange, SlaPolicy, SlaRules, Targets};
 use rapport_core::{AgentId, Event, EventKind, Permission, TeamId, Ticket, TicketId, Timestamp};
 use rapport_store::{
-    JobKind, JobRecord, NewJob, NewNotification, NewOutboxMail, NotificationKind,
-    NotificationRecord, OutboxKind, WriteTx,
+    JobKind, JobRecord, NewJob, NewOutboxMail, NotificationKind, NotificationRecord, OutboxKind,
+    WriteTx,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -104,8 +105,11 @@ pub struct NotificationView {
     pub ticket_id: Option<TicketId>,
     /// Why: sla_warning, sla_breach, promise_reminder, promise_broken, mention.
     pub kind: &'static str,
-    /// What it says.
+    /// What it says (English).
     pub text: String,
+    /// Its words for other languages (see [`crate::notices`]).
+    #[serde(skip)]
+    pub words: Option<String>,
     /// When.
     pub created_at: Timestamp,
     /// When it was read.
@@ -119,6 +123,7 @@ impl From<NotificationRecord> for NotificationView {
             ticket_id: n.ticket_id,
             kind: n.kind.as_str(),
             text: n.text,
+            words: n.words,
             created_at: n.created_at,
             read_at: n.read_at,
         }
@@ -372,25 +377,27 @@ impl App {
         let mut mails = Vec::new();
         let mut sent = Vec::new();
         for (agent, email, zone) in people {
-            let when = due_at.map(|t| local_time(t, zone.as_deref(), calendar));
-            let what = clock_name(*clock);
-            let text = match (breach, when) {
-                (true, _) => format!("Ticket #{}: the {what} target was missed.", ticket.id),
-                (false, Some(when)) => {
-                    format!("Ticket #{}: the {what} is due {when}.", ticket.id)
+            let when = due_at.map(|t| (t, local_time(t, zone.as_deref(), calendar)));
+            let words = match (breach, when) {
+                (true, _) => msg!("notification.sla.missed", ticket = ticket.id, clock = clock),
+                (false, Some((at, english))) => {
+                    let mut words = msg!("notification.sla.due", ticket = ticket.id, clock = clock);
+                    let zone = zone_name(zone.as_deref(), calendar);
+                    words
+                        .args
+                        .extend(due_args(at, english, &zone).map(|(n, v)| (n.into(), v)));
+                    words
                 }
-                (false, None) => format!("Ticket #{}: the {what} is due soon.", ticket.id),
+                (false, None) => msg!("notification.sla.soon", ticket = ticket.id, clock = clock),
             };
-            notes.push(NewNotification {
-                agent_id: agent,
-                ticket_id: Some(ticket.id),
-                kind: if breach {
-                    NotificationKind::SlaBreach
-                } else {
-                    NotificationKind::SlaWarning
-                },
-                text: text.clone(),
-            });
+            let kind = if breach {
+                NotificationKind::SlaBreach
+            } else {
+                NotificationKind::SlaWarning
+            };
+            let written = note(agent, Some(ticket.id), kind, &words);
+            let text = written.text.clone();
+            notes.push(written);
             let due = if self.config.business.escalate_in_business_hours && !calendar.is_open(now) {
                 calendar.next_opening(now).unwrap_or(now)
             } else {
@@ -547,10 +554,9 @@ impl App {
     async fn checked_policy(&self, id: i64, input: PolicyInput) -> Result<SlaPolicy, AppError> {
         let name = crate::required_text("name", &input.name, 200)?;
         let minutes = |field: &'static str, v: Option<i64>| match v {
-            Some(m) if !(1..=525_600).contains(&m) => Err(AppError::invalid(
-                field,
-                "a target is between 1 business minute and a year",
-            )),
+            Some(m) if !(1..=525_600).contains(&m) => {
+                Err(AppError::invalid(field, msg!("error.sla.target_range")))
+            }
             _ => Ok(v),
         };
         let targets = Targets {
@@ -562,19 +568,20 @@ impl App {
         if !(1..=99).contains(&warn) {
             return Err(AppError::invalid(
                 "warn_percent",
-                "the warning share is between 1 and 99 percent",
+                msg!("error.sla.warn_range"),
             ));
         }
         if let Some(calendar) = input.calendar_id {
             self.store
                 .calendar(calendar)
                 .await
-                .map_err(|_| AppError::invalid("calendar_id", "no such calendar"))?;
+                .map_err(|_| AppError::invalid("calendar_id", msg!("error.sla.no_calendar")))?;
         }
         let mut conditions = input.conditions;
         for tag in &mut conditions.tags {
-            *tag = rapport_core::ticket::normalize_tag(tag)
-                .map_err(|m| AppError::invalid("conditions.tags", m))?;
+            *tag = rapport_core::ticket::normalize_tag(tag).map_err(|m| {
+                AppError::invalid("conditions.tags", msg!("error.field.bad_tag", detail = m))
+            })?;
         }
         Ok(SlaPolicy {
             id,
@@ -676,18 +683,19 @@ fn view(rules: &SlaRules, plan: &ClockPlan) -> TicketClocks {
 fn name_taken(error: rapport_store::StoreError) -> AppError {
     let text = error.to_string().to_lowercase();
     if text.contains("unique") || text.contains("duplicate") {
-        AppError::Conflict("a response-target policy of that name exists".into())
+        AppError::Conflict(msg!("error.sla.name_taken"))
     } else {
         error.into()
     }
 }
 
-fn clock_name(kind: ClockKind) -> &'static str {
-    match kind {
-        ClockKind::FirstResponse => "first response",
-        ClockKind::NextResponse => "next response",
-        ClockKind::Resolution => "resolution",
-    }
+/// The zone a recipient reads times in: theirs, else the calendar's.
+pub(crate) fn zone_name(zone: Option<&str>, calendar: &rapport_core::BusinessCalendar) -> String {
+    zone.and_then(|z| jiff::tz::TimeZone::get(z).ok())
+        .unwrap_or_else(|| calendar.time_zone().clone())
+        .iana_name()
+        .unwrap_or("UTC")
+        .to_string()
 }
 
 fn first_line(text: &str) -> &str {

@@ -15,7 +15,7 @@ impl App {
             .await
             .map_err(|e| match AppError::from(e) {
                 AppError::Conflict(_) => {
-                    AppError::Conflict(format!("a team named {name:?} already exists"))
+                    AppError::Conflict(msg!("error.teams.name_taken", name = format!("{name:?}")))
                 }
                 other => other,
             })
@@ -47,7 +47,7 @@ impl App {
             for agent in members {
                 self.store.agent(*agent).await.map_err(missing_as(
                     "members",
-                    format!("agent {agent} does not exist"),
+                    msg!("error.agents.no_agent", id = agent),
                 ))?;
             }
         }
@@ -55,7 +55,7 @@ impl App {
             .update_team(id, name.as_deref(), members)
             .await
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict("another team has that name".into()),
+                AppError::Conflict(_) => AppError::Conflict(msg!("error.teams.other_has_name")),
                 other => other,
             })
     }
@@ -147,33 +147,32 @@ pub(crate) async fn reroute_reopened(
 }
 
 /// The sentence of a refused team deletion: what blocks it and what to do.
-fn blocked(b: &TeamBlockers) -> String {
+fn blocked(b: &TeamBlockers) -> crate::Msg {
     let mut reasons = Vec::new();
     if b.open_tickets > 0 {
-        let named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
-        let more = if b.open_tickets > b.sample.len() as i64 {
-            ", …"
+        let mut named: Vec<String> = b.sample.iter().map(|t| format!("#{}", t.0)).collect();
+        if b.open_tickets > b.sample.len() as i64 {
+            named.push("…".into());
+        }
+        let tickets = named.join(", ");
+        reasons.push(if b.open_tickets == 1 {
+            msg!("error.teams.blocked_ticket", tickets = tickets)
         } else {
-            ""
-        };
-        reasons.push(format!(
-            "{} open ticket{} still wait{} in its queue ({}{more}); transfer {} to another team first",
-            b.open_tickets,
-            if b.open_tickets == 1 { "" } else { "s" },
-            if b.open_tickets == 1 { "s" } else { "" },
-            named.join(", "),
-            if b.open_tickets == 1 { "it" } else { "them" },
-        ));
+            msg!(
+                "error.teams.blocked_tickets",
+                count = b.open_tickets,
+                tickets = tickets
+            )
+        });
     }
     if !b.policies.is_empty() {
         let names: Vec<String> = b.policies.iter().map(|p| format!("{p:?}")).collect();
-        reasons.push(format!(
-            "the response-target polic{} {} name{} it; change {} first",
-            if names.len() == 1 { "y" } else { "ies" },
-            names.join(", "),
-            if names.len() == 1 { "s" } else { "" },
-            if names.len() == 1 { "it" } else { "them" },
-        ));
+        let policies = names.join(", ");
+        reasons.push(if names.len() == 1 {
+            msg!("error.teams.blocked_policy", policies = policies)
+        } else {
+            msg!("error.teams.blocked_policies", policies = policies)
+        });
     }
-    format!("the team cannot be deleted: {}", reasons.join("; "))
+    msg!("error.teams.blocked").with_list("reasons", reasons)
 }

@@ -219,13 +219,13 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
     if source.len() > MAX_TEMPLATE_BYTES {
         return Err(AppError::invalid(
             field,
-            format!("must have at most {MAX_TEMPLATE_BYTES} bytes"),
+            msg!("error.field.max_bytes", max = MAX_TEMPLATE_BYTES),
         ));
     }
     let env = sandbox();
     let template = env
         .template_from_str(source)
-        .map_err(|e| AppError::invalid(field, format!("does not parse: {e}")))?;
+        .map_err(|e| AppError::invalid(field, msg!("error.templates.parse", detail = e)))?;
     let known = sample_variables();
     let globals: Vec<&str> = env.globals().map(|(name, _)| name).collect();
     let mut used: Vec<String> = template
@@ -238,9 +238,10 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
         let names: Vec<&str> = known.keys().copied().collect();
         return Err(AppError::invalid(
             field,
-            format!(
-                "unknown variable {unknown:?}; available: {}",
-                names.join(", ")
+            msg!(
+                "error.templates.unknown_variable",
+                name = format!("{unknown:?}"),
+                available = names.join(", ")
             ),
         ));
     }
@@ -248,7 +249,7 @@ pub fn render_sample(field: &'static str, source: &str) -> Result<(String, Vec<S
         .render(Value::from_pairs(
             known.iter().map(|(k, v)| (*k, v.clone())),
         ))
-        .map_err(|e| AppError::invalid(field, format!("does not render: {e}")))?;
+        .map_err(|e| AppError::invalid(field, msg!("error.templates.render", detail = e)))?;
     Ok((rendered, used))
 }
 
@@ -289,16 +290,16 @@ impl App {
     ) -> Result<TemplateCheck, AppError> {
         caller.require(Permission::ManageTeams, "change mail templates")?;
         if !valid_name(name) {
-            return Err(AppError::invalid(
-                "name",
-                "use 1 to 64 lower-case letters, digits, '-' or '_'",
-            ));
+            return Err(AppError::invalid("name", msg!("error.templates.name")));
         }
         crate::plain_text("subject", subject)?;
         crate::plain_text("body", body)?;
         let (sample_subject, _) = render_sample("subject", subject)?;
         if sample_subject.trim().is_empty() {
-            return Err(AppError::invalid("subject", "must not render empty"));
+            return Err(AppError::invalid(
+                "subject",
+                msg!("error.templates.empty_subject"),
+            ));
         }
         let (sample_body, used) = render_sample("body", body)?;
         check_required(name, &used)?;
@@ -457,9 +458,9 @@ impl App {
 /// only the survey mail has the survey link.
 fn check_required(name: &str, used: &[String]) -> Result<(), AppError> {
     let required = match name {
-        ACKNOWLEDGMENT => Some(("the acknowledgment", ACKNOWLEDGMENT_REQUIRES)),
-        SURVEY => Some(("the survey mail", SURVEY_REQUIRES)),
-        SURVEY_PAGE => Some(("the survey page", SURVEY_PAGE_REQUIRES)),
+        ACKNOWLEDGMENT => Some(("acknowledgment", ACKNOWLEDGMENT_REQUIRES)),
+        SURVEY => Some(("survey", SURVEY_REQUIRES)),
+        SURVEY_PAGE => Some(("survey_page", SURVEY_PAGE_REQUIRES)),
         _ => None,
     };
     if name != SURVEY
@@ -467,17 +468,14 @@ fn check_required(name: &str, used: &[String]) -> Result<(), AppError> {
     {
         return Err(AppError::invalid(
             "body",
-            format!("{{{{ {only} }}}} exists only in the survey mail"),
+            msg!("error.templates.survey_only", name = only),
         ));
     }
     match required {
         Some((what, required)) => {
             for required in required {
                 if !used.iter().any(|u| u == required) {
-                    return Err(AppError::invalid(
-                        "body",
-                        format!("{what} must tell the customer {{{{ {required} }}}}"),
-                    ));
+                    return Err(AppError::invalid("body", required_msg(what, required)));
                 }
             }
             Ok(())
@@ -490,8 +488,18 @@ fn check_required(name: &str, used: &[String]) -> Result<(), AppError> {
         }
         None => Err(AppError::invalid(
             "body",
-            "a canned reply must be personalised: use {{ customer_first_name }} or {{ customer_name }}",
+            msg!("error.templates.personalise"),
         )),
+    }
+}
+
+/// "<the template> must tell the customer {{ <variable> }}", by the
+/// template's name.
+fn required_msg(what: &str, required: &str) -> crate::Msg {
+    match what {
+        "acknowledgment" => msg!("error.templates.requires_ack", name = required),
+        "survey" => msg!("error.templates.requires_survey", name = required),
+        _ => msg!("error.templates.requires_survey_page", name = required),
     }
 }
 

@@ -102,10 +102,11 @@ fn remaining(row: Option<&ThrottleRow>, free: i64, now: Timestamp) -> i64 {
 
 fn throttled(wait: i64) -> AppError {
     AppError::Throttled {
-        message: format!(
-            "too many failed attempts from here; try again in {wait} second{}",
-            if wait == 1 { "" } else { "s" }
-        ),
+        message: if wait == 1 {
+            msg!("error.throttle.failed_one")
+        } else {
+            msg!("error.throttle.failed", wait = wait)
+        },
         retry_after_secs: u64::try_from(wait).unwrap_or(1),
     }
 }
@@ -259,7 +260,7 @@ pub(crate) fn take(limiter: &RateLimiter, agent: i64, what: &str) -> Result<(), 
     limiter
         .take(agent, Instant::now())
         .map_err(|wait| AppError::Throttled {
-            message: format!("too many {what} requests; try again in {wait} s"),
+            message: msg!("error.throttle.requests", what = what, wait = wait),
             retry_after_secs: wait,
         })
 }

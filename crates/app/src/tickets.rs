@@ -160,12 +160,12 @@ pub(crate) fn body(text: &str) -> Result<String, AppError> {
     if text.len() > MAX_BODY_BYTES {
         return Err(AppError::invalid(
             "body",
-            format!("must have at most {MAX_BODY_BYTES} bytes"),
+            msg!("error.field.max_bytes", max = MAX_BODY_BYTES),
         ));
     }
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::invalid("body", "must not be empty"));
+        return Err(AppError::invalid("body", msg!("error.field.empty")));
     }
     Ok(text.to_string())
 }
@@ -182,16 +182,19 @@ impl App {
         if open.tags.len() > rapport_core::machine::MAX_TAGS_PER_TICKET {
             return Err(AppError::invalid(
                 "tags",
-                format!(
-                    "a ticket carries at most {} tags",
-                    rapport_core::machine::MAX_TAGS_PER_TICKET
+                msg!(
+                    "error.code.too_many_tags",
+                    max = rapport_core::machine::MAX_TAGS_PER_TICKET
                 ),
             ));
         }
         let tags = open
             .tags
             .iter()
-            .map(|t| normalize_tag(t).map_err(|m| AppError::invalid("tags", m)))
+            .map(|t| {
+                normalize_tag(t)
+                    .map_err(|m| AppError::invalid("tags", msg!("error.field.bad_tag", detail = m)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let message = open.message.as_deref().map(body).transpose()?;
         if let Some(team) = open.team_id
@@ -199,14 +202,14 @@ impl App {
         {
             return Err(AppError::invalid(
                 "team_id",
-                format!("team {team} does not exist"),
+                msg!("error.tickets.no_team", team = team),
             ));
         }
         let customer_id = match open.customer {
             CustomerRef::Id(id) => {
                 self.store.customer(id).await.map_err(missing_as(
                     "customer_id",
-                    format!("customer {id} does not exist"),
+                    msg!("error.tickets.no_customer", id = id),
                 ))?;
                 id
             }
@@ -480,7 +483,7 @@ impl App {
         {
             return Err(AppError::invalid(
                 "promises",
-                "only a reply to the customer makes or keeps promises",
+                msg!("error.tickets.promises_in_reply"),
             ));
         }
         let (overridden, found, outgoing, promises) = match role {
@@ -558,9 +561,7 @@ impl App {
         if let Some((held, claim)) = held
             && !tx.release_held(held, stored, claim).await?
         {
-            return Err(AppError::Conflict(
-                "another worker released this reply".into(),
-            ));
+            return Err(AppError::Conflict(msg!("error.tickets.released")));
         }
         tx.commit().await?;
         Ok(change)
@@ -707,13 +708,11 @@ impl App {
                     .store
                     .ticket(*of)
                     .await
-                    .map_err(missing_as("of", format!("ticket {of} does not exist")))?;
+                    .map_err(missing_as("of", msg!("error.tickets.no_ticket", id = of)))?;
                 if matches!(survivor.closure, Some(Closure::Duplicate { .. })) {
                     return Err(AppError::invalid(
                         "of",
-                        format!(
-                            "ticket {of} is itself a duplicate; link to the ticket that carries on"
-                        ),
+                        msg!("error.tickets.duplicate_chain", id = of),
                     ));
                 }
                 if survivor.id == id {
@@ -728,12 +727,12 @@ impl App {
         if let Some(agent) = agent {
             let record = self.store.agent(agent).await.map_err(missing_as(
                 "agent_id",
-                format!("agent {agent} does not exist"),
+                msg!("error.agents.no_agent", id = agent),
             ))?;
             if !record.active {
                 return Err(AppError::invalid(
                     "agent_id",
-                    format!("agent {agent} is deactivated"),
+                    msg!("error.agents.inactive", id = agent),
                 ));
             }
         }
@@ -758,7 +757,7 @@ async fn attach(
         .await
         .map_err(|e| match e {
             rapport_store::StoreError::NotFound(_) => {
-                AppError::invalid("attachment_ids", "an upload was sent meanwhile")
+                AppError::invalid("attachment_ids", msg!("error.uploads.sent_meanwhile"))
             }
             other => other.into(),
         })
@@ -807,7 +806,11 @@ fn may_work_on(caller: &Caller, ticket: &Ticket, action: &str) -> Result<(), App
     if owns || caller.role.allows(Permission::DispatchAnyTicket) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("an agent cannot {action}")))
+        Err(AppError::Forbidden(msg!(
+            "error.auth.role_cannot",
+            role = "an agent",
+            action = action
+        )))
     }
 }
 
@@ -846,9 +849,9 @@ fn authorize(caller: &Caller, ticket: &Ticket, command: &Command) -> Result<(), 
         Command::RateSatisfaction { .. }
         | Command::OpenRecovery { .. }
         | Command::FollowUpRecovery { .. }
-        | Command::RecordReview { .. } => Err(AppError::Forbidden(
-            "ratings, recovery tasks and reviews are recorded through their own endpoints".into(),
-        )),
+        | Command::RecordReview { .. } => {
+            Err(AppError::Forbidden(msg!("error.tickets.own_endpoints")))
+        }
     }
 }
 
@@ -857,9 +860,12 @@ pub fn parse_statuses(text: &str) -> Result<Vec<Status>, AppError> {
     text.split(',')
         .filter(|s| !s.trim().is_empty())
         .map(|s| {
-            s.trim()
-                .parse::<Status>()
-                .map_err(|_| AppError::invalid("status", format!("unknown status {s:?}")))
+            s.trim().parse::<Status>().map_err(|_| {
+                AppError::invalid(
+                    "status",
+                    msg!("error.tickets.bad_status", status = format!("{s:?}")),
+                )
+            })
         })
         .collect()
 }
@@ -871,6 +877,6 @@ pub fn parse_owner(text: &str) -> Result<Option<AgentId>, AppError> {
         n => n
             .parse()
             .map(|n| Some(AgentId(n)))
-            .map_err(|_| AppError::invalid("owner", "must be an agent id or none")),
+            .map_err(|_| AppError::invalid("owner", msg!("error.tickets.bad_owner"))),
     }
 }

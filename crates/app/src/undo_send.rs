@@ -197,9 +197,9 @@ impl App {
             return Ok(undone);
         }
         match self.store().held_reply(held).await {
-            Ok(found) if found.agent_id == caller.agent_id => Err(AppError::Conflict(
-                "the reply has already left and can no longer be undone".into(),
-            )),
+            Ok(found) if found.agent_id == caller.agent_id => {
+                Err(AppError::Conflict(msg!("error.undo.left")))
+            }
             Ok(_) | Err(StoreError::NotFound(_)) => Err(AppError::NotFound("held reply")),
             Err(error) => Err(error.into()),
         }
@@ -250,9 +250,7 @@ impl App {
     async fn release(&self, held: &HeldReply, claim: Timestamp) -> Result<(), AppError> {
         let agent = self.store().agent(held.agent_id).await?;
         if !agent.active {
-            return Err(AppError::Forbidden(
-                "the sender's account is disabled".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error.undo.sender_disabled")));
         }
         let caller = Caller::operator(held.agent_id, agent.role);
         let attachments: Vec<i64> = serde_json::from_str(&held.attachment_ids)

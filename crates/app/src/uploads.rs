@@ -40,24 +40,21 @@ impl App {
         if data.len() > limit {
             return Err(AppError::invalid(
                 "file",
-                format!("has {} bytes; at most {limit} are accepted", data.len()),
+                msg!("error.uploads.too_big", size = data.len(), max = limit),
             ));
         }
         if data.is_empty() {
-            return Err(AppError::invalid("file", "is empty"));
+            return Err(AppError::invalid("file", msg!("error.uploads.empty")));
         }
         if file_name.chars().count() > MAX_FILE_NAME_CHARS {
             return Err(AppError::invalid(
                 "name",
-                format!("a file name has at most {MAX_FILE_NAME_CHARS} characters"),
+                msg!("error.uploads.name_chars", max = MAX_FILE_NAME_CHARS),
             ));
         }
         let name = clean_file_name(file_name);
         if name.is_empty() {
-            return Err(AppError::invalid(
-                "name",
-                "give the file a name (?name=...)",
-            ));
+            return Err(AppError::invalid("name", msg!("error.uploads.no_name")));
         }
         let content_type = content_type.trim().to_ascii_lowercase();
         let valid_type = content_type.split_once('/').is_some_and(|(a, b)| {
@@ -71,7 +68,7 @@ impl App {
         if !valid_type {
             return Err(AppError::invalid(
                 "content-type",
-                "must be a MIME type such as application/pdf",
+                msg!("error.uploads.mime"),
             ));
         }
         let size = data.len() as i64;
@@ -108,7 +105,7 @@ impl App {
         if ids.len() > MAX_FILES_PER_MESSAGE {
             return Err(AppError::invalid(
                 "attachment_ids",
-                format!("at most {MAX_FILES_PER_MESSAGE} files per message"),
+                msg!("error.uploads.per_message", max = MAX_FILES_PER_MESSAGE),
             ));
         }
         let mut unique = ids.to_vec();
@@ -117,7 +114,7 @@ impl App {
         if unique.len() != ids.len() {
             return Err(AppError::invalid(
                 "attachment_ids",
-                "an upload is named twice",
+                msg!("error.uploads.twice"),
             ));
         }
         let found = self.store().attachments_by_id(ids).await?;
@@ -128,7 +125,7 @@ impl App {
             if !ok {
                 return Err(AppError::invalid(
                     "attachment_ids",
-                    format!("upload {id} is unknown, someone else's, or already sent"),
+                    msg!("error.uploads.unknown", id = id),
                 ));
             }
         }

@@ -120,7 +120,7 @@ impl App {
     /// The agent signed in with this workspace cookie, refusing ended,
     /// expired and customer sessions and deactivated agents.
     pub async fn agent_web_session(&self, token: &str) -> Result<Caller, AppError> {
-        const REFUSED: AppError = AppError::Unauthorized("sign in to the workspace");
+        const REFUSED: AppError = AppError::Unauthorized("error.sessions.workspace");
         if !token.starts_with(AGENT_PREFIX) || token.len() != 67 {
             return Err(REFUSED);
         }
@@ -146,7 +146,7 @@ impl App {
     /// The customer signed in with this portal cookie, refusing ended,
     /// expired and agent sessions.
     pub async fn customer_web_session(&self, token: &str) -> Result<CustomerId, AppError> {
-        const REFUSED: AppError = AppError::Unauthorized("sign in to the portal");
+        const REFUSED: AppError = AppError::Unauthorized("error.sessions.portal");
         if !token.starts_with(CUSTOMER_PREFIX) || token.len() != 67 {
             return Err(REFUSED);
         }

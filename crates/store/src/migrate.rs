@@ -127,6 +127,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "admin_gaps",
         include_str!("../migrations/0028_admin_gaps.sql"),
     ),
+    (
+        29,
+        "notification_words",
+        include_str!("../migrations/0029_notification_words.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -42,8 +42,11 @@ pub struct NewNotification {
     pub ticket_id: Option<TicketId>,
     /// Why.
     pub kind: NotificationKind,
-    /// What it says (in the agent's time zone).
+    /// What it says (in the agent's time zone), in English.
     pub text: String,
+    /// The same as a catalogue key and its values (JSON), for the
+    /// reader's language.
+    pub words: Option<String>,
 }
 
 /// A stored notification.
@@ -57,8 +60,11 @@ pub struct NotificationRecord {
     pub ticket_id: Option<TicketId>,
     /// Why.
     pub kind: NotificationKind,
-    /// What it says.
+    /// What it says, in English.
     pub text: String,
+    /// The same as a catalogue key and its values (JSON); none in rows
+    /// written before migration 0029.
+    pub words: Option<String>,
     /// When.
     pub created_at: Timestamp,
     /// When the agent read it.
@@ -71,12 +77,13 @@ impl WriteTx {
         let now = Timestamp::now();
         for n in items {
             sqlx::query(
-                "INSERT INTO notifications (agent_id, ticket_id, kind, text, created_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO notifications (agent_id, ticket_id, kind, text, words, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(n.agent_id.0)
             .bind(n.ticket_id.map(|t| t.0))
             .bind(n.kind.as_str())
             .bind(&n.text)
+            .bind(n.words.as_deref())
             .bind(now.0)
             .execute(&mut *self.tx)
             .await?;
@@ -137,7 +144,7 @@ impl Store {
             ""
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id, agent_id, ticket_id, kind, text, created_at, read_at FROM notifications \
+            "SELECT id, agent_id, ticket_id, kind, text, words, created_at, read_at FROM notifications \
              WHERE agent_id = $1{unread} ORDER BY id DESC LIMIT $2"
         )))
         .bind(agent.0)
@@ -152,6 +159,7 @@ impl Store {
                     ticket_id: r.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
                     kind: parse(&r.try_get::<String, _>("kind")?)?,
                     text: r.try_get("text")?,
+                    words: r.try_get("words")?,
                     created_at: Timestamp(r.try_get("created_at")?),
                     read_at: r.try_get::<Option<i64>, _>("read_at")?.map(Timestamp),
                 })

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rapport_app::AppError;
+use rapport_app::{AppError, Msg};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -53,6 +53,9 @@ pub struct ApiError {
     pub newer_messages: Option<Box<serde_json::Value>>,
     /// The bytes of a search query at fault, for `bad_query`.
     pub span: Option<Box<[u32; 2]>>,
+    /// The sentence as the catalogues word it, for pages in the reader's
+    /// language (`message` is its English text).
+    pub sentence: Option<Box<Msg>>,
 }
 
 impl ApiError {
@@ -66,6 +69,7 @@ impl ApiError {
             findings: None,
             newer_messages: None,
             span: None,
+            sentence: None,
         }
     }
 
@@ -79,7 +83,15 @@ impl ApiError {
             findings: None,
             newer_messages: None,
             span: None,
+            sentence: None,
         }
+    }
+
+    /// A 422 naming the field, its sentence from the catalogues.
+    pub fn refusal(field: &str, message: Msg) -> Self {
+        let mut error = Self::field(field, message.to_string());
+        error.sentence = Some(Box::new(message));
+        error
     }
 
     /// A 404.
@@ -158,8 +170,9 @@ impl From<AppError> for ApiError {
             AppError::Invalid { field, .. } => Some((*field).to_string()),
             _ => None,
         };
+        let sentence = error.sentence().map(Box::new);
         let message = match &error {
-            AppError::Invalid { message, .. } => message.clone(),
+            AppError::Invalid { message, .. } => message.to_string(),
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(%error, "request failed");
                 "something went wrong on our side; it has been logged".into()
@@ -199,6 +212,7 @@ impl From<AppError> for ApiError {
             findings,
             newer_messages,
             span,
+            sentence,
         }
     }
 }

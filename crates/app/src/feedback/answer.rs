@@ -141,7 +141,7 @@ impl App {
         answer: SurveyAnswer,
     ) -> Result<(), AppError> {
         if !feedback::valid_rating(answer.rating) {
-            return Err(AppError::invalid("rating", "choose a rating from 1 to 5"));
+            return Err(AppError::invalid("rating", msg!("error.feedback.rating")));
         }
         let comment = feedback::clean_comment(answer.comment.as_deref());
         if let Some(comment) = &comment {
@@ -149,7 +149,7 @@ impl App {
             if comment.chars().count() > MAX_COMMENT_CHARS {
                 return Err(AppError::invalid(
                     "comment",
-                    format!("must have at most {MAX_COMMENT_CHARS} characters"),
+                    msg!("error.field.max_chars", max = MAX_COMMENT_CHARS),
                 ));
             }
         }
@@ -173,10 +173,10 @@ impl App {
             .filter(|s| customer.is_none_or(|c| c == s.customer_id))
             .ok_or(AppError::NotFound("survey"))?;
         if state(&survey, now) == SurveyState::Expired {
-            return Err(AppError::Gone(format!(
-                "this survey closed on {}; it took answers for {} days",
-                survey.expires_at,
-                self.config().feedback.survey_days
+            return Err(AppError::Gone(msg!(
+                "error.feedback.survey_closed",
+                at = survey.expires_at,
+                days = self.config().feedback.survey_days
             )));
         }
         let actor = Actor::Customer(survey.customer_id);

@@ -65,21 +65,27 @@ impl App {
             Some(lead) => vec![lead],
             None => tx.active_admins().await?,
         };
-        let what = match source {
-            RecoverySource::Survey => "rated",
-            RecoverySource::Review => "reviewed",
+        let how = match source {
+            RecoverySource::Survey => msg!("notification.recovery.by_survey"),
+            RecoverySource::Review => msg!("notification.recovery.by_review"),
         };
-        let text = format!(
-            "Recovery task {task_id}: the customer of ticket #{} {what} it {rating} of 5. Follow up by {due_at}.",
-            ticket.id.0
-        );
+        let words = msg!(
+            "notification.recovery",
+            task = task_id,
+            ticket = ticket.id,
+            rating = rating,
+            due = due_at
+        )
+        .with_list("how", vec![how]);
         let notes: Vec<NewNotification> = told
             .into_iter()
-            .map(|agent_id| NewNotification {
-                agent_id,
-                ticket_id: Some(ticket.id),
-                kind: NotificationKind::RecoveryTask,
-                text: text.clone(),
+            .map(|agent_id| {
+                crate::notices::note(
+                    agent_id,
+                    Some(ticket.id),
+                    NotificationKind::RecoveryTask,
+                    &words,
+                )
             })
             .collect();
         tx.notify(&notes).await?;
@@ -184,17 +190,13 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("recovery task"))?;
         if task.lead_id != Some(caller.agent_id) && !caller.role.allows(Permission::ManageTeams) {
-            return Err(AppError::Forbidden(
-                "only the task's lead, another lead or an admin follows up a recovery task".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error.recovery.who")));
         }
         if !tx
             .close_recovery_task(id, outcome, &note, caller.agent_id)
             .await?
         {
-            return Err(AppError::Conflict(
-                "this recovery task was already followed up".into(),
-            ));
+            return Err(AppError::Conflict(msg!("error.recovery.done")));
         }
         let actor = Actor::Agent(caller.agent_id);
         let command = Command::FollowUpRecovery {
@@ -226,12 +228,12 @@ impl App {
                 .await
                 .map_err(crate::error::missing_as(
                     "agent_id",
-                    format!("agent {agent} does not exist"),
+                    msg!("error.agents.no_agent", id = agent),
                 ))?;
             if !record.active {
                 return Err(AppError::invalid(
                     "agent_id",
-                    format!("agent {agent} is deactivated"),
+                    msg!("error.agents.inactive", id = agent),
                 ));
             }
         }

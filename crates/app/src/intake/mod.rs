@@ -604,8 +604,9 @@ impl App {
         // An unknown id is NotFound from the store (404); a known one that is
         // not held is a conflict.
         if !self.store().requeue_inbound(id).await? {
-            return Err(AppError::Conflict(format!(
-                "inbound mail {id} is not quarantined"
+            return Err(AppError::Conflict(msg!(
+                "error.intake.not_quarantined",
+                id = id
             )));
         }
         let raw = self.raw_bytes(self.store().raw_mail(id).await?).await?;

@@ -31,7 +31,7 @@ impl App {
             .reply_to
             .as_ref()
             .or(mail.from.as_ref())
-            .ok_or_else(|| AppError::invalid("from", "the message has no sender address"))?;
+            .ok_or_else(|| AppError::invalid("from", msg!("error.intake.no_sender")))?;
         // Our own address first: it may be one the customer rules refuse
         // (support@localhost), and our own mail is never quarantined.
         let written = from.address.trim().to_lowercase();
@@ -41,7 +41,7 @@ impl App {
             ));
         }
         let sender = normalize_identity(IdentityKind::Email, &from.address)
-            .map_err(|m| AppError::invalid("from", m))?;
+            .map_err(|m| AppError::invalid("from", msg!("error.field.bad_identity", detail = m)))?;
         if is_own_address(&self.config().mail.address, &sender) {
             return Ok(IngestOutcome::Ignored(
                 "sent from this help desk's own address".into(),
@@ -229,9 +229,10 @@ impl App {
             let limit = self.config().mail.new_tickets_per_hour;
             let hour_ago = Timestamp::now().plus_seconds(-3600);
             if tx.tickets_opened_since(customer, hour_ago).await? >= limit {
-                return Err(AppError::TooManyAttempts(format!(
-                    "loop guard: {} already opened {limit} tickets in the last hour; held here for review",
-                    sender.address
+                return Err(AppError::TooManyAttempts(msg!(
+                    "error.intake.loop_guard",
+                    sender = sender.address,
+                    limit = limit
                 )));
             }
         }

@@ -27,9 +27,9 @@ pub async fn bulk(
     };
     let mut ids = Vec::new();
     for (_, v) in fields.iter().filter(|(k, _)| k == "ids") {
-        let id = v
-            .parse::<i64>()
-            .map_err(|_| ApiError::field("ids", "must be ticket numbers"))?;
+        let id = v.parse::<i64>().map_err(|_| {
+            ApiError::refusal("ids", rapport_app::msg!("error.page.ticket_numbers"))
+        })?;
         ids.push(TicketId(id));
     }
     let mut commands = Vec::new();
@@ -40,9 +40,9 @@ pub async fn bulk(
             team: None,
         }),
         other => {
-            let to = other
-                .parse::<i64>()
-                .map_err(|_| ApiError::field("assign", "choose an agent"))?;
+            let to = other.parse::<i64>().map_err(|_| {
+                ApiError::refusal("assign", rapport_app::msg!("error.page.choose_agent"))
+            })?;
             commands.push(Command::Assign {
                 agent: AgentId(to),
                 team: None,
@@ -51,9 +51,12 @@ pub async fn bulk(
     }
     let status = one("status");
     if !status.is_empty() {
-        let to = status
-            .parse::<Status>()
-            .map_err(|_| ApiError::field("status", format!("unknown status {status:?}")))?;
+        let to = status.parse::<Status>().map_err(|_| {
+            ApiError::refusal(
+                "status",
+                rapport_app::msg!("error.tickets.bad_status", status = format!("{status:?}")),
+            )
+        })?;
         commands.push(Command::ChangeStatus { to });
     }
     let tags: Vec<String> = one("tags")

@@ -38,6 +38,7 @@ pub async fn show(
     let q = super::reports::blank_is_none(q);
     let query = q.query()?;
     let overview = s.app.coaching_overview(&agent.caller, &query).await?;
+    let lang = agent.chrome.lang;
     let template = CoachingPage {
         chrome: agent.chrome,
         from: q.from.clone().unwrap_or_default(),
@@ -48,7 +49,7 @@ pub async fn show(
                 id: a.id.0,
                 name: a.name,
                 tickets: card.figures.tickets,
-                needs_help: card.needs_help,
+                needs_help: card.advice.iter().map(|m| m.text(lang)).collect(),
             })
             .collect(),
     };

@@ -69,10 +69,9 @@ pub async fn heartbeat(
     Id(id): Id,
     Form(form): Form<HeartbeatForm>,
 ) -> Result<Response, PageError> {
-    let activity = form
-        .activity
-        .parse::<Activity>()
-        .map_err(|_| crate::error::ApiError::field("activity", "must be viewing or replying"))?;
+    let activity = form.activity.parse::<Activity>().map_err(|_| {
+        crate::error::ApiError::refusal("activity", rapport_app::msg!("error.page.activity"))
+    })?;
     let based_on = parse_based_on(&form.based_on)?;
     let ticket = TicketId(id);
     let others = s.app.heartbeat(&agent.caller, ticket, activity).await?;
@@ -129,10 +128,10 @@ pub async fn save_draft(
 pub fn parse_based_on(text: &str) -> Result<Option<MessageId>, PageError> {
     match text.trim() {
         "" | "0" => Ok(None),
-        t => t
-            .parse::<i64>()
-            .map(|m| Some(MessageId(m)))
-            .map_err(|_| crate::error::ApiError::field("based_on", "must be a message id").into()),
+        t => t.parse::<i64>().map(|m| Some(MessageId(m))).map_err(|_| {
+            crate::error::ApiError::refusal("based_on", rapport_app::msg!("error.page.message_id"))
+                .into()
+        }),
     }
 }
 

@@ -25,7 +25,7 @@ pub struct FindingItem {
     check: &'static str,
     severity: &'static str,
     quote: String,
-    explanation: String,
+    explanation: &'static str,
     suggestion: Option<String>,
     replacement: Option<String>,
     start: usize,
@@ -69,15 +69,19 @@ impl CoachBox {
         let findings = review
             .findings
             .iter()
-            .map(|f| FindingItem {
-                check: f.check.name(),
-                severity: crate::pages::ticket::severity(f.severity),
-                quote: draft.get(f.span.clone()).unwrap_or_default().to_string(),
-                explanation: f.explanation.clone(),
-                replacement: f.suggestion.as_deref().and_then(replacement),
-                suggestion: f.suggestion.clone(),
-                start: units(f.span.start),
-                end: units(f.span.end),
+            .map(|f| {
+                let (check, explanation, suggestion) =
+                    crate::pages::ticket::finding_words(chrome.lang, f);
+                FindingItem {
+                    check,
+                    severity: crate::pages::ticket::severity(f.severity),
+                    quote: draft.get(f.span.clone()).unwrap_or_default().to_string(),
+                    explanation,
+                    replacement: f.suggestion.as_deref().and_then(replacement),
+                    suggestion,
+                    start: units(f.span.start),
+                    end: units(f.span.end),
+                }
             })
             .collect();
         let promises = review
@@ -128,7 +132,11 @@ pub async fn coach(
     Form(form): Form<CoachForm>,
 ) -> Result<Response, PageError> {
     if form.draft.len() > rapport_app::tickets::MAX_BODY_BYTES {
-        return Err(crate::error::ApiError::field("draft", "is too long").into());
+        return Err(crate::error::ApiError::refusal(
+            "draft",
+            rapport_app::msg!("error.page.too_long"),
+        )
+        .into());
     }
     if form.draft.trim().is_empty() {
         return Ok(page(StatusCode::OK, &CoachBox::empty(agent.chrome, id)));
@@ -168,16 +176,16 @@ pub fn decisions(fields: &HashMap<String, String>) -> Result<PromiseDecisions, P
                     .map(|d| d.trim())
                     .unwrap_or_default();
                 PromiseChoice::DueAt(Timestamp::parse(due).map_err(|m| {
-                    crate::error::ApiError::field(
+                    crate::error::ApiError::refusal(
                         "promises",
-                        format!("promise {}: the due time is {m}", index + 1),
+                        rapport_app::msg!("error.page.due_time", index = index + 1, detail = m),
                     )
                 })?)
             }
             other => {
-                return Err(crate::error::ApiError::field(
+                return Err(crate::error::ApiError::refusal(
                     "promises",
-                    format!("unknown choice {other:?}: confirm, reschedule or drop"),
+                    rapport_app::msg!("error.page.choice", choice = format!("{other:?}")),
                 )
                 .into());
             }

@@ -3,7 +3,7 @@
 //! the survey on a portal ticket, and the workspace's recovery tasks with
 //! the form that records a lead's follow-up.
 
-use super::render::{Chrome, PageError, page, when};
+use super::render::{Chrome, PageError, page, refusal_text, when};
 use super::session::{AgentPage, Area, CUSTOMER_COOKIE, CustomerPage, page_csrf, with_cookie};
 use crate::extract::Id;
 use crate::state::AppState;
@@ -76,7 +76,7 @@ async fn survey_page(
     headers: &HeaderMap,
     token: &str,
     question: SurveyQuestion,
-    (thanks, error): (bool, Option<String>),
+    (thanks, error): (bool, Option<AppError>),
 ) -> Result<Response, PageError> {
     let (csrf, cookie) = page_csrf(s, headers, Area::Portal)?;
     let signed_in = super::session::cookie(headers, CUSTOMER_COOKIE).is_some();
@@ -87,6 +87,7 @@ async fn survey_page(
         (None, true) => StatusCode::GONE,
         (None, false) => StatusCode::OK,
     };
+    let error = error.map(|e| refusal_text(question.lang, &e.into()));
     let template = SurveyPage {
         chrome: Chrome::portal(s, signed_in, csrf, question.lang),
         action: format!("/portal/survey/{token}"),
@@ -127,7 +128,7 @@ fn answer(form: &SurveyForm) -> Result<SurveyAnswer, AppError> {
         .rating
         .trim()
         .parse::<u8>()
-        .map_err(|_| AppError::invalid("rating", "choose a rating from 1 to 5"))?;
+        .map_err(|_| AppError::invalid("rating", rapport_app::msg!("error.feedback.rating")))?;
     Ok(SurveyAnswer {
         rating,
         comment: Some(form.comment.clone()),
@@ -149,7 +150,7 @@ pub async fn survey_submit(
         Ok(question) => survey_page(&s, &headers, &token, question, (true, None)).await,
         Err(e @ (AppError::Gone(_) | AppError::Invalid { .. } | AppError::Refused(_))) => {
             // Expired: the page says so (410); a bad answer: said beside the form.
-            let error = (!matches!(e, AppError::Gone(_))).then(|| e.to_string());
+            let error = (!matches!(e, AppError::Gone(_))).then_some(e);
             let question = s.app.survey_by_link(&token).await.map_err(not_valid)?;
             survey_page(&s, &headers, &token, question, (false, error)).await
         }
@@ -273,9 +274,10 @@ pub async fn recovery_follow_up(
     Id(id): Id,
     Form(form): Form<FollowUpForm>,
 ) -> Result<Response, PageError> {
-    let outcome = form.outcome.parse::<RecoveryOutcome>().map_err(|_| {
-        AppError::invalid("outcome", "choose recovered, not recovered or unreachable")
-    })?;
+    let outcome = form
+        .outcome
+        .parse::<RecoveryOutcome>()
+        .map_err(|_| AppError::invalid("outcome", rapport_app::msg!("error.page.outcome")))?;
     s.app
         .follow_up_recovery(&agent.caller, id, outcome, &form.note)
         .await?;

@@ -64,11 +64,12 @@ pub fn describe(
         ),
         EventKind::CoachOverridden { checks, reason, .. } => fill(
             "event.coach_overridden",
-            &[("checks", &checks.join(", ")), ("reason", reason)],
+            &[("checks", &check_names(lang, checks)), ("reason", reason)],
         ),
-        EventKind::CoachFound { checks, .. } => {
-            fill("event.coach_found", &[("checks", &checks.join(", "))])
-        }
+        EventKind::CoachFound { checks, .. } => fill(
+            "event.coach_found",
+            &[("checks", &check_names(lang, checks))],
+        ),
         other => describe_more((lang, zone), who, other, agent_name),
     }
 }
@@ -196,4 +197,13 @@ fn describe_more(
         // The first lines are described by `describe`.
         _ => String::new(),
     }
+}
+
+/// The coach's checks as the reader names them (`coach.check.<check>`).
+fn check_names(lang: Lang, checks: &[String]) -> String {
+    let names: Vec<String> = checks
+        .iter()
+        .map(|c| super::render::check_name(lang, c))
+        .collect();
+    names.join(", ")
 }

@@ -107,16 +107,21 @@ pub async fn inbox(
 ) -> Result<Response, PageError> {
     let view = match q.view.as_deref() {
         None | Some("") => View::Mine,
-        Some(v) => v
-            .parse::<View>()
-            .map_err(|_| crate::error::ApiError::field("view", format!("unknown view {v:?}")))?,
+        Some(v) => v.parse::<View>().map_err(|_| {
+            crate::error::ApiError::refusal(
+                "view",
+                rapport_app::msg!("error.page.view", value = format!("{v:?}")),
+            )
+        })?,
     };
     let (sort_key, _, sort) = match q.sort.as_deref() {
         None | Some("") => SORTS[0],
-        Some(k) => *SORTS
-            .iter()
-            .find(|(key, _, _)| *key == k)
-            .ok_or_else(|| crate::error::ApiError::field("sort", format!("unknown sort {k:?}")))?,
+        Some(k) => *SORTS.iter().find(|(key, _, _)| *key == k).ok_or_else(|| {
+            crate::error::ApiError::refusal(
+                "sort",
+                rapport_app::msg!("error.page.sort", value = format!("{k:?}")),
+            )
+        })?,
     };
     let after = q.after.as_deref().map(parse_cursor).transpose()?;
     let lang = agent.chrome.lang;
@@ -207,6 +212,6 @@ fn parse_cursor(text: &str) -> Result<(i64, i64), PageError> {
     text.split_once('.')
         .and_then(|(k, i)| Some((k.parse().ok()?, i.parse().ok()?)))
         .ok_or_else(|| {
-            crate::error::ApiError::field("after", "must be a cursor from a Next page link").into()
+            crate::error::ApiError::refusal("after", rapport_app::msg!("error.page.cursor")).into()
         })
 }

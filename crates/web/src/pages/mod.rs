@@ -25,6 +25,8 @@ pub mod notifications;
 pub mod portal;
 pub mod portal_form;
 pub mod preferences;
+#[cfg(test)]
+mod refusal_catalogue_tests;
 pub mod render;
 pub mod reports;
 mod search;

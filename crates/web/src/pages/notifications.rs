@@ -42,7 +42,7 @@ pub async fn show(State(s): State<AppState>, agent: AgentPage) -> Result<Respons
             Row {
                 id: n.id,
                 kind: super::render::word(lang, "notification.kind", n.kind).to_string(),
-                text: n.text,
+                text: rapport_app::notices::notification_text(&n.text, n.words.as_deref(), lang),
                 ticket: n.ticket_id.map(|t| t.0),
                 at,
                 at_iso,

@@ -2,7 +2,7 @@
 //! the customer's own tickets, and the contact channels and hours.
 
 use super::portal_form::PortalForm;
-use super::render::{Chrome, PageError, page, when};
+use super::render::{Chrome, PageError, page, refusal_text, when};
 use super::session::{
     Area, CUSTOMER_COOKIE, CustomerPage, LANG_COOKIE, page_csrf, portal_lang, portal_page_lang,
     set_cookie, with_cookie,
@@ -161,10 +161,7 @@ pub async fn new_submit(
         Err(e @ AppError::Invalid { .. }) => {
             let error = crate::error::ApiError::from(e);
             let (chrome, cookie) = visitor(&s, &headers).await?;
-            let notice = match &error.field {
-                Some(f) => format!("{f}: {}", error.message),
-                None => error.message.clone(),
-            };
+            let notice = refusal_text(chrome.lang, &error);
             let template = NewRequestPage {
                 chrome: chrome.with_notice(notice, true),
                 stamp: s.app.portal_form_stamp().await?,
@@ -246,11 +243,12 @@ pub async fn redeem(
             let cookie = set_cookie(&s, CUSTOMER_COOKIE, &session.token, session.max_age_secs);
             Ok(with_cookie(Redirect::to("/portal"), Some(cookie)))
         }
-        Err(AppError::Unauthorized(message)) => {
+        Err(AppError::Unauthorized(key)) => {
             let (chrome, cookie) = visitor(&s, &headers).await?;
+            let said = chrome.t(key);
             let template = SignInPage {
                 heading: chrome.t("portal.link.expired"),
-                chrome: chrome.with_notice(message, true),
+                chrome: chrome.with_notice(said, true),
             };
             Ok(with_cookie(page(StatusCode::GONE, &template), cookie))
         }
@@ -396,7 +394,7 @@ pub async fn choose_language(
     Form(form): Form<LanguageChoice>,
 ) -> Result<Response, PageError> {
     let lang = rapport_app::i18n::Lang::parse_setting("lang", &form.lang)?
-        .ok_or_else(|| AppError::invalid("lang", "choose a language"))?;
+        .ok_or_else(|| AppError::invalid("lang", rapport_app::msg!("error.page.language")))?;
     if let Some(token) = super::session::cookie(&headers, CUSTOMER_COOKIE)
         && let Ok(customer) = s.app.customer_web_session(token).await
     {

@@ -34,16 +34,20 @@ impl PortalForm {
 fn refused(error: axum::extract::multipart::MultipartError) -> PageError {
     let status = error.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::field(
+        ApiError::refusal(
             "files",
-            format!(
-                "the files are too large together; at most {} MB can be sent at once",
-                MAX_PORTAL_BODY_BYTES / (1024 * 1024)
+            rapport_app::msg!(
+                "error.page.files_too_large",
+                max = MAX_PORTAL_BODY_BYTES / (1024 * 1024)
             ),
         )
         .into()
     } else {
-        ApiError::field("files", format!("the form could not be read: {error}")).into()
+        ApiError::refusal(
+            "files",
+            rapport_app::msg!("error.page.unreadable", detail = error),
+        )
+        .into()
     }
 }
 
@@ -88,7 +92,11 @@ impl<S: Send + Sync> FromRequest<S> for PortalForm {
                 None => {
                     let text = field.text().await.map_err(refused)?;
                     if text.len() > MAX_TEXT_FIELD_BYTES {
-                        return Err(ApiError::field(&name, "is too long").into());
+                        return Err(ApiError::refusal(
+                            &name,
+                            rapport_app::msg!("error.page.too_long"),
+                        )
+                        .into());
                     }
                     form.fields.insert(name, text);
                 }

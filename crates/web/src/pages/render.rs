@@ -183,6 +183,17 @@ pub fn word(lang: Lang, list: &str, wire: &str) -> &'static str {
     lang.text(&format!("{list}.{wire}"))
 }
 
+/// A coach check as people read it (`coach.check.<name>`); a name the
+/// catalogues do not know (a check since retired) as it was stored.
+pub fn check_name(lang: Lang, check: &str) -> String {
+    let key = format!("coach.check.{check}");
+    if Lang::has(&key) {
+        lang.text(&key).to_string()
+    } else {
+        check.to_string()
+    }
+}
+
 tokio::task_local! {
     /// The language of the page being answered: the browser's, then the
     /// signed-in agent's or customer's (so an error page reads in it too).
@@ -253,9 +264,9 @@ pub struct PageError {
 }
 
 impl PageError {
-    /// A 401 with a sentence.
-    pub fn unauthorized(message: &str) -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message).into()
+    /// A 401 with the sentence of a catalogue key.
+    pub fn unauthorized(key: &'static str) -> Self {
+        AppError::Unauthorized(key).into()
     }
 
     /// A 403 for a form whose CSRF token is missing or wrong.
@@ -295,7 +306,7 @@ impl IntoResponse for PageError {
             s if s.is_server_error() => "error.server",
             _ => "error.refused",
         });
-        let message = error_message(lang, &self.error);
+        let message = refusal_text(lang, &self.error);
         let chrome = Chrome {
             business: "Rapport".into(),
             area_label: "",
@@ -337,14 +348,37 @@ pub fn when(t: Timestamp, zone: &jiff::tz::TimeZone, lang: Lang) -> (String, Str
     )
 }
 
-/// The sentence of a refusal in the reader's language: the catalogue's
-/// `error.code.<code>` when it has one, else the use case's own sentence
-/// (English: it names the field and the rule).
+/// The sentence of a refusal in the reader's language: the use case's own
+/// (a catalogue key with its values), else the catalogue's
+/// `error.code.<code>` when it has one, else the English message (only
+/// what axum refuses before a handler: a malformed form or path).
 fn error_message(lang: Lang, error: &ApiError) -> String {
+    if let Some(sentence) = &error.sentence {
+        return sentence.text(lang);
+    }
     let key = format!("error.code.{}", error.code);
     if Lang::has(&key) {
         lang.text(&key).to_string()
     } else {
         error.message.clone()
+    }
+}
+
+/// A refusal as a notice above a form: the field at fault (as the
+/// catalogue's `field.<name>` words it, else its wire name) and the
+/// sentence, in the reader's language.
+pub fn refusal_text(lang: Lang, error: &ApiError) -> String {
+    let sentence = error_message(lang, error);
+    match &error.field {
+        Some(field) => {
+            let key = format!("field.{field}");
+            let name = if Lang::has(&key) {
+                lang.text(&key)
+            } else {
+                field.as_str()
+            };
+            format!("{name}: {sentence}")
+        }
+        None => sentence,
     }
 }

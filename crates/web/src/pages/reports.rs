@@ -3,7 +3,7 @@
 //! table. Leads and admins see the team figures; an agent sees their own
 //! scorecard. The same use cases and checks as `/api/v1/reports`.
 
-use super::render::{PageError, page, word};
+use super::render::{PageError, check_name, page, word};
 use super::session::AgentPage;
 use crate::api::reports::{ReportParams, csv_response};
 use crate::extract::Query;
@@ -258,7 +258,7 @@ pub async fn show(
                         .map(|o| {
                             vec![
                                 o.agent_id.map_or("–".into(), |a| a.0.to_string()),
-                                o.check.clone(),
+                                check_name(lang, &o.check),
                                 o.count.to_string(),
                                 o.unhappy.to_string(),
                             ]
@@ -281,7 +281,7 @@ pub async fn show(
                         .map(|f| {
                             vec![
                                 f.agent_id.map_or("–".into(), |a| a.0.to_string()),
-                                f.check.clone(),
+                                check_name(lang, &f.check),
                                 f.count.to_string(),
                             ]
                         })
@@ -306,7 +306,7 @@ pub async fn show(
             .app
             .scorecard(&agent.caller, agent.caller.agent_id, &query)
             .await?;
-        advice = card.needs_help.clone();
+        advice = card.advice.iter().map(|m| m.text(lang)).collect();
         let mut rows = vec![(lang.text("report.me").to_string(), &card.figures)];
         if let Some(team) = &card.team_figures {
             rows.push((lang.text("report.my_teams").to_string(), team));
@@ -331,7 +331,13 @@ pub async fn show(
             rows: card
                 .overrides
                 .iter()
-                .map(|o| vec![o.check.clone(), o.count.to_string(), o.unhappy.to_string()])
+                .map(|o| {
+                    vec![
+                        check_name(lang, &o.check),
+                        o.count.to_string(),
+                        o.unhappy.to_string(),
+                    ]
+                })
                 .collect(),
         });
         tables.push(TableView {
@@ -344,7 +350,13 @@ pub async fn show(
             rows: card
                 .findings_series
                 .iter()
-                .map(|f| vec![f.period.clone(), f.check.clone(), f.count.to_string()])
+                .map(|f| {
+                    vec![
+                        f.period.clone(),
+                        check_name(lang, &f.check),
+                        f.count.to_string(),
+                    ]
+                })
                 .collect(),
         });
     }

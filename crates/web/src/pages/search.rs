@@ -78,7 +78,14 @@ fn render(
             end,
         })) => (
             chrome.with_notice(
-                format!("{message} (characters {}–{})", start + 1, end),
+                lang.fill(
+                    "search.bad_query",
+                    &[
+                        ("message", &message.text(lang)),
+                        ("start", &(start + 1).to_string()),
+                        ("end", &end.to_string()),
+                    ],
+                ),
                 true,
             ),
             None,

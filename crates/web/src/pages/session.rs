@@ -167,7 +167,7 @@ impl FromRequestParts<AppState> for AgentPage {
                 refusal(
                     parts,
                     SIGN_IN,
-                    PageError::unauthorized("sign in to the workspace"),
+                    PageError::unauthorized("error.sessions.workspace"),
                 )
             })?;
         let caller = state
@@ -220,7 +220,7 @@ impl FromRequestParts<AppState> for CustomerPage {
                 refusal(
                     parts,
                     SIGN_IN,
-                    PageError::unauthorized("sign in to the portal"),
+                    PageError::unauthorized("error.sessions.portal"),
                 )
             })?;
         let customer = state

@@ -1,6 +1,6 @@
 //! The workspace's sign-in and sign-out.
 
-use super::render::{Chrome, PageError, lang_of, page};
+use super::render::{Chrome, PageError, lang_of, page, refusal_text};
 use super::session::{AGENT_COOKIE, AgentPage, Area, page_csrf, set_cookie, with_cookie};
 use crate::guard::ClientAddr;
 use crate::state::AppState;
@@ -53,9 +53,10 @@ pub async fn submit(
         ) => {
             let status = crate::error::ApiError::from(e);
             let (csrf, cookie) = page_csrf(&s, &headers, Area::Workspace)?;
+            let lang = lang_of(&headers);
             let template = SignInPage {
-                chrome: Chrome::workspace(&s, None, csrf, lang_of(&headers))
-                    .with_notice(status.message.clone(), true),
+                chrome: Chrome::workspace(&s, None, csrf, lang)
+                    .with_notice(refusal_text(lang, &status), true),
                 email: form.email,
             };
             Ok(with_cookie(page(status.status, &template), cookie))

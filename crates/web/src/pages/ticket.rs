@@ -4,7 +4,7 @@
 //! GET); a refusal shows the page again with the reason and the draft.
 
 use super::collisions::PresenceBox;
-use super::render::{Chrome, PageError, page, when};
+use super::render::{Chrome, PageError, page, refusal_text, when};
 use super::session::AgentPage;
 use crate::extract::{Id, Query};
 use crate::state::AppState;
@@ -42,7 +42,7 @@ struct FindingRow {
     check: &'static str,
     severity: &'static str,
     quote: String,
-    explanation: String,
+    explanation: &'static str,
     suggestion: Option<String>,
 }
 
@@ -142,7 +142,10 @@ async fn render(
     let canned = s.app.canned_replies_for(&agent.caller, id).await?;
     if let Some(name) = draft.canned.take() {
         let chosen = canned.iter().find(|c| c.name == name).ok_or_else(|| {
-            crate::error::ApiError::field("canned", format!("no canned reply {name:?}"))
+            crate::error::ApiError::refusal(
+                "canned",
+                rapport_app::msg!("error.page.canned", name = format!("{name:?}")),
+            )
         })?;
         if !draft.text.is_empty() {
             draft.text.push_str("\n\n");
@@ -227,16 +230,19 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
     let findings: Vec<FindingRow> = draft
         .findings
         .iter()
-        .map(|f| FindingRow {
-            check: f.check.name(),
-            severity: severity(f.severity),
-            quote: draft
-                .text
-                .get(f.span.clone())
-                .unwrap_or_default()
-                .to_string(),
-            explanation: f.explanation.clone(),
-            suggestion: f.suggestion.clone(),
+        .map(|f| {
+            let (check, explanation, suggestion) = finding_words(lang, f);
+            FindingRow {
+                check,
+                severity: severity(f.severity),
+                quote: draft
+                    .text
+                    .get(f.span.clone())
+                    .unwrap_or_default()
+                    .to_string(),
+                explanation,
+                suggestion,
+            }
         })
         .collect();
     TicketTemplate {
@@ -370,6 +376,28 @@ fn message_rows(
         .collect()
 }
 
+/// A coach finding as the reader reads it: its kind and one-line
+/// explanation from the catalogues (`coach.check.<check>`,
+/// `coach.explain.<check>`) and, for English readers, the coach's own
+/// suggestion (English advice; a quoted rewrite is offered by the
+/// composer's Apply button in every language).
+pub(crate) fn finding_words(
+    lang: Lang,
+    f: &Finding,
+) -> (&'static str, &'static str, Option<String>) {
+    let check = f.check.name();
+    let suggestion = if lang == Lang::En {
+        f.suggestion.clone()
+    } else {
+        None
+    };
+    (
+        super::render::word(lang, "coach.check", check),
+        super::render::word(lang, "coach.explain", check),
+        suggestion,
+    )
+}
+
 /// A coach finding's severity as the pages name it (and style it).
 pub(crate) fn severity(s: Severity) -> &'static str {
     match s {
@@ -490,10 +518,9 @@ pub async fn transfer(
     Id(id): Id,
     Form(form): Form<TransferForm>,
 ) -> Result<Response, PageError> {
-    let to_agent = form
-        .to_agent
-        .parse::<i64>()
-        .map_err(|_| crate::error::ApiError::field("to_agent", "choose an agent"))?;
+    let to_agent = form.to_agent.parse::<i64>().map_err(|_| {
+        crate::error::ApiError::refusal("to_agent", rapport_app::msg!("error.page.choose_agent"))
+    })?;
     let command = Command::Transfer {
         to_agent: Some(AgentId(to_agent)),
         to_team: None,
@@ -517,7 +544,13 @@ pub async fn status(
     Form(form): Form<StatusForm>,
 ) -> Result<Response, PageError> {
     let to = form.status.parse::<Status>().map_err(|_| {
-        crate::error::ApiError::field("status", format!("unknown status {:?}", form.status))
+        crate::error::ApiError::refusal(
+            "status",
+            rapport_app::msg!(
+                "error.tickets.bad_status",
+                status = format!("{:?}", form.status)
+            ),
+        )
     })?;
     let result = s
         .app
@@ -560,10 +593,7 @@ pub(super) async fn finish(
             | AppError::Conflict(_)),
         ) => {
             let error = crate::error::ApiError::from(e);
-            let message = match &error.field {
-                Some(field) => format!("{field}: {}", error.message),
-                None => error.message.clone(),
-            };
+            let message = refusal_text(agent.chrome.lang, &error);
             let mut agent = agent;
             agent.chrome = agent.chrome.with_notice(message, true);
             let draft = Draft {

@@ -25,7 +25,13 @@ pub async fn priority(
     Form(form): Form<PriorityForm>,
 ) -> Result<Response, super::render::PageError> {
     let to = form.priority.parse::<Priority>().map_err(|_| {
-        crate::error::ApiError::field("priority", format!("unknown priority {:?}", form.priority))
+        crate::error::ApiError::refusal(
+            "priority",
+            rapport_app::msg!(
+                "error.page.priority",
+                value = format!("{:?}", form.priority)
+            ),
+        )
     })?;
     let result = s
         .app

@@ -12,7 +12,10 @@ use axum::http::{Method, Request};
 use rapport_app::scheduler::SchedulerPolicy;
 use serde_json::{Value, json};
 
-both_backends!(agents_set_and_read_their_own_language_and_no_one_else_s);
+both_backends!(
+    agents_set_and_read_their_own_language_and_no_one_else_s,
+    a_german_agent_s_api_refusals_stay_english,
+);
 crate::both_backends_with!(crate::feedback::config();
     customers_languages_come_from_their_mail_and_the_api,
     a_german_customer_gets_the_acknowledgment_and_the_survey_in_german,
@@ -58,6 +61,54 @@ async fn agents_set_and_read_their_own_language_and_no_one_else_s(h: &Harness) {
     // No token: 401.
     let (s, _) = h.call(Method::GET, "/api/v1/agents/me", None, None).await;
     assert_eq!(s.as_u16(), 401);
+}
+
+/// The API's `message` is English whatever the agent reads on pages: the
+/// same sentences as before refusals came from the catalogues, each with
+/// its stable code.
+async fn a_german_agent_s_api_refusals_stay_english(h: &Harness) {
+    let (s, _) = patch(h, "/api/v1/agents/me", &h.agent, json!({"language": "de"})).await;
+    assert_eq!(s, 200);
+    let id = h.ticket("Wrong size", Some(h.team)).await;
+    h.post(
+        &format!("/api/v1/tickets/{id}/messages"),
+        &h.agent,
+        json!({"kind": "reply", "body": "Hello Ann, looking now."}),
+    )
+    .await;
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{id}/transfer"),
+            &h.agent,
+            json!({"agent_id": h.other_agent_id.0, "note": "see ticket"}),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 409, "{b}");
+    assert_eq!(b["error"]["code"], "handoff_note_required");
+    assert_eq!(
+        b["error"]["message"],
+        "a transfer needs a hand-off note of at least 20 characters and 3 different words saying what the customer asked and what was tried"
+    );
+    let (s, b) = patch(h, "/api/v1/agents/me", &h.agent, json!({"language": "xx"})).await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(
+        (b["error"]["code"].as_str(), b["error"]["field"].as_str()),
+        (Some("invalid_field"), Some("language"))
+    );
+    assert_eq!(
+        b["error"]["message"],
+        "\"xx\" is not a language we have; use one of en, de"
+    );
+    let (s, b) = h.get("/api/v1/tickets/999999", &h.agent).await;
+    assert_eq!(s.as_u16(), 404);
+    assert_eq!(b["error"]["message"], "ticket not found");
+    let (s, b) = h.get("/api/v1/reports", &h.agent).await;
+    assert_eq!(s.as_u16(), 403, "{b}");
+    assert_eq!(b["error"]["code"], "forbidden");
+    assert_eq!(
+        b["error"]["message"],
+        "an agent cannot read reports; agents see their own scorecard"
+    );
 }
 
 async fn post_mime(h: &Harness, raw: &str) -> Value {

@@ -30,7 +30,7 @@ async fn sql(h: &Harness, statement: &str) {
 }
 
 /// A solved ticket whose customer was asked; returns it and its link's path.
-async fn asked(h: &Harness) -> (i64, String) {
+pub(crate) async fn asked(h: &Harness) -> (i64, String) {
     let id = h.ticket("Broken lamp", Some(h.team)).await;
     let (s, b) = h
         .post(
@@ -214,7 +214,8 @@ async fn the_survey_link_shows_the_question_and_only_a_post_records(h: &Harness)
     assert_eq!(ratings(h, ticket).await.len(), 2);
 }
 
-async fn the_portal_ticket_asks_and_the_lead_follows_up_on_the_recovery_page(h: &Harness) {
+/// Makes the lead the team's lead: the one a recovery task goes to.
+pub(crate) async fn lead_the_team(h: &Harness) {
     let (s, _) = h
         .post(
             &format!("/api/v1/teams/{}/lead", h.team.0),
@@ -223,6 +224,10 @@ async fn the_portal_ticket_asks_and_the_lead_follows_up_on_the_recovery_page(h: 
         )
         .await;
     assert_eq!(s.as_u16(), 200);
+}
+
+async fn the_portal_ticket_asks_and_the_lead_follows_up_on_the_recovery_page(h: &Harness) {
+    lead_the_team(h).await;
     let (ticket, _) = asked(h).await;
     let customer = h.store.ticket(TicketId(ticket)).await.unwrap().customer_id;
     let token = format!("pl_{}", "cd".repeat(32));

@@ -17,6 +17,7 @@ async fn notify(h: &Harness, agent: AgentId, ticket: i64, text: &str) {
         ticket_id: Some(TicketId(ticket)),
         kind: NotificationKind::Mention,
         text: text.into(),
+        words: None,
     }])
     .await
     .unwrap();

@@ -10,7 +10,7 @@ pub mod people;
 pub mod templates;
 pub mod tokens;
 
-use super::render::{Chrome, PageError, page};
+use super::render::{Chrome, PageError, page, refusal_text};
 use super::session::AgentPage;
 use crate::state::AppState;
 use askama::Template;
@@ -20,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rapport_app::AppError;
+use rapport_app::i18n::Lang;
 use rapport_core::Permission;
 use serde::Deserialize;
 
@@ -95,18 +96,15 @@ pub(crate) fn done(path: &str, what: &str) -> Response {
 /// The status and frame of a page shown again after a refused form: the
 /// refusal's status, its sentence above the page.
 pub(crate) fn refused_in(chrome: &Chrome, error: AppError) -> (StatusCode, Chrome) {
-    let (status, message) = refused(error);
+    let (status, message) = refused(error, chrome.lang);
     (status, chrome.clone().with_notice(message, true))
 }
 
-/// The status and sentence of a refusal (with the field at fault).
-pub(crate) fn refused(error: AppError) -> (StatusCode, String) {
+/// The status and sentence of a refusal (with the field at fault), in
+/// the reader's language.
+pub(crate) fn refused(error: AppError, lang: Lang) -> (StatusCode, String) {
     let error = crate::error::ApiError::from(error);
-    let message = match &error.field {
-        Some(field) => format!("{field}: {}", error.message),
-        None => error.message,
-    };
-    (error.status, message)
+    (error.status, refusal_text(lang, &error))
 }
 
 #[derive(Template)]

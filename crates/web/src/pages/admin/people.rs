@@ -158,7 +158,7 @@ pub struct NewAgentForm {
 
 fn role(text: &str) -> Result<Role, AppError> {
     text.parse::<Role>()
-        .map_err(|_| AppError::invalid("role", "choose agent, lead or admin"))
+        .map_err(|_| AppError::invalid("role", rapport_app::msg!("error.page.role")))
 }
 
 /// Creates an agent (admins).
@@ -204,10 +204,18 @@ pub async fn change_agent(
             None => None,
             Some("true") => Some(true),
             Some("false") => Some(false),
-            Some(_) => return Err(AppError::invalid("active", "must be true or false")),
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "active",
+                    rapport_app::msg!("error.page.true_false"),
+                ));
+            }
         };
         if role.is_none() && active.is_none() {
-            return Err(AppError::invalid("role", "choose a role"));
+            return Err(AppError::invalid(
+                "role",
+                rapport_app::msg!("error.page.choose_role"),
+            ));
         }
         Ok(AgentUpdate {
             name: None,
@@ -279,7 +287,7 @@ pub async fn members(
         .map(|(_, v)| {
             v.parse::<i64>()
                 .map(AgentId)
-                .map_err(|_| AppError::invalid("member", "not an agent"))
+                .map_err(|_| AppError::invalid("member", rapport_app::msg!("error.page.not_agent")))
         })
         .collect();
     let saved = match ticked {
@@ -342,7 +350,7 @@ pub async fn delete_team(
     } else {
         Err(AppError::invalid(
             "confirm",
-            "tick the box to confirm the deletion",
+            rapport_app::msg!("error.page.confirm_delete"),
         ))
     };
     match deleted {

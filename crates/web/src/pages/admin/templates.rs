@@ -114,11 +114,7 @@ pub async fn new(
     let name = q.name.unwrap_or_default();
     match s.app.template_draft(&agent.caller, &name, Lang::En).await? {
         Some(_) => Ok(Redirect::to(&format!("/app/admin/templates/{name}")).into_response()),
-        None => Err(AppError::invalid(
-            "name",
-            "use 1 to 64 lower-case letters, digits, '-' or '_'",
-        )
-        .into()),
+        None => Err(AppError::invalid("name", rapport_app::msg!("error.templates.name")).into()),
     }
 }
 
@@ -127,7 +123,7 @@ struct FindingRow {
     check: &'static str,
     severity: &'static str,
     quote: String,
-    explanation: String,
+    explanation: &'static str,
     suggestion: String,
 }
 
@@ -168,16 +164,20 @@ fn edit_page(chrome: Chrome, (name, lang): (&str, Lang), edited: Edited) -> Edit
             let findings = check
                 .findings
                 .iter()
-                .map(|f| FindingRow {
-                    check: f.check.name(),
-                    severity: crate::pages::ticket::severity(f.severity),
-                    quote: check
-                        .sample_body
-                        .get(f.span.clone())
-                        .unwrap_or_default()
-                        .to_string(),
-                    explanation: f.explanation.clone(),
-                    suggestion: f.suggestion.clone().unwrap_or_default(),
+                .map(|f| {
+                    let (name, explanation, suggestion) =
+                        crate::pages::ticket::finding_words(chrome.lang, f);
+                    FindingRow {
+                        check: name,
+                        severity: crate::pages::ticket::severity(f.severity),
+                        quote: check
+                            .sample_body
+                            .get(f.span.clone())
+                            .unwrap_or_default()
+                            .to_string(),
+                        explanation,
+                        suggestion: suggestion.unwrap_or_default(),
+                    }
                 })
                 .collect();
             (None, check.sample_subject, check.sample_body, findings)
@@ -222,7 +222,9 @@ async fn check(
         .await
     {
         Ok(check) => Ok(Ok(check)),
-        Err(e @ (AppError::Invalid { .. } | AppError::CoachBlocked(_))) => Ok(Err(refused(e).1)),
+        Err(e @ (AppError::Invalid { .. } | AppError::CoachBlocked(_))) => {
+            Ok(Err(refused(e, agent.chrome.lang).1))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -318,7 +320,7 @@ pub async fn submit(
                 return Ok(Redirect::to(&to).into_response());
             }
             Err(e) => {
-                let (status, message) = refused(e);
+                let (status, message) = refused(e, agent.chrome.lang);
                 let chrome = agent.chrome.clone().with_notice(
                     format!("{} {message}", agent.chrome.t("templates.not_saved")),
                     true,

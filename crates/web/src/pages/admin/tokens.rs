@@ -131,14 +131,13 @@ async fn issue(
     let scope = form
         .scope
         .parse::<Scope>()
-        .map_err(|_| AppError::invalid("scope", "choose one of the scopes listed"))?;
-    let days =
-        match form.expires_in_days.trim() {
-            "" => None,
-            text => Some(text.parse::<i64>().map_err(|_| {
-                AppError::invalid("expires_in_days", "must be a whole number of days")
-            })?),
-        };
+        .map_err(|_| AppError::invalid("scope", rapport_app::msg!("error.page.scope")))?;
+    let days = match form.expires_in_days.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            AppError::invalid("expires_in_days", rapport_app::msg!("error.page.days"))
+        })?),
+    };
     s.app
         .create_api_token(&agent.caller, &form.name, scope, days)
         .await
