@@ -85,13 +85,11 @@ pub(crate) async fn lock_receiving_team(tx: &mut WriteTx, team: TeamId) -> Resul
         TeamState::Open => Ok(()),
         TeamState::Missing => Err(AppError::invalid(
             "team_id",
-            format!("team {team} does not exist"),
+            msg!("error.tickets.no_team", team = team),
         )),
         TeamState::Archived(_) => Err(AppError::invalid(
             "team_id",
-            format!(
-                "team {team} was deleted (it is archived) and takes no tickets; choose another team"
-            ),
+            msg!("error.teams.archived", team = team),
         )),
     }
 }

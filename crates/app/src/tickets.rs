@@ -241,10 +241,9 @@ impl App {
             .create_ticket(opening, actor, first)
             .await
             .map_err(|e| match e {
-                rapport_store::StoreError::NotFound("team") => AppError::invalid(
-                    "team_id",
-                    "the team was deleted meanwhile and takes no tickets; choose another team",
-                ),
+                rapport_store::StoreError::NotFound("team") => {
+                    AppError::invalid("team_id", msg!("error.teams.deleted_meanwhile"))
+                }
                 other => other.into(),
             })
     }
