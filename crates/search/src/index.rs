@@ -22,7 +22,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use tantivy::directory::MmapDirectory;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Term};
+
+/// The bytes of stored text compressed together. A hit's snippet reads
+/// its ticket's block whole, so small blocks keep that cheap (tantivy's
+/// default of 16 KiB made decompression the top cost of a search); an
+/// index keeps the size it was created with.
+const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// The memory a writer may buffer before it flushes a segment.
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
@@ -51,6 +57,8 @@ pub(crate) struct Opened {
     pub(crate) fields: Fields,
     /// The analysed common words of the pair fields.
     pub(crate) common: Common,
+    /// The language the text fields are stemmed for.
+    pub(crate) language: Language,
 }
 
 impl Opened {
@@ -70,7 +78,13 @@ impl Opened {
         std::fs::create_dir_all(path).map_err(|e| SearchError::io(path, e))?;
         let (schema, fields) = schema::schema();
         let dir = MmapDirectory::open(path)?;
-        let index = Index::open_or_create(dir, schema)?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(IndexSettings {
+                docstore_blocksize: DOCSTORE_BLOCK,
+                ..IndexSettings::default()
+            })
+            .open_or_create(dir)?;
         let common = schema::register(&index, language);
         let writer: IndexWriter = index.writer_with_options(
             IndexWriterOptions::builder()
@@ -85,6 +99,8 @@ impl Opened {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            // Hits land on random blocks: a cache of them rarely serves one.
+            .doc_store_cache_num_blocks(0)
             .try_into()?;
         Ok(Opened {
             name,
@@ -93,6 +109,7 @@ impl Opened {
             writer: Mutex::new(writer),
             fields,
             common,
+            language,
         })
     }
 

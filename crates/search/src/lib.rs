@@ -20,6 +20,7 @@ pub mod query;
 mod rank;
 mod schema;
 mod search;
+mod snippet;
 
 pub use doc::{MessageDoc, TicketDoc};
 pub use index::{Rebuild, SearchIndex, Watermark};

@@ -8,8 +8,7 @@
 //! k-th score, so documents that tie with it still arrive and are ordered
 //! by their last change, while blocks whose best score is lower are skipped.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::cmp::Ordering;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::Weight;
@@ -56,25 +55,22 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// One segment's best `k`.
+/// One segment's best `k`: candidates gather in a buffer that is cut
+/// back to the best `k` whenever it holds `2k` (as tantivy's own top-k
+/// does), which costs less per candidate than a heap when many documents
+/// tie with the k-th score and each must be compared by its last change.
 pub(crate) struct SegmentBest {
     k: usize,
     segment: SegmentOrdinal,
     updated_at: Option<Column<i64>>,
-    heap: BinaryHeap<Reverse<Ranked>>,
+    buffer: Vec<Ranked>,
+    /// The k-th best score at the last cut: nothing below it can enter.
+    floor: Score,
 }
 
 impl SegmentBest {
     fn push(&mut self, doc: DocId, score: Score) {
-        if self.k == 0 {
-            return;
-        }
-        if self.heap.len() == self.k
-            && self
-                .heap
-                .peek()
-                .is_some_and(|Reverse(worst)| score < worst.score)
-        {
+        if self.k == 0 || score < self.floor {
             return;
         }
         let at = self
@@ -82,25 +78,34 @@ impl SegmentBest {
             .as_ref()
             .and_then(|c| c.first(doc))
             .unwrap_or(0);
-        let ranked = Ranked {
+        self.buffer.push(Ranked {
             score,
             at,
             doc: DocAddress::new(self.segment, doc),
-        };
-        if self.heap.len() < self.k {
-            self.heap.push(Reverse(ranked));
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && ranked > worst.0
-        {
-            *worst = Reverse(ranked);
+        });
+        if self.buffer.len() >= 2 * self.k {
+            self.cut();
         }
     }
 
-    /// Scores at or above the k-th must still arrive (they may tie with it).
+    /// Keeps the best `k` and raises the floor to the k-th's score.
+    fn cut(&mut self) {
+        if self.buffer.len() <= self.k {
+            return;
+        }
+        let kth = self.k - 1;
+        self.buffer.select_nth_unstable_by(kth, |a, b| b.cmp(a));
+        self.buffer.truncate(self.k);
+        self.floor = self.buffer[kth].score;
+    }
+
+    /// Scores at or above the floor must still arrive (they may tie with
+    /// the k-th and be more recent).
     fn threshold(&self) -> Score {
-        match self.heap.peek() {
-            Some(Reverse(worst)) if self.heap.len() == self.k => worst.score.next_down(),
-            _ => Score::MIN,
+        if self.floor == Score::MIN {
+            Score::MIN
+        } else {
+            self.floor.next_down()
         }
     }
 }
@@ -112,8 +117,9 @@ impl SegmentCollector for SegmentBest {
         self.push(doc, score);
     }
 
-    fn harvest(self) -> Vec<Ranked> {
-        self.heap.into_iter().map(|Reverse(r)| r).collect()
+    fn harvest(mut self) -> Vec<Ranked> {
+        self.cut();
+        self.buffer
     }
 }
 
@@ -130,7 +136,8 @@ impl Collector for BestFirst {
             k: self.offset + self.limit,
             segment,
             updated_at: reader.fast_fields().i64("updated_at").ok(),
-            heap: BinaryHeap::new(),
+            buffer: Vec::new(),
+            floor: Score::MIN,
         })
     }
 
@@ -164,5 +171,43 @@ impl Collector for BestFirst {
             best.threshold()
         })?;
         Ok(best.harvest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The buffer keeps exactly the best `k` of everything pushed,
+        /// whatever the ties and however often it is cut.
+        #[test]
+        fn keeps_the_best_k_of_all_pushed(
+            scores in proptest::collection::vec(0u8..6, 0..300),
+            k in 0usize..25,
+        ) {
+            let mut best = SegmentBest {
+                k,
+                segment: 0,
+                updated_at: None,
+                buffer: Vec::new(),
+                floor: Score::MIN,
+            };
+            let mut all = Vec::new();
+            for (doc, s) in scores.iter().enumerate() {
+                let score = Score::from(*s) / 2.0;
+                // The scorer leaves out what the threshold says cannot enter.
+                if score > best.threshold() {
+                    best.push(doc as DocId, score);
+                }
+                all.push(Ranked { score, at: 0, doc: DocAddress::new(0, doc as DocId) });
+            }
+            let mut kept = best.harvest();
+            kept.sort_unstable_by(|a, b| b.cmp(a));
+            all.sort_unstable_by(|a, b| b.cmp(a));
+            all.truncate(k);
+            prop_assert_eq!(kept, all);
+        }
     }
 }

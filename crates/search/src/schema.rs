@@ -68,7 +68,7 @@ impl std::str::FromStr for Language {
 }
 
 impl Language {
-    fn stemmer(self) -> StemLanguage {
+    pub(crate) fn stemmer(self) -> StemLanguage {
         match self {
             Language::English => StemLanguage::English,
             Language::French => StemLanguage::French,

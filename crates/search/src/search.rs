@@ -6,6 +6,7 @@ use crate::pairs::pair;
 use crate::query::{Clause, DateRange, DueWhen, OwnerRef, Query, Term as QTerm};
 use crate::rank::BestFirst;
 use crate::schema::{Fields, NO_DUE};
+use crate::snippet::Highlighter;
 use crate::{SearchError, html};
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
@@ -16,7 +17,6 @@ use tantivy::query::{
     Query as TQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
@@ -71,6 +71,9 @@ pub struct Hit {
     /// HTML-escaped; empty when no message text matched.
     pub snippet_html: String,
 }
+
+/// The longest message fragment under a hit, in bytes.
+const SNIPPET_BYTES: usize = 200;
 
 /// The most results one page may ask for.
 pub const MAX_PAGE: usize = 100;
@@ -395,7 +398,7 @@ struct Snippets {
     /// The highlighted terms of the subject field.
     subject_terms: HashSet<String>,
     subject_analyzer: Option<TextAnalyzer>,
-    body: Option<SnippetGenerator>,
+    body: Highlighter,
     fields: Fields,
 }
 
@@ -407,25 +410,30 @@ impl Snippets {
     ) -> Result<Self, SearchError> {
         let fields = opened.fields;
         let mut subject_terms = HashSet::new();
-        let body = match highlight {
-            Some(q) => {
-                q.query_terms(&mut |term, _| {
-                    if term.field() == fields.subject
-                        && let Some(text) = term.value().as_str()
-                    {
+        let mut body_terms = Vec::new();
+        if let Some(q) = highlight {
+            q.query_terms(&mut |term, _| {
+                if let Some(text) = term.value().as_str() {
+                    if term.field() == fields.subject {
                         subject_terms.insert(text.to_string());
+                    } else if term.field() == fields.body {
+                        body_terms.push((term.clone(), text.to_string()));
                     }
-                });
-                let mut body = SnippetGenerator::create(searcher, q, fields.body)?;
-                body.set_max_num_chars(200);
-                Some(body)
+                }
+            });
+        }
+        // Rarer words weigh more, as in tantivy's snippet generator.
+        let mut weights = HashMap::new();
+        for (term, text) in body_terms {
+            let doc_freq = searcher.doc_freq(&term)?;
+            if doc_freq > 0 {
+                weights.insert(text, 1.0 / (1.0 + doc_freq as f32));
             }
-            None => None,
-        };
+        }
         Ok(Snippets {
             subject_terms,
             subject_analyzer: opened.index.tokenizer_for_field(fields.subject).ok(),
-            body,
+            body: Highlighter::new(weights, opened.language, SNIPPET_BYTES),
             fields,
         })
     }
@@ -448,12 +456,15 @@ impl Snippets {
                 }
             }
         }
-        let body = match &self.body {
-            Some(g) => {
-                let s = g.snippet_from_doc(doc);
-                html::mark(s.fragment(), s.highlighted())
-            }
-            None => String::new(),
+        let body = if self.body.is_empty() {
+            String::new()
+        } else {
+            let text = doc
+                .get_first(self.fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let fragment = self.body.fragment(text.trim());
+            html::mark(&fragment.text, &fragment.marks)
         };
         (html::mark(subject, &ranges), body)
     }
