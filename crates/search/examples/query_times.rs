@@ -3,6 +3,7 @@
 //!
 //!   cargo run --release -p rapport-search --example query_times -- bench/out/search-sqlite/search
 //!
+//! With `--team billing=1` it adds filtered queries on that team.
 //! With `--merge` first merges the index's segments into one (on a copy!).
 //! Each line gives the whole search's median and maximum, and the medians
 //! of its two parts: matching and ranking, then loading the hits and
@@ -67,9 +68,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let root = args
         .next()
-        .ok_or("usage: query_times INDEX_ROOT [--merge]")?;
+        .ok_or("usage: query_times INDEX_ROOT [--merge] [--team NAME=ID]")?;
     let root = Path::new(&root);
-    if args.next().as_deref() == Some("--merge") {
+    let rest: Vec<String> = args.collect();
+    // `--team name=id` adds filtered queries on that team.
+    let team = rest
+        .iter()
+        .position(|a| a == "--team")
+        .and_then(|i| rest.get(i + 1))
+        .and_then(|t| t.split_once('='))
+        .map(|(name, id)| (name.to_string(), id.parse::<i64>().unwrap_or(0)));
+    if rest.iter().any(|a| a == "--merge") {
         let current = std::fs::read_to_string(root.join("CURRENT"))?;
         let index = tantivy::Index::open_in_dir(root.join(current.trim()))?;
         let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
@@ -87,8 +96,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .with(Splits),
     )?;
     let (index, _) = SearchIndex::open(root, Language::English)?;
-    let ctx = Context::default();
-    for text in QUERIES {
+    let mut ctx = Context::default();
+    let mut queries: Vec<String> = QUERIES.iter().map(|q| q.to_string()).collect();
+    if let Some((name, id)) = team {
+        ctx.teams.insert(name.clone(), id);
+        for word in ["order", "refund", "delivery"] {
+            queries.push(format!("status:open team:{name} {word}"));
+        }
+    }
+    for text in &queries {
+        let text = text.as_str();
         let query = Query::parse(text).map_err(|e| format!("{text}: {e:?}"))?;
         let mut times = Vec::new();
         if let Ok(mut splits) = SPLITS.lock() {

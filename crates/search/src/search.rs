@@ -165,7 +165,15 @@ fn compile(
                 }
                 any_text(opened, Some(searcher), text)
             }
-            _ => clause_query(opened, clause, ctx),
+            // A filter narrows; it does not rank (and its score would be
+            // one more number to compute for every document it lets through).
+            _ => clause_query(opened, clause, ctx).map(|q| {
+                if clause.negated {
+                    q
+                } else {
+                    Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn TQuery>
+                }
+            }),
         };
         let Some(q) = q else {
             continue;
