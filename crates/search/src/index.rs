@@ -15,7 +15,6 @@
 
 use crate::SearchError;
 use crate::doc::TicketDoc;
-use crate::pairs::Common;
 use crate::schema::{self, Fields, Language};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -55,8 +54,6 @@ pub(crate) struct Opened {
     pub(crate) reader: IndexReader,
     pub(crate) writer: Mutex<IndexWriter>,
     pub(crate) fields: Fields,
-    /// The analysed common words of the pair fields.
-    pub(crate) common: Common,
     /// The language the text fields are stemmed for.
     pub(crate) language: Language,
 }
@@ -85,7 +82,7 @@ impl Opened {
                 ..IndexSettings::default()
             })
             .open_or_create(dir)?;
-        let common = schema::register(&index, language);
+        schema::register(&index, language);
         let writer: IndexWriter = index.writer_with_options(
             IndexWriterOptions::builder()
                 .memory_budget_per_thread(WRITER_BUDGET)
@@ -108,7 +105,6 @@ impl Opened {
             reader,
             writer: Mutex::new(writer),
             fields,
-            common,
             language,
         })
     }

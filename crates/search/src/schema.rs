@@ -4,7 +4,7 @@
 //! the names and addresses of its customer and of every sender, its tags and
 //! the file names of its attachments, plus the fields the filters read.
 
-use crate::pairs::{self, Common, CommonPairs};
+use crate::pairs::WordPairs;
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -18,8 +18,8 @@ use tantivy::tokenizer::{
 const STEMMED: &str = "rapport_stemmed";
 /// The folded analyzer without stemming (names and addresses).
 const FOLDED: &str = "rapport_folded";
-/// The stemmed analyzer's pairs with a common word (see [`crate::pairs`]).
-const PAIRS: &str = "rapport_common_pairs";
+/// The stemmed analyzer's pairs of adjacent words (see [`crate::pairs`]).
+const PAIRS: &str = "rapport_word_pairs";
 
 /// The language whose stemming rules apply to subjects and message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,9 +91,9 @@ pub struct Fields {
     pub subject: Field,
     /// Every message's visible text, stemmed and stored (snippets).
     pub body: Field,
-    /// The subject's adjacent word pairs with a common word (no positions).
+    /// The subject's adjacent word pairs (no positions).
     pub subject_pairs: Field,
-    /// The messages' adjacent word pairs with a common word (no positions).
+    /// The messages' adjacent word pairs (no positions).
     pub body_pairs: Field,
     /// Names and addresses of the customer and the senders.
     pub people: Field,
@@ -151,8 +151,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         subject: b.add_text_field("subject", text(STEMMED, true)),
         body: b.add_text_field("body", text(STEMMED, true)),
-        subject_pairs: b.add_text_field("subject_pairs", pairs.clone()),
-        body_pairs: b.add_text_field("body_pairs", pairs),
+        subject_pairs: b.add_text_field("subject_word_pairs", pairs.clone()),
+        body_pairs: b.add_text_field("body_word_pairs", pairs),
         people: b.add_text_field("people", text(FOLDED, false)),
         extra: b.add_text_field("extra", text(STEMMED, false)),
         customer: b.add_text_field("customer", text(FOLDED, false)),
@@ -171,10 +171,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Registers the analyzers on an index; returns the analysed common words
-/// of the pair fields (none for a language other than English: its
-/// phrases read positions).
-pub(crate) fn register(index: &Index, language: Language) -> Common {
+/// Registers the analyzers on an index.
+pub(crate) fn register(index: &Index, language: Language) {
     let stemmed = || {
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(48))
@@ -182,15 +180,7 @@ pub(crate) fn register(index: &Index, language: Language) -> Common {
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(language.stemmer()))
     };
-    let common = match language {
-        Language::English => pairs::analysed(&mut stemmed().build(), &pairs::COMMON_ENGLISH),
-        _ => Common::default(),
-    };
-    let pairs = stemmed()
-        .filter(CommonPairs {
-            common: common.clone(),
-        })
-        .build();
+    let pairs = stemmed().filter(WordPairs).build();
     let stemmed = stemmed().build();
     let folded = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
@@ -200,5 +190,4 @@ pub(crate) fn register(index: &Index, language: Language) -> Common {
     index.tokenizers().register(STEMMED, stemmed);
     index.tokenizers().register(FOLDED, folded);
     index.tokenizers().register(PAIRS, pairs);
-    common
 }

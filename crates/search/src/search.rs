@@ -259,31 +259,25 @@ fn text_query(opened: &Opened, field: Field, text: &str) -> Option<Box<dyn TQuer
 }
 
 /// A phrase through the pair field `pairs` (see [`crate::pairs`]): two
-/// words with a common one are their pair's term; a longer phrase keeps
-/// its positional check, narrowed to the documents holding all its common
-/// pairs (which add nothing to the score).
-fn paired_query(
-    opened: &Opened,
-    field: Field,
-    pairs: Field,
-    words: &[String],
-) -> Option<Box<dyn TQuery>> {
-    let common: Vec<Term> = words
+/// words are their pair's term; a longer phrase keeps its positional check,
+/// narrowed to the documents holding all its pairs (which add nothing to
+/// the score).
+fn paired_query(field: Field, pairs: Field, words: &[String]) -> Option<Box<dyn TQuery>> {
+    let terms: Vec<Term> = words
         .windows(2)
-        .filter(|w| opened.common.contains(&w[0]) || opened.common.contains(&w[1]))
         .map(|w| Term::from_field_text(pairs, &pair(&w[0], &w[1])))
         .collect();
-    if common.is_empty() {
+    if terms.is_empty() {
         return word_query(field, words);
     }
-    if let ([term], 2) = (common.as_slice(), words.len()) {
+    if let [term] = terms.as_slice() {
         return Some(Box::new(TermQuery::new(
             term.clone(),
             IndexRecordOption::WithFreqs,
         )));
     }
     let mut must: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, word_query(field, words)?)];
-    for term in common {
+    for term in terms {
         let narrow = TermQuery::new(term, IndexRecordOption::Basic);
         must.push((
             Occur::Must,
@@ -319,7 +313,7 @@ fn any_text(opened: &Opened, searcher: Option<&Searcher>, text: &str) -> Option<
                 }
                 word_query(field, &words)
             }
-            (Some(_), Some(pairs), _) => paired_query(opened, field, pairs, &words),
+            (Some(_), Some(pairs), _) => paired_query(field, pairs, &words),
             (Some(_), None, _) => word_query(field, &words),
         };
         if let Some(q) = q {
