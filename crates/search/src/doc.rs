@@ -103,6 +103,10 @@ impl TicketDoc {
         }
         d.add_text(f.status, &self.status);
         d.add_u64(f.team, self.team_id.unwrap_or(0) as u64);
+        d.add_text(
+            f.status_team,
+            crate::schema::status_team_key(&self.status, self.team_id.unwrap_or(0)),
+        );
         d.add_u64(f.owner, self.owner_id.unwrap_or(0) as u64);
         d.add_u64(f.customer_id, self.customer_id as u64);
         d.add_u64(f.has_attachment, u64::from(!self.attachments.is_empty()));

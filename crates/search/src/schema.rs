@@ -111,6 +111,9 @@ pub struct Fields {
     pub status: Field,
     /// The team's id, 0 for none.
     pub team: Field,
+    /// Status and team together (`open/3`, see [`status_team_key`]): a
+    /// team's tickets in one status are one posting list.
+    pub status_team: Field,
     /// The owner's id, 0 for none.
     pub owner: Field,
     /// The customer's id (the portal's scope).
@@ -124,6 +127,12 @@ pub struct Fields {
     /// When the earliest running response target falls due (UTC µs);
     /// [`NO_DUE`] when no clock runs (`due:`, `breached:`).
     pub due_at: Field,
+}
+
+/// The `status_team` term of a status's stored name and a team id (0 for
+/// no team).
+pub(crate) fn status_team_key(status: &str, team: i64) -> String {
+    format!("{status}/{team}")
 }
 
 /// `due_at` of a ticket with no running response target: after every instant.
@@ -161,6 +170,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         tag: b.add_text_field("tag", STRING),
         status: b.add_text_field("status", STRING | STORED),
         team: b.add_u64_field("team", INDEXED),
+        status_team: b.add_text_field("status_team", STRING),
         owner: b.add_u64_field("owner", INDEXED),
         customer_id: b.add_u64_field("customer_id", INDEXED),
         has_attachment: b.add_u64_field("has_attachment", INDEXED),

@@ -5,7 +5,7 @@ use crate::index::{Opened, SearchIndex};
 use crate::pairs::pair;
 use crate::query::{Clause, DateRange, DueWhen, OwnerRef, Query, Term as QTerm};
 use crate::rank::BestFirst;
-use crate::schema::{Fields, NO_DUE};
+use crate::schema::{Fields, NO_DUE, status_team_key};
 use crate::snippet::Highlighter;
 use crate::{SearchError, html};
 use std::collections::{HashMap, HashSet};
@@ -155,7 +155,15 @@ fn compile(
     let f = &opened.fields;
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut highlight: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-    for clause in &query.clauses {
+    let mut together = None;
+    if let Some((status, team, q)) = status_and_team(opened, query, ctx) {
+        parts.push((Occur::Must, q));
+        together = Some((status, team));
+    }
+    for (n, clause) in query.clauses.iter().enumerate() {
+        if together.is_some_and(|(status, team)| n == status || n == team) {
+            continue;
+        }
         let q = match &clause.term {
             QTerm::Word(text) | QTerm::Phrase(text) => {
                 if !clause.negated
@@ -206,6 +214,40 @@ fn compile(
         tquery.unwrap_or_else(|| Box::new(BooleanQuery::new(parts))),
         highlight,
     )
+}
+
+/// The one positive `status:` and the one positive `team:` clause of a
+/// query (their indexes), as one term of the `status_team` field: a team's
+/// open tickets are one posting list instead of the intersection of two
+/// long ones. `None` when the query does not have exactly one of each, or
+/// names an unknown team (left to the clauses, which match nothing).
+fn status_and_team(
+    opened: &Opened,
+    query: &Query,
+    ctx: &Context,
+) -> Option<(usize, usize, Box<dyn TQuery>)> {
+    let only = |wanted: fn(&QTerm) -> bool| {
+        let mut found = query
+            .clauses
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.negated && wanted(&c.term));
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    };
+    let (s, status) = only(|t| matches!(t, QTerm::Status(_)))?;
+    let (t, team) = only(|t| matches!(t, QTerm::Team(_)))?;
+    let QTerm::Status(status) = &status.term else {
+        return None;
+    };
+    let team = match &team.term {
+        QTerm::Team(None) => 0,
+        QTerm::Team(Some(name)) => *ctx.teams.get(&name.to_lowercase())?,
+        _ => return None,
+    };
+    let key = status_team_key(status.as_str(), team);
+    let term = term_str(opened.fields.status_team, &key);
+    Some((s, t, Box::new(ConstScoreQuery::new(term, 0.0))))
 }
 
 fn term_u64(field: Field, value: i64) -> Box<dyn TQuery> {
