@@ -173,12 +173,15 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
     language::check(draft, &context.customer_message, &mut findings);
     // Read once, used by the stance and the apology checks.
     let apologises = apology::apologises(draft);
-    stance::check(draft, apologises, &mut findings);
+    // Whether the draft plainly gives the customer's own act as the cause.
+    let own_cause = stance::check(draft, apologises, &mut findings);
     stance::check_against(draft, &context.customer_message, &mut findings);
     policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
-    // An apology already given in this thread is not asked for again.
+    // An apology already given in this thread is not asked for again, and
+    // none is owed when the draft shows the slip was the customer's own.
     let apologised = apologises
+        || own_cause
         || context
             .thread_replies
             .iter()
