@@ -144,4 +144,3 @@ fn unmet_need(
     }
     None
 }
-

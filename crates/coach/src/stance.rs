@@ -506,8 +506,8 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool
         if customer_as_cause(&lower, next) || emphasised {
             // Shown, not disputed: "according to our records you never
             // submitted it" sets our word against theirs, "obviously you
-            // clicked twice" sneers instead of showing, and a failure
-            // disputed is still owed an apology.
+            // clicked twice" sneers and "perhaps you ..." guesses instead
+            // of showing: a failure disputed is still owed an apology.
             let disputed = [
                 "record",
                 "according to",
@@ -517,9 +517,16 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool
                 "clearly",
                 "surely",
                 "must have",
+                "perhaps",
+                "maybe",
+                "probably",
+                "possibly",
+                "likely",
+                "might",
+                "may have",
             ]
-                .iter()
-                .any(|p| lower.contains(p))
+            .iter()
+            .any(|p| lower.contains(p))
                 || words
                     .iter()
                     .any(|w| ["never", "didn't", "not", "failed"].contains(w));

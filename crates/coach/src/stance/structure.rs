@@ -427,14 +427,45 @@ fn number(w: &str) -> bool {
 /// What the customer wrote or filled in, held up against them ("your own
 /// email", "as you wrote in your booking").
 const THEIR_PAPERS: &[&str] = &[
-    "email", "e-mail", "message", "messages", "words", "booking", "order", "form", "application",
-    "letter", "note", "request", "chat", "call", "reply", "post", "review", "basket",
+    "email",
+    "e-mail",
+    "message",
+    "messages",
+    "words",
+    "booking",
+    "order",
+    "form",
+    "application",
+    "letter",
+    "note",
+    "request",
+    "chat",
+    "call",
+    "reply",
+    "post",
+    "review",
+    "basket",
 ];
 
 /// Verbs of saying or choosing that quote the customer back at themselves.
 const QUOTED: &[&str] = &[
-    "wrote", "said", "stated", "confirmed", "agreed", "specified", "indicated", "put", "chose",
-    "selected", "ordered", "booked", "accepted", "approved", "signed", "entered", "ticked",
+    "wrote",
+    "said",
+    "stated",
+    "confirmed",
+    "agreed",
+    "specified",
+    "indicated",
+    "put",
+    "chose",
+    "selected",
+    "ordered",
+    "booked",
+    "accepted",
+    "approved",
+    "signed",
+    "entered",
+    "ticked",
 ];
 
 /// "In your own email you wrote ...", "As you wrote in your booking, ...",
@@ -461,7 +492,7 @@ pub(super) fn own_act_emphasised(w: &[&str]) -> bool {
     let Some(at) = w.iter().position(|x| *x == "yourself") else {
         return false;
     };
-    w[..at].windows(2).any(|x| {
-        x[0] == "you" && (QUOTED.contains(&x[1]) || past_form(x[1]) && x[1] != "need")
-    })
+    w[..at]
+        .windows(2)
+        .any(|x| x[0] == "you" && (QUOTED.contains(&x[1]) || past_form(x[1]) && x[1] != "need"))
 }
