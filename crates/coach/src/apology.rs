@@ -190,7 +190,8 @@ pub fn apologises(text: &str) -> bool {
 }
 
 /// Runs the apology checks; `apologises` is [`apologises`] of the draft, or
-/// true when an earlier reply in the thread already apologised.
+/// true when an earlier reply in the thread already apologised or the draft
+/// shows the slip was the customer's own (none is owed).
 pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
     let reported = std::cell::OnceCell::new();
     let failure = || *reported.get_or_init(|| failure(customer_message));

@@ -173,12 +173,15 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
     language::check(draft, &context.customer_message, &mut findings);
     // Read once, used by the stance and the apology checks.
     let apologises = apology::apologises(draft);
-    stance::check(draft, apologises, &mut findings);
+    // Whether the draft plainly gives the customer's own act as the cause.
+    let own_cause = stance::check(draft, apologises, &mut findings);
     stance::check_against(draft, &context.customer_message, &mut findings);
     policy::check(draft, &mut findings);
     basics::check(draft, context, &mut findings);
-    // An apology already given in this thread is not asked for again.
+    // An apology already given in this thread is not asked for again, and
+    // none is owed when the draft shows the slip was the customer's own.
     let apologised = apologises
+        || own_cause
         || context
             .thread_replies
             .iter()
@@ -239,5 +242,82 @@ mod tests {
             draft,
             &["I'm sorry the router failed. A new one goes out today."]
         ));
+    }
+
+    fn checks(message: &str, draft: &str) -> Vec<Check> {
+        let context = Context {
+            customer_message: message.into(),
+            ..Context::default()
+        };
+        analyze(draft, &context)
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warn)
+            .map(|f| f.check)
+            .collect()
+    }
+
+    #[test]
+    fn no_apology_is_owed_where_the_draft_shows_the_customers_own_act() {
+        let message = "You issued my seats for the wrong day!";
+        let shown = checks(
+            message,
+            "Dear Max,\n\nYou selected the Friday showing at checkout, so the seats were issued for that date. I've credited both seats to your account.\n\nRegards,\nBox Office",
+        );
+        assert!(shown.contains(&Check::Blame));
+        assert!(!shown.contains(&Check::MissingApology));
+        // Our word set against theirs, a sneer, or a guess shows nothing:
+        // the failure they report is still owed an apology.
+        for draft in [
+            "Dear Max,\n\nAccording to our records you never changed the date, so the seats were issued for Friday.\n\nRegards,\nBox Office",
+            "Dear Max,\n\nObviously you selected the wrong date, so the seats were issued for Friday.\n\nRegards,\nBox Office",
+            "Dear Max,\n\nPerhaps you clicked the wrong day when booking.\n\nRegards,\nBox Office",
+        ] {
+            assert!(
+                checks(message, draft).contains(&Check::MissingApology),
+                "{draft}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_customers_own_words_or_act_quoted_back_is_arguing() {
+        let message = "I never agreed to the yearly plan, I was told it was monthly.";
+        for draft in [
+            "Dear Ruth,\n\nIn your own email of 2 June you asked for the yearly price. The term on your account is twelve months.\n\nRegards,\nAccounts",
+            "Dear Ruth,\n\nAs you wrote in your application, the plan runs for twelve months.\n\nRegards,\nAccounts",
+            "Dear Ruth,\n\nYou chose the yearly plan yourself, and its page names the term.\n\nRegards,\nAccounts",
+        ] {
+            assert!(checks(message, draft).contains(&Check::Arguing), "{draft}");
+        }
+        // Their words repeated to meet their need, or "yourself" about what
+        // they can still do, argue nothing.
+        for draft in [
+            "Dear Ruth,\n\nAs you mentioned, you were told it was monthly, so I've moved you to the monthly plan today and refunded the difference. I'm sorry for the mix-up.\n\nRegards,\nAccounts",
+            "Dear Ruth,\n\nI'm sorry you were told the wrong term. You can switch to monthly yourself under Settings, or reply and I'll do it today.\n\nRegards,\nAccounts",
+        ] {
+            assert!(!checks(message, draft).contains(&Check::Arguing), "{draft}");
+        }
+    }
+
+    #[test]
+    fn a_rule_refused_against_an_urgent_need_is_not_listening() {
+        let wall = "Dear Ms Park,\n\nItems can only be renewed twice under library rules, so a further renewal is not possible.\n\nBest wishes,\nLending Desk";
+        let urgent = checks(
+            "I need to renew these books once more. I'm in hospital until the 20th.",
+            wall,
+        );
+        assert!(urgent.contains(&Check::PolicyWall));
+        assert!(urgent.contains(&Check::NotListening));
+        // A plain question answered no on a rule is a wall, but it is heard.
+        let plain = checks("Can I renew these books once more?", wall);
+        assert!(plain.contains(&Check::PolicyWall));
+        assert!(!plain.contains(&Check::NotListening));
+        // The same need with a way forward is met.
+        let forward = checks(
+            "I need to renew these books once more. I'm in hospital until the 20th.",
+            "Dear Ms Park,\n\nItems can only be renewed twice under library rules, but I've waived the late fees until the 27th, so you can bring them back once you're home.\n\nBest wishes,\nLending Desk",
+        );
+        assert!(!forward.contains(&Check::NotListening));
     }
 }

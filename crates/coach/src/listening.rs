@@ -34,6 +34,17 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
     if boilerplate && vague && deferred(&asks, customer_message) {
         return;
     }
+    let wall = findings.iter().any(|f| f.check == Check::PolicyWall);
+    if wall && let Some(need) = needs::urgent(customer_message) {
+        findings.push(reply.finding(
+            format!(
+                "the reply refuses on a rule and offers nothing for what the customer needs (\"{}\")",
+                need.trim()
+            ),
+            "say what you can do for them instead",
+        ));
+        return;
+    }
     if let Some((explanation, suggestion)) =
         unmet_need(&asks, customer_message, &reply, boilerplate, vague)
     {

@@ -432,7 +432,11 @@ pub fn check_against(draft: &str, customer_message: &str, findings: &mut Vec<Fin
 
 /// Runs the stance checks over each sentence of the draft.
 /// `apologises`: whether the draft holds a real apology ([`crate::apology::apologises`]).
-pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) {
+/// Returns whether the draft plainly gives the customer's own past act as
+/// the cause ("you selected the Friday showing, so ..."): no apology is
+/// owed for the customer's own slip.
+pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool {
+    let mut own_cause = false;
     let sentences = crate::text::sentences(draft);
     for span in &sentences {
         let sentence = &draft[span.clone()];
@@ -498,8 +502,39 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) {
                 .map(|s| draft[s.clone()].to_lowercase())
                 .unwrap_or_default()
         };
-        if customer_as_cause(&lower, next) {
+        let emphasised = structure::own_act_emphasised(&words);
+        if customer_as_cause(&lower, next) || emphasised {
+            // Shown, not disputed: "according to our records you never
+            // submitted it" sets our word against theirs, "obviously you
+            // clicked twice" sneers and "perhaps you ..." guesses instead
+            // of showing: a failure disputed is still owed an apology.
+            let disputed = [
+                "record",
+                "according to",
+                "logs",
+                "system shows",
+                "obviously",
+                "clearly",
+                "surely",
+                "must have",
+                "perhaps",
+                "maybe",
+                "probably",
+                "possibly",
+                "likely",
+                "might",
+                "may have",
+            ]
+            .iter()
+            .any(|p| lower.contains(p))
+                || words
+                    .iter()
+                    .any(|w| ["never", "didn't", "not", "failed"].contains(w));
+            own_cause |= !disputed;
             findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
+        }
+        if !apologises && structure::quoted_back(&words) {
+            findings.push(finding(&INSIST, span.clone()));
         }
         match hedged_advice(&lower) {
             Some(Hedge::Leading) => {
@@ -514,6 +549,7 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) {
         }
     }
     curt(draft, &sentences, findings);
+    own_cause
 }
 
 /// "Our logs show the PIN was entered": records set against the customer.

@@ -306,6 +306,7 @@ const HARDSHIP: &[&str] = &[
     "over seventy",
     "over eighty",
     "stranded",
+    "hospital",
 ];
 
 /// What the customer says they cannot do because of the trouble ("we can't
@@ -322,6 +323,7 @@ const CANNOT: &[&str] = &[
     "lift",
     "eat",
     "study",
+    "walk",
     "get home",
     "leave the house",
     "use the kitchen",
@@ -339,6 +341,15 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
     let reported = || crate::apology::reports_failure(message);
     (!told_as_past(&lower) && !crate::apology::resolved(message) && (!asks || reported()))
         .then_some(found)
+}
+
+/// An urgent need the customer names beside a request ("I'm in hospital",
+/// "she can't walk far"), whatever else they report, unless it is over: a
+/// refusal on a rule leaves it unmet.
+pub(super) fn urgent(message: &str) -> Option<String> {
+    let lower = message.to_lowercase().replace('’', "'");
+    let (found, _) = named_hardship(&lower)?;
+    (!told_as_past(&lower) && !crate::apology::resolved(message)).then_some(found)
 }
 
 /// The hardship named in a lower-cased message, with the reply's word for it.

@@ -423,3 +423,76 @@ pub(super) fn count_corrected(lower: &str) -> bool {
 fn number(w: &str) -> bool {
     NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit())
 }
+
+/// What the customer wrote or filled in, held up against them ("your own
+/// email", "as you wrote in your booking").
+const THEIR_PAPERS: &[&str] = &[
+    "email",
+    "e-mail",
+    "message",
+    "messages",
+    "words",
+    "booking",
+    "order",
+    "form",
+    "application",
+    "letter",
+    "note",
+    "request",
+    "chat",
+    "call",
+    "reply",
+    "post",
+    "review",
+    "basket",
+];
+
+/// Verbs of saying or choosing that quote the customer back at themselves.
+const QUOTED: &[&str] = &[
+    "wrote",
+    "said",
+    "stated",
+    "confirmed",
+    "agreed",
+    "specified",
+    "indicated",
+    "put",
+    "chose",
+    "selected",
+    "ordered",
+    "booked",
+    "accepted",
+    "approved",
+    "signed",
+    "entered",
+    "ticked",
+];
+
+/// "In your own email you wrote ...", "As you wrote in your booking, ...",
+/// "You booked the double room yourself": the customer's own earlier words
+/// or act quoted back at them to win the point.
+pub(super) fn quoted_back(w: &[&str]) -> bool {
+    let own_papers = w
+        .windows(3)
+        .any(|x| x[0] == "your" && x[1] == "own" && THEIR_PAPERS.contains(&x[2]));
+    let as_you_wrote = w.windows(6).any(|x| {
+        x[0] == "as"
+            && x[1] == "you"
+            && QUOTED.contains(&x[2])
+            && x[3] == "in"
+            && x[4] == "your"
+            && THEIR_PAPERS.contains(&x[5])
+    });
+    own_papers || as_you_wrote || own_act_emphasised(w)
+}
+
+/// "You booked the Classic Double yourself", "you chose it yourself": a past
+/// act of the customer's, stressed as theirs alone.
+pub(super) fn own_act_emphasised(w: &[&str]) -> bool {
+    let Some(at) = w.iter().position(|x| *x == "yourself") else {
+        return false;
+    };
+    w[..at]
+        .windows(2)
+        .any(|x| x[0] == "you" && (QUOTED.contains(&x[1]) || past_form(x[1]) && x[1] != "need"))
+}
