@@ -92,3 +92,90 @@ fn fault_words(fault: DateFault) -> Msg {
         DateFault::OutsideYears => msg!("error.calendar.outside_years"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{LANGS, Lang};
+    use jiff::civil::time;
+    use rapport_core::TimeRange;
+
+    /// The sentence is in every catalogue, reads as the core's English in
+    /// English, and in German is German (no English, no `{name}` left).
+    fn reads(sentence: &Msg, english: &str) {
+        for lang in LANGS {
+            assert!(Lang::has(&sentence.key), "{} for {english}", sentence.key);
+            assert_ne!(lang.text(&sentence.key), "?", "{}", sentence.key);
+        }
+        assert_eq!(sentence.text(Lang::En), english);
+        let german = sentence.text(Lang::De);
+        assert_ne!(german, english);
+        assert!(!german.contains('{'), "{german}");
+    }
+
+    #[test]
+    fn every_reason_of_the_core_reads_in_english_as_the_core_says_it_and_in_german() {
+        let v = || "ann".to_string();
+        for e in [
+            IdentityError::TooLong { bytes: 999 },
+            IdentityError::NoAt(v()),
+            IdentityError::NotEmail(v()),
+            IdentityError::NotPhone(v()),
+            IdentityError::PhoneTooShort(v()),
+            IdentityError::NotHandle(v()),
+        ] {
+            reads(&identity_words(&e), &e.to_string());
+        }
+        for e in [
+            TagError::Length(String::new()),
+            TagError::Characters("a b".into()),
+        ] {
+            reads(&tag_words(&e), &e.to_string());
+        }
+        let range = TimeRange::new(time(9, 0, 0, 0), time(17, 0, 0, 0));
+        let mut calendars = vec![
+            CalendarError::UnknownTimeZone {
+                name: "Mars/Olympus".into(),
+            },
+            CalendarError::EmptyInterval {
+                day: Weekday::Monday,
+                range,
+            },
+            CalendarError::NotWholeMinute {
+                day: Weekday::Sunday,
+                range,
+            },
+            CalendarError::OverlappingHours {
+                day: Weekday::Friday,
+                first: range,
+                second: range,
+            },
+            CalendarError::TooManyIntervals {
+                day: Weekday::Tuesday,
+            },
+        ];
+        for fault in [
+            DateFault::DateOutsideYears,
+            DateFault::BadMonth,
+            DateFault::NoSuchDay,
+            DateFault::NotWholeSeconds,
+            DateFault::EndsBeforeStart,
+            DateFault::OutsideYears,
+        ] {
+            calendars.push(CalendarError::InvalidHoliday {
+                name: "Xmas".into(),
+                detail: fault,
+            });
+            calendars.push(CalendarError::InvalidClosure {
+                reason: "Move".into(),
+                detail: fault,
+            });
+        }
+        for e in calendars {
+            reads(&calendar_words(&e), &e.to_string());
+        }
+        for day in Weekday::ALL {
+            assert_ne!(day_words(day).text(Lang::De), day.as_str());
+        }
+    }
+}
