@@ -90,7 +90,7 @@ pub fn secret_hash(secret: &str) -> String {
 /// Lower-cases and checks a login e-mail.
 pub fn login_email(email: &str) -> Result<String, AppError> {
     normalize_identity(IdentityKind::Email, email)
-        .map_err(|m| AppError::invalid("email", msg!("error.field.bad_identity", detail = m)))
+        .map_err(|m| AppError::invalid("email", crate::core_words::identity_words(&m)))
 }
 
 impl App {

@@ -97,7 +97,7 @@ fn checked(mut spec: CalendarSpec) -> Result<(CalendarSpec, BusinessCalendar), A
         closure.reason = required_text("closures", &closure.reason, MAX_REASON_CHARS)?;
     }
     let calendar = BusinessCalendar::new(spec)
-        .map_err(|e| AppError::invalid(field_of(&e), crate::Msg::detail(e.to_string())))?;
+        .map_err(|e| AppError::invalid(field_of(&e), crate::core_words::calendar_words(&e)))?;
     Ok((calendar.spec().clone(), calendar))
 }
 

@@ -17,9 +17,8 @@ pub fn normalize_identities(
     let mut out: Vec<IdentityRecord> = Vec::with_capacity(given.len());
     for (kind, value) in given {
         crate::plain_text("identities", value)?;
-        let value = normalize_identity(*kind, value).map_err(|m| {
-            AppError::invalid("identities", msg!("error.field.bad_identity", detail = m))
-        })?;
+        let value = normalize_identity(*kind, value)
+            .map_err(|m| AppError::invalid("identities", crate::core_words::identity_words(&m)))?;
         if out.iter().any(|i| i.kind == *kind && i.value == value) {
             return Err(AppError::invalid(
                 "identities",
@@ -191,10 +190,7 @@ impl App {
         name: &str,
     ) -> Result<CustomerId, AppError> {
         let email = normalize_identity(IdentityKind::Email, email).map_err(|m| {
-            AppError::invalid(
-                "customer_email",
-                msg!("error.field.bad_identity", detail = m),
-            )
+            AppError::invalid("customer_email", crate::core_words::identity_words(&m))
         })?;
         if let Some(id) = self
             .store

@@ -228,7 +228,7 @@ fn refusal(error: &TicketError) -> Msg {
             msg!("error.code.illegal_transition", from = from, to = to)
         }
         TicketError::NoChange(what) => msg!("error.code.no_change", what = what),
-        TicketError::BadTag(why) => msg!("error.code.bad_tag", detail = why),
+        TicketError::BadTag(why) => crate::core_words::tag_words(why),
         TicketError::TooManyTags => msg!("error.code.too_many_tags", max = MAX_TAGS_PER_TICKET),
         other => Msg {
             key: Cow::Owned(format!("error.code.{}", other.code())),

@@ -24,6 +24,7 @@ pub mod canned;
 pub mod client;
 pub mod coaching;
 pub mod coaching_overview;
+pub mod core_words;
 pub mod cpu;
 pub mod customer_attributes;
 pub mod customers;

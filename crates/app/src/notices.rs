@@ -46,7 +46,7 @@ pub fn notification_text(text: &str, words: Option<&str>, lang: Lang) -> String 
 }
 
 /// The words in `lang`, with a clock's name and a due time in its terms.
-fn words_in(words: &Msg, lang: Lang) -> String {
+pub(crate) fn words_in(words: &Msg, lang: Lang) -> String {
     let mut words = words.clone();
     let value = |name: &str| {
         words

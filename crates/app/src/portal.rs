@@ -130,9 +130,8 @@ impl App {
         }
         self.check_stamp(&request.stamp).await?;
         let name = required_text("name", &request.name, 200)?;
-        let email = normalize_identity(IdentityKind::Email, &request.email).map_err(|m| {
-            AppError::invalid("email", msg!("error.field.bad_identity", detail = m))
-        })?;
+        let email = normalize_identity(IdentityKind::Email, &request.email)
+            .map_err(|m| AppError::invalid("email", crate::core_words::identity_words(&m)))?;
         let subject = required_text("subject", &request.subject, 300)?;
         let text = body(&request.description).map_err(|e| match e {
             AppError::Invalid { message, .. } => AppError::invalid("description", message),
@@ -183,9 +182,8 @@ impl App {
         lang: Lang,
     ) -> Result<(), AppError> {
         self.take_portal(client)?;
-        let email = normalize_identity(IdentityKind::Email, email).map_err(|m| {
-            AppError::invalid("email", msg!("error.field.bad_identity", detail = m))
-        })?;
+        let email = normalize_identity(IdentityKind::Email, email)
+            .map_err(|m| AppError::invalid("email", crate::core_words::identity_words(&m)))?;
         let Some(customer) = self
             .store()
             .customer_by_identity(IdentityKind::Email, &email)

@@ -296,7 +296,10 @@ impl App {
             return Ok(());
         };
         let calendar = self.business_calendar().await?;
-        let zone = tx.agent_contact(promise.owner_id).await?.and_then(|c| c.1);
+        let zone = tx
+            .agent_contact(promise.owner_id)
+            .await?
+            .and_then(|c| c.time_zone);
         let when = crate::sla::local_time(promise.due_at, zone.as_deref(), &calendar);
         let mut words = msg!(
             "notification.promise.due",
@@ -355,9 +358,9 @@ impl App {
         );
         let mut told = vec![promise.owner_id];
         if let Some(team) = promise.team_id {
-            for (lead, _, _) in tx.team_leads(team).await? {
-                if !told.contains(&lead) {
-                    told.push(lead);
+            for lead in tx.team_leads(team).await? {
+                if !told.contains(&lead.id) {
+                    told.push(lead.id);
                 }
             }
         }

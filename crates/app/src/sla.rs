@@ -4,14 +4,16 @@
 //! notifications and escalation mail; the clocks of one ticket; policies
 //! for admins; and the recompute after a policy or calendar changes.
 
-use crate::notices::{due_args, note};
+use crate::Msg;
+use crate::i18n::Lang;
+use crate::notices::{due_args, note, words_in};
 use crate::scheduler::JobFailure;
 use crate::{App, AppError, Caller};
 use rapport_core::sla::{Clock, ClockKind, ClockPlan, SlaChange, SlaPolicy, SlaRules, Targets};
-use rapport_core::{AgentId, Event, EventKind, Permission, TeamId, Ticket, TicketId, Timestamp};
+use rapport_core::{Event, EventKind, Permission, TeamId, Ticket, TicketId, Timestamp};
 use rapport_store::{
-    JobKind, JobRecord, NewJob, NewOutboxMail, NotificationKind, NotificationRecord, OutboxKind,
-    WriteTx,
+    AgentContact, JobKind, JobRecord, NewJob, NewOutboxMail, NotificationKind, NotificationRecord,
+    OutboxKind, WriteTx,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -357,17 +359,17 @@ impl App {
             return Ok(Vec::new());
         };
         let breach = *change == SlaChange::Breached;
-        let mut people: Vec<(AgentId, String, Option<String>)> = Vec::new();
+        let mut people: Vec<AgentContact> = Vec::new();
         if let Some(owner) = ticket.owner_id
-            && let Some((email, zone)) = tx.agent_contact(owner).await?
+            && let Some(contact) = tx.agent_contact(owner).await?
         {
-            people.push((owner, email, zone));
+            people.push(contact);
         }
         if (breach || ticket.owner_id.is_none())
             && let Some(team) = ticket.team_id
         {
             for lead in tx.team_leads(team).await? {
-                if !people.iter().any(|p| p.0 == lead.0) {
+                if !people.iter().any(|p| p.id == lead.id) {
                     people.push(lead);
                 }
             }
@@ -376,13 +378,14 @@ impl App {
         let mut notes = Vec::new();
         let mut mails = Vec::new();
         let mut sent = Vec::new();
-        for (agent, email, zone) in people {
-            let when = due_at.map(|t| (t, local_time(t, zone.as_deref(), calendar)));
+        for person in people {
+            let zone = person.time_zone.as_deref();
+            let when = due_at.map(|t| (t, local_time(t, zone, calendar)));
             let words = match (breach, when) {
                 (true, _) => msg!("notification.sla.missed", ticket = ticket.id, clock = clock),
                 (false, Some((at, english))) => {
                     let mut words = msg!("notification.sla.due", ticket = ticket.id, clock = clock);
-                    let zone = zone_name(zone.as_deref(), calendar);
+                    let zone = zone_name(zone, calendar);
                     words
                         .args
                         .extend(due_args(at, english, &zone).map(|(n, v)| (n.into(), v)));
@@ -395,25 +398,14 @@ impl App {
             } else {
                 NotificationKind::SlaWarning
             };
-            let written = note(agent, Some(ticket.id), kind, &words);
-            let text = written.text.clone();
-            notes.push(written);
+            notes.push(note(person.id, Some(ticket.id), kind, &words));
             let due = if self.config.business.escalate_in_business_hours && !calendar.is_open(now) {
                 calendar.next_opening(now).unwrap_or(now)
             } else {
                 now
             };
-            let payload = Escalation {
-                ticket_id: ticket.id.0,
-                to: email,
-                subject: format!("[#{}] {}", ticket.id, first_line(&text)),
-                text: format!(
-                    "{text}\n\nSubject: {}\nOpen it: {}/app/tickets/{}\n",
-                    ticket.subject,
-                    self.config.public_base_url.trim_end_matches('/'),
-                    ticket.id
-                ),
-            };
+            let lang = Lang::from_stored(person.language.as_deref()).unwrap_or_default();
+            let payload = self.escalation_mail(ticket, person.email, &words, lang);
             sent.push((payload.to.clone(), due));
             mails.push(NewJob {
                 kind: JobKind::SlaEscalation,
@@ -428,6 +420,37 @@ impl App {
             tx.schedule_jobs(&mails).await?;
         }
         Ok(sent)
+    }
+
+    /// An escalation mail to one agent, in their language, its due time in
+    /// their zone and words (`mail.escalation.*` in the catalogues).
+    fn escalation_mail(&self, ticket: &Ticket, to: String, words: &Msg, lang: Lang) -> Escalation {
+        let summary = words_in(words, lang);
+        let link = format!(
+            "{}/app/tickets/{}",
+            self.config.public_base_url.trim_end_matches('/'),
+            ticket.id
+        );
+        let ticket_id = ticket.id.to_string();
+        let summary_line = first_line(&summary);
+        let subject = lang.fill(
+            "mail.escalation.subject",
+            &[("ticket", &ticket_id), ("summary", summary_line)],
+        );
+        let text = format!(
+            "{summary}\n\n{}\n{}\n",
+            lang.fill(
+                "mail.escalation.subject_line",
+                &[("subject", &ticket.subject)]
+            ),
+            lang.fill("mail.escalation.open", &[("link", &link)]),
+        );
+        Escalation {
+            ticket_id: ticket.id.0,
+            to,
+            subject,
+            text,
+        }
     }
 
     /// Composes an escalation mail (before the job's transaction).
@@ -580,7 +603,7 @@ impl App {
         let mut conditions = input.conditions;
         for tag in &mut conditions.tags {
             *tag = rapport_core::ticket::normalize_tag(tag).map_err(|m| {
-                AppError::invalid("conditions.tags", msg!("error.field.bad_tag", detail = m))
+                AppError::invalid("conditions.tags", crate::core_words::tag_words(&m))
             })?;
         }
         Ok(SlaPolicy {

@@ -118,7 +118,12 @@ pub(crate) async fn reroute_reopened(
     let TeamState::Archived(name) = tx.lock_team(team).await? else {
         return Ok(());
     };
-    let note = crate::i18n::Lang::default().fill("system.reroute_note", &[("team", name.as_str())]);
+    let key = "system.reroute_note";
+    let note = crate::i18n::Lang::En.fill(key, &[("team", name.as_str())]);
+    let words = rapport_core::NoteWords {
+        key: key.to_string(),
+        values: vec![("team".to_string(), name)],
+    };
     let owner = change.ticket.owner_id;
     let moved = tx
         .change_ticket(change.ticket.id, Actor::System, None, move |_, _| {
@@ -128,6 +133,7 @@ pub(crate) async fn reroute_reopened(
                 from_team: Some(team),
                 to_team: None,
                 note,
+                words: Some(words),
             }])
         })
         .await?;

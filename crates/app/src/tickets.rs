@@ -193,7 +193,7 @@ impl App {
             .iter()
             .map(|t| {
                 normalize_tag(t)
-                    .map_err(|m| AppError::invalid("tags", msg!("error.field.bad_tag", detail = m)))
+                    .map_err(|m| AppError::invalid("tags", crate::core_words::tag_words(&m)))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let message = open.message.as_deref().map(body).transpose()?;

@@ -31,20 +31,17 @@ crate::str_enum!(IdentityKind {
 /// E-mail addresses are trimmed and lower-cased (the local part too: no
 /// mail system in use treats `Ann@` and `ann@` as different people), phone
 /// numbers keep only digits and a leading `+`, handles lose a leading `@`.
-pub fn normalize_identity(kind: IdentityKind, value: &str) -> Result<String, String> {
+pub fn normalize_identity(kind: IdentityKind, value: &str) -> Result<String, IdentityError> {
     let value = value.trim();
     if value.len() > MAX_IDENTITY_BYTES {
-        return Err(format!(
-            "has {} bytes; at most {MAX_IDENTITY_BYTES} are accepted",
-            value.len()
-        ));
+        return Err(IdentityError::TooLong { bytes: value.len() });
     }
     match kind {
         IdentityKind::Email => {
             let lower = value.to_lowercase();
             let (local, domain) = lower
                 .rsplit_once('@')
-                .ok_or_else(|| format!("{value:?} is not an e-mail address (no @)"))?;
+                .ok_or_else(|| IdentityError::NoAt(value.to_string()))?;
             let valid = !local.is_empty()
                 && domain.contains('.')
                 && !domain.starts_with('.')
@@ -55,7 +52,7 @@ pub fn normalize_identity(kind: IdentityKind, value: &str) -> Result<String, Str
             if valid {
                 Ok(lower)
             } else {
-                Err(format!("{value:?} is not an e-mail address"))
+                Err(IdentityError::NotEmail(value.to_string()))
             }
         }
         IdentityKind::Phone => {
@@ -64,23 +61,49 @@ pub fn normalize_identity(kind: IdentityKind, value: &str) -> Result<String, Str
                 if c.is_ascii_digit() || (i == 0 && c == '+') {
                     out.push(c);
                 } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/') {
-                    return Err(format!("{value:?} is not a phone number"));
+                    return Err(IdentityError::NotPhone(value.to_string()));
                 }
             }
             if out.chars().filter(char::is_ascii_digit).count() < 5 {
-                return Err(format!("{value:?} is too short for a phone number"));
+                return Err(IdentityError::PhoneTooShort(value.to_string()));
             }
             Ok(out)
         }
         IdentityKind::Handle => {
             let handle = value.trim_start_matches('@').to_lowercase();
             if handle.is_empty() || handle.chars().any(char::is_whitespace) {
-                Err(format!("{value:?} is not a handle"))
+                Err(IdentityError::NotHandle(value.to_string()))
             } else {
                 Ok(handle)
             }
         }
     }
+}
+
+/// Why a value is not an identity of its kind (the value as given).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    /// Longer than [`MAX_IDENTITY_BYTES`].
+    #[error("has {bytes} bytes; at most {MAX_IDENTITY_BYTES} are accepted")]
+    TooLong {
+        /// Its length in bytes.
+        bytes: usize,
+    },
+    /// An e-mail address without an `@`.
+    #[error("{0:?} is not an e-mail address (no @)")]
+    NoAt(String),
+    /// Not an e-mail address otherwise.
+    #[error("{0:?} is not an e-mail address")]
+    NotEmail(String),
+    /// A phone number with characters a number does not have.
+    #[error("{0:?} is not a phone number")]
+    NotPhone(String),
+    /// Fewer than five digits.
+    #[error("{0:?} is too short for a phone number")]
+    PhoneTooShort(String),
+    /// An empty handle, or one with blanks.
+    #[error("{0:?} is not a handle")]
+    NotHandle(String),
 }
 
 /// One way to reach a customer, as recorded in a change.

@@ -19,6 +19,17 @@ pub enum Actor {
     System,
 }
 
+/// A sentence Rapport wrote into the log, as the catalogues hold it: its
+/// key and its values by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteWords {
+    /// The catalogue key.
+    pub key: String,
+    /// The values, by name.
+    #[serde(default)]
+    pub values: Vec<(String, String)>,
+}
+
 /// What changed. Serialized with a `type` tag; the log keeps it as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -64,6 +75,10 @@ pub enum EventKind {
         to_team: Option<TeamId>,
         /// The hand-off note: what the customer said and what was tried.
         note: String,
+        /// A note Rapport wrote, as its catalogue key and values, so each
+        /// reader reads it in their language (`note` keeps the English).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        words: Option<NoteWords>,
     },
     /// An agent replied to the customer.
     Replied {

@@ -25,14 +25,15 @@ pub mod ticket;
 pub mod time;
 
 pub use calendar::{
-    BusinessCalendar, CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, ClosureKind, DayHours,
-    Holiday, HolidayRule, IcalError, MAX_ICAL_EVENTS, Nth, TimeRange, UpcomingClosure, Weekday,
-    WeeklyHours,
+    BusinessCalendar, CalendarError, CalendarSpec, ClosedPeriod, ClosedSpan, ClosureKind,
+    DateFault, DayHours, Holiday, HolidayRule, IcalError, MAX_ICAL_EVENTS, Nth, TimeRange,
+    UpcomingClosure, Weekday, WeeklyHours,
 };
 pub use customer::{
-    CustomerChange, CustomerEvent, Identity, IdentityKind, MAX_IDENTITY_BYTES, normalize_identity,
+    CustomerChange, CustomerEvent, Identity, IdentityError, IdentityKind, MAX_IDENTITY_BYTES,
+    normalize_identity,
 };
-pub use event::{Actor, Event, EventKind};
+pub use event::{Actor, Event, EventKind, NoteWords};
 pub use feedback::{RecoveryOutcome, RecoverySource};
 pub use ids::{AgentId, CustomerId, EventId, MessageId, PromiseId, TeamId, TicketId};
 pub use machine::{Command, Opening, TicketError, apply, decide, replay};
@@ -40,5 +41,5 @@ pub use message::{AuthorKind, MessageKind};
 pub use promise::{PromiseChoice, PromiseStatus, Settled};
 pub use role::{Permission, Role, Scope, TokenKind};
 pub use text::{check_text, forbidden_control};
-pub use ticket::{Channel, Closure, Priority, Status, Ticket};
+pub use ticket::{Channel, Closure, Priority, Status, TagError, Ticket};
 pub use time::Timestamp;

@@ -175,7 +175,7 @@ pub enum TicketError {
     CustomerNote,
     /// A tag is malformed.
     #[error("{0}")]
-    BadTag(String),
+    BadTag(crate::ticket::TagError),
     /// The ticket would carry more tags than allowed.
     #[error("a ticket carries at most {MAX_TAGS_PER_TICKET} tags")]
     TooManyTags,
@@ -272,6 +272,7 @@ pub fn decide(
                 from_team: ticket.team_id,
                 to_team: new_team,
                 note: note.trim().to_string(),
+                words: None,
             }];
             match to_agent {
                 Some(_) => open_if_new(&mut events),

@@ -179,18 +179,27 @@ pub struct Ticket {
 }
 
 /// Brings a tag to its stored form or says why it cannot be one.
-pub fn normalize_tag(tag: &str) -> Result<String, String> {
+pub fn normalize_tag(tag: &str) -> Result<String, TagError> {
     let tag = tag.trim().to_lowercase();
     if tag.is_empty() || tag.len() > 50 {
-        return Err(format!("tag {tag:?} must have 1 to 50 characters"));
+        return Err(TagError::Length(tag));
     }
     if !tag
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
     {
-        return Err(format!(
-            "tag {tag:?} may hold only letters, digits, '-', '_', ':' and '.'"
-        ));
+        return Err(TagError::Characters(tag));
     }
     Ok(tag)
+}
+
+/// Why a text cannot be a tag (the tag as lower-cased).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagError {
+    /// Empty, or longer than 50 characters.
+    #[error("tag {0:?} must have 1 to 50 characters")]
+    Length(String),
+    /// A character other than letters, digits, '-', '_', ':' and '.'.
+    #[error("tag {0:?} may hold only letters, digits, '-', '_', ':' and '.'")]
+    Characters(String),
 }

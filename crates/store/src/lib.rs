@@ -67,7 +67,7 @@ pub use jobs::{JobCount, JobKind, JobRecord, JobStatus, NewJob, ProbeReport};
 pub use locks::SingletonLock;
 pub use mail_health::{MailboxHealth, OutboxCounts};
 pub use message_ids::KnownMessageId;
-pub use notifications::{NewNotification, NotificationKind, NotificationRecord};
+pub use notifications::{AgentContact, NewNotification, NotificationKind, NotificationRecord};
 pub use outbox::{ClaimedMail, NewOutboxMail, OutboxKind, OutboxRecord, OutboxStatus};
 pub use presence::{PresenceChange, PresenceRecord};
 pub use promises::{NewPromise, PromiseCounts, PromiseFilter, PromiseRecord};

@@ -91,13 +91,11 @@ impl WriteTx {
         Ok(())
     }
 
-    /// The active leads (and admins) of a team: whom an escalation reaches.
-    pub async fn team_leads(
-        &mut self,
-        team: TeamId,
-    ) -> Result<Vec<(AgentId, String, Option<String>)>, StoreError> {
+    /// The active leads and admins of a team, with how to reach them.
+    pub async fn team_leads(&mut self, team: TeamId) -> Result<Vec<AgentContact>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.id, a.email, a.time_zone FROM agents a JOIN team_members m ON m.agent_id = a.id \
+            "SELECT a.id, a.email, a.time_zone, a.language FROM agents a \
+             JOIN team_members m ON m.agent_id = a.id \
              WHERE m.team_id = $1 AND a.active = 1 AND a.role IN ($2, $3) ORDER BY a.id",
         )
         .bind(team.0)
@@ -105,29 +103,41 @@ impl WriteTx {
         .bind(Role::Admin.as_str())
         .fetch_all(&mut *self.tx)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    AgentId(r.try_get("id")?),
-                    r.try_get("email")?,
-                    r.try_get("time_zone")?,
-                ))
-            })
-            .collect()
+        rows.iter().map(contact).collect()
     }
 
-    /// An active agent's address and time zone.
-    pub async fn agent_contact(
-        &mut self,
-        id: AgentId,
-    ) -> Result<Option<(String, Option<String>)>, StoreError> {
-        let row = sqlx::query("SELECT email, time_zone FROM agents WHERE id = $1 AND active = 1")
-            .bind(id.0)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        row.map(|r| Ok((r.try_get("email")?, r.try_get("time_zone")?)))
-            .transpose()
+    /// An active agent's address, time zone and language.
+    pub async fn agent_contact(&mut self, id: AgentId) -> Result<Option<AgentContact>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, email, time_zone, language FROM agents WHERE id = $1 AND active = 1",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref().map(contact).transpose()
     }
+}
+
+/// How to reach an agent, and in which words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentContact {
+    /// The agent.
+    pub id: AgentId,
+    /// Their address.
+    pub email: String,
+    /// Their time zone (none: the business's).
+    pub time_zone: Option<String>,
+    /// The language they read (a code; none: the default).
+    pub language: Option<String>,
+}
+
+fn contact(r: &sqlx::any::AnyRow) -> Result<AgentContact, StoreError> {
+    Ok(AgentContact {
+        id: AgentId(r.try_get("id")?),
+        email: r.try_get("email")?,
+        time_zone: r.try_get("time_zone")?,
+        language: r.try_get("language")?,
+    })
 }
 
 impl Store {

@@ -41,7 +41,7 @@ impl App {
             ));
         }
         let sender = normalize_identity(IdentityKind::Email, &from.address)
-            .map_err(|m| AppError::invalid("from", msg!("error.field.bad_identity", detail = m)))?;
+            .map_err(|m| AppError::invalid("from", crate::core_words::identity_words(&m)))?;
         if is_own_address(&self.config().mail.address, &sender) {
             return Ok(IngestOutcome::Ignored(
                 "sent from this help desk's own address".into(),

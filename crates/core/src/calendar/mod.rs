@@ -59,7 +59,7 @@ pub use spec::{
     CalendarSpec, ClosedPeriod, ClosedSpan, Holiday, HolidayRule, MAX_INTERVALS_PER_DAY, Nth,
     TimeRange, Weekday, WeeklyHours,
 };
-pub use validate::CalendarError;
+pub use validate::{CalendarError, DateFault};
 
 use crate::time::Timestamp;
 use rules::Rules;

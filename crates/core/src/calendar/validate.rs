@@ -57,7 +57,7 @@ pub enum CalendarError {
         /// The holiday's name.
         name: String,
         /// What is wrong.
-        detail: &'static str,
+        detail: DateFault,
     },
     /// A closure ends before it starts, or is outside the supported years.
     #[error("closure {reason:?}: {detail}")]
@@ -65,8 +65,31 @@ pub enum CalendarError {
         /// The closure's reason.
         reason: String,
         /// What is wrong.
-        detail: &'static str,
+        detail: DateFault,
     },
+}
+
+/// What is wrong with a holiday's or a closure's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DateFault {
+    /// A holiday's date is outside the supported years.
+    #[error("the date is outside the years 1 to 9998")]
+    DateOutsideYears,
+    /// A month number that is not 1 to 12.
+    #[error("the month must be 1 to 12")]
+    BadMonth,
+    /// A day the month does not have.
+    #[error("the month has no such day")]
+    NoSuchDay,
+    /// A closure's ends with fractions of a second.
+    #[error("start and end must be whole seconds")]
+    NotWholeSeconds,
+    /// A closure that ends before it starts.
+    #[error("it must end after it starts")]
+    EndsBeforeStart,
+    /// A closure outside the supported years.
+    #[error("it is outside the years 1 to 9998")]
+    OutsideYears,
 }
 
 impl CalendarSpec {
@@ -155,21 +178,21 @@ fn validate_holiday(holiday: &Holiday) -> Result<(), CalendarError> {
         HolidayRule::Date { date } => {
             let day = civil::day_of(date);
             if !(civil::MIN_DAY..=civil::MAX_DAY).contains(&day) {
-                return Err(bad("the date is outside the years 1 to 9998"));
+                return Err(bad(DateFault::DateOutsideYears));
             }
         }
         HolidayRule::Yearly { month, day } => {
             if !(1..=12).contains(&month) {
-                return Err(bad("the month must be 1 to 12"));
+                return Err(bad(DateFault::BadMonth));
             }
             // A leap year's month lengths: February 29 is allowed.
             if day < 1 || i64::from(day) > civil::days_in_month(2000, i64::from(month)) {
-                return Err(bad("the month has no such day"));
+                return Err(bad(DateFault::NoSuchDay));
             }
         }
         HolidayRule::NthWeekday { month, .. } => {
             if !(1..=12).contains(&month) {
-                return Err(bad("the month must be 1 to 12"));
+                return Err(bad(DateFault::BadMonth));
             }
         }
     }
@@ -184,16 +207,16 @@ fn validate_closure(closure: &ClosedPeriod) -> Result<(), CalendarError> {
     if let ClosedSpan::Period { start, end } = closure.span {
         let whole = |t: DateTime| t.subsec_nanosecond() == 0;
         if !whole(start) || !whole(end) {
-            return Err(bad("start and end must be whole seconds"));
+            return Err(bad(DateFault::NotWholeSeconds));
         }
     }
     let (start, end) = closure.span.local_range();
     if end <= start {
-        return Err(bad("it must end after it starts"));
+        return Err(bad(DateFault::EndsBeforeStart));
     }
     let range = civil::MIN_DAY * civil::DAY..=(civil::MAX_DAY + 1) * civil::DAY;
     if !range.contains(&start) || !range.contains(&end) {
-        return Err(bad("it is outside the years 1 to 9998"));
+        return Err(bad(DateFault::OutsideYears));
     }
     Ok(())
 }

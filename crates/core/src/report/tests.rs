@@ -119,6 +119,7 @@ fn facts_fold_times_reopens_promises_and_overrides() {
                 from_team: None,
                 to_team: None,
                 note: "n".into(),
+                words: None,
             },
         ),
         event(

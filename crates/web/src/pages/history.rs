@@ -4,7 +4,7 @@
 
 use super::render::word;
 use rapport_app::i18n::Lang;
-use rapport_core::{AgentId, EventKind};
+use rapport_core::{AgentId, EventKind, NoteWords};
 
 /// One line of the ticket's history.
 pub fn describe(
@@ -37,12 +37,13 @@ pub fn describe(
             to_agent,
             to_team,
             note,
+            words,
             ..
         } => fill(
             "event.transferred",
             &[
                 ("to", &to_agent.map_or_else(|| team(to_team), agent_name)),
-                ("note", note),
+                ("note", &note_in(lang, note, words.as_ref())),
             ],
         ),
         EventKind::Replied { .. } => fill("event.replied", &[]),
@@ -71,6 +72,22 @@ pub fn describe(
             &[("checks", &check_names(lang, checks))],
         ),
         other => describe_more((lang, zone), who, other, agent_name),
+    }
+}
+
+/// A note as its reader reads it: Rapport's own in the reader's language
+/// (from its stored words), an agent's (or an old row's) as written.
+fn note_in(lang: Lang, note: &str, words: Option<&NoteWords>) -> String {
+    match words {
+        Some(words) if Lang::has(&words.key) => {
+            let values: Vec<(&str, &str)> = words
+                .values
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            lang.fill(&words.key, &values)
+        }
+        _ => note.to_string(),
     }
 }
 

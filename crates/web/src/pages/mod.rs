@@ -27,6 +27,7 @@ pub mod portal_form;
 pub mod preferences;
 #[cfg(test)]
 mod refusal_catalogue_tests;
+pub mod rejections;
 pub mod render;
 pub mod reports;
 mod search;
@@ -42,7 +43,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use rapport_app::web_sessions::csrf_matches;
 use render::PageError;
 use session::{Area, form_secret};
@@ -121,7 +122,10 @@ pub fn routes() -> Router<AppState> {
         .route("/app/recovery", get(feedback::recovery))
         .route("/app/recovery/{id}", post(feedback::recovery_follow_up))
         .merge(admin::routes())
+        .route("/app/{*rest}", any(rejections::no_such_page))
+        .route("/portal/{*rest}", any(rejections::no_such_page))
         .layer(axum::middleware::from_fn(check_csrf))
+        .layer(axum::middleware::from_fn(rejections::as_pages))
         .layer(axum::middleware::from_fn(render::with_page_lang))
         .layer(axum::middleware::from_fn(page_headers));
     Router::new()

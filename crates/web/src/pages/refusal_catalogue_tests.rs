@@ -129,7 +129,7 @@ fn every_refusal_of_the_state_machine_reads_in_every_language() {
         TicketError::NotSolved,
         TicketError::NotCreated,
         TicketError::CustomerNote,
-        TicketError::BadTag("a tag has no spaces".into()),
+        TicketError::BadTag(rapport_core::TagError::Characters("a b".into())),
         TicketError::TooManyTags,
     ];
     for refusal in refusals {

@@ -92,6 +92,7 @@ async fn a_transfer_holds_the_team_so_its_deletion_waits_and_sees_the_ticket(h: 
             from_team: t.team_id,
             to_team: Some(team),
             note: "Returns handles parcels that come back.".into(),
+            words: None,
         }]
     };
     let mut tx = h.store.begin_write().await.unwrap();

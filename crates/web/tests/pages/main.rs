@@ -14,6 +14,7 @@ mod coaching;
 mod collisions;
 mod composer;
 mod feedback;
+mod german_words;
 mod inline;
 mod languages;
 mod lists;
