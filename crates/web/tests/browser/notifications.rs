@@ -113,7 +113,8 @@ async fn solved_by_agent(s: &Session, name: &str, subject: &str) -> i64 {
 pub(super) async fn hostile_words_in_notifications_never_run(s: &Session) {
     let h = &s.h;
     let [img, quote, url] = payloads();
-    let name = format!("{quote}{img}Mallory");
+    // (A quote in the display name would break the From header itself.)
+    let name = format!("{img}Mallory");
     let subject = format!("{img}{quote}{url} Lamp");
     // The customer answers a solved ticket (reopened) and a closed one
     // (a follow-up) from the portal: the owner is told, naming the subject.
