@@ -388,7 +388,7 @@ const FLOOR: Duration = Duration::from_millis(250);
 
 /// The good requests of one round: a read, an admin's read, a write.
 fn good_round(h: &Harness, n: usize) -> Vec<Case> {
-    let language = if n % 2 == 0 { "de" } else { "en" };
+    let language = if n.is_multiple_of(2) { "de" } else { "en" };
     vec![
         Case::new(Method::GET, "/api/v1/agents/me", &h.agent, ""),
         Case::new(
