@@ -35,7 +35,9 @@ impl App {
         agents.sort_by_key(|a| a.name.to_lowercase());
         let mut out = Vec::with_capacity(agents.len());
         for agent in agents {
-            let card = self.scorecard(caller, agent.id, query).await?;
+            let card = self
+                .scorecard_among(caller, agent.id, &teams, query)
+                .await?;
             out.push((agent, card));
         }
         Ok(out)

@@ -43,6 +43,7 @@ pub mod passwords;
 pub mod poller;
 pub mod portal;
 pub mod portal_files;
+pub mod portal_reply;
 pub mod presence;
 pub mod promises;
 pub mod reports;

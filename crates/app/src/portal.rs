@@ -9,7 +9,7 @@
 
 use crate::auth::{random_secret, secret_hash};
 use crate::i18n::Lang;
-use crate::tickets::{NewTicket, body, message_events};
+use crate::tickets::{NewTicket, body};
 use crate::web_sessions::NewWebSession;
 use crate::{App, AppError, required_text};
 use rapport_core::{
@@ -304,7 +304,11 @@ impl App {
     }
 
     /// The customer's ticket; anyone else's is not found.
-    async fn own_ticket(&self, customer: CustomerId, id: TicketId) -> Result<Ticket, AppError> {
+    pub(crate) async fn own_ticket(
+        &self,
+        customer: CustomerId,
+        id: TicketId,
+    ) -> Result<Ticket, AppError> {
         match self.store().ticket(id).await {
             Ok(t) if t.customer_id == customer => Ok(t),
             Ok(_) | Err(rapport_store::StoreError::NotFound(_)) => {
@@ -344,49 +348,6 @@ impl App {
             messages,
             attachments,
         })
-    }
-
-    /// The customer answers on one of their tickets.
-    pub async fn portal_reply(
-        &self,
-        customer: CustomerId,
-        id: TicketId,
-        text: &str,
-        files: Vec<crate::portal_files::PortalFile>,
-        lang: Lang,
-    ) -> Result<(), AppError> {
-        self.own_ticket(customer, id).await?;
-        self.note_customer_lang(customer, lang).await?;
-        let text = body(text)?;
-        let files = self.store_portal_files(files).await?;
-        let actor = Actor::Customer(customer);
-        let message = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer.0),
-            entered_by: None,
-            body_text: text,
-            body_html: None,
-        };
-        self.sla_rules().await?;
-        let mut tx = self.store().begin_write().await?;
-        let mut change = tx
-            .change_ticket(id, actor, Some(message), move |ticket, message_id| {
-                message_events(
-                    ticket,
-                    message_id,
-                    MessageKind::Public,
-                    AuthorKind::Customer,
-                    actor,
-                )
-            })
-            .await?;
-        crate::teams::reroute_reopened(&mut tx, &mut change).await?;
-        if let Some(message) = change.message.as_ref().map(|m| m.id) {
-            tx.add_attachments(id, message, &files).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// A file on one of the customer's public messages.

@@ -148,6 +148,18 @@ impl App {
         caller.require(Permission::Read, "read scorecards")?;
         self.store().agent(agent).await?;
         let teams = self.store().teams().await?;
+        self.scorecard_among(caller, agent, &teams, query).await
+    }
+
+    /// [`Self::scorecard`] of an agent known to exist, with the teams
+    /// already read (the coaching overview reads them once for everyone).
+    pub(crate) async fn scorecard_among(
+        &self,
+        caller: &Caller,
+        agent: AgentId,
+        teams: &[rapport_store::TeamRecord],
+        query: &ReportQuery,
+    ) -> Result<Scorecard, AppError> {
         let theirs: Vec<TeamId> = teams
             .iter()
             .filter(|t| t.members.contains(&agent))

@@ -105,7 +105,8 @@ pub struct NotificationView {
     pub id: i64,
     /// About which ticket.
     pub ticket_id: Option<TicketId>,
-    /// Why: sla_warning, sla_breach, promise_reminder, promise_broken, mention.
+    /// Why: sla_warning, sla_breach, promise_reminder, promise_broken, mention,
+    /// recovery_task, customer_answered.
     pub kind: &'static str,
     /// What it says (English).
     pub text: String,

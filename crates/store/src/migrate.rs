@@ -132,6 +132,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notification_words",
         include_str!("../migrations/0029_notification_words.sql"),
     ),
+    (
+        30,
+        "answer_notifications",
+        include_str!("../migrations/0030_answer_notifications.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -1,5 +1,6 @@
 //! Notifications for agents: response-target warnings and breaches,
-//! promise reminders and broken promises, mentions. Written in the
+//! promise reminders and broken promises, mentions, recovery tasks,
+//! customers' answers that reopen work. Written in the
 //! transaction of what causes them; the workspace and the API show them.
 
 use crate::rows::parse;
@@ -22,6 +23,8 @@ pub enum NotificationKind {
     Mention,
     /// A recovery task (low rating, negative review) to follow up.
     RecoveryTask,
+    /// The customer answered a solved or closed ticket the agent owns.
+    CustomerAnswered,
 }
 
 rapport_core::str_enum!(NotificationKind {
@@ -31,6 +34,7 @@ rapport_core::str_enum!(NotificationKind {
     NotificationKind::PromiseBroken => "promise_broken",
     NotificationKind::Mention => "mention",
     NotificationKind::RecoveryTask => "recovery_task",
+    NotificationKind::CustomerAnswered => "customer_answered",
 });
 
 /// A notification to write.

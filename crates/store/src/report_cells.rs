@@ -6,8 +6,8 @@
 //! summed anew from `report_tickets` by the rebuild and by the migration.
 
 use crate::reports::{
-    ROW_COLUMNS, ReportFilter, bind_all, distinct_checks, fact_row, override_counts_of, streamed,
-    where_sql,
+    ROW_COLUMNS, ReportFilter, bind_all, distinct_checks, fact_row, override_count,
+    override_counts_of, streamed, where_sql,
 };
 use crate::rows::parse;
 use crate::{Store, StoreError};
@@ -119,7 +119,8 @@ pub(crate) struct Delta {
 /// The changes added to a [`Delta`] since a savepoint.
 #[derive(Debug, Default, Clone)]
 struct Journal {
-    cells: Vec<(Key, CellSums)>,
+    /// A part's sums and whether they were added (1) or taken away (-1).
+    cells: Vec<(Key, CellSums, i64)>,
     coach: Vec<(OverrideKey, CoachSums)>,
 }
 
@@ -146,11 +147,10 @@ impl Delta {
     pub(crate) fn add(&mut self, part: &Part, sign: i64) {
         if let Some(row) = &part.row {
             let key = key_of(&row.cell_key());
-            let mut sums = CellSums::default();
-            sums.merge(&CellSums::of(row), sign);
-            self.cells.entry(key).or_default().merge(&sums, 1);
+            let sums = CellSums::of(row);
+            self.cells.entry(key).or_default().merge(&sums, sign);
             if let Some(journal) = &mut self.journal {
-                journal.cells.push((key, sums));
+                journal.cells.push((key, sums, sign));
             }
         }
         for (key, overridden) in &part.coach {
@@ -188,8 +188,8 @@ impl Delta {
         let Some(journal) = self.journal.take() else {
             return;
         };
-        for (key, sums) in journal.cells {
-            self.cells.entry(key).or_default().merge(&sums, -1);
+        for (key, sums, sign) in journal.cells {
+            self.cells.entry(key).or_default().merge(&sums, -sign);
         }
         for (key, change) in journal.coach {
             self.coach.entry(key).or_default().add(change, -1);
@@ -463,21 +463,7 @@ impl Store {
         let mut rows = streamed(
             &self.read,
             bind_all(sqlx::query(AssertSqlSafe(sql)), binds),
-            |row| {
-                Ok((
-                    row.try_get::<i64, _>(0)?,
-                    crate::OverrideCount {
-                        agent_id: row
-                            .try_get::<Option<i64>, _>(1)?
-                            .filter(|a| *a != 0)
-                            .map(rapport_core::AgentId),
-                        check: row.try_get(2)?,
-                        count: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
-                        unhappy: row.try_get::<Option<i64>, _>(4)?.unwrap_or(0),
-                        findings: row.try_get::<Option<i64>, _>(5)?.unwrap_or(0),
-                    },
-                ))
-            },
+            |row| Ok((row.try_get::<i64, _>(0)?, override_count(row, 1)?)),
         )
         .await?;
         rows.sort_by(|a, b| {

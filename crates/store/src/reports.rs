@@ -330,21 +330,28 @@ pub(crate) async fn override_counts_of(
         .await?;
     let mut counts = rows
         .iter()
-        .map(|row| {
-            Ok(OverrideCount {
-                agent_id: row
-                    .try_get::<Option<i64>, _>(0)?
-                    .filter(|a| *a != 0)
-                    .map(AgentId),
-                check: row.try_get(1)?,
-                count: row.try_get(2)?,
-                unhappy: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
-                findings: row.try_get::<Option<i64>, _>(4)?.unwrap_or(0),
-            })
-        })
+        .map(|row| override_count(row, 0))
         .collect::<Result<Vec<_>, StoreError>>()?;
     counts.sort_by(|a, b| (a.agent_id, &a.check).cmp(&(b.agent_id, &b.check)));
     Ok(counts)
+}
+
+/// An (agent, check, count, unhappy, findings) row read from column `at`
+/// on: agent 0 or none is none, a sum over no rows is 0.
+pub(crate) fn override_count(
+    row: &sqlx::any::AnyRow,
+    at: usize,
+) -> Result<OverrideCount, StoreError> {
+    Ok(OverrideCount {
+        agent_id: row
+            .try_get::<Option<i64>, _>(at)?
+            .filter(|a| *a != 0)
+            .map(AgentId),
+        check: row.try_get(at + 1)?,
+        count: row.try_get::<Option<i64>, _>(at + 2)?.unwrap_or(0),
+        unhappy: row.try_get::<Option<i64>, _>(at + 3)?.unwrap_or(0),
+        findings: row.try_get::<Option<i64>, _>(at + 4)?.unwrap_or(0),
+    })
 }
 
 impl Store {

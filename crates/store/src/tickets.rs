@@ -654,12 +654,17 @@ async fn append(
     for kind in &kinds {
         apply(ticket, now, kind);
     }
+    // The log before this change, when the clocks read it: the reports'
+    // fold below adds the new events to it rather than read it again.
+    let mut before = None;
     let clocks = match rules {
         Some(rules) if kinds.iter().any(SlaRules::is_relevant) => {
             let mut history = clocks::history(conn, ticket.id).await?;
             let new_from = history.len();
             history.extend(clocks::unsaved(ticket, now, &kinds));
             let plan = rules.plan(ticket, &history, new_from, now);
+            history.truncate(new_from);
+            before = Some(history);
             for transition in &plan.transitions {
                 apply(ticket, now, transition);
             }
@@ -712,7 +717,13 @@ async fn append(
         && kinds.iter().any(crate::reports::is_relevant)
     {
         // The whole log, the new events included: the facts are a fold.
-        let history = clocks::history(conn, ticket.id).await?;
+        let history = match before {
+            Some(mut history) => {
+                history.extend(events.iter().cloned());
+                history
+            }
+            None => clocks::history(conn, ticket.id).await?,
+        };
         crate::reports::project(conn, ticket, &history, rules, cells).await?;
     }
     crate::search_feed::ticket_changed(conn, ticket.id).await?;

@@ -17,6 +17,8 @@ mod harness;
 mod admin;
 #[path = "browser/languages.rs"]
 mod languages;
+#[path = "browser/notifications.rs"]
+mod notifications;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use harness::{Backend, Harness};
@@ -325,10 +327,12 @@ in_browser!(
     the_reports_page_draws_its_charts_with_tables_beside_them,
     the_admin_pages_keep_hostile_text_inert_and_pass_axe,
     the_workspace_walks_in_german_and_passes_axe,
+    hostile_words_in_notifications_never_run,
 );
 
 use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
 use languages::the_workspace_walks_in_german_and_passes_axe;
+use notifications::hostile_words_in_notifications_never_run;
 
 /// A lead's report page: filters, SVG charts with text alternatives, each
 /// chart's figures in a table, CSV links; an agent's page is their own

@@ -185,6 +185,7 @@ impl App {
             })
             .await?;
         crate::teams::reroute_reopened(tx, &mut change).await?;
+        crate::portal_reply::tell_owner_if_reopened(tx, &change).await?;
         let message = change.message.map(|m| m.id);
         tx.link_received(&mail.message_id, &mail.fingerprint, ticket.id, message);
         self.keep_participants(tx, ticket.id, ticket.customer_id, mail, &sender.address)

@@ -202,7 +202,8 @@ pub struct NotificationOut {
     pub id: i64,
     /// About which ticket.
     pub ticket_id: Option<i64>,
-    /// `sla_warning`, `sla_breach`, `promise_reminder`, `promise_broken` or `mention`.
+    /// `sla_warning`, `sla_breach`, `promise_reminder`, `promise_broken`, `mention`,
+    /// `recovery_task` or `customer_answered`.
     pub kind: String,
     /// What it says (times in the agent's or the business's zone, named).
     pub text: String,

@@ -339,7 +339,8 @@ pub async fn reply(
     Id(id): Id,
     form: PortalForm,
 ) -> Result<Response, PageError> {
-    s.app
+    let answer = s
+        .app
         .portal_reply(
             customer.customer,
             TicketId(id),
@@ -348,7 +349,9 @@ pub async fn reply(
             customer.chrome.lang,
         )
         .await?;
-    Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
+    // A closed ticket's answer lives on in its follow-up.
+    let shown = answer.ticket();
+    Ok(Redirect::to(&format!("/portal/tickets/{shown}")).into_response())
 }
 
 /// A file on one of the customer's messages.

@@ -202,6 +202,37 @@ impl Harness {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["ticket"]["id"].as_i64().expect("ticket id")
     }
+
+    /// The agent replies (taking the ticket if it had no owner), then
+    /// solves it; returns what the API answered to each: (reply, solve).
+    pub async fn reply_and_solve(&self, id: i64, reply: &str) -> (Value, Value) {
+        let (status, replied) = self
+            .post(
+                &format!("/api/v1/tickets/{id}/messages"),
+                &self.agent,
+                serde_json::json!({"kind": "reply", "body": reply}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{replied}");
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/tickets/{id}/status"),
+                &self.agent,
+                serde_json::json!({"status": "solved"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["ticket"]["status"], "solved", "{body}");
+        (replied, body)
+    }
+
+    /// A ticket of `team` the agent answered and solved; its id.
+    pub async fn solved_ticket(&self, subject: &str, team: Option<TeamId>) -> i64 {
+        let id = self.ticket(subject, team).await;
+        self.reply_and_solve(id, "Hello Ann, a new lamp ships today.")
+            .await;
+        id
+    }
 }
 
 impl Harness {

@@ -5,13 +5,18 @@
 //! unknown and malformed ids and wrong roles each get their 4xx with the
 //! stable error code (and the field where one is to blame), never a 5xx;
 //! the good requests all succeed and nothing the hostile ones aimed at
-//! changes. On SQLite and on PostgreSQL.
+//! changes. And one bad request never slows the others: good requests are
+//! timed while hostile bodies stream in beside them, against a baseline
+//! without them. On SQLite and on PostgreSQL.
 
 use crate::harness::Harness;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{Method, Request, StatusCode};
 use rapport_app::{AppConfig, MailConfig};
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 6;
 
@@ -27,6 +32,7 @@ fn config() -> AppConfig {
 
 crate::both_backends_with!(super::config();
     hostile_bodies_on_the_admin_routes_get_clear_errors_under_load,
+    good_requests_keep_their_pace_while_hostile_bodies_stream_in,
 );
 
 /// One request and what it must get: status, code and (maybe) field.
@@ -371,4 +377,163 @@ async fn hostile_bodies_on_the_admin_routes_get_clear_errors_under_load(h: &Harn
         )
         .await;
     assert_eq!(s, 204, "{b}");
+}
+
+/// Rounds of the three good requests timed, with and without hostile load.
+const TIMED_ROUNDS: usize = 40;
+/// Good requests under load may take this many times the baseline's p99...
+const SLOWDOWN: u32 = 5;
+/// ... or this long, whichever is more (a loaded 2-core machine's noise).
+const FLOOR: Duration = Duration::from_millis(250);
+
+/// The good requests of one round: a read, an admin's read, a write.
+fn good_round(h: &Harness, n: usize) -> Vec<Case> {
+    let language = if n.is_multiple_of(2) { "de" } else { "en" };
+    vec![
+        Case::new(Method::GET, "/api/v1/agents/me", &h.agent, ""),
+        Case::new(
+            Method::GET,
+            format!("/api/v1/agents/{}/audit", h.agent_id.0),
+            &h.admin,
+            "",
+        ),
+        Case::new(
+            Method::PATCH,
+            "/api/v1/agents/me",
+            &h.other_agent,
+            format!("{{\"language\": \"{language}\"}}"),
+        ),
+    ]
+}
+
+/// Each good request's time, one after another (every answer checked).
+async fn time_good_requests(h: &Harness) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for n in 0..TIMED_ROUNDS {
+        for case in good_round(h, n) {
+            let started = Instant::now();
+            let (status, body) = h.raw(case.request()).await;
+            times.push(started.elapsed());
+            assert_eq!(case.check(status, &body), None);
+        }
+    }
+    times
+}
+
+fn p99(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[(times.len() * 99 / 100).min(times.len() - 1)]
+}
+
+/// A body of `bytes` that arrives in 64 KiB pieces, 5 ms apart.
+fn trickle(bytes: Bytes) -> Body {
+    let pieces: Vec<Bytes> = (0..bytes.len())
+        .step_by(64 * 1024)
+        .map(|at| bytes.slice(at..(at + 64 * 1024).min(bytes.len())))
+        .collect();
+    let stream = futures_util::stream::unfold(pieces.into_iter(), |mut rest| async move {
+        let piece = rest.next()?;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        Some((Ok::<_, std::io::Error>(piece), rest))
+    });
+    Body::from_stream(stream)
+}
+
+/// Sends hostile requests one after another until `stop`: bad JSON, NUL
+/// bytes in a value and in a key, and a body over 1 MiB (trickled in when
+/// `slow`); each must get its 4xx. Returns how many were sent.
+async fn hostile_stream(
+    h_router: axum::Router,
+    token: String,
+    stop: Arc<AtomicBool>,
+    slow: bool,
+) -> usize {
+    let big = Bytes::from(format!("{{\"name\": \"{}\"}}", "a".repeat(1_100_000)));
+    let bodies: [(Bytes, u16); 4] = [
+        (Bytes::from_static(b"{\"name\": "), 400),
+        (Bytes::from_static(br#"{"name": "Eve\u0000"}"#), 422),
+        (Bytes::from_static(br#"{"na\u0000me": "Eve"}"#), 422),
+        (big, 413),
+    ];
+    let mut sent = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let (bytes, expected) = &bodies[sent % bodies.len()];
+        let body = if slow && bytes.len() > MAX_SMALL {
+            trickle(bytes.clone())
+        } else {
+            Body::from(bytes.clone())
+        };
+        let request = Request::builder()
+            .method(Method::PATCH)
+            .uri("/api/v1/agents/me")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body(body)
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(h_router.clone(), request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        assert_eq!(response.status().as_u16(), *expected, "hostile body {sent}");
+        sent += 1;
+        // An attacker's pace, not a CPU hog in this process: back to back,
+        // the senders would measure the 2 cores' share, not the server.
+        tokio::time::sleep(Duration::from_millis(PAUSE_MS)).await;
+    }
+    sent
+}
+
+/// Milliseconds each hostile sender waits between its requests.
+const PAUSE_MS: u64 = 2;
+
+/// Bodies up to this size are sent at once even by a slow sender.
+const MAX_SMALL: usize = 1024;
+
+async fn good_requests_keep_their_pace_while_hostile_bodies_stream_in(h: &Harness) {
+    let before = h.store.agent(h.agent_id).await.unwrap();
+    // Warm up (the first calls read settings and fill caches), then the baseline.
+    for n in 0..5 {
+        for case in good_round(h, n) {
+            h.raw(case.request()).await;
+        }
+    }
+    let baseline = p99(time_good_requests(h).await);
+    // Senders of hostile bodies, every other one trickling the big ones in:
+    // four, or as many as `RAPPORT_HOSTILE_SENDERS` says (a few hundred
+    // take the 2 cores and the bound trips: so the check can fail).
+    let count = std::env::var("RAPPORT_HOSTILE_SENDERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4usize);
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..count)
+        .map(|n| n % 2 == 1)
+        .map(|slow| {
+            tokio::spawn(hostile_stream(
+                h.router.clone(),
+                h.agent.clone(),
+                stop.clone(),
+                slow,
+            ))
+        })
+        .collect();
+    // Let them get going before the good requests start.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let loaded = time_good_requests(h).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut hostile = 0;
+    for sender in senders {
+        hostile += sender.await.unwrap();
+    }
+    let under_load = p99(loaded);
+    let bound = (baseline * SLOWDOWN).max(FLOOR);
+    eprintln!(
+        "good requests p99: {baseline:?} alone, {under_load:?} beside {hostile} hostile bodies (bound {bound:?})"
+    );
+    assert!(hostile >= 20, "the hostile senders kept going: {hostile}");
+    assert!(
+        under_load <= bound,
+        "hostile bodies slowed the good requests: p99 {under_load:?} against {baseline:?} alone (bound {bound:?})"
+    );
+    let after = h.store.agent(h.agent_id).await.unwrap();
+    assert_eq!(after.name, before.name, "no hostile body took effect");
 }

@@ -239,28 +239,6 @@ async fn deletes_and_transfers_in_parallel_never_leave_an_open_ticket_in_an_arch
     eprintln!("outcomes seen: {outcomes:?}");
 }
 
-/// Solves a ticket of `team` (an agent's reply first).
-async fn solved_ticket(h: &Harness, team: TeamId) -> i64 {
-    let id = h.ticket("Lamp arrived broken", Some(team)).await;
-    let (s, b) = h
-        .post(
-            &format!("/api/v1/tickets/{id}/messages"),
-            &h.agent,
-            json!({"kind": "reply", "body": "Hello Ann, a new lamp ships today."}),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
-    let (s, b) = h
-        .post(
-            &format!("/api/v1/tickets/{id}/status"),
-            &h.agent,
-            json!({"status": "solved"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    id
-}
-
 /// The ticket's last transfer: by the system out of `team` to no
 /// team, its owner kept, with the hand-off note naming the team.
 async fn assert_rerouted(h: &Harness, id: i64, team: TeamId, name: &str) {
@@ -299,10 +277,10 @@ async fn a_reopened_ticket_leaves_its_archived_team_for_the_general_queue(h: &Ha
         .await;
     assert_eq!(s, 201, "{t}");
     let team = TeamId(t["id"].as_i64().unwrap());
-    let wrote = solved_ticket(h, team).await;
-    let reopened = solved_ticket(h, team).await;
-    let mailed = solved_ticket(h, team).await;
-    let kept = solved_ticket(h, h.team).await;
+    let wrote = h.solved_ticket("Lamp arrived broken", Some(team)).await;
+    let reopened = h.solved_ticket("Lamp arrived broken", Some(team)).await;
+    let mailed = h.solved_ticket("Lamp arrived broken", Some(team)).await;
+    let kept = h.solved_ticket("Lamp arrived broken", Some(h.team)).await;
     let (s, b) = h
         .call(
             Method::DELETE,

@@ -32,22 +32,7 @@ async fn sql(h: &Harness, statement: &str) {
 /// A solved ticket whose customer was asked; returns it and its link's path.
 pub(crate) async fn asked(h: &Harness) -> (i64, String) {
     let id = h.ticket("Broken lamp", Some(h.team)).await;
-    let (s, b) = h
-        .post(
-            &format!("/api/v1/tickets/{id}/messages"),
-            &h.agent,
-            json!({"kind": "reply", "body": REPLY}),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 201, "{b}");
-    let (s, b) = h
-        .post(
-            &format!("/api/v1/tickets/{id}/status"),
-            &h.agent,
-            json!({"status": "solved"}),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200, "{b}");
+    h.reply_and_solve(id, REPLY).await;
     sql(h, "UPDATE jobs SET due_at = 0 WHERE kind = 'survey'").await;
     h.app
         .run_due_jobs("survey-page-test", &SchedulerPolicy::default())

@@ -21,6 +21,7 @@ mod lists;
 mod live;
 mod notifications;
 mod portal;
+mod portal_answers;
 mod refusals_in_german;
 mod search;
 mod security;

@@ -17,7 +17,7 @@ both_backends!(
 );
 
 /// The sign-in link in the newest mail to `address`.
-async fn link_sent_to(h: &Harness, address: &str) -> Option<String> {
+pub(crate) async fn link_sent_to(h: &Harness, address: &str) -> Option<String> {
     let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
     let rows: Vec<(Vec<u8>, String)> = sqlx::query_as(
         "SELECT raw, recipients FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC",
@@ -52,7 +52,7 @@ fn value_of(html: &str, name: &str) -> String {
     html[start..start + end].to_string()
 }
 
-async fn sign_in_by_link(b: &mut Browser<'_>, link: &str) -> crate::browser::Page {
+pub(crate) async fn sign_in_by_link(b: &mut Browser<'_>, link: &str) -> crate::browser::Page {
     let page = b.get(link).await;
     assert_eq!(page.status, StatusCode::OK);
     let csrf = page.csrf();
