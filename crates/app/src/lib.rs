@@ -37,6 +37,7 @@ pub mod i18n;
 pub mod intake;
 pub mod mail_admin;
 pub mod mailer;
+mod mentions;
 pub mod notices;
 mod outbound;
 pub mod passwords;

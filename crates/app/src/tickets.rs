@@ -495,6 +495,17 @@ impl App {
             }
             _ => (None, Vec::new(), None, Vec::new()),
         };
+        // A note's @mentions, told in its transaction.
+        let mut mentions = (Vec::new(), String::new());
+        if role == MessageRole::Note && text.contains('@') {
+            let agents = self.store.agents().await?;
+            mentions.0 = crate::mentions::mentioned(&text, &agents, caller.agent_id);
+            mentions.1 = agents
+                .iter()
+                .find(|a| a.id == caller.agent_id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+        }
         let message = self.new_message(caller, id, role, text).await?;
         let (kind, author_kind) = (message.kind, message.author_kind);
         let actor = Actor::Agent(caller.agent_id);
@@ -535,6 +546,15 @@ impl App {
             })
             .await?;
         crate::teams::reroute_reopened(&mut tx, &mut change).await?;
+        if !mentions.0.is_empty() {
+            let told = crate::mentions::notifications(
+                &mentions.0,
+                id,
+                &change.ticket.subject,
+                &mentions.1,
+            );
+            tx.notify(&told).await?;
+        }
         let stored = change
             .message
             .as_ref()

@@ -22,6 +22,7 @@ mod mail;
 mod mailboxes;
 mod mailflow;
 mod matrix;
+mod mentions;
 mod outbox;
 mod paging;
 mod promises;
