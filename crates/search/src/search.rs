@@ -8,7 +8,7 @@ use crate::rank::BestFirst;
 use crate::schema::{Fields, NO_DUE, status_team_key};
 use crate::snippet::Highlighter;
 use crate::{SearchError, html};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::time::Instant;
 use tantivy::collector::TopDocs;
@@ -17,7 +17,6 @@ use tantivy::query::{
     Query as TQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 /// How results are ordered.
@@ -240,14 +239,22 @@ fn status_and_team(
     let QTerm::Status(status) = &status.term else {
         return None;
     };
-    let team = match &team.term {
-        QTerm::Team(None) => 0,
-        QTerm::Team(Some(name)) => *ctx.teams.get(&name.to_lowercase())?,
-        _ => return None,
+    let QTerm::Team(team) = &team.term else {
+        return None;
     };
+    let team = team_id(team.as_deref(), ctx)?;
     let key = status_team_key(status.as_str(), team);
     let term = term_str(opened.fields.status_team, &key);
     Some((s, t, Box::new(ConstScoreQuery::new(term, 0.0))))
+}
+
+/// The team a `team:` clause names: 0 for `team:none`, none for a name
+/// the caller did not resolve.
+fn team_id(name: Option<&str>, ctx: &Context) -> Option<i64> {
+    match name {
+        None => Some(0),
+        Some(name) => ctx.teams.get(&name.to_lowercase()).copied(),
+    }
 }
 
 fn term_u64(field: Field, value: i64) -> Box<dyn TQuery> {
@@ -391,9 +398,8 @@ fn clause_query(opened: &Opened, clause: &Clause, ctx: &Context) -> Option<Box<d
             Some(id) => Some(term_u64(f.owner, *id)),
             None => nothing(),
         },
-        QTerm::Team(None) => Some(term_u64(f.team, 0)),
-        QTerm::Team(Some(name)) => match ctx.teams.get(&name.to_lowercase()) {
-            Some(id) => Some(term_u64(f.team, *id)),
+        QTerm::Team(team) => match team_id(team.as_deref(), ctx) {
+            Some(id) => Some(term_u64(f.team, id)),
             None => nothing(),
         },
         QTerm::Tag(tag) => Some(term_str(f.tag, tag)),
@@ -439,9 +445,9 @@ fn past_due(f: &Fields, now: i64) -> Box<dyn TQuery> {
 
 /// Highlighted, escaped subject and message fragments.
 struct Snippets {
-    /// The highlighted terms of the subject field.
-    subject_terms: HashSet<String>,
-    subject_analyzer: Option<TextAnalyzer>,
+    /// Marks every highlighted word of the subject.
+    subject: Highlighter,
+    /// Picks and marks the messages' fragment.
     body: Highlighter,
     fields: Fields,
 }
@@ -453,13 +459,13 @@ impl Snippets {
         highlight: Option<&dyn TQuery>,
     ) -> Result<Self, SearchError> {
         let fields = opened.fields;
-        let mut subject_terms = HashSet::new();
+        let mut subject_terms = HashMap::new();
         let mut body_terms = Vec::new();
         if let Some(q) = highlight {
             q.query_terms(&mut |term, _| {
                 if let Some(text) = term.value().as_str() {
                     if term.field() == fields.subject {
-                        subject_terms.insert(text.to_string());
+                        subject_terms.insert(text.to_string(), 1.0);
                     } else if term.field() == fields.body {
                         body_terms.push((term.clone(), text.to_string()));
                     }
@@ -475,8 +481,7 @@ impl Snippets {
             }
         }
         Ok(Snippets {
-            subject_terms,
-            subject_analyzer: opened.index.tokenizer_for_field(fields.subject).ok(),
+            subject: Highlighter::new(subject_terms, opened.language, SNIPPET_BYTES),
             body: Highlighter::new(weights, opened.language, SNIPPET_BYTES),
             fields,
         })
@@ -488,18 +493,7 @@ impl Snippets {
             .get_first(self.fields.subject)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
-        let mut ranges = Vec::new();
-        if let (Some(analyzer), false) = (
-            self.subject_analyzer.as_mut(),
-            self.subject_terms.is_empty(),
-        ) {
-            let mut stream = analyzer.token_stream(subject);
-            while let Some(token) = stream.next() {
-                if self.subject_terms.contains(&token.text) {
-                    ranges.push(token.offset_from..token.offset_to);
-                }
-            }
-        }
+        let ranges = self.subject.marks(subject);
         let body = if self.body.is_empty() {
             String::new()
         } else {

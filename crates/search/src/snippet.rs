@@ -103,6 +103,29 @@ impl Highlighter {
         self.terms.is_empty()
     }
 
+    /// Every matched word of `text`, as byte ranges (a subject is marked
+    /// whole).
+    pub(crate) fn marks(&mut self, text: &str) -> Vec<Range<usize>> {
+        let mut marks = Vec::new();
+        if self.terms.is_empty() {
+            return marks;
+        }
+        let mut stream = self.folded.token_stream(text);
+        while let Some(token) = stream.next() {
+            if weight(
+                &self.terms,
+                self.prefixes.as_ref(),
+                &mut self.stem,
+                &token.text,
+            )
+            .is_some()
+            {
+                marks.push(token.offset_from..token.offset_to);
+            }
+        }
+        marks
+    }
+
     /// The best fragment of `text`: the window of at most `max_len` bytes
     /// whose matched words weigh most, the earliest among equals; empty
     /// when no word matches.
@@ -285,7 +308,17 @@ mod tests {
             text: theirs.fragment().to_string(),
             marks: theirs.highlighted().to_vec(),
         };
-        let ours = Highlighter::new(weights, Language::English, 60).fragment(text);
+        let mut highlighter = Highlighter::new(weights.clone(), Language::English, 60);
+        let ours = highlighter.fragment(text);
+        // Every word whose stem is a term, as the stemmed analyzer sees them.
+        let mut stemmed = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            if weights.contains_key(&t.text) {
+                stemmed.push(t.offset_from..t.offset_to);
+            }
+        }
+        assert_eq!(highlighter.marks(text), stemmed, "marks of {text:?}");
         (theirs, ours)
     }
 
