@@ -13,8 +13,8 @@ use crate::tickets::{NewTicket, body};
 use crate::web_sessions::NewWebSession;
 use crate::{App, AppError, required_text};
 use rapport_core::{
-    Actor, AuthorKind, Channel, CustomerId, IdentityKind, MessageKind, Priority, Ticket, TicketId,
-    Timestamp, normalize_identity,
+    Actor, Channel, CustomerId, IdentityKind, MessageKind, Priority, Ticket, TicketId, Timestamp,
+    normalize_identity,
 };
 use rapport_store::{
     AttachmentRecord, MessageRecord, NewMessage, NewOutboxMail, OutboxKind, TicketFilter,
@@ -140,14 +140,7 @@ impl App {
         let customer = self.customer_for_email(&email, &name).await?;
         self.note_customer_lang(customer, request.lang).await?;
         let actor = Actor::Customer(customer);
-        let first = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer.0),
-            entered_by: None,
-            body_text: text,
-            body_html: None,
-        };
+        let first = NewMessage::from_customer(customer, text);
         let new = NewTicket {
             subject,
             customer_id: customer,

@@ -56,14 +56,7 @@ impl App {
         self.note_customer_lang(customer, lang).await?;
         let text = crate::tickets::body(text)?;
         let files = self.store_portal_files(files).await?;
-        let message = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer.0),
-            entered_by: None,
-            body_text: text,
-            body_html: None,
-        };
+        let message = NewMessage::from_customer(customer, text);
         self.sla_rules().await?;
         let mut tx = self.store().begin_write().await?;
         // Read again under the lock: closed meanwhile is decided here.

@@ -216,12 +216,8 @@ impl App {
             CustomerRef::Email { email, name } => self.customer_for_email(&email, &name).await?,
         };
         let first = message.map(|text| NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer_id.0),
             entered_by: Some(caller.agent_id),
-            body_text: text,
-            body_html: None,
+            ..NewMessage::from_customer(customer_id, text)
         });
         let new = NewTicket {
             subject,

@@ -30,6 +30,20 @@ pub struct NewMessage {
     pub body_html: Option<String>,
 }
 
+impl NewMessage {
+    /// A customer's own public words, as plain text.
+    pub fn from_customer(customer: CustomerId, text: String) -> NewMessage {
+        NewMessage {
+            kind: MessageKind::Public,
+            author_kind: AuthorKind::Customer,
+            author_id: Some(customer.0),
+            entered_by: None,
+            body_text: text,
+            body_html: None,
+        }
+    }
+}
+
 /// A stored message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRecord {

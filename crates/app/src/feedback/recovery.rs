@@ -7,8 +7,8 @@
 use crate::tickets::NewTicket;
 use crate::{App, AppError, Caller, required_text};
 use rapport_core::{
-    Actor, AgentId, AuthorKind, BusinessCalendar, Command, MessageKind, Permission, Priority,
-    RecoveryOutcome, RecoverySource, TeamId, Ticket, TicketId, Timestamp,
+    Actor, AgentId, BusinessCalendar, Command, Permission, Priority, RecoveryOutcome,
+    RecoverySource, TeamId, Ticket, TicketId, Timestamp,
 };
 use rapport_store::{
     NewMessage, NewNotification, NewRecoveryTask, NotificationKind, RecoveryFilter,
@@ -102,14 +102,7 @@ impl App {
         asks: &[String],
     ) -> Result<TicketId, AppError> {
         let actor = Actor::Customer(rated.customer_id);
-        let first = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(rated.customer_id.0),
-            entered_by: None,
-            body_text: comment.to_string(),
-            body_html: None,
-        };
+        let first = NewMessage::from_customer(rated.customer_id, comment.to_string());
         let subject: String = format!("Follow-up to #{}: {}", rated.id.0, rated.subject)
             .chars()
             .take(300)

@@ -12,8 +12,8 @@
 use crate::tickets::NewTicket;
 use crate::{App, AppError, Caller, plain_text};
 use rapport_core::{
-    Actor, AuthorKind, Channel, Command, CustomerId, IdentityKind, MessageKind, Permission,
-    Priority, RecoverySource, TicketId, Timestamp, normalize_identity,
+    Actor, Channel, Command, CustomerId, IdentityKind, Permission, Priority, RecoverySource,
+    TicketId, Timestamp, normalize_identity,
 };
 use rapport_store::{IdentityRecord, NewMessage, NewReview};
 use std::collections::BTreeMap;
@@ -292,14 +292,7 @@ impl App {
         let (customer_id, matched_customer) = self.review_author(&review.author).await?;
         plain_text("text", &review.text)?;
         let actor = Actor::Customer(customer_id);
-        let first = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer_id.0),
-            entered_by: None,
-            body_text: review.text.clone(),
-            body_html: None,
-        };
+        let first = NewMessage::from_customer(customer_id, review.text.clone());
         let headline: String = review.text.chars().take(60).collect();
         let stars = review
             .rating

@@ -171,12 +171,8 @@ impl App {
         let author = self.author(tx, sender).await?;
         note_mail_language(tx, author, mail).await?;
         let message = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(author.0),
-            entered_by: None,
-            body_text: text.clone(),
             body_html: mail.html.clone(),
+            ..NewMessage::from_customer(author, text.clone())
         };
         let actor = Actor::Customer(author);
         let mut change = tx
@@ -253,12 +249,8 @@ impl App {
             tags,
         };
         let first = NewMessage {
-            kind: MessageKind::Public,
-            author_kind: AuthorKind::Customer,
-            author_id: Some(customer_id.0),
-            entered_by: None,
-            body_text: mail.body.clone(),
             body_html: mail.html.clone(),
+            ..NewMessage::from_customer(customer_id, mail.body.clone())
         };
         let change = tx
             .create_ticket(
