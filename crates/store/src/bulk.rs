@@ -201,6 +201,10 @@ impl Store {
             events,
         )
         .await?;
+        let teams = crate::team_removal::teams_transfers_name(
+            batch.iter().flat_map(|b| &b.events).map(|e| &e.kind),
+        );
+        crate::team_removal::record_transfer_teams(&mut tx, &teams).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -137,6 +137,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "answer_notifications",
         include_str!("../migrations/0030_answer_notifications.sql"),
     ),
+    (
+        31,
+        "transfer_teams",
+        include_str!("../migrations/0031_transfer_teams.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
@@ -213,6 +218,9 @@ impl Store {
             }
             if *version == crate::report_cells::MIGRATION {
                 crate::report_cells::sum_all(&mut tx).await?;
+            }
+            if *version == crate::team_removal::MIGRATION {
+                crate::team_removal::record_every_transfer(&mut tx).await?;
             }
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");

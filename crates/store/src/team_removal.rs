@@ -8,11 +8,18 @@
 
 use crate::{Backend, Store, StoreError, WriteTx};
 use rapport_core::sla::PolicyConditions;
-use rapport_core::{TeamId, TicketId, Timestamp};
-use sqlx::Row;
+use rapport_core::{EventKind, TeamId, TicketId, Timestamp};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use std::collections::BTreeSet;
 
 /// Open tickets a refusal names at most.
 const TICKETS_NAMED: i64 = 5;
+
+/// The migration that starts `transfer_teams`; applying it fills the table.
+pub(crate) const MIGRATION: i64 = 31;
+
+/// Transfer events read at a time while the migration fills the table.
+const BACKFILL_BATCH: i64 = 1000;
 
 /// What keeps a team from being deleted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -155,8 +162,78 @@ impl Store {
     }
 }
 
+/// The teams the transfers among `kinds` move tickets from and to.
+pub(crate) fn teams_transfers_name<'a>(
+    kinds: impl IntoIterator<Item = &'a EventKind>,
+) -> BTreeSet<TeamId> {
+    kinds
+        .into_iter()
+        .filter_map(|kind| match kind {
+            EventKind::Transferred {
+                from_team, to_team, ..
+            } => Some([*from_team, *to_team]),
+            _ => None,
+        })
+        .flatten()
+        .flatten()
+        .collect()
+}
+
+/// Records that transfers named these teams (already recorded ones stay),
+/// in the transaction that stores the transfers.
+pub(crate) async fn record_transfer_teams(
+    conn: &mut AnyConnection,
+    teams: &BTreeSet<TeamId>,
+) -> Result<(), StoreError> {
+    if teams.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (1..=teams.len()).map(|i| format!("(${i})")).collect();
+    let sql = format!(
+        "INSERT INTO transfer_teams (team_id) VALUES {} ON CONFLICT (team_id) DO NOTHING",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for team in teams {
+        query = query.bind(team.0);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Fills `transfer_teams` from every transfer event stored before it existed.
+pub(crate) async fn record_every_transfer(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    let mut teams = BTreeSet::new();
+    let mut after = 0i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, data FROM events WHERE type = 'transferred' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.try_get("id")?;
+        let mut kinds = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let data: String = row.try_get("data")?;
+            let kind: EventKind = serde_json::from_str(&data)
+                .map_err(|e| StoreError::Corrupt(format!("transfer event {after}: {e}")))?;
+            kinds.push(kind);
+        }
+        teams.extend(teams_transfers_name(&kinds));
+    }
+    for chunk in teams.into_iter().collect::<Vec<_>>().chunks(500) {
+        record_transfer_teams(conn, &chunk.iter().copied().collect()).await?;
+    }
+    Ok(())
+}
+
 /// Whether a ticket, a report row or a transfer in a ticket's history names
-/// the team (a transfer is matched loosely: archiving too often is safe).
+/// the team; each is a look-up by key.
 async fn named_by_history(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: TeamId,
@@ -171,11 +248,10 @@ async fn named_by_history(
             .bind(id.0)
             .fetch_optional(&mut **tx)
             .await?;
-    let transfer: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM events WHERE type = 'transferred' AND data LIKE $1 LIMIT 1",
-    )
-    .bind(format!("%_team\":{}%", id.0))
-    .fetch_optional(&mut **tx)
-    .await?;
+    let transfer: Option<i64> =
+        sqlx::query_scalar("SELECT team_id FROM transfer_teams WHERE team_id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(ticket.is_some() || report.is_some() || transfer.is_some())
 }

@@ -600,6 +600,11 @@ pub(crate) async fn insert_events(
             .bind(at.0);
     }
     let mut ids = query.fetch_all(&mut *conn).await?;
+    crate::team_removal::record_transfer_teams(
+        conn,
+        &crate::team_removal::teams_transfers_name(kinds),
+    )
+    .await?;
     // RETURNING gives no order guarantee; ids grow in insertion order within a statement.
     ids.sort_unstable();
     if ids.len() != kinds.len() {

@@ -34,6 +34,7 @@ mod search;
 mod server;
 mod sla;
 mod slow_smtp;
+mod team_history;
 mod team_races;
 mod templates;
 mod throttle;
