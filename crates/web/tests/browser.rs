@@ -896,6 +896,23 @@ async fn the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied(s:
         .unwrap();
     assert!(coach.contains("that's our policy"), "{coach}");
     assert!(coach.contains("Promises in this reply"), "{coach}");
+    // The finding is marked in place, over the words of the draft.
+    let mut marked = Vec::new();
+    for mark in s
+        .client
+        .find_all(Locator::Css(".marked .backdrop mark"))
+        .await
+        .unwrap()
+    {
+        marked.push((
+            mark.attr("class").await.unwrap().unwrap_or_default(),
+            mark.prop("textContent").await.unwrap().unwrap_or_default(),
+        ));
+    }
+    assert!(
+        marked.contains(&("block".to_string(), "that's our policy".to_string())),
+        "marks in the draft: {marked:?}"
+    );
     s.accessible("ticket page with the coach").await;
     s.screenshot("ticket-coach").await;
     apply.click().await.unwrap();
