@@ -4,9 +4,12 @@
 //!
 //! Off CI, a missing browser or axe-core (`RAPPORT_AXE_JS`, the path of
 //! `axe.min.js`; `.ci/run` installs it) skips the test with a loud SKIPPED;
-//! with `CI=true` it is a failure. Screenshots of the inbox, a ticket page
-//! and the portal are written to `RAPPORT_SCREENSHOTS` (default: a
-//! `screenshots` folder in Cargo's temporary directory for tests).
+//! with `CI=true` it is a failure. Screenshots are written to
+//! `RAPPORT_SCREENSHOTS` (default: a `screenshots` folder in Cargo's
+//! temporary directory for tests): `inbox` and `ticket` by
+//! `an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up`,
+//! `ticket-coach` and `portal` by scenario 1
+//! (`a_portal_request_is_taken_coached_sent_and_answered_live`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 #[path = "api/harness.rs"]
@@ -212,14 +215,7 @@ impl Session {
     }
 
     async fn screenshot(&self, name: &str) {
-        let dir = std::env::var("RAPPORT_SCREENSHOTS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let png = self.client.screenshot().await.unwrap();
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        eprintln!("screenshot: {}", path.display());
+        screenshot_of(&self.client, name).await;
     }
 
     async fn sign_in(&self, email: &str) {
@@ -251,6 +247,19 @@ async fn accessible_in(client: &Client, axe: &str, page: &str) {
         json!([]),
         "{page}: serious or critical accessibility violations"
     );
+}
+
+/// Writes what `client` shows to `<name>.png` in `RAPPORT_SCREENSHOTS`
+/// (default: `screenshots` in Cargo's temporary folder for tests).
+async fn screenshot_of(client: &Client, name: &str) {
+    let dir = std::env::var("RAPPORT_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).unwrap();
+    eprintln!("screenshot: {}", path.display());
 }
 
 /// Fails if an attacker's script ran in `client`: a dialog is open or the
@@ -326,10 +335,12 @@ async fn sign_in_as(client: &Client, base: &str, email: &str) {
     follow_in(client, "main button[type=submit]").await;
 }
 
-/// Chooses a photo of the damage (a one-pixel PNG written to a temporary
-/// file, returned for removal) in the file field `css`.
+/// Chooses a photo of the damage (a one-pixel PNG called `name`, written to
+/// a temporary folder that is returned for removal) in the file field `css`.
 async fn attach_photo(client: &Client, css: &str, name: &str) -> PathBuf {
-    let photo = std::env::temp_dir().join(format!("{}-{name}", harness::unique("photo")));
+    let dir = std::env::temp_dir().join(harness::unique("photo"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join(name);
     std::fs::write(&photo, PNG_1X1).unwrap();
     client
         .find(Locator::Css(css))
@@ -338,7 +349,7 @@ async fn attach_photo(client: &Client, css: &str, name: &str) -> PathBuf {
         .send_keys(&photo.display().to_string())
         .await
         .unwrap();
-    photo
+    dir
 }
 
 /// The newest one-time sign-in link in the outbox (the mail the run sent),
@@ -668,7 +679,7 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     let photo = attach_photo(&s.client, "#files", "crack.png").await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
     s.follow("main button[type=submit]").await;
-    let _ = std::fs::remove_file(&photo);
+    let _ = std::fs::remove_dir_all(&photo);
     assert!(s.text().await.contains("Check your mail"));
     s.accessible("portal sent").await;
     s.goto("/portal/contact").await;
@@ -684,7 +695,6 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     s.follow("a[href^='/portal/tickets/']").await;
     assert!(s.text().await.contains("The screen cracked on day two."));
     s.accessible("portal ticket page").await;
-    s.screenshot("portal").await;
     let mine = s.client.current_url().await.unwrap();
     let id = mine
         .path()
@@ -950,7 +960,6 @@ async fn the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied(s:
     assert!(coach.contains("that's our policy"), "{coach}");
     assert!(coach.contains("Promises in this reply"), "{coach}");
     s.accessible("ticket page with the coach").await;
-    s.screenshot("ticket-coach").await;
     apply.click().await.unwrap();
     let text = s
         .client

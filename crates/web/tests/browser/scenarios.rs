@@ -4,8 +4,8 @@
 //! note and delivered, live, with it.
 
 use super::{
-    Session, attach_photo, fill_in, follow_in, mail_in, main_text, newest_sign_in_link, sign_in_as,
-    wait_for_text,
+    Session, attach_photo, fill_in, follow_in, mail_in, main_text, newest_sign_in_link,
+    screenshot_of, sign_in_as, wait_for_text,
 };
 use fantoccini::{Client, Locator};
 use rapport_core::{AuthorKind, MessageKind, TicketId};
@@ -97,7 +97,7 @@ pub(super) async fn a_portal_request_is_taken_coached_sent_and_answered_live(s: 
     // The form's time check wants a person's pace.
     tokio::time::sleep(Duration::from_millis(2100)).await;
     follow_in(&customer, "main button[type=submit]").await;
-    let _ = std::fs::remove_file(&photo);
+    let _ = std::fs::remove_dir_all(&photo);
     assert!(main_text(&customer).await.contains("Check your mail"));
     // It appears in the agent's open list without a reload.
     let row = s
@@ -143,6 +143,14 @@ pub(super) async fn a_portal_request_is_taken_coached_sent_and_answered_live(s: 
         .unwrap();
     assert!(coach.contains("that's our policy"), "{coach}");
     assert!(coach.contains("Promises in this reply"), "{coach}");
+    s.client
+        .execute(
+            "document.getElementById('reply-title').scrollIntoView(); return 0;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.screenshot("ticket-coach").await;
     // Its suggestion, applied in one click, replaces the marked words.
     s.click("#coach button.apply").await;
     let applied = value_of(&s.client, "#reply-body").await;
@@ -223,6 +231,7 @@ pub(super) async fn a_portal_request_is_taken_coached_sent_and_answered_live(s: 
             .await
             .contains("Thank you, Friday suits me.")
     );
+    screenshot_of(&customer, "portal").await;
     let last = s.h.store.messages(TicketId(id)).await.unwrap();
     assert_eq!(
         last.last().map(|m| (m.author_kind, m.body_text.as_str())),
