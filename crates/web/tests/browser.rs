@@ -419,7 +419,6 @@ in_browser!(
     a_customer_asks_in_the_portal_and_signs_in_by_link,
     hostile_text_never_runs_on_any_page,
     two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped,
-    the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
     a_customer_answers_the_survey_by_its_link,
     the_reports_page_draws_its_charts_with_tables_beside_them,
     the_admin_pages_keep_hostile_text_inert_and_pass_axe,
@@ -923,76 +922,6 @@ async fn two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped(
         3
     );
     let _ = lead.close().await;
-}
-
-async fn the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied(s: &Session) {
-    let id = mail_in(
-        &s.h,
-        "Ann Lee",
-        "ann@example.com",
-        "Kettle refund",
-        "<p>I want my money back.</p>",
-        "kettle.png",
-    )
-    .await;
-    s.sign_in("agent@test.example").await;
-    s.goto(&format!("/app/tickets/{id}")).await;
-    s.fill(
-        "#reply-body",
-        "Sorry Ann, that's our policy. I will send you a new kettle by Friday.",
-    )
-    .await;
-    let apply = s
-        .client
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("#coach button.apply"))
-        .await
-        .expect("the coach marks the draft as it is typed");
-    let coach = s
-        .client
-        .find(Locator::Css("#coach"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(coach.contains("that's our policy"), "{coach}");
-    assert!(coach.contains("Promises in this reply"), "{coach}");
-    s.accessible("ticket page with the coach").await;
-    apply.click().await.unwrap();
-    let text = s
-        .client
-        .find(Locator::Css("#reply-body"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
-    assert!(!text.contains("that's our policy"), "{text}");
-    assert!(text.contains("What I can do is"), "{text}");
-    // The promise stays confirmed; the reply goes out with it.
-    s.client
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("#promise-action-0"))
-        .await
-        .unwrap();
-    s.fill(
-        "#reply-body",
-        "Hi Ann, I am sorry. I will send you a new kettle by Friday. Kind regards, Sam",
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    s.follow("#reply-form button[type=submit]").await;
-    assert!(s.text().await.contains("a new kettle by Friday"));
-    let (status, list) =
-        s.h.get(&format!("/api/v1/promises?ticket={id}"), &s.h.agent)
-            .await;
-    assert_eq!(status.as_u16(), 200);
-    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
-    s.no_script_ran("coach").await;
 }
 
 /// The survey link opened in a real browser shows the question and records

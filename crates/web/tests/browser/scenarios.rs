@@ -143,6 +143,7 @@ pub(super) async fn a_portal_request_is_taken_coached_sent_and_answered_live(s: 
         .unwrap();
     assert!(coach.contains("that's our policy"), "{coach}");
     assert!(coach.contains("Promises in this reply"), "{coach}");
+    s.accessible("ticket page with the coach").await;
     s.client
         .execute(
             "document.getElementById('reply-title').scrollIntoView(); return 0;",

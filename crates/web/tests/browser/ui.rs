@@ -38,6 +38,20 @@ async fn selected(client: &Client) -> Value {
     .await
 }
 
+/// A mail from Ann Lee about `subject` saying `text`, with a photo; its ticket.
+async fn from_ann(s: &Session, subject: &str, text: &str) -> i64 {
+    let html = format!("<p>{text}</p>");
+    mail_in(
+        &s.h,
+        "Ann Lee",
+        "ann@example.com",
+        subject,
+        &html,
+        "photo.png",
+    )
+    .await
+}
+
 /// Three tickets of three customers, oldest first.
 async fn three_tickets(s: &Session) -> [i64; 3] {
     let mut ids = [0; 3];
@@ -280,13 +294,14 @@ async fn scrolls_sideways(client: &Client) -> Value {
 /// On a phone-sized window the inbox, a ticket page and the portal fit the
 /// width (no sideways scrolling) and pass axe.
 pub(super) async fn the_inbox_and_a_ticket_fit_a_phone(s: &Session) {
+    // A long subject and a long file name, as phones name their photos.
     let id = mail_in(
         &s.h,
-        "Ann Lee",
-        "ann@example.com",
+        "Annabelle Leeuwenhoek-Fitzgerald",
+        "annabelle.leeuwenhoek-fitzgerald@example.com",
         "Kettle leaks and the lid will not close any more after the descaling",
         "<p>My kettle leaks since Monday, and the lid does not close.</p>",
-        "kettle-with-a-rather-long-file-name-from-a-phone-camera.png",
+        "IMG_20261203_101500_kettle_with_a_long_name_from_a_phone_camera.png",
     )
     .await;
     s.client.set_window_size(390, 844).await.unwrap();
@@ -326,15 +341,7 @@ async fn colours(client: &Client) -> Value {
 /// With the system set to dark, the pages turn dark (the computed colours
 /// differ from the light theme's) and still pass axe, contrast included.
 pub(super) async fn the_dark_theme_follows_the_system_and_passes_axe(s: &Session) {
-    let id = mail_in(
-        &s.h,
-        "Ann Lee",
-        "ann@example.com",
-        "Kettle leaks",
-        "<p>My kettle leaks.</p>",
-        "kettle.png",
-    )
-    .await;
+    let id = from_ann(s, "Kettle leaks", "My kettle leaks.").await;
     s.sign_in("agent@test.example").await;
     let pages = [
         "/app?view=unassigned".to_string(),
@@ -384,24 +391,8 @@ fn rgb(css: &str) -> [u8; 3] {
 /// Beside a ticket, the customer panel marks a bouncing address and lists
 /// the customer's other tickets (and nobody else's).
 pub(super) async fn the_customer_panel_marks_bouncing_and_lists_other_tickets(s: &Session) {
-    let first = mail_in(
-        &s.h,
-        "Ann Lee",
-        "ann@example.com",
-        "Kettle leaks",
-        "<p>My kettle leaks.</p>",
-        "kettle.png",
-    )
-    .await;
-    let second = mail_in(
-        &s.h,
-        "Ann Lee",
-        "ann@example.com",
-        "Toaster sparks",
-        "<p>Sparks!</p>",
-        "toaster.png",
-    )
-    .await;
+    let first = from_ann(s, "Kettle leaks", "My kettle leaks.").await;
+    let second = from_ann(s, "Toaster sparks", "Sparks!").await;
     let stranger = mail_in(
         &s.h,
         "Bo Berg",

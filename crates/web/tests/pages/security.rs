@@ -19,6 +19,19 @@ both_backends_with!(super::behind_https();
     cookies_are_secure_when_the_site_is_reached_over_https,
 );
 
+/// The agent's sign-in form posted with the form's token `csrf`.
+async fn post_sign_in(b: &mut Browser<'_>, csrf: &str) -> crate::browser::Page {
+    b.post(
+        "/app/sign-in",
+        &[
+            ("csrf", csrf),
+            ("email", "agent@test.example"),
+            ("password", "correct horse battery"),
+        ],
+    )
+    .await
+}
+
 /// Settings of a site whose public address is HTTPS.
 fn behind_https() -> rapport_app::AppConfig {
     rapport_app::AppConfig {
@@ -107,17 +120,7 @@ async fn cookies_are_http_only_and_lax_and_pages_carry_a_strict_policy(h: &Harne
     assert_eq!(form.headers["x-content-type-options"], "nosniff");
     assert_eq!(form.headers[header::REFERRER_POLICY], "same-origin");
     assert_eq!(form.headers[header::CACHE_CONTROL], "no-store");
-    let csrf = form.csrf();
-    let page = b
-        .post(
-            "/app/sign-in",
-            &[
-                ("csrf", &csrf),
-                ("email", "agent@test.example"),
-                ("password", "correct horse battery"),
-            ],
-        )
-        .await;
+    let page = post_sign_in(&mut b, &form.csrf()).await;
     let cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("rapport_agent=wa_"), "{cookie}");
     assert!(cookie.contains("HttpOnly"));
@@ -225,17 +228,7 @@ async fn cookies_are_secure_when_the_site_is_reached_over_https(h: &Harness) {
     for cookie in &visitor {
         assert!(cookie.ends_with("; Secure"), "{cookie}");
     }
-    let csrf = form.csrf();
-    let page = b
-        .post(
-            "/app/sign-in",
-            &[
-                ("csrf", &csrf),
-                ("email", "agent@test.example"),
-                ("password", "correct horse battery"),
-            ],
-        )
-        .await;
+    let page = post_sign_in(&mut b, &form.csrf()).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("rapport_agent=wa_"), "{cookie}");
