@@ -707,6 +707,26 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     let other = s.text().await;
     assert!(other.contains("Not found"), "{other}");
     assert!(!other.contains("Private"));
+    // Her own file opens; another customer's, by its number, does not.
+    let file_of = |ticket: i64| async move {
+        let files =
+            s.h.store
+                .attachments_of_ticket(rapport_core::TicketId(ticket), None, 10)
+                .await
+                .unwrap();
+        files.first().expect("a file on the ticket").id
+    };
+    let own = file_of(id.parse().unwrap()).await;
+    let zeds = file_of(foreign).await;
+    let status = |file: i64| {
+        format!(
+            "const done = arguments[0]; fetch('/portal/attachments/{file}').then(r => done(r.status));"
+        )
+    };
+    let own = s.client.execute_async(&status(own), vec![]).await.unwrap();
+    assert_eq!(own, json!(200), "the customer's own photo");
+    let zeds = s.client.execute_async(&status(zeds), vec![]).await.unwrap();
+    assert_eq!(zeds, json!(404), "another customer's file is not found");
     // The agent sees the photo itself on the ticket.
     s.sign_in("agent@test.example").await;
     s.goto(&format!("/app/tickets/{id}")).await;
