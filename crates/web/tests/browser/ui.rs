@@ -104,7 +104,7 @@ pub(super) async fn the_keyboard_moves_opens_and_acts(s: &Session) {
         .await
         .unwrap();
     assert!(
-        shown.contains("Keyboard shortcuts") || shown.contains("j"),
+        shown.contains("Keyboard shortcuts") && shown.contains("open the selected ticket"),
         "{shown}"
     );
     s.accessible("the shortcuts dialog").await;
