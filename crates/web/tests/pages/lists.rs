@@ -296,9 +296,7 @@ async fn a_view_is_narrowed_by_team_and_status(h: &Harness) {
     assert!(all.body.contains("Charged twice") && all.body.contains("Where is my lamp"));
     assert!(all.body.contains("id=\"filter-team\""), "{}", all.body);
     let team = h.team.0.to_string();
-    let narrowed = b
-        .get(&format!("/app?view=open&team={team}&status="))
-        .await;
+    let narrowed = b.get(&format!("/app?view=open&team={team}&status=")).await;
     assert_eq!(narrowed.status, StatusCode::OK, "{}", narrowed.body);
     assert!(narrowed.body.contains("Charged twice"), "{}", narrowed.body);
     assert!(
@@ -318,10 +316,7 @@ async fn a_view_is_narrowed_by_team_and_status(h: &Harness) {
     let outside = b.get("/app?view=waiting&status=new").await;
     assert_eq!(outside.status, StatusCode::OK);
     assert!(!outside.body.contains("Charged twice"));
-    for bad in [
-        "/app?view=open&team=billing",
-        "/app?view=open&status=later",
-    ] {
+    for bad in ["/app?view=open&team=billing", "/app?view=open&status=later"] {
         let refused = b.get(bad).await;
         assert_eq!(refused.status.as_u16() / 100, 4, "{bad}: {}", refused.body);
     }
