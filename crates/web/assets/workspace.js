@@ -217,7 +217,12 @@
           end = start + quote.length;
         }
         if (start < 0) { return; }
-        reply.value = reply.value.slice(0, start) + button.getAttribute("data-replacement") + reply.value.slice(end);
+        var replacement = button.getAttribute("data-replacement");
+        reply.value = reply.value.slice(0, start) + replacement + reply.value.slice(end);
+        // A suggestion that ends in "..." leaves its gap selected, to be typed over.
+        var gap = replacement.indexOf("...");
+        reply.focus();
+        if (gap >= 0) { reply.setSelectionRange(start + gap, start + gap + 3); }
         reply.dispatchEvent(new Event("input"));
         coach();
       });

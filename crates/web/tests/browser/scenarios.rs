@@ -177,6 +177,25 @@ pub(super) async fn a_portal_request_is_taken_coached_sent_and_answered_live(s: 
         DRAFT.replace("that's our policy", "What I can do is ..."),
         "the suggestion replaced the marked words"
     );
+    // Its gap ("...") is selected, to be typed over; the agent fills it in.
+    let gap = DRAFT.find("that's our policy").unwrap_or_default() + "What I can do is ".len();
+    let selected = s
+        .client
+        .execute(
+            "var r = document.getElementById('reply-body'); \
+             var chosen = [r.selectionStart, r.selectionEnd]; \
+             r.setRangeText('explain the options', r.selectionStart, r.selectionEnd, 'end'); \
+             r.dispatchEvent(new Event('input')); return chosen;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(selected, json!([gap, gap + 3]), "the gap is selected");
+    let applied = value_of(&s.client, "#reply-body").await;
+    assert!(
+        applied.contains("What I can do is explain the options."),
+        "{applied}"
+    );
     // The coach reads the new text: the mark is gone, the promise stays.
     wait_until(
         &s.client,
