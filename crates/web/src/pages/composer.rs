@@ -87,11 +87,24 @@ impl CoachBox {
         let promises = review
             .promises
             .iter()
-            .map(|p| PromiseItem {
-                text: p.text.clone(),
-                due: p.due.clone(),
-                due_value: p.due.clone().unwrap_or_default(),
-                vague: p.vague,
+            .map(|p| {
+                let due = p.due.as_deref().and_then(|d| d.parse::<jiff::Zoned>().ok());
+                let shown = due.as_ref().map(|z| {
+                    let at = Timestamp(z.timestamp().as_microsecond());
+                    crate::pages::render::when(at, z.time_zone(), chrome.lang)
+                });
+                PromiseItem {
+                    text: p.text.clone(),
+                    due: shown
+                        .as_ref()
+                        .map(|(human, _)| human.clone())
+                        .or(p.due.clone()),
+                    due_value: shown
+                        .map(|(_, machine)| machine)
+                        .or(p.due.clone())
+                        .unwrap_or_default(),
+                    vague: p.vague,
+                }
             })
             .collect();
         Self {

@@ -110,6 +110,22 @@ async fn the_coach_box_lists_findings_and_promises_decided_with_the_reply(h: &Ha
         "{}",
         checked.body
     );
+    // The promise's due time reads as the reader reads times, in the
+    // business's zone; the field holds an instant the form reads back.
+    assert!(
+        !checked.body.contains("[UTC]") && !checked.body.contains("[Europe/"),
+        "{}",
+        checked.body
+    );
+    let value = checked
+        .body
+        .split("name=\"promise_due_0\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .replace("&#43;", "+")
+        .replace("&#x2b;", "+");
+    assert!(Timestamp::parse(&value).is_ok(), "{value:?}");
     let empty = a
         .post(&format!("{at}/coach"), &[("csrf", &csrf), ("draft", " ")])
         .await;
