@@ -297,7 +297,7 @@ mod tests {
             assert!(words.text(Lang::De).starts_with("iCalendar-Zeile 7: "));
         }
         // What the parser says of a real file.
-        let error = rapport_core::CalendarSpec::from_ical("hello", "UTC")
+        let error = rapport_core::CalendarSpec::from_ical("X-NOTE:hello", "UTC")
             .err()
             .map(|e| ical_words(&e).text(Lang::De));
         assert_eq!(
