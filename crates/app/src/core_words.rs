@@ -46,16 +46,12 @@ pub fn calendar_words(error: &CalendarError) -> Msg {
         CalendarError::UnknownTimeZone { name } => {
             msg!("error.calendar.zone", name = format!("{name:?}"))
         }
-        CalendarError::EmptyInterval { day: d, range } => {
-            msg!("error.calendar.empty")
-                .with_list("range", vec![range_words(range)])
-                .with_list("day", vec![day(d)])
-        }
-        CalendarError::NotWholeMinute { day: d, range } => {
-            msg!("error.calendar.whole_minute")
-                .with_list("range", vec![range_words(range)])
-                .with_list("day", vec![day(d)])
-        }
+        CalendarError::EmptyInterval { day: d, range } => msg!("error.calendar.empty")
+            .with_list("range", vec![range_words(range)])
+            .with_list("day", vec![day(d)]),
+        CalendarError::NotWholeMinute { day: d, range } => msg!("error.calendar.whole_minute")
+            .with_list("range", vec![range_words(range)])
+            .with_list("day", vec![day(d)]),
         CalendarError::OverlappingHours {
             day: d,
             first,
@@ -95,7 +91,11 @@ pub fn ical_words(error: &IcalError) -> Msg {
             msg!("error.ical.unterminated", component = component)
         }
         IcalErrorKind::MismatchedEnd { expected, found } => {
-            msg!("error.ical.mismatched_end", expected = expected, found = found)
+            msg!(
+                "error.ical.mismatched_end",
+                expected = expected,
+                found = found
+            )
         }
         IcalErrorKind::MissingProperty { property } => {
             msg!("error.ical.missing_property", property = property)

@@ -144,7 +144,12 @@ mod tests {
         let mentions = Mentions::of_note(&text, &agents, AgentId(1));
         assert_eq!(mentions.told, vec![AgentId(2)]);
         assert_eq!(mentions.author, "Ana Silva");
-        assert_eq!(mentions.notifications(rapport_core::TicketId(9), "Lamp").len(), 1);
+        assert_eq!(
+            mentions
+                .notifications(rapport_core::TicketId(9), "Lamp")
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -127,7 +127,10 @@ impl Serialize for Finding {
         out.serialize_field("severity", &self.severity)?;
         out.serialize_field("span", &self.span)?;
         out.serialize_field("explanation", &self.explanation)?;
-        out.serialize_field("suggestion", &self.suggestion.as_ref().map(Suggestion::text))?;
+        out.serialize_field(
+            "suggestion",
+            &self.suggestion.as_ref().map(Suggestion::text),
+        )?;
         out.serialize_field(
             "suggestion_code",
             &self.suggestion.as_ref().and_then(Suggestion::code),

@@ -31,7 +31,14 @@ async fn speaks_german(h: &Harness, agent: rapport_core::AgentId) {
 }
 
 async fn the_coach_suggests_in_the_agent_s_language(h: &Harness) {
-    let id = mail_in(h, "Ann Lee", "ann@example.com", "Refund", "Where is my refund?").await;
+    let id = mail_in(
+        h,
+        "Ann Lee",
+        "ann@example.com",
+        "Refund",
+        "Where is my refund?",
+    )
+    .await;
     let at = format!("/app/tickets/{id}");
     speaks_german(h, h.agent_id).await;
     let mut german = Browser::new(h);
@@ -70,7 +77,11 @@ async fn the_coach_suggests_in_the_agent_s_language(h: &Harness) {
         "{}",
         blocked.body
     );
-    assert!(!blocked.body.contains("say what you can do"), "{}", blocked.body);
+    assert!(
+        !blocked.body.contains("say what you can do"),
+        "{}",
+        blocked.body
+    );
 
     // An English agent reads the coach's own sentence.
     let mut english = Browser::new(h);
@@ -128,9 +139,9 @@ async fn the_template_editor_s_suggestions_follow_the_reader(h: &Harness) {
         .await;
     assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
     assert!(
-        checked
-            .body
-            .contains("Vorschlag: Nehmen Sie das Anliegen ernst: „I understand this is frustrating.“"),
+        checked.body.contains(
+            "Vorschlag: Nehmen Sie das Anliegen ernst: „I understand this is frustrating.“"
+        ),
         "{}",
         checked.body
     );

@@ -64,7 +64,11 @@ async fn too_large_requests_are_pages_for_people_and_json_for_the_api(h: &Harnes
     let big = "y".repeat(rapport_web::error::MAX_HEADER_BYTES + 10);
     let (status, kind, body) =
         fetch(h, "/portal/sign-in", &[GERMAN, ("x-padding", big.as_str())]).await;
-    assert_eq!(status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "{body}");
+    assert_eq!(
+        status,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "{body}"
+    );
     assert!(kind.starts_with("text/html"), "{kind}");
     assert!(body.contains("die Anfrage ist zu lang"), "{body}");
 
