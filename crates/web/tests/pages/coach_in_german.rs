@@ -7,8 +7,9 @@
 
 use crate::both_backends;
 use crate::browser::{Browser, mail_in};
+use crate::german_words::{german_agent, speaks_german};
 use crate::harness::Harness;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::json;
 
 both_backends!(
@@ -17,18 +18,6 @@ both_backends!(
 );
 
 const DRAFT: &str = "Hi Ann, sorry, that's our policy. I will send you the refund by Friday.";
-
-async fn speaks_german(h: &Harness, agent: rapport_core::AgentId) {
-    let (s, b) = h
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/agents/{}", agent.0),
-            Some(&h.admin),
-            Some(json!({"language": "de"})),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200, "{b}");
-}
 
 async fn the_coach_suggests_in_the_agent_s_language(h: &Harness) {
     let id = mail_in(
@@ -40,11 +29,8 @@ async fn the_coach_suggests_in_the_agent_s_language(h: &Harness) {
     )
     .await;
     let at = format!("/app/tickets/{id}");
-    speaks_german(h, h.agent_id).await;
-    let mut german = Browser::new(h);
-    // The agent's stored language wins over the browser's.
-    german.lang = Some("en-GB,en;q=0.9".into());
-    german.sign_in("agent@test.example").await;
+    // A German agent whose browser asks for English.
+    let mut german = german_agent(h).await;
     let page = german.get(&at).await;
     let csrf = page.csrf();
 
@@ -123,7 +109,7 @@ async fn the_coach_suggests_in_the_agent_s_language(h: &Harness) {
 }
 
 async fn the_template_editor_s_suggestions_follow_the_reader(h: &Harness) {
-    speaks_german(h, h.lead_id).await;
+    speaks_german(h, h.lead_id, None).await;
     let mut b = Browser::new(h);
     b.sign_in("lead@test.example").await;
     let from = "/app/admin/template-new?name=policy";
