@@ -166,7 +166,7 @@ fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
 
 /// An iCalendar error as a field error that names the line.
 fn ical_error(error: IcalError) -> AppError {
-    AppError::invalid("calendar", crate::Msg::detail(error.to_string()))
+    AppError::invalid("calendar", crate::core_words::ical_words(&error))
 }
 
 impl App {

@@ -7,6 +7,34 @@ use crate::notices;
 use rapport_core::{AgentId, TicketId};
 use rapport_store::{AgentRecord, NewNotification, NotificationKind};
 
+/// Who a note tells: the agents it mentions and the name of who wrote it.
+#[derive(Debug, Default)]
+pub(crate) struct Mentions {
+    /// The active agents mentioned, other than the author, each once.
+    pub told: Vec<AgentId>,
+    /// The author's name, as the notification gives it.
+    pub author: String,
+}
+
+impl Mentions {
+    /// The mentions of a note written by `author` among `agents`.
+    pub fn of_note(text: &str, agents: &[AgentRecord], author: AgentId) -> Self {
+        Self {
+            told: mentioned(text, agents, author),
+            author: agents
+                .iter()
+                .find(|a| a.id == author)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The notifications telling each agent mentioned.
+    pub fn notifications(&self, ticket: TicketId, subject: &str) -> Vec<NewNotification> {
+        notifications(&self.told, ticket, subject, &self.author)
+    }
+}
+
 /// The active agents a note mentions, other than its author, each once.
 pub(crate) fn mentioned(text: &str, agents: &[AgentRecord], author: AgentId) -> Vec<AgentId> {
     let mut found = Vec::new();
@@ -22,9 +50,11 @@ pub(crate) fn mentioned(text: &str, agents: &[AgentRecord], author: AgentId) -> 
 }
 
 /// The words after each `@` that starts a word, lower-cased, without the
-/// punctuation that ends a sentence.
+/// punctuation that ends a sentence; each once, in the order first written
+/// (a note repeating `@ana` a thousand times costs one lookup).
 fn handles(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut previous = ' ';
     for (at, c) in text.char_indices() {
         if c == '@' && !previous.is_alphanumeric() {
@@ -33,8 +63,9 @@ fn handles(text: &str) -> Vec<String> {
                 .find(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@')))
                 .unwrap_or(rest.len());
             let handle = rest[..end].trim_end_matches(['.', '-', '_']);
-            if !handle.is_empty() {
-                out.push(handle.to_lowercase());
+            let handle = handle.to_lowercase();
+            if !handle.is_empty() && seen.insert(handle.clone()) {
+                out.push(handle);
             }
         }
         previous = c;
@@ -65,7 +96,7 @@ fn resolve(handle: &str, agents: &[AgentRecord]) -> Option<AgentId> {
 }
 
 /// The notifications of a note's mentions.
-pub(crate) fn notifications(
+fn notifications(
     mentioned: &[AgentId],
     ticket: TicketId,
     subject: &str,
@@ -100,6 +131,25 @@ mod tests {
             time_zone: None,
             language: None,
         }
+    }
+
+    #[test]
+    fn each_handle_is_looked_up_once_however_often_it_is_written() {
+        let text = format!("{} @Bea, and @ana", "@bea ".repeat(5_000));
+        assert_eq!(handles(&text), vec!["bea".to_string(), "ana".to_string()]);
+        let agents = [
+            agent(1, "ana@example.com", "Ana Silva", true),
+            agent(2, "bea@example.com", "Bea Lima", true),
+        ];
+        let mentions = Mentions::of_note(&text, &agents, AgentId(1));
+        assert_eq!(mentions.told, vec![AgentId(2)]);
+        assert_eq!(mentions.author, "Ana Silva");
+        assert_eq!(
+            mentions
+                .notifications(rapport_core::TicketId(9), "Lamp")
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -492,15 +492,10 @@ impl App {
             _ => (None, Vec::new(), None, Vec::new()),
         };
         // A note's @mentions, told in its transaction.
-        let mut mentions = (Vec::new(), String::new());
+        let mut mentions = crate::mentions::Mentions::default();
         if role == MessageRole::Note && text.contains('@') {
             let agents = self.store.agents().await?;
-            mentions.0 = crate::mentions::mentioned(&text, &agents, caller.agent_id);
-            mentions.1 = agents
-                .iter()
-                .find(|a| a.id == caller.agent_id)
-                .map(|a| a.name.clone())
-                .unwrap_or_default();
+            mentions = crate::mentions::Mentions::of_note(&text, &agents, caller.agent_id);
         }
         let message = self.new_message(caller, id, role, text).await?;
         let (kind, author_kind) = (message.kind, message.author_kind);
@@ -542,14 +537,9 @@ impl App {
             })
             .await?;
         crate::teams::reroute_reopened(&mut tx, &mut change).await?;
-        if !mentions.0.is_empty() {
-            let told = crate::mentions::notifications(
-                &mentions.0,
-                id,
-                &change.ticket.subject,
-                &mentions.1,
-            );
-            tx.notify(&told).await?;
+        if !mentions.told.is_empty() {
+            tx.notify(&mentions.notifications(id, &change.ticket.subject))
+                .await?;
         }
         let stored = change
             .message

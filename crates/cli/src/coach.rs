@@ -143,7 +143,7 @@ pub fn render(draft: &str, review: &Review) -> String {
         let width = draft[f.span.start..end].chars().count().max(1);
         out.push_str(&format!("  | {}{}\n", " ".repeat(pad), "^".repeat(width)));
         if let Some(s) = &f.suggestion {
-            out.push_str(&format!("  try: {s}\n"));
+            out.push_str(&format!("  try: {}\n", s.text()));
         }
     }
     for p in &review.promises {

@@ -8,7 +8,7 @@
 //! frustration") rather than the failure ("sorry the lamp arrived broken").
 
 use crate::phrases::PhraseTable;
-use crate::{Check, Finding, Severity};
+use crate::{Advice, Check, Finding, Severity};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -223,7 +223,7 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
             explanation:
                 "not an apology: it regrets a formula or the customer's feelings, and owns nothing"
                     .into(),
-            suggestion: Some("name what went wrong: \"I'm sorry the order arrived late.\"".into()),
+            suggestion: Some(Advice::NameWhatWentWrong.into()),
         });
     }
     // A reply whose only regret is a poor one is told so once: the poor
@@ -242,7 +242,7 @@ pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &m
             explanation: format!(
                 "the customer reports a failure of ours (\"{failure}\") and the reply does not apologise for it"
             ),
-            suggestion: Some("I'm sorry this happened.".into()),
+            suggestion: Some(Advice::SaySorry.into()),
         });
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::phrases::PhraseTable;
 use crate::text::{edit_distance, words};
-use crate::{Check, Context, Finding, Medium, Severity};
+use crate::{Advice, Check, Context, Finding, Medium, Severity, Suggestion};
 use std::sync::LazyLock;
 
 static MARK: () = ();
@@ -167,7 +167,7 @@ fn finding(
     severity: Severity,
     span: std::ops::Range<usize>,
     explanation: &str,
-    suggestion: Option<String>,
+    suggestion: Option<Suggestion>,
 ) -> Finding {
     Finding {
         check: Check::Basics,
@@ -201,7 +201,9 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
         })
         .map(str::to_string);
     if !greets {
-        let suggestion = first_name.as_ref().map(|n| format!("Hi {n},"));
+        let suggestion = first_name
+            .as_ref()
+            .map(|n| Suggestion::Wording(format!("Hi {n},")));
         findings.push(finding(
             if letter {
                 Severity::Warn
@@ -224,7 +226,7 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
                 Severity::Hint,
                 trimmed_start..first_line_end,
                 "the greeting does not use the customer's name",
-                Some(format!("Hi {first},")),
+                Some(Suggestion::Wording(format!("Hi {first},"))),
             ));
         }
     }
@@ -240,7 +242,7 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
             },
             trimmed_start..first_line_end,
             "the customer sent what was asked for: thank them for it",
-            Some("Thank you for sending the photos.".into()),
+            Some(Advice::ThankThem.into()),
         ));
     }
     if !closes(draft) && !draft.trim().is_empty() {
@@ -254,9 +256,7 @@ pub fn check(draft: &str, context: &Context, findings: &mut Vec<Finding>) {
             },
             tail_start.min(end)..end,
             "no closing: end with an offer of help or a sign-off",
-            Some(
-                "Let me know if there is anything else I can do.\nBest regards, (your name)".into(),
-            ),
+            Some(Advice::OfferHelp.into()),
         ));
     }
 }
@@ -498,7 +498,7 @@ fn block(span: std::ops::Range<usize>, explanation: String, suggestion: String) 
         severity: Severity::Block,
         span,
         explanation,
-        suggestion: Some(suggestion),
+        suggestion: Some(Suggestion::Wording(suggestion)),
     }
 }
 

@@ -5,7 +5,7 @@
 //! hash functions give the Jaccard similarity of two texts to within a few
 //! per cent, in time linear in their length.
 
-use crate::{Check, Finding, Severity};
+use crate::{Advice, Check, Finding, Severity};
 
 const HASHES: usize = 64;
 /// Estimated Jaccard similarity from which a draft counts as a copy.
@@ -419,7 +419,7 @@ fn boilerplate(draft: &str, customer_message: &str, findings: &mut Vec<Finding>)
         span: first,
         explanation: "boilerplate: stock phrases, and nothing that refers to what this customer wrote"
             .into(),
-        suggestion: Some("say what you found and what you did about their own case".into()),
+        suggestion: Some(Advice::SayWhatYouFound.into()),
     });
 }
 
@@ -459,7 +459,7 @@ pub fn check<'a>(
             "this reads as a form letter: {:.0}% the same as a canned or earlier reply, and no sentence speaks to what this customer wrote",
             best * 100.0
         ),
-        suggestion: Some("add a sentence about this customer's own situation".into()),
+        suggestion: Some(Advice::AddTheirSituation.into()),
     });
 }
 

@@ -2,7 +2,7 @@
 //! shouting.
 
 use crate::phrases::PhraseTable;
-use crate::{Check, Finding, Severity};
+use crate::{Advice, Check, Finding, Severity, Suggestion};
 use std::sync::LazyLock;
 
 /// What a phrase means when it occurs in a reply.
@@ -10,7 +10,7 @@ pub struct Rule {
     check: Check,
     severity: Severity,
     explanation: &'static str,
-    suggestion: Option<&'static str>,
+    suggestion: Option<Advice>,
 }
 
 macro_rules! rule {
@@ -29,79 +29,77 @@ rule!(
     Rude,
     Block,
     "insulting words: the customer will remember them longer than the fix",
-    Some("describe the problem, not the person")
+    Some(Advice::DescribeTheProblem)
 );
 rule!(
     CONDESCENDING,
     Rude,
     Block,
     "condescending: it tells the customer they are slow",
-    Some("explain the step plainly, as if for the first time")
+    Some(Advice::ExplainPlainly)
 );
 rule!(
     REPEATING,
     Rude,
     Block,
     "reminding the customer you said it before reads as impatience",
-    Some("say it again, more clearly: \"Here are the steps again: ...\"")
+    Some(Advice::SayItAgain)
 );
 rule!(
     DISMISSIVE,
     Rude,
     Block,
     "dismissive: the customer's concern is real to them",
-    Some("acknowledge the concern: \"I understand this is frustrating.\"")
+    Some(Advice::AcknowledgeConcern)
 );
 rule!(
     SARCASM,
     Rude,
     Warn,
     "may read as sarcasm in writing",
-    Some("say plainly what you mean")
+    Some(Advice::SayPlainly)
 );
 rule!(
     ARGUING,
     Arguing,
     Block,
     "arguing to win: the customer may be wrong, but they will not come back",
-    Some("state what you see and what you will do: \"Our records show ..., so I will ...\"")
+    Some(Advice::StateAndAct)
 );
 rule!(
     CORRECTING,
     Arguing,
     Warn,
     "opening with a correction sounds like a rebuttal",
-    Some("lead with what you will do, then the facts")
+    Some(Advice::LeadWithAction)
 );
 rule!(
     BLAME_CUSTOMER,
     Blame,
     Block,
     "blames the customer",
-    Some(
-        "say what happened and how to fix it: \"The form needs the order number; here is where to find it.\""
-    )
+    Some(Advice::SayHowToFix)
 );
 rule!(
     BUCK_PASSING,
     Blame,
     Warn,
     "passes the buck: to the customer, we are the company, whoever caused it",
-    Some("own it: \"The parcel was lost in transit; I'm sending a replacement.\"")
+    Some(Advice::OwnIt)
 );
 rule!(
     POLICY_WALL,
     PolicyWall,
     Block,
     "hides behind policy instead of helping",
-    Some("say what you can do: \"What I can do is ...\"")
+    Some(Advice::SayWhatYouCan)
 );
 rule!(
     POLICY_MENTION,
     PolicyWall,
     Warn,
     "citing policy as the reason sounds like a wall",
-    Some("give the reason and an option: \"Because ..., I can offer ...\"")
+    Some(Advice::ReasonAndOption)
 );
 static PHRASES: LazyLock<PhraseTable<Rule>> = LazyLock::new(|| {
     let r = |rule: &'static Rule| Some(rule);
@@ -387,7 +385,7 @@ fn jab(draft: &str, findings: &mut Vec<Finding>) {
                 severity: Severity::Warn,
                 span: start..start + opener.len(),
                 explanation: "a jab: candour used to pass judgement on the customer".into(),
-                suggestion: Some("leave out the judgement and say what you will do".into()),
+                suggestion: Some(Advice::LeaveOutJudgement.into()),
             });
         }
     }
@@ -448,7 +446,7 @@ fn shouting(draft: &str, findings: &mut Vec<Finding>) {
                 severity: Severity::Block,
                 span: start..end,
                 explanation: "capitals read as shouting".into(),
-                suggestion: Some(draft[start..end].to_lowercase()),
+                suggestion: Some(Suggestion::Wording(draft[start..end].to_lowercase())),
             });
         }
     };
@@ -500,7 +498,7 @@ fn shouted_opener(draft: &str, findings: &mut Vec<Finding>) {
                 severity: Severity::Block,
                 span: span.start + range.start..span.start + range.end,
                 explanation: "capitals read as shouting".into(),
-                suggestion: Some(word.to_lowercase()),
+                suggestion: Some(Suggestion::Wording(word.to_lowercase())),
             });
         }
     }

@@ -19,12 +19,15 @@ pub mod policy;
 pub mod politeness;
 pub mod promises;
 pub mod stance;
+pub mod suggestion;
 mod text;
 
 use rapport_core::BusinessCalendar;
 use serde::Serialize;
+use serde::ser::SerializeStruct;
 use std::ops::Range;
 use std::sync::Arc;
+pub use suggestion::{Advice, Suggestion};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -100,8 +103,10 @@ impl Check {
     }
 }
 
-/// One thing the coach found in the draft.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One thing the coach found in the draft. It serialises with its
+/// suggestion in English (`suggestion`) and the fixed advice's code
+/// (`suggestion_code`, null for wording built from the draft).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Which check.
     pub check: Check,
@@ -112,7 +117,26 @@ pub struct Finding {
     /// What is wrong, in plain words.
     pub explanation: String,
     /// A better way to say it, when there is one.
-    pub suggestion: Option<String>,
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Finding", 6)?;
+        out.serialize_field("check", &self.check)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("span", &self.span)?;
+        out.serialize_field("explanation", &self.explanation)?;
+        out.serialize_field(
+            "suggestion",
+            &self.suggestion.as_ref().map(Suggestion::text),
+        )?;
+        out.serialize_field(
+            "suggestion_code",
+            &self.suggestion.as_ref().and_then(Suggestion::code),
+        )?;
+        out.end()
+    }
 }
 
 /// Where a reply is read: the norms of a greeting and a closing differ.

@@ -19,7 +19,7 @@ mod words;
 
 pub use extract::{Ask, asks};
 
-use crate::{Check, Finding, Medium, Severity};
+use crate::{Advice, Check, Finding, Medium, Severity};
 use reply::Reply;
 
 /// Flags each ask the draft does not address, a deadline it ignores, and a
@@ -41,7 +41,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 "the reply refuses on a rule and offers nothing for what the customer needs (\"{}\")",
                 need.trim()
             ),
-            "say what you can do for them instead",
+            Advice::OfferInstead,
         ));
         return;
     }
@@ -62,7 +62,7 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                     "the customer asked \"{}\" and the reply does not address it",
                     ask.text
                 ),
-                "answer it, or say when you will",
+                Advice::AnswerIt,
             ));
         }
     }
@@ -85,11 +85,11 @@ fn unmet_need(
     reply: &Reply,
     boilerplate: bool,
     vague: bool,
-) -> Option<(String, &'static str)> {
+) -> Option<(String, Advice)> {
     if boilerplate && (!asks.is_empty() || needs::ongoing(customer_message)) {
         return Some((
             "a form letter: nothing in it answers what this customer asked or reported".into(),
-            "answer their question or say what you did about their case",
+            Advice::AnswerTheirCase,
         ));
     }
     let deadline = needs::deadline(customer_message);
@@ -103,7 +103,7 @@ fn unmet_need(
                 "the customer named a time (\"{}\") and the reply says nothing about when",
                 need.trim()
             ),
-            "say whether it will happen in time, and when",
+            Advice::SayWhetherInTime,
         ));
     }
     if let Some(need) = &deadline
@@ -114,7 +114,7 @@ fn unmet_need(
                 "the customer named a time (\"{}\") and the date in the reply comes after it",
                 need.trim()
             ),
-            "say whether it can happen in time, and what you can do if not",
+            Advice::SayWhetherItCan,
         ));
     }
     if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())
@@ -126,7 +126,7 @@ fn unmet_need(
                 "the customer says what the trouble means for them (\"{}\") and the reply offers nothing for it",
                 hardship.trim()
             ),
-            "say what you will do for them now, and when",
+            Advice::SayWhatNow,
         ));
     }
     if let Some(cost) = needs::cost_borne(customer_message)
@@ -139,7 +139,7 @@ fn unmet_need(
                 "the customer counts what it cost them (\"{}\") and the reply says nothing about it",
                 cost.trim()
             ),
-            "say what you will do about the cost: refund, cover, or why not",
+            Advice::AddressTheCost,
         ));
     }
     None

@@ -3,7 +3,7 @@
 //! are final", "can only be ...") and a reply that offers no way forward
 //! (an alternative, an exception, a next step the customer can take).
 
-use crate::{Check, Finding, Severity};
+use crate::{Advice, Check, Finding, Severity};
 
 /// Words that cite a rule.
 const RULES: &[&str] = &[
@@ -228,9 +228,7 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
             severity: Severity::Warn,
             span: (*first).clone(),
             explanation: "a rule stated as the answer, with no way forward for the customer".into(),
-            suggestion: Some(
-                "give the reason and what you can do: \"Because ..., I can offer ...\"".into(),
-            ),
+            suggestion: Some(Advice::ReasonAndWhatYouCan.into()),
         });
     }
 }

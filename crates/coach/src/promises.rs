@@ -15,7 +15,7 @@
 //! counts open time. Without a calendar only the times that need none are
 //! resolved (a clock time, in N hours or minutes); the rest have no due time.
 use crate::phrases::PhraseTable;
-use crate::{Check, Finding, Severity};
+use crate::{Advice, Check, Finding, Severity};
 use jiff::civil::{Date, Weekday};
 use jiff::{ToSpan, Zoned};
 use rapport_core::{BusinessCalendar, Timestamp};
@@ -209,9 +209,7 @@ pub fn extract(
                         explanation:
                             "a promise without a time: the customer cannot tell when to expect it"
                                 .into(),
-                        suggestion: Some(
-                            "name a time: \"by Thursday 5 pm\", \"within 2 business days\"".into(),
-                        ),
+                        suggestion: Some(Advice::NameATime.into()),
                     });
                     out.push(Promise {
                         span: span.clone(),

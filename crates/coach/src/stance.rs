@@ -17,7 +17,7 @@ mod reported;
 mod structure;
 
 use crate::phrases::PhraseTable;
-use crate::{Check, Finding, Severity};
+use crate::{Advice, Check, Finding, Severity};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -25,63 +25,63 @@ use std::sync::LazyLock;
 pub struct Cue {
     check: Check,
     explanation: &'static str,
-    suggestion: &'static str,
+    suggestion: Advice,
 }
 
 static RECORDS: Cue = Cue {
     check: Check::Arguing,
     explanation: "sets our records against the customer's account without offering to look again",
-    suggestion: "\"Our records show ..., which doesn't match what you saw, so I'm checking it now.\"",
+    suggestion: Advice::RecordsAndCheck,
 };
 static DOUBT: Cue = Cue {
     check: Check::Arguing,
     explanation: "doubts what the customer reports",
-    suggestion: "take their account as the starting point: \"Thanks for telling us; let me check.\"",
+    suggestion: Advice::TakeTheirAccount,
 };
 static INSIST: Cue = Cue {
     check: Check::Arguing,
     explanation: "insists we are right instead of looking at what the customer reports",
-    suggestion: "explain how the figure came about and offer to review it",
+    suggestion: Advice::ExplainTheFigure,
 };
 static CUSTOMER_CAUSE: Cue = Cue {
     check: Check::Blame,
     explanation: "blames the customer: their own action is quoted back as the cause",
-    suggestion: "say what happened and how to fix it, without pointing at them",
+    suggestion: Advice::FixWithoutPointing,
 };
 static GUESS: Cue = Cue {
     check: Check::Blame,
     explanation: "guesses at the customer's fault",
-    suggestion: "ask neutrally: \"Could you tell me how it has been charged?\"",
+    suggestion: Advice::AskNeutrally,
 };
 static LECTURE: Cue = Cue {
     check: Check::Blame,
     explanation: "lectures the customer on what they should do",
-    suggestion: "give the next step, not advice on their behaviour",
+    suggestion: Advice::NextStepNotAdvice,
 };
 static MISREAD: Cue = Cue {
     check: Check::Blame,
     explanation: "suggests the customer misread their own papers",
-    suggestion: "check it yourself and say what you found",
+    suggestion: Advice::CheckYourself,
 };
 static TALKING_DOWN: Cue = Cue {
     check: Check::Rude,
     explanation: "talks down to the customer: advice on their behaviour reads as a telling-off",
-    suggestion: "give the next step plainly, without advice on what they should have done",
+    suggestion: Advice::NextStepPlainly,
 };
 static THIRD_PARTY: Cue = Cue {
     check: Check::Blame,
     explanation: "passes the buck to someone else: to the customer, we are the company",
-    suggestion: "own it: \"I'm chasing the courier for you and will update you by ...\"",
+    suggestion: Advice::OwnTheChase,
 };
 static SCOLD: Cue = Cue {
     check: Check::Rude,
     explanation: "scolding or contemptuous: the customer will remember the tone",
-    suggestion: "say what you will do, plainly and kindly",
+    suggestion: Advice::PlainlyAndKindly,
 };
 static SARCASM: Cue = Cue {
     check: Check::Rude,
     explanation: "sarcasm: it mocks the customer",
-    suggestion: "say plainly what you mean",
+    suggestion: Advice::SayPlainly,
 };
 
 static TABLE: LazyLock<PhraseTable<Cue>> = LazyLock::new(|| {
@@ -419,7 +419,7 @@ pub fn check_against(draft: &str, customer_message: &str, findings: &mut Vec<Fin
     const RULES_OUT: Cue = Cue {
         check: Check::Arguing,
         explanation: "rules out what the customer reports instead of looking into it",
-        suggestion: "take the report as given and say what you will check: \"I'll look into it today.\"",
+        suggestion: Advice::TakeTheReport,
     };
     for span in reported::argued(draft, customer_message) {
         if !findings.iter().any(|f| {
@@ -775,7 +775,7 @@ fn curt(draft: &str, sentences: &[Range<usize>], findings: &mut Vec<Finding>) {
             &Cue {
                 check: Check::Rude,
                 explanation: "a curt reply of a few words reads as brushing the customer off",
-                suggestion: "add what you did, what happens next, and a kind word",
+                suggestion: Advice::AddWhatYouDid,
             },
             start..end,
         ));

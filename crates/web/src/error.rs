@@ -23,7 +23,7 @@ pub struct ErrorDetail {
     /// The request field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For `coach_blocked`: the blocking findings (check, severity, span, explanation, suggestion).
+    /// For `coach_blocked`: the blocking findings (check, severity, span, explanation, suggestion, suggestion_code).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub findings: Option<serde_json::Value>,
@@ -240,7 +240,9 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// The middleware that keeps the one error shape for what no handler
-/// answers: a URL longer than [`MAX_URI_BYTES`] is a 414 before routing, and
+/// answers: a URL longer than [`MAX_URI_BYTES`] is a 414 before routing (a
+/// 431 for headers over [`MAX_HEADER_BYTES`]; both the error page for a
+/// page's address or a browser asking for HTML), and
 /// an error response that axum made itself without a body (a 405 with its
 /// `Allow` header, a 404 of a method router) gets the JSON body of its
 /// status, its headers kept.
@@ -252,7 +254,14 @@ pub async fn shape_errors(
         .uri()
         .path_and_query()
         .map_or(0, |pq| pq.as_str().len());
+    let page = crate::pages::rejections::wants_page(request.uri(), request.headers());
     if uri_len > MAX_URI_BYTES {
+        if page {
+            return crate::pages::rejections::refused_page(
+                StatusCode::URI_TOO_LONG,
+                request.headers(),
+            );
+        }
         return ApiError::new(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
@@ -268,6 +277,12 @@ pub async fn shape_errors(
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
     if header_bytes > MAX_HEADER_BYTES {
+        if page {
+            return crate::pages::rejections::refused_page(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                request.headers(),
+            );
+        }
         return ApiError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large",

@@ -68,7 +68,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .fallback(|| async { error::ApiError::not_found("route") })
+        .fallback(pages::rejections::unrouted)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::shape_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))

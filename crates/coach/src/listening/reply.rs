@@ -7,7 +7,7 @@ use super::kinds::{acts, answers_kind};
 use super::words::{MONEY, REPLACEMENT, codes, group, stem};
 use super::{answers, needs};
 use crate::form_letter::content_words;
-use crate::{Check, Finding, Medium, Severity};
+use crate::{Advice, Check, Finding, Medium, Severity};
 use std::cell::OnceCell;
 
 /// Ways to point the customer to a private channel or a help article: on
@@ -107,13 +107,13 @@ impl<'a> Reply<'a> {
     }
 
     /// A not-listening warning on the first line of the draft.
-    pub(super) fn finding(&self, explanation: String, suggestion: &str) -> Finding {
+    pub(super) fn finding(&self, explanation: String, advice: Advice) -> Finding {
         Finding {
             check: Check::NotListening,
             severity: Severity::Warn,
             span: 0..self.draft.find('\n').unwrap_or(self.draft.len()),
             explanation,
-            suggestion: Some(suggestion.into()),
+            suggestion: Some(advice.into()),
         }
     }
 

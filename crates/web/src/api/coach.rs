@@ -28,9 +28,12 @@ pub struct CoachIn {
 }
 
 /// Check a draft reply: findings with byte spans, explanations and
-/// suggestions; promises with due times; a politeness score.
+/// suggestions (the English `suggestion`, and `suggestion_code`: the fixed
+/// advice's stable code, `coach.suggest.<code>` in the catalogues, or null
+/// for wording built from the draft such as "Hi Ann,"); promises with due
+/// times; a politeness score.
 #[utoipa::path(post, path = "/api/v1/coach", tag = "coach", security(("bearer" = [])), request_body = CoachIn,
-    responses((status = 200, description = "{findings: [{check, severity, span: {start, end}, explanation, suggestion}], promises: [{span, text, due, vague}], politeness}", body = Object),
+    responses((status = 200, description = "{findings: [{check, severity, span: {start, end}, explanation, suggestion, suggestion_code}], promises: [{span, text, due, vague}], politeness}", body = Object),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn coach(
     State(s): State<AppState>,

@@ -92,6 +92,21 @@ fn every_word_of_a_closed_list_is_in_the_catalogues() {
     }
 }
 
+/// Each of the coach's fixed suggestions is in every catalogue, and the
+/// English text is the coach's own sentence, so the two cannot drift.
+#[test]
+fn every_coach_suggestion_is_in_the_catalogues_as_the_coach_says_it() {
+    for advice in rapport_coach::Advice::ALL {
+        let key = format!("coach.suggest.{}", advice.code());
+        assert!(Lang::has(&key), "{key} is not in the catalogues");
+        assert_eq!(Lang::En.text(&key), advice.english(), "{key}");
+        for lang in LANGS.into_iter().filter(|l| *l != Lang::En) {
+            let text = lang.text(&key);
+            assert!(text != "?" && text != advice.english(), "{key} in {lang}");
+        }
+    }
+}
+
 /// Cuts every `open ... close` span out of `text`, keeping `keep` of it
 /// (nothing, or the markers themselves when `keep_markers`).
 fn cut(text: &str, open: &str, close: &str) -> String {

@@ -77,7 +77,7 @@ impl CoachBox {
                     severity: crate::pages::ticket::severity(f.severity),
                     quote: draft.get(f.span.clone()).unwrap_or_default().to_string(),
                     explanation,
-                    replacement: f.suggestion.as_deref().and_then(replacement),
+                    replacement: f.suggestion.as_ref().and_then(|s| replacement(s.text())),
                     suggestion,
                     start: units(f.span.start),
                     end: units(f.span.end),

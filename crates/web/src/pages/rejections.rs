@@ -1,14 +1,15 @@
 //! What is refused before a page's handler runs, as a page in the reader's
 //! language: axum's form rejections, a body over the limit, a path id that
-//! is no number, a route nobody has. The JSON API keeps its English JSON
-//! error with its code; only the pages' routes pass through here.
+//! is no number, a route nobody has, a URL or headers too large. The JSON
+//! API keeps its English JSON error with its code: only the pages' routes,
+//! and a browser asking for HTML outside `/api/`, get a page.
 
 use super::render::PageError;
 use super::session::{AgentPage, portal_page_lang};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rapport_app::Msg;
@@ -73,4 +74,40 @@ pub async fn no_such_page(State(s): State<AppState>, request: Request) -> Respon
         let _ = AgentPage::from_request_parts(&mut parts, &s).await;
     }
     PageError::from(refused(StatusCode::NOT_FOUND)).into_response()
+}
+
+/// Whether a refusal of this request is read by a person: a workspace or
+/// portal address, or a browser asking for HTML anywhere but the API.
+pub fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
+    let path = uri.path();
+    let under = |root: &str| {
+        path.strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if under("/app") || under("/portal") {
+        return true;
+    }
+    !under("/api")
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// A request refused before routing (a URL or headers too large), as the
+/// error page in the browser's language, its status kept.
+pub fn refused_page(status: StatusCode, headers: &HeaderMap) -> Response {
+    super::render::in_page_lang(super::render::lang_of(headers), || {
+        PageError::from(refused(status)).into_response()
+    })
+}
+
+/// An address no route has, outside the workspace and the portal: a page
+/// for a browser asking for HTML, the API's JSON 404 otherwise.
+pub async fn unrouted(state: State<AppState>, request: Request) -> Response {
+    if !wants_page(request.uri(), request.headers()) {
+        return ApiError::not_found("route").into_response();
+    }
+    let lang = super::render::lang_of(request.headers());
+    super::render::scoped_page_lang(lang, no_such_page(state, request)).await
 }

@@ -211,6 +211,17 @@ pub async fn with_page_lang(
         .await
 }
 
+/// Runs `f` with the page language known, for an error page made outside
+/// the pages' routes (a refusal before routing).
+pub fn in_page_lang<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    PAGE_LANG.sync_scope(std::cell::Cell::new(lang), f)
+}
+
+/// Runs a future with the page language known (see [`with_page_lang`]).
+pub async fn scoped_page_lang<F: std::future::Future>(lang: Lang, future: F) -> F::Output {
+    PAGE_LANG.scope(std::cell::Cell::new(lang), future).await
+}
+
 /// Records the reader's language once known (a signed-in reader's own).
 pub fn set_page_lang(lang: Lang) {
     let _ = PAGE_LANG.try_with(|cell| cell.set(lang));

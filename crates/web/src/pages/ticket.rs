@@ -18,7 +18,7 @@ use rapport_app::i18n::Lang;
 use rapport_app::presence::Activity;
 use rapport_app::tickets::MessageRole;
 use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
-use rapport_coach::{Finding, Severity};
+use rapport_coach::{Finding, Severity, Suggestion};
 use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageKind, Status, TicketId};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -382,21 +382,23 @@ fn message_rows(
         .collect()
 }
 
-/// A coach finding as the reader reads it: its kind and one-line
-/// explanation from the catalogues (`coach.check.<check>`,
-/// `coach.explain.<check>`) and, for English readers, the coach's own
-/// suggestion (English advice; a quoted rewrite is offered by the
-/// composer's Apply button in every language).
+/// A coach finding as the reader reads it: its kind, one-line explanation
+/// and suggestion from the catalogues (`coach.check.<check>`,
+/// `coach.explain.<check>`, `coach.suggest.<code>`). Wording built from
+/// the draft or the record ("Hi Ann,") is shown as it is: it is what goes
+/// into the (English) draft, as is a quoted rewrite the composer's Apply
+/// button offers.
 pub(crate) fn finding_words(
     lang: Lang,
     f: &Finding,
 ) -> (&'static str, &'static str, Option<String>) {
     let check = f.check.name();
-    let suggestion = if lang == Lang::En {
-        f.suggestion.clone()
-    } else {
-        None
-    };
+    let suggestion = f.suggestion.as_ref().map(|s| match s {
+        Suggestion::Advice(advice) => {
+            super::render::word(lang, "coach.suggest", advice.code()).to_string()
+        }
+        Suggestion::Wording(wording) => wording.clone(),
+    });
     (
         super::render::word(lang, "coach.check", check),
         super::render::word(lang, "coach.explain", check),

@@ -56,4 +56,23 @@ async fn a_note_tells_the_agents_it_mentions(h: &Harness) {
     assert_eq!(mentions_of(h, &h.other_agent).await.len(), 1);
 }
 
-both_backends!(a_note_tells_the_agents_it_mentions);
+async fn a_note_repeating_a_mention_tells_once(h: &Harness) {
+    let id = h.ticket("Broken lamp", Some(h.team)).await;
+    let body = format!("{}please look", "@other ".repeat(5_000));
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{id}/messages"),
+            &h.agent,
+            json!({"kind": "note", "body": body}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let told = mentions_of(h, &h.other_agent).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["ticket_id"].as_i64(), Some(id));
+}
+
+both_backends!(
+    a_note_tells_the_agents_it_mentions,
+    a_note_repeating_a_mention_tells_once
+);

@@ -35,7 +35,8 @@ fn always_open() -> rapport_app::AppConfig {
     }
 }
 
-async fn speaks_german(h: &Harness, agent: rapport_core::AgentId, zone: Option<&str>) {
+/// Sets an agent's language to German (and their zone, if given).
+pub(crate) async fn speaks_german(h: &Harness, agent: rapport_core::AgentId, zone: Option<&str>) {
     let mut body = json!({"language": "de"});
     if let Some(zone) = zone {
         body["time_zone"] = json!(zone);
@@ -52,7 +53,7 @@ async fn speaks_german(h: &Harness, agent: rapport_core::AgentId, zone: Option<&
 }
 
 /// A German agent whose browser asks for English (their stored language wins).
-async fn german_agent(h: &Harness) -> Browser<'_> {
+pub(crate) async fn german_agent(h: &Harness) -> Browser<'_> {
     speaks_german(h, h.agent_id, None).await;
     let mut b = Browser::new(h);
     b.lang = Some("en-GB,en;q=0.9".into());

@@ -17,6 +17,7 @@ use std::time::Duration;
 use tower::ServiceExt;
 
 both_backends!(
+    a_mailed_answer_reopens_a_solved_ticket_and_tells_its_owner,
     an_answer_reopens_a_solved_ticket_tells_its_owner_and_reaches_the_list_live,
     an_answer_on_a_closed_ticket_starts_a_linked_follow_up,
     a_customer_cannot_reopen_another_customers_ticket,
@@ -114,6 +115,34 @@ async fn customer_id(h: &Harness) -> i64 {
         .unwrap()
         .unwrap()
         .0
+}
+
+/// The same answer by e-mail (the mail intake, not the portal): reopened,
+/// and the owner told once; nobody else.
+async fn a_mailed_answer_reopens_a_solved_ticket_and_tells_its_owner(h: &Harness) {
+    let id = h.solved_ticket("Lamp still flickers", Some(h.team)).await;
+    let solved = h.store.ticket(TicketId(id)).await.unwrap();
+    assert_eq!(solved.owner_id, Some(h.agent_id), "the reply took it");
+    assert!(notifications(h, &h.agent).await.is_empty());
+    let raw = format!(
+        "From: \"Ann Lee\" <ann.lee@example.com>\r\nTo: support@localhost\r\nSubject: Re: [#{id}] Lamp still flickers\r\nMessage-ID: <{}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe new lamp flickers too.\r\n",
+        crate::harness::unique("answer")
+    );
+    let outcome = h.app.ingest_mail(raw.as_bytes()).await.unwrap();
+    assert_eq!(outcome.ticket(), Some(TicketId(id)), "{outcome:?}");
+    let ticket = h.store.ticket(TicketId(id)).await.unwrap();
+    assert_eq!(ticket.status, Status::Open);
+    let told = notifications(h, &h.agent).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["ticket_id"].as_i64(), Some(id), "{told:?}");
+    assert!(
+        told[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Lamp still flickers")),
+        "{told:?}"
+    );
+    assert!(notifications(h, &h.other_agent).await.is_empty());
+    assert!(notifications(h, &h.lead).await.is_empty());
 }
 
 async fn an_answer_reopens_a_solved_ticket_tells_its_owner_and_reaches_the_list_live(h: &Harness) {
