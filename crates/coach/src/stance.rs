@@ -24,8 +24,8 @@ mod tone;
 
 use crate::{Check, Finding, Severity};
 use cues::{
-    CURT, CUSTOMER_CAUSE, Cue, DOUBT, GUESS, INSIST, LECTURE, MISREAD, RECORDS, SARCASM, TABLE,
-    TALKING_DOWN, THIRD_PARTY,
+    CURT, CUSTOMER_CAUSE, Cue, DOUBT, GUESS, INSIST, LECTURE, MISREAD, RECORDS, SARCASM, SCOLD,
+    TABLE, TALKING_DOWN, THIRD_PARTY,
 };
 use std::ops::Range;
 
@@ -68,7 +68,7 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool
         let sentence = &draft[span.clone()];
         let lower = sentence.to_lowercase().replace('’', "'");
         let words = structure::words(&lower);
-        table_cues(sentence, span.start, findings);
+        table_cues(sentence, &lower, span.start, findings);
         against_account(&lower, &words, apologises, span, findings);
         let next = || {
             sentences
@@ -81,7 +81,7 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool
         if !apologises && structure::quoted_back(&words) {
             findings.push(finding(&INSIST, span.clone()));
         }
-        sarcasm_and_hedges(&lower, span, findings);
+        sarcasm_and_hedges(&lower, &words, span, findings);
     }
     if let Some(span) = tone::curt(draft, &sentences) {
         findings.push(finding(&CURT, span));
@@ -90,8 +90,15 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool
 }
 
 /// The stock wordings of the phrase table in one sentence starting at `start`.
-fn table_cues(sentence: &str, start: usize, findings: &mut Vec<Finding>) {
+/// A buck passed in a sentence that lifts the cost off the customer, and
+/// "keep an eye on your ..." for what we send, do not count.
+fn table_cues(sentence: &str, lower: &str, start: usize, findings: &mut Vec<Finding>) {
     for (r, cue) in TABLE.find(sentence) {
+        if std::ptr::eq(cue, &THIRD_PARTY) && structure::lifts_cost(lower)
+            || std::ptr::eq(cue, &LECTURE) && structure::watching_for_ours(lower)
+        {
+            continue;
+        }
         let at = start + r.start..start + r.end;
         if std::ptr::eq(cue, &LECTURE) {
             findings.push(finding(&TALKING_DOWN, at.clone()));
@@ -151,6 +158,9 @@ fn blame(
     span: &Range<usize>,
     findings: &mut Vec<Finding>,
 ) -> bool {
+    if structure::diagnosed_damage(words) {
+        findings.push(finding(&GUESS, span.clone()));
+    }
     if structure::counterfactual(lower, words) || structure::guessed_fault(lower, words) {
         findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
     }
@@ -175,8 +185,14 @@ fn blame(
     false
 }
 
-/// Rude by tone: hedged advice on the customer's conduct, sarcasm.
-fn sarcasm_and_hedges(lower: &str, span: &Range<usize>, findings: &mut Vec<Finding>) {
+/// Rude by tone: hedged advice on the customer's conduct, sarcasm, the
+/// customer told off for chasing or complaining.
+fn sarcasm_and_hedges(
+    lower: &str,
+    words: &[&str],
+    span: &Range<usize>,
+    findings: &mut Vec<Finding>,
+) {
     match tone::hedged_advice(lower) {
         Some(tone::Hedge::Leading) => {
             findings.push(finding(&LECTURE, span.clone()));
@@ -187,5 +203,8 @@ fn sarcasm_and_hedges(lower: &str, span: &Range<usize>, findings: &mut Vec<Findi
     }
     if tone::tag_question(lower) || tone::mock_obvious(lower) {
         findings.push(finding(&SARCASM, span.clone()));
+    }
+    if tone::chasing_futile(lower, words) || tone::scolds_complaint(words) {
+        findings.push(finding(&SCOLD, span.clone()));
     }
 }

@@ -74,12 +74,13 @@ pub(super) fn customer_as_cause(lower: &str, next: impl FnOnce() -> String) -> b
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .collect();
-    let acts = words.windows(3).any(|w| {
+    let acts = words.windows(3).enumerate().any(|(i, w)| {
         (w[0] == "you" || w[0] == "you've" || w[0] == "you'd")
+            && !super::structure::describes_thing(lower, &words, i)
             && (CUSTOMER_ACTIONS.contains(&w[1])
+                || w[1] == "signed"
                 || ["have", "had"].contains(&w[1]) && CUSTOMER_ACTIONS.contains(&w[2]))
-    }) || lower.contains("your team deleted")
-        || lower.contains("you signed");
+    }) || lower.contains("your team deleted");
     if !acts {
         return false;
     }
@@ -97,7 +98,28 @@ pub(super) fn customer_as_cause(lower: &str, next: impl FnOnce() -> String) -> b
     .iter()
     .any(|c| next.trim_start().starts_with(c));
     let padded = format!(" {lower} ");
-    wrong || next_draws || CAUSAL.iter().any(|c| padded.contains(c))
+    wrong
+        || next_draws
+        || CAUSAL.iter().any(|c| {
+            padded
+                .match_indices(c)
+                .any(|(at, _)| !purpose(&padded[at + c.len()..]))
+        })
+}
+
+/// "..., so you won't pay for it", "so that you can travel": what we
+/// do for the customer, not a consequence of their act.
+fn purpose(after: &str) -> bool {
+    let mut words = after
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let (subject, verb) = if first == "that" {
+        (words.next().unwrap_or(""), words.next().unwrap_or(""))
+    } else {
+        (first, words.next().unwrap_or(""))
+    };
+    subject == "you" && ["can", "won't", "don't", "needn't", "get", "keep"].contains(&verb)
 }
 
 /// Shown, not disputed: "according to our records you never submitted it"

@@ -30,7 +30,12 @@ pub(super) fn hedged_advice(lower: &str) -> Option<Hedge> {
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .is_some_and(|w| w == "maybe" || w == "perhaps");
-    if ["maybe", "perhaps"].contains(&first) && !NOT_A_VERB.contains(&second) {
+    // "Perhaps ask your neighbours": a step to find the thing, not advice
+    // on the customer's conduct.
+    const STEPS: &[&str] = &["ask", "check", "see", "contact", "call"];
+    if ["maybe", "perhaps"].contains(&first) && STEPS.contains(&second) {
+        None
+    } else if ["maybe", "perhaps"].contains(&first) && !NOT_A_VERB.contains(&second) {
         Some(Hedge::Leading)
     } else if trailing && ["try", "check", "use", "read", "restart", "look"].contains(&first) {
         Some(Hedge::Trailing)
@@ -68,6 +73,40 @@ pub(super) fn tag_question(lower: &str) -> bool {
         ]
         .contains(&tag[0])
         && ["it", "they", "you", "he", "she", "we"].contains(&tag[1])
+}
+
+/// "Emailing every hour won't get it done any faster": the customer's
+/// chasing told off as futile ("any faster" about our own effort is not).
+pub(super) fn chasing_futile(lower: &str, w: &[&str]) -> bool {
+    const CHASING: &[&str] = &[
+        "emailing",
+        "calling",
+        "ringing",
+        "chasing",
+        "complaining",
+        "shouting",
+        "messaging",
+        "writing",
+        "phoning",
+        "tweeting",
+    ];
+    lower.contains("any faster")
+        && (w.iter().any(|x| CHASING.contains(x))
+            || lower.contains("if you")
+            || lower.contains("you keep"))
+}
+
+/// "Check the photo before you accuse our driver", "before blaming us": the
+/// customer told off for complaining.
+pub(super) fn scolds_complaint(w: &[&str]) -> bool {
+    const COMPLAINS: &[&str] = &["accus", "blam", "complain", "shout"];
+    w.iter().enumerate().any(|(i, x)| {
+        *x == "before"
+            && w[i + 1..]
+                .iter()
+                .take(2)
+                .any(|v| COMPLAINS.iter().any(|c| v.starts_with(c)))
+    })
 }
 
 /// A telegraphic reply of a few words ("Check the website.", "Not sent
