@@ -24,7 +24,14 @@ use reply::Reply;
 
 /// Flags each ask the draft does not address, a deadline it ignores, and a
 /// form letter sent to a customer who asked or reported something.
-pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
+/// `now`: when the reply is written, to read the days asked for and given.
+pub fn check(
+    draft: &str,
+    customer_message: &str,
+    medium: Medium,
+    now: Option<&jiff::Zoned>,
+    findings: &mut Vec<Finding>,
+) {
     let asks = asks(customer_message);
     let reply = Reply::read(draft, medium, findings);
     let boilerplate = findings
@@ -51,6 +58,18 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         findings.push(reply.finding(explanation, suggestion));
         return;
     }
+    if let Some(now) = now
+        && let Some(need) = later_than_asked(&asks, customer_message, &reply, now)
+    {
+        findings.push(reply.finding(
+            format!(
+                "the customer asked for a day (\"{}\") and every day in the reply comes after it, without saying so",
+                need.trim()
+            ),
+            "say plainly whether that day can be met, and what you can do if not",
+        ));
+        return;
+    }
     if asks.is_empty() || reply.continues {
         return;
     }
@@ -66,6 +85,21 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
             ));
         }
     }
+}
+
+/// The ask or stated need whose day every day in the reply comes after.
+fn later_than_asked<'m>(
+    asks: &'m [Ask],
+    customer_message: &'m str,
+    reply: &Reply,
+    now: &jiff::Zoned,
+) -> Option<String> {
+    let deadline = needs::deadline(customer_message);
+    asks.iter()
+        .filter(|a| a.timed)
+        .map(|a| a.text.clone())
+        .chain(deadline)
+        .find(|need| needs::later_than_asked(need, &reply.lower, now))
 }
 
 /// A stock reply that defers a plain request ("please pause my box") to an

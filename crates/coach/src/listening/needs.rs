@@ -161,6 +161,82 @@ fn dated(text: &str) -> Option<(i8, i8)> {
     crate::promises::calendar_date(&words)
 }
 
+/// The day the customer needs it by ("by Friday", "before the 14th", "no
+/// later than 3 December"), read against `now`; not a day to move from or
+/// to ("from the 3rd to the following week").
+fn needed_by(text: &str, now: &jiff::Zoned) -> Option<jiff::civil::Date> {
+    let lower = text.to_lowercase().replace('’', "'");
+    let words = future_words(&lower);
+    let at = words.iter().enumerate().position(|(i, w)| {
+        ["by", "before", "until"].contains(w) || *w == "than" && i > 0 && words[i - 1] == "later"
+    })?;
+    crate::promises::day_named(&words[at + 1..], now)
+}
+
+/// The day a reply sentence names, read against `now`.
+fn day_given(sentence: &str, now: &jiff::Zoned) -> Option<jiff::civil::Date> {
+    crate::promises::day_named(&future_words(sentence), now)
+}
+
+/// The reply says the time asked for cannot be met ("Friday isn't
+/// possible", "the earliest is ...", "I'm afraid").
+fn owns_delay(reply_lower: &str) -> bool {
+    [
+        "not possible",
+        "isn't possible",
+        "can't",
+        "cannot",
+        "won't make",
+        "not in time",
+        "too late",
+        "earliest",
+        "unfortunately",
+        "i'm afraid",
+        "later than",
+        "won't be",
+        "not be able",
+        "unable",
+        "no sooner",
+        "not until",
+    ]
+    .iter()
+    .any(|p| reply_lower.contains(p))
+}
+
+/// The customer asks for a day or needs it by one, and every day the reply
+/// names comes after it without a word that it does ("fitted by Friday?":
+/// "our fitter has a slot on Tuesday the 15th"). `need`: the customer's
+/// sentence or ask; `reply_lower`: the draft lower-cased.
+pub(super) fn later_than_asked(need: &str, reply_lower: &str, now: &jiff::Zoned) -> bool {
+    let Some(by) = needed_by(need, now) else {
+        return false;
+    };
+    // A day gone by ("it went out on Tuesday") is no day given.
+    let past = |s: &str| {
+        s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .any(|w| {
+                [
+                    "was",
+                    "were",
+                    "went",
+                    "yesterday",
+                    "last",
+                    "ago",
+                    "had",
+                    "did",
+                ]
+                .contains(&w)
+            })
+    };
+    let mut days = crate::text::sentences(reply_lower)
+        .into_iter()
+        .map(|s| &reply_lower[s])
+        .filter(|s| !past(s))
+        .filter_map(|s| day_given(s, now))
+        .peekable();
+    days.peek().is_some() && days.all(|d| d > by) && !owns_delay(reply_lower)
+}
+
 /// The reply names dates, and every one falls after the date of the
 /// customer's deadline ("ready on 22 December" for a wedding on the 19th).
 pub(super) fn misses_deadline(need: &str, reply: &str) -> bool {

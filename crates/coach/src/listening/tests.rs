@@ -5,7 +5,7 @@ use crate::Medium;
 
 fn missed(draft: &str, message: &str) -> usize {
     let mut f = Vec::new();
-    check(draft, message, Medium::Mail, &mut f);
+    check(draft, message, Medium::Mail, None, &mut f);
     f.len()
 }
 
@@ -13,7 +13,7 @@ fn missed(draft: &str, message: &str) -> usize {
 fn questions_back_in_other_forms_and_conditions_inside_closed_questions() {
     let social = |draft: &str, message: &str| {
         let mut f = Vec::new();
-        check(draft, message, Medium::Social, &mut f);
+        check(draft, message, Medium::Social, None, &mut f);
         f.len()
     };
     let message = "Why does the game keep disconnecting me from the servers?";
