@@ -4,7 +4,7 @@
 
 use super::extract::{Ask, asks_for_something};
 use super::kinds::{acts, answers_kind};
-use super::words::{MONEY, REPLACEMENT, codes, group, stem};
+use super::words::{MONEY, REPLACEMENT, codes, group, split_words, stem};
 use super::{answers, needs};
 use crate::form_letter::content_words;
 use crate::{Check, Finding, Medium, Severity};
@@ -186,6 +186,7 @@ impl<'a> Reply<'a> {
             groups,
             yes_no: answers::yes_or_no(self.draft),
             closed_asks: asks.iter().filter(|a| answers::closed(a)).count(),
+            when_asks: asks.iter().filter(|a| a.kind == "when").count(),
             refuses: REFUSES.iter().any(|r| self.lower.contains(r)),
         }
     }
@@ -205,6 +206,8 @@ pub(super) struct Matcher<'a> {
     yes_no: Vec<String>,
     /// How many of the customer's asks are closed questions.
     closed_asks: usize,
+    /// How many of the customer's asks ask when.
+    when_asks: usize,
     /// It refuses a request.
     refuses: bool,
 }
@@ -270,6 +273,20 @@ impl Matcher<'_> {
             // "as soon as we can" gives no time at all.
             // An event with no date ("as soon as the lab sends them")
             // is no time either.
+            // Two "when"s are not both answered by one time: the time must
+            // be in a sentence about the thing asked ("the fitter comes
+            // back on Thursday" does not say when the door arrives).
+            if self.when_asks >= 2 {
+                return crate::text::sentences(lower).into_iter().any(|s| {
+                    let sentence = &lower[s];
+                    needs::names_a_date(sentence)
+                        && split_words(sentence).iter().any(|w| {
+                            ask.subject
+                                .iter()
+                                .any(|a| a.len() >= 3 && stem(a) == stem(w))
+                        })
+                });
+            }
             needs::names_a_date(lower)
                 || ["soon", "shortly"].iter().any(|v| {
                     lower
