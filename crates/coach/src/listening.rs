@@ -75,7 +75,15 @@ pub fn check(
     }
     let matcher = reply.matcher(&asks);
     for ask in &asks {
-        if !matcher.answers(ask) {
+        if matcher.answers(ask) && money_instead(ask, customer_message, &reply.lower) {
+            findings.push(reply.finding(
+                format!(
+                    "the customer asked \"{}\" and the reply offers money instead",
+                    ask.text
+                ),
+                "do what they asked, or say why not; money can come on top",
+            ));
+        } else if !matcher.answers(ask) {
             findings.push(reply.finding(
                 format!(
                     "the customer asked \"{}\" and the reply does not address it",
@@ -100,6 +108,66 @@ fn later_than_asked<'m>(
         .map(|a| a.text.clone())
         .chain(deadline)
         .find(|need| needs::later_than_asked(need, &reply.lower, now))
+}
+
+/// Money given: a refund, a credit, a voucher, compensation.
+const MONEY_GIVEN: &[&str] = &[
+    "refund",
+    "credit",
+    "voucher",
+    "compensat",
+    "goodwill",
+    "discount",
+    "reimburs",
+];
+
+/// A request for something other than money ("can someone fix it
+/// tonight?", "please send it"), from a customer who said nothing of
+/// money, met only by money given: no sentence of the reply names the thing
+/// asked, and none without money in it names a time or a step.
+fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
+    let gives = |s: &str| {
+        words::split_words(s)
+            .iter()
+            .any(|w| MONEY_GIVEN.iter().any(|m| w.starts_with(m)))
+    };
+    // "Charger" is no charge: the customer's money words, whole.
+    let customer = customer_message.to_lowercase();
+    let customer_money = customer
+        .chars()
+        .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
+        || words::split_words(&customer).iter().any(|w| {
+            MONEY_GIVEN.iter().any(|m| w.starts_with(m))
+                || [
+                    "money", "paid", "pay", "charge", "charged", "fee", "fees", "cost", "price",
+                ]
+                .contains(w)
+        });
+    if !answers::request(ask)
+        || customer_money
+        || !gives(reply_lower)
+        || answers::refuses(reply_lower)
+    {
+        return false;
+    }
+    let named: Vec<&str> = ask
+        .action
+        .iter()
+        .chain(&ask.subject)
+        .map(String::as_str)
+        .filter(|w| {
+            w.len() >= 4
+                && !["someone", "somebody", "anyone", "anybody"].contains(w)
+                && crate::promises::parse_when(&[w]).is_none()
+        })
+        .collect();
+    !crate::text::sentences(reply_lower).into_iter().any(|s| {
+        let sentence = &reply_lower[s];
+        words::split_words(sentence)
+            .iter()
+            .any(|w| named.iter().any(|n| words::stem(n) == words::stem(w)))
+            || !gives(sentence) && (needs::names_a_date(sentence) || answers::steps(sentence))
+    })
 }
 
 /// A stock reply that defers a plain request ("please pause my box") to an

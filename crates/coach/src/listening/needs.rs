@@ -428,8 +428,35 @@ pub(super) fn urgent(message: &str) -> Option<String> {
     (!told_as_past(&lower) && !crate::apology::resolved(message)).then_some(found)
 }
 
+/// Ways home or onward whose cancellation strands the customer.
+const JOURNEYS: &[&str] = &[
+    "train", "flight", "ferry", "bus", "coach", "sailing", "crossing",
+];
+
+/// "Our train home was cancelled and the next one is Monday": the
+/// customer's own journey cancelled strands them; with the journey's word.
+fn stranded(lower: &str) -> Option<(String, &'static str)> {
+    crate::text::sentences(lower).into_iter().find_map(|s| {
+        let sentence = &lower[s];
+        let words: Vec<&str> = sentence
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let cancelled = words.iter().any(|w| w.starts_with("cancel"));
+        let journey = words
+            .iter()
+            .find_map(|w| JOURNEYS.iter().find(|j| *j == w).copied());
+        journey
+            .filter(|_| cancelled && words.iter().any(|w| ["our", "my"].contains(w)))
+            .map(|j| (sentence.to_string(), j))
+    })
+}
+
 /// The hardship named in a lower-cased message, with the reply's word for it.
 fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
+    if let Some(found) = stranded(lower) {
+        return Some(found);
+    }
     if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
         let word = h
             .trim_start_matches("i have ")
