@@ -196,7 +196,7 @@ fn unmet_need(
     }
     let deadline = needs::deadline(customer_message);
     if let Some(need) = &deadline
-        && !reply.names_time()
+        && !reply.meets_deadline_with_time()
         && !reply.refuses_at_all()
         && !reply.done()
     {

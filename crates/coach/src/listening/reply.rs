@@ -122,6 +122,25 @@ impl<'a> Reply<'a> {
         *self.time.get_or_init(|| needs::names_a_time(&self.lower))
     }
 
+    /// It names a date, ties the time to the customer's own deadline ("in
+    /// time", "before the meeting") or to their own act ("as soon as you
+    /// confirm it"); an event with no date ("once the landlord has signed")
+    /// does not meet a deadline.
+    pub(super) fn meets_deadline_with_time(&self) -> bool {
+        needs::names_a_date(&self.lower)
+            || [
+                "in time",
+                "before the",
+                "well before",
+                "before then",
+                "before your",
+                "as soon as you",
+                "once you",
+            ]
+            .iter()
+            .any(|p| self.lower.contains(p))
+    }
+
     /// It refuses in any words.
     pub(super) fn refuses_at_all(&self) -> bool {
         REFUSES_AT_ALL.iter().any(|r| self.lower.contains(r))
