@@ -161,13 +161,17 @@ fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
                 && crate::promises::parse_when(&[w]).is_none()
         })
         .collect();
-    !crate::text::sentences(reply_lower).into_iter().any(|s| {
-        let sentence = &reply_lower[s];
-        words::split_words(sentence)
-            .iter()
-            .any(|w| named.iter().any(|n| words::stem(n) == words::stem(w)))
-            || !gives(sentence) && (needs::names_a_date(sentence) || answers::steps(sentence))
-    })
+    // Clause by clause: "the engineer has it working by 9 pm; I've also
+    // refunded tonight's rate" gives a time for the fix.
+    !crate::text::sentences(reply_lower)
+        .into_iter()
+        .flat_map(|s| reply_lower[s].split(';'))
+        .any(|clause| {
+            words::split_words(clause)
+                .iter()
+                .any(|w| named.iter().any(|n| words::stem(n) == words::stem(w)))
+                || !gives(clause) && (needs::names_a_date(clause) || answers::steps(clause))
+        })
 }
 
 /// A stock reply that defers a plain request ("please pause my box") to an

@@ -153,4 +153,19 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn the_report_repeated_as_a_condition_in_the_past_doubts_it() {
+        let report = "The jacket arrived with a torn sleeve.";
+        assert_eq!(
+            argued(
+                "If the sleeve really was torn when it arrived, send it back.",
+                report
+            )
+            .len(),
+            1
+        );
+        let cold = "The radiator in the back bedroom is still cold.";
+        assert!(argued("If the radiator is still cold tonight, call me.", cold).is_empty());
+    }
 }

@@ -95,3 +95,61 @@ fn where_our_email_lands_is_no_lecture() {
     assert!(checks("Keep an eye on your spam folder for the tickets.").is_empty());
     assert!(!checks("Perhaps keep an eye on your balance, then.").is_empty());
 }
+
+#[test]
+fn the_customer_in_a_clause_about_a_thing_or_a_purpose_is_no_cause() {
+    let blame = |draft: &str| checks(draft).contains(&Check::Blame);
+    assert!(!blame(
+        "The voucher you entered was applied twice by our system, so I've refunded it."
+    ));
+    assert!(!blame(
+        "I've rebilled it today, so you won't pay for the estimate."
+    ));
+    assert!(blame(
+        "You entered the voucher twice, so it was applied twice."
+    ));
+    // A comma ends the noun phrase: the customer is the subject again.
+    assert!(blame(
+        "Looking at your order, you chose the large size, so that is what was sent."
+    ));
+}
+
+#[test]
+fn a_buck_with_the_cost_lifted_damage_covered_and_a_hedged_step_are_no_blame() {
+    let has = |draft: &str, check: Check| checks(draft).contains(&check);
+    assert!(!has(
+        "The fee is for visits missed at the customer's end, not ours, so there is nothing to pay.",
+        Check::Blame
+    ));
+    assert!(has(
+        "The delay is the courier's fault, not ours.",
+        Check::Blame
+    ));
+    assert!(!has(
+        "Water damage from a burst pipe is covered under your policy.",
+        Check::Blame
+    ));
+    assert!(has(
+        "Our technician found signs of water damage on the board.",
+        Check::Blame
+    ));
+    let step = "Perhaps ask your neighbours whether anyone took it in.";
+    assert!(!has(step, Check::Blame) && !has(step, Check::Rude));
+    assert!(has("Maybe try sitting closer to the router?", Check::Rude));
+    let watch = "Keep an eye on your letterbox for a white envelope.";
+    assert!(!has(watch, Check::Blame) && !has(watch, Check::Rude));
+}
+
+#[test]
+fn the_docs_pointed_to_is_blame_and_chasing_told_off_is_rude() {
+    let docs = checks("Have you tried looking at the user guide?");
+    assert!(docs.contains(&Check::Blame) && !docs.contains(&Check::Rude));
+    assert!(checks("Emailing every hour won't get it done any faster.").contains(&Check::Rude));
+    assert!(
+        !checks("I've escalated it to get the engineer out any faster.").contains(&Check::Rude)
+    );
+    assert!(
+        checks("Look at the photo before you accuse our driver of anything.")
+            .contains(&Check::Rude)
+    );
+}
