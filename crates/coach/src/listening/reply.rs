@@ -205,7 +205,7 @@ impl<'a> Reply<'a> {
             groups,
             yes_no: answers::yes_or_no(self.draft),
             closed_asks: asks.iter().filter(|a| answers::closed(a)).count(),
-            when_asks: asks.iter().filter(|a| a.kind == "when").count(),
+            time_asks: asks.iter().filter(|a| a.kind == "when" || a.timed).count(),
             refuses: REFUSES.iter().any(|r| self.lower.contains(r)),
         }
     }
@@ -225,8 +225,8 @@ pub(super) struct Matcher<'a> {
     yes_no: Vec<String>,
     /// How many of the customer's asks are closed questions.
     closed_asks: usize,
-    /// How many of the customer's asks ask when.
-    when_asks: usize,
+    /// How many of the customer's asks want a time ("when ...?", "on Friday?").
+    time_asks: usize,
     /// It refuses a request.
     refuses: bool,
 }
@@ -292,19 +292,21 @@ impl Matcher<'_> {
             // "as soon as we can" gives no time at all.
             // An event with no date ("as soon as the lab sends them")
             // is no time either.
-            // Two "when"s are not both answered by one time: the time must
-            // be in a sentence about the thing asked ("the fitter comes
+            // Two asks for a time are not both answered by one: the time
+            // must be in a clause about the thing asked ("the fitter comes
             // back on Thursday" does not say when the door arrives).
-            if self.when_asks >= 2 {
-                return crate::text::sentences(lower).into_iter().any(|s| {
-                    let sentence = &lower[s];
-                    needs::names_a_date(sentence)
-                        && split_words(sentence).iter().any(|w| {
-                            ask.subject
-                                .iter()
-                                .any(|a| a.len() >= 3 && stem(a) == stem(w))
-                        })
-                });
+            if self.time_asks >= 2 {
+                return crate::text::sentences(lower)
+                    .into_iter()
+                    .flat_map(|s| clauses(&lower[s]))
+                    .any(|clause| {
+                        needs::names_a_date(clause)
+                            && split_words(clause).iter().any(|w| {
+                                ask.subject
+                                    .iter()
+                                    .any(|a| a.len() >= 3 && stem(a) == stem(w))
+                            })
+                    });
             }
             needs::names_a_date(lower)
                 || ["soon", "shortly"].iter().any(|v| {
@@ -380,4 +382,13 @@ impl Matcher<'_> {
             }
         }
     }
+}
+
+/// The clauses of a sentence: split at semicolons and at ", and" / ", but".
+fn clauses(sentence: &str) -> Vec<&str> {
+    sentence
+        .split(';')
+        .flat_map(|part| part.split(", and "))
+        .flat_map(|part| part.split(", but "))
+        .collect()
 }
