@@ -126,6 +126,27 @@ const MONEY_GIVEN: &[&str] = &[
 /// money, met only by money given: no sentence of the reply names the thing
 /// asked, and none without money in it names a time or a step.
 fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
+    if !answers::request(ask) {
+        return false;
+    }
+    let named: Vec<&str> = ask
+        .action
+        .iter()
+        .chain(&ask.subject)
+        .map(String::as_str)
+        .filter(|w| {
+            w.len() >= 4
+                && !["someone", "somebody", "anyone", "anybody"].contains(w)
+                && crate::promises::parse_when(&[w]).is_none()
+        })
+        .collect();
+    only_money(customer_message, reply_lower, &named)
+}
+
+/// The reply meets a customer who said nothing of money with money alone:
+/// no clause names one of `named`, and none without money in it names a
+/// time or a step.
+fn only_money(customer_message: &str, reply_lower: &str, named: &[&str]) -> bool {
     let gives = |s: &str| {
         words::split_words(s)
             .iter()
@@ -143,24 +164,17 @@ fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
                 ]
                 .contains(w)
         });
-    if !answers::request(ask)
-        || customer_money
-        || !gives(reply_lower)
-        || answers::refuses(reply_lower)
-    {
+    // A clause about money: given, spoken of, or on its way to the card.
+    let money = |clause: &str| {
+        gives(clause)
+            || needs::speaks_of_money(clause)
+            || ["your card", "your bank", "your statement"]
+                .iter()
+                .any(|p| clause.contains(p))
+    };
+    if customer_money || !gives(reply_lower) || answers::refuses(reply_lower) {
         return false;
     }
-    let named: Vec<&str> = ask
-        .action
-        .iter()
-        .chain(&ask.subject)
-        .map(String::as_str)
-        .filter(|w| {
-            w.len() >= 4
-                && !["someone", "somebody", "anyone", "anybody"].contains(w)
-                && crate::promises::parse_when(&[w]).is_none()
-        })
-        .collect();
     // Clause by clause: "the engineer has it working by 9 pm; I've also
     // refunded tonight's rate" gives a time for the fix.
     !crate::text::sentences(reply_lower)
@@ -170,7 +184,7 @@ fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
             words::split_words(clause)
                 .iter()
                 .any(|w| named.iter().any(|n| words::stem(n) == words::stem(w)))
-                || !gives(clause) && (needs::names_a_date(clause) || answers::steps(clause))
+                || !money(clause) && (needs::names_a_date(clause) || answers::steps(clause))
         })
 }
 
@@ -210,6 +224,17 @@ fn unmet_need(
                 need.trim()
             ),
             "say whether it will happen in time, and when",
+        ));
+    }
+    if let Some(need) = &deadline
+        && only_money(customer_message, &reply.lower, &[])
+    {
+        return Some((
+            format!(
+                "the customer named a time (\"{}\") and the reply offers money instead of meeting it",
+                need.trim()
+            ),
+            "say what you will do in time for it; money can come on top",
         ));
     }
     if let Some(need) = &deadline

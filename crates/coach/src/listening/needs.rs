@@ -161,6 +161,21 @@ fn dated(text: &str) -> Option<(i8, i8)> {
     crate::promises::calendar_date(&words)
 }
 
+/// Every calendar date a reply sentence names, not only its first time
+/// ("within 5 working days, so you will have it by 14 December").
+fn dates_in(text: &str) -> Vec<(i8, i8)> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found: Vec<(i8, i8)> = (0..words.len())
+        .filter_map(|i| crate::promises::calendar_date(&words[i..]))
+        .collect();
+    found.dedup();
+    found
+}
+
 /// The day the customer needs it by ("by Friday", "before the 14th", "no
 /// later than 3 December"), read against `now`; not a day to move from or
 /// to ("from the 3rd to the following week").
@@ -173,9 +188,15 @@ fn needed_by(text: &str, now: &jiff::Zoned) -> Option<jiff::civil::Date> {
     crate::promises::day_named(&words[at + 1..], now)
 }
 
-/// The day a reply sentence names, read against `now`.
-fn day_given(sentence: &str, now: &jiff::Zoned) -> Option<jiff::civil::Date> {
-    crate::promises::day_named(&future_words(sentence), now)
+/// Every day a reply sentence names, read against `now` (not only its
+/// first time: "within 5 working days, so by Monday 14 December").
+fn days_given(sentence: &str, now: &jiff::Zoned) -> Vec<jiff::civil::Date> {
+    let words = future_words(sentence);
+    let mut found: Vec<jiff::civil::Date> = (0..words.len())
+        .filter_map(|i| crate::promises::day_named(&words[i..], now))
+        .collect();
+    found.dedup();
+    found
 }
 
 /// The reply says the time asked for cannot be met ("Friday isn't
@@ -232,7 +253,7 @@ pub(super) fn later_than_asked(need: &str, reply_lower: &str, now: &jiff::Zoned)
         .into_iter()
         .map(|s| &reply_lower[s])
         .filter(|s| !past(s))
-        .filter_map(|s| day_given(s, now))
+        .flat_map(|s| days_given(s, now))
         .peekable();
     days.peek().is_some() && days.all(|d| d > by) && !owns_delay(reply_lower)
 }
@@ -249,7 +270,7 @@ pub(super) fn misses_deadline(need: &str, reply: &str) -> bool {
     };
     let dates: Vec<(i8, i8)> = crate::text::sentences(reply)
         .into_iter()
-        .filter_map(|s| dated(&reply[s]))
+        .flat_map(|s| dates_in(&reply[s]))
         .collect();
     !dates.is_empty() && dates.into_iter().all(|d| key(d) > (month, day))
 }

@@ -272,3 +272,37 @@ fn a_deadline_wants_a_date_and_a_cancelled_journey_strands() {
     assert!(needs::urgent("Our train home was cancelled and the next one is Monday.").is_some());
     assert!(needs::urgent("The train was on time.").is_none());
 }
+
+#[test]
+fn every_date_in_a_sentence_counts_and_money_does_not_meet_a_deadline() {
+    let message = "I need the visa letter for my appointment on Thursday 10 December.";
+    assert_eq!(
+        missed(
+            "Letters take 5 working days, so you will have it by Monday 14 December.",
+            message
+        ),
+        1
+    );
+    assert_eq!(
+        missed(
+            "Letters take 2 working days, so you will have it by Wednesday 9 December.",
+            message
+        ),
+        0
+    );
+    let party = "The cake topper was missing. The party is on Sunday.";
+    assert_eq!(
+        missed(
+            "I've refunded the topper; it is back on your card within five days.",
+            party
+        ),
+        1
+    );
+    assert_eq!(
+        missed(
+            "A new topper arrives on Friday, and I've refunded the postage.",
+            party
+        ),
+        0
+    );
+}
