@@ -179,7 +179,7 @@ fn only_money(customer_message: &str, reply_lower: &str, named: &[&str]) -> bool
     // refunded tonight's rate" gives a time for the fix.
     !crate::text::sentences(reply_lower)
         .into_iter()
-        .flat_map(|s| reply_lower[s].split(';'))
+        .flat_map(|s| reply::clauses(&reply_lower[s]))
         .any(|clause| {
             words::split_words(clause)
                 .iter()

@@ -385,7 +385,7 @@ impl Matcher<'_> {
 }
 
 /// The clauses of a sentence: split at semicolons and at ", and" / ", but".
-fn clauses(sentence: &str) -> Vec<&str> {
+pub(super) fn clauses(sentence: &str) -> Vec<&str> {
     sentence
         .split(';')
         .flat_map(|part| part.split(", and "))
