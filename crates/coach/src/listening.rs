@@ -52,14 +52,22 @@ pub fn check(
         ));
         return;
     }
-    if let Some((explanation, suggestion)) =
-        unmet_need(&asks, customer_message, &reply, boilerplate, vague)
-    {
+    // Read once: the need with a time in the customer's message.
+    let deadline = needs::deadline(customer_message);
+    let deadline = deadline.as_deref();
+    if let Some((explanation, suggestion)) = unmet_need(
+        &asks,
+        customer_message,
+        deadline,
+        &reply,
+        boilerplate,
+        vague,
+    ) {
         findings.push(reply.finding(explanation, suggestion));
         return;
     }
     if let Some(now) = now
-        && let Some(need) = later_than_asked(&asks, customer_message, &reply, now)
+        && let Some(need) = later_than_asked(&asks, deadline, &reply, now)
     {
         findings.push(reply.finding(
             format!(
@@ -74,8 +82,15 @@ pub fn check(
         return;
     }
     let matcher = reply.matcher(&asks);
+    // Read on first use: only an answered request can be met by money alone.
+    let unasked_money = std::cell::OnceCell::new();
     for ask in &asks {
-        if matcher.answers(ask) && money_instead(ask, customer_message, &reply.lower) {
+        let answered = matcher.answers(ask);
+        if answered
+            && answers::request(ask)
+            && *unasked_money.get_or_init(|| gives_unasked_money(customer_message, &reply.lower))
+            && money_instead(ask, &reply.lower)
+        {
             findings.push(reply.finding(
                 format!(
                     "the customer asked \"{}\" and the reply offers money instead",
@@ -83,7 +98,7 @@ pub fn check(
                 ),
                 "do what they asked, or say why not; money can come on top",
             ));
-        } else if !matcher.answers(ask) {
+        } else if !answered {
             findings.push(reply.finding(
                 format!(
                     "the customer asked \"{}\" and the reply does not address it",
@@ -98,14 +113,13 @@ pub fn check(
 /// The ask or stated need whose day every day in the reply comes after.
 fn later_than_asked<'m>(
     asks: &'m [Ask],
-    customer_message: &'m str,
+    deadline: Option<&'m str>,
     reply: &Reply,
     now: &jiff::Zoned,
-) -> Option<String> {
-    let deadline = needs::deadline(customer_message);
+) -> Option<&'m str> {
     asks.iter()
         .filter(|a| a.timed)
-        .map(|a| a.text.clone())
+        .map(|a| a.text.as_str())
         .chain(deadline)
         .find(|need| needs::later_than_asked(need, &reply.lower, now))
 }
@@ -122,10 +136,9 @@ const MONEY_GIVEN: &[&str] = &[
 ];
 
 /// A request for something other than money ("can someone fix it
-/// tonight?", "please send it"), from a customer who said nothing of
-/// money, met only by money given: no sentence of the reply names the thing
-/// asked, and none without money in it names a time or a step.
-fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
+/// tonight?", "please send it") met only by money given ([`only_money`]),
+/// when [`gives_unasked_money`] holds.
+fn money_instead(ask: &Ask, reply_lower: &str) -> bool {
     if !answers::request(ask) {
         return false;
     }
@@ -140,18 +153,16 @@ fn money_instead(ask: &Ask, customer_message: &str, reply_lower: &str) -> bool {
                 && crate::promises::parse_when(&[w]).is_none()
         })
         .collect();
-    only_money(customer_message, reply_lower, &named)
+    only_money(reply_lower, &named)
 }
 
-/// The reply meets a customer who said nothing of money with money alone:
-/// no clause names one of `named`, and none without money in it names a
-/// time or a step.
-fn only_money(customer_message: &str, reply_lower: &str, named: &[&str]) -> bool {
-    let gives = |s: &str| {
-        words::split_words(s)
-            .iter()
-            .any(|w| MONEY_GIVEN.iter().any(|m| w.starts_with(m)))
-    };
+/// Whether the reply gives money (a refund, a credit) to a customer who
+/// said nothing of money, and refuses nothing: read once per reply.
+fn gives_unasked_money(customer_message: &str, reply_lower: &str) -> bool {
+    // The reply's money first (cheap, and rare): then the customer's.
+    if !gives(reply_lower) || answers::refuses(reply_lower) {
+        return false;
+    }
     // "Charger" is no charge: the customer's money words, whole.
     let customer = customer_message.to_lowercase();
     let customer_money = customer
@@ -164,6 +175,20 @@ fn only_money(customer_message: &str, reply_lower: &str, named: &[&str]) -> bool
                 ]
                 .contains(w)
         });
+    !customer_money
+}
+
+/// Money given, in any of its words.
+fn gives(text: &str) -> bool {
+    words::split_words(text)
+        .iter()
+        .any(|w| MONEY_GIVEN.iter().any(|m| w.starts_with(m)))
+}
+
+/// The reply meets the need with money alone ([`gives_unasked_money`]
+/// holds): no clause names one of `named`, and none without money in it
+/// names a time or a step.
+fn only_money(reply_lower: &str, named: &[&str]) -> bool {
     // A clause about money: given, spoken of, or on its way to the card.
     let money = |clause: &str| {
         gives(clause)
@@ -172,9 +197,6 @@ fn only_money(customer_message: &str, reply_lower: &str, named: &[&str]) -> bool
                 .iter()
                 .any(|p| clause.contains(p))
     };
-    if customer_money || !gives(reply_lower) || answers::refuses(reply_lower) {
-        return false;
-    }
     // Clause by clause: "the engineer has it working by 9 pm; I've also
     // refunded tonight's rate" gives a time for the fix.
     !crate::text::sentences(reply_lower)
@@ -202,6 +224,7 @@ fn deferred(asks: &[Ask], customer_message: &str) -> bool {
 fn unmet_need(
     asks: &[Ask],
     customer_message: &str,
+    deadline: Option<&str>,
     reply: &Reply,
     boilerplate: bool,
     vague: bool,
@@ -212,8 +235,7 @@ fn unmet_need(
             "answer their question or say what you did about their case",
         ));
     }
-    let deadline = needs::deadline(customer_message);
-    if let Some(need) = &deadline
+    if let Some(need) = deadline
         && !reply.meets_deadline_with_time()
         && !reply.refuses_at_all()
         && !reply.done()
@@ -226,8 +248,9 @@ fn unmet_need(
             "say whether it will happen in time, and when",
         ));
     }
-    if let Some(need) = &deadline
-        && only_money(customer_message, &reply.lower, &[])
+    if let Some(need) = deadline
+        && gives_unasked_money(customer_message, &reply.lower)
+        && only_money(&reply.lower, &[])
     {
         return Some((
             format!(
@@ -237,7 +260,7 @@ fn unmet_need(
             "say what you will do in time for it; money can come on top",
         ));
     }
-    if let Some(need) = &deadline
+    if let Some(need) = deadline
         && needs::misses_deadline(need, reply.draft())
     {
         return Some((

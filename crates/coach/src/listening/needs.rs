@@ -457,6 +457,9 @@ const JOURNEYS: &[&str] = &[
 /// "Our train home was cancelled and the next one is Monday": the
 /// customer's own journey cancelled strands them; with the journey's word.
 fn stranded(lower: &str) -> Option<(String, &'static str)> {
+    if !lower.contains("cancel") {
+        return None;
+    }
     crate::text::sentences(lower).into_iter().find_map(|s| {
         let sentence = &lower[s];
         let words: Vec<&str> = sentence
