@@ -160,29 +160,67 @@ fn money_instead(ask: &Ask, reply_lower: &str) -> bool {
 /// said nothing of money, and refuses nothing: read once per reply.
 fn gives_unasked_money(customer_message: &str, reply_lower: &str) -> bool {
     // The reply's money first (cheap, and rare): then the customer's.
-    if !gives(reply_lower) || answers::refuses(reply_lower) {
+    if !gives(reply_lower) {
         return false;
     }
     // "Charger" is no charge: the customer's money words, whole.
-    let customer = customer_message.to_lowercase();
-    let customer_money = customer
-        .chars()
-        .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
-        || words::split_words(&customer).iter().any(|w| {
-            MONEY_GIVEN.iter().any(|m| w.starts_with(m))
-                || [
-                    "money", "paid", "pay", "charge", "charged", "fee", "fees", "cost", "price",
-                ]
-                .contains(w)
-        });
-    !customer_money
+    let customer_money =
+        customer_message.contains(['€', '£', '$', '¥', '₩']) || MONEY_WORDS.any(customer_message);
+    !customer_money && !answers::refuses(reply_lower)
+}
+
+static MONEY_MARK: () = ();
+
+/// Money words a customer uses, whole ("charge", not "charger").
+static MONEY_WORDS: std::sync::LazyLock<crate::phrases::PhraseTable<()>> =
+    std::sync::LazyLock::new(|| {
+        let words = [
+            "money",
+            "paid",
+            "pay",
+            "charge",
+            "charged",
+            "charges",
+            "fee",
+            "fees",
+            "cost",
+            "costs",
+            "price",
+            "refund",
+            "refunds",
+            "refunded",
+            "credit",
+            "credited",
+            "voucher",
+            "vouchers",
+            "compensation",
+            "compensate",
+            "compensated",
+            "goodwill",
+            "discount",
+            "reimburse",
+            "reimbursed",
+            "reimbursement",
+        ];
+        let entries: Vec<(&'static str, Option<&'static ()>)> =
+            words.iter().map(|w| (*w, Some(&MONEY_MARK))).collect();
+        crate::phrases::PhraseTable::new(&entries)
+    });
+
+/// The words of a text, without allocating.
+fn alphanumeric_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A word of money given ("refunded", "credit", "voucher").
+fn given_word(word: &str) -> bool {
+    word.starts_with(['r', 'c', 'v', 'g', 'd']) && MONEY_GIVEN.iter().any(|m| word.starts_with(m))
 }
 
 /// Money given, in any of its words.
 fn gives(text: &str) -> bool {
-    words::split_words(text)
-        .iter()
-        .any(|w| MONEY_GIVEN.iter().any(|m| w.starts_with(m)))
+    alphanumeric_words(text).any(given_word)
 }
 
 /// The reply meets the need with money alone ([`gives_unasked_money`]

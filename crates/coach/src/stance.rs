@@ -158,7 +158,7 @@ fn blame(
     span: &Range<usize>,
     findings: &mut Vec<Finding>,
 ) -> bool {
-    if structure::diagnosed_damage(words) {
+    if structure::diagnosed_damage(lower, words) {
         findings.push(finding(&GUESS, span.clone()));
     }
     if structure::counterfactual(lower, words) || structure::guessed_fault(lower, words) {
@@ -204,7 +204,7 @@ fn sarcasm_and_hedges(
     if tone::tag_question(lower) || tone::mock_obvious(lower) {
         findings.push(finding(&SARCASM, span.clone()));
     }
-    if tone::chasing_futile(lower, words) || tone::scolds_complaint(words) {
+    if tone::chasing_futile(lower, words) || tone::scolds_complaint(lower, words) {
         findings.push(finding(&SCOLD, span.clone()));
     }
 }

@@ -706,6 +706,13 @@ fn charged_twice(sentence: &str) -> bool {
 /// a fault the customer says came after the cover ended is not a failure
 /// of ours (they ask what we can do, not for an apology).
 fn warranty_over(sentence: &str) -> bool {
+    // Cheap first: most sentences name no cover at all.
+    if !["arrant", "uarant", "ARRANT", "UARANT"]
+        .iter()
+        .any(|p| sentence.contains(p))
+    {
+        return false;
+    }
     let lower = sentence.to_lowercase().replace('’', "'");
     let cover = ["warranty", "guarantee"].iter().any(|w| lower.contains(w));
     let over = [

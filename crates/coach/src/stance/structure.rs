@@ -554,7 +554,10 @@ const DIAGNOSED: &[&str] = &[
 /// misuse": damage diagnosed as the customer's doing. Damage named as what
 /// is covered or repaired ("water damage from a burst pipe is covered") is
 /// no guess at their fault.
-pub(super) fn diagnosed_damage(w: &[&str]) -> bool {
+pub(super) fn diagnosed_damage(lower: &str, w: &[&str]) -> bool {
+    if !lower.contains("damage") && !lower.contains("misuse") {
+        return false;
+    }
     let damage = w.iter().any(|x| x.starts_with("misuse"))
         || w.windows(2).any(|x| {
             HANDLING_DAMAGE

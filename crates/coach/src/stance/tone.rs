@@ -98,7 +98,10 @@ pub(super) fn chasing_futile(lower: &str, w: &[&str]) -> bool {
 
 /// "Check the photo before you accuse our driver", "before blaming us": the
 /// customer told off for complaining.
-pub(super) fn scolds_complaint(w: &[&str]) -> bool {
+pub(super) fn scolds_complaint(lower: &str, w: &[&str]) -> bool {
+    if !lower.contains("before ") {
+        return false;
+    }
     const COMPLAINS: &[&str] = &["accus", "blam", "complain", "shout"];
     w.iter().enumerate().any(|(i, x)| {
         *x == "before"
