@@ -248,6 +248,33 @@ fn only_money(reply_lower: &str, named: &[&str]) -> bool {
         })
 }
 
+/// How the reply fails a deadline the customer named, if it does: no
+/// time at all, money instead of the thing, or a date after it.
+fn deadline_unmet(
+    need: &str,
+    customer_message: &str,
+    reply: &Reply,
+) -> Option<(&'static str, &'static str)> {
+    if !reply.meets_deadline_with_time() && !reply.refuses_at_all() && !reply.done() {
+        Some((
+            "the reply says nothing about when",
+            "say whether it will happen in time, and when",
+        ))
+    } else if gives_unasked_money(customer_message, &reply.lower) && only_money(&reply.lower, &[]) {
+        Some((
+            "the reply offers money instead of meeting it",
+            "say what you will do in time for it; money can come on top",
+        ))
+    } else if needs::misses_deadline(need, reply.draft()) {
+        Some((
+            "the date in the reply comes after it",
+            "say whether it can happen in time, and what you can do if not",
+        ))
+    } else {
+        None
+    }
+}
+
 /// A stock reply that defers a plain request ("please pause my box") to an
 /// undated follow-up is a vague promise, not deafness; one that meets
 /// questions or a reported failure is both.
@@ -274,39 +301,14 @@ fn unmet_need(
         ));
     }
     if let Some(need) = deadline
-        && !reply.meets_deadline_with_time()
-        && !reply.refuses_at_all()
-        && !reply.done()
+        && let Some((unmet, suggestion)) = deadline_unmet(need, customer_message, reply)
     {
         return Some((
             format!(
-                "the customer named a time (\"{}\") and the reply says nothing about when",
+                "the customer named a time (\"{}\") and {unmet}",
                 need.trim()
             ),
-            "say whether it will happen in time, and when",
-        ));
-    }
-    if let Some(need) = deadline
-        && gives_unasked_money(customer_message, &reply.lower)
-        && only_money(&reply.lower, &[])
-    {
-        return Some((
-            format!(
-                "the customer named a time (\"{}\") and the reply offers money instead of meeting it",
-                need.trim()
-            ),
-            "say what you will do in time for it; money can come on top",
-        ));
-    }
-    if let Some(need) = deadline
-        && needs::misses_deadline(need, reply.draft())
-    {
-        return Some((
-            format!(
-                "the customer named a time (\"{}\") and the date in the reply comes after it",
-                need.trim()
-            ),
-            "say whether it can happen in time, and what you can do if not",
+            suggestion,
         ));
     }
     if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())

@@ -153,27 +153,29 @@ pub(super) fn deadline(message: &str) -> Option<String> {
 /// The date a text names, as (month, day) with the months after the
 /// deadline's turn of the year counted on ("2 January" after "20 December").
 fn dated(text: &str) -> Option<(i8, i8)> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    crate::promises::calendar_date(&words)
+    with_words(text, crate::promises::calendar_date)
 }
 
 /// Every calendar date a reply sentence names, not only its first time
 /// ("within 5 working days, so you will have it by 14 December").
 fn dates_in(text: &str) -> Vec<(i8, i8)> {
+    with_words(text, |words| {
+        let mut found: Vec<(i8, i8)> = (0..words.len())
+            .filter_map(|i| crate::promises::calendar_date(&words[i..]))
+            .collect();
+        found.dedup();
+        found
+    })
+}
+
+/// Runs `read` on the lower-cased words of a text (times kept whole: "17:30").
+fn with_words<R>(text: &str, read: impl FnOnce(&[&str]) -> R) -> R {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
         .filter(|w| !w.is_empty())
         .collect();
-    let mut found: Vec<(i8, i8)> = (0..words.len())
-        .filter_map(|i| crate::promises::calendar_date(&words[i..]))
-        .collect();
-    found.dedup();
-    found
+    read(&words)
 }
 
 /// The day the customer needs it by ("by Friday", "before the 14th", "no
