@@ -5,10 +5,12 @@
 //! kind of answer it asks for (a time for "when", a reason for "why", steps
 //! for "how", [`kinds`]), or answers it by structure (a yes or no, a
 //! refusal, a step taken, [`answers`]). Needs that are not questions (a
-//! deadline, a cost the customer bore) are read by [`needs`]; [`reply`]
+//! deadline, a cost the customer bore) are read by [`needs`], the days
+//! asked for and given by [`days`]; [`reply`]
 //! reads the draft once and matches each ask against it.
 
 mod answers;
+mod days;
 mod extract;
 mod kinds;
 mod needs;
@@ -121,7 +123,7 @@ fn later_than_asked<'m>(
         .filter(|a| a.timed)
         .map(|a| a.text.as_str())
         .chain(deadline)
-        .find(|need| needs::later_than_asked(need, &reply.lower, now))
+        .find(|need| days::later_than_asked(need, &reply.lower, now))
 }
 
 /// Money given: a refund, a credit, a voucher, compensation.
@@ -265,7 +267,7 @@ fn deadline_unmet(
             "the reply offers money instead of meeting it",
             "say what you will do in time for it; money can come on top",
         ))
-    } else if needs::misses_deadline(need, reply.draft()) {
+    } else if days::misses_deadline(need, reply.draft()) {
         Some((
             "the date in the reply comes after it",
             "say whether it can happen in time, and what you can do if not",
