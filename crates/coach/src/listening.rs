@@ -83,10 +83,15 @@ pub fn check(
     if asks.is_empty() || reply.continues {
         return;
     }
-    let matcher = reply.matcher(&asks);
+    each_ask(&asks, customer_message, &reply, findings);
+}
+
+/// Flags each ask the reply does not answer, or meets with money alone.
+fn each_ask(asks: &[Ask], customer_message: &str, reply: &Reply, findings: &mut Vec<Finding>) {
+    let matcher = reply.matcher(asks);
     // Read on first use: only an answered request can be met by money alone.
     let unasked_money = std::cell::OnceCell::new();
-    for ask in &asks {
+    for ask in asks {
         let answered = matcher.answers(ask);
         if answered
             && answers::request(ask)
