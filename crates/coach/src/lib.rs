@@ -227,6 +227,7 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
         draft,
         &context.customer_message,
         context.medium,
+        context.now.as_ref(),
         &mut findings,
     );
     findings.sort_by_key(|f| (f.span.start, f.span.end));

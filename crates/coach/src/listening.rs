@@ -5,10 +5,12 @@
 //! kind of answer it asks for (a time for "when", a reason for "why", steps
 //! for "how", [`kinds`]), or answers it by structure (a yes or no, a
 //! refusal, a step taken, [`answers`]). Needs that are not questions (a
-//! deadline, a cost the customer bore) are read by [`needs`]; [`reply`]
+//! deadline, a cost the customer bore) are read by [`needs`], the days
+//! asked for and given by [`days`]; [`reply`]
 //! reads the draft once and matches each ask against it.
 
 mod answers;
+mod days;
 mod extract;
 mod kinds;
 mod needs;
@@ -24,7 +26,14 @@ use reply::Reply;
 
 /// Flags each ask the draft does not address, a deadline it ignores, and a
 /// form letter sent to a customer who asked or reported something.
-pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut Vec<Finding>) {
+/// `now`: when the reply is written, to read the days asked for and given.
+pub fn check(
+    draft: &str,
+    customer_message: &str,
+    medium: Medium,
+    now: Option<&jiff::Zoned>,
+    findings: &mut Vec<Finding>,
+) {
     let asks = asks(customer_message);
     let reply = Reply::read(draft, medium, findings);
     let boilerplate = findings
@@ -45,18 +54,58 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
         ));
         return;
     }
-    if let Some((explanation, suggestion)) =
-        unmet_need(&asks, customer_message, &reply, boilerplate, vague)
-    {
+    // Read once: the need with a time in the customer's message.
+    let deadline = needs::deadline(customer_message);
+    let deadline = deadline.as_deref();
+    if let Some((explanation, suggestion)) = unmet_need(
+        &asks,
+        customer_message,
+        deadline,
+        &reply,
+        boilerplate,
+        vague,
+    ) {
         findings.push(reply.finding(explanation, suggestion));
+        return;
+    }
+    if let Some(now) = now
+        && let Some(need) = later_than_asked(&asks, deadline, &reply, now)
+    {
+        findings.push(reply.finding(
+            format!(
+                "the customer asked for a day (\"{}\") and every day in the reply comes after it, without saying so",
+                need.trim()
+            ),
+            Advice::SayWhetherDayMet,
+        ));
         return;
     }
     if asks.is_empty() || reply.continues {
         return;
     }
-    let matcher = reply.matcher(&asks);
-    for ask in &asks {
-        if !matcher.answers(ask) {
+    each_ask(&asks, customer_message, &reply, findings);
+}
+
+/// Flags each ask the reply does not answer, or meets with money alone.
+fn each_ask(asks: &[Ask], customer_message: &str, reply: &Reply, findings: &mut Vec<Finding>) {
+    let matcher = reply.matcher(asks);
+    // Read on first use: only an answered request can be met by money alone.
+    let unasked_money = std::cell::OnceCell::new();
+    for ask in asks {
+        let answered = matcher.answers(ask);
+        if answered
+            && answers::request(ask)
+            && *unasked_money.get_or_init(|| gives_unasked_money(customer_message, &reply.lower))
+            && money_instead(ask, &reply.lower)
+        {
+            findings.push(reply.finding(
+                format!(
+                    "the customer asked \"{}\" and the reply offers money instead",
+                    ask.text
+                ),
+                Advice::DoWhatAskedMoneyOnTop,
+            ));
+        } else if !answered {
             findings.push(reply.finding(
                 format!(
                     "the customer asked \"{}\" and the reply does not address it",
@@ -65,6 +114,171 @@ pub fn check(draft: &str, customer_message: &str, medium: Medium, findings: &mut
                 Advice::AnswerIt,
             ));
         }
+    }
+}
+
+/// The ask or stated need whose day every day in the reply comes after.
+fn later_than_asked<'m>(
+    asks: &'m [Ask],
+    deadline: Option<&'m str>,
+    reply: &Reply,
+    now: &jiff::Zoned,
+) -> Option<&'m str> {
+    asks.iter()
+        .filter(|a| a.timed)
+        .map(|a| a.text.as_str())
+        .chain(deadline)
+        .find(|need| days::later_than_asked(need, &reply.lower, now))
+}
+
+/// Money given: a refund, a credit, a voucher, compensation.
+const MONEY_GIVEN: &[&str] = &[
+    "refund",
+    "credit",
+    "voucher",
+    "compensat",
+    "goodwill",
+    "discount",
+    "reimburs",
+];
+
+/// A request for something other than money ("can someone fix it
+/// tonight?", "please send it") met only by money given ([`only_money`]),
+/// when [`gives_unasked_money`] holds.
+fn money_instead(ask: &Ask, reply_lower: &str) -> bool {
+    if !answers::request(ask) {
+        return false;
+    }
+    let named: Vec<&str> = ask
+        .action
+        .iter()
+        .chain(&ask.subject)
+        .map(String::as_str)
+        .filter(|w| {
+            w.len() >= 4
+                && !["someone", "somebody", "anyone", "anybody"].contains(w)
+                && crate::promises::parse_when(&[w]).is_none()
+        })
+        .collect();
+    only_money(reply_lower, &named)
+}
+
+/// Whether the reply gives money (a refund, a credit) to a customer who
+/// said nothing of money, and refuses nothing: read once per reply.
+fn gives_unasked_money(customer_message: &str, reply_lower: &str) -> bool {
+    // The reply's money first (cheap, and rare): then the customer's.
+    if !gives(reply_lower) {
+        return false;
+    }
+    // "Charger" is no charge: the customer's money words, whole.
+    let customer_money =
+        customer_message.contains(['€', '£', '$', '¥', '₩']) || MONEY_WORDS.any(customer_message);
+    !customer_money && !answers::refuses(reply_lower)
+}
+
+static MONEY_MARK: () = ();
+
+/// Money words a customer uses, whole ("charge", not "charger").
+static MONEY_WORDS: std::sync::LazyLock<crate::phrases::PhraseTable<()>> =
+    std::sync::LazyLock::new(|| {
+        let words = [
+            "money",
+            "paid",
+            "pay",
+            "charge",
+            "charged",
+            "charges",
+            "fee",
+            "fees",
+            "cost",
+            "costs",
+            "price",
+            "refund",
+            "refunds",
+            "refunded",
+            "credit",
+            "credited",
+            "voucher",
+            "vouchers",
+            "compensation",
+            "compensate",
+            "compensated",
+            "goodwill",
+            "discount",
+            "reimburse",
+            "reimbursed",
+            "reimbursement",
+        ];
+        let entries: Vec<(&'static str, Option<&'static ()>)> =
+            words.iter().map(|w| (*w, Some(&MONEY_MARK))).collect();
+        crate::phrases::PhraseTable::new(&entries)
+    });
+
+/// The words of a text, without allocating.
+fn alphanumeric_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A word of money given ("refunded", "credit", "voucher").
+fn given_word(word: &str) -> bool {
+    word.starts_with(['r', 'c', 'v', 'g', 'd']) && MONEY_GIVEN.iter().any(|m| word.starts_with(m))
+}
+
+/// Money given, in any of its words.
+fn gives(text: &str) -> bool {
+    alphanumeric_words(text).any(given_word)
+}
+
+/// The reply meets the need with money alone ([`gives_unasked_money`]
+/// holds): no clause names one of `named`, and none without money in it
+/// names a time or a step.
+fn only_money(reply_lower: &str, named: &[&str]) -> bool {
+    // A clause about money: given, spoken of, or on its way to the card.
+    let money = |clause: &str| {
+        gives(clause)
+            || needs::speaks_of_money(clause)
+            || ["your card", "your bank", "your statement"]
+                .iter()
+                .any(|p| clause.contains(p))
+    };
+    // Clause by clause: "the engineer has it working by 9 pm; I've also
+    // refunded tonight's rate" gives a time for the fix.
+    !crate::text::sentences(reply_lower)
+        .into_iter()
+        .flat_map(|s| reply::clauses(&reply_lower[s]))
+        .any(|clause| {
+            words::split_words(clause)
+                .iter()
+                .any(|w| named.iter().any(|n| words::stem(n) == words::stem(w)))
+                || !money(clause) && (needs::names_a_date(clause) || answers::steps(clause))
+        })
+}
+
+/// How the reply fails a deadline the customer named, if it does: no
+/// time at all, money instead of the thing, or a date after it.
+fn deadline_unmet(
+    need: &str,
+    customer_message: &str,
+    reply: &Reply,
+) -> Option<(&'static str, Advice)> {
+    if !reply.meets_deadline_with_time() && !reply.refuses_at_all() && !reply.done() {
+        Some((
+            "the reply says nothing about when",
+            Advice::SayWhetherInTime,
+        ))
+    } else if gives_unasked_money(customer_message, &reply.lower) && only_money(&reply.lower, &[]) {
+        Some((
+            "the reply offers money instead of meeting it",
+            Advice::InTimeMoneyOnTop,
+        ))
+    } else if days::misses_deadline(need, reply.draft()) {
+        Some((
+            "the date in the reply comes after it",
+            Advice::SayWhetherItCan,
+        ))
+    } else {
+        None
     }
 }
 
@@ -82,6 +296,7 @@ fn deferred(asks: &[Ask], customer_message: &str) -> bool {
 fn unmet_need(
     asks: &[Ask],
     customer_message: &str,
+    deadline: Option<&str>,
     reply: &Reply,
     boilerplate: bool,
     vague: bool,
@@ -92,29 +307,15 @@ fn unmet_need(
             Advice::AnswerTheirCase,
         ));
     }
-    let deadline = needs::deadline(customer_message);
-    if let Some(need) = &deadline
-        && !reply.names_time()
-        && !reply.refuses_at_all()
-        && !reply.done()
+    if let Some(need) = deadline
+        && let Some((unmet, suggestion)) = deadline_unmet(need, customer_message, reply)
     {
         return Some((
             format!(
-                "the customer named a time (\"{}\") and the reply says nothing about when",
+                "the customer named a time (\"{}\") and {unmet}",
                 need.trim()
             ),
-            Advice::SayWhetherInTime,
-        ));
-    }
-    if let Some(need) = &deadline
-        && needs::misses_deadline(need, reply.draft())
-    {
-        return Some((
-            format!(
-                "the customer named a time (\"{}\") and the date in the reply comes after it",
-                need.trim()
-            ),
-            Advice::SayWhetherItCan,
+            suggestion,
         ));
     }
     if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())

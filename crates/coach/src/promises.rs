@@ -503,6 +503,61 @@ pub(crate) fn calendar_date(words: &[&str]) -> Option<(i8, i8)> {
     }
 }
 
+/// The calendar day a time expression names, read against `now` without a
+/// business calendar ("Friday" is the next Friday, "the 15th" this month's
+/// or next, "in 3 days" three calendar days on); `None` for counts of
+/// business time and for clock times alone.
+pub(crate) fn day_named(words: &[&str], now: &Zoned) -> Option<Date> {
+    let today = now.date();
+    let ahead_to = |day: Weekday| {
+        let ahead = (day.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
+            .rem_euclid(7) as i64;
+        if ahead == 0 { 7 } else { ahead }
+    };
+    match parse_when(words)?.day {
+        Day::Today => Some(today),
+        Day::Tomorrow => today.checked_add(1.day()).ok(),
+        Day::Weekday { day, next_week } => {
+            let ahead = if next_week {
+                7 - today.weekday().to_monday_zero_offset() as i64
+                    + day.to_monday_zero_offset() as i64
+            } else {
+                ahead_to(day)
+            };
+            today.checked_add(ahead.days()).ok()
+        }
+        Day::InDays(n) if (0..=MAX_DAYS_AHEAD).contains(&n) => today.checked_add(n.days()).ok(),
+        Day::EndOfWeek { next_week } => {
+            let friday = ahead_to(Weekday::Friday) % 7;
+            let days = friday + if next_week { 7 } else { 0 };
+            today.checked_add(days.days()).ok()
+        }
+        Day::Date {
+            month: Some(month),
+            day,
+        } => {
+            let date = Date::new(today.year(), month, day).ok()?;
+            // "2 January" written in December is next year's.
+            if date.checked_add(60.days()).ok()? < today {
+                Date::new(today.year() + 1, month, day).ok()
+            } else {
+                Some(date)
+            }
+        }
+        Day::Date { month: None, day } => {
+            let this_month = Date::new(today.year(), today.month(), day).ok();
+            match this_month {
+                Some(date) if date >= today => Some(date),
+                _ => {
+                    let first = today.first_of_month().checked_add(1.month()).ok()?;
+                    Date::new(first.year(), first.month(), day).ok()
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn parse_when(words: &[&str]) -> Option<When> {
     let mut day: Option<Day> = None;
     let mut clock_time: Option<(i8, i8)> = None;

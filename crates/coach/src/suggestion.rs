@@ -108,6 +108,14 @@ advice! {
     SayWhetherInTime => "say_whether_in_time", "say whether it will happen in time, and when";
     /// A date in the reply after the customer's deadline.
     SayWhetherItCan => "say_whether_it_can", "say whether it can happen in time, and what you can do if not";
+    /// Money offered in place of meeting a deadline.
+    InTimeMoneyOnTop => "in_time_money_on_top", "say what you will do in time for it; money can come on top";
+    /// A day the customer needs something by, passed over in silence.
+    SayWhetherDayMet => "say_whether_day_met", "say plainly whether that day can be met, and what you can do if not";
+    /// Money offered in place of what was asked.
+    DoWhatAskedMoneyOnTop => "do_what_asked_money_on_top", "do what they asked, or say why not; money can come on top";
+    /// A page linked in place of the answer.
+    AnswerHereLinkLater => "answer_here_link_later", "give the answer here, and link the page for later";
     /// A hardship the reply offers nothing for.
     SayWhatNow => "say_what_now", "say what you will do for them now, and when";
     /// A cost the customer bore.

@@ -422,7 +422,10 @@ pub fn failure(message: &str) -> Option<&str> {
     let sentences = crate::text::sentences(message);
     // A customer who owns the slip ("my mistake!") asks for help, not an
     // apology; one who says it is sorted now reports no failure left.
-    if sentences.iter().any(|s| own_slip(&message[s.clone()])) || resolved(message) {
+    if sentences.iter().any(|s| own_slip(&message[s.clone()]))
+        || resolved(message)
+        || sentences.iter().any(|s| warranty_over(&message[s.clone()]))
+    {
         return None;
     }
     if let Some(found) = sentences.iter().find_map(|s| {
@@ -699,6 +702,51 @@ fn charged_twice(sentence: &str) -> bool {
     }) && !sentence.trim_end().ends_with('?')
 }
 
+/// "I realise it's out of guarantee", "the warranty ran out last month":
+/// a fault the customer says came after the cover ended is not a failure
+/// of ours (they ask what we can do, not for an apology).
+fn warranty_over(sentence: &str) -> bool {
+    // Cheap first: most sentences name no cover at all.
+    if !["arrant", "uarant", "ARRANT", "UARANT"]
+        .iter()
+        .any(|p| sentence.contains(p))
+    {
+        return false;
+    }
+    let lower = sentence.to_lowercase().replace('’', "'");
+    let cover = ["warranty", "guarantee"].iter().any(|w| lower.contains(w));
+    let over = [
+        "out of warranty",
+        "out of guarantee",
+        "expired",
+        "ran out",
+        "run out",
+        "has ended",
+        "had ended",
+        "is over",
+        "was over",
+        "past the",
+        "outside the",
+        "i know",
+        "i realise",
+        "i realize",
+        "i'm aware",
+        "i understand",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    cover
+        && over
+        && ![
+            "still under",
+            "within the",
+            "under warranty",
+            "under guarantee",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
 /// "took 4 hours", "for 5 weeks", "waited 40 minutes": a wait the customer counts.
 fn long_wait(sentence: &str) -> bool {
     let lower = sentence.to_lowercase();
@@ -730,11 +778,16 @@ fn long_wait(sentence: &str) -> bool {
         ]
         .contains(&w[0])
             && !(w[0] == "for" && restricted(i))
-            && (w[1].chars().all(|c| c.is_ascii_digit())
-                || ["two", "three", "four", "five", "six", "several", "many"].contains(&w[1]))
+            && (w[1].chars().all(|c| c.is_ascii_digit()) || COUNTS.contains(&w[1]))
             && ["minutes", "hours", "days", "weeks", "months"].contains(&w[2])
     })
 }
+
+/// Counts spelt out in a wait ("for twenty minutes").
+const COUNTS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "ninety", "several", "many",
+];
 
 /// Units of a wait, "it's been 3 days", "an hour".
 const WAIT_UNITS: &[&str] = &[

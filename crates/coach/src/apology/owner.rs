@@ -125,7 +125,8 @@ const PEOPLE: &[&str] = &[
 const TRADERS: &[&str] = &["sellers", "vendors", "merchants", "resellers"];
 
 /// Whether the failure belongs to a third party: a person's own affair
-/// named just before it ("my friend's wedding was cancelled"), or traders
+/// named just before it ("my friend's wedding was cancelled"), another
+/// party named as its doer ("my landlord forgot", "their mistake"), or traders
 /// on a marketplace named in the sentence ("many sellers here are
 /// profiteering, my orders never came"), where the failure is theirs.
 pub(super) fn third_party(sentence: &str, before: &str) -> bool {
@@ -140,11 +141,37 @@ pub(super) fn third_party(sentence: &str, before: &str) -> bool {
             .is_some_and(|owner| PEOPLE.contains(&owner))
     });
     let lower = sentence.to_lowercase();
+    // "My landlord forgot ...", "the airline lost my suitcase (their
+    // mistake)": another party the customer names as the doer.
+    let named_doer = words
+        .windows(2)
+        .any(|x| ["my", "the"].contains(&x[0]) && PARTIES.contains(&x[1]))
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|x| x[0] == "their" && ["mistake", "error", "fault"].contains(&x[1]));
     affair
+        || named_doer
         || crate::text::words(&lower)
             .map(|(_, w)| w)
             .any(|w| TRADERS.contains(&w))
 }
+
+/// Parties other than us a customer deals with: "my landlord", "the airline".
+const PARTIES: &[&str] = &[
+    "employer",
+    "landlord",
+    "landlady",
+    "airline",
+    "insurer",
+    "council",
+    "school",
+    "university",
+    "builder",
+    "agent",
+];
 
 /// "I typed the wrong date", "my mistake": the customer owns the slip.
 pub(super) fn own_slip(sentence: &str) -> bool {

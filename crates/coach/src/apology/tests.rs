@@ -160,3 +160,21 @@ fn a_double_charge_in_any_words_is_a_failure() {
     );
     assert!(checks("It's ready.", "Will I be charged twice if I rebook?").is_empty());
 }
+
+#[test]
+fn a_fault_after_the_warranty_or_another_partys_failure_owes_no_apology() {
+    let owed = |message: &str| reports_failure(message);
+    assert!(!owed(
+        "The heater stopped working. The warranty ran out last month. Can you repair it?"
+    ));
+    assert!(owed(
+        "The heater stopped working and it is still under warranty."
+    ));
+    assert!(!owed(
+        "My landlord forgot to pass on your letter, so I missed the payment date."
+    ));
+    assert!(!owed("The airline lost my suitcase (their mistake)."));
+    assert!(owed(
+        "We stood around for twenty minutes before anyone came."
+    ));
+}

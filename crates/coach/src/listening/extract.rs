@@ -380,10 +380,15 @@ fn kind_of(lower: &str) -> &'static str {
         // The question word it opens with decides ("why was it declined
         // when I had the miles?" asks why); else one embedded after a verb
         // of asking ("could you tell me when ...").
+        // "And when can the fitter come back?": a joining word first.
         const KINDS: [&str; 5] = ["when", "why", "how", "where", "who"];
+        let opening = ["and ", "also ", "but ", "so ", "plus ", "then "]
+            .iter()
+            .find_map(|c| lower.strip_prefix(c))
+            .unwrap_or(lower);
         KINDS
             .into_iter()
-            .find(|q| lower.starts_with(q))
+            .find(|q| opening.starts_with(q))
             .or_else(|| KINDS.into_iter().find(|q| embedded(lower, q)))
             .unwrap_or("what")
     }

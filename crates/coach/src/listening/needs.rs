@@ -150,34 +150,6 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     })
 }
 
-/// The date a text names, as (month, day) with the months after the
-/// deadline's turn of the year counted on ("2 January" after "20 December").
-fn dated(text: &str) -> Option<(i8, i8)> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    crate::promises::calendar_date(&words)
-}
-
-/// The reply names dates, and every one falls after the date of the
-/// customer's deadline ("ready on 22 December" for a wedding on the 19th).
-pub(super) fn misses_deadline(need: &str, reply: &str) -> bool {
-    let Some((month, day)) = dated(need) else {
-        return false;
-    };
-    let key = |(m, d): (i8, i8)| {
-        let m = if m + 6 < month { m + 12 } else { m };
-        (m, d)
-    };
-    let dates: Vec<(i8, i8)> = crate::text::sentences(reply)
-        .into_iter()
-        .filter_map(|s| dated(&reply[s]))
-        .collect();
-    !dates.is_empty() && dates.into_iter().all(|d| key(d) > (month, day))
-}
-
 /// "No one can help me until it is 7 days out": a wait imposed before we
 /// act is no time the customer has left; the need is the request itself.
 fn held_off(lower: &str) -> bool {
@@ -197,7 +169,7 @@ fn held_off(lower: &str) -> bool {
 
 /// The words of a sentence without the past times in it ("signed in 2
 /// hours ago"): a time gone by is no deadline.
-fn future_words(lower: &str) -> Vec<&str> {
+pub(super) fn future_words(lower: &str) -> Vec<&str> {
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
         .filter(|w| !w.is_empty())
@@ -352,8 +324,38 @@ pub(super) fn urgent(message: &str) -> Option<String> {
     (!told_as_past(&lower) && !crate::apology::resolved(message)).then_some(found)
 }
 
+/// Ways home or onward whose cancellation strands the customer.
+const JOURNEYS: &[&str] = &[
+    "train", "flight", "ferry", "bus", "coach", "sailing", "crossing",
+];
+
+/// "Our train home was cancelled and the next one is Monday": the
+/// customer's own journey cancelled strands them; with the journey's word.
+fn stranded(lower: &str) -> Option<(String, &'static str)> {
+    if !lower.contains("cancel") {
+        return None;
+    }
+    crate::text::sentences(lower).into_iter().find_map(|s| {
+        let sentence = &lower[s];
+        let words: Vec<&str> = sentence
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let cancelled = words.iter().any(|w| w.starts_with("cancel"));
+        let journey = words
+            .iter()
+            .find_map(|w| JOURNEYS.iter().find(|j| *j == w).copied());
+        journey
+            .filter(|_| cancelled && words.iter().any(|w| ["our", "my"].contains(w)))
+            .map(|j| (sentence.to_string(), j))
+    })
+}
+
 /// The hardship named in a lower-cased message, with the reply's word for it.
 fn named_hardship(lower: &str) -> Option<(String, &'static str)> {
+    if let Some(found) = stranded(lower) {
+        return Some(found);
+    }
     if let Some(h) = HARDSHIP.iter().find(|h| lower.contains(*h)) {
         let word = h
             .trim_start_matches("i have ")

@@ -4,7 +4,7 @@
 
 use super::extract::{Ask, asks_for_something};
 use super::kinds::{acts, answers_kind};
-use super::words::{MONEY, REPLACEMENT, codes, group, stem};
+use super::words::{MONEY, REPLACEMENT, codes, group, split_words, stem};
 use super::{answers, needs};
 use crate::form_letter::content_words;
 use crate::{Advice, Check, Finding, Medium, Severity};
@@ -122,6 +122,25 @@ impl<'a> Reply<'a> {
         *self.time.get_or_init(|| needs::names_a_time(&self.lower))
     }
 
+    /// It names a date, ties the time to the customer's own deadline ("in
+    /// time", "before the meeting") or to their own act ("as soon as you
+    /// confirm it"); an event with no date ("once the landlord has signed")
+    /// does not meet a deadline.
+    pub(super) fn meets_deadline_with_time(&self) -> bool {
+        needs::names_a_date(&self.lower)
+            || [
+                "in time",
+                "before the",
+                "well before",
+                "before then",
+                "before your",
+                "as soon as you",
+                "once you",
+            ]
+            .iter()
+            .any(|p| self.lower.contains(p))
+    }
+
     /// It refuses in any words.
     pub(super) fn refuses_at_all(&self) -> bool {
         REFUSES_AT_ALL.iter().any(|r| self.lower.contains(r))
@@ -186,6 +205,7 @@ impl<'a> Reply<'a> {
             groups,
             yes_no: answers::yes_or_no(self.draft),
             closed_asks: asks.iter().filter(|a| answers::closed(a)).count(),
+            time_asks: asks.iter().filter(|a| a.kind == "when" || a.timed).count(),
             refuses: REFUSES.iter().any(|r| self.lower.contains(r)),
         }
     }
@@ -205,6 +225,8 @@ pub(super) struct Matcher<'a> {
     yes_no: Vec<String>,
     /// How many of the customer's asks are closed questions.
     closed_asks: usize,
+    /// How many of the customer's asks want a time ("when ...?", "on Friday?").
+    time_asks: usize,
     /// It refuses a request.
     refuses: bool,
 }
@@ -270,6 +292,22 @@ impl Matcher<'_> {
             // "as soon as we can" gives no time at all.
             // An event with no date ("as soon as the lab sends them")
             // is no time either.
+            // Two asks for a time are not both answered by one: the time
+            // must be in a clause about the thing asked ("the fitter comes
+            // back on Thursday" does not say when the door arrives).
+            if self.time_asks >= 2 {
+                return crate::text::sentences(lower)
+                    .into_iter()
+                    .flat_map(|s| clauses(&lower[s]))
+                    .any(|clause| {
+                        needs::names_a_date(clause)
+                            && split_words(clause).iter().any(|w| {
+                                ask.subject
+                                    .iter()
+                                    .any(|a| a.len() >= 3 && stem(a) == stem(w))
+                            })
+                    });
+            }
             needs::names_a_date(lower)
                 || ["soon", "shortly"].iter().any(|v| {
                     lower
@@ -344,4 +382,13 @@ impl Matcher<'_> {
             }
         }
     }
+}
+
+/// The clauses of a sentence: split at semicolons and at ", and" / ", but".
+pub(super) fn clauses(sentence: &str) -> Vec<&str> {
+    sentence
+        .split(';')
+        .flat_map(|part| part.split(", and "))
+        .flat_map(|part| part.split(", but "))
+        .collect()
 }

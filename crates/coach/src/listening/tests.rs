@@ -5,7 +5,7 @@ use crate::Medium;
 
 fn missed(draft: &str, message: &str) -> usize {
     let mut f = Vec::new();
-    check(draft, message, Medium::Mail, &mut f);
+    check(draft, message, Medium::Mail, None, &mut f);
     f.len()
 }
 
@@ -13,7 +13,7 @@ fn missed(draft: &str, message: &str) -> usize {
 fn questions_back_in_other_forms_and_conditions_inside_closed_questions() {
     let social = |draft: &str, message: &str| {
         let mut f = Vec::new();
-        check(draft, message, Medium::Social, &mut f);
+        check(draft, message, Medium::Social, None, &mut f);
         f.len()
     };
     let message = "Why does the game keep disconnecting me from the servers?";
@@ -206,6 +206,103 @@ fn a_date_after_the_deadline_does_not_meet_it() {
     );
     assert_eq!(
         missed("Yes: it will be ready on Thursday 17 December.", wedding),
+        0
+    );
+}
+
+fn at_monday(draft: &str, message: &str) -> Vec<String> {
+    let now: jiff::Zoned = "2026-12-07T10:00:00+00:00[UTC]"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut f = Vec::new();
+    check(draft, message, Medium::Mail, Some(&now), &mut f);
+    f.into_iter().map(|f| f.explanation).collect()
+}
+
+#[test]
+fn a_day_after_the_one_asked_for_is_not_listening_unless_said() {
+    let message = "Can the blinds be fitted by Friday?";
+    assert_eq!(
+        at_monday("Our fitter has a slot on Tuesday 15 December.", message).len(),
+        1
+    );
+    assert!(at_monday("Our fitter comes on Wednesday 9 December.", message).is_empty());
+    assert!(
+        at_monday(
+            "Friday isn't possible, I'm sorry; the earliest is Tuesday 15 December.",
+            message
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn two_whens_want_two_times_and_money_is_no_fix() {
+    let message = "When will the new door arrive? And when can the fitter come back?";
+    assert_eq!(missed("The fitter can come back on Thursday.", message), 1);
+    assert_eq!(
+        missed(
+            "The door arrives on Tuesday and the fitter can come back on Thursday.",
+            message
+        ),
+        0
+    );
+    let shower = "The shower has no hot water. Can someone fix it tonight?";
+    assert_eq!(missed("I've refunded tonight's room rate.", shower), 1);
+    assert_eq!(
+        missed(
+            "Our engineer will have it working by 9 pm; I've also refunded tonight's rate.",
+            shower
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_deadline_wants_a_date_and_a_cancelled_journey_strands() {
+    let message = "I need the signed lease back before my meeting on 14 December.";
+    assert_eq!(
+        missed("We'll return it once the landlord has signed it.", message),
+        1
+    );
+    assert_eq!(
+        missed("We'll return it on Thursday 10 December.", message),
+        0
+    );
+    assert!(needs::urgent("Our train home was cancelled and the next one is Monday.").is_some());
+    assert!(needs::urgent("The train was on time.").is_none());
+}
+
+#[test]
+fn every_date_in_a_sentence_counts_and_money_does_not_meet_a_deadline() {
+    let message = "I need the visa letter for my appointment on Thursday 10 December.";
+    assert_eq!(
+        missed(
+            "Letters take 5 working days, so you will have it by Monday 14 December.",
+            message
+        ),
+        1
+    );
+    assert_eq!(
+        missed(
+            "Letters take 2 working days, so you will have it by Wednesday 9 December.",
+            message
+        ),
+        0
+    );
+    let party = "The cake topper was missing. The party is on Sunday.";
+    assert_eq!(
+        missed(
+            "I've refunded the topper; it is back on your card within five days.",
+            party
+        ),
+        1
+    );
+    assert_eq!(
+        missed(
+            "A new topper arrives on Friday, and I've refunded the postage.",
+            party
+        ),
         0
     );
 }

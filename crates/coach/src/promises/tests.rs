@@ -285,3 +285,15 @@ fn hopes_and_steps_that_wait_on_the_customer_are_no_vague_promises() {
     // Our own undated step is still vague.
     assert!(extract("We will look into it.", None, None, &mut findings)[0].vague);
 }
+
+#[test]
+fn the_day_named_is_read_against_now() {
+    let monday = zoned("2026-12-07T10:00:00+00:00[UTC]");
+    let day = |text: &str| day_named(&text.split(' ').collect::<Vec<_>>(), &monday);
+    assert_eq!(day("by friday"), Some(jiff::civil::date(2026, 12, 11)));
+    assert_eq!(day("next tuesday"), Some(jiff::civil::date(2026, 12, 15)));
+    assert_eq!(day("on 2 january"), Some(jiff::civil::date(2027, 1, 2)));
+    assert_eq!(day("the 3rd"), Some(jiff::civil::date(2027, 1, 3)));
+    assert_eq!(day("in 3 days"), Some(jiff::civil::date(2026, 12, 10)));
+    assert_eq!(day("soon"), None);
+}

@@ -36,7 +36,8 @@ fn stem(word: &str) -> &str {
 pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range<usize>> {
     // The draft first (cheap): sentences that deny, with the verb they rule
     // out; the customer's message is read only when there is one.
-    let mut candidates: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
+    // Each candidate with the words that tie it to the report (none: always).
+    let mut candidates: Vec<(std::ops::Range<usize>, Vec<String>)> = Vec::new();
     for span in crate::text::sentences(draft) {
         let lower = draft[span.clone()].to_lowercase().replace('’', "'");
         if lower.trim_end().ends_with('?') {
@@ -48,11 +49,13 @@ pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range
                 .iter()
                 .any(|x| ["payment", "card", "access", "claim"].contains(x));
         if staff_denies {
-            candidates.push((span, None));
+            candidates.push((span, Vec::new()));
             continue;
         }
         if let Some(verb) = ruled_out(&w) {
-            candidates.push((span, Some(verb)));
+            candidates.push((span, vec![verb]));
+        } else if let Some(clause) = doubting_condition(&w) {
+            candidates.push((span, clause));
         }
     }
     // Only a reported failure can be argued against, and only in the words
@@ -71,9 +74,44 @@ pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range
         .collect();
     candidates
         .into_iter()
-        .filter(|(_, verb)| verb.as_deref().is_none_or(|v| reported.contains(&stem(v))))
+        .filter(|(_, tied)| match tied.len() {
+            0 => true,
+            // A general negation names one verb of the report.
+            1 => reported.contains(&stem(&tied[0])),
+            // A condition repeats the report in at least two of its words.
+            _ => tied.iter().filter(|w| reported.contains(&stem(w))).count() >= 2,
+        })
         .map(|(span, _)| span)
         .collect()
+}
+
+/// "If your card was valid, ...", "if the sleeve really was torn when it
+/// arrived": the customer's account repeated as a condition in the past or
+/// with "really", which doubts it. The condition's content words, to be
+/// found in the report; not "if it is still cold tomorrow" (what happens next).
+fn doubting_condition(w: &[&str]) -> Option<Vec<String>> {
+    let at = w.iter().position(|x| *x == "if")?;
+    let clause = &w[at + 1..w.len().min(at + 12)];
+    let doubted = clause.iter().any(|x| {
+        [
+            "was",
+            "were",
+            "did",
+            "had",
+            "really",
+            "actually",
+            "indeed",
+            "truly",
+            "genuinely",
+        ]
+        .contains(x)
+    });
+    let content: Vec<String> = clause
+        .iter()
+        .filter(|x| x.len() >= 4 && !GENERAL_VERBS.contains(x))
+        .map(|x| (*x).to_string())
+        .collect();
+    (doubted && content.len() >= 2).then_some(content)
 }
 
 /// The verb a general negation rules out ("cannot smell", "don't
@@ -114,5 +152,20 @@ mod tests {
             argued("I asked the waiter and he denies it.", message).len(),
             1
         );
+    }
+
+    #[test]
+    fn the_report_repeated_as_a_condition_in_the_past_doubts_it() {
+        let report = "The jacket arrived with a torn sleeve.";
+        assert_eq!(
+            argued(
+                "If the sleeve really was torn when it arrived, send it back.",
+                report
+            )
+            .len(),
+            1
+        );
+        let cold = "The radiator in the back bedroom is still cold.";
+        assert!(argued("If the radiator is still cold tonight, call me.", cold).is_empty());
     }
 }

@@ -25,6 +25,29 @@ pub(super) fn counterfactual(lower: &str, w: &[&str]) -> bool {
     condition && result
 }
 
+/// Words that open a noun phrase ("the estimate you signed").
+const DETERMINERS: &[&str] = &[
+    "the", "this", "that", "these", "those", "your", "any", "every", "each", "a", "an",
+];
+
+/// Words after a determiner that are no noun ("the one", "that you").
+const NOT_NOUNS: &[&str] = &["one", "ones", "way", "fact", "time", "moment", "day"];
+
+/// "The estimate you signed", "the generation you missed": the customer's
+/// act at `at` ("you") sits in a clause that describes a thing, so the
+/// customer is not the subject of the sentence's cause.
+/// A comma between the noun and "you" ("looking at your order, you chose
+/// ...") ends the noun phrase: `lower` is checked for the two words side by side.
+pub(super) fn describes_thing(lower: &str, w: &[&str], at: usize) -> bool {
+    let noun = |i: usize| {
+        let x = w[i];
+        !DETERMINERS.contains(&x) && !NOT_NOUNS.contains(&x) && !HEDGES.contains(&x)
+    };
+    let phrase = (at >= 2 && DETERMINERS.contains(&w[at - 2]) && noun(at - 1))
+        || (at >= 3 && DETERMINERS.contains(&w[at - 3]) && noun(at - 2) && noun(at - 1));
+    phrase && lower.contains(&format!("{} {}", w[at - 1], w[at]))
+}
+
 /// Hedges that turn a statement into a guess.
 const HEDGES: &[&str] = &[
     "perhaps",
@@ -52,7 +75,8 @@ pub(super) fn guessed_fault(lower: &str, w: &[&str]) -> bool {
     if !hedged {
         return false;
     }
-    w.windows(3).any(|x| match x[0] {
+    w.windows(3).enumerate().any(|(i, x)| match x[0] {
+        _ if describes_thing(lower, w, i) => false,
         "you've" | "you'd" => true,
         "you" => {
             // "you may have selected", "you must have", "you misheard".
@@ -495,4 +519,75 @@ pub(super) fn own_act_emphasised(w: &[&str]) -> bool {
     w[..at]
         .windows(2)
         .any(|x| x[0] == "you" && (QUOTED.contains(&x[1]) || past_form(x[1]) && x[1] != "need"))
+}
+
+/// Damage that points at the customer's handling ("water damage", "signs
+/// of misuse").
+const HANDLING_DAMAGE: &[(&str, &str)] = &[
+    ("water", "damage"),
+    ("liquid", "damage"),
+    ("impact", "damage"),
+    ("physical", "damage"),
+    ("drop", "damage"),
+];
+
+/// What a diagnosis says: found, shows, caused by, consistent with.
+const DIAGNOSED: &[&str] = &[
+    "found",
+    "find",
+    "shows",
+    "showed",
+    "show",
+    "signs",
+    "sign",
+    "caused",
+    "due",
+    "consistent",
+    "indicates",
+    "indicate",
+    "evidence",
+    "result",
+    "because",
+];
+
+/// "Our technician found signs of water damage", "the fault is due to
+/// misuse": damage diagnosed as the customer's doing. Damage named as what
+/// is covered or repaired ("water damage from a burst pipe is covered") is
+/// no guess at their fault.
+pub(super) fn diagnosed_damage(lower: &str, w: &[&str]) -> bool {
+    if !lower.contains("damage") && !lower.contains("misuse") {
+        return false;
+    }
+    let damage = w.iter().any(|x| x.starts_with("misuse"))
+        || w.windows(2).any(|x| {
+            HANDLING_DAMAGE
+                .iter()
+                .any(|(a, b)| x[0] == *a && x[1] == *b)
+        });
+    damage && w.iter().any(|x| DIAGNOSED.contains(x))
+}
+
+/// "Keep an eye on your letterbox for a white envelope": watching for what
+/// we send, not advice on the customer's conduct.
+pub(super) fn watching_for_ours(lower: &str) -> bool {
+    lower
+        .find("keep an eye on your")
+        .is_some_and(|at| lower[at..].contains(" for "))
+}
+
+/// "..., not ours, so there is nothing to pay": a sentence that lifts a
+/// cost off the customer passes no buck, whoever it names.
+pub(super) fn lifts_cost(lower: &str) -> bool {
+    [
+        "nothing to pay",
+        "no fee",
+        "no charge",
+        "free of charge",
+        "waive",
+        "won't be charged",
+        "will not be charged",
+        "at no cost",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
