@@ -142,6 +142,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transfer_teams",
         include_str!("../migrations/0031_transfer_teams.sql"),
     ),
+    (
+        32,
+        "messages_by_agent",
+        include_str!("../migrations/0032_messages_by_agent.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

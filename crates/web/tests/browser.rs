@@ -19,6 +19,8 @@ mod admin;
 mod languages;
 #[path = "browser/notifications.rs"]
 mod notifications;
+#[path = "browser/search.rs"]
+mod search;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use harness::{Backend, Harness};
@@ -328,11 +330,13 @@ in_browser!(
     the_admin_pages_keep_hostile_text_inert_and_pass_axe,
     the_workspace_walks_in_german_and_passes_axe,
     hostile_words_in_notifications_never_run,
+    search_results_show_marked_words_and_keep_hostile_text_inert,
 );
 
 use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
 use languages::the_workspace_walks_in_german_and_passes_axe;
 use notifications::hostile_words_in_notifications_never_run;
+use search::search_results_show_marked_words_and_keep_hostile_text_inert;
 
 /// A lead's report page: filters, SVG charts with text alternatives, each
 /// chart's figures in a table, CSV links; an agent's page is their own
