@@ -359,7 +359,7 @@ impl Store {
             let (author_name, author_addresses) = match (author_kind, author) {
                 (AuthorKind::Agent, Some(id)) => agents
                     .get(&id)
-                    .map(|(n, a)| (n.clone(), a.iter().cloned().collect()))
+                    .map(|(n, a)| (n.clone(), a.iter().cloned().collect::<Vec<String>>()))
                     .unwrap_or_default(),
                 (AuthorKind::Customer, Some(id)) => customers.get(&id).cloned().unwrap_or_default(),
                 _ => (String::new(), Vec::new()),

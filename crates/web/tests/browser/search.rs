@@ -7,7 +7,7 @@
 
 use super::{Session, XSS, harness, mail_in};
 use fantoccini::Locator;
-use fantoccini::actions::{KeyAction, KeyActions};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use rapport_app::search::Language;
 use serde_json::{Value, json};
