@@ -615,7 +615,11 @@ impl Feed {
                             "search: more feed ids missing than are remembered one by one; \
                              the range is read again once its grace has passed"
                         );
-                        Overflow { from, to, since: now }
+                        Overflow {
+                            from,
+                            to,
+                            since: now,
+                        }
                     }
                 };
                 self.overflow = Some(range);
@@ -691,10 +695,7 @@ mod tests {
         }
         feed.expire_gaps();
         let range = feed.take_due_overflow();
-        assert!(
-            matches!(range, Some((2, to)) if to >= far - 1),
-            "{range:?}"
-        );
+        assert!(matches!(range, Some((2, to)) if to >= far - 1), "{range:?}");
         assert_eq!(feed.upto(), far + 2);
         assert_eq!(feed.take_due_overflow(), None, "read once");
     }

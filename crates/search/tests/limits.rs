@@ -101,7 +101,11 @@ fn an_index_of_another_language_is_replaced_by_a_new_one_to_rebuild() {
         "the index of the old language is removed"
     );
     index
-        .apply(&[ticket(8, "the horses run")], &[], Watermark { upto: 4, at: 2 })
+        .apply(
+            &[ticket(8, "the horses run")],
+            &[],
+            Watermark { upto: 4, at: 2 },
+        )
         .expect("apply");
     assert_eq!(
         found_sorted(&index, "horse", &Context::default(), Sort::Relevance),
@@ -130,7 +134,9 @@ fn an_index_from_before_the_language_was_recorded_keeps_serving() {
     assert!(!created, "taken to be the configured language");
     assert_eq!(index.len().expect("len"), 1);
     assert_eq!(
-        std::fs::read_to_string(&marker).expect("recorded now").trim(),
+        std::fs::read_to_string(&marker)
+            .expect("recorded now")
+            .trim(),
         "german"
     );
     let _ = std::fs::remove_dir_all(dir);

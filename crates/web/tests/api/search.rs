@@ -91,13 +91,7 @@ pub(crate) async fn q(h: &Harness, q: &str) -> Vec<i64> {
     until(h, q, |_| true).await.0
 }
 
-pub(crate) async fn open(
-    h: &Harness,
-    subject: &str,
-    email: &str,
-    name: &str,
-    extra: Value,
-) -> i64 {
+pub(crate) async fn open(h: &Harness, subject: &str, email: &str, name: &str, extra: Value) -> i64 {
     let mut body = json!({
         "subject": subject,
         "customer_email": email,

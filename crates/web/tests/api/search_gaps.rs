@@ -54,7 +54,14 @@ async fn finds(h: &Harness, query: &str, want: &[i64]) {
 
 async fn owner_from_and_customer_filters_find_their_tickets(h: &Harness) {
     let indexer = Indexer::start(&h.app, fresh_dir("owners")).await;
-    let mine = open(h, "Lamp flickers", "ana@example.net", "Ana Silva", json!({})).await;
+    let mine = open(
+        h,
+        "Lamp flickers",
+        "ana@example.net",
+        "Ana Silva",
+        json!({}),
+    )
+    .await;
     let theirs = open(h, "Lamp hums", "bo@example.org", "Bo Berg", json!({})).await;
     let nobodys = open(h, "Lamp dark", "cy@example.com", "Cy Dale", json!({})).await;
     for (ticket, agent) in [(mine, h.agent_id), (theirs, h.other_agent_id)] {
@@ -293,7 +300,10 @@ async fn a_change_committed_after_a_later_one_is_found(h: &Harness) {
         .fetch_one(&sqlx::AnyPool::connect(&h.database_url).await.expect("pool"))
         .await
         .expect("max");
-    assert!(high > low, "the later change has the higher id ({high} > {low})");
+    assert!(
+        high > low,
+        "the later change has the higher id ({high} > {low})"
+    );
     finds(h, "zebra", &[]).await;
     tx.commit().await.expect("commit");
     conn.close().await.expect("close");
