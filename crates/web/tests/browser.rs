@@ -296,6 +296,20 @@ async fn mail_in(
     outcome.ticket().expect("a ticket").0
 }
 
+/// The text of the last sign-in link mail, quoted-printable undone.
+async fn last_sign_in_mail(h: &Harness) -> String {
+    let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
+    let raw: Vec<u8> =
+        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    String::from_utf8_lossy(&raw)
+        .replace("=\r\n", "")
+        .replace("=3D", "=")
+}
+
 macro_rules! in_browser {
     ($($name:ident),+ $(,)?) => {
         $(
@@ -585,16 +599,7 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     s.accessible("portal contact").await;
     s.goto("/portal/sign-in").await;
     s.accessible("portal sign-in").await;
-    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
-    let raw: Vec<u8> =
-        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    let text = String::from_utf8_lossy(&raw)
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
+    let text = last_sign_in_mail(&s.h).await;
     let start = text.find("/portal/link/pl_").expect("a link in the mail");
     let link = &text[start..start + "/portal/link/".len() + 67];
     s.goto(link).await;
@@ -691,16 +696,7 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
         .request_sign_in_link("eve@example.com", None, rapport_app::i18n::Lang::En)
         .await
         .unwrap();
-    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
-    let raw: Vec<u8> =
-        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    let text = String::from_utf8_lossy(&raw)
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
+    let text = last_sign_in_mail(&s.h).await;
     let start = text.find("/portal/link/pl_").unwrap();
     s.goto(&text[start..start + "/portal/link/".len() + 67])
         .await;

@@ -5,7 +5,7 @@
 //! and hostile text in a subject and a body, found by search and shown in
 //! its snippet, never runs (no dialog, no script).
 
-use super::{Session, XSS, harness, mail_in};
+use super::{Session, XSS, harness, last_sign_in_mail, mail_in};
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
@@ -188,16 +188,7 @@ async fn portal_sign_in(s: &Session, email: &str) {
     s.goto("/portal/sign-in").await;
     s.fill("#email", email).await;
     s.follow("main button[type=submit]").await;
-    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
-    let raw: Vec<u8> =
-        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    let text = String::from_utf8_lossy(&raw)
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
+    let text = last_sign_in_mail(&s.h).await;
     let start = text.find("/portal/link/pl_").expect("a link in the mail");
     let link = &text[start..start + "/portal/link/".len() + 67];
     s.goto(link).await;
