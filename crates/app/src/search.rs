@@ -38,7 +38,8 @@ const BATCH: i64 = 2000;
 const SOURCES_PER_READ: usize = 500;
 /// Feed rows older than this are pruned; an index older than it is rebuilt.
 pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
-/// The most gaps remembered; past it a gap counts as rolled back at once.
+/// The most gaps remembered one by one; past it the ids missed are kept as
+/// one range, read again whole once its grace has passed.
 const MAX_GAPS: usize = 10_000;
 
 /// The search index this server serves, shared by every clone of [`App`].
@@ -159,7 +160,7 @@ fn ticket_doc(s: SearchSource) -> TicketDoc {
             .into_iter()
             .map(|m| MessageDoc {
                 sender_name: m.author_name,
-                sender_address: m.author_address,
+                sender_addresses: m.author_addresses,
                 text: m.text,
                 internal: m.kind == MessageKind::Internal,
             })
@@ -466,19 +467,33 @@ impl App {
         if blocking(move || index.follow_swap()).await? {
             *feed = Feed::from_index(&service.index).map_err(search_error)?;
         }
-        let fresh = self.store().search_changes_after(feed.high, BATCH).await?;
-        feed.note_fresh(&fresh);
-        let waited: Vec<i64> = feed.gaps.keys().copied().take(500).collect();
+        // Worked on a copy: if this step fails, the next one reads the
+        // same rows again.
+        let mut next = feed.clone();
+        let fresh = self.store().search_changes_after(next.high, BATCH).await?;
+        next.note_fresh(&fresh);
+        let waited: Vec<i64> = next.gaps.keys().copied().take(500).collect();
         let filled = self.store().search_changes_in(&waited).await?;
-        feed.note_filled(&filled);
-        feed.expire_gaps();
-        let upto = feed.upto();
-        if fresh.is_empty() && filled.is_empty() && upto == feed.committed {
+        next.note_filled(&filled);
+        next.expire_gaps();
+        let mut late = Vec::new();
+        if let Some(range) = next.take_due_overflow() {
+            late = self.feed_range(range).await?;
+            tracing::info!(
+                from = range.0,
+                to = range.1,
+                rows = late.len(),
+                "search: read again the feed ids missed past the gap limit"
+            );
+        }
+        let upto = next.upto();
+        if fresh.is_empty() && filled.is_empty() && late.is_empty() && upto == next.committed {
+            *feed = next;
             return Ok(0);
         }
         let mut tickets: BTreeSet<TicketId> = BTreeSet::new();
         let mut customers: Vec<CustomerId> = Vec::new();
-        for change in fresh.iter().chain(&filled) {
+        for change in fresh.iter().chain(&filled).chain(&late) {
             tickets.extend(change.ticket_id);
             customers.extend(change.customer_id);
         }
@@ -507,8 +522,27 @@ impl App {
         };
         let index = service.index.clone();
         blocking(move || index.apply(&docs, &gone, mark)).await?;
-        feed.committed = upto;
+        next.committed = upto;
+        *feed = next;
         Ok(count)
+    }
+
+    /// Every feed row with an id in `from..=to`, read in batches.
+    async fn feed_range(&self, (from, to): (i64, i64)) -> Result<Vec<SearchChange>, AppError> {
+        let mut rows = Vec::new();
+        let mut after = from - 1;
+        loop {
+            let batch = self.store().search_changes_after(after, BATCH).await?;
+            let Some(last) = batch.last().map(|r| r.id) else {
+                break;
+            };
+            rows.extend(batch.into_iter().filter(|r| r.id <= to));
+            if last >= to {
+                break;
+            }
+            after = last;
+        }
+        Ok(rows)
     }
 }
 
@@ -519,8 +553,22 @@ pub(crate) struct Feed {
     high: i64,
     /// Ids below `high` not seen yet, with when they were first missed.
     gaps: BTreeMap<i64, Instant>,
+    /// Ids missed once `gaps` was full: never dropped, the range is read
+    /// again whole when its grace has passed.
+    overflow: Option<Overflow>,
     /// The watermark last committed.
     committed: i64,
+}
+
+/// A range of feed ids missed past [`MAX_GAPS`].
+#[derive(Debug, Clone, Copy)]
+struct Overflow {
+    /// The lowest id missed.
+    from: i64,
+    /// The highest id missed.
+    to: i64,
+    /// When the range last grew.
+    since: Instant,
 }
 
 impl Feed {
@@ -529,26 +577,62 @@ impl Feed {
         Ok(Feed {
             high: upto,
             gaps: BTreeMap::new(),
+            overflow: None,
             committed: upto,
         })
     }
 
     /// Every id at or below this has been applied or given up on.
     fn upto(&self) -> i64 {
-        self.gaps.keys().next().map_or(self.high, |first| first - 1)
+        let below_gaps = self.gaps.keys().next().map_or(self.high, |first| first - 1);
+        self.overflow
+            .map_or(below_gaps, |o| below_gaps.min(o.from - 1))
     }
 
     fn note_fresh(&mut self, rows: &[SearchChange]) {
         let now = Instant::now();
         for row in rows {
             let missing = (row.id - self.high - 1).max(0) as usize;
-            if self.gaps.len() + missing <= MAX_GAPS {
+            if missing == 0 {
+                // No gap.
+            } else if self.gaps.len() + missing <= MAX_GAPS {
                 for id in self.high + 1..row.id {
                     self.gaps.insert(id, now);
                 }
+            } else {
+                let (from, to) = (self.high + 1, row.id - 1);
+                let range = match self.overflow {
+                    Some(o) => Overflow {
+                        from: o.from.min(from),
+                        to: o.to.max(to),
+                        since: now,
+                    },
+                    None => {
+                        tracing::warn!(
+                            from,
+                            to,
+                            remembered = self.gaps.len(),
+                            "search: more feed ids missing than are remembered one by one; \
+                             the range is read again once its grace has passed"
+                        );
+                        Overflow {
+                            from,
+                            to,
+                            since: now,
+                        }
+                    }
+                };
+                self.overflow = Some(range);
             }
             self.high = self.high.max(row.id);
         }
+    }
+
+    /// The overflow range whose grace has passed, to read again whole.
+    fn take_due_overflow(&mut self) -> Option<(i64, i64)> {
+        let due = self.overflow.filter(|o| o.since.elapsed() >= GRACE)?;
+        self.overflow = None;
+        Some((due.from, due.to))
     }
 
     fn note_filled(&mut self, rows: &[SearchChange]) {
@@ -582,6 +666,38 @@ mod tests {
         assert_eq!(feed.upto(), 2, "id 3 may still commit");
         feed.note_filled(&[row(3)]);
         assert_eq!(feed.upto(), 5);
+    }
+
+    #[test]
+    fn gaps_past_the_limit_hold_the_watermark_and_are_read_again() {
+        let mut feed = Feed::default();
+        feed.note_fresh(&[row(1)]);
+        // More ids missing than are remembered one by one.
+        let far = 2 + MAX_GAPS as i64 + 5;
+        feed.note_fresh(&[row(far)]);
+        assert_eq!(feed.high, far);
+        assert!(feed.gaps.len() <= MAX_GAPS);
+        assert_eq!(feed.upto(), 1, "id 2 may still commit: nothing is dropped");
+        assert_eq!(feed.take_due_overflow(), None, "within its grace");
+        // A later gap while the range waits widens it.
+        feed.note_fresh(&[row(far + 2)]);
+        assert_eq!(feed.upto(), 1);
+        // Once the grace has passed the whole range is read again, and the
+        // watermark moves past it.
+        let Some(long_ago) = Instant::now().checked_sub(GRACE + Duration::from_secs(1)) else {
+            return;
+        };
+        if let Some(o) = feed.overflow.as_mut() {
+            o.since = long_ago;
+        }
+        for gap in feed.gaps.values_mut() {
+            *gap = long_ago;
+        }
+        feed.expire_gaps();
+        let range = feed.take_due_overflow();
+        assert!(matches!(range, Some((2, to)) if to >= far - 1), "{range:?}");
+        assert_eq!(feed.upto(), far + 2);
+        assert_eq!(feed.take_due_overflow(), None, "read once");
     }
 
     #[test]

@@ -376,8 +376,8 @@ batch = 500
 
 [search]
 # The language whose stemming rules apply to subjects and messages (english,
-# french, german, spanish, portuguese, italian, dutch, swedish). After a
-# change, run `rapport reindex`.
+# french, german, spanish, portuguese, italian, dutch, swedish). The index
+# records it: after a change the index is rebuilt when the server starts.
 language = "english"
 "##;
 

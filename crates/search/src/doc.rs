@@ -44,8 +44,9 @@ pub struct TicketDoc {
 pub struct MessageDoc {
     /// The sender's display name.
     pub sender_name: String,
-    /// The sender's address, when known.
-    pub sender_address: Option<String>,
+    /// The addresses the message may have come from: the one it came
+    /// from where that is stored, else every address of its sender.
+    pub sender_addresses: Vec<String>,
     /// The visible text (no quoted history, no signature).
     pub text: String,
     /// An internal note: indexed apart, never searched for a customer.
@@ -80,23 +81,25 @@ impl TicketDoc {
             d.add_text(f.people, a);
             d.add_text(f.customer, a);
         }
-        let mut senders: Vec<(&str, Option<&str>)> = self
-            .messages
-            .iter()
-            .filter(|m| !m.internal)
-            .map(|m| (m.sender_name.as_str(), m.sender_address.as_deref()))
+        let public = || self.messages.iter().filter(|m| !m.internal);
+        let mut names: Vec<&str> = public()
+            .map(|m| m.sender_name.as_str())
+            .filter(|n| !n.is_empty())
             .collect();
-        senders.sort_unstable();
-        senders.dedup();
-        for (name, address) in senders {
-            if !name.is_empty() {
-                d.add_text(f.people, name);
-                d.add_text(f.from_name, name);
-            }
-            if let Some(a) = address {
-                d.add_text(f.people, a);
-                d.add_text(f.from_addr, a.to_lowercase());
-            }
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            d.add_text(f.people, name);
+            d.add_text(f.from_name, name);
+        }
+        let mut addresses: Vec<&str> = public()
+            .flat_map(|m| m.sender_addresses.iter().map(String::as_str))
+            .collect();
+        addresses.sort_unstable();
+        addresses.dedup();
+        for a in addresses {
+            d.add_text(f.people, a);
+            d.add_text(f.from_addr, a.to_lowercase());
         }
         for t in &self.tags {
             d.add_text(f.extra, t);

@@ -37,6 +37,30 @@ const WRITER_BUDGET: usize = 64 * 1024 * 1024;
 /// segments of about this size rather than one (1M tickets: four or five).
 const MERGE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The file in an index's directory that names the language its words
+/// were stemmed for; an index of another language than the configured one
+/// is replaced by a new one to rebuild.
+pub const LANGUAGE_FILE: &str = "rapport-language";
+
+/// Fails when the index in `path` was built for another language than
+/// `language`; records `language` when nothing is recorded (a new index,
+/// or one from a release that did not record it, taken to be of the
+/// configured language).
+fn check_language(path: &Path, language: Language) -> Result<(), SearchError> {
+    let file = path.join(LANGUAGE_FILE);
+    match std::fs::read_to_string(&file) {
+        Ok(built) if built.trim() == language.as_str() => Ok(()),
+        Ok(built) => Err(SearchError::OtherLanguage {
+            built: built.trim().to_string(),
+            configured: language,
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::write(&file, language.as_str()).map_err(|e| SearchError::io(&file, e))
+        }
+        Err(e) => Err(SearchError::io(&file, e)),
+    }
+}
+
 /// How far the change feed has been applied, saved with each commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Watermark {
@@ -73,6 +97,7 @@ impl Opened {
         bulk: bool,
     ) -> Result<Opened, SearchError> {
         std::fs::create_dir_all(path).map_err(|e| SearchError::io(path, e))?;
+        check_language(path, language)?;
         let (schema, fields) = schema::schema();
         let dir = MmapDirectory::open(path)?;
         let index = Index::builder()
@@ -210,11 +235,15 @@ impl SearchIndex {
         let (name, opened, created) = match Opened::open(&root.join(&name), name.clone(), language)
         {
             Ok(opened) => (name, opened, created),
-            // An index written by a release with other fields: start a new
-            // one beside it, which the caller rebuilds (the old one keeps
-            // nothing this release can serve).
-            Err(SearchError::Index(tantivy::TantivyError::SchemaError(reason))) => {
-                tracing::warn!(index = %name, %reason, "search index has other fields; starting a new one");
+            // An index written by a release with other fields, or stemmed
+            // for another language than the one configured now: start a
+            // new one beside it, which the caller rebuilds (the old one
+            // keeps nothing this server can serve right).
+            Err(
+                e @ (SearchError::Index(tantivy::TantivyError::SchemaError(_))
+                | SearchError::OtherLanguage { .. }),
+            ) => {
+                tracing::warn!(index = %name, reason = %e, "search index has other fields or another language; starting a new one");
                 let name = format!("index-{}", next_number(root)?);
                 let opened = Opened::open(&root.join(&name), name.clone(), language)?;
                 write_current(root, &name)?;

@@ -23,7 +23,7 @@ mod search;
 mod snippet;
 
 pub use doc::{MessageDoc, TicketDoc};
-pub use index::{Rebuild, SearchIndex, Watermark};
+pub use index::{LANGUAGE_FILE, Rebuild, SearchIndex, Watermark};
 pub use query::{Query, QueryError, QueryErrorKind};
 pub use schema::{Language, UnknownLanguage};
 pub use search::{Context, Hit, MAX_OFFSET, MAX_PAGE, Page, Sort};
@@ -54,6 +54,14 @@ pub enum SearchError {
     /// A thread panicked while holding the index.
     #[error("search index lock poisoned")]
     Poisoned,
+    /// The index was built for another language than the one configured.
+    #[error("search index built for {built}, configured for {configured}")]
+    OtherLanguage {
+        /// The language the index's words were stemmed for.
+        built: String,
+        /// The language configured now.
+        configured: Language,
+    },
 }
 
 impl SearchError {

@@ -68,6 +68,20 @@ impl std::str::FromStr for Language {
 }
 
 impl Language {
+    /// The name recorded with an index (and accepted by [`str::parse`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::English => "english",
+            Language::French => "french",
+            Language::German => "german",
+            Language::Spanish => "spanish",
+            Language::Portuguese => "portuguese",
+            Language::Italian => "italian",
+            Language::Dutch => "dutch",
+            Language::Swedish => "swedish",
+        }
+    }
+
     pub(crate) fn stemmer(self) -> StemLanguage {
         match self {
             Language::English => StemLanguage::English,
@@ -207,4 +221,10 @@ pub(crate) fn register(index: &Index, language: Language) {
     index.tokenizers().register(STEMMED, stemmed);
     index.tokenizers().register(FOLDED, folded);
     index.tokenizers().register(PAIRS, pairs);
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

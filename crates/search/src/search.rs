@@ -115,7 +115,9 @@ impl SearchIndex {
                 .map(|(_, addr)| (0.0, addr))
                 .collect(),
         };
-        let next = (found.len() > limit).then_some(offset + limit);
+        // A next page only where paging may reach: a cursor past
+        // [`MAX_OFFSET`] would be refused.
+        let next = (found.len() > limit && offset + limit <= MAX_OFFSET).then_some(offset + limit);
         let matched = started.elapsed();
         let mut snippets = Snippets::new(&searcher, &opened, highlight.as_deref())?;
         let mut hits = Vec::with_capacity(limit);

@@ -17,7 +17,7 @@ fn ticket(id: i64, status: &str, team: Option<i64>, text: &str) -> TicketDoc {
         customer_name: "Ana Silva".into(),
         messages: vec![MessageDoc {
             sender_name: "Ana Silva".into(),
-            sender_address: None,
+            sender_addresses: Vec::new(),
             text: text.into(),
             internal: false,
         }],

@@ -9,7 +9,7 @@ use common::{found_sorted, fresh};
 fn message(text: &str, internal: bool) -> MessageDoc {
     MessageDoc {
         sender_name: if internal { "Quinn Agent" } else { "Ana Silva" }.into(),
-        sender_address: None,
+        sender_addresses: Vec::new(),
         text: text.into(),
         internal,
     }

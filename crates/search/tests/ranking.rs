@@ -19,7 +19,7 @@ fn ticket(id: i64, subject: &str, text: &str) -> TicketDoc {
         customer_name: "Ana Silva".into(),
         messages: vec![MessageDoc {
             sender_name: "Ana Silva".into(),
-            sender_address: Some("ana@example.net".into()),
+            sender_addresses: vec!["ana@example.net".into()],
             text: text.into(),
             internal: false,
         }],

@@ -178,6 +178,10 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
         }
+        let old_name: Option<String> = sqlx::query_scalar("SELECT name FROM agents WHERE id = $1")
+            .bind(a.id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
         let done = sqlx::query(
             "UPDATE agents SET name = $1, role = $2, password_hash = $3, active = $4, time_zone = $6, language = $7 WHERE id = $5 \
              AND (($2 = 'admin' AND $4 = 1) OR NOT (role = 'admin' AND active = 1) \
@@ -203,6 +207,9 @@ impl Store {
                 ),
                 None => StoreError::NotFound("agent"),
             });
+        }
+        if old_name.as_deref() != Some(a.name.as_str()) {
+            crate::search_feed::agent_renamed(&mut tx, a.id).await?;
         }
         tx.commit().await?;
         self.agent_on_writer(a.id).await

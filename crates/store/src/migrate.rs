@@ -147,6 +147,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "throttle_groups",
         include_str!("../migrations/0032_throttle_groups.sql"),
     ),
+    (
+        33,
+        "messages_by_agent",
+        include_str!("../migrations/0033_messages_by_agent.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

@@ -9,7 +9,7 @@
 //! harmless.
 
 use crate::{Store, StoreError};
-use rapport_core::{AuthorKind, CustomerId, MessageKind, Ticket, TicketId, Timestamp};
+use rapport_core::{AgentId, AuthorKind, CustomerId, MessageKind, Ticket, TicketId, Timestamp};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use std::collections::HashMap;
 
@@ -52,8 +52,10 @@ pub struct SourceMessage {
     pub author_kind: AuthorKind,
     /// The author's name, when known.
     pub author_name: String,
-    /// The author's address, when known.
-    pub author_address: Option<String>,
+    /// The addresses it may have come from: an agent's address; for a
+    /// customer every address they have (which one a message came from is
+    /// not stored).
+    pub author_addresses: Vec<String>,
     /// The visible text.
     pub text: String,
 }
@@ -103,6 +105,24 @@ pub(crate) async fn customer_changed(
         .bind(Timestamp::now().0)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Records that every ticket an agent wrote on changed (their name is
+/// indexed as a sender): one statement, however many messages they wrote
+/// (inside the rename's transaction; `messages_by_agent` finds them).
+pub(crate) async fn agent_renamed(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO search_changes (ticket_id, created_at) \
+         SELECT DISTINCT ticket_id, $1 FROM messages WHERE author_kind = 'agent' AND author_id = $2",
+    )
+    .bind(Timestamp::now().0)
+    .bind(agent.0)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -336,19 +356,19 @@ impl Store {
             let author_kind: AuthorKind =
                 crate::rows::parse(&row.try_get::<String, _>("author_kind")?)?;
             let author = row.try_get::<Option<i64>, _>("author_id")?;
-            let (author_name, author_address) = match (author_kind, author) {
-                (AuthorKind::Agent, Some(id)) => agents.get(&id).cloned().unwrap_or_default(),
-                (AuthorKind::Customer, Some(id)) => customers
+            let (author_name, author_addresses) = match (author_kind, author) {
+                (AuthorKind::Agent, Some(id)) => agents
                     .get(&id)
-                    .map(|(n, a)| (n.clone(), a.first().cloned()))
+                    .map(|(n, a)| (n.clone(), a.iter().cloned().collect::<Vec<String>>()))
                     .unwrap_or_default(),
-                _ => (String::new(), None),
+                (AuthorKind::Customer, Some(id)) => customers.get(&id).cloned().unwrap_or_default(),
+                _ => (String::new(), Vec::new()),
             };
             source.messages.push(SourceMessage {
                 kind: crate::rows::parse(&row.try_get::<String, _>("kind")?)?,
                 author_kind,
                 author_name,
-                author_address,
+                author_addresses,
                 text: row.try_get("body_text")?,
             });
         }

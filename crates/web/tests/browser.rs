@@ -24,6 +24,8 @@ mod languages;
 mod notifications;
 #[path = "browser/scenarios.rs"]
 mod scenarios;
+#[path = "browser/search.rs"]
+mod search;
 #[path = "browser/ui.rs"]
 mod ui;
 
@@ -355,16 +357,7 @@ async fn attach_photo(client: &Client, css: &str, name: &str) -> PathBuf {
 /// The newest one-time sign-in link in the outbox (the mail the run sent),
 /// as a path on the server.
 async fn newest_sign_in_link(h: &Harness) -> String {
-    let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
-    let raw: Vec<u8> =
-        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    let text = String::from_utf8_lossy(&raw)
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
+    let text = last_sign_in_mail(h).await;
     let start = text.find("/portal/link/pl_").expect("a link in the mail");
     text[start..start + "/portal/link/".len() + 67].to_string()
 }
@@ -389,6 +382,20 @@ async fn mail_in(
     );
     let outcome = h.app.ingest_mail(raw.as_bytes()).await.expect("ingest");
     outcome.ticket().expect("a ticket").0
+}
+
+/// The text of the last sign-in link mail, quoted-printable undone.
+async fn last_sign_in_mail(h: &Harness) -> String {
+    let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
+    let raw: Vec<u8> =
+        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    String::from_utf8_lossy(&raw)
+        .replace("=\r\n", "")
+        .replace("=3D", "=")
 }
 
 macro_rules! in_browser {
@@ -431,6 +438,7 @@ in_browser!(
     the_inbox_and_a_ticket_fit_a_phone,
     the_dark_theme_follows_the_system_and_passes_axe,
     the_customer_panel_marks_bouncing_and_lists_other_tickets,
+    search_results_show_marked_words_and_keep_hostile_text_inert,
 );
 
 use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
@@ -440,6 +448,7 @@ use scenarios::{
     a_portal_request_is_taken_coached_sent_and_answered_live,
     a_transfer_needs_its_note_and_reaches_the_other_agent_live,
 };
+use search::search_results_show_marked_words_and_keep_hostile_text_inert;
 use ui::{
     the_customer_panel_marks_bouncing_and_lists_other_tickets,
     the_dark_theme_follows_the_system_and_passes_axe, the_inbox_and_a_ticket_fit_a_phone,

@@ -31,6 +31,7 @@ mod reports;
 mod same_on_both;
 mod scheduler;
 mod search;
+mod search_gaps;
 mod server;
 mod sla;
 mod slow_smtp;

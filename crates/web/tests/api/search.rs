@@ -13,14 +13,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// A search index in a fresh folder, with its indexer running.
-struct Indexer {
+pub(crate) struct Indexer {
     dir: PathBuf,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Indexer {
-    async fn start(app: &App, dir: PathBuf) -> Indexer {
+    pub(crate) async fn start(app: &App, dir: PathBuf) -> Indexer {
         app.enable_search(&dir, Language::English)
             .expect("search index");
         let (stop, stopped) = watch::channel(false);
@@ -28,14 +28,14 @@ impl Indexer {
         Indexer { dir, stop, task }
     }
 
-    async fn stop(self) -> PathBuf {
+    pub(crate) async fn stop(self) -> PathBuf {
         let _ = self.stop.send(true);
         let _ = self.task.await;
         self.dir
     }
 }
 
-fn fresh_dir(name: &str) -> PathBuf {
+pub(crate) fn fresh_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("{}-search", unique(name)))
 }
 
@@ -51,12 +51,12 @@ fn encode(q: &str) -> String {
     out
 }
 
-async fn search(h: &Harness, token: &str, q: &str) -> (StatusCode, Value) {
+pub(crate) async fn search(h: &Harness, token: &str, q: &str) -> (StatusCode, Value) {
     h.get(&format!("/api/v1/search?q={}", encode(q)), token)
         .await
 }
 
-fn ids(body: &Value) -> Vec<i64> {
+pub(crate) fn ids(body: &Value) -> Vec<i64> {
     body["items"]
         .as_array()
         .map(|items| {
@@ -69,7 +69,11 @@ fn ids(body: &Value) -> Vec<i64> {
 }
 
 /// Searches until `want` holds or 2 s pass; returns the ids and how long it took.
-async fn until(h: &Harness, q: &str, want: impl Fn(&[i64]) -> bool) -> (Vec<i64>, Duration) {
+pub(crate) async fn until(
+    h: &Harness,
+    q: &str,
+    want: impl Fn(&[i64]) -> bool,
+) -> (Vec<i64>, Duration) {
     let started = Instant::now();
     loop {
         let (status, body) = search(h, &h.agent, q).await;
@@ -83,11 +87,11 @@ async fn until(h: &Harness, q: &str, want: impl Fn(&[i64]) -> bool) -> (Vec<i64>
 }
 
 /// The ids one search finds now.
-async fn q(h: &Harness, q: &str) -> Vec<i64> {
+pub(crate) async fn q(h: &Harness, q: &str) -> Vec<i64> {
     until(h, q, |_| true).await.0
 }
 
-async fn open(h: &Harness, subject: &str, email: &str, name: &str, extra: Value) -> i64 {
+pub(crate) async fn open(h: &Harness, subject: &str, email: &str, name: &str, extra: Value) -> i64 {
     let mut body = json!({
         "subject": subject,
         "customer_email": email,
