@@ -19,6 +19,7 @@ use rapport_app::AppError;
 use rapport_app::hours::{customer_time_in, zone_label_in};
 use rapport_app::i18n;
 use rapport_app::portal::{PortalRequest, RequestOutcome};
+use rapport_app::ticket_links::TicketLinkOutcome;
 use rapport_core::{AuthorKind, TicketId};
 use serde::Deserialize;
 
@@ -254,6 +255,37 @@ pub async fn redeem(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The link to a ticket in our mail: signs its customer in (a customer
+/// session) and shows the ticket; an expired or forged link is refused with
+/// the form that sends a new sign-in link.
+pub async fn ticket_link(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let signed_in = match super::session::cookie(&headers, CUSTOMER_COOKIE) {
+        Some(held) => s.app.customer_web_session(held).await.ok(),
+        None => None,
+    };
+    let (status, heading) = match s.app.open_ticket_link(&token, signed_in).await? {
+        TicketLinkOutcome::Open { ticket, session } => {
+            let cookie = session
+                .map(|new| set_cookie(&s, CUSTOMER_COOKIE, &new.token, new.max_age_secs));
+            let shown = format!("/portal/tickets/{}", ticket.0);
+            return Ok(with_cookie(Redirect::to(&shown), cookie));
+        }
+        TicketLinkOutcome::Expired => (StatusCode::GONE, "portal.ticket_link.expired"),
+        TicketLinkOutcome::Refused => (StatusCode::FORBIDDEN, "portal.ticket_link.refused"),
+    };
+    let (chrome, cookie) = visitor(&s, &headers).await?;
+    let said = chrome.t("portal.ticket_link.new");
+    let template = SignInPage {
+        heading: chrome.t(heading),
+        chrome: chrome.with_notice(said, true),
+    };
+    Ok(with_cookie(page(status, &template), cookie))
 }
 
 /// The customer's requests.
