@@ -109,7 +109,10 @@ pub(crate) fn trim_references(mut ids: Vec<String>) -> Vec<String> {
 
 impl App {
     /// Turns a letter into an outbox mail (message_ref is filled in by the caller).
-    pub(crate) async fn compose_letter(&self, mut letter: Letter) -> Result<NewOutboxMail, AppError> {
+    pub(crate) async fn compose_letter(
+        &self,
+        mut letter: Letter,
+    ) -> Result<NewOutboxMail, AppError> {
         if let Some(footer) = self.ticket_link_footer(&letter).await? {
             letter.text = format!("{}\n\n{footer}", letter.text.trim_end());
         }

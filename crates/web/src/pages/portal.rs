@@ -271,8 +271,8 @@ pub async fn ticket_link(
     };
     let (status, heading) = match s.app.open_ticket_link(&token, signed_in).await? {
         TicketLinkOutcome::Open { ticket, session } => {
-            let cookie = session
-                .map(|new| set_cookie(&s, CUSTOMER_COOKIE, &new.token, new.max_age_secs));
+            let cookie =
+                session.map(|new| set_cookie(&s, CUSTOMER_COOKIE, &new.token, new.max_age_secs));
             let shown = format!("/portal/tickets/{}", ticket.0);
             return Ok(with_cookie(Redirect::to(&shown), cookie));
         }

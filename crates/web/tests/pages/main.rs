@@ -25,4 +25,5 @@ mod portal_answers;
 mod refusals_in_german;
 mod search;
 mod security;
+mod ticket_links;
 mod workspace;
