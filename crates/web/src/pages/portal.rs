@@ -12,7 +12,7 @@ use crate::guard::ClientAddr;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
@@ -69,6 +69,8 @@ struct LinkPage {
 struct ListPage {
     chrome: Chrome,
     tickets: Vec<(i64, String, &'static str, String)>,
+    first_page: bool,
+    next: Option<String>,
 }
 
 struct MessageRow {
@@ -288,16 +290,27 @@ pub async fn ticket_link(
     Ok(with_cookie(page(status, &template), cookie))
 }
 
-/// The customer's requests.
+/// Where the portal's list goes on from.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    after: Option<String>,
+}
+
+/// The customer's requests, a page at a time.
 pub async fn list(
     State(s): State<AppState>,
     customer: CustomerPage,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
+    let after = q
+        .after
+        .as_deref()
+        .map(super::inbox::parse_cursor)
+        .transpose()?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
-    let tickets = s
-        .app
-        .portal_tickets(customer.customer)
-        .await?
+    let found = s.app.portal_tickets(customer.customer, after).await?;
+    let tickets = found
+        .tickets
         .into_iter()
         .map(|t| {
             let shown = when(t.updated_at, &zone, customer.chrome.lang).0;
@@ -307,6 +320,8 @@ pub async fn list(
     let template = ListPage {
         chrome: customer.chrome,
         tickets,
+        first_page: after.is_none(),
+        next: found.next.map(|(k, i)| format!("{k}.{i}")),
     };
     Ok(page(StatusCode::OK, &template))
 }

@@ -22,6 +22,7 @@ mod live;
 mod notifications;
 mod portal;
 mod portal_answers;
+mod portal_limits;
 mod refusals_in_german;
 mod search;
 mod security;

@@ -376,7 +376,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (S
 }
 
 /// Posts a multipart form as the browser does (the CSRF token in the action's query).
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     b: &mut Browser<'_>,
     path: &str,
     csrf: &str,
