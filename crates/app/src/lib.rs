@@ -50,10 +50,12 @@ pub mod promises;
 pub mod reports;
 pub mod scheduler;
 pub mod search;
+mod signed;
 pub mod sla;
 pub mod teams;
 pub mod templates;
 pub mod throttle;
+pub mod ticket_links;
 pub mod tickets;
 pub mod undo_send;
 pub mod uploads;
@@ -175,6 +177,8 @@ pub struct SecurityConfig {
     pub coach_per_minute: u32,
     /// Raw messages one token's agent may post to the intake per minute.
     pub inbound_per_minute: u32,
+    /// Days the link to a ticket in our mail signs its customer in.
+    pub ticket_link_days: i64,
 }
 
 impl Default for SecurityConfig {
@@ -183,6 +187,7 @@ impl Default for SecurityConfig {
             trusted_proxies: Vec::new(),
             coach_per_minute: 120,
             inbound_per_minute: 600,
+            ticket_link_days: 30,
         }
     }
 }

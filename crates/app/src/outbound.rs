@@ -81,6 +81,15 @@ pub(crate) fn never_acknowledge(address: &str) -> bool {
     .any(|n| local == *n || local.starts_with(&format!("{n}+")))
 }
 
+/// Whether mail of this kind goes to a ticket's customer (and so carries
+/// the link to the ticket).
+fn to_the_customer(kind: OutboxKind) -> bool {
+    match kind {
+        OutboxKind::Reply | OutboxKind::Acknowledgment | OutboxKind::Survey => true,
+        OutboxKind::SignInLink | OutboxKind::Escalation => false,
+    }
+}
+
 fn message_random() -> Result<u64, AppError> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -100,7 +109,13 @@ pub(crate) fn trim_references(mut ids: Vec<String>) -> Vec<String> {
 
 impl App {
     /// Turns a letter into an outbox mail (message_ref is filled in by the caller).
-    pub(crate) async fn compose_letter(&self, letter: Letter) -> Result<NewOutboxMail, AppError> {
+    pub(crate) async fn compose_letter(
+        &self,
+        mut letter: Letter,
+    ) -> Result<NewOutboxMail, AppError> {
+        if let Some(footer) = self.ticket_link_footer(&letter).await? {
+            letter.text = format!("{}\n\n{footer}", letter.text.trim_end());
+        }
         let mail = &self.config().mail;
         let domain = mail
             .address
@@ -150,6 +165,24 @@ impl App {
             rate_key: letter.to.address.to_lowercase(),
             raw,
         })
+    }
+
+    /// The lines that end a letter to a ticket's customer: the link that
+    /// opens the ticket in the portal, in the customer's language. None for
+    /// a letter that also goes to others (the link signs its holder in as
+    /// the customer) or to no customer.
+    async fn ticket_link_footer(&self, letter: &Letter) -> Result<Option<String>, AppError> {
+        if !to_the_customer(letter.kind) || !letter.cc.is_empty() {
+            return Ok(None);
+        }
+        let customer = self.store().ticket(letter.ticket).await?.customer_id;
+        let lang = self.customer_lang(customer).await?;
+        let link = self.ticket_link(letter.ticket, customer).await?;
+        let days = self.config().security.ticket_link_days.to_string();
+        Ok(Some(format!(
+            "-- \n{}\n{link}\n",
+            lang.text("mail.ticket_link").replace("{days}", &days)
+        )))
     }
 
     /// The mail carrying an agent's reply, or `None` when the ticket has no

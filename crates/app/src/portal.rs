@@ -5,7 +5,8 @@
 //! exactly as a missing one. They see the public conversation only, never
 //! internal notes. The public form is kept from bots without a third party:
 //! a hidden field people leave empty (the honeypot), a signed time stamp
-//! that must be at least [`MIN_FILL_SECS`] old, and a rate limit per client.
+//! that must be at least [`MIN_FILL_SECS`] old, and a rate limit per client
+//! kept in the database, so every server shares it.
 
 use crate::auth::{random_secret, secret_hash};
 use crate::i18n::Lang;
@@ -18,6 +19,7 @@ use rapport_core::{
 };
 use rapport_store::{
     AttachmentRecord, MessageRecord, NewMessage, NewOutboxMail, OutboxKind, TicketFilter,
+    TicketSort,
 };
 use std::net::IpAddr;
 
@@ -31,7 +33,7 @@ pub const MAX_FORM_AGE_SECS: i64 = 86_400;
 pub const LINK_MINUTES: i64 = 30;
 /// Links one customer is sent per hour at most.
 pub const LINKS_PER_HOUR: i64 = 5;
-/// The most tickets the portal lists.
+/// The most tickets one page of the portal's list shows.
 pub const PORTAL_TICKETS: i64 = 100;
 
 /// What the public request form sends.
@@ -63,6 +65,15 @@ pub enum RequestOutcome {
     Opened(TicketId),
     /// A bot filled the honeypot: nothing was stored (the page says thanks all the same).
     Discarded,
+}
+
+/// A page of a customer's tickets.
+#[derive(Debug, Clone)]
+pub struct PortalTickets {
+    /// The tickets, most recently changed first.
+    pub tickets: Vec<Ticket>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<(i64, i64)>,
 }
 
 /// A customer's ticket as the portal shows it.
@@ -109,11 +120,11 @@ impl App {
         Ok(())
     }
 
-    fn take_portal(&self, client: Option<IpAddr>) -> Result<(), AppError> {
+    /// Takes one portal form post or link request of a client from the
+    /// limit every server shares.
+    async fn take_portal(&self, client: Option<IpAddr>) -> Result<(), AppError> {
         let key = crate::client::client_key(client);
-        let hash = rapport_core::hex::sha256(key.as_bytes());
-        let id = i64::from_str_radix(&hash[..15], 16).unwrap_or(0);
-        crate::throttle::take(&self.limits.portal, id, "portal")
+        self.take_shared("portal", &key, PORTAL_PER_MINUTE).await
     }
 
     /// Opens a ticket from the public request form and sends the customer a
@@ -123,7 +134,7 @@ impl App {
         request: PortalRequest,
         client: Option<IpAddr>,
     ) -> Result<RequestOutcome, AppError> {
-        self.take_portal(client)?;
+        self.take_portal(client).await?;
         if !request.honeypot.trim().is_empty() {
             tracing::info!("portal: a filled honeypot; request discarded");
             return Ok(RequestOutcome::Discarded);
@@ -174,7 +185,7 @@ impl App {
         client: Option<IpAddr>,
         lang: Lang,
     ) -> Result<(), AppError> {
-        self.take_portal(client)?;
+        self.take_portal(client).await?;
         let email = normalize_identity(IdentityKind::Email, email)
             .map_err(|m| AppError::invalid("email", crate::core_words::identity_words(&m)))?;
         let Some(customer) = self
@@ -286,14 +297,27 @@ impl App {
         self.open_customer_session(customer).await
     }
 
-    /// The customer's own tickets, most recently changed first.
-    pub async fn portal_tickets(&self, customer: CustomerId) -> Result<Vec<Ticket>, AppError> {
+    /// A page of the customer's own tickets, most recently changed first,
+    /// after a keyset cursor (`(updated_at, id)` of the last one seen).
+    pub async fn portal_tickets(
+        &self,
+        customer: CustomerId,
+        after: Option<(i64, i64)>,
+    ) -> Result<PortalTickets, AppError> {
         let filter = TicketFilter {
             customer_id: Some(customer),
-            limit: PORTAL_TICKETS,
+            sort: TicketSort::UpdatedDesc,
+            after,
+            limit: PORTAL_TICKETS + 1,
             ..TicketFilter::default()
         };
-        Ok(self.store().list_tickets(&filter).await?)
+        let mut tickets = self.store().list_tickets(&filter).await?;
+        let more = tickets.len() > PORTAL_TICKETS as usize;
+        tickets.truncate(PORTAL_TICKETS as usize);
+        let next = more
+            .then(|| tickets.last().map(|t| (t.updated_at.0, t.id.0)))
+            .flatten();
+        Ok(PortalTickets { tickets, next })
     }
 
     /// The customer's ticket; anyone else's is not found.

@@ -184,6 +184,45 @@ impl App {
     }
 }
 
+/// The length of a shared rate window ([`App::take_shared`]), in seconds.
+const WINDOW_SECS: i64 = 60;
+
+impl App {
+    /// Takes one request of `what` for `subject` from a limit of
+    /// `per_minute` shared by every server: each minute's requests are
+    /// counted in the database (`login_throttle`, key `<what>:<hash of the
+    /// subject>:<minute>`, pruned with the login failures), so N servers
+    /// allow what one does. Past the limit it refuses until the minute ends.
+    pub(crate) async fn take_shared(
+        &self,
+        what: &'static str,
+        subject: &str,
+        per_minute: u32,
+    ) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        let secs = now.0.div_euclid(1_000_000);
+        let window = secs.div_euclid(WINDOW_SECS);
+        let hash = rapport_core::hex::sha256(subject.as_bytes());
+        let key = format!("{what}:{}:{window}", &hash[..32]);
+        self.record_failures(&[&key]).await?;
+        let start = Timestamp((window * WINDOW_SECS) * 1_000_000);
+        let used = self
+            .store
+            .throttle_rows(&[&key], start)
+            .await?
+            .first()
+            .map_or(0, |row| row.failures);
+        if used <= i64::from(per_minute) {
+            return Ok(());
+        }
+        let wait = (window + 1) * WINDOW_SECS - secs;
+        Err(AppError::Throttled {
+            message: msg!("error.throttle.requests", what = what, wait = wait),
+            retry_after_secs: u64::try_from(wait).unwrap_or(1).max(1),
+        })
+    }
+}
+
 /// A token bucket per key (an agent id), in memory: `per_minute` requests in
 /// a burst, refilled evenly over the minute. Full buckets are dropped, so the
 /// map holds only keys that used it within the last minute.
@@ -237,8 +276,6 @@ pub(crate) struct Limits {
     pub(crate) coach: RateLimiter,
     /// Raw messages posted to the intake, per agent.
     pub(crate) inbound: RateLimiter,
-    /// Portal requests and sign-in link requests, per client address.
-    pub(crate) portal: RateLimiter,
     /// When this process last pruned the login throttle (µs).
     pub(crate) last_prune: AtomicI64,
 }
@@ -249,7 +286,6 @@ impl Limits {
         Self {
             coach: RateLimiter::new(coach_per_minute),
             inbound: RateLimiter::new(inbound_per_minute),
-            portal: RateLimiter::new(crate::portal::PORTAL_PER_MINUTE),
             last_prune: AtomicI64::new(0),
         }
     }

@@ -82,6 +82,8 @@ pub struct SecurityFile {
     pub coach_per_minute: Option<u32>,
     /// Raw messages one token's agent may post to /inbound/mime per minute.
     pub inbound_per_minute: Option<u32>,
+    /// Days the link to a ticket in our mail signs its customer in.
+    pub ticket_link_days: Option<i64>,
 }
 
 /// `[mail]`: how the e-mail channel behaves.
@@ -365,6 +367,9 @@ trusted_proxies = []
 coach_per_minute = 120
 # Raw messages one token's agent may post to /api/v1/inbound/mime per minute.
 inbound_per_minute = 600
+# Days the link to a ticket in each mail to its customer works: it opens
+# that ticket in the portal and signs the customer in (1 to 365).
+ticket_link_days = 30
 
 [jobs]
 # The durable scheduler (timers in the database). Seconds a server holds a
@@ -547,6 +552,10 @@ fn security_config(file: SecurityFile) -> Result<SecurityConfig> {
             .inbound_per_minute
             .unwrap_or(defaults.inbound_per_minute)
             .max(1),
+        ticket_link_days: file
+            .ticket_link_days
+            .unwrap_or(defaults.ticket_link_days)
+            .clamp(1, 365),
     })
 }
 

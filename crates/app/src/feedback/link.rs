@@ -3,22 +3,11 @@
 //! a changed ticket number or MAC is refused. How long it works is the
 //! survey row's business (`surveys.expires_at`).
 
-use hmac::{KeyInit, Mac};
+use crate::signed::{mac_hex, same};
 use rapport_core::TicketId;
 
-type HmacSha256 = hmac::Hmac<sha2::Sha256>;
-
-/// Hex digits of the MAC kept in a link (128 bits).
-const MAC_HEX: usize = 32;
-
 fn mac(secret: &[u8], ticket: TicketId) -> String {
-    let Ok(mut mac) = HmacSha256::new_from_slice(secret) else {
-        return String::new();
-    };
-    mac.update(format!("rapport-survey:{}", ticket.0).as_bytes());
-    let mut hex = rapport_core::hex::encode(&mac.finalize().into_bytes());
-    hex.truncate(MAC_HEX);
-    hex
+    mac_hex(secret, &format!("rapport-survey:{}", ticket.0))
 }
 
 /// The token of a ticket's survey link.
@@ -30,14 +19,7 @@ pub(crate) fn token(secret: &[u8], ticket: TicketId) -> String {
 pub(crate) fn verify(secret: &[u8], token: &str) -> Option<TicketId> {
     let (number, given) = token.split_once('-')?;
     let ticket = TicketId(number.parse().ok().filter(|n: &i64| *n > 0)?);
-    let expected = mac(secret, ticket);
-    let same = given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0;
-    same.then_some(ticket)
+    same(given, &mac(secret, ticket)).then_some(ticket)
 }
 
 #[cfg(test)]

@@ -237,7 +237,7 @@ pub async fn inbox(
 }
 
 /// A cursor as the pager writes it: `<sort key>.<id>`.
-fn parse_cursor(text: &str) -> Result<(i64, i64), PageError> {
+pub(super) fn parse_cursor(text: &str) -> Result<(i64, i64), PageError> {
     text.split_once('.')
         .and_then(|(k, i)| Some((k.parse().ok()?, i.parse().ok()?)))
         .ok_or_else(|| {

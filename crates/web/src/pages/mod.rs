@@ -101,6 +101,7 @@ pub fn routes() -> Router<AppState> {
             "/portal/link/{token}",
             get(portal::link).post(portal::redeem),
         )
+        .route("/portal/t/{token}", get(portal::ticket_link))
         .route("/portal/contact", get(portal::contact))
         .route("/portal/language", post(portal::choose_language))
         .route(

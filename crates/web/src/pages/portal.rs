@@ -12,13 +12,14 @@ use crate::guard::ClientAddr;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::hours::{customer_time_in, zone_label_in};
 use rapport_app::i18n;
 use rapport_app::portal::{PortalRequest, RequestOutcome};
+use rapport_app::ticket_links::TicketLinkOutcome;
 use rapport_core::{AuthorKind, TicketId};
 use serde::Deserialize;
 
@@ -68,6 +69,8 @@ struct LinkPage {
 struct ListPage {
     chrome: Chrome,
     tickets: Vec<(i64, String, &'static str, String)>,
+    first_page: bool,
+    next: Option<String>,
 }
 
 struct MessageRow {
@@ -256,16 +259,58 @@ pub async fn redeem(
     }
 }
 
-/// The customer's requests.
+/// The link to a ticket in our mail: signs its customer in (a customer
+/// session) and shows the ticket; an expired or forged link is refused with
+/// the form that sends a new sign-in link.
+pub async fn ticket_link(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let signed_in = match super::session::cookie(&headers, CUSTOMER_COOKIE) {
+        Some(held) => s.app.customer_web_session(held).await.ok(),
+        None => None,
+    };
+    let (status, heading) = match s.app.open_ticket_link(&token, signed_in).await? {
+        TicketLinkOutcome::Open { ticket, session } => {
+            let cookie =
+                session.map(|new| set_cookie(&s, CUSTOMER_COOKIE, &new.token, new.max_age_secs));
+            let shown = format!("/portal/tickets/{}", ticket.0);
+            return Ok(with_cookie(Redirect::to(&shown), cookie));
+        }
+        TicketLinkOutcome::Expired => (StatusCode::GONE, "portal.ticket_link.expired"),
+        TicketLinkOutcome::Refused => (StatusCode::FORBIDDEN, "portal.ticket_link.refused"),
+    };
+    let (chrome, cookie) = visitor(&s, &headers).await?;
+    let said = chrome.t("portal.ticket_link.new");
+    let template = SignInPage {
+        heading: chrome.t(heading),
+        chrome: chrome.with_notice(said, true),
+    };
+    Ok(with_cookie(page(status, &template), cookie))
+}
+
+/// Where the portal's list goes on from.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    after: Option<String>,
+}
+
+/// The customer's requests, a page at a time.
 pub async fn list(
     State(s): State<AppState>,
     customer: CustomerPage,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
+    let after = q
+        .after
+        .as_deref()
+        .map(super::inbox::parse_cursor)
+        .transpose()?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
-    let tickets = s
-        .app
-        .portal_tickets(customer.customer)
-        .await?
+    let found = s.app.portal_tickets(customer.customer, after).await?;
+    let tickets = found
+        .tickets
         .into_iter()
         .map(|t| {
             let shown = when(t.updated_at, &zone, customer.chrome.lang).0;
@@ -275,6 +320,8 @@ pub async fn list(
     let template = ListPage {
         chrome: customer.chrome,
         tickets,
+        first_page: after.is_none(),
+        next: found.next.map(|(k, i)| format!("{k}.{i}")),
     };
     Ok(page(StatusCode::OK, &template))
 }

@@ -34,6 +34,8 @@ impl Page {
 /// A browser: a cookie jar over the app's router.
 pub struct Browser<'h> {
     h: &'h Harness,
+    /// The server it talks to (the harness's, unless another is given).
+    router: Option<axum::Router>,
     pub cookies: BTreeMap<String, String>,
     /// The `Accept-Language` it sends, if any.
     pub lang: Option<String>,
@@ -43,16 +45,27 @@ impl<'h> Browser<'h> {
     pub fn new(h: &'h Harness) -> Self {
         Self {
             h,
+            router: None,
             cookies: BTreeMap::new(),
             lang: None,
         }
     }
 
+    /// The same browser (its cookies) talking to another server.
+    pub fn on(&self, router: axum::Router) -> Self {
+        Self {
+            h: self.h,
+            router: Some(router),
+            cookies: self.cookies.clone(),
+            lang: self.lang.clone(),
+        }
+    }
+
     pub async fn send(&mut self, request: Request<Body>) -> Page {
         let response = self
-            .h
             .router
             .clone()
+            .unwrap_or_else(|| self.h.router.clone())
             .oneshot(request)
             .await
             .unwrap_or_else(|e| match e {});

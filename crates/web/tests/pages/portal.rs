@@ -376,7 +376,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (S
 }
 
 /// Posts a multipart form as the browser does (the CSRF token in the action's query).
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     b: &mut Browser<'_>,
     path: &str,
     csrf: &str,
@@ -487,6 +487,38 @@ async fn a_request_and_an_answer_carry_photos_the_agent_sees(h: &Harness) {
         .unwrap();
     assert_eq!(side.message_ref, Some(last.id));
     assert!(b.get(&mine).await.body.contains("side.jpg"));
+    assert_eq!(
+        b.get(&format!("/portal/attachments/{}", photo.id))
+            .await
+            .body
+            .as_bytes(),
+        PHOTO
+    );
+    // Another customer, signed in, gets neither file: a 404 and no bytes.
+    let mut zed = a_signed_in_customer(h, "zed@example.com").await;
+    for file in [photo.id, side.id] {
+        let tried = zed.get(&format!("/portal/attachments/{file}")).await;
+        assert_eq!(tried.status, StatusCode::NOT_FOUND);
+        assert!(!tried.body.contains("PNG: the bytes"), "{}", tried.body);
+    }
+    assert_eq!(
+        zed.get("/portal").await.status,
+        StatusCode::OK,
+        "zed is signed in"
+    );
+}
+
+/// A browser signed in to the portal as a customer who mailed in.
+async fn a_signed_in_customer<'h>(h: &'h Harness, address: &str) -> Browser<'h> {
+    mail_in(h, "Zed Other", address, "My own order", "Mine").await;
+    let mut b = Browser::new(h);
+    let csrf = b.get("/portal/sign-in").await.csrf();
+    b.post("/portal/sign-in", &[("csrf", &csrf), ("email", address)])
+        .await;
+    let link = link_sent_to(h, address).await.expect("a link");
+    sign_in_by_link(&mut b, &link).await;
+    assert!(b.cookies["rapport_customer"].starts_with("wc_"));
+    b
 }
 
 fn small_limits() -> rapport_app::AppConfig {
