@@ -31,6 +31,7 @@ pub mod customers;
 pub mod drafts;
 mod error;
 pub mod feedback;
+mod feed_gaps;
 pub mod gateway;
 pub mod hours;
 pub mod i18n;

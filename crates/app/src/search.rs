@@ -17,8 +17,9 @@ use crate::{App, AppError, Caller};
 use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
-use rapport_store::{SearchChange, SearchSource};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rapport_store::SearchSource;
+use crate::feed_gaps::Gaps;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,8 +39,6 @@ const BATCH: i64 = 2000;
 const SOURCES_PER_READ: usize = 500;
 /// Feed rows older than this are pruned; an index older than it is rebuilt.
 pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
-/// The most gaps remembered; past it a gap counts as rolled back at once.
-const MAX_GAPS: usize = 10_000;
 
 /// The search index this server serves, shared by every clone of [`App`].
 #[derive(Debug)]
@@ -464,13 +463,16 @@ impl App {
         if blocking(move || index.follow_swap()).await? {
             *feed = Feed::from_index(&service.index).map_err(search_error)?;
         }
-        let fresh = self.store().search_changes_after(feed.high, BATCH).await?;
-        feed.note_fresh(&fresh);
-        let waited: Vec<i64> = feed.gaps.keys().copied().take(500).collect();
+        let fresh = self
+            .store()
+            .search_changes_after(feed.gaps.high, BATCH)
+            .await?;
+        feed.gaps.note_fresh(fresh.iter().map(|c| c.id));
+        let waited = feed.gaps.waited(500);
         let filled = self.store().search_changes_in(&waited).await?;
-        feed.note_filled(&filled);
-        feed.expire_gaps();
-        let upto = feed.upto();
+        feed.gaps.note_filled(filled.iter().map(|c| c.id));
+        feed.gaps.expire(GRACE);
+        let upto = feed.gaps.upto();
         if fresh.is_empty() && filled.is_empty() && upto == feed.committed {
             return Ok(0);
         }
@@ -513,10 +515,8 @@ impl App {
 /// Where the indexer stands in the change feed.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Feed {
-    /// The highest id read.
-    high: i64,
-    /// Ids below `high` not seen yet, with when they were first missed.
-    gaps: BTreeMap<i64, Instant>,
+    /// The rows read and the gaps below them.
+    gaps: Gaps,
     /// The watermark last committed.
     committed: i64,
 }
@@ -525,72 +525,8 @@ impl Feed {
     fn from_index(index: &SearchIndex) -> Result<Feed, rapport_search::SearchError> {
         let upto = index.watermark()?.map_or(0, |m| m.upto);
         Ok(Feed {
-            high: upto,
-            gaps: BTreeMap::new(),
+            gaps: Gaps::at(upto),
             committed: upto,
         })
-    }
-
-    /// Every id at or below this has been applied or given up on.
-    fn upto(&self) -> i64 {
-        self.gaps.keys().next().map_or(self.high, |first| first - 1)
-    }
-
-    fn note_fresh(&mut self, rows: &[SearchChange]) {
-        let now = Instant::now();
-        for row in rows {
-            let missing = (row.id - self.high - 1).max(0) as usize;
-            if self.gaps.len() + missing <= MAX_GAPS {
-                for id in self.high + 1..row.id {
-                    self.gaps.insert(id, now);
-                }
-            }
-            self.high = self.high.max(row.id);
-        }
-    }
-
-    fn note_filled(&mut self, rows: &[SearchChange]) {
-        for row in rows {
-            self.gaps.remove(&row.id);
-        }
-    }
-
-    fn expire_gaps(&mut self) {
-        self.gaps.retain(|_, first| first.elapsed() < GRACE);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(id: i64) -> SearchChange {
-        SearchChange {
-            id,
-            ticket_id: Some(TicketId(id)),
-            customer_id: None,
-        }
-    }
-
-    #[test]
-    fn the_watermark_waits_below_a_gap() {
-        let mut feed = Feed::default();
-        feed.note_fresh(&[row(1), row(2), row(4), row(5)]);
-        assert_eq!(feed.high, 5);
-        assert_eq!(feed.upto(), 2, "id 3 may still commit");
-        feed.note_filled(&[row(3)]);
-        assert_eq!(feed.upto(), 5);
-    }
-
-    #[test]
-    fn a_gap_older_than_the_grace_is_given_up() {
-        let mut feed = Feed::default();
-        feed.note_fresh(&[row(1), row(3)]);
-        let long_ago = Instant::now().checked_sub(GRACE + Duration::from_secs(1));
-        if let Some(at) = long_ago {
-            feed.gaps.insert(2, at);
-            feed.expire_gaps();
-            assert_eq!(feed.upto(), 3);
-        }
     }
 }

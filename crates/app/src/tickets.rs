@@ -430,7 +430,7 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
         decisions: &PromiseDecisions,
-        based_on: Option<MessageId>,
+        based_on: Option<crate::presence::Seen>,
     ) -> Result<TicketChange, AppError> {
         self.store_message(
             caller,
@@ -459,7 +459,7 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
         decisions: &PromiseDecisions,
-        based_on: Option<MessageId>,
+        based_on: Option<crate::presence::Seen>,
         held: Option<(i64, Timestamp)>,
     ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "add messages")?;
@@ -467,10 +467,7 @@ impl App {
         if let Some(seen) = based_on {
             // Before who may send is checked: the colleague who answered
             // first may own the ticket now, and what they wrote is the news.
-            let newer = self.newer_records(caller, id, seen).await?;
-            if !newer.is_empty() {
-                return Err(AppError::Collided(newer));
-            }
+            self.newer_records(caller, id, seen).await?.check()?;
         }
         let files = self.own_uploads(caller, attachment_ids).await?;
         if role != MessageRole::Reply
@@ -509,10 +506,9 @@ impl App {
         self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         if let Some(seen) = based_on {
-            let newer = crate::presence::newer_by_others(&mut tx, caller, id, seen).await?;
-            if !newer.is_empty() {
-                return Err(AppError::Collided(newer));
-            }
+            crate::presence::newer_by_others(&mut tx, caller, id, seen)
+                .await?
+                .check()?;
         }
         // A held reply's draft was emptied when it was sent; what the
         // agent wrote since is another reply.

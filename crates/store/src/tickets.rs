@@ -330,6 +330,26 @@ impl Store {
         rows.iter().map(event).collect()
     }
 
+    /// The events among `ids` that exist now (gaps that have since committed), in id order.
+    pub async fn events_in(&self, ids: &[EventId]) -> Result<Vec<Event>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The ids are integers, so listing them inline is safe.
+        let list = ids
+            .iter()
+            .map(|e| e.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
+             WHERE id IN ({list}) ORDER BY id"
+        )))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event).collect()
+    }
+
     /// The newest event's id (0 when there is none).
     pub async fn last_event_id(&self) -> Result<EventId, StoreError> {
         let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")

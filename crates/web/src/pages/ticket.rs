@@ -15,11 +15,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::i18n::Lang;
-use rapport_app::presence::Activity;
+use rapport_app::presence::{Activity, Seen};
+use rapport_app::undo_send::HeldReply;
 use rapport_app::tickets::MessageRole;
 use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity};
-use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageKind, Status, TicketId};
+use rapport_core::{
+    Actor, AgentId, AuthorKind, Command, MessageId, MessageKind, Status, TicketId,
+};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -35,6 +38,15 @@ struct MessageRow {
     /// (link, name, size, shown as a preview image).
     files: Vec<(String, String, String, bool)>,
     /// Written by someone else after the sender's view (a stopped send).
+    fresh: bool,
+}
+
+/// A colleague's reply held for undo send: shown as being sent.
+struct PendingRow {
+    id: i64,
+    author: String,
+    text: String,
+    /// The reason a send was just stopped.
     fresh: bool,
 }
 
@@ -73,10 +85,15 @@ struct TicketTemplate {
     events: Vec<(String, String, String)>,
     /// The newest message shown, sent with a reply (0: do not check).
     based_on: i64,
+    /// The newest colleague's held reply shown, sent with a reply.
+    seen_held: i64,
+    /// Colleagues' replies in their undo window (about to leave).
+    pending: Vec<PendingRow>,
     /// Who else has the ticket open, and what is new (rendered).
     presence: String,
-    /// A send was stopped: the messages written since (author, first words).
-    collided: Vec<(String, String)>,
+    /// A send was stopped: what was written since (author, first words,
+    /// a reply being sent).
+    collided: Vec<(String, String, bool)>,
     /// The draft came from the server (saved as the agent typed).
     restored: bool,
     /// Canned replies, personalised for this ticket: (name, text).
@@ -98,6 +115,8 @@ struct Draft {
     findings: Vec<Finding>,
     /// For a stopped send: the messages written since the sender's view.
     newer: Vec<i64>,
+    /// For a stopped send: colleagues' held replies the sender was not shown.
+    pending: Vec<i64>,
     restored: bool,
     /// A canned reply to add to the draft.
     canned: Option<String>,
@@ -159,8 +178,9 @@ async fn render(
     };
     let others = s.app.heartbeat(&agent.caller, id, activity).await?;
     let held = s.app.held_replies(&agent.caller, id).await?;
+    let pending = s.app.pending_replies(&agent.caller, id).await?;
     let now = rapport_core::Timestamp::now();
-    let mut template = build(agent, found, draft);
+    let mut template = build(agent, found, draft, &pending);
     template.held = held
         .iter()
         .map(|h| {
@@ -169,9 +189,13 @@ async fn render(
         })
         .collect();
     template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
+    let seen = (template.based_on > 0).then_some(Seen {
+        message: MessageId(template.based_on),
+        held: template.seen_held,
+    });
     template.presence = PresenceBox::new(
         template.chrome.clone(),
-        (template.id, template.based_on),
+        (template.id, seen),
         others,
         Vec::new(),
     )
@@ -180,7 +204,12 @@ async fn render(
     Ok(page(status, &template))
 }
 
-fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
+fn build(
+    agent: AgentPage,
+    found: TicketPage,
+    draft: Draft,
+    pending: &[HeldReply],
+) -> TicketTemplate {
     let lang = agent.chrome.lang;
     let names: HashMap<AgentId, String> = found
         .agents
@@ -204,10 +233,26 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
     } else {
         messages.iter().map(|m| m.id).max().unwrap_or(0)
     };
+    let pending: Vec<PendingRow> = pending
+        .iter()
+        .map(|h| PendingRow {
+            id: h.id,
+            author: agent_name(h.agent_id),
+            text: h.body.clone(),
+            fresh: draft.pending.contains(&h.id),
+        })
+        .collect();
+    let seen_held = pending.iter().map(|p| p.id).max().unwrap_or(0);
     let collided = messages
         .iter()
         .filter(|m| m.fresh)
-        .map(|m| (m.author.clone(), super::collisions::excerpt(&m.text)))
+        .map(|m| (m.author.clone(), super::collisions::excerpt(&m.text), false))
+        .chain(
+            pending
+                .iter()
+                .filter(|p| p.fresh)
+                .map(|p| (p.author.clone(), super::collisions::excerpt(&p.text), true)),
+        )
         .collect();
     let events = found
         .events
@@ -257,6 +302,8 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
         messages,
         more_messages,
         based_on,
+        seen_held,
+        pending,
         presence: String::new(),
         collided,
         restored: draft.restored,
@@ -416,6 +463,9 @@ pub struct MessageForm {
     /// The newest message the page showed (the collision check).
     #[serde(default)]
     based_on: String,
+    /// The newest colleague's held reply the page showed.
+    #[serde(default)]
+    seen_held: String,
     /// The coach box's promise choices (`promise_action_N`, `promise_due_N`).
     #[serde(flatten)]
     rest: HashMap<String, String>,
@@ -430,7 +480,7 @@ pub async fn reply(
     Form(form): Form<MessageForm>,
 ) -> Result<Response, PageError> {
     let reason = Some(form.override_reason.trim()).filter(|r| !r.is_empty());
-    let based_on = super::collisions::parse_based_on(&form.based_on)?;
+    let based_on = super::collisions::parse_seen(&form.based_on, &form.seen_held)?;
     let decisions = super::composer::decisions(&form.rest)?;
     let result = s
         .app
@@ -578,10 +628,11 @@ pub(super) async fn finish(
             };
             render(s, agent, id, draft, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(AppError::Collided(newer)) => {
+        Err(AppError::Collided(collision)) => {
             let draft = Draft {
                 text: draft,
-                newer: newer.iter().map(|m| m.id.0).collect(),
+                newer: collision.newer.iter().map(|m| m.id.0).collect(),
+                pending: collision.pending.iter().map(|h| h.id).collect(),
                 ..Draft::default()
             };
             render(s, agent, id, draft, StatusCode::CONFLICT).await
