@@ -169,8 +169,10 @@ pub struct ViewPage {
 /// Everything the ticket page shows.
 #[derive(Debug, Clone)]
 pub struct TicketPage {
-    /// The ticket, its first messages and files, its mail.
+    /// The ticket, its files, its mail (its messages are in `conversation`).
     pub view: TicketView,
+    /// The messages shown: the newest, or a page back.
+    pub conversation: crate::tickets::Conversation,
     /// Its events, oldest first.
     pub events: Vec<Event>,
     /// Who asked.
@@ -272,8 +274,14 @@ impl App {
 
     /// The ticket page: the ticket with its conversation, events, customer
     /// and the customer's other tickets.
-    pub async fn ticket_page(&self, caller: &Caller, id: TicketId) -> Result<TicketPage, AppError> {
+    pub async fn ticket_page(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        before: Option<rapport_core::MessageId>,
+    ) -> Result<TicketPage, AppError> {
         let view = self.ticket(caller, id).await?;
+        let conversation = self.conversation(id, before, false).await?;
         let events = self.ticket_events(caller, id, None, EVENTS_SHOWN).await?;
         let customer = self.customer(caller, view.ticket.customer_id).await?;
         let bouncing = self
@@ -303,6 +311,7 @@ impl App {
             .collect();
         Ok(TicketPage {
             view,
+            conversation,
             events,
             customer,
             bouncing,

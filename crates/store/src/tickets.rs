@@ -273,6 +273,32 @@ impl Store {
         rows.iter().map(message_record).collect()
     }
 
+    /// The newest `limit` messages of a ticket before the message `before`
+    /// (the newest of all without it), oldest first; only the public ones
+    /// with `public_only` (what a customer may read).
+    pub async fn messages_before(
+        &self,
+        id: TicketId,
+        before: Option<MessageId>,
+        limit: i64,
+        public_only: bool,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let public = if public_only { " AND kind = 'public'" } else { "" };
+        let sql = format!(
+            "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at \
+             FROM messages WHERE ticket_id = $1 AND id < $2{public} ORDER BY id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .bind(before.map_or(i64::MAX, |m| m.0))
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(&self.read)
+            .await?;
+        let mut messages = rows.iter().map(message_record).collect::<Result<Vec<_>, _>>()?;
+        messages.reverse();
+        Ok(messages)
+    }
+
     /// The newest `limit` public messages of a ticket, oldest first, without
     /// their HTML: what the reply coach reads (bounded however long the
     /// conversation is).

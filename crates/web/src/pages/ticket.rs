@@ -69,7 +69,10 @@ struct TicketTemplate {
     channel: &'static str,
     owner: String,
     messages: Vec<MessageRow>,
-    more_messages: bool,
+    /// The oldest message shown, when earlier ones exist (the page back).
+    earlier: Option<i64>,
+    /// A page back: the newest messages are not shown.
+    paged_back: bool,
     show_actions: bool,
     findings: Vec<FindingRow>,
     blocked: bool,
@@ -120,6 +123,8 @@ struct Draft {
     restored: bool,
     /// A canned reply to add to the draft.
     canned: Option<String>,
+    /// Show the messages before this one (paging back).
+    before: Option<i64>,
 }
 
 /// The ticket page's query: a canned reply to put in the composer (the
@@ -127,6 +132,8 @@ struct Draft {
 #[derive(Deserialize)]
 pub struct ShowQuery {
     canned: Option<String>,
+    /// Show the messages before this one (the page back).
+    before: Option<i64>,
 }
 
 /// The ticket page.
@@ -138,6 +145,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let draft = Draft {
         canned: q.canned.filter(|c| !c.is_empty()),
+        before: q.before,
         ..Draft::default()
     };
     render(&s, agent, TicketId(id), draft, StatusCode::OK).await
@@ -150,7 +158,10 @@ async fn render(
     draft: Draft,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let found = s.app.ticket_page(&agent.caller, id).await?;
+    let found = s
+        .app
+        .ticket_page(&agent.caller, id, draft.before.map(MessageId))
+        .await?;
     let mut draft = draft;
     if draft.text.is_empty()
         && let Some(saved) = s.app.draft(&agent.caller, id).await?
@@ -225,14 +236,10 @@ fn build(
     let ticket = &found.view.ticket;
     let customer_name = found.customer.name.clone();
     let messages = message_rows(lang, &found, (&customer_name, &agent_name), &draft.newer);
-    let more_messages = found.view.messages.next_after.is_some();
-    // With older pages not shown, the newest message is not on the page:
-    // the reply is sent unchecked rather than stopped forever.
-    let based_on = if more_messages {
-        0
-    } else {
-        messages.iter().map(|m| m.id).max().unwrap_or(0)
-    };
+    let earlier = found.conversation.earlier.map(|m| m.0);
+    // The newest message shown: on a page back, a send is stopped and shown
+    // what came after it (and the page it shows then is the newest).
+    let based_on = messages.iter().map(|m| m.id).max().unwrap_or(0);
     let pending: Vec<PendingRow> = pending
         .iter()
         .map(|h| PendingRow {
@@ -300,7 +307,8 @@ fn build(
             .owner_id
             .map_or_else(|| lang.text("ticket.nobody").into(), agent_name),
         messages,
-        more_messages,
+        earlier,
+        paged_back: draft.before.is_some(),
         based_on,
         seen_held,
         pending,
@@ -384,9 +392,8 @@ fn message_rows(
         }
     }
     found
-        .view
+        .conversation
         .messages
-        .items
         .iter()
         .map(|m| {
             let (at, at_iso) = when(m.created_at, &found.zone, lang);
