@@ -264,7 +264,11 @@ impl App {
 
     /// A collision's messages and held replies with their authors' names,
     /// messages first.
-    pub async fn named(&self, ticket: TicketId, collision: &Collision) -> Result<Vec<Newer>, AppError> {
+    pub async fn named(
+        &self,
+        ticket: TicketId,
+        collision: &Collision,
+    ) -> Result<Vec<Newer>, AppError> {
         let found = self.store().ticket(ticket).await?;
         let mut out = Vec::new();
         for message in &collision.newer {

@@ -13,12 +13,12 @@
 //! watermark is committed with the documents, so after a crash the indexer
 //! catches up from where its index stands, without a rebuild.
 
+use crate::feed_gaps::Gaps;
 use crate::{App, AppError, Caller};
 use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
 use rapport_store::SearchSource;
-use crate::feed_gaps::Gaps;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

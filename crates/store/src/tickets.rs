@@ -283,7 +283,11 @@ impl Store {
         limit: i64,
         public_only: bool,
     ) -> Result<Vec<MessageRecord>, StoreError> {
-        let public = if public_only { " AND kind = 'public'" } else { "" };
+        let public = if public_only {
+            " AND kind = 'public'"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at \
              FROM messages WHERE ticket_id = $1 AND id < $2{public} ORDER BY id DESC LIMIT $3"
@@ -294,7 +298,10 @@ impl Store {
             .bind(limit.clamp(1, 1000))
             .fetch_all(&self.read)
             .await?;
-        let mut messages = rows.iter().map(message_record).collect::<Result<Vec<_>, _>>()?;
+        let mut messages = rows
+            .iter()
+            .map(message_record)
+            .collect::<Result<Vec<_>, _>>()?;
         messages.reverse();
         Ok(messages)
     }

@@ -8,8 +8,8 @@ use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
 use rapport_app::presence::Seen;
+use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
 use rapport_app::undo_send::Sent;
 use rapport_app::{TicketFilter, TicketSort};
 use rapport_core::{

@@ -16,13 +16,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::i18n::Lang;
 use rapport_app::presence::{Activity, Seen};
-use rapport_app::undo_send::HeldReply;
 use rapport_app::tickets::MessageRole;
+use rapport_app::undo_send::HeldReply;
 use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity};
-use rapport_core::{
-    Actor, AgentId, AuthorKind, Command, MessageId, MessageKind, Status, TicketId,
-};
+use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageId, MessageKind, Status, TicketId};
 use serde::Deserialize;
 use std::collections::HashMap;
 

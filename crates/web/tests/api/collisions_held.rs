@@ -151,7 +151,10 @@ async fn an_undone_reply_stops_nobody(h: &Harness) {
     .await;
     assert_eq!(s, 202, "a reply taken back is no news: {body}");
     assert_eq!(released_after_the_hold(h).await, 1);
-    assert_eq!(texts(h, ticket).await.last().map(String::as_str), Some(SECOND));
+    assert_eq!(
+        texts(h, ticket).await.last().map(String::as_str),
+        Some(SECOND)
+    );
 }
 
 /// Two agents send from the same view at the same moment with undo send
@@ -180,7 +183,10 @@ async fn two_senders_at_once_with_undo_send_only_one_reply_is_held(h: &Harness) 
     assert_eq!(statuses, [202, 409], "{} {}", a.1, b.1);
     let stopped = if a.0 == 409 { &a.1 } else { &b.1 };
     assert_eq!(
-        stopped["error"]["pending_replies"].as_array().unwrap().len(),
+        stopped["error"]["pending_replies"]
+            .as_array()
+            .unwrap()
+            .len(),
         1,
         "{stopped}"
     );

@@ -80,7 +80,12 @@ async fn a_held_reply_stops_a_colleague_s_page_until_shown(h: &Harness) {
         beat.body
     );
     assert!(beat.body.contains("a new kettle leaves today"));
-    assert!(beat.body.contains("in its sender&#x27;s undo window") || beat.body.contains("in its sender's undo window"), "{}", beat.body);
+    assert!(
+        beat.body.contains("in its sender&#x27;s undo window")
+            || beat.body.contains("in its sender's undo window"),
+        "{}",
+        beat.body
+    );
     // The lead's send from the old page is stopped and shown the reply
     // being sent.
     let second = "Hi Ann, we will refund the kettle.";
@@ -122,7 +127,11 @@ async fn a_held_reply_stops_a_colleague_s_page_until_shown(h: &Harness) {
     assert_eq!(anyway.status, StatusCode::SEE_OTHER, "{}", anyway.body);
     // A page opened now shows both as being sent, the other's first.
     let page_c = b.get(&at).await;
-    assert!(page_c.body.contains("class=\"message pending\""), "{}", page_c.body);
+    assert!(
+        page_c.body.contains("class=\"message pending\""),
+        "{}",
+        page_c.body
+    );
     tokio::time::sleep(HOLD + Duration::from_millis(300)).await;
     assert_eq!(h.app.release_held_replies().await.unwrap(), 2);
     let texts: Vec<String> = h

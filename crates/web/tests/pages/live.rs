@@ -77,13 +77,21 @@ async fn an_event_that_commits_after_a_newer_one_still_reaches_the_stream(h: &Ha
     } else {
         None
     };
-    tag_in_open_tx(h, late, "fast").await.commit().await.unwrap();
+    tag_in_open_tx(h, late, "fast")
+        .await
+        .commit()
+        .await
+        .unwrap();
     until_announced(&mut body, &mut seen, late, Duration::from_secs(3)).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert!(!seen.contains(&format!("data: {early}\n")), "{seen}");
     match slow {
         Some(tx) => tx.commit().await.unwrap(),
-        None => tag_in_open_tx(h, early, "slow").await.commit().await.unwrap(),
+        None => tag_in_open_tx(h, early, "slow")
+            .await
+            .commit()
+            .await
+            .unwrap(),
     }
     until_announced(&mut body, &mut seen, early, Duration::from_secs(3)).await;
 }

@@ -111,7 +111,10 @@ async fn a_long_ticket_shows_its_newest_messages_and_pages_back(h: &Harness) {
     let mut ann = crate::portal_answers::ann_signed_in(h).await;
     let mine = ann.get(&format!("/portal/tickets/{ticket}")).await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
-    assert!(mine.body.contains("a new one leaves today"), "the newest reply");
+    assert!(
+        mine.body.contains("a new one leaves today"),
+        "the newest reply"
+    );
     assert!(mine.body.contains(&entry(149)));
     assert!(!mine.body.contains(&entry(150)), "a note is never shown");
     assert!(!mine.body.contains("Called the courier."));
