@@ -3,7 +3,7 @@
 //! the composer's heartbeat and on the send), is shown as being sent, and
 //! a send anyway from the page that showed it goes. Both backends.
 
-use crate::browser::{Browser, Page, mail_in};
+use crate::browser::{Browser, hidden, mail_in};
 use crate::harness::Harness;
 use axum::http::StatusCode;
 use rapport_app::{AppConfig, MailConfig};
@@ -26,14 +26,6 @@ fn held() -> AppConfig {
 crate::both_backends_with!(super::held();
     a_held_reply_stops_a_colleague_s_page_until_shown,
 );
-
-/// A hidden field's value on a page.
-fn hidden(page: &Page, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.body.find(&marker).expect(name) + marker.len();
-    let end = page.body[start..].find('"').unwrap();
-    page.body[start..start + end].to_string()
-}
 
 async fn a_held_reply_stops_a_colleague_s_page_until_shown(h: &Harness) {
     let id = mail_in(h, "Ann Lee", "ann@example.com", "Kettle leaks", "It leaks.").await;

@@ -61,14 +61,7 @@ async fn an_event_that_commits_after_a_newer_one_still_reaches_the_stream(h: &Ha
     let late = mail_in(h, "Bo Berg", "bo@example.com", "Fast writer", "Hi").await;
     let mut b = Browser::new(h);
     b.sign_in("agent@test.example").await;
-    let jar: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let request = Request::get("/app/live")
-        .header(header::COOKIE, jar.join("; "))
-        .body(Body::empty())
-        .unwrap();
-    let response = h.router.clone().oneshot(request).await.unwrap();
-    let mut body = response.into_body().into_data_stream();
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut body = crate::browser::live_stream(h, &b).await;
     let mut seen = String::new();
     // The slow writer takes the lower event id and stays open while the
     // fast one commits a higher id, which the stream announces.

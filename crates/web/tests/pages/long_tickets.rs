@@ -3,7 +3,7 @@
 //! itself), and the collision check stays on. Both backends.
 
 use crate::both_backends;
-use crate::browser::{Browser, Page};
+use crate::browser::{Browser, Page, hidden};
 use crate::harness::Harness;
 use axum::http::StatusCode;
 use serde_json::json;
@@ -15,14 +15,6 @@ const ENTRIES: usize = 150;
 
 fn entry(i: usize) -> String {
     format!("Entry {i:03}.")
-}
-
-/// A hidden field's value on a page.
-fn hidden(page: &Page, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.body.find(&marker).expect(name) + marker.len();
-    let end = page.body[start..].find('"').unwrap();
-    page.body[start..start + end].to_string()
 }
 
 /// The link with this id on a page.
