@@ -73,7 +73,10 @@ async fn a_held_reply_stops_a_colleague_s_page_until_shown(h: &Harness) {
     );
     assert!(beat.body.contains("a new kettle leaves today"));
     assert!(
-        beat.body.contains("in its sender&#x27;s undo window")
+        beat.body.contains("(being sent, still in its sender"),
+        "labelled as being sent: {}",
+        beat.body
+    );s undo window")
             || beat.body.contains("in its sender's undo window"),
         "{}",
         beat.body
