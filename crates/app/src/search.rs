@@ -15,7 +15,7 @@
 
 use crate::feed_gaps::Gaps;
 use crate::{App, AppError, Caller};
-use rapport_core::{CustomerId, Permission, Ticket, TicketId, Timestamp};
+use rapport_core::{CustomerId, MessageKind, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
 use rapport_store::SearchSource;
@@ -160,9 +160,11 @@ fn ticket_doc(s: SearchSource) -> TicketDoc {
                 sender_name: m.author_name,
                 sender_address: m.author_address,
                 text: m.text,
+                internal: m.kind == MessageKind::Internal,
             })
             .collect(),
         attachments: s.attachments,
+        note_attachments: s.note_attachments,
         created_at: s.ticket.created_at.0,
         updated_at: s.ticket.updated_at.0,
         due_at: s.due_at.map(|t| t.0),

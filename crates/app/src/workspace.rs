@@ -149,6 +149,42 @@ impl ViewCount {
     }
 }
 
+/// What narrows a view further (the inbox's filter form): a team's queue,
+/// one status; none narrows nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Narrow {
+    /// Only this team's tickets.
+    pub team: Option<TeamId>,
+    /// Only tickets in this status (a status outside the view finds none).
+    pub status: Option<Status>,
+}
+
+impl Narrow {
+    /// Narrows a view's filter; `None` when nothing can match.
+    fn apply(self, mut filter: TicketFilter) -> Option<TicketFilter> {
+        if let Some(team) = self.team {
+            if !filter.team_ids.is_empty() && !filter.team_ids.contains(&team) {
+                return None;
+            }
+            filter.team_ids.clear();
+            filter.team_id = Some(team);
+        }
+        if let Some(status) = self.status {
+            filter.statuses.retain(|s| *s == status);
+            if filter.statuses.is_empty() {
+                return None;
+            }
+        }
+        Some(filter)
+    }
+
+    /// Whether a ticket passes (for views not read through a filter).
+    fn admits(self, ticket: &Ticket) -> bool {
+        self.team.is_none_or(|t| ticket.team_id == Some(t))
+            && self.status.is_none_or(|s| ticket.status == s)
+    }
+}
+
 /// One page of a view.
 #[derive(Debug, Clone)]
 pub struct ViewPage {
@@ -220,16 +256,21 @@ impl App {
         &self,
         caller: &Caller,
         view: View,
+        narrow: Narrow,
         sort: TicketSort,
         after: Option<(i64, i64)>,
     ) -> Result<ViewPage, AppError> {
         let teams = self.teams_of(caller).await?;
         let mut due = HashMap::new();
-        let (tickets, next) = match (view, teams.is_empty()) {
-            (View::PromisesDue, _) => (self.promised_tickets(caller).await?, None),
-            (View::MyTeam, true) => (Vec::new(), None),
-            _ => {
-                let base = view.filter(caller.agent_id, &teams);
+        let base = narrow.apply(view.filter(caller.agent_id, &teams));
+        let (tickets, next) = match (view, teams.is_empty(), base) {
+            (View::PromisesDue, _, _) => {
+                let mut tickets = self.promised_tickets(caller).await?;
+                tickets.retain(|t| narrow.admits(t));
+                (tickets, None)
+            }
+            (View::MyTeam, true, _) | (_, _, None) => (Vec::new(), None),
+            (_, _, Some(base)) => {
                 let sort = if view.by_due() { base.sort } else { sort };
                 let filter = TicketFilter {
                     sort,

@@ -26,8 +26,10 @@ pub struct TicketDoc {
     pub tags: Vec<String>,
     /// Its messages in order.
     pub messages: Vec<MessageDoc>,
-    /// The file names of its attachments.
+    /// The file names of the attachments the customer sees.
     pub attachments: Vec<String>,
+    /// The file names of the attachments of internal notes.
+    pub note_attachments: Vec<String>,
     /// When it was opened (UTC µs).
     pub created_at: i64,
     /// When it last changed (UTC µs).
@@ -46,6 +48,8 @@ pub struct MessageDoc {
     pub sender_address: Option<String>,
     /// The visible text (no quoted history, no signature).
     pub text: String,
+    /// An internal note: indexed apart, never searched for a customer.
+    pub internal: bool,
 }
 
 /// The most text of one ticket that is indexed (bytes); past it a ticket's
@@ -58,19 +62,18 @@ impl TicketDoc {
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, self.id as u64);
         d.add_text(f.subject, &self.subject);
-        let mut body = String::new();
-        for m in &self.messages {
-            if body.len() + m.text.len() > MAX_BODY {
-                break;
-            }
-            if !body.is_empty() {
-                body.push_str("\n\n");
-            }
-            body.push_str(&m.text);
-        }
+        let (body, notes) = self.texts();
         d.add_text(f.subject_pairs, &self.subject);
         d.add_text(f.body_pairs, &body);
         d.add_text(f.body, body);
+        d.add_text(f.notes_pairs, &notes);
+        d.add_text(f.notes, notes);
+        for a in &self.note_attachments {
+            d.add_text(f.notes, a);
+        }
+        for m in self.messages.iter().filter(|m| m.internal) {
+            d.add_text(f.notes, &m.sender_name);
+        }
         d.add_text(f.people, &self.customer_name);
         d.add_text(f.customer, &self.customer_name);
         for a in &self.customer_addresses {
@@ -80,6 +83,7 @@ impl TicketDoc {
         let mut senders: Vec<(&str, Option<&str>)> = self
             .messages
             .iter()
+            .filter(|m| !m.internal)
             .map(|m| (m.sender_name.as_str(), m.sender_address.as_deref()))
             .collect();
         senders.sort_unstable();
@@ -114,5 +118,22 @@ impl TicketDoc {
         d.add_i64(f.updated_at, self.updated_at);
         d.add_i64(f.due_at, self.due_at.unwrap_or(crate::schema::NO_DUE));
         d
+    }
+
+    /// The public messages' text and the internal notes' text, each in
+    /// order, together at most [`MAX_BODY`] bytes.
+    fn texts(&self) -> (String, String) {
+        let (mut body, mut notes) = (String::new(), String::new());
+        for m in &self.messages {
+            if body.len() + notes.len() + m.text.len() > MAX_BODY {
+                break;
+            }
+            let text = if m.internal { &mut notes } else { &mut body };
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&m.text);
+        }
+        (body, notes)
     }
 }

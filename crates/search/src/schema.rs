@@ -89,12 +89,17 @@ pub struct Fields {
     pub id: Field,
     /// The subject, stemmed and stored (snippets).
     pub subject: Field,
-    /// Every message's visible text, stemmed and stored (snippets).
+    /// Every public message's visible text, stemmed and stored (snippets).
     pub body: Field,
     /// The subject's adjacent word pairs (no positions).
     pub subject_pairs: Field,
     /// The messages' adjacent word pairs (no positions).
     pub body_pairs: Field,
+    /// Internal notes' text and their files' names, stemmed and stored:
+    /// agents search them, customers never do.
+    pub notes: Field,
+    /// The notes' adjacent word pairs (no positions).
+    pub notes_pairs: Field,
     /// Names and addresses of the customer and the senders.
     pub people: Field,
     /// Tags and attachment file names, stemmed.
@@ -161,7 +166,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
         subject: b.add_text_field("subject", text(STEMMED, true)),
         body: b.add_text_field("body", text(STEMMED, true)),
         subject_pairs: b.add_text_field("subject_word_pairs", pairs.clone()),
-        body_pairs: b.add_text_field("body_word_pairs", pairs),
+        body_pairs: b.add_text_field("body_word_pairs", pairs.clone()),
+        notes: b.add_text_field("notes", text(STEMMED, true)),
+        notes_pairs: b.add_text_field("notes_word_pairs", pairs),
         people: b.add_text_field("people", text(FOLDED, false)),
         extra: b.add_text_field("extra", text(STEMMED, false)),
         customer: b.add_text_field("customer", text(FOLDED, false)),

@@ -152,6 +152,7 @@ fn compile(
     ctx: &Context,
 ) -> (Box<dyn TQuery>, Option<Box<dyn TQuery>>) {
     let f = &opened.fields;
+    let notes = ctx.customer.is_none();
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut highlight: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut together = None;
@@ -166,11 +167,11 @@ fn compile(
         let q = match &clause.term {
             QTerm::Word(text) | QTerm::Phrase(text) => {
                 if !clause.negated
-                    && let Some(words) = any_text(opened, None, text)
+                    && let Some(words) = any_text(opened, None, text, notes)
                 {
                     highlight.push((Occur::Should, words));
                 }
-                any_text(opened, Some(searcher), text)
+                any_text(opened, Some(searcher), text, notes)
             }
             // A filter narrows; it does not rank (and its score would be
             // one more number to compute for every document it lets through).
@@ -336,21 +337,30 @@ fn paired_query(field: Field, pairs: Field, words: &[String]) -> Option<Box<dyn 
     Some(Box::new(BooleanQuery::new(must)))
 }
 
-/// Words or a phrase in any text field; the subject weighs double. With
+/// Words or a phrase in any text field (the internal notes' only when
+/// `notes`: never for a customer); the subject weighs double. With
 /// `searcher`, phrases go through the pair fields and a single word leaves
 /// out the fields that do not hold it, so its fields' union stays a union
 /// of terms that block-max WAND can prune (an absent term would turn it
 /// off); without, the words as they are (for highlighting).
-fn any_text(opened: &Opened, searcher: Option<&Searcher>, text: &str) -> Option<Box<dyn TQuery>> {
+fn any_text(
+    opened: &Opened,
+    searcher: Option<&Searcher>,
+    text: &str,
+    notes: bool,
+) -> Option<Box<dyn TQuery>> {
     let f = &opened.fields;
     let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut any_words = false;
-    for (field, pairs, boost) in [
+    let fields = [
         (f.subject, Some(f.subject_pairs), 2.0),
         (f.body, Some(f.body_pairs), 1.0),
         (f.people, None, 1.0),
         (f.extra, None, 1.0),
-    ] {
+        (f.notes, Some(f.notes_pairs), 1.0),
+    ];
+    let fields = if notes { &fields[..] } else { &fields[..4] };
+    for &(field, pairs, boost) in fields {
         let words = words(opened, field, text);
         any_words |= !words.is_empty();
         let q = match (searcher, pairs, words.as_slice()) {
@@ -387,7 +397,9 @@ fn clause_query(opened: &Opened, clause: &Clause, ctx: &Context) -> Option<Box<d
     let f = &opened.fields;
     let nothing = || Some(Box::new(EmptyQuery) as Box<dyn TQuery>);
     match &clause.term {
-        QTerm::Word(text) | QTerm::Phrase(text) => any_text(opened, None, text),
+        QTerm::Word(text) | QTerm::Phrase(text) => {
+            any_text(opened, None, text, ctx.customer.is_none())
+        }
         QTerm::Status(s) => Some(term_str(f.status, s.as_str())),
         QTerm::Owner(OwnerRef::Me) => match ctx.me {
             Some(me) => Some(term_u64(f.owner, me)),
@@ -449,6 +461,9 @@ struct Snippets {
     subject: Highlighter,
     /// Picks and marks the messages' fragment.
     body: Highlighter,
+    /// Picks and marks the internal notes' fragment (agents only: a
+    /// customer's query never names the notes' field).
+    notes: Highlighter,
     fields: Fields,
 }
 
@@ -461,6 +476,7 @@ impl Snippets {
         let fields = opened.fields;
         let mut subject_terms = HashMap::new();
         let mut body_terms = Vec::new();
+        let mut note_terms = Vec::new();
         if let Some(q) = highlight {
             q.query_terms(&mut |term, _| {
                 if let Some(text) = term.value().as_str() {
@@ -468,21 +484,24 @@ impl Snippets {
                         subject_terms.insert(text.to_string(), 1.0);
                     } else if term.field() == fields.body {
                         body_terms.push((term.clone(), text.to_string()));
+                    } else if term.field() == fields.notes {
+                        note_terms.push((term.clone(), text.to_string()));
                     }
                 }
             });
         }
-        // Rarer words weigh more, as in tantivy's snippet generator.
-        let mut weights = HashMap::new();
-        for (term, text) in body_terms {
-            let doc_freq = searcher.doc_freq(&term)?;
-            if doc_freq > 0 {
-                weights.insert(text, 1.0 / (1.0 + doc_freq as f32));
-            }
-        }
         Ok(Snippets {
             subject: Highlighter::new(subject_terms, opened.language, SNIPPET_BYTES),
-            body: Highlighter::new(weights, opened.language, SNIPPET_BYTES),
+            body: Highlighter::new(
+                weights(searcher, body_terms)?,
+                opened.language,
+                SNIPPET_BYTES,
+            ),
+            notes: Highlighter::new(
+                weights(searcher, note_terms)?,
+                opened.language,
+                SNIPPET_BYTES,
+            ),
             fields,
         })
     }
@@ -494,16 +513,42 @@ impl Snippets {
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         let ranges = self.subject.marks(subject);
-        let body = if self.body.is_empty() {
-            String::new()
-        } else {
-            let text = doc
-                .get_first(self.fields.body)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let fragment = self.body.fragment(text.trim());
-            html::mark(&fragment.text, &fragment.marks)
-        };
+        let mut body = fragment(&mut self.body, doc, self.fields.body);
+        if body.is_empty() {
+            body = fragment(&mut self.notes, doc, self.fields.notes);
+        }
         (html::mark(subject, &ranges), body)
     }
+}
+
+/// Rarer words weigh more, as in tantivy's snippet generator.
+fn weights(
+    searcher: &Searcher,
+    terms: Vec<(Term, String)>,
+) -> Result<HashMap<String, f32>, SearchError> {
+    let mut weights = HashMap::new();
+    for (term, text) in terms {
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            weights.insert(text, 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    Ok(weights)
+}
+
+/// The marked, escaped fragment of `field`'s first text; empty when none
+/// of the highlighter's words is in it.
+fn fragment(highlighter: &mut Highlighter, doc: &TantivyDocument, field: Field) -> String {
+    if highlighter.is_empty() {
+        return String::new();
+    }
+    let text = doc
+        .get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let fragment = highlighter.fragment(text.trim());
+    if fragment.marks.is_empty() {
+        return String::new();
+    }
+    html::mark(&fragment.text, &fragment.marks)
 }

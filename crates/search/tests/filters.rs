@@ -19,6 +19,7 @@ fn ticket(id: i64, status: &str, team: Option<i64>, text: &str) -> TicketDoc {
             sender_name: "Ana Silva".into(),
             sender_address: None,
             text: text.into(),
+            internal: false,
         }],
         created_at: 1_000,
         updated_at: 1_000 + id,

@@ -21,6 +21,7 @@ fn ticket(id: i64, subject: &str, text: &str) -> TicketDoc {
             sender_name: "Ana Silva".into(),
             sender_address: Some("ana@example.net".into()),
             text: text.into(),
+            internal: false,
         }],
         created_at: 1_000,
         updated_at: 1_000 + id,

@@ -142,6 +142,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transfer_teams",
         include_str!("../migrations/0031_transfer_teams.sql"),
     ),
+    (
+        32,
+        "throttle_groups",
+        include_str!("../migrations/0032_throttle_groups.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
@@ -218,6 +223,9 @@ impl Store {
             }
             if *version == crate::report_cells::MIGRATION {
                 crate::report_cells::sum_all(&mut tx).await?;
+            }
+            if *version == crate::throttle::MIGRATION {
+                crate::throttle::group_every_key(&mut tx).await?;
             }
             if *version == crate::team_removal::MIGRATION {
                 crate::team_removal::record_every_transfer(&mut tx).await?;

@@ -9,7 +9,7 @@
 //! harmless.
 
 use crate::{Store, StoreError};
-use rapport_core::{AuthorKind, CustomerId, Ticket, TicketId, Timestamp};
+use rapport_core::{AuthorKind, CustomerId, MessageKind, Ticket, TicketId, Timestamp};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use std::collections::HashMap;
 
@@ -35,8 +35,10 @@ pub struct SearchSource {
     pub customer_addresses: Vec<String>,
     /// Its messages, oldest first.
     pub messages: Vec<SourceMessage>,
-    /// Its attachments' file names.
+    /// The file names of the attachments the customer sees.
     pub attachments: Vec<String>,
+    /// The file names of the attachments of internal notes.
+    pub note_attachments: Vec<String>,
     /// When its earliest running response target falls due, if one runs.
     pub due_at: Option<Timestamp>,
 }
@@ -44,6 +46,8 @@ pub struct SearchSource {
 /// One message as the index reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceMessage {
+    /// Public, or an internal note (never searched for a customer).
+    pub kind: MessageKind,
     /// Who wrote it.
     pub author_kind: AuthorKind,
     /// The author's name, when known.
@@ -277,13 +281,15 @@ impl Store {
             due.insert(row.try_get("id")?, Timestamp(row.try_get("sla_due_at")?));
         }
         let messages = sqlx::query(AssertSqlSafe(format!(
-            "SELECT ticket_id, author_kind, author_id, body_text FROM messages \
+            "SELECT ticket_id, kind, author_kind, author_id, body_text FROM messages \
              WHERE ticket_id IN ({list}) ORDER BY ticket_id, id"
         )))
         .fetch_all(&self.read)
         .await?;
         let attachments = sqlx::query(AssertSqlSafe(format!(
-            "SELECT ticket_id, file_name FROM attachments WHERE ticket_id IN ({list}) ORDER BY id"
+            "SELECT a.ticket_id, a.file_name, m.kind FROM attachments a \
+             LEFT JOIN messages m ON m.id = a.message_ref \
+             WHERE a.ticket_id IN ({list}) ORDER BY a.id"
         )))
         .fetch_all(&self.read)
         .await?;
@@ -317,6 +323,7 @@ impl Store {
                     customer_addresses: addresses,
                     messages: Vec::new(),
                     attachments: Vec::new(),
+                    note_attachments: Vec::new(),
                     due_at,
                 },
             );
@@ -338,6 +345,7 @@ impl Store {
                 _ => (String::new(), None),
             };
             source.messages.push(SourceMessage {
+                kind: crate::rows::parse(&row.try_get::<String, _>("kind")?)?,
                 author_kind,
                 author_name,
                 author_address,
@@ -347,7 +355,19 @@ impl Store {
         for row in &attachments {
             let ticket_id: Option<i64> = row.try_get("ticket_id")?;
             if let Some(source) = ticket_id.and_then(|t| sources.get_mut(&t)) {
-                source.attachments.push(row.try_get("file_name")?);
+                let kind: Option<String> = row.try_get("kind")?;
+                let internal = match kind {
+                    Some(kind) => {
+                        crate::rows::parse::<MessageKind>(&kind)? == MessageKind::Internal
+                    }
+                    None => false,
+                };
+                let names = if internal {
+                    &mut source.note_attachments
+                } else {
+                    &mut source.attachments
+                };
+                names.push(row.try_get("file_name")?);
             }
         }
         let mut out: Vec<SearchSource> = sources.into_values().collect();

@@ -5,7 +5,30 @@
 
 use crate::{Store, StoreError};
 use rapport_core::Timestamp;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+/// The migration that adds `key_group`; applying it fills the column.
+pub(crate) const MIGRATION: i64 = 32;
+
+/// A key's group: the key up to and including its last colon.
+fn group_of(key: &str) -> &str {
+    key.rfind(':').map_or("", |i| &key[..=i])
+}
+
+/// Fills `key_group` for the rows written before it existed.
+pub(crate) async fn group_every_key(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM login_throttle")
+        .fetch_all(&mut *conn)
+        .await?;
+    for key in keys {
+        sqlx::query("UPDATE login_throttle SET key_group = $1 WHERE key = $2")
+            .bind(group_of(&key))
+            .bind(&key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
 
 /// The failures recorded for one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +86,12 @@ impl Store {
         if keys.is_empty() {
             return Ok(());
         }
-        let (at, forget) = (keys.len() + 1, keys.len() + 2);
-        let rows: Vec<String> = (1..=keys.len())
-            .map(|i| format!("(${i}, 1, ${at})"))
+        let (at, forget) = (2 * keys.len() + 1, 2 * keys.len() + 2);
+        let rows: Vec<String> = (0..keys.len())
+            .map(|i| format!("(${}, ${}, 1, ${at})", 2 * i + 1, 2 * i + 2))
             .collect();
         let sql = format!(
-            "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES {} \
+            "INSERT INTO login_throttle (key, key_group, failures, last_failure_at) VALUES {} \
              ON CONFLICT (key) DO UPDATE SET \
              failures = CASE WHEN login_throttle.last_failure_at < ${forget} THEN 1 \
              ELSE login_throttle.failures + 1 END, \
@@ -77,7 +100,7 @@ impl Store {
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for key in keys {
-            query = query.bind(*key);
+            query = query.bind(*key).bind(group_of(key));
         }
         query.bind(now.0).bind(since.0).execute(&self.write).await?;
         Ok(())
@@ -92,8 +115,9 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets these keys and every key that starts with `prefix` (the
-    /// failures counted against one account).
+    /// Forgets these keys and every key of the group `prefix` (a key's
+    /// group is the key up to and including its last colon: `pair:<hash>:`,
+    /// the failures counted against one account from each client).
     pub async fn clear_throttle_keys(
         &self,
         keys: &[&str],
@@ -107,14 +131,9 @@ impl Store {
                 .await?
                 .rows_affected();
         }
-        // Hex digits and colons only: nothing LIKE would read as a pattern.
-        if !prefix.is_empty()
-            && prefix
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == ':')
-        {
-            cleared += sqlx::query("DELETE FROM login_throttle WHERE key LIKE $1")
-                .bind(format!("{prefix}%"))
+        if !prefix.is_empty() {
+            cleared += sqlx::query("DELETE FROM login_throttle WHERE key_group = $1")
+                .bind(prefix)
                 .execute(&self.write)
                 .await?
                 .rows_affected();

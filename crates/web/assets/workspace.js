@@ -142,14 +142,55 @@
       // The coach reads the draft as it is typed; its suggestion is applied
       // in one click; the promises it finds are decided in the form.
       var coachTimer = null;
+      // The findings are marked in place: a backdrop behind the (transparent)
+      // draft repeats its text, each finding's span in a <mark>.
+      var wrap = document.createElement("div");
+      wrap.className = "marked";
+      var back = document.createElement("div");
+      back.className = "backdrop";
+      back.setAttribute("aria-hidden", "true");
+      reply.parentNode.insertBefore(wrap, reply);
+      wrap.appendChild(back);
+      wrap.appendChild(reply);
+      var markDraft = function () {
+        var text = reply.value, at = 0;
+        back.textContent = "";
+        var found = document.querySelectorAll("#coach .findings li[data-start]");
+        var spans = Array.prototype.map.call(found, function (li) {
+          return { start: +li.getAttribute("data-start"), end: +li.getAttribute("data-end"), quote: li.getAttribute("data-quote"), kind: li.className };
+        });
+        // The gravest and narrowest first; a span over the whole draft (a
+        // missing closing) or over a marked one is left to the list.
+        var rank = { block: 0, warn: 1, hint: 2 };
+        var picked = [];
+        spans.sort(function (a, b) { return (rank[a.kind] - rank[b.kind]) || ((a.end - a.start) - (b.end - b.start)); });
+        spans.forEach(function (s) {
+          if (s.end <= s.start || s.end - s.start >= text.trim().length || text.slice(s.start, s.end) !== s.quote) { return; }
+          if (picked.some(function (p) { return s.start < p.end && p.start < s.end; })) { return; }
+          picked.push(s);
+        });
+        picked.sort(function (a, b) { return a.start - b.start; }).forEach(function (s) {
+          back.appendChild(document.createTextNode(text.slice(at, s.start)));
+          var mark = document.createElement("mark");
+          mark.className = s.kind;
+          mark.textContent = text.slice(s.start, s.end);
+          back.appendChild(mark);
+          at = s.end;
+        });
+        back.appendChild(document.createTextNode(text.slice(at) + "\n"));
+        back.scrollTop = reply.scrollTop;
+      };
+      reply.addEventListener("scroll", function () { back.scrollTop = reply.scrollTop; });
       var coach = function () {
         coachTimer = null;
         var current = document.getElementById("coach");
         if (!current) { return; }
-        post(current.getAttribute("data-coach"), { draft: reply.value }).then(function (r) {
+        var draft = reply.value;
+        post(current.getAttribute("data-coach"), { draft: draft }).then(function (r) {
           return r.ok ? r.text() : null;
         }).then(function (html) {
-          if (!html) { return; }
+          // An answer about an older draft is dropped: a newer check follows.
+          if (!html || reply.value !== draft) { return; }
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("coach");
           var now = document.getElementById("coach");
           if (!fresh || !now) { return; }
@@ -159,10 +200,12 @@
             fresh.querySelectorAll("select, input").forEach(function (f) { if (kept[f.name] !== undefined) { f.value = kept[f.name]; } });
           }
           now.replaceWith(fresh);
+          markDraft();
         }).catch(function () {});
       };
       var coachSoon = function () { if (coachTimer) { clearTimeout(coachTimer); } coachTimer = setTimeout(coach, 600); };
-      reply.addEventListener("input", coachSoon);
+      reply.addEventListener("input", function () { back.textContent = reply.value + "\n"; coachSoon(); });
+      markDraft();
       if (reply.value.trim() !== "") { coach(); }
       document.addEventListener("click", function (e) {
         var button = e.target.closest && e.target.closest("button.apply");

@@ -4,9 +4,12 @@
 //!
 //! Off CI, a missing browser or axe-core (`RAPPORT_AXE_JS`, the path of
 //! `axe.min.js`; `.ci/run` installs it) skips the test with a loud SKIPPED;
-//! with `CI=true` it is a failure. Screenshots of the inbox, a ticket page
-//! and the portal are written to `RAPPORT_SCREENSHOTS` (default: a
-//! `screenshots` folder in Cargo's temporary directory for tests).
+//! with `CI=true` it is a failure. Screenshots are written to
+//! `RAPPORT_SCREENSHOTS` (default: a `screenshots` folder in Cargo's
+//! temporary directory for tests): `inbox` and `ticket` by
+//! `an_agent_works_a_mailed_in_ticket_and_the_coach_speaks_up`,
+//! `ticket-coach` and `portal` by scenario 1
+//! (`a_portal_request_is_taken_coached_sent_and_answered_live`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 #[path = "api/harness.rs"]
@@ -19,6 +22,10 @@ mod admin;
 mod languages;
 #[path = "browser/notifications.rs"]
 mod notifications;
+#[path = "browser/scenarios.rs"]
+mod scenarios;
+#[path = "browser/ui.rs"]
+mod ui;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use harness::{Backend, Harness};
@@ -73,13 +80,24 @@ struct Session {
 
 /// A new browser session on chromedriver.
 async fn connect(driver_url: &str) -> Client {
+    connect_with(driver_url, &[]).await
+}
+
+/// A new browser session on chromedriver, Chromium started with `extra`
+/// switches too (`--force-dark-mode`: the system setting is dark).
+async fn connect_with(driver_url: &str, extra: &[&str]) -> Client {
+    let mut args = vec![
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,860",
+    ];
+    args.extend_from_slice(extra);
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,860"]
-        }),
+        json!({ "binary": CHROMIUM, "args": args }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(connector)
@@ -171,105 +189,184 @@ impl Session {
 
     /// Fails if an attacker's script ran: a dialog is open or the marker is set.
     async fn no_script_ran(&self, page: &str) {
-        if let Ok(text) = self.client.get_alert_text().await {
-            panic!("{page}: a dialog opened: {text}");
-        }
-        let ran = self
-            .client
-            .execute("return window.__xss === 1;", vec![])
-            .await
-            .unwrap();
-        assert_eq!(ran, Value::Bool(false), "{page}: an injected script ran");
+        no_script_ran_in(&self.client, page).await;
     }
 
     async fn fill(&self, css: &str, text: &str) {
-        let field = self.client.find(Locator::Css(css)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        fill_in(&self.client, css, text).await;
     }
 
     async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click_in(&self.client, css).await;
     }
 
     /// Clicks something that loads a new page, and waits until it has.
     async fn follow(&self, css: &str) {
-        self.client
-            .execute("window.__leaving = 1;", vec![])
-            .await
-            .unwrap();
-        self.click(css).await;
-        for _ in 0..100 {
-            let done = self
-                .client
-                .execute(
-                    "return window.__leaving === undefined && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            if matches!(done, Ok(Value::Bool(true))) {
-                self.no_script_ran(css).await;
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("clicking {css} loaded no page");
+        follow_in(&self.client, css).await;
     }
 
     async fn text(&self) -> String {
-        self.client
-            .find(Locator::Css("main"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        main_text(&self.client).await
     }
 
     /// Runs axe-core on the page; fails on serious or critical violations.
     async fn accessible(&self, page: &str) {
-        self.client.execute(&self.axe, vec![]).await.unwrap();
-        let found = self
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];\
-                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations\
-                   .filter(v => v.impact === 'serious' || v.impact === 'critical')\
-                   .map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            found,
-            json!([]),
-            "{page}: serious or critical accessibility violations"
-        );
+        accessible_in(&self.client, &self.axe, page).await;
     }
 
     async fn screenshot(&self, name: &str) {
-        let dir = std::env::var("RAPPORT_SCREENSHOTS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let png = self.client.screenshot().await.unwrap();
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        eprintln!("screenshot: {}", path.display());
+        screenshot_of(&self.client, name).await;
     }
 
     async fn sign_in(&self, email: &str) {
-        self.goto("/app/sign-in").await;
-        self.fill("#email", email).await;
-        self.fill("#password", "correct horse battery").await;
-        self.follow("main button[type=submit]").await;
+        sign_in_as(&self.client, &self.base, email).await;
     }
+
+    /// A second browser, for another person, on this server.
+    async fn another_browser(&self) -> Client {
+        connect(&self.driver_url).await
+    }
+}
+
+/// Runs axe-core (the script `axe`) on the page in `client`; fails on
+/// serious or critical violations.
+async fn accessible_in(client: &Client, axe: &str, page: &str) {
+    client.execute(axe, vec![]).await.unwrap();
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations\
+               .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+               .map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        json!([]),
+        "{page}: serious or critical accessibility violations"
+    );
+}
+
+/// Writes what `client` shows to `<name>.png` in `RAPPORT_SCREENSHOTS`
+/// (default: `screenshots` in Cargo's temporary folder for tests).
+async fn screenshot_of(client: &Client, name: &str) {
+    let dir = std::env::var("RAPPORT_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).unwrap();
+    eprintln!("screenshot: {}", path.display());
+}
+
+/// Fails if an attacker's script ran in `client`: a dialog is open or the
+/// marker is set.
+async fn no_script_ran_in(client: &Client, page: &str) {
+    if let Ok(text) = client.get_alert_text().await {
+        panic!("{page}: a dialog opened: {text}");
+    }
+    let ran = client
+        .execute("return window.__xss === 1;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(ran, Value::Bool(false), "{page}: an injected script ran");
+}
+
+/// Types `text` into the field `css` of `client`'s page, replacing its value.
+async fn fill_in(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks the element `css` of `client`'s page.
+async fn click_in(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks something in `client` that loads a new page, and waits until it has.
+async fn follow_in(client: &Client, css: &str) {
+    client
+        .execute("window.__leaving = 1;", vec![])
+        .await
+        .unwrap();
+    click_in(client, css).await;
+    for _ in 0..100 {
+        let done = client
+            .execute(
+                "return window.__leaving === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if matches!(done, Ok(Value::Bool(true))) {
+            no_script_ran_in(client, css).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("clicking {css} loaded no page");
+}
+
+/// The text of the page's `main`.
+async fn main_text(client: &Client) -> String {
+    client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Signs `client` in to the workspace as the agent `email`.
+async fn sign_in_as(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/app/sign-in")).await.unwrap();
+    fill_in(client, "#email", email).await;
+    fill_in(client, "#password", "correct horse battery").await;
+    follow_in(client, "main button[type=submit]").await;
+}
+
+/// Chooses a photo of the damage (a one-pixel PNG called `name`, written to
+/// a temporary folder that is returned for removal) in the file field `css`.
+async fn attach_photo(client: &Client, css: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(harness::unique("photo"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join(name);
+    std::fs::write(&photo, PNG_1X1).unwrap();
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
+    dir
+}
+
+/// The newest one-time sign-in link in the outbox (the mail the run sent),
+/// as a path on the server.
+async fn newest_sign_in_link(h: &Harness) -> String {
+    let pool = sqlx::AnyPool::connect(&h.database_url).await.unwrap();
+    let raw: Vec<u8> =
+        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    let text = String::from_utf8_lossy(&raw)
+        .replace("=\r\n", "")
+        .replace("=3D", "=");
+    let start = text.find("/portal/link/pl_").expect("a link in the mail");
+    text[start..start + "/portal/link/".len() + 67].to_string()
 }
 
 /// A customer's mail with an attachment, ingested as the MTA pipe would.
@@ -322,17 +419,32 @@ in_browser!(
     a_customer_asks_in_the_portal_and_signs_in_by_link,
     hostile_text_never_runs_on_any_page,
     two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped,
-    the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied,
     a_customer_answers_the_survey_by_its_link,
     the_reports_page_draws_its_charts_with_tables_beside_them,
     the_admin_pages_keep_hostile_text_inert_and_pass_axe,
     the_workspace_walks_in_german_and_passes_axe,
     hostile_words_in_notifications_never_run,
+    a_portal_request_is_taken_coached_sent_and_answered_live,
+    a_transfer_needs_its_note_and_reaches_the_other_agent_live,
+    the_keyboard_moves_opens_and_acts,
+    the_live_list_keeps_place_and_ticks_and_counts_follow,
+    the_inbox_and_a_ticket_fit_a_phone,
+    the_dark_theme_follows_the_system_and_passes_axe,
+    the_customer_panel_marks_bouncing_and_lists_other_tickets,
 );
 
 use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
 use languages::the_workspace_walks_in_german_and_passes_axe;
 use notifications::hostile_words_in_notifications_never_run;
+use scenarios::{
+    a_portal_request_is_taken_coached_sent_and_answered_live,
+    a_transfer_needs_its_note_and_reaches_the_other_agent_live,
+};
+use ui::{
+    the_customer_panel_marks_bouncing_and_lists_other_tickets,
+    the_dark_theme_follows_the_system_and_passes_axe, the_inbox_and_a_ticket_fit_a_phone,
+    the_keyboard_moves_opens_and_acts, the_live_list_keeps_place_and_ticks_and_counts_follow,
+};
 
 /// A lead's report page: filters, SVG charts with text alternatives, each
 /// chart's figures in a table, CSV links; an agent's page is their own
@@ -563,37 +675,18 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     s.fill("#description", "The screen cracked on day two.")
         .await;
     // A photo of the damage goes with it.
-    let photo = std::env::temp_dir().join(format!("{}-crack.png", harness::unique("photo")));
-    std::fs::write(&photo, PNG_1X1).unwrap();
-    s.client
-        .find(Locator::Css("#files"))
-        .await
-        .unwrap()
-        .send_keys(&photo.display().to_string())
-        .await
-        .unwrap();
+    let photo = attach_photo(&s.client, "#files", "crack.png").await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
     s.follow("main button[type=submit]").await;
-    let _ = std::fs::remove_file(&photo);
+    let _ = std::fs::remove_dir_all(&photo);
     assert!(s.text().await.contains("Check your mail"));
     s.accessible("portal sent").await;
     s.goto("/portal/contact").await;
     s.accessible("portal contact").await;
     s.goto("/portal/sign-in").await;
     s.accessible("portal sign-in").await;
-    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
-    let raw: Vec<u8> =
-        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    let text = String::from_utf8_lossy(&raw)
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
-    let start = text.find("/portal/link/pl_").expect("a link in the mail");
-    let link = &text[start..start + "/portal/link/".len() + 67];
-    s.goto(link).await;
+    let link = newest_sign_in_link(&s.h).await;
+    s.goto(&link).await;
     s.follow("main button[type=submit]").await;
     let list = s.text().await;
     assert!(list.contains("Cracked screen"), "{list}");
@@ -601,7 +694,6 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     s.follow("a[href^='/portal/tickets/']").await;
     assert!(s.text().await.contains("The screen cracked on day two."));
     s.accessible("portal ticket page").await;
-    s.screenshot("portal").await;
     let mine = s.client.current_url().await.unwrap();
     let id = mine
         .path()
@@ -615,6 +707,26 @@ async fn a_customer_asks_in_the_portal_and_signs_in_by_link(s: &Session) {
     let other = s.text().await;
     assert!(other.contains("Not found"), "{other}");
     assert!(!other.contains("Private"));
+    // Her own file opens; another customer's, by its number, does not.
+    let file_of = |ticket: i64| async move {
+        let files =
+            s.h.store
+                .attachments_of_ticket(rapport_core::TicketId(ticket), None, 10)
+                .await
+                .unwrap();
+        files.first().expect("a file on the ticket").id
+    };
+    let own = file_of(id.parse().unwrap()).await;
+    let zeds = file_of(foreign).await;
+    let status = |file: i64| {
+        format!(
+            "const done = arguments[0]; fetch('/portal/attachments/{file}').then(r => done(r.status));"
+        )
+    };
+    let own = s.client.execute_async(&status(own), vec![]).await.unwrap();
+    assert_eq!(own, json!(200), "the customer's own photo");
+    let zeds = s.client.execute_async(&status(zeds), vec![]).await.unwrap();
+    assert_eq!(zeds, json!(404), "another customer's file is not found");
     // The agent sees the photo itself on the ticket.
     s.sign_in("agent@test.example").await;
     s.goto(&format!("/app/tickets/{id}")).await;
@@ -687,19 +799,7 @@ async fn hostile_text_never_runs_on_any_page(s: &Session) {
         .request_sign_in_link("eve@example.com", None, rapport_app::i18n::Lang::En)
         .await
         .unwrap();
-    let pool = sqlx::AnyPool::connect(&s.h.database_url).await.unwrap();
-    let raw: Vec<u8> =
-        sqlx::query_scalar("SELECT raw FROM outbox WHERE kind = 'sign_in_link' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
-    let text = String::from_utf8_lossy(&raw)
-        .replace("=\r\n", "")
-        .replace("=3D", "=");
-    let start = text.find("/portal/link/pl_").unwrap();
-    s.goto(&text[start..start + "/portal/link/".len() + 67])
-        .await;
+    s.goto(&newest_sign_in_link(&s.h).await).await;
     s.follow("main button[type=submit]").await;
     s.no_script_ran("portal list").await;
     s.goto(&format!("/portal/tickets/{id}")).await;
@@ -735,26 +835,8 @@ async fn two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped(
     s.sign_in("agent@test.example").await;
     s.goto(&at).await;
     // A second agent (a lead) opens the same ticket in another browser.
-    let lead = connect(&s.driver_url).await;
-    lead.goto(&format!("{}/app/sign-in", s.base)).await.unwrap();
-    lead.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("lead@test.example")
-        .await
-        .unwrap();
-    lead.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("correct horse battery")
-        .await
-        .unwrap();
-    lead.find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let lead = s.another_browser().await;
+    sign_in_as(&lead, &s.base, "lead@test.example").await;
     wait_for_text(&lead, "Mine", "the lead's inbox").await;
     lead.goto(&format!("{}{at}", s.base)).await.unwrap();
     wait_for_text(
@@ -860,77 +942,6 @@ async fn two_agents_on_one_ticket_see_each_other_and_the_second_send_is_stopped(
         3
     );
     let _ = lead.close().await;
-}
-
-async fn the_coach_marks_a_draft_as_it_is_typed_and_its_suggestion_is_applied(s: &Session) {
-    let id = mail_in(
-        &s.h,
-        "Ann Lee",
-        "ann@example.com",
-        "Kettle refund",
-        "<p>I want my money back.</p>",
-        "kettle.png",
-    )
-    .await;
-    s.sign_in("agent@test.example").await;
-    s.goto(&format!("/app/tickets/{id}")).await;
-    s.fill(
-        "#reply-body",
-        "Sorry Ann, that's our policy. I will send you a new kettle by Friday.",
-    )
-    .await;
-    let apply = s
-        .client
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("#coach button.apply"))
-        .await
-        .expect("the coach marks the draft as it is typed");
-    let coach = s
-        .client
-        .find(Locator::Css("#coach"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(coach.contains("that's our policy"), "{coach}");
-    assert!(coach.contains("Promises in this reply"), "{coach}");
-    s.accessible("ticket page with the coach").await;
-    s.screenshot("ticket-coach").await;
-    apply.click().await.unwrap();
-    let text = s
-        .client
-        .find(Locator::Css("#reply-body"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
-    assert!(!text.contains("that's our policy"), "{text}");
-    assert!(text.contains("What I can do is"), "{text}");
-    // The promise stays confirmed; the reply goes out with it.
-    s.client
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("#promise-action-0"))
-        .await
-        .unwrap();
-    s.fill(
-        "#reply-body",
-        "Hi Ann, I am sorry. I will send you a new kettle by Friday. Kind regards, Sam",
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    s.follow("#reply-form button[type=submit]").await;
-    assert!(s.text().await.contains("a new kettle by Friday"));
-    let (status, list) =
-        s.h.get(&format!("/api/v1/promises?ticket={id}"), &s.h.agent)
-            .await;
-    assert_eq!(status.as_u16(), 200);
-    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
-    s.no_script_ran("coach").await;
 }
 
 /// The survey link opened in a real browser shows the question and records

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use rapport_app::TicketSort;
 use rapport_app::i18n::Lang;
-use rapport_app::workspace::View;
+use rapport_app::workspace::{Narrow, View};
+use rapport_core::{Status, TeamId};
 use serde::Deserialize;
 
 /// A view's tab: key, title, count, whether it is shown.
@@ -52,6 +53,12 @@ struct InboxPage {
     agents: Vec<(i64, String)>,
     /// The statuses a bulk change offers.
     statuses: Vec<&'static str>,
+    /// The teams the filter offers: (id, name, chosen).
+    teams: Vec<(i64, String, bool)>,
+    /// The statuses the filter offers: (status, chosen).
+    filter_statuses: Vec<(&'static str, bool)>,
+    /// The filter as pager links repeat it (`&team=3&status=open`, or empty).
+    narrow_query: String,
 }
 
 /// The orders a view can be sorted in: (key, label, order).
@@ -88,6 +95,10 @@ pub fn view_title(lang: Lang, view: View) -> &'static str {
 pub struct InboxQuery {
     view: Option<String>,
     sort: Option<String>,
+    /// Only this team's tickets (its id).
+    team: Option<String>,
+    /// Only tickets in this status.
+    status: Option<String>,
     after: Option<String>,
     /// After a bulk action: tickets changed and refused.
     done: Option<usize>,
@@ -124,9 +135,21 @@ pub async fn inbox(
         })?,
     };
     let after = q.after.as_deref().map(parse_cursor).transpose()?;
+    let narrow = narrow(&q)?;
     let lang = agent.chrome.lang;
     let counts = s.app.view_counts(&agent.caller).await?;
-    let found = s.app.view_page(&agent.caller, view, sort, after).await?;
+    let found = s
+        .app
+        .view_page(&agent.caller, view, narrow, sort, after)
+        .await?;
+    let teams = s
+        .app
+        .teams(&agent.caller)
+        .await?
+        .into_iter()
+        .filter(|t| t.archived_at.is_none())
+        .map(|t| (t.id.0, t.name, Some(t.id) == narrow.team))
+        .collect();
     let ids: Vec<_> = found.tickets.iter().map(|t| t.id).collect();
     let mut here = s.app.presence(&agent.caller, &ids).await?;
     let views = counts
@@ -203,6 +226,12 @@ pub async fn inbox(
         rows,
         first_page: after.is_none(),
         next: found.next.map(|(k, i)| format!("{k}.{i}")),
+        teams,
+        filter_statuses: Status::ALL
+            .iter()
+            .map(|st| (st.as_str(), Some(*st) == narrow.status))
+            .collect(),
+        narrow_query: narrow_query(narrow),
     };
     Ok(page(StatusCode::OK, &template))
 }
@@ -214,4 +243,39 @@ fn parse_cursor(text: &str) -> Result<(i64, i64), PageError> {
         .ok_or_else(|| {
             crate::error::ApiError::refusal("after", rapport_app::msg!("error.page.cursor")).into()
         })
+}
+
+/// The team and status the filter form chose (empty: any).
+fn narrow(q: &InboxQuery) -> Result<Narrow, PageError> {
+    let team = match q.team.as_deref() {
+        None | Some("") => None,
+        Some(t) => Some(TeamId(t.parse().map_err(|_| {
+            crate::error::ApiError::refusal(
+                "team",
+                rapport_app::msg!("error.page.team", value = format!("{t:?}")),
+            )
+        })?)),
+    };
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(st) => Some(st.parse::<Status>().map_err(|_| {
+            crate::error::ApiError::refusal(
+                "status",
+                rapport_app::msg!("error.tickets.bad_status", status = format!("{st:?}")),
+            )
+        })?),
+    };
+    Ok(Narrow { team, status })
+}
+
+/// The filter as the pager's links repeat it.
+fn narrow_query(narrow: Narrow) -> String {
+    let mut query = String::new();
+    if let Some(team) = narrow.team {
+        query.push_str(&format!("&team={}", team.0));
+    }
+    if let Some(status) = narrow.status {
+        query.push_str(&format!("&status={}", status.as_str()));
+    }
+    query
 }

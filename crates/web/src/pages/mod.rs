@@ -74,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}/note", post(ticket::note))
         .route("/app/held-replies/{id}/undo", post(ticket::undo))
         .route("/app/tickets/{id}/assign-to-me", post(ticket::assign_to_me))
+        .route("/app/tickets/{id}/assign", post(ticket_fields::assign))
         .route("/app/tickets/{id}/transfer", post(ticket::transfer))
         .route("/app/tickets/{id}/status", post(ticket::status))
         .route("/app/tickets/{id}/presence", post(collisions::heartbeat))

@@ -76,6 +76,8 @@ struct TicketTemplate {
     blocked: bool,
     draft: String,
     can_take: bool,
+    /// Whether the reader may give an unowned ticket to someone else.
+    can_dispatch: bool,
     statuses: Vec<(&'static str, bool)>,
     agents: Vec<(i64, String)>,
     customer_name: String,
@@ -328,6 +330,10 @@ fn build(
         findings,
         draft: draft.text,
         can_take: ticket.owner_id.is_none(),
+        can_dispatch: agent
+            .caller
+            .require(rapport_core::Permission::DispatchAnyTicket, "")
+            .is_ok(),
         statuses: Status::ALL
             .iter()
             .map(|st| (st.as_str(), *st == ticket.status))

@@ -1,5 +1,6 @@
-//! The ticket page's priority and tags: plain forms through the same
-//! commands as `POST /api/v1/tickets/{id}/priority` and `/tags`.
+//! The ticket page's priority, tags and assignment: plain forms through the
+//! same commands as `POST /api/v1/tickets/{id}/priority`, `/tags` and
+//! `/assign`.
 
 use super::session::AgentPage;
 use super::ticket::finish;
@@ -8,7 +9,7 @@ use crate::state::AppState;
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
-use rapport_core::{Command, Priority, TicketId};
+use rapport_core::{AgentId, Command, Priority, TicketId};
 use serde::Deserialize;
 
 /// What the priority form sends.
@@ -66,6 +67,31 @@ pub async fn tags(
     let command = Command::Tag {
         add: split(&form.add),
         remove: split(&form.remove),
+    };
+    let result = s.app.command(&agent.caller, TicketId(id), command).await;
+    finish(&s, agent, TicketId(id), result.map(|_| ()), String::new()).await
+}
+
+/// What the assign form sends: the agent who takes the unowned ticket.
+#[derive(Deserialize)]
+pub struct AssignForm {
+    agent: String,
+}
+
+/// Gives an unowned ticket to an agent (an owned one moves by a transfer,
+/// with its hand-off note).
+pub async fn assign(
+    State(s): State<AppState>,
+    agent: AgentPage,
+    Id(id): Id,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, super::render::PageError> {
+    let to = form.agent.parse::<i64>().map_err(|_| {
+        crate::error::ApiError::refusal("agent", rapport_app::msg!("error.page.choose_agent"))
+    })?;
+    let command = Command::Assign {
+        agent: AgentId(to),
+        team: None,
     };
     let result = s.app.command(&agent.caller, TicketId(id), command).await;
     finish(&s, agent, TicketId(id), result.map(|_| ()), String::new()).await

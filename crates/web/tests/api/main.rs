@@ -39,4 +39,5 @@ mod team_history;
 mod team_races;
 mod templates;
 mod throttle;
+mod throttle_groups;
 mod undo_send;

@@ -274,6 +274,88 @@ async fn a_customer_searches_only_their_own_tickets(h: &Harness) {
     let _ = std::fs::remove_dir_all(indexer.stop().await);
 }
 
+/// Internal notes are searched by agents and never for a customer: not
+/// their words, not by excluding them, not their files, not in a snippet.
+async fn a_customer_never_finds_internal_notes(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("notes")).await;
+    let ticket = open(
+        h,
+        "Broken blender",
+        "ana@example.net",
+        "Ana Silva",
+        json!({}),
+    )
+    .await;
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{ticket}/messages"),
+            &h.agent,
+            json!({"kind": "note", "body": "Goodwill credit approved by Quillfeather, do not mention the blender recall."}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{ticket}/messages"),
+            &h.agent,
+            json!({"kind": "reply", "body": "We are sending a new blender today."}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    until(h, "quillfeather", |f| f.len() == 1).await;
+    // The agent finds the note, with its words in the snippet.
+    let (_, body) = search(h, &h.agent, "quillfeather").await;
+    let snippet = body["items"][0]["snippet_html"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(snippet.contains("<mark>Quillfeather</mark>"), "{body}");
+    assert_eq!(
+        ids(&search(h, &h.agent, "\"blender recall\"").await.1),
+        vec![ticket]
+    );
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    let customer = CustomerId(detail["ticket"]["customer_id"].as_i64().expect("customer"));
+    let portal = |q: &str| SearchRequest {
+        q: q.into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    for q in ["quillfeather", "\"blender recall\"", "goodwill credit"] {
+        let found = h
+            .app
+            .portal_search(customer, &portal(q))
+            .await
+            .expect("search");
+        assert!(found.hits.is_empty(), "{q} reaches a note");
+    }
+    // Excluding a note's word leaves the ticket found: the note is not read.
+    let found = h
+        .app
+        .portal_search(customer, &portal("blender -quillfeather"))
+        .await
+        .expect("search");
+    assert_eq!(found.hits.len(), 1);
+    // The customer's own words find it, and the snippet shows the reply, never the note.
+    let snippet = &found.hits[0].snippet_html;
+    assert!(
+        !snippet.to_lowercase().contains("quillfeather"),
+        "{snippet}"
+    );
+    assert!(!snippet.contains("recall"), "{snippet}");
+    let found = h
+        .app
+        .portal_search(customer, &portal("blender"))
+        .await
+        .expect("search");
+    assert_eq!(found.hits.len(), 1);
+    assert!(
+        !found.hits[0].snippet_html.contains("recall"),
+        "{}",
+        found.hits[0].snippet_html
+    );
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
 async fn malformed_queries_are_400_pointing_at_the_bad_part(h: &Harness) {
     let indexer = Indexer::start(&h.app, fresh_dir("errors")).await;
     for (q, span) in [
@@ -559,8 +641,9 @@ async fn due_and_breached_follow_the_clocks(h: &Harness) {
     } else {
         "tomorrow" // opened in the last half hour of a UTC day
     };
+    // Until the paused ticket's status change is indexed it is still due.
     let found = eventually(h, &format!("parcel due:{day_word}"), |f| {
-        f.contains(&running)
+        f.contains(&running) && !f.contains(&paused)
     })
     .await;
     assert_eq!(found, vec![running], "due:{day_word}");
@@ -604,6 +687,7 @@ both_backends!(
     filters_narrow_the_results,
     roles_and_scopes_limit_search,
     a_customer_searches_only_their_own_tickets,
+    a_customer_never_finds_internal_notes,
     malformed_queries_are_400_pointing_at_the_bad_part,
     snippets_escape_customer_text,
     reindex_swaps_while_search_keeps_answering,

@@ -12,6 +12,7 @@ both_backends!(
     priority_and_tags_are_set_on_the_ticket_page,
     bulk_actions_change_the_ticked_tickets_through_the_use_cases,
     my_team_and_promises_due_list_their_tickets,
+    a_view_is_narrowed_by_team_and_status,
 );
 
 crate::both_backends_with!(super::always_open(); due_soon_and_breached_list_by_response_target);
@@ -280,4 +281,44 @@ async fn due_soon_and_breached_list_by_response_target(h: &Harness) {
     assert!(breached.body.contains("Calm matter"), "{}", breached.body);
     assert!(!breached.body.contains("Urgent matter"));
     assert!(breached.body.contains("overdue since"), "{}", breached.body);
+}
+
+/// The inbox's filter narrows a view to a team's queue and one status, and
+/// its pages keep the filter; a status outside the view finds nothing; a
+/// team or status that cannot be read is refused.
+async fn a_view_is_narrowed_by_team_and_status(h: &Harness) {
+    let billing = h.ticket("Charged twice", Some(h.team)).await;
+    let loose = h.ticket("Where is my lamp", None).await;
+    let mut b = Browser::new(h);
+    b.sign_in("lead@test.example").await;
+    let all = b.get("/app?view=open").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert!(all.body.contains("Charged twice") && all.body.contains("Where is my lamp"));
+    assert!(all.body.contains("id=\"filter-team\""), "{}", all.body);
+    let team = h.team.0.to_string();
+    let narrowed = b.get(&format!("/app?view=open&team={team}&status=")).await;
+    assert_eq!(narrowed.status, StatusCode::OK, "{}", narrowed.body);
+    assert!(narrowed.body.contains("Charged twice"), "{}", narrowed.body);
+    assert!(
+        !narrowed.body.contains("Where is my lamp"),
+        "{}",
+        narrowed.body
+    );
+    assert!(
+        narrowed
+            .body
+            .contains(&format!("<option value=\"{team}\" selected>")),
+        "the chosen team stays chosen"
+    );
+    let new = b.get("/app?view=open&status=new").await;
+    assert!(new.body.contains("Charged twice") && new.body.contains("Where is my lamp"));
+    // Waiting on customer lists pending tickets only: "new" is outside it.
+    let outside = b.get("/app?view=waiting&status=new").await;
+    assert_eq!(outside.status, StatusCode::OK);
+    assert!(!outside.body.contains("Charged twice"));
+    for bad in ["/app?view=open&team=billing", "/app?view=open&status=later"] {
+        let refused = b.get(bad).await;
+        assert_eq!(refused.status.as_u16() / 100, 4, "{bad}: {}", refused.body);
+    }
+    let _ = (billing, loose);
 }

@@ -1,9 +1,9 @@
 //! The pages' defences: CSRF, cookies, headers, sessions that are not
 //! tokens, escaped customer text, hashed assets.
 
-use crate::both_backends;
 use crate::browser::{Browser, mail_in};
 use crate::harness::Harness;
+use crate::{both_backends, both_backends_with};
 use axum::http::{StatusCode, header};
 
 both_backends!(
@@ -14,6 +14,31 @@ both_backends!(
     customer_text_is_escaped_on_every_page,
     assets_are_hashed_and_cached_for_a_year,
 );
+
+both_backends_with!(super::behind_https();
+    cookies_are_secure_when_the_site_is_reached_over_https,
+);
+
+/// The agent's sign-in form posted with the form's token `csrf`.
+async fn post_sign_in(b: &mut Browser<'_>, csrf: &str) -> crate::browser::Page {
+    b.post(
+        "/app/sign-in",
+        &[
+            ("csrf", csrf),
+            ("email", "agent@test.example"),
+            ("password", "correct horse battery"),
+        ],
+    )
+    .await
+}
+
+/// Settings of a site whose public address is HTTPS.
+fn behind_https() -> rapport_app::AppConfig {
+    rapport_app::AppConfig {
+        public_base_url: "https://help.example.com".into(),
+        ..rapport_app::AppConfig::default()
+    }
+}
 
 async fn a_form_without_its_csrf_token_is_refused_and_changes_nothing(h: &Harness) {
     let id = mail_in(h, "Ann Lee", "ann@example.com", "Help", "Hi").await;
@@ -95,17 +120,7 @@ async fn cookies_are_http_only_and_lax_and_pages_carry_a_strict_policy(h: &Harne
     assert_eq!(form.headers["x-content-type-options"], "nosniff");
     assert_eq!(form.headers[header::REFERRER_POLICY], "same-origin");
     assert_eq!(form.headers[header::CACHE_CONTROL], "no-store");
-    let csrf = form.csrf();
-    let page = b
-        .post(
-            "/app/sign-in",
-            &[
-                ("csrf", &csrf),
-                ("email", "agent@test.example"),
-                ("password", "correct horse battery"),
-            ],
-        )
-        .await;
+    let page = post_sign_in(&mut b, &form.csrf()).await;
     let cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("rapport_agent=wa_"), "{cookie}");
     assert!(cookie.contains("HttpOnly"));
@@ -196,4 +211,34 @@ async fn assets_are_hashed_and_cached_for_a_year(h: &Harness) {
         asset.body.len() + js <= 100 * 1024,
         "JS + CSS per page ≤ 100 KB"
     );
+}
+
+/// Behind HTTPS (the public address says so) every cookie the pages set is
+/// `Secure` too: the visitor's (for the forms) and the agent's session, set and cleared.
+async fn cookies_are_secure_when_the_site_is_reached_over_https(h: &Harness) {
+    let mut b = Browser::new(h);
+    let form = b.get("/app/sign-in").await;
+    let visitor: Vec<&str> = form
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .collect();
+    assert!(!visitor.is_empty(), "a visitor cookie for the form");
+    for cookie in &visitor {
+        assert!(cookie.ends_with("; Secure"), "{cookie}");
+    }
+    let page = post_sign_in(&mut b, &form.csrf()).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("rapport_agent=wa_"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("; Secure"), "HTTPS site: {cookie}");
+    // Signing out clears the cookie with the same flags.
+    let csrf = b.get("/app").await.csrf();
+    let out = b.post("/app/sign-out", &[("csrf", &csrf)]).await;
+    let cleared = out.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(cleared.contains("; Secure"), "{cleared}");
 }

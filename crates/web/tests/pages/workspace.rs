@@ -12,6 +12,7 @@ both_backends!(
     reply_with_a_blocking_phrase_shows_the_coach_and_asks_for_a_reason,
     notes_are_set_apart_and_assign_to_me_takes_the_ticket,
     transfer_needs_a_hand_off_note_and_shows_it_in_the_history,
+    a_lead_assigns_an_unowned_ticket_to_an_agent,
     status_changes_and_views_follow,
     views_are_keyset_paged,
     sign_out_ends_the_session_everywhere,
@@ -257,6 +258,51 @@ async fn transfer_needs_a_hand_off_note_and_shows_it_in_the_history(h: &Harness)
         page.body
             .contains("hand-off note: Billed twice in March; refund one.")
     );
+}
+
+/// A lead gives a queue ticket to an agent from the ticket page; an agent
+/// sees no such form (and is refused if they post it); an owned ticket
+/// moves only by a transfer.
+async fn a_lead_assigns_an_unowned_ticket_to_an_agent(h: &Harness) {
+    let id = mail_in(h, "Flo Gray", "flo@example.com", "Lost voucher", "Code?").await;
+    let at = format!("/app/tickets/{id}");
+    let to = h.other_agent_id.0.to_string();
+    let mut agent = Browser::new(h);
+    agent.sign_in("agent@test.example").await;
+    let page = agent.get(&at).await;
+    assert!(page.body.contains("id=\"assign-to-me\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"assign-to\""), "{}", page.body);
+    let refused = agent
+        .submit(&at, &format!("{at}/assign"), &[("agent", &to)])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let ticket = h.store.ticket(rapport_core::TicketId(id)).await.unwrap();
+    assert_eq!(ticket.owner_id, None, "nothing moved");
+    let mut lead = Browser::new(h);
+    lead.sign_in("lead@test.example").await;
+    let page = lead.get(&at).await;
+    assert!(page.body.contains("id=\"assign-to\""), "{}", page.body);
+    let given = lead
+        .submit(&at, &format!("{at}/assign"), &[("agent", &to)])
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    let ticket = h.store.ticket(rapport_core::TicketId(id)).await.unwrap();
+    assert_eq!(ticket.owner_id, Some(h.other_agent_id));
+    let page = lead.get(&at).await;
+    assert!(
+        !page.body.contains("id=\"assign-to\""),
+        "owned: a transfer moves it"
+    );
+    let again = lead
+        .submit(
+            &at,
+            &format!("{at}/assign"),
+            &[("agent", &h.agent_id.0.to_string())],
+        )
+        .await;
+    assert_eq!(again.status.as_u16() / 100, 4, "{}", again.body);
+    let ticket = h.store.ticket(rapport_core::TicketId(id)).await.unwrap();
+    assert_eq!(ticket.owner_id, Some(h.other_agent_id), "still theirs");
 }
 
 async fn status_changes_and_views_follow(h: &Harness) {
