@@ -104,9 +104,10 @@ pub enum AppError {
     #[error("the reply coach blocked this reply; fix it or send it with an override_reason")]
     CoachBlocked(Vec<rapport_coach::Finding>),
     /// Someone else wrote on the ticket after the message the sender had
-    /// seen: the send is stopped, with what is new (oldest first).
+    /// seen, or a colleague's reply the sender was not shown is in its undo
+    /// window: the send is stopped, with what is new (oldest first).
     #[error("{} new message(s) on this ticket since you opened it; read them, then send again (based on the newest) or revise", .0.len())]
-    Collided(Vec<rapport_store::MessageRecord>),
+    Collided(Box<crate::presence::Collision>),
     /// Too many attempts.
     #[error("{0}")]
     TooManyAttempts(Msg),

@@ -30,6 +30,7 @@ pub mod customer_attributes;
 pub mod customers;
 pub mod drafts;
 mod error;
+mod feed_gaps;
 pub mod feedback;
 pub mod gateway;
 pub mod hours;

@@ -81,8 +81,10 @@ pub struct PortalTickets {
 pub struct PortalTicket {
     /// The ticket.
     pub ticket: Ticket,
-    /// Its public messages, oldest first.
+    /// Its public messages shown (the newest, or a page back), oldest first.
     pub messages: Vec<MessageRecord>,
+    /// The oldest message shown, when earlier public ones exist.
+    pub earlier: Option<rapport_core::MessageId>,
     /// The files on those messages.
     pub attachments: Vec<AttachmentRecord>,
 }
@@ -341,15 +343,11 @@ impl App {
         &self,
         customer: CustomerId,
         id: TicketId,
+        before: Option<rapport_core::MessageId>,
     ) -> Result<PortalTicket, AppError> {
         let ticket = self.own_ticket(customer, id).await?;
-        let messages: Vec<MessageRecord> = self
-            .store()
-            .messages_after(id, None, crate::tickets::MESSAGES_PER_PAGE)
-            .await?
-            .into_iter()
-            .filter(|m| m.kind == MessageKind::Public)
-            .collect();
+        let page = self.conversation(id, before, true).await?;
+        let (messages, earlier) = (page.messages, page.earlier);
         let attachments = self
             .store()
             .attachments_of_ticket(id, None, crate::tickets::ATTACHMENTS_PER_PAGE)
@@ -363,6 +361,7 @@ impl App {
         Ok(PortalTicket {
             ticket,
             messages,
+            earlier,
             attachments,
         })
     }
@@ -375,8 +374,16 @@ impl App {
     ) -> Result<(AttachmentRecord, Vec<u8>), AppError> {
         let record = self.store().attachment(id).await?;
         let ticket = record.ticket_id.ok_or(AppError::NotFound("attachment"))?;
-        let shown = self.portal_ticket(customer, ticket).await?;
-        if !shown.attachments.iter().any(|a| a.id == id) {
+        self.own_ticket(customer, ticket).await?;
+        // Only a file on a public message (on any page of the conversation).
+        let message = record.message_ref.ok_or(AppError::NotFound("attachment"))?;
+        let public = self
+            .store()
+            .messages_after(ticket, Some(rapport_core::MessageId(message.0 - 1)), 1)
+            .await?
+            .first()
+            .is_some_and(|m| m.id == message && m.kind == MessageKind::Public);
+        if !public {
             return Err(AppError::NotFound("attachment"));
         }
         let data = self

@@ -7,7 +7,7 @@
 use crate::{App, AppError, Caller};
 use rapport_core::{AgentId, AuthorKind, MessageId, Permission, TicketId, Timestamp};
 pub use rapport_store::PresenceChange;
-use rapport_store::{MessageRecord, PresenceRecord, WriteTx};
+use rapport_store::{HeldReply, MessageRecord, PresenceRecord, WriteTx};
 use std::collections::HashMap;
 
 /// How often an open ticket page reports that it is still open.
@@ -145,21 +145,88 @@ impl App {
     }
 }
 
-/// The collision rule: the messages on the ticket after `seen` written by
+/// What a sender had seen of a ticket: its newest message, and the newest
+/// colleague's reply still in its undo window that was shown to them (0:
+/// none). Colleagues' replies after either stop the send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    /// The newest message shown.
+    pub message: MessageId,
+    /// The newest held reply by a colleague shown (0: none).
+    pub held: i64,
+}
+
+impl Seen {
+    /// Seen up to a message, with no held reply shown.
+    pub fn message(message: MessageId) -> Self {
+        Self { message, held: 0 }
+    }
+}
+
+/// Why a send was stopped: what others wrote after the sender's view, and
+/// colleagues' replies still in their undo window that the sender was not
+/// shown (each about to leave unless its sender takes it back).
+#[derive(Debug, Clone, Default)]
+pub struct Collision {
+    /// Messages by others after the view, oldest first.
+    pub newer: Vec<MessageRecord>,
+    /// Colleagues' held replies the sender was not shown, oldest first.
+    pub pending: Vec<HeldReply>,
+}
+
+impl Collision {
+    /// Nothing new: the send may go.
+    pub fn is_empty(&self) -> bool {
+        self.newer.is_empty() && self.pending.is_empty()
+    }
+
+    /// How many things are new.
+    pub fn len(&self) -> usize {
+        self.newer.len() + self.pending.len()
+    }
+
+    /// Stops the send when something is new.
+    pub(crate) fn check(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Collided(Box::new(self)))
+        }
+    }
+}
+
+/// The collision rule: the messages on the ticket after the view written by
 /// someone other than the caller (a colleague's reply or note, the
-/// customer's answer). Read in the sending transaction after the ticket is
-/// locked, so two agents sending at once cannot both pass.
+/// customer's answer), and colleagues' replies held for undo send that the
+/// caller was not shown. Read in the sending transaction after the ticket
+/// is locked, so two agents sending at once cannot both pass, whether the
+/// first reply is stored or held.
 pub(crate) async fn newer_by_others(
     tx: &mut WriteTx,
     caller: &Caller,
     ticket: TicketId,
-    seen: MessageId,
-) -> Result<Vec<MessageRecord>, AppError> {
+    seen: Seen,
+) -> Result<Collision, AppError> {
     tx.ticket_locked(ticket)
         .await?
         .ok_or(AppError::NotFound("ticket"))?;
-    let newer = tx.messages_after(ticket, seen, NEWER_SHOWN).await?;
-    Ok(newer.into_iter().filter(|m| by_other(caller, m)).collect())
+    let newer = tx.messages_after(ticket, seen.message, NEWER_SHOWN).await?;
+    let shown = tx.released_upto(ticket, seen.held).await?;
+    let pending = tx
+        .pending_by_others(ticket, caller.agent_id, seen.held, NEWER_SHOWN)
+        .await?;
+    Ok(Collision {
+        newer: unseen(caller, newer, &shown),
+        pending,
+    })
+}
+
+/// The messages by others, less those the caller saw as held replies.
+fn unseen(caller: &Caller, newer: Vec<MessageRecord>, shown: &[MessageId]) -> Vec<MessageRecord> {
+    newer
+        .into_iter()
+        .filter(|m| by_other(caller, m) && !shown.contains(&m.id))
+        .collect()
 }
 
 /// Written by a person other than the caller (not by Rapport itself).
@@ -169,51 +236,96 @@ fn by_other(caller: &Caller, m: &MessageRecord) -> bool {
     m.author_kind != AuthorKind::System && !own && !entered
 }
 
-/// A message someone else wrote since the caller looked, with its author's name.
+/// Something someone else wrote since the caller looked, with its author's
+/// name: a message, or a colleague's reply still in its undo window.
 #[derive(Debug, Clone)]
 pub struct Newer {
-    /// The message.
-    pub message: MessageRecord,
     /// Who wrote it.
     pub author: String,
+    /// Its text.
+    pub text: String,
+    /// A colleague's reply being sent (it may still be undone).
+    pub pending: bool,
 }
 
 impl App {
-    /// What others wrote on a ticket after `seen` (at most [`NEWER_SHOWN`]):
-    /// what the open page shows before the send would be stopped.
+    /// What others wrote on a ticket after the view (at most
+    /// [`NEWER_SHOWN`] of each kind): what the open page shows before the
+    /// send would be stopped.
     pub async fn newer_messages(
         &self,
         caller: &Caller,
         ticket: TicketId,
-        seen: MessageId,
+        seen: Seen,
+    ) -> Result<Vec<Newer>, AppError> {
+        let collision = self.newer_records(caller, ticket, seen).await?;
+        self.named(ticket, &collision).await
+    }
+
+    /// A collision's messages and held replies with their authors' names,
+    /// messages first.
+    pub async fn named(
+        &self,
+        ticket: TicketId,
+        collision: &Collision,
     ) -> Result<Vec<Newer>, AppError> {
         let found = self.store().ticket(ticket).await?;
         let mut out = Vec::new();
-        for message in self.newer_records(caller, ticket, seen).await? {
+        for message in &collision.newer {
             let author = match (message.author_kind, message.author_id) {
                 (AuthorKind::Agent, Some(id)) => self.store().agent(AgentId(id)).await?.name,
                 _ => self.store().customer(found.customer_id).await?.name,
             };
-            out.push(Newer { message, author });
+            out.push(Newer {
+                author,
+                text: message.body_text.clone(),
+                pending: false,
+            });
+        }
+        for held in &collision.pending {
+            out.push(Newer {
+                author: self.store().agent(held.agent_id).await?.name,
+                text: held.body.clone(),
+                pending: true,
+            });
         }
         Ok(out)
     }
 
-    /// The messages others wrote on a ticket after `seen`, oldest first.
+    /// Colleagues' replies on a ticket still in their undo window, oldest
+    /// first (what the ticket page shows as being sent).
+    pub async fn pending_replies(
+        &self,
+        caller: &Caller,
+        ticket: TicketId,
+    ) -> Result<Vec<HeldReply>, AppError> {
+        caller.require(Permission::Read, "read tickets")?;
+        Ok(self
+            .store()
+            .pending_by_others(ticket, caller.agent_id, 0, NEWER_SHOWN)
+            .await?)
+    }
+
+    /// What others wrote on a ticket after the view, oldest first.
     pub(crate) async fn newer_records(
         &self,
         caller: &Caller,
         ticket: TicketId,
-        seen: MessageId,
-    ) -> Result<Vec<MessageRecord>, AppError> {
+        seen: Seen,
+    ) -> Result<Collision, AppError> {
         caller.require(Permission::Read, "read tickets")?;
         let messages = self
             .store()
-            .messages_after(ticket, Some(seen), NEWER_SHOWN)
+            .messages_after(ticket, Some(seen.message), NEWER_SHOWN)
             .await?;
-        Ok(messages
-            .into_iter()
-            .filter(|m| by_other(caller, m))
-            .collect())
+        let shown = self.store().released_upto(ticket, seen.held).await?;
+        let pending = self
+            .store()
+            .pending_by_others(ticket, caller.agent_id, seen.held, NEWER_SHOWN)
+            .await?;
+        Ok(Collision {
+            newer: unseen(caller, messages, &shown),
+            pending,
+        })
     }
 }

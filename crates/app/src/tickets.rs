@@ -126,6 +126,17 @@ pub struct Paged<T> {
 
 /// The most messages one page (and the ticket view) holds.
 pub const MESSAGES_PER_PAGE: i64 = 100;
+/// A page of a conversation as the pages show it: the newest messages (or
+/// the ones before a message, paging back), oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    /// The messages, oldest first.
+    pub messages: Vec<MessageRecord>,
+    /// The oldest message shown, when earlier ones exist (the `before` of
+    /// the page back).
+    pub earlier: Option<MessageId>,
+}
+
 /// The most message text and HTML one page holds, in bytes: a page ends
 /// early rather than pass it (it always holds at least one message), so no
 /// response grows with the size of a ticket.
@@ -255,6 +266,27 @@ impl App {
             attachments: self.files_page(id, None, ATTACHMENTS_PER_PAGE).await?,
             mail: self.store.outbox_for_ticket(id).await?,
         })
+    }
+
+    /// The newest [`MESSAGES_PER_PAGE`] messages of a ticket before the
+    /// message `before` (the newest of all without it): what the ticket
+    /// page and the portal show, paging back through a long conversation.
+    pub(crate) async fn conversation(
+        &self,
+        id: TicketId,
+        before: Option<MessageId>,
+        public_only: bool,
+    ) -> Result<Conversation, AppError> {
+        let mut messages = self
+            .store
+            .messages_before(id, before, MESSAGES_PER_PAGE + 1, public_only)
+            .await?;
+        let more = messages.len() > MESSAGES_PER_PAGE as usize;
+        if more {
+            messages.remove(0);
+        }
+        let earlier = more.then(|| messages.first().map(|m| m.id)).flatten();
+        Ok(Conversation { messages, earlier })
     }
 
     /// A page of a ticket's messages after the message `after`.
@@ -430,7 +462,7 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
         decisions: &PromiseDecisions,
-        based_on: Option<MessageId>,
+        based_on: Option<crate::presence::Seen>,
     ) -> Result<TicketChange, AppError> {
         self.store_message(
             caller,
@@ -459,7 +491,7 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
         decisions: &PromiseDecisions,
-        based_on: Option<MessageId>,
+        based_on: Option<crate::presence::Seen>,
         held: Option<(i64, Timestamp)>,
     ) -> Result<TicketChange, AppError> {
         caller.require(Permission::Work, "add messages")?;
@@ -467,10 +499,7 @@ impl App {
         if let Some(seen) = based_on {
             // Before who may send is checked: the colleague who answered
             // first may own the ticket now, and what they wrote is the news.
-            let newer = self.newer_records(caller, id, seen).await?;
-            if !newer.is_empty() {
-                return Err(AppError::Collided(newer));
-            }
+            self.newer_records(caller, id, seen).await?.check()?;
         }
         let files = self.own_uploads(caller, attachment_ids).await?;
         if role != MessageRole::Reply
@@ -504,10 +533,9 @@ impl App {
         self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         if let Some(seen) = based_on {
-            let newer = crate::presence::newer_by_others(&mut tx, caller, id, seen).await?;
-            if !newer.is_empty() {
-                return Err(AppError::Collided(newer));
-            }
+            crate::presence::newer_by_others(&mut tx, caller, id, seen)
+                .await?
+                .check()?;
         }
         // A held reply's draft was emptied when it was sent; what the
         // agent wrote since is another reply.

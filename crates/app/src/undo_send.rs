@@ -115,7 +115,7 @@ impl App {
         override_reason: Option<&str>,
         attachment_ids: &[i64],
         decisions: &PromiseDecisions,
-        based_on: Option<MessageId>,
+        based_on: Option<crate::presence::Seen>,
     ) -> Result<Sent, AppError> {
         let delay = self.config().mail.undo_send;
         if delay.is_zero() {
@@ -136,10 +136,7 @@ impl App {
         caller.require(Permission::Work, "add messages")?;
         let text = body(text)?;
         if let Some(seen) = based_on {
-            let newer = self.newer_records(caller, id, seen).await?;
-            if !newer.is_empty() {
-                return Err(AppError::Collided(newer));
-            }
+            self.newer_records(caller, id, seen).await?.check()?;
         }
         self.own_uploads(caller, attachment_ids).await?;
         let ticket = self.store().ticket(id).await?;
@@ -170,11 +167,12 @@ impl App {
             release_at: Timestamp(Timestamp::now().0 + micros(delay)),
         };
         let mut tx = self.store().begin_write().await?;
+        // Under the ticket's lock: a colleague's reply held a moment ago
+        // stops this one as a stored one would.
         if let Some(seen) = based_on {
-            let newer = crate::presence::newer_by_others(&mut tx, caller, id, seen).await?;
-            if !newer.is_empty() {
-                return Err(AppError::Collided(newer));
-            }
+            crate::presence::newer_by_others(&mut tx, caller, id, seen)
+                .await?
+                .check()?;
         }
         tx.delete_draft(id, caller.agent_id).await?;
         let held = tx.hold_reply(&reply).await?;

@@ -205,8 +205,10 @@ pub struct ViewPage {
 /// Everything the ticket page shows.
 #[derive(Debug, Clone)]
 pub struct TicketPage {
-    /// The ticket, its first messages and files, its mail.
+    /// The ticket, its files, its mail (its messages are in `conversation`).
     pub view: TicketView,
+    /// The messages shown: the newest, or a page back.
+    pub conversation: crate::tickets::Conversation,
     /// Its events, oldest first.
     pub events: Vec<Event>,
     /// Who asked.
@@ -313,8 +315,14 @@ impl App {
 
     /// The ticket page: the ticket with its conversation, events, customer
     /// and the customer's other tickets.
-    pub async fn ticket_page(&self, caller: &Caller, id: TicketId) -> Result<TicketPage, AppError> {
+    pub async fn ticket_page(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        before: Option<rapport_core::MessageId>,
+    ) -> Result<TicketPage, AppError> {
         let view = self.ticket(caller, id).await?;
+        let conversation = self.conversation(id, before, false).await?;
         let events = self.ticket_events(caller, id, None, EVENTS_SHOWN).await?;
         let customer = self.customer(caller, view.ticket.customer_id).await?;
         let bouncing = self
@@ -344,6 +352,7 @@ impl App {
             .collect();
         Ok(TicketPage {
             view,
+            conversation,
             events,
             customer,
             bouncing,
@@ -436,15 +445,54 @@ pub fn cursor_of(
 /// The most events one poll of the live feed reads.
 pub const LIVE_BATCH: i64 = 1000;
 
+/// How long the live feed waits for an event id it skipped (a
+/// transaction that took it and has not committed) before giving it up.
+pub const LIVE_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+/// The skipped ids asked for again per poll at most.
+const LIVE_GAPS_PER_POLL: usize = 500;
+
+/// Where a live feed stands in the event log: on PostgreSQL event ids are
+/// not commit-ordered, so an id skipped below the newest one read is asked
+/// for again until it commits or [`LIVE_GRACE`] passes.
+#[derive(Debug, Clone)]
+pub struct LiveCursor {
+    gaps: crate::feed_gaps::Gaps,
+}
+
+impl LiveCursor {
+    /// Every event at or below this has been announced or given up on.
+    pub fn upto(&self) -> rapport_core::EventId {
+        rapport_core::EventId(self.gaps.upto())
+    }
+}
+
 impl App {
     /// Where the live feed starts: the newest event now.
-    pub async fn live_cursor(&self) -> Result<rapport_core::EventId, AppError> {
-        Ok(self.store().last_event_id().await?)
+    pub async fn live_cursor(&self) -> Result<LiveCursor, AppError> {
+        let last = self.store().last_event_id().await?;
+        Ok(LiveCursor {
+            gaps: crate::feed_gaps::Gaps::at(last.0),
+        })
     }
 
-    /// The events after `after`, for the live feed of signed-in agents'
-    /// pages (the web layer sends on only ticket ids, to agents).
-    pub async fn live_changes(&self, after: rapport_core::EventId) -> Result<Vec<Event>, AppError> {
-        Ok(self.store().events_since(after, LIVE_BATCH).await?)
+    /// The events committed since the cursor last read, for the live feed
+    /// of signed-in agents' pages (the web layer sends on only ticket ids,
+    /// to agents): the new ones past the newest read, and skipped ones that
+    /// have committed since.
+    pub async fn live_changes(&self, cursor: &mut LiveCursor) -> Result<Vec<Event>, AppError> {
+        let after = rapport_core::EventId(cursor.gaps.high);
+        let mut events = self.store().events_since(after, LIVE_BATCH).await?;
+        cursor.gaps.note_fresh(events.iter().map(|e| e.id.0));
+        let waited: Vec<rapport_core::EventId> = cursor
+            .gaps
+            .waited(LIVE_GAPS_PER_POLL)
+            .into_iter()
+            .map(rapport_core::EventId)
+            .collect();
+        let filled = self.store().events_in(&waited).await?;
+        cursor.gaps.note_filled(filled.iter().map(|e| e.id.0));
+        cursor.gaps.expire(LIVE_GRACE);
+        events.extend(filled);
+        Ok(events)
     }
 }

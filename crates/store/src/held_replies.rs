@@ -101,7 +101,82 @@ fn record(row: &sqlx::any::AnyRow) -> Result<HeldReply, StoreError> {
     })
 }
 
+/// Colleagues' replies on a ticket still in their undo window (held or
+/// being released), after `after`, oldest first: what a collision check
+/// counts besides stored messages.
+async fn pending_by_others<'e, E>(
+    executor: E,
+    (ticket, agent): (TicketId, AgentId),
+    after: i64,
+    limit: i64,
+) -> Result<Vec<HeldReply>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "SELECT {COLUMNS} FROM held_replies WHERE ticket_id = $1 AND agent_id <> $2 AND id > $3 \
+         AND status IN ('held', 'releasing') ORDER BY id LIMIT $4"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(ticket.0)
+        .bind(agent.0)
+        .bind(after)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(executor)
+        .await?
+        .iter()
+        .map(record)
+        .collect()
+}
+
+/// The messages that held replies up to `upto` on a ticket became: a
+/// sender who was shown those replies while held has seen them.
+async fn released_upto<'e, E>(
+    executor: E,
+    ticket: TicketId,
+    upto: i64,
+) -> Result<Vec<MessageId>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if upto <= 0 {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT message_id FROM held_replies WHERE ticket_id = $1 AND id <= $2 \
+         AND message_id IS NOT NULL",
+    )
+    .bind(ticket.0)
+    .bind(upto)
+    .fetch_all(executor)
+    .await?
+    .into_iter()
+    .map(MessageId)
+    .collect())
+}
+
 impl WriteTx {
+    /// Colleagues' replies on the ticket still in their undo window, after
+    /// `after` (in this transaction, for the collision check).
+    pub async fn pending_by_others(
+        &mut self,
+        ticket: TicketId,
+        agent: AgentId,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<HeldReply>, StoreError> {
+        pending_by_others(&mut *self.tx, (ticket, agent), after, limit).await
+    }
+
+    /// The messages held replies up to `upto` on the ticket became.
+    pub async fn released_upto(
+        &mut self,
+        ticket: TicketId,
+        upto: i64,
+    ) -> Result<Vec<MessageId>, StoreError> {
+        released_upto(&mut *self.tx, ticket, upto).await
+    }
+
     /// Holds a reply in this transaction (with the draft it empties).
     pub async fn hold_reply(&mut self, reply: &NewHeldReply) -> Result<HeldReply, StoreError> {
         let sql = format!(
@@ -280,6 +355,26 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("held reply"))?;
         record(&row)
+    }
+
+    /// Colleagues' replies on the ticket still in their undo window, after `after`.
+    pub async fn pending_by_others(
+        &self,
+        ticket: TicketId,
+        agent: AgentId,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<HeldReply>, StoreError> {
+        pending_by_others(&self.read, (ticket, agent), after, limit).await
+    }
+
+    /// The messages held replies up to `upto` on the ticket became.
+    pub async fn released_upto(
+        &self,
+        ticket: TicketId,
+        upto: i64,
+    ) -> Result<Vec<MessageId>, StoreError> {
+        released_upto(&self.read, ticket, upto).await
     }
 
     /// An agent's replies on a ticket still waiting to leave, oldest first.

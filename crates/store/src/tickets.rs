@@ -273,6 +273,39 @@ impl Store {
         rows.iter().map(message_record).collect()
     }
 
+    /// The newest `limit` messages of a ticket before the message `before`
+    /// (the newest of all without it), oldest first; only the public ones
+    /// with `public_only` (what a customer may read).
+    pub async fn messages_before(
+        &self,
+        id: TicketId,
+        before: Option<MessageId>,
+        limit: i64,
+        public_only: bool,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let public = if public_only {
+            " AND kind = 'public'"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT id, ticket_id, kind, author_kind, author_id, entered_by, body_text, body_html, created_at \
+             FROM messages WHERE ticket_id = $1 AND id < $2{public} ORDER BY id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .bind(before.map_or(i64::MAX, |m| m.0))
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(&self.read)
+            .await?;
+        let mut messages = rows
+            .iter()
+            .map(message_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        messages.reverse();
+        Ok(messages)
+    }
+
     /// The newest `limit` public messages of a ticket, oldest first, without
     /// their HTML: what the reply coach reads (bounded however long the
     /// conversation is).
@@ -325,6 +358,26 @@ impl Store {
         )
         .bind(after.0)
         .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event).collect()
+    }
+
+    /// The events among `ids` that exist now (gaps that have since committed), in id order.
+    pub async fn events_in(&self, ids: &[EventId]) -> Result<Vec<Event>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The ids are integers, so listing them inline is safe.
+        let list = ids
+            .iter()
+            .map(|e| e.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, ticket_id, actor_kind, actor_id, data, at FROM events \
+             WHERE id IN ({list}) ORDER BY id"
+        )))
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(event).collect()

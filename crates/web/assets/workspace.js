@@ -105,10 +105,11 @@
   if (box) {
     var beatUrl = box.getAttribute("data-heartbeat");
     var basedOn = box.getAttribute("data-based-on");
+    var seenHeld = box.getAttribute("data-seen-held");
     var ticketId = beatUrl.split("/")[3];
     var beat = function () {
       var writing = reply && reply.value.trim() !== "";
-      post(beatUrl, { activity: writing ? "replying" : "viewing", based_on: basedOn }).then(function (r) {
+      post(beatUrl, { activity: writing ? "replying" : "viewing", based_on: basedOn, seen_held: seenHeld }).then(function (r) {
         return r.ok ? r.text() : null;
       }).then(function (html) {
         if (!html) { return; }

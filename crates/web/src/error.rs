@@ -31,6 +31,11 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub newer_messages: Option<serde_json::Value>,
+    /// For `ticket_changed`: colleagues' replies in their undo window that
+    /// the sender was not shown (each leaves unless its sender undoes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub pending_replies: Option<serde_json::Value>,
     /// For `bad_query`: the bytes `[start, end)` of the query at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<[u32; 2]>,
@@ -51,6 +56,8 @@ pub struct ApiError {
     pub findings: Option<Box<serde_json::Value>>,
     /// The newer messages, for `ticket_changed` (boxed: errors stay small).
     pub newer_messages: Option<Box<serde_json::Value>>,
+    /// Colleagues' held replies, for `ticket_changed`.
+    pub pending_replies: Option<Box<serde_json::Value>>,
     /// The bytes of a search query at fault, for `bad_query`.
     pub span: Option<Box<[u32; 2]>>,
     /// The sentence as the catalogues word it, for pages in the reader's
@@ -68,6 +75,7 @@ impl ApiError {
             field: None,
             findings: None,
             newer_messages: None,
+            pending_replies: None,
             span: None,
             sentence: None,
         }
@@ -82,6 +90,7 @@ impl ApiError {
             field: Some(field.into()),
             findings: None,
             newer_messages: None,
+            pending_replies: None,
             span: None,
             sentence: None,
         }
@@ -140,6 +149,7 @@ impl ApiError {
                 field: self.field.clone(),
                 findings: self.findings.as_deref().cloned(),
                 newer_messages: self.newer_messages.as_deref().cloned(),
+                pending_replies: self.pending_replies.as_deref().cloned(),
                 span: self.span.as_deref().copied(),
             },
         }
@@ -187,16 +197,28 @@ impl From<AppError> for ApiError {
             AppError::CoachBlocked(f) => serde_json::to_value(f).ok().map(Box::new),
             _ => None,
         };
-        let newer_messages = match &error {
-            AppError::Collided(newer) => serde_json::to_value(
-                newer
-                    .iter()
-                    .map(crate::api::types::MessageOut::from)
-                    .collect::<Vec<_>>(),
-            )
-            .ok()
-            .map(Box::new),
-            _ => None,
+        let (newer_messages, pending_replies) = match &error {
+            AppError::Collided(collision) => (
+                serde_json::to_value(
+                    collision
+                        .newer
+                        .iter()
+                        .map(crate::api::types::MessageOut::from)
+                        .collect::<Vec<_>>(),
+                )
+                .ok()
+                .map(Box::new),
+                serde_json::to_value(
+                    collision
+                        .pending
+                        .iter()
+                        .map(PendingReplyOut::from)
+                        .collect::<Vec<_>>(),
+                )
+                .ok()
+                .map(Box::new),
+            ),
+            _ => (None, None),
         };
         let span = match &error {
             AppError::BadQuery { start, end, .. } => Some(Box::new(
@@ -211,6 +233,7 @@ impl From<AppError> for ApiError {
             field,
             findings,
             newer_messages,
+            pending_replies,
             span,
             sentence,
         }
@@ -317,4 +340,28 @@ pub async fn shape_errors(
         .extend(shaped.headers().iter().map(|(k, v)| (k.clone(), v.clone())));
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, shaped.into_body())
+}
+
+/// A colleague's reply held for undo send, as a stopped sender sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingReplyOut {
+    /// The held reply's id (send `seen_held_reply_id` at least this to send anyway).
+    pub id: i64,
+    /// Its sender.
+    pub agent_id: i64,
+    /// The text.
+    pub body_text: String,
+    /// When it leaves unless its sender undoes it.
+    pub release_at: String,
+}
+
+impl From<&rapport_app::undo_send::HeldReply> for PendingReplyOut {
+    fn from(h: &rapport_app::undo_send::HeldReply) -> Self {
+        Self {
+            id: h.id,
+            agent_id: h.agent_id.0,
+            body_text: h.body.clone(),
+            release_at: h.release_at.to_string(),
+        }
+    }
 }

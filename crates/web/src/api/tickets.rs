@@ -8,6 +8,7 @@ use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use rapport_app::presence::Seen;
 use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
 use rapport_app::undo_send::Sent;
 use rapport_app::{TicketFilter, TicketSort};
@@ -334,6 +335,10 @@ pub struct MessageIn {
     /// else wrote after it, nothing is sent and the answer is a 409
     /// `ticket_changed` listing the `newer_messages`.
     pub based_on_message_id: Option<i64>,
+    /// With `based_on_message_id`: the newest colleague's reply in its undo
+    /// window the sender was shown (the `pending_replies` of a 409). A held
+    /// reply by a colleague after it stops the send like a message does.
+    pub seen_held_reply_id: Option<i64>,
 }
 
 /// Add a reply, an internal note or the customer's words.
@@ -351,7 +356,10 @@ pub async fn add_message(
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     let decisions = super::promises::decisions(&body.promises, &body.fulfils)?;
-    let based_on = body.based_on_message_id.map(rapport_core::MessageId);
+    let based_on = body.based_on_message_id.map(|m| Seen {
+        message: rapport_core::MessageId(m),
+        held: body.seen_held_reply_id.unwrap_or(0),
+    });
     let (override_reason, role) = (body.override_reason.as_deref(), body.kind.into());
     if role == MessageRole::Reply {
         let sent = s

@@ -13,7 +13,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rapport_app::presence::{Activity, Presence};
+use rapport_app::presence::{Activity, Newer, Presence, Seen};
 use rapport_core::{MessageId, TicketId};
 use serde::Deserialize;
 
@@ -27,29 +27,35 @@ pub struct PresenceBox {
     pub id: i64,
     /// The newest message the page shows (0: none).
     pub based_on: i64,
+    /// The newest colleague's held reply the page shows (0: none).
+    pub seen_held: i64,
     /// Who else is here: (name, "viewing" or "replying").
     pub others: Vec<(String, &'static str)>,
-    /// Messages by others since `based_on`: (author, first words).
-    pub newer: Vec<(String, String)>,
+    /// What others wrote since: (author, first words, a reply being sent).
+    pub newer: Vec<(String, String, bool)>,
 }
 
 impl PresenceBox {
     /// The box for these people and newer messages.
     pub fn new(
         chrome: Chrome,
-        (id, based_on): (i64, i64),
+        (id, seen): (i64, Option<Seen>),
         others: Vec<Presence>,
-        newer: Vec<(String, String)>,
+        newer: Vec<Newer>,
     ) -> Self {
         Self {
             chrome,
             id,
-            based_on,
+            based_on: seen.map_or(0, |s| s.message.0),
+            seen_held: seen.map_or(0, |s| s.held),
             others: others
                 .into_iter()
                 .map(|p| (p.name, p.activity.as_str()))
                 .collect(),
-            newer,
+            newer: newer
+                .into_iter()
+                .map(|n| (n.author, excerpt(&n.text), n.pending))
+                .collect(),
         }
     }
 }
@@ -60,6 +66,8 @@ pub struct HeartbeatForm {
     activity: String,
     #[serde(default)]
     based_on: String,
+    #[serde(default)]
+    seen_held: String,
 }
 
 /// The heartbeat of an open ticket page: answers the presence box.
@@ -72,25 +80,14 @@ pub async fn heartbeat(
     let activity = form.activity.parse::<Activity>().map_err(|_| {
         crate::error::ApiError::refusal("activity", rapport_app::msg!("error.page.activity"))
     })?;
-    let based_on = parse_based_on(&form.based_on)?;
+    let seen = parse_seen(&form.based_on, &form.seen_held)?;
     let ticket = TicketId(id);
     let others = s.app.heartbeat(&agent.caller, ticket, activity).await?;
-    let newer = match based_on {
-        Some(seen) => s
-            .app
-            .newer_messages(&agent.caller, ticket, seen)
-            .await?
-            .into_iter()
-            .map(|n| (n.author, excerpt(&n.message.body_text)))
-            .collect(),
+    let newer = match seen {
+        Some(seen) => s.app.newer_messages(&agent.caller, ticket, seen).await?,
         None => Vec::new(),
     };
-    let boxed = PresenceBox::new(
-        agent.chrome,
-        (id, based_on.map_or(0, |m| m.0)),
-        others,
-        newer,
-    );
+    let boxed = PresenceBox::new(agent.chrome, (id, seen), others, newer);
     Ok(page(StatusCode::OK, &boxed))
 }
 
@@ -124,15 +121,23 @@ pub async fn save_draft(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The `based_on` field of a form: empty for none, else a message id.
-pub fn parse_based_on(text: &str) -> Result<Option<MessageId>, PageError> {
-    match text.trim() {
-        "" | "0" => Ok(None),
-        t => t.parse::<i64>().map(|m| Some(MessageId(m))).map_err(|_| {
-            crate::error::ApiError::refusal("based_on", rapport_app::msg!("error.page.message_id"))
-                .into()
+/// The `based_on` and `seen_held` fields of a form: what the page showed
+/// (none when it names no message, and the check is off).
+pub fn parse_seen(based_on: &str, seen_held: &str) -> Result<Option<Seen>, PageError> {
+    let number = |text: &str| match text.trim() {
+        "" => Ok(0),
+        t => t.parse::<i64>().map_err(|_| {
+            PageError::from(crate::error::ApiError::refusal(
+                "based_on",
+                rapport_app::msg!("error.page.message_id"),
+            ))
         }),
-    }
+    };
+    let (message, held) = (number(based_on)?, number(seen_held)?);
+    Ok((message > 0).then_some(Seen {
+        message: MessageId(message),
+        held,
+    }))
 }
 
 /// The first words of a message.

@@ -1,5 +1,8 @@
 //! Live updates for open pages over server-sent events.
 //!
+//! Event ids are not commit-ordered on PostgreSQL, so the poll keeps a
+//! cursor that asks again for ids it skipped (`rapport_app::workspace::LiveCursor`).
+//!
 //! One task per process polls the event log (shared by every server on one
 //! database, so a change made through any `rapport serve` reaches every
 //! open list) and fans each changed ticket out to the streams of this
@@ -54,11 +57,18 @@ impl Feed {
 
 /// Polls the event log until no stream listens.
 async fn poll(feed: std::sync::Arc<Feed>, app: App) {
-    let mut last = match app.live_cursor().await {
-        Ok(id) => id,
-        Err(e) => {
-            tracing::warn!(error = %e, "live updates: cannot read the event log");
-            rapport_core::EventId(0)
+    let mut cursor = loop {
+        match app.live_cursor().await {
+            Ok(cursor) => break cursor,
+            Err(e) => {
+                tracing::warn!(error = %e, "live updates: cannot read the event log");
+                tokio::time::sleep(POLL_EVERY).await;
+                let mut running = feed.running.lock().unwrap_or_else(|e| e.into_inner());
+                if feed.sender.receiver_count() == 0 {
+                    *running = false;
+                    return;
+                }
+            }
         }
     };
     let mut presence = PresenceWatch::new();
@@ -71,10 +81,9 @@ async fn poll(feed: std::sync::Arc<Feed>, app: App) {
                 return;
             }
         }
-        match app.live_changes(last).await {
+        match app.live_changes(&mut cursor).await {
             Ok(events) => {
                 for event in events {
-                    last = last.max(event.id);
                     let _ = feed.sender.send(event.ticket_id.0);
                 }
             }

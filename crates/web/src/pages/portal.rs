@@ -90,7 +90,18 @@ struct TicketPage {
     subject: String,
     status: &'static str,
     messages: Vec<MessageRow>,
+    /// The oldest message shown, when earlier ones exist (the page back).
+    earlier: Option<i64>,
+    /// A page back: the newest messages are not shown.
+    paged_back: bool,
     survey: Option<super::feedback::PortalSurvey>,
+}
+
+/// The portal ticket page's query: the page back through a long conversation.
+#[derive(serde::Deserialize)]
+pub struct ConversationQuery {
+    /// Show the messages before this one.
+    before: Option<i64>,
 }
 
 #[derive(Template)]
@@ -331,8 +342,13 @@ pub async fn ticket(
     State(s): State<AppState>,
     customer: CustomerPage,
     Id(id): Id,
+    crate::extract::Query(q): crate::extract::Query<ConversationQuery>,
 ) -> Result<Response, PageError> {
-    let found = s.app.portal_ticket(customer.customer, TicketId(id)).await?;
+    let before = q.before.map(rapport_core::MessageId);
+    let found = s
+        .app
+        .portal_ticket(customer.customer, TicketId(id), before)
+        .await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
     let business = s.app.config().mail.business_name.clone();
     let messages = found
@@ -374,6 +390,8 @@ pub async fn ticket(
         subject: found.ticket.subject,
         status: found.ticket.status.as_str(),
         messages,
+        earlier: found.earlier.map(|m| m.0),
+        paged_back: before.is_some(),
         survey,
     };
     Ok(page(StatusCode::OK, &template))

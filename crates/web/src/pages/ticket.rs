@@ -15,11 +15,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::AppError;
 use rapport_app::i18n::Lang;
-use rapport_app::presence::Activity;
+use rapport_app::presence::{Activity, Seen};
 use rapport_app::tickets::MessageRole;
+use rapport_app::undo_send::HeldReply;
 use rapport_app::workspace::{INLINE_IMAGE_TYPES, TicketPage, link_inline_images};
 use rapport_coach::{Finding, Severity, Suggestion};
-use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageKind, Status, TicketId};
+use rapport_core::{Actor, AgentId, AuthorKind, Command, MessageId, MessageKind, Status, TicketId};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -35,6 +36,15 @@ struct MessageRow {
     /// (link, name, size, shown as a preview image).
     files: Vec<(String, String, String, bool)>,
     /// Written by someone else after the sender's view (a stopped send).
+    fresh: bool,
+}
+
+/// A colleague's reply held for undo send: shown as being sent.
+struct PendingRow {
+    id: i64,
+    author: String,
+    text: String,
+    /// The reason a send was just stopped.
     fresh: bool,
 }
 
@@ -57,7 +67,10 @@ struct TicketTemplate {
     channel: &'static str,
     owner: String,
     messages: Vec<MessageRow>,
-    more_messages: bool,
+    /// The oldest message shown, when earlier ones exist (the page back).
+    earlier: Option<i64>,
+    /// A page back: the newest messages are not shown.
+    paged_back: bool,
     show_actions: bool,
     findings: Vec<FindingRow>,
     blocked: bool,
@@ -75,10 +88,15 @@ struct TicketTemplate {
     events: Vec<(String, String, String)>,
     /// The newest message shown, sent with a reply (0: do not check).
     based_on: i64,
+    /// The newest colleague's held reply shown, sent with a reply.
+    seen_held: i64,
+    /// Colleagues' replies in their undo window (about to leave).
+    pending: Vec<PendingRow>,
     /// Who else has the ticket open, and what is new (rendered).
     presence: String,
-    /// A send was stopped: the messages written since (author, first words).
-    collided: Vec<(String, String)>,
+    /// A send was stopped: what was written since (author, first words,
+    /// a reply being sent).
+    collided: Vec<(String, String, bool)>,
     /// The draft came from the server (saved as the agent typed).
     restored: bool,
     /// Canned replies, personalised for this ticket: (name, text).
@@ -100,9 +118,13 @@ struct Draft {
     findings: Vec<Finding>,
     /// For a stopped send: the messages written since the sender's view.
     newer: Vec<i64>,
+    /// For a stopped send: colleagues' held replies the sender was not shown.
+    pending: Vec<i64>,
     restored: bool,
     /// A canned reply to add to the draft.
     canned: Option<String>,
+    /// Show the messages before this one (paging back).
+    before: Option<i64>,
 }
 
 /// The ticket page's query: a canned reply to put in the composer (the
@@ -110,6 +132,8 @@ struct Draft {
 #[derive(Deserialize)]
 pub struct ShowQuery {
     canned: Option<String>,
+    /// Show the messages before this one (the page back).
+    before: Option<i64>,
 }
 
 /// The ticket page.
@@ -121,6 +145,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let draft = Draft {
         canned: q.canned.filter(|c| !c.is_empty()),
+        before: q.before,
         ..Draft::default()
     };
     render(&s, agent, TicketId(id), draft, StatusCode::OK).await
@@ -133,7 +158,10 @@ async fn render(
     draft: Draft,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let found = s.app.ticket_page(&agent.caller, id).await?;
+    let found = s
+        .app
+        .ticket_page(&agent.caller, id, draft.before.map(MessageId))
+        .await?;
     let mut draft = draft;
     if draft.text.is_empty()
         && let Some(saved) = s.app.draft(&agent.caller, id).await?
@@ -161,8 +189,9 @@ async fn render(
     };
     let others = s.app.heartbeat(&agent.caller, id, activity).await?;
     let held = s.app.held_replies(&agent.caller, id).await?;
+    let pending = s.app.pending_replies(&agent.caller, id).await?;
     let now = rapport_core::Timestamp::now();
-    let mut template = build(agent, found, draft);
+    let mut template = build(agent, found, draft, &pending);
     template.held = held
         .iter()
         .map(|h| {
@@ -171,9 +200,13 @@ async fn render(
         })
         .collect();
     template.canned = canned.into_iter().map(|c| (c.name, c.body)).collect();
+    let seen = (template.based_on > 0).then_some(Seen {
+        message: MessageId(template.based_on),
+        held: template.seen_held,
+    });
     template.presence = PresenceBox::new(
         template.chrome.clone(),
-        (template.id, template.based_on),
+        (template.id, seen),
         others,
         Vec::new(),
     )
@@ -182,7 +215,12 @@ async fn render(
     Ok(page(status, &template))
 }
 
-fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
+fn build(
+    agent: AgentPage,
+    found: TicketPage,
+    draft: Draft,
+    pending: &[HeldReply],
+) -> TicketTemplate {
     let lang = agent.chrome.lang;
     let names: HashMap<AgentId, String> = found
         .agents
@@ -198,18 +236,30 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
     let ticket = &found.view.ticket;
     let customer_name = found.customer.name.clone();
     let messages = message_rows(lang, &found, (&customer_name, &agent_name), &draft.newer);
-    let more_messages = found.view.messages.next_after.is_some();
-    // With older pages not shown, the newest message is not on the page:
-    // the reply is sent unchecked rather than stopped forever.
-    let based_on = if more_messages {
-        0
-    } else {
-        messages.iter().map(|m| m.id).max().unwrap_or(0)
-    };
+    let earlier = found.conversation.earlier.map(|m| m.0);
+    // The newest message shown: on a page back, a send is stopped and shown
+    // what came after it (and the page it shows then is the newest).
+    let based_on = messages.iter().map(|m| m.id).max().unwrap_or(0);
+    let pending: Vec<PendingRow> = pending
+        .iter()
+        .map(|h| PendingRow {
+            id: h.id,
+            author: agent_name(h.agent_id),
+            text: h.body.clone(),
+            fresh: draft.pending.contains(&h.id),
+        })
+        .collect();
+    let seen_held = pending.iter().map(|p| p.id).max().unwrap_or(0);
     let collided = messages
         .iter()
         .filter(|m| m.fresh)
-        .map(|m| (m.author.clone(), super::collisions::excerpt(&m.text)))
+        .map(|m| (m.author.clone(), super::collisions::excerpt(&m.text), false))
+        .chain(
+            pending
+                .iter()
+                .filter(|p| p.fresh)
+                .map(|p| (p.author.clone(), super::collisions::excerpt(&p.text), true)),
+        )
         .collect();
     let events = found
         .events
@@ -257,8 +307,11 @@ fn build(agent: AgentPage, found: TicketPage, draft: Draft) -> TicketTemplate {
             .owner_id
             .map_or_else(|| lang.text("ticket.nobody").into(), agent_name),
         messages,
-        more_messages,
+        earlier,
+        paged_back: draft.before.is_some(),
         based_on,
+        seen_held,
+        pending,
         presence: String::new(),
         collided,
         restored: draft.restored,
@@ -343,9 +396,8 @@ fn message_rows(
         }
     }
     found
-        .view
+        .conversation
         .messages
-        .items
         .iter()
         .map(|m| {
             let (at, at_iso) = when(m.created_at, &found.zone, lang);
@@ -424,6 +476,9 @@ pub struct MessageForm {
     /// The newest message the page showed (the collision check).
     #[serde(default)]
     based_on: String,
+    /// The newest colleague's held reply the page showed.
+    #[serde(default)]
+    seen_held: String,
     /// The coach box's promise choices (`promise_action_N`, `promise_due_N`).
     #[serde(flatten)]
     rest: HashMap<String, String>,
@@ -438,7 +493,7 @@ pub async fn reply(
     Form(form): Form<MessageForm>,
 ) -> Result<Response, PageError> {
     let reason = Some(form.override_reason.trim()).filter(|r| !r.is_empty());
-    let based_on = super::collisions::parse_based_on(&form.based_on)?;
+    let based_on = super::collisions::parse_seen(&form.based_on, &form.seen_held)?;
     let decisions = super::composer::decisions(&form.rest)?;
     let result = s
         .app
@@ -586,10 +641,11 @@ pub(super) async fn finish(
             };
             render(s, agent, id, draft, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(AppError::Collided(newer)) => {
+        Err(AppError::Collided(collision)) => {
             let draft = Draft {
                 text: draft,
-                newer: newer.iter().map(|m| m.id.0).collect(),
+                newer: collision.newer.iter().map(|m| m.id.0).collect(),
+                pending: collision.pending.iter().map(|h| h.id).collect(),
                 ..Draft::default()
             };
             render(s, agent, id, draft, StatusCode::CONFLICT).await

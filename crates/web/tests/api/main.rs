@@ -9,6 +9,7 @@ mod authorization;
 mod calendars;
 mod coach;
 mod collisions;
+mod collisions_held;
 mod data;
 mod directory;
 mod errors_and_limits;

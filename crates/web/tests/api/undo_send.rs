@@ -11,10 +11,10 @@ use rapport_store::OutboxKind;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const DELAY: Duration = Duration::from_secs(2);
+pub(crate) const DELAY: Duration = Duration::from_secs(2);
 const TEXT: &str = "Hello Ann, a new lamp ships to you today.";
 
-fn held_config() -> AppConfig {
+pub(crate) fn held_config() -> AppConfig {
     AppConfig {
         mail: MailConfig {
             address: "support@shop.test".into(),

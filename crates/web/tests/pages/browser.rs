@@ -174,3 +174,26 @@ pub async fn mail_in(h: &Harness, from_name: &str, from: &str, subject: &str, bo
     let outcome = h.app.ingest_mail(raw.as_bytes()).await.expect("ingest");
     outcome.ticket().expect("a ticket").0
 }
+
+/// A hidden field's value on a page.
+pub fn hidden(page: &Page, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.body.find(&marker).expect(name) + marker.len();
+    let end = page.body[start..].find('"').expect("closing quote");
+    page.body[start..start + end].to_string()
+}
+
+/// The live event stream of a signed-in browser (what the list's script
+/// listens to), after its poller has read where the log ends.
+pub async fn live_stream(h: &Harness, b: &Browser<'_>) -> axum::body::BodyDataStream {
+    let jar: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let request = Request::get("/app/live")
+        .header(header::COOKIE, jar.join("; "))
+        .body(Body::empty())
+        .expect("a request");
+    let response = h.router.clone().oneshot(request).await.expect("an answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().into_data_stream();
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    body
+}

@@ -3,7 +3,7 @@
 //! else wrote after the page was loaded, and drafts kept on the server.
 
 use crate::both_backends;
-use crate::browser::{Browser, Page, mail_in};
+use crate::browser::{Browser, hidden, mail_in};
 use crate::harness::Harness;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -18,14 +18,6 @@ both_backends!(
     an_agent_opening_a_ticket_reaches_the_live_stream,
     a_stopped_heartbeat_is_nobody_is_announced_and_is_pruned,
 );
-
-/// A hidden field's value on a page.
-fn hidden(page: &Page, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.body.find(&marker).expect(name) + marker.len();
-    let end = page.body[start..].find('"').unwrap();
-    page.body[start..start + end].to_string()
-}
 
 async fn two_agents_see_each_other_and_the_second_send_is_stopped(h: &Harness) {
     let id = mail_in(h, "Ann Lee", "ann@example.com", "Kettle leaks", "It leaks.").await;

@@ -24,7 +24,7 @@ both_backends!(
 );
 
 /// Ann Lee (the harness's customer) signed in to the portal by her link.
-async fn ann_signed_in(h: &Harness) -> Browser<'_> {
+pub(crate) async fn ann_signed_in(h: &Harness) -> Browser<'_> {
     let mut b = Browser::new(h);
     let csrf = b.get("/portal/sign-in").await.csrf();
     let asked = b
