@@ -28,6 +28,15 @@ pub(crate) struct ChosenPromise {
     pub due_at: Timestamp,
 }
 
+/// A sent reply's promises: those it makes and those it fulfils.
+#[derive(Debug)]
+pub(crate) struct ReplyPromises<'a> {
+    /// Made by the reply, as the sender kept them.
+    pub(crate) made: Vec<ChosenPromise>,
+    /// Earlier promises the reply keeps.
+    pub(crate) fulfils: &'a [PromiseId],
+}
+
 /// What the sender of a reply says about its promises.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PromiseDecisions {
@@ -99,16 +108,16 @@ impl App {
     pub(crate) async fn record_promises(
         &self,
         tx: &mut WriteTx,
+        rules: &rapport_core::sla::SlaRules,
         ticket: &Ticket,
         message: MessageId,
         owner: &Caller,
-        chosen: Vec<ChosenPromise>,
-        fulfils: &[PromiseId],
+        promises: ReplyPromises<'_>,
     ) -> Result<(), AppError> {
-        let calendar = self.ticket_calendar(ticket).await?;
+        let calendar = crate::sla::calendar_for(rules, ticket);
         let now = Timestamp::now();
         let mut events = Vec::new();
-        for id in fulfils {
+        for id in promises.fulfils {
             let promise = tx.promise(*id).await.map_err(|_| {
                 AppError::invalid("fulfils", msg!("error.promises.missing", id = id))
             })?;
@@ -120,7 +129,7 @@ impl App {
             }
             events.extend(keep(tx, &promise, now).await?);
         }
-        for promise in chosen {
+        for promise in promises.made {
             let id = tx
                 .insert_promise(&NewPromise {
                     ticket_id: ticket.id,
@@ -291,22 +300,22 @@ impl App {
         &self,
         tx: &mut WriteTx,
         job: &JobRecord,
+        calendar: &BusinessCalendar,
     ) -> Result<(), JobFailure> {
         let Some(promise) = open_promise(tx, job).await? else {
             return Ok(());
         };
-        let calendar = self.business_calendar().await?;
         let zone = tx
             .agent_contact(promise.owner_id)
             .await?
             .and_then(|c| c.time_zone);
-        let when = crate::sla::local_time(promise.due_at, zone.as_deref(), &calendar);
+        let when = crate::sla::local_time(promise.due_at, zone.as_deref(), calendar);
         let mut words = msg!(
             "notification.promise.due",
             ticket = promise.ticket_id,
             promise = promise.text
         );
-        let zone = crate::sla::zone_name(zone.as_deref(), &calendar);
+        let zone = crate::sla::zone_name(zone.as_deref(), calendar);
         words.args.extend(
             crate::notices::due_args(promise.due_at, when, &zone).map(|(n, v)| (n.into(), v)),
         );
@@ -337,12 +346,12 @@ impl App {
         &self,
         tx: &mut WriteTx,
         job: &JobRecord,
+        calendar: &BusinessCalendar,
     ) -> Result<(), JobFailure> {
         let Some(promise) = open_promise(tx, job).await? else {
             return Ok(());
         };
-        let calendar = self.business_calendar().await?;
-        let draft = recovery_draft(&promise, &calendar, self.reminder_minutes());
+        let draft = recovery_draft(&promise, calendar, self.reminder_minutes());
         tx.settle_promise(
             promise.id,
             PromiseStatus::Broken,

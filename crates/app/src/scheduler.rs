@@ -136,6 +136,10 @@ pub(crate) enum Prepared {
     Mail(Box<rapport_store::NewOutboxMail>),
     /// A survey to record and mail (`None`: nothing to ask).
     Survey(Option<Box<crate::feedback::ReadySurvey>>),
+    /// The business calendar a promise's reminder or breach is read in
+    /// (loaded here: inside the job's transaction a reload would wait on
+    /// SQLite's one writer, which that transaction holds).
+    Calendar(std::sync::Arc<rapport_core::BusinessCalendar>),
 }
 
 impl App {
@@ -152,9 +156,10 @@ impl App {
             JobKind::Survey => Ok(Prepared::Survey(
                 self.prepare_survey(job).await?.map(Box::new),
             )),
-            JobKind::Probe | JobKind::PromiseReminder | JobKind::PromiseDue => {
-                Ok(Prepared::Nothing)
+            JobKind::PromiseReminder | JobKind::PromiseDue => {
+                Ok(Prepared::Calendar(self.business_calendar().await?))
             }
+            JobKind::Probe => Ok(Prepared::Nothing),
         }
     }
 
@@ -168,8 +173,12 @@ impl App {
     ) -> Result<(), JobFailure> {
         match (job.kind, prepared) {
             (JobKind::Probe, _) => fire_probe(tx, job, worker).await,
-            (JobKind::PromiseReminder, _) => self.remind_promise(tx, job).await,
-            (JobKind::PromiseDue, _) => self.break_promise(tx, job).await,
+            (JobKind::PromiseReminder, Prepared::Calendar(calendar)) => {
+                self.remind_promise(tx, job, &calendar).await
+            }
+            (JobKind::PromiseDue, Prepared::Calendar(calendar)) => {
+                self.break_promise(tx, job, &calendar).await
+            }
             (JobKind::Acknowledge, Prepared::Acknowledgment(ready)) => {
                 self.queue_acknowledgment(tx, *ready).await
             }
@@ -179,6 +188,9 @@ impl App {
             }
             (JobKind::Survey, Prepared::Survey(ready)) => {
                 self.run_survey(tx, ready.map(|r| *r)).await
+            }
+            (JobKind::PromiseReminder | JobKind::PromiseDue, _) => {
+                Err(JobFailure::Retry("the calendar was not loaded".into()))
             }
             (JobKind::Acknowledge | JobKind::SlaEscalation | JobKind::Survey, _) => {
                 Err(JobFailure::Retry("the mail was not composed".into()))

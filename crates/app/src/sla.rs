@@ -303,8 +303,7 @@ impl App {
         &self,
         ticket: &Ticket,
     ) -> Result<Arc<rapport_core::BusinessCalendar>, AppError> {
-        let rules = self.sla_rules().await?;
-        Ok(rules.calendar_of(rules.policy_for(ticket)).clone())
+        Ok(calendar_for(&*self.sla_rules().await?, ticket))
     }
 
     /// A ticket's clocks now, replayed from its events.
@@ -682,6 +681,16 @@ impl App {
         }
         Ok(done)
     }
+}
+
+/// A ticket's calendar under `rules` (its policy's, else the default). A
+/// write transaction takes the rules loaded before it began: reloading
+/// them inside it would wait on SQLite's one writer, which it holds.
+pub(crate) fn calendar_for(
+    rules: &SlaRules,
+    ticket: &Ticket,
+) -> Arc<rapport_core::BusinessCalendar> {
+    rules.calendar_of(rules.policy_for(ticket)).clone()
 }
 
 /// The 80th percentile of first responses, when there are enough (ten) to

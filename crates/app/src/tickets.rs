@@ -530,7 +530,7 @@ impl App {
         let (kind, author_kind) = (message.kind, message.author_kind);
         let actor = Actor::Agent(caller.agent_id);
         let worker = caller.clone();
-        self.sla_rules().await?;
+        let rules = self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         if let Some(seen) = based_on {
             crate::presence::newer_by_others(&mut tx, caller, id, seen)
@@ -577,11 +577,14 @@ impl App {
         if role == MessageRole::Reply {
             self.record_promises(
                 &mut tx,
+                &rules,
                 &change.ticket,
                 stored,
                 caller,
-                promises,
-                &decisions.fulfils,
+                crate::promises::ReplyPromises {
+                    made: promises,
+                    fulfils: &decisions.fulfils,
+                },
             )
             .await?;
         }
@@ -695,7 +698,7 @@ impl App {
         self.check_references(id, &command).await?;
         let caller = caller.clone();
         let actor = Actor::Agent(caller.agent_id);
-        self.sla_rules().await?;
+        let rules = self.sla_rules().await?;
         let mut tx = self.store.begin_write().await?;
         // The team a ticket moves into is held first, so a deletion of that
         // team waits for this change (and this one for it).
@@ -724,7 +727,7 @@ impl App {
                 .any(|e| matches!(e.kind, EventKind::StatusChanged { .. }))
         {
             self.keep_promises_of(&mut tx, id, actor).await?;
-            self.schedule_survey(&mut tx, &change.ticket, Timestamp::now())
+            self.schedule_survey(&mut tx, &rules, &change.ticket, Timestamp::now())
                 .await?;
         }
         tx.commit().await?;

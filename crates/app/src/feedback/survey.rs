@@ -53,6 +53,7 @@ impl App {
     pub(crate) async fn schedule_survey(
         &self,
         tx: &mut WriteTx,
+        rules: &rapport_core::sla::SlaRules,
         ticket: &Ticket,
         solved_at: Timestamp,
     ) -> Result<(), AppError> {
@@ -60,7 +61,7 @@ impl App {
         if !feedback.surveys {
             return Ok(());
         }
-        let calendar = self.ticket_calendar(ticket).await?;
+        let calendar = crate::sla::calendar_for(rules, ticket);
         let due_at = survey_due(&calendar, solved_at, feedback.survey_delay_minutes);
         let payload = serde_json::to_string(&SurveyPayload {
             ticket: ticket.id.0,

@@ -362,3 +362,38 @@ both_backends!(
     promises_are_kept_by_the_owner_a_reply_or_solving,
     the_sender_confirms_retimes_or_drops_each_promise,
 );
+
+/// Settings that re-read the response-target rules and the business
+/// calendar on every use, so any reload inside a write transaction shows:
+/// on SQLite it would wait on the one writer that transaction holds until
+/// the pool gives up (30 s), as `rapport demo` once did now and then.
+fn rules_reread_on_every_use() -> rapport_app::AppConfig {
+    let mut config = rapport_app::AppConfig::default();
+    config.business.recheck = Duration::ZERO;
+    config
+}
+
+crate::both_backends_with!(super::rules_reread_on_every_use(); a_promise_breaks_with_the_rules_reread_on_every_use);
+crate::both_backends_with!(super::rules_reread_on_every_use(); promises_are_kept_with_the_rules_reread_on_every_use);
+
+/// A reply's promises recorded, then reminded and broken by the scheduler,
+/// never reloading the rules inside their transactions.
+async fn a_promise_breaks_with_the_rules_reread_on_every_use(h: &Harness) {
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        an_unkept_promise_breaks_at_its_due_time(h),
+    )
+    .await
+    .expect("no write transaction waits on its own writer");
+}
+
+/// Solving (which schedules the survey in its transaction) and keeping,
+/// never reloading the rules inside their transactions.
+async fn promises_are_kept_with_the_rules_reread_on_every_use(h: &Harness) {
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        promises_are_kept_by_the_owner_a_reply_or_solving(h),
+    )
+    .await
+    .expect("no write transaction waits on its own writer");
+}
