@@ -8,17 +8,19 @@
 //! PostgreSQL (a transaction may take id 10 and commit after id 11 is
 //! visible), so the indexer keeps a watermark below every gap it has seen:
 //! a missing id is re-checked until it appears or its [`GRACE`] has passed
-//! (a rolled-back transaction leaves a gap forever). Applying a row
+//! (a rolled-back transaction leaves a gap forever; the bookkeeping is
+//! `feed_gaps`, shared with the live feed). Applying a row
 //! re-reads its ticket whole, so reading a row twice is harmless, and the
 //! watermark is committed with the documents, so after a crash the indexer
 //! catches up from where its index stands, without a rebuild.
 
+use crate::feed_gaps::Gaps;
 use crate::{App, AppError, Caller};
 use rapport_core::{CustomerId, MessageKind, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
 use rapport_store::{SearchChange, SearchSource};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,9 +40,6 @@ const BATCH: i64 = 2000;
 const SOURCES_PER_READ: usize = 500;
 /// Feed rows older than this are pruned; an index older than it is rebuilt.
 pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
-/// The most gaps remembered one by one; past it the ids missed are kept as
-/// one range, read again whole once its grace has passed.
-const MAX_GAPS: usize = 10_000;
 
 /// The search index this server serves, shared by every clone of [`App`].
 #[derive(Debug)]
@@ -470,14 +469,17 @@ impl App {
         // Worked on a copy: if this step fails, the next one reads the
         // same rows again.
         let mut next = feed.clone();
-        let fresh = self.store().search_changes_after(next.high, BATCH).await?;
-        next.note_fresh(&fresh);
-        let waited: Vec<i64> = next.gaps.keys().copied().take(500).collect();
+        let fresh = self
+            .store()
+            .search_changes_after(next.gaps.high, BATCH)
+            .await?;
+        next.gaps.note_fresh(fresh.iter().map(|c| c.id));
+        let waited = next.gaps.waited(500);
         let filled = self.store().search_changes_in(&waited).await?;
-        next.note_filled(&filled);
-        next.expire_gaps();
+        next.gaps.note_filled(filled.iter().map(|c| c.id));
+        next.gaps.expire(GRACE);
         let mut late = Vec::new();
-        if let Some(range) = next.take_due_overflow() {
+        if let Some(range) = next.gaps.take_due_overflow(GRACE) {
             late = self.feed_range(range).await?;
             tracing::info!(
                 from = range.0,
@@ -486,7 +488,7 @@ impl App {
                 "search: read again the feed ids missed past the gap limit"
             );
         }
-        let upto = next.upto();
+        let upto = next.gaps.upto();
         if fresh.is_empty() && filled.is_empty() && late.is_empty() && upto == next.committed {
             *feed = next;
             return Ok(0);
@@ -549,166 +551,18 @@ impl App {
 /// Where the indexer stands in the change feed.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Feed {
-    /// The highest id read.
-    high: i64,
-    /// Ids below `high` not seen yet, with when they were first missed.
-    gaps: BTreeMap<i64, Instant>,
-    /// Ids missed once `gaps` was full: never dropped, the range is read
-    /// again whole when its grace has passed.
-    overflow: Option<Overflow>,
+    /// The rows read and the gaps below them.
+    gaps: Gaps,
     /// The watermark last committed.
     committed: i64,
-}
-
-/// A range of feed ids missed past [`MAX_GAPS`].
-#[derive(Debug, Clone, Copy)]
-struct Overflow {
-    /// The lowest id missed.
-    from: i64,
-    /// The highest id missed.
-    to: i64,
-    /// When the range last grew.
-    since: Instant,
 }
 
 impl Feed {
     fn from_index(index: &SearchIndex) -> Result<Feed, rapport_search::SearchError> {
         let upto = index.watermark()?.map_or(0, |m| m.upto);
         Ok(Feed {
-            high: upto,
-            gaps: BTreeMap::new(),
-            overflow: None,
+            gaps: Gaps::at(upto),
             committed: upto,
         })
-    }
-
-    /// Every id at or below this has been applied or given up on.
-    fn upto(&self) -> i64 {
-        let below_gaps = self.gaps.keys().next().map_or(self.high, |first| first - 1);
-        self.overflow
-            .map_or(below_gaps, |o| below_gaps.min(o.from - 1))
-    }
-
-    fn note_fresh(&mut self, rows: &[SearchChange]) {
-        let now = Instant::now();
-        for row in rows {
-            let missing = (row.id - self.high - 1).max(0) as usize;
-            if missing == 0 {
-                // No gap.
-            } else if self.gaps.len() + missing <= MAX_GAPS {
-                for id in self.high + 1..row.id {
-                    self.gaps.insert(id, now);
-                }
-            } else {
-                let (from, to) = (self.high + 1, row.id - 1);
-                let range = match self.overflow {
-                    Some(o) => Overflow {
-                        from: o.from.min(from),
-                        to: o.to.max(to),
-                        since: now,
-                    },
-                    None => {
-                        tracing::warn!(
-                            from,
-                            to,
-                            remembered = self.gaps.len(),
-                            "search: more feed ids missing than are remembered one by one; \
-                             the range is read again once its grace has passed"
-                        );
-                        Overflow {
-                            from,
-                            to,
-                            since: now,
-                        }
-                    }
-                };
-                self.overflow = Some(range);
-            }
-            self.high = self.high.max(row.id);
-        }
-    }
-
-    /// The overflow range whose grace has passed, to read again whole.
-    fn take_due_overflow(&mut self) -> Option<(i64, i64)> {
-        let due = self.overflow.filter(|o| o.since.elapsed() >= GRACE)?;
-        self.overflow = None;
-        Some((due.from, due.to))
-    }
-
-    fn note_filled(&mut self, rows: &[SearchChange]) {
-        for row in rows {
-            self.gaps.remove(&row.id);
-        }
-    }
-
-    fn expire_gaps(&mut self) {
-        self.gaps.retain(|_, first| first.elapsed() < GRACE);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(id: i64) -> SearchChange {
-        SearchChange {
-            id,
-            ticket_id: Some(TicketId(id)),
-            customer_id: None,
-        }
-    }
-
-    #[test]
-    fn the_watermark_waits_below_a_gap() {
-        let mut feed = Feed::default();
-        feed.note_fresh(&[row(1), row(2), row(4), row(5)]);
-        assert_eq!(feed.high, 5);
-        assert_eq!(feed.upto(), 2, "id 3 may still commit");
-        feed.note_filled(&[row(3)]);
-        assert_eq!(feed.upto(), 5);
-    }
-
-    #[test]
-    fn gaps_past_the_limit_hold_the_watermark_and_are_read_again() {
-        let mut feed = Feed::default();
-        feed.note_fresh(&[row(1)]);
-        // More ids missing than are remembered one by one.
-        let far = 2 + MAX_GAPS as i64 + 5;
-        feed.note_fresh(&[row(far)]);
-        assert_eq!(feed.high, far);
-        assert!(feed.gaps.len() <= MAX_GAPS);
-        assert_eq!(feed.upto(), 1, "id 2 may still commit: nothing is dropped");
-        assert_eq!(feed.take_due_overflow(), None, "within its grace");
-        // A later gap while the range waits widens it.
-        feed.note_fresh(&[row(far + 2)]);
-        assert_eq!(feed.upto(), 1);
-        // Once the grace has passed the whole range is read again, and the
-        // watermark moves past it.
-        let Some(long_ago) = Instant::now().checked_sub(GRACE + Duration::from_secs(1)) else {
-            return;
-        };
-        if let Some(o) = feed.overflow.as_mut() {
-            o.since = long_ago;
-        }
-        for gap in feed.gaps.values_mut() {
-            *gap = long_ago;
-        }
-        feed.expire_gaps();
-        let range = feed.take_due_overflow();
-        assert!(matches!(range, Some((2, to)) if to >= far - 1), "{range:?}");
-        assert_eq!(feed.upto(), far + 2);
-        assert_eq!(feed.take_due_overflow(), None, "read once");
-    }
-
-    #[test]
-    fn a_gap_older_than_the_grace_is_given_up() {
-        let mut feed = Feed::default();
-        feed.note_fresh(&[row(1), row(3)]);
-        let long_ago = Instant::now().checked_sub(GRACE + Duration::from_secs(1));
-        if let Some(at) = long_ago {
-            feed.gaps.insert(2, at);
-            feed.expire_gaps();
-            assert_eq!(feed.upto(), 3);
-        }
     }
 }

@@ -492,6 +492,9 @@ impl App {
         let filled = self.store().events_in(&waited).await?;
         cursor.gaps.note_filled(filled.iter().map(|e| e.id.0));
         cursor.gaps.expire(LIVE_GRACE);
+        // A range missed past the gap limit is given up once its grace has
+        // passed, like a single gap: a page refreshes on any later event.
+        cursor.gaps.take_due_overflow(LIVE_GRACE);
         events.extend(filled);
         Ok(events)
     }
