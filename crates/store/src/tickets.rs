@@ -298,12 +298,7 @@ impl Store {
             .bind(limit.clamp(1, 1000))
             .fetch_all(&self.read)
             .await?;
-        let mut messages = rows
-            .iter()
-            .map(message_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        messages.reverse();
-        Ok(messages)
+        newest_first_reversed(&rows)
     }
 
     /// The newest `limit` public messages of a ticket, oldest first, without
@@ -323,12 +318,7 @@ impl Store {
         .bind(limit.clamp(1, 1000))
         .fetch_all(&self.read)
         .await?;
-        let mut messages = rows
-            .iter()
-            .map(message_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        messages.reverse();
-        Ok(messages)
+        newest_first_reversed(&rows)
     }
 
     /// A ticket's events, oldest first, after an event id.
@@ -800,6 +790,16 @@ async fn append(
     }
     crate::search_feed::ticket_changed(conn, ticket.id).await?;
     Ok((events, clocks))
+}
+
+/// Messages read newest first (`ORDER BY id DESC LIMIT n`), oldest first.
+fn newest_first_reversed(rows: &[sqlx::any::AnyRow]) -> Result<Vec<MessageRecord>, StoreError> {
+    let mut messages = rows
+        .iter()
+        .map(message_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    messages.reverse();
+    Ok(messages)
 }
 
 /// One row of `messages` as a record.
