@@ -2,6 +2,8 @@
 //! real conversations, without building the whole CLI.
 //! `cargo run -p rapport-coach --example score -- FILE [--show]` or
 //! `cargo run -p rapport-coach --example score -- --conversations FILE [--show CHECK]`.
+//! `--dump` prints every review in full instead, to show that a change which
+//! should not alter findings (a speed-up) alters none.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use rapport_coach::evaluation::{LabelledCase, RealReply, real_replies, score};
@@ -33,6 +35,13 @@ fn main() {
                 )
             });
             replies.extend(RealReply::from_turns(turns));
+        }
+        if args.iter().any(|a| a == "--dump") {
+            for (i, reply) in replies.iter().enumerate() {
+                let review = rapport_coach::analyze(&reply.draft, &reply.context(Medium::Social));
+                println!("#{i} {review:?}");
+            }
+            return;
         }
         let report = real_replies(&replies, Medium::Social);
         println!("{report}");
@@ -89,6 +98,13 @@ fn main() {
             }
         })
         .collect();
+    if args.iter().any(|a| a == "--dump") {
+        for (id, case) in ids.iter().zip(&cases) {
+            let review = rapport_coach::analyze(&case.draft, &case.context);
+            println!("{id} {review:?}");
+        }
+        return;
+    }
     let (counts, disagreements) = score(&cases);
     let only = args.iter().skip(1).find(|a| !a.starts_with("--"));
     if args.iter().any(|a| a == "--show") {

@@ -179,9 +179,31 @@ fn non_apologies(text: &str) -> Vec<Range<usize>> {
     found
 }
 
+/// A draft's regrets, read once for the stance and the apology checks.
+pub struct Regrets {
+    /// Whether it holds an apology that is not inside a non-apology.
+    pub apologises: bool,
+    /// Its non-apologies ("sorry for any inconvenience"), in order.
+    non_apologies: Vec<Range<usize>>,
+}
+
+/// Reads a draft's regrets: [`apologises`] and the non-apologies that
+/// [`check`] reports.
+pub fn regrets(text: &str) -> Regrets {
+    let non_apologies = non_apologies(text);
+    Regrets {
+        apologises: apologises_despite(text, non_apologies.clone()),
+        non_apologies,
+    }
+}
+
 /// Whether the text holds an apology that is not inside a non-apology.
 pub fn apologises(text: &str) -> bool {
-    let mut bad = non_apologies(text);
+    apologises_despite(text, non_apologies(text))
+}
+
+/// Whether the text holds an apology outside its non-apologies and denials.
+fn apologises_despite(text: &str, mut bad: Vec<Range<usize>>) -> bool {
     bad.extend(DENIAL.find(text).map(|(r, _)| r));
     APOLOGY.find(text).any(|(span, _)| {
         // Any overlap: "we regret" in "we regret that you ..." is no apology.
@@ -189,14 +211,21 @@ pub fn apologises(text: &str) -> bool {
     })
 }
 
-/// Runs the apology checks; `apologises` is [`apologises`] of the draft, or
+/// Runs the apology checks on a draft read by [`regrets`]; `apologises` is
+/// its [`Regrets::apologises`], or
 /// true when an earlier reply in the thread already apologised or the draft
 /// shows the slip was the customer's own (none is owed).
-pub fn check(draft: &str, apologises: bool, customer_message: &str, findings: &mut Vec<Finding>) {
+pub fn check(
+    draft: &str,
+    regrets: Regrets,
+    apologises: bool,
+    customer_message: &str,
+    findings: &mut Vec<Finding>,
+) {
     let reported = std::cell::OnceCell::new();
     let failure = || *reported.get_or_init(|| failure(customer_message));
     let mut poor = false;
-    let mut spans = non_apologies(draft);
+    let mut spans = regrets.non_apologies;
     // Understanding offered instead of any apology, where one is owed.
     if !apologises
         && let Some(span) = feelings::understood_frustration(draft)

@@ -118,13 +118,26 @@ pub(crate) fn content_words(text: &str) -> Vec<String> {
         "because",
     ];
     crate::text::words(text)
-        .map(|(_, w)| w.to_lowercase().replace('’', "'"))
+        // Four characters take at least four bytes: shorter words are
+        // dropped before they are copied.
+        .filter(|(_, w)| w.len() >= 4)
+        .map(|(_, w)| lower_word(w))
         .filter(|w| {
             w.chars().count() >= 4
                 && !FILLER.contains(&w.as_str())
                 && w.chars().any(char::is_alphabetic)
         })
         .collect()
+}
+
+/// A word lower-cased, with typographic apostrophes made plain (ASCII words,
+/// nearly all of them, in one pass).
+pub(crate) fn lower_word(word: &str) -> String {
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.to_lowercase().replace('’', "'")
+    }
 }
 
 /// Stock phrases of boilerplate: thanks for writing, assurances, routing.

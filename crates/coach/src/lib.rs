@@ -194,9 +194,11 @@ impl Review {
 /// Reads a draft reply against its context.
 pub fn analyze(draft: &str, context: &Context) -> Review {
     let mut findings = Vec::new();
+    text::forget_sentences();
     language::check(draft, &context.customer_message, &mut findings);
     // Read once, used by the stance and the apology checks.
-    let apologises = apology::apologises(draft);
+    let regrets = apology::regrets(draft);
+    let apologises = regrets.apologises;
     // Whether the draft plainly gives the customer's own act as the cause.
     let own_cause = stance::check(draft, apologises, &mut findings);
     stance::check_against(draft, &context.customer_message, &mut findings);
@@ -210,7 +212,13 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
             .thread_replies
             .iter()
             .any(|r| apology::apologises(r));
-    apology::check(draft, apologised, &context.customer_message, &mut findings);
+    apology::check(
+        draft,
+        regrets,
+        apologised,
+        &context.customer_message,
+        &mut findings,
+    );
     let promises = promises::extract(
         draft,
         context.now.as_ref(),

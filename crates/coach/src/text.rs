@@ -2,8 +2,46 @@
 
 use std::ops::Range;
 
+/// How many texts [`sentences`] keeps split: a review splits the draft, the
+/// customer's message and their lower-case copies again and again.
+const SPLIT_MEMO: usize = 6;
+
+/// Texts shorter than this are split again rather than looked up.
+const SPLIT_MEMO_MIN: usize = 48;
+
+std::thread_local! {
+    /// The texts this thread split last, with their sentences.
+    static SPLIT: std::cell::RefCell<Vec<(Box<str>, Vec<Range<usize>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Forgets the texts split before: called when a review starts, so that
+/// each review pays for its own splitting.
+pub(crate) fn forget_sentences() {
+    SPLIT.with_borrow_mut(Vec::clear);
+}
+
 /// Byte ranges of the sentences in `text` (split after . ! ? and newlines).
+/// The same text is split once per review (compared by content).
 pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
+    if text.len() < SPLIT_MEMO_MIN {
+        return split_sentences(text);
+    }
+    SPLIT.with_borrow_mut(|memo| {
+        if let Some((_, split)) = memo.iter().find(|(t, _)| **t == *text) {
+            return split.clone();
+        }
+        let split = split_sentences(text);
+        if memo.len() == SPLIT_MEMO {
+            memo.remove(0);
+        }
+        memo.push((text.into(), split.clone()));
+        split
+    })
+}
+
+/// Splits `text` into sentences: what [`sentences`] remembers.
+fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();

@@ -2,7 +2,9 @@ use super::*;
 
 fn checks(draft: &str, message: &str) -> Vec<Check> {
     let mut f = Vec::new();
-    check(draft, apologises(draft), message, &mut f);
+    let read = regrets(draft);
+    let apologises = read.apologises;
+    check(draft, read, apologises, message, &mut f);
     f.into_iter().map(|f| f.check).collect()
 }
 

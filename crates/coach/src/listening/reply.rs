@@ -66,6 +66,8 @@ pub(super) struct Reply<'a> {
     time: OnceCell<bool>,
     /// Whether it reports something done, read on first use.
     done: OnceCell<bool>,
+    /// Its content words, read on first use.
+    content: OnceCell<Vec<String>>,
     /// It asks the customer something back, or (on social media) routes
     /// them to a private channel or an article: the conversation goes on.
     pub(super) continues: bool,
@@ -97,6 +99,7 @@ impl<'a> Reply<'a> {
             lower,
             time: OnceCell::new(),
             done: OnceCell::new(),
+            content: OnceCell::new(),
             continues: asks_back || routes,
         }
     }
@@ -192,15 +195,16 @@ impl<'a> Reply<'a> {
 
     /// Builds the word-level reading that asks are matched against.
     pub(super) fn matcher(&'a self, asks: &[Ask]) -> Matcher<'a> {
-        let content = content_words(self.draft);
+        let content = self.content.get_or_init(|| content_words(self.draft));
         let draft_codes = codes(self.draft);
         let mut groups: Vec<usize> = content.iter().filter_map(|w| group(w)).collect();
+        let stems = content.iter().map(|w| stem(w)).collect();
         if self.lower.contains("a new ") || self.lower.contains("new one") {
             groups.push(REPLACEMENT);
         }
         Matcher {
             reply: self,
-            content,
+            stems,
             codes: draft_codes,
             groups,
             yes_no: answers::yes_or_no(self.draft),
@@ -215,8 +219,8 @@ impl<'a> Reply<'a> {
 pub(super) struct Matcher<'a> {
     /// The reply.
     reply: &'a Reply<'a>,
-    /// Its content words (compared by stem).
-    content: Vec<String>,
+    /// The stems of its content words.
+    stems: Vec<&'a str>,
     /// Its codes and acronyms (compared as they are).
     codes: Vec<String>,
     /// The synonym groups of its content words.
@@ -239,7 +243,7 @@ impl Matcher<'_> {
 
     /// A content word of the reply has this stem, or a code is this word.
     fn has_stem(&self, s: &str) -> bool {
-        self.content.iter().any(|x| stem(x) == s) || self.codes.iter().any(|x| x == s)
+        self.stems.iter().any(|x| *x == s) || self.codes.iter().any(|x| x == s)
     }
 
     /// The reply uses the customer's own word for the thing (a replacement
