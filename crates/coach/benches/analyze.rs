@@ -6,6 +6,10 @@
 //! Run with `cargo bench -p rapport-coach --bench analyze`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+/// The allocator the `rapport` binary runs the coach with.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use rapport_coach::analyze;
 use rapport_coach::evaluation::{TYPICAL_DRAFT, typical_context};

@@ -4,6 +4,10 @@
 //! `valgrind --tool=callgrind target/release/examples/profile 200`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+/// The allocator the `rapport` binary runs the coach with.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use rapport_coach::analyze;
 use rapport_coach::evaluation::{TYPICAL_DRAFT, typical_context};
 use std::hint::black_box;

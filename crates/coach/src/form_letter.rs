@@ -121,23 +121,13 @@ pub(crate) fn content_words(text: &str) -> Vec<String> {
         // Four characters take at least four bytes: shorter words are
         // dropped before they are copied.
         .filter(|(_, w)| w.len() >= 4)
-        .map(|(_, w)| lower_word(w))
+        .map(|(_, w)| crate::text::lower(w))
         .filter(|w| {
             w.chars().count() >= 4
                 && !FILLER.contains(&w.as_str())
                 && w.chars().any(char::is_alphabetic)
         })
         .collect()
-}
-
-/// A word lower-cased, with typographic apostrophes made plain (ASCII words,
-/// nearly all of them, in one pass).
-pub(crate) fn lower_word(word: &str) -> String {
-    if word.is_ascii() {
-        word.to_ascii_lowercase()
-    } else {
-        word.to_lowercase().replace('’', "'")
-    }
 }
 
 /// Stock phrases of boilerplate: thanks for writing, assurances, routing.
@@ -354,7 +344,7 @@ fn role_greeting(draft: &str) -> bool {
 
 /// A sentence written for anyone: a stock phrase or a general mark.
 fn general(sentence: &str) -> bool {
-    let lower = sentence.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(sentence);
     STOCK.find(sentence).next().is_some() || GENERAL.iter().any(|g| lower.contains(g))
 }
 

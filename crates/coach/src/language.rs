@@ -367,7 +367,7 @@ fn jab(draft: &str, findings: &mut Vec<Finding>) {
             .next()
             .unwrap_or(sentence)
             .trim_start();
-        let lower = body.to_lowercase().replace('’', "'");
+        let lower = crate::text::lower(body);
         let Some(opener) = CANDOUR.iter().find(|c| lower.starts_with(*c)) else {
             continue;
         };

@@ -180,7 +180,7 @@ const WAYS_FORWARD: &[&str] = &[
 
 /// Runs the policy wall check.
 pub fn check(draft: &str, findings: &mut Vec<Finding>) {
-    let lower_draft = draft.to_lowercase().replace('’', "'");
+    let lower_draft = crate::text::lower(draft);
     let way_forward =
         WAYS_FORWARD.iter().any(|w| lower_draft.contains(w)) || offers_step(&lower_draft);
     if way_forward || findings.iter().any(|f| f.check == Check::PolicyWall) {
@@ -190,7 +190,7 @@ pub fn check(draft: &str, findings: &mut Vec<Finding>) {
     let walls: Vec<&std::ops::Range<usize>> = sentences
         .iter()
         .filter(|s| {
-            let lower = draft[(*s).clone()].to_lowercase().replace('’', "'");
+            let lower = crate::text::lower(&draft[(*s).clone()]);
             let cites = RULES.iter().any(|r| contains_word(&lower, r));
             let refuses = REFUSALS.iter().any(|r| contains_word(&lower, r));
             // "It can't be redirected now" refuses a thing, not by a rule:

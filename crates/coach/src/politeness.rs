@@ -41,7 +41,7 @@ pub const STRATEGIES: [&str; 24] = [
 
 fn lower_words(text: &str) -> Vec<String> {
     crate::text::words(text)
-        .map(|(_, w)| w.to_lowercase().replace('’', "'"))
+        .map(|(_, w)| crate::text::lower(w))
         .collect()
 }
 
@@ -53,7 +53,7 @@ struct Lowered {
 impl Lowered {
     fn of(text: &str) -> Self {
         Self {
-            text: text.to_lowercase().replace('’', "'"),
+            text: crate::text::lower(text),
         }
     }
 

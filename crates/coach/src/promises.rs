@@ -177,7 +177,7 @@ pub fn extract(
         if !COMMITS.any(sentence) {
             continue;
         }
-        let lower = sentence.to_lowercase().replace('’', "'");
+        let lower = crate::text::lower(sentence);
         let words: Vec<&str> = lower
             .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
             .filter(|w| !w.is_empty())

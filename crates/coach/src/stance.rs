@@ -66,7 +66,7 @@ pub fn check(draft: &str, apologises: bool, findings: &mut Vec<Finding>) -> bool
     let sentences = crate::text::sentences(draft);
     for span in &sentences {
         let sentence = &draft[span.clone()];
-        let lower = sentence.to_lowercase().replace('’', "'");
+        let lower = crate::text::lower(sentence);
         let words = structure::words(&lower);
         table_cues(sentence, &lower, span.start, findings);
         against_account(&lower, &words, apologises, span, findings);

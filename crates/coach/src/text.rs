@@ -113,18 +113,17 @@ impl<'t> Iterator for Words<'t> {
         let mut i = self.at;
         // Plain ASCII letters and spaces are read a byte at a time.
         while let Some(&b) = bytes.get(i) {
-            if b.is_ascii_alphanumeric() || b == b'\'' {
-                break;
+            match ASCII_CLASS[usize::from(b)] {
+                WORD => break,
+                OTHER => i += 1,
+                _ => {
+                    let (inside, step) = word_char_at(self.text, i);
+                    if inside {
+                        break;
+                    }
+                    i += step;
+                }
             }
-            if b.is_ascii() {
-                i += 1;
-                continue;
-            }
-            let (inside, step) = word_char_at(self.text, i);
-            if inside {
-                break;
-            }
-            i += step;
         }
         if i >= bytes.len() {
             self.at = bytes.len();
@@ -132,21 +131,53 @@ impl<'t> Iterator for Words<'t> {
         }
         let start = i;
         while let Some(&b) = bytes.get(i) {
-            if b.is_ascii_alphanumeric() || b == b'\'' {
-                i += 1;
-                continue;
+            match ASCII_CLASS[usize::from(b)] {
+                WORD => i += 1,
+                OTHER => break,
+                _ => {
+                    let (inside, step) = word_char_at(self.text, i);
+                    if !inside {
+                        break;
+                    }
+                    i += step;
+                }
             }
-            if b.is_ascii() {
-                break;
-            }
-            let (inside, step) = word_char_at(self.text, i);
-            if !inside {
-                break;
-            }
-            i += step;
         }
         self.at = i;
         Some((start..i, &self.text[start..i]))
+    }
+}
+
+/// [`ASCII_CLASS`]: an ASCII letter, digit or apostrophe.
+const WORD: u8 = 1;
+/// [`ASCII_CLASS`]: any other ASCII byte.
+const OTHER: u8 = 0;
+/// [`ASCII_CLASS`]: a byte of a multi-byte character, decoded to decide.
+const WIDE: u8 = 2;
+
+/// Each byte's class for [`Words`], looked up rather than tested.
+static ASCII_CLASS: [u8; 256] = {
+    let mut class = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        class[b] = if byte.is_ascii_alphanumeric() || byte == b'\'' {
+            WORD
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    class
+};
+
+/// A text lower-cased with typographic apostrophes made plain: what
+/// `text.to_lowercase().replace('’', "'")` gives, in one pass for ASCII.
+pub(crate) fn lower(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase().replace('’', "'")
     }
 }
 

@@ -454,7 +454,7 @@ pub fn failure(message: &str) -> Option<&str> {
             .find(|(r, _)| reported(sentence, r.start) && !at_a_place(&sentence[r.end..]))
             .map(|(r, _)| s.start + r.start..s.start + r.end)
     })?;
-    let lower = message.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(message);
     let tied = ATTRIBUTED.iter().any(|a| lower.contains(a)) || long_wait(message);
     tied.then(|| &message[range])
 }
@@ -470,7 +470,7 @@ fn alphanumeric_words(lower: &str) -> Vec<&str> {
 /// "I've emailed three times", "I rang again this morning", "asked twice":
 /// the customer had to chase us.
 fn chased(sentence: &str) -> bool {
-    let lower = sentence.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(sentence);
     let words = alphanumeric_words(&lower);
     const CONTACT: &[&str] = &[
         "emailed",
@@ -505,7 +505,7 @@ fn chased(sentence: &str) -> bool {
 /// reply", "nobody has come"), as opposed to "asked many times and was
 /// told no".
 fn unanswered(message: &str) -> bool {
-    let lower = message.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(message);
     [
         "nothing",
         "no reply",
@@ -528,7 +528,7 @@ fn unanswered(message: &str) -> bool {
 /// customer, reported because it did not hold ("..., as your site
 /// states" backs an argument and reports nothing).
 fn told_otherwise(sentence: &str) -> bool {
-    let lower = sentence.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(sentence);
     let words = alphanumeric_words(&lower);
     words.windows(3).enumerate().any(|(i, w)| {
         w[0] == "your"
@@ -551,7 +551,7 @@ fn told_otherwise(sentence: &str) -> bool {
 /// "It's sorted now", "never mind, it works now": the customer says the
 /// trouble is over.
 pub fn resolved(message: &str) -> bool {
-    let lower = message.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(message);
     [
         "it's sorted",
         "sorted now",
@@ -713,7 +713,7 @@ fn warranty_over(sentence: &str) -> bool {
     {
         return false;
     }
-    let lower = sentence.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(sentence);
     let cover = ["warranty", "guarantee"].iter().any(|w| lower.contains(w));
     let over = [
         "out of warranty",

@@ -178,7 +178,7 @@ pub(super) fn own_slip(sentence: &str) -> bool {
     if SELF_SLIP.any(sentence) {
         return true;
     }
-    let lower = format!(" {} ", sentence.to_lowercase().replace('’', "'"));
+    let lower = format!(" {} ", crate::text::lower(sentence));
     let first_person = [" i ", " i've ", " i'd ", " we ", " my "]
         .iter()
         .any(|p| lower.contains(p));

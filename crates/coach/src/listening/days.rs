@@ -36,7 +36,7 @@ fn with_words<R>(text: &str, read: impl FnOnce(&[&str]) -> R) -> R {
 /// later than 3 December"), read against `now`; not a day to move from or
 /// to ("from the 3rd to the following week").
 fn needed_by(text: &str, now: &jiff::Zoned) -> Option<jiff::civil::Date> {
-    let lower = text.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(text);
     let words = future_words(&lower);
     let at = words.iter().enumerate().position(|(i, w)| {
         ["by", "before", "until"].contains(w) || *w == "than" && i > 0 && words[i - 1] == "later"

@@ -78,7 +78,7 @@ const WEAK: &[&str] = &[
 /// A request ("can you ...", "could I ...", "is there any way ..."), which a
 /// refusal answers; "Do I need a note?" is a question a refusal does not.
 pub(super) fn asks_for_something(text: &str) -> bool {
-    let lower = text.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(text);
     [
         "can you",
         "could you",
@@ -156,7 +156,7 @@ pub fn asks(message: &str) -> Vec<Ask> {
         let first_ask = out.len();
         for (n, (clause, continued)) in clauses.iter().enumerate() {
             let clause = clause.trim();
-            let lower = clause.to_lowercase().replace('’', "'");
+            let lower = crate::text::lower(clause);
             // "..., fitted?", "..., ideally a morning?": a short tail of the
             // question before it, not an ask of its own.
             // "..., or is there a charge?": the other half of one question.

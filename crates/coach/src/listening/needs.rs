@@ -8,7 +8,7 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
         .into_iter()
         .find_map(|span| {
             let sentence = &message[span];
-            let lower = sentence.to_lowercase().replace('’', "'");
+            let lower = crate::text::lower(sentence);
             let money = sentence
                 .chars()
                 .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
@@ -99,7 +99,7 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     });
     pairs.into_iter().find_map(|span| {
         let sentence = &message[span];
-        let lower = sentence.to_lowercase().replace('’', "'");
+        let lower = crate::text::lower(sentence);
         let needs = [
             "need",
             "needs",
@@ -307,7 +307,7 @@ const CANNOT: &[&str] = &[
 /// of ours is reported or nothing is asked (the hardship is then the
 /// need), and the trouble is not over: with the word a reply would use.
 pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static str)> {
-    let lower = message.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(message);
     // The words first (cheap), the reading of the failure only when found.
     let found = named_hardship(&lower)?;
     let reported = || crate::apology::reports_failure(message);
@@ -319,7 +319,7 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
 /// "she can't walk far"), whatever else they report, unless it is over: a
 /// refusal on a rule leaves it unmet.
 pub(super) fn urgent(message: &str) -> Option<String> {
-    let lower = message.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(message);
     let (found, _) = named_hardship(&lower)?;
     (!told_as_past(&lower) && !crate::apology::resolved(message)).then_some(found)
 }
@@ -440,7 +440,7 @@ fn told_as_past(lower: &str) -> bool {
 /// A past experience told as a story ("the staff followed me around") is a
 /// complaint to acknowledge, not a request to answer.
 pub(super) fn ongoing(message: &str) -> bool {
-    let lower = message.to_lowercase().replace('’', "'");
+    let lower = crate::text::lower(message);
     crate::apology::reports_failure(message)
         && ([
             "still",

@@ -76,7 +76,7 @@ pub(super) struct Reply<'a> {
 impl<'a> Reply<'a> {
     /// Reads the draft.
     pub(super) fn read(draft: &'a str, medium: Medium, findings: &[Finding]) -> Self {
-        let lower = draft.to_lowercase().replace('’', "'");
+        let lower = crate::text::lower(draft);
         // A reply that asks the customer something back keeps the conversation
         // on their need; on social media, pointing to a private channel or to
         // the help article is the answer.

@@ -39,7 +39,7 @@ pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range
     // Each candidate with the words that tie it to the report (none: always).
     let mut candidates: Vec<(std::ops::Range<usize>, Vec<String>)> = Vec::new();
     for span in crate::text::sentences(draft) {
-        let lower = draft[span.clone()].to_lowercase().replace('’', "'");
+        let lower = crate::text::lower(&draft[span.clone()]);
         if lower.trim_end().ends_with('?') {
             continue;
         }
@@ -63,7 +63,7 @@ pub(super) fn argued(draft: &str, customer_message: &str) -> Vec<std::ops::Range
     if candidates.is_empty() || !crate::apology::reports_failure(customer_message) {
         return Vec::new();
     }
-    let message = customer_message.to_lowercase().replace('’', "'");
+    let message = crate::text::lower(customer_message);
     let reported: Vec<&str> = crate::text::sentences(&message)
         .into_iter()
         .map(|s| &message[s])
