@@ -23,14 +23,21 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
+/// Each word's hash, lower-cased character by character (ASCII words,
+/// nearly all of them, without decoding).
 fn word_hashes(text: &str) -> Vec<u64> {
+    let step = |h: u64, c: u64| (h ^ c).wrapping_mul(0x0100_0000_01b3);
     crate::text::words(text)
         .map(|(_, w)| {
-            w.chars()
-                .flat_map(char::to_lowercase)
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
-                    (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+            if w.is_ascii() {
+                w.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    step(h, u64::from(b.to_ascii_lowercase()))
                 })
+            } else {
+                w.chars()
+                    .flat_map(char::to_lowercase)
+                    .fold(0xcbf2_9ce4_8422_2325u64, |h, c| step(h, c as u64))
+            }
         })
         .collect()
 }

@@ -181,7 +181,7 @@ fn strategies_of(lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
 pub struct Model {
     bias: f64,
     strategies: Vec<f64>,
-    words: HashMap<String, f64>,
+    words: crate::text::WordMap<f64>,
 }
 
 fn sigmoid(x: f64) -> f64 {
@@ -340,7 +340,7 @@ impl Model {
         let mut model = Model {
             bias: 0.0,
             strategies: vec![0.0; STRATEGIES.len()],
-            words: HashMap::new(),
+            words: crate::text::WordMap::default(),
         };
         for (n, line) in text
             .lines()
@@ -377,7 +377,7 @@ pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
     Model::from_text(include_str!("../data/politeness.tsv")).unwrap_or(Model {
         bias: 0.0,
         strategies: vec![0.0; STRATEGIES.len()],
-        words: HashMap::new(),
+        words: crate::text::WordMap::default(),
     })
 });
 

@@ -171,6 +171,33 @@ static ASCII_CLASS: [u8; 256] = {
     class
 };
 
+/// FNV-1a: a fast hash for the coach's fixed word tables (the model's
+/// vocabulary, the synonym groups), whose keys are ours, not the sender's.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A map keyed by words, hashed with [`WordHasher`].
+pub(crate) type WordMap<V> =
+    std::collections::HashMap<String, V, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// A text lower-cased with typographic apostrophes made plain: what
 /// `text.to_lowercase().replace('’', "'")` gives, in one pass for ASCII.
 pub(crate) fn lower(text: &str) -> String {

@@ -112,17 +112,16 @@ pub(super) fn stem(word: &str) -> &str {
 }
 
 /// Each synonym (and its stem) with its group, built once.
-static GROUPS: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
-    std::sync::LazyLock::new(|| {
-        let mut map = std::collections::HashMap::new();
-        for (i, group) in SYNONYMS.iter().enumerate() {
-            for word in *group {
-                map.entry(word.to_string()).or_insert(i);
-                map.entry(stem(word).to_string()).or_insert(i);
-            }
+static GROUPS: std::sync::LazyLock<crate::text::WordMap<usize>> = std::sync::LazyLock::new(|| {
+    let mut map = crate::text::WordMap::default();
+    for (i, group) in SYNONYMS.iter().enumerate() {
+        for word in *group {
+            map.entry(word.to_string()).or_insert(i);
+            map.entry(stem(word).to_string()).or_insert(i);
         }
-        map
-    });
+    }
+    map
+});
 
 /// The money groups (refund, billing): an ask about money is answered by
 /// any word about money.

@@ -283,17 +283,22 @@ const THIRD_PARTIES: &[&str] = &[
 /// handed to someone else, said plainly.
 pub(super) fn hands_off(lower: &str, w: &[&str]) -> bool {
     let ours = |x: &str| ["us", "our", "ours", "we", "me"].contains(&x);
-    let predicate = HANDS_OFF.iter().any(|p| {
-        lower.match_indices(p).any(|(at, _)| {
-            let mut next = crate::text::words(&lower[at + p.len()..]).map(|(_, w)| w);
-            let (first, second) = (next.next(), next.next());
-            first.is_none_or(|n| !ours(n))
-                && ![first, second]
-                    .into_iter()
-                    .flatten()
-                    .any(|n| ["us", "our", "we"].contains(&n))
-        })
-    });
+    // Every hand-off wording holds one of these: most sentences hold none.
+    let possible = ["with", "matter", "down to", "up to the"]
+        .iter()
+        .any(|k| lower.contains(k));
+    let predicate = possible
+        && HANDS_OFF.iter().any(|p| {
+            lower.match_indices(p).any(|(at, _)| {
+                let mut next = crate::text::words(&lower[at + p.len()..]).map(|(_, w)| w);
+                let (first, second) = (next.next(), next.next());
+                first.is_none_or(|n| !ours(n))
+                    && ![first, second]
+                        .into_iter()
+                        .flatten()
+                        .any(|n| ["us", "our", "we"].contains(&n))
+            })
+        });
     let redirect = w.windows(4).any(|x| {
         // "contact the seller", "check with your bank", "speak to your bank".
         let verb = x[0] == "contact"

@@ -120,12 +120,14 @@ pub(super) fn curt(draft: &str, sentences: &[Range<usize>]) -> Option<Range<usiz
         .iter()
         .filter(|s| {
             let text = &draft[(*s).clone()];
-            let lower = text.to_lowercase();
             let words = text.split_whitespace().count();
+            if words > 4 {
+                return true;
+            }
+            let lower = text.to_lowercase();
             let greeting = ["hi", "hello", "hey", "dear", "good "]
                 .iter()
-                .any(|g| lower.starts_with(g))
-                && words <= 4;
+                .any(|g| lower.starts_with(g));
             let sign_off = words <= 3 && !text.ends_with(['.', '?']);
             !greeting && !sign_off
         })
@@ -134,6 +136,10 @@ pub(super) fn curt(draft: &str, sentences: &[Range<usize>]) -> Option<Range<usiz
         .iter()
         .map(|s| draft[(*s).clone()].split_whitespace().count())
         .sum();
+    // Curt is short: a longer body is not read further.
+    if !(1..=9).contains(&words) || body.len() > 2 {
+        return None;
+    }
     let lower = draft.to_lowercase();
     let warm = [
         "thank", "sorry", "please", "happy", "glad", "apolog", "!", "?", "welcome",
@@ -141,7 +147,7 @@ pub(super) fn curt(draft: &str, sentences: &[Range<usize>]) -> Option<Range<usiz
     .iter()
     .any(|w| lower.contains(w));
     let telegraphic = body.iter().any(|s| telegraphic(&draft[(*s).clone()]));
-    if (1..=9).contains(&words) && !warm && body.len() <= 2 && telegraphic {
+    if !warm && telegraphic {
         let start = body.first().map_or(0, |s| s.start);
         let end = body.last().map_or(draft.len(), |s| s.end);
         Some(start..end)
