@@ -375,9 +375,7 @@ fn jab(draft: &str, findings: &mut Vec<Finding>) {
         if !rest.starts_with([',', ' ']) {
             continue;
         }
-        let judges = rest
-            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-            .any(|w| AT_THEM.contains(&w));
+        let judges = crate::text::plain_words(rest).any(|w| AT_THEM.contains(&w));
         if judges {
             let start = span.end - body.len();
             findings.push(Finding {

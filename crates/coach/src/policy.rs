@@ -259,10 +259,7 @@ const NOT_A_STEP: &[&str] = &[
 /// with "can" or "could" and an action ("you can move to the off-peak
 /// plan", "we could swap it").
 fn offers_step(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = crate::text::plain_words(lower).collect();
     words.windows(3).any(|w| {
         ["you", "we", "i"].contains(&w[0])
             && ["can", "could"].contains(&w[1])

@@ -79,13 +79,32 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
 /// Words (letters, digits, apostrophes) with their byte spans, found
 /// lazily: no allocation.
 pub(crate) fn words(text: &str) -> Words<'_> {
-    Words { text, at: 0 }
+    Words {
+        text,
+        at: 0,
+        curly: true,
+    }
+}
+
+/// The runs of letters, digits and straight apostrophes in `text`: what
+/// `text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w|
+/// !w.is_empty())` gives, without decoding ASCII. A typographic apostrophe
+/// splits here (lower-cased texts have none left).
+pub(crate) fn plain_words(text: &str) -> impl Iterator<Item = &str> {
+    Words {
+        text,
+        at: 0,
+        curly: false,
+    }
+    .map(|(_, w)| w)
 }
 
 /// The iterator behind [`words`].
 pub(crate) struct Words<'t> {
     text: &'t str,
     at: usize,
+    /// Whether a typographic apostrophe is inside a word.
+    curly: bool,
 }
 
 fn inside_word(c: char) -> bool {
@@ -95,12 +114,17 @@ fn inside_word(c: char) -> bool {
 /// Whether the character starting at byte `i` belongs to a word, and its
 /// length in bytes (ASCII is decided without decoding).
 #[inline]
-fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+fn word_char_at(text: &str, i: usize, curly: bool) -> (bool, usize) {
     match text.as_bytes()[i] {
         b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'\'', 1),
         _ => {
             let c = text[i..].chars().next().unwrap_or(' ');
-            (inside_word(c), c.len_utf8())
+            let inside = if curly {
+                inside_word(c)
+            } else {
+                c.is_alphanumeric()
+            };
+            (inside, c.len_utf8())
         }
     }
 }
@@ -117,7 +141,7 @@ impl<'t> Iterator for Words<'t> {
                 WORD => break,
                 OTHER => i += 1,
                 _ => {
-                    let (inside, step) = word_char_at(self.text, i);
+                    let (inside, step) = word_char_at(self.text, i, self.curly);
                     if inside {
                         break;
                     }
@@ -135,7 +159,7 @@ impl<'t> Iterator for Words<'t> {
                 WORD => i += 1,
                 OTHER => break,
                 _ => {
-                    let (inside, step) = word_char_at(self.text, i);
+                    let (inside, step) = word_char_at(self.text, i, self.curly);
                     if !inside {
                         break;
                     }

@@ -131,10 +131,7 @@ const TRADERS: &[&str] = &["sellers", "vendors", "merchants", "resellers"];
 /// profiteering, my orders never came"), where the failure is theirs.
 pub(super) fn third_party(sentence: &str, before: &str) -> bool {
     let before = before.replace('’', "'");
-    let words: Vec<&str> = before
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = crate::text::plain_words(&before).collect();
     let affair = words.iter().rev().take(3).any(|w| {
         w.strip_suffix("'s")
             .or_else(|| w.strip_suffix("s'"))

@@ -85,10 +85,7 @@ const REFUSALS: &[&str] = &[
 ];
 
 fn words(lower: &str) -> Vec<&str> {
-    lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect()
+    crate::text::plain_words(lower).collect()
 }
 
 /// The first word of the ask, skipping a leading "or"/"and"/"so".
@@ -378,10 +375,7 @@ const DONE_IRREGULAR: &[&str] = &[
 /// ("I've cancelled it", not "I've checked"), or their thing is done ("your
 /// invoice has been corrected", not "once an order has been dispatched").
 pub(super) fn done(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = crate::text::plain_words(lower).collect();
     let participle =
         |w: &str| (w.ends_with("ed") || DONE_IRREGULAR.contains(&w)) && !NOT_DONE.contains(&w);
     words.iter().enumerate().any(|(i, w)| {

@@ -90,20 +90,19 @@ pub(super) fn later_than_asked(need: &str, reply_lower: &str, now: &jiff::Zoned)
     };
     // A day gone by ("it went out on Tuesday") is no day given.
     let past = |s: &str| {
-        s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-            .any(|w| {
-                [
-                    "was",
-                    "were",
-                    "went",
-                    "yesterday",
-                    "last",
-                    "ago",
-                    "had",
-                    "did",
-                ]
-                .contains(&w)
-            })
+        crate::text::plain_words(s).any(|w| {
+            [
+                "was",
+                "were",
+                "went",
+                "yesterday",
+                "last",
+                "ago",
+                "had",
+                "did",
+            ]
+            .contains(&w)
+        })
     };
     let mut days = crate::text::sentences(reply_lower)
         .into_iter()

@@ -70,10 +70,7 @@ pub(super) fn diligence_question(lower: &str) -> bool {
 /// "You entered the wrong registration, so ...": the customer is the
 /// subject of a past action given as the cause.
 pub(super) fn customer_as_cause(lower: &str, next: impl FnOnce() -> String) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = crate::text::plain_words(lower).collect();
     let acts = words.windows(3).enumerate().any(|(i, w)| {
         (w[0] == "you" || w[0] == "you've" || w[0] == "you'd")
             && !super::structure::describes_thing(lower, &words, i)
@@ -110,9 +107,7 @@ pub(super) fn customer_as_cause(lower: &str, next: impl FnOnce() -> String) -> b
 /// "..., so you won't pay for it", "so that you can travel": what we
 /// do for the customer, not a consequence of their act.
 fn purpose(after: &str) -> bool {
-    let mut words = after
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty());
+    let mut words = crate::text::plain_words(after);
     let first = words.next().unwrap_or("");
     let (subject, verb) = if first == "that" {
         (words.next().unwrap_or(""), words.next().unwrap_or(""))

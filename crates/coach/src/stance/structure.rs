@@ -4,10 +4,7 @@
 
 /// Words of a lower-cased sentence, apostrophes kept ("you'd").
 pub(super) fn words(lower: &str) -> Vec<&str> {
-    lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect()
+    crate::text::plain_words(lower).collect()
 }
 
 /// "If you'd reported it at once, the calls wouldn't have gone through",

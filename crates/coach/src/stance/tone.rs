@@ -15,9 +15,7 @@ pub(super) enum Hedge {
 /// "Maybe arrive earlier", "Perhaps keep an eye on it": advice on the
 /// customer's behaviour, hedged, in the imperative.
 pub(super) fn hedged_advice(lower: &str) -> Option<Hedge> {
-    let mut words = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty());
+    let mut words = crate::text::plain_words(lower);
     let (Some(first), Some(second)) = (words.next(), words.next()) else {
         return None;
     };
@@ -46,10 +44,10 @@ pub(super) fn hedged_advice(lower: &str) -> Option<Hedge> {
 
 /// "Sofas don't assemble themselves": mock statement of the obvious.
 pub(super) fn mock_obvious(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    if !(lower.contains("itself") || lower.contains("themselves")) {
+        return false;
+    }
+    let words: Vec<&str> = crate::text::plain_words(lower).collect();
     words.windows(3).any(|w| {
         ["don't", "doesn't", "won't", "can't", "didn't"].contains(&w[0])
             && ["themselves", "itself"].contains(&w[2])
@@ -160,10 +158,7 @@ pub(super) fn curt(draft: &str, sentences: &[Range<usize>]) -> Option<Range<usiz
 /// a clipped note ("Will chase", "Referral not sent yet").
 pub(super) fn telegraphic(sentence: &str) -> bool {
     let lower = sentence.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = crate::text::plain_words(&lower).collect();
     let Some(first) = words.first() else {
         return false;
     };
