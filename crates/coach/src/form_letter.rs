@@ -128,11 +128,19 @@ pub(crate) fn content_words(text: &str) -> Vec<String> {
         // Four characters take at least four bytes: shorter words are
         // dropped before they are copied.
         .filter(|(_, w)| w.len() >= 4)
-        .map(|(_, w)| crate::text::lower(w))
-        .filter(|w| {
-            w.chars().count() >= 4
-                && !FILLER.contains(&w.as_str())
-                && w.chars().any(char::is_alphabetic)
+        .filter_map(|(_, w)| {
+            if w.is_ascii() {
+                // Compared in place, copied only when kept.
+                let filler = FILLER.iter().any(|f| f.eq_ignore_ascii_case(w));
+                (!filler && w.bytes().any(|b| b.is_ascii_alphabetic()))
+                    .then(|| w.to_ascii_lowercase())
+            } else {
+                let w = crate::text::lower(w);
+                (w.chars().count() >= 4
+                    && !FILLER.contains(&w.as_str())
+                    && w.chars().any(char::is_alphabetic))
+                .then_some(w)
+            }
         })
         .collect()
 }

@@ -178,7 +178,7 @@ fn blame(
         findings.push(finding(&GUESS, span.clone()));
     }
     let emphasised = structure::own_act_emphasised(words);
-    if cause::customer_as_cause(lower, next) || emphasised {
+    if cause::customer_as_cause(lower, words, next) || emphasised {
         findings.push(finding(&CUSTOMER_CAUSE, span.clone()));
         return !cause::disputed(lower, words);
     }

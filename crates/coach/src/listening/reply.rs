@@ -211,6 +211,7 @@ impl<'a> Reply<'a> {
             closed_asks: asks.iter().filter(|a| answers::closed(a)).count(),
             time_asks: asks.iter().filter(|a| a.kind == "when" || a.timed).count(),
             refuses: REFUSES.iter().any(|r| self.lower.contains(r)),
+            refusal: OnceCell::new(),
         }
     }
 }
@@ -233,6 +234,8 @@ pub(super) struct Matcher<'a> {
     time_asks: usize,
     /// It refuses a request.
     refuses: bool,
+    /// It refuses in any words ([`answers::refuses`]), read on first use.
+    refusal: OnceCell<bool>,
 }
 
 impl Matcher<'_> {
@@ -255,25 +258,27 @@ impl Matcher<'_> {
 
     /// Whether the reply answers the ask, by words, by kind or by structure.
     pub(super) fn answers(&self, ask: &Ask) -> bool {
-        let lower = &self.reply.lower;
         let open_kind = !ask.timed && !["when", "how long", "how much"].contains(&ask.kind);
-        // Structure before words: a yes or no closes a closed question, a
-        // plain refusal answers a request, and a step taken answers an ask
-        // that only points back at the reported problem.
-        let structurally = open_kind
-            && ((answers::closed(ask)
-                && answers::yes_no_answers(ask, &self.yes_no, self.closed_asks))
-                || (answers::request(ask) && answers::refuses(lower))
-                || (answers::points_back(ask)
-                    && (answers::steps(lower)
-                        || answers::refuses(lower)
-                        || answers_kind(lower, "how")))
-                // "Is it lost?", "Is anyone fixing it?": the state of the
-                // thing, or a time it will be done, answers.
-                || (answers::points_back(ask)
-                    && answers::about_state(ask)
-                    && (answers::states(lower) || self.reply.names_time())));
-        self.by_words(ask) || open_kind && answers_kind(lower, ask.kind) || structurally
+        self.by_words(ask)
+            || open_kind && (answers_kind(&self.reply.lower, ask.kind) || self.structurally(ask))
+    }
+
+    /// Whether the reply answers an ask of an open kind by its structure:
+    /// a yes or no closes a closed question, a plain refusal answers a
+    /// request, and a step taken answers an ask that only points back at
+    /// the reported problem.
+    fn structurally(&self, ask: &Ask) -> bool {
+        let lower = &self.reply.lower;
+        let refusal = || *self.refusal.get_or_init(|| answers::refuses(lower));
+        (answers::closed(ask) && answers::yes_no_answers(ask, &self.yes_no, self.closed_asks))
+            || (answers::request(ask) && refusal())
+            || (answers::points_back(ask)
+                && (answers::steps(lower) || refusal() || answers_kind(lower, "how")))
+            // "Is it lost?", "Is anyone fixing it?": the state of the
+            // thing, or a time it will be done, answers.
+            || (answers::points_back(ask)
+                && answers::about_state(ask)
+                && (answers::states(lower) || self.reply.names_time()))
     }
 
     /// The reply answers the ask in its words: a time for a time, the way

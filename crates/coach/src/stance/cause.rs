@@ -69,11 +69,15 @@ pub(super) fn diligence_question(lower: &str) -> bool {
 
 /// "You entered the wrong registration, so ...": the customer is the
 /// subject of a past action given as the cause.
-pub(super) fn customer_as_cause(lower: &str, next: impl FnOnce() -> String) -> bool {
-    let words: Vec<&str> = crate::text::plain_words(lower).collect();
+/// `words`: the sentence's words ([`super::structure::words`]).
+pub(super) fn customer_as_cause(
+    lower: &str,
+    words: &[&str],
+    next: impl FnOnce() -> String,
+) -> bool {
     let acts = words.windows(3).enumerate().any(|(i, w)| {
         (w[0] == "you" || w[0] == "you've" || w[0] == "you'd")
-            && !super::structure::describes_thing(lower, &words, i)
+            && !super::structure::describes_thing(lower, words, i)
             && (CUSTOMER_ACTIONS.contains(&w[1])
                 || w[1] == "signed"
                 || ["have", "had"].contains(&w[1]) && CUSTOMER_ACTIONS.contains(&w[2]))
