@@ -181,7 +181,30 @@ fn strategies_of(lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
 pub struct Model {
     bias: f64,
     strategies: Vec<f64>,
-    words: crate::text::WordMap<f64>,
+    words: WordWeights,
+}
+
+/// The model's word weights in word order, and each word's place in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct WordWeights {
+    /// Each word's index in `weights`.
+    rank: crate::text::WordMap<u32>,
+    /// The words and their weights, sorted by word.
+    weights: Vec<(String, f64)>,
+}
+
+impl FromIterator<(String, f64)> for WordWeights {
+    /// A later weight for the same word replaces an earlier one.
+    fn from_iter<I: IntoIterator<Item = (String, f64)>>(pairs: I) -> Self {
+        let sorted: std::collections::BTreeMap<String, f64> = pairs.into_iter().collect();
+        let weights: Vec<(String, f64)> = sorted.into_iter().collect();
+        let rank = weights
+            .iter()
+            .enumerate()
+            .map(|(i, (word, _))| (word.clone(), i as u32))
+            .collect();
+        Self { rank, weights }
+    }
 }
 
 fn sigmoid(x: f64) -> f64 {
@@ -308,16 +331,25 @@ impl Model {
     /// The politeness of a text, from 0 (rude) to 1 (polite).
     pub fn score(&self, text: &str) -> f64 {
         let lower = Lowered::of(text);
-        let mut words = lower.words();
+        let words = lower.words();
         let s = strategies_of(&lower.text, &words);
         let mut z = self.bias
             + s.iter()
                 .zip(&self.strategies)
                 .map(|(x, w)| x * w)
                 .sum::<f64>();
-        words.sort_unstable();
-        words.dedup();
-        z += words.iter().filter_map(|w| self.words.get(*w)).sum::<f64>();
+        // Each known word once, added in word order.
+        let mut ranks: Vec<u32> = words
+            .iter()
+            .filter_map(|w| self.words.rank.get(*w).copied())
+            .collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        z += ranks
+            .iter()
+            .filter_map(|&r| self.words.weights.get(r as usize))
+            .map(|(_, weight)| weight)
+            .sum::<f64>();
         sigmoid(z)
     }
 
@@ -327,9 +359,7 @@ impl Model {
         for (name, w) in STRATEGIES.iter().zip(&self.strategies) {
             out.push_str(&format!("s:{name}\t{w:.6}\n"));
         }
-        let mut words: Vec<(&String, &f64)> = self.words.iter().collect();
-        words.sort_by(|a, b| a.0.cmp(b.0));
-        for (word, w) in words {
+        for (word, w) in &self.words.weights {
             out.push_str(&format!("w:{word}\t{w:.6}\n"));
         }
         out
@@ -340,8 +370,9 @@ impl Model {
         let mut model = Model {
             bias: 0.0,
             strategies: vec![0.0; STRATEGIES.len()],
-            words: crate::text::WordMap::default(),
+            words: WordWeights::default(),
         };
+        let mut words = Vec::new();
         for (n, line) in text
             .lines()
             .enumerate()
@@ -363,11 +394,12 @@ impl Model {
                     .ok_or_else(|| format!("line {}: unknown strategy {name}", n + 1))?;
                 model.strategies[i] = value;
             } else if let Some(word) = key.strip_prefix("w:") {
-                model.words.insert(word.to_string(), value);
+                words.push((word.to_string(), value));
             } else {
                 return Err(format!("line {}: unknown key {key}", n + 1));
             }
         }
+        model.words = words.into_iter().collect();
         Ok(model)
     }
 }
@@ -377,7 +409,7 @@ pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
     Model::from_text(include_str!("../data/politeness.tsv")).unwrap_or(Model {
         bias: 0.0,
         strategies: vec![0.0; STRATEGIES.len()],
-        words: crate::text::WordMap::default(),
+        words: WordWeights::default(),
     })
 });
 
