@@ -10,6 +10,7 @@
 //! reads the draft once and matches each ask against it.
 
 mod answers;
+mod conduct;
 mod days;
 mod extract;
 mod kinds;
@@ -341,6 +342,15 @@ fn unmet_need(
                 cost.trim()
             ),
             Advice::AddressTheCost,
+        ));
+    }
+    if let Some(told) = conduct::ignored(customer_message, reply) {
+        return Some((
+            format!(
+                "the customer says how they were treated (\"{}\") and the reply puts right only the rest",
+                told.trim()
+            ),
+            Advice::AddTheirSituation,
         ));
     }
     None
