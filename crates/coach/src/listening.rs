@@ -18,6 +18,7 @@ mod needs;
 mod reply;
 #[cfg(test)]
 mod tests;
+mod tried;
 mod words;
 
 pub use extract::{Ask, asks};
@@ -342,6 +343,15 @@ fn unmet_need(
                 cost.trim()
             ),
             Advice::AddressTheCost,
+        ));
+    }
+    if let Some(step) = tried::repeated(customer_message, reply) {
+        return Some((
+            format!(
+                "the customer has already done this (\"{}\") and the reply gives it back as the answer",
+                step.trim()
+            ),
+            Advice::AnswerTheirCase,
         ));
     }
     if let Some(told) = conduct::ignored(customer_message, reply) {
