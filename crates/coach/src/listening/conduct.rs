@@ -81,8 +81,8 @@ pub(super) fn ignored(customer_message: &str, reply: &Reply) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::ignored;
     use super::super::reply::Reply;
+    use super::ignored;
     use crate::Medium;
 
     fn read(draft: &str) -> Reply<'_> {

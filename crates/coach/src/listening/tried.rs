@@ -29,7 +29,22 @@ const TAKEN: &[&str] = &[
 /// Words in a reply's sentence that make the step ours or acknowledge the
 /// customer's ("I've reset it for you", "since you've already restarted").
 const OURS_OR_KNOWN: &[&str] = &[
-    "i've", "we've", "i have", "we have", "already", "you've", "you have", "since you", "as you",
+    "i've",
+    "we've",
+    "i have",
+    "we have",
+    "already",
+    "you've",
+    "you have",
+    "since you",
+    "as you",
+];
+
+/// Words after an opening that name no step of the customer's own ("I
+/// already have an account", "I've already waited a week").
+const NO_STEP: &[&str] = &[
+    "have", "had", "been", "done", "made", "said", "told", "asked", "got", "seen", "know", "wait",
+    "waited", "waiting",
 ];
 
 /// The step the customer says they took, when the reply hands that same
@@ -46,6 +61,9 @@ pub(super) fn repeated(customer_message: &str, reply: &Reply) -> Option<String> 
         Some(last) if !opening.ends_with(' ') => last,
         _ => split_words(rest).into_iter().next()?,
     };
+    if NO_STEP.contains(&step) {
+        return None;
+    }
     let step = stem(step);
     if step.chars().count() < 4 {
         return None;
@@ -60,7 +78,9 @@ pub(super) fn repeated(customer_message: &str, reply: &Reply) -> Option<String> 
                 && split_words(sentence).iter().any(|w| stem(w) == step)
         });
     let told = &lower[at..];
-    let end = told.find([',', ';', '.', '(', '!', '?']).unwrap_or(told.len());
+    let end = told
+        .find([',', ';', '.', '(', '!', '?'])
+        .unwrap_or(told.len());
     (gives_back && !reply.says("already")).then(|| told[..end].trim().to_string())
 }
 
@@ -73,7 +93,11 @@ mod tests {
     #[test]
     fn a_step_given_back_is_a_neighbouring_answer() {
         let message = "I've already restarted the router and it still drops.";
-        let back = Reply::read("Hi,\n\nPlease restart the router.\n\nBest,\nNet", Medium::Email, &[]);
+        let back = Reply::read(
+            "Hi,\n\nPlease restart the router.\n\nBest,\nNet",
+            Medium::Email,
+            &[],
+        );
         assert!(repeated(message, &back).is_some());
         let known = Reply::read(
             "Hi,\n\nSince you've restarted it, I'm sending an engineer today.\n\nBest,\nNet",
@@ -81,5 +105,11 @@ mod tests {
             &[],
         );
         assert!(repeated(message, &known).is_none());
+        let no_step = Reply::read(
+            "Hi,\n\nThey have been posted to you today.\n\nBest,\nNet",
+            Medium::Email,
+            &[],
+        );
+        assert!(repeated("I already have two of them, where are the rest?", &no_step).is_none());
     }
 }
