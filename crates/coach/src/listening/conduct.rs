@@ -86,7 +86,7 @@ mod tests {
     use crate::Medium;
 
     fn read(draft: &str) -> Reply<'_> {
-        Reply::read(draft, Medium::Email, &[])
+        Reply::read(draft, Medium::Mail, &[])
     }
 
     #[test]

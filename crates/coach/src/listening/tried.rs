@@ -95,19 +95,19 @@ mod tests {
         let message = "I've already restarted the router and it still drops.";
         let back = Reply::read(
             "Hi,\n\nPlease restart the router.\n\nBest,\nNet",
-            Medium::Email,
+            Medium::Mail,
             &[],
         );
         assert!(repeated(message, &back).is_some());
         let known = Reply::read(
             "Hi,\n\nSince you've restarted it, I'm sending an engineer today.\n\nBest,\nNet",
-            Medium::Email,
+            Medium::Mail,
             &[],
         );
         assert!(repeated(message, &known).is_none());
         let no_step = Reply::read(
             "Hi,\n\nThey have been posted to you today.\n\nBest,\nNet",
-            Medium::Email,
+            Medium::Mail,
             &[],
         );
         assert!(repeated("I already have two of them, where are the rest?", &no_step).is_none());
