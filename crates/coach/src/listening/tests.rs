@@ -330,3 +330,22 @@ fn hardship_now_and_getting_to_work_against_a_rule() {
     assert!(needs::urgent("The app keeps freezing on the invoices screen.").is_none());
     assert!(needs::urgent("The room was freezing last night.").is_none());
 }
+
+#[test]
+fn a_length_in_the_possessive_answers_how_much_notice() {
+    let message = "How much notice do I have to give?";
+    assert_eq!(
+        missed(
+            "Hi Jo,\n\nYou need to give two weeks' notice in writing.\n\nBest,\nDesk",
+            message
+        ),
+        0
+    );
+    assert_eq!(
+        missed(
+            "Hi Jo,\n\nPlease email us when you are ready to leave.\n\nBest,\nDesk",
+            message
+        ),
+        1
+    );
+}
