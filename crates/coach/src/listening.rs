@@ -10,6 +10,7 @@
 //! reads the draft once and matches each ask against it.
 
 mod answers;
+mod conduct;
 mod days;
 mod extract;
 mod kinds;
@@ -17,6 +18,7 @@ mod needs;
 mod reply;
 #[cfg(test)]
 mod tests;
+mod tried;
 mod words;
 
 pub use extract::{Ask, asks};
@@ -341,6 +343,24 @@ fn unmet_need(
                 cost.trim()
             ),
             Advice::AddressTheCost,
+        ));
+    }
+    if let Some(step) = tried::repeated(customer_message, reply) {
+        return Some((
+            format!(
+                "the customer has already done this (\"{}\") and the reply gives it back as the answer",
+                step.trim()
+            ),
+            Advice::AnswerTheirCase,
+        ));
+    }
+    if let Some(told) = conduct::ignored(customer_message, reply) {
+        return Some((
+            format!(
+                "the customer says how they were treated (\"{}\") and the reply puts right only the rest",
+                told.trim()
+            ),
+            Advice::AddTheirSituation,
         ));
     }
     None

@@ -173,7 +173,11 @@ pub fn asks(message: &str) -> Vec<Ask> {
                 }
                 continue;
             }
-            let request = REQUEST_STARTS.iter().find(|r| lower.starts_with(*r));
+            // "I'd like to thank the night porter": praise, not a request.
+            let request = REQUEST_STARTS
+                .iter()
+                .find(|r| lower.starts_with(*r))
+                .filter(|r| !lower[r.len()..].trim_start().starts_with("to thank"));
             // In a question, the clause that carries the question mark or
             // opens with a question word asks; "Called the mechanic, checked
             // every garage, could I get help?" asks once.

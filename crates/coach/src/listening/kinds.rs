@@ -92,7 +92,13 @@ pub(super) fn answers_kind(draft_lower: &str, kind: &str) -> bool {
         "how long" => duration(&words()) || crate::promises::parse_when(&words()).is_some(),
         // An amount: a price, a sum, a length of notice, or nothing to pay.
         "how much" => {
-            duration(&words())
+            // "Two weeks' notice", "one month's notice": a length in the
+            // possessive.
+            let lengths: Vec<&str> = words()
+                .into_iter()
+                .map(|w| w.trim_end_matches("'s").trim_end_matches('\''))
+                .collect();
+            duration(&lengths)
                 || draft_lower
                     .chars()
                     .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩' | '%'))

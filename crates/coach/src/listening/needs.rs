@@ -279,6 +279,26 @@ const HARDSHIP: &[&str] = &[
     "over eighty",
     "stranded",
     "hospital",
+    // Cold at home now: "it's freezing", "we're freezing" (not "the app
+    // keeps freezing", nor "the room was freezing").
+    COLD_NOW[0],
+    COLD_NOW[1],
+    COLD_NOW[2],
+    COLD_NOW[3],
+    COLD_NOW[4],
+    COLD_NOW[5],
+];
+
+/// Being cold now, in the present tense: a hardship still going on, however
+/// the failure behind it is dated ("the boiler broke on Thursday and we're
+/// freezing").
+const COLD_NOW: [&str; 6] = [
+    "it's freezing",
+    "it is freezing",
+    "we're freezing",
+    "we are freezing",
+    "i'm freezing",
+    "i am freezing",
 ];
 
 /// What the customer says they cannot do because of the trouble ("we can't
@@ -297,6 +317,11 @@ const CANNOT: &[&str] = &[
     "study",
     "walk",
     "get home",
+    // Getting to where the customer must be: "I can't get to work".
+    "get to work",
+    "get to school",
+    "get to college",
+    "get to class",
     "leave the house",
     "use the kitchen",
     "use the bathroom",
@@ -432,7 +457,9 @@ fn told_as_past(lower: &str) -> bool {
     let now = lower
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| w == "now");
-    PAST.iter().any(|p| lower.contains(p)) && !now && !STILL.iter().any(|s| lower.contains(s))
+    PAST.iter().any(|p| lower.contains(p))
+        && !now
+        && !STILL.iter().chain(&COLD_NOW).any(|s| lower.contains(s))
 }
 
 /// A problem of ours that is still going on ("still no refund", "keeps

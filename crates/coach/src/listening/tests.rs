@@ -306,3 +306,46 @@ fn every_date_in_a_sentence_counts_and_money_does_not_meet_a_deadline() {
         0
     );
 }
+
+#[test]
+fn hardship_now_and_getting_to_work_against_a_rule() {
+    let wall = "Hi,\n\nRepairs are done in order under our policy; there is nothing I can do.\n\nRegards,\nRepairs";
+    let mut f = vec![Finding {
+        check: Check::PolicyWall,
+        severity: Severity::Warn,
+        span: 0..2,
+        explanation: String::new(),
+        suggestion: None,
+    }];
+    check(
+        wall,
+        "The boiler broke on Monday and we're freezing.",
+        Medium::Mail,
+        None,
+        &mut f,
+    );
+    assert!(f.iter().any(|x| x.check == Check::NotListening));
+    assert!(needs::urgent("The lease car is still at the garage. I can't get to work.").is_some());
+    // Software that freezes is no hardship; a cold room told as past is over.
+    assert!(needs::urgent("The app keeps freezing on the invoices screen.").is_none());
+    assert!(needs::urgent("The room was freezing last night.").is_none());
+}
+
+#[test]
+fn a_length_in_the_possessive_answers_how_much_notice() {
+    let message = "How much notice do I have to give?";
+    assert_eq!(
+        missed(
+            "Hi Jo,\n\nYou need to give two weeks' notice in writing.\n\nBest,\nDesk",
+            message
+        ),
+        0
+    );
+    assert_eq!(
+        missed(
+            "Hi Jo,\n\nPlease email us when you are ready to leave.\n\nBest,\nDesk",
+            message
+        ),
+        1
+    );
+}
