@@ -66,12 +66,14 @@ const COMMON: &[&str] = &[
 /// reply has done something about the rest of the complaint and says
 /// nothing of the person or the conduct.
 pub(super) fn ignored(customer_message: &str, reply: &Reply) -> Option<String> {
-    // The reply first (read once, cached): a reply that does nothing is no
-    // answer to the rest either, and other checks speak of it.
-    if !reply.done() {
+    // The customer's words first (one scan each of the whole message; most
+    // tell of no conduct), then the reply (read once, cached): a reply that
+    // does nothing is no answer to the rest either, and other checks speak
+    // of it.
+    let lower = crate::text::lower(customer_message);
+    if !CONDUCT.iter().any(|c| lower.contains(c)) || !reply.done() {
         return None;
     }
-    let lower = customer_message.to_lowercase().replace('’', "'");
     let (sentence, at) = crate::text::sentences(&lower)
         .into_iter()
         .map(|s| &lower[s])

@@ -50,10 +50,17 @@ const NO_STEP: &[&str] = &[
 /// The step the customer says they took, when the reply hands that same
 /// step back to them without a word that they have done it.
 pub(super) fn repeated(customer_message: &str, reply: &Reply) -> Option<String> {
-    let lower = customer_message.to_lowercase().replace('’', "'");
-    let (at, opening) = TAKEN
+    let lower = crate::text::lower(customer_message);
+    // Every opening holds one of these: most messages hold none.
+    if !["already", "tried", "connected"]
         .iter()
-        .find_map(|t| lower.find(t).map(|at| (at, *t)))?;
+        .any(|k| lower.contains(k))
+    {
+        return None;
+    }
+    // Tested first, found once: the first opening of the list that occurs.
+    let opening = *TAKEN.iter().find(|t| lower.contains(*t))?;
+    let at = lower.find(opening)?;
     let rest = &lower[at + opening.len()..];
     // The step: the participle closing the opening ("connected"), or the
     // word after it ("restarted", "reinstalling").
