@@ -88,9 +88,48 @@ const EVENTS: &[&str] = &[
     "birthday",
 ];
 
+/// Wordings of a need in the customer's message.
+const NEEDS_SAID: &[&str] = &[
+    "need",
+    "needs",
+    "needed",
+    "before",
+    "in time",
+    "deadline",
+    "have to be",
+    "days left",
+    "by then",
+    "at the latest",
+    "i want",
+    "want it",
+    "i have to",
+    // The customer's own plans: "I'm driving to Manchester tomorrow".
+    "i'm driving",
+    "i'm flying",
+    "i'm travelling",
+    "i'm traveling",
+    "i'm leaving",
+    "i leave",
+];
+
 /// A need with a time in the customer's message ("I need it by Friday",
 /// "the concert is on Saturday. I need them before then").
 pub(super) fn deadline(message: &str) -> Option<String> {
+    // Only the wordings found anywhere in the message are looked for in
+    // each pair of sentences (most messages hold few or none).
+    let whole = crate::text::lower(message);
+    let present = |list: &[&'static str]| -> Vec<&'static str> {
+        list.iter().copied().filter(|n| whole.contains(n)).collect()
+    };
+    let (needs_said, events, past, remains_said) = (
+        present(NEEDS_SAID),
+        present(EVENTS),
+        present(&[" last ", " was ", " were ", "yesterday", " ago", " had "]),
+        present(&[" left", "remaining", " until "]),
+    );
+    if needs_said.is_empty() && events.is_empty() && remains_said.is_empty() {
+        return None;
+    }
     let sentences = crate::text::sentences(message);
     // A sentence with the next one: "The concert is on Saturday. I need them before then."
     let pairs = (0..sentences.len()).map(|i| {
@@ -100,42 +139,15 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     pairs.into_iter().find_map(|span| {
         let sentence = &message[span];
         let lower = crate::text::lower(sentence);
-        let needs = [
-            "need",
-            "needs",
-            "needed",
-            "before",
-            "in time",
-            "deadline",
-            "have to be",
-            "days left",
-            "by then",
-            "at the latest",
-            "i want",
-            "want it",
-            "i have to",
-            // The customer's own plans: "I'm driving to Manchester tomorrow".
-            "i'm driving",
-            "i'm flying",
-            "i'm travelling",
-            "i'm traveling",
-            "i'm leaving",
-            "i leave",
-        ]
-        .iter()
-        .any(|n| lower.contains(n));
+        let needs = needs_said.iter().any(|n| lower.contains(n));
         // An event of the customer's still ahead, with a day: "Term starts
         // Monday", "the party is tomorrow", "a present for Sunday" (not
         // "her birthday dinner on Friday was spoiled").
-        let event = EVENTS.iter().any(|e| lower.contains(e))
-            && ![" last ", " was ", " were ", "yesterday", " ago", " had "]
-                .iter()
-                .any(|p| lower.contains(p));
+        let event =
+            events.iter().any(|e| lower.contains(e)) && !past.iter().any(|p| lower.contains(p));
         let needs = needs || event;
         // "I have 2 days left": the time that remains is the deadline.
-        let remains = [" left", "remaining", " until "]
-            .iter()
-            .any(|r| lower.contains(r));
+        let remains = remains_said.iter().any(|r| lower.contains(r));
         if !needs && !remains {
             return None;
         }
