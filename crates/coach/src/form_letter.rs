@@ -282,7 +282,7 @@ const GENERIC: &[&str] = &[
 ];
 
 fn loose_stem(word: &str) -> &str {
-    let w = word.trim_end_matches("'s");
+    let w = crate::text::trim_possessive(word);
     w.strip_suffix('s').filter(|b| b.len() >= 4).unwrap_or(w)
 }
 

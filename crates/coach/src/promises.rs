@@ -406,7 +406,7 @@ fn number(word: &str) -> Option<i64> {
 }
 
 fn weekday(word: &str) -> Option<Weekday> {
-    Some(match word.trim_end_matches("'s") {
+    Some(match crate::text::trim_possessive(word) {
         "monday" | "mon" => Weekday::Monday,
         "tuesday" | "tue" | "tues" => Weekday::Tuesday,
         "wednesday" => Weekday::Wednesday,

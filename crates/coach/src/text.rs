@@ -232,6 +232,15 @@ pub(crate) fn lower(text: &str) -> String {
     }
 }
 
+/// The word without its possessive endings: `word.trim_end_matches("'s")`,
+/// without setting up a substring searcher for two bytes.
+pub(crate) fn trim_possessive(mut word: &str) -> &str {
+    while let Some(rest) = word.strip_suffix("'s") {
+        word = rest;
+    }
+    word
+}
+
 /// Whether the byte at `i` (or the text edge) is a word boundary.
 pub(crate) fn boundary_before(text: &str, i: usize) -> bool {
     text[..i]

@@ -96,7 +96,7 @@ pub(super) fn answers_kind(draft_lower: &str, kind: &str) -> bool {
             // possessive.
             let lengths: Vec<&str> = words()
                 .into_iter()
-                .map(|w| w.trim_end_matches("'s").trim_end_matches('\''))
+                .map(|w| crate::text::trim_possessive(w).trim_end_matches('\''))
                 .collect();
             duration(&lengths)
                 || draft_lower

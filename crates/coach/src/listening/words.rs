@@ -96,7 +96,7 @@ const SYNONYMS: &[&[&str]] = &[
 ];
 
 pub(super) fn stem(word: &str) -> &str {
-    let w = word.trim_end_matches("'s");
+    let w = crate::text::trim_possessive(word);
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.chars().count() >= 4
