@@ -4,34 +4,43 @@
 /// A cost the customer says they bore because of us ("I had to buy a new
 /// ticket for €310", "now I'll get a late fee", "I'm paying for a hire car").
 pub(super) fn cost_borne(message: &str) -> Option<String> {
+    const FEES: &[&str] = &["late fee", "a fee", "extra fee"];
+    const BORNE: &[&str] = &[
+        "i had to",
+        "we had to",
+        "i'm paying",
+        "i am paying",
+        "i'll get",
+        "i will get",
+        "cost me",
+        "i lost",
+        "we lost",
+        "out of pocket",
+    ];
+    // Only the wordings found anywhere in the message are looked for in
+    // each sentence; a message without money or a cost borne is done.
+    let whole = crate::text::lower(message);
+    let currency = |t: &str| t.contains(['€', '£', '$', '¥', '₩']);
+    let (fees, borne_said, paid) = (
+        said_in(&whole, FEES),
+        said_in(&whole, BORNE),
+        said_in(&whole, &["i paid", "we paid"]),
+    );
+    let paying = whole.contains("paying for") && whole.contains("myself");
+    let money_said = currency(message) || !fees.is_empty();
+    if !paying && !(money_said && (!borne_said.is_empty() || !paid.is_empty())) {
+        return None;
+    }
     crate::text::sentences(message)
         .into_iter()
         .find_map(|span| {
             let sentence = &message[span];
             let lower = crate::text::lower(sentence);
-            let money = sentence
-                .chars()
-                .any(|c| matches!(c, '€' | '£' | '$' | '¥' | '₩'))
-                || ["late fee", "a fee", "extra fee"]
-                    .iter()
-                    .any(|p| lower.contains(p));
-            let borne = [
-                "i had to",
-                "we had to",
-                "i'm paying",
-                "i am paying",
-                "i'll get",
-                "i will get",
-                "cost me",
-                "i lost",
-                "we lost",
-                "out of pocket",
-            ]
-            .iter()
-            .any(|p| lower.contains(p))
+            let money = currency(sentence) || fees.iter().any(|p| lower.contains(p));
+            let borne = borne_said.iter().any(|p| lower.contains(p))
                 // "I paid £120 for the service": its price, not a cost borne;
                 // "I paid another £40", "we paid extra" is one.
-                || ["i paid", "we paid"].iter().any(|p| {
+                || paid.iter().any(|p| {
                     lower.match_indices(p).any(|(i, _)| {
                         let after = &lower[i + p.len()..];
                         ["another", "extra", "again", "twice", "for a new", "for another"]
@@ -42,6 +51,12 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
             (money && borne || lower.contains("paying for") && lower.contains("myself"))
                 .then(|| sentence.to_string())
         })
+}
+
+/// The wordings of `list` that occur in `whole` (a lower-cased message):
+/// all a check over its sentences needs to look for.
+fn said_in(whole: &str, list: &[&'static str]) -> Vec<&'static str> {
+    list.iter().copied().filter(|n| whole.contains(n)).collect()
 }
 
 /// Whether the reply speaks of money at all: an amount, a refund, cover, a fee.
@@ -118,9 +133,7 @@ pub(super) fn deadline(message: &str) -> Option<String> {
     // Only the wordings found anywhere in the message are looked for in
     // each pair of sentences (most messages hold few or none).
     let whole = crate::text::lower(message);
-    let present = |list: &[&'static str]| -> Vec<&'static str> {
-        list.iter().copied().filter(|n| whole.contains(n)).collect()
-    };
+    let present = |list: &[&'static str]| said_in(&whole, list);
     let (needs_said, events, past, remains_said) = (
         present(NEEDS_SAID),
         present(EVENTS),
