@@ -420,7 +420,7 @@ mod tests {
     #[test]
     fn the_committed_model_loads_and_ranks_sensibly() {
         assert!(
-            MODEL.words.len() > 100,
+            MODEL.words.weights.len() > 100,
             "model not trained: run rapport train-politeness"
         );
         let polite = MODEL.score("Hi Ann, thank you so much for your patience. Could you please send me the order number? I'd really appreciate it.");

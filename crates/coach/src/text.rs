@@ -9,10 +9,12 @@ const SPLIT_MEMO: usize = 6;
 /// Texts shorter than this are split again rather than looked up.
 const SPLIT_MEMO_MIN: usize = 48;
 
+/// A text and its sentences.
+type Split = (Box<str>, Vec<Range<usize>>);
+
 std::thread_local! {
     /// The texts this thread split last, with their sentences.
-    static SPLIT: std::cell::RefCell<Vec<(Box<str>, Vec<Range<usize>>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    static SPLIT: std::cell::RefCell<Vec<Split>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Forgets the texts split before: called when a review starts, so that

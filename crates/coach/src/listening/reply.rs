@@ -246,7 +246,7 @@ impl Matcher<'_> {
 
     /// A content word of the reply has this stem, or a code is this word.
     fn has_stem(&self, s: &str) -> bool {
-        self.stems.iter().any(|x| *x == s) || self.codes.iter().any(|x| x == s)
+        self.stems.contains(&s) || self.codes.iter().any(|x| x == s)
     }
 
     /// The reply uses the customer's own word for the thing (a replacement
