@@ -68,9 +68,27 @@ async fn a_customer_s_stream_announces_only_their_own_tickets(h: &Harness) {
     let mut seen = String::new();
     // Another customer's ticket changes first, then a note on Zed's own:
     // neither the other ticket nor the note's words may reach Zed.
-    agent_posts(h, other, "messages", json!({"kind": "reply", "body": "Ann, it ships."})).await;
-    agent_posts(h, mine, "messages", json!({"kind": "note", "body": "SECRET-NOTE-42"})).await;
-    agent_posts(h, mine, "messages", json!({"kind": "reply", "body": "Zed, it ships."})).await;
+    agent_posts(
+        h,
+        other,
+        "messages",
+        json!({"kind": "reply", "body": "Ann, it ships."}),
+    )
+    .await;
+    agent_posts(
+        h,
+        mine,
+        "messages",
+        json!({"kind": "note", "body": "SECRET-NOTE-42"}),
+    )
+    .await;
+    agent_posts(
+        h,
+        mine,
+        "messages",
+        json!({"kind": "reply", "body": "Zed, it ships."}),
+    )
+    .await;
     until_announced(&mut body, &mut seen, mine).await;
     agent_posts(h, mine, "status", json!({"status": "solved"})).await;
     let before = seen.matches(&format!("data: {mine}\n")).count();
@@ -113,9 +131,15 @@ async fn agent_and_customer_streams_refuse_each_other_s_session(h: &Harness) {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        assert!(!kind.starts_with("text/event-stream"), "{path} with {cookie}");
+        assert!(
+            !kind.starts_with("text/event-stream"),
+            "{path} with {cookie}"
+        );
     }
-    assert_eq!(open(h, "/portal/live", &[]).await.status().as_u16() / 100, 3);
+    assert_eq!(
+        open(h, "/portal/live", &[]).await.status().as_u16() / 100,
+        3
+    );
     assert_eq!(
         open(h, "/portal/live", &[("rapport_customer", &customer)])
             .await
