@@ -53,6 +53,7 @@ pub mod scheduler;
 pub mod search;
 mod signed;
 pub mod sla;
+pub mod system_notes;
 pub mod teams;
 pub mod templates;
 pub mod throttle;

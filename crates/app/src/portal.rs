@@ -322,6 +322,20 @@ impl App {
         Ok(PortalTickets { tickets, next })
     }
 
+    /// Whether a ticket is this customer's: what their live portal list
+    /// may hear of (a ticket that does not exist is not theirs).
+    pub async fn portal_ticket_is_theirs(
+        &self,
+        customer: CustomerId,
+        id: TicketId,
+    ) -> Result<bool, AppError> {
+        match self.store().ticket(id).await {
+            Ok(ticket) => Ok(ticket.customer_id == customer),
+            Err(rapport_store::StoreError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The customer's ticket; anyone else's is not found.
     pub(crate) async fn own_ticket(
         &self,

@@ -5,7 +5,9 @@
 
 use crate::tickets::TicketView;
 use crate::{App, AppError, Caller};
-use rapport_core::{AgentId, CustomerId, Event, PromiseStatus, Status, TeamId, Ticket, TicketId};
+use rapport_core::{
+    AgentId, Channel, CustomerId, Event, Priority, PromiseStatus, Status, TeamId, Ticket, TicketId,
+};
 use rapport_store::{AgentRecord, CustomerRecord, PromiseFilter, TicketFilter, TicketSort};
 use std::collections::HashMap;
 
@@ -150,18 +152,25 @@ impl ViewCount {
 }
 
 /// What narrows a view further (the inbox's filter form): a team's queue,
-/// one status; none narrows nothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// one status, one priority, one channel, one tag; none narrows nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Narrow {
     /// Only this team's tickets.
     pub team: Option<TeamId>,
     /// Only tickets in this status (a status outside the view finds none).
     pub status: Option<Status>,
+    /// Only tickets of this priority.
+    pub priority: Option<Priority>,
+    /// Only tickets that came in through this channel.
+    pub channel: Option<Channel>,
+    /// Only tickets carrying this tag (in its stored form, see
+    /// [`rapport_core::ticket::normalize_tag`]).
+    pub tag: Option<String>,
 }
 
 impl Narrow {
     /// Narrows a view's filter; `None` when nothing can match.
-    fn apply(self, mut filter: TicketFilter) -> Option<TicketFilter> {
+    fn apply(&self, mut filter: TicketFilter) -> Option<TicketFilter> {
         if let Some(team) = self.team {
             if !filter.team_ids.is_empty() && !filter.team_ids.contains(&team) {
                 return None;
@@ -175,13 +184,22 @@ impl Narrow {
                 return None;
             }
         }
+        filter.priority = self.priority;
+        filter.channel = self.channel;
+        filter.tag = self.tag.clone();
         Some(filter)
     }
 
     /// Whether a ticket passes (for views not read through a filter).
-    fn admits(self, ticket: &Ticket) -> bool {
+    fn admits(&self, ticket: &Ticket) -> bool {
         self.team.is_none_or(|t| ticket.team_id == Some(t))
             && self.status.is_none_or(|s| ticket.status == s)
+            && self.priority.is_none_or(|p| ticket.priority == p)
+            && self.channel.is_none_or(|c| ticket.channel == c)
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|tag| ticket.tags.contains(tag))
     }
 }
 

@@ -205,6 +205,19 @@ impl Store {
             batch.iter().flat_map(|b| &b.events).map(|e| &e.kind),
         );
         crate::team_removal::record_transfer_teams(&mut tx, &teams).await?;
+        let tags = batch
+            .iter()
+            .flat_map(|b| b.ticket.tags.iter().map(|tag| (tag, b.ticket.id)))
+            .map(|(tag, id)| vec![Value::Text(tag), Value::Int(id.0)])
+            .collect();
+        insert_rows(
+            &mut tx,
+            self.backend,
+            "INSERT INTO ticket_tags (tag, ticket_id)",
+            2,
+            tags,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

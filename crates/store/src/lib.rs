@@ -47,6 +47,7 @@ pub mod sla_policies;
 pub mod team_removal;
 pub mod templates;
 pub mod throttle;
+mod ticket_tags;
 pub mod tickets;
 pub mod web_sessions;
 pub mod write_tx;

@@ -152,6 +152,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "messages_by_agent",
         include_str!("../migrations/0033_messages_by_agent.sql"),
     ),
+    (
+        35,
+        "ticket_tags",
+        include_str!("../migrations/0035_ticket_tags.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).
@@ -234,6 +239,9 @@ impl Store {
             }
             if *version == crate::team_removal::MIGRATION {
                 crate::team_removal::record_every_transfer(&mut tx).await?;
+            }
+            if *version == crate::ticket_tags::MIGRATION {
+                crate::ticket_tags::fill_from_tickets(&mut tx).await?;
             }
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");

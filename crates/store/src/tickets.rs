@@ -8,8 +8,8 @@ use crate::rows::{
 use crate::{Store, StoreError};
 use rapport_core::sla::SlaRules;
 use rapport_core::{
-    Actor, AgentId, AuthorKind, CustomerId, Event, EventId, EventKind, MessageId, MessageKind,
-    Status, TeamId, Ticket, TicketId, Timestamp, apply,
+    Actor, AgentId, AuthorKind, Channel, CustomerId, Event, EventId, EventKind, MessageId,
+    MessageKind, Priority, Status, TeamId, Ticket, TicketId, Timestamp, apply,
 };
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -109,6 +109,12 @@ pub struct TicketFilter {
     pub team_ids: Vec<TeamId>,
     /// From this customer.
     pub customer_id: Option<CustomerId>,
+    /// Of this priority.
+    pub priority: Option<Priority>,
+    /// Come in through this channel.
+    pub channel: Option<Channel>,
+    /// Carrying this tag (in its stored form).
+    pub tag: Option<String>,
     /// Changed at or after this instant.
     pub updated_since: Option<Timestamp>,
     /// A running response-target clock falls due at or before this instant
@@ -447,6 +453,20 @@ fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
         let p = next(Bind::Int(customer.0), &mut binds);
         clauses.push(format!("customer_id = {p}"));
     }
+    if let Some(priority) = filter.priority {
+        let p = next(Bind::Text(priority.as_str().into()), &mut binds);
+        clauses.push(format!("priority = {p}"));
+    }
+    if let Some(channel) = filter.channel {
+        let p = next(Bind::Text(channel.as_str().into()), &mut binds);
+        clauses.push(format!("channel = {p}"));
+    }
+    if let Some(tag) = &filter.tag {
+        let p = next(Bind::Text(tag.clone()), &mut binds);
+        clauses.push(format!(
+            "id IN (SELECT ticket_id FROM ticket_tags WHERE tag = {p})"
+        ));
+    }
     if let Some(since) = filter.updated_since {
         let p = next(Bind::Int(since.0), &mut binds);
         clauses.push(format!("updated_at >= {p}"));
@@ -574,6 +594,9 @@ pub(crate) async fn create_in(
     .fetch_one(&mut *conn)
     .await?;
     ticket.id = TicketId(id);
+    if !ticket.tags.is_empty() {
+        crate::ticket_tags::write(conn, ticket.id, &ticket.tags).await?;
+    }
     let message = match first_message {
         Some(m) => Some(insert_message(conn, ticket.id, m, ticket.created_at).await?),
         None => None,
@@ -713,6 +736,7 @@ async fn append(
     cells: &mut Delta,
 ) -> Result<(Vec<Event>, Option<rapport_core::sla::ClockPlan>), StoreError> {
     let previous_version = ticket.version;
+    let previous_tags = ticket.tags.clone();
     for kind in &kinds {
         apply(ticket, now, kind);
     }
@@ -774,6 +798,9 @@ async fn append(
             "ticket {} changed while it was being updated",
             ticket.id
         )));
+    }
+    if ticket.tags != previous_tags {
+        crate::ticket_tags::write(conn, ticket.id, &ticket.tags).await?;
     }
     if let Some(rules) = rules
         && kinds.iter().any(crate::reports::is_relevant)

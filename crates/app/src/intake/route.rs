@@ -162,7 +162,7 @@ impl App {
             self.note_in(
                 tx,
                 ticket.id,
-                &format!("Automatic reply received ({why}): {text}"),
+                &crate::system_notes::auto_reply_note(why, text),
             )
             .await?;
             tx.link_received(&mail.message_id, &mail.fingerprint, ticket.id, None);

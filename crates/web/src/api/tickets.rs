@@ -166,6 +166,9 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
         team_id: q.team.map(TeamId),
         team_ids: Vec::new(),
         customer_id: q.customer.map(CustomerId),
+        priority: None,
+        channel: None,
+        tag: None,
         updated_since: q
             .updated_since
             .as_deref()

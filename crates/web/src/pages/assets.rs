@@ -46,10 +46,20 @@ pub static JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The portal's script (its live ticket list).
+pub static PORTAL_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "portal",
+        "js",
+        include_str!("../../assets/portal.js"),
+        "text/javascript; charset=utf-8",
+    )
+});
+
 /// Serves an asset by its hashed name; any other name is a 404.
 pub async fn serve(Path(name): Path<String>) -> Response {
     let wanted = format!("/assets/{name}");
-    for asset in [&*CSS, &*JS] {
+    for asset in [&*CSS, &*JS, &*PORTAL_JS] {
         if asset.path == wanted {
             return (
                 [

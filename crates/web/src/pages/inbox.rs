@@ -11,7 +11,7 @@ use axum::response::{Redirect, Response};
 use rapport_app::TicketSort;
 use rapport_app::i18n::Lang;
 use rapport_app::workspace::{Narrow, View};
-use rapport_core::{Status, TeamId};
+use rapport_core::{Channel, Priority, Status, TeamId};
 use serde::Deserialize;
 
 /// A view's tab: key, title, count, whether it is shown.
@@ -57,6 +57,12 @@ struct InboxPage {
     teams: Vec<(i64, String, bool)>,
     /// The statuses the filter offers: (status, chosen).
     filter_statuses: Vec<(&'static str, bool)>,
+    /// The priorities the filter offers: (priority, chosen).
+    filter_priorities: Vec<(&'static str, bool)>,
+    /// The channels the filter offers: (channel, chosen).
+    filter_channels: Vec<(&'static str, bool)>,
+    /// The tag the filter holds (empty: any).
+    filter_tag: String,
     /// The filter as pager links repeat it (`&team=3&status=open`, or empty).
     narrow_query: String,
 }
@@ -99,6 +105,12 @@ pub struct InboxQuery {
     team: Option<String>,
     /// Only tickets in this status.
     status: Option<String>,
+    /// Only tickets of this priority.
+    priority: Option<String>,
+    /// Only tickets that came in through this channel.
+    channel: Option<String>,
+    /// Only tickets carrying this tag.
+    tag: Option<String>,
     after: Option<String>,
     /// After a bulk action: tickets changed and refused.
     done: Option<usize>,
@@ -140,7 +152,7 @@ pub async fn inbox(
     let counts = s.app.view_counts(&agent.caller).await?;
     let found = s
         .app
-        .view_page(&agent.caller, view, narrow, sort, after)
+        .view_page(&agent.caller, view, narrow.clone(), sort, after)
         .await?;
     let teams = s
         .app
@@ -149,6 +161,14 @@ pub async fn inbox(
         .into_iter()
         .filter(|t| t.archived_at.is_none())
         .map(|t| (t.id.0, t.name, Some(t.id) == narrow.team))
+        .collect();
+    let filter_priorities = Priority::ALL
+        .iter()
+        .map(|p| (p.as_str(), Some(*p) == narrow.priority))
+        .collect();
+    let filter_channels = Channel::ALL
+        .iter()
+        .map(|c| (c.as_str(), Some(*c) == narrow.channel))
         .collect();
     let ids: Vec<_> = found.tickets.iter().map(|t| t.id).collect();
     let mut here = s.app.presence(&agent.caller, &ids).await?;
@@ -231,7 +251,10 @@ pub async fn inbox(
             .iter()
             .map(|st| (st.as_str(), Some(*st) == narrow.status))
             .collect(),
-        narrow_query: narrow_query(narrow),
+        filter_priorities,
+        filter_channels,
+        filter_tag: narrow.tag.clone().unwrap_or_default(),
+        narrow_query: narrow_query(&narrow),
     };
     Ok(page(StatusCode::OK, &template))
 }
@@ -245,37 +268,82 @@ pub(super) fn parse_cursor(text: &str) -> Result<(i64, i64), PageError> {
         })
 }
 
-/// The team and status the filter form chose (empty: any).
+/// What the filter form chose (empty: any); a value it never offers is
+/// refused.
 fn narrow(q: &InboxQuery) -> Result<Narrow, PageError> {
-    let team = match q.team.as_deref() {
-        None | Some("") => None,
+    let refused = |field: &str, message: rapport_app::Msg| -> PageError {
+        crate::error::ApiError::refusal(field, message).into()
+    };
+    let chosen = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+    let team = match chosen(&q.team) {
+        None => None,
         Some(t) => Some(TeamId(t.parse().map_err(|_| {
-            crate::error::ApiError::refusal(
+            refused(
                 "team",
                 rapport_app::msg!("error.page.team", value = format!("{t:?}")),
             )
         })?)),
     };
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
+    let status = match chosen(&q.status) {
+        None => None,
         Some(st) => Some(st.parse::<Status>().map_err(|_| {
-            crate::error::ApiError::refusal(
+            refused(
                 "status",
                 rapport_app::msg!("error.tickets.bad_status", status = format!("{st:?}")),
             )
         })?),
     };
-    Ok(Narrow { team, status })
+    let priority = match chosen(&q.priority) {
+        None => None,
+        Some(p) => Some(p.parse::<Priority>().map_err(|_| {
+            refused(
+                "priority",
+                rapport_app::msg!("error.page.priority", value = format!("{p:?}")),
+            )
+        })?),
+    };
+    let channel = match chosen(&q.channel) {
+        None => None,
+        Some(c) => Some(c.parse::<Channel>().map_err(|_| {
+            refused(
+                "channel",
+                rapport_app::msg!("error.page.channel", value = format!("{c:?}")),
+            )
+        })?),
+    };
+    let tag = match q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(
+            rapport_core::ticket::normalize_tag(t)
+                .map_err(|e| refused("tag", rapport_app::core_words::tag_words(&e)))?,
+        ),
+    };
+    Ok(Narrow {
+        team,
+        status,
+        priority,
+        channel,
+        tag,
+    })
 }
 
 /// The filter as the pager's links repeat it.
-fn narrow_query(narrow: Narrow) -> String {
+fn narrow_query(narrow: &Narrow) -> String {
     let mut query = String::new();
     if let Some(team) = narrow.team {
         query.push_str(&format!("&team={}", team.0));
     }
     if let Some(status) = narrow.status {
         query.push_str(&format!("&status={}", status.as_str()));
+    }
+    if let Some(priority) = narrow.priority {
+        query.push_str(&format!("&priority={}", priority.as_str()));
+    }
+    if let Some(channel) = narrow.channel {
+        query.push_str(&format!("&channel={}", channel.as_str()));
+    }
+    if let Some(tag) = &narrow.tag {
+        query.push_str(&format!("&tag={}", super::search::percent_encode(tag)));
     }
     query
 }

@@ -10,7 +10,7 @@
 //! writing, or left (presence, also kept in the database). The task starts with the first stream and stops when the last
 //! one closes.
 
-use super::session::AgentPage;
+use super::session::{AgentPage, CustomerPage};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -170,6 +170,40 @@ pub async fn stream(
         };
         let event = Event::default().event("ticket").data(data);
         Some((Ok(event), receiver))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The stream of changed tickets for a customer's open portal list: an
+/// event named `ticket` whose data is the id of one of *their* tickets
+/// (another customer's change is never sent; nothing but the id is, so no
+/// note's content can be), or `0` when some were missed.
+pub async fn portal_stream(
+    State(s): State<AppState>,
+    customer: CustomerPage,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = s.live.subscribe(&s.app);
+    let state = (receiver, s.app.clone(), customer.customer);
+    let stream = futures_util::stream::unfold(state, |(mut receiver, app, customer)| async move {
+        loop {
+            let data = match receiver.recv().await {
+                Ok(id) => match app
+                    .portal_ticket_is_theirs(customer, rapport_core::TicketId(id))
+                    .await
+                {
+                    Ok(true) => id.to_string(),
+                    Ok(false) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live portal list: reading a ticket failed");
+                        continue;
+                    }
+                },
+                Err(broadcast::error::RecvError::Lagged(_)) => "0".to_string(),
+                Err(broadcast::error::RecvError::Closed) => return None,
+            };
+            let event = Event::default().event("ticket").data(data);
+            return Some((Ok(event), (receiver, app, customer)));
+        }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

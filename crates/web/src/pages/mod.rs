@@ -85,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         .route("/app/tickets/{id}/tags", post(ticket_fields::tags))
         .route("/app/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
+        .route("/portal/live", get(live::portal_stream))
         .route(
             "/portal/new",
             get(portal::new_form).post(portal::new_submit).layer(

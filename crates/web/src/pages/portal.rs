@@ -328,8 +328,11 @@ pub async fn list(
             (t.id.0, t.subject, t.status.as_str(), shown)
         })
         .collect();
+    let mut chrome = customer.chrome;
+    chrome.js = super::assets::PORTAL_JS.path.clone();
+    chrome.with_js = true;
     let template = ListPage {
-        chrome: customer.chrome,
+        chrome,
         tickets,
         first_page: after.is_none(),
         next: found.next.map(|(k, i)| format!("{k}.{i}")),

@@ -123,7 +123,7 @@ fn render(
 }
 
 /// `text` with every byte but unreserved ones percent-encoded.
-fn percent_encode(text: &str) -> String {
+pub(super) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

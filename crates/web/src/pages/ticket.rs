@@ -426,7 +426,13 @@ fn message_rows(
                 html: m.body_html.as_deref().map(|html| {
                     link_inline_images(html, images.get(&m.id.0).map_or(&[], Vec::as_slice))
                 }),
-                text: m.body_text.clone(),
+                text: match m.author_kind {
+                    AuthorKind::System => {
+                        rapport_app::system_notes::system_note_words(lang, &m.body_text)
+                            .unwrap_or_else(|| m.body_text.clone())
+                    }
+                    _ => m.body_text.clone(),
+                },
                 files: files.remove(&m.id.0).unwrap_or_default(),
                 fresh: newer.contains(&m.id.0),
             }

@@ -16,6 +16,7 @@ both_backends!(
     a_german_agent_reads_rapport_s_reroute_note_in_german,
     the_core_s_reasons_read_in_german,
     what_axum_refuses_reads_in_german_on_pages,
+    an_automatic_reply_note_reads_in_the_agent_s_language,
 );
 
 both_backends_with!(super::always_open(); a_german_agent_s_escalation_mail_is_german);
@@ -352,5 +353,67 @@ async fn what_axum_refuses_reads_in_german_on_pages(h: &Harness) {
     assert_eq!(
         (s.as_u16(), b["error"]["code"].as_str()),
         (404, Some("not_found"))
+    );
+}
+
+async fn an_automatic_reply_note_reads_in_the_agent_s_language(h: &Harness) {
+    let first = format!(
+        "From: \"Ann Lee\" <ann@example.com>\r\nTo: support@localhost\r\nSubject: Lamp\r\nMessage-ID: <{}@test.example>\r\nContent-Type: text/plain\r\n\r\nBroken.\r\n",
+        crate::harness::unique("first")
+    );
+    let id = h
+        .app
+        .ingest_mail(first.as_bytes())
+        .await
+        .unwrap()
+        .ticket()
+        .unwrap();
+    // The out-of-office answer to Rapport's acknowledgment names the ticket
+    // by its subject tag.
+    let ooo = format!(
+        "From: ann@example.com\r\nTo: support@localhost\r\nSubject: Out of office: [#{}] Lamp\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <{}@test.example>\r\nContent-Type: text/plain\r\n\r\nAway until Monday.\r\n",
+        id.0,
+        crate::harness::unique("ooo")
+    );
+    let outcome = h.app.ingest_mail(ooo.as_bytes()).await.unwrap();
+    assert_eq!(outcome.ticket(), Some(id), "{outcome:?}");
+    let mut agent = german_agent(h).await;
+    let page = agent.get(&format!("/app/tickets/{}", id.0)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Automatische Antwort erhalten (Auto-Submitted: auto-replied): Away until Monday."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Automatic reply received"),
+        "{}",
+        page.body
+    );
+    // An English reader reads English; the stored note (the API's) is unchanged.
+    let mut english = Browser::new(h);
+    english.sign_in("lead@test.example").await;
+    let page = english.get(&format!("/app/tickets/{}", id.0)).await;
+    assert!(
+        page.body.contains(
+            "Automatic reply received (Auto-Submitted: auto-replied): Away until Monday."
+        ),
+        "{}",
+        page.body
+    );
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{}", id.0), &h.agent).await;
+    let texts: Vec<&str> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["body_text"].as_str())
+        .collect();
+    assert!(
+        texts.contains(
+            &"Automatic reply received (Auto-Submitted: auto-replied): Away until Monday."
+        ),
+        "{texts:?}"
     );
 }

@@ -13,6 +13,7 @@ both_backends!(
     bulk_actions_change_the_ticked_tickets_through_the_use_cases,
     my_team_and_promises_due_list_their_tickets,
     a_view_is_narrowed_by_team_and_status,
+    a_view_is_narrowed_by_tag_priority_and_channel,
 );
 
 crate::both_backends_with!(super::always_open(); due_soon_and_breached_list_by_response_target);
@@ -321,4 +322,137 @@ async fn a_view_is_narrowed_by_team_and_status(h: &Harness) {
         assert_eq!(refused.status.as_u16() / 100, 4, "{bad}: {}", refused.body);
     }
     let _ = (billing, loose);
+}
+
+/// Opens a ticket through the API with a priority, a channel and tags.
+async fn opened(h: &Harness, subject: &str, priority: &str, channel: &str, tags: &[&str]) -> i64 {
+    let (status, body) = h
+        .post(
+            "/api/v1/tickets",
+            &h.agent,
+            json!({
+                "subject": subject,
+                "customer_email": "ann.lee@example.com",
+                "customer_name": "Ann Lee",
+                "priority": priority,
+                "channel": channel,
+                "tags": tags,
+                "message": "Please help.",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["ticket"]["id"].as_i64().expect("ticket id")
+}
+
+async fn a_view_is_narrowed_by_tag_priority_and_channel(h: &Harness) {
+    let refund = opened(h, "Refund owed", "urgent", "phone", &["refund", "vip"]).await;
+    let lamp = opened(h, "Lamp flickers", "normal", "api", &["hardware"]).await;
+    let mut b = Browser::new(h);
+    b.sign_in("lead@test.example").await;
+    let only = |page: &crate::browser::Page, shown: &str, hidden: &str| {
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains(shown), "{shown} missing: {}", page.body);
+        assert!(!page.body.contains(hidden), "{hidden} shown: {}", page.body);
+    };
+    only(
+        &b.get("/app?view=open&tag=refund").await,
+        "Refund owed",
+        "Lamp flickers",
+    );
+    // A tag is matched in its stored form, whatever its case.
+    only(
+        &b.get("/app?view=open&tag=+VIP+").await,
+        "Refund owed",
+        "Lamp flickers",
+    );
+    only(
+        &b.get("/app?view=open&tag=hardware").await,
+        "Lamp flickers",
+        "Refund owed",
+    );
+    only(
+        &b.get("/app?view=open&priority=urgent").await,
+        "Refund owed",
+        "Lamp flickers",
+    );
+    only(
+        &b.get("/app?view=open&channel=api").await,
+        "Lamp flickers",
+        "Refund owed",
+    );
+    let chosen = b
+        .get("/app?view=open&priority=urgent&channel=phone&tag=refund")
+        .await;
+    only(&chosen, "Refund owed", "Lamp flickers");
+    assert!(
+        chosen.body.contains("<option value=\"urgent\" selected>"),
+        "{}",
+        chosen.body
+    );
+    assert!(
+        chosen.body.contains("<option value=\"phone\" selected>"),
+        "{}",
+        chosen.body
+    );
+    assert!(
+        chosen
+            .body
+            .contains("id=\"filter-tag\" name=\"tag\" value=\"refund\"")
+    );
+    let none = b.get("/app?view=open&priority=low&tag=refund").await;
+    assert!(!none.body.contains("Refund owed") && !none.body.contains("Lamp flickers"));
+    // A later page's links keep the whole filter.
+    let later = b
+        .get("/app?view=open&priority=urgent&channel=phone&tag=refund&after=99999999999999999.999999")
+        .await;
+    assert!(
+        later
+            .body
+            .contains("&#38;priority=urgent&#38;channel=phone&#38;tag=refund"),
+        "{}",
+        later.body
+    );
+    // A tag added later narrows too (the tag index follows the ticket).
+    let mut a = Browser::new(h);
+    a.sign_in("agent@test.example").await;
+    let at = format!("/app/tickets/{lamp}");
+    let taken = a.submit(&at, &format!("{at}/assign-to-me"), &[]).await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    let tagged = a
+        .submit(&at, &format!("{at}/tags"), &[("add", "refund")])
+        .await;
+    assert_eq!(tagged.status, StatusCode::SEE_OTHER, "{}", tagged.body);
+    let both = b.get("/app?view=open&tag=refund").await;
+    assert!(both.body.contains("Lamp flickers") && both.body.contains("Refund owed"));
+    let removed = a
+        .submit(&at, &format!("{at}/tags"), &[("remove", "hardware")])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    only(
+        &a.get("/app?view=mine&tag=hardware").await,
+        "No tickets",
+        "Lamp flickers",
+    );
+    only(
+        &a.get("/app?view=mine&tag=refund").await,
+        "Lamp flickers",
+        "No tickets",
+    );
+    // The German page offers the same filter in German.
+    b.lang = Some("de".into());
+    let german = b.get("/app?view=open").await;
+    b.lang = None;
+    for word in ["Jede Priorität", "Jeder Kanal", "Schlagwort", "dringend"] {
+        assert!(german.body.contains(word), "{word}: {}", german.body);
+    }
+    for bad in [
+        "/app?view=open&priority=later",
+        "/app?view=open&channel=fax",
+        "/app?view=open&tag=a+b",
+    ] {
+        let refused = b.get(bad).await;
+        assert_eq!(refused.status.as_u16() / 100, 4, "{bad}: {}", refused.body);
+    }
+    let _ = refund;
 }

@@ -26,6 +26,7 @@ mod notifications;
 mod portal;
 mod portal_answers;
 mod portal_limits;
+mod portal_live;
 mod refusals_in_german;
 mod refused_before_routing;
 mod search;

@@ -509,7 +509,7 @@ async fn a_request_and_an_answer_carry_photos_the_agent_sees(h: &Harness) {
 }
 
 /// A browser signed in to the portal as a customer who mailed in.
-async fn a_signed_in_customer<'h>(h: &'h Harness, address: &str) -> Browser<'h> {
+pub(crate) async fn a_signed_in_customer<'h>(h: &'h Harness, address: &str) -> Browser<'h> {
     mail_in(h, "Zed Other", address, "My own order", "Mine").await;
     let mut b = Browser::new(h);
     let csrf = b.get("/portal/sign-in").await.csrf();
