@@ -15,7 +15,7 @@
 //! catches up from where its index stands, without a rebuild.
 
 use crate::feed_gaps::Gaps;
-use crate::{App, AppError, Caller};
+use crate::{App, AppError, Principal};
 use rapport_core::{CustomerId, MessageKind, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
@@ -197,20 +197,27 @@ impl App {
             .ok_or_else(|| AppError::Search("search is not enabled on this server".into()))
     }
 
-    /// Searches every ticket the caller's role may read.
+    /// Searches what the reader may read: an agent every ticket (with the
+    /// `read` permission, notes included), a customer their own tickets'
+    /// public text only.
     pub async fn search(
         &self,
-        caller: &Caller,
+        who: &Principal,
         request: &SearchRequest,
     ) -> Result<SearchResults, AppError> {
-        caller.require(Permission::Read, "search tickets")?;
-        let query = Query::parse(&request.q).map_err(query_error)?;
-        let ctx = self.search_context(&query, Some(caller.agent_id.0)).await?;
-        self.run_search(query, ctx, request).await
+        match who {
+            Principal::Agent(_) => {
+                let caller = who.agent(Permission::Read, "search tickets")?;
+                let query = Query::parse(&request.q).map_err(query_error)?;
+                let ctx = self.search_context(&query, Some(caller.agent_id.0)).await?;
+                self.run_search(query, ctx, request).await
+            }
+            Principal::Customer(customer) => self.customer_search(*customer, request).await,
+        }
     }
 
     /// Searches one customer's own tickets (the portal).
-    pub async fn portal_search(
+    async fn customer_search(
         &self,
         customer: CustomerId,
         request: &SearchRequest,
