@@ -99,6 +99,14 @@ fn search_error(e: rapport_search::SearchError) -> AppError {
     AppError::Search(e.to_string())
 }
 
+/// A filter on what only staff see (a customer's query never names one).
+fn staff_only(term: &Term) -> bool {
+    matches!(
+        term,
+        Term::Tag(_) | Term::Owner(_) | Term::Team(_) | Term::Due(_) | Term::Breached(_)
+    )
+}
+
 fn query_error(e: QueryError) -> AppError {
     AppError::BadQuery {
         message: crate::error::query_words(&e.kind),
@@ -223,6 +231,14 @@ impl App {
         request: &SearchRequest,
     ) -> Result<SearchResults, AppError> {
         let query = Query::parse(&request.q).map_err(query_error)?;
+        // Tags, owners, teams and due times are staff's: a query naming one
+        // (even to exclude it) finds nothing, so it cannot probe them.
+        if query.clauses.iter().any(|c| staff_only(&c.term)) {
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                next_cursor: None,
+            });
+        }
         // Customers see neither staff nor teams: those filters match nothing for them.
         let ctx = Context {
             customer: Some(customer.0),

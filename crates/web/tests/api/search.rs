@@ -363,6 +363,50 @@ async fn a_customer_never_finds_internal_notes(h: &Harness) {
     let _ = std::fs::remove_dir_all(indexer.stop().await);
 }
 
+/// Tags, owners, teams and due times are staff's: a customer's query that
+/// names one finds nothing, included or excluded, so it tells nothing.
+async fn a_customer_cannot_probe_what_only_staff_see(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("probe")).await;
+    let ticket = open(
+        h,
+        "Invoice question",
+        "ana@example.net",
+        "Ana Silva",
+        json!({"tags": ["watchlist"]}),
+    )
+    .await;
+    until(h, "tag:watchlist", |f| f == [ticket]).await;
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    let customer = CustomerId(detail["ticket"]["customer_id"].as_i64().expect("customer"));
+    let ana = Principal::Customer(customer);
+    let portal = |q: &str| SearchRequest {
+        q: q.into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    let plain = h
+        .app
+        .search(&ana, &portal("invoice"))
+        .await
+        .expect("search");
+    assert_eq!(plain.hits.len(), 1, "the customer's own words find it");
+    for q in [
+        "tag:watchlist",
+        "invoice -tag:watchlist",
+        "invoice -tag:other",
+        "invoice owner:none",
+        "invoice -owner:none",
+        "invoice team:none",
+        "invoice -team:none",
+        "invoice breached:false",
+        "invoice due:2020-01-01..2100-01-01",
+    ] {
+        let found = h.app.search(&ana, &portal(q)).await.expect("search");
+        assert!(found.hits.is_empty(), "{q} tells the customer something");
+    }
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
 async fn malformed_queries_are_400_pointing_at_the_bad_part(h: &Harness) {
     let indexer = Indexer::start(&h.app, fresh_dir("errors")).await;
     for (q, span) in [
@@ -694,6 +738,7 @@ both_backends!(
     filters_narrow_the_results,
     roles_and_scopes_limit_search,
     a_customer_searches_only_their_own_tickets,
+    a_customer_cannot_probe_what_only_staff_see,
     a_customer_never_finds_internal_notes,
     malformed_queries_are_400_pointing_at_the_bad_part,
     snippets_escape_customer_text,
