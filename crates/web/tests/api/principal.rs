@@ -193,7 +193,11 @@ async fn an_agent_reads_as_before(h: &Harness) {
             .await
             .expect("any sent file");
     }
-    let all = h.app.tickets(&s.agent, &TicketFilter::default()).await;
+    let filter = TicketFilter {
+        limit: 50,
+        ..TicketFilter::default()
+    };
+    let all = h.app.tickets(&s.agent, &filter).await;
     assert_eq!(all.expect("list").len(), 2);
     h.app.customer(&s.agent, s.ann_id).await.expect("customer");
     h.app
