@@ -1,7 +1,7 @@
 //! Customers: one record per person across every channel.
 
 use crate::i18n::Lang;
-use crate::{App, AppError, Caller, required_text};
+use crate::{App, AppError, Caller, Principal, required_text};
 use rapport_core::{
     CustomerEvent, CustomerId, IdentityKind, Permission, TicketId, normalize_identity,
 };
@@ -81,36 +81,36 @@ impl App {
         Ok(self.store.insert_customer(&name, &identities).await?)
     }
 
-    /// One customer.
+    /// One customer's record (identities, language): agents only.
     pub async fn customer(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: CustomerId,
     ) -> Result<CustomerRecord, AppError> {
-        caller.require(Permission::Read, "read customers")?;
+        who.agent(Permission::Read, "read customers")?;
         Ok(self.store.customer(id).await?)
     }
 
-    /// A customer's addresses that bounce: (address, since, reason).
+    /// A customer's addresses that bounce: (address, since, reason); agents only.
     pub async fn bouncing_addresses(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: CustomerId,
     ) -> Result<Vec<(String, rapport_core::Timestamp, Option<String>)>, AppError> {
-        caller.require(Permission::Read, "read customers")?;
+        who.agent(Permission::Read, "read customers")?;
         Ok(self.store.bouncing_addresses(id).await?)
     }
 
     /// Customers by id after a cursor, optionally by the words of the name
-    /// (case-folded word prefixes, at most [`MAX_SEARCH_CHARS`]).
+    /// (case-folded word prefixes, at most [`MAX_SEARCH_CHARS`]); agents only.
     pub async fn customers(
         &self,
-        caller: &Caller,
+        who: &Principal,
         after: i64,
         limit: i64,
         name: Option<&str>,
     ) -> Result<Vec<CustomerRecord>, AppError> {
-        caller.require(Permission::Read, "list customers")?;
+        who.agent(Permission::Read, "list customers")?;
         if let Some(name) = name {
             crate::plain_text("name", name)?;
             if name.chars().count() > MAX_SEARCH_CHARS {
@@ -160,13 +160,13 @@ impl App {
         Ok(customer)
     }
 
-    /// The recorded changes to a customer's addresses, oldest first.
+    /// The recorded changes to a customer's addresses, oldest first; agents only.
     pub async fn customer_events(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: CustomerId,
     ) -> Result<Vec<CustomerEvent>, AppError> {
-        caller.require(Permission::Read, "read customers")?;
+        who.agent(Permission::Read, "read customers")?;
         self.store.customer(id).await?;
         Ok(self.store.customer_events(id).await?)
     }

@@ -4,7 +4,9 @@
 //! make: log in, create a ticket, reply, transfer. Authorization lives here,
 //! next to the rule it guards, so no front end can forget it: every use case
 //! takes the [`Caller`] and checks the caller's role and ownership before the
-//! state machine in `rapport-core` checks the move itself.
+//! state machine in `rapport-core` checks the move itself. A read a customer
+//! may reach (or must be refused) takes a [`Principal`] instead: an agent's
+//! `Caller` or a customer's id.
 
 /// A [`Msg`]: `msg!("error.passwords.min", min = 10)`; every value is
 /// shown with `Display`. A test checks that every key written so is in the
@@ -47,6 +49,7 @@ pub mod portal;
 pub mod portal_files;
 pub mod portal_reply;
 pub mod presence;
+pub mod principal;
 pub mod promises;
 pub mod reports;
 pub mod scheduler;
@@ -66,6 +69,7 @@ pub mod workspace;
 
 pub use auth::{Caller, IssuedToken};
 pub use error::{AppError, Msg};
+pub use principal::Principal;
 
 use rapport_mail::SubjectTag;
 use rapport_store::Store;

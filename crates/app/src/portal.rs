@@ -12,7 +12,7 @@ use crate::auth::{random_secret, secret_hash};
 use crate::i18n::Lang;
 use crate::tickets::{NewTicket, body};
 use crate::web_sessions::NewWebSession;
-use crate::{App, AppError, required_text};
+use crate::{App, AppError, Principal, required_text};
 use rapport_core::{
     Actor, Channel, CustomerId, IdentityKind, MessageKind, Priority, Ticket, TicketId, Timestamp,
     normalize_identity,
@@ -300,12 +300,14 @@ impl App {
     }
 
     /// A page of the customer's own tickets, most recently changed first,
-    /// after a keyset cursor (`(updated_at, id)` of the last one seen).
+    /// after a keyset cursor (`(updated_at, id)` of the last one seen):
+    /// customers only (agents list with [`App::tickets`]).
     pub async fn portal_tickets(
         &self,
-        customer: CustomerId,
+        who: &Principal,
         after: Option<(i64, i64)>,
     ) -> Result<PortalTickets, AppError> {
+        let customer = who.customer("list their own tickets")?;
         let filter = TicketFilter {
             customer_id: Some(customer),
             sort: TicketSort::UpdatedDesc,
@@ -352,15 +354,16 @@ impl App {
     }
 
     /// One of the customer's tickets with its public conversation (no
-    /// internal notes).
+    /// internal notes): customers only (agents read [`App::ticket`]).
     pub async fn portal_ticket(
         &self,
-        customer: CustomerId,
+        who: &Principal,
         id: TicketId,
         before: Option<rapport_core::MessageId>,
     ) -> Result<PortalTicket, AppError> {
+        let customer = who.customer("read the portal's ticket page")?;
         let ticket = self.own_ticket(customer, id).await?;
-        let page = self.conversation(id, before, true).await?;
+        let page = self.conversation_page(id, before, true).await?;
         let (messages, earlier) = (page.messages, page.earlier);
         let attachments = self
             .store()
@@ -380,12 +383,13 @@ impl App {
         })
     }
 
-    /// A file on one of the customer's public messages.
-    pub async fn portal_attachment(
+    /// The record of a file on one of the customer's public messages (any
+    /// other file is not found); [`App::attachment`] reads it for a customer.
+    pub(crate) async fn customer_file(
         &self,
         customer: CustomerId,
         id: i64,
-    ) -> Result<(AttachmentRecord, Vec<u8>), AppError> {
+    ) -> Result<AttachmentRecord, AppError> {
         let record = self.store().attachment(id).await?;
         let ticket = record.ticket_id.ok_or(AppError::NotFound("attachment"))?;
         self.own_ticket(customer, ticket).await?;
@@ -400,12 +404,7 @@ impl App {
         if !public {
             return Err(AppError::NotFound("attachment"));
         }
-        let data = self
-            .blobs()
-            .get(&record.file.sha256)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok((record, data))
+        Ok(record)
     }
 }
 

@@ -15,7 +15,7 @@
 //! catches up from where its index stands, without a rebuild.
 
 use crate::feed_gaps::Gaps;
-use crate::{App, AppError, Caller};
+use crate::{App, AppError, Principal};
 use rapport_core::{CustomerId, MessageKind, Permission, Ticket, TicketId, Timestamp};
 use rapport_search::query::{DateRange, OwnerRef, Term};
 use rapport_search::{Context, MessageDoc, Query, QueryError, SearchIndex, TicketDoc, Watermark};
@@ -97,6 +97,14 @@ pub struct RebuildReport {
 
 fn search_error(e: rapport_search::SearchError) -> AppError {
     AppError::Search(e.to_string())
+}
+
+/// A filter on what only staff see (a customer's query never names one).
+fn staff_only(term: &Term) -> bool {
+    matches!(
+        term,
+        Term::Tag(_) | Term::Owner(_) | Term::Team(_) | Term::Due(_) | Term::Breached(_)
+    )
 }
 
 fn query_error(e: QueryError) -> AppError {
@@ -197,25 +205,40 @@ impl App {
             .ok_or_else(|| AppError::Search("search is not enabled on this server".into()))
     }
 
-    /// Searches every ticket the caller's role may read.
+    /// Searches what the reader may read: an agent every ticket (with the
+    /// `read` permission, notes included), a customer their own tickets'
+    /// public text only.
     pub async fn search(
         &self,
-        caller: &Caller,
+        who: &Principal,
         request: &SearchRequest,
     ) -> Result<SearchResults, AppError> {
-        caller.require(Permission::Read, "search tickets")?;
-        let query = Query::parse(&request.q).map_err(query_error)?;
-        let ctx = self.search_context(&query, Some(caller.agent_id.0)).await?;
-        self.run_search(query, ctx, request).await
+        match who {
+            Principal::Agent(_) => {
+                let caller = who.agent(Permission::Read, "search tickets")?;
+                let query = Query::parse(&request.q).map_err(query_error)?;
+                let ctx = self.search_context(&query, Some(caller.agent_id.0)).await?;
+                self.run_search(query, ctx, request).await
+            }
+            Principal::Customer(customer) => self.customer_search(*customer, request).await,
+        }
     }
 
     /// Searches one customer's own tickets (the portal).
-    pub async fn portal_search(
+    async fn customer_search(
         &self,
         customer: CustomerId,
         request: &SearchRequest,
     ) -> Result<SearchResults, AppError> {
         let query = Query::parse(&request.q).map_err(query_error)?;
+        // Tags, owners, teams and due times are staff's: a query naming one
+        // (even to exclude it) finds nothing, so it cannot probe them.
+        if query.clauses.iter().any(|c| staff_only(&c.term)) {
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                next_cursor: None,
+            });
+        }
         // Customers see neither staff nor teams: those filters match nothing for them.
         let ctx = Context {
             customer: Some(customer.0),

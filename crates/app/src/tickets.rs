@@ -2,7 +2,7 @@
 
 use crate::error::missing_as;
 use crate::promises::PromiseDecisions;
-use crate::{App, AppError, Caller, plain_text, required_text};
+use crate::{App, AppError, Caller, Principal, plain_text, required_text};
 use rapport_core::ticket::normalize_tag;
 use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, Closure, Command, CustomerId, Event, EventId, EventKind,
@@ -255,9 +255,10 @@ impl App {
             })
     }
 
-    /// A ticket with its first page of messages and of files.
-    pub async fn ticket(&self, caller: &Caller, id: TicketId) -> Result<TicketView, AppError> {
-        caller.require(Permission::Read, "read tickets")?;
+    /// A ticket with its first page of messages (internal notes too) and
+    /// of files: agents only (a customer reads [`App::portal_ticket`]).
+    pub async fn ticket(&self, who: &Principal, id: TicketId) -> Result<TicketView, AppError> {
+        who.agent(Permission::Read, "read tickets")?;
         let ticket = self.store.ticket(id).await?;
         Ok(TicketView {
             ticket,
@@ -271,7 +272,30 @@ impl App {
     /// The newest [`MESSAGES_PER_PAGE`] messages of a ticket before the
     /// message `before` (the newest of all without it): what the ticket
     /// page and the portal show, paging back through a long conversation.
-    pub(crate) async fn conversation(
+    /// An agent reads every message (with the `read` permission); a
+    /// customer only their own ticket's public ones (another's is not found).
+    pub async fn conversation(
+        &self,
+        who: &Principal,
+        id: TicketId,
+        before: Option<MessageId>,
+    ) -> Result<Conversation, AppError> {
+        let public_only = match who {
+            Principal::Agent(_) => {
+                who.agent(Permission::Read, "read tickets")?;
+                self.store.ticket(id).await?;
+                false
+            }
+            Principal::Customer(customer) => {
+                self.own_ticket(*customer, id).await?;
+                true
+            }
+        };
+        self.conversation_page(id, before, public_only).await
+    }
+
+    /// [`App::conversation`] once the reader was checked.
+    pub(crate) async fn conversation_page(
         &self,
         id: TicketId,
         before: Option<MessageId>,
@@ -289,29 +313,31 @@ impl App {
         Ok(Conversation { messages, earlier })
     }
 
-    /// A page of a ticket's messages after the message `after`.
+    /// A page of a ticket's messages after the message `after`, internal
+    /// notes too: agents only.
     pub async fn ticket_messages(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: TicketId,
         after: Option<i64>,
         limit: i64,
     ) -> Result<Paged<MessageRecord>, AppError> {
-        caller.require(Permission::Read, "read tickets")?;
+        who.agent(Permission::Read, "read tickets")?;
         self.store.ticket(id).await?;
         self.messages_page(id, after, limit.clamp(1, MESSAGES_PER_PAGE))
             .await
     }
 
-    /// A page of a ticket's attachments after the attachment `after`.
+    /// A page of a ticket's attachments after the attachment `after`, the
+    /// notes' too: agents only.
     pub async fn ticket_attachments(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: TicketId,
         after: Option<i64>,
         limit: i64,
     ) -> Result<Paged<rapport_store::AttachmentRecord>, AppError> {
-        caller.require(Permission::Read, "read tickets")?;
+        who.agent(Permission::Read, "read tickets")?;
         self.store.ticket(id).await?;
         self.files_page(id, after, limit.clamp(1, ATTACHMENTS_PER_PAGE))
             .await
@@ -346,47 +372,48 @@ impl App {
         Ok(Paged { items, next_after })
     }
 
-    /// Lists tickets.
+    /// Lists tickets by any filter: agents only (a customer lists their
+    /// own with [`App::portal_tickets`]).
     pub async fn tickets(
         &self,
-        caller: &Caller,
+        who: &Principal,
         filter: &TicketFilter,
     ) -> Result<Vec<Ticket>, AppError> {
-        caller.require(Permission::Read, "list tickets")?;
+        who.agent(Permission::Read, "list tickets")?;
         Ok(self.store.list_tickets(filter).await?)
     }
 
     /// Lists tickets, each with the earliest due time of its running
-    /// response-target clocks (for due-soon and breached views).
+    /// response-target clocks (for due-soon and breached views): agents only.
     pub async fn tickets_with_due(
         &self,
-        caller: &Caller,
+        who: &Principal,
         filter: &TicketFilter,
     ) -> Result<Vec<(Ticket, Option<Timestamp>)>, AppError> {
-        caller.require(Permission::Read, "list tickets")?;
+        who.agent(Permission::Read, "list tickets")?;
         Ok(self.store.list_tickets_due(filter).await?)
     }
 
-    /// A ticket's response-target clocks now.
+    /// A ticket's response-target clocks now: agents only.
     pub async fn ticket_clocks(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: TicketId,
     ) -> Result<crate::sla::TicketClocks, AppError> {
-        caller.require(Permission::Read, "read tickets")?;
+        who.agent(Permission::Read, "read tickets")?;
         let ticket = self.store.ticket(id).await?;
         self.clocks_of(&ticket).await
     }
 
-    /// A ticket's event log.
+    /// A ticket's event log (notes and transfers included): agents only.
     pub async fn ticket_events(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: TicketId,
         after: Option<EventId>,
         limit: i64,
     ) -> Result<Vec<Event>, AppError> {
-        caller.require(Permission::Read, "read tickets")?;
+        who.agent(Permission::Read, "read tickets")?;
         self.store.ticket(id).await?;
         Ok(self.store.events(id, after, limit).await?)
     }

@@ -3,7 +3,7 @@
 //! is visible only to its uploader until it is sent with a message; then
 //! whoever may read the ticket may download it.
 
-use crate::{App, AppError, Caller};
+use crate::{App, AppError, Caller, Principal};
 use rapport_core::Permission;
 use rapport_store::{AttachmentRecord, NewAttachment};
 
@@ -132,18 +132,26 @@ impl App {
         Ok(found)
     }
 
-    /// An attachment's record and bytes. An upload not yet sent is
-    /// another agent's private draft: for them it does not exist.
+    /// An attachment's record and bytes. For an agent, an upload not yet
+    /// sent is another agent's private draft: for them it does not exist.
+    /// A customer gets only a file on a public message of their own ticket;
+    /// any other is not found.
     pub async fn attachment(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: i64,
     ) -> Result<(AttachmentRecord, Vec<u8>), AppError> {
-        caller.require(Permission::Read, "download attachments")?;
-        let record = self.store().attachment(id).await?;
-        if record.message_ref.is_none() && record.uploaded_by != Some(caller.agent_id) {
-            return Err(AppError::NotFound("attachment"));
-        }
+        let record = match who {
+            Principal::Agent(_) => {
+                let caller = who.agent(Permission::Read, "download attachments")?;
+                let record = self.store().attachment(id).await?;
+                if record.message_ref.is_none() && record.uploaded_by != Some(caller.agent_id) {
+                    return Err(AppError::NotFound("attachment"));
+                }
+                record
+            }
+            Principal::Customer(customer) => self.customer_file(*customer, id).await?,
+        };
         let data = self
             .blobs()
             .get(&record.file.sha256)

@@ -22,14 +22,8 @@ const CUSTOMER_PREFIX: &str = "wc_";
 /// How long a customer's portal session lasts, in hours.
 pub const CUSTOMER_SESSION_HOURS: i64 = 24 * 7;
 
-/// Who is signed in to a web page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    /// An agent, with the rights of their role.
-    Agent(Caller),
-    /// A customer, who sees their own tickets only.
-    Customer(CustomerId),
-}
+/// Who is signed in to a web page: the reader every read use case takes.
+pub use crate::principal::Principal;
 
 /// A session just opened: the cookie's secret, shown this once.
 #[derive(Debug, Clone)]

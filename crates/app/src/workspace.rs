@@ -4,7 +4,7 @@
 //! same authorization applies.
 
 use crate::tickets::TicketView;
-use crate::{App, AppError, Caller};
+use crate::{App, AppError, Caller, Principal};
 use rapport_core::{
     AgentId, Channel, CustomerId, Event, Priority, PromiseStatus, Status, TeamId, Ticket, TicketId,
 };
@@ -296,7 +296,7 @@ impl App {
                     limit: VIEW_PAGE + 1,
                     ..base
                 };
-                let mut rows = self.tickets_with_due(caller, &filter).await?;
+                let mut rows = self.tickets_with_due(&caller.into(), &filter).await?;
                 let more = rows.len() > VIEW_PAGE as usize;
                 rows.truncate(VIEW_PAGE as usize);
                 let next = more
@@ -332,19 +332,21 @@ impl App {
     }
 
     /// The ticket page: the ticket with its conversation, events, customer
-    /// and the customer's other tickets.
+    /// and the customer's other tickets; agents only (a customer's is
+    /// [`App::portal_ticket`]).
     pub async fn ticket_page(
         &self,
-        caller: &Caller,
+        who: &Principal,
         id: TicketId,
         before: Option<rapport_core::MessageId>,
     ) -> Result<TicketPage, AppError> {
-        let view = self.ticket(caller, id).await?;
-        let conversation = self.conversation(id, before, false).await?;
-        let events = self.ticket_events(caller, id, None, EVENTS_SHOWN).await?;
-        let customer = self.customer(caller, view.ticket.customer_id).await?;
+        let caller = who.agent(rapport_core::Permission::Read, "read tickets")?;
+        let view = self.ticket(who, id).await?;
+        let conversation = self.conversation_page(id, before, false).await?;
+        let events = self.ticket_events(who, id, None, EVENTS_SHOWN).await?;
+        let customer = self.customer(who, view.ticket.customer_id).await?;
         let bouncing = self
-            .bouncing_addresses(caller, customer.id)
+            .bouncing_addresses(who, customer.id)
             .await?
             .into_iter()
             .map(|(address, _, _)| address)
@@ -356,7 +358,7 @@ impl App {
             ..TicketFilter::default()
         };
         let other_tickets = self
-            .tickets(caller, &filter)
+            .tickets(who, &filter)
             .await?
             .into_iter()
             .filter(|t| t.id != id)

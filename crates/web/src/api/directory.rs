@@ -6,8 +6,8 @@ use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use rapport_app::AuditLine;
 use rapport_app::agents::AgentUpdate;
+use rapport_app::{AuditLine, Principal};
 use rapport_core::{AgentId, CustomerId, IdentityKind, Role, TeamId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -392,7 +392,7 @@ pub async fn list_customers(
     }
     let customers = s
         .app
-        .customers(&caller, after, limit, q.name.as_deref())
+        .customers(&Principal::from(caller), after, limit, q.name.as_deref())
         .await?;
     let next_cursor = (customers.len() as i64 == limit)
         .then(|| customers.last().map(|c| c.id.0.to_string()))
@@ -424,10 +424,11 @@ pub async fn get_customer(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<axum::Json<CustomerOut>> {
-    let mut out: CustomerOut = (&s.app.customer(&caller, CustomerId(id)).await?).into();
+    let who = Principal::from(caller);
+    let mut out: CustomerOut = (&s.app.customer(&who, CustomerId(id)).await?).into();
     out.bouncing = s
         .app
-        .bouncing_addresses(&caller, CustomerId(id))
+        .bouncing_addresses(&who, CustomerId(id))
         .await?
         .into_iter()
         .map(|(email, since, reason)| super::types::BouncingOut {
@@ -486,7 +487,10 @@ pub async fn customer_events(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<axum::Json<Vec<CustomerEventOut>>> {
-    let events = s.app.customer_events(&caller, CustomerId(id)).await?;
+    let events = s
+        .app
+        .customer_events(&Principal::from(caller), CustomerId(id))
+        .await?;
     Ok(axum::Json(events.iter().map(Into::into).collect()))
 }
 

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rapport_app::Principal;
 use rapport_core::TicketId;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -75,7 +76,7 @@ pub async fn download(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    let (record, data) = s.app.attachment(&caller, id).await?;
+    let (record, data) = s.app.attachment(&Principal::from(caller), id).await?;
     Ok(as_download(
         data.into_response(),
         safe_type(&record.file.content_type),

@@ -5,6 +5,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Auth, Query};
 use crate::state::AppState;
 use axum::extract::State;
+use rapport_app::Principal;
 use rapport_app::search::{SearchHit, SearchRequest, Sort};
 
 use serde::{Deserialize, Serialize};
@@ -82,7 +83,7 @@ pub async fn search(
     Auth(caller): Auth,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<axum::Json<Page<SearchHitOut>>> {
-    let results = s.app.search(&caller, &request(q)?).await?;
+    let results = s.app.search(&Principal::from(caller), &request(q)?).await?;
     Ok(axum::Json(Page {
         items: results.hits.iter().map(Into::into).collect(),
         next_cursor: results.next_cursor,

@@ -6,6 +6,7 @@ use crate::extract::{Auth, Id, Json, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use rapport_app::Principal;
 use rapport_app::sla::{ClockView, NotificationView, PolicyInput, PolicyView, TicketClocks};
 use rapport_core::{TicketId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -95,7 +96,10 @@ pub async fn ticket_clocks(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<axum::Json<ClocksOut>> {
-    let clocks = s.app.ticket_clocks(&caller, TicketId(id)).await?;
+    let clocks = s
+        .app
+        .ticket_clocks(&Principal::from(caller), TicketId(id))
+        .await?;
     Ok(axum::Json((&clocks).into()))
 }
 

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use rapport_app::presence::Seen;
 use rapport_app::tickets::{CustomerRef, MessageRole, OpenTicket, parse_owner, parse_statuses};
 use rapport_app::undo_send::Sent;
-use rapport_app::{TicketFilter, TicketSort};
+use rapport_app::{Principal, TicketFilter, TicketSort};
 use rapport_core::{
     AgentId, Channel, Command, CustomerId, EventId, Priority, Status, TeamId, TicketId, Timestamp,
 };
@@ -191,7 +191,10 @@ pub async fn list_tickets(
     Query(q): Query<TicketQuery>,
 ) -> ApiResult<axum::Json<Page<TicketOut>>> {
     let filter = filter(q)?;
-    let tickets = s.app.tickets_with_due(&caller, &filter).await?;
+    let tickets = s
+        .app
+        .tickets_with_due(&Principal::from(caller), &filter)
+        .await?;
     let next_cursor = if tickets.len() as i64 == filter.limit {
         tickets.last().map(|(t, due)| match filter.sort {
             TicketSort::UpdatedAsc | TicketSort::UpdatedDesc => {
@@ -223,8 +226,9 @@ pub async fn get_ticket(
     Auth(caller): Auth,
     Id(id): Id,
 ) -> ApiResult<axum::Json<TicketDetailOut>> {
-    let view = s.app.ticket(&caller, TicketId(id)).await?;
-    let clocks = s.app.ticket_clocks(&caller, TicketId(id)).await?;
+    let who = Principal::from(caller);
+    let view = s.app.ticket(&who, TicketId(id)).await?;
+    let clocks = s.app.ticket_clocks(&who, TicketId(id)).await?;
     Ok(axum::Json(TicketDetailOut {
         clocks: Some((&clocks).into()),
         ..(&view).into()
@@ -269,7 +273,12 @@ pub async fn list_messages(
 ) -> ApiResult<axum::Json<Page<MessageOut>>> {
     let page = s
         .app
-        .ticket_messages(&caller, TicketId(id), q.after()?, q.limit.unwrap_or(100))
+        .ticket_messages(
+            &Principal::from(caller),
+            TicketId(id),
+            q.after()?,
+            q.limit.unwrap_or(100),
+        )
         .await?;
     Ok(axum::Json((&page).into()))
 }
@@ -285,7 +294,12 @@ pub async fn list_attachments(
 ) -> ApiResult<axum::Json<Page<AttachmentOut>>> {
     let page = s
         .app
-        .ticket_attachments(&caller, TicketId(id), q.after()?, q.limit.unwrap_or(200))
+        .ticket_attachments(
+            &Principal::from(caller),
+            TicketId(id),
+            q.after()?,
+            q.limit.unwrap_or(200),
+        )
         .await?;
     Ok(axum::Json((&page).into()))
 }
@@ -430,7 +444,12 @@ pub async fn list_events(
     }
     let events = s
         .app
-        .ticket_events(&caller, TicketId(id), q.after.map(EventId), limit)
+        .ticket_events(
+            &Principal::from(caller),
+            TicketId(id),
+            q.after.map(EventId),
+            limit,
+        )
         .await?;
     Ok(axum::Json(events.iter().map(Into::into).collect()))
 }

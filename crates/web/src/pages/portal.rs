@@ -319,7 +319,7 @@ pub async fn list(
         .map(super::inbox::parse_cursor)
         .transpose()?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
-    let found = s.app.portal_tickets(customer.customer, after).await?;
+    let found = s.app.portal_tickets(&customer.principal(), after).await?;
     let tickets = found
         .tickets
         .into_iter()
@@ -350,7 +350,7 @@ pub async fn ticket(
     let before = q.before.map(rapport_core::MessageId);
     let found = s
         .app
-        .portal_ticket(customer.customer, TicketId(id), before)
+        .portal_ticket(&customer.principal(), TicketId(id), before)
         .await?;
     let zone = s.app.business_calendar().await?.time_zone().clone();
     let business = s.app.config().mail.business_name.clone();
@@ -428,7 +428,7 @@ pub async fn attachment(
     customer: CustomerPage,
     Id(id): Id,
 ) -> Result<Response, PageError> {
-    let (record, data) = s.app.portal_attachment(customer.customer, id).await?;
+    let (record, data) = s.app.attachment(&customer.principal(), id).await?;
     Ok(crate::api::mail::as_download(
         data.into_response(),
         crate::api::mail::safe_type(&record.file.content_type),

@@ -143,7 +143,7 @@ pub async fn workspace(
 ) -> Result<Response, PageError> {
     let found = match q.q.as_deref() {
         Some(text) if !text.trim().is_empty() => {
-            Some(s.app.search(&agent.caller, &request(&q)).await)
+            Some(s.app.search(&agent.principal(), &request(&q)).await)
         }
         _ => None,
     };
@@ -159,7 +159,7 @@ pub async fn portal(
 ) -> Result<Response, PageError> {
     let found = match q.q.as_deref() {
         Some(text) if !text.trim().is_empty() => {
-            Some(s.app.portal_search(customer.customer, &request(&q)).await)
+            Some(s.app.search(&customer.principal(), &request(&q)).await)
         }
         _ => None,
     };

@@ -11,9 +11,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use rapport_app::Caller;
 use rapport_app::i18n::Lang;
 use rapport_app::web_sessions::{anonymous_secret, csrf_token};
+use rapport_app::{Caller, Principal};
 use rapport_core::CustomerId;
 
 /// The agent's session cookie.
@@ -153,6 +153,13 @@ pub struct AgentPage {
     pub token: String,
 }
 
+impl AgentPage {
+    /// The agent as the read use cases take their reader.
+    pub fn principal(&self) -> Principal {
+        Principal::Agent(self.caller.clone())
+    }
+}
+
 impl FromRequestParts<AppState> for AgentPage {
     type Rejection = Response;
 
@@ -204,6 +211,13 @@ pub struct CustomerPage {
     pub chrome: Chrome,
     /// The session's token (to sign out).
     pub token: String,
+}
+
+impl CustomerPage {
+    /// The customer as the read use cases take their reader.
+    pub fn principal(&self) -> Principal {
+        Principal::Customer(self.customer)
+    }
 }
 
 impl FromRequestParts<AppState> for CustomerPage {

@@ -160,7 +160,7 @@ async fn render(
 ) -> Result<Response, PageError> {
     let found = s
         .app
-        .ticket_page(&agent.caller, id, draft.before.map(MessageId))
+        .ticket_page(&agent.principal(), id, draft.before.map(MessageId))
         .await?;
     let mut draft = draft;
     if draft.text.is_empty()
@@ -682,7 +682,7 @@ pub async fn attachment(
     agent: AgentPage,
     Id(id): Id,
 ) -> Result<Response, PageError> {
-    let (record, data) = s.app.attachment(&agent.caller, id).await?;
+    let (record, data) = s.app.attachment(&agent.principal(), id).await?;
     Ok(crate::api::mail::as_download(
         data.into_response(),
         crate::api::mail::safe_type(&record.file.content_type),

@@ -26,6 +26,7 @@ mod matrix;
 mod mentions;
 mod outbox;
 mod paging;
+mod principal;
 mod promises;
 mod races;
 mod reports;

@@ -5,7 +5,7 @@ use crate::harness::{Harness, unique};
 use crate::{both_backends, both_backends_with};
 use axum::http::StatusCode;
 use rapport_app::search::{Language, SearchRequest, Sort};
-use rapport_app::{App, AppConfig, BusinessConfig, Caller};
+use rapport_app::{App, AppConfig, BusinessConfig, Caller, Principal};
 use rapport_core::{CalendarSpec, CustomerId, Role};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -256,7 +256,7 @@ async fn a_customer_searches_only_their_own_tickets(h: &Harness) {
     };
     let mine = h
         .app
-        .portal_search(customer, &request)
+        .search(&Principal::Customer(customer), &request)
         .await
         .expect("search");
     let found: Vec<i64> = mine.hits.iter().map(|h| h.ticket.id.0).collect();
@@ -269,7 +269,7 @@ async fn a_customer_searches_only_their_own_tickets(h: &Harness) {
     };
     assert!(
         h.app
-            .portal_search(customer, &request)
+            .search(&Principal::Customer(customer), &request)
             .await
             .expect("search")
             .hits
@@ -327,7 +327,7 @@ async fn a_customer_never_finds_internal_notes(h: &Harness) {
     for q in ["quillfeather", "\"blender recall\"", "goodwill credit"] {
         let found = h
             .app
-            .portal_search(customer, &portal(q))
+            .search(&Principal::Customer(customer), &portal(q))
             .await
             .expect("search");
         assert!(found.hits.is_empty(), "{q} reaches a note");
@@ -335,7 +335,10 @@ async fn a_customer_never_finds_internal_notes(h: &Harness) {
     // Excluding a note's word leaves the ticket found: the note is not read.
     let found = h
         .app
-        .portal_search(customer, &portal("blender -quillfeather"))
+        .search(
+            &Principal::Customer(customer),
+            &portal("blender -quillfeather"),
+        )
         .await
         .expect("search");
     assert_eq!(found.hits.len(), 1);
@@ -348,7 +351,7 @@ async fn a_customer_never_finds_internal_notes(h: &Harness) {
     assert!(!snippet.contains("recall"), "{snippet}");
     let found = h
         .app
-        .portal_search(customer, &portal("blender"))
+        .search(&Principal::Customer(customer), &portal("blender"))
         .await
         .expect("search");
     assert_eq!(found.hits.len(), 1);
@@ -357,6 +360,50 @@ async fn a_customer_never_finds_internal_notes(h: &Harness) {
         "{}",
         found.hits[0].snippet_html
     );
+    let _ = std::fs::remove_dir_all(indexer.stop().await);
+}
+
+/// Tags, owners, teams and due times are staff's: a customer's query that
+/// names one finds nothing, included or excluded, so it tells nothing.
+async fn a_customer_cannot_probe_what_only_staff_see(h: &Harness) {
+    let indexer = Indexer::start(&h.app, fresh_dir("probe")).await;
+    let ticket = open(
+        h,
+        "Invoice question",
+        "ana@example.net",
+        "Ana Silva",
+        json!({"tags": ["watchlist"]}),
+    )
+    .await;
+    until(h, "tag:watchlist", |f| f == [ticket]).await;
+    let (_, detail) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.agent).await;
+    let customer = CustomerId(detail["ticket"]["customer_id"].as_i64().expect("customer"));
+    let ana = Principal::Customer(customer);
+    let portal = |q: &str| SearchRequest {
+        q: q.into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    let plain = h
+        .app
+        .search(&ana, &portal("invoice"))
+        .await
+        .expect("search");
+    assert_eq!(plain.hits.len(), 1, "the customer's own words find it");
+    for q in [
+        "tag:watchlist",
+        "invoice -tag:watchlist",
+        "invoice -tag:other",
+        "invoice owner:none",
+        "invoice -owner:none",
+        "invoice team:none",
+        "invoice -team:none",
+        "invoice breached:false",
+        "invoice due:2020-01-01..2100-01-01",
+    ] {
+        let found = h.app.search(&ana, &portal(q)).await.expect("search");
+        assert!(found.hits.is_empty(), "{q} tells the customer something");
+    }
     let _ = std::fs::remove_dir_all(indexer.stop().await);
 }
 
@@ -418,7 +465,7 @@ async fn reindex_swaps_while_search_keeps_answering(h: &Harness) {
     let (done, mut stop) = watch::channel(false);
     let searcher = {
         let app = h.app.clone();
-        let agent = Caller::operator(h.agent_id, Role::Agent);
+        let agent = Principal::Agent(Caller::operator(h.agent_id, Role::Agent));
         tokio::spawn(async move {
             let mut answers = 0;
             while !*stop.borrow_and_update() {
@@ -476,7 +523,7 @@ async fn pending_changes_are_applied_after_a_crash(h: &Harness) {
             json!({}),
         )
         .await;
-        let agent = Caller::operator(h.agent_id, Role::Agent);
+        let agent = Principal::Agent(Caller::operator(h.agent_id, Role::Agent));
         let started = Instant::now();
         let request = SearchRequest {
             q: "toaster".into(),
@@ -503,7 +550,7 @@ async fn pending_changes_are_applied_after_a_crash(h: &Harness) {
     // The restarted server catches up from its index's watermark.
     let second = App::new(h.store.clone(), blobs, AppConfig::default());
     let indexer = Indexer::start(&second, dir.clone()).await;
-    let agent = Caller::operator(h.agent_id, Role::Agent);
+    let agent = Principal::Agent(Caller::operator(h.agent_id, Role::Agent));
     let request = SearchRequest {
         q: "toaster".into(),
         limit: 20,
@@ -538,7 +585,7 @@ async fn two_servers_each_keep_their_own_index_current(h: &Harness) {
         open(h, "Scanner jams", "ana@example.net", "Ana Silva", json!({})).await,
         open(h, "Scanner beeps", "bo@example.org", "Bo Berg", json!({})).await,
     ];
-    let agent = Caller::operator(h.agent_id, Role::Agent);
+    let agent = Principal::Agent(Caller::operator(h.agent_id, Role::Agent));
     let request = SearchRequest {
         q: "scanner".into(),
         limit: 20,
@@ -691,6 +738,7 @@ both_backends!(
     filters_narrow_the_results,
     roles_and_scopes_limit_search,
     a_customer_searches_only_their_own_tickets,
+    a_customer_cannot_probe_what_only_staff_see,
     a_customer_never_finds_internal_notes,
     malformed_queries_are_400_pointing_at_the_bad_part,
     snippets_escape_customer_text,
