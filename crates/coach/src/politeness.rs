@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Names of the strategy features, in feature order.
-pub const STRATEGIES: [&str; 24] = [
+pub const STRATEGIES: [&str; 30] = [
     "gratitude",
     "apology",
     "please",
@@ -37,7 +37,17 @@ pub const STRATEGIES: [&str; 24] = [
     "exclamation",
     "long",
     "swear",
+    "all_caps",
+    "you_must",
+    "as_said",
+    "minimizer",
+    "repeat_punct",
+    "you_blame",
 ];
+
+/// How many of [`STRATEGIES`] the first model used: the later ones are the
+/// structure features added so that the score carries across communities.
+pub const FIRST_STRATEGIES: usize = 24;
 
 fn lower_words(text: &str) -> Vec<String> {
     crate::text::words(text)
@@ -65,11 +75,17 @@ impl Lowered {
 /// The strategy features of a text, each 0 or 1.
 pub fn strategies(text: &str) -> [f64; STRATEGIES.len()] {
     let lower = Lowered::of(text);
-    strategies_of(&lower.text, &lower.words())
+    strategies_of(text, &lower.text, &lower.words())
 }
 
-/// The strategy features of a lower-cased text and its words.
-fn strategies_of(lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
+/// Whether the text shouts: a word of four or more capital letters.
+fn shouts(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// The strategy features of a text, its lower-cased form and its words.
+fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     let phrase = |list: &[&str]| list.iter().any(|p| lower.contains(p));
     let sentence_starts: Vec<&str> = crate::text::sentences(lower)
@@ -173,6 +189,32 @@ fn strategies_of(lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
         f(has(&[
             "damn", "hell", "crap", "shit", "fuck", "fucking", "ass", "wtf",
         ])),
+        f(shouts(text)),
+        f(phrase(&["you must", "you should", "you have to", "you need to"])),
+        f(phrase(&[
+            "as i said",
+            "as i told",
+            "as i already",
+            "as stated",
+            "as mentioned",
+            "i already",
+        ])),
+        f(has(&[
+            "obviously",
+            "clearly",
+            "simply",
+            "literally",
+            "whatever",
+        ])),
+        f(lower.contains("??") || lower.contains("!!")),
+        f(phrase(&[
+            "you didn't",
+            "you did not",
+            "you failed",
+            "your fault",
+            "you never",
+            "your own",
+        ])),
     ]
 }
 
@@ -217,8 +259,32 @@ struct Example {
     polite: bool,
 }
 
-/// Trains a model; deterministic for the same examples.
+/// Trains a model on all strategies; deterministic for the same examples.
 pub fn train(examples: &[(&str, bool)], vocabulary: usize, epochs: usize) -> Model {
+    train_with(examples, vocabulary, epochs, STRATEGIES.len(), &[])
+}
+
+/// Words of the Wikipedia community (its pages, tools and roles) that a
+/// vocabulary may leave out: they say nothing of politeness elsewhere.
+pub const WIKIPEDIA_WORDS: [&str; 40] = [
+    "wikipedia", "wiki", "wikiproject", "article", "articles", "edit", "edits", "edited",
+    "editing", "editor", "editors", "page", "pages", "talk", "user", "users", "admin",
+    "admins", "administrator", "blocked", "block", "template", "templates", "category",
+    "categories", "deletion", "delete", "deleted", "revert", "reverted", "vandalism",
+    "source", "sources", "sourced", "content", "removal", "section", "policy", "image",
+    "url",
+];
+
+/// Trains a model on the first `used` strategies (the others weigh 0) and
+/// the `vocabulary` words in the most examples but those in `drop`;
+/// deterministic.
+pub fn train_with(
+    examples: &[(&str, bool)],
+    vocabulary: usize,
+    epochs: usize,
+    used: usize,
+    drop: &[&str],
+) -> Model {
     // The vocabulary: words in the most examples (ties by the word itself).
     let mut document_frequency: HashMap<String, usize> = HashMap::new();
     for (text, _) in examples {
@@ -234,7 +300,7 @@ pub fn train(examples: &[(&str, bool)], vocabulary: usize, epochs: usize) -> Mod
     }
     let mut ranked: Vec<(String, usize)> = document_frequency
         .into_iter()
-        .filter(|(_, n)| *n >= 3)
+        .filter(|(w, n)| *n >= 3 && !drop.contains(&w.as_str()))
         .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let vocab: Vec<String> = ranked
@@ -256,8 +322,10 @@ pub fn train(examples: &[(&str, bool)], vocabulary: usize, epochs: usize) -> Mod
                 .collect();
             words.sort_unstable();
             words.dedup();
+            let mut strategies = strategies(text);
+            strategies.iter_mut().skip(used).for_each(|x| *x = 0.0);
             Example {
-                strategies: strategies(text),
+                strategies,
                 words,
                 polite: *polite,
             }
@@ -311,6 +379,18 @@ pub fn cross_validate(
     vocabulary: usize,
     epochs: usize,
 ) -> f64 {
+    cross_validate_with(examples, folds, vocabulary, epochs, STRATEGIES.len(), &[])
+}
+
+/// [`cross_validate`] of [`train_with`].
+pub fn cross_validate_with(
+    examples: &[(&str, bool)],
+    folds: usize,
+    vocabulary: usize,
+    epochs: usize,
+    used: usize,
+    drop: &[&str],
+) -> f64 {
     let mut correct = 0usize;
     for fold in 0..folds {
         let (test, train_set): (Vec<_>, Vec<_>) = examples
@@ -318,7 +398,7 @@ pub fn cross_validate(
             .enumerate()
             .partition(|(i, _)| i % folds == fold);
         let train_set: Vec<(&str, bool)> = train_set.into_iter().map(|(_, e)| *e).collect();
-        let model = train(&train_set, vocabulary, epochs);
+        let model = train_with(&train_set, vocabulary, epochs, used, drop);
         correct += test
             .iter()
             .filter(|(_, (text, polite))| (model.score(text) >= 0.5) == *polite)
@@ -332,12 +412,15 @@ impl Model {
     pub fn score(&self, text: &str) -> f64 {
         let lower = Lowered::of(text);
         let words = lower.words();
-        let s = strategies_of(&lower.text, &words);
+        let s = strategies_of(text, &lower.text, &words);
         let mut z = self.bias
             + s.iter()
                 .zip(&self.strategies)
                 .map(|(x, w)| x * w)
                 .sum::<f64>();
+        if self.words.weights.is_empty() {
+            return sigmoid(z);
+        }
         // Each known word once, added in word order.
         let mut ranks: Vec<u32> = words
             .iter()
@@ -401,6 +484,46 @@ impl Model {
         }
         model.words = words.into_iter().collect();
         Ok(model)
+    }
+}
+
+/// How well scores tell polite texts from impolite ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Separation {
+    /// Area under the ROC curve: the chance that a polite text scores above
+    /// an impolite one (ties count half).
+    pub auc: f64,
+    /// Share of texts on the right side of 0.5.
+    pub accuracy: f64,
+}
+
+/// The [`Separation`] of `(score, polite)` pairs.
+pub fn separation(scored: &[(f64, bool)]) -> Separation {
+    let polite: Vec<f64> = scored.iter().filter(|s| s.1).map(|s| s.0).collect();
+    let rude: Vec<f64> = scored.iter().filter(|s| !s.1).map(|s| s.0).collect();
+    let mut above = 0.0;
+    for p in &polite {
+        for r in &rude {
+            above += match p.total_cmp(r) {
+                std::cmp::Ordering::Greater => 1.0,
+                std::cmp::Ordering::Equal => 0.5,
+                std::cmp::Ordering::Less => 0.0,
+            };
+        }
+    }
+    let pairs = (polite.len() * rude.len()).max(1) as f64;
+    let right = scored.iter().filter(|(s, p)| (*s >= 0.5) == *p).count();
+    Separation {
+        auc: above / pairs,
+        accuracy: right as f64 / scored.len().max(1) as f64,
+    }
+}
+
+impl Model {
+    /// The [`Separation`] of this model's scores on labelled texts.
+    pub fn separation(&self, texts: &[(&str, bool)]) -> Separation {
+        let scored: Vec<(f64, bool)> = texts.iter().map(|(t, p)| (self.score(t), *p)).collect();
+        separation(&scored)
     }
 }
 
