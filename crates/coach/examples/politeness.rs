@@ -132,7 +132,10 @@ fn main() {
         .into_iter()
         .map(|(name, arguing)| (name, frozen(name.split('+').next().unwrap(), arguing)))
         .collect();
-    println!("Wikipedia: {} requests (top and bottom quartile)", wiki.len());
+    println!(
+        "Wikipedia: {} requests (top and bottom quartile)",
+        wiki.len()
+    );
     for (name, set) in &sets {
         let polite = set.iter().filter(|s| s.1).count();
         println!("{name}: {polite} polite, {} impolite", set.len() - polite);
@@ -150,7 +153,10 @@ fn main() {
         for (_, set) in &sets {
             let texts: Vec<(&str, bool)> = set.iter().map(|(t, p)| (t.as_str(), *p)).collect();
             let s = model.separation(&texts);
-            print!(" {:>22}", format!("{:.3} / {:.1}%", s.auc, s.accuracy * 100.0));
+            print!(
+                " {:>22}",
+                format!("{:.3} / {:.1}%", s.auc, s.accuracy * 100.0)
+            );
         }
         println!();
     }
