@@ -78,16 +78,74 @@ pub fn strategies(text: &str) -> [f64; STRATEGIES.len()] {
     strategies_of(text, &lower.text, &lower.words())
 }
 
-/// Whether the text shouts: a word of four or more capital letters.
-fn shouts(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_uppercase()))
+/// Whether the text shouts: a word of four or more capital letters. `words`
+/// are slices of `lower`, the text lower-cased.
+fn shouts(text: &str, lower: &str, words: &[&str]) -> bool {
+    let capitals = |w: &str| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_uppercase());
+    if text.len() != lower.len() {
+        return text.split(|c: char| !c.is_alphanumeric()).any(capitals);
+    }
+    // Lower-casing kept every length: the words sit at the same places.
+    words.iter().filter(|w| w.len() >= 4).any(|w| {
+        let at = w.as_ptr() as usize - lower.as_ptr() as usize;
+        text.get(at..at + w.len()).is_some_and(capitals)
+    })
+}
+
+/// Whether `c` comes twice in a row in `text` ("??", "!!").
+fn doubled(text: &str, c: char) -> bool {
+    let mut parts = text.split(c).skip(1).peekable();
+    while let Some(part) = parts.next() {
+        if part.is_empty() && parts.peek().is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// The features read from word sequences, in one pass over the words:
+/// second-person commands ("you must", "you should", "you have to", "you
+/// need to"), repeating oneself ("as I said", "as stated", "I already"),
+/// minimizers ("obviously", "simply", ...), blame ("you didn't", "you
+/// failed", "you never", "your fault"), factuality ("in fact", "actually",
+/// "the truth", "the point", "really"), counterfactual ("could you", "would
+/// you", "would it", "could it"), indicative ("can you", "will you", "can't
+/// you", "won't you"), "by the way" and "you people / guys / all".
+fn sequences(words: &[&str]) -> [bool; 9] {
+    let mut found = [false; 9];
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let after = words.get(i + 2).copied().unwrap_or("");
+        match *w {
+            "you" => {
+                found[0] |= matches!(next, "must" | "should")
+                    || (matches!(next, "have" | "need") && after == "to");
+                found[3] |= matches!(next, "didn't" | "failed" | "never");
+                found[8] |= matches!(next, "people" | "guys" | "all");
+            }
+            "your" => found[3] |= matches!(next, "fault" | "own"),
+            "as" => {
+                found[1] |= matches!(next, "stated" | "mentioned" | "said")
+                    || (next == "i" && matches!(after, "said" | "told" | "already"));
+            }
+            "i" => found[1] |= next == "already",
+            "obviously" | "clearly" | "simply" | "literally" | "whatever" => found[2] = true,
+            "actually" | "really" => found[4] = true,
+            "in" => found[4] |= next == "fact",
+            "the" => found[4] |= matches!(next, "truth" | "point"),
+            "could" | "would" => found[5] |= matches!(next, "you" | "it"),
+            "can" | "will" | "can't" | "won't" => found[6] |= next == "you",
+            "btw" => found[7] = true,
+            "by" => found[7] |= next == "the" && after == "way",
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The strategy features of a text, its lower-cased form and its words.
 fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-    let phrase = |list: &[&str]| list.iter().any(|p| lower.contains(p));
     let sentence_starts: Vec<&str> = crate::text::sentences(lower)
         .into_iter()
         .filter_map(|s| crate::text::words(&lower[s]).next().map(|(_, w)| w))
@@ -95,6 +153,7 @@ fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.le
     let starts = |list: &[&str]| sentence_starts.iter().any(|w| list.contains(w));
     let first = words.first().copied().unwrap_or("");
     let f = |b: bool| f64::from(u8::from(b));
+    let sequence = sequences(words);
     [
         f(has(&[
             "thanks",
@@ -151,16 +210,10 @@ fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.le
             "do", "don't", "stop", "give", "tell", "explain", "fix", "look", "read", "go", "make",
             "take", "leave", "get", "put", "answer", "show",
         ])),
-        f(phrase(&[
-            "in fact",
-            "actually",
-            "the truth",
-            "the point",
-            "really",
-        ])),
-        f(phrase(&["could you", "would you", "would it", "could it"])),
-        f(phrase(&["can you", "will you", "can't you", "won't you"])),
-        f(phrase(&["by the way", "btw"])),
+        f(sequence[4]),
+        f(sequence[5]),
+        f(sequence[6]),
+        f(sequence[7]),
         f(has(&[
             "love", "happy", "glad", "helpful", "kind", "welcome", "pleasure", "enjoy", "agree",
             "fair",
@@ -182,44 +235,19 @@ fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.le
             "lie",
             "liar",
         ])),
-        f(phrase(&["you people", "you guys", "you all"])),
+        f(sequence[8]),
         f(lower.contains('?')),
         f(lower.contains('!')),
         f(words.len() > 30),
         f(has(&[
             "damn", "hell", "crap", "shit", "fuck", "fucking", "ass", "wtf",
         ])),
-        f(shouts(text)),
-        f(phrase(&[
-            "you must",
-            "you should",
-            "you have to",
-            "you need to",
-        ])),
-        f(phrase(&[
-            "as i said",
-            "as i told",
-            "as i already",
-            "as stated",
-            "as mentioned",
-            "i already",
-        ])),
-        f(has(&[
-            "obviously",
-            "clearly",
-            "simply",
-            "literally",
-            "whatever",
-        ])),
-        f(lower.contains("??") || lower.contains("!!")),
-        f(phrase(&[
-            "you didn't",
-            "you did not",
-            "you failed",
-            "your fault",
-            "you never",
-            "your own",
-        ])),
+        f(shouts(text, lower, words)),
+        f(sequence[0]),
+        f(sequence[1]),
+        f(sequence[2]),
+        f(doubled(lower, '?') || doubled(lower, '!')),
+        f(sequence[3]),
     ]
 }
 
