@@ -110,9 +110,15 @@ fn doubled(text: &str, c: char) -> bool {
 /// failed", "you never", "your fault"), factuality ("in fact", "actually",
 /// "the truth", "the point", "really"), counterfactual ("could you", "would
 /// you", "would it", "could it"), indicative ("can you", "will you", "can't
-/// you", "won't you"), "by the way" and "you people / guys / all".
-fn sequences(words: &[&str]) -> [bool; 9] {
-    let mut found = [false; 9];
+/// you", "won't you"), "by the way" and "you people / guys / all"; then the
+/// words of gratitude, apology, "please", hedges, deference, "we", positive,
+/// negative and swear words.
+fn sequences(words: &[&str]) -> [bool; 18] {
+    // 0 you_must, 1 as_said, 2 minimizer, 3 you_blame, 4 factuality,
+    // 5 counterfactual, 6 indicative, 7 by_the_way, 8 you_lot, 9 gratitude,
+    // 10 apology, 11 please, 12 hedge, 13 deference words, 14 we,
+    // 15 positive, 16 negative, 17 swear.
+    let mut found = [false; 18];
     for (i, w) in words.iter().enumerate() {
         let next = words.get(i + 1).copied().unwrap_or("");
         let after = words.get(i + 2).copied().unwrap_or("");
@@ -137,6 +143,26 @@ fn sequences(words: &[&str]) -> [bool; 9] {
             "can" | "will" | "can't" | "won't" => found[6] |= next == "you",
             "btw" => found[7] = true,
             "by" => found[7] |= next == "the" && after == "way",
+            "thanks" | "thank" | "thx" | "grateful" | "appreciate" | "appreciated" => {
+                found[9] = true
+            }
+            "sorry" | "apologize" | "apologise" | "apologies" | "oops" | "excuse" | "forgive" => {
+                found[10] = true
+            }
+            "please" | "pls" | "plz" => found[11] = true,
+            "think" | "thought" | "suggest" | "perhaps" | "maybe" | "possibly" | "probably"
+            | "might" | "guess" | "wonder" | "seems" | "somewhat" | "hope" => found[12] = true,
+            "great" | "good" | "nice" | "interesting" | "cool" | "excellent" | "awesome"
+            | "impressive" | "wonderful" => found[13] = true,
+            "we" | "our" | "us" | "ours" | "let's" => found[14] = true,
+            "love" | "happy" | "glad" | "helpful" | "kind" | "welcome" | "pleasure" | "enjoy"
+            | "agree" | "fair" => found[15] = true,
+            "wrong" | "bad" | "stupid" | "idiot" | "ridiculous" | "nonsense" | "vandalism"
+            | "vandal" | "waste" | "annoying" | "useless" | "terrible" | "worst" | "lie"
+            | "liar" => found[16] = true,
+            "damn" | "hell" | "crap" | "shit" | "fuck" | "fucking" | "ass" | "wtf" => {
+                found[17] = true
+            }
             _ => {}
         }
     }
@@ -145,7 +171,6 @@ fn sequences(words: &[&str]) -> [bool; 9] {
 
 /// The strategy features of a text, its lower-cased form and its words.
 fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.len()] {
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     let sentence_starts: Vec<&str> = crate::text::sentences(lower)
         .into_iter()
         .filter_map(|s| crate::text::words(&lower[s]).next().map(|(_, w)| w))
@@ -155,51 +180,24 @@ fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.le
     let f = |b: bool| f64::from(u8::from(b));
     let sequence = sequences(words);
     [
-        f(has(&[
-            "thanks",
-            "thank",
-            "thx",
-            "grateful",
-            "appreciate",
-            "appreciated",
-        ])),
-        f(has(&[
-            "sorry",
-            "apologize",
-            "apologise",
-            "apologies",
-            "oops",
-            "excuse",
-            "forgive",
-        ])),
-        f(has(&["please", "pls", "plz"])),
+        f(sequence[9]),
+        f(sequence[10]),
+        f(sequence[11]),
         f(first == "please"),
-        f(has(&[
-            "think", "thought", "suggest", "perhaps", "maybe", "possibly", "probably", "might",
-            "guess", "wonder", "seems", "somewhat", "hope",
-        ])),
-        f(has(&[
-            "great",
-            "good",
-            "nice",
-            "interesting",
-            "cool",
-            "excellent",
-            "awesome",
-            "impressive",
-            "wonderful",
-        ]) && starts(&[
-            "great",
-            "good",
-            "nice",
-            "interesting",
-            "cool",
-            "excellent",
-            "awesome",
-            "wow",
-        ])),
+        f(sequence[12]),
+        f(sequence[13]
+            && starts(&[
+                "great",
+                "good",
+                "nice",
+                "interesting",
+                "cool",
+                "excellent",
+                "awesome",
+                "wow",
+            ])),
         f(starts(&["hi", "hello", "hey", "dear", "greetings"])),
-        f(has(&["we", "our", "us", "ours", "let's"])),
+        f(sequence[14]),
         f(starts(&["i", "my", "mine", "i'm", "i've", "i'd"])),
         f(starts(&["you", "your", "you're", "you've"])),
         f(starts(&[
@@ -214,34 +212,13 @@ fn strategies_of(text: &str, lower: &str, words: &[&str]) -> [f64; STRATEGIES.le
         f(sequence[5]),
         f(sequence[6]),
         f(sequence[7]),
-        f(has(&[
-            "love", "happy", "glad", "helpful", "kind", "welcome", "pleasure", "enjoy", "agree",
-            "fair",
-        ])),
-        f(has(&[
-            "wrong",
-            "bad",
-            "stupid",
-            "idiot",
-            "ridiculous",
-            "nonsense",
-            "vandalism",
-            "vandal",
-            "waste",
-            "annoying",
-            "useless",
-            "terrible",
-            "worst",
-            "lie",
-            "liar",
-        ])),
+        f(sequence[15]),
+        f(sequence[16]),
         f(sequence[8]),
         f(lower.contains('?')),
         f(lower.contains('!')),
         f(words.len() > 30),
-        f(has(&[
-            "damn", "hell", "crap", "shit", "fuck", "fucking", "ass", "wtf",
-        ])),
+        f(sequence[17]),
         f(shouts(text, lower, words)),
         f(sequence[0]),
         f(sequence[1]),

@@ -1,7 +1,7 @@
 //! The politeness score must hold outside Wikipedia, where it was trained:
 //! on the customer-care drafts of `eval/frozen2`, drafts labelled `rude`
 //! must score below drafts with no label. Measured ROC AUC of the shipped
-//! model: 0.905 (`cargo run --release -p rapport-coach --example politeness`).
+//! model: 0.903 (`cargo run --release -p rapport-coach --example politeness`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use rapport_coach::politeness::MODEL;
