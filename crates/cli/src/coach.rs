@@ -157,38 +157,6 @@ pub fn render(draft: &str, review: &Review) -> String {
     out
 }
 
-/// Reads an RFC 4180 CSV (quoted fields may hold commas, quotes and newlines).
-pub fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 /// Trains the politeness model; prints the cross-validated accuracy.
 pub fn train_politeness(
     corpus: &Path,
@@ -199,7 +167,7 @@ pub fn train_politeness(
 ) -> Result<()> {
     let text = std::fs::read_to_string(corpus)
         .with_context(|| format!("cannot read {}", corpus.display()))?;
-    let rows = read_csv(&text);
+    let rows = rapport_coach::politeness::read_csv(&text);
     let header = rows.first().context("empty corpus")?;
     let col = |name: &str| {
         header

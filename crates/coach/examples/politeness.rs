@@ -14,41 +14,10 @@ use rapport_coach::politeness::{
 };
 use serde_json::Value;
 
-/// Reads an RFC 4180 CSV (as `rapport train-politeness` does).
-fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 /// The top and bottom quartile of the corpus, as `rapport train-politeness` takes them.
 fn wikipedia(path: &str) -> Vec<(String, bool)> {
-    let rows = read_csv(&std::fs::read_to_string(path).expect("the corpus"));
+    let rows =
+        rapport_coach::politeness::read_csv(&std::fs::read_to_string(path).expect("the corpus"));
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (request, score) = (col("Request"), col("Normalized Score"));
