@@ -38,6 +38,7 @@ pub mod gateway;
 pub mod hours;
 pub mod i18n;
 pub mod intake;
+pub mod live;
 pub mod mail_admin;
 pub mod mailer;
 mod mentions;

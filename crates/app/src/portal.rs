@@ -324,20 +324,6 @@ impl App {
         Ok(PortalTickets { tickets, next })
     }
 
-    /// Whether a ticket is this customer's: what their live portal list
-    /// may hear of (a ticket that does not exist is not theirs).
-    pub async fn portal_ticket_is_theirs(
-        &self,
-        customer: CustomerId,
-        id: TicketId,
-    ) -> Result<bool, AppError> {
-        match self.store().ticket(id).await {
-            Ok(ticket) => Ok(ticket.customer_id == customer),
-            Err(rapport_store::StoreError::NotFound(_)) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
     /// The customer's ticket; anyone else's is not found.
     pub(crate) async fn own_ticket(
         &self,
@@ -364,22 +350,11 @@ impl App {
         let customer = who.customer("read the portal's ticket page")?;
         let ticket = self.own_ticket(customer, id).await?;
         let page = self.conversation_page(id, before, true).await?;
-        let (messages, earlier) = (page.messages, page.earlier);
-        let attachments = self
-            .store()
-            .attachments_of_ticket(id, None, crate::tickets::ATTACHMENTS_PER_PAGE)
-            .await?
-            .into_iter()
-            .filter(|a| {
-                a.message_ref
-                    .is_some_and(|m| messages.iter().any(|p| p.id == m))
-            })
-            .collect();
         Ok(PortalTicket {
             ticket,
-            messages,
-            earlier,
-            attachments,
+            messages: page.messages,
+            earlier: page.earlier,
+            attachments: page.files,
         })
     }
 

@@ -135,14 +135,24 @@ pub struct Conversation {
     /// The oldest message shown, when earlier ones exist (the `before` of
     /// the page back).
     pub earlier: Option<MessageId>,
+    /// The files of the messages shown, oldest first (for a customer, only
+    /// their public messages' files).
+    pub files: Vec<rapport_store::AttachmentRecord>,
+    /// Whether the messages shown hold more files than one page lists
+    /// ([`FILES_PER_CONVERSATION_PAGE`]; the newest messages' come first).
+    pub files_cut: bool,
 }
 
 /// The most message text and HTML one page holds, in bytes: a page ends
 /// early rather than pass it (it always holds at least one message), so no
 /// response grows with the size of a ticket.
 pub const PAGE_BODY_BYTES: usize = 4 * 1024 * 1024;
-/// The most attachments one page (and the ticket view) holds.
+/// The most attachments one page of the API's file list (and the ticket
+/// view) holds.
 pub const ATTACHMENTS_PER_PAGE: i64 = 200;
+/// The most files a page of a conversation lists with its messages (one
+/// mail holds at most 1,000).
+pub const FILES_PER_CONVERSATION_PAGE: i64 = 2_000;
 
 /// Cuts a page of messages at [`PAGE_BODY_BYTES`]; `fetched` holds one
 /// more than `limit` when there are more.
@@ -310,7 +320,29 @@ impl App {
             messages.remove(0);
         }
         let earlier = more.then(|| messages.first().map(|m| m.id)).flatten();
-        Ok(Conversation { messages, earlier })
+        let (mut files, mut files_cut) = (Vec::new(), false);
+        if let (Some(first), Some(last)) = (messages.first(), messages.last()) {
+            files = self
+                .store
+                .attachments_of_messages(id, (first.id, last.id), FILES_PER_CONVERSATION_PAGE + 1)
+                .await?;
+            if files.len() > FILES_PER_CONVERSATION_PAGE as usize {
+                files_cut = true;
+                files.remove(0);
+            }
+            if public_only {
+                files.retain(|f| {
+                    f.message_ref
+                        .is_some_and(|m| messages.iter().any(|p| p.id == m))
+                });
+            }
+        }
+        Ok(Conversation {
+            messages,
+            earlier,
+            files,
+            files_cut,
+        })
     }
 
     /// A page of a ticket's messages after the message `after`, internal

@@ -3,7 +3,6 @@
 //! tickets). Each is built from the use cases the JSON API calls, so the
 //! same authorization applies.
 
-use crate::tickets::TicketView;
 use crate::{App, AppError, Caller, Principal};
 use rapport_core::{
     AgentId, Channel, CustomerId, Event, Priority, PromiseStatus, Status, TeamId, Ticket, TicketId,
@@ -223,9 +222,9 @@ pub struct ViewPage {
 /// Everything the ticket page shows.
 #[derive(Debug, Clone)]
 pub struct TicketPage {
-    /// The ticket, its files, its mail (its messages are in `conversation`).
-    pub view: TicketView,
-    /// The messages shown: the newest, or a page back.
+    /// The ticket.
+    pub ticket: Ticket,
+    /// The messages shown (the newest, or a page back), with their files.
     pub conversation: crate::tickets::Conversation,
     /// Its events, oldest first.
     pub events: Vec<Event>,
@@ -341,10 +340,10 @@ impl App {
         before: Option<rapport_core::MessageId>,
     ) -> Result<TicketPage, AppError> {
         let caller = who.agent(rapport_core::Permission::Read, "read tickets")?;
-        let view = self.ticket(who, id).await?;
+        let ticket = self.store().ticket(id).await?;
         let conversation = self.conversation_page(id, before, false).await?;
         let events = self.ticket_events(who, id, None, EVENTS_SHOWN).await?;
-        let customer = self.customer(who, view.ticket.customer_id).await?;
+        let customer = self.customer(who, ticket.customer_id).await?;
         let bouncing = self
             .bouncing_addresses(who, customer.id)
             .await?
@@ -371,7 +370,7 @@ impl App {
             .filter(|a| a.active)
             .collect();
         Ok(TicketPage {
-            view,
+            ticket,
             conversation,
             events,
             customer,
@@ -459,63 +458,5 @@ pub fn cursor_of(
         TicketSort::UpdatedDesc | TicketSort::UpdatedAsc => (ticket.updated_at.0, ticket.id.0),
         TicketSort::CreatedDesc | TicketSort::CreatedAsc => (ticket.id.0, ticket.id.0),
         TicketSort::DueAsc => (due.map_or(0, |d| d.0), ticket.id.0),
-    }
-}
-
-/// The most events one poll of the live feed reads.
-pub const LIVE_BATCH: i64 = 1000;
-
-/// How long the live feed waits for an event id it skipped (a
-/// transaction that took it and has not committed) before giving it up.
-pub const LIVE_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
-/// The skipped ids asked for again per poll at most.
-const LIVE_GAPS_PER_POLL: usize = 500;
-
-/// Where a live feed stands in the event log: on PostgreSQL event ids are
-/// not commit-ordered, so an id skipped below the newest one read is asked
-/// for again until it commits or [`LIVE_GRACE`] passes.
-#[derive(Debug, Clone)]
-pub struct LiveCursor {
-    gaps: crate::feed_gaps::Gaps,
-}
-
-impl LiveCursor {
-    /// Every event at or below this has been announced or given up on.
-    pub fn upto(&self) -> rapport_core::EventId {
-        rapport_core::EventId(self.gaps.upto())
-    }
-}
-
-impl App {
-    /// Where the live feed starts: the newest event now.
-    pub async fn live_cursor(&self) -> Result<LiveCursor, AppError> {
-        let last = self.store().last_event_id().await?;
-        Ok(LiveCursor {
-            gaps: crate::feed_gaps::Gaps::at(last.0),
-        })
-    }
-
-    /// The events committed since the cursor last read, for the live feed
-    /// of signed-in agents' pages (the web layer sends on only ticket ids,
-    /// to agents): the new ones past the newest read, and skipped ones that
-    /// have committed since.
-    pub async fn live_changes(&self, cursor: &mut LiveCursor) -> Result<Vec<Event>, AppError> {
-        let after = rapport_core::EventId(cursor.gaps.high);
-        let mut events = self.store().events_since(after, LIVE_BATCH).await?;
-        cursor.gaps.note_fresh(events.iter().map(|e| e.id.0));
-        let waited: Vec<rapport_core::EventId> = cursor
-            .gaps
-            .waited(LIVE_GAPS_PER_POLL)
-            .into_iter()
-            .map(rapport_core::EventId)
-            .collect();
-        let filled = self.store().events_in(&waited).await?;
-        cursor.gaps.note_filled(filled.iter().map(|e| e.id.0));
-        cursor.gaps.expire(LIVE_GRACE);
-        // A range missed past the gap limit is given up once its grace has
-        // passed, like a single gap: a page refreshes on any later event.
-        cursor.gaps.take_due_overflow(LIVE_GRACE);
-        events.extend(filled);
-        Ok(events)
     }
 }

@@ -12,7 +12,9 @@
 use rapport_coach::politeness::{
     FIRST_STRATEGIES, Model, STRATEGIES, WIKIPEDIA_WORDS, cross_validate_with, train_with,
 };
-use serde_json::Value;
+
+#[path = "../tests/support/politeness_sets.rs"]
+mod politeness_sets;
 
 /// The top and bottom quartile of the corpus, as `rapport train-politeness` takes them.
 fn wikipedia(path: &str) -> Vec<(String, bool)> {
@@ -30,31 +32,6 @@ fn wikipedia(path: &str) -> Vec<(String, bool)> {
     let (low, high) = (scores[scores.len() / 4], scores[scores.len() * 3 / 4]);
     scored.retain(|(_, s)| *s <= low || *s >= high);
     scored.into_iter().map(|(t, s)| (t, s >= high)).collect()
-}
-
-/// The drafts of a frozen set: polite = no label, impolite = `rude` (and `arguing`).
-fn frozen(set: &str, arguing: bool) -> Vec<(String, bool)> {
-    let path = format!("{}/eval/{set}/cases.jsonl", env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for line in std::fs::read_to_string(path).unwrap().lines() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(line).unwrap();
-        let expect: Vec<&str> = v["expect"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        let draft = v["draft"].as_str().unwrap().to_string();
-        if expect.is_empty() {
-            out.push((draft, true));
-        } else if expect.contains(&"rude") || (arguing && expect.contains(&"arguing")) {
-            out.push((draft, false));
-        }
-    }
-    out
 }
 
 /// The variants: name, vocabulary, strategies used, Wikipedia words left out.
@@ -99,7 +76,12 @@ fn main() {
     }
     let sets: Vec<(&str, Vec<(String, bool)>)> = sets
         .into_iter()
-        .map(|(name, arguing)| (name, frozen(name.split('+').next().unwrap(), arguing)))
+        .map(|(name, arguing)| {
+            (
+                name,
+                politeness_sets::labelled(name.split('+').next().unwrap(), arguing),
+            )
+        })
         .collect();
     println!(
         "Wikipedia: {} requests (top and bottom quartile)",

@@ -239,10 +239,14 @@ pub fn analyze(draft: &str, context: &Context) -> Review {
         &mut findings,
     );
     findings.sort_by_key(|f| (f.span.start, f.span.end));
+    let politeness = politeness::MODEL.score(draft);
+    // The split texts (the draft, the customer's words) are not kept on the
+    // thread past the review.
+    text::forget_sentences();
     Review {
         findings,
         promises,
-        politeness: politeness::MODEL.score(draft),
+        politeness,
     }
 }
 

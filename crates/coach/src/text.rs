@@ -18,7 +18,8 @@ std::thread_local! {
 }
 
 /// Forgets the texts split before: called when a review starts, so that
-/// each review pays for its own splitting.
+/// each review pays for its own splitting, and when it ends, so that no
+/// draft stays in a worker thread's memory.
 pub(crate) fn forget_sentences() {
     SPLIT.with_borrow_mut(Vec::clear);
 }

@@ -5,40 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use rapport_coach::politeness::MODEL;
-use serde_json::Value;
-use std::path::Path;
 
-/// The drafts of a frozen set: polite = no label, impolite = labelled `rude`.
-fn rude_and_clean(set: &str) -> Vec<(String, bool)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("eval")
-        .join(set)
-        .join("cases.jsonl");
-    let mut out = Vec::new();
-    for line in std::fs::read_to_string(path).unwrap().lines() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(line).unwrap();
-        let expect: Vec<&str> = v["expect"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        let draft = v["draft"].as_str().unwrap().to_string();
-        if expect.is_empty() {
-            out.push((draft, true));
-        } else if expect.contains(&"rude") {
-            out.push((draft, false));
-        }
-    }
-    out
-}
+#[path = "support/politeness_sets.rs"]
+mod politeness_sets;
 
 #[test]
 fn politeness_holds_on_customer_care_drafts() {
-    let set = rude_and_clean("frozen2");
+    let set = politeness_sets::labelled("frozen2", false);
     assert_eq!(
         (set.iter().filter(|s| s.1).count(), set.len()),
         (77, 107),

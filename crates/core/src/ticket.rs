@@ -180,7 +180,14 @@ pub struct Ticket {
 
 /// Brings a tag to its stored form or says why it cannot be one.
 pub fn normalize_tag(tag: &str) -> Result<String, TagError> {
-    let tag = tag.trim().to_lowercase();
+    let tag = tag.trim();
+    // A text far too long is refused before it is lower-cased, and named
+    // by its start only: an error never repeats a huge value.
+    if tag.len() > 4 * 50 {
+        let start: String = tag.chars().take(50).collect();
+        return Err(TagError::Length(format!("{}…", start.to_lowercase())));
+    }
+    let tag = tag.to_lowercase();
     if tag.is_empty() || tag.len() > 50 {
         return Err(TagError::Length(tag));
     }
@@ -202,4 +209,35 @@ pub enum TagError {
     /// A character other than letters, digits, '-', '_', ':' and '.'.
     #[error("tag {0:?} may hold only letters, digits, '-', '_', ':' and '.'")]
     Characters(String),
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::{TagError, normalize_tag};
+
+    #[test]
+    fn a_tag_is_stored_lower_cased_and_a_bad_one_is_named_briefly() {
+        assert_eq!(normalize_tag("  VIP ").as_deref(), Ok("vip"));
+        assert_eq!(
+            normalize_tag("a b"),
+            Err(TagError::Characters("a b".to_string()))
+        );
+        assert_eq!(
+            normalize_tag("x\0y"),
+            Err(TagError::Characters("x\0y".to_string()))
+        );
+        // A megabyte is refused by its length, naming only its start.
+        let huge = "A".repeat(1 << 20);
+        match normalize_tag(&huge) {
+            Err(TagError::Length(shown)) => {
+                assert_eq!(shown, format!("{}…", "a".repeat(50)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            normalize_tag(&"a".repeat(51)),
+            Err(TagError::Length(_))
+        ));
+        assert_eq!(normalize_tag(&"a".repeat(50)), Ok("a".repeat(50)));
+    }
 }

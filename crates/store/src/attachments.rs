@@ -175,6 +175,34 @@ impl Store {
         Ok(out)
     }
 
+    /// The files of a ticket's messages from `first` to `last` (message
+    /// ids), the newest message's first, at most `limit`: the files of one
+    /// page of a conversation, however many the rest of the ticket holds.
+    pub async fn attachments_of_messages(
+        &self,
+        ticket: TicketId,
+        (first, last): (MessageId, MessageId),
+        limit: i64,
+    ) -> Result<Vec<AttachmentRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM attachments \
+             WHERE message_ref BETWEEN $1 AND $2 AND ticket_id = $3 \
+             ORDER BY message_ref DESC, id DESC LIMIT $4"
+        );
+        let mut files = sqlx::query(AssertSqlSafe(sql))
+            .bind(first.0)
+            .bind(last.0)
+            .bind(ticket.0)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(record)
+            .collect::<Result<Vec<_>, _>>()?;
+        files.reverse();
+        Ok(files)
+    }
+
     /// A page of a ticket's attachments, in the order they were kept, after
     /// the attachment `after`.
     pub async fn attachments_of_ticket(

@@ -12,6 +12,7 @@
 
 pub mod agent_audit;
 pub mod attachments;
+mod backfill;
 pub mod blobs;
 pub mod bulk;
 pub mod calendars;

@@ -18,9 +18,6 @@ const TICKETS_NAMED: i64 = 5;
 /// The migration that starts `transfer_teams`; applying it fills the table.
 pub(crate) const MIGRATION: i64 = 31;
 
-/// Transfer events read at a time while the migration fills the table.
-const BACKFILL_BATCH: i64 = 1000;
-
 /// What keeps a team from being deleted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TeamBlockers {
@@ -204,28 +201,21 @@ pub(crate) async fn record_transfer_teams(
 /// Fills `transfer_teams` from every transfer event stored before it existed.
 pub(crate) async fn record_every_transfer(conn: &mut AnyConnection) -> Result<(), StoreError> {
     let mut teams = BTreeSet::new();
-    let mut after = 0i64;
-    loop {
-        let rows = sqlx::query(
-            "SELECT id, data FROM events WHERE type = 'transferred' AND id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(BACKFILL_BATCH)
-        .fetch_all(&mut *conn)
-        .await?;
-        let Some(last) = rows.last() else {
-            break;
-        };
-        after = last.try_get("id")?;
+    let select =
+        "SELECT id, data FROM events WHERE type = 'transferred' AND id > $1 ORDER BY id LIMIT $2";
+    crate::backfill::in_batches(conn, select, async |_, rows| {
         let mut kinds = Vec::with_capacity(rows.len());
-        for row in &rows {
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
             let data: String = row.try_get("data")?;
             let kind: EventKind = serde_json::from_str(&data)
-                .map_err(|e| StoreError::Corrupt(format!("transfer event {after}: {e}")))?;
+                .map_err(|e| StoreError::Corrupt(format!("transfer event {id}: {e}")))?;
             kinds.push(kind);
         }
         teams.extend(teams_transfers_name(&kinds));
-    }
+        Ok(())
+    })
+    .await?;
     for chunk in teams.into_iter().collect::<Vec<_>>().chunks(500) {
         record_transfer_teams(conn, &chunk.iter().copied().collect()).await?;
     }

@@ -9,9 +9,6 @@ use sqlx::{AnyConnection, Row};
 /// The migration that starts `ticket_tags`; applying it fills the table.
 pub(crate) const MIGRATION: i64 = 35;
 
-/// Tickets read at a time while the migration fills the table.
-const BACKFILL_BATCH: i64 = 1000;
-
 /// Writes a ticket's tags anew (after it was created or its tags changed).
 pub(crate) async fn write(
     conn: &mut AnyConnection,
@@ -34,26 +31,16 @@ pub(crate) async fn write(
 
 /// Fills the table from every ticket's `tags` column (the migration).
 pub(crate) async fn fill_from_tickets(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    let mut after = 0i64;
-    loop {
-        let rows = sqlx::query(
-            "SELECT id, tags FROM tickets WHERE id > $1 AND tags <> '[]' ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(BACKFILL_BATCH)
-        .fetch_all(&mut *conn)
-        .await?;
-        let Some(last) = rows.last() else {
-            break;
-        };
-        after = last.try_get("id")?;
-        for row in &rows {
+    let select = "SELECT id, tags FROM tickets WHERE id > $1 AND tags <> '[]' ORDER BY id LIMIT $2";
+    crate::backfill::in_batches(conn, select, async |conn, rows| {
+        for row in rows {
             let id: i64 = row.try_get("id")?;
             let tags: String = row.try_get("tags")?;
             let tags: Vec<String> = serde_json::from_str(&tags)
                 .map_err(|e| StoreError::Corrupt(format!("tags of ticket {id}: {e}")))?;
             write(conn, TicketId(id), &tags).await?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
+    .await
 }

@@ -52,40 +52,29 @@
   // and swap the table body and the counts in place, keeping the selection.
   var list = document.querySelector("table.tickets[data-live]");
   if (list && window.EventSource) {
-    var pending = false;
-    var refresh = function () {
-      if (pending) { return; }
-      pending = true;
-      setTimeout(function () {
-        fetch(location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
-          pending = false;
-          var doc = new DOMParser().parseFromString(html, "text/html");
-          var body = doc.querySelector("table.tickets tbody");
-          var views = doc.querySelector("ul.views");
-          if (!body) { return; }
-          var keep = rows()[selected];
-          var keepId = keep ? keep.getAttribute("data-id") : null;
-          var known = {};
-          var ticked = {};
-          rows().forEach(function (r) {
-            known[r.getAttribute("data-id")] = true;
-            var box = r.querySelector("input[type=checkbox]");
-            if (box && box.checked) { ticked[box.value] = true; }
-          });
-          body.querySelectorAll("input[type=checkbox]").forEach(function (b) { if (ticked[b.value]) { b.checked = true; } });
-          list.querySelector("tbody").replaceWith(body);
-          if (views) { document.querySelector("ul.views").replaceWith(views); }
-          var all = rows();
-          all.forEach(function (r) { if (!known[r.getAttribute("data-id")]) { r.classList.add("fresh"); } });
-          if (keepId) {
-            var i = all.findIndex(function (r) { return r.getAttribute("data-id") === keepId; });
-            select(i < 0 ? selected : i);
-          }
-        }).catch(function () { pending = false; });
-      }, 150);
-    };
-    var source = new EventSource(list.getAttribute("data-live"));
-    source.addEventListener("ticket", refresh);
+    rapportLive(list.getAttribute("data-live"), function (doc) {
+      var body = doc.querySelector("table.tickets tbody");
+      var views = doc.querySelector("ul.views");
+      if (!body) { return; }
+      var keep = rows()[selected];
+      var keepId = keep ? keep.getAttribute("data-id") : null;
+      var known = {};
+      var ticked = {};
+      rows().forEach(function (r) {
+        known[r.getAttribute("data-id")] = true;
+        var box = r.querySelector("input[type=checkbox]");
+        if (box && box.checked) { ticked[box.value] = true; }
+      });
+      body.querySelectorAll("input[type=checkbox]").forEach(function (b) { if (ticked[b.value]) { b.checked = true; } });
+      list.querySelector("tbody").replaceWith(body);
+      if (views) { document.querySelector("ul.views").replaceWith(views); }
+      var all = rows();
+      all.forEach(function (r) { if (!known[r.getAttribute("data-id")]) { r.classList.add("fresh"); } });
+      if (keepId) {
+        var i = all.findIndex(function (r) { return r.getAttribute("data-id") === keepId; });
+        select(i < 0 ? selected : i);
+      }
+    });
   }
 
   // Ticket page: tell the others this ticket is open (and whether a reply

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod metrics;
+pub mod narrowing;
 pub mod pages;
 pub mod state;
 

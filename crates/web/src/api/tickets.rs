@@ -91,6 +91,13 @@ pub struct TicketQuery {
     pub team: Option<i64>,
     /// A customer id.
     pub customer: Option<i64>,
+    /// A priority: `low`, `normal`, `high` or `urgent`.
+    pub priority: Option<String>,
+    /// The channel it came in through: `email`, `portal`, `api`, `phone`,
+    /// `social` or `reviews`.
+    pub channel: Option<String>,
+    /// A tag the ticket carries (matched in its stored, lower-case form).
+    pub tag: Option<String>,
     /// Changed at or after (RFC 3339).
     pub updated_since: Option<String>,
     /// `breached` (a running response-target clock is past due) or `soon`
@@ -151,6 +158,11 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
                 .ok_or_else(|| ApiError::field("cursor", "not a cursor from this list"))
         })
         .transpose()?;
+    let narrowing = crate::narrowing::narrowing(
+        q.priority.as_deref(),
+        q.channel.as_deref(),
+        q.tag.as_deref(),
+    )?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "must be from 1 to 500"));
@@ -166,9 +178,9 @@ fn filter(q: TicketQuery) -> Result<TicketFilter, ApiError> {
         team_id: q.team.map(TeamId),
         team_ids: Vec::new(),
         customer_id: q.customer.map(CustomerId),
-        priority: None,
-        channel: None,
-        tag: None,
+        priority: narrowing.priority,
+        channel: narrowing.channel,
+        tag: narrowing.tag,
         updated_since: q
             .updated_since
             .as_deref()

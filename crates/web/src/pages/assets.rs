@@ -36,22 +36,30 @@ pub static CSS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
-/// The workspace's script (shortcuts, live list).
+/// The workspace's script (shortcuts, live list), after the live-list
+/// function it shares with the portal.
 pub static JS: LazyLock<Asset> = LazyLock::new(|| {
     asset(
         "workspace",
         "js",
-        include_str!("../../assets/workspace.js"),
+        concat!(
+            include_str!("../../assets/live.js"),
+            include_str!("../../assets/workspace.js")
+        ),
         "text/javascript; charset=utf-8",
     )
 });
 
-/// The portal's script (its live ticket list).
+/// The portal's script (its live ticket list), after the live-list
+/// function it shares with the workspace.
 pub static PORTAL_JS: LazyLock<Asset> = LazyLock::new(|| {
     asset(
         "portal",
         "js",
-        include_str!("../../assets/portal.js"),
+        concat!(
+            include_str!("../../assets/live.js"),
+            include_str!("../../assets/portal.js")
+        ),
         "text/javascript; charset=utf-8",
     )
 });

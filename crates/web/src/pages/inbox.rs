@@ -293,37 +293,17 @@ fn narrow(q: &InboxQuery) -> Result<Narrow, PageError> {
             )
         })?),
     };
-    let priority = match chosen(&q.priority) {
-        None => None,
-        Some(p) => Some(p.parse::<Priority>().map_err(|_| {
-            refused(
-                "priority",
-                rapport_app::msg!("error.page.priority", value = format!("{p:?}")),
-            )
-        })?),
-    };
-    let channel = match chosen(&q.channel) {
-        None => None,
-        Some(c) => Some(c.parse::<Channel>().map_err(|_| {
-            refused(
-                "channel",
-                rapport_app::msg!("error.page.channel", value = format!("{c:?}")),
-            )
-        })?),
-    };
-    let tag = match q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => None,
-        Some(t) => Some(
-            rapport_core::ticket::normalize_tag(t)
-                .map_err(|e| refused("tag", rapport_app::core_words::tag_words(&e)))?,
-        ),
-    };
+    let narrowing = crate::narrowing::narrowing(
+        q.priority.as_deref(),
+        q.channel.as_deref(),
+        q.tag.as_deref(),
+    )?;
     Ok(Narrow {
         team,
         status,
-        priority,
-        channel,
-        tag,
+        priority: narrowing.priority,
+        channel: narrowing.channel,
+        tag: narrowing.tag,
     })
 }
 

@@ -1,12 +1,13 @@
 //! Live updates for open pages over server-sent events.
 //!
 //! Event ids are not commit-ordered on PostgreSQL, so the poll keeps a
-//! cursor that asks again for ids it skipped (`rapport_app::workspace::LiveCursor`).
+//! cursor that asks again for ids it skipped (`rapport_app::live::LiveCursor`).
 //!
 //! One task per process polls the event log (shared by every server on one
 //! database, so a change made through any `rapport serve` reaches every
 //! open list) and fans each changed ticket out to the streams of this
-//! process, with the tickets where an agent arrived, started or stopped
+//! process (with its customer when the customer sees the change, so a
+//! portal stream filters without reading the database), with the tickets where an agent arrived, started or stopped
 //! writing, or left (presence, also kept in the database). The task starts with the first stream and stops when the last
 //! one closes.
 
@@ -16,6 +17,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::Stream;
 use rapport_app::App;
+use rapport_app::live::LiveChange;
 use rapport_app::presence::PresenceChange;
 use rapport_core::Timestamp;
 use std::collections::HashMap;
@@ -29,7 +31,7 @@ pub const POLL_EVERY: Duration = Duration::from_millis(400);
 
 /// The fan-out of changed tickets to this process's streams.
 pub struct Feed {
-    sender: broadcast::Sender<i64>,
+    sender: broadcast::Sender<LiveChange>,
     running: Mutex<bool>,
 }
 
@@ -43,8 +45,8 @@ impl Default for Feed {
 }
 
 impl Feed {
-    /// A receiver of changed ticket ids; starts the poller if it is not running.
-    fn subscribe(self: &std::sync::Arc<Self>, app: &App) -> broadcast::Receiver<i64> {
+    /// A receiver of changed tickets; starts the poller if it is not running.
+    fn subscribe(self: &std::sync::Arc<Self>, app: &App) -> broadcast::Receiver<LiveChange> {
         let receiver = self.sender.subscribe();
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         if !*running {
@@ -82,15 +84,19 @@ async fn poll(feed: std::sync::Arc<Feed>, app: App) {
             }
         }
         match app.live_changes(&mut cursor).await {
-            Ok(events) => {
-                for event in events {
-                    let _ = feed.sender.send(event.ticket_id.0);
+            Ok(changes) => {
+                for change in changes {
+                    let _ = feed.sender.send(change);
                 }
             }
             Err(e) => tracing::warn!(error = %e, "live updates: polling the event log failed"),
         }
+        // Presence is for agents only: a customer never hears of it.
         for ticket in presence.poll(&app).await {
-            let _ = feed.sender.send(ticket);
+            let _ = feed.sender.send(LiveChange {
+                ticket: rapport_core::TicketId(ticket),
+                customer: None,
+            });
         }
     }
 }
@@ -163,7 +169,7 @@ pub async fn stream(
     let receiver = s.live.subscribe(&s.app);
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         let data = match receiver.recv().await {
-            Ok(id) => id.to_string(),
+            Ok(change) => change.ticket.0.to_string(),
             // Missed some: a refresh covers them all.
             Err(broadcast::error::RecvError::Lagged(_)) => "0".to_string(),
             Err(broadcast::error::RecvError::Closed) => return None,
@@ -175,34 +181,27 @@ pub async fn stream(
 }
 
 /// The stream of changed tickets for a customer's open portal list: an
-/// event named `ticket` whose data is the id of one of *their* tickets
-/// (another customer's change is never sent; nothing but the id is, so no
-/// note's content can be), or `0` when some were missed.
+/// event named `ticket` whose data is the id of one of *their* tickets,
+/// sent only for a change they see (a new status, a reply, their own
+/// message: never a note, a tag, an owner or an agent opening it; another
+/// customer's change is never sent, and nothing but the id is), or `0`
+/// when some were missed.
 pub async fn portal_stream(
     State(s): State<AppState>,
     customer: CustomerPage,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = s.live.subscribe(&s.app);
-    let state = (receiver, s.app.clone(), customer.customer);
-    let stream = futures_util::stream::unfold(state, |(mut receiver, app, customer)| async move {
+    let state = (receiver, customer.customer);
+    let stream = futures_util::stream::unfold(state, |(mut receiver, customer)| async move {
         loop {
             let data = match receiver.recv().await {
-                Ok(id) => match app
-                    .portal_ticket_is_theirs(customer, rapport_core::TicketId(id))
-                    .await
-                {
-                    Ok(true) => id.to_string(),
-                    Ok(false) => continue,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "live portal list: reading a ticket failed");
-                        continue;
-                    }
-                },
+                Ok(change) if change.customer == Some(customer) => change.ticket.0.to_string(),
+                Ok(_) => continue,
                 Err(broadcast::error::RecvError::Lagged(_)) => "0".to_string(),
                 Err(broadcast::error::RecvError::Closed) => return None,
             };
             let event = Event::default().event("ticket").data(data);
-            return Some((Ok(event), (receiver, app, customer)));
+            return Some((Ok(event), (receiver, customer)));
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

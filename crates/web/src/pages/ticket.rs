@@ -69,6 +69,8 @@ struct TicketTemplate {
     messages: Vec<MessageRow>,
     /// The oldest message shown, when earlier ones exist (the page back).
     earlier: Option<i64>,
+    /// Whether the messages shown hold more files than are listed.
+    files_cut: bool,
     /// A page back: the newest messages are not shown.
     paged_back: bool,
     show_actions: bool,
@@ -233,7 +235,7 @@ fn build(
             .cloned()
             .unwrap_or_else(|| lang.fill("ticket.agent_n", &[("id", &id.to_string())]))
     };
-    let ticket = &found.view.ticket;
+    let ticket = &found.ticket;
     let customer_name = found.customer.name.clone();
     let messages = message_rows(lang, &found, (&customer_name, &agent_name), &draft.newer);
     let earlier = found.conversation.earlier.map(|m| m.0);
@@ -308,6 +310,7 @@ fn build(
             .map_or_else(|| lang.text("ticket.nobody").into(), agent_name),
         messages,
         earlier,
+        files_cut: found.conversation.files_cut,
         paged_back: draft.before.is_some(),
         based_on,
         seen_held,
@@ -373,7 +376,7 @@ fn message_rows(
 ) -> Vec<MessageRow> {
     let mut files: HashMap<i64, Vec<(String, String, String, bool)>> = HashMap::new();
     let mut images: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for a in &found.view.attachments.items {
+    for a in &found.conversation.files {
         if let (Some(m), Some(cid)) = (a.message_ref, &a.file.content_id)
             && INLINE_IMAGE_TYPES.contains(&a.file.content_type.as_str())
         {

@@ -203,6 +203,33 @@ impl Harness {
         body["ticket"]["id"].as_i64().expect("ticket id")
     }
 
+    /// Opens a ticket through the API with a priority, a channel and tags
+    /// (for Ann Lee, with a first message); returns its id.
+    pub async fn ticket_with(
+        &self,
+        subject: &str,
+        (priority, channel): (&str, &str),
+        tags: &[&str],
+    ) -> i64 {
+        let (status, body) = self
+            .post(
+                "/api/v1/tickets",
+                &self.agent,
+                serde_json::json!({
+                    "subject": subject,
+                    "customer_email": "ann.lee@example.com",
+                    "customer_name": "Ann Lee",
+                    "priority": priority,
+                    "channel": channel,
+                    "tags": tags,
+                    "message": "Please help.",
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["ticket"]["id"].as_i64().expect("ticket id")
+    }
+
     /// The agent replies (taking the ticket if it had no owner), then
     /// solves it; returns what the API answered to each: (reply, solve).
     pub async fn reply_and_solve(&self, id: i64, reply: &str) -> (Value, Value) {

@@ -149,7 +149,58 @@ async fn pages_stay_stable_while_tickets_change(h: &Harness) {
     );
 }
 
+async fn the_list_is_narrowed_by_priority_channel_and_tag(h: &Harness) {
+    let phone_vip = h
+        .ticket_with("Phone VIP", ("high", "phone"), &["VIP", "damage"])
+        .await;
+    let mail_vip = h
+        .ticket_with("Mail VIP", ("normal", "email"), &["vip"])
+        .await;
+    let mail_plain = h.ticket_with("Mail plain", ("high", "email"), &[]).await;
+    let portal_damage = h
+        .ticket_with("Portal damage", ("urgent", "portal"), &["damage"])
+        .await;
+    let found = |query: &'static str| async move {
+        let mut got = ids(&all_pages(h, query, 2).await);
+        got.sort_unstable();
+        got
+    };
+    assert_eq!(found("tag=vip").await, vec![phone_vip, mail_vip]);
+    assert_eq!(
+        found("tag=+VIP+").await,
+        vec![phone_vip, mail_vip],
+        "stored form"
+    );
+    assert_eq!(
+        found("tag=damage&priority=urgent").await,
+        vec![portal_damage]
+    );
+    assert_eq!(found("channel=email").await, vec![mail_vip, mail_plain]);
+    assert_eq!(found("channel=email&priority=high").await, vec![mail_plain]);
+    assert_eq!(found("priority=high").await, vec![phone_vip, mail_plain]);
+    assert_eq!(found("channel=reviews").await, Vec::<i64>::new());
+    assert_eq!(found("tag=nobody-has-it").await, Vec::<i64>::new());
+    // A value outside the sets, or no tag at all, is refused naming its
+    // field; a huge one (nearly the longest URL accepted) is named by its
+    // start only.
+    let huge = "x".repeat(8_000);
+    for (query, field) in [
+        ("priority=soon".to_string(), "priority"),
+        ("channel=fax".to_string(), "channel"),
+        ("tag=a%20b".to_string(), "tag"),
+        ("tag=a%00b".to_string(), "tag"),
+        (format!("tag={huge}"), "tag"),
+        (format!("priority={huge}"), "priority"),
+    ] {
+        let (s, body) = h.get(&format!("/api/v1/tickets?{query}"), &h.agent).await;
+        assert_eq!(s, 422, "{query:.40}: {body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
+        assert!(body.to_string().len() < 2_000, "the refusal stays short");
+    }
+}
+
 both_backends!(
     filters_sorting_and_cursors,
-    pages_stay_stable_while_tickets_change
+    pages_stay_stable_while_tickets_change,
+    the_list_is_narrowed_by_priority_channel_and_tag
 );

@@ -324,30 +324,13 @@ async fn a_view_is_narrowed_by_team_and_status(h: &Harness) {
     let _ = (billing, loose);
 }
 
-/// Opens a ticket through the API with a priority, a channel and tags.
-async fn opened(h: &Harness, subject: &str, priority: &str, channel: &str, tags: &[&str]) -> i64 {
-    let (status, body) = h
-        .post(
-            "/api/v1/tickets",
-            &h.agent,
-            json!({
-                "subject": subject,
-                "customer_email": "ann.lee@example.com",
-                "customer_name": "Ann Lee",
-                "priority": priority,
-                "channel": channel,
-                "tags": tags,
-                "message": "Please help.",
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["ticket"]["id"].as_i64().expect("ticket id")
-}
-
 async fn a_view_is_narrowed_by_tag_priority_and_channel(h: &Harness) {
-    let refund = opened(h, "Refund owed", "urgent", "phone", &["refund", "vip"]).await;
-    let lamp = opened(h, "Lamp flickers", "normal", "api", &["hardware"]).await;
+    let refund = h
+        .ticket_with("Refund owed", ("urgent", "phone"), &["refund", "vip"])
+        .await;
+    let lamp = h
+        .ticket_with("Lamp flickers", ("normal", "api"), &["hardware"])
+        .await;
     let mut b = Browser::new(h);
     b.sign_in("lead@test.example").await;
     let only = |page: &crate::browser::Page, shown: &str, hidden: &str| {

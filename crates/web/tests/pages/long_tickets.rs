@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 both_backends!(a_long_ticket_shows_its_newest_messages_and_pages_back);
+both_backends!(the_newest_messages_show_their_files_however_many_came_before);
 
 /// Entries after the opening message; every fifth an internal note.
 const ENTRIES: usize = 150;
@@ -120,4 +121,92 @@ async fn a_long_ticket_shows_its_newest_messages_and_pages_back(h: &Harness) {
     assert!(back.body.contains(&entry(26)));
     assert!(!back.body.contains(&entry(27)));
     assert!(back.body.contains("id=\"newest-messages\""));
+}
+
+/// A file record on a message (its bytes are not needed to list it).
+fn file(name: &str) -> rapport_store::NewAttachment {
+    rapport_store::NewAttachment {
+        sha256: "0".repeat(64),
+        file_name: name.to_string(),
+        content_type: "application/pdf".to_string(),
+        size: 1_000,
+        content_id: None,
+        inline: false,
+    }
+}
+
+/// Records files on a message of a ticket.
+async fn attach(h: &Harness, ticket: i64, message: rapport_core::MessageId, files: &[String]) {
+    let files: Vec<_> = files.iter().map(|n| file(n)).collect();
+    let mut tx = h.store.begin_write().await.unwrap();
+    tx.add_attachments(rapport_core::TicketId(ticket), message, &files)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn the_newest_messages_show_their_files_however_many_came_before(h: &Harness) {
+    // 250 files on the opening message (more than one page of the ticket's
+    // files), then a customer message and a note with one file each.
+    let ticket = h.ticket("Photos of every box", None).await;
+    let id = rapport_core::TicketId(ticket);
+    let opening = h.store.messages(id).await.unwrap()[0].id;
+    let early: Vec<String> = (0..250).map(|i| format!("box-{i:03}.pdf")).collect();
+    attach(h, ticket, opening, &early).await;
+    let path = format!("/api/v1/tickets/{ticket}/messages");
+    for (token, kind, body) in [
+        (&h.admin, "customer", "And the receipt."),
+        (&h.agent, "note", "Receipt checked."),
+    ] {
+        let (s, body) = h
+            .post(&path, token, json!({"kind": kind, "body": body}))
+            .await;
+        assert_eq!(s.as_u16(), 201, "{body}");
+    }
+    let messages = h.store.messages(id).await.unwrap();
+    let (receipt, note) = (messages[1].id, messages[2].id);
+    attach(h, ticket, receipt, &["receipt-newest.pdf".to_string()]).await;
+    attach(h, ticket, note, &["courier-form.pdf".to_string()]).await;
+
+    let mut agent = Browser::new(h);
+    agent.sign_in("agent@test.example").await;
+    let page = agent.get(&format!("/app/tickets/{ticket}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for name in [
+        "receipt-newest.pdf",
+        "courier-form.pdf",
+        "box-000.pdf",
+        "box-249.pdf",
+    ] {
+        assert!(page.body.contains(name), "the ticket page lists {name}");
+    }
+    // Each file under its own message.
+    let receipt_at = page.body.find(&format!("id=\"m{}\"", receipt.0)).unwrap();
+    let box_at = page.body.find("box-249.pdf").unwrap();
+    let newest_at = page.body.find("receipt-newest.pdf").unwrap();
+    assert!(box_at < receipt_at && receipt_at < newest_at);
+    assert!(!page.body.contains("more files than one page lists"));
+
+    // The customer sees her messages' files, never the note's.
+    let mut ann = crate::portal_answers::ann_signed_in(h).await;
+    let mine = ann.get(&format!("/portal/tickets/{ticket}")).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert!(mine.body.contains("receipt-newest.pdf"));
+    assert!(mine.body.contains("box-249.pdf"));
+    assert!(!mine.body.contains("courier-form.pdf"), "a note's file");
+
+    // Past the page's limit, the oldest message's files give way, and the
+    // page says so; the newest messages' files are still listed.
+    let more: Vec<String> = (250..2_000).map(|i| format!("box-{i:04}.pdf")).collect();
+    attach(h, ticket, opening, &more).await;
+    let page = agent.get(&format!("/app/tickets/{ticket}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("receipt-newest.pdf"));
+    assert!(page.body.contains("courier-form.pdf"));
+    assert!(page.body.contains("box-1999.pdf"));
+    assert!(
+        !page.body.contains("box-000.pdf"),
+        "the oldest file gives way"
+    );
+    assert!(page.body.contains("more files than one page lists"));
 }

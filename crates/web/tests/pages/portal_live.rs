@@ -14,6 +14,7 @@ use tower::ServiceExt;
 
 both_backends!(
     a_customer_s_stream_announces_only_their_own_tickets,
+    a_customer_hears_nothing_of_what_only_staff_see,
     agent_and_customer_streams_refuse_each_other_s_session,
 );
 
@@ -37,6 +38,22 @@ async fn until_announced(body: &mut axum::body::BodyDataStream, seen: &mut Strin
             .unwrap();
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
+}
+
+/// The agent replies to the customer's ticket; the stream announces it.
+async fn reply_is_announced(
+    h: &Harness,
+    (body, seen): (&mut axum::body::BodyDataStream, &mut String),
+    mine: i64,
+) {
+    agent_posts(
+        h,
+        mine,
+        "messages",
+        json!({"kind": "reply", "body": "Zed, it ships."}),
+    )
+    .await;
+    until_announced(body, seen, mine).await;
 }
 
 /// The agent posts to a ticket through the API.
@@ -82,14 +99,7 @@ async fn a_customer_s_stream_announces_only_their_own_tickets(h: &Harness) {
         json!({"kind": "note", "body": "SECRET-NOTE-42"}),
     )
     .await;
-    agent_posts(
-        h,
-        mine,
-        "messages",
-        json!({"kind": "reply", "body": "Zed, it ships."}),
-    )
-    .await;
-    until_announced(&mut body, &mut seen, mine).await;
+    reply_is_announced(h, (&mut body, &mut seen), mine).await;
     agent_posts(h, mine, "status", json!({"status": "solved"})).await;
     let before = seen.matches(&format!("data: {mine}\n")).count();
     while seen.matches(&format!("data: {mine}\n")).count() == before {
@@ -109,6 +119,65 @@ async fn a_customer_s_stream_announces_only_their_own_tickets(h: &Harness) {
     assert!(!seen.contains(&format!("data: {other}\n")), "{seen}");
     assert!(!seen.contains("SECRET"), "{seen}");
     assert!(!seen.contains("ships"), "{seen}");
+}
+
+/// Everything the stream sends within `wait`.
+async fn drain(body: &mut axum::body::BodyDataStream, seen: &mut String, wait: Duration) {
+    let until = tokio::time::Instant::now() + wait;
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(until, body.next()).await {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+async fn a_customer_hears_nothing_of_what_only_staff_see(h: &Harness) {
+    let zed = crate::portal::a_signed_in_customer(h, "zed@example.com").await;
+    let mine = mail_in(h, "Zed Other", "zed@example.com", "Third order", "Hi").await;
+    let token = zed.cookies["rapport_customer"].clone();
+    let response = open(h, "/portal/live", &[("rapport_customer", &token)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body().into_data_stream();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // An agent opens the ticket and starts writing, notes it, tags it,
+    // and raises its priority: none of it is the customer's to
+    // see, so none of it is announced (not even as a bare id).
+    let mut agent = Browser::new(h);
+    agent.sign_in("agent@test.example").await;
+    let at = format!("/app/tickets/{mine}");
+    let page = agent.get(&at).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let beat = agent
+        .post(
+            &format!("{at}/presence"),
+            &[
+                ("csrf", &page.csrf()),
+                ("activity", "replying"),
+                ("based_on", &crate::browser::hidden(&page, "based_on")),
+            ],
+        )
+        .await;
+    assert_eq!(beat.status, StatusCode::OK, "{}", beat.body);
+    agent_posts(
+        h,
+        mine,
+        "messages",
+        json!({"kind": "note", "body": "Check stock."}),
+    )
+    .await;
+    // A lead may change a ticket nobody owns.
+    for (path, body) in [
+        ("tags", json!({"add": ["vip"]})),
+        ("priority", json!({"priority": "high"})),
+    ] {
+        let (s, b) = h
+            .post(&format!("/api/v1/tickets/{mine}/{path}"), &h.lead, body)
+            .await;
+        assert!(s.is_success(), "{b}");
+    }
+    let mut seen = String::new();
+    drain(&mut body, &mut seen, Duration::from_millis(1500)).await;
+    assert!(!seen.contains("data: "), "nothing announced: {seen}");
+    // Then a reply is.
+    reply_is_announced(h, (&mut body, &mut seen), mine).await;
 }
 
 async fn agent_and_customer_streams_refuse_each_other_s_session(h: &Harness) {
