@@ -21,6 +21,7 @@ fn table(phrases: &[&'static str]) -> PhraseTable<()> {
 }
 
 mod failure;
+mod failure_words;
 mod feelings;
 mod owner;
 

@@ -186,21 +186,12 @@ impl Harness {
 
     /// Opens a ticket from a customer e-mail; returns its id.
     pub async fn ticket(&self, subject: &str, team: Option<TeamId>) -> i64 {
-        let (status, body) = self
-            .post(
-                "/api/v1/tickets",
-                &self.agent,
-                serde_json::json!({
-                    "subject": subject,
-                    "customer_email": "ann.lee@example.com",
-                    "customer_name": "Ann Lee",
-                    "team_id": team.map(|t| t.0),
-                    "message": "My order 5521 arrived broken. Can you send a new one?"
-                }),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["ticket"]["id"].as_i64().expect("ticket id")
+        self.open_for_ann(serde_json::json!({
+            "subject": subject,
+            "team_id": team.map(|t| t.0),
+            "message": "My order 5521 arrived broken. Can you send a new one?"
+        }))
+        .await
     }
 
     /// Opens a ticket through the API with a priority, a channel and tags
@@ -211,21 +202,21 @@ impl Harness {
         (priority, channel): (&str, &str),
         tags: &[&str],
     ) -> i64 {
-        let (status, body) = self
-            .post(
-                "/api/v1/tickets",
-                &self.agent,
-                serde_json::json!({
-                    "subject": subject,
-                    "customer_email": "ann.lee@example.com",
-                    "customer_name": "Ann Lee",
-                    "priority": priority,
-                    "channel": channel,
-                    "tags": tags,
-                    "message": "Please help.",
-                }),
-            )
-            .await;
+        self.open_for_ann(serde_json::json!({
+            "subject": subject,
+            "priority": priority,
+            "channel": channel,
+            "tags": tags,
+            "message": "Please help.",
+        }))
+        .await
+    }
+
+    /// Opens a ticket for Ann Lee with these fields; returns its id.
+    async fn open_for_ann(&self, mut fields: Value) -> i64 {
+        fields["customer_email"] = "ann.lee@example.com".into();
+        fields["customer_name"] = "Ann Lee".into();
+        let (status, body) = self.post("/api/v1/tickets", &self.agent, fields).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["ticket"]["id"].as_i64().expect("ticket id")
     }
