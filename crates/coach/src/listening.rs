@@ -45,8 +45,9 @@ pub fn check(
     if boilerplate && vague && deferred(&asks, customer_message) {
         return;
     }
+    let said = Said::new(customer_message);
     let wall = findings.iter().any(|f| f.check == Check::PolicyWall);
-    if wall && let Some(need) = needs::urgent(customer_message) {
+    if wall && let Some(need) = needs::urgent(&said) {
         findings.push(reply.finding(
             format!(
                 "the reply refuses on a rule and offers nothing for what the customer needs (\"{}\")",
@@ -57,16 +58,11 @@ pub fn check(
         return;
     }
     // Read once: the need with a time in the customer's message.
-    let deadline = needs::deadline(customer_message);
+    let deadline = needs::deadline(&said);
     let deadline = deadline.as_deref();
-    if let Some((explanation, suggestion)) = unmet_need(
-        &asks,
-        customer_message,
-        deadline,
-        &reply,
-        boilerplate,
-        vague,
-    ) {
+    if let Some((explanation, suggestion)) =
+        unmet_need(&asks, &said, deadline, &reply, boilerplate, vague)
+    {
         findings.push(reply.finding(explanation, suggestion));
         return;
     }
@@ -284,6 +280,25 @@ fn deadline_unmet(
     }
 }
 
+/// The customer's message with its lower-case copy, made once per review
+/// for every check that reads it.
+pub(super) struct Said<'a> {
+    /// As the customer wrote it.
+    pub(super) text: &'a str,
+    /// Lower-cased by [`crate::text::lower`].
+    pub(super) lower: String,
+}
+
+impl<'a> Said<'a> {
+    /// Reads a message once.
+    pub(super) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            lower: crate::text::lower(text),
+        }
+    }
+}
+
 /// A stock reply that defers a plain request ("please pause my box") to an
 /// undated follow-up is a vague promise, not deafness; one that meets
 /// questions or a reported failure is both.
@@ -297,20 +312,20 @@ fn deferred(asks: &[Ask], customer_message: &str) -> bool {
 /// cost the customer bore and the reply says nothing about money.
 fn unmet_need(
     asks: &[Ask],
-    customer_message: &str,
+    said: &Said,
     deadline: Option<&str>,
     reply: &Reply,
     boilerplate: bool,
     vague: bool,
 ) -> Option<(String, Advice)> {
-    if boilerplate && (!asks.is_empty() || needs::ongoing(customer_message)) {
+    if boilerplate && (!asks.is_empty() || needs::ongoing(said)) {
         return Some((
             "a form letter: nothing in it answers what this customer asked or reported".into(),
             Advice::AnswerTheirCase,
         ));
     }
     if let Some(need) = deadline
-        && let Some((unmet, suggestion)) = deadline_unmet(need, customer_message, reply)
+        && let Some((unmet, suggestion)) = deadline_unmet(need, said.text, reply)
     {
         return Some((
             format!(
@@ -320,7 +335,7 @@ fn unmet_need(
             suggestion,
         ));
     }
-    if let Some((hardship, word)) = needs::hardship(customer_message, !asks.is_empty())
+    if let Some((hardship, word)) = needs::hardship(said, !asks.is_empty())
         && !reply.helps(vague)
         && !reply.says(word)
     {
@@ -332,7 +347,7 @@ fn unmet_need(
             Advice::SayWhatNow,
         ));
     }
-    if let Some(cost) = needs::cost_borne(customer_message)
+    if let Some(cost) = needs::cost_borne(said)
         && !needs::speaks_of_money(&reply.lower)
         && !reply.continues
         && !reply.defers()
@@ -345,7 +360,7 @@ fn unmet_need(
             Advice::AddressTheCost,
         ));
     }
-    if let Some(step) = tried::repeated(customer_message, reply) {
+    if let Some(step) = tried::repeated(said, reply) {
         return Some((
             format!(
                 "the customer has already done this (\"{}\") and the reply gives it back as the answer",
@@ -354,7 +369,7 @@ fn unmet_need(
             Advice::AnswerTheirCase,
         ));
     }
-    if let Some(told) = conduct::ignored(customer_message, reply) {
+    if let Some(told) = conduct::ignored(said, reply) {
         return Some((
             format!(
                 "the customer says how they were treated (\"{}\") and the reply puts right only the rest",

@@ -3,6 +3,7 @@
 //! puts right only the rest of the complaint (the fare, the eggs) leaves
 //! unheard.
 
+use super::Said;
 use super::reply::Reply;
 
 /// What one of ours did to the customer, as the customer tells it.
@@ -65,12 +66,12 @@ const COMMON: &[&str] = &[
 /// The customer's sentence telling how one of ours treated them, when the
 /// reply has done something about the rest of the complaint and says
 /// nothing of the person or the conduct.
-pub(super) fn ignored(customer_message: &str, reply: &Reply) -> Option<String> {
+pub(super) fn ignored(said: &Said, reply: &Reply) -> Option<String> {
     // The customer's words first (one scan each of the whole message; most
     // tell of no conduct), then the reply (read once, cached): a reply that
     // does nothing is no answer to the rest either, and other checks speak
     // of it.
-    let lower = crate::text::lower(customer_message);
+    let lower = said.lower.as_str();
     if !CONDUCT.iter().any(|c| lower.contains(c)) || !reply.done() {
         return None;
     }
@@ -94,6 +95,7 @@ pub(super) fn ignored(customer_message: &str, reply: &Reply) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Said;
     use super::super::reply::Reply;
     use super::ignored;
     use crate::Medium;
@@ -106,12 +108,12 @@ mod tests {
     fn conduct_left_out_of_a_reply_that_fixes_the_rest_is_unheard() {
         let message = "The porter laughed at me when I asked for help, and the lift was broken.";
         let fixed_only = read("Hi Jo,\n\nSorry about the lift; I've repaired it.\n\nBest,\nDesk");
-        assert!(ignored(message, &fixed_only).is_some());
+        assert!(ignored(&Said::new(message), &fixed_only).is_some());
         let both = read(
             "Hi Jo,\n\nSorry about the lift; I've repaired it, and I've spoken to the porter.\n\nBest,\nDesk",
         );
-        assert!(ignored(message, &both).is_none());
+        assert!(ignored(&Said::new(message), &both).is_none());
         let nothing_done = read("Hi Jo,\n\nThanks for your message.\n\nBest,\nDesk");
-        assert!(ignored(message, &nothing_done).is_none());
+        assert!(ignored(&Said::new(message), &nothing_done).is_none());
     }
 }

@@ -1,9 +1,12 @@
 //! Needs that are not questions: a deadline, a cost the customer bore, and
 //! what counts as naming a time or speaking of money in a reply.
 
+use super::Said;
+
 /// A cost the customer says they bore because of us ("I had to buy a new
 /// ticket for €310", "now I'll get a late fee", "I'm paying for a hire car").
-pub(super) fn cost_borne(message: &str) -> Option<String> {
+pub(super) fn cost_borne(said: &Said) -> Option<String> {
+    let message = said.text;
     const FEES: &[&str] = &["late fee", "a fee", "extra fee"];
     const BORNE: &[&str] = &[
         "i had to",
@@ -19,7 +22,7 @@ pub(super) fn cost_borne(message: &str) -> Option<String> {
     ];
     // Only the wordings found anywhere in the message are looked for in
     // each sentence; a message without money or a cost borne is done.
-    let whole = crate::text::lower(message);
+    let whole = said.lower.as_str();
     let currency = |t: &str| t.contains(['€', '£', '$', '¥', '₩']);
     let (fees, borne_said, paid) = (
         said_in(&whole, FEES),
@@ -129,10 +132,11 @@ const NEEDS_SAID: &[&str] = &[
 
 /// A need with a time in the customer's message ("I need it by Friday",
 /// "the concert is on Saturday. I need them before then").
-pub(super) fn deadline(message: &str) -> Option<String> {
+pub(super) fn deadline(said: &Said) -> Option<String> {
+    let message = said.text;
     // Only the wordings found anywhere in the message are looked for in
     // each pair of sentences (most messages hold few or none).
-    let whole = crate::text::lower(message);
+    let whole = said.lower.as_str();
     let present = |list: &[&'static str]| said_in(&whole, list);
     let (needs_said, events, past, remains_said) = (
         present(NEEDS_SAID),
@@ -356,8 +360,8 @@ const CANNOT: &[&str] = &[
 /// cook for the children", "I'm stranded with two kids"), while a failure
 /// of ours is reported or nothing is asked (the hardship is then the
 /// need), and the trouble is not over: with the word a reply would use.
-pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static str)> {
-    let lower = crate::text::lower(message);
+pub(super) fn hardship(said: &Said, asks: bool) -> Option<(String, &'static str)> {
+    let (message, lower) = (said.text, said.lower.as_str());
     // The words first (cheap), the reading of the failure only when found.
     let found = named_hardship(&lower)?;
     let reported = || crate::apology::reports_failure(message);
@@ -368,8 +372,8 @@ pub(super) fn hardship(message: &str, asks: bool) -> Option<(String, &'static st
 /// An urgent need the customer names beside a request ("I'm in hospital",
 /// "she can't walk far"), whatever else they report, unless it is over: a
 /// refusal on a rule leaves it unmet.
-pub(super) fn urgent(message: &str) -> Option<String> {
-    let lower = crate::text::lower(message);
+pub(super) fn urgent(said: &Said) -> Option<String> {
+    let (message, lower) = (said.text, said.lower.as_str());
     let (found, _) = named_hardship(&lower)?;
     (!told_as_past(&lower) && !crate::apology::resolved(message)).then_some(found)
 }
@@ -491,9 +495,9 @@ fn told_as_past(lower: &str) -> bool {
 /// logging me out", "it's all melted"): a need even without a question.
 /// A past experience told as a story ("the staff followed me around") is a
 /// complaint to acknowledge, not a request to answer.
-pub(super) fn ongoing(message: &str) -> bool {
-    let lower = crate::text::lower(message);
-    crate::apology::reports_failure(message)
+pub(super) fn ongoing(said: &Said) -> bool {
+    let lower = said.lower.as_str();
+    crate::apology::reports_failure(said.text)
         && ([
             "still",
             "hasn't",
@@ -528,17 +532,30 @@ fn still_counting(lower: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::deadline;
+    use super::{Said, deadline};
 
     #[test]
     fn a_deadline_is_time_ahead_not_time_gone_or_a_wait_imposed() {
-        assert!(deadline("I need my card before Friday.").is_some());
-        assert!(deadline("I've got 3 days of pens left.").is_some());
-        assert!(deadline("I have until Friday, 2 days from now, to send it.").is_some());
-        assert!(deadline("I need help, I was signed in 2 hours ago.").is_none());
-        assert!(deadline("After about 10 hours it was the only thing left.").is_none());
+        assert!(deadline(&Said::new("I need my card before Friday.")).is_some());
+        assert!(deadline(&Said::new("I've got 3 days of pens left.")).is_some());
         assert!(
-            deadline("I need to cancel but no one can help me until it is 7 days out.").is_none()
+            deadline(&Said::new(
+                "I have until Friday, 2 days from now, to send it."
+            ))
+            .is_some()
+        );
+        assert!(deadline(&Said::new("I need help, I was signed in 2 hours ago.")).is_none());
+        assert!(
+            deadline(&Said::new(
+                "After about 10 hours it was the only thing left."
+            ))
+            .is_none()
+        );
+        assert!(
+            deadline(&Said::new(
+                "I need to cancel but no one can help me until it is 7 days out."
+            ))
+            .is_none()
         );
     }
 }

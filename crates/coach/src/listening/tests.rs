@@ -269,8 +269,13 @@ fn a_deadline_wants_a_date_and_a_cancelled_journey_strands() {
         missed("We'll return it on Thursday 10 December.", message),
         0
     );
-    assert!(needs::urgent("Our train home was cancelled and the next one is Monday.").is_some());
-    assert!(needs::urgent("The train was on time.").is_none());
+    assert!(
+        needs::urgent(&Said::new(
+            "Our train home was cancelled and the next one is Monday."
+        ))
+        .is_some()
+    );
+    assert!(needs::urgent(&Said::new("The train was on time.")).is_none());
 }
 
 #[test]
@@ -325,10 +330,15 @@ fn hardship_now_and_getting_to_work_against_a_rule() {
         &mut f,
     );
     assert!(f.iter().any(|x| x.check == Check::NotListening));
-    assert!(needs::urgent("The lease car is still at the garage. I can't get to work.").is_some());
+    assert!(
+        needs::urgent(&Said::new(
+            "The lease car is still at the garage. I can't get to work."
+        ))
+        .is_some()
+    );
     // Software that freezes is no hardship; a cold room told as past is over.
-    assert!(needs::urgent("The app keeps freezing on the invoices screen.").is_none());
-    assert!(needs::urgent("The room was freezing last night.").is_none());
+    assert!(needs::urgent(&Said::new("The app keeps freezing on the invoices screen.")).is_none());
+    assert!(needs::urgent(&Said::new("The room was freezing last night.")).is_none());
 }
 
 #[test]

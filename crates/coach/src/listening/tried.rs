@@ -2,6 +2,7 @@
 //! restarted the router", "we are connected to the bank feed"): a reply
 //! that gives that step back as the answer answers a neighbouring question.
 
+use super::Said;
 use super::reply::Reply;
 use super::words::{split_words, stem};
 
@@ -49,8 +50,8 @@ const NO_STEP: &[&str] = &[
 
 /// The step the customer says they took, when the reply hands that same
 /// step back to them without a word that they have done it.
-pub(super) fn repeated(customer_message: &str, reply: &Reply) -> Option<String> {
-    let lower = crate::text::lower(customer_message);
+pub(super) fn repeated(said: &Said, reply: &Reply) -> Option<String> {
+    let lower = said.lower.as_str();
     // Every opening holds one of these: most messages hold none.
     if !["already", "tried", "connected"]
         .iter()
@@ -93,6 +94,7 @@ pub(super) fn repeated(customer_message: &str, reply: &Reply) -> Option<String> 
 
 #[cfg(test)]
 mod tests {
+    use super::super::Said;
     use super::super::reply::Reply;
     use super::repeated;
     use crate::Medium;
@@ -105,18 +107,24 @@ mod tests {
             Medium::Mail,
             &[],
         );
-        assert!(repeated(message, &back).is_some());
+        assert!(repeated(&Said::new(message), &back).is_some());
         let known = Reply::read(
             "Hi,\n\nSince you've restarted it, I'm sending an engineer today.\n\nBest,\nNet",
             Medium::Mail,
             &[],
         );
-        assert!(repeated(message, &known).is_none());
+        assert!(repeated(&Said::new(message), &known).is_none());
         let no_step = Reply::read(
             "Hi,\n\nThey have been posted to you today.\n\nBest,\nNet",
             Medium::Mail,
             &[],
         );
-        assert!(repeated("I already have two of them, where are the rest?", &no_step).is_none());
+        assert!(
+            repeated(
+                &Said::new("I already have two of them, where are the rest?"),
+                &no_step
+            )
+            .is_none()
+        );
     }
 }
