@@ -75,7 +75,7 @@ pub(super) fn ignored(said: &Said, reply: &Reply) -> Option<String> {
     if !CONDUCT.iter().any(|c| lower.contains(c)) || !reply.done() {
         return None;
     }
-    let (sentence, at) = crate::text::sentences(&lower)
+    let (sentence, at) = crate::text::sentences(lower)
         .into_iter()
         .map(|s| &lower[s])
         .find_map(|s| CONDUCT.iter().find_map(|c| s.find(c)).map(|at| (s, at)))?;

@@ -25,9 +25,9 @@ pub(super) fn cost_borne(said: &Said) -> Option<String> {
     let whole = said.lower.as_str();
     let currency = |t: &str| t.contains(['€', '£', '$', '¥', '₩']);
     let (fees, borne_said, paid) = (
-        said_in(&whole, FEES),
-        said_in(&whole, BORNE),
-        said_in(&whole, &["i paid", "we paid"]),
+        said_in(whole, FEES),
+        said_in(whole, BORNE),
+        said_in(whole, &["i paid", "we paid"]),
     );
     let paying = whole.contains("paying for") && whole.contains("myself");
     let money_said = currency(message) || !fees.is_empty();
