@@ -137,7 +137,7 @@ pub(super) fn deadline(said: &Said) -> Option<String> {
     // Only the wordings found anywhere in the message are looked for in
     // each pair of sentences (most messages hold few or none).
     let whole = said.lower.as_str();
-    let present = |list: &[&'static str]| said_in(&whole, list);
+    let present = |list: &[&'static str]| said_in(whole, list);
     let (needs_said, events, past, remains_said) = (
         present(NEEDS_SAID),
         present(EVENTS),
@@ -363,9 +363,9 @@ const CANNOT: &[&str] = &[
 pub(super) fn hardship(said: &Said, asks: bool) -> Option<(String, &'static str)> {
     let (message, lower) = (said.text, said.lower.as_str());
     // The words first (cheap), the reading of the failure only when found.
-    let found = named_hardship(&lower)?;
+    let found = named_hardship(lower)?;
     let reported = || crate::apology::reports_failure(message);
-    (!told_as_past(&lower) && !crate::apology::resolved(message) && (!asks || reported()))
+    (!told_as_past(lower) && !crate::apology::resolved(message) && (!asks || reported()))
         .then_some(found)
 }
 
@@ -374,8 +374,8 @@ pub(super) fn hardship(said: &Said, asks: bool) -> Option<(String, &'static str)
 /// refusal on a rule leaves it unmet.
 pub(super) fn urgent(said: &Said) -> Option<String> {
     let (message, lower) = (said.text, said.lower.as_str());
-    let (found, _) = named_hardship(&lower)?;
-    (!told_as_past(&lower) && !crate::apology::resolved(message)).then_some(found)
+    let (found, _) = named_hardship(lower)?;
+    (!told_as_past(lower) && !crate::apology::resolved(message)).then_some(found)
 }
 
 /// Ways home or onward whose cancellation strands the customer.
@@ -516,7 +516,7 @@ pub(super) fn ongoing(said: &Said) -> bool {
         ]
         .iter()
         .any(|m| lower.contains(m))
-            || still_counting(&lower))
+            || still_counting(lower))
 }
 
 /// "For three days now": a stretch of time counted up to the present.
