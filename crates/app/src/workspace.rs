@@ -189,6 +189,27 @@ impl Narrow {
         Some(filter)
     }
 
+    /// The filter a page of `view` narrowed by this reads for the agent (in
+    /// these teams), in this order after this cursor: what
+    /// [`App::view_page`] lists. `None` when nothing can match; a view
+    /// ordered by due time keeps that order.
+    pub fn page_filter(
+        &self,
+        view: View,
+        agent: AgentId,
+        teams: &[TeamId],
+        sort: TicketSort,
+        after: Option<(i64, i64)>,
+    ) -> Option<TicketFilter> {
+        let base = self.apply(view.filter(agent, teams))?;
+        Some(TicketFilter {
+            sort: if view.by_due() { base.sort } else { sort },
+            after,
+            limit: VIEW_PAGE + 1,
+            ..base
+        })
+    }
+
     /// Whether a ticket passes (for views not read through a filter).
     fn admits(&self, ticket: &Ticket) -> bool {
         self.team.is_none_or(|t| ticket.team_id == Some(t))
@@ -279,7 +300,7 @@ impl App {
     ) -> Result<ViewPage, AppError> {
         let teams = self.teams_of(caller).await?;
         let mut due = HashMap::new();
-        let base = narrow.apply(view.filter(caller.agent_id, &teams));
+        let base = narrow.page_filter(view, caller.agent_id, &teams, sort, after);
         let (tickets, next) = match (view, teams.is_empty(), base) {
             (View::PromisesDue, _, _) => {
                 let mut tickets = self.promised_tickets(caller).await?;
@@ -287,14 +308,8 @@ impl App {
                 (tickets, None)
             }
             (View::MyTeam, true, _) | (_, _, None) => (Vec::new(), None),
-            (_, _, Some(base)) => {
-                let sort = if view.by_due() { base.sort } else { sort };
-                let filter = TicketFilter {
-                    sort,
-                    after,
-                    limit: VIEW_PAGE + 1,
-                    ..base
-                };
+            (_, _, Some(filter)) => {
+                let sort = filter.sort;
                 let mut rows = self.tickets_with_due(&caller.into(), &filter).await?;
                 let more = rows.len() > VIEW_PAGE as usize;
                 rows.truncate(VIEW_PAGE as usize);

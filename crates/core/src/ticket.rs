@@ -189,7 +189,13 @@ pub fn normalize_tag(tag: &str) -> Result<String, TagError> {
     }
     let tag = tag.to_lowercase();
     if tag.is_empty() || tag.len() > 50 {
-        return Err(TagError::Length(tag));
+        // The error names the tag; a long one by its start only, so a
+        // refusal never echoes a megabyte back.
+        let mut start: String = tag.chars().take(50).collect();
+        if start.len() < tag.len() {
+            start.push('…');
+        }
+        return Err(TagError::Length(start));
     }
     if !tag
         .chars()
@@ -203,7 +209,7 @@ pub fn normalize_tag(tag: &str) -> Result<String, TagError> {
 /// Why a text cannot be a tag (the tag as lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TagError {
-    /// Empty, or longer than 50 characters.
+    /// Empty, or longer than 50 characters (the tag's first 50 and `…`).
     #[error("tag {0:?} must have 1 to 50 characters")]
     Length(String),
     /// A character other than letters, digits, '-', '_', ':' and '.'.

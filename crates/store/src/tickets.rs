@@ -5,7 +5,7 @@ use crate::report_cells::Delta;
 use crate::rows::{
     TICKET_COLUMNS, closure_json, duplicate_of, parse, select_ticket, tags_json, ticket, value_rows,
 };
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 use rapport_core::sla::SlaRules;
 use rapport_core::{
     Actor, AgentId, AuthorKind, Channel, CustomerId, Event, EventId, EventKind, MessageId,
@@ -203,48 +203,8 @@ impl Store {
         &self,
         filter: &TicketFilter,
     ) -> Result<Vec<(Ticket, Option<Timestamp>)>, StoreError> {
-        let (mut clauses, mut binds) = filter_clauses(filter);
-        let next = |b: Bind, binds: &mut Vec<Bind>| {
-            binds.push(b);
-            format!("${}", binds.len())
-        };
-        let (order, cursor_op, key_column) = match filter.sort {
-            TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", Some("updated_at")),
-            TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", Some("updated_at")),
-            TicketSort::CreatedDesc => ("id DESC", "<", None),
-            TicketSort::CreatedAsc => ("id ASC", ">", None),
-            TicketSort::DueAsc => ("sla_due_at ASC, id ASC", ">", Some("sla_due_at")),
-        };
-        if filter.sort == TicketSort::DueAsc {
-            clauses.push("sla_due_at IS NOT NULL".into());
-        }
-        if let Some((key, id)) = filter.after {
-            if let Some(column) = key_column {
-                let k = next(Bind::Int(key), &mut binds);
-                let i = next(Bind::Int(id), &mut binds);
-                clauses.push(format!("({column}, id) {cursor_op} ({k}, {i})"));
-            } else {
-                let i = next(Bind::Int(id), &mut binds);
-                clauses.push(format!("id {cursor_op} {i}"));
-            }
-        }
-        let limit = next(Bind::Int(filter.limit.clamp(1, 500)), &mut binds);
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
-        let sql = format!(
-            "SELECT {TICKET_COLUMNS}, sla_due_at FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for bind in binds {
-            query = match bind {
-                Bind::Int(v) => query.bind(v),
-                Bind::Text(v) => query.bind(v),
-            };
-        }
-        query
+        let (sql, binds) = list_statement(filter);
+        bound(sqlx::query(AssertSqlSafe(sql)), binds)
             .fetch_all(&self.read)
             .await?
             .iter()
@@ -252,6 +212,26 @@ impl Store {
                 let due: Option<i64> = row.try_get("sla_due_at")?;
                 Ok((ticket(row)?, due.map(Timestamp)))
             })
+            .collect()
+    }
+
+    /// How the database would run [`Store::list_tickets_due`] for this
+    /// filter, one line a step: SQLite's `EXPLAIN QUERY PLAN` details or
+    /// PostgreSQL's `EXPLAIN` (tests check that a view reads an index).
+    pub async fn list_tickets_plan(
+        &self,
+        filter: &TicketFilter,
+    ) -> Result<Vec<String>, StoreError> {
+        let (sql, binds) = list_statement(filter);
+        let (sql, column) = match self.backend {
+            Backend::Sqlite => (format!("EXPLAIN QUERY PLAN {sql}"), "detail"),
+            Backend::Postgres => (format!("EXPLAIN {sql}"), "QUERY PLAN"),
+        };
+        bound(sqlx::query(AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|row| Ok(row.try_get::<String, _>(column)?))
             .collect()
     }
 
@@ -411,6 +391,59 @@ impl Store {
         }
         Ok(query.fetch_one(&self.read).await?.try_get("n")?)
     }
+}
+
+/// The statement [`Store::list_tickets_due`] runs for a filter, and its values.
+fn list_statement(filter: &TicketFilter) -> (String, Vec<Bind>) {
+    let (mut clauses, mut binds) = filter_clauses(filter);
+    let next = |b: Bind, binds: &mut Vec<Bind>| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    let (order, cursor_op, key_column) = match filter.sort {
+        TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", Some("updated_at")),
+        TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", Some("updated_at")),
+        TicketSort::CreatedDesc => ("id DESC", "<", None),
+        TicketSort::CreatedAsc => ("id ASC", ">", None),
+        TicketSort::DueAsc => ("sla_due_at ASC, id ASC", ">", Some("sla_due_at")),
+    };
+    if filter.sort == TicketSort::DueAsc {
+        clauses.push("sla_due_at IS NOT NULL".into());
+    }
+    if let Some((key, id)) = filter.after {
+        if let Some(column) = key_column {
+            let k = next(Bind::Int(key), &mut binds);
+            let i = next(Bind::Int(id), &mut binds);
+            clauses.push(format!("({column}, id) {cursor_op} ({k}, {i})"));
+        } else {
+            let i = next(Bind::Int(id), &mut binds);
+            clauses.push(format!("id {cursor_op} {i}"));
+        }
+    }
+    let limit = next(Bind::Int(filter.limit.clamp(1, 500)), &mut binds);
+    let filter_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, sla_due_at FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
+    );
+    (sql, binds)
+}
+
+/// A query with these values bound, in order.
+fn bound(
+    mut query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    for bind in binds {
+        query = match bind {
+            Bind::Int(v) => query.bind(v),
+            Bind::Text(v) => query.bind(v),
+        };
+    }
+    query
 }
 
 /// The WHERE clauses of a filter (without its cursor) and their values.

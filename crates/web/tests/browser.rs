@@ -22,6 +22,8 @@ mod admin;
 mod languages;
 #[path = "browser/notifications.rs"]
 mod notifications;
+#[path = "browser/portal_live.rs"]
+mod portal_live;
 #[path = "browser/scenarios.rs"]
 mod scenarios;
 #[path = "browser/search.rs"]
@@ -439,11 +441,13 @@ in_browser!(
     the_dark_theme_follows_the_system_and_passes_axe,
     the_customer_panel_marks_bouncing_and_lists_other_tickets,
     search_results_show_marked_words_and_keep_hostile_text_inert,
+    the_portal_list_shows_an_agents_change_live_and_only_its_own,
 );
 
 use admin::the_admin_pages_keep_hostile_text_inert_and_pass_axe;
 use languages::the_workspace_walks_in_german_and_passes_axe;
 use notifications::hostile_words_in_notifications_never_run;
+use portal_live::the_portal_list_shows_an_agents_change_live_and_only_its_own;
 use scenarios::{
     a_portal_request_is_taken_coached_sent_and_answered_live,
     a_transfer_needs_its_note_and_reaches_the_other_agent_live,

@@ -277,6 +277,21 @@ fn spam_and_duplicates_close_with_a_reason() {
 }
 
 #[test]
+fn an_over_long_tag_is_named_by_its_start_only() {
+    use crate::ticket::{TagError, normalize_tag};
+    let long = format!("  {}  ", "Ab".repeat(500_000));
+    let Err(TagError::Length(named)) = normalize_tag(&long) else {
+        panic!("a megabyte is no tag");
+    };
+    assert_eq!(named, format!("{}…", "ab".repeat(25)));
+    let Err(TagError::Length(named)) = normalize_tag(&"é".repeat(26)) else {
+        panic!("52 bytes is too long");
+    };
+    assert_eq!(named, "é".repeat(26));
+    assert_eq!(normalize_tag("   "), Err(TagError::Length(String::new())));
+}
+
+#[test]
 fn tags_are_normalised_and_checked() {
     let mut t = new_ticket();
     let tag = Command::Tag {

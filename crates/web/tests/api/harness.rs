@@ -64,6 +64,28 @@ pub async fn fresh_store(backend: Backend, name: &str) -> Option<(Store, String,
     }
 }
 
+/// A fresh database with the schema of an older release: migrated up to
+/// `version` only (`None` when PostgreSQL is missing off CI, said loudly).
+pub async fn database_at(
+    backend: Backend,
+    name: &str,
+    version: i64,
+) -> Option<(Store, String, Cleanup)> {
+    let (url, cleanup) = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{}.db", unique(name)));
+            (format!("sqlite:{}", path.display()), Cleanup::File(path))
+        }
+        Backend::Postgres => {
+            let db = TestDatabase::create(name).await?;
+            (db.url.clone(), Cleanup::Database(db))
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate_up_to(version).await.expect("migrate");
+    Some((store, url, cleanup))
+}
+
 impl Cleanup {
     pub async fn run(self) {
         match self {

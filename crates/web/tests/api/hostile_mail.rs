@@ -39,7 +39,7 @@ fn report_bombs(tag: usize) -> Vec<Vec<u8>> {
 
 /// The latency figure is only meaningful when nothing else in this test
 /// process competes for the two cores: the two backends take turns.
-static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn mail_bombs_never_stall_other_requests(h: &Harness) {
     let _alone = ALONE.lock().await;
@@ -212,4 +212,142 @@ both_backends!(
     mail_bombs_never_stall_other_requests,
     nested_html_is_shown_as_text_with_a_note,
     plain_text_mail_is_stored_without_html,
+    hostile_auto_reply_headers_make_a_note_the_ticket_page_shows_whole,
 );
+
+/// 10 KB of junk for a header value: the note's own separator `"): "`,
+/// quotes, markup, the catalogue's placeholders, an entity; lower case (the
+/// reason is stored lower-cased), ending in a marker.
+fn header_junk() -> String {
+    let piece =
+        "x\"): \"quoted\" 'single' <b>{text}</b> {why} &amp; <script>window.__xss=1</script> ";
+    let mut junk = String::new();
+    while junk.len() < 10_000 {
+        junk.push_str(piece);
+    }
+    junk.push_str("end-of-junk");
+    junk
+}
+
+/// An auto-reply of Ann's to the ticket's first mail, with `headers`.
+fn auto_reply(n: usize, original: &str, headers: &str) -> Vec<u8> {
+    format!(
+        "From: Ann Lee <ann@example.com>\r\nTo: support@localhost\r\nSubject: Re: Broken lamp\r\n\
+         Message-ID: <ooo-{n}@example.com>\r\nIn-Reply-To: <{original}>\r\nReferences: <{original}>\r\n\
+         {headers}Content-Type: text/plain; charset=utf-8\r\n\r\nI am away until Monday ({n}).\r\n"
+    )
+    .into_bytes()
+}
+
+async fn hostile_auto_reply_headers_make_a_note_the_ticket_page_shows_whole(h: &Harness) {
+    let _alone = ALONE.lock().await;
+    let original = crate::harness::unique("lamp") + "@example.com";
+    let first = format!(
+        "From: Ann Lee <ann@example.com>\r\nTo: support@localhost\r\nSubject: Broken lamp\r\n\
+         Message-ID: <{original}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMy lamp arrived broken.\r\n"
+    );
+    let (status, body) = post_mime(h, first.into_bytes()).await;
+    assert_eq!(
+        (status, body["outcome"].as_str()),
+        (StatusCode::ACCEPTED, Some("created")),
+        "{body}"
+    );
+    let ticket = body["ticket_id"].as_i64().unwrap();
+    let junk = header_junk();
+    let folded = format!("auto-replied; note=\"): \"\r\n\tfolded \"): on\r\n {junk}");
+    let automatic = [
+        format!("Auto-Submitted: {folded}\r\n"),
+        format!("X-Autoreply: {folded}\r\n"),
+        // Precedence with a value that is not bulk, junk or list: not
+        // automatic, so taken in as Ann's message.
+        format!("Precedence: bulk{folded}\r\n"),
+    ];
+    for (n, headers) in automatic.iter().enumerate() {
+        let started = Instant::now();
+        let (status, body) = post_mime(h, auto_reply(n, &original, headers)).await;
+        assert_eq!(
+            (status, body["outcome"].as_str(), body["ticket_id"].as_i64()),
+            (StatusCode::ACCEPTED, Some("appended"), Some(ticket)),
+            "mail {n}: {body}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5), "mail {n}");
+    }
+    // Two notes, each with the whole reason and the whole text.
+    let (status, t) = h.get(&format!("/api/v1/tickets/{ticket}"), &h.admin).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let messages = t["messages"].as_array().unwrap();
+    let notes: Vec<&str> = messages
+        .iter()
+        .filter(|m| m["kind"] == "internal")
+        .map(|m| m["body_text"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    for (n, (note, header)) in notes
+        .iter()
+        .zip(["Auto-Submitted", "X-Autoreply"])
+        .enumerate()
+    {
+        assert!(
+            note.starts_with(&format!(
+                "Automatic reply received ({header}: auto-replied; note=\"): \""
+            )),
+            "{note}"
+        );
+        assert!(note.contains("end-of-junk"), "{note}");
+        assert!(
+            note.ends_with(&format!("end-of-junk): I am away until Monday ({n}).")),
+            "{}",
+            &note[note.len().saturating_sub(200)..]
+        );
+    }
+    let public: Vec<&str> = messages
+        .iter()
+        .filter(|m| m["kind"] == "public")
+        .map(|m| m["body_text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        public,
+        ["My lamp arrived broken.", "I am away until Monday (2)."],
+        "the mail with a Precedence that is not bulk is Ann's message"
+    );
+
+    // The ticket page shows both notes whole, escaped, and the rest of the
+    // page after them; in English and in German.
+    let mut b = crate::browser::Browser::new(h);
+    b.sign_in("agent@test.example").await;
+    for (lang, words) in [
+        (None, "Automatic reply received ("),
+        (Some("de"), "Automatische Antwort erhalten ("),
+    ] {
+        b.lang = lang.map(String::from);
+        let started = Instant::now();
+        let page = b.get(&format!("/app/tickets/{ticket}")).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(page.status, StatusCode::OK, "{lang:?}");
+        let body = &page.body;
+        assert_eq!(body.matches(words).count(), 2, "{lang:?}: two notes");
+        for n in 0..2 {
+            assert!(
+                body.contains(&format!("end-of-junk): I am away until Monday ({n}).")),
+                "{lang:?}: the note's text after its reason"
+            );
+        }
+        assert!(
+            body.contains("&#60;b&#62;{text}&#60;/b&#62; {why} &#38;amp; &#60;script&#62;"),
+            "{lang:?}: the junk shown as text: {}",
+            body.find("end-of-junk")
+                .map_or("", |at| &body[at.saturating_sub(300)..at])
+        );
+        assert!(
+            !body.contains("<script>window.__xss"),
+            "{lang:?}: markup ran"
+        );
+        assert!(!body.contains("<b>{text}"), "{lang:?}: markup kept");
+        assert!(body.contains("I am away until Monday (2)."), "{lang:?}");
+        assert!(body.contains("id=\"reply-body\""), "{lang:?}: the composer");
+        assert!(
+            body.trim_end().ends_with("</html>"),
+            "{lang:?}: the page ends"
+        );
+    }
+}

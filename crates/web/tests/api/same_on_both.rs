@@ -370,19 +370,7 @@ both_backends!(
 
 /// A database of the release before migration 6 (version 4), empty.
 async fn old_database(backend: Backend, name: &str) -> Option<(Store, String, Cleanup)> {
-    let (url, cleanup) = match backend {
-        Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("{}.db", unique(name)));
-            (format!("sqlite:{}", path.display()), Cleanup::File(path))
-        }
-        Backend::Postgres => {
-            let db = rapport_testkit::postgres::TestDatabase::create(name).await?;
-            (db.url.clone(), Cleanup::Database(db))
-        }
-    };
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate_up_to(4).await.unwrap();
-    Some((store, url, cleanup))
+    crate::harness::database_at(backend, name, 4).await
 }
 
 /// Migration 6 folds the names already stored (and the start after it those

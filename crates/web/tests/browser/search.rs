@@ -184,7 +184,7 @@ async fn wait_for_search_page(s: &Session) {
 }
 
 /// Asks for a sign-in link for `email` in the portal and follows it.
-async fn portal_sign_in(s: &Session, email: &str) {
+pub(super) async fn portal_sign_in(s: &Session, email: &str) {
     s.goto("/portal/sign-in").await;
     s.fill("#email", email).await;
     s.follow("main button[type=submit]").await;
