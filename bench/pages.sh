@@ -75,6 +75,15 @@ for view in open unassigned waiting mine; do
   echo "== inbox page: view $view, first page of 50 with the four counts (c=4, $duration)"
   wrk -t2 -c4 -d"$duration" --latency -H "$cookie" "$base/app?view=$view" | tee "$out/inbox-$view.txt" | summary
 done
+# The same view narrowed by a tag (one the generator gives many tickets,
+# and one nobody has), a priority and a channel.
+token=$("$bin" agent token --email admin@rapport.demo --name bench-pages)
+tag=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/tickets?limit=1" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["tags"][0])')
+for narrow in "tag=$tag" tag=no-such-tag priority=urgent channel=social; do
+  echo "== inbox page: view open narrowed by $narrow (c=4, $duration)"
+  wrk -t2 -c4 -d"$duration" --latency -H "$cookie" "$base/app?view=open&$narrow" | tee "$out/inbox-open-${narrow//[=:]/-}.txt" | summary
+done
 echo "== ticket page, random ids (c=4, $duration)"
 wrk -t2 -c4 -d"$duration" --latency -s "$out/ticket-page.lua" "$base" | tee "$out/ticket-page.txt" | summary
 # The composer's coach round trip: the draft as the page posts it (0.6 s
@@ -99,7 +108,6 @@ echo "JS + CSS of a workspace page: $(( $(curl -s "$base$css" | wc -c) + $(curl 
 # A change reaching another agent's open list: an agent's page holds the
 # event stream; a ticket is opened through the API; the time until the
 # stream names it and the list the page then fetches shows it.
-token=$("$bin" agent token --email admin@rapport.demo --name bench-pages)
 python3 - "$base" "$session" "$token" "${PROBES:-30}" <<'PY'
 import json, sys, threading, time, urllib.request, uuid
 base, session, token, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

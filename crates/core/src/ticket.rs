@@ -180,22 +180,30 @@ pub struct Ticket {
 
 /// Brings a tag to its stored form or says why it cannot be one.
 pub fn normalize_tag(tag: &str) -> Result<String, TagError> {
+    /// The most characters a tag holds.
+    const MAX_CHARS: usize = 50;
+    // A tag too long is named by its start only, so a refusal never echoes
+    // a megabyte back; one far too long is refused before it is lower-cased.
+    let too_long = |tag: &str| {
+        let mut start: String = tag.chars().take(MAX_CHARS).collect();
+        start.push('…');
+        Err(TagError::Length(start))
+    };
     let tag = tag.trim();
-    // A text far too long is refused before it is lower-cased, and named
-    // by its start only: an error never repeats a huge value.
-    if tag.len() > 4 * 50 {
-        let start: String = tag.chars().take(50).collect();
-        return Err(TagError::Length(format!("{}…", start.to_lowercase())));
+    if tag.len() > 4 * MAX_CHARS {
+        return too_long(
+            &tag.chars()
+                .take(MAX_CHARS)
+                .collect::<String>()
+                .to_lowercase(),
+        );
     }
     let tag = tag.to_lowercase();
-    if tag.is_empty() || tag.len() > 50 {
-        // The error names the tag; a long one by its start only, so a
-        // refusal never echoes a megabyte back.
-        let mut start: String = tag.chars().take(50).collect();
-        if start.len() < tag.len() {
-            start.push('…');
-        }
-        return Err(TagError::Length(start));
+    if tag.is_empty() {
+        return Err(TagError::Length(tag));
+    }
+    if tag.chars().count() > MAX_CHARS {
+        return too_long(&tag);
     }
     if !tag
         .chars()
@@ -245,5 +253,12 @@ mod tag_tests {
             Err(TagError::Length(_))
         ));
         assert_eq!(normalize_tag(&"a".repeat(50)), Ok("a".repeat(50)));
+        // Characters are counted, not bytes: 50 "é" (100 bytes) is a tag.
+        assert_eq!(normalize_tag(&"É".repeat(50)), Ok("é".repeat(50)));
+        assert_eq!(
+            normalize_tag(&"é".repeat(51)),
+            Err(TagError::Length(format!("{}…", "é".repeat(50))))
+        );
+        assert_eq!(normalize_tag("  "), Err(TagError::Length(String::new())));
     }
 }
