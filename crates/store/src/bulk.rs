@@ -207,14 +207,19 @@ impl Store {
         crate::team_removal::record_transfer_teams(&mut tx, &teams).await?;
         let tags = batch
             .iter()
-            .flat_map(|b| b.ticket.tags.iter().map(|tag| (tag, b.ticket.id)))
-            .map(|(tag, id)| vec![Value::Text(tag), Value::Int(id.0)])
+            .flat_map(|b| {
+                b.ticket
+                    .tags
+                    .iter()
+                    .map(|tag| (tag, b.ticket.id, b.ticket.updated_at))
+            })
+            .map(|(tag, id, at)| vec![Value::Text(tag), Value::Int(id.0), Value::Int(at.0)])
             .collect();
         insert_rows(
             &mut tx,
             self.backend,
-            "INSERT INTO ticket_tags (tag, ticket_id)",
-            2,
+            "INSERT INTO ticket_tags (tag, ticket_id, updated_at)",
+            3,
             tags,
         )
         .await?;

@@ -365,6 +365,9 @@ impl WriteTx {
             .bind(ticket.version)
             .execute(&mut *self.tx)
             .await?;
+            if changed.updated_at != ticket.updated_at && !changed.tags.is_empty() {
+                crate::ticket_tags::touch(&mut self.tx, ticket.id, changed.updated_at).await?;
+            }
             if !recorded.is_empty() {
                 alerted.push(SlaAlerted {
                     ticket,

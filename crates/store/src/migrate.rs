@@ -157,6 +157,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ticket_tags",
         include_str!("../migrations/0035_ticket_tags.sql"),
     ),
+    (
+        36,
+        "ticket_tags_by_updated",
+        include_str!("../migrations/0036_ticket_tags_by_updated.sql"),
+    ),
 ];
 
 /// A lock id for PostgreSQL's advisory lock ("rapport" in ASCII).

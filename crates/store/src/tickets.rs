@@ -371,7 +371,7 @@ impl Store {
     /// customer), counting no further than `cap`: the count walks the same
     /// index as the list, and stops there, so it stays fast at any size.
     pub async fn count_tickets(&self, filter: &TicketFilter, cap: i64) -> Result<i64, StoreError> {
-        let (clauses, mut binds) = filter_clauses(filter);
+        let (clauses, mut binds) = filter_clauses(filter, Vec::new(), true);
         binds.push(Bind::Int(cap.max(1)));
         let filter_sql = if clauses.is_empty() {
             String::new()
@@ -394,18 +394,55 @@ impl Store {
 }
 
 /// The statement [`Store::list_tickets_due`] runs for a filter, and its values.
+///
+/// Narrowed by a tag and sorted by last change, it reads the tag's rows in
+/// `ticket_tags` newest changed first (they carry the ticket's `updated_at`)
+/// and joins each ticket by key, so a page stops after its rows however
+/// many tickets carry the tag; otherwise it reads `tickets` alone.
 fn list_statement(filter: &TicketFilter) -> (String, Vec<Bind>) {
-    let (mut clauses, mut binds) = filter_clauses(filter);
     let next = |b: Bind, binds: &mut Vec<Bind>| {
         binds.push(b);
         format!("${}", binds.len())
     };
+    let by_updated = matches!(
+        filter.sort,
+        TicketSort::UpdatedDesc | TicketSort::UpdatedAsc
+    );
+    let mut binds = Vec::new();
+    let joined = filter.tag.as_ref().filter(|_| by_updated);
+    let (from, key_column, id_column) = match joined {
+        Some(tag) => {
+            let p = next(Bind::Text(tag.clone()), &mut binds);
+            (
+                format!(
+                    "(SELECT ticket_id, updated_at AS tag_updated FROM ticket_tags WHERE tag = {p}) AS tt \
+                     JOIN tickets ON tickets.id = tt.ticket_id"
+                ),
+                "tt.tag_updated",
+                "tt.ticket_id",
+            )
+        }
+        None => ("tickets".to_string(), "updated_at", "id"),
+    };
+    let (mut clauses, mut binds) = filter_clauses(filter, binds, joined.is_none());
     let (order, cursor_op, key_column) = match filter.sort {
-        TicketSort::UpdatedDesc => ("updated_at DESC, id DESC", "<", Some("updated_at")),
-        TicketSort::UpdatedAsc => ("updated_at ASC, id ASC", ">", Some("updated_at")),
-        TicketSort::CreatedDesc => ("id DESC", "<", None),
-        TicketSort::CreatedAsc => ("id ASC", ">", None),
-        TicketSort::DueAsc => ("sla_due_at ASC, id ASC", ">", Some("sla_due_at")),
+        TicketSort::UpdatedDesc => (
+            format!("{key_column} DESC, {id_column} DESC"),
+            "<",
+            Some(key_column),
+        ),
+        TicketSort::UpdatedAsc => (
+            format!("{key_column} ASC, {id_column} ASC"),
+            ">",
+            Some(key_column),
+        ),
+        TicketSort::CreatedDesc => ("id DESC".to_string(), "<", None),
+        TicketSort::CreatedAsc => ("id ASC".to_string(), ">", None),
+        TicketSort::DueAsc => (
+            "sla_due_at ASC, id ASC".to_string(),
+            ">",
+            Some("sla_due_at"),
+        ),
     };
     if filter.sort == TicketSort::DueAsc {
         clauses.push("sla_due_at IS NOT NULL".into());
@@ -414,7 +451,7 @@ fn list_statement(filter: &TicketFilter) -> (String, Vec<Bind>) {
         if let Some(column) = key_column {
             let k = next(Bind::Int(key), &mut binds);
             let i = next(Bind::Int(id), &mut binds);
-            clauses.push(format!("({column}, id) {cursor_op} ({k}, {i})"));
+            clauses.push(format!("({column}, {id_column}) {cursor_op} ({k}, {i})"));
         } else {
             let i = next(Bind::Int(id), &mut binds);
             clauses.push(format!("id {cursor_op} {i}"));
@@ -427,7 +464,7 @@ fn list_statement(filter: &TicketFilter) -> (String, Vec<Bind>) {
         format!(" WHERE {}", clauses.join(" AND "))
     };
     let sql = format!(
-        "SELECT {TICKET_COLUMNS}, sla_due_at FROM tickets{filter_sql} ORDER BY {order} LIMIT {limit}"
+        "SELECT {TICKET_COLUMNS}, sla_due_at FROM {from}{filter_sql} ORDER BY {order} LIMIT {limit}"
     );
     (sql, binds)
 }
@@ -446,10 +483,15 @@ fn bound(
     query
 }
 
-/// The WHERE clauses of a filter (without its cursor) and their values.
-fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
+/// The WHERE clauses of a filter (without its cursor) and their values,
+/// numbered after `binds`; the tag's clause only with `tag_clause` (a
+/// statement that joins the tag's rows has none).
+fn filter_clauses(
+    filter: &TicketFilter,
+    mut binds: Vec<Bind>,
+    tag_clause: bool,
+) -> (Vec<String>, Vec<Bind>) {
     let mut clauses = Vec::new();
-    let mut binds = Vec::new();
     let next = |b: Bind, binds: &mut Vec<Bind>| {
         binds.push(b);
         format!("${}", binds.len())
@@ -494,7 +536,7 @@ fn filter_clauses(filter: &TicketFilter) -> (Vec<String>, Vec<Bind>) {
         let p = next(Bind::Text(channel.as_str().into()), &mut binds);
         clauses.push(format!("channel = {p}"));
     }
-    if let Some(tag) = &filter.tag {
+    if let Some(tag) = filter.tag.as_ref().filter(|_| tag_clause) {
         let p = next(Bind::Text(tag.clone()), &mut binds);
         clauses.push(format!(
             "id IN (SELECT ticket_id FROM ticket_tags WHERE tag = {p})"
@@ -628,7 +670,7 @@ pub(crate) async fn create_in(
     .await?;
     ticket.id = TicketId(id);
     if !ticket.tags.is_empty() {
-        crate::ticket_tags::write(conn, ticket.id, &ticket.tags).await?;
+        crate::ticket_tags::write(conn, ticket.id, &ticket.tags, ticket.updated_at).await?;
     }
     let message = match first_message {
         Some(m) => Some(insert_message(conn, ticket.id, m, ticket.created_at).await?),
@@ -833,7 +875,9 @@ async fn append(
         )));
     }
     if ticket.tags != previous_tags {
-        crate::ticket_tags::write(conn, ticket.id, &ticket.tags).await?;
+        crate::ticket_tags::write(conn, ticket.id, &ticket.tags, ticket.updated_at).await?;
+    } else if !ticket.tags.is_empty() {
+        crate::ticket_tags::touch(conn, ticket.id, ticket.updated_at).await?;
     }
     if let Some(rules) = rules
         && kinds.iter().any(crate::reports::is_relevant)

@@ -180,6 +180,24 @@ async fn the_list_is_narrowed_by_priority_channel_and_tag(h: &Harness) {
     assert_eq!(found("priority=high").await, vec![phone_vip, mail_plain]);
     assert_eq!(found("channel=reviews").await, Vec::<i64>::new());
     assert_eq!(found("tag=nobody-has-it").await, Vec::<i64>::new());
+    // Narrowed by a tag, the list is newest changed first, and follows a
+    // change: each tag row moves with its ticket.
+    for (changed, other) in [(mail_vip, phone_vip), (phone_vip, mail_vip)] {
+        let (s, b) = h
+            .post(
+                &format!("/api/v1/tickets/{changed}/priority"),
+                &h.lead,
+                json!({"priority": "urgent"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        for sort in ["", "&sort=-updated_at"] {
+            let order = ids(&all_pages(h, &format!("tag=vip{sort}"), 1).await);
+            assert_eq!(order, vec![changed, other], "{sort}");
+        }
+        let order = ids(&all_pages(h, "tag=vip&sort=updated_at", 1).await);
+        assert_eq!(order, vec![other, changed]);
+    }
     // A value outside the sets, or no tag at all, is refused naming its
     // field; a huge one (nearly the longest URL accepted) is named by its
     // start only.

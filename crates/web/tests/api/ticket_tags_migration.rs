@@ -151,6 +151,42 @@ async fn migration_35_fills_ticket_tags_from_the_tickets_tags(backend: Backend) 
         vec![id_of(3), id_of(7)],
         "{backend:?}"
     );
+    // Migration 36 gives each row its ticket's last change, so a view
+    // narrowed by a tag and sorted by it reads the tag's rows in order,
+    // page after page.
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ticket_tags JOIN tickets ON tickets.id = ticket_tags.ticket_id \
+         WHERE ticket_tags.updated_at <> tickets.updated_at",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stale, 0,
+        "{backend:?}: every row carries its ticket's change"
+    );
+    let vip: Vec<i64> = (1..=TICKETS).rev().filter(|n| n % 4 >= 2).collect();
+    let mut after = None;
+    for page in vip.chunks(3).take(3) {
+        let got = store
+            .list_tickets(&TicketFilter {
+                tag: Some("vip".into()),
+                sort: rapport_store::TicketSort::UpdatedDesc,
+                after,
+                limit: 3,
+                ..TicketFilter::default()
+            })
+            .await
+            .unwrap();
+        let want: Vec<i64> = page.iter().map(|&n| id_of(n)).collect();
+        assert_eq!(
+            got.iter().map(|t| t.id.0).collect::<Vec<_>>(),
+            want,
+            "{backend:?}: newest changed first"
+        );
+        let last = got.last().unwrap();
+        after = Some((last.updated_at.0, last.id.0));
+    }
     // Starting again applies nothing twice.
     store.migrate().await.unwrap();
     assert!(rows(&pool).await == expected, "{backend:?}: a second start");
