@@ -78,8 +78,9 @@ done
 # The same view narrowed by a tag (one the generator gives many tickets,
 # and one nobody has), a priority and a channel.
 token=$("$bin" agent token --email admin@rapport.demo --name bench-pages)
-tag=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/tickets?limit=1" |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["tags"][0])')
+tag=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/tickets?limit=500&sort=created_at" |
+  python3 -c 'import json, sys; print(next(t["tags"][0] for t in json.load(sys.stdin)["items"] if t["tags"]))')
+echo "a tag the generator gave: $tag ($(sqlite3 "$out/rapport.db" "select count(*) from ticket_tags where tag = '$tag'" 2>/dev/null || echo "?") tickets)"
 for narrow in "tag=$tag" tag=no-such-tag priority=urgent channel=social; do
   echo "== inbox page: view open narrowed by $narrow (c=4, $duration)"
   wrk -t2 -c4 -d"$duration" --latency -H "$cookie" "$base/app?view=open&$narrow" | tee "$out/inbox-open-${narrow//[=:]/-}.txt" | summary
