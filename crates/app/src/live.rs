@@ -17,15 +17,35 @@ pub struct LiveChange {
 }
 
 /// Whether the customer's portal list shows this change: a new ticket, a
-/// new status, a reply or their own message.
+/// new status (closed as spam or a duplicate too), a reply, their own
+/// message or rating. Every kind is named, so a new one must be decided.
 fn shown_to_customer(kind: &EventKind) -> bool {
-    matches!(
-        kind,
+    match kind {
         EventKind::Created { .. }
-            | EventKind::StatusChanged { .. }
-            | EventKind::Replied { .. }
-            | EventKind::CustomerWrote { .. }
-    )
+        | EventKind::StatusChanged { .. }
+        | EventKind::ClosedAsSpam { .. }
+        | EventKind::ClosedAsDuplicate { .. }
+        | EventKind::Replied { .. }
+        | EventKind::CustomerWrote { .. }
+        | EventKind::SatisfactionRated { .. } => true,
+        EventKind::Assigned { .. }
+        | EventKind::Transferred { .. }
+        | EventKind::Noted { .. }
+        | EventKind::Tagged { .. }
+        | EventKind::PriorityChanged { .. }
+        | EventKind::CoachOverridden { .. }
+        | EventKind::CoachFound { .. }
+        | EventKind::PromiseMade { .. }
+        | EventKind::PromiseRescheduled { .. }
+        | EventKind::PromiseReminded { .. }
+        | EventKind::PromiseKept { .. }
+        | EventKind::PromiseBroken { .. }
+        | EventKind::PromiseDropped { .. }
+        | EventKind::SlaClock { .. }
+        | EventKind::RecoveryOpened { .. }
+        | EventKind::RecoveryFollowedUp { .. }
+        | EventKind::ReviewImported { .. } => false,
+    }
 }
 
 /// The most events one poll of the live feed reads.
@@ -66,23 +86,28 @@ impl App {
     /// committed since), each with the customer whose portal list shows the
     /// change, for the live feed of open pages.
     pub async fn live_changes(&self, cursor: &mut LiveCursor) -> Result<Vec<LiveChange>, AppError> {
-        let after = rapport_core::EventId(cursor.gaps.high);
+        // Read on a copy, kept only once every read succeeded: a failed
+        // read announces nothing and loses nothing (the next poll asks again).
+        let mut next = cursor.clone();
+        let after = rapport_core::EventId(next.gaps.high);
         let mut events = self.store().events_since(after, LIVE_BATCH).await?;
-        cursor.gaps.note_fresh(events.iter().map(|e| e.id.0));
-        let waited: Vec<rapport_core::EventId> = cursor
+        next.gaps.note_fresh(events.iter().map(|e| e.id.0));
+        let waited: Vec<rapport_core::EventId> = next
             .gaps
             .waited(LIVE_GAPS_PER_POLL)
             .into_iter()
             .map(rapport_core::EventId)
             .collect();
         let filled = self.store().events_in(&waited).await?;
-        cursor.gaps.note_filled(filled.iter().map(|e| e.id.0));
-        cursor.gaps.expire(LIVE_GRACE);
+        next.gaps.note_filled(filled.iter().map(|e| e.id.0));
+        next.gaps.expire(LIVE_GRACE);
         // A range missed past the gap limit is given up once its grace has
         // passed, like a single gap: a page refreshes on any later event.
-        cursor.gaps.take_due_overflow(LIVE_GRACE);
+        next.gaps.take_due_overflow(LIVE_GRACE);
         events.extend(filled);
-        self.changes_of(&events).await
+        let changes = self.changes_of(&events).await?;
+        *cursor = next;
+        Ok(changes)
     }
 
     /// Each event's ticket, with its customer when the customer sees the

@@ -324,17 +324,18 @@ impl App {
         if let (Some(first), Some(last)) = (messages.first(), messages.last()) {
             files = self
                 .store
-                .attachments_of_messages(id, (first.id, last.id), FILES_PER_CONVERSATION_PAGE + 1)
+                .attachments_of_messages(
+                    id,
+                    (first.id, last.id),
+                    FILES_PER_CONVERSATION_PAGE + 1,
+                    public_only,
+                )
                 .await?;
+            // Counted once internal notes' files were left out, so a
+            // customer's files never give way to files they cannot see.
             if files.len() > FILES_PER_CONVERSATION_PAGE as usize {
                 files_cut = true;
                 files.remove(0);
-            }
-            if public_only {
-                files.retain(|f| {
-                    f.message_ref
-                        .is_some_and(|m| messages.iter().any(|p| p.id == m))
-                });
             }
         }
         Ok(Conversation {

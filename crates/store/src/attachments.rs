@@ -177,16 +177,24 @@ impl Store {
 
     /// The files of a ticket's messages from `first` to `last` (message
     /// ids), the newest message's first, at most `limit`: the files of one
-    /// page of a conversation, however many the rest of the ticket holds.
+    /// page of a conversation, however many the rest of the ticket holds;
+    /// only the public messages' with `public_only` (what a customer reads).
     pub async fn attachments_of_messages(
         &self,
         ticket: TicketId,
         (first, last): (MessageId, MessageId),
         limit: i64,
+        public_only: bool,
     ) -> Result<Vec<AttachmentRecord>, StoreError> {
+        let public = if public_only {
+            " AND message_ref IN (SELECT id FROM messages \
+               WHERE ticket_id = $3 AND id BETWEEN $1 AND $2 AND kind = 'public')"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {COLUMNS} FROM attachments \
-             WHERE message_ref BETWEEN $1 AND $2 AND ticket_id = $3 \
+             WHERE message_ref BETWEEN $1 AND $2 AND ticket_id = $3{public} \
              ORDER BY message_ref DESC, id DESC LIMIT $4"
         );
         let mut files = sqlx::query(AssertSqlSafe(sql))

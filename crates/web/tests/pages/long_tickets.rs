@@ -195,18 +195,27 @@ async fn the_newest_messages_show_their_files_however_many_came_before(h: &Harne
     assert!(mine.body.contains("box-249.pdf"));
     assert!(!mine.body.contains("courier-form.pdf"), "a note's file");
 
-    // Past the page's limit, the oldest message's files give way, and the
-    // page says so; the newest messages' files are still listed.
-    let more: Vec<String> = (250..2_000).map(|i| format!("box-{i:04}.pdf")).collect();
-    attach(h, ticket, opening, &more).await;
+    // 2,000 more files on the internal note (the newest message): the
+    // customer still sees all of hers, since files she cannot see never
+    // count against her page.
+    let hidden_files: Vec<String> = (0..2_000).map(|i| format!("internal-{i:04}.pdf")).collect();
+    attach(h, ticket, note, &hidden_files).await;
+    let mine = ann.get(&format!("/portal/tickets/{ticket}")).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    for name in ["receipt-newest.pdf", "box-000.pdf", "box-249.pdf"] {
+        assert!(mine.body.contains(name), "the customer's page lists {name}");
+    }
+    assert!(!mine.body.contains("internal-"));
+    // The agent's page is past its limit: the newest message's files fill
+    // it, the older messages' give way, and the page says so.
     let page = agent.get(&format!("/app/tickets/{ticket}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("receipt-newest.pdf"));
-    assert!(page.body.contains("courier-form.pdf"));
-    assert!(page.body.contains("box-1999.pdf"));
+    assert!(page.body.contains("internal-0000.pdf"));
+    assert!(page.body.contains("internal-1999.pdf"));
     assert!(
-        !page.body.contains("box-000.pdf"),
-        "the oldest file gives way"
+        !page.body.contains("receipt-newest.pdf"),
+        "an older message gives way"
     );
+    assert!(!page.body.contains("box-249.pdf"));
     assert!(page.body.contains("more files than one page lists"));
 }

@@ -176,8 +176,19 @@ async fn a_customer_hears_nothing_of_what_only_staff_see(h: &Harness) {
     let mut seen = String::new();
     drain(&mut body, &mut seen, Duration::from_millis(1500)).await;
     assert!(!seen.contains("data: "), "nothing announced: {seen}");
-    // Then a reply is.
+    // Then a reply is, and so is a close as a duplicate (a new status
+    // without a status-change event).
     reply_is_announced(h, (&mut body, &mut seen), mine).await;
+    let older = mail_in(h, "Zed Other", "zed@example.com", "Third order again", "Hi").await;
+    let (s, b) = h
+        .post(
+            &format!("/api/v1/tickets/{older}/close-as-duplicate"),
+            &h.lead,
+            json!({"of": mine, "reason": "the same order"}),
+        )
+        .await;
+    assert!(s.is_success(), "{b}");
+    until_announced(&mut body, &mut seen, older).await;
 }
 
 async fn agent_and_customer_streams_refuse_each_other_s_session(h: &Harness) {
