@@ -105,20 +105,9 @@ fn short(body: &Value) -> String {
 async fn hostile_tags_are_refused_through_the_api_and_store_nothing(h: &Harness) {
     let _alone = crate::hostile_mail::ALONE.lock().await;
     sqlx::any::install_default_drivers();
-    let (status, body) = h
-        .post(
-            "/api/v1/tickets",
-            &h.agent,
-            json!({
-                "subject": "Refund owed",
-                "customer_email": "ann.lee@example.com",
-                "tags": ["refund"],
-                "message": "Please help.",
-            }),
-        )
+    let ticket = h
+        .ticket_with("Refund owed", ("normal", "api"), &["refund"])
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let ticket = body["ticket"]["id"].as_i64().unwrap();
     let before = stored(h).await;
     assert_eq!((before.0, before.1), (1, 1), "one ticket with one tag");
     for (what, tag) in hostile() {
@@ -192,20 +181,9 @@ fn hostile_queries() -> Vec<(&'static str, String)> {
 
 async fn hostile_tags_in_the_inbox_filter_are_refused(h: &Harness) {
     let _alone = crate::hostile_mail::ALONE.lock().await;
-    let (status, body) = h
-        .post(
-            "/api/v1/tickets",
-            &h.agent,
-            json!({
-                "subject": "Refund owed",
-                "customer_email": "ann.lee@example.com",
-                "tags": ["refund"],
-                "message": "Please help.",
-            }),
-        )
+    let ticket = h
+        .ticket_with("Refund owed", ("normal", "api"), &["refund"])
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let ticket = body["ticket"]["id"].as_i64().unwrap();
     let mut b = Browser::new(h);
     b.sign_in("lead@test.example").await;
     for (what, tag) in hostile_queries() {
